@@ -1,0 +1,45 @@
+import nx from '@nx/eslint-plugin';
+
+// The dependency direction of DESIGN.md, as Nx tags:
+//   apps -> platform -> core libs -> contracts; testing may use anything.
+// A core lib never imports platform, an app, or Nest.
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/dist', '**/node_modules', '**/generated', '.shoal', '.nx', 'coverage'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', {
+        enforceBuildableLibDependency: false,
+        allow: [],
+        depConstraints: [
+          { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+          { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:contracts', 'type:core'] },
+          { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:core'] },
+          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts'] },
+          { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts'] },
+          { sourceTag: 'scope:workflow-dsl', onlyDependOnLibsWithTags: ['scope:workflow-dsl'] },
+          { sourceTag: 'scope:pricing', onlyDependOnLibsWithTags: ['scope:pricing'] },
+          { sourceTag: 'scope:workflow-runtime', onlyDependOnLibsWithTags: ['scope:workflow-runtime', 'scope:workflow-dsl', 'scope:contracts'] },
+          { sourceTag: 'scope:model-routing', onlyDependOnLibsWithTags: ['scope:model-routing', 'scope:contracts', 'scope:pricing'] },
+        ],
+      }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Core libs are plain TypeScript: no framework, no database or Redis client.
+    files: ['libs/{contracts,pricing,workflow-dsl,workflow-runtime,model-routing}/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@nestjs/*', '@prisma/*', 'ioredis', 'bullmq', 'pg', 'fastify'], message: 'Core libs do no I/O and use no framework: reach the world through a port.' },
+      ] }],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+];

@@ -1,0 +1,38 @@
+// Each app parses its environment once, at boot, with a zod schema. A bad value stops the
+// process with a message that names the variable; nothing else reads process.env.
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly issues: Array<{ variable: string; message: string }>) {
+    super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((i) => ({
+      variable: i.path.map(String).join('.') || '(environment)',
+      // never echo the received value: it may be a secret
+      message: i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message,
+    })),
+  );
+}
+
+/** Common variable shapes. */
+export const env = {
+  port: (def: number) => z.coerce.number().int().min(0).max(65535).default(def),
+  url: (protocols: string[]) =>
+    z.string({ error: 'is required' }).refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol.replace(':', ''));
+      } catch {
+        return false;
+      }
+    }, `must be a URL with protocol ${protocols.join(' or ')}`),
+  secret: (min = 16) => z.string({ error: 'is required' }).min(min, `must be at least ${min} characters`),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  positiveInt: (def: number) => z.coerce.number().int().positive().default(def),
+};

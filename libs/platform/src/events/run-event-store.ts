@@ -1,0 +1,57 @@
+// The run event stream port: append-only per run, numbered 1, 2, 3, ...; readers can resume after
+// any sequence number (SSE Last-Event-ID) and miss nothing. Redis Streams + pub/sub in distributed
+// mode, in-process in standalone mode.
+import type { RunEvent, RunEventBody } from '@shoal/contracts';
+
+export type Unsubscribe = () => void;
+
+export interface RunEventStore {
+  append(runId: string, body: RunEventBody): Promise<RunEvent>;
+  /** events with sequence > afterSeq, in order */
+  read(runId: string, afterSeq?: number): Promise<RunEvent[]>;
+  /** delivers every event with sequence > afterSeq exactly once and in order: the backlog first, then live ones */
+  subscribe(runId: string, afterSeq: number, onEvent: (e: RunEvent) => void): Promise<Unsubscribe>;
+  close(): Promise<void>;
+}
+
+export const RUN_EVENT_STORE = Symbol('RUN_EVENT_STORE');
+
+/** Serializes delivery for one subscription: drops duplicates, fills gaps from the store. */
+export class OrderedDelivery {
+  private last: number;
+  private chain: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(afterSeq: number, private readonly fill: (afterSeq: number) => Promise<RunEvent[]>, private readonly onEvent: (e: RunEvent) => void) {
+    this.last = afterSeq;
+  }
+
+  offer(e: RunEvent): void {
+    this.chain = this.chain.then(async () => {
+      if (this.closed || e.sequence <= this.last) return;
+      if (e.sequence > this.last + 1) {
+        // a live message overtook the backlog, or pub/sub dropped one: read the gap from the stream
+        for (const missed of await this.fill(this.last)) this.deliver(missed);
+        return;
+      }
+      this.deliver(e);
+    });
+  }
+
+  catchUp(): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      for (const e of await this.fill(this.last)) this.deliver(e);
+    });
+    return this.chain;
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private deliver(e: RunEvent): void {
+    if (this.closed || e.sequence <= this.last) return;
+    this.last = e.sequence;
+    this.onEvent(e);
+  }
+}

@@ -1,0 +1,46 @@
+// Starting a Nest app on Fastify the same way in every service.
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { PinoNestLogger, createLogger } from '../logging/logger';
+import { HttpErrorFilter } from '../errors/error-style';
+
+export interface HttpAppOptions {
+  port: number;
+  host: string;
+  /** largest accepted request body */
+  bodyLimitBytes?: number;
+}
+
+export async function createHttpApp(module: unknown): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, trustProxy: true, return503OnClosing: true, forceCloseConnections: 'idle' });
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: new PinoNestLogger(), abortOnError: false });
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.enableShutdownHooks();
+  const filter = new HttpErrorFilter();
+  // errors Fastify raises before Nest sees the request (unparseable JSON, wrong content type)
+  app.getHttpAdapter().getInstance().setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    filter.catch(err, { switchToHttp: () => ({ getRequest: () => req, getResponse: () => reply }) } as never);
+  });
+  return app;
+}
+
+export async function listen(app: NestFastifyApplication, opts: HttpAppOptions): Promise<string> {
+  await app.listen(opts.port, opts.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const url = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
+  createLogger('http').info({ url }, 'listening');
+  return url;
+}
+
+/** Exit with a readable message when boot fails (bad config, unreachable database). */
+export function exitOnBootFailure(service: string) {
+  return (err: unknown): never => {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`${service} failed to start: ${message}\n`);
+    createLogger(service).fatal({ err }, 'boot failed');
+    process.exit(1);
+  };
+}

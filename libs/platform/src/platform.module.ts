@@ -1,0 +1,97 @@
+// Infrastructure every app needs, wired once: Prisma, the job queue, run events, auth guards,
+// health, and their shutdown. `redis: 'memory'` swaps the Redis-backed parts for in-process ones
+// (standalone mode); the code above these ports is the same either way.
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { createPrismaClient, PrismaClient, type DatabaseOptions } from './database/prisma';
+import { createRedis, type Redis } from './redis/redis';
+import { JOB_QUEUE, type JobQueue } from './queue/job-queue';
+import { BullMqJobQueue } from './queue/bullmq.job-queue';
+import { InMemoryJobQueue } from './queue/memory.job-queue';
+import { RUN_EVENT_STORE, type RunEventStore } from './events/run-event-store';
+import { RedisRunEventStore } from './events/redis.run-event-store';
+import { InMemoryRunEventStore } from './events/memory.run-event-store';
+import { ApiKeysRepository } from './auth/api-keys.repository';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { INTERNAL_TOKEN, InternalTokenGuard } from './auth/internal-token.guard';
+import { HealthController, READINESS_CHECKS, type ReadinessCheck } from './health/health.controller';
+import { createLogger } from './logging/logger';
+
+export interface PlatformOptions {
+  /** omit for services without a database (model-pool) */
+  database?: DatabaseOptions;
+  redis: { url: string; prefix: string } | 'memory';
+  internalToken: string;
+}
+
+export const REDIS = Symbol('REDIS');
+
+@Injectable()
+class PlatformShutdown implements OnApplicationShutdown {
+  private readonly log = createLogger('PlatformShutdown');
+  constructor(
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
+    @Inject(REDIS) private readonly redis: { main: Redis; subscriber: Redis } | null,
+    @Inject(PrismaClient) private readonly prisma: PrismaClient | null,
+  ) {}
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    this.log.info({ signal }, 'shutting down: draining queue workers');
+    await this.queue.close();
+    await this.events.close();
+    if (this.redis) await Promise.allSettled([this.redis.main.quit(), this.redis.subscriber.quit()]);
+    if (this.prisma) await this.prisma.$disconnect();
+  }
+}
+
+@Module({})
+export class PlatformModule {
+  static forRoot(opts: PlatformOptions): DynamicModule {
+    const providers: Provider[] = [
+      { provide: INTERNAL_TOKEN, useValue: opts.internalToken },
+      InternalTokenGuard,
+      {
+        provide: PrismaClient,
+        useFactory: () => (opts.database ? createPrismaClient(opts.database) : null),
+      },
+      {
+        provide: REDIS,
+        useFactory: () => (opts.redis === 'memory' ? null : { main: createRedis(opts.redis.url), subscriber: createRedis(opts.redis.url) }),
+      },
+      {
+        provide: JOB_QUEUE,
+        inject: [REDIS],
+        useFactory: (redis: { main: Redis } | null): JobQueue =>
+          opts.redis === 'memory' || !redis ? new InMemoryJobQueue() : new BullMqJobQueue({ url: opts.redis.url, maxRetriesPerRequest: null } as never, `${opts.redis.prefix}bull`),
+      },
+      {
+        provide: RUN_EVENT_STORE,
+        inject: [REDIS],
+        useFactory: (redis: { main: Redis; subscriber: Redis } | null): RunEventStore =>
+          opts.redis === 'memory' || !redis ? new InMemoryRunEventStore() : new RedisRunEventStore(redis.main, redis.subscriber, opts.redis.prefix),
+      },
+      {
+        provide: ApiKeysRepository,
+        inject: [PrismaClient],
+        useFactory: (prisma: PrismaClient | null) => (prisma ? new ApiKeysRepository(prisma) : null),
+      },
+      ApiKeyGuard,
+      {
+        provide: READINESS_CHECKS,
+        inject: [PrismaClient, REDIS],
+        useFactory: (prisma: PrismaClient | null, redis: { main: Redis } | null): ReadinessCheck[] => [
+          ...(prisma ? [{ name: 'postgres', check: async () => void (await prisma.$queryRaw`SELECT 1`) }] : []),
+          ...(redis ? [{ name: 'redis', check: async () => void (await redis.main.ping()) }] : []),
+        ],
+      },
+      PlatformShutdown,
+    ];
+    return {
+      module: PlatformModule,
+      global: true,
+      controllers: [HealthController],
+      providers,
+      exports: [INTERNAL_TOKEN, InternalTokenGuard, PrismaClient, REDIS, JOB_QUEUE, RUN_EVENT_STORE, ApiKeysRepository, ApiKeyGuard],
+    };
+  }
+}

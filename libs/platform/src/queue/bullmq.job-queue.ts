@@ -1,0 +1,49 @@
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { QUEUE_DEFAULTS, type QueueName } from '@shoal/contracts';
+import type { EnqueueOptions, JobHandler, JobQueue } from './job-queue';
+import { createLogger } from '../logging/logger';
+
+export class BullMqJobQueue implements JobQueue {
+  private readonly log = createLogger('BullMqJobQueue');
+  private readonly queues = new Map<QueueName, Queue>();
+  private readonly workers: Worker[] = [];
+
+  constructor(private readonly connection: ConnectionOptions, private readonly prefix: string) {}
+
+  private queue(name: QueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  async enqueue(name: QueueName, payload: unknown, opts: EnqueueOptions): Promise<void> {
+    const defaults = QUEUE_DEFAULTS[name];
+    await this.queue(name).add(name, payload, {
+      jobId: opts.jobId,
+      attempts: opts.attempts ?? defaults.attempts,
+      backoff: { type: 'exponential', delay: opts.backoffMs ?? defaults.backoffMs },
+      removeOnComplete: { age: 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+
+  process(name: QueueName, handler: JobHandler, opts: { concurrency?: number } = {}): void {
+    const worker = new Worker(
+      name,
+      async (job) => handler(job.data, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 }),
+      { connection: this.connection, prefix: this.prefix, concurrency: opts.concurrency ?? 8, lockDuration: 30_000 },
+    );
+    worker.on('failed', (job, err) => this.log.warn({ err, queue: name, jobId: job?.id, attempt: job?.attemptsMade }, 'job failed'));
+    worker.on('error', (err) => this.log.error({ err, queue: name }, 'worker error'));
+    this.workers.push(worker);
+  }
+
+  async close(): Promise<void> {
+    // workers first: let in-flight jobs finish before the connections go
+    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}

@@ -1,0 +1,26 @@
+// The queue port: durable jobs with deterministic ids (a job id that already exists is not added
+// twice). BullMQ on Redis in distributed mode, an in-process queue in standalone mode.
+import type { QueueName } from '@shoal/contracts';
+
+export interface EnqueueOptions {
+  /** deterministic id: adding a job whose id exists already is a no-op */
+  jobId: string;
+  attempts?: number;
+  backoffMs?: number;
+}
+
+export interface JobContext {
+  jobId: string;
+  attempt: number; // 1-based
+}
+
+export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<void>;
+
+export interface JobQueue {
+  enqueue(queue: QueueName, payload: unknown, opts: EnqueueOptions): Promise<void>;
+  /** start consuming `queue`; one handler per queue per process */
+  process(queue: QueueName, handler: JobHandler, opts?: { concurrency?: number }): void;
+  close(): Promise<void>;
+}
+
+export const JOB_QUEUE = Symbol('JOB_QUEUE');

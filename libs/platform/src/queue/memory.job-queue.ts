@@ -1,0 +1,72 @@
+// In-process stand-in for BullMQ, for standalone mode and unit tests: same contract (deterministic
+// job ids, retries with backoff, bounded concurrency), nothing durable across restarts.
+import { QUEUE_DEFAULTS, type QueueName } from '@shoal/contracts';
+import type { EnqueueOptions, JobHandler, JobQueue } from './job-queue';
+import { createLogger } from '../logging/logger';
+
+interface PendingJob { id: string; payload: unknown; attempt: number; maxAttempts: number; backoffMs: number }
+
+export class InMemoryJobQueue implements JobQueue {
+  private readonly log = createLogger('InMemoryJobQueue');
+  private readonly waiting = new Map<QueueName, PendingJob[]>();
+  private readonly known = new Set<string>();
+  private readonly handlers = new Map<QueueName, { handler: JobHandler; concurrency: number; active: number }>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  async enqueue(queue: QueueName, payload: unknown, opts: EnqueueOptions): Promise<void> {
+    const key = `${queue}:${opts.jobId}`;
+    if (this.closed || this.known.has(key)) return;
+    this.known.add(key);
+    const d = QUEUE_DEFAULTS[queue];
+    this.push(queue, { id: opts.jobId, payload, attempt: 1, maxAttempts: opts.attempts ?? d.attempts, backoffMs: opts.backoffMs ?? d.backoffMs });
+  }
+
+  process(queue: QueueName, handler: JobHandler, opts: { concurrency?: number } = {}): void {
+    if (this.handlers.has(queue)) throw new Error(`queue ${queue} already has a handler`);
+    this.handlers.set(queue, { handler, concurrency: opts.concurrency ?? 8, active: 0 });
+    this.drain(queue);
+  }
+
+  private push(queue: QueueName, job: PendingJob): void {
+    const list = this.waiting.get(queue) ?? [];
+    list.push(job);
+    this.waiting.set(queue, list);
+    this.drain(queue);
+  }
+
+  private drain(queue: QueueName): void {
+    const h = this.handlers.get(queue);
+    const list = this.waiting.get(queue);
+    while (h && list?.length && h.active < h.concurrency && !this.closed) {
+      const job = list.shift()!;
+      h.active++;
+      const p = h.handler(job.payload, { jobId: job.id, attempt: job.attempt })
+        .catch((err: unknown) => this.retry(queue, job, err))
+        .finally(() => {
+          h.active--;
+          this.inFlight.delete(p);
+          this.drain(queue);
+        });
+      this.inFlight.add(p);
+    }
+  }
+
+  private retry(queue: QueueName, job: PendingJob, err: unknown): void {
+    this.log.warn({ err, queue, jobId: job.id, attempt: job.attempt }, 'job failed');
+    if (job.attempt >= job.maxAttempts || this.closed) return;
+    const delay = job.backoffMs * 2 ** (job.attempt - 1);
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.push(queue, { ...job, attempt: job.attempt + 1 });
+    }, delay);
+    this.timers.add(t);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    await Promise.allSettled([...this.inFlight]);
+  }
+}

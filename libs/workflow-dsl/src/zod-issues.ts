@@ -1,0 +1,81 @@
+// Translates zod issues into ValidationIssue fragments: our codes, our phrasing, paths kept as segments.
+import type { z } from 'zod';
+import { describeValue, quoteList, type PathSegment, type ValidationIssueCode } from './validation-issue';
+
+/** An issue relative to the object that was parsed; the caller prefixes path and subject. */
+export interface LocalIssue {
+  path: PathSegment[];
+  code: ValidationIssueCode;
+  /** A predicate phrase completing "<path> ...": "is required", "must be a string (got number 3)". */
+  detail: string;
+}
+
+type ZodIssue = z.core.$ZodIssue;
+
+const ARTICLE: Record<string, string> = { array: 'an array', object: 'an object', int: 'an integer', integer: 'an integer' };
+
+function expectedPhrase(expected: string): string {
+  return ARTICLE[expected] ?? `a ${expected}`;
+}
+
+function segments(path: readonly PropertyKey[]): PathSegment[] {
+  return path.map((p) => (typeof p === 'number' ? p : String(p)));
+}
+
+export function translateZodIssues(issues: readonly ZodIssue[], prefix: readonly PathSegment[] = []): LocalIssue[] {
+  const out: LocalIssue[] = [];
+  for (const issue of issues) translateOne(issue, prefix, out);
+  return out;
+}
+
+function translateOne(issue: ZodIssue, prefix: readonly PathSegment[], out: LocalIssue[]): void {
+  const path = [...prefix, ...segments(issue.path)];
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) out.push({ path, code: 'required', detail: 'is required' });
+      else out.push({ path, code: 'invalid_type', detail: `must be ${expectedPhrase(issue.expected)} (got ${describeValue(issue.input)})` });
+      return;
+    case 'invalid_value':
+      out.push({ path, code: 'invalid_value', detail: `must be one of ${quoteList(issue.values)} (got ${describeValue(issue.input)})` });
+      return;
+    case 'too_small':
+      if (issue.minimum === 1 && (issue.origin === 'string' || issue.origin === 'array')) {
+        out.push({ path, code: issue.origin === 'string' ? 'required' : 'too_small', detail: 'must not be empty' });
+      } else {
+        const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : '';
+        out.push({ path, code: 'too_small', detail: `must be at least ${String(issue.minimum)}${unit} (got ${describeValue(issue.input)})` });
+      }
+      return;
+    case 'too_big': {
+      const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : '';
+      out.push({ path, code: 'too_big', detail: `must be at most ${String(issue.maximum)}${unit} (got ${describeValue(issue.input)})` });
+      return;
+    }
+    case 'invalid_union':
+      translateUnion(issue, path, out);
+      return;
+    case 'invalid_format':
+    case 'custom':
+      // Our schemas phrase these themselves (regex and refine messages are written as predicates).
+      out.push({ path, code: issue.code === 'invalid_format' ? 'invalid_format' : 'invalid_value', detail: issue.message });
+      return;
+    default:
+      out.push({ path, code: 'invalid_value', detail: issue.message });
+  }
+}
+
+/** Reports the errors of the branch whose outer type matched, rather than zod's "Invalid input". */
+function translateUnion(issue: z.core.$ZodIssueInvalidUnion, path: PathSegment[], out: LocalIssue[]): void {
+  const typeMismatch = (branch: readonly ZodIssue[]) => branch.some((i) => i.path.length === 0 && i.code === 'invalid_type');
+  const matched = issue.errors.find((branch) => branch.length > 0 && !typeMismatch(branch));
+  if (matched) {
+    for (const inner of matched) translateOne(inner, path, out);
+    return;
+  }
+  const expected = issue.errors
+    .map((branch) => branch.find((i) => i.path.length === 0 && i.code === 'invalid_type'))
+    .map((i) => (i && i.code === 'invalid_type' ? expectedPhrase(i.expected) : null))
+    .filter((e): e is string => e !== null);
+  if (issue.input === undefined) out.push({ path, code: 'required', detail: 'is required' });
+  else out.push({ path, code: 'invalid_type', detail: `must be ${[...new Set(expected)].join(' or ')} (got ${describeValue(issue.input)})` });
+}
