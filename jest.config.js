@@ -2,6 +2,7 @@
 // Postgres and Redis) and e2e (test/**/*.e2e-spec.ts, services as separate processes).
 // `npm test` (test/run-all.mjs) prepares the databases and runs them in that order.
 const swc = ['@swc/jest', {
+  swcrc: false,
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
     transform: { legacyDecorator: true, decoratorMetadata: true },

@@ -20,3 +20,4 @@ export { Ctx, type RequestContext } from './auth/request-context';
 export { HealthController, READINESS_CHECKS, type ReadinessCheck } from './health/health.controller';
 export { PlatformModule, REDIS, type PlatformOptions } from './platform.module';
 export { createHttpApp, listen, exitOnBootFailure, type HttpAppOptions } from './http/bootstrap';
+export { parseBody, jsonPath } from './http/parse-body';

@@ -18,6 +18,18 @@ function expectedPhrase(expected: string): string {
   return ARTICLE[expected] ?? `a ${expected}`;
 }
 
+function sizePhrase(origin: string, bound: string, limit: number | bigint): string {
+  if (origin === 'array') return `have ${bound} ${String(limit)} item${limit === 1 ? '' : 's'}`;
+  if (origin === 'string') return `be ${bound} ${String(limit)} characters`;
+  return `be ${bound} ${String(limit)}`;
+}
+
+function sizeOf(origin: string, input: unknown): string {
+  if (origin === 'array' && Array.isArray(input)) return `${input.length}`;
+  if (origin === 'string' && typeof input === 'string') return `${input.length}`;
+  return describeValue(input);
+}
+
 function segments(path: readonly PropertyKey[]): PathSegment[] {
   return path.map((p) => (typeof p === 'number' ? p : String(p)));
 }
@@ -39,18 +51,12 @@ function translateOne(issue: ZodIssue, prefix: readonly PathSegment[], out: Loca
       out.push({ path, code: 'invalid_value', detail: `must be one of ${quoteList(issue.values)} (got ${describeValue(issue.input)})` });
       return;
     case 'too_small':
-      if (issue.minimum === 1 && (issue.origin === 'string' || issue.origin === 'array')) {
-        out.push({ path, code: issue.origin === 'string' ? 'required' : 'too_small', detail: 'must not be empty' });
-      } else {
-        const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : '';
-        out.push({ path, code: 'too_small', detail: `must be at least ${String(issue.minimum)}${unit} (got ${describeValue(issue.input)})` });
-      }
+      if (issue.minimum === 1 && issue.origin === 'string') out.push({ path, code: 'required', detail: 'must not be empty' });
+      else out.push({ path, code: 'too_small', detail: `must ${sizePhrase(issue.origin, 'at least', issue.minimum)} (got ${sizeOf(issue.origin, issue.input)})` });
       return;
-    case 'too_big': {
-      const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : '';
-      out.push({ path, code: 'too_big', detail: `must be at most ${String(issue.maximum)}${unit} (got ${describeValue(issue.input)})` });
+    case 'too_big':
+      out.push({ path, code: 'too_big', detail: `must ${sizePhrase(issue.origin, 'at most', issue.maximum)} (got ${sizeOf(issue.origin, issue.input)})` });
       return;
-    }
     case 'invalid_union':
       translateUnion(issue, path, out);
       return;

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { newId } from '@shoal/contracts';
+import { PrismaClient } from '@shoal/platform';
+import type { PricedUsage } from './priced-usage';
+
+@Injectable()
+export class UsageLedgerRepository {
+  constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {}
+
+  /**
+   * Write one call to the ledger, exactly once: the call id is unique, a duplicate delivery is a
+   * no-op. The daily rollup moves in the same transaction, only when the row was new.
+   */
+  async record(u: PricedUsage): Promise<'recorded' | 'duplicate'> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.usageRecord.createMany({
+        skipDuplicates: true,
+        data: [{
+          id: newId('use'),
+          callId: u.callId,
+          tenantId: u.tenantId,
+          apiKeyId: u.apiKeyId,
+          runId: u.runId,
+          nodeId: u.nodeId,
+          deploymentId: u.deploymentId,
+          provider: u.provider,
+          model: u.model,
+          upstreamModel: u.upstreamModel,
+          promptTokens: u.promptTokens,
+          completionTokens: u.completionTokens,
+          cachedPromptTokens: u.cachedPromptTokens,
+          reasoningTokens: u.reasoningTokens,
+          totalTokens: u.promptTokens + u.completionTokens,
+          inputCost: u.inputCost,
+          outputCost: u.outputCost,
+          totalCost: u.totalCost,
+          currency: u.currency,
+          status: u.status,
+          stream: u.stream,
+          latencyMs: u.latencyMs,
+          startedAt: new Date(u.startedAt),
+        }],
+      });
+      if (count === 0) return 'duplicate' as const;
+      const day = new Date(u.startedAt.slice(0, 10) + 'T00:00:00Z');
+      await tx.$executeRaw`
+        INSERT INTO usage_daily_rollups (tenant_id, day, model, currency, calls, prompt_tokens, completion_tokens, total_cost)
+        VALUES (${u.tenantId}, ${day}::date, ${u.model}, ${u.currency}, 1, ${u.promptTokens}, ${u.completionTokens}, ${u.totalCost}::numeric)
+        ON CONFLICT (tenant_id, day, model, currency) DO UPDATE SET
+          calls = usage_daily_rollups.calls + 1,
+          prompt_tokens = usage_daily_rollups.prompt_tokens + EXCLUDED.prompt_tokens,
+          completion_tokens = usage_daily_rollups.completion_tokens + EXCLUDED.completion_tokens,
+          total_cost = usage_daily_rollups.total_cost + EXCLUDED.total_cost`;
+      return 'recorded' as const;
+    });
+  }
+
+  /** Ledger totals of one run; `present` lists which of the given call ids are recorded. */
+  async runTotals(runId: string, callIds: string[]): Promise<{ calls: number; totalTokens: number; totalCost: string; currency: string | null; present: Set<string> }> {
+    const [agg, rows] = await Promise.all([
+      this.prisma.usageRecord.groupBy({ by: ['currency'], where: { runId }, _count: { _all: true }, _sum: { totalTokens: true, totalCost: true } }),
+      callIds.length ? this.prisma.usageRecord.findMany({ where: { callId: { in: callIds } }, select: { callId: true } }) : Promise.resolve([]),
+    ]);
+    // one currency per run is the normal case; a mixed run reports the first and the caller sees it
+    const first = agg[0];
+    return {
+      calls: agg.reduce((n, a) => n + a._count._all, 0),
+      totalTokens: agg.reduce((n, a) => n + (a._sum.totalTokens ?? 0), 0),
+      totalCost: first?._sum.totalCost?.toFixed() ?? '0',
+      currency: first?.currency ?? null,
+      present: new Set(rows.map((r) => r.callId)),
+    };
+  }
+}

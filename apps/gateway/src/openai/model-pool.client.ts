@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { INTERNAL_HEADERS, ROUTE_PREFIX, newId } from '@shoal/contracts';
+import { ApiError, createLogger, type RequestContext } from '@shoal/platform';
+
+export interface ModelPoolClientOptions {
+  baseUrl: string;
+  internalToken: string;
+}
+export const MODEL_POOL_OPTIONS = Symbol('MODEL_POOL_OPTIONS');
+
+export interface ProxiedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Readable | null;
+}
+
+const PASSED_HEADERS = ['content-type', 'retry-after', 'x-request-id', 'x-shoal-call-id', 'x-shoal-deployment'];
+
+/**
+ * The gateway's door to model-pool. It passes bodies through as bytes (no re-parse, no re-serialise),
+ * streaming included, and adds who is calling and a fresh call id.
+ */
+@Injectable()
+export class ModelPoolClient {
+  private readonly log = createLogger('ModelPoolClient');
+  constructor(@Inject(MODEL_POOL_OPTIONS) private readonly opts: ModelPoolClientOptions) {}
+
+  async chatCompletions(ctx: RequestContext, body: unknown, signal: AbortSignal): Promise<ProxiedResponse> {
+    return this.forward(ctx, 'POST', '/v1/chat/completions', JSON.stringify(body), signal);
+  }
+
+  async models(ctx: RequestContext): Promise<ProxiedResponse> {
+    return this.forward(ctx, 'GET', '/v1/models', undefined, undefined);
+  }
+
+  private async forward(ctx: RequestContext, method: string, path: string, body: string | undefined, signal: AbortSignal | undefined): Promise<ProxiedResponse> {
+    const headers: Record<string, string> = {
+      [INTERNAL_HEADERS.token]: this.opts.internalToken,
+      [INTERNAL_HEADERS.tenantId]: ctx.tenantId,
+      [INTERNAL_HEADERS.apiKeyId]: ctx.apiKeyId,
+      [INTERNAL_HEADERS.callId]: newId('chatcmpl'),
+    };
+    if (ctx.traceparent) headers[INTERNAL_HEADERS.traceparent] = ctx.traceparent;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(`${this.opts.baseUrl}${ROUTE_PREFIX.modelPool}${path}`, { method, headers, body, signal });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      this.log.error({ err }, 'model-pool unreachable');
+      throw new ApiError('upstream_unavailable', 'The model service is unavailable; retry shortly', { retryAfterSeconds: 1 });
+    }
+    const out: Record<string, string> = {};
+    for (const h of PASSED_HEADERS) {
+      const v = res.headers.get(h);
+      if (v) out[h] = v;
+    }
+    return { status: res.status, headers: out, body: res.body ? Readable.fromWeb(res.body as never) : null };
+  }
+}

@@ -1,0 +1,27 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PrismaClient, type Prisma } from '@shoal/platform';
+
+const runWithNodes = { include: { nodeExecutions: { orderBy: { index: 'asc' } } } } as const;
+export type RunRow = Prisma.WorkflowRunGetPayload<object>;
+export type RunWithNodes = Prisma.WorkflowRunGetPayload<typeof runWithNodes>;
+
+@Injectable()
+export class RunsRepository {
+  constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {}
+
+  createQueued(tenantId: string, run: { id: string; workflowId: string; workflowVersionId: string; apiKeyId: string; inputs: object; responseMode: string; endUser: string | null; traceId: string | null }): Promise<RunRow> {
+    return this.prisma.workflowRun.create({ data: { ...run, tenantId, status: 'queued' } });
+  }
+
+  markUnqueued(tenantId: string, runId: string, error: string): Promise<unknown> {
+    return this.prisma.workflowRun.updateMany({ where: { id: runId, tenantId, status: 'queued' }, data: { status: 'failed', error, finishedAt: new Date() } });
+  }
+
+  find(tenantId: string, runId: string): Promise<RunRow | null> {
+    return this.prisma.workflowRun.findFirst({ where: { id: runId, tenantId } });
+  }
+
+  findWithNodes(tenantId: string, runId: string): Promise<RunWithNodes | null> {
+    return this.prisma.workflowRun.findFirst({ where: { id: runId, tenantId }, ...runWithNodes });
+  }
+}

@@ -1,0 +1,106 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { newId, QUEUES, TERMINAL_RUN_STATUSES, type RunEvent, type RunJob } from '@shoal/contracts';
+import { validateRunInputs } from '@shoal/workflow-dsl';
+import { ApiError, JOB_QUEUE, RUN_EVENT_STORE, createLogger, type JobQueue, type RequestContext, type RunEventStore, type Unsubscribe } from '@shoal/platform';
+import { WorkflowsService, toFieldIssues } from '../workflows/workflows.service';
+import { RunsRepository, type RunRow, type RunWithNodes } from './runs.repository';
+
+export interface StartRunInput {
+  inputs: Record<string, unknown>;
+  response_mode: 'blocking' | 'streaming';
+  user?: string;
+}
+
+@Injectable()
+export class RunsService {
+  private readonly log = createLogger('RunsService');
+
+  constructor(
+    @Inject(WorkflowsService) private readonly workflows: WorkflowsService,
+    @Inject(RunsRepository) private readonly runs: RunsRepository,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
+  ) {}
+
+  /** Validate the inputs, write the queued run, enqueue it. Bad input writes nothing. */
+  async start(ctx: RequestContext, workflowId: string, input: StartRunInput): Promise<RunRow> {
+    const wf = await this.workflows.get(ctx, workflowId);
+    const checked = validateRunInputs(wf.graph, input.inputs);
+    if (!checked.ok) {
+      const issues = toFieldIssues('inputs', checked.issues.map((i) => ({ ...i, path: i.path.replace(/^inputs\.?/, '') })));
+      throw ApiError.validation(`Invalid inputs: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+    }
+    const run = await this.runs.createQueued(ctx.tenantId, {
+      id: newId('run'),
+      workflowId: wf.id,
+      workflowVersionId: wf.version.id,
+      apiKeyId: ctx.apiKeyId,
+      inputs: checked.inputs,
+      responseMode: input.response_mode,
+      endUser: input.user ?? null,
+      traceId: ctx.traceparent?.split('-')[1] ?? null,
+    });
+    const job: RunJob = { runId: run.id, ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}) };
+    try {
+      await this.queue.enqueue(QUEUES.workflowRuns, job, { jobId: run.id });
+    } catch (err) {
+      this.log.error({ err, runId: run.id }, 'could not enqueue run');
+      await this.runs.markUnqueued(ctx.tenantId, run.id, 'The run could not be queued');
+      throw new ApiError('upstream_unavailable', 'The run queue is unavailable; the run was not started', { retryAfterSeconds: 1 });
+    }
+    return run;
+  }
+
+  /** Resolves when the run has finished (or `timeoutMs` passed) with the run as stored. */
+  async waitForEnd(ctx: RequestContext, runId: string, timeoutMs: number): Promise<RunRow> {
+    let unsubscribe: Unsubscribe | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        timer = setTimeout(resolve, timeoutMs);
+        this.events
+          .subscribe(runId, 0, (e) => { if (e.event === 'workflow_finished') resolve(); })
+          .then((u) => { unsubscribe = u; }, reject);
+      });
+    } finally {
+      clearTimeout(timer);
+      unsubscribe?.();
+    }
+    const run = await this.runs.find(ctx.tenantId, runId);
+    if (!run) throw ApiError.notFound('Run', runId);
+    return run;
+  }
+
+  async get(ctx: RequestContext, runId: string): Promise<RunWithNodes> {
+    const run = await this.runs.findWithNodes(ctx.tenantId, runId);
+    if (!run || (ctx.workflowId && run.workflowId !== ctx.workflowId)) throw ApiError.notFound('Run', runId);
+    return run;
+  }
+
+  /**
+   * Relay a run's events from `afterSeq` on; resolves after `workflow_finished` (or when `signal`
+   * aborts). A run that ended before its events expired replays them all.
+   */
+  async follow(ctx: RequestContext, runId: string, afterSeq: number, onEvent: (e: RunEvent) => void, signal: AbortSignal): Promise<void> {
+    const run = await this.runs.find(ctx.tenantId, runId);
+    if (!run) throw ApiError.notFound('Run', runId);
+    let unsubscribe: Unsubscribe | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        signal.addEventListener('abort', () => resolve(), { once: true });
+        this.events
+          .subscribe(runId, afterSeq, (e) => {
+            onEvent(e);
+            if (e.event === 'workflow_finished') resolve();
+          })
+          .then(async (u) => {
+            unsubscribe = u;
+            // finished long ago and its events have expired: nothing more will come
+            if (TERMINAL_RUN_STATUSES.has(run.status as never) && (await this.events.read(runId, 0)).length === 0) resolve();
+          }, reject);
+      });
+    } finally {
+      unsubscribe?.();
+    }
+  }
+}

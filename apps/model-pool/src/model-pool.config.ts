@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { loadDeploymentConfig, type DeploymentConfig } from '@shoal/model-routing';
+import { ConfigError, env, parseConfig } from '@shoal/platform';
+
+export const modelPoolConfigSchema = z.object({
+  PORT: env.port(8082),
+  HOST: z.string().default('0.0.0.0'),
+  REDIS_URL: env.url(['redis', 'rediss']),
+  REDIS_PREFIX: z.string().default('shoal:'),
+  SHOAL_INTERNAL_TOKEN: env.secret(),
+  /** a JSON file of deployments; see libs/model-routing/README.md */
+  MODEL_POOL_CONFIG: z.string().optional(),
+  MODEL_POOL_MAX_ATTEMPTS: env.positiveInt(3),
+  DEEPSEEK_API_KEY: z.string().optional(),
+  DEEPSEEK_BASE_URL: z.string().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().optional(),
+  LOG_LEVEL: env.logLevel(),
+});
+export type ModelPoolConfig = z.infer<typeof modelPoolConfigSchema>;
+
+export function loadModelPoolConfig(e: Record<string, string | undefined>): { config: ModelPoolConfig; deployments: DeploymentConfig } {
+  const config = parseConfig(modelPoolConfigSchema, e);
+  let file: unknown;
+  if (config.MODEL_POOL_CONFIG) {
+    try {
+      file = JSON.parse(readFileSync(config.MODEL_POOL_CONFIG, 'utf8'));
+    } catch (err) {
+      throw new ConfigError([{ variable: 'MODEL_POOL_CONFIG', message: `cannot read ${config.MODEL_POOL_CONFIG}: ${(err as Error).message}` }]);
+    }
+  }
+  const deployments = loadDeploymentConfig({ file, env: { DEEPSEEK_API_KEY: config.DEEPSEEK_API_KEY, DEEPSEEK_BASE_URL: config.DEEPSEEK_BASE_URL, OPENAI_API_KEY: config.OPENAI_API_KEY, OPENAI_BASE_URL: config.OPENAI_BASE_URL } });
+  return { config, deployments };
+}

@@ -1,0 +1,28 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { InMemoryHealthStore, ModelRouter, type DeploymentConfig } from '@shoal/model-routing';
+import { ChatCompletionsController } from './pool/chat-completions.controller';
+import { ChatCompletionsService, POOL_OPTIONS } from './pool/chat-completions.service';
+import { UsageEmitter } from './pool/usage.emitter';
+
+export interface ModelPoolOptions {
+  deployments: DeploymentConfig;
+  maxAttempts: number;
+}
+
+/** model-pool's controllers and services; infrastructure comes from PlatformModule. */
+@Module({})
+export class ModelPoolModule {
+  static register(opts: ModelPoolOptions): DynamicModule {
+    return {
+      module: ModelPoolModule,
+      controllers: [ChatCompletionsController],
+      providers: [
+        { provide: POOL_OPTIONS, useValue: { maxAttempts: opts.maxAttempts } },
+        // health is per process for now; the Redis-shared store is the next model-pool issue
+        { provide: ModelRouter, useFactory: () => new ModelRouter({ deployments: opts.deployments.deployments, models: opts.deployments.models, health: new InMemoryHealthStore() }) },
+        UsageEmitter,
+        ChatCompletionsService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ROUTE_PREFIX } from '@shoal/contracts';
+import { InternalTokenGuard, parseBody } from '@shoal/platform';
+import { ChatCompletionsService, type ChatBody } from './chat-completions.service';
+import { poolCallContext } from './pool-call-context';
+
+const chatBodySchema = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(z.looseObject({ role: z.string().min(1) })).min(1, 'must contain at least one message'),
+  stream: z.boolean().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+});
+
+@Controller(`${ROUTE_PREFIX.modelPool}/v1`)
+@UseGuards(InternalTokenGuard)
+export class ChatCompletionsController {
+  constructor(@Inject(ChatCompletionsService) private readonly chat: ChatCompletionsService) {}
+
+  @Post('chat/completions')
+  async create(@Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const body = parseBody(chatBodySchema, raw) as ChatBody;
+    const ctx = poolCallContext(req.headers);
+    const abort = new AbortController();
+    req.raw.on('close', () => { if (!reply.raw.writableEnded) abort.abort(); });
+    if (!body.stream) {
+      const { completion, deployment } = await this.chat.complete(ctx, body, abort.signal);
+      reply.header('x-shoal-call-id', ctx.callId).header('x-shoal-deployment', deployment.id).send(completion);
+      return;
+    }
+    await this.chat.stream(ctx, body, {
+      start: (headers) => {
+        reply.hijack();
+        reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-shoal-call-id': ctx.callId, ...headers });
+      },
+      write: (data) => reply.raw.write(data),
+      end: () => reply.raw.end(),
+    }, abort.signal);
+  }
+
+  @Get('models')
+  models() {
+    return { object: 'list', data: this.chat.models() };
+  }
+}

@@ -1,0 +1,160 @@
+// One chat completion through the pool: pick a deployment, call it, fail over before the first
+// byte, stream through, and emit exactly one usage event per call.
+import { Inject, Injectable } from '@nestjs/common';
+import type OpenAI from 'openai';
+import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { UsageEvent } from '@shoal/contracts';
+import {
+  AllDeploymentsFailedError,
+  ModelRouter,
+  UnknownModelError,
+  classifyProviderError,
+  normalizeUsage,
+  redactKeyPatterns,
+  runWithFailover,
+  type Deployment,
+  type NormalizedUsage,
+} from '@shoal/model-routing';
+import { ApiError, createLogger } from '@shoal/platform';
+import { ProviderClients } from './provider-clients';
+import { UsageEmitter } from './usage.emitter';
+import type { PoolCallContext } from './pool-call-context';
+
+export const POOL_OPTIONS = Symbol('POOL_OPTIONS');
+export interface PoolOptions {
+  maxAttempts: number;
+}
+
+export type ChatBody = Record<string, unknown> & { model: string; stream?: boolean; stream_options?: { include_usage?: boolean } };
+
+export interface StreamSink {
+  start(headers: Record<string, string>): void;
+  write(data: string): void;
+  end(): void;
+}
+
+@Injectable()
+export class ChatCompletionsService {
+  private readonly log = createLogger('ChatCompletionsService');
+  private readonly clients = new ProviderClients();
+
+  constructor(
+    @Inject(ModelRouter) private readonly router: ModelRouter,
+    @Inject(UsageEmitter) private readonly usage: UsageEmitter,
+    @Inject(POOL_OPTIONS) private readonly opts: PoolOptions,
+  ) {}
+
+  async complete(ctx: PoolCallContext, body: ChatBody, signal: AbortSignal): Promise<{ completion: ChatCompletion; deployment: Deployment }> {
+    const startedAt = new Date();
+    const { value, deployment } = await this.route(body.model, signal, (d) =>
+      this.client(d).chat.completions.create({ ...(body as object), model: d.upstreamModel, stream: false } as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal }),
+    );
+    const usage = normalizeUsage(deployment.provider, value.usage);
+    await this.emit(ctx, body, deployment, usage, 'succeeded', false, startedAt);
+    return { completion: { ...value, model: body.model }, deployment };
+  }
+
+  /** Streams SSE to `sink`. Fails over until the provider's first chunk; after that a break is an explicit error event. */
+  async stream(ctx: PoolCallContext, body: ChatBody, sink: StreamSink, signal: AbortSignal): Promise<void> {
+    const startedAt = new Date();
+    const clientWantsUsage = body.stream_options?.include_usage === true;
+    const { value, deployment } = await this.route(body.model, signal, async (d) => {
+      const stream = await this.client(d).chat.completions.create(
+        { ...(body as object), model: d.upstreamModel, stream: true, stream_options: { ...body.stream_options, include_usage: true } } as OpenAI.ChatCompletionCreateParamsStreaming,
+        { signal },
+      );
+      const iterator = stream[Symbol.asyncIterator]();
+      const first = await iterator.next(); // failover is still possible until this arrives
+      return { iterator, first };
+    });
+
+    sink.start({ 'x-shoal-deployment': deployment.id });
+    let usage: NormalizedUsage | undefined;
+    let contentChunks = 0;
+    let status: UsageEvent['status'] = 'succeeded';
+    const forward = (chunk: ChatCompletionChunk) => {
+      if (chunk.usage) usage = normalizeUsage(deployment.provider, chunk.usage);
+      if (chunk.choices?.some((c) => c.delta?.content || c.delta?.tool_calls)) contentChunks++;
+      if (!clientWantsUsage) {
+        if (chunk.choices.length === 0 && chunk.usage) return; // the usage-only chunk the client did not ask for
+        delete (chunk as { usage?: unknown }).usage;
+      }
+      sink.write(`data: ${JSON.stringify({ ...chunk, model: body.model })}\n\n`);
+    };
+    try {
+      let next = value.first;
+      while (!next.done) {
+        forward(next.value);
+        next = await value.iterator.next();
+      }
+      sink.write('data: [DONE]\n\n');
+    } catch (err) {
+      status = 'interrupted';
+      const failure = classifyProviderError(err);
+      if (!signal.aborted) {
+        await this.router.reportFailure(deployment, failure);
+        this.log.warn({ deployment: deployment.id, kind: failure.kind, message: failure.message }, 'stream broke after the first chunk');
+        sink.write(`data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted' } })}\n\n`);
+      }
+    } finally {
+      sink.end();
+    }
+    // a broken stream has no usage chunk: bill what was seen (one token per content chunk is how providers stream)
+    const billed = usage ?? { promptTokens: 0, completionTokens: contentChunks, totalTokens: contentChunks, cachedPromptTokens: 0, reasoningTokens: 0 };
+    await this.emit(ctx, body, deployment, billed, status, true, startedAt);
+  }
+
+  models(): Array<{ id: string; object: 'model'; created: number; owned_by: string }> {
+    return this.router.models().map((m) => ({ id: m.name, object: 'model' as const, created: 0, owned_by: 'shoal' }));
+  }
+
+  private client(d: Deployment): OpenAI {
+    return this.clients.get(d);
+  }
+
+  private async route<T>(model: string, signal: AbortSignal, attempt: (d: Deployment) => Promise<T>): Promise<{ value: T; deployment: Deployment }> {
+    try {
+      return await runWithFailover({ model, router: this.router, attempt, signal, maxAttempts: this.opts.maxAttempts });
+    } catch (err) {
+      throw this.toApiError(err, model);
+    }
+  }
+
+  private toApiError(err: unknown, model: string): unknown {
+    if (err instanceof UnknownModelError) return new ApiError('model_not_found', `The model '${model}' does not exist or is not configured in the pool`, { param: 'model' });
+    if (err instanceof AllDeploymentsFailedError) {
+      const retryAfterSeconds = err.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(err.retryAfterMs / 1000));
+      const code = err.clientStatus === 429 ? 'rate_limited' : err.clientStatus === 503 ? 'upstream_unavailable' : err.clientStatus === 504 ? 'timeout' : 'upstream_error';
+      return new ApiError(code, err.message, { status: err.clientStatus, retryAfterSeconds });
+    }
+    if (err instanceof Error && err.name === 'AbortError') return err;
+    // not worth failing over (the request itself is at fault): the provider's status and message, minus anything key-like
+    const failure = classifyProviderError(err);
+    const message = redactKeyPatterns(failure.message ?? 'The provider rejected the request');
+    return new ApiError(failure.clientStatus >= 500 ? 'upstream_error' : 'invalid_request', message, { status: failure.clientStatus });
+  }
+
+  private async emit(ctx: PoolCallContext, body: ChatBody, d: Deployment, u: NormalizedUsage, status: UsageEvent['status'], stream: boolean, startedAt: Date): Promise<void> {
+    await this.usage.emit({
+      callId: ctx.callId,
+      tenantId: ctx.tenantId,
+      apiKeyId: ctx.apiKeyId,
+      runId: ctx.runId,
+      nodeId: ctx.nodeId,
+      deploymentId: d.id,
+      provider: d.provider,
+      model: body.model,
+      upstreamModel: d.upstreamModel,
+      promptTokens: u.promptTokens,
+      completionTokens: u.completionTokens,
+      cachedPromptTokens: u.cachedPromptTokens,
+      reasoningTokens: u.reasoningTokens,
+      priceOverride: d.priceOverride ? { ...d.priceOverride } : null,
+      status,
+      stream,
+      latencyMs: Date.now() - startedAt.getTime(),
+      startedAt: startedAt.toISOString(),
+      ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
+    });
+  }
+}

@@ -1,0 +1,258 @@
+// Loads the pool's deployments from the parsed config file and the env convenience variables.
+import { z } from 'zod';
+import { PROVIDER_KINDS, type Deployment, type ModelAlias, type ProviderKind } from './deployment';
+import { DeploymentConfigError, type ConfigIssue } from './deployment-config.error';
+import { Secret } from './secrets';
+
+export interface DeploymentConfig {
+  readonly deployments: readonly Deployment[];
+  readonly models: readonly ModelAlias[];
+}
+
+export interface DeploymentConfigInput {
+  /** The parsed JSON of the config file, or undefined when there is no file. */
+  readonly file?: unknown;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+// The env conveniences: one variable holding a key stands up the provider's well-known models.
+// DeepSeek also keeps its older names because many existing clients still send them.
+const ENV_PROVIDERS: ReadonlyArray<{
+  provider: ProviderKind;
+  keyVar: string;
+  baseUrlVar: string;
+  defaultBaseUrl: string;
+  models: readonly string[];
+}> = [
+  {
+    provider: 'deepseek',
+    keyVar: 'DEEPSEEK_API_KEY',
+    baseUrlVar: 'DEEPSEEK_BASE_URL',
+    defaultBaseUrl: 'https://api.deepseek.com',
+    models: ['deepseek-flash', 'deepseek-v4-pro', 'deepseek-chat', 'deepseek-reasoner'],
+  },
+  {
+    provider: 'openai',
+    keyVar: 'OPENAI_API_KEY',
+    baseUrlVar: 'OPENAI_BASE_URL',
+    defaultBaseUrl: 'https://api.openai.com/v1',
+    models: ['gpt-4o-mini', 'gpt-4o'],
+  },
+];
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const modelName = z.string().regex(/^\S+$/, 'must be a non-empty model name without spaces');
+const httpUrl = z.string().refine(isHttpUrl, 'must be a URL');
+const positiveInt = z.number().int().min(1);
+const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal string such as "0.27"');
+
+const deploymentSchema = z.strictObject({
+  id: z.string().regex(/^dep_[A-Za-z0-9._-]+$/, 'must be "dep_" followed by letters, digits, ".", "_" or "-"'),
+  model: modelName,
+  provider: z.enum(PROVIDER_KINDS),
+  baseUrl: httpUrl,
+  apiKey: z.string().min(1).optional(),
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+  upstreamModel: z.string().min(1).optional(),
+  weight: z.number().int().min(0).default(1),
+  rpm: positiveInt.optional(),
+  tpm: positiveInt.optional(),
+  timeoutMs: positiveInt.optional(),
+  priceOverride: z
+    .strictObject({
+      inputPerMillion: decimal,
+      outputPerMillion: decimal,
+      cachedInputPerMillion: decimal.optional(),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter currency code such as "USD"'),
+    })
+    .optional(),
+  fallbacks: z.array(modelName).optional(),
+});
+type DeploymentEntry = z.infer<typeof deploymentSchema>;
+
+const fileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  deployments: z.array(deploymentSchema),
+});
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || '(root)';
+}
+
+function article(noun: string): string {
+  return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
+}
+
+// Our own wording for zod's issues: short, and never echoing the input (it may be a key).
+const errorMap: z.core.$ZodErrorMap = (iss) => {
+  switch (iss.code) {
+    case 'invalid_type':
+      if (iss.input === undefined) return 'is required';
+      return `must be ${article(iss.expected === 'int' ? 'integer' : iss.expected)}`;
+    case 'too_small':
+      if (iss.origin === 'string') return 'must not be empty';
+      if (iss.origin === 'array') return `must have at least ${String(iss.minimum)} item(s)`;
+      return `must be ${iss.inclusive ? '≥' : '>'} ${String(iss.minimum)}`;
+    case 'too_big':
+      return `must be ${iss.inclusive ? '≤' : '<'} ${String(iss.maximum)}`;
+    case 'invalid_value':
+      return `must be one of ${iss.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')}`;
+    default:
+      return 'is invalid';
+  }
+};
+
+function envValue(env: DeploymentConfigInput['env'], name: string): string | undefined {
+  // Compose and Helm often pass unset variables as empty strings; treat both alike.
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function fromFile(entries: readonly DeploymentEntry[], env: DeploymentConfigInput['env'], issues: ConfigIssue[]): Deployment[] {
+  const out: Deployment[] = [];
+  entries.forEach((entry, i) => {
+    const at = `deployments[${i}]`;
+    let apiKey: string | undefined;
+    if ((entry.apiKey === undefined) === (entry.apiKeyEnv === undefined)) {
+      issues.push({ path: at, message: 'exactly one of "apiKey" or "apiKeyEnv" is required' });
+    } else if (entry.apiKeyEnv !== undefined) {
+      apiKey = envValue(env, entry.apiKeyEnv);
+      if (apiKey === undefined) {
+        issues.push({ path: `${at}.apiKeyEnv`, message: `environment variable ${entry.apiKeyEnv} is not set` });
+      }
+    } else {
+      apiKey = entry.apiKey;
+    }
+    out.push({
+      id: entry.id,
+      model: entry.model,
+      provider: entry.provider,
+      baseUrl: entry.baseUrl.replace(/\/+$/, ''),
+      apiKey: new Secret(apiKey ?? ''),
+      upstreamModel: entry.upstreamModel ?? entry.model,
+      weight: entry.weight,
+      rpm: entry.rpm,
+      tpm: entry.tpm,
+      timeoutMs: entry.timeoutMs,
+      priceOverride: entry.priceOverride,
+      source: 'file',
+    });
+  });
+  return out;
+}
+
+function fromEnv(env: DeploymentConfigInput['env'], fileModels: ReadonlySet<string>, issues: ConfigIssue[]): Deployment[] {
+  const out: Deployment[] = [];
+  for (const p of ENV_PROVIDERS) {
+    const key = envValue(env, p.keyVar);
+    if (key === undefined) continue;
+    const baseUrl = envValue(env, p.baseUrlVar) ?? p.defaultBaseUrl;
+    if (!isHttpUrl(baseUrl)) {
+      issues.push({ path: `env.${p.baseUrlVar}`, message: 'must be a URL' });
+      continue;
+    }
+    for (const model of p.models) {
+      // An alias the file defines is the operator's: the env key does not silently join its pool.
+      if (fileModels.has(model)) continue;
+      out.push({
+        id: `dep_env_${p.provider}_${model}`,
+        model,
+        provider: p.provider,
+        baseUrl: baseUrl.replace(/\/+$/, ''),
+        apiKey: new Secret(key),
+        upstreamModel: model,
+        weight: 1,
+        source: 'env',
+      });
+    }
+  }
+  return out;
+}
+
+function buildModels(
+  deployments: readonly Deployment[],
+  entries: readonly DeploymentEntry[],
+  issues: ConfigIssue[],
+): ModelAlias[] {
+  const byName = new Map<string, { ids: string[]; fallbacks: string[]; firstIndex: number }>();
+  deployments.forEach((d, i) => {
+    const model = byName.get(d.model) ?? { ids: [], fallbacks: [], firstIndex: i };
+    model.ids.push(d.id);
+    byName.set(d.model, model);
+  });
+
+  entries.forEach((entry, i) => {
+    const model = byName.get(entry.model);
+    if (!model) return;
+    (entry.fallbacks ?? []).forEach((fallback, j) => {
+      const at = `deployments[${i}].fallbacks[${j}]`;
+      if (fallback === entry.model) issues.push({ path: at, message: 'a model cannot fall back to itself' });
+      else if (!byName.has(fallback)) issues.push({ path: at, message: `unknown model "${fallback}"` });
+      else if (!model.fallbacks.includes(fallback)) model.fallbacks.push(fallback);
+    });
+  });
+
+  const weights = new Map(deployments.map((d) => [d.id, d.weight]));
+  for (const [name, model] of byName) {
+    if (model.ids.every((id) => weights.get(id) === 0)) {
+      issues.push({
+        path: `deployments[${model.firstIndex}].weight`,
+        message: `every deployment of model "${name}" has weight 0; at least one must be > 0`,
+      });
+    }
+  }
+  return [...byName].map(([name, m]) => ({ name, deploymentIds: m.ids, fallbacks: m.fallbacks }));
+}
+
+/**
+ * Parses and checks the deployment config. Every problem is collected, so one boot shows them all;
+ * any problem throws a {@link DeploymentConfigError} whose message names the paths.
+ */
+export function loadDeploymentConfig(input: DeploymentConfigInput): DeploymentConfig {
+  const issues: ConfigIssue[] = [];
+  let entries: DeploymentEntry[] = [];
+  if (input.file !== undefined) {
+    const parsed = fileSchema.safeParse(input.file, { error: errorMap });
+    if (!parsed.success) {
+      throw new DeploymentConfigError(
+        parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+      );
+    }
+    entries = parsed.data.deployments;
+  }
+
+  const fileDeployments = fromFile(entries, input.env, issues);
+  const envDeployments = fromEnv(input.env, new Set(entries.map((e) => e.model)), issues);
+  const deployments = [...fileDeployments, ...envDeployments];
+
+  const seen = new Map<string, number>();
+  deployments.forEach((d, i) => {
+    const first = seen.get(d.id);
+    if (first === undefined) seen.set(d.id, i);
+    else if (i < fileDeployments.length) {
+      issues.push({ path: `deployments[${i}].id`, message: `duplicate id "${d.id}" (also deployments[${first}])` });
+    } else {
+      // Env-derived ids are fixed, so their only possible clash is a file entry that took one.
+      issues.push({ path: `deployments[${first}].id`, message: `id "${d.id}" is reserved for an env-derived deployment` });
+    }
+  });
+
+  const models = buildModels(deployments, entries, issues);
+  if (issues.length > 0) throw new DeploymentConfigError(issues);
+  return { deployments: deployments.map((d) => Object.freeze(d)), models: models.map((m) => Object.freeze(m)) };
+}

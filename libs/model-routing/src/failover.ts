@@ -1,0 +1,176 @@
+// Runs one LLM call across a model's deployments (and its fallbacks) until one answers.
+//
+// Streaming contract: failover covers only what happens before the first byte reaches the client.
+// For a streamed call, `attempt` must resolve once the provider has produced its first chunk (not
+// merely headers); until then a failure moves on to the next deployment and the client sees
+// nothing. Once `attempt` has resolved and the app has started writing to the client, this function
+// is done and is never called again for that request: a stream that breaks later is reported with
+// `router.reportFailure(deployment, classify(err))` and surfaces to the client as an explicit error
+// event, because replaying half an answer from another deployment would duplicate or contradict it.
+import { AllDeploymentsFailedError } from './all-deployments-failed.error';
+import type { AttemptRecord } from './attempt-record';
+import type { Deployment } from './deployment';
+import { classifyProviderError, clientStatusFor } from './error.classifier';
+import type { ModelRouter } from './model.router';
+import type { ProviderFailure } from './provider-failure';
+import { redactSecrets } from './secrets';
+
+export interface FailoverOptions<T> {
+  /** The alias the caller asked for. */
+  readonly model: string;
+  readonly router: ModelRouter;
+  /** One call to one deployment. `attemptNo` starts at 1. */
+  readonly attempt: (deployment: Deployment, attemptNo: number) => Promise<T>;
+  /** Calls to providers, all deployments together. Waiting for a cooldown is not an attempt. */
+  readonly maxAttempts?: number;
+  readonly classify?: (err: unknown) => ProviderFailure;
+  /** The caller's signal: once aborted nothing more is tried and nothing is held against a deployment. */
+  readonly signal?: AbortSignal;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** In [0, 1), for jitter. */
+  readonly random?: () => number;
+  /** Total time spent waiting (cooldowns, retry backoff) before giving up. */
+  readonly maxWaitMs?: number;
+}
+
+export interface FailoverResult<T> {
+  readonly value: T;
+  readonly deployment: Deployment;
+  /** The alias that answered: the requested model or one of its fallbacks. */
+  readonly model: string;
+  /** Every attempt, the successful one last. */
+  readonly attempts: readonly AttemptRecord[];
+}
+
+export const FAILOVER_DEFAULTS = Object.freeze({
+  maxAttempts: 3,
+  maxWaitMs: 2_000,
+  /** First backoff before calling a deployment again in the same request; doubles after. */
+  retryBaseMs: 100,
+  /** Added at random to a cooldown wait, so replicas waiting on one deployment don't stampede it. */
+  cooldownJitterMs: 100,
+  /** Least wait counted against the budget, so a store that keeps answering "cooling" can't spin us. */
+  minWaitMs: 10,
+});
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new Error('The operation was aborted');
+}
+
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal ? abortError(signal) : new Error('aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Picks a deployment of `model`, calls `attempt`, and on a failure that another deployment might
+ * not have (classified `failover`), cools the deployment down as classified and moves on: every
+ * untried deployment of the model, then of each fallback alias in order, then (attempts left)
+ * deployments already tried that are not cooling down, after a jittered backoff. A failure
+ * without `failover` (bad request, context length, content filter) is rethrown at once, as is.
+ * When every deployment is cooling down it waits for the first to come back if that fits in
+ * `maxWaitMs`.
+ *
+ * @throws UnknownModelError if `model` is not an alias.
+ * @throws AllDeploymentsFailedError when attempts run out or every deployment stays cooling down.
+ */
+export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<FailoverResult<T>> {
+  const { router, signal } = opts;
+  const chain = router.chainOf(opts.model);
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? FAILOVER_DEFAULTS.maxAttempts);
+  const maxWaitMs = opts.maxWaitMs ?? FAILOVER_DEFAULTS.maxWaitMs;
+  const classify = opts.classify ?? ((err: unknown) => classifyProviderError(err, { now: router.now, policy: router.policy }));
+  const sleep = opts.sleep ?? defaultSleep;
+  const random = opts.random ?? Math.random;
+
+  const attempts: AttemptRecord[] = [];
+  const tried = new Set<string>();
+  let lastFailure: ProviderFailure | undefined;
+  let waitedMs = 0;
+  let retries = 0;
+
+  const wait = async (ms: number): Promise<void> => {
+    await sleep(ms, signal);
+    waitedMs += Math.max(ms, FAILOVER_DEFAULTS.minWaitMs);
+  };
+
+  while (attempts.length < maxAttempts) {
+    if (signal?.aborted) throw abortError(signal);
+    const attemptNo = attempts.length + 1;
+    const pick = await router.pick(chain, tried, attemptNo);
+    if (!pick) break;
+
+    if (!pick.deployment) {
+      const remaining = Math.max(0, pick.earliest.untilMs - router.now());
+      const delay = Math.max(remaining, FAILOVER_DEFAULTS.minWaitMs) + random() * FAILOVER_DEFAULTS.cooldownJitterMs;
+      if (waitedMs + delay > maxWaitMs) {
+        throw new AllDeploymentsFailedError({
+          model: opts.model,
+          attempts,
+          lastFailure,
+          kind: lastFailure?.kind ?? pick.earliest.reason,
+          clientStatus: lastFailure?.clientStatus ?? clientStatusFor(pick.earliest.reason),
+          retryAfterMs: Math.ceil(remaining),
+        });
+      }
+      await wait(delay);
+      continue;
+    }
+
+    if (pick.retry) {
+      // Same deployment again in one request: back off (equal jitter) within what is left of the budget.
+      const backoff = FAILOVER_DEFAULTS.retryBaseMs * 2 ** retries * (0.5 + random() * 0.5);
+      retries += 1;
+      const delay = Math.min(backoff, maxWaitMs - waitedMs);
+      if (delay > 0) await wait(delay);
+    }
+
+    const { deployment, model } = pick;
+    tried.add(deployment.id);
+    const startedAtMs = router.now();
+    try {
+      const value = await opts.attempt(deployment, attemptNo);
+      const latencyMs = router.now() - startedAtMs;
+      await router.reportSuccess(deployment, latencyMs);
+      attempts.push({ attemptNo, model, deploymentId: deployment.id, provider: deployment.provider, startedAtMs, latencyMs, outcome: 'succeeded' });
+      return { value, deployment, model, attempts };
+    } catch (err) {
+      // The caller went away: not the deployment's fault, and nobody is waiting for another try.
+      if (signal?.aborted) throw err;
+      const classified = classify(err);
+      if (!classified.failover) throw err;
+      const failure: ProviderFailure = classified.message
+        ? { ...classified, message: redactSecrets(classified.message, [deployment.apiKey]) }
+        : classified;
+      lastFailure = failure;
+      const cooldownMs = await router.reportFailure(deployment, failure);
+      attempts.push({
+        attemptNo, model, deploymentId: deployment.id, provider: deployment.provider, startedAtMs,
+        latencyMs: router.now() - startedAtMs, outcome: 'failed', failure, cooldownMs,
+      });
+    }
+  }
+
+  // The caller may retry once the first cooldown ends, if everything is cooling; otherwise whenever
+  // the provider said, if it said.
+  const cooling = await router.allCoolingUntil(chain);
+  const kind = lastFailure?.kind ?? cooling?.reason ?? 'unknown';
+  throw new AllDeploymentsFailedError({
+    model: opts.model,
+    attempts,
+    lastFailure,
+    kind,
+    clientStatus: lastFailure?.clientStatus ?? clientStatusFor(kind),
+    retryAfterMs: cooling ? Math.max(0, Math.ceil(cooling.untilMs - router.now())) : lastFailure?.retryAfterMs,
+  });
+}

@@ -1,0 +1,18 @@
+// @shoal/model-routing: which deployment serves an LLM call, and what to do when it fails.
+// Plain TypeScript; the model-pool app does the I/O.
+export { PROVIDER_KINDS, type Deployment, type ModelAlias, type PriceOverride, type ProviderKind } from './deployment';
+export { loadDeploymentConfig, type DeploymentConfig, type DeploymentConfigInput } from './deployment.config';
+export { DeploymentConfigError, type ConfigIssue } from './deployment-config.error';
+export { Secret, redactSecrets, redactKeyPatterns } from './secrets';
+export type { RoutingContext, RoutingStrategy } from './routing.strategy';
+export { WeightedStrategy } from './weighted.strategy';
+export { InMemoryHealthStore, type Clock, type Cooldown, type DeploymentStats, type HealthStore, type InMemoryHealthStoreOptions } from './health.store';
+export { DEFAULT_COOLDOWN_POLICY, TRANSIENT_KINDS, cooldownToApply, type CooldownPolicy } from './cooldown.policy';
+export { FAILURE_KINDS, type FailureKind, type ProviderFailure } from './provider-failure';
+export { classifyProviderError, clientStatusFor, parseRetryAfter, type ClassifyOptions, type ProviderErrorLike } from './error.classifier';
+export { ModelRouter, type EarliestCooldown, type ModelRouterOptions, type PickResult } from './model.router';
+export { runWithFailover, defaultSleep, FAILOVER_DEFAULTS, type FailoverOptions, type FailoverResult } from './failover';
+export type { AttemptRecord } from './attempt-record';
+export { UnknownModelError } from './unknown-model.error';
+export { AllDeploymentsFailedError, type AllDeploymentsFailedDetails } from './all-deployments-failed.error';
+export { normalizeUsage, ZERO_USAGE, type NormalizedUsage } from './usage.normalizer';

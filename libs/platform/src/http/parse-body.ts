@@ -1,0 +1,24 @@
+import type { z } from 'zod';
+import { ApiError, type FieldIssue } from '../errors/api-error';
+
+/** Render a zod path the way users read JSON paths: `graph.nodes[1].data.model.name`. */
+export function jsonPath(root: string, path: ReadonlyArray<PropertyKey>): string {
+  let out = root;
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out;
+}
+
+/** Validate a request body (or query) with a zod schema; a 400 names every failing field. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown, root = ''): z.infer<S> {
+  if (body === undefined || body === null || (typeof body === 'object' && Array.isArray(body))) {
+    throw ApiError.validation('The request body must be a JSON object', [{ path: root || 'body', message: 'must be a JSON object', code: 'invalid_type' }]);
+  }
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issues: FieldIssue[] = result.error.issues.map((i) => ({
+    path: jsonPath(root, i.path) || 'body',
+    message: i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message,
+    code: i.code,
+  }));
+  throw ApiError.validation(`Invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+}

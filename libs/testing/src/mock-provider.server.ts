@@ -1,0 +1,229 @@
+// A mock OpenAI-compatible provider: a real HTTP server (node:http) speaking the Chat
+// Completions API with deterministic answers and switchable faults. A test and demo tool.
+import { randomBytes } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { chatRequestSchema, describeProblem } from './chat-request';
+import { Completion, sendCompletion, streamCompletion } from './chat-completion.responder';
+import { FAULT_HEADER, faultApplies, FaultSpec, parseFaultHeader, validateFaultSpec } from './fault-spec';
+import { BodyTooLargeError, flatHeaders, pause, readBody, sendJson } from './http-io';
+import { mockUsageFor } from './mock-answer';
+import { injectedError, openAiError, OpenAiErrorBody } from './openai-error';
+
+export interface MockProviderOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** When set, requests must carry `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  /** Model ids served; default ['mock-chat']. */
+  models?: string[];
+  /** Server-level faults from the start (see setFaults). */
+  faults?: FaultSpec;
+}
+
+export interface MockCall {
+  /** Date.now() when the request arrived. */
+  at: number;
+  model: string;
+  stream: boolean;
+  /** The HTTP status answered (200 for a stream, even one the fault cut). */
+  status: number;
+  /** Request headers, names lower-cased. */
+  headers: Record<string, string>;
+  /** The parsed JSON body, or the raw text when it was not JSON. */
+  body: unknown;
+}
+
+export interface MockProvider {
+  /** The OpenAI `baseURL`, e.g. http://127.0.0.1:PORT/v1. */
+  url: string;
+  port: number;
+  /** Chat completion requests received, faulted and rejected ones included. */
+  calls(): number;
+  callLog(): ReadonlyArray<MockCall>;
+  /** Clears the call log and the server-level faults. */
+  reset(): void;
+  setFaults(faults: FaultSpec | undefined): void;
+  close(): Promise<void>;
+}
+
+export const MOCK_OWNER = 'shoal-mock-provider';
+const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+type Decision =
+  | { kind: 'reject'; status: number; body: OpenAiErrorBody }
+  | { kind: 'answer'; completion: Completion; stream: boolean; fault: FaultSpec };
+
+class MockProviderServer {
+  readonly server: Server;
+  private readonly log: MockCall[] = [];
+  private fault: FaultSpec | undefined;
+  private remaining: number | undefined;
+  private readonly created = Math.floor(Date.now() / 1000);
+
+  constructor(private readonly apiKey: string | undefined, private readonly models: ReadonlyArray<string>, faults: FaultSpec | undefined) {
+    this.setFaults(faults);
+    this.server = createServer((req, res) => {
+      const aborted = new AbortController();
+      res.on('close', () => aborted.abort());
+      this.route(req, res, aborted.signal).catch((err: unknown) => {
+        if (res.headersSent) return void res.destroy();
+        sendJson(res, 500, openAiError(`shoal-mock-provider failed: ${err instanceof Error ? err.message : String(err)}`, 'server_error'));
+      });
+    });
+  }
+
+  calls(): number {
+    return this.log.length;
+  }
+
+  callLog(): ReadonlyArray<MockCall> {
+    return this.log.map((call) => Object.freeze({ ...call }));
+  }
+
+  reset(): void {
+    this.log.length = 0;
+    this.setFaults(undefined);
+  }
+
+  setFaults(faults: FaultSpec | undefined): void {
+    this.fault = faults && validateFaultSpec(faults, 'mock provider faults');
+    this.remaining = this.fault?.times;
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://mock').pathname;
+    if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { status: 'ok', service: MOCK_OWNER });
+    if (req.method === 'POST' && path === '/v1/chat/completions') return this.chat(req, res, signal);
+    const authError = this.checkAuth(req);
+    if (authError) return sendJson(res, 401, authError);
+    if (req.method === 'GET' && path === '/v1/models') {
+      return sendJson(res, 200, { object: 'list', data: this.models.map((id) => this.modelEntry(id)) });
+    }
+    const modelId = req.method === 'GET' && path.startsWith('/v1/models/') ? decodeURIComponent(path.slice('/v1/models/'.length)) : undefined;
+    if (modelId !== undefined && this.models.includes(modelId)) return sendJson(res, 200, this.modelEntry(modelId));
+    if (modelId !== undefined) return sendJson(res, 404, this.unknownModel(modelId));
+    sendJson(res, 404, openAiError(`Invalid URL (${req.method} ${path}) on shoal-mock-provider`, 'invalid_request_error', null, 'not_found'));
+  }
+
+  private async chat(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    const at = Date.now();
+    const headers = flatHeaders(req);
+    let raw: string;
+    try {
+      raw = await readBody(req, BODY_LIMIT_BYTES);
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) throw err;
+      this.log.push({ at, model: '', stream: false, status: 413, headers, body: '' });
+      return sendJson(res, 413, openAiError('Request body too large for shoal-mock-provider', 'invalid_request_error'), { Connection: 'close' });
+    }
+    let body: unknown = raw;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      // Kept as text: the log shows what was sent, and decide() answers 400.
+    }
+    const decision = this.decide(req, body, typeof body === 'string');
+    const fields = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+    const status = decision.kind === 'reject' ? decision.status : (decision.fault.status ?? (decision.fault.errorBody ? 500 : 200));
+    this.log.push({ at, model: typeof fields.model === 'string' ? fields.model : '', stream: fields.stream === true, status, headers, body });
+    if (decision.kind === 'reject') return sendJson(res, decision.status, decision.body);
+
+    const { fault, completion } = decision;
+    if (fault.retryAfter !== undefined) completion.headers['Retry-After'] = String(fault.retryAfter);
+    if (!(await pause(fault.latencyMs, signal))) return;
+    if (status !== 200) return sendJson(res, status, fault.errorBody ?? injectedError(status), completion.headers);
+    if (decision.stream) return streamCompletion(res, completion, fault, signal);
+    sendCompletion(res, completion);
+  }
+
+  // Checked in the order a real provider would: auth, body, fault header, model; a fault
+  // applies only to a request that would otherwise succeed.
+  private decide(req: IncomingMessage, body: unknown, notJson: boolean): Decision {
+    const authError = this.checkAuth(req);
+    if (authError) return { kind: 'reject', status: 401, body: authError };
+    if (notJson) {
+      return { kind: 'reject', status: 400, body: openAiError('We could not parse the JSON body of your request. (shoal-mock-provider expects a JSON object.)', 'invalid_request_error') };
+    }
+    const parsed = chatRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      const problem = describeProblem(parsed.error, body);
+      return { kind: 'reject', status: 400, body: openAiError(problem.message, 'invalid_request_error', problem.param, problem.code) };
+    }
+    const request = parsed.data;
+    const header = req.headers[FAULT_HEADER];
+    const requestFault = typeof header === 'string' ? parseFaultHeader(header) : undefined;
+    if (typeof requestFault === 'string') return { kind: 'reject', status: 400, body: openAiError(requestFault, 'invalid_request_error', null, 'invalid_mock_fault') };
+    if (!this.models.includes(request.model)) return { kind: 'reject', status: 404, body: this.unknownModel(request.model) };
+
+    const completion: Completion = {
+      id: `chatcmpl-${randomBytes(12).toString('hex')}`,
+      created: Math.floor(Date.now() / 1000),
+      model: request.model,
+      usage: mockUsageFor(request.messages, request.max_completion_tokens ?? request.max_tokens ?? undefined),
+      includeUsage: request.stream_options?.include_usage === true,
+      headers: { 'x-request-id': `req_${randomBytes(12).toString('hex')}` },
+    };
+    return { kind: 'answer', completion, stream: request.stream === true, fault: this.faultFor(request.model, requestFault) };
+  }
+
+  // A request's own fault header replaces the server's fault for that request (which is then
+  // neither applied nor consumed).
+  private faultFor(model: string, requestFault: FaultSpec | undefined): FaultSpec {
+    if (requestFault) return faultApplies(requestFault, model) ? requestFault : {};
+    const fault = this.fault;
+    if (!fault || !faultApplies(fault, model)) return {};
+    if (this.remaining !== undefined && --this.remaining <= 0) this.setFaults(undefined);
+    return fault;
+  }
+
+  private checkAuth(req: IncomingMessage): OpenAiErrorBody | undefined {
+    if (this.apiKey === undefined) return undefined;
+    const auth = req.headers.authorization;
+    if (!auth) return openAiError("You didn't provide an API key. shoal-mock-provider expects 'Authorization: Bearer <key>'.", 'invalid_request_error');
+    const [scheme, key] = auth.split(' ', 2);
+    if (scheme.toLowerCase() === 'bearer' && key === this.apiKey) return undefined;
+    return openAiError('Incorrect API key provided to shoal-mock-provider.', 'invalid_request_error', null, 'invalid_api_key');
+  }
+
+  private modelEntry(id: string) {
+    return { id, object: 'model', created: this.created, owned_by: MOCK_OWNER };
+  }
+
+  private unknownModel(model: string): OpenAiErrorBody {
+    return openAiError(`The model '${model}' does not exist on shoal-mock-provider (serving: ${this.models.join(', ')}).`, 'invalid_request_error', 'model', 'model_not_found');
+  }
+}
+
+/** Starts the mock provider; resolves once it is listening. Always `close()` it. */
+export async function startMockProvider(opts: MockProviderOptions = {}): Promise<MockProvider> {
+  const host = opts.host ?? '127.0.0.1';
+  const mock = new MockProviderServer(opts.apiKey, [...(opts.models ?? ['mock-chat'])], opts.faults);
+  const { server } = mock;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  // A wildcard bind is reachable on loopback; the URL must name an address a client can dial.
+  const dialHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${dialHost}:${port}/v1`,
+    port,
+    calls: () => mock.calls(),
+    callLog: () => mock.callLog(),
+    reset: () => mock.reset(),
+    setFaults: (faults) => mock.setFaults(faults),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Stalled streams and keep-alive sockets would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,116 @@
+// parseWorkflowGraph: raw JSON in, a normalized typed graph or every problem found out.
+import { checkGraphStructure, edgeIssue, nodeIssue, type EdgeEntry, type NodeEntry } from './graph.validator';
+import { isNodeType, nodeDefinition, NODE_TYPES } from './nodes/node-registry';
+import { NODE_ID_PATTERN } from './variable-reference';
+import { translateZodIssues } from './zod-issues';
+import { describeValue, quoteList, type ValidationIssue } from './validation-issue';
+import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from './workflow-graph.types';
+
+export type ParseWorkflowGraphResult = { ok: true; graph: WorkflowGraph } | { ok: false; issues: ValidationIssue[] };
+
+/** Namespaces a `{{#...#}}` reference can start with besides node ids (Dify's system, environment, conversation variables). */
+const RESERVED_NODE_IDS = new Set(['sys', 'env', 'conversation']);
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function parseWorkflowGraph(input: unknown): ParseWorkflowGraphResult {
+  if (!isRecord(input)) {
+    return { ok: false, issues: [{ path: '', code: 'invalid_type', message: `the graph must be an object with "nodes" and "edges" (got ${describeValue(input)})` }] };
+  }
+  const issues: ValidationIssue[] = [];
+  const nodes = listAt(input, 'nodes', issues).map((raw, index) => parseNode(raw, index, issues));
+  const edges = listAt(input, 'edges', issues).map((raw, index) => parseEdge(raw, index, issues));
+  issues.push(...checkGraphStructure(nodes.map((n) => n.entry), edges.map((e) => e.entry)));
+  if (issues.length > 0) return { ok: false, issues };
+  // No issues means every node and edge parsed.
+  return { ok: true, graph: { nodes: nodes.map((n) => n.node as WorkflowNode), edges: edges.map((e) => e.edge as WorkflowEdge) } };
+}
+
+function listAt(input: Json, key: 'nodes' | 'edges', issues: ValidationIssue[]): unknown[] {
+  const value = input[key];
+  if (Array.isArray(value)) return value;
+  if (value === undefined) issues.push({ path: key, code: 'required', message: `${key} is required (an array)` });
+  else issues.push({ path: key, code: 'invalid_type', message: `${key} must be an array (got ${describeValue(value)})` });
+  return [];
+}
+
+function parseNode(raw: unknown, index: number, issues: ValidationIssue[]): { entry: NodeEntry; node: WorkflowNode | null } {
+  const entry: NodeEntry = { index, id: null, type: null, definition: null, parsed: undefined };
+  if (!isRecord(raw)) {
+    issues.push(nodeIssue(entry, [], 'invalid_type', `must be an object with "id" and "data" (got ${describeValue(raw)})`));
+    return { entry, node: null };
+  }
+  const id = raw.id;
+  if (typeof id !== 'string' || id === '') {
+    issues.push(nodeIssue(entry, ['id'], id === undefined || id === '' ? 'required' : 'invalid_type', id === undefined || id === '' ? 'is required' : `must be a string (got ${describeValue(id)})`));
+  } else if (!NODE_ID_PATTERN.test(id)) {
+    issues.push(nodeIssue(entry, ['id'], 'invalid_node_id', `'${id}' may only contain letters, digits, '_' and '-' (it is used in {{#${id}.field#}} references)`));
+  } else if (RESERVED_NODE_IDS.has(id)) {
+    issues.push(nodeIssue(entry, ['id'], 'reserved_node_id', `'${id}' is reserved for {{#${id}.…#}} variables; choose another id`));
+  } else {
+    entry.id = id;
+  }
+  const data = raw.data;
+  if (!isRecord(data)) {
+    issues.push(nodeIssue(entry, ['data'], data === undefined ? 'required' : 'invalid_type', data === undefined ? 'is required' : `must be an object (got ${describeValue(data)})`));
+    return { entry, node: null };
+  }
+  const type = data.type;
+  if (typeof type !== 'string' || !isNodeType(type)) {
+    const detail = type === undefined ? 'is required' : `${typeof type === 'string' ? `'${type}'` : describeValue(type)} is not a supported node type`;
+    issues.push(nodeIssue(entry, ['data', 'type'], type === undefined ? 'required' : 'unknown_node_type', `${detail}; supported types: ${quoteList(NODE_TYPES)}`));
+    return { entry, node: null };
+  }
+  entry.type = type;
+  const definition = nodeDefinition(type);
+  entry.definition = definition;
+  const result = definition.schema.safeParse(data, { reportInput: true });
+  if (!result.success) {
+    for (const local of translateZodIssues(result.error.issues, ['data'])) issues.push(nodeIssue(entry, local.path, local.code, local.detail));
+    return { entry, node: null };
+  }
+  entry.parsed = result.data;
+  const extra = definition.check?.(result.data) ?? [];
+  for (const local of extra) issues.push(nodeIssue(entry, ['data', ...local.path], local.code, local.detail));
+  if (entry.id === null || extra.length > 0) return { entry, node: null };
+  // Node-level extras (Dify's position, width, ...) are kept so an imported graph round-trips.
+  const node = { ...raw, id: entry.id, data: definition.normalize(result.data, entry.id) } as WorkflowNode;
+  return { entry, node };
+}
+
+function optionalString(raw: Json, key: string, entry: EdgeEntry, issues: ValidationIssue[]): string | null {
+  const value = raw[key];
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value === 'string') return value;
+  issues.push(edgeIssue(entry, [key], 'invalid_type', `must be a string (got ${describeValue(value)})`));
+  return null;
+}
+
+function nodeIdAt(raw: Json, key: 'source' | 'target', entry: EdgeEntry, issues: ValidationIssue[]): string | null {
+  const value = raw[key];
+  if (typeof value === 'string' && value !== '') return value;
+  if (value === undefined || value === '') issues.push(edgeIssue(entry, [key], 'required', 'is required (a node id)'));
+  else issues.push(edgeIssue(entry, [key], 'invalid_type', `must be a node id string (got ${describeValue(value)})`));
+  return null;
+}
+
+function parseEdge(raw: unknown, index: number, issues: ValidationIssue[]): { entry: EdgeEntry; edge: WorkflowEdge | null } {
+  const entry: EdgeEntry = { index, id: null, source: null, target: null, sourceHandle: 'source', targetHandle: 'target' };
+  if (!isRecord(raw)) {
+    issues.push(edgeIssue(entry, [], 'invalid_type', `must be an object with "source" and "target" (got ${describeValue(raw)})`));
+    return { entry, edge: null };
+  }
+  entry.id = optionalString(raw, 'id', entry, issues);
+  entry.source = nodeIdAt(raw, 'source', entry, issues);
+  entry.target = nodeIdAt(raw, 'target', entry, issues);
+  entry.sourceHandle = optionalString(raw, 'sourceHandle', entry, issues) ?? 'source';
+  entry.targetHandle = optionalString(raw, 'targetHandle', entry, issues) ?? 'target';
+  if (entry.source === null || entry.target === null) return { entry, edge: null };
+  const { source, target, sourceHandle, targetHandle } = entry;
+  const id = entry.id ?? `${source}-${sourceHandle}-${target}-${targetHandle}`;
+  return { entry, edge: { ...raw, id, source, target, sourceHandle, targetHandle } };
+}

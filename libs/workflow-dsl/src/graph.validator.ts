@@ -1,0 +1,220 @@
+// Whole-graph rules: unique ids, one start, an end, edges, cycles, reachability, variable references.
+import { buildAdjacency, topologicalSort, type Adjacency } from './graph-index';
+import type { AnyNodeDefinition, NodeType } from './nodes/node-registry';
+import { formatPath, quoteList, type PathSegment, type ValidationIssue, type ValidationIssueCode } from './validation-issue';
+
+/** A node as far as parsing got: id and type when valid, parsed data when its shape was valid. */
+export interface NodeEntry {
+  index: number;
+  id: string | null;
+  type: NodeType | null;
+  definition: AnyNodeDefinition | null;
+  /** Output of the definition's schema; undefined when the data did not parse. */
+  parsed: unknown;
+}
+
+export interface EdgeEntry {
+  index: number;
+  id: string | null;
+  source: string | null;
+  target: string | null;
+  sourceHandle: string;
+  targetHandle: string;
+}
+
+export function nodeSubject(entry: { index: number; id: string | null }): string {
+  return entry.id === null ? `nodes[${entry.index}]` : `node '${entry.id}' (nodes[${entry.index}])`;
+}
+
+export function edgeSubject(entry: { index: number; id: string | null }): string {
+  return entry.id === null ? `edges[${entry.index}]` : `edge '${entry.id}' (edges[${entry.index}])`;
+}
+
+/** `rel` is relative to the node (`['data', 'model', 'name']`); the message reads "<subject>: <rel> <detail>". */
+export function nodeIssue(entry: { index: number; id: string | null }, rel: PathSegment[], code: ValidationIssueCode, detail: string): ValidationIssue {
+  const issue: ValidationIssue = {
+    path: formatPath(['nodes', entry.index, ...rel]),
+    code,
+    message: rel.length ? `${nodeSubject(entry)}: ${formatPath(rel)} ${detail}` : `${nodeSubject(entry)} ${detail}`,
+  };
+  if (entry.id !== null) issue.nodeId = entry.id;
+  return issue;
+}
+
+export function edgeIssue(entry: { index: number; id: string | null }, rel: PathSegment[], code: ValidationIssueCode, detail: string): ValidationIssue {
+  return {
+    path: formatPath(['edges', entry.index, ...rel]),
+    code,
+    message: rel.length ? `${edgeSubject(entry)}: ${formatPath(rel)} ${detail}` : `${edgeSubject(entry)} ${detail}`,
+  };
+}
+
+export function checkGraphStructure(nodes: readonly NodeEntry[], edges: readonly EdgeEntry[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const byId = uniqueNodes(nodes, issues);
+  checkStartAndEnd(nodes, issues);
+  const usable = checkEdges(edges, byId, issues);
+  const adjacency = buildAdjacency(byId.keys(), usable);
+  const { order, remaining } = topologicalSort(adjacency);
+  reportCycles(adjacency, remaining, byId, issues);
+  const start = nodes.find((n) => n.type === 'start' && n.id !== null && byId.get(n.id) === n);
+  if (start?.id) reportUnreachable(adjacency, start.id, byId, issues);
+  checkReferences(byId, adjacency, order, issues);
+  return issues;
+}
+
+function uniqueNodes(nodes: readonly NodeEntry[], issues: ValidationIssue[]): Map<string, NodeEntry> {
+  const byId = new Map<string, NodeEntry>();
+  for (const entry of nodes) {
+    if (entry.id === null) continue;
+    const first = byId.get(entry.id);
+    if (first) issues.push(nodeIssue(entry, ['id'], 'duplicate_node_id', `'${entry.id}' is already used by nodes[${first.index}]`));
+    else byId.set(entry.id, entry);
+  }
+  return byId;
+}
+
+function checkStartAndEnd(nodes: readonly NodeEntry[], issues: ValidationIssue[]): void {
+  const starts = nodes.filter((n) => n.type === 'start');
+  if (starts.length === 0) issues.push({ path: 'nodes', code: 'missing_start', message: 'nodes: the workflow needs a start node (data.type "start")' });
+  for (const extra of starts.slice(1)) {
+    issues.push(nodeIssue(extra, ['data', 'type'], 'multiple_start', `is 'start', but ${nodeSubject(starts[0])} is already the start node; a workflow has exactly one`));
+  }
+  if (!nodes.some((n) => n.type === 'end')) issues.push({ path: 'nodes', code: 'missing_end', message: 'nodes: the workflow needs at least one end node (data.type "end")' });
+}
+
+function checkEdges(edges: readonly EdgeEntry[], byId: ReadonlyMap<string, NodeEntry>, issues: ValidationIssue[]): Array<{ source: string; target: string }> {
+  const usable: Array<{ source: string; target: string }> = [];
+  const ids = new Map<string, number>();
+  const pairs = new Map<string, number>();
+  for (const edge of edges) {
+    if (edge.id !== null) {
+      const first = ids.get(edge.id);
+      if (first !== undefined) issues.push(edgeIssue(edge, ['id'], 'duplicate_edge_id', `'${edge.id}' is already used by edges[${first}]`));
+      else ids.set(edge.id, edge.index);
+    }
+    const { source, target } = edge;
+    let ok = source !== null && target !== null;
+    if (source !== null && !byId.has(source)) {
+      issues.push(edgeIssue(edge, ['source'], 'unknown_edge_node', `is '${source}', which is not a node id`));
+      ok = false;
+    }
+    if (target !== null && !byId.has(target)) {
+      issues.push(edgeIssue(edge, ['target'], 'unknown_edge_node', `is '${target}', which is not a node id`));
+      ok = false;
+    }
+    if (!ok || source === null || target === null) continue;
+    if (source === target) {
+      issues.push(edgeIssue(edge, [], 'self_loop', `connects node '${source}' to itself`));
+      continue;
+    }
+    const key = `${source}\u0000${edge.sourceHandle}\u0000${target}\u0000${edge.targetHandle}`;
+    const first = pairs.get(key);
+    if (first !== undefined) {
+      issues.push(edgeIssue(edge, [], 'duplicate_edge', `repeats edges[${first}] (${source} -> ${target})`));
+      continue;
+    }
+    pairs.set(key, edge.index);
+    usable.push({ source, target });
+  }
+  return usable;
+}
+
+/**
+ * Every node left after Kahn's algorithm has a predecessor that is also left, so walking predecessors
+ * from one of them must revisit a node: that loop is a cycle. Linear in the size of the graph.
+ */
+function reportCycles(adjacency: Adjacency, remaining: ReadonlySet<string>, byId: ReadonlyMap<string, NodeEntry>, issues: ValidationIssue[]): void {
+  const done = new Set<string>();
+  for (const from of remaining) {
+    if (done.has(from)) continue;
+    const walk: string[] = [];
+    const position = new Map<string, number>();
+    let current: string | undefined = from;
+    while (current !== undefined && !position.has(current) && !done.has(current)) {
+      position.set(current, walk.length);
+      walk.push(current);
+      current = (adjacency.predecessors.get(current) ?? []).find((p) => remaining.has(p));
+    }
+    for (const id of walk) done.add(id);
+    if (current === undefined || !position.has(current)) continue;
+    // The walk went backwards along edges; reverse it to read in edge direction.
+    const cycle = walk.slice(position.get(current)).reverse();
+    const entry = byId.get(cycle[0]);
+    if (!entry) continue;
+    issues.push(nodeIssue(entry, [], 'cycle', `is on a cycle: ${[...cycle, cycle[0]].join(' -> ')}; workflows must be acyclic`));
+  }
+}
+
+function reportUnreachable(adjacency: Adjacency, startId: string, byId: ReadonlyMap<string, NodeEntry>, issues: ValidationIssue[]): void {
+  const reached = new Set<string>([startId]);
+  const queue = [startId];
+  for (let i = 0; i < queue.length; i++) {
+    for (const next of adjacency.successors.get(queue[i]) ?? []) {
+      if (!reached.has(next)) {
+        reached.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  for (const [id, entry] of byId) {
+    // A second start node is reported as such; calling it unreachable too would only repeat that.
+    if (!reached.has(id) && entry.type !== 'start') issues.push(nodeIssue(entry, [], 'unreachable_node', `cannot be reached from the start node '${startId}'; connect it with an edge or remove it`));
+  }
+}
+
+/** Ancestor sets as bitsets, filled in topological order: O(nodes * nodes / 32) words, no search per reference. */
+function ancestorBits(adjacency: Adjacency, order: readonly string[]): { position: Map<string, number>; bits: Uint32Array[] } {
+  const position = new Map<string, number>();
+  order.forEach((id, i) => position.set(id, i));
+  const words = Math.ceil(order.length / 32) || 1;
+  const bits: Uint32Array[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const own = new Uint32Array(words);
+    for (const pred of adjacency.predecessors.get(order[i]) ?? []) {
+      const p = position.get(pred);
+      if (p === undefined) continue;
+      const predBits = bits[p];
+      for (let w = 0; w < words; w++) own[w] |= predBits[w];
+      own[p >>> 5] |= 1 << (p & 31);
+    }
+    bits.push(own);
+  }
+  return { position, bits };
+}
+
+function checkReferences(byId: ReadonlyMap<string, NodeEntry>, adjacency: Adjacency, order: readonly string[], issues: ValidationIssue[]): void {
+  let ancestors: ReturnType<typeof ancestorBits> | null = null;
+  for (const entry of byId.values()) {
+    if (entry.parsed === undefined || !entry.definition || entry.id === null) continue;
+    for (const ref of entry.definition.references(entry.parsed)) {
+      const [nodeId, field] = ref.selector;
+      if (nodeId === 'sys') continue;
+      const shown = ref.raw ?? JSON.stringify(ref.selector);
+      const where = ['data', ...ref.path];
+      const target = byId.get(nodeId);
+      if (!target) {
+        issues.push(nodeIssue(entry, where, 'unknown_variable_reference', `references ${shown}, but there is no node '${nodeId}'`));
+        continue;
+      }
+      if (target === entry) {
+        issues.push(nodeIssue(entry, where, 'reference_not_upstream', `references ${shown}, the node's own output, which does not exist while it runs`));
+        continue;
+      }
+      ancestors ??= ancestorBits(adjacency, order);
+      const self = ancestors.position.get(entry.id);
+      const other = ancestors.position.get(nodeId);
+      // Nodes on a cycle have no position; the cycle is reported already.
+      if (self !== undefined && other !== undefined && !(ancestors.bits[self][other >>> 5] & (1 << (other & 31)))) {
+        issues.push(nodeIssue(entry, where, 'reference_not_upstream', `references ${shown}, but node '${nodeId}' is not upstream of '${entry.id}', so it has not run when '${entry.id}' runs`));
+        continue;
+      }
+      const fields = target.parsed !== undefined && target.definition ? target.definition.outputFields(target.parsed) : null;
+      if (fields && !fields.includes(field)) {
+        const noun = target.type === 'start' ? 'variable' : 'output';
+        const known = fields.length ? `; it has ${quoteList(fields)}` : `; it has none`;
+        issues.push(nodeIssue(entry, where, 'unknown_variable_reference', `references ${shown}, but ${target.type} node '${nodeId}' has no ${noun} '${field}'${known}`));
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+// @shoal/workflow-dsl — the workflow format: types, parsing with precise error paths, references.
+//
+//   parseWorkflowGraph(input: unknown): { ok: true; graph: WorkflowGraph } | { ok: false; issues: ValidationIssue[] }
+//   validateRunInputs(graph: WorkflowGraph, inputs: unknown): { ok: true; inputs } | { ok: false; issues }
+//   validateStartNodeInputs(variables: StartVariable[], inputs: unknown): same result
+//   buildGraphIndex(graph: WorkflowGraph): GraphIndex   (predecessors, successors, topological order)
+//   parseVariableReferences(text): Array<{ selector: string[]; raw: string }>
+//   compileTemplate(text): CompiledTemplate; renderCompiledTemplate(t, lookup); renderTemplate(text, lookup)
+//   stringifyValue(value): string   (how a variable reads inside text)
+
+export { parseWorkflowGraph, type ParseWorkflowGraphResult } from './graph.parser';
+export { validateRunInputs, validateStartNodeInputs, type ValidateRunInputsResult } from './run-inputs.validator';
+export { buildGraphIndex, type GraphIndex } from './graph-index';
+export {
+  parseVariableReferences,
+  compileTemplate,
+  renderCompiledTemplate,
+  renderTemplate,
+  stringifyValue,
+  NODE_ID_PATTERN,
+  type VariableReference,
+  type VariableLookup,
+  type CompiledTemplate,
+} from './variable-reference';
+export { formatPath, type ValidationIssue, type ValidationIssueCode, type PathSegment } from './validation-issue';
+export { NODE_TYPES, isNodeType, type NodeType } from './nodes/node-registry';
+export type { BaseNodeData } from './nodes/node-definition';
+export { START_VARIABLE_TYPES, type StartNodeData, type StartVariable, type StartVariableType } from './nodes/start.node';
+export {
+  LLM_OUTPUT_FIELDS,
+  type LlmNodeData,
+  type LlmModelConfig,
+  type LlmCompletionParams,
+  type LlmPromptMessage,
+  type LlmMessageRole,
+} from './nodes/llm.node';
+export type { EndNodeData, EndOutput } from './nodes/end.node';
+export { isNodeOfType, type WorkflowGraph, type WorkflowNode, type WorkflowEdge, type StartNode, type LlmNode, type EndNode, type NodeOfType } from './workflow-graph.types';

@@ -1,0 +1,26 @@
+// Every node type the DSL knows, keyed by `data.type`. A new node type is one entry here plus its file.
+import type { BaseNodeData, NodeDefinition } from './node-definition';
+import { startNodeDefinition } from './start.node';
+import { llmNodeDefinition } from './llm.node';
+import { endNodeDefinition } from './end.node';
+
+export const NODE_DEFINITIONS = {
+  start: startNodeDefinition,
+  llm: llmNodeDefinition,
+  end: endNodeDefinition,
+} as const;
+
+export type NodeType = keyof typeof NODE_DEFINITIONS;
+
+export const NODE_TYPES = Object.keys(NODE_DEFINITIONS) as readonly NodeType[];
+
+/** The registry seen through one erased type: callers only pass data a definition's own schema produced. */
+export type AnyNodeDefinition = NodeDefinition<BaseNodeData, unknown>;
+
+export function isNodeType(type: string): type is NodeType {
+  return Object.hasOwn(NODE_DEFINITIONS, type);
+}
+
+export function nodeDefinition(type: NodeType): AnyNodeDefinition {
+  return NODE_DEFINITIONS[type] as unknown as AnyNodeDefinition;
+}

@@ -1,0 +1,81 @@
+// The start node: declares the run's input form.
+import { z } from 'zod';
+import type { LocalIssue } from '../zod-issues';
+import { baseDataShape, normalizeBase, VARIABLE_NAME, type BaseNodeData, type NodeDefinition } from './node-definition';
+
+export const START_VARIABLE_TYPES = ['text-input', 'paragraph', 'select', 'number'] as const;
+export type StartVariableType = (typeof START_VARIABLE_TYPES)[number];
+
+export interface StartVariable {
+  variable: string;
+  /** Defaults to `variable`. */
+  label: string;
+  type: StartVariableType;
+  required: boolean;
+  /** Characters (code points) for text types; absent means no limit. */
+  max_length?: number;
+  /** Only for `select`. */
+  options?: string[];
+  default?: string | number;
+}
+
+export interface StartNodeData extends BaseNodeData {
+  type: 'start';
+  variables: StartVariable[];
+}
+
+const variableSchema = z.looseObject({
+  variable: z.string().regex(VARIABLE_NAME, { error: 'must be an identifier (letters, digits and _, not starting with a digit)' }),
+  label: z.string().nullish(),
+  type: z.enum(START_VARIABLE_TYPES),
+  required: z.boolean().nullish(),
+  max_length: z.number().int().nonnegative().nullish(),
+  options: z.array(z.string()).nullish(),
+  default: z.union([z.string(), z.number()]).nullish(),
+});
+
+const schema = z.looseObject({
+  ...baseDataShape,
+  type: z.literal('start'),
+  variables: z.array(variableSchema).nullish(),
+});
+type ParsedStart = z.infer<typeof schema>;
+type ParsedVariable = z.infer<typeof variableSchema>;
+
+function normalizeVariable(v: ParsedVariable): StartVariable {
+  const out: StartVariable = { variable: v.variable, label: v.label || v.variable, type: v.type, required: v.required ?? false };
+  // Dify writes max_length 0 or null for "no limit" and '' for "no default".
+  if (v.max_length) out.max_length = v.max_length;
+  if (v.type === 'select') out.options = v.options ?? [];
+  if (v.default != null && v.default !== '') out.default = v.default;
+  return out;
+}
+
+function check(parsed: ParsedStart): LocalIssue[] {
+  const issues: LocalIssue[] = [];
+  const seen = new Map<string, number>();
+  (parsed.variables ?? []).forEach((v, i) => {
+    const path = ['variables', i];
+    const first = seen.get(v.variable);
+    if (first !== undefined) issues.push({ path: [...path, 'variable'], code: 'duplicate_variable', detail: `'${v.variable}' is already declared by variables[${first}]` });
+    else seen.set(v.variable, i);
+    if (v.type === 'select' && !v.options?.length) issues.push({ path: [...path, 'options'], code: 'required', detail: 'must list at least one option for a select variable' });
+    const dflt = v.default;
+    if (dflt == null || dflt === '') return;
+    if (v.type === 'number' && typeof dflt !== 'number') issues.push({ path: [...path, 'default'], code: 'invalid_type', detail: `must be a number for a number variable (got string '${dflt}')` });
+    if (v.type !== 'number' && typeof dflt !== 'string') issues.push({ path: [...path, 'default'], code: 'invalid_type', detail: `must be a string for a ${v.type} variable (got number ${dflt})` });
+    if (v.type === 'select' && v.options?.length && !v.options.includes(String(dflt))) {
+      issues.push({ path: [...path, 'default'], code: 'invalid_value', detail: `must be one of the options (got '${String(dflt)}')` });
+    }
+  });
+  return issues;
+}
+
+export const startNodeDefinition: NodeDefinition<StartNodeData, ParsedStart> = {
+  type: 'start',
+  schema,
+  normalize: (parsed, nodeId) => ({ ...parsed, ...normalizeBase('start', parsed, nodeId), variables: (parsed.variables ?? []).map(normalizeVariable) }),
+  check,
+  references: () => [],
+  outputFields: (parsed) => (parsed.variables ?? []).map((v) => v.variable),
+};

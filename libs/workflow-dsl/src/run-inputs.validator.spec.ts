@@ -1,0 +1,54 @@
+import { parseWorkflowGraph, validateRunInputs, type WorkflowGraph } from './index';
+
+function graphWith(variables: Array<Record<string, unknown>>): WorkflowGraph {
+  const result = parseWorkflowGraph({
+    nodes: [{ id: 'start', data: { type: 'start', variables } }, { id: 'end', data: { type: 'end', outputs: [] } }],
+    edges: [{ source: 'start', target: 'end' }],
+  });
+  if (!result.ok) throw new Error(result.issues.map((i) => i.message).join('\n'));
+  return result.graph;
+}
+
+const graph = graphWith([
+  { variable: 'question', label: 'Question', type: 'paragraph', required: true, max_length: 10 },
+  { variable: 'lang', type: 'select', options: ['en', 'fr'], default: 'en' },
+  { variable: 'count', type: 'number' },
+  { variable: 'note', type: 'text-input' },
+]);
+
+describe('validateRunInputs', () => {
+  it('applies defaults, coerces numeric strings, sets missing optionals to null and keeps extra inputs', () => {
+    expect(validateRunInputs(graph, { question: 'why?', count: '3.5', extra: { a: 1 } })).toEqual({
+      ok: true,
+      inputs: { question: 'why?', lang: 'en', count: 3.5, note: null, extra: { a: 1 } },
+    });
+  });
+
+  it('reports every bad input at inputs.<variable>', () => {
+    const result = validateRunInputs(graph, { question: '', lang: 'de', count: 'many', note: 42 });
+    expect(result).toEqual({
+      ok: false,
+      issues: [
+        { path: 'inputs.question', code: 'required', message: 'inputs.question is required (Question)' },
+        { path: 'inputs.lang', code: 'invalid_value', message: "inputs.lang must be one of 'en', 'fr' (got string 'de')" },
+        { path: 'inputs.count', code: 'invalid_type', message: "inputs.count must be a number (got string 'many')" },
+        { path: 'inputs.note', code: 'invalid_type', message: 'inputs.note must be a string (got number 42)' },
+      ],
+    });
+  });
+
+  it('counts max_length in characters, not UTF-16 units', () => {
+    expect(validateRunInputs(graph, { question: '😀'.repeat(10) }).ok).toBe(true);
+    expect(validateRunInputs(graph, { question: '😀'.repeat(11) })).toEqual({
+      ok: false,
+      issues: [{ path: 'inputs.question', code: 'too_big', message: 'inputs.question must be at most 10 characters (got 11)' }],
+    });
+  });
+
+  it('rejects inputs that are not an object, and hex or infinite numbers', () => {
+    expect(validateRunInputs(graph, ['why?'])).toEqual({ ok: false, issues: [{ path: 'inputs', code: 'invalid_type', message: 'inputs must be an object (got an array)' }] });
+    const result = validateRunInputs(graph, { question: 'q', count: '0x10' });
+    expect(result.ok ? [] : result.issues.map((i) => i.path)).toEqual(['inputs.count']);
+    expect(validateRunInputs(graph, { question: 'q', count: Infinity }).ok).toBe(false);
+  });
+});
