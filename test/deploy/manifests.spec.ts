@@ -16,6 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { loadDeploymentConfig } from '@shoal/model-routing';
 
 const ROOT = path.resolve(__dirname, '../..');
 const rel = (p: string): string => path.relative(ROOT, p) || '.';
@@ -163,6 +164,43 @@ const MIGRATE_ARGS = (() => {
   if (parts[0] !== 'node') throw new Error('package.json db:migrate no longer starts with `node`: update this test');
   return parts.slice(1);
 })();
+
+/**
+ * The variables an app's zod config schema (apps/<app>/src/*.config.ts) declares, read from its
+ * source so that a variable added there and forgotten here fails this suite. Required = no
+ * `.default(` / `.optional(` and not one of the platform helpers that carry a default.
+ * Undefined while the app has no such file.
+ */
+function schemaVars(s: ServiceName): { all: string[]; required: string[] } | undefined {
+  const dir = path.join(ROOT, 'apps', s, 'src');
+  const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.endsWith('.config.ts')) : undefined;
+  if (!file) return undefined;
+  const text = read(path.join(dir, file));
+  const start = text.indexOf('z.object({');
+  if (start === -1) return undefined;
+  const body = text.slice(start, text.indexOf('\n});', start));
+  const keys = [...body.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)];
+  const all: string[] = [];
+  const required: string[] = [];
+  keys.forEach((m, i) => {
+    const expr = body.slice(m.index + m[0].length, i + 1 < keys.length ? keys[i + 1].index : undefined);
+    all.push(m[1]);
+    if (!/\.default\(|\.optional\(|env\.(port|positiveInt|logLevel)\(/.test(expr)) required.push(m[1]);
+  });
+  return { all, required };
+}
+/** Variables a deployment may set for a service: its schema, the contract above, NODE_ENV. */
+const knownVars = (s: ServiceName): Set<string> =>
+  new Set(['NODE_ENV', ...SERVICES[s].required, ...SERVICES[s].optional, ...(schemaVars(s)?.all ?? [])]);
+
+describe('the contract above agrees with the apps\' config schemas', () => {
+  it.each(SERVICE_NAMES)('%s: what its schema requires is in the contract', (s) => {
+    const vars = schemaVars(s);
+    if (!vars) return; // the app has no config schema yet
+    expect(vars.all).toContain('PORT'); // the scan still understands the file
+    expect(vars.required.filter((v) => !SERVICES[s].required.includes(v))).toEqual([]);
+  });
+});
 
 // =======================================================================================
 // YAML syntax of every file
@@ -459,6 +497,10 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it.each(SERVICE_NAMES)('%s gets no variable its config does not know (a typo would be silently ignored)', (s) => {
+    expect(Object.keys(envOf(s)).filter((k) => !knownVars(s).has(k))).toEqual([]);
+  });
+
   it('the migration gets DATABASE_URL; db services get the same database', () => {
     const url = envStr('migrate', 'DATABASE_URL');
     for (const s of DB_SERVICES) expect({ s, url: envStr(s, 'DATABASE_URL') }).toEqual({ s, url });
@@ -570,6 +612,8 @@ describe('docker-compose.yml', () => {
     expect(profilesOf('mock-provider')).toEqual(['demo']);
     const mockPort = Number(envStr('mock-provider', 'MOCK_PROVIDER_PORT'));
     expect(mockPort).toBe(8090);
+    // it binds 127.0.0.1 by default, where model-pool could not reach it
+    expect(envStr('mock-provider', 'MOCK_PROVIDER_HOST')).toBe('0.0.0.0');
     // MODEL_POOL_CONFIG (container path) -> a bind mount of model-pool -> a file in the repository
     const inContainer = envStr('model-pool', 'MODEL_POOL_CONFIG');
     const mount = arr(svc('model-pool').volumes, 'model-pool.volumes').map(String).map((v) => v.split(':'))
@@ -587,6 +631,9 @@ describe('docker-compose.yml', () => {
       if (u.hostname === 'mock-provider') expect(portOf(u)).toBe(mockPort);
     }
     expect(config.deployments.map((d) => d.model)).toContain('mock-chat');
+    // the same loader model-pool runs at boot accepts the file
+    const loaded = loadDeploymentConfig({ file: config, env: {} });
+    expect(loaded.models.map((m) => m.name)).toContain('mock-chat');
   });
 });
 
@@ -882,6 +929,7 @@ describe.each(BUILDS)('kustomize build %s', (dirRel) => {
       const names = envList(c).map((e) => String(e.name));
       expect({ s, duplicates: names.filter((n, i) => names.indexOf(n) !== i) }).toEqual({ s, duplicates: [] });
       expect({ s, missing: SERVICES[s].required.filter((v) => !names.includes(v)) }).toEqual({ s, missing: [] });
+      expect({ s, unknown: names.filter((v) => !knownVars(s).has(v)) }).toEqual({ s, unknown: [] });
       for (const x of [...containersOf(d), ...initContainersOf(d)]) {
         for (const e of envList(x)) {
           const where = `${s}/${String(x.name)}/${String(e.name)}`;

@@ -2,6 +2,7 @@
 // deployment next?" and records what happened to it.
 import { DEFAULT_COOLDOWN_POLICY, cooldownToApply, type CooldownPolicy } from './cooldown.policy';
 import type { Deployment, ModelAlias } from './deployment';
+import { DeploymentConfigError } from './deployment-config.error';
 import type { Clock, Cooldown, HealthStore } from './health.store';
 import type { ProviderFailure } from './provider-failure';
 import type { RoutingStrategy } from './routing.strategy';
@@ -22,6 +23,8 @@ export interface ModelRouterOptions {
   readonly onStoreError?: (err: unknown, operation: 'getCooldowns' | 'recordSuccess' | 'recordFailure' | 'cooldown') => void;
 }
 
+export type EarliestCooldown = Cooldown & { readonly deploymentId: string };
+
 export type PickResult =
   | {
       readonly deployment: Deployment;
@@ -35,8 +38,6 @@ export type PickResult =
       /** The cooldown that ends first; every usable deployment is cooling down. */
       readonly earliest: EarliestCooldown;
     };
-
-export type EarliestCooldown = Cooldown & { readonly deploymentId: string };
 
 function earliestOf(cooldowns: ReadonlyMap<string, Cooldown>): EarliestCooldown | undefined {
   let earliest: EarliestCooldown | undefined;
@@ -66,7 +67,7 @@ export class ModelRouter {
     for (const alias of options.models) {
       const deployments = alias.deploymentIds.map((id) => {
         const d = this.byId.get(id);
-        if (!d) throw new Error(`model "${alias.name}" lists unknown deployment "${id}"`);
+        if (!d) throw new DeploymentConfigError([{ path: `models.${alias.name}`, message: `lists unknown deployment "${id}"` }]);
         return d;
       });
       this.aliases.set(alias.name, alias);

@@ -20,3 +20,5 @@ export {
   type MockContentPart,
 } from './mock-answer';
 export { type OpenAiErrorBody } from './openai-error';
+export { createTestDatabase, testRedisPrefix, testRedisUrl, withDatabase, type TestDatabase } from './test-database';
+export { startService, freePort, waitForHttp, repoRoot, type ServiceProcess } from './service-process';

@@ -27,14 +27,11 @@ export function buildAdjacency(nodeIds: Iterable<string>, edges: Iterable<{ sour
     successors.set(id, []);
     predecessors.set(id, []);
   }
-  const seen = new Set<string>();
   for (const { source, target } of edges) {
     const out = successors.get(source);
     const inc = predecessors.get(target);
-    if (!out || !inc || source === target) continue;
-    const key = `${source}\u0000${target}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    // includes() is quadratic in one node's fan-out only, and cheaper than a key set for real graphs.
+    if (!out || !inc || source === target || out.includes(target)) continue;
     out.push(target);
     inc.push(source);
   }

@@ -78,7 +78,8 @@ function parseNode(raw: unknown, index: number, issues: ValidationIssue[]): { en
   for (const local of extra) issues.push(nodeIssue(entry, ['data', ...local.path], local.code, local.detail));
   if (entry.id === null || extra.length > 0) return { entry, node: null };
   // Node-level extras (Dify's position, width, ...) are kept so an imported graph round-trips.
-  const node = { ...raw, id: entry.id, data: definition.normalize(result.data, entry.id) } as WorkflowNode;
+  // The definition was picked by data.type, so its normalized data is that member of the union.
+  const node = Object.assign({}, raw, { id: entry.id, data: definition.normalize(result.data, entry.id) }) as unknown as WorkflowNode;
   return { entry, node };
 }
 
@@ -112,5 +113,6 @@ function parseEdge(raw: unknown, index: number, issues: ValidationIssue[]): { en
   if (entry.source === null || entry.target === null) return { entry, edge: null };
   const { source, target, sourceHandle, targetHandle } = entry;
   const id = entry.id ?? `${source}-${sourceHandle}-${target}-${targetHandle}`;
-  return { entry, edge: { ...raw, id, source, target, sourceHandle, targetHandle } };
+  // Edge-level extras (Dify's data, type, zIndex) are kept, as for nodes.
+  return { entry, edge: Object.assign({}, raw, { id, source, target, sourceHandle, targetHandle }) };
 }

@@ -26,7 +26,9 @@ export interface CompiledTemplate {
 export function parseVariableReferences(text: string): VariableReference[] {
   if (!text.includes('{{#')) return [];
   const refs: VariableReference[] = [];
-  for (const match of text.matchAll(REFERENCE)) refs.push({ selector: match[1].split('.'), raw: match[0] });
+  // exec with a local regex rather than matchAll: no iterator or regex clone per call.
+  const pattern = new RegExp(REFERENCE);
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) refs.push({ selector: match[1].split('.'), raw: match[0] });
   return refs;
 }
 

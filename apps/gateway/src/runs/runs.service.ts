@@ -28,7 +28,7 @@ export class RunsService {
     const checked = validateRunInputs(wf.graph, input.inputs);
     if (!checked.ok) {
       const issues = toFieldIssues('inputs', checked.issues.map((i) => ({ ...i, path: i.path.replace(/^inputs\.?/, '') })));
-      throw ApiError.validation(`Invalid inputs: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+      throw ApiError.validation(`Invalid inputs: ${issues.map((i) => i.message).join('; ')}`, issues);
     }
     const run = await this.runs.createQueued(ctx.tenantId, {
       id: newId('run'),

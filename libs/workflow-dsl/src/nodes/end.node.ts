@@ -1,7 +1,7 @@
 // The end node: picks the run's outputs from the variable pool.
 import { z } from 'zod';
 import type { LocalIssue } from '../zod-issues';
-import { baseDataShape, normalizeBase, VARIABLE_NAME, type BaseNodeData, type NodeDefinition } from './node-definition';
+import { baseDataShape, normalizeData, VARIABLE_NAME, type BaseNodeData, type NodeDefinition } from './node-definition';
 
 export interface EndOutput {
   variable: string;
@@ -40,11 +40,8 @@ function check(parsed: ParsedEnd): LocalIssue[] {
 export const endNodeDefinition: NodeDefinition<EndNodeData, ParsedEnd> = {
   type: 'end',
   schema,
-  normalize: (parsed, nodeId) => ({
-    ...parsed,
-    ...normalizeBase('end', parsed, nodeId),
-    outputs: (parsed.outputs ?? []).map((o) => ({ variable: o.variable, value_selector: o.value_selector })),
-  }),
+  normalize: (parsed, nodeId) =>
+    normalizeData(parsed, 'end', nodeId, { outputs: (parsed.outputs ?? []).map((o) => ({ variable: o.variable, value_selector: o.value_selector })) }),
   check,
   references: (parsed) => (parsed.outputs ?? []).map((o, i) => ({ path: ['outputs', i, 'value_selector'], selector: o.value_selector })),
   outputFields: (parsed) => (parsed.outputs ?? []).map((o) => o.variable),

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { LocalIssue } from '../zod-issues';
 import { parseVariableReferences } from '../variable-reference';
-import { baseDataShape, normalizeBase, type BaseNodeData, type NodeDefinition, type NodeReference } from './node-definition';
+import { baseDataShape, normalizeData, type BaseNodeData, type NodeDefinition, type NodeReference } from './node-definition';
 
 export type LlmMessageRole = 'system' | 'user' | 'assistant';
 
@@ -106,7 +106,7 @@ export const llmNodeDefinition: NodeDefinition<LlmNodeData, ParsedLlm> = {
     if (m.provider) model.provider = m.provider;
     const t = parsed.prompt_template;
     const prompt_template: LlmPromptMessage[] = Array.isArray(t) ? t.map((msg) => ({ role: msg.role, text: msg.text })) : [{ role: 'user', text: t.text }];
-    return { ...parsed, ...normalizeBase('llm', parsed, nodeId), model, prompt_template };
+    return normalizeData(parsed, 'llm', nodeId, { model, prompt_template });
   },
   check,
   references: (parsed) => {

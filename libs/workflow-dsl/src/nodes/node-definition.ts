@@ -40,8 +40,15 @@ export const baseDataShape = {
   desc: z.string().nullish(),
 };
 
-/** Spread over the parsed data: replaces Dify's nulls and fills the title. */
-export function normalizeBase<T extends string>(type: T, parsed: { title?: string | null; desc?: string | null }, nodeId: string): { type: T; title: string; desc: string | undefined } {
-  return { type, title: parsed.title || nodeId, desc: parsed.desc ?? undefined };
+/**
+ * The parsed data, unknown fields included, with Dify's null title/desc replaced and `fields` on top.
+ * Object.assign, not spread: V8 is ~25x slower spreading an object and then redefining its keys.
+ */
+export function normalizeData<P extends { title?: string | null; desc?: string | null }, T extends string, F extends object>(
+  parsed: P,
+  type: T,
+  nodeId: string,
+  fields: F,
+): P & { type: T; title: string; desc: string | undefined } & F {
+  return Object.assign({}, parsed, { type, title: parsed.title || nodeId, desc: parsed.desc ?? undefined }, fields);
 }
-

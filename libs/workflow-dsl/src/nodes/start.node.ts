@@ -1,7 +1,7 @@
 // The start node: declares the run's input form.
 import { z } from 'zod';
 import type { LocalIssue } from '../zod-issues';
-import { baseDataShape, normalizeBase, VARIABLE_NAME, type BaseNodeData, type NodeDefinition } from './node-definition';
+import { baseDataShape, normalizeData, VARIABLE_NAME, type BaseNodeData, type NodeDefinition } from './node-definition';
 
 export const START_VARIABLE_TYPES = ['text-input', 'paragraph', 'select', 'number'] as const;
 export type StartVariableType = (typeof START_VARIABLE_TYPES)[number];
@@ -74,7 +74,7 @@ function check(parsed: ParsedStart): LocalIssue[] {
 export const startNodeDefinition: NodeDefinition<StartNodeData, ParsedStart> = {
   type: 'start',
   schema,
-  normalize: (parsed, nodeId) => ({ ...parsed, ...normalizeBase('start', parsed, nodeId), variables: (parsed.variables ?? []).map(normalizeVariable) }),
+  normalize: (parsed, nodeId) => normalizeData(parsed, 'start', nodeId, { variables: (parsed.variables ?? []).map(normalizeVariable) }),
   check,
   references: () => [],
   outputFields: (parsed) => (parsed.variables ?? []).map((v) => v.variable),

@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { env, parseConfig } from '@shoal/platform';
+
+export const standaloneConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  SHOAL_DATA_DIR: z.string().default('.shoal').transform((p) => path.resolve(p)),
+  SHOAL_BOOTSTRAP_KEY: z.string().min(20, 'must be at least 20 characters').optional(),
+  MODEL_POOL_CONFIG: z.string().optional(),
+  DEEPSEEK_API_KEY: z.string().optional(),
+  DEEPSEEK_BASE_URL: z.string().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().optional(),
+  ENGINE_CONCURRENCY: env.positiveInt(8),
+  LOG_LEVEL: env.logLevel().default('warn'),
+});
+export type StandaloneConfig = z.infer<typeof standaloneConfigSchema>;
+
+export const loadStandaloneConfig = (e: Record<string, string | undefined>) => parseConfig(standaloneConfigSchema, e);

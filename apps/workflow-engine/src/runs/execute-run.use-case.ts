@@ -1,0 +1,121 @@
+// One delivery of a run job: claim the run, resume from its checkpoints, execute, price it from
+// the ledger, store the totals, and only then announce workflow_finished.
+import { Inject, Injectable } from '@nestjs/common';
+import { hostname } from 'node:os';
+import type { RunEventBody } from '@shoal/contracts';
+import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
+import { executeRun, type EventSink } from '@shoal/workflow-runtime';
+import { PrismaClient, RUN_EVENT_STORE, createLogger, type RunEventStore } from '@shoal/platform';
+import { BillingClient } from '../billing/billing.client';
+import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
+import { NodeCheckpointsRepository } from './node-checkpoints.repository';
+import { RunStateRepository } from './run-state.repository';
+
+export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
+export interface EngineOptions {
+  modelPoolUrl: string;
+  internalToken: string;
+  concurrency: number;
+  /** how long to wait for billing to have every call of a finished run in the ledger */
+  costWaitMs: number;
+}
+
+const WORKER_ID = `${hostname()}:${process.pid}`;
+
+@Injectable()
+export class ExecuteRunUseCase {
+  private readonly log = createLogger('ExecuteRunUseCase');
+  // versions are immutable: parse each graph once per process
+  private readonly graphs = new Map<string, WorkflowGraph>();
+
+  constructor(
+    @Inject(RunStateRepository) private readonly runs: RunStateRepository,
+    @Inject(PrismaClient) private readonly prisma: PrismaClient,
+    @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
+    @Inject(BillingClient) private readonly billing: BillingClient,
+    @Inject(ENGINE_OPTIONS) private readonly opts: EngineOptions,
+  ) {}
+
+  async execute(runId: string, traceparent?: string): Promise<void> {
+    const run = await this.runs.claim(runId, WORKER_ID);
+    if (!run) {
+      this.log.info({ runId }, 'run already finished or gone: nothing to do');
+      return;
+    }
+    const graph = this.graphOf(run.workflowVersionId, run.graph);
+    if (!graph) {
+      await this.runs.fail(runId, 'The stored workflow version is not a valid graph');
+      await this.events.append(runId, finishedEvent(run.id, run.workflowId, 'The stored workflow version is not a valid graph', run.createdAt));
+      return;
+    }
+    const { finished } = await this.runs.finishedNodes(run.tenantId, runId);
+    if (finished.length) this.log.info({ runId, attempt: run.attempts, finished: finished.length }, 'resuming run from its checkpoints');
+
+    // workflow_finished waits until the run row holds the final totals, so whoever reacts to it reads them
+    let finishedBody: RunEventBody | undefined;
+    const sink: EventSink = {
+      emit: async (body) => {
+        if (body.event === 'workflow_finished') finishedBody = body;
+        else await this.events.append(runId, body);
+      },
+    };
+    const llm = new ModelPoolLlmAdapter(this.opts.modelPoolUrl, this.opts.internalToken, { tenantId: run.tenantId, apiKeyId: run.apiKeyId, traceparent });
+    const outcome = await executeRun({
+      runId,
+      workflowId: run.workflowId,
+      workflowVersionId: run.workflowVersionId,
+      graph,
+      inputs: run.inputs,
+      sys: { user_id: run.endUser ?? undefined, app_id: run.workflowId },
+      finished,
+      ports: { llm, checkpoints: new NodeCheckpointsRepository(this.prisma, run.tenantId), events: sink },
+      streamChunks: run.responseMode === 'streaming',
+      startedAt: run.createdAt.getTime(),
+    });
+
+    const callIds = await this.runs.callIds(run.tenantId, runId);
+    const cost = callIds.length ? await this.billing.runCost(runId, callIds, this.opts.costWaitMs) : undefined;
+    if (cost?.missing.length) this.log.warn({ runId, missing: cost.missing }, 'billing has not recorded every call of the run yet; total_price is partial');
+    await this.runs.finish(run.tenantId, runId, {
+      status: outcome.status,
+      outputs: outcome.outputs,
+      error: outcome.error,
+      totalTokens: outcome.totalTokens,
+      totalSteps: outcome.steps,
+      elapsedMs: outcome.elapsedMs,
+      totalPrice: cost?.total_price ?? '0',
+      currency: cost?.currency ?? 'USD',
+    });
+    if (finishedBody) {
+      const e = await this.events.append(runId, finishedBody);
+      await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
+    }
+  }
+
+  /** The job failed for good (every retry used): the run must not stay "running" forever. */
+  async giveUp(runId: string, err: unknown): Promise<void> {
+    const message = `The run could not be executed: ${(err as Error)?.message ?? String(err)}`;
+    await this.runs.fail(runId, message);
+    await this.events.append(runId, finishedEvent(runId, '', message, new Date()));
+  }
+
+  private graphOf(versionId: string, stored: unknown): WorkflowGraph | undefined {
+    let g = this.graphs.get(versionId);
+    if (!g) {
+      const parsed = parseWorkflowGraph(stored);
+      if (!parsed.ok) return undefined;
+      g = parsed.graph;
+      if (this.graphs.size > 1000) this.graphs.clear();
+      this.graphs.set(versionId, g);
+    }
+    return g;
+  }
+}
+
+function finishedEvent(runId: string, workflowId: string, error: string, createdAt: Date): RunEventBody {
+  const now = Date.now();
+  return {
+    event: 'workflow_finished',
+    data: { id: runId, workflow_id: workflowId, status: 'failed', outputs: null, error, elapsed_time: (now - createdAt.getTime()) / 1000, total_tokens: 0, total_steps: 0, created_at: Math.floor(createdAt.getTime() / 1000), finished_at: Math.floor(now / 1000) },
+  };
+}

@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FinishedNodeRecord } from '@shoal/workflow-runtime';
+import { PrismaClient, type Prisma } from '@shoal/platform';
+
+export interface ClaimedRun {
+  id: string;
+  tenantId: string;
+  workflowId: string;
+  workflowVersionId: string;
+  apiKeyId: string | null;
+  inputs: Record<string, unknown>;
+  endUser: string | null;
+  responseMode: string;
+  graph: unknown;
+  createdAt: Date;
+  attempts: number;
+}
+
+export interface RunTotals {
+  status: 'succeeded' | 'failed';
+  outputs: Record<string, unknown>;
+  error: string | null;
+  totalTokens: number;
+  totalSteps: number;
+  elapsedMs: number;
+  totalPrice: string;
+  currency: string;
+}
+
+@Injectable()
+export class RunStateRepository {
+  constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {}
+
+  /**
+   * Take a run for execution: queued, or running (taken over after a crash or a stalled worker).
+   * Returns null when the run is gone or already finished, so a duplicate delivery does nothing.
+   */
+  async claim(runId: string, workerId: string): Promise<ClaimedRun | null> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      UPDATE workflow_runs SET status = 'running', attempts = attempts + 1, worker_id = ${workerId},
+        started_at = COALESCE(started_at, now()), updated_at = now()
+      WHERE id = ${runId} AND status IN ('queued', 'running')
+      RETURNING id`;
+    if (rows.length === 0) return null;
+    const run = await this.prisma.workflowRun.findUnique({ where: { id: runId }, include: { version: { select: { graph: true } } } });
+    if (!run) return null;
+    return {
+      id: run.id,
+      tenantId: run.tenantId,
+      workflowId: run.workflowId,
+      workflowVersionId: run.workflowVersionId,
+      apiKeyId: run.apiKeyId,
+      inputs: run.inputs as Record<string, unknown>,
+      endUser: run.endUser,
+      responseMode: run.responseMode,
+      graph: run.version.graph,
+      createdAt: run.createdAt,
+      attempts: run.attempts,
+    };
+  }
+
+  /** What earlier attempts committed: the checkpoints a resumed run continues from. */
+  async finishedNodes(tenantId: string, runId: string): Promise<{ finished: FinishedNodeRecord[]; callIds: string[] }> {
+    const rows = await this.prisma.nodeExecution.findMany({
+      where: { tenantId, runId },
+      select: { nodeId: true, index: true, status: true, outputs: true, promptTokens: true, completionTokens: true, totalTokens: true, callId: true },
+      orderBy: { index: 'asc' },
+    });
+    return {
+      finished: rows
+        .filter((r) => r.status === 'succeeded')
+        .map((r) => ({
+          nodeId: r.nodeId,
+          index: r.index,
+          status: 'succeeded' as const,
+          outputs: (r.outputs ?? {}) as Record<string, unknown>,
+          tokens: { prompt: r.promptTokens, completion: r.completionTokens, total: r.totalTokens },
+        })),
+      callIds: rows.flatMap((r) => (r.callId ? [r.callId] : [])),
+    };
+  }
+
+  async callIds(tenantId: string, runId: string): Promise<string[]> {
+    const rows = await this.prisma.nodeExecution.findMany({ where: { tenantId, runId, callId: { not: null } }, select: { callId: true } });
+    return rows.map((r) => r.callId!);
+  }
+
+  async finish(tenantId: string, runId: string, t: RunTotals): Promise<void> {
+    await this.prisma.workflowRun.updateMany({
+      where: { id: runId, tenantId },
+      data: {
+        status: t.status,
+        outputs: t.outputs as Prisma.InputJsonValue,
+        error: t.error,
+        totalTokens: t.totalTokens,
+        totalSteps: t.totalSteps,
+        elapsedMs: t.elapsedMs,
+        totalPrice: t.totalPrice,
+        currency: t.currency,
+        finishedAt: new Date(),
+      },
+    });
+  }
+
+  async fail(runId: string, error: string): Promise<void> {
+    await this.prisma.workflowRun.updateMany({ where: { id: runId, status: { in: ['queued', 'running'] } }, data: { status: 'failed', error, finishedAt: new Date() } });
+  }
+
+  async setLastEventSeq(tenantId: string, runId: string, seq: number): Promise<void> {
+    await this.prisma.workflowRun.updateMany({ where: { id: runId, tenantId }, data: { lastEventSeq: seq } });
+  }
+}

@@ -1,0 +1,173 @@
+// executeRun: one attempt at a run, from scratch or resumed from the checkpoints of an earlier attempt.
+import type { WorkflowFinishedData } from '@shoal/contracts';
+import { buildGraphIndex, isNodeOfType, type GraphIndex, type WorkflowGraph } from '@shoal/workflow-dsl';
+import type { NodeExecutors } from './node-executor';
+import { defaultNodeExecutors } from './nodes/default-node-executors';
+import { systemClock, type CheckpointStore, type Clock, type EventSink, type FinishedNodeRecord, type LlmPort } from './ports';
+import { Scheduler } from './scheduler';
+import { VariablePool } from './variable-pool';
+
+export interface RunPorts {
+  llm: LlmPort;
+  checkpoints: CheckpointStore;
+  events: EventSink;
+  clock?: Clock;
+}
+
+export interface ExecuteRunOptions {
+  runId: string;
+  workflowId: string;
+  workflowVersionId: string;
+  /** A graph returned by parseWorkflowGraph. Treated as immutable: per-graph work is cached on it. */
+  graph: WorkflowGraph;
+  inputs: Record<string, unknown>;
+  /** Extra `sys.*` variables (user_id, files, query, ...); workflow_id and workflow_run_id are always set. */
+  sys?: Record<string, unknown>;
+  /** Node executions an earlier attempt committed; empty for a fresh run. */
+  finished: readonly FinishedNodeRecord[];
+  ports: RunPorts;
+  /** Emit text_chunk events for LLM output as it streams. */
+  streamChunks?: boolean;
+  /** Aborting cancels the run: in-flight nodes fail with 'cancelled', nothing new starts. */
+  signal?: AbortSignal;
+  /** When the run was created (ms); elapsed time counts from here across attempts. Defaults to now. */
+  startedAt?: number;
+  /** Replace or extend node behaviour; defaults to defaultNodeExecutors. */
+  executors?: NodeExecutors;
+}
+
+export interface RunOutcome {
+  status: 'succeeded' | 'failed';
+  outputs: Record<string, unknown>;
+  error: string | null;
+  totalTokens: number;
+  elapsedMs: number;
+  /** Node executions across all attempts: finished ones restored plus those run now. */
+  steps: number;
+}
+
+// A workflow version's graph is loaded once and run many times.
+const indexes = new WeakMap<WorkflowGraph, GraphIndex>();
+
+function indexOf(graph: WorkflowGraph): GraphIndex {
+  let index = indexes.get(graph);
+  if (!index) {
+    index = buildGraphIndex(graph);
+    indexes.set(graph, index);
+  }
+  return index;
+}
+
+/**
+ * Resolves with the outcome once workflow_finished is emitted. Rejects, without workflow_finished,
+ * when the checkpoint store or event sink fails: the attempt's state is then unknown and the run
+ * should be retried, which resumes from the committed checkpoints.
+ */
+export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
+  const { runId, workflowId, graph, ports } = opts;
+  const clock = ports.clock ?? systemClock;
+  const startedAt = opts.startedAt ?? clock.now();
+  const index = indexOf(graph);
+  const pool = new VariablePool();
+  pool.set('sys', Object.assign({}, opts.sys, { workflow_id: workflowId, workflow_run_id: runId }));
+
+  const done = new Map<string, number>();
+  let restoredTokens = 0;
+  let lastIndex = 0;
+  const restoredEnds: Array<{ index: number; outputs: Record<string, unknown> }> = [];
+  for (const rec of opts.finished) {
+    lastIndex = Math.max(lastIndex, rec.index);
+    const node = index.nodesById.get(rec.nodeId);
+    if (rec.status !== 'succeeded' || !node) continue;
+    const outputs = rec.outputs ?? {};
+    done.set(rec.nodeId, rec.index);
+    pool.set(rec.nodeId, outputs);
+    restoredTokens += rec.tokens.total;
+    if (isNodeOfType(node, 'end')) restoredEnds.push({ index: rec.index, outputs });
+  }
+
+  if (opts.finished.length === 0) {
+    await ports.events.emit({
+      event: 'workflow_started',
+      data: { id: runId, workflow_id: workflowId, workflow_version_id: opts.workflowVersionId, inputs: opts.inputs, created_at: Math.floor(startedAt / 1000) },
+    });
+  }
+
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  if (opts.signal?.aborted) controller.abort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const scheduler = new Scheduler({
+    runId,
+    workflowId,
+    index,
+    pool,
+    runInputs: opts.inputs,
+    executors: opts.executors ?? defaultNodeExecutors,
+    llm: ports.llm,
+    checkpoints: ports.checkpoints,
+    events: ports.events,
+    clock,
+    streamChunks: opts.streamChunks ?? false,
+    controller,
+    nextIndex: lastIndex + 1,
+    done: new Set(done.keys()),
+  });
+  try {
+    await scheduler.run((nodeId) => latestPredecessor(index, done, nodeId));
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  if (scheduler.infraError !== null) throw scheduler.infraError;
+
+  const cancelled = opts.signal?.aborted === true && (scheduler.failure !== null || scheduler.unfinishedCount > 0);
+  let error: string | null = null;
+  if (cancelled) error = 'cancelled';
+  else if (scheduler.failure) error = `Node ${scheduler.failure.node.data.title} (${scheduler.failure.node.id}) failed: ${scheduler.failure.message}`;
+  else if (scheduler.unfinishedCount > 0) error = `${scheduler.unfinishedCount} node(s) never became ready; was the graph validated with parseWorkflowGraph?`;
+
+  const outputs: Record<string, unknown> = {};
+  if (error === null) {
+    // Several end nodes (parallel branches) merge their outputs; a later finisher wins a name clash.
+    for (const end of restoredEnds.sort((a, b) => a.index - b.index)) Object.assign(outputs, end.outputs);
+    for (const end of scheduler.endOutputs) Object.assign(outputs, end);
+  }
+  const finishedAt = clock.now();
+  const outcome: RunOutcome = {
+    status: error === null ? 'succeeded' : 'failed',
+    outputs,
+    error,
+    totalTokens: restoredTokens + scheduler.tokens,
+    elapsedMs: finishedAt - startedAt,
+    steps: done.size + scheduler.steps,
+  };
+  const data: WorkflowFinishedData = {
+    id: runId,
+    workflow_id: workflowId,
+    status: outcome.status,
+    outputs: error === null ? outputs : null,
+    error,
+    elapsed_time: outcome.elapsedMs / 1000,
+    total_tokens: outcome.totalTokens,
+    total_steps: outcome.steps,
+    created_at: Math.floor(startedAt / 1000),
+    finished_at: Math.floor(finishedAt / 1000),
+  };
+  await ports.events.emit({ event: 'workflow_finished', data });
+  return outcome;
+}
+
+/** For a node made ready by checkpoints: the finished predecessor that ran last. */
+function latestPredecessor(index: GraphIndex, done: ReadonlyMap<string, number>, nodeId: string): string | null {
+  let best: string | null = null;
+  let bestIndex = -1;
+  for (const pred of index.predecessors.get(nodeId) ?? []) {
+    const i = done.get(pred);
+    if (i !== undefined && i > bestIndex) {
+      best = pred;
+      bestIndex = i;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,38 @@
+// The contract between the scheduler and one node type's behaviour.
+import type { NodeOfType, NodeType, WorkflowNode } from '@shoal/workflow-dsl';
+import type { LlmPort, TokenCounts } from './ports';
+import type { VariablePool } from './variable-pool';
+
+export interface NodeRunContext {
+  readonly runId: string;
+  readonly workflowId: string;
+  readonly attempt: number;
+  /** `${runId}:${nodeId}:${attempt}` */
+  readonly callId: string;
+  readonly pool: VariablePool;
+  /** The inputs the run was started with, before validation. */
+  readonly runInputs: Readonly<Record<string, unknown>>;
+  readonly llm: LlmPort;
+  /** Aborted when the run is cancelled or stops on an infrastructure error. */
+  readonly signal: AbortSignal;
+  /** Present when the run streams text: emits a text_chunk event. */
+  readonly emitTextChunk: ((text: string, selector: [string, string]) => void) | null;
+}
+
+export interface NodeRunResult {
+  inputs: Record<string, unknown> | null;
+  /** Written to the variable pool under the node id; must not be mutated afterwards. */
+  outputs: Record<string, unknown>;
+  processData?: Record<string, unknown>;
+  tokens?: TokenCounts;
+}
+
+export interface NodeExecutor<N extends WorkflowNode = WorkflowNode> {
+  /** True for nodes that call the LLM port: their records carry the call id. */
+  readonly callsLlm: boolean;
+  /** Throw to fail the node; the error's message becomes the node's error. Sync results skip a microtask. */
+  execute(node: N, ctx: NodeRunContext): NodeRunResult | Promise<NodeRunResult>;
+}
+
+/** One executor per node type; a node type added to the DSL is a compile error here until it has one. */
+export type NodeExecutors = { readonly [T in NodeType]: NodeExecutor<NodeOfType<T>> };

@@ -1,0 +1,105 @@
+// The runtime's only ways out: an LLM client, a checkpoint store, an event sink and a clock. Apps implement them.
+import type { NodeStatus, RunEventBody } from '@shoal/contracts';
+import type { NodeType } from '@shoal/workflow-dsl';
+
+export type LlmRole = 'system' | 'user' | 'assistant';
+
+export interface LlmChatParams {
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  presence_penalty?: number;
+  frequency_penalty?: number;
+  stop?: string[];
+}
+
+export interface LlmChatRequest {
+  /** `${runId}:${nodeId}:${attempt}`: the same for every retry of one node attempt, so usage is billed once. */
+  callId: string;
+  runId: string;
+  nodeId: string;
+  /** The node's `model.provider`, a routing hint; model-pool may ignore it. */
+  provider?: string;
+  model: string;
+  messages: Array<{ role: LlmRole; content: string }>;
+  params: LlmChatParams;
+  /** When set, the adapter streams and calls this for each text delta. */
+  onChunk?: (delta: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface LlmChatResult {
+  text: string;
+  reasoningContent?: string;
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number };
+  model: string;
+  finishReason: string | null;
+}
+
+export interface LlmPort {
+  chat(req: LlmChatRequest): Promise<LlmChatResult>;
+}
+
+export interface TokenCounts {
+  prompt: number;
+  completion: number;
+  total: number;
+}
+
+export interface NodeExecutionStart {
+  runId: string;
+  /** `nex_…`, also the `id` of the node's events. A node rerun after a crash gets a new one. */
+  executionId: string;
+  nodeId: string;
+  nodeType: NodeType;
+  title: string;
+  /** 1-based order in which the run started its nodes, continued across resumes. */
+  index: number;
+  /** The predecessor whose completion made this node ready; null for the start node. */
+  predecessorNodeId: string | null;
+  /** Retry index of this node; always 0 until per-node retries exist. */
+  attempt: number;
+  /** Set for nodes that call the LLM port. */
+  callId: string | null;
+  startedAt: number;
+}
+
+export interface NodeExecutionFinish extends NodeExecutionStart {
+  status: Extract<NodeStatus, 'succeeded' | 'failed'>;
+  inputs: Record<string, unknown> | null;
+  /** What the node did beyond inputs and outputs (an LLM node's rendered prompts), as Dify's process_data. */
+  processData: Record<string, unknown> | null;
+  outputs: Record<string, unknown> | null;
+  error: string | null;
+  finishedAt: number;
+  elapsedMs: number;
+  tokens: TokenCounts;
+}
+
+/** A node execution an earlier attempt committed; only `succeeded` ones count as done. */
+export type FinishedNodeRecord = Pick<NodeExecutionFinish, 'nodeId' | 'index' | 'status' | 'outputs' | 'tokens'>;
+
+export interface CheckpointStore {
+  /**
+   * Called before the node runs. May repeat for a node an earlier attempt started but did not finish,
+   * with a new executionId and index: store it as an upsert on (runId, nodeId).
+   */
+  nodeStarted(rec: NodeExecutionStart): Promise<void>;
+  /** Must be durable when the promise resolves: successors start right after. */
+  nodeFinished(rec: NodeExecutionFinish): Promise<void>;
+}
+
+export interface EventSink {
+  /**
+   * Numbers and timestamps the event, in call order. A returned promise is awaited, except for
+   * text_chunk events, which are awaited together before their node's node_finished.
+   */
+  emit(body: RunEventBody): Promise<void> | void;
+}
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

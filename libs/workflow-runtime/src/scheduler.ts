@@ -1,0 +1,249 @@
+// Runs the nodes of one run attempt: a node starts when all its predecessors have finished and been
+// checkpointed; ready nodes run concurrently; the first failure stops new starts.
+import { newId, type NodeFinishedData, type NodeStartedData, type RunEventBody } from '@shoal/contracts';
+import type { GraphIndex, WorkflowNode } from '@shoal/workflow-dsl';
+import { llmCallId } from './call-id';
+import type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
+import type { CheckpointStore, Clock, EventSink, LlmPort, NodeExecutionFinish, NodeExecutionStart, TokenCounts } from './ports';
+import { RunCancelledError, WorkflowRuntimeError } from './runtime.errors';
+import type { VariablePool } from './variable-pool';
+
+export interface SchedulerOptions {
+  runId: string;
+  workflowId: string;
+  index: GraphIndex;
+  pool: VariablePool;
+  runInputs: Readonly<Record<string, unknown>>;
+  executors: NodeExecutors;
+  llm: LlmPort;
+  checkpoints: CheckpointStore;
+  events: EventSink;
+  clock: Clock;
+  streamChunks: boolean;
+  /** Aborts in-flight nodes: the run was cancelled, or the scheduler hit an infrastructure error. */
+  controller: AbortController;
+  /** Index the next started node gets (1 + the highest index an earlier attempt used). */
+  nextIndex: number;
+  /** Nodes an earlier attempt finished. */
+  done: ReadonlySet<string>;
+}
+
+export interface NodeFailure {
+  node: WorkflowNode;
+  message: string;
+}
+
+const NO_TOKENS: TokenCounts = { prompt: 0, completion: 0, total: 0 };
+
+function seconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+export class Scheduler {
+  /** Predecessors still to finish, per node not yet done. */
+  private readonly waitingOn = new Map<string, number>();
+  private readonly aborted: Promise<never>;
+  private nextIndex: number;
+  private inFlight = 0;
+  private stopping = false;
+  private settle: () => void = () => undefined;
+
+  failure: NodeFailure | null = null;
+  /** A port other than the LLM failed (checkpoint store, event sink): the attempt must not report an outcome. */
+  infraError: unknown = null;
+  steps = 0;
+  tokens = 0;
+  /** End node outputs in the order the end nodes finished. */
+  readonly endOutputs: Array<Record<string, unknown>> = [];
+
+  constructor(private readonly o: SchedulerOptions) {
+    this.nextIndex = o.nextIndex;
+    const signal = o.controller.signal;
+    this.aborted = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(new RunCancelledError());
+      else signal.addEventListener('abort', () => reject(new RunCancelledError()), { once: true });
+    });
+    // Only raced against; never awaited alone.
+    this.aborted.catch(() => undefined);
+    for (const [id, preds] of o.index.predecessors) {
+      if (o.done.has(id)) continue;
+      let waiting = 0;
+      for (const p of preds) if (!o.done.has(p)) waiting++;
+      this.waitingOn.set(id, waiting);
+    }
+  }
+
+  /** Runs until no node is ready or running. `resumeFrom` gives the predecessor to report for initially ready nodes. */
+  run(resumeFrom: (nodeId: string) => string | null): Promise<void> {
+    const drained = new Promise<void>((resolve) => (this.settle = resolve));
+    for (const [id, waiting] of this.waitingOn) if (waiting === 0) this.launch(id, resumeFrom(id));
+    if (this.inFlight === 0) this.settle();
+    return drained;
+  }
+
+  /** Nodes that never became ready (only possible for graphs that skipped validation, or when stopped). */
+  get unfinishedCount(): number {
+    return this.waitingOn.size;
+  }
+
+  private launch(nodeId: string, predecessorId: string | null): void {
+    if (this.stopping || this.o.controller.signal.aborted) return;
+    const node = this.o.index.nodesById.get(nodeId);
+    if (!node) return;
+    this.inFlight++;
+    this.runNode(node, predecessorId).then(
+      () => this.afterNode(),
+      (error: unknown) => {
+        this.infraError ??= error;
+        this.stopping = true;
+        this.o.controller.abort();
+        this.afterNode();
+      },
+    );
+  }
+
+  private afterNode(): void {
+    if (--this.inFlight === 0) this.settle();
+  }
+
+  private async runNode(node: WorkflowNode, predecessorNodeId: string | null): Promise<void> {
+    const { o } = this;
+    const executor = o.executors[node.data.type] as NodeExecutor | undefined;
+    const attempt = 0;
+    const callId = llmCallId(o.runId, node.id, attempt);
+    const start: NodeExecutionStart = {
+      runId: o.runId,
+      executionId: newId('nex'),
+      nodeId: node.id,
+      nodeType: node.data.type,
+      title: node.data.title,
+      index: this.nextIndex++,
+      predecessorNodeId,
+      attempt,
+      callId: executor?.callsLlm ? callId : null,
+      startedAt: o.clock.now(),
+    };
+    this.steps++;
+    await o.checkpoints.nodeStarted(start);
+    const startedData: NodeStartedData = {
+      id: start.executionId,
+      node_id: node.id,
+      node_type: node.data.type,
+      title: start.title,
+      index: start.index,
+      predecessor_node_id: predecessorNodeId,
+      inputs: null,
+      created_at: seconds(start.startedAt),
+    };
+    await this.emit({ event: 'node_started', data: startedData });
+
+    const chunks = o.streamChunks ? new ChunkEmitter(o.events) : null;
+    let result: NodeRunResult | null = null;
+    let error: unknown = null;
+    try {
+      if (!executor) throw new WorkflowRuntimeError('no_executor', `no executor for node type '${node.data.type}'`);
+      if (o.controller.signal.aborted) throw new RunCancelledError();
+      const ctx: NodeRunContext = {
+        runId: o.runId,
+        workflowId: o.workflowId,
+        attempt,
+        callId,
+        pool: o.pool,
+        runInputs: o.runInputs,
+        llm: o.llm,
+        signal: o.controller.signal,
+        emitTextChunk: chunks ? chunks.emit : null,
+      };
+      const pending = executor.execute(node, ctx);
+      result = isThenable(pending) ? await Promise.race([pending, this.aborted]) : pending;
+    } catch (e) {
+      error = e;
+    }
+    if (chunks) await chunks.close();
+
+    const finishedAt = o.clock.now();
+    const tokens = result?.tokens ?? NO_TOKENS;
+    const message = error === null ? null : errorMessage(error);
+    const finish: NodeExecutionFinish = {
+      ...start,
+      status: error === null ? 'succeeded' : 'failed',
+      inputs: result?.inputs ?? null,
+      processData: result?.processData ?? null,
+      outputs: result?.outputs ?? null,
+      error: message,
+      finishedAt,
+      elapsedMs: finishedAt - start.startedAt,
+      tokens,
+    };
+    await o.checkpoints.nodeFinished(finish);
+    const finishedData: NodeFinishedData = {
+      id: start.executionId,
+      node_id: node.id,
+      node_type: node.data.type,
+      title: start.title,
+      index: start.index,
+      predecessor_node_id: predecessorNodeId,
+      inputs: finish.inputs,
+      created_at: startedData.created_at,
+      status: finish.status,
+      outputs: finish.outputs,
+      error: message,
+      elapsed_time: finish.elapsedMs / 1000,
+      execution_metadata: executor?.callsLlm ? { total_tokens: tokens.total } : null,
+      finished_at: seconds(finishedAt),
+    };
+    await this.emit({ event: 'node_finished', data: finishedData });
+
+    this.waitingOn.delete(node.id);
+    this.tokens += tokens.total;
+    if (result === null) {
+      this.failure ??= { node, message: message ?? 'failed' };
+      this.stopping = true;
+      return;
+    }
+    o.pool.set(node.id, result.outputs);
+    if (node.data.type === 'end') this.endOutputs.push(result.outputs);
+    for (const next of o.index.successors.get(node.id) ?? []) {
+      const waiting = this.waitingOn.get(next);
+      if (waiting === undefined) continue;
+      this.waitingOn.set(next, waiting - 1);
+      if (waiting === 1) this.launch(next, node.id);
+    }
+  }
+
+  private emit(body: RunEventBody): Promise<void> | undefined {
+    const pending = this.o.events.emit(body);
+    return pending && isThenable(pending) ? pending : undefined;
+  }
+}
+
+/**
+ * text_chunk events come from a synchronous callback, so their promises are collected and awaited
+ * before node_finished. Chunks after the node settled (a misbehaving adapter) are dropped.
+ */
+class ChunkEmitter {
+  private pending: Array<Promise<void>> = [];
+  private closed = false;
+
+  constructor(private readonly events: EventSink) {}
+
+  readonly emit = (text: string, selector: [string, string]): void => {
+    if (this.closed) return;
+    const result = this.events.emit({ event: 'text_chunk', data: { text, from_variable_selector: selector } });
+    if (result && isThenable(result)) this.pending.push(result);
+  };
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.pending.length > 0) await Promise.all(this.pending);
+  }
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return typeof error === 'string' ? error : String(error);
+}
