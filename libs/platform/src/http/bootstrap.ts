@@ -2,7 +2,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { PinoNestLogger, createLogger } from '../logging/logger';
 import { HttpErrorFilter } from '../errors/error-style';
 
@@ -18,11 +17,6 @@ export async function createHttpApp(module: unknown): Promise<NestFastifyApplica
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: new PinoNestLogger(), abortOnError: false });
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
-  const filter = new HttpErrorFilter();
-  // errors Fastify raises before Nest sees the request (unparseable JSON, wrong content type)
-  app.getHttpAdapter().getInstance().setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
-    filter.catch(err, { switchToHttp: () => ({ getRequest: () => req, getResponse: () => reply }) } as never);
-  });
   return app;
 }
 
