@@ -5,6 +5,7 @@ import { UsageLedgerRepository } from './usage/usage-ledger.repository';
 import { IngestUsageService } from './usage/ingest-usage.service';
 import { UsageConsumer } from './usage/usage.consumer';
 import { RunCostController } from './usage/run-cost.controller';
+import { UsageRecordsController } from './usage/usage-records.controller';
 
 export interface BillingOptions {
   usageConcurrency: number;
@@ -16,7 +17,7 @@ export class BillingModule {
   static register(opts: BillingOptions): DynamicModule {
     return {
       module: BillingModule,
-      controllers: [RunCostController],
+      controllers: [RunCostController, UsageRecordsController],
       providers: [
         { provide: 'USAGE_CONCURRENCY', useValue: opts.usageConcurrency },
         PricesRepository,

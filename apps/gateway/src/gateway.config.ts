@@ -9,6 +9,7 @@ export const gatewayConfigSchema = z.object({
   REDIS_URL: env.url(['redis', 'rediss']),
   REDIS_PREFIX: z.string().default('shoal:'),
   MODEL_POOL_URL: env.url(['http', 'https']),
+  BILLING_URL: env.url(['http', 'https']),
   SHOAL_INTERNAL_TOKEN: env.secret(),
   SHOAL_BOOTSTRAP_KEY: z.string().min(20, 'must be at least 20 characters').optional(),
   RUN_BLOCKING_TIMEOUT_MS: env.positiveInt(300_000),

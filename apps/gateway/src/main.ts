@@ -18,6 +18,7 @@ async function main(): Promise<void> {
       }),
       GatewayModule.register({
         modelPool: { baseUrl: config.MODEL_POOL_URL, internalToken: config.SHOAL_INTERNAL_TOKEN },
+        billing: { baseUrl: config.BILLING_URL, internalToken: config.SHOAL_INTERNAL_TOKEN },
         bootstrapKey: config.SHOAL_BOOTSTRAP_KEY,
         blockingTimeoutMs: config.RUN_BLOCKING_TIMEOUT_MS,
       }),

@@ -28,12 +28,13 @@ async function main(): Promise<void> {
 
   const adminKey = config.SHOAL_BOOTSTRAP_KEY ?? localAdminKey(config.SHOAL_DATA_DIR);
   const pg = await startEmbeddedPostgres(config.SHOAL_DATA_DIR);
-  const mock = await startMockProvider({ port: 0 });
+  const mock = config.SHOAL_MOCK_PROVIDER_URL ? undefined : await startMockProvider({ port: 0 });
+  const mockUrl = config.SHOAL_MOCK_PROVIDER_URL ?? mock!.url;
   const deployments = loadDeploymentConfig({
     file: {
       deployments: [
         ...fileDeployments(config.MODEL_POOL_CONFIG),
-        { id: 'dep_mock_chat', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', upstreamModel: 'mock-chat', weight: 1 },
+        { id: 'dep_mock_chat', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mockUrl, apiKey: 'mock', upstreamModel: 'mock-chat', weight: 1 },
       ],
     },
     env: { DEEPSEEK_API_KEY: config.DEEPSEEK_API_KEY, DEEPSEEK_BASE_URL: config.DEEPSEEK_BASE_URL, OPENAI_API_KEY: config.OPENAI_API_KEY, OPENAI_BASE_URL: config.OPENAI_BASE_URL },
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     imports: [
       // PGlite is one Postgres session: one connection, so transactions never interleave
       PlatformModule.forRoot({ database: { url: pg.url, maxConnections: 1 }, redis: 'memory', internalToken }),
-      GatewayModule.register({ modelPool: { baseUrl: self, internalToken }, bootstrapKey: adminKey, blockingTimeoutMs: 300_000 }),
+      GatewayModule.register({ modelPool: { baseUrl: self, internalToken }, billing: { baseUrl: self, internalToken }, bootstrapKey: adminKey, blockingTimeoutMs: 300_000 }),
       EngineModule.register({ modelPoolUrl: self, billingUrl: self, internalToken, concurrency: config.ENGINE_CONCURRENCY, costWaitMs: 10_000 }),
       ModelPoolModule.register({ deployments, maxAttempts: 3 }),
       BillingModule.register({ usageConcurrency: 4 }),
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   const url = await listen(app, { port: config.PORT, host: config.HOST });
   const stop = async () => {
-    await mock.close();
+    await mock?.close();
     await pg.stop();
   };
   process.once('beforeExit', () => void stop());

@@ -8,6 +8,8 @@ export const standaloneConfigSchema = z.object({
   SHOAL_DATA_DIR: z.string().default('.shoal').transform((p) => path.resolve(p)),
   SHOAL_BOOTSTRAP_KEY: z.string().min(20, 'must be at least 20 characters').optional(),
   MODEL_POOL_CONFIG: z.string().optional(),
+  /** serve mock-chat from this OpenAI-compatible URL instead of the built-in mock provider (tests, fault-injection demos) */
+  SHOAL_MOCK_PROVIDER_URL: z.url().optional(),
   DEEPSEEK_API_KEY: z.string().optional(),
   DEEPSEEK_BASE_URL: z.string().optional(),
   OPENAI_API_KEY: z.string().optional(),

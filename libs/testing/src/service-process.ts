@@ -12,7 +12,8 @@ export interface ServiceProcess {
   port: number;
   logFile: string;
   child: ChildProcess;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** resolves with how the process ended: its exit code, or the signal that ended it ('SIGKILL' when it ignored `signal` for 10 s) */
+  stop(signal?: NodeJS.Signals): Promise<number | NodeJS.Signals | null>;
 }
 
 export function repoRoot(): string {
@@ -71,7 +72,7 @@ export async function startService(opts: { app: string; env: Record<string, stri
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   let exited = false;
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => { exited = true; resolve(code); }));
+  const exit = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, sig) => { exited = true; resolve(code ?? sig); }));
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(url + (opts.readyPath ?? '/readyz'), opts.timeoutMs ?? 30_000, () => !exited);

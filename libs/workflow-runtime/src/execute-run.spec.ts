@@ -1,4 +1,4 @@
-import { executeRun, type ExecuteRunOptions, type FinishedNodeRecord } from './index';
+import { defaultNodeExecutors, executeRun, type ExecuteRunOptions, type FinishedNodeRecord, type NodeExecutors } from './index';
 import { deferred, fakePorts, graph, llmResult, settle } from './fake-ports.spec-helper';
 
 const linear = graph({
@@ -160,6 +160,17 @@ describe('executeRun: a linear run', () => {
     const outcome = await executeRun(options(ports, { graph: g, inputs: {}, sys: { query: 'unused' } }));
     expect(ports.llm.calls[1].messages).toEqual([{ role: 'user', content: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][]' }]);
     expect(outcome.outputs).toEqual({ prompt: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][]', missing: null });
+  });
+
+  it('runs a node type with the executor an app registers for it', async () => {
+    const ports = fakePorts();
+    const executors: NodeExecutors = {
+      ...defaultNodeExecutors,
+      llm: { callsLlm: false, execute: (node, ctx) => ({ inputs: null, outputs: { text: `cached ${node.id} for ${String(ctx.pool.get(['start', 'question']))}` } }) },
+    };
+    const outcome = await executeRun(options(ports, { executors }));
+    expect(outcome.outputs).toEqual({ answer: 'cached llm for why?', tokens: null });
+    expect(ports.llm.calls).toHaveLength(0);
   });
 
   it('fails the start node on invalid inputs and runs nothing else', async () => {

@@ -3,9 +3,11 @@
 import { newId, type NodeFinishedData, type NodeStartedData, type RunEventBody } from '@shoal/contracts';
 import type { GraphIndex, WorkflowNode } from '@shoal/workflow-dsl';
 import { llmCallId } from './call-id';
+import { isThenable } from './is-thenable';
 import type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
 import type { CheckpointStore, Clock, EventSink, LlmPort, NodeExecutionFinish, NodeExecutionStart, TokenCounts } from './ports';
 import { RunCancelledError, WorkflowRuntimeError } from './runtime.errors';
+import { ChunkEmitter } from './text-chunk.emitter';
 import type { VariablePool } from './variable-pool';
 
 export interface SchedulerOptions {
@@ -37,10 +39,6 @@ const NO_TOKENS: TokenCounts = { prompt: 0, completion: 0, total: 0 };
 
 function seconds(ms: number): number {
   return Math.floor(ms / 1000);
-}
-
-function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 export class Scheduler {
@@ -230,28 +228,6 @@ export class Scheduler {
   private emit(body: RunEventBody): Promise<void> | undefined {
     const pending = this.o.events.emit(body);
     return pending && isThenable(pending) ? pending : undefined;
-  }
-}
-
-/**
- * text_chunk events come from a synchronous callback, so their promises are collected and awaited
- * before node_finished. Chunks after the node settled (a misbehaving adapter) are dropped.
- */
-class ChunkEmitter {
-  private pending: Array<Promise<void>> = [];
-  private closed = false;
-
-  constructor(private readonly events: EventSink) {}
-
-  readonly emit = (text: string, selector: [string, string]): void => {
-    if (this.closed) return;
-    const result = this.events.emit({ event: 'text_chunk', data: { text, from_variable_selector: selector } });
-    if (result && isThenable(result)) this.pending.push(result);
-  };
-
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.pending.length > 0) await Promise.all(this.pending);
   }
 }
 

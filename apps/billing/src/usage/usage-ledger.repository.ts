@@ -55,6 +55,14 @@ export class UsageLedgerRepository {
     });
   }
 
+  list(tenantId: string, filter: { runId?: string; limit: number }) {
+    return this.prisma.usageRecord.findMany({
+      where: { tenantId, ...(filter.runId ? { runId: filter.runId } : {}) },
+      orderBy: { recordedAt: 'desc' },
+      take: filter.limit,
+    });
+  }
+
   /** Ledger totals of one run; `present` lists which of the given call ids are recorded. */
   async runTotals(runId: string, callIds: string[]): Promise<{ calls: number; totalTokens: number; totalCost: string; currency: string | null; present: Set<string> }> {
     const [agg, rows] = await Promise.all([

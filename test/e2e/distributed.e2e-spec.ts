@@ -1,0 +1,85 @@
+// The four services as separate processes on real Postgres and Redis, LLM calls to the mock provider.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { Redis } from 'ioredis';
+import { createTestDatabase, startMockProvider, startService, testRedisPrefix, testRedisUrl, type MockProvider, type ServiceProcess, type TestDatabase } from '@shoal/testing';
+import { api, QA_WORKFLOW, shoalFlow } from '../support/shoal-flow';
+
+const BOOTSTRAP_KEY = 'sk-shoal-e2e-distributed-0123456789';
+let db: TestDatabase;
+let mock: MockProvider;
+let services: ServiceProcess[] = [];
+let gateway: ServiceProcess;
+let prefix: string;
+const commonEnv = () => ({ REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, SHOAL_INTERNAL_TOKEN: 'e2e-internal-token-0123456789' });
+
+beforeAll(async () => {
+  db = await createTestDatabase('e2e_dist');
+  prefix = testRedisPrefix('e2e');
+  mock = await startMockProvider();
+  const dir = mkdtempSync(path.join(tmpdir(), 'shoal-e2e-'));
+  const poolConfig = path.join(dir, 'model-pool.json');
+  writeFileSync(poolConfig, JSON.stringify({ deployments: [{ id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', upstreamModel: 'mock-chat', weight: 1 }] }));
+  const [pool, billing] = await Promise.all([
+    startService({ app: 'model-pool', env: { ...commonEnv(), MODEL_POOL_CONFIG: poolConfig } }),
+    startService({ app: 'billing', env: { ...commonEnv(), DATABASE_URL: db.url } }),
+  ]);
+  const urls = { MODEL_POOL_URL: pool.url, BILLING_URL: billing.url, DATABASE_URL: db.url };
+  const [engine, gw] = await Promise.all([
+    startService({ app: 'workflow-engine', env: { ...commonEnv(), ...urls } }),
+    startService({ app: 'gateway', env: { ...commonEnv(), ...urls, SHOAL_BOOTSTRAP_KEY: BOOTSTRAP_KEY } }),
+  ]);
+  gateway = gw;
+  services = [pool, billing, engine, gw];
+}, 90_000);
+
+afterAll(async () => {
+  const codes = await Promise.all(services.map((s) => s.stop('SIGTERM')));
+  await mock?.close();
+  await db?.drop();
+  const redis = new Redis(testRedisUrl());
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+  // every service shuts down on SIGTERM by itself (Nest re-raises the signal after closing), none needed SIGKILL
+  for (const c of codes) expect([0, 'SIGTERM']).toContain(c);
+});
+
+describe('distributed: gateway, workflow-engine, model-pool and billing as separate processes', () => {
+  shoalFlow(() => ({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => mock.calls() }));
+
+  it('keeps the ledger exactly-once in Postgres: one row per call id, each run priced from it', async () => {
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    try {
+      const dupes = await pg.query('SELECT call_id FROM usage_records GROUP BY call_id HAVING count(*) > 1');
+      expect(dupes.rows).toEqual([]);
+      const runs = await pg.query(`SELECT r.id, r.total_price::text AS price, COALESCE(sum(u.total_cost), 0)::text AS ledger
+        FROM workflow_runs r LEFT JOIN usage_records u ON u.run_id = r.id WHERE r.status = 'succeeded' GROUP BY r.id, r.total_price`);
+      expect(runs.rows.length).toBeGreaterThanOrEqual(2);
+      for (const r of runs.rows) expect(Number(r.price)).toBe(Number(r.ledger));
+      const keys = await pg.query('SELECT hash, prefix FROM api_keys');
+      expect(JSON.stringify(keys.rows)).not.toContain(BOOTSTRAP_KEY);
+      // a rejected run request left no row behind
+      const failed = await pg.query(`SELECT count(*)::int AS n FROM workflow_runs WHERE status <> 'succeeded'`);
+      expect(failed.rows[0].n).toBe(0);
+    } finally {
+      await pg.end();
+    }
+  });
+
+  it('answers problem+json for bad JSON and unknown routes, never a 500', async () => {
+    const a = api({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => 0 });
+    const bad = await a.post('/v1/workflows', '{"name": "x", "graph": ', BOOTSTRAP_KEY);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect((await a.get('/v1/nothing-here')).status).toBe(404);
+    expect((await a.post('/v1/workflows', { ...QA_WORKFLOW, name: '' })).body.errors[0].path).toBe('name');
+  });
+
+  it('refuses to start with a bad variable and names it', async () => {
+    await expect(startService({ app: 'gateway', env: { ...commonEnv(), DATABASE_URL: 'mysql://nope', MODEL_POOL_URL: 'http://127.0.0.1:1', BILLING_URL: 'http://127.0.0.1:1' }, timeoutMs: 15_000 })).rejects.toThrow(/DATABASE_URL: must be a URL with protocol postgres or postgresql/);
+  });
+});
