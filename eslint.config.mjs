@@ -39,7 +39,21 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    // tests and standalone mode (which serves mock-chat from the mock provider) may use the testing lib
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'apps/standalone/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@nx/enforce-module-boundaries': ['error', {
+        enforceBuildableLibDependency: false,
+        allow: [],
+        depConstraints: [
+          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts', 'type:testing'] },
+          { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:testing'] },
+          { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:testing'] },
+          { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:testing'] },
+          { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts', 'type:testing'] },
+        ],
+      }],
+    },
   },
 ];

@@ -110,7 +110,7 @@ try {
       log('Type check (tsc --noEmit)');
       if (run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']) !== 0) failed = true;
       log('Lint (eslint, with Nx module boundaries)');
-      if (run(process.execPath, [path.join(root, 'node_modules/nx/bin/nx.js'), 'show', 'projects'], { NX_DAEMON: 'false' }) !== 0) failed = true;
+      if (run(process.execPath, [path.join(root, 'node_modules/nx/dist/bin/nx.js'), 'show', 'projects'], { NX_DAEMON: 'false' }) !== 0) failed = true;
       if (run(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.', '--max-warnings', '0']) !== 0) failed = true;
     } else if (stage === 'unit') {
       log('Unit tests');

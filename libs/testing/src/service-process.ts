@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { tmpdir } from 'node:os';
 
 export interface ServiceProcess {
   name: string;
@@ -60,7 +61,7 @@ export async function startService(opts: { app: string; env: Record<string, stri
   const entry = opts.entry ?? path.join(root, 'dist/apps', opts.app, 'src/main.js');
   if (!existsSync(entry)) throw new Error(`${entry} does not exist: build first (npm run build)`);
   const port = opts.port ?? (await freePort());
-  const logDir = path.join(root, 'dist/test-logs');
+  const logDir = path.join(tmpdir(), 'shoal-test-logs');
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${opts.app}-${port}.log`);
   const log = createWriteStream(logFile);
@@ -69,8 +70,8 @@ export async function startService(opts: { app: string; env: Record<string, stri
     env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...opts.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
   let exited = false;
   const exit = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, sig) => { exited = true; resolve(code ?? sig); }));
   const url = `http://127.0.0.1:${port}`;

@@ -22,8 +22,8 @@ export class PriceBook {
   }
 
   async priceAt(model: string, at: Date): Promise<Price | undefined> {
-    if (!this.catalog || Date.now() - this.loadedAt > REFRESH_MS) await this.refresh();
-    return this.catalog!.priceAt(model, at);
+    const catalog = !this.catalog || Date.now() - this.loadedAt > REFRESH_MS ? await this.refresh() : this.catalog;
+    return catalog.priceAt(model, at);
   }
 
   private async refresh(): Promise<PriceCatalog> {

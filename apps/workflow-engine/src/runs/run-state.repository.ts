@@ -82,7 +82,7 @@ export class RunStateRepository {
 
   async callIds(tenantId: string, runId: string): Promise<string[]> {
     const rows = await this.prisma.nodeExecution.findMany({ where: { tenantId, runId, callId: { not: null } }, select: { callId: true } });
-    return rows.map((r) => r.callId!);
+    return rows.flatMap((r) => (r.callId ? [r.callId] : []));
   }
 
   async finish(tenantId: string, runId: string, t: RunTotals): Promise<void> {

@@ -10,14 +10,16 @@ export class ConfigError extends Error {
 }
 
 export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
-  const result = schema.safeParse(env);
+  // an empty variable (FOO= in a .env or compose file) means "not set"
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
   throw new ConfigError(
-    result.error.issues.map((i) => ({
-      variable: i.path.map(String).join('.') || '(environment)',
+    result.error.issues.map((i) => {
+      const variable = i.path.map(String).join('.') || '(environment)';
       // never echo the received value: it may be a secret
-      message: i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message,
-    })),
+      return { variable, message: cleaned[variable] === undefined ? 'is required' : i.message };
+    }),
   );
 }
 

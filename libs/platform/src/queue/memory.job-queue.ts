@@ -39,8 +39,9 @@ export class InMemoryJobQueue implements JobQueue {
   private drain(queue: QueueName): void {
     const h = this.handlers.get(queue);
     const list = this.waiting.get(queue);
-    while (h && list?.length && h.active < h.concurrency && !this.closed) {
-      const job = list.shift()!;
+    while (h && list && h.active < h.concurrency && !this.closed) {
+      const job = list.shift();
+      if (!job) break;
       h.active++;
       const p = h.handler(job.payload, { jobId: job.id, attempt: job.attempt })
         .catch((err: unknown) => this.retry(queue, job, err))

@@ -1,0 +1,107 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { ApiError } from '../errors/api-error';
+import { hashApiKey } from './api-key';
+import { ApiKeyGuard } from './api-key.guard';
+import type { ApiKeyRecord, ApiKeysRepository } from './api-keys.repository';
+import { REQUEST_CONTEXT, type RequestContext } from './request-context';
+
+const KEY = 'sk-shoal-valid-key-0123456789abcdef';
+
+class FakeKeys {
+  readonly records = new Map<string, ApiKeyRecord>();
+  lookups = 0;
+  async findByHash(hash: string): Promise<ApiKeyRecord | null> {
+    this.lookups++;
+    return this.records.get(hash) ?? null;
+  }
+}
+
+function record(over: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
+  return { id: 'key_1', tenantId: 'ten_1', scopes: ['admin'], workflowId: null, expiresAt: null, revokedAt: null, ...over };
+}
+
+type Req = { headers: Record<string, string | string[] | undefined> } & Record<string, unknown>;
+
+function contextFor(headers: Req['headers']): { host: ExecutionContext; req: Req } {
+  const req: Req = { headers };
+  const host = { switchToHttp: () => ({ getRequest: () => req }) } as unknown as ExecutionContext;
+  return { host, req };
+}
+
+async function rejection(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof ApiError) return err;
+    throw err;
+  }
+  throw new Error('expected the guard to refuse');
+}
+
+describe('ApiKeyGuard', () => {
+  let keys: FakeKeys;
+  let guard: ApiKeyGuard;
+  beforeEach(() => {
+    keys = new FakeKeys();
+    keys.records.set(hashApiKey(KEY), record());
+    guard = new ApiKeyGuard(keys as unknown as ApiKeysRepository);
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('lets a valid key in and puts the caller on the request', async () => {
+    const { host, req } = contextFor({ authorization: `Bearer ${KEY}`, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    await expect(guard.canActivate(host)).resolves.toBe(true);
+    expect(req[REQUEST_CONTEXT]).toEqual<RequestContext>({
+      tenantId: 'ten_1',
+      apiKeyId: 'key_1',
+      scopes: ['admin'],
+      workflowId: null,
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    });
+  });
+
+  it('answers 401 with a hint when no key is sent', async () => {
+    const err = await rejection(guard.canActivate(contextFor({}).host));
+    expect(err.status).toBe(401);
+    expect(err.message).toMatch(/Authorization: Bearer/);
+    expect(keys.lookups).toBe(0);
+  });
+
+  it('answers 401 for an unknown key', async () => {
+    const err = await rejection(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-not-a-real-key' }).host));
+    expect([err.status, err.message]).toEqual([401, 'Invalid API key']);
+  });
+
+  it('refuses a revoked key and an expired key', async () => {
+    keys.records.set(hashApiKey('sk-shoal-revoked'), record({ revokedAt: new Date(Date.now() - 1000) }));
+    keys.records.set(hashApiKey('sk-shoal-expired'), record({ expiresAt: new Date(Date.now() - 1000) }));
+    keys.records.set(hashApiKey('sk-shoal-not-yet-expired'), record({ expiresAt: new Date(Date.now() + 3_600_000) }));
+    expect((await rejection(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-revoked' }).host))).status).toBe(401);
+    expect((await rejection(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-expired' }).host))).status).toBe(401);
+    await expect(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-not-yet-expired' }).host)).resolves.toBe(true);
+  });
+
+  it('caches lookups, and a revoked key stops working once the 30 s cache runs out', async () => {
+    jest.useFakeTimers({ now: new Date('2026-03-01T12:00:00Z') });
+    const { host } = contextFor({ authorization: `Bearer ${KEY}` });
+    await guard.canActivate(host);
+    await guard.canActivate(host);
+    expect(keys.lookups).toBe(1);
+
+    keys.records.set(hashApiKey(KEY), record({ revokedAt: new Date() }));
+    jest.setSystemTime(new Date('2026-03-01T12:00:29Z'));
+    await expect(guard.canActivate(host)).resolves.toBe(true); // still cached
+    jest.setSystemTime(new Date('2026-03-01T12:00:31Z'));
+    expect((await rejection(guard.canActivate(host))).status).toBe(401);
+  });
+
+  it('refuses a cached key the moment it expires', async () => {
+    jest.useFakeTimers({ now: new Date('2026-03-01T12:00:00Z') });
+    keys.records.set(hashApiKey(KEY), record({ expiresAt: new Date('2026-03-01T12:00:10Z') }));
+    const { host } = contextFor({ authorization: `Bearer ${KEY}` });
+    await expect(guard.canActivate(host)).resolves.toBe(true);
+    jest.setSystemTime(new Date('2026-03-01T12:00:10Z'));
+    expect((await rejection(guard.canActivate(host))).status).toBe(401);
+    expect(keys.lookups).toBe(1);
+  });
+});
