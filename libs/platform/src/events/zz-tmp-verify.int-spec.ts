@@ -1,0 +1,235 @@
+import net from 'node:net';
+import type { RunEvent, RunEventBody } from '@shoal/contracts';
+import { testRedisPrefix, testRedisUrl } from '@shoal/testing';
+import { configureRootLogger } from '../logging/logger';
+import { createRedis, type Redis } from '../redis/redis';
+import { RedisRunEventStore } from './redis.run-event-store';
+
+
+import { OrderedDelivery } from './run-event-store';
+class FixedStore extends RedisRunEventStore {
+  private pending = new Map<string, Promise<unknown>>();
+  override async subscribe(runId: string, afterSeq: number, onEvent: (e: RunEvent) => void) {
+    const self = this as unknown as { listeners: Map<string, Set<(e: RunEvent) => void>>; subscriber: Redis; keys(r: string): string[] };
+    const channel = self.keys(runId)[2];
+    const delivery = new OrderedDelivery(afterSeq, (after) => this.read(runId, after), onEvent);
+    let set = self.listeners.get(channel);
+    if (!set) { set = new Set(); self.listeners.set(channel, set); this.pending.set(channel, self.subscriber.subscribe(channel)); }
+    set.add((e) => delivery.offer(e));
+    await this.pending.get(channel);
+    await delivery.catchUp();
+    return () => { delivery.close(); };
+  }
+}
+
+const chunk = (text: string): RunEventBody => ({ event: 'text_chunk', data: { text, from_variable_selector: ['llm', 'text'] } });
+const finished = (runId: string): RunEventBody => ({
+  event: 'workflow_finished',
+  data: { id: runId, workflow_id: 'wf_1', status: 'succeeded', outputs: { answer: 'ok "quoted" \u00e9\u{1F600}' }, error: null, elapsed_time: 0.5, total_tokens: 13, total_steps: 3, created_at: 1, finished_at: 2 },
+});
+const text = (e: RunEvent) => (e.event === 'text_chunk' ? e.data.text : e.event);
+
+/** Resolves when the subscriber has seen `sequence`; rejects (as a guard only) if it never does. */
+function collector(target: number, guardMs = 20_000) {
+  const got: RunEvent[] = [];
+  let done!: () => void;
+  const reached = new Promise<void>((resolve, reject) => {
+    done = resolve;
+    setTimeout(() => reject(new Error(`never saw sequence ${target}; got ${got.length} events, last ${got.at(-1)?.sequence}`)), guardMs).unref();
+  });
+  const onEvent = (e: RunEvent) => {
+    got.push(e);
+    if (e.sequence === target) done();
+  };
+  return { got, onEvent, reached };
+}
+
+/** A TCP proxy to Redis whose client-to-server direction can be held, to order commands across connections. */
+async function holdableProxy(target: URL) {
+  let holding = false;
+  const held: Array<() => void> = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 6379), target.hostname);
+    sockets.add(client).add(upstream);
+    client.on('data', (chunk) => (holding ? held.push(() => upstream.write(chunk)) : upstream.write(chunk)));
+    upstream.on('data', (chunk) => client.write(chunk));
+    const end = () => { client.destroy(); upstream.destroy(); };
+    client.on('close', end).on('error', end);
+    upstream.on('close', end).on('error', end);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    hold: () => { holding = true; },
+    release: () => { holding = false; held.splice(0).forEach((f) => f()); },
+    close: () => new Promise<void>((r) => { sockets.forEach((s) => s.destroy()); server.close(() => r()); }),
+  };
+}
+
+// the `int` project's testTimeout is not applied per project by Jest; a generous guard, not a speed claim
+jest.setTimeout(30_000);
+
+describe('RedisRunEventStore (real Redis)', () => {
+  const prefix = testRedisPrefix('run-events');
+  let redis: Redis;
+  let subscriber: Redis;
+  let store: RedisRunEventStore;
+  let runN = 0;
+  const newRun = () => `run_${++runN}_${Math.random().toString(36).slice(2, 8)}`;
+
+  beforeAll(async () => {
+    configureRootLogger({ service: 'test', level: 'silent' });
+    redis = createRedis(testRedisUrl());
+    subscriber = createRedis(testRedisUrl());
+    store = new RedisRunEventStore(redis, subscriber, prefix, 600);
+    await Promise.all([redis.ping(), subscriber.ping()]);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    if (keys.length) await redis.del(...keys);
+    await Promise.allSettled([redis.quit(), subscriber.quit()]);
+  });
+
+  it('numbers 200 concurrent appends to one run exactly 1..200, stream order = sequence order', async () => {
+    const runId = newRun();
+    const appended = await Promise.all(Array.from({ length: 200 }, (_, i) => store.append(runId, chunk(`c${i}`))));
+    expect(appended.map((e) => e.sequence).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    // each append returns the event as stored: the seq it got is the one in the stream
+    const entries = await redis.xrange(`${prefix}run:${runId}:events`, '-', '+');
+    expect(entries.map(([id]) => id)).toEqual(Array.from({ length: 200 }, (_, i) => `${i + 1}-0`));
+    const stored = entries.map(([, fields]) => JSON.parse(fields[1]) as RunEvent);
+    expect(stored.map((e) => e.sequence)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    const bySeq = new Map(appended.map((e) => [e.sequence, text(e)]));
+    expect(stored.every((e) => text(e) === bySeq.get(e.sequence))).toBe(true);
+    expect(new Set(stored.map(text)).size).toBe(200);
+  });
+
+  it('stores events as the contract shapes them, unicode and quotes intact', async () => {
+    const runId = newRun();
+    const e = await store.append(runId, finished(runId));
+    expect(e).toMatchObject({ ...finished(runId), workflow_run_id: runId, task_id: runId, sequence: 1 });
+    expect(typeof e.timestamp).toBe('number');
+    expect(await store.read(runId)).toEqual([e]);
+  });
+
+  it('reads the events after a sequence number, and nothing for an unknown run', async () => {
+    const runId = newRun();
+    for (let i = 1; i <= 10; i++) await store.append(runId, chunk(`c${i}`));
+    expect((await store.read(runId, 7)).map((e) => e.sequence)).toEqual([8, 9, 10]);
+    expect((await store.read(runId)).map((e) => e.sequence)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    expect(await store.read(runId, 10)).toEqual([]);
+    expect(await store.read(newRun())).toEqual([]);
+  });
+
+  it('expires a run\'s stream and counter after the TTL', async () => {
+    const runId = newRun();
+    await store.append(runId, chunk('x'));
+    const ttls = await Promise.all([redis.ttl(`${prefix}run:${runId}:events`), redis.ttl(`${prefix}run:${runId}:seq`)]);
+    for (const t of ttls) {
+      expect(t).toBeGreaterThan(0);
+      expect(t).toBeLessThanOrEqual(600);
+    }
+  });
+
+  it('gives a subscriber joining mid-stream with afterSeq=k every event after k exactly once, in order, while appends continue', async () => {
+    const runId = newRun();
+    for (let i = 1; i <= 50; i++) await store.append(runId, chunk(`c${i}`));
+    const total = 300;
+    const c = collector(total);
+    // appends keep coming, 10 at a time, while the subscriber reads its backlog and goes live
+    const appending = (async () => {
+      for (let i = 51; i <= total; i += 10) {
+        await Promise.all(Array.from({ length: 10 }, (_, j) => store.append(runId, chunk(`c${i + j}`))));
+      }
+    })();
+    const unsubscribe = await store.subscribe(runId, 20, c.onEvent);
+    await appending;
+    await c.reached;
+    unsubscribe();
+    expect(c.got.map((e) => e.sequence)).toEqual(Array.from({ length: total - 20 }, (_, i) => i + 21));
+  });
+
+  it('keeps two runs apart, for appends and for subscribers', async () => {
+    const a = newRun();
+    const b = newRun();
+    const ca = collector(60);
+    const cb = collector(60);
+    const ua = await store.subscribe(a, 0, ca.onEvent);
+    const ub = await store.subscribe(b, 0, cb.onEvent);
+    await Promise.all(Array.from({ length: 120 }, (_, i) => store.append(i % 2 ? a : b, chunk(`${i % 2 ? 'a' : 'b'}${i}`))));
+    await Promise.all([ca.reached, cb.reached]);
+    ua();
+    ub();
+    expect(ca.got.map((e) => e.sequence)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(cb.got.map((e) => e.sequence)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(ca.got.every((e) => e.workflow_run_id === a && text(e).startsWith('a'))).toBe(true);
+    expect(cb.got.every((e) => e.workflow_run_id === b && text(e).startsWith('b'))).toBe(true);
+    expect((await store.read(a)).every((e) => text(e).startsWith('a'))).toBe(true);
+  });
+
+  it('stops delivering after unsubscribe, and drops the channel when its last subscriber leaves', async () => {
+    const runId = newRun();
+    const channel = `${prefix}run-events:${runId}`;
+    const first = collector(1);
+    const second = collector(2);
+    const u1 = await store.subscribe(runId, 0, first.onEvent);
+    const u2 = await store.subscribe(runId, 0, second.onEvent);
+    await store.append(runId, chunk('1'));
+    await first.reached;
+    u1();
+    await store.append(runId, chunk('2'));
+    await second.reached;
+    await new Promise((r) => setImmediate(r));
+    expect(first.got.map((e) => e.sequence)).toEqual([1]);
+    expect(second.got.map((e) => e.sequence)).toEqual([1, 2]);
+    u2();
+    await subscriber.ping(); // the UNSUBSCRIBE went out before this
+    const [, count] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
+    expect(Number(count)).toBe(0);
+  });
+
+  // Two subscribers of one run in one process (a blocking request and an SSE stream, or two SSE
+  // clients). The second finds the channel's listener set already there and reads its backlog at
+  // once, although the first one's SUBSCRIBE has not been acknowledged yet. An event published in
+  // between reaches neither pub/sub nor the second subscriber's backlog read; if it is the run's
+  // last event (workflow_finished), the second subscriber waits forever.
+  it('delivers to a second subscriber of a run that subscribed while the first SUBSCRIBE was in flight', async () => {
+    const proxy = await holdableProxy(new URL(testRedisUrl()));
+    const slowSubscriber = createRedis(proxy.url);
+    const racePrefix = `${prefix}race:`;
+    const raceStore = new FixedStore(redis, slowSubscriber, racePrefix, 600);
+    try {
+      await slowSubscriber.ping();
+      const runId = newRun();
+      const first = collector(1, 5_000);
+      const second = collector(1, 5_000);
+      proxy.hold(); // the subscriber connection's SUBSCRIBE is held back
+      const firstSubscribed = raceStore.subscribe(runId, 0, first.onEvent);
+      const unsubscribeSecond = await raceStore.subscribe(runId, 0, second.onEvent);
+      await raceStore.append(runId, finished(runId));
+      proxy.release();
+      const unsubscribeFirst = await firstSubscribed;
+      await first.reached;
+      const secondOutcome = await second.reached.then(() => 'delivered', () => 'never delivered');
+      unsubscribeFirst();
+      unsubscribeSecond();
+      expect(first.got.map((e) => e.sequence)).toEqual([1]);
+      expect(secondOutcome).toBe('delivered');
+      expect(second.got.map((e) => e.sequence)).toEqual([1]);
+    } finally {
+      await raceStore.close();
+      slowSubscriber.disconnect();
+      await proxy.close();
+    }
+  });
+});
