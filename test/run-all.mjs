@@ -101,7 +101,7 @@ if (needsServers) {
   const u = new URL(pgUrl); u.pathname = `/${template}`;
   if (run(process.execPath, ['prisma/migrate.mjs', 'deploy'], { DATABASE_URL: u.toString() }) !== 0) { psql(`DROP DATABASE IF EXISTS "${template}"`); fail('migrations failed'); }
 }
-const testEnv = { SHOAL_TEST_TEMPLATE_DB: template, SHOAL_TEST_PG_URL: pgUrl, SHOAL_TEST_REDIS_URL: redisUrl };
+const testEnv = { SHOAL_TEST_TEMPLATE_DB: template, SHOAL_TEST_PG_URL: pgUrl, SHOAL_TEST_REDIS_URL: redisUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
 Object.assign(process.env, testEnv);
 
 try {

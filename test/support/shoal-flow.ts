@@ -196,6 +196,7 @@ export function shoalFlow(target: () => ShoalUnderTest): void {
     expect(models.data.map((m) => m.id)).toContain('mock-chat');
 
     const { data: completion, response } = await client.chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: 'hello from the sdk' }] }).withResponse();
+    expect(response.status).toBe(200);
     chatCallIds.add(response.headers.get('x-shoal-call-id')!);
     expect(completion.choices[0].message.content).toBe(mockAnswer('hello from the sdk'));
     expect(completion.usage).toMatchObject({ prompt_tokens: 4, completion_tokens: mockTokenCount(mockAnswer('hello from the sdk')) });

@@ -30,6 +30,7 @@ export function loadModelPoolConfig(e: Record<string, string | undefined>): { co
       throw new ConfigError([{ variable: 'MODEL_POOL_CONFIG', message: `cannot read ${config.MODEL_POOL_CONFIG}: ${(err as Error).message}` }]);
     }
   }
-  const deployments = loadDeploymentConfig({ file, env: { DEEPSEEK_API_KEY: config.DEEPSEEK_API_KEY, DEEPSEEK_BASE_URL: config.DEEPSEEK_BASE_URL, OPENAI_API_KEY: config.OPENAI_API_KEY, OPENAI_BASE_URL: config.OPENAI_BASE_URL } });
+  // the whole environment: deployments may name the variable that holds their key (apiKeyEnv)
+  const deployments = loadDeploymentConfig({ file, env: e });
   return { config, deployments };
 }

@@ -6,16 +6,10 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Module } from '@nestjs/common';
 import { loadDeploymentConfig } from '@shoal/model-routing';
-import { PlatformModule, configureRootLogger, createHttpApp, exitOnBootFailure, generateApiKey, listen } from '@shoal/platform';
+import { configureRootLogger, createHttpApp, exitOnBootFailure, generateApiKey, listen } from '@shoal/platform';
 import { startMockProvider } from '@shoal/testing';
-/* eslint-disable @nx/enforce-module-boundaries -- standalone composes the four services' modules in one process; nothing else imports an app */
-import { GatewayModule } from '../../gateway/src/gateway.module';
-import { EngineModule } from '../../workflow-engine/src/engine.module';
-import { ModelPoolModule } from '../../model-pool/src/model-pool.module';
-import { BillingModule } from '../../billing/src/billing.module';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { StandaloneModule } from './standalone.module';
 import { loadStandaloneConfig } from './standalone.config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { EXAMPLE_WORKFLOW } from './example-workflow';
@@ -37,31 +31,27 @@ async function main(): Promise<void> {
         { id: 'dep_mock_chat', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mockUrl, apiKey: 'mock', upstreamModel: 'mock-chat', weight: 1 },
       ],
     },
-    env: { DEEPSEEK_API_KEY: config.DEEPSEEK_API_KEY, DEEPSEEK_BASE_URL: config.DEEPSEEK_BASE_URL, OPENAI_API_KEY: config.OPENAI_API_KEY, OPENAI_BASE_URL: config.OPENAI_BASE_URL },
+    // the whole environment: provider shortcuts, and deployments that name the variable holding their key
+    env: process.env,
   });
   const self = `http://127.0.0.1:${config.PORT}`;
   const internalToken = randomBytes(24).toString('base64url');
 
-  @Module({
-    imports: [
-      // PGlite is one Postgres session: one connection, so transactions never interleave
-      PlatformModule.forRoot({ database: { url: pg.url, maxConnections: 1 }, redis: 'memory', internalToken }),
-      GatewayModule.register({ modelPool: { baseUrl: self, internalToken }, billing: { baseUrl: self, internalToken }, bootstrapKey: adminKey, blockingTimeoutMs: 300_000 }),
-      EngineModule.register({ modelPoolUrl: self, billingUrl: self, internalToken, concurrency: config.ENGINE_CONCURRENCY, costWaitMs: 10_000 }),
-      ModelPoolModule.register({ deployments, maxAttempts: 3 }),
-      BillingModule.register({ usageConcurrency: 4 }),
-    ],
-  })
-  class StandaloneModule {}
-
-  const app = await createHttpApp(StandaloneModule);
-  app.enableShutdownHooks();
+  const app = await createHttpApp(
+    StandaloneModule.register({ databaseUrl: pg.url, databaseConnections: 1, selfUrl: self, internalToken, bootstrapKey: adminKey, deployments, engineConcurrency: config.ENGINE_CONCURRENCY }),
+    { shutdownHooks: false },
+  );
   const url = await listen(app, { port: config.PORT, host: config.HOST });
-  const stop = async () => {
+  // in-flight requests and runs finish, then the mock provider and embedded Postgres close cleanly
+  const stop = async (signal: string) => {
+    process.stderr.write(`\n${signal}: stopping Shoal...\n`);
+    await app.close();
     await mock?.close();
     await pg.stop();
+    process.exit(0);
   };
-  process.once('beforeExit', () => void stop());
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
 
   const workflowId = await ensureExampleWorkflow(url, adminKey, config.SHOAL_DATA_DIR);
   const models = deployments.models.map((m) => m.name).join(', ');

@@ -1,5 +1,5 @@
 // The OpenAI-compatible edge: an unmodified OpenAI client pointed at Shoal works, streaming included.
-import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ApiKeyGuard, Ctx, parseBody, type RequestContext } from '@shoal/platform';
@@ -18,6 +18,7 @@ export class ChatCompletionsController {
   constructor(@Inject(ModelPoolClient) private readonly pool: ModelPoolClient) {}
 
   @Post('chat/completions')
+  @HttpCode(200)
   async create(@Ctx() ctx: RequestContext, @Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     parseBody(chatRequestSchema, body);
     const abort = new AbortController();

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ROUTE_PREFIX } from '@shoal/contracts';
@@ -19,6 +19,7 @@ export class ChatCompletionsController {
   constructor(@Inject(ChatCompletionsService) private readonly chat: ChatCompletionsService) {}
 
   @Post('chat/completions')
+  @HttpCode(200) // as OpenAI answers; Nest's default for POST is 201
   async create(@Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const body = parseBody(chatBodySchema, raw) as ChatBody;
     const ctx = poolCallContext(req.headers);

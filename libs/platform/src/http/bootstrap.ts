@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PinoNestLogger, createLogger } from '../logging/logger';
 import { HttpErrorFilter } from '../errors/error-style';
+import { ConfigError } from '../config/parse-config';
 
 export interface HttpAppOptions {
   port: number;
@@ -12,11 +13,12 @@ export interface HttpAppOptions {
   bodyLimitBytes?: number;
 }
 
-export async function createHttpApp(module: unknown): Promise<NestFastifyApplication> {
+/** `shutdownHooks: false` when the caller closes the app itself on SIGTERM (standalone mode, which has more to stop after it). */
+export async function createHttpApp(module: unknown, opts: { shutdownHooks?: boolean } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, trustProxy: true, return503OnClosing: true, forceCloseConnections: 'idle' });
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: new PinoNestLogger(), abortOnError: false });
   app.useGlobalFilters(new HttpErrorFilter());
-  app.enableShutdownHooks();
+  if (opts.shutdownHooks !== false) app.enableShutdownHooks();
   return app;
 }
 
@@ -34,7 +36,8 @@ export function exitOnBootFailure(service: string) {
   return (err: unknown): never => {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`${service} failed to start: ${message}\n`);
-    createLogger(service).fatal({ err }, 'boot failed');
+    // a configuration error is fully said above; anything else gets its stack in the JSON log
+    if (!(err instanceof ConfigError)) createLogger(service).fatal({ err }, 'boot failed');
     process.exit(1);
   };
 }

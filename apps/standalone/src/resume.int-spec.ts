@@ -1,0 +1,94 @@
+// Durable runs: a worker crashed after the start node was checkpointed and while the LLM node was
+// in flight (its provider call had already been billed). The next worker resumes from the
+// checkpoints: the start node is not run again, the LLM node reruns with the same call id, and the
+// call is billed once. Real Postgres; the four services' modules in one process (as standalone).
+import { randomBytes } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { INTERNAL_HEADERS, QUEUES, newId } from '@shoal/contracts';
+import { loadDeploymentConfig } from '@shoal/model-routing';
+import { costOf, DEFAULT_PRICE_CATALOG, formatMoney } from '@shoal/pricing';
+import { JOB_QUEUE, createHttpApp, createPrismaClient, listen, type JobQueue, type PrismaClient } from '@shoal/platform';
+import { createTestDatabase, freePort, mockAnswer, mockTokenCount, startMockProvider, type MockProvider, type TestDatabase } from '@shoal/testing';
+import { StandaloneModule } from './standalone.module';
+
+const KEY = 'sk-shoal-resume-test-0123456789';
+const TOKEN = randomBytes(16).toString('hex');
+let db: TestDatabase;
+let mock: MockProvider;
+let app: NestFastifyApplication;
+let url: string;
+let prisma: PrismaClient;
+
+const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+
+beforeAll(async () => {
+  db = await createTestDatabase('resume');
+  mock = await startMockProvider();
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  const deployments = loadDeploymentConfig({ file: { deployments: [{ id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', weight: 1 }] }, env: {} });
+  app = await createHttpApp(StandaloneModule.register({ databaseUrl: db.url, databaseConnections: 5, selfUrl: url, internalToken: TOKEN, bootstrapKey: KEY, deployments, engineConcurrency: 2 }), { shutdownHooks: false });
+  await listen(app, { port, host: '127.0.0.1' });
+  prisma = createPrismaClient({ url: db.url, maxConnections: 2 });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await prisma?.$disconnect();
+  await mock?.close();
+  await db?.drop();
+});
+
+it('resumes a crashed run from its checkpoints and bills the in-flight LLM call once', async () => {
+  const question = 'Did the worker crash?';
+  const wf = (await (await fetch(`${url}/v1/workflows`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'resume', graph: {
+    nodes: [
+      { id: 'start', data: { type: 'start', variables: [{ variable: 'question', type: 'paragraph', required: true }] } },
+      { id: 'llm', data: { type: 'llm', title: 'Answer', model: { name: 'mock-chat' }, prompt_template: [{ role: 'user', text: '{{#start.question#}}' }] } },
+      { id: 'end', data: { type: 'end', outputs: [{ variable: 'answer', value_selector: ['llm', 'text'] }] } },
+    ],
+    edges: [{ source: 'start', target: 'llm' }, { source: 'llm', target: 'end' }],
+  } }) })).json()) as { id: string };
+  const workflow = await prisma.workflow.findUniqueOrThrow({ where: { id: wf.id } });
+
+  // the state a crashed worker leaves behind
+  const runId = newId('run');
+  const callId = `${runId}:llm:0`;
+  const startedAt = new Date(Date.now() - 5_000);
+  await prisma.workflowRun.create({ data: { id: runId, tenantId: workflow.tenantId, workflowId: workflow.id, workflowVersionId: workflow.latestVersionId!, status: 'running', attempts: 1, inputs: { question }, startedAt } });
+  await prisma.nodeExecution.create({ data: { id: newId('nex'), tenantId: workflow.tenantId, runId, nodeId: 'start', executionKey: 'start', nodeType: 'start', title: 'Start', index: 1, status: 'succeeded', inputs: { question }, outputs: { question }, startedAt, finishedAt: startedAt, elapsedMs: 1 } });
+  await prisma.nodeExecution.create({ data: { id: newId('nex'), tenantId: workflow.tenantId, runId, nodeId: 'llm', executionKey: 'llm', nodeType: 'llm', title: 'Answer', index: 2, predecessorNodeId: 'start', status: 'running', callId, startedAt } });
+  // its provider call went through and was metered before the crash
+  const first = await fetch(`${url}/pool/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [INTERNAL_HEADERS.token]: TOKEN, [INTERNAL_HEADERS.callId]: callId, [INTERNAL_HEADERS.tenantId]: workflow.tenantId, [INTERNAL_HEADERS.runId]: runId, [INTERNAL_HEADERS.nodeId]: 'llm' },
+    body: JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: question }] }),
+  });
+  expect(first.status).toBe(200);
+  for (let i = 0; i < 100 && (await prisma.usageRecord.count({ where: { callId } })) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(await prisma.usageRecord.count({ where: { callId } })).toBe(1);
+  expect(mock.calls()).toBe(1);
+
+  // the queue redelivers the job (as BullMQ does for a stalled job) to a live worker
+  await app.get<JobQueue>(JOB_QUEUE).enqueue(QUEUES.workflowRuns, { runId }, { jobId: runId });
+  let run: { status: string; outputs: { answer?: string } | null; total_price: string; node_executions: Array<{ node_id: string; id: string; status: string; started_at: string }> } | undefined;
+  for (let i = 0; i < 200; i++) {
+    run = (await (await fetch(`${url}/v1/runs/${runId}`, { headers: auth })).json()) as typeof run;
+    if (run && run.status !== 'running' && run.status !== 'queued') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+
+  expect(run!.status).toBe('succeeded');
+  expect(run!.outputs).toEqual({ answer: mockAnswer(question) });
+  // the start node was not run again: its checkpoint is the one the crashed worker wrote
+  const start = run!.node_executions.find((n) => n.node_id === 'start')!;
+  expect(start.started_at).toBe(startedAt.toISOString());
+  expect(run!.node_executions.map((n) => [n.node_id, n.status])).toEqual([['start', 'succeeded'], ['llm', 'succeeded'], ['end', 'succeeded']]);
+  // the LLM node reran with the same call id: one more provider call, still one ledger row
+  expect(mock.calls()).toBe(2);
+  const ledger = await prisma.usageRecord.findMany({ where: { runId } });
+  expect(ledger.map((r) => r.callId)).toEqual([callId]);
+  const price = DEFAULT_PRICE_CATALOG.priceAt('mock-chat', new Date())!;
+  expect(run!.total_price).toBe(formatMoney(costOf({ promptTokens: mockTokenCount(question), completionTokens: mockTokenCount(mockAnswer(question)) }, price).total));
+  expect((await prisma.workflowRun.findUniqueOrThrow({ where: { id: runId } })).attempts).toBe(2);
+}, 60_000);

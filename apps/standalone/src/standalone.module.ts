@@ -1,0 +1,40 @@
+// The four services' modules in one Nest application, calling each other over HTTP on this
+// process's own port, with in-process queue and run events instead of Redis.
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { DeploymentConfig } from '@shoal/model-routing';
+import { PlatformModule } from '@shoal/platform';
+/* eslint-disable @nx/enforce-module-boundaries -- standalone composes the four services' modules in one process; nothing else imports an app */
+import { GatewayModule } from '../../gateway/src/gateway.module';
+import { EngineModule } from '../../workflow-engine/src/engine.module';
+import { ModelPoolModule } from '../../model-pool/src/model-pool.module';
+import { BillingModule } from '../../billing/src/billing.module';
+/* eslint-enable @nx/enforce-module-boundaries */
+
+export interface StandaloneOptions {
+  databaseUrl: string;
+  /** PGlite is one Postgres session: keep it to one connection so transactions never interleave */
+  databaseConnections: number;
+  /** this process's own URL, where the services reach each other */
+  selfUrl: string;
+  internalToken: string;
+  bootstrapKey: string | undefined;
+  deployments: DeploymentConfig;
+  engineConcurrency: number;
+}
+
+@Module({})
+export class StandaloneModule {
+  static register(o: StandaloneOptions): DynamicModule {
+    const internal = { baseUrl: o.selfUrl, internalToken: o.internalToken };
+    return {
+      module: StandaloneModule,
+      imports: [
+        PlatformModule.forRoot({ database: { url: o.databaseUrl, maxConnections: o.databaseConnections }, redis: 'memory', internalToken: o.internalToken }),
+        GatewayModule.register({ modelPool: internal, billing: internal, bootstrapKey: o.bootstrapKey, blockingTimeoutMs: 300_000 }),
+        EngineModule.register({ modelPoolUrl: o.selfUrl, billingUrl: o.selfUrl, internalToken: o.internalToken, concurrency: o.engineConcurrency, costWaitMs: 10_000 }),
+        ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3 }),
+        BillingModule.register({ usageConcurrency: 4 }),
+      ],
+    };
+  }
+}
