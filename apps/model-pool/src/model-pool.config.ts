@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { loadDeploymentConfig, type DeploymentConfig } from '@shoal/model-routing';
-import { ConfigError, env, parseConfig } from '@shoal/platform';
+import { ConfigError, env, parseConfig, serviceEnv } from '@shoal/platform';
 
 export const modelPoolConfigSchema = z.object({
   PORT: env.port(8082),
-  HOST: z.string().default('0.0.0.0'),
-  REDIS_URL: env.url(['redis', 'rediss']),
-  REDIS_PREFIX: z.string().default('shoal:'),
-  SHOAL_INTERNAL_TOKEN: env.secret(),
+  ...serviceEnv,
   /** a JSON file of deployments; see libs/model-routing/README.md */
   MODEL_POOL_CONFIG: z.string().optional(),
   MODEL_POOL_MAX_ATTEMPTS: env.positiveInt(3),
@@ -16,11 +13,11 @@ export const modelPoolConfigSchema = z.object({
   DEEPSEEK_BASE_URL: z.string().optional(),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().optional(),
-  LOG_LEVEL: env.logLevel(),
 });
 export type ModelPoolConfig = z.infer<typeof modelPoolConfigSchema>;
 
-export function loadModelPoolConfig(e: Record<string, string | undefined>): { config: ModelPoolConfig; deployments: DeploymentConfig } {
+/** The service's variables plus the deployments they describe (file and provider shortcuts). */
+export function loadModelPoolConfig(e: Record<string, string | undefined>): ModelPoolConfig & { deployments: DeploymentConfig } {
   const config = parseConfig(modelPoolConfigSchema, e);
   let file: unknown;
   if (config.MODEL_POOL_CONFIG) {
@@ -32,5 +29,5 @@ export function loadModelPoolConfig(e: Record<string, string | undefined>): { co
   }
   // the whole environment: deployments may name the variable that holds their key (apiKeyEnv)
   const deployments = loadDeploymentConfig({ file, env: e });
-  return { config, deployments };
+  return { ...config, deployments };
 }

@@ -1,4 +1,4 @@
-export { parseConfig, ConfigError, env } from './config/parse-config';
+export { parseConfig, ConfigError, env, serviceEnv, databaseEnv } from './config/parse-config';
 export { createLogger, configureRootLogger, rootLogger, PinoNestLogger } from './logging/logger';
 export { ApiError, toApiError, type ApiErrorCode, type FieldIssue } from './errors/api-error';
 export { ProblemJsonFilter, OpenAiErrorFilter } from './errors/error-filters';
@@ -21,3 +21,4 @@ export { HealthController, READINESS_CHECKS, type ReadinessCheck } from './healt
 export { PlatformModule, REDIS, type PlatformOptions } from './platform.module';
 export { createHttpApp, listen, exitOnBootFailure, type HttpAppOptions } from './http/bootstrap';
 export { parseBody, jsonPath } from './http/parse-body';
+export { runService, type ServiceConfig } from './http/run-service';

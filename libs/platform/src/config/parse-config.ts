@@ -38,3 +38,18 @@ export const env = {
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   positiveInt: (def: number) => z.coerce.number().int().positive().default(def),
 };
+
+/** Variables every service reads. */
+export const serviceEnv = {
+  HOST: z.string().default('0.0.0.0'),
+  REDIS_URL: env.url(['redis', 'rediss']),
+  REDIS_PREFIX: z.string().default('shoal:'),
+  SHOAL_INTERNAL_TOKEN: env.secret(),
+  LOG_LEVEL: env.logLevel(),
+};
+
+/** Variables of services that use Postgres. */
+export const databaseEnv = {
+  DATABASE_URL: env.url(['postgres', 'postgresql']),
+  DATABASE_POOL_SIZE: env.positiveInt(10),
+};

@@ -4,8 +4,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, toApiError } from './api-error';
 import { createLogger } from '../logging/logger';
 
-const log = createLogger('errors');
-
 function normalize(err: unknown): ApiError {
   if (err instanceof HttpException) {
     const status = err.getStatus();
@@ -16,7 +14,8 @@ function normalize(err: unknown): ApiError {
 }
 
 function logIfServerError(err: unknown, api: ApiError, req: FastifyRequest): void {
-  if (api.status >= 500) log.error({ err, method: req.method, url: req.url.split('?')[0] }, 'request failed');
+  // the logger is looked up per call: filters exist before the service configures logging
+  if (api.status >= 500) createLogger('errors').error({ err, method: req.method, url: req.url.split('?')[0] }, 'request failed');
 }
 
 function send(reply: FastifyReply, api: ApiError, contentType: string, body: unknown): void {

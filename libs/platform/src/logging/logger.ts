@@ -11,27 +11,11 @@ const REDACT = [
 
 let root: Logger | undefined;
 
-export function rootLogger(): Logger {
-  root ??= pino({
-    level: process.env['LOG_LEVEL'] ?? 'info',
-    base: { service: process.env['SHOAL_SERVICE'] ?? 'shoal' },
-    redact: { paths: REDACT, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    mixin() {
-      const ctx = trace.getActiveSpan()?.spanContext();
-      return ctx ? { trace_id: ctx.traceId, span_id: ctx.spanId } : {};
-    },
-  });
-  return root;
-}
-
-/** Replace the root logger (the service name and level are known only after config parsing). */
-export function configureRootLogger(opts: { service: string; level: string; destination?: pino.DestinationStream }): Logger {
-  root = pino(
+function build(service: string, level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
     {
-      level: opts.level,
-      base: { service: opts.service },
+      level,
+      base: { service },
       redact: { paths: REDACT, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
@@ -40,8 +24,19 @@ export function configureRootLogger(opts: { service: string; level: string; dest
         return ctx ? { trace_id: ctx.traceId, span_id: ctx.spanId } : {};
       },
     },
-    opts.destination,
+    destination,
   );
+}
+
+/** Until a service has parsed its config (tests, tools): LOG_LEVEL or info. */
+export function rootLogger(): Logger {
+  root ??= build('shoal', process.env['LOG_LEVEL'] ?? 'info');
+  return root;
+}
+
+/** Replace the root logger (the service name and level are known only after config parsing). */
+export function configureRootLogger(opts: { service: string; level: string; destination?: pino.DestinationStream }): Logger {
+  root = build(opts.service, opts.level, opts.destination);
   return root;
 }
 
