@@ -32,13 +32,15 @@ export const usageEventSchema = z.object({
   cachedPromptTokens: z.number().int().nonnegative().default(0),
   reasoningTokens: z.number().int().nonnegative().default(0),
   /** A deployment-level price override, per million tokens; the catalog applies when absent. */
-  priceOverride: z.object({ inputPerMillion: decimalString, outputPerMillion: decimalString, cachedInputPerMillion: decimalString.optional(), currency: z.string().length(3) }).nullable().default(null),
+  priceOverride: z.object({ inputPerMillion: decimalString, outputPerMillion: decimalString, cachedInputPerMillion: decimalString.optional(), currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD') }).nullable().default(null),
   status: z.enum(['succeeded', 'failed', 'interrupted']),
   stream: z.boolean(),
   latencyMs: z.number().int().nonnegative(),
-  startedAt: z.string(), // ISO 8601 UTC
+  startedAt: z.iso.datetime({ offset: true }), // ISO 8601
   traceparent: z.string().optional(),
-});
+})
+  .refine((e) => e.cachedPromptTokens <= e.promptTokens, { path: ['cachedPromptTokens'], message: 'is part of promptTokens and cannot exceed it' })
+  .refine((e) => e.reasoningTokens <= e.completionTokens, { path: ['reasoningTokens'], message: 'is part of completionTokens and cannot exceed it' });
 export type UsageEvent = z.infer<typeof usageEventSchema>;
 
 /** Retry defaults per queue: a job that fails is retried with exponential backoff. */

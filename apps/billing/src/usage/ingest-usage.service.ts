@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { usageEventSchema, type UsageEvent } from '@shoal/contracts';
-import { costOf, formatMoney, priceFromRow, type Price } from '@shoal/pricing';
+import { PricingError, costOf, formatMoney, priceFromRow, type Price } from '@shoal/pricing';
 import { createLogger } from '@shoal/platform';
 import { PriceBook } from '../prices/price-book';
 import { UsageLedgerRepository } from './usage-ledger.repository';
@@ -25,10 +25,16 @@ export class IngestUsageService {
       throw new InvalidUsageEventError(`usage event rejected: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
     const event = parsed.data;
-    const price = await this.priceFor(event);
-    const cost = price
-      ? costOf(event, price)
-      : undefined;
+    let price: Price | undefined;
+    let cost: ReturnType<typeof costOf> | undefined;
+    try {
+      price = await this.priceFor(event);
+      cost = price ? costOf(event, price) : undefined;
+    } catch (err) {
+      // retrying cannot make an unpriceable event priceable
+      if (err instanceof PricingError) throw new InvalidUsageEventError(`usage event ${event.callId} cannot be priced: ${err.message}`);
+      throw err;
+    }
     if (!price) this.log.warn({ model: event.model, upstreamModel: event.upstreamModel, callId: event.callId }, 'no price for model: recorded at zero cost');
     const result = await this.ledger.record({
       ...event,

@@ -42,7 +42,7 @@ export class UsageLedgerRepository {
         }],
       });
       if (count === 0) return 'duplicate' as const;
-      const day = new Date(u.startedAt.slice(0, 10) + 'T00:00:00Z');
+      const day = new Date(new Date(u.startedAt).toISOString().slice(0, 10) + 'T00:00:00Z'); // the UTC day
       await tx.$executeRaw`
         INSERT INTO usage_daily_rollups (tenant_id, day, model, currency, calls, prompt_tokens, completion_tokens, total_cost)
         VALUES (${u.tenantId}, ${day}::date, ${u.model}, ${u.currency}, 1, ${u.promptTokens}, ${u.completionTokens}, ${u.totalCost}::numeric)

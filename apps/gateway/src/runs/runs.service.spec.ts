@@ -65,8 +65,12 @@ class FakeQueue implements JobQueue {
     if (this.failWith) throw this.failWith;
     this.jobs.push({ queue, payload, opts });
   }
-  process(): void {}
-  async close(): Promise<void> {}
+  process(): void {
+    throw new Error('the gateway only enqueues');
+  }
+  async close(): Promise<void> {
+    this.jobs.length = 0;
+  }
 }
 
 const ctx = (over: Partial<RequestContext> = {}): RequestContext => ({ tenantId: 'ten_a', apiKeyId: 'key_a', scopes: ['admin'], workflowId: null, ...over });

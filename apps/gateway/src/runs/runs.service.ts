@@ -53,19 +53,7 @@ export class RunsService {
 
   /** Resolves when the run has finished (or `timeoutMs` passed) with the run as stored. */
   async waitForEnd(ctx: RequestContext, runId: string, timeoutMs: number): Promise<RunRow> {
-    let unsubscribe: Unsubscribe | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        timer = setTimeout(resolve, timeoutMs);
-        this.events
-          .subscribe(runId, 0, (e) => { if (e.event === 'workflow_finished') resolve(); })
-          .then((u) => { unsubscribe = u; }, reject);
-      });
-    } finally {
-      clearTimeout(timer);
-      unsubscribe?.();
-    }
+    await this.untilFinished(runId, 0, () => undefined, AbortSignal.timeout(timeoutMs));
     const run = await this.runs.find(ctx.tenantId, runId);
     if (!run) throw ApiError.notFound('Run', runId);
     return run;
@@ -84,23 +72,40 @@ export class RunsService {
   async follow(ctx: RequestContext, runId: string, afterSeq: number, onEvent: (e: RunEvent) => void, signal: AbortSignal): Promise<void> {
     const run = await this.runs.find(ctx.tenantId, runId);
     if (!run) throw ApiError.notFound('Run', runId);
+    // finished long ago and its events have expired: nothing more will come
+    const expired = async () => TERMINAL_RUN_STATUSES.has(run.status as never) && (await this.events.read(runId, 0)).length === 0;
+    await this.untilFinished(runId, afterSeq, onEvent, signal, expired);
+  }
+
+  /**
+   * Delivers the run's events after `afterSeq` to `onEvent` until workflow_finished, `signal`, or
+   * `stopEarly()` says so; then nothing more is delivered and the subscription is gone, even when
+   * the end came before the subscription was fully set up.
+   */
+  private async untilFinished(runId: string, afterSeq: number, onEvent: (e: RunEvent) => void, signal: AbortSignal, stopEarly?: () => Promise<boolean>): Promise<void> {
+    let ended = false;
     let unsubscribe: Unsubscribe | undefined;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        signal.addEventListener('abort', () => resolve(), { once: true });
-        this.events
-          .subscribe(runId, afterSeq, (e) => {
-            onEvent(e);
-            if (e.event === 'workflow_finished') resolve();
-          })
-          .then(async (u) => {
-            unsubscribe = u;
-            // finished long ago and its events have expired: nothing more will come
-            if (TERMINAL_RUN_STATUSES.has(run.status as never) && (await this.events.read(runId, 0)).length === 0) resolve();
-          }, reject);
-      });
-    } finally {
+    const end = () => {
+      ended = true;
       unsubscribe?.();
-    }
+      unsubscribe = undefined;
+    };
+    await new Promise<void>((resolve, reject) => {
+      const finish = () => { end(); resolve(); };
+      if (signal.aborted) return finish();
+      signal.addEventListener('abort', finish, { once: true });
+      this.events
+        .subscribe(runId, afterSeq, (e) => {
+          if (ended) return;
+          onEvent(e);
+          if (e.event === 'workflow_finished') finish();
+        })
+        .then(async (u) => {
+          if (ended) return u();
+          unsubscribe = u;
+          if (stopEarly && (await stopEarly())) finish();
+        })
+        .catch((err: unknown) => { end(); reject(err); });
+    });
   }
 }

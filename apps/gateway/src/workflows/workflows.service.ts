@@ -4,7 +4,7 @@ import { ApiError, type FieldIssue, type RequestContext } from '@shoal/platform'
 import { WorkflowsRepository, type WorkflowWithVersion } from './workflows.repository';
 
 export function toFieldIssues(root: string, issues: ReadonlyArray<ValidationIssue>): FieldIssue[] {
-  return issues.map((i) => ({ path: `${root}.${i.path}`, message: i.message, code: i.code, ...(i.nodeId ? { node_id: i.nodeId } : {}) }));
+  return issues.map((i) => ({ path: !i.path ? root : i.path.startsWith('[') ? `${root}${i.path}` : `${root}.${i.path}`, message: i.message, code: i.code, ...(i.nodeId ? { node_id: i.nodeId } : {}) }));
 }
 
 @Injectable()

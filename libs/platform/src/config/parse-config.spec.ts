@@ -74,6 +74,11 @@ describe('parseConfig', () => {
     expect(configError({ ...valid, CONCURRENCY: '0' }).issues[0].variable).toBe('CONCURRENCY');
   });
 
+  it('treats an empty variable (FOO= in an env file) as unset: defaults apply, required ones are named', () => {
+    expect(parseConfig(schema, { ...valid, PORT: '', LOG_LEVEL: '' })).toMatchObject({ PORT: 8080, LOG_LEVEL: 'info' });
+    expect(configError({ ...valid, SHOAL_INTERNAL_TOKEN: '' }).issues).toEqual([{ variable: 'SHOAL_INTERNAL_TOKEN', message: 'is required' }]);
+  });
+
   // A variable that IS set but is not a number must not be reported as missing: an operator who
   // sees "PORT: is required" next to `PORT=80a0` in their env file looks in the wrong place.
   it('does not call a variable that is set to a non-number "required"', () => {

@@ -198,10 +198,12 @@ describe('RedisRunEventStore (real Redis)', () => {
       const second = collector(1, 5_000);
       proxy.hold(); // the subscriber connection's SUBSCRIBE is held back
       const firstSubscribed = raceStore.subscribe(runId, 0, first.onEvent);
-      const unsubscribeSecond = await raceStore.subscribe(runId, 0, second.onEvent);
+      const secondSubscribed = raceStore.subscribe(runId, 0, second.onEvent);
+      // whatever the subscribers send on the main connection by now goes before the append (one connection, in order)
+      await new Promise((r) => setImmediate(r));
       await raceStore.append(runId, finished(runId));
       proxy.release();
-      const unsubscribeFirst = await firstSubscribed;
+      const [unsubscribeFirst, unsubscribeSecond] = await Promise.all([firstSubscribed, secondSubscribed]);
       await first.reached;
       const secondOutcome = await second.reached.then(() => 'delivered', () => 'never delivered');
       unsubscribeFirst();

@@ -17,6 +17,8 @@ return ev`;
 export class RedisRunEventStore implements RunEventStore {
   private readonly log = createLogger('RedisRunEventStore');
   private readonly listeners = new Map<string, Set<(e: RunEvent) => void>>();
+  // per channel: resolves once Redis has acknowledged the SUBSCRIBE (every subscriber of the channel waits for it)
+  private readonly subscribed = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly redis: Redis,
@@ -62,9 +64,15 @@ export class RedisRunEventStore implements RunEventStore {
     if (!set) {
       set = new Set();
       this.listeners.set(channel, set);
-      await this.subscriber.subscribe(channel);
+      this.subscribed.set(channel, this.subscriber.subscribe(channel));
     }
     set.add(listener);
+    try {
+      await this.subscribed.get(channel);
+    } catch (err) {
+      set.delete(listener);
+      throw err;
+    }
     // subscribed first, then read the backlog: nothing can fall between the two
     await delivery.catchUp();
     return () => {
@@ -74,6 +82,7 @@ export class RedisRunEventStore implements RunEventStore {
       s.delete(listener);
       if (s.size === 0) {
         this.listeners.delete(channel);
+        this.subscribed.delete(channel);
         this.subscriber.unsubscribe(channel).catch((err: unknown) => this.log.warn({ err }, 'unsubscribe failed'));
       }
     };
@@ -81,5 +90,6 @@ export class RedisRunEventStore implements RunEventStore {
 
   async close(): Promise<void> {
     this.listeners.clear();
+    this.subscribed.clear();
   }
 }

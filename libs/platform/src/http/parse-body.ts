@@ -8,16 +8,25 @@ export function jsonPath(root: string, path: ReadonlyArray<PropertyKey>): string
   return out;
 }
 
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let v = input;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
 /** Validate a request body (or query) with a zod schema; a 400 names every failing field. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown, root = ''): z.infer<S> {
-  if (body === undefined || body === null || (typeof body === 'object' && Array.isArray(body))) {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw ApiError.validation('The request body must be a JSON object', [{ path: root || 'body', message: 'must be a JSON object', code: 'invalid_type' }]);
   }
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issues: FieldIssue[] = result.error.issues.map((i) => ({
     path: jsonPath(root, i.path) || 'body',
-    message: i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message,
+    message: i.code === 'invalid_type' && valueAt(body, i.path) === undefined ? 'is required' : i.message,
     code: i.code,
   }));
   throw ApiError.validation(`Invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);

@@ -133,7 +133,7 @@ describe('InMemoryJobQueue', () => {
   });
 
   it('never runs more jobs at once than the concurrency, and starts the next as one finishes', async () => {
-    const gates = new Map<string, ReturnType<typeof deferred>>();
+    const gates = new Map<string, { promise: Promise<void>; resolve: () => void }>();
     const started: string[] = [];
     const changed = signal();
     let active = 0;
