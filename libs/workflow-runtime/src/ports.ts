@@ -1,17 +1,11 @@
 // The runtime's only ways out: an LLM client, a checkpoint store, an event sink and a clock. Apps implement them.
 import type { NodeStatus, RunEventBody } from '@shoal/contracts';
-import type { NodeType } from '@shoal/workflow-dsl';
+import type { LlmCompletionParams, NodeType } from '@shoal/workflow-dsl';
 
 export type LlmRole = 'system' | 'user' | 'assistant';
 
-export interface LlmChatParams {
-  temperature?: number;
-  top_p?: number;
-  max_tokens?: number;
-  presence_penalty?: number;
-  frequency_penalty?: number;
-  stop?: string[];
-}
+/** The sampling parameters an LLM node passes on: the node's completion_params. */
+export type LlmChatParams = LlmCompletionParams;
 
 export interface LlmChatRequest {
   /** `${runId}:${nodeId}:${attempt}`: the same for every retry of one node attempt, so usage is billed once. */
