@@ -13,7 +13,9 @@ let mock: MockProvider;
 let services: ServiceProcess[] = [];
 let gateway: ServiceProcess;
 let prefix: string;
-const commonEnv = () => ({ REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, SHOAL_INTERNAL_TOKEN: 'e2e-internal-token-0123456789' });
+// a non-default Redis database: every service must use exactly the REDIS_URL it is given
+const redisUrl = (() => { const u = new URL(testRedisUrl()); u.pathname = '/3'; return u.toString(); })();
+const commonEnv = () => ({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix, SHOAL_INTERNAL_TOKEN: 'e2e-internal-token-0123456789' });
 
 beforeAll(async () => {
   db = await createTestDatabase('e2e_dist');
@@ -39,7 +41,7 @@ afterAll(async () => {
   const codes = await Promise.all(services.map((s) => s.stop('SIGTERM')));
   await mock?.close();
   await db?.drop();
-  const redis = new Redis(testRedisUrl());
+  const redis = new Redis(redisUrl);
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length) await redis.del(...keys);
   await redis.quit();
@@ -67,6 +69,18 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
       expect(failed.rows[0].n).toBe(0);
     } finally {
       await pg.end();
+    }
+  });
+
+  it('keeps queues and run events in the Redis database REDIS_URL names', async () => {
+    const inDb3 = new Redis(redisUrl);
+    const inDb0 = new Redis(testRedisUrl());
+    try {
+      expect((await inDb3.keys(`${prefix}bull:*`)).length).toBeGreaterThan(0);
+      expect((await inDb3.keys(`${prefix}run:*`)).length).toBeGreaterThan(0);
+      expect(await inDb0.keys(`${prefix}*`)).toEqual([]);
+    } finally {
+      await Promise.all([inDb3.quit(), inDb0.quit()]);
     }
   });
 

@@ -61,8 +61,9 @@ export class PlatformModule {
       {
         provide: JOB_QUEUE,
         inject: [REDIS],
+        // BullMQ takes the connection itself (it duplicates it for its blocking worker connections)
         useFactory: (redis: { main: Redis } | null): JobQueue =>
-          opts.redis === 'memory' || !redis ? new InMemoryJobQueue() : new BullMqJobQueue({ url: opts.redis.url, maxRetriesPerRequest: null } as never, `${opts.redis.prefix}bull`),
+          opts.redis === 'memory' || !redis ? new InMemoryJobQueue() : new BullMqJobQueue(redis.main, `${opts.redis.prefix}bull`),
       },
       {
         provide: RUN_EVENT_STORE,
