@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { createTestDatabase, startMockProvider, startService, testRedisPrefix, testRedisUrl, type MockProvider, type ServiceProcess, type TestDatabase } from '@shoal/testing';
-import { api, QA_WORKFLOW, shoalFlow } from '../support/shoal-flow';
+import { api, eventually, QA_WORKFLOW, shoalFlow } from '../support/shoal-flow';
 
 const BOOTSTRAP_KEY = 'sk-shoal-e2e-distributed-0123456789';
 let db: TestDatabase;
@@ -81,6 +81,30 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
       expect(await inDb0.keys(`${prefix}*`)).toEqual([]);
     } finally {
       await Promise.all([inDb3.quit(), inDb0.quit()]);
+    }
+  });
+
+  it('stops the provider call when the client goes away mid-stream, and meters it as interrupted', async () => {
+    mock.setFaults({ interChunkDelayMs: 300, times: 1 });
+    try {
+      const abort = new AbortController();
+      const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${BOOTSTRAP_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'one two three four five six seven eight nine ten' }] }),
+        signal: abort.signal,
+      });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      await reader.read(); // the first chunk arrived
+      abort.abort();
+      const a = api({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => 0 });
+      const usage = await eventually(() => a.get('/v1/usage/records?limit=1000'), (r) => r.body.data.some((u: { status: string }) => u.status === 'interrupted'), 10_000);
+      const row = usage.body.data.find((u: { status: string }) => u.status === 'interrupted');
+      // what was streamed before the client left is billed, not the whole answer
+      expect(row.completion_tokens).toBeLessThan(12);
+    } finally {
+      mock.setFaults(undefined);
     }
   });
 

@@ -22,3 +22,4 @@ export { PlatformModule, REDIS, type PlatformOptions } from './platform.module';
 export { createHttpApp, listen, exitOnBootFailure, type HttpAppOptions } from './http/bootstrap';
 export { parseBody, jsonPath } from './http/parse-body';
 export { runService, type ServiceConfig } from './http/run-service';
+export { clientGone } from './http/client-gone';

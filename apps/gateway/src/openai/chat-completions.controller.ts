@@ -1,8 +1,8 @@
 // The OpenAI-compatible edge: an unmodified OpenAI client pointed at Shoal works, streaming included.
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ApiKeyGuard, Ctx, parseBody, type RequestContext } from '@shoal/platform';
+import { ApiKeyGuard, Ctx, clientGone, parseBody, type RequestContext } from '@shoal/platform';
 import { ModelPoolClient, type ProxiedResponse } from './model-pool.client';
 
 // Only what the gateway must know to route and to fail early; everything else passes through.
@@ -19,12 +19,10 @@ export class ChatCompletionsController {
 
   @Post('chat/completions')
   @HttpCode(200)
-  async create(@Ctx() ctx: RequestContext, @Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async create(@Ctx() ctx: RequestContext, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     parseBody(chatRequestSchema, body);
-    const abort = new AbortController();
     // the client went away: stop the upstream call too (and stop paying for its tokens)
-    req.raw.on('close', () => { if (!reply.raw.writableEnded) abort.abort(); });
-    send(reply, await this.pool.chatCompletions(ctx, body, abort.signal));
+    send(reply, await this.pool.chatCompletions(ctx, body, clientGone(reply)));
   }
 
   @Get('models')

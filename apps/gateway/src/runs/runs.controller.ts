@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Body, Controller, Get, Headers, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { RunEvent } from '@shoal/contracts';
-import { ApiKeyGuard, Ctx, parseBody, type RequestContext } from '@shoal/platform';
+import { ApiKeyGuard, Ctx, clientGone, parseBody, type RequestContext } from '@shoal/platform';
 import { RunsService } from './runs.service';
 import { presentRun, presentRunWithNodes } from './run.presenter';
 
@@ -24,10 +24,10 @@ export class RunsController {
   ) {}
 
   @Post('workflows/:id/runs')
-  async start(@Ctx() ctx: RequestContext, @Param('id') workflowId: string, @Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async start(@Ctx() ctx: RequestContext, @Param('id') workflowId: string, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     const input = parseBody(startRunSchema, body ?? {});
     const run = await this.runs.start(ctx, workflowId, input);
-    if (input.response_mode === 'streaming') return this.stream(ctx, run.id, 0, req, reply);
+    if (input.response_mode === 'streaming') return this.stream(ctx, run.id, 0, reply);
     const finished = await this.runs.waitForEnd(ctx, run.id, this.blockingTimeoutMs);
     // still running when the wait ran out: 202 and where to look
     reply.status(finished.finishedAt ? 200 : 202).send(presentRun(finished));
@@ -40,22 +40,21 @@ export class RunsController {
 
   /** Server-sent events of a run; reconnect with Last-Event-ID to continue where you left off. */
   @Get('runs/:id/events')
-  async events(@Ctx() ctx: RequestContext, @Param('id') id: string, @Headers('last-event-id') lastEventId: string | undefined, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async events(@Ctx() ctx: RequestContext, @Param('id') id: string, @Headers('last-event-id') lastEventId: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const after = Number.parseInt(lastEventId ?? '0', 10);
     await this.runs.get(ctx, id); // 404 before the stream starts
-    return this.stream(ctx, id, Number.isFinite(after) && after > 0 ? after : 0, req, reply);
+    return this.stream(ctx, id, Number.isFinite(after) && after > 0 ? after : 0, reply);
   }
 
-  private async stream(ctx: RequestContext, runId: string, afterSeq: number, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private async stream(ctx: RequestContext, runId: string, afterSeq: number, reply: FastifyReply): Promise<void> {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no', 'x-shoal-run-id': runId });
-    const abort = new AbortController();
-    req.raw.on('close', () => abort.abort());
+    const gone = clientGone(reply);
     const ping = setInterval(() => res.write('event: ping\ndata: {"event":"ping"}\n\n'), PING_MS);
     const write = (e: RunEvent) => res.write(`id: ${e.sequence}\ndata: ${JSON.stringify(e)}\n\n`);
     try {
-      await this.runs.follow(ctx, runId, afterSeq, write, abort.signal);
+      await this.runs.follow(ctx, runId, afterSeq, write, gone);
     } finally {
       clearInterval(ping);
       res.end();

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } fr
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ROUTE_PREFIX } from '@shoal/contracts';
-import { InternalTokenGuard, parseBody } from '@shoal/platform';
+import { InternalTokenGuard, clientGone, parseBody } from '@shoal/platform';
 import { ChatCompletionsService, type ChatBody } from './chat-completions.service';
 import { poolCallContext } from './pool-call-context';
 
@@ -23,10 +23,9 @@ export class ChatCompletionsController {
   async create(@Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const body = parseBody(chatBodySchema, raw) as ChatBody;
     const ctx = poolCallContext(req.headers);
-    const abort = new AbortController();
-    req.raw.on('close', () => { if (!reply.raw.writableEnded) abort.abort(); });
+    const signal = clientGone(reply);
     if (!body.stream) {
-      const { completion, deployment } = await this.chat.complete(ctx, body, abort.signal);
+      const { completion, deployment } = await this.chat.complete(ctx, body, signal);
       reply.header('x-shoal-call-id', ctx.callId).header('x-shoal-deployment', deployment.id).send(completion);
       return;
     }
@@ -37,7 +36,7 @@ export class ChatCompletionsController {
       },
       write: (data) => reply.raw.write(data),
       end: () => reply.raw.end(),
-    }, abort.signal);
+    }, signal);
   }
 
   @Get('models')

@@ -87,7 +87,9 @@ export class ChatCompletionsService {
         forward(next.value);
         next = await value.iterator.next();
       }
-      sink.write('data: [DONE]\n\n');
+      // the SDK ends the iteration quietly when the caller aborts: that is an interrupted call, not a finished one
+      if (signal.aborted) status = 'interrupted';
+      else sink.write('data: [DONE]\n\n');
     } catch (err) {
       status = 'interrupted';
       const failure = classifyProviderError(err);
