@@ -81,13 +81,31 @@ try {
 
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const warm = { duration: 2 };
-  process.stdout.write(`warming up...\n`);
-  await load({ url: `${mock.url}/chat/completions`, method: 'POST', headers, body: chatBody, ...warm });
-  await load({ url: `${gateway.url}/v1/chat/completions`, method: 'POST', headers, body: chatBody, ...warm });
-
   process.stdout.write(`(a) chat completions, ${duration}s each, ${connections} connections\n`);
+  await load({ url: `${mock.url}/chat/completions`, method: 'POST', headers, body: chatBody, ...warm });
   const direct = summary(await load({ url: `${mock.url}/chat/completions`, method: 'POST', headers, body: chatBody }));
+  await new Promise((r) => setTimeout(r, 1000)); // requests autocannon cut off at the end still reach the mock
+  const directCalls = mock.calls(); // every provider call after this one goes through Shoal and is metered
+  await load({ url: `${gateway.url}/v1/chat/completions`, method: 'POST', headers, body: chatBody, ...warm });
   const viaShoal = summary(await load({ url: `${gateway.url}/v1/chat/completions`, method: 'POST', headers, body: chatBody }));
+
+  // (a) left a backlog of usage events in billing's queue; let it drain so (b) is measured on its
+  // own, and report how fast billing ingested it
+  const ledger = new pg.Client({ connectionString: withDb(dbName) });
+  await ledger.connect();
+  const count = async () => Number((await ledger.query('SELECT count(*) AS n FROM usage_records')).rows[0].n);
+  const drainStart = Date.now();
+  const metered = mock.calls() - directCalls;
+  const backlogAtEnd = metered - (await count());
+  let recorded = await count();
+  while (recorded < metered && Date.now() - drainStart < 120_000) {
+    await new Promise((r) => setTimeout(r, 200));
+    recorded = await count();
+    if (process.env.BENCH_DEBUG) process.stdout.write(`  ledger ${recorded} / metered ${metered} / mock ${mock.calls()}\n`);
+  }
+  const drainSeconds = (Date.now() - drainStart) / 1000;
+  await ledger.end();
+  process.stdout.write(`usage backlog after (a): ${backlogAtEnd} events, drained in ${drainSeconds.toFixed(1)} s\n`);
   process.stdout.write(`(b) blocking workflow runs, ${duration}s, ${connections} connections\n`);
   const runs = summary(await load({ url: `${gateway.url}/v1/workflows/${wf.id}/runs`, method: 'POST', headers, body: JSON.stringify({ inputs: { q: 'benchmark me please' }, response_mode: 'blocking' }) }));
 
@@ -102,7 +120,7 @@ try {
   ].join('\n');
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const machine = `${cpus().length} cores (${cpus()[0]?.model?.trim() ?? 'unknown cpu'}), Node ${process.version}`;
-  const report = `Run ${when} UTC on ${machine}; ${duration}s per measurement, ${connections} connections, load generator (autocannon) on the same machine.\n\n${table}\n\n(b)'s baseline is the chat call through Shoal: a run is that call plus the queue, the engine, three checkpoints and the ledger.\n`;
+  const report = `Run ${when} UTC on ${machine}; ${duration}s per measurement, ${connections} connections, load generator (autocannon) on the same machine.\n\n${table}\n\n(b)'s baseline is the chat call through Shoal: a run is that call plus the queue, the engine, three checkpoints and the ledger.\n\nBilling behind (a): when (a) ended, ${backlogAtEnd} of its ${metered} usage events were still queued; billing took ${drainSeconds.toFixed(1)} s more to record them (${Math.round(backlogAtEnd / Math.max(drainSeconds, 0.1))} events/s once the load stopped) (the ledger writes one transaction per event today). (b) starts after the backlog is gone: a run's price waits for its call to be in the ledger.\n`;
   process.stdout.write(`\n${report}\n`);
 
   const readmePath = path.join(root, 'bench/README.md');

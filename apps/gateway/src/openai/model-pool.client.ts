@@ -47,7 +47,7 @@ export class ModelPoolClient {
     try {
       res = await fetch(`${this.opts.baseUrl}${ROUTE_PREFIX.modelPool}${path}`, { method, headers, body, signal });
     } catch (err) {
-      if (signal?.aborted) throw err;
+      if (signal?.aborted) throw new ApiError('client_closed', 'The client closed the request');
       this.log.error({ err }, 'model-pool unreachable');
       throw new ApiError('upstream_unavailable', 'The model service is unavailable; retry shortly', { retryAfterSeconds: 1 });
     }

@@ -46,8 +46,10 @@ export class ChatCompletionsService {
 
   async complete(ctx: PoolCallContext, body: ChatBody, signal: AbortSignal): Promise<{ completion: ChatCompletion; deployment: Deployment }> {
     const startedAt = new Date();
+    // A caller that leaves stops further attempts, but not the call in flight: the provider bills
+    // those tokens either way, so let it finish and meter it exactly.
     const { value, deployment } = await this.route(body.model, signal, (d) =>
-      this.client(d).chat.completions.create({ ...(body as object), model: d.upstreamModel, stream: false } as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal }),
+      this.client(d).chat.completions.create({ ...(body as object), model: d.upstreamModel, stream: false } as OpenAI.ChatCompletionCreateParamsNonStreaming),
     );
     const usage = normalizeUsage(deployment.provider, value.usage);
     await this.emit(ctx, body, deployment, usage, 'succeeded', false, startedAt);

@@ -23,6 +23,7 @@ export type ApiErrorCode =
   | 'upstream_error'
   | 'upstream_unavailable'
   | 'timeout'
+  | 'client_closed'
   | 'internal_error';
 
 const STATUS: Record<ApiErrorCode, number> = {
@@ -39,6 +40,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   upstream_error: 502,
   upstream_unavailable: 503,
   timeout: 504,
+  // nginx's convention: the client went away before the answer; nobody reads this, and it is not a server error
+  client_closed: 499,
   internal_error: 500,
 };
 
