@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { createTestDatabase, startMockProvider, startService, testRedisPrefix, testRedisUrl, type MockProvider, type ServiceProcess, type TestDatabase } from '@shoal/testing';
-import { api, eventually, QA_WORKFLOW, shoalFlow } from '../support/shoal-flow';
+import { api, eventually, QA_WORKFLOW, readSse, shoalFlow } from '../support/shoal-flow';
 
 const BOOTSTRAP_KEY = 'sk-shoal-e2e-distributed-0123456789';
 let db: TestDatabase;
@@ -101,8 +101,10 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
       const a = api({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => 0 });
       const usage = await eventually(() => a.get('/v1/usage/records?limit=1000'), (r) => r.body.data.some((u: { status: string }) => u.status === 'interrupted'), 10_000);
       const row = usage.body.data.find((u: { status: string }) => u.status === 'interrupted');
-      // what was streamed before the client left is billed, not the whole answer
+      // what was streamed before the client left is billed, not the whole answer, and the prompt is
+      // estimated (4 characters a token) since no usage chunk came
       expect(row.completion_tokens).toBeLessThan(12);
+      expect(row.prompt_tokens).toBe(Math.ceil('one two three four five six seven eight nine ten'.length / 4));
     } finally {
       mock.setFaults(undefined);
     }
@@ -115,6 +117,25 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     expect((await a.get('/v1/nothing-here')).status).toBe(404);
     expect((await a.post('/v1/workflows', { ...QA_WORKFLOW, name: '' })).body.errors[0].path).toBe('name');
+    // text Postgres cannot store is the client's problem, said as such
+    const nul = await a.post('/v1/workflows', { ...QA_WORKFLOW, name: 'a\u0000b' });
+    expect([nul.status, nul.body.errors?.[0]?.path]).toEqual([400, 'name']);
+    expect((await a.get('/v1/workflows/wf_%00x')).status).toBe(404);
+    expect((await a.get('/v1/usage/records?run_id=run_%00')).status).toBe(400);
+  });
+
+  it('survives a Last-Event-ID it cannot use, and still streams the run', async () => {
+    const a = api({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => 0 });
+    const wf = await a.post('/v1/workflows', QA_WORKFLOW);
+    const run = await a.post(`/v1/workflows/${wf.body.id}/runs`, { inputs: { question: 'again' } });
+    for (const id of ['99999999999999999999', 'abc', '-5']) {
+      const res = await fetch(`${gateway.url}/v1/runs/${run.body.id}/events`, { headers: { authorization: `Bearer ${BOOTSTRAP_KEY}`, 'last-event-id': id } });
+      expect(res.status).toBe(200);
+      const events = (await readSse(res)).filter((e) => e.data.event !== 'ping');
+      expect(events[0].data.sequence).toBe(1);
+      expect(events.at(-1)!.data.event).toBe('workflow_finished');
+    }
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
   });
 
   it('refuses to start with a bad variable and names it', async () => {

@@ -57,3 +57,8 @@ export function newId(prefix: IdPrefix): string {
 export function hasPrefix(id: string, prefix: IdPrefix): boolean {
   return id.startsWith(`${prefix}_`) && id.length === prefix.length + 27;
 }
+
+/** Could this be an id of that kind? A cheap filter before a lookup: it rejects what no id can contain (NUL, spaces, ...). */
+export function looksLikeId(id: string, prefix: IdPrefix): boolean {
+  return id.startsWith(`${prefix}_`) && id.length <= 128 && /^[0-9A-Za-z_-]+$/.test(id);
+}

@@ -1,4 +1,4 @@
-export { newId, ulid, hasPrefix, type IdPrefix } from './ids';
+export { newId, ulid, hasPrefix, looksLikeId, type IdPrefix } from './ids';
 export * from './run-events';
 export { QUEUES, QUEUE_DEFAULTS, runJobSchema, usageEventSchema, type QueueName, type RunJob, type UsageEvent } from './queues';
 export { INTERNAL_HEADERS, ROUTE_PREFIX, type RunCostResponse } from './internal-api';

@@ -1,7 +1,7 @@
 // Infrastructure every app needs, wired once: Prisma, the job queue, run events, auth guards,
 // health, and their shutdown. `redis: 'memory'` swaps the Redis-backed parts for in-process ones
 // (standalone mode); the code above these ports is the same either way.
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { type BeforeApplicationShutdown, type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { createPrismaClient, PrismaClient, type DatabaseOptions } from './database/prisma';
 import { createRedis, type Redis } from './redis/redis';
 import { JOB_QUEUE, type JobQueue } from './queue/job-queue';
@@ -26,7 +26,7 @@ export interface PlatformOptions {
 export const REDIS = Symbol('REDIS');
 
 @Injectable()
-class PlatformShutdown implements OnApplicationShutdown {
+class PlatformShutdown implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly log = createLogger('PlatformShutdown');
   constructor(
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
@@ -35,8 +35,13 @@ class PlatformShutdown implements OnApplicationShutdown {
     @Inject(PrismaClient) private readonly prisma: PrismaClient | null,
   ) {}
 
-  async onApplicationShutdown(signal?: string): Promise<void> {
-    this.log.info({ signal }, 'shutting down: draining queue workers');
+  // before the HTTP server closes: a job in progress may still call this process's own routes (standalone)
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.log.info({ signal }, 'shutting down: letting queue jobs in progress finish');
+    await this.queue.stopWorkers();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
     await this.events.close();
     if (this.redis) await Promise.allSettled([this.redis.main.quit(), this.redis.subscriber.quit()]);

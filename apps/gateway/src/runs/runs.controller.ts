@@ -28,7 +28,7 @@ export class RunsController {
     const input = parseBody(startRunSchema, body ?? {});
     const run = await this.runs.start(ctx, workflowId, input);
     if (input.response_mode === 'streaming') return this.stream(ctx, run.id, 0, reply);
-    const finished = await this.runs.waitForEnd(ctx, run.id, this.blockingTimeoutMs);
+    const finished = await this.runs.waitForEnd(ctx, run.id, AbortSignal.any([AbortSignal.timeout(this.blockingTimeoutMs), clientGone(reply)]));
     // still running when the wait ran out: 202 and where to look
     reply.status(finished.finishedAt ? 200 : 202).send(presentRun(finished));
   }
@@ -41,9 +41,10 @@ export class RunsController {
   /** Server-sent events of a run; reconnect with Last-Event-ID to continue where you left off. */
   @Get('runs/:id/events')
   async events(@Ctx() ctx: RequestContext, @Param('id') id: string, @Headers('last-event-id') lastEventId: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    const after = Number.parseInt(lastEventId ?? '0', 10);
+    // a sequence number, or start from the beginning (as EventSource does with an id it does not know)
+    const after = /^\d{1,15}$/.test(lastEventId?.trim() ?? '') ? Number(lastEventId) : 0;
     await this.runs.get(ctx, id); // 404 before the stream starts
-    return this.stream(ctx, id, Number.isFinite(after) && after > 0 ? after : 0, reply);
+    return this.stream(ctx, id, after, reply);
   }
 
   private async stream(ctx: RequestContext, runId: string, afterSeq: number, reply: FastifyReply): Promise<void> {

@@ -68,6 +68,9 @@ class FakeQueue implements JobQueue {
   process(): void {
     throw new Error('the gateway only enqueues');
   }
+  async stopWorkers(): Promise<void> {
+    // nothing consumes here: the gateway only enqueues
+  }
   async close(): Promise<void> {
     this.jobs.length = 0;
   }
@@ -181,7 +184,7 @@ describe('RunsService', () => {
   describe('waitForEnd', () => {
     it('resolves once workflow_finished is appended, with the run as stored then', async () => {
       const run = await service.start(ctx(), 'wf_a', { inputs: { question: 'q' }, response_mode: 'blocking' });
-      const waiting = service.waitForEnd(ctx(), run.id, 60_000);
+      const waiting = service.waitForEnd(ctx(), run.id, AbortSignal.timeout(60_000));
       let settled = false;
       void waiting.then(() => { settled = true; });
       await events.append(run.id, chunk('a'));
@@ -197,7 +200,7 @@ describe('RunsService', () => {
     it('resolves at once for a run that finished before the wait began', async () => {
       const run = await service.start(ctx(), 'wf_a', { inputs: { question: 'q' }, response_mode: 'blocking' });
       await events.append(run.id, finished(run.id));
-      await expect(service.waitForEnd(ctx(), run.id, 60_000)).resolves.toMatchObject({ id: run.id });
+      await expect(service.waitForEnd(ctx(), run.id, AbortSignal.timeout(60_000))).resolves.toMatchObject({ id: run.id });
     });
 
     // A fast run can finish before the blocking request subscribes. workflow_finished then arrives
@@ -207,7 +210,7 @@ describe('RunsService', () => {
     it('leaves no subscription behind when the run had already finished', async () => {
       const run = await service.start(ctx(), 'wf_a', { inputs: { question: 'q' }, response_mode: 'blocking' });
       await events.append(run.id, finished(run.id));
-      await service.waitForEnd(ctx(), run.id, 60_000);
+      await service.waitForEnd(ctx(), run.id, AbortSignal.timeout(60_000));
       await flush();
       expect(events.active).toBe(0);
     });
@@ -215,7 +218,7 @@ describe('RunsService', () => {
     it('gives up after the timeout and returns the unfinished run', async () => {
       jest.useFakeTimers();
       const run = await service.start(ctx(), 'wf_a', { inputs: { question: 'q' }, response_mode: 'blocking' });
-      const waiting = service.waitForEnd(ctx(), run.id, 5_000);
+      const waiting = service.waitForEnd(ctx(), run.id, AbortSignal.timeout(5_000));
       await jest.advanceTimersByTimeAsync(5_000);
       await expect(waiting).resolves.toMatchObject({ id: run.id, status: 'queued', finishedAt: null });
       expect(events.active).toBe(0);

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { newId, QUEUES, TERMINAL_RUN_STATUSES, type RunEvent, type RunJob } from '@shoal/contracts';
+import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { looksLikeId, newId, QUEUES, TERMINAL_RUN_STATUSES, type RunEvent, type RunJob } from '@shoal/contracts';
 import { validateRunInputs } from '@shoal/workflow-dsl';
 import { ApiError, JOB_QUEUE, RUN_EVENT_STORE, createLogger, type JobQueue, type RequestContext, type RunEventStore, type Unsubscribe } from '@shoal/platform';
 import { WorkflowsService, toFieldIssues } from '../workflows/workflows.service';
@@ -12,8 +12,10 @@ export interface StartRunInput {
 }
 
 @Injectable()
-export class RunsService {
+export class RunsService implements BeforeApplicationShutdown {
   private readonly log = createLogger('RunsService');
+  // ends every open event stream and blocking wait, so the HTTP server can close
+  private readonly shuttingDown = new AbortController();
 
   constructor(
     @Inject(WorkflowsService) private readonly workflows: WorkflowsService,
@@ -51,15 +53,20 @@ export class RunsService {
     return run;
   }
 
-  /** Resolves when the run has finished (or `timeoutMs` passed) with the run as stored. */
-  async waitForEnd(ctx: RequestContext, runId: string, timeoutMs: number): Promise<RunRow> {
-    await this.untilFinished(runId, 0, () => undefined, AbortSignal.timeout(timeoutMs));
+  beforeApplicationShutdown(): void {
+    this.shuttingDown.abort();
+  }
+
+  /** Resolves when the run has finished (or `signal` aborted: a timeout, the client gone) with the run as stored. */
+  async waitForEnd(ctx: RequestContext, runId: string, signal: AbortSignal): Promise<RunRow> {
+    await this.untilFinished(runId, 0, () => undefined, signal);
     const run = await this.runs.find(ctx.tenantId, runId);
     if (!run) throw ApiError.notFound('Run', runId);
     return run;
   }
 
   async get(ctx: RequestContext, runId: string): Promise<RunWithNodes> {
+    if (!looksLikeId(runId, 'run')) throw ApiError.notFound('Run', runId);
     const run = await this.runs.findWithNodes(ctx.tenantId, runId);
     if (!run || (ctx.workflowId && run.workflowId !== ctx.workflowId)) throw ApiError.notFound('Run', runId);
     return run;
@@ -70,6 +77,7 @@ export class RunsService {
    * aborts). A run that ended before its events expired replays them all.
    */
   async follow(ctx: RequestContext, runId: string, afterSeq: number, onEvent: (e: RunEvent) => void, signal: AbortSignal): Promise<void> {
+    if (!looksLikeId(runId, 'run')) throw ApiError.notFound('Run', runId);
     const run = await this.runs.find(ctx.tenantId, runId);
     if (!run) throw ApiError.notFound('Run', runId);
     // finished long ago and its events have expired: nothing more will come
@@ -90,10 +98,11 @@ export class RunsService {
       unsubscribe?.();
       unsubscribe = undefined;
     };
+    const stop = AbortSignal.any([signal, this.shuttingDown.signal]);
     await new Promise<void>((resolve, reject) => {
       const finish = () => { end(); resolve(); };
-      if (signal.aborted) return finish();
-      signal.addEventListener('abort', finish, { once: true });
+      if (stop.aborted) return finish();
+      stop.addEventListener('abort', finish, { once: true });
       this.events
         .subscribe(runId, afterSeq, (e) => {
           if (ended) return;

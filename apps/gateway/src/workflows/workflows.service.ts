@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { looksLikeId } from '@shoal/contracts';
 import { parseWorkflowGraph, type ValidationIssue, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { ApiError, type FieldIssue, type RequestContext } from '@shoal/platform';
 import { WorkflowsRepository, type WorkflowWithVersion } from './workflows.repository';
@@ -21,7 +22,7 @@ export class WorkflowsService {
   }
 
   async get(ctx: RequestContext, workflowId: string): Promise<WorkflowWithVersion & { graph: WorkflowGraph }> {
-    if (ctx.workflowId && ctx.workflowId !== workflowId) throw ApiError.notFound('Workflow', workflowId);
+    if (!looksLikeId(workflowId, 'wf') || (ctx.workflowId && ctx.workflowId !== workflowId)) throw ApiError.notFound('Workflow', workflowId);
     const wf = await this.workflows.findLatest(ctx.tenantId, workflowId);
     if (!wf) throw ApiError.notFound('Workflow', workflowId);
     return { ...wf, graph: wf.version.graph as WorkflowGraph };

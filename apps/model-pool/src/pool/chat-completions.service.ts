@@ -97,14 +97,17 @@ export class ChatCompletionsService {
       const failure = classifyProviderError(err);
       if (!signal.aborted) {
         await this.router.reportFailure(deployment, failure);
-        this.log.warn({ deployment: deployment.id, kind: failure.kind, message: failure.message }, 'stream broke after the first chunk');
+        this.log.warn({ deployment: deployment.id, kind: failure.kind, message: redactKeyPatterns(failure.message ?? '') }, 'stream broke after the first chunk');
         sink.write(`data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted' } })}\n\n`);
       }
     } finally {
       sink.end();
     }
-    // a broken stream has no usage chunk: bill what was seen (one token per content chunk is how providers stream)
-    const billed = usage ?? { promptTokens: 0, completionTokens: contentChunks, totalTokens: contentChunks, cachedPromptTokens: 0, reasoningTokens: 0 };
+    // A stream that broke, or a provider that ignores include_usage, leaves no usage chunk. The
+    // provider still bills the prompt: estimate it (4 characters a token), and the completion from
+    // what was streamed (providers send about one token per chunk).
+    const promptTokens = estimatePromptTokens(body.messages);
+    const billed = usage ?? { promptTokens, completionTokens: contentChunks, totalTokens: promptTokens + contentChunks, cachedPromptTokens: 0, reasoningTokens: 0 };
     await this.emit(ctx, body, deployment, billed, status, true, startedAt);
   }
 
@@ -161,4 +164,16 @@ export class ChatCompletionsService {
       ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
     });
   }
+}
+
+/** A rough token count of the prompt, for calls whose provider reported no usage. */
+export function estimatePromptTokens(messages: unknown): number {
+  if (!Array.isArray(messages)) return 0;
+  let chars = 0;
+  for (const m of messages as Array<{ content?: unknown }>) {
+    const content = m?.content;
+    if (typeof content === 'string') chars += content.length;
+    else if (Array.isArray(content)) for (const part of content as Array<{ text?: unknown }>) if (typeof part?.text === 'string') chars += part.text.length;
+  }
+  return Math.ceil(chars / 4);
 }

@@ -2,14 +2,14 @@
 // the ledger, store the totals, and only then announce workflow_finished.
 import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
-import type { RunEventBody } from '@shoal/contracts';
+import { QUEUE_DEFAULTS, type RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, type EventSink } from '@shoal/workflow-runtime';
 import { PrismaClient, RUN_EVENT_STORE, createLogger, type RunEventStore } from '@shoal/platform';
 import { BillingClient } from '../billing/billing.client';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
 import { NodeCheckpointsRepository } from './node-checkpoints.repository';
-import { RunStateRepository } from './run-state.repository';
+import { RunStateRepository, type FinishedRunRow } from './run-state.repository';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
 export interface EngineOptions {
@@ -39,13 +39,13 @@ export class ExecuteRunUseCase {
   async execute(runId: string, traceparent?: string): Promise<void> {
     const run = await this.runs.claim(runId, WORKER_ID);
     if (!run) {
-      this.log.info({ runId }, 'run already finished or gone: nothing to do');
+      await this.announceIfUnannounced(runId);
       return;
     }
     const graph = this.graphOf(run.workflowVersionId, run.graph);
     if (!graph) {
       await this.runs.fail(runId, 'The stored workflow version is not a valid graph');
-      await this.events.append(runId, finishedEvent(run.id, run.workflowId, 'The stored workflow version is not a valid graph', run.createdAt));
+      await this.announceIfUnannounced(runId);
       return;
     }
     const { finished } = await this.runs.finishedNodes(run.tenantId, runId);
@@ -74,8 +74,7 @@ export class ExecuteRunUseCase {
     });
 
     const callIds = await this.runs.callIds(run.tenantId, runId);
-    const cost = callIds.length ? await this.billing.runCost(runId, callIds, this.opts.costWaitMs) : undefined;
-    if (cost?.missing.length) this.log.warn({ runId, missing: cost.missing }, 'billing has not recorded every call of the run yet; total_price is partial');
+    const cost = callIds.length ? await this.costOf(runId, callIds) : undefined;
     await this.runs.finish(run.tenantId, runId, {
       status: outcome.status,
       outputs: outcome.outputs,
@@ -92,11 +91,39 @@ export class ExecuteRunUseCase {
     }
   }
 
+  /**
+   * The run's price from the ledger. Billing being down must not fail a run whose nodes all
+   * succeeded: its price is then what the ledger had (possibly nothing), and the log says so.
+   */
+  private async costOf(runId: string, callIds: string[]) {
+    try {
+      const cost = await this.billing.runCost(runId, callIds, this.opts.costWaitMs);
+      if (cost.missing.length) this.log.warn({ runId, missing: cost.missing }, 'billing has not recorded every call of the run yet; total_price is partial');
+      return cost;
+    } catch (err) {
+      this.log.error({ err, runId }, 'billing unavailable: the run is stored without its price');
+      return undefined;
+    }
+  }
+
+  /**
+   * A run that is already finished but whose workflow_finished was never appended (the worker died
+   * between storing the totals and announcing them): announce it now, so nobody waits forever.
+   */
+  private async announceIfUnannounced(runId: string): Promise<void> {
+    const run = await this.runs.unannouncedFinish(runId);
+    if (!run) return;
+    const e = await this.events.append(runId, finishedEventOf(run));
+    await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
+  }
+
   /** The job failed for good (every retry used): the run must not stay "running" forever. */
   async giveUp(runId: string, err: unknown): Promise<void> {
-    const message = `The run could not be executed: ${(err as Error)?.message ?? String(err)}`;
+    // the details (possibly internal) stay in the log; the tenant sees what happened and where to look
+    this.log.error({ err, runId }, 'giving up on run');
+    const message = `The run could not be executed (an internal error, retried ${QUEUE_DEFAULTS['workflow-runs'].attempts} times); the service logs have the details under run id ${runId}`;
     await this.runs.fail(runId, message);
-    await this.events.append(runId, finishedEvent(runId, '', message, new Date()));
+    await this.announceIfUnannounced(runId);
   }
 
   private graphOf(versionId: string, stored: unknown): WorkflowGraph | undefined {
@@ -112,10 +139,21 @@ export class ExecuteRunUseCase {
   }
 }
 
-function finishedEvent(runId: string, workflowId: string, error: string, createdAt: Date): RunEventBody {
-  const now = Date.now();
+function finishedEventOf(run: FinishedRunRow): RunEventBody {
+  const finishedAt = run.finishedAt ?? new Date();
   return {
     event: 'workflow_finished',
-    data: { id: runId, workflow_id: workflowId, status: 'failed', outputs: null, error, elapsed_time: (now - createdAt.getTime()) / 1000, total_tokens: 0, total_steps: 0, created_at: Math.floor(createdAt.getTime() / 1000), finished_at: Math.floor(now / 1000) },
+    data: {
+      id: run.id,
+      workflow_id: run.workflowId,
+      status: run.status,
+      outputs: run.outputs,
+      error: run.error,
+      elapsed_time: (finishedAt.getTime() - run.createdAt.getTime()) / 1000,
+      total_tokens: run.totalTokens,
+      total_steps: run.totalSteps,
+      created_at: Math.floor(run.createdAt.getTime() / 1000),
+      finished_at: Math.floor(finishedAt.getTime() / 1000),
+    },
   };
 }

@@ -16,6 +16,19 @@ export interface ClaimedRun {
   attempts: number;
 }
 
+export interface FinishedRunRow {
+  id: string;
+  tenantId: string;
+  workflowId: string;
+  status: 'succeeded' | 'failed' | 'partial-succeeded' | 'stopped';
+  outputs: Record<string, unknown> | null;
+  error: string | null;
+  totalTokens: number;
+  totalSteps: number;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
 export interface RunTotals {
   status: 'succeeded' | 'failed';
   outputs: Record<string, unknown>;
@@ -104,6 +117,24 @@ export class RunStateRepository {
 
   async fail(runId: string, error: string): Promise<void> {
     await this.prisma.workflowRun.updateMany({ where: { id: runId, status: { in: ['queued', 'running'] } }, data: { status: 'failed', error, finishedAt: new Date() } });
+  }
+
+  /** A finished run whose workflow_finished event was never appended (last_event_seq still 0). */
+  async unannouncedFinish(runId: string): Promise<FinishedRunRow | null> {
+    const r = await this.prisma.workflowRun.findFirst({ where: { id: runId, lastEventSeq: 0, status: { notIn: ['queued', 'running'] } } });
+    if (!r) return null;
+    return {
+      id: r.id,
+      tenantId: r.tenantId,
+      workflowId: r.workflowId,
+      status: r.status === 'partial_succeeded' ? 'partial-succeeded' : (r.status as FinishedRunRow['status']),
+      outputs: (r.outputs ?? null) as Record<string, unknown> | null,
+      error: r.error,
+      totalTokens: r.totalTokens,
+      totalSteps: r.totalSteps,
+      createdAt: r.createdAt,
+      finishedAt: r.finishedAt,
+    };
   }
 
   async setLastEventSeq(tenantId: string, runId: string, seq: number): Promise<void> {

@@ -80,5 +80,9 @@ export function toApiError(err: unknown): ApiError {
     const message = e.code?.startsWith('FST_ERR_CTP') || e instanceof SyntaxError ? `The request body is not valid JSON: ${e.message}` : (e.message ?? 'Bad request');
     return new ApiError('invalid_request', message, { status, issues: [{ path: 'body', message }] });
   }
+  // Postgres refusing a value a client sent (NUL in text, a malformed UTF-8 sequence): the client's input, not our fault
+  if (/\b(22021|22P05)\b|invalid byte sequence|unsupported Unicode escape/.test(`${e?.code ?? ''} ${e?.message ?? ''}`)) {
+    return new ApiError('invalid_request', 'The request contains a character that cannot be stored (such as U+0000)');
+  }
   return new ApiError('internal_error', 'Internal server error');
 }

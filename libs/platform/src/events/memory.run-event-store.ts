@@ -30,11 +30,17 @@ export class InMemoryRunEventStore implements RunEventStore {
     const delivery = new OrderedDelivery(afterSeq, (after) => this.read(runId, after), onEvent);
     const listener = (e: RunEvent) => delivery.offer(e);
     this.emitter.on(runId, listener);
-    await delivery.catchUp();
-    return () => {
+    const unsubscribe = () => {
       delivery.close();
       this.emitter.off(runId, listener);
     };
+    try {
+      await delivery.catchUp();
+    } catch (err) {
+      unsubscribe();
+      throw err;
+    }
+    return unsubscribe;
   }
 
   async close(): Promise<void> {

@@ -73,9 +73,7 @@ export class RedisRunEventStore implements RunEventStore {
       set.delete(listener);
       throw err;
     }
-    // subscribed first, then read the backlog: nothing can fall between the two
-    await delivery.catchUp();
-    return () => {
+    const unsubscribe = () => {
       delivery.close();
       const s = this.listeners.get(channel);
       if (!s) return;
@@ -86,6 +84,14 @@ export class RedisRunEventStore implements RunEventStore {
         this.subscriber.unsubscribe(channel).catch((err: unknown) => this.log.warn({ err }, 'unsubscribe failed'));
       }
     };
+    // subscribed first, then read the backlog: nothing can fall between the two
+    try {
+      await delivery.catchUp();
+    } catch (err) {
+      unsubscribe();
+      throw err;
+    }
+    return unsubscribe;
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
 // any sequence number (SSE Last-Event-ID) and miss nothing. Redis Streams + pub/sub in distributed
 // mode, in-process in standalone mode.
 import type { RunEvent, RunEventBody } from '@shoal/contracts';
+import { createLogger } from '../logging/logger';
 
 export type Unsubscribe = () => void;
 
@@ -27,22 +28,28 @@ export class OrderedDelivery {
   }
 
   offer(e: RunEvent): void {
-    this.chain = this.chain.then(async () => {
-      if (this.closed || e.sequence <= this.last) return;
-      if (e.sequence > this.last + 1) {
-        // a live message overtook the backlog, or pub/sub dropped one: read the gap from the stream
-        for (const missed of await this.fill(this.last)) this.deliver(missed);
-        return;
-      }
-      this.deliver(e);
-    });
+    // a failed gap read is logged and skipped, never left as a rejected chain: the next live event
+    // or read retries it, and an unhandled rejection would take the whole process down
+    this.chain = this.chain
+      .then(async () => {
+        if (this.closed || e.sequence <= this.last) return;
+        if (e.sequence > this.last + 1) {
+          // a live message overtook the backlog, or pub/sub dropped one: read the gap from the stream
+          for (const missed of await this.fill(this.last)) this.deliver(missed);
+          return;
+        }
+        this.deliver(e);
+      })
+      .catch((err: unknown) => createLogger('OrderedDelivery').warn({ err }, 'could not read missed run events'));
   }
 
+  /** Delivers the backlog; rejects (and leaves the chain usable) when it cannot be read. */
   catchUp(): Promise<void> {
-    this.chain = this.chain.then(async () => {
+    const backlog = this.chain.then(async () => {
       for (const e of await this.fill(this.last)) this.deliver(e);
     });
-    return this.chain;
+    this.chain = backlog.catch(() => undefined);
+    return backlog;
   }
 
   close(): void {

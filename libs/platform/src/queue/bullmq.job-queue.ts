@@ -41,9 +41,13 @@ export class BullMqJobQueue implements JobQueue {
     this.workers.push(worker);
   }
 
-  async close(): Promise<void> {
-    // workers first: let in-flight jobs finish before the connections go
+  async stopWorkers(): Promise<void> {
+    // BullMQ's close lets in-flight jobs finish and takes no new ones
     await Promise.all(this.workers.map((w) => w.close()));
+  }
+
+  async close(): Promise<void> {
+    await this.stopWorkers();
     await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
 }

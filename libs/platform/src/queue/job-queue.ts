@@ -20,6 +20,8 @@ export interface JobQueue {
   enqueue(queue: QueueName, payload: unknown, opts: EnqueueOptions): Promise<void>;
   /** start consuming `queue`; one handler per queue per process */
   process(queue: QueueName, handler: JobHandler, opts?: { concurrency?: number }): void;
+  /** stop taking jobs and wait for the ones in progress (first step of a graceful shutdown) */
+  stopWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -65,6 +65,10 @@ export class InMemoryJobQueue implements JobQueue {
     this.timers.add(t);
   }
 
+  async stopWorkers(): Promise<void> {
+    await this.close();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
