@@ -92,3 +92,25 @@ it('resumes a crashed run from its checkpoints and bills the in-flight LLM call 
   expect(run!.total_price).toBe(formatMoney(costOf({ promptTokens: mockTokenCount(question), completionTokens: mockTokenCount(mockAnswer(question)) }, price).total));
   expect((await prisma.workflowRun.findUniqueOrThrow({ where: { id: runId } })).attempts).toBe(2);
 }, 60_000);
+
+it('requeues runs that were queued when the process stopped (the in-memory queue is gone)', async () => {
+  const workflow = await prisma.workflow.findFirstOrThrow();
+  const runId = newId('run');
+  await prisma.workflowRun.create({ data: { id: runId, tenantId: workflow.tenantId, workflowId: workflow.id, workflowVersionId: workflow.latestVersionId!, status: 'queued', inputs: { question: 'still there?' } } });
+  // a fresh process on the same database: nothing in its queue knows about the run
+  const port = await freePort();
+  const deployments = loadDeploymentConfig({ file: { deployments: [{ id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', weight: 1 }] }, env: {} });
+  const second = await createHttpApp(StandaloneModule.register({ databaseUrl: db.url, databaseConnections: 5, selfUrl: `http://127.0.0.1:${port}`, internalToken: TOKEN, bootstrapKey: KEY, deployments, engineConcurrency: 2 }), { shutdownHooks: false });
+  try {
+    await listen(second, { port, host: '127.0.0.1' });
+    let status = 'queued';
+    for (let i = 0; i < 200 && (status === 'queued' || status === 'running'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = (await prisma.workflowRun.findUniqueOrThrow({ where: { id: runId } })).status;
+    }
+    expect(status).toBe('succeeded');
+    expect((await prisma.workflowRun.findUniqueOrThrow({ where: { id: runId } })).outputs).toEqual({ answer: mockAnswer('still there?') });
+  } finally {
+    await second.close();
+  }
+}, 60_000);

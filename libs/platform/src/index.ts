@@ -6,7 +6,7 @@ export { HttpErrorFilter, errorStyleFor, type ErrorStyle } from './errors/error-
 export { createPrismaClient, PrismaClient, Prisma, type DatabaseOptions, type DbRunStatus, type DbNodeStatus } from './database/prisma';
 export { applyMigrations, findMigrationsDir } from './database/migrator';
 export { createRedis, type Redis } from './redis/redis';
-export { JOB_QUEUE, type JobQueue, type JobHandler, type JobContext, type EnqueueOptions } from './queue/job-queue';
+export { JOB_QUEUE, type JobQueue, type JobHandler, type JobContext, type EnqueueOptions, type ProcessOptions } from './queue/job-queue';
 export { BullMqJobQueue } from './queue/bullmq.job-queue';
 export { InMemoryJobQueue } from './queue/memory.job-queue';
 export { RUN_EVENT_STORE, type RunEventStore, type Unsubscribe } from './events/run-event-store';

@@ -2,7 +2,7 @@
 // the ledger, store the totals, and only then announce workflow_finished.
 import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { QUEUE_DEFAULTS, type RunEventBody } from '@shoal/contracts';
+import type { RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, type EventSink } from '@shoal/workflow-runtime';
 import { PrismaClient, RUN_EVENT_STORE, createLogger, type RunEventStore } from '@shoal/platform';
@@ -117,11 +117,15 @@ export class ExecuteRunUseCase {
     await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
   }
 
+  unfinishedRunIds(): Promise<string[]> {
+    return this.runs.unfinishedIds();
+  }
+
   /** The job failed for good (every retry used): the run must not stay "running" forever. */
   async giveUp(runId: string, err: unknown): Promise<void> {
     // the details (possibly internal) stay in the log; the tenant sees what happened and where to look
     this.log.error({ err, runId }, 'giving up on run');
-    const message = `The run could not be executed (an internal error, retried ${QUEUE_DEFAULTS['workflow-runs'].attempts} times); the service logs have the details under run id ${runId}`;
+    const message = `The run could not be executed (an internal error that retries did not cure); the service logs have the details under run id ${runId}`;
     await this.runs.fail(runId, message);
     await this.announceIfUnannounced(runId);
   }

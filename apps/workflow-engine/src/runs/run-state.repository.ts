@@ -119,6 +119,12 @@ export class RunStateRepository {
     await this.prisma.workflowRun.updateMany({ where: { id: runId, status: { in: ['queued', 'running'] } }, data: { status: 'failed', error, finishedAt: new Date() } });
   }
 
+  /** Runs not finished yet, oldest first (bounded: a backlog beyond it is requeued at the next start). */
+  async unfinishedIds(limit = 10_000): Promise<string[]> {
+    const rows = await this.prisma.workflowRun.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { id: true }, orderBy: { createdAt: 'asc' }, take: limit });
+    return rows.map((r) => r.id);
+  }
+
   /** A finished run whose workflow_finished event was never appended (last_event_seq still 0). */
   async unannouncedFinish(runId: string): Promise<FinishedRunRow | null> {
     const r = await this.prisma.workflowRun.findFirst({ where: { id: runId, lastEventSeq: 0, status: { notIn: ['queued', 'running'] } } });

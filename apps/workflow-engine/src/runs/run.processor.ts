@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { QUEUES, QUEUE_DEFAULTS, runJobSchema } from '@shoal/contracts';
+import { QUEUES, runJobSchema } from '@shoal/contracts';
 import { JOB_QUEUE, createLogger, type JobQueue } from '@shoal/platform';
 import { ENGINE_OPTIONS, ExecuteRunUseCase, type EngineOptions } from './execute-run.use-case';
 
@@ -14,23 +14,26 @@ export class RunProcessor implements OnApplicationBootstrap {
     @Inject(ENGINE_OPTIONS) private readonly opts: EngineOptions,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.queue.process(QUEUES.workflowRuns, async (payload, job) => {
       const parsed = runJobSchema.safeParse(payload);
       if (!parsed.success) {
         this.log.error({ jobId: job.jobId, issues: parsed.error.issues }, 'dropping malformed run job');
         return;
       }
-      try {
-        await this.useCase.execute(parsed.data.runId, parsed.data.traceparent);
-      } catch (err) {
-        if (job.attempt >= QUEUE_DEFAULTS['workflow-runs'].attempts) {
-          this.log.error({ err, runId: parsed.data.runId }, 'run failed on its last attempt');
-          await this.useCase.giveUp(parsed.data.runId, err);
-          return;
-        }
-        throw err;
-      }
-    }, { concurrency: this.opts.concurrency });
+      await this.useCase.execute(parsed.data.runId, parsed.data.traceparent);
+    }, {
+      concurrency: this.opts.concurrency,
+      // every retry used, or its workers kept dying: the run must not stay "running" forever
+      onExhausted: async (payload, err) => {
+        const parsed = runJobSchema.safeParse(payload);
+        if (parsed.success) await this.useCase.giveUp(parsed.data.runId, err);
+      },
+    });
+    // runs whose job may be gone (standalone restarted, Redis lost its data): queue them again;
+    // a job that still exists is not added twice (the job id is the run id)
+    const unfinished = await this.useCase.unfinishedRunIds();
+    for (const runId of unfinished) await this.queue.enqueue(QUEUES.workflowRuns, { runId }, { jobId: runId });
+    if (unfinished.length) this.log.info({ runs: unfinished.length }, 'requeued unfinished runs');
   }
 }

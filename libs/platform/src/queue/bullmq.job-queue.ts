@@ -1,6 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { QUEUE_DEFAULTS, type QueueName } from '@shoal/contracts';
-import type { EnqueueOptions, JobHandler, JobQueue } from './job-queue';
+import type { EnqueueOptions, JobHandler, JobQueue, ProcessOptions } from './job-queue';
 import { createLogger } from '../logging/logger';
 
 export class BullMqJobQueue implements JobQueue {
@@ -30,13 +30,21 @@ export class BullMqJobQueue implements JobQueue {
     });
   }
 
-  process(name: QueueName, handler: JobHandler, opts: { concurrency?: number } = {}): void {
+  process(name: QueueName, handler: JobHandler, opts: ProcessOptions = {}): void {
     const worker = new Worker(
       name,
       async (job) => handler(job.data, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 }),
-      { connection: this.connection, prefix: this.prefix, concurrency: opts.concurrency ?? 8, lockDuration: 30_000 },
+      // a job whose worker died is taken over (stalled) up to 3 times before it counts as failed
+      { connection: this.connection, prefix: this.prefix, concurrency: opts.concurrency ?? 8, lockDuration: 30_000, maxStalledCount: 3 },
     );
-    worker.on('failed', (job, err) => this.log.warn({ err, queue: name, jobId: job?.id, attempt: job?.attemptsMade }, 'job failed'));
+    worker.on('failed', (job, err) => {
+      this.log.warn({ err, queue: name, jobId: job?.id, attempt: job?.attemptsMade }, 'job failed');
+      // the last attempt, or stalled too often (BullMQ fails those without running the processor)
+      const exhausted = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
+      if (exhausted && job && opts.onExhausted) {
+        opts.onExhausted(job.data, err).catch((e: unknown) => this.log.error({ err: e, queue: name, jobId: job.id }, 'could not record a job that failed for good'));
+      }
+    });
     worker.on('error', (err) => this.log.error({ err, queue: name }, 'worker error'));
     this.workers.push(worker);
   }

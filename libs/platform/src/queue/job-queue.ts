@@ -16,10 +16,19 @@ export interface JobContext {
 
 export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<void>;
 
+export interface ProcessOptions {
+  concurrency?: number;
+  /**
+   * Called once when a job will not be tried again: its last attempt failed, or it stalled (its
+   * worker died) more often than allowed. The place to mark what the job was for as failed.
+   */
+  onExhausted?: (payload: unknown, err: Error) => Promise<void>;
+}
+
 export interface JobQueue {
   enqueue(queue: QueueName, payload: unknown, opts: EnqueueOptions): Promise<void>;
   /** start consuming `queue`; one handler per queue per process */
-  process(queue: QueueName, handler: JobHandler, opts?: { concurrency?: number }): void;
+  process(queue: QueueName, handler: JobHandler, opts?: ProcessOptions): void;
   /** stop taking jobs and wait for the ones in progress (first step of a graceful shutdown) */
   stopWorkers(): Promise<void>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 // In-process stand-in for BullMQ, for standalone mode and unit tests: same contract (deterministic
 // job ids, retries with backoff, bounded concurrency), nothing durable across restarts.
 import { QUEUE_DEFAULTS, type QueueName } from '@shoal/contracts';
-import type { EnqueueOptions, JobHandler, JobQueue } from './job-queue';
+import type { EnqueueOptions, JobHandler, JobQueue, ProcessOptions } from './job-queue';
 import { createLogger } from '../logging/logger';
 
 interface PendingJob { id: string; payload: unknown; attempt: number; maxAttempts: number; backoffMs: number }
@@ -10,7 +10,7 @@ export class InMemoryJobQueue implements JobQueue {
   private readonly log = createLogger('InMemoryJobQueue');
   private readonly waiting = new Map<QueueName, PendingJob[]>();
   private readonly known = new Set<string>();
-  private readonly handlers = new Map<QueueName, { handler: JobHandler; concurrency: number; active: number }>();
+  private readonly handlers = new Map<QueueName, { handler: JobHandler; concurrency: number; active: number; onExhausted?: ProcessOptions['onExhausted'] }>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
@@ -23,9 +23,9 @@ export class InMemoryJobQueue implements JobQueue {
     this.push(queue, { id: opts.jobId, payload, attempt: 1, maxAttempts: opts.attempts ?? d.attempts, backoffMs: opts.backoffMs ?? d.backoffMs });
   }
 
-  process(queue: QueueName, handler: JobHandler, opts: { concurrency?: number } = {}): void {
+  process(queue: QueueName, handler: JobHandler, opts: ProcessOptions = {}): void {
     if (this.handlers.has(queue)) throw new Error(`queue ${queue} already has a handler`);
-    this.handlers.set(queue, { handler, concurrency: opts.concurrency ?? 8, active: 0 });
+    this.handlers.set(queue, { handler, concurrency: opts.concurrency ?? 8, active: 0, onExhausted: opts.onExhausted });
     this.drain(queue);
   }
 
@@ -56,7 +56,12 @@ export class InMemoryJobQueue implements JobQueue {
 
   private retry(queue: QueueName, job: PendingJob, err: unknown): void {
     this.log.warn({ err, queue, jobId: job.id, attempt: job.attempt }, 'job failed');
-    if (job.attempt >= job.maxAttempts || this.closed) return;
+    if (this.closed) return;
+    if (job.attempt >= job.maxAttempts) {
+      const onExhausted = this.handlers.get(queue)?.onExhausted;
+      onExhausted?.(job.payload, err instanceof Error ? err : new Error(String(err))).catch((e: unknown) => this.log.error({ err: e, queue, jobId: job.id }, 'could not record a job that failed for good'));
+      return;
+    }
     const delay = job.backoffMs * 2 ** (job.attempt - 1);
     const t = setTimeout(() => {
       this.timers.delete(t);
