@@ -5,6 +5,7 @@ import { UsageLedgerRepository } from './usage/usage-ledger.repository';
 import { IngestUsageService } from './usage/ingest-usage.service';
 import { UsageConsumer } from './usage/usage.consumer';
 import { RunCostController } from './usage/run-cost.controller';
+import { RunCostService } from './usage/run-cost.service';
 import { UsageRecordsController } from './usage/usage-records.controller';
 
 export interface BillingOptions {
@@ -25,6 +26,7 @@ export class BillingModule {
         UsageLedgerRepository,
         IngestUsageService,
         UsageConsumer,
+        RunCostService,
       ],
     };
   }

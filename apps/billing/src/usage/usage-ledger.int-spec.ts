@@ -5,6 +5,7 @@ import { PriceBook } from '../prices/price-book';
 import { PricesRepository } from '../prices/prices.repository';
 import { IngestUsageService, InvalidUsageEventError } from './ingest-usage.service';
 import { RunCostController } from './run-cost.controller';
+import { RunCostService } from './run-cost.service';
 import { UsageLedgerRepository } from './usage-ledger.repository';
 
 // the `int` project's testTimeout is not applied per project by Jest; a generous guard, not a speed claim
@@ -211,7 +212,7 @@ describe('usage ledger (real Postgres)', () => {
       await ingest.ingest(a);
       await ingest.ingest(b);
       await ingest.ingest(usage({ runId: 'run_other' }));
-      const res = await new RunCostController(ledger).cost('run_cost_1', `${a.callId},${b.callId}`, '0');
+      const res = await new RunCostController(new RunCostService(ledger)).cost('run_cost_1', `${a.callId},${b.callId}`, '0');
       expect(res).toEqual({ run_id: 'run_cost_1', calls: 2, total_tokens: 26, total_price: '0.00001698', currency: 'USD', missing: [] });
     });
 
@@ -219,7 +220,7 @@ describe('usage ledger (real Postgres)', () => {
       const a = usage({ runId: 'run_cost_2' });
       const late = usage({ runId: 'run_cost_2' });
       await ingest.ingest(a);
-      const res = await new RunCostController(ledger).cost('run_cost_2', `${a.callId},${late.callId}`, undefined);
+      const res = await new RunCostController(new RunCostService(ledger)).cost('run_cost_2', `${a.callId},${late.callId}`, undefined);
       expect(res).toMatchObject({ calls: 1, total_price: '0.00000849', missing: [late.callId] });
     });
 
@@ -237,14 +238,14 @@ describe('usage ledger (real Postgres)', () => {
           return t;
         }
       })(prisma);
-      const answer = new RunCostController(watching).cost('run_cost_3', `${a.callId},${late.callId}`, '20000');
+      const answer = new RunCostController(new RunCostService(watching)).cost('run_cost_3', `${a.callId},${late.callId}`, '20000');
       await firstLook;
       await ingest.ingest(late);
       await expect(answer).resolves.toEqual({ run_id: 'run_cost_3', calls: 2, total_tokens: 26, total_price: '0.00001698', currency: 'USD', missing: [] });
     });
 
     it('answers an unknown run with zero in USD', async () => {
-      await expect(new RunCostController(ledger).cost('run_never', undefined, undefined)).resolves.toEqual({
+      await expect(new RunCostController(new RunCostService(ledger)).cost('run_never', undefined, undefined)).resolves.toEqual({
         run_id: 'run_never', calls: 0, total_tokens: 0, total_price: '0', currency: 'USD', missing: [],
       });
     });

@@ -51,6 +51,11 @@ export class ModelPoolClient {
       this.log.error({ err }, 'model-pool unreachable');
       throw new ApiError('upstream_unavailable', 'The model service is unavailable; retry shortly', { retryAfterSeconds: 1 });
     }
+    if (res.status === 401) {
+      // model-pool refused the gateway itself: a deployment problem, not the caller's key
+      this.log.error('model-pool rejected the internal token: SHOAL_INTERNAL_TOKEN differs between gateway and model-pool');
+      throw new ApiError('upstream_error', 'The model service refused this gateway; the operator has to check its configuration');
+    }
     const out: Record<string, string> = {};
     for (const h of PASSED_HEADERS) {
       const v = res.headers.get(h);
