@@ -5,10 +5,9 @@ import { hostname } from 'node:os';
 import type { RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, type EventSink } from '@shoal/workflow-runtime';
-import { PrismaClient, RUN_EVENT_STORE, createLogger, type RunEventStore } from '@shoal/platform';
+import { RUN_EVENT_STORE, createLogger, type RunEventStore } from '@shoal/platform';
 import { BillingClient } from '../billing/billing.client';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
-import { NodeCheckpointsRepository } from './node-checkpoints.repository';
 import { RunStateRepository, type FinishedRunRow } from './run-state.repository';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
@@ -30,7 +29,6 @@ export class ExecuteRunUseCase {
 
   constructor(
     @Inject(RunStateRepository) private readonly runs: RunStateRepository,
-    @Inject(PrismaClient) private readonly prisma: PrismaClient,
     @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
     @Inject(BillingClient) private readonly billing: BillingClient,
     @Inject(ENGINE_OPTIONS) private readonly opts: EngineOptions,
@@ -68,7 +66,7 @@ export class ExecuteRunUseCase {
       inputs: run.inputs,
       sys: { user_id: run.endUser ?? undefined, app_id: run.workflowId },
       finished,
-      ports: { llm, checkpoints: new NodeCheckpointsRepository(this.prisma, run.tenantId), events: sink },
+      ports: { llm, checkpoints: this.runs.checkpointsFor(run.tenantId), events: sink },
       streamChunks: run.responseMode === 'streaming',
       startedAt: run.createdAt.getTime(),
     });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FinishedNodeRecord } from '@shoal/workflow-runtime';
+import type { CheckpointStore, FinishedNodeRecord } from '@shoal/workflow-runtime';
+import { NodeCheckpointsRepository } from './node-checkpoints.repository';
 import { PrismaClient, type Prisma } from '@shoal/platform';
 
 export interface ClaimedRun {
@@ -117,6 +118,11 @@ export class RunStateRepository {
 
   async fail(runId: string, error: string): Promise<void> {
     await this.prisma.workflowRun.updateMany({ where: { id: runId, status: { in: ['queued', 'running'] } }, data: { status: 'failed', error, finishedAt: new Date() } });
+  }
+
+  /** The runtime's checkpoint store for one tenant's run (node_executions rows). */
+  checkpointsFor(tenantId: string): CheckpointStore {
+    return new NodeCheckpointsRepository(this.prisma, tenantId);
   }
 
   /** Runs not finished yet, oldest first (bounded: a backlog beyond it is requeued at the next start). */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { RunEvent, RunEventBody } from '@shoal/contracts';
-import { OrderedDelivery, type RunEventStore, type Unsubscribe } from './run-event-store';
+import { OrderedDelivery, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
 
 /** In-process run events for standalone mode and tests. Keeps the last `maxRuns` runs. */
 export class InMemoryRunEventStore implements RunEventStore {
@@ -34,13 +34,7 @@ export class InMemoryRunEventStore implements RunEventStore {
       delivery.close();
       this.emitter.off(runId, listener);
     };
-    try {
-      await delivery.catchUp();
-    } catch (err) {
-      unsubscribe();
-      throw err;
-    }
-    return unsubscribe;
+    return catchUpOrUnsubscribe(delivery, unsubscribe);
   }
 
   async close(): Promise<void> {

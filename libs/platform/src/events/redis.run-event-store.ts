@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RunEvent, RunEventBody } from '@shoal/contracts';
-import { OrderedDelivery, type RunEventStore, type Unsubscribe } from './run-event-store';
+import { OrderedDelivery, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
 import { createLogger } from '../logging/logger';
 
 // INCR the run's sequence, XADD the event with the sequence as its stream id, PUBLISH it — atomically,
@@ -85,13 +85,7 @@ export class RedisRunEventStore implements RunEventStore {
       }
     };
     // subscribed first, then read the backlog: nothing can fall between the two
-    try {
-      await delivery.catchUp();
-    } catch (err) {
-      unsubscribe();
-      throw err;
-    }
-    return unsubscribe;
+    return catchUpOrUnsubscribe(delivery, unsubscribe);
   }
 
   async close(): Promise<void> {

@@ -62,3 +62,14 @@ export class OrderedDelivery {
     this.onEvent(e);
   }
 }
+
+/** Delivers the backlog; if it cannot be read, the subscription is undone before the error goes up. */
+export async function catchUpOrUnsubscribe(delivery: OrderedDelivery, unsubscribe: Unsubscribe): Promise<Unsubscribe> {
+  try {
+    await delivery.catchUp();
+  } catch (err) {
+    unsubscribe();
+    throw err;
+  }
+  return unsubscribe;
+}

@@ -4,12 +4,15 @@ import { QUEUE_DEFAULTS, type QueueName } from '@shoal/contracts';
 import type { EnqueueOptions, JobHandler, JobQueue, ProcessOptions } from './job-queue';
 import { createLogger } from '../logging/logger';
 
+const RETENTION_MS = 3_600_000;
+
 interface PendingJob { id: string; payload: unknown; attempt: number; maxAttempts: number; backoffMs: number }
 
 export class InMemoryJobQueue implements JobQueue {
   private readonly log = createLogger('InMemoryJobQueue');
   private readonly waiting = new Map<QueueName, PendingJob[]>();
-  private readonly known = new Set<string>();
+  // job ids seen, with when they ended: like BullMQ's retention, an ended job still dedupes for an hour
+  private readonly known = new Map<string, number | undefined>();
   private readonly handlers = new Map<QueueName, { handler: JobHandler; concurrency: number; active: number; onExhausted?: ProcessOptions['onExhausted'] }>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -18,7 +21,8 @@ export class InMemoryJobQueue implements JobQueue {
   async enqueue(queue: QueueName, payload: unknown, opts: EnqueueOptions): Promise<void> {
     const key = `${queue}:${opts.jobId}`;
     if (this.closed || this.known.has(key)) return;
-    this.known.add(key);
+    this.forgetOldJobs();
+    this.known.set(key, undefined);
     const d = QUEUE_DEFAULTS[queue];
     this.push(queue, { id: opts.jobId, payload, attempt: 1, maxAttempts: opts.attempts ?? d.attempts, backoffMs: opts.backoffMs ?? d.backoffMs });
   }
@@ -44,6 +48,7 @@ export class InMemoryJobQueue implements JobQueue {
       if (!job) break;
       h.active++;
       const p = h.handler(job.payload, { jobId: job.id, attempt: job.attempt })
+        .then(() => this.ended(queue, job))
         .catch((err: unknown) => this.retry(queue, job, err))
         .finally(() => {
           h.active--;
@@ -58,6 +63,7 @@ export class InMemoryJobQueue implements JobQueue {
     this.log.warn({ err, queue, jobId: job.id, attempt: job.attempt }, 'job failed');
     if (this.closed) return;
     if (job.attempt >= job.maxAttempts) {
+      this.ended(queue, job);
       const onExhausted = this.handlers.get(queue)?.onExhausted;
       onExhausted?.(job.payload, err instanceof Error ? err : new Error(String(err))).catch((e: unknown) => this.log.error({ err: e, queue, jobId: job.id }, 'could not record a job that failed for good'));
       return;
@@ -68,6 +74,16 @@ export class InMemoryJobQueue implements JobQueue {
       this.push(queue, { ...job, attempt: job.attempt + 1 });
     }, delay);
     this.timers.add(t);
+  }
+
+  private ended(queue: QueueName, job: PendingJob): void {
+    this.known.set(`${queue}:${job.id}`, Date.now());
+  }
+
+  private forgetOldJobs(): void {
+    if (this.known.size < 10_000) return;
+    const before = Date.now() - RETENTION_MS;
+    for (const [key, endedAt] of this.known) if (endedAt !== undefined && endedAt < before) this.known.delete(key);
   }
 
   async stopWorkers(): Promise<void> {
