@@ -66,14 +66,14 @@ export class ExecuteRunUseCase {
       inputs: run.inputs,
       sys: { user_id: run.endUser ?? undefined, app_id: run.workflowId },
       finished,
-      ports: { llm, checkpoints: this.runs.checkpointsFor(run.tenantId), events: sink },
+      ports: { llm, checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease), events: sink },
       streamChunks: run.responseMode === 'streaming',
       startedAt: run.createdAt.getTime(),
     });
 
     const callIds = await this.runs.callIds(run.tenantId, runId);
     const cost = callIds.length ? await this.costOf(runId, callIds) : undefined;
-    await this.runs.finish(run.tenantId, runId, {
+    await this.runs.finish(run.tenantId, runId, run.lease, {
       status: outcome.status,
       outputs: outcome.outputs,
       error: outcome.error,

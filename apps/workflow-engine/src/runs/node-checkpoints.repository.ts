@@ -1,11 +1,16 @@
 import type { CheckpointStore, NodeExecutionFinish, NodeExecutionStart } from '@shoal/workflow-runtime';
 import type { Prisma, PrismaClient } from '@shoal/platform';
+import { LeaseLostError } from './lease-lost.error';
 
 const json = (v: Record<string, unknown> | null) => (v === null ? undefined : (v as Prisma.InputJsonValue));
 
-/** The runtime's checkpoints as node_executions rows, one per (run, node). */
+/**
+ * The runtime's checkpoints as node_executions rows, one per (run, node). Every write is fenced by
+ * the worker's lease: once another worker has taken the run over, this one's writes fail with
+ * LeaseLostError instead of landing beside the new worker's.
+ */
 export class NodeCheckpointsRepository implements CheckpointStore {
-  constructor(private readonly prisma: PrismaClient, private readonly tenantId: string) {}
+  constructor(private readonly prisma: PrismaClient, private readonly tenantId: string, private readonly lease: string) {}
 
   async nodeStarted(rec: NodeExecutionStart): Promise<void> {
     const row = {
@@ -22,16 +27,21 @@ export class NodeCheckpointsRepository implements CheckpointStore {
       error: null,
     };
     // a node an earlier attempt started but did not finish is started again over the same row
-    await this.prisma.nodeExecution.upsert({
-      where: { runId_executionKey: { runId: rec.runId, executionKey: rec.nodeId } },
-      create: { ...row, tenantId: this.tenantId, runId: rec.runId, nodeId: rec.nodeId, executionKey: rec.nodeId },
-      update: row,
+    await this.prisma.$transaction(async (tx) => {
+      // the run row is locked until the checkpoint is written: a takeover waits, then wins
+      const [held] = await tx.$queryRaw<Array<{ ok: boolean }>>`SELECT true AS ok FROM workflow_runs WHERE id = ${rec.runId} AND worker_id = ${this.lease} FOR UPDATE`;
+      if (!held) throw new LeaseLostError(rec.runId);
+      await tx.nodeExecution.upsert({
+        where: { runId_executionKey: { runId: rec.runId, executionKey: rec.nodeId } },
+        create: { ...row, tenantId: this.tenantId, runId: rec.runId, nodeId: rec.nodeId, executionKey: rec.nodeId },
+        update: row,
+      });
     });
   }
 
   async nodeFinished(rec: NodeExecutionFinish): Promise<void> {
-    await this.prisma.nodeExecution.update({
-      where: { runId_executionKey: { runId: rec.runId, executionKey: rec.nodeId } },
+    const { count } = await this.prisma.nodeExecution.updateMany({
+      where: { runId: rec.runId, executionKey: rec.nodeId, run: { workerId: this.lease } },
       data: {
         status: rec.status,
         inputs: json(rec.inputs),
@@ -45,5 +55,6 @@ export class NodeCheckpointsRepository implements CheckpointStore {
         finishedAt: new Date(rec.finishedAt),
       },
     });
+    if (count === 0) throw new LeaseLostError(rec.runId);
   }
 }

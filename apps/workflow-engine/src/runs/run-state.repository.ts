@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CheckpointStore, FinishedNodeRecord } from '@shoal/workflow-runtime';
 import { NodeCheckpointsRepository } from './node-checkpoints.repository';
+import { LeaseLostError } from './lease-lost.error';
+import { newId } from '@shoal/contracts';
 import { PrismaClient, type Prisma } from '@shoal/platform';
 
 export interface ClaimedRun {
@@ -15,6 +17,8 @@ export interface ClaimedRun {
   graph: unknown;
   createdAt: Date;
   attempts: number;
+  /** this claim's token: every write for the run is conditional on it still being the run's worker_id */
+  lease: string;
 }
 
 export interface FinishedRunRow {
@@ -50,8 +54,10 @@ export class RunStateRepository {
    * Returns null when the run is gone or already finished, so a duplicate delivery does nothing.
    */
   async claim(runId: string, workerId: string): Promise<ClaimedRun | null> {
+    // unique per claim, so a stalled worker on the same host and pid is fenced off as well
+    const lease = `${workerId}:${newId('run').slice(4)}`;
     const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
-      UPDATE workflow_runs SET status = 'running', attempts = attempts + 1, worker_id = ${workerId},
+      UPDATE workflow_runs SET status = 'running', attempts = attempts + 1, worker_id = ${lease},
         started_at = COALESCE(started_at, now()), updated_at = now()
       WHERE id = ${runId} AND status IN ('queued', 'running')
       RETURNING id`;
@@ -70,6 +76,7 @@ export class RunStateRepository {
       graph: run.version.graph,
       createdAt: run.createdAt,
       attempts: run.attempts,
+      lease,
     };
   }
 
@@ -99,9 +106,10 @@ export class RunStateRepository {
     return rows.flatMap((r) => (r.callId ? [r.callId] : []));
   }
 
-  async finish(tenantId: string, runId: string, t: RunTotals): Promise<void> {
-    await this.prisma.workflowRun.updateMany({
-      where: { id: runId, tenantId },
+  /** Stores the run's outcome, if `lease` is still this run's; otherwise LeaseLostError. */
+  async finish(tenantId: string, runId: string, lease: string, t: RunTotals): Promise<void> {
+    const { count } = await this.prisma.workflowRun.updateMany({
+      where: { id: runId, tenantId, workerId: lease, status: 'running' },
       data: {
         status: t.status,
         outputs: t.outputs as Prisma.InputJsonValue,
@@ -114,6 +122,7 @@ export class RunStateRepository {
         finishedAt: new Date(),
       },
     });
+    if (count === 0) throw new LeaseLostError(runId);
   }
 
   async fail(runId: string, error: string): Promise<void> {
@@ -121,8 +130,8 @@ export class RunStateRepository {
   }
 
   /** The runtime's checkpoint store for one tenant's run (node_executions rows). */
-  checkpointsFor(tenantId: string): CheckpointStore {
-    return new NodeCheckpointsRepository(this.prisma, tenantId);
+  checkpointsFor(tenantId: string, lease: string): CheckpointStore {
+    return new NodeCheckpointsRepository(this.prisma, tenantId, lease);
   }
 
   /** Runs not finished yet, oldest first (bounded: a backlog beyond it is requeued at the next start). */

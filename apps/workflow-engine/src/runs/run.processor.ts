@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { QUEUES, runJobSchema } from '@shoal/contracts';
 import { JOB_QUEUE, createLogger, type JobQueue } from '@shoal/platform';
 import { ENGINE_OPTIONS, ExecuteRunUseCase, type EngineOptions } from './execute-run.use-case';
+import { LeaseLostError } from './lease-lost.error';
 
 /** Consumes workflow-runs jobs. A failed attempt is retried by the queue and resumes from checkpoints. */
 @Injectable()
@@ -21,7 +22,13 @@ export class RunProcessor implements OnApplicationBootstrap {
         this.log.error({ jobId: job.jobId, issues: parsed.error.issues }, 'dropping malformed run job');
         return;
       }
-      await this.useCase.execute(parsed.data.runId, parsed.data.traceparent);
+      try {
+        await this.useCase.execute(parsed.data.runId, parsed.data.traceparent);
+      } catch (err) {
+        // another worker owns the run now; this delivery has nothing left to do
+        if (err instanceof LeaseLostError) return this.log.warn({ runId: parsed.data.runId }, 'run taken over by another worker: stopping here');
+        throw err;
+      }
     }, {
       concurrency: this.opts.concurrency,
       // every retry used, or its workers kept dying: the run must not stay "running" forever

@@ -1,0 +1,63 @@
+// Fencing: when a stalled worker's run is taken over, the stalled worker's writes must not land.
+import { newId } from '@shoal/contracts';
+import { createPrismaClient, type PrismaClient } from '@shoal/platform';
+import { createTestDatabase, type TestDatabase } from '@shoal/testing';
+import type { NodeExecutionFinish, NodeExecutionStart } from '@shoal/workflow-runtime';
+import { LeaseLostError } from './lease-lost.error';
+import { RunStateRepository } from './run-state.repository';
+
+let db: TestDatabase;
+let prisma: PrismaClient;
+let repo: RunStateRepository;
+let tenantId: string;
+let runId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase('fencing');
+  prisma = createPrismaClient({ url: db.url, maxConnections: 4 });
+  repo = new RunStateRepository(prisma);
+  tenantId = newId('ten');
+  const workflowId = newId('wf');
+  const versionId = newId('wfv');
+  await prisma.tenant.create({ data: { id: tenantId, name: 't' } });
+  await prisma.workflow.create({ data: { id: workflowId, tenantId, name: 'w', latestVersionId: versionId } });
+  await prisma.workflowVersion.create({ data: { id: versionId, tenantId, workflowId, number: 1, graph: { nodes: [], edges: [] }, checksum: 'x' } });
+  runId = newId('run');
+  await prisma.workflowRun.create({ data: { id: runId, tenantId, workflowId, workflowVersionId: versionId, inputs: {} } });
+});
+
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await db?.drop();
+});
+
+const started = (executionId: string): NodeExecutionStart => ({
+  runId, executionId, nodeId: 'start', nodeType: 'start', title: 'Start', index: 1, predecessorNodeId: null, attempt: 0, callId: null, startedAt: Date.now(),
+});
+const finished = (executionId: string): NodeExecutionFinish => ({
+  ...started(executionId), status: 'succeeded', inputs: {}, processData: null, outputs: { ok: true }, error: null, finishedAt: Date.now(), elapsedMs: 1, tokens: { prompt: 0, completion: 0, total: 0 },
+});
+
+it('lets only the latest claim write checkpoints and the outcome', async () => {
+  const stalled = (await repo.claim(runId, 'worker-a'))!;
+  const takeover = (await repo.claim(runId, 'worker-a'))!; // same host and pid: still a different lease
+  expect(stalled.lease).not.toBe(takeover.lease);
+  expect(takeover.attempts).toBe(2);
+
+  await expect(repo.checkpointsFor(tenantId, stalled.lease).nodeStarted(started(newId('nex')))).rejects.toBeInstanceOf(LeaseLostError);
+  const mine = newId('nex');
+  await repo.checkpointsFor(tenantId, takeover.lease).nodeStarted(started(mine));
+  await expect(repo.checkpointsFor(tenantId, stalled.lease).nodeFinished(finished(mine))).rejects.toBeInstanceOf(LeaseLostError);
+  await repo.checkpointsFor(tenantId, takeover.lease).nodeFinished(finished(mine));
+
+  const totals = { status: 'succeeded' as const, outputs: { answer: 'x' }, error: null, totalTokens: 0, totalSteps: 1, elapsedMs: 1, totalPrice: '0', currency: 'USD' };
+  await expect(repo.finish(tenantId, runId, stalled.lease, { ...totals, outputs: { answer: 'stale' } })).rejects.toBeInstanceOf(LeaseLostError);
+  await repo.finish(tenantId, runId, takeover.lease, totals);
+
+  const run = await prisma.workflowRun.findUniqueOrThrow({ where: { id: runId }, include: { nodeExecutions: true } });
+  expect(run.status).toBe('succeeded');
+  expect(run.outputs).toEqual({ answer: 'x' });
+  expect(run.nodeExecutions.map((n) => [n.id, n.status])).toEqual([[mine, 'succeeded']]);
+  // a finished run cannot be claimed again
+  expect(await repo.claim(runId, 'worker-b')).toBeNull();
+});
