@@ -19,15 +19,17 @@ export type ModelPoolConfig = z.infer<typeof modelPoolConfigSchema>;
 /** The service's variables plus the deployments they describe (file and provider shortcuts). */
 export function loadModelPoolConfig(e: Record<string, string | undefined>): ModelPoolConfig & { deployments: DeploymentConfig } {
   const config = parseConfig(modelPoolConfigSchema, e);
-  let file: unknown;
-  if (config.MODEL_POOL_CONFIG) {
-    try {
-      file = JSON.parse(readFileSync(config.MODEL_POOL_CONFIG, 'utf8'));
-    } catch (err) {
-      throw new ConfigError([{ variable: 'MODEL_POOL_CONFIG', message: `cannot read ${config.MODEL_POOL_CONFIG}: ${(err as Error).message}` }]);
-    }
-  }
+  const file = config.MODEL_POOL_CONFIG ? readDeploymentFile(config.MODEL_POOL_CONFIG) : undefined;
   // the whole environment: deployments may name the variable that holds their key (apiKeyEnv)
   const deployments = loadDeploymentConfig({ file, env: e });
   return { ...config, deployments };
+}
+
+/** The parsed deployments file; a missing or unparseable file is a config error naming MODEL_POOL_CONFIG. */
+export function readDeploymentFile(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([{ variable: 'MODEL_POOL_CONFIG', message: `cannot read ${path}: ${(err as Error).message}` }]);
+  }
 }

@@ -10,6 +10,8 @@ import { loadDeploymentConfig } from '@shoal/model-routing';
 import { configureRootLogger, createHttpApp, exitOnBootFailure, generateApiKey, listen } from '@shoal/platform';
 import { startMockProvider } from '@shoal/testing';
 import { StandaloneModule } from './standalone.module';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the same file format and errors as model-pool's
+import { readDeploymentFile } from '../../model-pool/src/model-pool.config';
 import { loadStandaloneConfig } from './standalone.config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { EXAMPLE_WORKFLOW } from './example-workflow';
@@ -92,8 +94,7 @@ function localAdminKey(dataDir: string): string {
 
 function fileDeployments(file: string | undefined): unknown[] {
   if (!file) return [];
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { deployments?: unknown[] };
-  return parsed.deployments ?? [];
+  return (readDeploymentFile(file) as { deployments?: unknown[] }).deployments ?? [];
 }
 
 async function ensureExampleWorkflow(url: string, key: string, dataDir: string): Promise<string> {

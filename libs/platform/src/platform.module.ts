@@ -44,7 +44,7 @@ class PlatformShutdown implements BeforeApplicationShutdown, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
     await this.events.close();
-    if (this.redis) await Promise.allSettled([this.redis.main.quit(), this.redis.subscriber.quit()]);
+    if (this.redis) await Promise.allSettled([this.redis.main.quit(), Promise.resolve(this.redis.subscriber.disconnect())]);
     if (this.prisma) await this.prisma.$disconnect();
   }
 }
@@ -61,7 +61,8 @@ export class PlatformModule {
       },
       {
         provide: REDIS,
-        useFactory: () => (opts.redis === 'memory' ? null : { main: createRedis(opts.redis.url), subscriber: createRedis(opts.redis.url) }),
+        // the subscriber connects on its first SUBSCRIBE: only services that follow runs (gateway) open it
+        useFactory: () => (opts.redis === 'memory' ? null : { main: createRedis(opts.redis.url), subscriber: createRedis(opts.redis.url, { lazyConnect: true }) }),
       },
       {
         provide: JOB_QUEUE,

@@ -1,16 +1,9 @@
 // The OpenAI-compatible edge: an unmodified OpenAI client pointed at Shoal works, streaming included.
 import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { z } from 'zod';
+import { chatCompletionRequestSchema } from '@shoal/contracts';
 import { ApiKeyGuard, Ctx, clientGone, parseBody, type RequestContext } from '@shoal/platform';
 import { ModelPoolClient, type ProxiedResponse } from './model-pool.client';
-
-// Only what the gateway must know to route and to fail early; everything else passes through.
-const chatRequestSchema = z.looseObject({
-  model: z.string().min(1),
-  messages: z.array(z.looseObject({ role: z.string().min(1) })).min(1, 'must contain at least one message'),
-  stream: z.boolean().optional(),
-});
 
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
@@ -20,7 +13,7 @@ export class ChatCompletionsController {
   @Post('chat/completions')
   @HttpCode(200)
   async create(@Ctx() ctx: RequestContext, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
-    parseBody(chatRequestSchema, body);
+    parseBody(chatCompletionRequestSchema, body);
     // the client went away: stop the upstream call too (and stop paying for its tokens)
     send(reply, await this.pool.chatCompletions(ctx, body, clientGone(reply)));
   }

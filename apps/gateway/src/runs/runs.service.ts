@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/comm
 import { looksLikeId, newId, QUEUES, TERMINAL_RUN_STATUSES, type RunEvent, type RunJob } from '@shoal/contracts';
 import { validateRunInputs } from '@shoal/workflow-dsl';
 import { ApiError, JOB_QUEUE, RUN_EVENT_STORE, createLogger, type JobQueue, type RequestContext, type RunEventStore, type Unsubscribe } from '@shoal/platform';
-import { WorkflowsService, toFieldIssues } from '../workflows/workflows.service';
+import { WorkflowsService } from '../workflows/workflows.service';
 import { RunsRepository, type RunRow, type RunWithNodes } from './runs.repository';
 
 export interface StartRunInput {
@@ -29,7 +29,8 @@ export class RunsService implements BeforeApplicationShutdown {
     const wf = await this.workflows.get(ctx, workflowId);
     const checked = validateRunInputs(wf.graph, input.inputs);
     if (!checked.ok) {
-      const issues = toFieldIssues('inputs', checked.issues.map((i) => ({ ...i, path: i.path.replace(/^inputs\.?/, '') })));
+      // the DSL already roots these at `inputs`
+      const issues = checked.issues.map((i) => ({ path: i.path, message: i.message, code: i.code }));
       throw ApiError.validation(`Invalid inputs: ${issues.map((i) => i.message).join('; ')}`, issues);
     }
     const run = await this.runs.createQueued(ctx.tenantId, {

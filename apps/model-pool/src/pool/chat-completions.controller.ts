@@ -1,17 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { ROUTE_PREFIX } from '@shoal/contracts';
+import { ROUTE_PREFIX, chatCompletionRequestSchema } from '@shoal/contracts';
 import { InternalTokenGuard, clientGone, parseBody } from '@shoal/platform';
 import { ChatCompletionsService, type ChatBody } from './chat-completions.service';
 import { poolCallContext } from './pool-call-context';
-
-const chatBodySchema = z.looseObject({
-  model: z.string().min(1),
-  messages: z.array(z.looseObject({ role: z.string().min(1) })).min(1, 'must contain at least one message'),
-  stream: z.boolean().optional(),
-  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
-});
 
 @Controller(`${ROUTE_PREFIX.modelPool}/v1`)
 @UseGuards(InternalTokenGuard)
@@ -21,7 +13,7 @@ export class ChatCompletionsController {
   @Post('chat/completions')
   @HttpCode(200) // as OpenAI answers; Nest's default for POST is 201
   async create(@Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const body = parseBody(chatBodySchema, raw) as ChatBody;
+    const body = parseBody(chatCompletionRequestSchema, raw) as ChatBody;
     const ctx = poolCallContext(req.headers);
     const signal = clientGone(reply);
     if (!body.stream) {

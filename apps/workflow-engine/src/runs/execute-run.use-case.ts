@@ -46,7 +46,7 @@ export class ExecuteRunUseCase {
       await this.announceIfUnannounced(runId);
       return;
     }
-    const { finished } = await this.runs.finishedNodes(run.tenantId, runId);
+    const finished = await this.runs.finishedNodes(run.tenantId, runId);
     if (finished.length) this.log.info({ runId, attempt: run.attempts, finished: finished.length }, 'resuming run from its checkpoints');
 
     // workflow_finished waits until the run row holds the final totals, so whoever reacts to it reads them

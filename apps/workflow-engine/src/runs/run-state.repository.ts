@@ -81,24 +81,19 @@ export class RunStateRepository {
   }
 
   /** What earlier attempts committed: the checkpoints a resumed run continues from. */
-  async finishedNodes(tenantId: string, runId: string): Promise<{ finished: FinishedNodeRecord[]; callIds: string[] }> {
+  async finishedNodes(tenantId: string, runId: string): Promise<FinishedNodeRecord[]> {
     const rows = await this.prisma.nodeExecution.findMany({
-      where: { tenantId, runId },
-      select: { nodeId: true, index: true, status: true, outputs: true, promptTokens: true, completionTokens: true, totalTokens: true, callId: true },
+      where: { tenantId, runId, status: 'succeeded' },
+      select: { nodeId: true, index: true, outputs: true, promptTokens: true, completionTokens: true, totalTokens: true },
       orderBy: { index: 'asc' },
     });
-    return {
-      finished: rows
-        .filter((r) => r.status === 'succeeded')
-        .map((r) => ({
-          nodeId: r.nodeId,
-          index: r.index,
-          status: 'succeeded' as const,
-          outputs: (r.outputs ?? {}) as Record<string, unknown>,
-          tokens: { prompt: r.promptTokens, completion: r.completionTokens, total: r.totalTokens },
-        })),
-      callIds: rows.flatMap((r) => (r.callId ? [r.callId] : [])),
-    };
+    return rows.map((r) => ({
+      nodeId: r.nodeId,
+      index: r.index,
+      status: 'succeeded' as const,
+      outputs: (r.outputs ?? {}) as Record<string, unknown>,
+      tokens: { prompt: r.promptTokens, completion: r.completionTokens, total: r.totalTokens },
+    }));
   }
 
   async callIds(tenantId: string, runId: string): Promise<string[]> {
