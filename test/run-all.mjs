@@ -19,6 +19,12 @@ const pgUrl = process.env.SHOAL_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:
 const redisUrl = process.env.SHOAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const log = (m) => process.stdout.write(`\n\x1b[1m▶ ${m}\x1b[0m\n`);
+// npm scripts run on the Node the lockfile pins (node_modules/.bin/node); say which one this is.
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  process.stderr.write(`✖ Shoal needs Node >= 24, and this is ${process.version} (${process.execPath}). Run \`npm run setup\`, which installs the repo's pinned Node 24 into node_modules.\n`);
+  process.exit(1);
+}
+log(`Node ${process.version} (${path.relative(root, process.execPath) || process.execPath})`);
 function run(cmd, argv, env = {}) {
   const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   return r.status ?? 1;

