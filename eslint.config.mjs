@@ -1,8 +1,9 @@
 import nx from '@nx/eslint-plugin';
 
-// The dependency direction of DESIGN.md, as Nx tags:
-//   apps -> platform -> core libs -> contracts; testing may use anything.
-// A core lib never imports platform, an app, or Nest.
+// The dependency direction of the architecture, as Nx tags:
+//   apps -> feature libs (one per service) -> {platform, core libs} -> contracts; testing may use anything.
+// A core lib never imports platform, a feature lib, an app, or Nest. A feature lib never imports another
+// service's feature lib: services talk over HTTP and queues, and standalone composes them as an app.
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -17,8 +18,10 @@ export default [
           { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
           { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:contracts', 'type:core'] },
           { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:core'] },
-          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts'] },
-          { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts'] },
+          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:core', 'type:contracts', 'type:mock-provider'] },
+          { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts'] },
+          { sourceTag: 'type:mock-provider', onlyDependOnLibsWithTags: ['type:contracts'] },
+          { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts', 'type:mock-provider'] },
           { sourceTag: 'scope:workflow-dsl', onlyDependOnLibsWithTags: ['scope:workflow-dsl'] },
           { sourceTag: 'scope:pricing', onlyDependOnLibsWithTags: ['scope:pricing'] },
           { sourceTag: 'scope:workflow-runtime', onlyDependOnLibsWithTags: ['scope:workflow-runtime', 'scope:workflow-dsl', 'scope:contracts'] },
@@ -39,15 +42,17 @@ export default [
     },
   },
   {
-    // tests and standalone mode (which serves mock-chat from the mock provider) may use the testing lib
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'apps/standalone/src/**/*.ts'],
+    // tests may use the testing lib
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@nx/enforce-module-boundaries': ['error', {
         enforceBuildableLibDependency: false,
         allow: [],
         depConstraints: [
-          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts', 'type:testing'] },
+          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:core', 'type:contracts', 'type:mock-provider', 'type:testing'] },
+          { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts', 'type:testing'] },
+          { sourceTag: 'type:mock-provider', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'] },
           { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:testing'] },
           { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:testing'] },
           { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:testing'] },

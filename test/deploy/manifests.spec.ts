@@ -78,7 +78,7 @@ const PEER_URLS: Record<string, ServiceName> = { MODEL_POOL_URL: 'model-pool', B
 
 const IMAGE = 'ghcr.io/shoal-ai/shoal';
 const mainOf = (s: string): string => `dist/apps/${s}/src/main.js`;
-const MOCK_PROVIDER_MAIN = 'dist/libs/testing/src/mock-provider.main.js';
+const MOCK_PROVIDER_MAIN = 'dist/libs/mock-provider/src/mock-provider.main.js';
 
 // ---------------------------------------------------------------------------------------
 // Small typed helpers over parsed YAML.
@@ -378,7 +378,7 @@ describe('Dockerfile', () => {
 
   it('.dockerignore keeps build inputs and drops host artefacts and secrets', () => {
     const kept = ['package.json', 'package-lock.json', 'prisma/schema.prisma', 'prisma/generate.mjs', 'prisma/migrate.mjs', 'prisma/schema-engine-shim.mjs',
-      'prisma/prisma.config.ts', 'apps/gateway/src/main.ts', 'libs/platform/src/index.ts', 'libs/testing/src/mock-provider.main.ts', '.ci/build.mjs',
+      'prisma/prisma.config.ts', 'apps/gateway/src/main.ts', 'libs/platform/src/index.ts', 'libs/mock-provider/src/mock-provider.main.ts', '.ci/build.mjs',
       'tsconfig.base.json', 'tsconfig.json', '.swcrc', 'nx.json'];
     const dropped = ['node_modules/prisma/package.json', 'libs/platform/node_modules/x/index.js', 'dist/apps/gateway/src/main.js', '.env', '.env.local', '.git/HEAD',
       'libs/platform/src/generated/prisma/client.ts', 'deploy/k8s/base/kustomization.yaml'];

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { runService } from '@shoal/platform';
 import { loadGatewayConfig } from './gateway.config';
-import { GatewayModule } from './gateway.module';
+import { GatewayModule } from '@shoal/gateway-feature';
 
 runService('gateway', () => loadGatewayConfig(process.env), (config) =>
   GatewayModule.register({

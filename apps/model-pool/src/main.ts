@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { createLogger, runService } from '@shoal/platform';
 import { loadModelPoolConfig } from './model-pool.config';
-import { ModelPoolModule } from './model-pool.module';
+import { ModelPoolModule } from '@shoal/model-pool-feature';
 
 runService('model-pool', () => loadModelPoolConfig(process.env), ({ deployments, MODEL_POOL_MAX_ATTEMPTS }) => {
   createLogger('model-pool').info({ models: deployments.models.map((m) => m.name), deployments: deployments.deployments.length }, 'deployments loaded');

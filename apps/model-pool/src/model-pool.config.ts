@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { loadDeploymentConfig, type DeploymentConfig } from '@shoal/model-routing';
-import { ConfigError, env, parseConfig, serviceEnv } from '@shoal/platform';
+import { env, parseConfig, serviceEnv } from '@shoal/platform';
+import { readDeploymentFile } from '@shoal/model-pool-feature';
 
 export const modelPoolConfigSchema = z.object({
   PORT: env.port(8082),
@@ -23,13 +23,4 @@ export function loadModelPoolConfig(e: Record<string, string | undefined>): Mode
   // the whole environment: deployments may name the variable that holds their key (apiKeyEnv)
   const deployments = loadDeploymentConfig({ file, env: e });
   return { ...config, deployments };
-}
-
-/** The parsed deployments file; a missing or unparseable file is a config error naming MODEL_POOL_CONFIG. */
-export function readDeploymentFile(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new ConfigError([{ variable: 'MODEL_POOL_CONFIG', message: `cannot read ${path}: ${(err as Error).message}` }]);
-  }
 }

@@ -8,10 +8,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDeploymentConfig } from '@shoal/model-routing';
 import { configureRootLogger, createHttpApp, exitOnBootFailure, generateApiKey, listen } from '@shoal/platform';
-import { startMockProvider } from '@shoal/testing';
+import { startMockProvider } from '@shoal/mock-provider';
 import { StandaloneModule } from './standalone.module';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the same file format and errors as model-pool's
-import { readDeploymentFile } from '../../model-pool/src/model-pool.config';
+import { readDeploymentFile } from '@shoal/model-pool-feature';
 import { loadStandaloneConfig } from './standalone.config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { EXAMPLE_WORKFLOW } from './example-workflow';
@@ -25,7 +24,7 @@ async function main(): Promise<void> {
   const adminKey = config.SHOAL_BOOTSTRAP_KEY ?? localAdminKey(config.SHOAL_DATA_DIR);
   const pg = await startEmbeddedPostgres(config.SHOAL_DATA_DIR);
   const mock = config.SHOAL_MOCK_PROVIDER_URL ? undefined : await startMockProvider({ port: 0 });
-  const mockUrl = config.SHOAL_MOCK_PROVIDER_URL ?? mock!.url;
+  const mockUrl = config.SHOAL_MOCK_PROVIDER_URL ?? mock?.url ?? '';
   const deployments = loadDeploymentConfig({
     file: {
       deployments: [

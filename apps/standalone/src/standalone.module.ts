@@ -3,12 +3,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DeploymentConfig } from '@shoal/model-routing';
 import { PlatformModule } from '@shoal/platform';
-/* eslint-disable @nx/enforce-module-boundaries -- standalone composes the four services' modules in one process; nothing else imports an app */
-import { GatewayModule } from '../../gateway/src/gateway.module';
-import { EngineModule } from '../../workflow-engine/src/engine.module';
-import { ModelPoolModule } from '../../model-pool/src/model-pool.module';
-import { BillingModule } from '../../billing/src/billing.module';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { GatewayModule } from '@shoal/gateway-feature';
+import { EngineModule } from '@shoal/workflow-engine-feature';
+import { ModelPoolModule } from '@shoal/model-pool-feature';
+import { BillingModule } from '@shoal/billing-feature';
 
 export interface StandaloneOptions {
   databaseUrl: string;

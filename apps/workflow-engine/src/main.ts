@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { runService } from '@shoal/platform';
 import { loadEngineConfig } from './engine.config';
-import { EngineModule } from './engine.module';
+import { EngineModule } from '@shoal/workflow-engine-feature';
 
 runService('workflow-engine', () => loadEngineConfig(process.env), (config) =>
   EngineModule.register({

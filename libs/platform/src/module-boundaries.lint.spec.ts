@@ -19,7 +19,7 @@ beforeAll(() => {
   expect(r.status).toBe(0);
 }, 60_000);
 
-describe('module boundaries (DESIGN.md: apps -> platform -> core libs -> contracts)', () => {
+describe('module boundaries (apps -> feature libs -> {platform, core libs} -> contracts)', () => {
   it('rejects a core lib importing platform', async () => {
     expect(await lint('libs/pricing/src/bad.ts', "import { createLogger } from '@shoal/platform';\nexport const l = createLogger('x');\n")).toEqual([
       expect.stringContaining('A project tagged with "type:core" can only depend on libs tagged with "type:contracts", "type:core"'),
@@ -38,8 +38,30 @@ describe('module boundaries (DESIGN.md: apps -> platform -> core libs -> contrac
     expect(await lint('apps/gateway/src/bad.ts', "import { startMockProvider } from '@shoal/testing';\nexport const s = startMockProvider;\n")).toHaveLength(1);
   });
 
+  it("rejects a feature lib importing another service's feature lib", async () => {
+    expect(await lint('libs/gateway-feature/src/bad.ts', "import { BillingModule } from '@shoal/billing-feature';\nexport const b = BillingModule;\n")).toEqual([
+      expect.stringContaining('A project tagged with "type:feature" can only depend on libs tagged with "type:platform", "type:core", "type:contracts"'),
+    ]);
+  });
+
+  it('rejects a feature lib importing the mock provider (only standalone, an app, composes it)', async () => {
+    expect(await lint('libs/model-pool-feature/src/bad.ts', "import { startMockProvider } from '@shoal/mock-provider';\nexport const s = startMockProvider;\n")).toHaveLength(1);
+  });
+
   it('accepts the allowed direction', async () => {
+    expect(await lint('apps/standalone/src/ok.ts', "import { GatewayModule } from '@shoal/gateway-feature';\nimport { startMockProvider } from '@shoal/mock-provider';\nexport const ok = [GatewayModule, startMockProvider];\n")).toEqual([]);
     expect(await lint('apps/gateway/src/ok.ts', "import { createLogger } from '@shoal/platform';\nimport { costOf } from '@shoal/pricing';\nexport const ok = [createLogger, costOf];\n")).toEqual([]);
     expect(await lint('libs/workflow-runtime/src/ok.ts', "import { parseWorkflowGraph } from '@shoal/workflow-dsl';\nexport const ok = parseWorkflowGraph;\n")).toEqual([]);
+  });
+});
+
+describe('lib aliases', () => {
+  it('every lib has one @shoal/<name> alias, the same for the type checker (tsconfig) and the build (swc)', () => {
+    const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const read = (f: string) => JSON.parse(fs.readFileSync(path.join(root, f), 'utf8')) as { compilerOptions?: { paths: Record<string, string[]> }; jsc?: { paths: Record<string, string[]> } };
+    const libs = fs.readdirSync(path.join(root, 'libs')).filter((d) => fs.existsSync(path.join(root, 'libs', d, 'src/index.ts')));
+    const expected = Object.fromEntries(libs.map((l) => [`@shoal/${l}`, [`./libs/${l}/src/index.ts`]]));
+    expect(read('tsconfig.base.json').compilerOptions!.paths).toEqual(expected);
+    expect(read('.swcrc').jsc!.paths).toEqual(expected);
   });
 });

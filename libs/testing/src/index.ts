@@ -1,13 +1,10 @@
+// @shoal/testing — helpers for integration and end-to-end tests: databases, Redis prefixes, service
+// processes; and the mock provider, re-exported from @shoal/mock-provider for tests' convenience.
 export {
   startMockProvider,
   MOCK_OWNER,
-  type MockProvider,
-  type MockProviderOptions,
-  type MockCall,
-} from './mock-provider.server';
-export { SYSTEM_FINGERPRINT } from './chat-completion.responder';
-export { FAULT_HEADER, type FaultSpec } from './fault-spec';
-export {
+  SYSTEM_FINGERPRINT,
+  FAULT_HEADER,
   mockAnswer,
   mockTokenCount,
   mockUsageFor,
@@ -15,10 +12,14 @@ export {
   mockLastUserMessage,
   mockWordPieces,
   MOCK_ANSWER_PREFIX,
+  type MockProvider,
+  type MockProviderOptions,
+  type MockCall,
+  type FaultSpec,
   type MockUsage,
   type MockChatMessage,
   type MockContentPart,
-} from './mock-answer';
-export { type OpenAiErrorBody } from './openai-error';
+  type OpenAiErrorBody,
+} from '@shoal/mock-provider';
 export { createTestDatabase, testRedisPrefix, testRedisUrl, withDatabase, type TestDatabase } from './test-database';
 export { startService, freePort, waitForHttp, repoRoot, type ServiceProcess } from './service-process';

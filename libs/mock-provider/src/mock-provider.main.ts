@@ -1,4 +1,4 @@
-// Starts the mock provider for manual demos: `node dist/libs/testing/src/mock-provider.main.js`.
+// Starts the mock provider for manual demos: `node dist/libs/mock-provider/src/mock-provider.main.js`.
 // Environment: MOCK_PROVIDER_PORT (default 8090), MOCK_PROVIDER_HOST (default 127.0.0.1),
 // MOCK_PROVIDER_API_KEY (optional; when set, requests must present it).
 import { startMockProvider } from './mock-provider.server';

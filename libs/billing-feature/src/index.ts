@@ -1,0 +1,2 @@
+// @shoal/billing-feature — billing's Nest module: prices, the usage ledger, usage queries.
+export { BillingModule, type BillingOptions } from './billing.module';
