@@ -16,6 +16,7 @@ import { BillingModule } from '../../apps/billing/src/billing.module';
 
 export interface InProcessServices {
   url: string;
+  databaseUrl: string;
   apiKey: string;
   internalToken: string;
   app: NestFastifyApplication;
@@ -50,7 +51,7 @@ export async function startInProcessServices(label: string): Promise<InProcessSe
   const routes = (app.getHttpAdapter().getInstance() as FastifyInstance).shoalRoutes?.list() ?? [];
   const prisma = createPrismaClient({ url: db.url, maxConnections: 2 });
   return {
-    url, apiKey, internalToken, app, routes, prisma, mock,
+    url, databaseUrl: db.url, apiKey, internalToken, app, routes, prisma, mock,
     close: async () => {
       await app.close();
       await prisma.$disconnect();
