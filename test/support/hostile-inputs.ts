@@ -40,6 +40,7 @@ const FIELD_VALUES: Array<{ name: string; json: string; mustReject: boolean }> =
   { name: 'lone low surrogate', json: '"\\udfff"', mustReject: true },
   { name: 'NUL', json: '"a\\u0000b"', mustReject: true },
   { name: '3,000-deep array', json: deep(3000), mustReject: true },
+  { name: '10,000-deep object', json: '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000), mustReject: true },
   { name: '401-deep object', json: '{"a":'.repeat(401) + '1' + '}'.repeat(401), mustReject: true },
   { name: '__proto__ key', json: '{"__proto__":{"polluted":true}}', mustReject: true },
   { name: 'constructor.prototype', json: '{"constructor":{"prototype":{"polluted":true}}}', mustReject: true },
@@ -74,6 +75,7 @@ const WHOLE_BODIES: Array<Omit<BodyCase, 'contentType'> & { contentType?: string
   { name: 'empty body', body: '', mustReject: true },
   { name: 'whitespace body', body: '  \n ', mustReject: true },
   { name: '100,000-deep array', body: deep(100_000), mustReject: true },
+  { name: '20,000-deep object', body: '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000), mustReject: true },
   { name: 'top-level __proto__', body: '{"__proto__":{"isAdmin":true}}', mustReject: true },
   { name: 'array body', body: '[]', mustReject: true },
   { name: 'string body', body: '"hello"', mustReject: true },
@@ -114,9 +116,9 @@ export function hostileBodies(template: unknown, random: () => number, perField 
   ];
   for (const path of fieldPaths(template)) {
     const picks = [...FIELD_VALUES].sort(() => random() - 0.5).slice(0, perField);
-    // the must-reject classes all get their turn on some field of every route
     for (const v of picks) cases.push({ name: `${path.join('.')} = ${v.name}`, contentType: JSON_TYPE, body: withField(template, path, v.json), mustReject: v.mustReject });
   }
+  // the must-reject classes all get their turn on every route, whatever the random picks were
   for (const v of FIELD_VALUES.filter((f) => f.mustReject)) {
     cases.push({ name: `extra field = ${v.name}`, contentType: JSON_TYPE, body: withField({ ...(template as object), zz_extra: 0 }, ['zz_extra'], v.json), mustReject: true });
   }
