@@ -87,6 +87,18 @@ describe('classifyProviderError', () => {
     expect(classifyProviderError({ status: 401 }, { policy: { authCooldownMs: 42 } }).cooldownMs).toBe(42);
   });
 
+  it("says an upstream validation error once, with the provider's param (the SDK's message repeats the body's)", () => {
+    const err = APIError.generate(400, { error: { message: "Invalid 'temperature': decimal above maximum value.", type: 'invalid_request_error', param: 'temperature', code: 'decimal_above_max_value' } }, undefined, new Headers());
+    const failure = classify(err);
+    expect(failure).toMatchObject({ kind: 'bad_request', failover: false, clientStatus: 400, param: 'temperature' });
+    expect(failure.message).toBe("Invalid 'temperature': decimal above maximum value.");
+  });
+
+  it('keeps distinct messages of a cause chain', () => {
+    const err = Object.assign(new Error('Connection error.'), { cause: Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' } }) });
+    expect(classify(err).message).toBe('Connection error. | fetch failed | connect ECONNREFUSED');
+  });
+
   it('keeps the provider message for logs, with keys redacted', () => {
     const failure = classify({ status: 401, message: 'Incorrect API key provided: sk-abcd1234********wxyz.' });
     expect(failure.message).toBe('Incorrect API key provided: [redacted].');

@@ -31,7 +31,15 @@ type Fields = {
   names: string[];
   message: string;
   headers: unknown;
+  param?: string;
 };
+
+// The SDK's message repeats the body's ("400 Invalid 'n'" and "Invalid 'n'"): keep each once, the
+// most specific (shortest) wording of it.
+function joinMessages(messages: string[]): string {
+  const kept = messages.filter((m, i) => messages.indexOf(m) === i && !messages.some((o) => o !== m && m.includes(o)));
+  return kept.join(' | ');
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -45,6 +53,7 @@ function str(value: unknown): string | undefined {
 // wraps fetch), so a connection refused three levels down is still seen.
 function readFields(error: unknown): Fields {
   const fields: Fields = { codes: [], types: [], names: [], message: '', headers: undefined };
+  const messages: string[] = [];
   let current: unknown = error;
   for (let depth = 0; depth < 6 && isRecord(current); depth++) {
     const e = current;
@@ -57,7 +66,8 @@ function readFields(error: unknown): Fields {
       const type = str(source.type);
       if (type) fields.types.push(type);
       const message = str(source.message);
-      if (message) fields.message += (fields.message ? ' | ' : '') + message;
+      if (message) messages.push(message);
+      fields.param ??= str(source.param);
     }
     const name = str(e.name);
     if (name) fields.names.push(name);
@@ -66,6 +76,7 @@ function readFields(error: unknown): Fields {
     if (ctor) fields.names.push(ctor);
     current = e.cause;
   }
+  fields.message = joinMessages(messages);
   return fields;
 }
 
@@ -193,5 +204,6 @@ export function classifyProviderError(error: unknown, options: ClassifyOptions =
     clientStatus: rule.clientStatus(fields.status),
     ...(fields.status !== undefined ? { upstreamStatus: fields.status } : {}),
     ...(message !== undefined ? { message } : {}),
+    ...(fields.param !== undefined ? { param: fields.param } : {}),
   };
 }

@@ -34,4 +34,6 @@ export interface ProviderFailure {
   readonly upstreamStatus?: number;
   /** The provider's error message with anything key-like redacted, for logs. */
   readonly message?: string;
+  /** The request field the provider named as invalid (OpenAI's `param`), to pass on to the caller. */
+  readonly param?: string;
 }

@@ -19,7 +19,11 @@ export { InternalTokenGuard, INTERNAL_TOKEN } from './auth/internal-token.guard'
 export { Ctx, type RequestContext } from './auth/request-context';
 export { HealthController, READINESS_CHECKS, type ReadinessCheck } from './health/health.controller';
 export { PlatformModule, REDIS, type PlatformOptions } from './platform.module';
-export { createHttpApp, listen, exitOnBootFailure, type HttpAppOptions } from './http/bootstrap';
+export { createHttpApp, listen, exitOnBootFailure, MAX_URL_LENGTH, type HttpAppOptions } from './http/bootstrap';
 export { parseBody, jsonPath } from './http/parse-body';
 export { runService, type ServiceConfig } from './http/run-service';
 export { clientGone } from './http/client-gone';
+export { parseJsonBody } from './http/json-body.parser';
+export { MAX_JSON_DEPTH } from './http/json-safety.scan';
+export { AcceptsBody } from './http/body-content-type.hook';
+export { RouteTable, type RouteEntry } from './http/route-table';

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { ROUTE_PREFIX, type RunCostResponse } from '@shoal/contracts';
+import { ROUTE_PREFIX, looksLikeId, type RunCostResponse } from '@shoal/contracts';
 import { ApiError, InternalTokenGuard } from '@shoal/platform';
 import { RunCostService } from './run-cost.service';
 
@@ -16,6 +16,8 @@ export class RunCostController {
 
   @Get(':runId/cost')
   async cost(@Param('runId') runId: string, @Query('calls') calls?: string, @Query('wait_ms') waitMs?: string): Promise<RunCostResponse> {
+    // a path that cannot name a run is the caller's mistake, not a run without calls
+    if (!looksLikeId(runId, 'run')) throw new ApiError('invalid_request', 'runId must be a run id (run_…)', { issues: [{ path: 'path.runId', message: 'must be a run id (run_…)' }] });
     const expected = calls ? calls.split(',').filter(Boolean) : [];
     if (expected.length > 10_000) throw new ApiError('invalid_request', 'calls: at most 10000 call ids');
     return this.costs.waitForCost(runId, expected, Math.min(Number(waitMs ?? 0) || 0, MAX_WAIT_MS));

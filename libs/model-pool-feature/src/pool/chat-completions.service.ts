@@ -138,7 +138,7 @@ export class ChatCompletionsService {
     // not worth failing over (the request itself is at fault): the provider's status and message, minus anything key-like
     const failure = classifyProviderError(err);
     const message = redactKeyPatterns(failure.message ?? 'The provider rejected the request');
-    return new ApiError(failure.clientStatus >= 500 ? 'upstream_error' : 'invalid_request', message, { status: failure.clientStatus });
+    return new ApiError(failure.clientStatus >= 500 ? 'upstream_error' : 'invalid_request', message, { status: failure.clientStatus, ...(failure.param ? { param: failure.param } : {}) });
   }
 
   private async emit(ctx: PoolCallContext, body: ChatBody, d: Deployment, u: NormalizedUsage, status: UsageEvent['status'], stream: boolean, startedAt: Date): Promise<void> {

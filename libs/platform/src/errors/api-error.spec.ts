@@ -34,7 +34,7 @@ describe('toApiError', () => {
   it("turns Fastify's invalid-JSON error into a 400 that says the body is not JSON (not a 500)", () => {
     const api = toApiError(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY());
     expect(api.status).toBe(400);
-    expect(api.code).toBe('invalid_request');
+    expect(api.code).toBe('invalid_json');
     expect(api.message).toMatch(/^The request body is not valid JSON/);
     expect(api.opts.issues?.[0].path).toBe('body');
   });
@@ -46,15 +46,15 @@ describe('toApiError', () => {
     expect(api.message).toBe('The request body is not valid JSON: Unexpected token } in JSON at position 9');
   });
 
-  it('answers an empty JSON body with 400 and a "body is required" issue', () => {
+  it('answers an empty JSON body with 400 and a "body is empty" issue', () => {
     const api = toApiError(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY());
     expect(api.status).toBe(400);
-    expect(api.opts.issues).toEqual([{ path: 'body', message: 'is required' }]);
+    expect(api.opts.issues).toEqual([{ path: 'body', message: 'is empty' }]);
   });
 
   it('answers a wrong content type with 415', () => {
     const api = toApiError(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE());
-    expect(api.status).toBe(415);
+    expect([api.status, api.code]).toEqual([415, 'unsupported_media_type']);
     expect(api.message).toBe('Content-Type must be application/json');
   });
 

@@ -1,11 +1,17 @@
 // One filter per API style. Each maps an ApiError (or anything thrown) to that style's body.
-import { Catch, type ArgumentsHost, type ExceptionFilter, HttpException } from '@nestjs/common';
+import { Catch, type ArgumentsHost, type ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, toApiError } from './api-error';
+import { OPENAI_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, openAiBody, problemBody } from './error-bodies';
+import { routeMiss } from './route-miss';
 import { createLogger } from '../logging/logger';
 
-function normalize(err: unknown): ApiError {
+function normalize(err: unknown, req: FastifyRequest): ApiError {
+  // Nest's answer for a request no route matched (a controller throws ApiError, never this)
+  if (err instanceof NotFoundException && req.routeOptions?.url === undefined) return routeMiss(req);
   if (err instanceof HttpException) {
+    // Fastify's own errors arrive wrapped, the original as the cause
+    if (err.cause) return toApiError(err.cause);
     const status = err.getStatus();
     if (status === 404) return new ApiError('not_found', 'No route matches this method and path');
     return new ApiError(status >= 500 ? 'internal_error' : 'invalid_request', err.message, { status });
@@ -20,6 +26,7 @@ function logIfServerError(err: unknown, api: ApiError, req: FastifyRequest): voi
 
 function send(reply: FastifyReply, api: ApiError, contentType: string, body: unknown): void {
   if (api.opts.retryAfterSeconds !== undefined) reply.header('retry-after', String(api.opts.retryAfterSeconds));
+  if (api.opts.allow) reply.header('allow', api.opts.allow.join(', '));
   reply.status(api.status).header('content-type', contentType).send(JSON.stringify(body));
 }
 
@@ -29,29 +36,11 @@ export class ProblemJsonFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
-    const api = normalize(err);
+    const api = normalize(err, req);
     logIfServerError(err, api, req);
-    send(http.getResponse<FastifyReply>(), api, 'application/problem+json', {
-      type: `https://shoal.dev/problems/${api.code.replace(/_/g, '-')}`,
-      title: api.code.replace(/_/g, ' '),
-      status: api.status,
-      detail: api.message,
-      instance: req.url.split('?')[0],
-      ...(api.opts.issues ? { errors: api.opts.issues } : {}),
-    });
+    send(http.getResponse<FastifyReply>(), api, PROBLEM_CONTENT_TYPE, problemBody(api, req.url.split('?')[0]));
   }
 }
-
-const OPENAI_TYPE: Partial<Record<ApiError['code'], string>> = {
-  invalid_request: 'invalid_request_error',
-  validation_failed: 'invalid_request_error',
-  unauthorized: 'invalid_request_error',
-  forbidden: 'invalid_request_error',
-  not_found: 'invalid_request_error',
-  model_not_found: 'invalid_request_error',
-  rate_limited: 'rate_limit_error',
-  budget_exceeded: 'insufficient_quota',
-};
 
 /** OpenAI's error shape and status codes, so OpenAI clients react as they would to OpenAI. */
 @Catch()
@@ -59,16 +48,8 @@ export class OpenAiErrorFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
-    const api = normalize(err);
+    const api = normalize(err, req);
     logIfServerError(err, api, req);
-    const first = api.opts.issues?.[0];
-    send(http.getResponse<FastifyReply>(), api, 'application/json', {
-      error: {
-        message: api.message,
-        type: OPENAI_TYPE[api.code] ?? (api.status >= 500 ? 'api_error' : 'invalid_request_error'),
-        param: api.opts.param ?? first?.path ?? null,
-        code: api.code === 'unauthorized' ? 'invalid_api_key' : api.code,
-      },
-    });
+    send(http.getResponse<FastifyReply>(), api, OPENAI_CONTENT_TYPE, openAiBody(api));
   }
 }

@@ -102,7 +102,7 @@ describe('HttpErrorFilter', () => {
     });
     expect(render(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY(), '/v1/workflows')).toMatchObject({
       status: 400,
-      body: { status: 400, type: 'https://shoal.dev/problems/invalid-request', errors: [{ path: 'body' }] },
+      body: { status: 400, type: 'https://shoal.dev/problems/invalid-json', errors: [{ path: 'body' }] },
     });
   });
 
@@ -110,7 +110,7 @@ describe('HttpErrorFilter', () => {
     expect(render(new NotFoundException(), '/v1/models/x')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     expect(render(new NotFoundException(), '/v1/nothing-here')).toMatchObject({
       status: 404,
-      body: { detail: 'No route matches this method and path' },
+      body: { detail: 'No route matches POST /v1/nothing-here' },
     });
   });
 

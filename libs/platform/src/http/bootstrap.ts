@@ -2,9 +2,21 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { PinoNestLogger, createLogger } from '../logging/logger';
 import { HttpErrorFilter } from '../errors/error-style';
 import { ConfigError } from '../config/parse-config';
+import { ApiError } from '../errors/api-error';
+import { handleFrameworkError } from '../errors/framework-errors.handler';
+import { checkBodyContentType } from './body-content-type.hook';
+import { handleClientError, type ClientError } from './client-error.handler';
+import { parseJsonBody } from './json-body.parser';
+import { assertJsonSafe } from './json-safety';
+import { RouteTable } from './route-table';
+import { BODY_LIMIT_BYTES, MAX_URL_LENGTH } from './limits';
+
+export { MAX_URL_LENGTH };
+
 
 export interface HttpAppOptions {
   port: number;
@@ -15,11 +27,49 @@ export interface HttpAppOptions {
 
 /** `shutdownHooks: false` when the caller closes the app itself on SIGTERM (standalone mode, which has more to stop after it). */
 export async function createHttpApp(module: unknown, opts: { shutdownHooks?: boolean } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, trustProxy: true, return503OnClosing: true, forceCloseConnections: 'idle' });
-  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: new PinoNestLogger(), abortOnError: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: true,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // both answer in Shoal's error shapes: requests Node's parser refuses, and router errors
+    clientErrorHandler: (err, socket) => handleClientError(err as unknown as ClientError, socket),
+    frameworkErrors: handleFrameworkError,
+  });
+  hardenRequestHandling(adapter.getInstance<FastifyInstance>());
+  // bodyParser: false keeps Nest from adding its own JSON and form parsers next to the ones above
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: new PinoNestLogger(), abortOnError: false, bodyParser: false });
   app.useGlobalFilters(new HttpErrorFilter());
   if (opts.shutdownHooks !== false) app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * What every Shoal service does with a request before a controller sees it: routes are collected
+ * (405s, tests), long URLs and unexpected body types are refused before the body is read, and JSON
+ * bodies go through `parseJsonBody` (depth, NUL, lone surrogates, prototype keys).
+ */
+function hardenRequestHandling(fastify: FastifyInstance): void {
+  RouteTable.attach(fastify);
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+  // the hook below lets only a route's own types through; those other than JSON arrive as text
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  fastify.addHook('onRequest', async (req) => {
+    if (req.url.length > MAX_URL_LENGTH) throw new ApiError('uri_too_long', `The URL is longer than ${MAX_URL_LENGTH} characters`, { issues: [{ path: 'url', message: `is longer than ${MAX_URL_LENGTH} characters` }] });
+  });
+  fastify.addHook('onRequest', checkBodyContentType);
+  // ids and query values reach repositories as text: no NUL or lone surrogate there either
+  fastify.addHook('onRequest', async (req) => {
+    assertJsonSafe(req.params, 'path');
+    assertJsonSafe(req.query, 'query');
+  });
 }
 
 export async function listen(app: NestFastifyApplication, opts: HttpAppOptions): Promise<string> {

@@ -42,13 +42,15 @@ export interface LlmNodeData extends BaseNodeData {
 /** What an LLM node writes to the variable pool. */
 export const LLM_OUTPUT_FIELDS = ['text', 'reasoning_content', 'usage', 'finish_reason'] as const;
 
-const finite = z.number().nullish();
+// the ranges providers accept (OpenAI, DeepSeek), so a bad value fails at save time, not mid-run
+const between = (min: number, max: number) => z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`).nullish();
 const completionParamsSchema = z.looseObject({
-  temperature: finite,
-  top_p: finite,
+  temperature: between(0, 2),
+  top_p: between(0, 1),
   max_tokens: z.number().int().positive().nullish(),
-  presence_penalty: finite,
-  frequency_penalty: finite,
+  presence_penalty: between(-2, 2),
+  frequency_penalty: between(-2, 2),
+  n: z.number().int().min(1, 'must be 1').max(1, 'must be 1: an LLM node uses one choice').nullish(),
   stop: z.array(z.string()).nullish(),
 });
 

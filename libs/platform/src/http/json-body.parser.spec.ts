@@ -1,0 +1,64 @@
+import { ApiError } from '../errors/api-error';
+import { parseJsonBody } from './json-body.parser';
+import { parseBody } from './parse-body';
+import { z } from 'zod';
+
+function refusal(text: string): ApiError {
+  try {
+    parseJsonBody(text);
+  } catch (err) {
+    if (err instanceof ApiError) return err;
+    throw err;
+  }
+  throw new Error('expected parseJsonBody to refuse the body');
+}
+
+const deep = (n: number) => `{"inputs":{"q":${'['.repeat(n)}${']'.repeat(n)}}}`;
+
+describe('parseJsonBody', () => {
+  it('parses ordinary JSON', () => {
+    expect(parseJsonBody('{"inputs":{"q":"🐟"},"n":[1,2]}')).toEqual({ inputs: { q: '🐟' }, n: [1, 2] });
+  });
+
+  it('answers 400 json_too_deep for a 3,000-deep body (it used to overflow the stack: a 500)', () => {
+    const err = refusal(deep(3000));
+    expect([err.status, err.code]).toEqual([400, 'json_too_deep']);
+    expect(err.message).toMatch(/nested deeper than 400 levels/);
+    // and a body deep enough to make JSON.parse itself slow is refused before it is parsed
+    const start = performance.now();
+    expect(refusal(deep(2_000_000)).code).toBe('json_too_deep');
+    const refused = performance.now() - start;
+    const parseStart = performance.now();
+    JSON.parse(`[${'1,'.repeat(2_000_000)}1]`); // a benign body of about the same size
+    expect(refused).toBeLessThan((performance.now() - parseStart) * 5);
+  });
+
+  it('answers 400 naming the JSON path of a lone surrogate, in a value or in a key', () => {
+    const value = refusal('{"inputs":{"question":"\\udfff"}}');
+    expect([value.status, value.code, value.opts.issues?.[0].path, value.opts.issues?.[0].code]).toEqual([400, 'validation_failed', 'inputs.question', 'lone_surrogate']);
+    const key = refusal('{"inputs":{"\\ud800x":"v"}}');
+    expect(key.opts.issues?.[0].path).toBe('inputs.\ud800x');
+    expect(key.message).toMatch(/lone UTF-16 surrogate/);
+  });
+
+  it('answers 400 naming the path of a NUL, and of a prototype key', () => {
+    expect(refusal('{"a":[1,"x\\u0000"]}').opts.issues?.[0]).toMatchObject({ path: 'a[1]', code: 'nul_character' });
+    expect(refusal('{"__proto__":{"admin":true}}').opts.issues?.[0]).toMatchObject({ path: '__proto__', code: 'forbidden_key' });
+  });
+
+  it('answers 400 invalid_json for bad syntax and empty bodies, saying where', () => {
+    const bad = refusal('{"a":');
+    expect([bad.status, bad.code]).toEqual([400, 'invalid_json']);
+    expect(bad.message).toMatch(/^The request body is not valid JSON: /);
+    expect(refusal('  ').code).toBe('invalid_json');
+  });
+});
+
+describe('parseBody', () => {
+  it('walks queries and bodies that did not come through the parser (iteratively, with paths)', () => {
+    let v: unknown = 'x';
+    for (let i = 0; i < 5000; i++) v = [v];
+    expect(() => parseBody(z.object({}).loose(), { deep: v })).toThrow(expect.objectContaining({ code: 'json_too_deep' }));
+    expect(() => parseBody(z.object({ run_id: z.string() }), { run_id: 'run_\udfff' }, 'query')).toThrow(expect.objectContaining({ opts: expect.objectContaining({ issues: [expect.objectContaining({ path: 'query.run_id', code: 'lone_surrogate' })] }) }));
+  });
+});
