@@ -6,7 +6,7 @@ import { PlatformModule } from '@shoal/platform';
 /* eslint-disable @nx/enforce-module-boundaries -- standalone composes the four services' modules in one process; nothing else imports an app */
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { EngineModule } from '../../workflow-engine/src/engine.module';
-import { ModelPoolModule } from '../../model-pool/src/model-pool.module';
+import { ModelPoolModule, type ModelPoolOptions } from '../../model-pool/src/model-pool.module';
 import { BillingModule } from '../../billing/src/billing.module';
 /* eslint-enable @nx/enforce-module-boundaries */
 
@@ -19,6 +19,8 @@ export interface StandaloneOptions {
   internalToken: string;
   bootstrapKey: string | undefined;
   deployments: DeploymentConfig;
+  /** deployments (by id) served in this process without a socket: the built-in mock provider */
+  providerFetch?: ModelPoolOptions['providerFetch'];
   engineConcurrency: number;
 }
 
@@ -32,7 +34,7 @@ export class StandaloneModule {
         PlatformModule.forRoot({ database: { url: o.databaseUrl, maxConnections: o.databaseConnections }, redis: 'memory', internalToken: o.internalToken }),
         GatewayModule.register({ modelPool: internal, billing: internal, bootstrapKey: o.bootstrapKey, blockingTimeoutMs: 300_000 }),
         EngineModule.register({ modelPoolUrl: o.selfUrl, billingUrl: o.selfUrl, internalToken: o.internalToken, concurrency: o.engineConcurrency, costWaitMs: 10_000 }),
-        ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3 }),
+        ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, providerFetch: o.providerFetch }),
         BillingModule.register({ usageConcurrency: 4 }),
       ],
     };
