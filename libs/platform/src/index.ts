@@ -12,6 +12,8 @@ export { InMemoryJobQueue } from './queue/memory.job-queue';
 export { RUN_EVENT_STORE, type RunEventStore, type Unsubscribe } from './events/run-event-store';
 export { RedisRunEventStore } from './events/redis.run-event-store';
 export { InMemoryRunEventStore } from './events/memory.run-event-store';
+export { PostgresRunEventStore, type PostgresRunEventStoreOptions } from './events/postgres.run-event-store';
+export { RunEventsRepository } from './events/run-events.repository';
 export { generateApiKey, hashApiKey, bearerToken, constantTimeEqual, displayPrefix } from './auth/api-key';
 export { ApiKeysRepository, type ApiKeyRecord } from './auth/api-keys.repository';
 export { ApiKeyGuard } from './auth/api-key.guard';
