@@ -23,7 +23,9 @@ export class RunEventsRepository {
       SELECT ${runId}, COALESCE(MAX(sequence), 0) + 1, ${data}, ${at}
       FROM run_events WHERE run_id = ${runId}
       RETURNING sequence`;
-    return Number(rows[0]!.sequence);
+    const [row] = rows;
+    if (!row) throw new Error(`run_events: the insert for run ${runId} returned no row`);
+    return Number(row.sequence);
   }
 
   async after(runId: string, afterSeq: number): Promise<StoredRunEvent[]> {
