@@ -51,7 +51,7 @@ export class ModelPoolClient {
     }
     if (res.status === 401) {
       // model-pool refused the gateway itself: a deployment problem, not the caller's key
-      this.log.error('model-pool rejected the internal token: SHOAL_INTERNAL_TOKEN differs between gateway and model-pool');
+      this.log.error('model-pool refused the internal call: SHOAL_INTERNAL_TOKEN differs between gateway and model-pool, or their clocks differ by more than 30 s (the signed call context expired)');
       throw new ApiError('upstream_error', 'The model service refused this gateway; the operator has to check its configuration');
     }
     const out: Record<string, string> = {};
