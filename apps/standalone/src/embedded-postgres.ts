@@ -2,7 +2,7 @@
 // under SHOAL_DATA_DIR, served over the Postgres wire protocol on a Unix socket inside that 0700
 // directory: no TCP port, and nobody but the directory's owner can connect. Prisma and `pg` talk
 // to it exactly as they talk to a real server.
-import { existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,8 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   const db = await PGlite.create(path.join(dataDir, 'pgdata'));
   const server = new PGLiteSocketServer({ db, path: socket.path });
   await server.start();
+  // the directory already keeps others out; the socket's own mode says so too (connecting needs write access)
+  chmodSync(socket.path, 0o600);
   const url = `postgresql://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socket.dir)}`;
   const stop = async () => {
     await server.stop();
