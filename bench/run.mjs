@@ -4,8 +4,9 @@
 //      provider called directly (the cost of Shoal's two hops, auth, routing and metering);
 //  (b) blocking runs per second of a start -> llm -> end workflow, distributed mode (four processes,
 //      Postgres, Redis, BullMQ), against the same chat call through the gateway.
-// Prints a table with ratios and writes it, with the command, into bench/README.md.
-// Options: --duration <s> (default 10), --connections <n> (default 32).
+// Prints a table with ratios and saves it in a file under the system's temp directory; with
+// --write it replaces the results in bench/README.md instead (a tracked file: only when asked).
+// Options: --duration <s> (default 10), --connections <n> (default 32), --write.
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -22,6 +23,7 @@ const { startMockProvider, startService } = require(path.join(root, 'dist/libs/t
 const arg = (name, def) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
 const duration = arg('duration', 10);
 const connections = arg('connections', 32);
+const writeReadme = process.argv.includes('--write');
 const pgUrl = process.env.SHOAL_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.SHOAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const key = 'sk-shoal-bench-key-0123456789abcdef';
@@ -123,11 +125,19 @@ try {
   const report = `Run ${when} UTC on ${machine}; ${duration}s per measurement, ${connections} connections, load generator (autocannon) on the same machine.\n\n${table}\n\n(b)'s baseline is the chat call through Shoal: a run is that call plus the queue, the engine, three checkpoints and the ledger.\n\nBilling behind (a): when (a) ended, ${backlogAtEnd} of its ${metered} usage events were still queued; billing took ${drainSeconds.toFixed(1)} s more to record them (${Math.round(backlogAtEnd / Math.max(drainSeconds, 0.1))} events/s once the load stopped) (the ledger writes one transaction per event today). (b) starts after the backlog is gone: a run's price waits for its call to be in the ledger.\n`;
   process.stdout.write(`\n${report}\n`);
 
-  const readmePath = path.join(root, 'bench/README.md');
-  const readme = readFileSync(readmePath, 'utf8');
-  const start = readme.indexOf('<!-- results -->');
-  const end = readme.indexOf('<!-- /results -->');
-  if (start >= 0 && end > start) writeFileSync(readmePath, `${readme.slice(0, start + '<!-- results -->'.length)}\n${report}\n${readme.slice(end)}`);
+  if (writeReadme) {
+    const readmePath = path.join(root, 'bench/README.md');
+    const readme = readFileSync(readmePath, 'utf8');
+    const start = readme.indexOf('<!-- results -->');
+    const end = readme.indexOf('<!-- /results -->');
+    if (start < 0 || end <= start) throw new Error('bench/README.md has no <!-- results --> ... <!-- /results --> section');
+    writeFileSync(readmePath, `${readme.slice(0, start + '<!-- results -->'.length)}\n${report}\n${readme.slice(end)}`);
+    process.stdout.write('results written into bench/README.md\n');
+  } else {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'shoal-bench-')), 'results.md');
+    writeFileSync(file, report);
+    process.stdout.write(`results saved in ${file} (run with --write to put them into bench/README.md)\n`);
+  }
 } finally {
   for (const s of services.reverse()) await s.stop();
   await mock?.close();

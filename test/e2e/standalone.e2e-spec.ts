@@ -1,24 +1,29 @@
 // Standalone mode (`npm start`): one process, embedded Postgres, in-process queue and events, the
-// mock provider for mock-chat. The same flow as distributed, then a restart that keeps the data.
-import { mkdtempSync, readFileSync } from 'node:fs';
+// mock provider for mock-chat. The same flow as distributed, then a restart that keeps the data,
+// including the runs' events, and opens no port but its HTTP port.
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startMockProvider, startService, type MockProvider, type ServiceProcess } from '@shoal/testing';
-import { api, shoalFlow } from '../support/shoal-flow';
+import { listeningTcpPorts } from '../support/listening-ports';
+import { api, readSse, shoalFlow } from '../support/shoal-flow';
 
 let shoal: ServiceProcess;
 let dataDir: string;
 let apiKey = '';
 let mock: MockProvider;
+// guards, not speed claims: a first start creates the PGlite database, which took 50-70 s on a
+// shared 2-core machine under load (bench, not tests, says how fast Shoal starts)
+const START_GUARD_MS = 180_000;
 const env = () => ({ SHOAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn', SHOAL_MOCK_PROVIDER_URL: mock.url });
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'shoal-standalone-'));
   // an external mock, so the test can count provider calls (standalone otherwise starts its own)
   mock = await startMockProvider();
-  shoal = await startService({ app: 'standalone', env: env(), timeoutMs: 60_000 });
+  shoal = await startService({ app: 'standalone', env: env(), timeoutMs: START_GUARD_MS });
   apiKey = readFileSync(path.join(dataDir, 'admin-api-key'), 'utf8').trim();
-}, 90_000);
+}, START_GUARD_MS + 30_000);
 
 afterAll(async () => {
   await shoal?.stop();
@@ -49,16 +54,50 @@ describe('standalone: the whole platform in one process', () => {
     mockCalls: () => mock.calls(),
   }));
 
-  it('keeps workflows, runs and the ledger across a restart', async () => {
+  it('keeps workflows, runs, their events and the ledger across a restart; later starts open only the HTTP port and show only the key prefix', async () => {
     const a = () => api({ baseUrl: shoal.url, apiKey, mockCalls: () => 0 });
+    const events = async (runId: string, lastEventId?: string) =>
+      readSse(await fetch(`${shoal.url}/v1/runs/${runId}/events`, { headers: { authorization: `Bearer ${apiKey}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } })).then((all) =>
+        all.filter((e) => e.data.event !== 'ping'),
+      );
     const before = await a().get('/v1/usage/records?limit=1000');
     const runId = before.body.data.find((r: { run_id: string | null }) => r.run_id).run_id;
+    const eventsBefore = await events(runId);
+    expect(eventsBefore.at(-1)?.data.event).toBe('workflow_finished');
+
     await shoal.stop();
-    shoal = await startService({ app: 'standalone', env: env(), port: shoal.port, timeoutMs: 60_000 });
+    // this time without SHOAL_MOCK_PROVIDER_URL: mock-chat is the built-in mock, served in process
+    shoal = await startService({ app: 'standalone', env: { SHOAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, port: shoal.port, timeoutMs: START_GUARD_MS });
+
     const run = await a().get(`/v1/runs/${runId}`);
     expect(run.status).toBe(200);
     expect(run.body.status).toBe('succeeded');
     const after = await a().get('/v1/usage/records?limit=1000');
     expect(after.body.data.map((r: { call_id: string }) => r.call_id).sort()).toEqual(before.body.data.map((r: { call_id: string }) => r.call_id).sort());
-  }, 90_000);
+
+    // the run's events replay from before the restart, and from any Last-Event-ID
+    const replay = await events(runId);
+    expect(replay.map((e) => [e.id, e.data.event])).toEqual(eventsBefore.map((e) => [e.id, e.data.event]));
+    expect(replay.at(-1)?.data).toEqual(eventsBefore.at(-1)?.data);
+    expect((await events(runId, '2')).map((e) => Number(e.id))).toEqual(eventsBefore.slice(2).map((e) => Number(e.id)));
+
+    // a new run is answered by the in-process mock
+    const wf = readFileSync(path.join(dataDir, 'example-workflow-id'), 'utf8').trim();
+    const fresh = await a().post(`/v1/workflows/${wf}/runs`, { inputs: { question: 'after the restart?' }, response_mode: 'blocking' });
+    expect(fresh.body).toMatchObject({ status: 'succeeded', outputs: { answer: 'Mock answer: after the restart?' } });
+
+    // no database port, no mock provider port: only the HTTP port
+    expect(listeningTcpPorts(shoal.child.pid!)).toEqual([shoal.port]);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(dataDir, 'admin-api-key')).mode & 0o777).toBe(0o600);
+
+    // the key was shown in full when it was created; this start shows its prefix and where it is kept
+    let log = '';
+    for (let i = 0; i < 300 && !log.includes('Run the example workflow'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      log = readFileSync(shoal.logFile, 'utf8');
+    }
+    expect(log).not.toContain(apiKey);
+    expect(log).toContain(`API key:  ${apiKey.slice(0, 'sk-shoal-'.length + 4)}…   (kept in ${path.join(dataDir, 'admin-api-key')}, mode 0600)`);
+  }, START_GUARD_MS + 60_000);
 });

@@ -5,8 +5,8 @@
 // must be in the route's own shape, and a refused request must leave no row behind.
 import http from 'node:http';
 import { Client } from 'pg';
-import { INTERNAL_HEADERS, ROUTE_PREFIX } from '@shoal/contracts';
-import { errorStyleFor, type RouteEntry } from '@shoal/platform';
+import { ROUTE_PREFIX } from '@shoal/contracts';
+import { errorStyleFor, internalHeaders, type RouteEntry } from '@shoal/platform';
 import { startInProcessServices, type InProcessServices } from '../support/in-process-services';
 import { HOSTILE_QUERIES, HOSTILE_SEGMENTS, hostileBodies, prng } from '../support/hostile-inputs';
 
@@ -48,7 +48,8 @@ function benignPath(route: RouteEntry): string {
 
 function headersFor(path: string): Record<string, string> {
   if (path.startsWith(ROUTE_PREFIX.modelPool) || path.startsWith(ROUTE_PREFIX.billing)) {
-    return { [INTERNAL_HEADERS.token]: s.internalToken, [INTERNAL_HEADERS.tenantId]: 'tenant_fuzz', [INTERNAL_HEADERS.callId]: `call_${Math.random().toString(36).slice(2)}` };
+    // a valid signed context: the fuzz is about what the route does with hostile input, not about auth
+    return internalHeaders(s.internalToken, { tenantId: 'tenant_fuzz', apiKeyId: null, runId, callId: `call_${Math.random().toString(36).slice(2)}`, nodeId: null });
   }
   return { authorization: `Bearer ${s.apiKey}` };
 }

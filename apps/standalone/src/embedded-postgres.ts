@@ -1,41 +1,88 @@
 // Embedded Postgres for standalone mode: PGlite (Postgres compiled to WebAssembly) with its data
-// under SHOAL_DATA_DIR, served on a loopback port over the Postgres wire protocol, so Prisma and
-// `pg` talk to it exactly as they talk to a real server.
-import { mkdirSync } from 'node:fs';
+// under SHOAL_DATA_DIR, served over the Postgres wire protocol on a Unix socket inside that 0700
+// directory: no TCP port, and nobody but the directory's owner can connect. Prisma and `pg` talk
+// to it exactly as they talk to a real server.
+import { chmodSync, existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Client } from 'pg';
-import { applyMigrations, findMigrationsDir } from '@shoal/platform';
+import { applyMigrations, createLogger, findMigrationsDir } from '@shoal/platform';
+import { ensurePrivateDir } from './local/data-dir';
 
 export interface EmbeddedPostgres {
   url: string;
+  /** the Unix socket Postgres is served on */
+  socketPath: string;
   appliedMigrations: string[];
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
-  const dir = path.join(dataDir, 'pgdata');
-  mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
-  const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1' });
-  await server.start();
-  const conn = server.getServerConn(); // "127.0.0.1:PORT"
-  const url = `postgresql://postgres@${conn}/postgres?sslmode=disable`;
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  let appliedMigrations: string[];
-  try {
-    appliedMigrations = await applyMigrations(client, findMigrationsDir());
-  } finally {
-    await client.end();
+// libpq and `pg` find a server's socket as `<dir>/.s.PGSQL.<port>`; the port only names the file
+const SOCKET_PORT = 5432;
+// sun_path is 108 bytes on Linux (104 on macOS), the terminating NUL included
+const MAX_SOCKET_PATH = 103;
+
+export class DataDirInUseError extends Error {
+  constructor(dataDir: string) {
+    super(`another Shoal process is using ${dataDir} (its database socket answers); stop it first, or set SHOAL_DATA_DIR to another directory`);
+    this.name = 'DataDirInUseError';
   }
-  return {
-    url,
-    appliedMigrations,
-    async stop() {
-      await server.stop();
-      await db.close();
-    },
+}
+
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+  ensurePrivateDir(dataDir);
+  const socket = socketLocation(dataDir);
+  await removeStaleSocket(socket.path, dataDir);
+  const db = await PGlite.create(path.join(dataDir, 'pgdata'));
+  const server = new PGLiteSocketServer({ db, path: socket.path });
+  await server.start();
+  // the directory already keeps others out; the socket's own mode says so too (connecting needs write access)
+  chmodSync(socket.path, 0o600);
+  const url = `postgresql://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socket.dir)}`;
+  const stop = async () => {
+    await server.stop();
+    await db.close();
+    rmSync(socket.path, { force: true });
+    if (socket.temporary) rmSync(socket.dir, { recursive: true, force: true });
   };
+  try {
+    const client = new Client({ host: socket.dir, port: SOCKET_PORT, user: 'postgres', database: 'postgres' });
+    await client.connect();
+    try {
+      const appliedMigrations = await applyMigrations(client, findMigrationsDir());
+      return { url, socketPath: socket.path, appliedMigrations, stop };
+    } finally {
+      await client.end();
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The data directory itself, unless its path is too long for a socket: then a 0700 temporary directory. */
+function socketLocation(dataDir: string): { dir: string; path: string; temporary: boolean } {
+  const file = `.s.PGSQL.${SOCKET_PORT}`;
+  if (Buffer.byteLength(path.join(dataDir, file)) <= MAX_SOCKET_PATH) return { dir: dataDir, path: path.join(dataDir, file), temporary: false };
+  const dir = mkdtempSync(path.join(tmpdir(), 'shoal-pg-')); // mkdtemp creates it 0700
+  createLogger('EmbeddedPostgres').warn({ dataDir, socketDir: dir }, 'the data directory path is too long for a Unix socket: the database socket is in a private temporary directory');
+  return { dir, path: path.join(dir, file), temporary: true };
+}
+
+/** A socket file left by a process that died is removed; one that still answers means the directory is in use. */
+async function removeStaleSocket(socketPath: string, dataDir: string): Promise<void> {
+  if (!existsSync(socketPath)) return;
+  const answers = await new Promise<boolean>((resolve) => {
+    const s = connect(socketPath);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+  if (answers) throw new DataDirInUseError(dataDir);
+  unlinkSync(socketPath);
 }

@@ -1,35 +1,42 @@
 // Standalone mode: the whole platform in one process, nothing to install. Embedded Postgres
-// (PGlite, kept under SHOAL_DATA_DIR), in-process stand-ins for the Redis-backed queue and events,
-// and the mock provider serving `mock-chat`. The four services' modules are the same code that runs
-// distributed; they call each other over HTTP on this process's own port.
+// (PGlite, kept under SHOAL_DATA_DIR, on a Unix socket there), in-process stand-ins for the
+// Redis-backed queue, run events kept in Postgres, and the mock provider serving `mock-chat` in
+// process. The four services' modules are the same code that runs distributed; they call each
+// other over HTTP on this process's own port, the only port it opens.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDeploymentConfig } from '@shoal/model-routing';
-import { configureRootLogger, createHttpApp, exitOnBootFailure, generateApiKey, listen } from '@shoal/platform';
-import { startMockProvider } from '@shoal/mock-provider';
+import { configureRootLogger, createHttpApp, exitOnBootFailure, listen } from '@shoal/platform';
+import { createInProcessMockProvider } from '@shoal/mock-provider';
 import { StandaloneModule } from './standalone.module';
 import { readDeploymentFile } from '@shoal/model-pool-feature';
 import { loadStandaloneConfig } from './standalone.config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { EXAMPLE_WORKFLOW } from './example-workflow';
+import { adminKey } from './local/admin-key';
+import { banner } from './local/banner';
+import { ensurePrivateDir } from './local/data-dir';
+
+const MOCK_DEPLOYMENT_ID = 'dep_mock_chat';
 
 async function main(): Promise<void> {
   const t0 = Date.now();
   const config = loadStandaloneConfig(process.env);
   configureRootLogger({ service: 'shoal-standalone', level: config.LOG_LEVEL });
-  mkdirSync(config.SHOAL_DATA_DIR, { recursive: true });
+  ensurePrivateDir(config.SHOAL_DATA_DIR);
 
-  const adminKey = config.SHOAL_BOOTSTRAP_KEY ?? localAdminKey(config.SHOAL_DATA_DIR);
+  const admin = adminKey(config.SHOAL_DATA_DIR, config.SHOAL_BOOTSTRAP_KEY);
   const pg = await startEmbeddedPostgres(config.SHOAL_DATA_DIR);
-  const mock = config.SHOAL_MOCK_PROVIDER_URL ? undefined : await startMockProvider({ port: 0 });
+  // the built-in mock is called in process, without a socket; SHOAL_MOCK_PROVIDER_URL points mock-chat elsewhere
+  const mock = config.SHOAL_MOCK_PROVIDER_URL ? undefined : createInProcessMockProvider();
   const mockUrl = config.SHOAL_MOCK_PROVIDER_URL ?? mock?.url ?? '';
   const deployments = loadDeploymentConfig({
     file: {
       deployments: [
         ...fileDeployments(config.MODEL_POOL_CONFIG),
-        { id: 'dep_mock_chat', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mockUrl, apiKey: 'mock', upstreamModel: 'mock-chat', weight: 1 },
+        { id: MOCK_DEPLOYMENT_ID, model: 'mock-chat', provider: 'openai-compatible', baseUrl: mockUrl, apiKey: 'mock', upstreamModel: 'mock-chat', weight: 1 },
       ],
     },
     // the whole environment: provider shortcuts, and deployments that name the variable holding their key
@@ -39,56 +46,33 @@ async function main(): Promise<void> {
   const internalToken = randomBytes(24).toString('base64url');
 
   const app = await createHttpApp(
-    StandaloneModule.register({ databaseUrl: pg.url, databaseConnections: 1, selfUrl: self, internalToken, bootstrapKey: adminKey, deployments, engineConcurrency: config.ENGINE_CONCURRENCY }),
+    StandaloneModule.register({
+      databaseUrl: pg.url,
+      databaseConnections: 1,
+      selfUrl: self,
+      internalToken,
+      bootstrapKey: admin.key,
+      deployments,
+      providerFetch: mock ? new Map([[MOCK_DEPLOYMENT_ID, mock.fetch]]) : undefined,
+      engineConcurrency: config.ENGINE_CONCURRENCY,
+    }),
     { shutdownHooks: false },
   );
   const url = await listen(app, { port: config.PORT, host: config.HOST });
-  // in-flight requests and runs finish, then the mock provider and embedded Postgres close cleanly
+  // in-flight requests and runs finish, then embedded Postgres closes cleanly
   const stop = async (signal: string) => {
     process.stderr.write(`\n${signal}: stopping Shoal...\n`);
     await app.close();
-    await mock?.close();
     await pg.stop();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 
-  const workflowId = await ensureExampleWorkflow(url, adminKey, config.SHOAL_DATA_DIR);
-  const models = deployments.models.map((m) => m.name).join(', ');
+  const workflowId = await ensureExampleWorkflow(url, admin.key, config.SHOAL_DATA_DIR);
   process.stdout.write(
-    [
-      '',
-      `Shoal is running (standalone) at ${url}   ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-      `  data:     ${config.SHOAL_DATA_DIR}`,
-      `  models:   ${models}   (mock-chat is the built-in mock provider, for trying Shoal out)`,
-      `  API key:  ${adminKey}`,
-      '',
-      'Run the example workflow:',
-      '',
-      `  curl -s ${url}/v1/workflows/${workflowId}/runs \\`,
-      `    -H 'Authorization: Bearer ${adminKey}' -H 'Content-Type: application/json' \\`,
-      `    -d '{"inputs": {"question": "What is Shoal?"}, "response_mode": "blocking"}'`,
-      '',
-      'Or chat with the OpenAI-compatible API:',
-      '',
-      `  curl -s ${url}/v1/chat/completions -H 'Authorization: Bearer ${adminKey}' -H 'Content-Type: application/json' \\`,
-      `    -d '{"model": "mock-chat", "messages": [{"role": "user", "content": "Hello"}]}'`,
-      '',
-    ].join('\n') + '\n',
+    banner({ url, readySeconds: (Date.now() - t0) / 1000, dataDir: config.SHOAL_DATA_DIR, models: deployments.models.map((m) => m.name), admin, workflowId }),
   );
-}
-
-/**
- * Standalone mode keeps its admin key in the data directory (mode 0600) so that it can be shown
- * at every start: this is a single-user local mode. Distributed deployments store only the hash.
- */
-function localAdminKey(dataDir: string): string {
-  const file = path.join(dataDir, 'admin-api-key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const key = generateApiKey();
-  writeFileSync(file, key + '\n', { mode: 0o600 });
-  return key;
 }
 
 function fileDeployments(file: string | undefined): unknown[] {

@@ -4,10 +4,10 @@
 // call is billed once. Real Postgres; the four services' modules in one process (as standalone).
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { INTERNAL_HEADERS, QUEUES, newId } from '@shoal/contracts';
+import { QUEUES, newId } from '@shoal/contracts';
 import { loadDeploymentConfig } from '@shoal/model-routing';
 import { costOf, DEFAULT_PRICE_CATALOG, formatMoney } from '@shoal/pricing';
-import { JOB_QUEUE, createHttpApp, createPrismaClient, listen, type JobQueue, type PrismaClient } from '@shoal/platform';
+import { JOB_QUEUE, createHttpApp, createPrismaClient, internalHeaders, listen, type JobQueue, type PrismaClient } from '@shoal/platform';
 import { createTestDatabase, freePort, mockAnswer, mockTokenCount, startMockProvider, type MockProvider, type TestDatabase } from '@shoal/testing';
 import { StandaloneModule } from './standalone.module';
 
@@ -61,7 +61,7 @@ it('resumes a crashed run from its checkpoints and bills the in-flight LLM call 
   // its provider call went through and was metered before the crash
   const first = await fetch(`${url}/pool/v1/chat/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [INTERNAL_HEADERS.token]: TOKEN, [INTERNAL_HEADERS.callId]: callId, [INTERNAL_HEADERS.tenantId]: workflow.tenantId, [INTERNAL_HEADERS.runId]: runId, [INTERNAL_HEADERS.nodeId]: 'llm' },
+    headers: { 'content-type': 'application/json', ...internalHeaders(TOKEN, { tenantId: workflow.tenantId, apiKeyId: null, runId, callId, nodeId: 'llm' }) },
     body: JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: question }] }),
   });
   expect(first.status).toBe(200);
@@ -113,4 +113,29 @@ it('requeues runs that were queued when the process stopped (the in-memory queue
   } finally {
     await second.close();
   }
+}, 60_000);
+
+it('internal routes act only on a signed, fresh call context: loose headers, forged or expired contexts are refused', async () => {
+  const workflow = await prisma.workflow.findFirstOrThrow();
+  const chat = JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: 'bill someone else' }] });
+  const callsBefore = mock.calls();
+  const post = (headers: Record<string, string>) => fetch(`${url}/pool/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: chat });
+  // the token alone, with the tenant and call in loose headers (what model-pool used to believe)
+  expect((await post({ 'x-shoal-internal-token': TOKEN, 'x-shoal-tenant-id': workflow.tenantId, 'x-shoal-call-id': 'call_forged' })).status).toBe(401);
+  // a context made with another token, and one that has expired
+  const signed = (token: string, now?: number) => internalHeaders(token, { tenantId: workflow.tenantId, apiKeyId: null, runId: null, callId: 'call_forged', nodeId: null }, { now });
+  expect((await post({ ...signed('not-the-internal-token-0123456789'), 'x-shoal-internal-token': TOKEN })).status).toBe(401);
+  expect((await post(signed(TOKEN, Date.now() - 120_000))).status).toBe(401);
+  expect(mock.calls()).toBe(callsBefore);
+  expect(await prisma.usageRecord.count({ where: { callId: 'call_forged' } })).toBe(0);
+
+  // billing answers the context's tenant only, whatever the query names
+  const records = async (tenantId: string, query: string) =>
+    (await (await fetch(`${url}/billing/v1/usage/records?${query}`, { headers: internalHeaders(TOKEN, { tenantId, apiKeyId: null, runId: null, callId: null, nodeId: null }) })).json()) as { data: unknown[] };
+  expect((await records(workflow.tenantId, 'limit=1000')).data.length).toBeGreaterThan(0);
+  expect((await records('ten_someone_else', `tenant_id=${workflow.tenantId}&limit=1000`)).data).toEqual([]);
+  // a run's cost needs a context issued for that run
+  const run = await prisma.workflowRun.findFirstOrThrow({ where: { status: 'succeeded' } });
+  const cost = await fetch(`${url}/billing/v1/runs/${run.id}/cost`, { headers: internalHeaders(TOKEN, { tenantId: workflow.tenantId, apiKeyId: null, runId: 'run_another', callId: null, nodeId: null }) });
+  expect(cost.status).toBe(403);
 }, 60_000);

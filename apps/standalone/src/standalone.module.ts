@@ -1,11 +1,11 @@
 // The four services' modules in one Nest application, calling each other over HTTP on this
-// process's own port, with in-process queue and run events instead of Redis.
+// process's own port, with an in-process queue instead of Redis and run events kept in Postgres.
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DeploymentConfig } from '@shoal/model-routing';
 import { PlatformModule } from '@shoal/platform';
 import { GatewayModule } from '@shoal/gateway-feature';
 import { EngineModule } from '@shoal/workflow-engine-feature';
-import { ModelPoolModule } from '@shoal/model-pool-feature';
+import { ModelPoolModule, type ModelPoolOptions } from '@shoal/model-pool-feature';
 import { BillingModule } from '@shoal/billing-feature';
 
 export interface StandaloneOptions {
@@ -17,6 +17,8 @@ export interface StandaloneOptions {
   internalToken: string;
   bootstrapKey: string | undefined;
   deployments: DeploymentConfig;
+  /** deployments (by id) served in this process without a socket: the built-in mock provider */
+  providerFetch?: ModelPoolOptions['providerFetch'];
   engineConcurrency: number;
 }
 
@@ -27,10 +29,10 @@ export class StandaloneModule {
     return {
       module: StandaloneModule,
       imports: [
-        PlatformModule.forRoot({ database: { url: o.databaseUrl, maxConnections: o.databaseConnections }, redis: 'memory', internalToken: o.internalToken }),
+        PlatformModule.forRoot({ database: { url: o.databaseUrl, maxConnections: o.databaseConnections }, redis: 'memory', runEvents: 'database', internalToken: o.internalToken }),
         GatewayModule.register({ modelPool: internal, billing: internal, bootstrapKey: o.bootstrapKey, blockingTimeoutMs: 300_000 }),
         EngineModule.register({ modelPoolUrl: o.selfUrl, billingUrl: o.selfUrl, internalToken: o.internalToken, concurrency: o.engineConcurrency, costWaitMs: 10_000 }),
-        ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3 }),
+        ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, providerFetch: o.providerFetch }),
         BillingModule.register({ usageConcurrency: 4 }),
       ],
     };

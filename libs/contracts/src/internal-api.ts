@@ -1,13 +1,15 @@
 // Headers and routes between Shoal's own services.
 
-/** Headers gateway and workflow-engine send to model-pool with every LLM call. */
+/**
+ * Headers between Shoal's services. Who a call is for (tenant, key, run, call) travels only inside
+ * the signed `context` header, never as loose headers a receiver could be tricked into believing.
+ */
 export const INTERNAL_HEADERS = {
   token: 'x-shoal-internal-token',
+  /** signed, short-lived call context: built and verified by @shoal/platform's internal-context */
+  context: 'x-shoal-context',
+  /** model-pool's answer names the call id it used (a response header) */
   callId: 'x-shoal-call-id',
-  tenantId: 'x-shoal-tenant-id',
-  apiKeyId: 'x-shoal-api-key-id',
-  runId: 'x-shoal-run-id',
-  nodeId: 'x-shoal-node-id',
   traceparent: 'traceparent',
 } as const;
 

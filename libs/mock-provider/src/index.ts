@@ -7,6 +7,7 @@ export {
   type MockProviderOptions,
   type MockCall,
 } from './mock-provider.server';
+export { createInProcessMockProvider, IN_PROCESS_MOCK_URL, type InProcessMockProvider } from './mock-provider.in-process';
 export { SYSTEM_FINGERPRINT } from './chat-completion.responder';
 export { FAULT_HEADER, type FaultSpec } from './fault-spec';
 export {

@@ -56,8 +56,10 @@ type Decision =
   | { kind: 'reject'; status: number; body: OpenAiErrorBody }
   | { kind: 'answer'; completion: Completion; stream: boolean; fault: FaultSpec };
 
-class MockProviderServer {
+export class MockProviderServer {
   readonly server: Server;
+  /** The request handler, for serving without a socket (see mock-provider.in-process.ts). */
+  readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
   private readonly log: MockCall[] = [];
   private fault: FaultSpec | undefined;
   private remaining: number | undefined;
@@ -65,14 +67,15 @@ class MockProviderServer {
 
   constructor(private readonly apiKey: string | undefined, private readonly models: ReadonlyArray<string>, faults: FaultSpec | undefined) {
     this.setFaults(faults);
-    this.server = createServer((req, res) => {
+    this.listener = (req, res) => {
       const aborted = new AbortController();
       res.on('close', () => aborted.abort());
       this.route(req, res, aborted.signal).catch((err: unknown) => {
         if (res.headersSent) return void res.destroy();
         sendJson(res, 500, openAiError(`shoal-mock-provider failed: ${err instanceof Error ? err.message : String(err)}`, 'server_error'));
       });
-    });
+    };
+    this.server = createServer(this.listener);
   }
 
   calls(): number {

@@ -3,10 +3,13 @@ import { InMemoryHealthStore, ModelRouter, type DeploymentConfig } from '@shoal/
 import { ChatCompletionsController } from './pool/chat-completions.controller';
 import { ChatCompletionsService, POOL_OPTIONS } from './pool/chat-completions.service';
 import { UsageEmitter } from './pool/usage.emitter';
+import { ProviderClients, type ProviderFetch } from './pool/provider-clients';
 
 export interface ModelPoolOptions {
   deployments: DeploymentConfig;
   maxAttempts: number;
+  /** deployments (by id) served in this process without a socket (standalone's built-in mock provider) */
+  providerFetch?: ReadonlyMap<string, ProviderFetch>;
 }
 
 /** model-pool's controllers and services; infrastructure comes from PlatformModule. */
@@ -20,6 +23,7 @@ export class ModelPoolModule {
         { provide: POOL_OPTIONS, useValue: { maxAttempts: opts.maxAttempts } },
         // health is per process for now; the Redis-shared store is the next model-pool issue
         { provide: ModelRouter, useFactory: () => new ModelRouter({ deployments: opts.deployments.deployments, models: opts.deployments.models, health: new InMemoryHealthStore() }) },
+        { provide: ProviderClients, useFactory: () => new ProviderClients(opts.providerFetch) },
         UsageEmitter,
         ChatCompletionsService,
       ],

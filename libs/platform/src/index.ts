@@ -12,10 +12,21 @@ export { InMemoryJobQueue } from './queue/memory.job-queue';
 export { RUN_EVENT_STORE, type RunEventStore, type Unsubscribe } from './events/run-event-store';
 export { RedisRunEventStore } from './events/redis.run-event-store';
 export { InMemoryRunEventStore } from './events/memory.run-event-store';
-export { generateApiKey, hashApiKey, bearerToken, constantTimeEqual } from './auth/api-key';
+export { PostgresRunEventStore, type PostgresRunEventStoreOptions } from './events/postgres.run-event-store';
+export { RunEventsRepository } from './events/run-events.repository';
+export { generateApiKey, hashApiKey, bearerToken, constantTimeEqual, displayPrefix } from './auth/api-key';
 export { ApiKeysRepository, type ApiKeyRecord } from './auth/api-keys.repository';
 export { ApiKeyGuard } from './auth/api-key.guard';
-export { InternalTokenGuard, INTERNAL_TOKEN } from './auth/internal-token.guard';
+export { InternalTokenGuard, InternalCtx, INTERNAL_TOKEN } from './auth/internal-token.guard';
+export {
+  internalHeaders,
+  signInternalContext,
+  verifyInternalContext,
+  InternalContextError,
+  INTERNAL_CONTEXT_TTL_MS,
+  type InternalCallContext,
+  type VerifiedInternalContext,
+} from './auth/internal-context';
 export { Ctx, type RequestContext } from './auth/request-context';
 export { HealthController, READINESS_CHECKS, type ReadinessCheck } from './health/health.controller';
 export { PlatformModule, REDIS, type PlatformOptions } from './platform.module';

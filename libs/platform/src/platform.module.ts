@@ -10,6 +10,8 @@ import { InMemoryJobQueue } from './queue/memory.job-queue';
 import { RUN_EVENT_STORE, type RunEventStore } from './events/run-event-store';
 import { RedisRunEventStore } from './events/redis.run-event-store';
 import { InMemoryRunEventStore } from './events/memory.run-event-store';
+import { PostgresRunEventStore } from './events/postgres.run-event-store';
+import { RunEventsRepository } from './events/run-events.repository';
 import { ApiKeysRepository } from './auth/api-keys.repository';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { INTERNAL_TOKEN, InternalTokenGuard } from './auth/internal-token.guard';
@@ -20,6 +22,8 @@ export interface PlatformOptions {
   /** omit for services without a database (model-pool) */
   database?: DatabaseOptions;
   redis: { url: string; prefix: string } | 'memory';
+  /** where run events live when `redis` is 'memory': in process (default), or in `database` (standalone: they survive a restart) */
+  runEvents?: 'memory' | 'database';
   internalToken: string;
 }
 
@@ -73,9 +77,12 @@ export class PlatformModule {
       },
       {
         provide: RUN_EVENT_STORE,
-        inject: [REDIS],
-        useFactory: (redis: { main: Redis; subscriber: Redis } | null): RunEventStore =>
-          opts.redis === 'memory' || !redis ? new InMemoryRunEventStore() : new RedisRunEventStore(redis.main, redis.subscriber, opts.redis.prefix),
+        inject: [REDIS, PrismaClient],
+        useFactory: (redis: { main: Redis; subscriber: Redis } | null, prisma: PrismaClient | null): RunEventStore => {
+          if (opts.redis !== 'memory' && redis) return new RedisRunEventStore(redis.main, redis.subscriber, opts.redis.prefix);
+          if (opts.runEvents === 'database' && prisma) return new PostgresRunEventStore(new RunEventsRepository(prisma));
+          return new InMemoryRunEventStore();
+        },
       },
       {
         provide: ApiKeysRepository,

@@ -2,6 +2,8 @@
 // processes; and the mock provider, re-exported from @shoal/mock-provider for tests' convenience.
 export {
   startMockProvider,
+  createInProcessMockProvider,
+  IN_PROCESS_MOCK_URL,
   MOCK_OWNER,
   SYSTEM_FINGERPRINT,
   FAULT_HEADER,
@@ -13,6 +15,7 @@ export {
   mockWordPieces,
   MOCK_ANSWER_PREFIX,
   type MockProvider,
+  type InProcessMockProvider,
   type MockProviderOptions,
   type MockCall,
   type FaultSpec,

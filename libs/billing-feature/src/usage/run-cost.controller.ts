@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ROUTE_PREFIX, looksLikeId, type RunCostResponse } from '@shoal/contracts';
-import { ApiError, InternalTokenGuard } from '@shoal/platform';
+import { ApiError, InternalCtx, InternalTokenGuard, type VerifiedInternalContext } from '@shoal/platform';
 import { RunCostService } from './run-cost.service';
 
 const MAX_WAIT_MS = 30_000;
@@ -15,11 +15,13 @@ export class RunCostController {
   constructor(@Inject(RunCostService) private readonly costs: RunCostService) {}
 
   @Get(':runId/cost')
-  async cost(@Param('runId') runId: string, @Query('calls') calls?: string, @Query('wait_ms') waitMs?: string): Promise<RunCostResponse> {
+  async cost(@InternalCtx() ctx: VerifiedInternalContext, @Param('runId') runId: string, @Query('calls') calls?: string, @Query('wait_ms') waitMs?: string): Promise<RunCostResponse> {
     // a path that cannot name a run is the caller's mistake, not a run without calls
     if (!looksLikeId(runId, 'run')) throw new ApiError('invalid_request', 'runId must be a run id (run_…)', { issues: [{ path: 'path.runId', message: 'must be a run id (run_…)' }] });
+    // a context signed for one run does not read another's cost
+    if (ctx.runId !== runId) throw new ApiError('forbidden', 'The call context was not issued for this run');
     const expected = calls ? calls.split(',').filter(Boolean) : [];
     if (expected.length > 10_000) throw new ApiError('invalid_request', 'calls: at most 10000 call ids');
-    return this.costs.waitForCost(runId, expected, Math.min(Number(waitMs ?? 0) || 0, MAX_WAIT_MS));
+    return this.costs.waitForCost(ctx.tenantId, runId, expected, Math.min(Number(waitMs ?? 0) || 0, MAX_WAIT_MS));
   }
 }

@@ -10,11 +10,11 @@ import { UsageLedgerRepository } from './usage-ledger.repository';
 export class RunCostService {
   constructor(@Inject(UsageLedgerRepository) private readonly ledger: UsageLedgerRepository) {}
 
-  async waitForCost(runId: string, expected: string[], waitMs: number): Promise<RunCostResponse> {
+  async waitForCost(tenantId: string, runId: string, expected: string[], waitMs: number): Promise<RunCostResponse> {
     const deadline = Date.now() + waitMs;
     let delay = 5;
     for (;;) {
-      const t = await this.ledger.runTotals(runId, expected);
+      const t = await this.ledger.runTotals(tenantId, runId, expected);
       const missing = expected.filter((c) => !t.present.has(c));
       if (missing.length === 0 || Date.now() >= deadline) {
         return { run_id: runId, calls: t.calls, total_tokens: t.totalTokens, total_price: t.totalCost, currency: t.currency ?? 'USD', missing };

@@ -1,5 +1,5 @@
 import type { UsageEvent } from '@shoal/contracts';
-import { Prisma, configureRootLogger, createPrismaClient, type PrismaClient } from '@shoal/platform';
+import { ApiError, Prisma, configureRootLogger, createPrismaClient, type PrismaClient } from '@shoal/platform';
 import { createTestDatabase, type TestDatabase } from '@shoal/testing';
 import { PriceBook } from '../prices/price-book';
 import { PricesRepository } from '../prices/prices.repository';
@@ -206,13 +206,15 @@ describe('usage ledger (real Postgres)', () => {
   });
 
   describe('RunCostController', () => {
+    /** the verified call context the engine's signed header carries */
+    const ctx = (runId: string, tenantId = 'ten_ledger') => ({ tenantId, apiKeyId: null, runId, callId: null, nodeId: null, expiresAt: Date.now() + 60_000 });
     it('answers a run\'s totals from the ledger', async () => {
       const a = usage({ runId: 'run_cost_1' });
       const b = usage({ runId: 'run_cost_1' });
       await ingest.ingest(a);
       await ingest.ingest(b);
       await ingest.ingest(usage({ runId: 'run_other' }));
-      const res = await new RunCostController(new RunCostService(ledger)).cost('run_cost_1', `${a.callId},${b.callId}`, '0');
+      const res = await new RunCostController(new RunCostService(ledger)).cost(ctx('run_cost_1'), 'run_cost_1', `${a.callId},${b.callId}`, '0');
       expect(res).toEqual({ run_id: 'run_cost_1', calls: 2, total_tokens: 26, total_price: '0.00001698', currency: 'USD', missing: [] });
     });
 
@@ -220,7 +222,7 @@ describe('usage ledger (real Postgres)', () => {
       const a = usage({ runId: 'run_cost_2' });
       const late = usage({ runId: 'run_cost_2' });
       await ingest.ingest(a);
-      const res = await new RunCostController(new RunCostService(ledger)).cost('run_cost_2', `${a.callId},${late.callId}`, undefined);
+      const res = await new RunCostController(new RunCostService(ledger)).cost(ctx('run_cost_2'), 'run_cost_2', `${a.callId},${late.callId}`, undefined);
       expect(res).toMatchObject({ calls: 1, total_price: '0.00000849', missing: [late.callId] });
     });
 
@@ -232,22 +234,45 @@ describe('usage ledger (real Postgres)', () => {
       let looked!: () => void;
       const firstLook = new Promise<void>((r) => { looked = r; });
       const watching = new (class extends UsageLedgerRepository {
-        override async runTotals(runId: string, callIds: string[]) {
-          const t = await super.runTotals(runId, callIds);
+        override async runTotals(tenantId: string, runId: string, callIds: string[]) {
+          const t = await super.runTotals(tenantId, runId, callIds);
           looked();
           return t;
         }
       })(prisma);
-      const answer = new RunCostController(new RunCostService(watching)).cost('run_cost_3', `${a.callId},${late.callId}`, '20000');
+      const answer = new RunCostController(new RunCostService(watching)).cost(ctx('run_cost_3'), 'run_cost_3', `${a.callId},${late.callId}`, '20000');
       await firstLook;
       await ingest.ingest(late);
       await expect(answer).resolves.toEqual({ run_id: 'run_cost_3', calls: 2, total_tokens: 26, total_price: '0.00001698', currency: 'USD', missing: [] });
     });
 
     it('answers an unknown run with zero in USD', async () => {
-      await expect(new RunCostController(new RunCostService(ledger)).cost('run_never', undefined, undefined)).resolves.toEqual({
+      await expect(new RunCostController(new RunCostService(ledger)).cost(ctx('run_never'), 'run_never', undefined, undefined)).resolves.toEqual({
         run_id: 'run_never', calls: 0, total_tokens: 0, total_price: '0', currency: 'USD', missing: [],
       });
+    });
+
+    it("refuses a context signed for another run (403), and counts only the context's tenant's calls", async () => {
+      const mine = usage({ runId: 'run_cost_4' });
+      await ingest.ingest(mine);
+      // another tenant's call that names the same run id
+      await ingest.ingest(usage({ runId: 'run_cost_4', tenantId: 'ten_other' }));
+      const controller = new RunCostController(new RunCostService(ledger));
+      const refused = await rejection(controller.cost(ctx('run_cost_1'), 'run_cost_4', undefined, undefined));
+      expect(refused).toBeInstanceOf(ApiError);
+      expect((refused as ApiError).status).toBe(403);
+      await expect(controller.cost(ctx('run_cost_4'), 'run_cost_4', mine.callId, undefined)).resolves.toMatchObject({ calls: 1, total_tokens: 13, missing: [] });
+      await expect(controller.cost(ctx('run_cost_4', 'ten_third'), 'run_cost_4', mine.callId, undefined)).resolves.toMatchObject({ calls: 0, total_price: '0', missing: [mine.callId] });
+    });
+  });
+
+  describe('tenant isolation', () => {
+    it("lists only the given tenant's ledger rows, whatever run id is asked for", async () => {
+      await ingest.ingest(usage({ runId: 'run_iso', tenantId: 'ten_a' }));
+      await ingest.ingest(usage({ runId: 'run_iso', tenantId: 'ten_b' }));
+      expect((await ledger.list('ten_a', { limit: 100 })).map((r) => r.tenantId)).toEqual(['ten_a']);
+      expect((await ledger.list('ten_b', { runId: 'run_iso', limit: 100 })).map((r) => r.tenantId)).toEqual(['ten_b']);
+      expect(await ledger.list('ten_c', { runId: 'run_iso', limit: 100 })).toEqual([]);
     });
   });
 });

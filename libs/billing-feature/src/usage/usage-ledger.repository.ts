@@ -63,12 +63,12 @@ export class UsageLedgerRepository {
     });
   }
 
-  /** Ledger totals of one run; `present` lists which of the given call ids are recorded. */
-  async runTotals(runId: string, callIds: string[]): Promise<{ calls: number; totalTokens: number; totalCost: string; currency: string | null; present: Set<string> }> {
+  /** Ledger totals of one run of one tenant; `present` lists which of the given call ids are recorded. */
+  async runTotals(tenantId: string, runId: string, callIds: string[]): Promise<{ calls: number; totalTokens: number; totalCost: string; currency: string | null; present: Set<string> }> {
     // presence first, totals second: rows are only ever added, so totals read after every expected
     // call is present include them all (read in parallel, a row landing in between was missed)
-    const rows = callIds.length ? await this.prisma.usageRecord.findMany({ where: { callId: { in: callIds } }, select: { callId: true } }) : [];
-    const agg = await this.prisma.usageRecord.groupBy({ by: ['currency'], where: { runId }, _count: { _all: true }, _sum: { totalTokens: true, totalCost: true } });
+    const rows = callIds.length ? await this.prisma.usageRecord.findMany({ where: { tenantId, callId: { in: callIds } }, select: { callId: true } }) : [];
+    const agg = await this.prisma.usageRecord.groupBy({ by: ['currency'], where: { tenantId, runId }, _count: { _all: true }, _sum: { totalTokens: true, totalCost: true } });
     // one currency per run is the normal case; a mixed run reports the first and the caller sees it
     const first = agg[0];
     return {

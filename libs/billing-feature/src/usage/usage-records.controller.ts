@@ -1,25 +1,25 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { ROUTE_PREFIX } from '@shoal/contracts';
-import { InternalTokenGuard, parseBody } from '@shoal/platform';
+import { InternalCtx, InternalTokenGuard, parseBody, type VerifiedInternalContext } from '@shoal/platform';
 import { UsageLedgerRepository } from './usage-ledger.repository';
 
+// the tenant is the signed context's, never a query parameter
 const querySchema = z.object({
-  tenant_id: z.string().min(1),
   run_id: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-/** Internal: ledger rows of a tenant, newest first (the gateway's /v1/usage/records). */
+/** Internal: ledger rows of the calling context's tenant, newest first (the gateway's /v1/usage/records). */
 @Controller(`${ROUTE_PREFIX.billing}/v1/usage`)
 @UseGuards(InternalTokenGuard)
 export class UsageRecordsController {
   constructor(@Inject(UsageLedgerRepository) private readonly ledger: UsageLedgerRepository) {}
 
   @Get('records')
-  async list(@Query() query: unknown) {
+  async list(@InternalCtx() ctx: VerifiedInternalContext, @Query() query: unknown) {
     const q = parseBody(querySchema, query, 'query');
-    const rows = await this.ledger.list(q.tenant_id, { runId: q.run_id, limit: q.limit });
+    const rows = await this.ledger.list(ctx.tenantId, { runId: q.run_id, limit: q.limit });
     return {
       object: 'list',
       data: rows.map((r) => ({

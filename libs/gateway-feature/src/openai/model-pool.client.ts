@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
-import { INTERNAL_HEADERS, ROUTE_PREFIX, newId } from '@shoal/contracts';
-import { ApiError, createLogger, type RequestContext } from '@shoal/platform';
+import { ROUTE_PREFIX, newId } from '@shoal/contracts';
+import { ApiError, createLogger, internalHeaders, type RequestContext } from '@shoal/platform';
 
 export interface ModelPoolClientOptions {
   baseUrl: string;
@@ -35,13 +35,11 @@ export class ModelPoolClient {
   }
 
   private async forward(ctx: RequestContext, method: string, path: string, body: string | undefined, signal: AbortSignal | undefined): Promise<ProxiedResponse> {
-    const headers: Record<string, string> = {
-      [INTERNAL_HEADERS.token]: this.opts.internalToken,
-      [INTERNAL_HEADERS.tenantId]: ctx.tenantId,
-      [INTERNAL_HEADERS.apiKeyId]: ctx.apiKeyId,
-      [INTERNAL_HEADERS.callId]: newId('chatcmpl'),
-    };
-    if (ctx.traceparent) headers[INTERNAL_HEADERS.traceparent] = ctx.traceparent;
+    const headers = internalHeaders(
+      this.opts.internalToken,
+      { tenantId: ctx.tenantId, apiKeyId: ctx.apiKeyId, runId: null, callId: newId('chatcmpl'), nodeId: null },
+      { traceparent: ctx.traceparent },
+    );
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
@@ -53,7 +51,7 @@ export class ModelPoolClient {
     }
     if (res.status === 401) {
       // model-pool refused the gateway itself: a deployment problem, not the caller's key
-      this.log.error('model-pool rejected the internal token: SHOAL_INTERNAL_TOKEN differs between gateway and model-pool');
+      this.log.error('model-pool refused the internal call: SHOAL_INTERNAL_TOKEN differs between gateway and model-pool, or their clocks differ by more than 30 s (the signed call context expired)');
       throw new ApiError('upstream_error', 'The model service refused this gateway; the operator has to check its configuration');
     }
     const out: Record<string, string> = {};

@@ -17,6 +17,6 @@ export class UsageController {
   @Get('records')
   async records(@Ctx() ctx: RequestContext, @Query() query: unknown) {
     const q = parseBody(querySchema, query, 'query');
-    return this.billing.usageRecords(ctx.tenantId, { runId: q.run_id, limit: q.limit });
+    return this.billing.usageRecords(ctx, { runId: q.run_id, limit: q.limit });
   }
 }

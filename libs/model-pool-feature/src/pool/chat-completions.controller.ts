@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ROUTE_PREFIX, chatCompletionRequestSchema } from '@shoal/contracts';
-import { InternalTokenGuard, clientGone, parseBody } from '@shoal/platform';
+import { InternalCtx, InternalTokenGuard, clientGone, parseBody, type VerifiedInternalContext } from '@shoal/platform';
 import { ChatCompletionsService, type ChatBody } from './chat-completions.service';
 import { poolCallContext } from './pool-call-context';
 
@@ -12,9 +12,9 @@ export class ChatCompletionsController {
 
   @Post('chat/completions')
   @HttpCode(200) // as OpenAI answers; Nest's default for POST is 201
-  async create(@Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async create(@InternalCtx() internal: VerifiedInternalContext, @Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const body = parseBody(chatCompletionRequestSchema, raw) as ChatBody;
-    const ctx = poolCallContext(req.headers);
+    const ctx = poolCallContext(internal, req.headers.traceparent);
     const signal = clientGone(reply);
     if (!body.stream) {
       const { completion, deployment } = await this.chat.complete(ctx, body, signal);

@@ -36,9 +36,8 @@ export interface StreamSink {
 @Injectable()
 export class ChatCompletionsService {
   private readonly log = createLogger('ChatCompletionsService');
-  private readonly clients = new ProviderClients();
-
   constructor(
+    @Inject(ProviderClients) private readonly clients: ProviderClients,
     @Inject(ModelRouter) private readonly router: ModelRouter,
     @Inject(UsageEmitter) private readonly usage: UsageEmitter,
     @Inject(POOL_OPTIONS) private readonly opts: PoolOptions,

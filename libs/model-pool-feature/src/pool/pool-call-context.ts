@@ -1,7 +1,7 @@
-import { INTERNAL_HEADERS, newId } from '@shoal/contracts';
-import { ApiError } from '@shoal/platform';
+import { newId } from '@shoal/contracts';
+import type { VerifiedInternalContext } from '@shoal/platform';
 
-/** Who an LLM call is for, as gateway and workflow-engine tell model-pool in headers. */
+/** Who an LLM call is for: taken only from the signed call context gateway and workflow-engine send. */
 export interface PoolCallContext {
   callId: string;
   tenantId: string;
@@ -11,19 +11,13 @@ export interface PoolCallContext {
   traceparent?: string;
 }
 
-export function poolCallContext(headers: Record<string, string | string[] | undefined>): PoolCallContext {
-  const one = (name: string) => {
-    const v = headers[name];
-    return typeof v === 'string' && v.length > 0 ? v : null;
-  };
-  const tenantId = one(INTERNAL_HEADERS.tenantId);
-  if (!tenantId) throw new ApiError('invalid_request', `The ${INTERNAL_HEADERS.tenantId} header is required`, { param: INTERNAL_HEADERS.tenantId });
+export function poolCallContext(ctx: VerifiedInternalContext, traceparent: string | string[] | undefined): PoolCallContext {
   return {
-    callId: one(INTERNAL_HEADERS.callId) ?? newId('chatcmpl'),
-    tenantId,
-    apiKeyId: one(INTERNAL_HEADERS.apiKeyId),
-    runId: one(INTERNAL_HEADERS.runId),
-    nodeId: one(INTERNAL_HEADERS.nodeId),
-    traceparent: one(INTERNAL_HEADERS.traceparent) ?? undefined,
+    callId: ctx.callId ?? newId('chatcmpl'),
+    tenantId: ctx.tenantId,
+    apiKeyId: ctx.apiKeyId,
+    runId: ctx.runId,
+    nodeId: ctx.nodeId,
+    traceparent: typeof traceparent === 'string' && traceparent.length > 0 ? traceparent : undefined,
   };
 }

@@ -1,22 +1,47 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, createParamDecorator, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { INTERNAL_HEADERS } from '@shoal/contracts';
 import { ApiError } from '../errors/api-error';
+import { createLogger } from '../logging/logger';
 import { bearerToken, constantTimeEqual } from './api-key';
+import { InternalContextError, verifyInternalContext, type VerifiedInternalContext } from './internal-context';
 
 export const INTERNAL_TOKEN = Symbol('INTERNAL_TOKEN');
+const INTERNAL_CONTEXT = 'shoalInternalContext';
 
-/** Service-to-service calls carry the shared internal token (header, or Bearer for the openai SDK). */
+type InternalRequest = { headers: Record<string, string | string[] | undefined>; [INTERNAL_CONTEXT]?: VerifiedInternalContext };
+
+/**
+ * Service-to-service calls: the shared internal token (header, or Bearer for the openai SDK), and
+ * a signed, unexpired call context. The context is what the route acts on (`@InternalCtx()`);
+ * loose tenant or call headers are never read.
+ */
 @Injectable()
 export class InternalTokenGuard implements CanActivate {
+  private readonly log = createLogger('InternalTokenGuard');
   constructor(@Inject(INTERNAL_TOKEN) private readonly token: string) {}
 
   canActivate(host: ExecutionContext): boolean {
-    const headers = host.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers;
-    const given = headers[INTERNAL_HEADERS.token];
-    const presented = (typeof given === 'string' ? given : undefined) ?? bearerToken(headers['authorization']);
+    const req = host.switchToHttp().getRequest<InternalRequest>();
+    const given = req.headers[INTERNAL_HEADERS.token];
+    const presented = (typeof given === 'string' ? given : undefined) ?? bearerToken(req.headers['authorization']);
     if (!presented || !constantTimeEqual(presented, this.token)) {
       throw new ApiError('unauthorized', 'This is an internal Shoal endpoint: a valid internal token is required');
+    }
+    const header = req.headers[INTERNAL_HEADERS.context];
+    try {
+      req[INTERNAL_CONTEXT] = verifyInternalContext(this.token, typeof header === 'string' ? header : undefined);
+    } catch (err) {
+      if (!(err instanceof InternalContextError)) throw err;
+      this.log.warn({ reason: err.reason }, 'internal call refused: its call context is not valid');
+      throw new ApiError('unauthorized', `This internal call needs a valid signed call context (${err.reason})`);
     }
     return true;
   }
 }
+
+/** `@InternalCtx() ctx: VerifiedInternalContext` in a controller method behind InternalTokenGuard. */
+export const InternalCtx = createParamDecorator((_: unknown, host: ExecutionContext): VerifiedInternalContext => {
+  const ctx = host.switchToHttp().getRequest<InternalRequest>()[INTERNAL_CONTEXT];
+  if (!ctx) throw new Error('@InternalCtx() used on a route without InternalTokenGuard');
+  return ctx;
+});

@@ -1,27 +1,25 @@
 // The runtime's LLM port over model-pool, through the `openai` SDK: model-pool speaks the OpenAI
-// API, and the call id, tenant and run travel as headers.
+// API, and the call id, tenant and run travel in the signed call context.
 import OpenAI from 'openai';
-import { INTERNAL_HEADERS, ROUTE_PREFIX } from '@shoal/contracts';
+import { ROUTE_PREFIX } from '@shoal/contracts';
+import { internalHeaders } from '@shoal/platform';
 import type { LlmChatRequest, LlmChatResult, LlmPort } from '@shoal/workflow-runtime';
 
 export class ModelPoolLlmAdapter implements LlmPort {
   private readonly client: OpenAI;
 
-  constructor(baseUrl: string, internalToken: string, private readonly caller: { tenantId: string; apiKeyId: string | null; traceparent?: string }) {
+  constructor(baseUrl: string, private readonly internalToken: string, private readonly caller: { tenantId: string; apiKeyId: string | null; traceparent?: string }) {
     // SDK retries stay on for the hop to model-pool (connection resets, 5xx of model-pool itself);
     // model-pool does its own provider failover behind that.
     this.client = new OpenAI({ apiKey: internalToken, baseURL: `${baseUrl}${ROUTE_PREFIX.modelPool}/v1`, maxRetries: 2, timeout: 600_000 });
   }
 
   async chat(req: LlmChatRequest): Promise<LlmChatResult> {
-    const headers: Record<string, string> = {
-      [INTERNAL_HEADERS.callId]: req.callId,
-      [INTERNAL_HEADERS.tenantId]: this.caller.tenantId,
-      [INTERNAL_HEADERS.runId]: req.runId,
-      [INTERNAL_HEADERS.nodeId]: req.nodeId,
-    };
-    if (this.caller.apiKeyId) headers[INTERNAL_HEADERS.apiKeyId] = this.caller.apiKeyId;
-    if (this.caller.traceparent) headers[INTERNAL_HEADERS.traceparent] = this.caller.traceparent;
+    const headers = internalHeaders(
+      this.internalToken,
+      { tenantId: this.caller.tenantId, apiKeyId: this.caller.apiKeyId, runId: req.runId, callId: req.callId, nodeId: req.nodeId },
+      { traceparent: this.caller.traceparent },
+    );
     const params = { model: req.model, messages: req.messages, ...req.params };
     if (!req.onChunk) {
       const res = await this.client.chat.completions.create({ ...params, stream: false }, { headers, signal: req.signal });

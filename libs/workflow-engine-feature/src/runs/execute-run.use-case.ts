@@ -72,7 +72,7 @@ export class ExecuteRunUseCase {
     });
 
     const callIds = await this.runs.callIds(run.tenantId, runId);
-    const cost = callIds.length ? await this.costOf(runId, callIds) : undefined;
+    const cost = callIds.length ? await this.costOf({ tenantId: run.tenantId, runId, traceparent }, callIds) : undefined;
     await this.runs.finish(run.tenantId, runId, run.lease, {
       status: outcome.status,
       outputs: outcome.outputs,
@@ -93,9 +93,10 @@ export class ExecuteRunUseCase {
    * The run's price from the ledger. Billing being down must not fail a run whose nodes all
    * succeeded: its price is then what the ledger had (possibly nothing), and the log says so.
    */
-  private async costOf(runId: string, callIds: string[]) {
+  private async costOf(run: { tenantId: string; runId: string; traceparent?: string }, callIds: string[]) {
+    const { runId } = run;
     try {
-      const cost = await this.billing.runCost(runId, callIds, this.opts.costWaitMs);
+      const cost = await this.billing.runCost(run, callIds, this.opts.costWaitMs);
       if (cost.missing.length) this.log.warn({ runId, missing: cost.missing }, 'billing has not recorded every call of the run yet; total_price is partial');
       return cost;
     } catch (err) {

@@ -1,0 +1,84 @@
+import type { RunEvent, RunEventBody } from '@shoal/contracts';
+import { createTestDatabase, type TestDatabase } from '@shoal/testing';
+import { createPrismaClient, type PrismaClient } from '../database/prisma';
+import { configureRootLogger } from '../logging/logger';
+import { PostgresRunEventStore } from './postgres.run-event-store';
+import { RunEventsRepository } from './run-events.repository';
+
+// the `int` project's testTimeout is not applied per project by Jest; a generous guard, not a speed claim
+jest.setTimeout(30_000);
+
+const chunk = (text: string): RunEventBody => ({ event: 'text_chunk', data: { text, from_variable_selector: ['llm', 'text'] } });
+const finished = (runId: string): RunEventBody => ({
+  event: 'workflow_finished',
+  data: { id: runId, workflow_id: 'wf_1', status: 'succeeded', outputs: { answer: 'ok "quoted" \u00e9\u{1F600}' }, error: null, elapsed_time: 0.5, total_tokens: 13, total_steps: 3, created_at: 1, finished_at: 2 },
+});
+const text = (e: RunEvent) => (e.event === 'text_chunk' ? e.data.text : e.event);
+
+describe('PostgresRunEventStore (real Postgres)', () => {
+  let db: TestDatabase;
+  let prisma: PrismaClient;
+  let store: PostgresRunEventStore;
+  const fresh = () => new PostgresRunEventStore(new RunEventsRepository(prisma));
+
+  beforeAll(async () => {
+    configureRootLogger({ service: 'test', level: 'silent' });
+    db = await createTestDatabase('run-events');
+    // one connection, as standalone mode runs it on PGlite
+    prisma = createPrismaClient({ url: db.url, maxConnections: 1 });
+  });
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await db?.drop();
+  });
+  beforeEach(() => {
+    store = fresh();
+  });
+  afterEach(() => store.close());
+
+  it('numbers concurrent appends of a run 1..n in call order, each stamped with the run id', async () => {
+    const all = await Promise.all(Array.from({ length: 30 }, (_, i) => store.append('run_pg_a', chunk(`c${i}`))));
+    expect(all.map((e) => e.sequence)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(all[0]).toMatchObject({ event: 'text_chunk', workflow_run_id: 'run_pg_a', task_id: 'run_pg_a', data: { text: 'c0' } });
+    expect((await store.read('run_pg_a', 28)).map(text)).toEqual(['c28', 'c29']);
+  });
+
+  it('replays a run from a new store on the same database, as after a restart', async () => {
+    await store.append('run_pg_b', chunk('before'));
+    const last = await store.append('run_pg_b', finished('run_pg_b'));
+    await store.close();
+
+    store = fresh(); // what a restarted process has: nothing in memory
+    const replay = await store.read('run_pg_b');
+    expect(replay.map(text)).toEqual(['before', 'workflow_finished']);
+    expect(replay[1]).toEqual(last);
+    const got: RunEvent[] = [];
+    const unsubscribe = await store.subscribe('run_pg_b', 1, (e) => got.push(e));
+    unsubscribe();
+    expect(got.map((e) => e.sequence)).toEqual([2]);
+    // and the run's numbering continues where it stopped
+    expect((await store.append('run_pg_b', chunk('after'))).sequence).toBe(3);
+  });
+
+  it('delivers the backlog and then live events to a subscriber, each once and in order', async () => {
+    await store.append('run_pg_c', chunk('c1'));
+    const got: number[] = [];
+    const unsubscribe = await store.subscribe('run_pg_c', 0, (e) => got.push(e.sequence));
+    await store.append('run_pg_c', chunk('c2'));
+    await store.append('run_pg_c', finished('run_pg_c'));
+    await new Promise((r) => setImmediate(r));
+    unsubscribe();
+    expect(got).toEqual([1, 2, 3]);
+  });
+
+  it('deletes whole runs whose last event is older than the retention period', async () => {
+    const repo = new RunEventsRepository(prisma);
+    const old = new Date(Date.now() - 10 * 24 * 3600_000);
+    await repo.append('run_pg_old', JSON.stringify(chunk('old')), old);
+    await repo.append('run_pg_mixed', JSON.stringify(chunk('old')), old);
+    await repo.append('run_pg_mixed', JSON.stringify(chunk('new')), new Date());
+    expect(await fresh().prune()).toBe(1);
+    expect(await store.read('run_pg_old')).toEqual([]);
+    expect((await store.read('run_pg_mixed')).map(text)).toEqual(['old', 'new']);
+  });
+});

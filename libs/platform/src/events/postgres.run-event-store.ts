@@ -1,0 +1,85 @@
+// Run events kept in Postgres, for standalone mode: its embedded Postgres survives a restart, so
+// GET /v1/runs/{id}/events replays runs from before it. Live delivery is an in-process fan-out,
+// which is all standalone needs (one process); distributed mode uses RedisRunEventStore.
+import { EventEmitter } from 'node:events';
+import type { RunEvent, RunEventBody } from '@shoal/contracts';
+import { createLogger } from '../logging/logger';
+import { OrderedDelivery, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
+import type { RunEventsRepository, StoredRunEvent } from './run-events.repository';
+
+export interface PostgresRunEventStoreOptions {
+  /** a run whose last event is older than this is deleted whole (default 7 days) */
+  retentionMs?: number;
+  /** how often old runs are looked for (default hourly; the first look is at the first append) */
+  pruneEveryMs?: number;
+}
+
+export class PostgresRunEventStore implements RunEventStore {
+  private readonly log = createLogger('PostgresRunEventStore');
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+  // appends of one run are serialised in this process, so they are numbered in call order
+  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly retentionMs: number;
+  private readonly pruneEveryMs: number;
+  private pruner: NodeJS.Timeout | undefined;
+
+  constructor(private readonly repo: RunEventsRepository, opts: PostgresRunEventStoreOptions = {}) {
+    this.retentionMs = opts.retentionMs ?? 7 * 24 * 3600_000;
+    this.pruneEveryMs = opts.pruneEveryMs ?? 3600_000;
+  }
+
+  async append(runId: string, body: RunEventBody): Promise<RunEvent> {
+    this.schedulePruning();
+    const previous = this.tails.get(runId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(async () => {
+      const at = new Date();
+      const sequence = await this.repo.append(runId, JSON.stringify(body), at);
+      return { ...body, workflow_run_id: runId, task_id: runId, sequence, timestamp: at.getTime() } as RunEvent;
+    });
+    this.tails.set(runId, next);
+    try {
+      const e = await next;
+      this.emitter.emit(runId, e);
+      return e;
+    } finally {
+      if (this.tails.get(runId) === next) this.tails.delete(runId);
+    }
+  }
+
+  async read(runId: string, afterSeq = 0): Promise<RunEvent[]> {
+    return (await this.repo.after(runId, afterSeq)).map((s) => eventOf(runId, s));
+  }
+
+  async subscribe(runId: string, afterSeq: number, onEvent: (e: RunEvent) => void): Promise<Unsubscribe> {
+    const delivery = new OrderedDelivery(afterSeq, (after) => this.read(runId, after), onEvent);
+    const listener = (e: RunEvent) => delivery.offer(e);
+    this.emitter.on(runId, listener);
+    const unsubscribe = () => {
+      delivery.close();
+      this.emitter.off(runId, listener);
+    };
+    return catchUpOrUnsubscribe(delivery, unsubscribe);
+  }
+
+  /** Deletes runs whose last event is older than the retention period; returns how many rows went. */
+  async prune(now = Date.now()): Promise<number> {
+    return this.repo.deleteRunsIdleSince(new Date(now - this.retentionMs));
+  }
+
+  async close(): Promise<void> {
+    if (this.pruner) clearInterval(this.pruner);
+    this.pruner = undefined;
+    this.emitter.removeAllListeners();
+  }
+
+  private schedulePruning(): void {
+    if (this.pruner) return;
+    const run = () => void this.prune().catch((err: unknown) => this.log.warn({ err }, 'could not delete old run events'));
+    this.pruner = setInterval(run, this.pruneEveryMs).unref();
+    run();
+  }
+}
+
+function eventOf(runId: string, s: StoredRunEvent): RunEvent {
+  return { ...(JSON.parse(s.data) as RunEventBody), workflow_run_id: runId, task_id: runId, sequence: s.sequence, timestamp: s.timestamp } as RunEvent;
+}
