@@ -30,6 +30,8 @@ const DEFAULT_FEATURES: JsonObject = {
 
 interface NodeView {
   id: string;
+  /** As given: an export writes back what it read, even where it is not valid. */
+  raw: JsonObject;
   data: JsonObject;
   parentId?: string;
   position?: XY;
@@ -46,6 +48,7 @@ function xy(value: unknown): XY | undefined {
 export function exportDifyDsl(workflow: ExportableWorkflow, opts: DifyExportOptions = {}): string {
   const nodes: NodeView[] = workflow.graph.nodes.filter(isJsonObject).map((n) => ({
     id: String(n.id),
+    raw: n,
     data: isJsonObject(n.data) ? n.data : {},
     parentId: str(n.parentId),
     position: xy(n.position),
@@ -59,17 +62,15 @@ export function exportDifyDsl(workflow: ExportableWorkflow, opts: DifyExportOpti
   const exportNodes = nodes.map((n) => {
     const type = String(n.data.type ?? '');
     const out: JsonObject = {
-      data: n.data,
-      id: n.id,
+      data: n.raw.data,
+      id: n.raw.id,
       position: n.position ?? generated.get(n.id),
       sourcePosition: 'right',
       targetPosition: 'left',
       type: FLOW_NODE_TYPE[type] ?? 'custom',
     };
-    if (n.parentId) {
-      out.parentId = n.parentId;
-      out.zIndex = CHILD_Z_INDEX;
-    }
+    if (n.raw.parentId !== undefined && n.raw.parentId !== null) out.parentId = n.raw.parentId;
+    if (n.parentId) out.zIndex = CHILD_Z_INDEX;
     if (FLOW_NODE_TYPE[type]) {
       out.draggable = false;
       out.selectable = false;
@@ -88,13 +89,14 @@ export function exportDifyDsl(workflow: ExportableWorkflow, opts: DifyExportOpti
     const data: JsonObject = { sourceType: typeOf(source), targetType: typeOf(target) };
     if (isJsonObject(e.data)) for (const key of EDGE_DATA_KEYS) if (e.data[key] !== undefined) data[key] = e.data[key];
     const inside = Boolean(byId.get(source)?.parentId);
+    const named = typeof e.source === 'string' && typeof e.target === 'string';
     return {
       data,
-      id: str(e.id) ?? `${source}-${sourceHandle}-${target}-${targetHandle}`,
-      source,
-      sourceHandle,
-      target,
-      targetHandle,
+      id: e.id ?? (named ? `${source}-${sourceHandle}-${target}-${targetHandle}` : undefined),
+      source: e.source,
+      sourceHandle: e.sourceHandle ?? sourceHandle,
+      target: e.target,
+      targetHandle: e.targetHandle ?? targetHandle,
       type: 'custom',
       zIndex: inside ? CHILD_Z_INDEX : 0,
     };
