@@ -240,3 +240,13 @@ describe('importDifyDsl: models', () => {
     expect(workflow.graph.nodes[1].data).toMatchObject({ model: { name: 'toString' } });
   });
 });
+
+describe('importDifyDsl: YAML 1.1 as PyYAML reads it', () => {
+  it('reads y and n as strings and yes/no/on/off as booleans', () => {
+    const text = doc((d) => (d.workflow.graph.nodes[0].data.desc = 'DESC')).replace('title: Start', 'title: y').replace('desc: DESC', 'desc: n');
+    const { workflow } = imported(importDifyDsl(text.replace('use_icon_as_answer_icon: false', 'use_icon_as_answer_icon: off')));
+    expect(workflow.graph.nodes[0].data).toMatchObject({ title: 'y', desc: 'n' });
+    const flags = imported(importDifyDsl(doc((d) => (d.workflow.features = { a: 'AAA', b: 'BBB', c: 'CCC' })).replace('AAA', 'yes').replace('BBB', 'Off').replace('CCC', '1:20')));
+    expect(flags.workflow.features).toEqual({ a: true, b: false, c: 80 });
+  });
+});

@@ -1,5 +1,5 @@
 // Reads DSL text into plain JSON with bounds on size, aliases and depth; YAML 1.1 as Dify (PyYAML) writes it.
-import { parseDocument, type Tags } from 'yaml';
+import { parseDocument, type ScalarTag, type Tags } from 'yaml';
 import type { DifyImportIssue } from './dify-dsl.types';
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
@@ -27,9 +27,17 @@ const NON_JSON_TAGS = new Set([
 ]);
 
 const NON_JSON_TAG_NAMES = new Set(['timestamp', 'binary', 'set', 'omap', 'pairs']);
+const BOOL_TAG = 'tag:yaml.org,2002:bool';
+
+/** PyYAML's booleans: YAML 1.1's without y/Y/n/N, which PyYAML reads as strings (Dify writes `y: 282`). */
+const PYYAML_BOOLS: ScalarTag[] = [
+  { tag: BOOL_TAG, default: true, identify: (v) => v === true, test: /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/, resolve: () => true },
+  { tag: BOOL_TAG, default: true, identify: (v) => v === false, test: /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/, resolve: () => false },
+];
 
 function jsonTags(tags: Tags): Tags {
-  return tags.filter((t) => (typeof t === 'string' ? !NON_JSON_TAG_NAMES.has(t) : !NON_JSON_TAGS.has(t.tag)));
+  const kept = tags.filter((t) => (typeof t === 'string' ? !NON_JSON_TAG_NAMES.has(t) && t !== 'bool' : !NON_JSON_TAGS.has(t.tag) && t.tag !== BOOL_TAG));
+  return [...PYYAML_BOOLS, ...kept];
 }
 
 /** UTF-8 length without encoding the whole text when it is clearly small or clearly large. */
