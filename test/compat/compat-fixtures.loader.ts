@@ -98,7 +98,9 @@ function checkRuns(c: CompatCase): string[] {
     if (run.expected.status !== 'failed' && run.expected.outputs === null) problems.push(`${at}: outputs are required unless the run fails`);
     if (chat && run.expected.status !== 'failed') {
       if (run.expected.answer === undefined) problems.push(`${at}: an advanced-chat run expects an answer`);
-      else if (run.expected.outputs?.answer !== run.expected.answer) problems.push(`${at}: outputs.answer must equal answer`);
+      else if (run.expected.outputs?.answer !== run.expected.answer || Object.keys(run.expected.outputs).length !== 1) {
+        problems.push(`${at}: an advanced-chat run's outputs are { answer } with the answer text`);
+      }
     }
     if (!chat && run.expected.answer !== undefined) problems.push(`${at}: a workflow run has no answer`);
   });
