@@ -1,6 +1,6 @@
 // The compatibility fixtures are well-formed and Shoal's Dify importer takes each of them.
 import { parse } from 'yaml';
-import { importDifyDsl, NODE_TYPES } from '@shoal/workflow-dsl';
+import { exportDifyDsl, importDifyDsl, NODE_TYPES } from '@shoal/workflow-dsl';
 import { loadCompatFixtures } from './compat-fixtures.loader';
 
 const fixtures = loadCompatFixtures();
@@ -51,6 +51,14 @@ describe('Dify compatibility fixtures', () => {
         if (!result.ok) expect(result.issues.map((i) => [i.code, i.nodeId])).toEqual(expect.arrayContaining(expected.map((id) => ['unsupported_node_type', id])));
         if (!result.ok) expect(result.issues).toHaveLength(expected.length);
       }
+    });
+
+    it('comes back the same through exportDifyDsl', () => {
+      const first = importDifyDsl(fixture.yaml, { supportedNodeTypes: DIFY_TYPES });
+      if (!first.ok) throw new Error(JSON.stringify(first.issues));
+      const again = importDifyDsl(exportDifyDsl(first.workflow, { includeSecrets: true }), { supportedNodeTypes: DIFY_TYPES });
+      if (!again.ok) throw new Error(JSON.stringify(again.issues));
+      expect(again.workflow).toEqual({ ...first.workflow, dsl_version: '0.6.0' });
     });
 
     it('runs its LLM nodes on the mock model', () => {
