@@ -250,3 +250,15 @@ describe('importDifyDsl: YAML 1.1 as PyYAML reads it', () => {
     expect(flags.workflow.features).toEqual({ a: true, b: false, c: 80 });
   });
 });
+
+describe('importDifyDsl: pathological YAML', () => {
+  it('reports a flow nesting deep enough to exhaust the parser as too deep, not as a crash', () => {
+    for (const text of [`kind: app\nx: ${'['.repeat(200_000)}\n`, `kind: app\nx: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`]) {
+      expect(failed(importDifyDsl(text))).toMatchObject({ status: 400, issues: [{ code: 'too_deep' }] });
+    }
+  });
+
+  it('refuses several documents in one file', () => {
+    expect(failed(importDifyDsl(`${doc()}\n---\nkind: app\n`)).issues[0].code).toBe('yaml_syntax');
+  });
+});

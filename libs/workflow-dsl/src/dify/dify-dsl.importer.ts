@@ -63,7 +63,7 @@ export function importDifyDsl(text: string, opts: DifyImportOptions = {}): DifyI
 type EnvelopeResult = { ok: true; version: string; warnings: DifyImportWarning[] } | { ok: false; issues: DifyImportIssue[] };
 
 function checkEnvelope(doc: JsonObject): EnvelopeResult {
-  if (doc.kind === undefined || doc.kind !== 'app') {
+  if (doc.kind !== 'app') {
     const plainGraph = Array.isArray(doc.nodes) || isJsonObject(doc.graph);
     const what = doc.kind === undefined ? 'has no kind' : `has kind '${String(doc.kind)}'`;
     const hint = plainGraph ? '; it looks like a bare graph: create the workflow from it as JSON instead of importing it' : '';

@@ -55,6 +55,10 @@ export function readDslYaml(text: string, bounds: YamlBounds): ReadYamlResult {
   try {
     const doc = parseDocument(text, { version: '1.1', customTags: jsonTags, prettyErrors: true });
     const error = doc.errors[0];
+    // The parser turns its own stack overflow on deep nesting into a document error.
+    if (error && /call stack/i.test(error.message)) {
+      return { ok: false, issue: { path: '', code: 'too_deep', message: 'the YAML nests too deeply to be read' } };
+    }
     if (error) {
       const pos = error.linePos?.[0];
       const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
@@ -70,7 +74,8 @@ export function readDslYaml(text: string, bounds: YamlBounds): ReadYamlResult {
     if (/alias/i.test(message)) {
       return { ok: false, issue: { path: '', code: 'too_many_aliases', message: `the YAML expands more than ${bounds.maxAliasCount} aliases (anchors and *references)` } };
     }
-    return { ok: false, issue: { path: '', code: 'too_deep', message: `the YAML could not be read: ${firstLine(message)}` } };
+    if (err instanceof RangeError) return { ok: false, issue: { path: '', code: 'too_deep', message: 'the YAML nests too deeply to be read' } };
+    return { ok: false, issue: { path: '', code: 'yaml_syntax', message: `invalid YAML: ${firstLine(message)}` } };
   }
   const depth = depthOf(value, bounds.maxDepth);
   if (depth > bounds.maxDepth) {
