@@ -13,8 +13,9 @@ interface DslNode {
   data: Record<string, unknown>;
 }
 
+/** YAML 1.2 reading is enough for these checks, and keeps Dify's plain `y:` a string. */
 function nodesOf(yaml: string): DslNode[] {
-  const doc = parse(yaml, { version: '1.1' }) as { workflow: { graph: { nodes: DslNode[] } } };
+  const doc = parse(yaml) as { workflow: { graph: { nodes: DslNode[] } } };
   return doc.workflow.graph.nodes;
 }
 
@@ -59,6 +60,16 @@ describe('Dify compatibility fixtures', () => {
       const again = importDifyDsl(exportDifyDsl(first.workflow, { includeSecrets: true }), { supportedNodeTypes: DIFY_TYPES });
       if (!again.ok) throw new Error(JSON.stringify(again.issues));
       expect(again.workflow).toEqual({ ...first.workflow, dsl_version: '0.6.0' });
+    });
+
+    it("is laid out as Dify's export writes it", () => {
+      const doc = parse(fixture.yaml) as Record<string, Record<string, unknown>>;
+      expect(Object.keys(doc)).toEqual(['app', 'dependencies', 'kind', 'version', 'workflow']);
+      expect(Object.keys(doc.workflow)).toEqual(['conversation_variables', 'environment_variables', 'features', 'graph']);
+      const graph = doc.workflow.graph as { nodes: Array<Record<string, unknown>>; edges: Array<Record<string, unknown>>; viewport: unknown };
+      expect(graph.viewport).toEqual({ x: 0, y: 0, zoom: expect.any(Number) });
+      for (const node of graph.nodes) expect(node).toMatchObject({ type: expect.stringMatching(/^custom/), position: { x: expect.any(Number), y: expect.any(Number) } });
+      for (const edge of graph.edges) expect(edge).toMatchObject({ type: 'custom', data: { sourceType: expect.any(String), targetType: expect.any(String) } });
     });
 
     it('runs its LLM nodes on the mock model', () => {
