@@ -1,7 +1,11 @@
 import { parseWorkflowGraph } from '../graph.parser';
+import { NODE_TYPES } from '../nodes/node-registry';
 import { importDifyDsl } from './dify-dsl.importer';
 import type { DifyImportResult } from './dify-dsl.types';
 import { basicDoc, difyEdge, difyNode, toYaml } from './dify-dsl.spec-helper';
+
+/** The registry's types when this was written; tests that list unsupported types pin them, as the registry grows. */
+const TODAY = ['start', 'llm', 'end'];
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test documents are edited freely
 
@@ -192,6 +196,7 @@ describe('importDifyDsl: graph', () => {
           d.workflow.graph.nodes.push(difyNode('code1', { type: 'code', title: 'Code' }));
           d.workflow.graph.nodes.push(difyNode('http1', { type: 'http-request', title: 'HTTP' }));
         }),
+        { supportedNodeTypes: TODAY },
       ),
     );
     expect(result.status).toBe(422);
@@ -210,7 +215,7 @@ describe('importDifyDsl: graph', () => {
       d.workflow.graph.nodes.push(difyNode('lpe', { type: 'loop-end', title: '' }, 0, { parentId: 'lp' }));
     });
     expect(importDifyDsl(text, { supportedNodeTypes: ['start', 'llm', 'end', 'loop'] }).ok).toBe(true);
-    expect(failed(importDifyDsl(text)).issues.map((i) => i.nodeId)).toEqual(['lp', 'lps', 'lpe']);
+    expect(failed(importDifyDsl(text, { supportedNodeTypes: TODAY })).issues.map((i) => i.nodeId)).toEqual(['lp', 'lps', 'lpe']);
   });
 
   it("reads the legacy 'variable-assigner' as the variable aggregator when only that is supported", () => {
@@ -260,5 +265,13 @@ describe('importDifyDsl: pathological YAML', () => {
 
   it('refuses several documents in one file', () => {
     expect(failed(importDifyDsl(`${doc()}\n---\nkind: app\n`)).issues[0].code).toBe('yaml_syntax');
+  });
+});
+
+describe('importDifyDsl: default node types', () => {
+  it("takes the node registry's types when none are given", () => {
+    const result = failed(importDifyDsl(doc((d) => d.workflow.graph.nodes.push(difyNode('x1', { type: 'not-a-dify-type', title: 'X' })))));
+    expect(result.issues.map((i) => i.nodeId)).toEqual(['x1']);
+    for (const type of NODE_TYPES) expect(result.issues[0].message).toContain(`${type}`);
   });
 });
