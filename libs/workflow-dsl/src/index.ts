@@ -36,3 +36,18 @@ export {
 } from './nodes/llm.node';
 export type { EndNodeData, EndOutput } from './nodes/end.node';
 export { isNodeOfType, type WorkflowGraph, type WorkflowNode, type WorkflowEdge, type StartNode, type LlmNode, type EndNode, type NodeOfType } from './workflow-graph.types';
+export { importDifyDsl } from './dify/dify-dsl.importer';
+export { exportDifyDsl, type DifyExportOptions } from './dify/dify-dsl.exporter';
+export { parseModelMapParam, type ParseModelMapResult } from './dify/model-map.parser';
+export { DIFY_DSL_VERSION } from './dify/dify-version';
+export type {
+  DifyAppMode,
+  DifyImportIssue,
+  DifyImportIssueCode,
+  DifyImportOptions,
+  DifyImportResult,
+  DifyImportWarning,
+  DifyImportWarningCode,
+  ExportableWorkflow,
+  ImportedDifyWorkflow,
+} from './dify/dify-dsl.types';
