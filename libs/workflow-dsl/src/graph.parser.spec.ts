@@ -184,4 +184,17 @@ describe('parseWorkflowGraph: shapes and normalization', () => {
       ['nodes', 'missing_end'],
     ]);
   });
+
+  it('rejects __proto__, constructor and prototype as variable and output names', () => {
+    const input = example();
+    input.nodes[0].data = { type: 'start', variables: [{ variable: '__proto__', type: 'paragraph' }, { variable: 'constructor', type: 'number' }] };
+    input.nodes[2].data = { type: 'end', outputs: [{ variable: 'prototype', value_selector: ['llm', 'text'] }] };
+    const issues = issuesOf(input);
+    expect(issues.map((i) => [i.path, i.code])).toEqual([
+      ['nodes[0].data.variables[0].variable', 'invalid_value'],
+      ['nodes[0].data.variables[1].variable', 'invalid_value'],
+      ['nodes[2].data.outputs[0].variable', 'invalid_value'],
+    ]);
+    expect(issues[0].message).toBe("node 'start' (nodes[0]): data.variables[0].variable '__proto__' is reserved; choose another name");
+  });
 });

@@ -163,28 +163,49 @@ function reportUnreachable(adjacency: Adjacency, startId: string, byId: Readonly
   }
 }
 
-/** Ancestor sets as bitsets, filled in topological order: O(nodes * nodes / 32) words, no search per reference. */
-function ancestorBits(adjacency: Adjacency, order: readonly string[]): { position: Map<string, number>; bits: Uint32Array[] } {
-  const position = new Map<string, number>();
-  order.forEach((id, i) => position.set(id, i));
-  const words = Math.ceil(order.length / 32) || 1;
-  const bits: Uint32Array[] = [];
-  for (let i = 0; i < order.length; i++) {
-    const own = new Uint32Array(words);
-    for (const pred of adjacency.predecessors.get(order[i]) ?? []) {
-      const p = position.get(pred);
-      if (p === undefined) continue;
-      const predBits = bits[p];
-      for (let w = 0; w < words; w++) own[w] |= predBits[w];
-      own[p >>> 5] |= 1 << (p & 31);
-    }
-    bits.push(own);
+/**
+ * "Is `ancestor` upstream of `node`": one forward walk per distinct referenced node, memoised as a byte
+ * per node in topological position. Cost is (referenced nodes) x (nodes + edges), never nodes x nodes
+ * for a graph with few references, and the graph limits bound the worst case.
+ */
+class UpstreamIndex {
+  private readonly position = new Map<string, number>();
+  private readonly reached = new Map<string, Uint8Array>();
+
+  constructor(
+    private readonly adjacency: Adjacency,
+    order: readonly string[],
+  ) {
+    order.forEach((id, i) => this.position.set(id, i));
   }
-  return { position, bits };
+
+  /** null when either node is on a cycle (reported separately). */
+  isUpstream(ancestor: string, node: string): boolean | null {
+    const from = this.position.get(ancestor);
+    const to = this.position.get(node);
+    if (from === undefined || to === undefined) return null;
+    // Topological order: a node can only be reached from nodes placed before it.
+    if (from >= to) return false;
+    let seen = this.reached.get(ancestor);
+    if (!seen) {
+      seen = new Uint8Array(this.position.size);
+      const queue = [ancestor];
+      for (let i = 0; i < queue.length; i++) {
+        for (const next of this.adjacency.successors.get(queue[i]) ?? []) {
+          const p = this.position.get(next);
+          if (p === undefined || seen[p]) continue;
+          seen[p] = 1;
+          queue.push(next);
+        }
+      }
+      this.reached.set(ancestor, seen);
+    }
+    return seen[to] === 1;
+  }
 }
 
 function checkReferences(byId: ReadonlyMap<string, NodeEntry>, adjacency: Adjacency, order: readonly string[], issues: ValidationIssue[]): void {
-  let ancestors: ReturnType<typeof ancestorBits> | null = null;
+  const upstream = new UpstreamIndex(adjacency, order);
   for (const entry of byId.values()) {
     if (entry.parsed === undefined || !entry.definition || entry.id === null) continue;
     for (const ref of entry.definition.references(entry.parsed)) {
@@ -201,11 +222,8 @@ function checkReferences(byId: ReadonlyMap<string, NodeEntry>, adjacency: Adjace
         issues.push(nodeIssue(entry, where, 'reference_not_upstream', `references ${shown}, the node's own output, which does not exist while it runs`));
         continue;
       }
-      ancestors ??= ancestorBits(adjacency, order);
-      const self = ancestors.position.get(entry.id);
-      const other = ancestors.position.get(nodeId);
       // Nodes on a cycle have no position; the cycle is reported already.
-      if (self !== undefined && other !== undefined && !(ancestors.bits[self][other >>> 5] & (1 << (other & 31)))) {
+      if (upstream.isUpstream(nodeId, entry.id) === false) {
         issues.push(nodeIssue(entry, where, 'reference_not_upstream', `references ${shown}, but node '${nodeId}' is not upstream of '${entry.id}', so it has not run when '${entry.id}' runs`));
         continue;
       }

@@ -8,8 +8,8 @@
 //   compileTemplate(text): CompiledTemplate; renderCompiledTemplate(t, lookup); renderTemplate(text, lookup)
 //   stringifyValue(value): string   (how a variable reads inside text)
 
-export { parseWorkflowGraph, type ParseWorkflowGraphResult } from './graph.parser';
-export { validateRunInputs, validateStartNodeInputs, type ValidateRunInputsResult } from './run-inputs.validator';
+export { parseWorkflowGraph, DEFAULT_GRAPH_LIMITS, type ParseWorkflowGraphResult, type ParseWorkflowGraphOptions, type GraphLimits } from './graph.parser';
+export { validateRunInputs, validateStartNodeInputs, DEFAULT_RUN_INPUT_LIMITS, type ValidateRunInputsResult, type RunInputLimits } from './run-inputs.validator';
 export { buildGraphIndex, type GraphIndex } from './graph-index';
 export {
   parseVariableReferences,

@@ -145,7 +145,7 @@ describe('executeRun: a linear run', () => {
     ]);
   });
 
-  it('renders missing and structured values: nothing as empty text, objects as JSON, sys variables', async () => {
+  it('renders values as Dify does: null as empty text, objects as JSON, sys variables, an unresolved reference as its selector', async () => {
     const g = graph({
       nodes: [
         { id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input' }] } },
@@ -158,8 +158,8 @@ describe('executeRun: a linear run', () => {
     const ports = fakePorts();
     ports.llm.handler = (req) => llmResult(req.messages[0].content, 1, 2);
     const outcome = await executeRun(options(ports, { graph: g, inputs: {}, sys: { query: 'unused' } }));
-    expect(ports.llm.calls[1].messages).toEqual([{ role: 'user', content: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][]' }]);
-    expect(outcome.outputs).toEqual({ prompt: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][]', missing: null });
+    expect(ports.llm.calls[1].messages).toEqual([{ role: 'user', content: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][first.usage.nope]' }]);
+    expect(outcome.outputs).toEqual({ prompt: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][first.usage.nope]', missing: null });
   });
 
   it('runs a node type with the executor an app registers for it', async () => {

@@ -69,7 +69,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   const startedAt = opts.startedAt ?? clock.now();
   const index = indexOf(graph);
   const pool = new VariablePool();
-  pool.set('sys', Object.assign({}, opts.sys, { workflow_id: workflowId, workflow_run_id: runId }));
+  // user_id and files always exist in Dify's sys namespace; absent ones render as '' rather than as 'sys.user_id'.
+  pool.set('sys', Object.assign({ user_id: '', files: [] }, opts.sys, { workflow_id: workflowId, workflow_run_id: runId }));
 
   const done = new Map<string, number>();
   let restoredTokens = 0;

@@ -35,6 +35,15 @@ export interface NodeDefinition<D extends BaseNodeData, P> {
 /** Identifiers as Dify's editor allows them for variable names. */
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Names that would reach Object.prototype when used as keys of a plain object. */
+export const RESERVED_VARIABLE_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A variable or output name a node declares: an identifier, and not one of RESERVED_VARIABLE_NAMES. */
+export const variableNameSchema = z
+  .string()
+  .regex(VARIABLE_NAME, { error: 'must be an identifier (letters, digits and _, not starting with a digit)' })
+  .refine((name) => !RESERVED_VARIABLE_NAMES.has(name), { error: (issue) => `'${String(issue.input)}' is reserved; choose another name` });
+
 export const baseDataShape = {
   title: z.string().nullish(),
   desc: z.string().nullish(),
