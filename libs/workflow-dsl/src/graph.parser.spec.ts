@@ -1,4 +1,4 @@
-import { parseWorkflowGraph, type ValidationIssue, type WorkflowGraph } from './index';
+import { NODE_TYPES, parseWorkflowGraph, type ValidationIssue, type WorkflowGraph } from './index';
 
 function example(): { nodes: Array<Record<string, unknown>>; edges: unknown[] } {
   return {
@@ -126,7 +126,7 @@ describe('parseWorkflowGraph: shapes and normalization', () => {
       path: 'nodes[3].data.type',
       nodeId: 'code',
       code: 'unknown_node_type',
-      message: "node 'code' (nodes[3]): data.type 'code' is not a supported node type; supported types: 'start', 'llm', 'end'",
+      message: `node 'code' (nodes[3]): data.type 'code' is not a supported node type; supported types: ${NODE_TYPES.map((t) => `'${t}'`).join(', ')}`,
     });
   });
 

@@ -1,6 +1,7 @@
 // Whole-graph rules: unique ids, one start, an end, edges, cycles, reachability, variable references.
 import { buildAdjacency, topologicalSort, type Adjacency } from './graph-index';
 import type { AnyNodeDefinition, NodeType } from './nodes/node-registry';
+import { DEFAULT_SOURCE_HANDLES } from './nodes/node-definition';
 import { formatPath, quoteList, type PathSegment, type ValidationIssue, type ValidationIssueCode } from './validation-issue';
 
 /** A node as far as parsing got: id and type when valid, parsed data when its shape was valid. */
@@ -107,6 +108,12 @@ function checkEdges(edges: readonly EdgeEntry[], byId: ReadonlyMap<string, NodeE
     if (source === target) {
       issues.push(edgeIssue(edge, [], 'self_loop', `connects node '${source}' to itself`));
       continue;
+    }
+    const from = byId.get(source);
+    if (from?.definition && from.parsed !== undefined) {
+      const handles = from.definition.sourceHandles?.(from.parsed) ?? DEFAULT_SOURCE_HANDLES;
+      // Reported, but the edge still counts for reachability and cycles: one mistake, one issue.
+      if (!handles.includes(edge.sourceHandle)) issues.push(edgeIssue(edge, ['sourceHandle'], 'unknown_source_handle', `is '${edge.sourceHandle}', but ${from.type} node '${source}' has the handles ${quoteList(handles)}`));
     }
     const key = `${source}\u0000${edge.sourceHandle}\u0000${target}\u0000${edge.targetHandle}`;
     const first = pairs.get(key);

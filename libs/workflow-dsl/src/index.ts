@@ -24,7 +24,7 @@ export {
 } from './variable-reference';
 export { formatPath, type ValidationIssue, type ValidationIssueCode, type PathSegment } from './validation-issue';
 export { NODE_TYPES, isNodeType, type NodeType } from './nodes/node-registry';
-export type { BaseNodeData } from './nodes/node-definition';
+export { RESERVED_VARIABLE_NAMES, type BaseNodeData } from './nodes/node-definition';
 export { START_VARIABLE_TYPES, type StartNodeData, type StartVariable, type StartVariableType } from './nodes/start.node';
 export {
   LLM_OUTPUT_FIELDS,
@@ -35,4 +35,13 @@ export {
   type LlmMessageRole,
 } from './nodes/llm.node';
 export type { EndNodeData, EndOutput } from './nodes/end.node';
-export { isNodeOfType, type WorkflowGraph, type WorkflowNode, type WorkflowEdge, type StartNode, type LlmNode, type EndNode, type NodeOfType } from './workflow-graph.types';
+export {
+  COMPARISON_OPERATORS,
+  IF_ELSE_OUTPUT_FIELDS,
+  IF_ELSE_DEFAULT_HANDLE,
+  type ComparisonOperator,
+  type IfElseCase,
+  type IfElseCondition,
+  type IfElseNodeData,
+} from './nodes/if-else.node';
+export { isNodeOfType, type WorkflowGraph, type WorkflowNode, type WorkflowEdge, type StartNode, type LlmNode, type EndNode, type IfElseNode, type NodeOfType } from './workflow-graph.types';

@@ -2,6 +2,7 @@
 import type { StartNodeData } from './nodes/start.node';
 import type { LlmNodeData } from './nodes/llm.node';
 import type { EndNodeData } from './nodes/end.node';
+import type { IfElseNodeData } from './nodes/if-else.node';
 import type { NodeType } from './nodes/node-registry';
 
 interface NodeOf<D> {
@@ -12,9 +13,10 @@ interface NodeOf<D> {
 export type StartNode = NodeOf<StartNodeData>;
 export type LlmNode = NodeOf<LlmNodeData>;
 export type EndNode = NodeOf<EndNodeData>;
+export type IfElseNode = NodeOf<IfElseNodeData>;
 
 /** Discriminated on `data.type`. */
-export type WorkflowNode = StartNode | LlmNode | EndNode;
+export type WorkflowNode = StartNode | LlmNode | EndNode | IfElseNode;
 
 export type NodeOfType<T extends NodeType> = Extract<WorkflowNode, { data: { type: T } }>;
 
@@ -23,7 +25,7 @@ export interface WorkflowEdge {
   id: string;
   source: string;
   target: string;
-  /** 'source' unless the node has several exits (if-else: 'true' / 'false'). */
+  /** 'source' unless the node has several exits (if-else: its case ids and 'false'). */
   sourceHandle: string;
   targetHandle: string;
 }

@@ -76,16 +76,21 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   let restoredTokens = 0;
   let lastIndex = 0;
   const restoredEnds: Array<{ index: number; outputs: Record<string, unknown> }> = [];
+  const restored: Array<{ nodeId: string; index: number; outputs: Record<string, unknown> }> = [];
   for (const rec of opts.finished) {
     lastIndex = Math.max(lastIndex, rec.index);
     const node = index.nodesById.get(rec.nodeId);
     if (rec.status !== 'succeeded' || !node) continue;
     const outputs = rec.outputs ?? {};
     done.set(rec.nodeId, rec.index);
+    restored.push({ nodeId: rec.nodeId, index: rec.index, outputs });
     pool.set(rec.nodeId, outputs);
     restoredTokens += rec.tokens.total;
     if (isNodeOfType(node, 'end')) restoredEnds.push({ index: rec.index, outputs });
   }
+
+  // Branch decisions replay in the order the nodes ran.
+  restored.sort((a, b) => a.index - b.index);
 
   if (opts.finished.length === 0) {
     await ports.events.emit({
@@ -113,10 +118,10 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     streamChunks: opts.streamChunks ?? false,
     controller,
     nextIndex: lastIndex + 1,
-    done: new Set(done.keys()),
+    restored,
   });
   try {
-    await scheduler.run((nodeId) => latestPredecessor(index, done, nodeId));
+    await scheduler.run();
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
@@ -157,18 +162,4 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   };
   await ports.events.emit({ event: 'workflow_finished', data });
   return outcome;
-}
-
-/** For a node made ready by checkpoints: the finished predecessor that ran last. */
-function latestPredecessor(index: GraphIndex, done: ReadonlyMap<string, number>, nodeId: string): string | null {
-  let best: string | null = null;
-  let bestIndex = -1;
-  for (const pred of index.predecessors.get(nodeId) ?? []) {
-    const i = done.get(pred);
-    if (i !== undefined && i > bestIndex) {
-      best = pred;
-      bestIndex = i;
-    }
-  }
-  return best;
 }

@@ -32,6 +32,11 @@ export interface NodeExecutor<N extends WorkflowNode = WorkflowNode> {
   readonly callsLlm: boolean;
   /** Throw to fail the node; the error's message becomes the node's error. Sync results skip a microtask. */
   execute(node: N, ctx: NodeRunContext): NodeRunResult | Promise<NodeRunResult>;
+  /**
+   * The outgoing handles a succeeded node takes, read from its outputs, so that a resumed run decides
+   * the same branches from the checkpoint alone. Absent: every outgoing edge is taken.
+   */
+  takenHandles?(node: N, outputs: Readonly<Record<string, unknown>>): readonly string[];
 }
 
 /** One executor per node type; a node type added to the DSL is a compile error here until it has one. */

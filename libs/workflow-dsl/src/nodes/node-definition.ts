@@ -30,7 +30,11 @@ export interface NodeDefinition<D extends BaseNodeData, P> {
   references(parsed: P): NodeReference[];
   /** Fields other nodes may reference; null when they are not known before the run. */
   outputFields(parsed: P): readonly string[] | null;
+  /** The `sourceHandle`s its outgoing edges may use; `['source']` when absent. */
+  sourceHandles?(parsed: P): readonly string[];
 }
+
+export const DEFAULT_SOURCE_HANDLES: readonly string[] = ['source'];
 
 /** Identifiers as Dify's editor allows them for variable names. */
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

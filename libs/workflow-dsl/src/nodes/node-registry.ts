@@ -3,11 +3,13 @@ import type { BaseNodeData, NodeDefinition } from './node-definition';
 import { startNodeDefinition } from './start.node';
 import { llmNodeDefinition } from './llm.node';
 import { endNodeDefinition } from './end.node';
+import { ifElseNodeDefinition } from './if-else.node';
 
 export const NODE_DEFINITIONS = {
   start: startNodeDefinition,
   llm: llmNodeDefinition,
   end: endNodeDefinition,
+  'if-else': ifElseNodeDefinition,
 } as const;
 
 export type NodeType = keyof typeof NODE_DEFINITIONS;
