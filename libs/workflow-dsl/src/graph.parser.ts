@@ -3,8 +3,10 @@ import { checkGraphStructure, edgeIssue, nodeIssue, type EdgeEntry, type NodeEnt
 import { isNodeType, nodeDefinition, NODE_TYPES } from './nodes/node-registry';
 import { NODE_ID_PATTERN } from './variable-reference';
 import { translateZodIssues } from './zod-issues';
-import { describeValue, quoteList, type ValidationIssue } from './validation-issue';
-import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from './workflow-graph.types';
+import { z } from 'zod';
+import { variableNameSchema } from './nodes/node-definition';
+import { describeValue, formatPath, quoteList, type ValidationIssue } from './validation-issue';
+import type { WorkflowEdge, WorkflowGraph, WorkflowNode, WorkflowVariable } from './workflow-graph.types';
 
 export type ParseWorkflowGraphResult = { ok: true; graph: WorkflowGraph } | { ok: false; issues: ValidationIssue[] };
 
@@ -48,10 +50,47 @@ export function parseWorkflowGraph(input: unknown, options: ParseWorkflowGraphOp
   if (issues.length > 0 && (rawNodes.length > limits.maxNodes || rawEdges.length > limits.maxEdges)) return { ok: false, issues };
   const nodes = rawNodes.map((raw, index) => parseNode(raw, index, issues, limits));
   const edges = rawEdges.map((raw, index) => parseEdge(raw, index, issues));
-  issues.push(...checkGraphStructure(nodes.map((n) => n.entry), edges.map((e) => e.entry)));
+  const conversation = parseWorkflowVariables(input, 'conversation_variables', issues);
+  const environment = parseWorkflowVariables(input, 'environment_variables', issues);
+  const namespaces = { conversation: (conversation ?? []).map((v) => v.name), env: (environment ?? []).map((v) => v.name) };
+  issues.push(...checkGraphStructure(nodes.map((n) => n.entry), edges.map((e) => e.entry), namespaces));
   if (issues.length > 0) return { ok: false, issues };
   // No issues means every node and edge parsed.
-  return { ok: true, graph: { nodes: nodes.map((n) => n.node as WorkflowNode), edges: edges.map((e) => e.edge as WorkflowEdge) } };
+  const graph: WorkflowGraph = { nodes: nodes.map((n) => n.node as WorkflowNode), edges: edges.map((e) => e.edge as WorkflowEdge) };
+  if (conversation) graph.conversation_variables = conversation;
+  if (environment) graph.environment_variables = environment;
+  return { ok: true, graph };
+}
+
+const workflowVariableSchema = z.looseObject({
+  name: variableNameSchema,
+  value_type: z.string().min(1),
+  value: z.unknown().optional(),
+  id: z.string().nullish(),
+  description: z.string().nullish(),
+});
+
+/** Dify's workflow-level conversation_variables / environment_variables; null when absent. */
+function parseWorkflowVariables(input: Json, key: 'conversation_variables' | 'environment_variables', issues: ValidationIssue[]): WorkflowVariable[] | null {
+  const raw = input[key];
+  if (raw === undefined || raw === null) return null;
+  const result = z.array(workflowVariableSchema).safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    for (const local of translateZodIssues(result.error.issues, [key])) issues.push({ path: formatPath(local.path), code: local.code, message: `${formatPath(local.path)} ${local.detail}` });
+    return null;
+  }
+  const out: WorkflowVariable[] = [];
+  for (const [i, v] of result.data.entries()) {
+    if (out.some((o) => o.name === v.name)) {
+      issues.push({ path: formatPath([key, i, 'name']), code: 'duplicate_variable', message: `${formatPath([key, i, 'name'])} '${v.name}' is declared twice` });
+      continue;
+    }
+    const variable: WorkflowVariable = { name: v.name, value_type: v.value_type, value: v.value ?? null };
+    if (v.id) variable.id = v.id;
+    if (v.description) variable.description = v.description;
+    out.push(variable);
+  }
+  return out;
 }
 
 function listAt(input: Json, key: 'nodes' | 'edges', issues: ValidationIssue[]): unknown[] {

@@ -50,7 +50,15 @@ export function edgeIssue(entry: { index: number; id: string | null }, rel: Path
   };
 }
 
-export function checkGraphStructure(nodes: readonly NodeEntry[], edges: readonly EdgeEntry[]): ValidationIssue[] {
+/** Names declared in the `conversation` and `env` namespaces. */
+export interface Namespaces {
+  conversation: readonly string[];
+  env: readonly string[];
+}
+
+const NO_NAMESPACES: Namespaces = { conversation: [], env: [] };
+
+export function checkGraphStructure(nodes: readonly NodeEntry[], edges: readonly EdgeEntry[], namespaces: Namespaces = NO_NAMESPACES): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const byId = uniqueNodes(nodes, issues);
   checkStartAndEnd(nodes, issues);
@@ -60,7 +68,7 @@ export function checkGraphStructure(nodes: readonly NodeEntry[], edges: readonly
   reportCycles(adjacency, remaining, byId, issues);
   const start = nodes.find((n) => n.type === 'start' && n.id !== null && byId.get(n.id) === n);
   if (start?.id) reportUnreachable(adjacency, start.id, byId, issues);
-  checkReferences(byId, adjacency, order, issues);
+  checkReferences(byId, adjacency, order, namespaces, issues);
   return issues;
 }
 
@@ -81,7 +89,8 @@ function checkStartAndEnd(nodes: readonly NodeEntry[], issues: ValidationIssue[]
   for (const extra of starts.slice(1)) {
     issues.push(nodeIssue(extra, ['data', 'type'], 'multiple_start', `is 'start', but ${nodeSubject(starts[0])} is already the start node; a workflow has exactly one`));
   }
-  if (!nodes.some((n) => n.type === 'end')) issues.push({ path: 'nodes', code: 'missing_end', message: 'nodes: the workflow needs at least one end node (data.type "end")' });
+  // A chatflow ends in answer nodes instead.
+  if (!nodes.some((n) => n.type === 'end' || n.type === 'answer')) issues.push({ path: 'nodes', code: 'missing_end', message: 'nodes: the workflow needs at least one end node (data.type "end") or answer node' });
 }
 
 function checkEdges(edges: readonly EdgeEntry[], byId: ReadonlyMap<string, NodeEntry>, issues: ValidationIssue[]): Array<{ source: string; target: string }> {
@@ -211,7 +220,7 @@ class UpstreamIndex {
   }
 }
 
-function checkReferences(byId: ReadonlyMap<string, NodeEntry>, adjacency: Adjacency, order: readonly string[], issues: ValidationIssue[]): void {
+function checkReferences(byId: ReadonlyMap<string, NodeEntry>, adjacency: Adjacency, order: readonly string[], namespaces: Namespaces, issues: ValidationIssue[]): void {
   const upstream = new UpstreamIndex(adjacency, order);
   for (const entry of byId.values()) {
     if (entry.parsed === undefined || !entry.definition || entry.id === null) continue;
@@ -220,6 +229,13 @@ function checkReferences(byId: ReadonlyMap<string, NodeEntry>, adjacency: Adjace
       if (nodeId === 'sys') continue;
       const shown = ref.raw ?? JSON.stringify(ref.selector);
       const where = ['data', ...ref.path];
+      if (nodeId === 'conversation' || nodeId === 'env') {
+        const names = namespaces[nodeId];
+        const noun = nodeId === 'env' ? 'environment' : 'conversation';
+        const known = names.length ? `; declared: ${quoteList(names)}` : `; the workflow declares none (${noun === 'environment' ? 'environment_variables' : 'conversation_variables'})`;
+        if (!names.includes(field)) issues.push(nodeIssue(entry, where, 'unknown_variable_reference', `references ${shown}, but there is no ${noun} variable '${field}'${known}`));
+        continue;
+      }
       const target = byId.get(nodeId);
       if (!target) {
         issues.push(nodeIssue(entry, where, 'unknown_variable_reference', `references ${shown}, but there is no node '${nodeId}'`));

@@ -44,4 +44,26 @@ export {
   type IfElseCondition,
   type IfElseNodeData,
 } from './nodes/if-else.node';
-export { isNodeOfType, type WorkflowGraph, type WorkflowNode, type WorkflowEdge, type StartNode, type LlmNode, type EndNode, type IfElseNode, type NodeOfType } from './workflow-graph.types';
+export type { TemplateTransformNodeData, TemplateVariable } from './nodes/template-transform.node';
+export type { VariableAggregatorNodeData, VariableAggregatorGroup } from './nodes/variable-aggregator.node';
+export type { AnswerNodeData } from './nodes/answer.node';
+export { LIST_FILTER_OPERATORS, type ListOperatorNodeData, type ListFilterCondition, type ListFilterOperator } from './nodes/list-operator.node';
+export { ASSIGNER_OPERATIONS, type AssignerNodeData, type AssignerItem, type AssignerOperation } from './nodes/assigner.node';
+export {
+  isNodeOfType,
+  type WorkflowGraph,
+  type WorkflowNode,
+  type WorkflowEdge,
+  type WorkflowVariable,
+  type StartNode,
+  type LlmNode,
+  type EndNode,
+  type IfElseNode,
+  type TemplateTransformNode,
+  type VariableAggregatorNode,
+  type LegacyVariableAssignerNode,
+  type AnswerNode,
+  type ListOperatorNode,
+  type AssignerNode,
+  type NodeOfType,
+} from './workflow-graph.types';

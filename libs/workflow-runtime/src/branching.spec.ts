@@ -144,4 +144,34 @@ describe('executeRun: branches', () => {
     const outcome = await executeRun(options(fakePorts(), { graph: g, inputs: { q: 'abc' } }));
     expect(outcome).toMatchObject({ status: 'failed', error: 'Node check (check) failed: Invalid actual value type: number' });
   });
+
+  it('aggregates whichever branch ran (variable-aggregator, groups, the legacy variable-assigner name) into an answer', async () => {
+    const g = graph({
+      nodes: [
+        { id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input' }] } },
+        { id: 'check', data: { type: 'if-else', cases: [{ case_id: 'yes', logical_operator: 'and', conditions: [{ variable_selector: ['start', 'q'], comparison_operator: 'is', value: 'y' }] }] } },
+        llm('yes', 'yes'),
+        llm('no', 'no'),
+        { id: 'agg', data: { type: 'variable-aggregator', output_type: 'string', variables: [['yes', 'text'], ['no', 'text']] } },
+        {
+          id: 'groups',
+          data: {
+            type: 'variable-assigner',
+            output_type: 'string',
+            variables: [],
+            advanced_settings: { group_enabled: true, groups: [{ group_name: 'text', output_type: 'string', variables: [['yes', 'text'], ['no', 'text']] }, { group_name: 'tokens', output_type: 'number', variables: [['no', 'usage', 'total_tokens']] }] },
+          },
+        },
+        { id: 'answer', data: { type: 'answer', answer: 'A: {{#agg.output#}} / {{#groups.text.output#}} / {{#groups.tokens.output#}}' } },
+      ],
+      edges: [edge('start', 'check'), edge('check', 'yes', 'yes'), edge('check', 'no', 'false'), edge('yes', 'agg'), edge('no', 'agg'), edge('agg', 'groups'), edge('groups', 'answer')],
+    });
+    const ports = fakePorts();
+    const outcome = await executeRun(options(ports, { graph: g, inputs: { q: 'y' }, streamChunks: true }));
+    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { answer: 'A: m says: yes / m says: yes / groups.tokens.output' } });
+    expect(ports.events.find('node_finished', 'groups').data.outputs).toEqual({ text: { output: 'm says: yes' } });
+    expect(ports.events.events.filter((e) => e.event === 'text_chunk').map((e) => e.data)).toContainEqual({ text: 'A: m says: yes / m says: yes / groups.tokens.output', from_variable_selector: ['answer', 'answer'] });
+    const no = await executeRun(options(fakePorts(), { graph: g, inputs: { q: 'n' } }));
+    expect(no.outputs).toEqual({ answer: 'A: m says: no / m says: no / 15' });
+  });
 });

@@ -47,7 +47,7 @@ describe('executeRun: a linear run', () => {
   it('renders the prompt, calls the model once and returns the end outputs', async () => {
     const ports = fakePorts();
     const outcome = await executeRun(options(ports));
-    expect(outcome).toEqual({ status: 'succeeded', outputs: { answer: 'mock-chat says: Answer: why?', tokens: 15 }, error: null, totalTokens: 15, elapsedMs: 0, steps: 3 });
+    expect(outcome).toEqual({ status: 'succeeded', outputs: { answer: 'mock-chat says: Answer: why?', tokens: 15 }, error: null, totalTokens: 15, elapsedMs: 0, steps: 3, conversationVariables: {} });
     expect(ports.llm.calls).toHaveLength(1);
     expect(ports.llm.calls[0]).toMatchObject({
       callId: 'run_1:llm:0',
@@ -230,7 +230,7 @@ describe('executeRun: failure and cancellation', () => {
       throw new Error('upstream returned 503');
     };
     const outcome = await executeRun(options(ports));
-    expect(outcome).toEqual({ status: 'failed', outputs: {}, error: 'Node Answer (llm) failed: upstream returned 503', totalTokens: 0, elapsedMs: 0, steps: 2 });
+    expect(outcome).toEqual({ status: 'failed', outputs: {}, error: 'Node Answer (llm) failed: upstream returned 503', totalTokens: 0, elapsedMs: 0, steps: 2, conversationVariables: {} });
     expect(ports.events.names()).toEqual(['workflow_started', 'node_started:start', 'node_finished:start', 'node_started:llm', 'node_finished:llm', 'workflow_finished']);
     expect(ports.events.find('node_finished', 'llm').data).toMatchObject({ status: 'failed', error: 'upstream returned 503', outputs: null });
     expect(ports.checkpoints.finished[1]).toMatchObject({ nodeId: 'llm', status: 'failed', error: 'upstream returned 503' });

@@ -1,7 +1,7 @@
 // executeRun: one attempt at a run, from scratch or resumed from the checkpoints of an earlier attempt.
 import type { WorkflowFinishedData } from '@shoal/contracts';
-import { buildGraphIndex, isNodeOfType, type GraphIndex, type WorkflowGraph } from '@shoal/workflow-dsl';
-import type { NodeExecutors } from './node-executor';
+import { buildGraphIndex, isNodeOfType, type GraphIndex, type WorkflowGraph, type WorkflowVariable } from '@shoal/workflow-dsl';
+import type { NodeExecutor, NodeExecutors } from './node-executor';
 import { defaultNodeExecutors } from './nodes/default-node-executors';
 import { systemClock, type CheckpointStore, type Clock, type EventSink, type FinishedNodeRecord, type LlmPort } from './ports';
 import { Scheduler } from './scheduler';
@@ -34,6 +34,11 @@ export interface ExecuteRunOptions {
   startedAt?: number;
   /** Replace or extend node behaviour; defaults to defaultNodeExecutors. */
   executors?: NodeExecutors;
+  /**
+   * The conversation's current variables (`{{#conversation.name#}}`), as the app stored them after the
+   * previous run of this conversation; declared ones missing here start at the graph's declared value.
+   */
+  conversationVariables?: Record<string, unknown>;
 }
 
 export interface RunOutcome {
@@ -44,6 +49,8 @@ export interface RunOutcome {
   elapsedMs: number;
   /** Node executions across all attempts: finished ones restored plus those run now. */
   steps: number;
+  /** Conversation variables after the run (assigner nodes write them); the app stores them for the next run. */
+  conversationVariables: Record<string, unknown>;
 }
 
 // A workflow version's graph is loaded once and run many times.
@@ -71,6 +78,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   const pool = new VariablePool();
   // user_id and files always exist in Dify's sys namespace; absent ones render as '' rather than as 'sys.user_id'.
   pool.set('sys', Object.assign({ user_id: '', files: [] }, opts.sys, { workflow_id: workflowId, workflow_run_id: runId }));
+  if (graph.environment_variables) pool.set('env', namespace(graph.environment_variables, undefined));
+  pool.set('conversation', namespace(graph.conversation_variables ?? [], opts.conversationVariables));
 
   const done = new Map<string, number>();
   let restoredTokens = 0;
@@ -89,8 +98,16 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     if (isNodeOfType(node, 'end')) restoredEnds.push({ index: rec.index, outputs });
   }
 
-  // Branch decisions replay in the order the nodes ran.
+  // Branch decisions and conversation writes replay in the order the nodes ran.
   restored.sort((a, b) => a.index - b.index);
+  const executors = opts.executors ?? defaultNodeExecutors;
+  const restoredAnswers: string[] = [];
+  for (const rec of restored) {
+    const node = index.nodesById.get(rec.nodeId);
+    if (!node) continue;
+    (executors[node.data.type] as NodeExecutor).restore?.(node, rec.outputs, pool);
+    if (node.data.type === 'answer' && typeof rec.outputs.answer === 'string') restoredAnswers.push(rec.outputs.answer);
+  }
 
   if (opts.finished.length === 0) {
     await ports.events.emit({
@@ -110,7 +127,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     index,
     pool,
     runInputs: opts.inputs,
-    executors: opts.executors ?? defaultNodeExecutors,
+    executors,
     llm: ports.llm,
     checkpoints: ports.checkpoints,
     events: ports.events,
@@ -138,6 +155,9 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     // Several end nodes (parallel branches) merge their outputs; a later finisher wins a name clash.
     for (const end of restoredEnds.sort((a, b) => a.index - b.index)) Object.assign(outputs, end.outputs);
     for (const end of scheduler.endOutputs) Object.assign(outputs, end);
+    // Answer nodes (Dify's chatflow) make up one answer, in the order they finished.
+    const answers = [...restoredAnswers, ...scheduler.answers];
+    if (answers.length > 0) outputs.answer = answers.join('');
   }
   const finishedAt = clock.now();
   const outcome: RunOutcome = {
@@ -147,6 +167,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     totalTokens: restoredTokens + scheduler.tokens,
     elapsedMs: finishedAt - startedAt,
     steps: done.size + scheduler.steps,
+    conversationVariables: Object.assign({}, pool.get(['conversation']) as Record<string, unknown>),
   };
   const data: WorkflowFinishedData = {
     id: runId,
@@ -162,4 +183,11 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   };
   await ports.events.emit({ event: 'workflow_finished', data });
   return outcome;
+}
+
+/** A namespace object with no prototype, so names like `constructor` read nothing. */
+function namespace(declared: readonly WorkflowVariable[], current: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const v of declared) out[v.name] = current && Object.hasOwn(current, v.name) ? current[v.name] : v.value;
+  return out;
 }

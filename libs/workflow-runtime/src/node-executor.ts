@@ -37,6 +37,8 @@ export interface NodeExecutor<N extends WorkflowNode = WorkflowNode> {
    * the same branches from the checkpoint alone. Absent: every outgoing edge is taken.
    */
   takenHandles?(node: N, outputs: Readonly<Record<string, unknown>>): readonly string[];
+  /** Re-applies what the node wrote outside its own outputs (conversation variables) when a run resumes past it. */
+  restore?(node: N, outputs: Readonly<Record<string, unknown>>, pool: VariablePool): void;
 }
 
 /** One executor per node type; a node type added to the DSL is a compile error here until it has one. */

@@ -73,6 +73,8 @@ export class Scheduler {
   tokens = 0;
   /** End node outputs in the order the end nodes finished. */
   readonly endOutputs: Array<Record<string, unknown>> = [];
+  /** Answer node texts in the order they finished. */
+  readonly answers: string[] = [];
 
   constructor(private readonly o: SchedulerOptions) {
     this.nextIndex = o.nextIndex;
@@ -262,6 +264,7 @@ export class Scheduler {
     }
     o.pool.set(node.id, result.outputs);
     if (node.data.type === 'end') this.endOutputs.push(result.outputs);
+    else if (node.data.type === 'answer' && typeof result.outputs.answer === 'string') this.answers.push(result.outputs.answer);
     this.decideEdges(node.id, executor?.takenHandles ? executor.takenHandles(node, result.outputs) : null);
   }
 

@@ -48,6 +48,22 @@ export const variableNameSchema = z
   .regex(VARIABLE_NAME, { error: 'must be an identifier (letters, digits and _, not starting with a digit)' })
   .refine((name) => !RESERVED_VARIABLE_NAMES.has(name), { error: (issue) => `'${String(issue.input)}' is reserved; choose another name` });
 
+/** `[nodeId, field, ...path]` */
+export const selectorSchema = z.array(z.string().min(1)).min(2);
+
+/** duplicate_variable issues for repeated names in a list at `listPath`, each pointing at `[i, field]`. */
+export function uniqueNames(names: readonly string[], listPath: string | PathSegment[], field: string): LocalIssue[] {
+  const issues: LocalIssue[] = [];
+  const seen = new Map<string, number>();
+  const base = typeof listPath === 'string' ? [listPath] : listPath;
+  names.forEach((name, i) => {
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, i);
+    else issues.push({ path: [...base, i, field], code: 'duplicate_variable', detail: `'${name}' is already declared by ${base.join('.')}[${first}]` });
+  });
+  return issues;
+}
+
 export const baseDataShape = {
   title: z.string().nullish(),
   desc: z.string().nullish(),

@@ -4,12 +4,23 @@ import { startNodeDefinition } from './start.node';
 import { llmNodeDefinition } from './llm.node';
 import { endNodeDefinition } from './end.node';
 import { ifElseNodeDefinition } from './if-else.node';
+import { templateTransformNodeDefinition } from './template-transform.node';
+import { legacyVariableAssignerNodeDefinition, variableAggregatorNodeDefinition } from './variable-aggregator.node';
+import { answerNodeDefinition } from './answer.node';
+import { listOperatorNodeDefinition } from './list-operator.node';
+import { assignerNodeDefinition } from './assigner.node';
 
 export const NODE_DEFINITIONS = {
   start: startNodeDefinition,
   llm: llmNodeDefinition,
   end: endNodeDefinition,
   'if-else': ifElseNodeDefinition,
+  'template-transform': templateTransformNodeDefinition,
+  'variable-aggregator': variableAggregatorNodeDefinition,
+  'variable-assigner': legacyVariableAssignerNodeDefinition,
+  answer: answerNodeDefinition,
+  'list-operator': listOperatorNodeDefinition,
+  assigner: assignerNodeDefinition,
 } as const;
 
 export type NodeType = keyof typeof NODE_DEFINITIONS;
