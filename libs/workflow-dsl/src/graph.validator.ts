@@ -1,7 +1,8 @@
 // Whole-graph rules: unique ids, one start, an end, edges, cycles, reachability, variable references.
 import { buildAdjacency, topologicalSort, type Adjacency } from './graph-index';
 import type { AnyNodeDefinition, NodeType } from './nodes/node-registry';
-import { DEFAULT_SOURCE_HANDLES } from './nodes/node-definition';
+import { DEFAULT_SOURCE_HANDLES, FAIL_BRANCH_HANDLE } from './nodes/node-definition';
+import { ERROR_STRATEGY_NODE_TYPES } from './nodes/node-registry';
 import { formatPath, quoteList, type PathSegment, type ValidationIssue, type ValidationIssueCode } from './validation-issue';
 
 /** A node as far as parsing got: id and type when valid, parsed data when its shape was valid. */
@@ -21,6 +22,25 @@ export interface EdgeEntry {
   target: string | null;
   sourceHandle: string;
   targetHandle: string;
+}
+
+function handlesErrors(entry: NodeEntry): boolean {
+  const strategy = (entry.parsed as { error_strategy?: unknown } | undefined)?.error_strategy;
+  return (strategy === 'fail-branch' || strategy === 'default-value') && entry.type !== null && ERROR_STRATEGY_NODE_TYPES.has(entry.type);
+}
+
+/** What other nodes may read from a node; a node with an error strategy also has error_message and error_type. */
+function outputFieldsOf(entry: NodeEntry): readonly string[] | null {
+  if (entry.parsed === undefined || !entry.definition) return null;
+  const fields = entry.definition.outputFields(entry.parsed);
+  return fields && handlesErrors(entry) ? [...fields, 'error_message', 'error_type'] : fields;
+}
+
+function sourceHandlesOf(entry: NodeEntry): readonly string[] {
+  if (!entry.definition || entry.parsed === undefined) return DEFAULT_SOURCE_HANDLES;
+  const handles = entry.definition.sourceHandles?.(entry.parsed) ?? DEFAULT_SOURCE_HANDLES;
+  const strategy = (entry.parsed as { error_strategy?: unknown }).error_strategy;
+  return strategy === 'fail-branch' && handlesErrors(entry) ? [...handles, FAIL_BRANCH_HANDLE] : handles;
 }
 
 export function nodeSubject(entry: { index: number; id: string | null }): string {
@@ -120,7 +140,7 @@ function checkEdges(edges: readonly EdgeEntry[], byId: ReadonlyMap<string, NodeE
     }
     const from = byId.get(source);
     if (from?.definition && from.parsed !== undefined) {
-      const handles = from.definition.sourceHandles?.(from.parsed) ?? DEFAULT_SOURCE_HANDLES;
+      const handles = sourceHandlesOf(from);
       // Reported, but the edge still counts for reachability and cycles: one mistake, one issue.
       if (!handles.includes(edge.sourceHandle)) issues.push(edgeIssue(edge, ['sourceHandle'], 'unknown_source_handle', `is '${edge.sourceHandle}', but ${from.type} node '${source}' has the handles ${quoteList(handles)}`));
     }
@@ -250,7 +270,7 @@ function checkReferences(byId: ReadonlyMap<string, NodeEntry>, adjacency: Adjace
         issues.push(nodeIssue(entry, where, 'reference_not_upstream', `references ${shown}, but node '${nodeId}' is not upstream of '${entry.id}', so it has not run when '${entry.id}' runs`));
         continue;
       }
-      const fields = target.parsed !== undefined && target.definition ? target.definition.outputFields(target.parsed) : null;
+      const fields = outputFieldsOf(target);
       if (fields && !fields.includes(field)) {
         const noun = target.type === 'start' ? 'variable' : 'output';
         const known = fields.length ? `; it has ${quoteList(fields)}` : `; it has none`;

@@ -23,8 +23,8 @@ export {
   type CompiledTemplate,
 } from './variable-reference';
 export { formatPath, type ValidationIssue, type ValidationIssueCode, type PathSegment } from './validation-issue';
-export { NODE_TYPES, isNodeType, type NodeType } from './nodes/node-registry';
-export { RESERVED_VARIABLE_NAMES, type BaseNodeData } from './nodes/node-definition';
+export { NODE_TYPES, ERROR_STRATEGY_NODE_TYPES, isNodeType, type NodeType } from './nodes/node-registry';
+export { RESERVED_VARIABLE_NAMES, FAIL_BRANCH_HANDLE, type BaseNodeData, type ErrorStrategy, type ErrorDefaultValue } from './nodes/node-definition';
 export { START_VARIABLE_TYPES, type StartNodeData, type StartVariable, type StartVariableType } from './nodes/start.node';
 export {
   LLM_OUTPUT_FIELDS,

@@ -85,14 +85,14 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   let restoredTokens = 0;
   let lastIndex = 0;
   const restoredEnds: Array<{ index: number; outputs: Record<string, unknown> }> = [];
-  const restored: Array<{ nodeId: string; index: number; outputs: Record<string, unknown> }> = [];
+  const restored: Array<{ nodeId: string; index: number; outputs: Record<string, unknown>; exception: boolean }> = [];
   for (const rec of opts.finished) {
     lastIndex = Math.max(lastIndex, rec.index);
     const node = index.nodesById.get(rec.nodeId);
-    if (rec.status !== 'succeeded' || !node) continue;
+    if ((rec.status !== 'succeeded' && rec.status !== 'exception') || !node) continue;
     const outputs = rec.outputs ?? {};
     done.set(rec.nodeId, rec.index);
-    restored.push({ nodeId: rec.nodeId, index: rec.index, outputs });
+    restored.push({ nodeId: rec.nodeId, index: rec.index, outputs, exception: rec.status === 'exception' });
     pool.set(rec.nodeId, outputs);
     restoredTokens += rec.tokens.total;
     if (isNodeOfType(node, 'end')) restoredEnds.push({ index: rec.index, outputs });
@@ -105,7 +105,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   for (const rec of restored) {
     const node = index.nodesById.get(rec.nodeId);
     if (!node) continue;
-    (executors[node.data.type] as NodeExecutor).restore?.(node, rec.outputs, pool);
+    if (!rec.exception) (executors[node.data.type] as NodeExecutor).restore?.(node, rec.outputs, pool);
     if (node.data.type === 'answer' && typeof rec.outputs.answer === 'string') restoredAnswers.push(rec.outputs.answer);
   }
 

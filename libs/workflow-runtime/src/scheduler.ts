@@ -4,7 +4,7 @@
 // edges. A finished node is checkpointed before its edges are decided; ready nodes run concurrently;
 // the first failure stops new starts.
 import { newId, type NodeFinishedData, type NodeStartedData, type RunEventBody } from '@shoal/contracts';
-import type { GraphIndex, WorkflowNode } from '@shoal/workflow-dsl';
+import { ERROR_STRATEGY_NODE_TYPES, FAIL_BRANCH_HANDLE, type GraphIndex, type WorkflowNode } from '@shoal/workflow-dsl';
 import { llmCallId } from './call-id';
 import { isThenable } from './is-thenable';
 import type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
@@ -30,7 +30,7 @@ export interface SchedulerOptions {
   /** Index the next started node gets (1 + the highest index an earlier attempt used). */
   nextIndex: number;
   /** Nodes an earlier attempt finished, in the order they ran, with their committed outputs. */
-  restored: ReadonlyArray<{ nodeId: string; outputs: Readonly<Record<string, unknown>> }>;
+  restored: ReadonlyArray<{ nodeId: string; outputs: Readonly<Record<string, unknown>>; exception: boolean }>;
 }
 
 /** A node whose incoming edges are not all decided yet. */
@@ -47,6 +47,25 @@ export interface NodeFailure {
 
 const NO_TOKENS: TokenCounts = { prompt: 0, completion: 0, total: 0 };
 const NO_HANDLES: readonly string[] = [];
+const SOURCE_ONLY: readonly string[] = ['source'];
+const FAIL_BRANCH_ONLY: readonly string[] = [FAIL_BRANCH_HANDLE];
+
+function handlesErrors(node: WorkflowNode): boolean {
+  return node.data.error_strategy !== undefined && ERROR_STRATEGY_NODE_TYPES.has(node.data.type);
+}
+
+function exceptionHandles(node: WorkflowNode): readonly string[] {
+  return node.data.error_strategy === 'fail-branch' ? FAIL_BRANCH_ONLY : SOURCE_ONLY;
+}
+
+/** Dify's outputs of a handled failure: the default values (default-value strategy), error_message and error_type. */
+function exceptionOutputs(node: WorkflowNode, error: unknown): Record<string, unknown> {
+  const outputs: Record<string, unknown> = {};
+  if (node.data.error_strategy === 'default-value') for (const d of node.data.default_value ?? []) outputs[d.key] = d.value;
+  outputs.error_message = errorMessage(error);
+  outputs.error_type = error instanceof Error ? error.name : 'Error';
+  return outputs;
+}
 
 function seconds(ms: number): number {
   return Math.floor(ms / 1000);
@@ -92,9 +111,9 @@ export class Scheduler {
       else this.gates.set(id, { pending: incoming.length, from: null });
     }
     // Replays the branch decisions of restored nodes from their outputs, so skips are rebuilt too.
-    for (const { nodeId, outputs } of o.restored) {
+    for (const { nodeId, outputs, exception } of o.restored) {
       const node = o.index.nodesById.get(nodeId);
-      if (node) this.decideEdges(nodeId, this.takenHandles(node, outputs));
+      if (node) this.decideEdges(nodeId, exception ? exceptionHandles(node) : this.takenHandles(node, outputs));
     }
   }
 
@@ -114,7 +133,9 @@ export class Scheduler {
 
   private takenHandles(node: WorkflowNode, outputs: Readonly<Record<string, unknown>>): readonly string[] | null {
     const executor = this.o.executors[node.data.type] as NodeExecutor | undefined;
-    return executor?.takenHandles ? executor.takenHandles(node, outputs) : null;
+    if (executor?.takenHandles) return executor.takenHandles(node, outputs);
+    // A node with a fail branch that succeeded leaves by 'source' only.
+    return handlesErrors(node) && node.data.error_strategy === 'fail-branch' ? SOURCE_ONLY : null;
   }
 
   /** Decides every outgoing edge of a node: taken when `handles` is null or names the edge's handle. */
@@ -191,6 +212,7 @@ export class Scheduler {
     const chunks = o.streamChunks ? new ChunkEmitter(o.events) : null;
     let result: NodeRunResult | null = null;
     let error: unknown = null;
+    let exception = false;
     try {
       if (!executor) throw new WorkflowRuntimeError('no_executor', `no executor for node type '${node.data.type}'`);
       if (o.controller.signal.aborted) throw new RunCancelledError();
@@ -211,6 +233,11 @@ export class Scheduler {
       error = e;
     }
     if (chunks) await chunks.close();
+    if (error !== null && !(error instanceof RunCancelledError) && !o.controller.signal.aborted && handlesErrors(node)) {
+      // Dify's error handling: the node ends as `exception` with the error as outputs, and the run goes on.
+      exception = true;
+      result = { inputs: result?.inputs ?? null, outputs: exceptionOutputs(node, error) };
+    }
 
     const finishedAt = o.clock.now();
     const tokens = result?.tokens ?? NO_TOKENS;
@@ -227,7 +254,7 @@ export class Scheduler {
       attempt: start.attempt,
       callId: start.callId,
       startedAt: start.startedAt,
-      status: error === null ? 'succeeded' : 'failed',
+      status: exception ? 'exception' : error === null ? 'succeeded' : 'failed',
       inputs: result?.inputs ?? null,
       processData: result?.processData ?? null,
       outputs: result?.outputs ?? null,
@@ -265,7 +292,7 @@ export class Scheduler {
     o.pool.set(node.id, result.outputs);
     if (node.data.type === 'end') this.endOutputs.push(result.outputs);
     else if (node.data.type === 'answer' && typeof result.outputs.answer === 'string') this.answers.push(result.outputs.answer);
-    this.decideEdges(node.id, executor?.takenHandles ? executor.takenHandles(node, result.outputs) : null);
+    this.decideEdges(node.id, exception ? exceptionHandles(node) : this.takenHandles(node, result.outputs));
   }
 
   private emit(body: RunEventBody): Promise<void> | undefined {

@@ -9,7 +9,25 @@ export interface BaseNodeData {
   /** Defaults to the node id when absent. */
   title: string;
   desc?: string;
+  /**
+   * What a failure does (Dify's error handling, on the node types in ERROR_STRATEGY_NODE_TYPES): absent,
+   * the run fails; 'fail-branch', the node ends as `exception` and its 'fail-branch' edges are taken;
+   * 'default-value', it ends as `exception` with `default_value` as outputs and its 'source' edges taken.
+   */
+  error_strategy?: ErrorStrategy;
+  default_value?: ErrorDefaultValue[];
 }
+
+export type ErrorStrategy = 'fail-branch' | 'default-value';
+
+export interface ErrorDefaultValue {
+  key: string;
+  type?: string;
+  value: unknown;
+}
+
+/** The handle a node with `error_strategy: 'fail-branch'` leaves by when it fails. */
+export const FAIL_BRANCH_HANDLE = 'fail-branch';
 
 /** A place in a node's data that reads a variable: a `{{#...#}}` in text or a value selector. */
 export interface NodeReference {
@@ -67,17 +85,25 @@ export function uniqueNames(names: readonly string[], listPath: string | PathSeg
 export const baseDataShape = {
   title: z.string().nullish(),
   desc: z.string().nullish(),
+  error_strategy: z.enum(['fail-branch', 'default-value', 'none']).nullish(),
+  default_value: z.array(z.looseObject({ key: z.string().min(1), type: z.string().nullish(), value: z.unknown().optional() })).nullish(),
 };
 
 /**
  * The parsed data, unknown fields included, with Dify's null title/desc replaced and `fields` on top.
  * Object.assign, not spread: V8 is ~25x slower spreading an object and then redefining its keys.
  */
-export function normalizeData<P extends { title?: string | null; desc?: string | null }, T extends string, F extends object>(
+export function normalizeData<P extends { title?: string | null; desc?: string | null; error_strategy?: string | null; default_value?: unknown }, T extends string, F extends object>(
   parsed: P,
   type: T,
   nodeId: string,
   fields: F,
-): P & { type: T; title: string; desc: string | undefined } & F {
-  return Object.assign({}, parsed, { type, title: parsed.title || nodeId, desc: parsed.desc ?? undefined }, fields);
+): Omit<P, 'error_strategy' | 'default_value'> & { type: T; title: string; desc: string | undefined; error_strategy: ErrorStrategy | undefined; default_value: ErrorDefaultValue[] | undefined } & F {
+  // Dify writes error_strategy 'none' (or null) for "fail the run".
+  const strategy: ErrorStrategy | undefined = parsed.error_strategy === 'fail-branch' || parsed.error_strategy === 'default-value' ? parsed.error_strategy : undefined;
+  const defaults: ErrorDefaultValue[] | undefined =
+    strategy === 'default-value' && Array.isArray(parsed.default_value)
+      ? (parsed.default_value as Array<{ key: string; type?: string | null; value?: unknown }>).map((d) => ({ key: d.key, type: d.type ?? undefined, value: d.value ?? null }))
+      : undefined;
+  return Object.assign({}, parsed, { type, title: parsed.title || nodeId, desc: parsed.desc ?? undefined, error_strategy: strategy, default_value: defaults }, fields);
 }

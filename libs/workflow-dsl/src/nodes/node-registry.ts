@@ -25,6 +25,9 @@ export const NODE_DEFINITIONS = {
 
 export type NodeType = keyof typeof NODE_DEFINITIONS;
 
+/** Node types whose `error_strategy` is honoured (Dify offers it on the nodes that call out). */
+export const ERROR_STRATEGY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm']);
+
 export const NODE_TYPES = Object.keys(NODE_DEFINITIONS) as readonly NodeType[];
 
 /** The registry seen through one erased type: callers only pass data a definition's own schema produced. */
