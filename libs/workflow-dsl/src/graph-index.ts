@@ -10,6 +10,8 @@ export interface GraphIndex {
   readonly predecessors: ReadonlyMap<string, readonly string[]>;
   /** Outgoing edges with their handles, for nodes that choose a branch. */
   readonly outgoingEdges: ReadonlyMap<string, readonly WorkflowEdge[]>;
+  /** Incoming edges, one per edge (two edges from different handles of one node count twice). */
+  readonly incomingEdges: ReadonlyMap<string, readonly WorkflowEdge[]>;
   /** Every node, each after all of its predecessors. */
   readonly topologicalOrder: readonly string[];
 }
@@ -73,7 +75,17 @@ export function buildGraphIndex(graph: WorkflowGraph): GraphIndex {
   const { order, remaining } = topologicalSort(adjacency);
   if (remaining.size > 0) throw new Error(`buildGraphIndex: the graph has a cycle through ${[...remaining].slice(0, 3).join(', ')}; parse it with parseWorkflowGraph first`);
   const outgoingEdges = new Map<string, WorkflowEdge[]>();
-  for (const id of nodesById.keys()) outgoingEdges.set(id, []);
-  for (const edge of graph.edges) outgoingEdges.get(edge.source)?.push(edge);
-  return { nodesById, start, ends, successors: adjacency.successors, predecessors: adjacency.predecessors, outgoingEdges, topologicalOrder: order };
+  const incomingEdges = new Map<string, WorkflowEdge[]>();
+  for (const id of nodesById.keys()) {
+    outgoingEdges.set(id, []);
+    incomingEdges.set(id, []);
+  }
+  for (const edge of graph.edges) {
+    const out = outgoingEdges.get(edge.source);
+    const inc = incomingEdges.get(edge.target);
+    if (!out || !inc || edge.source === edge.target) continue;
+    out.push(edge);
+    inc.push(edge);
+  }
+  return { nodesById, start, ends, successors: adjacency.successors, predecessors: adjacency.predecessors, outgoingEdges, incomingEdges, topologicalOrder: order };
 }

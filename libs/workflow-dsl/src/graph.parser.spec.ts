@@ -1,4 +1,4 @@
-import { parseWorkflowGraph, type ValidationIssue, type WorkflowGraph } from './index';
+import { NODE_TYPES, parseWorkflowGraph, type ValidationIssue, type WorkflowGraph } from './index';
 
 function example(): { nodes: Array<Record<string, unknown>>; edges: unknown[] } {
   return {
@@ -126,7 +126,7 @@ describe('parseWorkflowGraph: shapes and normalization', () => {
       path: 'nodes[3].data.type',
       nodeId: 'code',
       code: 'unknown_node_type',
-      message: "node 'code' (nodes[3]): data.type 'code' is not a supported node type; supported types: 'start', 'llm', 'end'",
+      message: `node 'code' (nodes[3]): data.type 'code' is not a supported node type; supported types: ${NODE_TYPES.map((t) => `'${t}'`).join(', ')}`,
     });
   });
 
@@ -183,5 +183,18 @@ describe('parseWorkflowGraph: shapes and normalization', () => {
       ['nodes', 'missing_start'],
       ['nodes', 'missing_end'],
     ]);
+  });
+
+  it('rejects __proto__, constructor and prototype as variable and output names', () => {
+    const input = example();
+    input.nodes[0].data = { type: 'start', variables: [{ variable: '__proto__', type: 'paragraph' }, { variable: 'constructor', type: 'number' }] };
+    input.nodes[2].data = { type: 'end', outputs: [{ variable: 'prototype', value_selector: ['llm', 'text'] }] };
+    const issues = issuesOf(input);
+    expect(issues.map((i) => [i.path, i.code])).toEqual([
+      ['nodes[0].data.variables[0].variable', 'invalid_value'],
+      ['nodes[0].data.variables[1].variable', 'invalid_value'],
+      ['nodes[2].data.outputs[0].variable', 'invalid_value'],
+    ]);
+    expect(issues[0].message).toBe("node 'start' (nodes[0]): data.variables[0].variable '__proto__' is reserved; choose another name");
   });
 });

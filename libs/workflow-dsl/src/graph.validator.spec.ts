@@ -1,4 +1,9 @@
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
 import { parseWorkflowGraph, type ValidationIssue } from './index';
+import { checkGraphStructure, type EdgeEntry, type NodeEntry } from './graph.validator';
+import type { NodeReference } from './nodes/node-definition';
+import type { AnyNodeDefinition } from './nodes/node-registry';
 
 type RawNode = { id: string; data: Record<string, unknown> };
 const start = (variables: string[] = ['question']): RawNode => ({ id: 'start', data: { type: 'start', variables: variables.map((variable) => ({ variable, type: 'paragraph' })) } });
@@ -117,5 +122,53 @@ describe('parseWorkflowGraph: graph rules', () => {
     // A reference to the last node from the first one is caught no matter how deep the graph is.
     nodes[1] = llm('n0', '{{#n197.text#}}');
     expect(issuesOf(nodes, edges).map((i) => i.code)).toEqual(['reference_not_upstream']);
+  });
+
+  it('refuses graphs beyond the node, edge and template limits before any other work', () => {
+    const many = Array.from({ length: 1001 }, (_, i) => llm(`n${i}`));
+    expect(parseWorkflowGraph({ nodes: many, edges: [] })).toEqual({
+      ok: false,
+      issues: [{ path: 'nodes', code: 'too_big', message: 'nodes must have at most 1000 items (got 1001)' }],
+    });
+    const edges = Array.from({ length: 11 }, (_, i) => edge('start', `n${i}`));
+    expect(parseWorkflowGraph({ nodes: [start(), end()], edges }, { limits: { maxEdges: 10 } })).toEqual({
+      ok: false,
+      issues: [{ path: 'edges', code: 'too_big', message: 'edges must have at most 10 items (got 11)' }],
+    });
+    const long = issuesOf([start(), llm('a', 'x'.repeat(400_001)), end()], [edge('start', 'a'), edge('a', 'end')]);
+    expect(long).toEqual([
+      { path: 'nodes[1].data.prompt_template[0].text', nodeId: 'a', code: 'too_big', message: "node 'a' (nodes[1]): data.prompt_template[0].text must be at most 400000 characters (got 400001)" },
+    ]);
+  });
+
+  it('checks references in time linear in the graph when few nodes are referenced', () => {
+    // Many unconnected nodes and one reference: an ancestor matrix would be nodes x nodes. The rules
+    // are called directly on parsed entries, so zod's per-node cost does not hide the difference.
+    const n = 30_000;
+    const definition = (refs: NodeReference[]): AnyNodeDefinition => ({ type: 'llm', schema: z.unknown(), normalize: () => ({ type: 'llm', title: '' }), references: () => refs, outputFields: () => null });
+    const plainDefinition = definition([]);
+    const entries = (withReference: boolean): NodeEntry[] => [
+      { index: 0, id: 'start', type: 'start', definition: plainDefinition, parsed: {} },
+      { index: 1, id: 'end', type: 'end', definition: plainDefinition, parsed: {} },
+      ...Array.from({ length: n }, (_, i): NodeEntry => {
+        const refs = withReference && i === n - 1 ? [{ path: ['x'], selector: ['start', 'q'] }] : [];
+        return { index: i + 2, id: `n${i}`, type: 'llm', definition: refs.length ? definition(refs) : plainDefinition, parsed: {} };
+      }),
+    ];
+    const edges: EdgeEntry[] = [{ index: 0, id: null, source: 'start', target: 'end', sourceHandle: 'source', targetHandle: 'target' }];
+    const plain = entries(false);
+    const referencing = entries(true);
+    const time = (nodes: NodeEntry[]) => {
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        checkGraphStructure(nodes, edges);
+        best = Math.min(best, performance.now() - t0);
+      }
+      return best;
+    };
+    time(plain);
+    time(referencing);
+    expect(time(referencing) / time(plain)).toBeLessThan(2);
   });
 });

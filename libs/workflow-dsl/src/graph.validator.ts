@@ -1,6 +1,8 @@
 // Whole-graph rules: unique ids, one start, an end, edges, cycles, reachability, variable references.
 import { buildAdjacency, topologicalSort, type Adjacency } from './graph-index';
 import type { AnyNodeDefinition, NodeType } from './nodes/node-registry';
+import { DEFAULT_SOURCE_HANDLES, FAIL_BRANCH_HANDLE } from './nodes/node-definition';
+import { ERROR_STRATEGY_NODE_TYPES } from './nodes/node-registry';
 import { formatPath, quoteList, type PathSegment, type ValidationIssue, type ValidationIssueCode } from './validation-issue';
 
 /** A node as far as parsing got: id and type when valid, parsed data when its shape was valid. */
@@ -20,6 +22,25 @@ export interface EdgeEntry {
   target: string | null;
   sourceHandle: string;
   targetHandle: string;
+}
+
+function handlesErrors(entry: NodeEntry): boolean {
+  const strategy = (entry.parsed as { error_strategy?: unknown } | undefined)?.error_strategy;
+  return (strategy === 'fail-branch' || strategy === 'default-value') && entry.type !== null && ERROR_STRATEGY_NODE_TYPES.has(entry.type);
+}
+
+/** What other nodes may read from a node; a node with an error strategy also has error_message and error_type. */
+function outputFieldsOf(entry: NodeEntry): readonly string[] | null {
+  if (entry.parsed === undefined || !entry.definition) return null;
+  const fields = entry.definition.outputFields(entry.parsed);
+  return fields && handlesErrors(entry) ? [...fields, 'error_message', 'error_type'] : fields;
+}
+
+function sourceHandlesOf(entry: NodeEntry): readonly string[] {
+  if (!entry.definition || entry.parsed === undefined) return DEFAULT_SOURCE_HANDLES;
+  const handles = entry.definition.sourceHandles?.(entry.parsed) ?? DEFAULT_SOURCE_HANDLES;
+  const strategy = (entry.parsed as { error_strategy?: unknown }).error_strategy;
+  return strategy === 'fail-branch' && handlesErrors(entry) ? [...handles, FAIL_BRANCH_HANDLE] : handles;
 }
 
 export function nodeSubject(entry: { index: number; id: string | null }): string {
@@ -49,7 +70,15 @@ export function edgeIssue(entry: { index: number; id: string | null }, rel: Path
   };
 }
 
-export function checkGraphStructure(nodes: readonly NodeEntry[], edges: readonly EdgeEntry[]): ValidationIssue[] {
+/** Names declared in the `conversation` and `env` namespaces. */
+export interface Namespaces {
+  conversation: readonly string[];
+  env: readonly string[];
+}
+
+const NO_NAMESPACES: Namespaces = { conversation: [], env: [] };
+
+export function checkGraphStructure(nodes: readonly NodeEntry[], edges: readonly EdgeEntry[], namespaces: Namespaces = NO_NAMESPACES): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const byId = uniqueNodes(nodes, issues);
   checkStartAndEnd(nodes, issues);
@@ -59,7 +88,7 @@ export function checkGraphStructure(nodes: readonly NodeEntry[], edges: readonly
   reportCycles(adjacency, remaining, byId, issues);
   const start = nodes.find((n) => n.type === 'start' && n.id !== null && byId.get(n.id) === n);
   if (start?.id) reportUnreachable(adjacency, start.id, byId, issues);
-  checkReferences(byId, adjacency, order, issues);
+  checkReferences(byId, adjacency, order, namespaces, issues);
   return issues;
 }
 
@@ -80,7 +109,8 @@ function checkStartAndEnd(nodes: readonly NodeEntry[], issues: ValidationIssue[]
   for (const extra of starts.slice(1)) {
     issues.push(nodeIssue(extra, ['data', 'type'], 'multiple_start', `is 'start', but ${nodeSubject(starts[0])} is already the start node; a workflow has exactly one`));
   }
-  if (!nodes.some((n) => n.type === 'end')) issues.push({ path: 'nodes', code: 'missing_end', message: 'nodes: the workflow needs at least one end node (data.type "end")' });
+  // A chatflow ends in answer nodes instead.
+  if (!nodes.some((n) => n.type === 'end' || n.type === 'answer')) issues.push({ path: 'nodes', code: 'missing_end', message: 'nodes: the workflow needs at least one end node (data.type "end") or answer node' });
 }
 
 function checkEdges(edges: readonly EdgeEntry[], byId: ReadonlyMap<string, NodeEntry>, issues: ValidationIssue[]): Array<{ source: string; target: string }> {
@@ -107,6 +137,12 @@ function checkEdges(edges: readonly EdgeEntry[], byId: ReadonlyMap<string, NodeE
     if (source === target) {
       issues.push(edgeIssue(edge, [], 'self_loop', `connects node '${source}' to itself`));
       continue;
+    }
+    const from = byId.get(source);
+    if (from?.definition && from.parsed !== undefined) {
+      const handles = sourceHandlesOf(from);
+      // Reported, but the edge still counts for reachability and cycles: one mistake, one issue.
+      if (!handles.includes(edge.sourceHandle)) issues.push(edgeIssue(edge, ['sourceHandle'], 'unknown_source_handle', `is '${edge.sourceHandle}', but ${from.type} node '${source}' has the handles ${quoteList(handles)}`));
     }
     const key = `${source}\u0000${edge.sourceHandle}\u0000${target}\u0000${edge.targetHandle}`;
     const first = pairs.get(key);
@@ -163,28 +199,49 @@ function reportUnreachable(adjacency: Adjacency, startId: string, byId: Readonly
   }
 }
 
-/** Ancestor sets as bitsets, filled in topological order: O(nodes * nodes / 32) words, no search per reference. */
-function ancestorBits(adjacency: Adjacency, order: readonly string[]): { position: Map<string, number>; bits: Uint32Array[] } {
-  const position = new Map<string, number>();
-  order.forEach((id, i) => position.set(id, i));
-  const words = Math.ceil(order.length / 32) || 1;
-  const bits: Uint32Array[] = [];
-  for (let i = 0; i < order.length; i++) {
-    const own = new Uint32Array(words);
-    for (const pred of adjacency.predecessors.get(order[i]) ?? []) {
-      const p = position.get(pred);
-      if (p === undefined) continue;
-      const predBits = bits[p];
-      for (let w = 0; w < words; w++) own[w] |= predBits[w];
-      own[p >>> 5] |= 1 << (p & 31);
-    }
-    bits.push(own);
+/**
+ * "Is `ancestor` upstream of `node`": one forward walk per distinct referenced node, memoised as a byte
+ * per node in topological position. Cost is (referenced nodes) x (nodes + edges), never nodes x nodes
+ * for a graph with few references, and the graph limits bound the worst case.
+ */
+class UpstreamIndex {
+  private readonly position = new Map<string, number>();
+  private readonly reached = new Map<string, Uint8Array>();
+
+  constructor(
+    private readonly adjacency: Adjacency,
+    order: readonly string[],
+  ) {
+    order.forEach((id, i) => this.position.set(id, i));
   }
-  return { position, bits };
+
+  /** null when either node is on a cycle (reported separately). */
+  isUpstream(ancestor: string, node: string): boolean | null {
+    const from = this.position.get(ancestor);
+    const to = this.position.get(node);
+    if (from === undefined || to === undefined) return null;
+    // Topological order: a node can only be reached from nodes placed before it.
+    if (from >= to) return false;
+    let seen = this.reached.get(ancestor);
+    if (!seen) {
+      seen = new Uint8Array(this.position.size);
+      const queue = [ancestor];
+      for (let i = 0; i < queue.length; i++) {
+        for (const next of this.adjacency.successors.get(queue[i]) ?? []) {
+          const p = this.position.get(next);
+          if (p === undefined || seen[p]) continue;
+          seen[p] = 1;
+          queue.push(next);
+        }
+      }
+      this.reached.set(ancestor, seen);
+    }
+    return seen[to] === 1;
+  }
 }
 
-function checkReferences(byId: ReadonlyMap<string, NodeEntry>, adjacency: Adjacency, order: readonly string[], issues: ValidationIssue[]): void {
-  let ancestors: ReturnType<typeof ancestorBits> | null = null;
+function checkReferences(byId: ReadonlyMap<string, NodeEntry>, adjacency: Adjacency, order: readonly string[], namespaces: Namespaces, issues: ValidationIssue[]): void {
+  const upstream = new UpstreamIndex(adjacency, order);
   for (const entry of byId.values()) {
     if (entry.parsed === undefined || !entry.definition || entry.id === null) continue;
     for (const ref of entry.definition.references(entry.parsed)) {
@@ -192,6 +249,13 @@ function checkReferences(byId: ReadonlyMap<string, NodeEntry>, adjacency: Adjace
       if (nodeId === 'sys') continue;
       const shown = ref.raw ?? JSON.stringify(ref.selector);
       const where = ['data', ...ref.path];
+      if (nodeId === 'conversation' || nodeId === 'env') {
+        const names = namespaces[nodeId];
+        const noun = nodeId === 'env' ? 'environment' : 'conversation';
+        const known = names.length ? `; declared: ${quoteList(names)}` : `; the workflow declares none (${noun === 'environment' ? 'environment_variables' : 'conversation_variables'})`;
+        if (!names.includes(field)) issues.push(nodeIssue(entry, where, 'unknown_variable_reference', `references ${shown}, but there is no ${noun} variable '${field}'${known}`));
+        continue;
+      }
       const target = byId.get(nodeId);
       if (!target) {
         issues.push(nodeIssue(entry, where, 'unknown_variable_reference', `references ${shown}, but there is no node '${nodeId}'`));
@@ -201,15 +265,12 @@ function checkReferences(byId: ReadonlyMap<string, NodeEntry>, adjacency: Adjace
         issues.push(nodeIssue(entry, where, 'reference_not_upstream', `references ${shown}, the node's own output, which does not exist while it runs`));
         continue;
       }
-      ancestors ??= ancestorBits(adjacency, order);
-      const self = ancestors.position.get(entry.id);
-      const other = ancestors.position.get(nodeId);
       // Nodes on a cycle have no position; the cycle is reported already.
-      if (self !== undefined && other !== undefined && !(ancestors.bits[self][other >>> 5] & (1 << (other & 31)))) {
+      if (upstream.isUpstream(nodeId, entry.id) === false) {
         issues.push(nodeIssue(entry, where, 'reference_not_upstream', `references ${shown}, but node '${nodeId}' is not upstream of '${entry.id}', so it has not run when '${entry.id}' runs`));
         continue;
       }
-      const fields = target.parsed !== undefined && target.definition ? target.definition.outputFields(target.parsed) : null;
+      const fields = outputFieldsOf(target);
       if (fields && !fields.includes(field)) {
         const noun = target.type === 'start' ? 'variable' : 'output';
         const known = fields.length ? `; it has ${quoteList(fields)}` : `; it has none`;

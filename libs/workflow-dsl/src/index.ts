@@ -8,8 +8,8 @@
 //   compileTemplate(text): CompiledTemplate; renderCompiledTemplate(t, lookup); renderTemplate(text, lookup)
 //   stringifyValue(value): string   (how a variable reads inside text)
 
-export { parseWorkflowGraph, type ParseWorkflowGraphResult } from './graph.parser';
-export { validateRunInputs, validateStartNodeInputs, type ValidateRunInputsResult } from './run-inputs.validator';
+export { parseWorkflowGraph, DEFAULT_GRAPH_LIMITS, type ParseWorkflowGraphResult, type ParseWorkflowGraphOptions, type GraphLimits } from './graph.parser';
+export { validateRunInputs, validateStartNodeInputs, DEFAULT_RUN_INPUT_LIMITS, type ValidateRunInputsResult, type RunInputLimits } from './run-inputs.validator';
 export { buildGraphIndex, type GraphIndex } from './graph-index';
 export {
   parseVariableReferences,
@@ -23,8 +23,8 @@ export {
   type CompiledTemplate,
 } from './variable-reference';
 export { formatPath, type ValidationIssue, type ValidationIssueCode, type PathSegment } from './validation-issue';
-export { NODE_TYPES, isNodeType, type NodeType } from './nodes/node-registry';
-export type { BaseNodeData } from './nodes/node-definition';
+export { NODE_TYPES, ERROR_STRATEGY_NODE_TYPES, isNodeType, type NodeType } from './nodes/node-registry';
+export { RESERVED_VARIABLE_NAMES, FAIL_BRANCH_HANDLE, type BaseNodeData, type ErrorStrategy, type ErrorDefaultValue } from './nodes/node-definition';
 export { START_VARIABLE_TYPES, type StartNodeData, type StartVariable, type StartVariableType } from './nodes/start.node';
 export {
   LLM_OUTPUT_FIELDS,
@@ -35,7 +35,38 @@ export {
   type LlmMessageRole,
 } from './nodes/llm.node';
 export type { EndNodeData, EndOutput } from './nodes/end.node';
-export { isNodeOfType, type WorkflowGraph, type WorkflowNode, type WorkflowEdge, type StartNode, type LlmNode, type EndNode, type NodeOfType } from './workflow-graph.types';
+export {
+  COMPARISON_OPERATORS,
+  IF_ELSE_OUTPUT_FIELDS,
+  IF_ELSE_DEFAULT_HANDLE,
+  type ComparisonOperator,
+  type IfElseCase,
+  type IfElseCondition,
+  type IfElseNodeData,
+} from './nodes/if-else.node';
+export type { TemplateTransformNodeData, TemplateVariable } from './nodes/template-transform.node';
+export type { VariableAggregatorNodeData, VariableAggregatorGroup } from './nodes/variable-aggregator.node';
+export type { AnswerNodeData } from './nodes/answer.node';
+export { LIST_FILTER_OPERATORS, type ListOperatorNodeData, type ListFilterCondition, type ListFilterOperator } from './nodes/list-operator.node';
+export { ASSIGNER_OPERATIONS, type AssignerNodeData, type AssignerItem, type AssignerOperation } from './nodes/assigner.node';
+export {
+  isNodeOfType,
+  type WorkflowGraph,
+  type WorkflowNode,
+  type WorkflowEdge,
+  type WorkflowVariable,
+  type StartNode,
+  type LlmNode,
+  type EndNode,
+  type IfElseNode,
+  type TemplateTransformNode,
+  type VariableAggregatorNode,
+  type LegacyVariableAssignerNode,
+  type AnswerNode,
+  type ListOperatorNode,
+  type AssignerNode,
+  type NodeOfType,
+} from './workflow-graph.types';
 export { importDifyDsl } from './dify/dify-dsl.importer';
 export { exportDifyDsl, type DifyExportOptions } from './dify/dify-dsl.exporter';
 export { parseModelMapParam, type ParseModelMapResult } from './dify/model-map.parser';

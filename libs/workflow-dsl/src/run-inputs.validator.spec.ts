@@ -17,10 +17,25 @@ const graph = graphWith([
 ]);
 
 describe('validateRunInputs', () => {
-  it('applies defaults, coerces numeric strings, sets missing optionals to null and keeps extra inputs', () => {
-    expect(validateRunInputs(graph, { question: 'why?', count: '3.5', extra: { a: 1 } })).toEqual({
-      ok: true,
-      inputs: { question: 'why?', lang: 'en', count: 3.5, note: null, extra: { a: 1 } },
+  it('applies defaults, coerces numeric strings, sets missing optionals to null and drops undeclared inputs', () => {
+    const given = JSON.parse('{"question":"why?","count":"3.5","extra":{"a":1},"__proto__":{"polluted":true}}') as Record<string, unknown>;
+    const result = validateRunInputs(graph, given);
+    expect(result).toEqual({ ok: true, inputs: { question: 'why?', lang: 'en', count: 3.5, note: null } });
+    expect(result.ok && Object.keys(result.inputs)).toEqual(['question', 'lang', 'count', 'note']);
+    expect(result.ok && Object.getPrototypeOf(result.inputs)).toBe(Object.prototype);
+  });
+
+  it('caps each text input and all of them together in UTF-8 bytes, with configurable limits', () => {
+    expect(validateRunInputs(graph, { question: 'q', note: 'x'.repeat(200 * 1024) }).ok).toBe(true);
+    expect(validateRunInputs(graph, { question: 'q', note: 'é'.repeat(100 * 1024 + 1) })).toEqual({
+      ok: false,
+      issues: [{ path: 'inputs.note', code: 'too_big', message: `inputs.note must be at most ${200 * 1024} bytes (got ${200 * 1024 + 2})` }],
+    });
+    expect(validateRunInputs(graph, { question: 'q', note: 'abcdef' }, { maxInputBytes: 5 }).ok).toBe(false);
+    // 'abcd' twice and the default 'en'.
+    expect(validateRunInputs(graph, { question: 'abcd', note: 'abcd' }, { maxTotalInputBytes: 7 })).toEqual({
+      ok: false,
+      issues: [{ path: 'inputs', code: 'too_big', message: 'inputs must be at most 7 bytes together (got at least 10)' }],
     });
   });
 

@@ -5,26 +5,45 @@ import { isNodeOfType, type WorkflowGraph } from './workflow-graph.types';
 
 export type ValidateRunInputsResult = { ok: true; inputs: Record<string, unknown> } | { ok: false; issues: ValidationIssue[] };
 
-export function validateRunInputs(graph: WorkflowGraph, inputs: unknown): ValidateRunInputsResult {
+export interface RunInputLimits {
+  /** UTF-8 bytes of one text input (Dify's MAX_VARIABLE_SIZE, 200 KiB). */
+  maxInputBytes: number;
+  /** UTF-8 bytes of all text inputs together. */
+  maxTotalInputBytes: number;
+  /** Characters of a number given as a string; longer ones are refused before they are parsed. */
+  maxNumberLength: number;
+}
+
+export const DEFAULT_RUN_INPUT_LIMITS: Readonly<RunInputLimits> = Object.freeze({
+  maxInputBytes: 200 * 1024,
+  maxTotalInputBytes: 1024 * 1024,
+  maxNumberLength: 64,
+});
+
+export function validateRunInputs(graph: WorkflowGraph, inputs: unknown, limits: Partial<RunInputLimits> = {}): ValidateRunInputsResult {
   const start = graph.nodes.find((n) => isNodeOfType(n, 'start'));
-  return validateStartNodeInputs(start?.data.variables ?? [], inputs);
+  return validateStartNodeInputs(start?.data.variables ?? [], inputs, limits);
 }
 
 /**
- * Returns a new object: every declared variable present (null when optional and not given), numbers
- * from numeric strings, defaults applied. Undeclared inputs pass through unchanged, as in Dify.
+ * Returns a new object holding exactly the declared variables (null when optional and not given),
+ * numbers from numeric strings, defaults applied. Undeclared inputs are dropped, as Dify drops them.
  */
-export function validateStartNodeInputs(variables: readonly StartVariable[], inputs: unknown): ValidateRunInputsResult {
+export function validateStartNodeInputs(variables: readonly StartVariable[], inputs: unknown, limits: Partial<RunInputLimits> = {}): ValidateRunInputsResult {
   if (inputs !== undefined && inputs !== null && (typeof inputs !== 'object' || Array.isArray(inputs))) {
     return { ok: false, issues: [{ path: 'inputs', code: 'invalid_type', message: `inputs must be an object (got ${describeValue(inputs)})` }] };
   }
-  // Object.assign, not spread: V8 makes a spread copy that then gains keys very slow.
-  const out: Record<string, unknown> = Object.assign({}, inputs as Record<string, unknown> | null | undefined);
+  const maxInputBytes = limits.maxInputBytes ?? DEFAULT_RUN_INPUT_LIMITS.maxInputBytes;
+  const maxTotalInputBytes = limits.maxTotalInputBytes ?? DEFAULT_RUN_INPUT_LIMITS.maxTotalInputBytes;
+  const maxNumberLength = limits.maxNumberLength ?? DEFAULT_RUN_INPUT_LIMITS.maxNumberLength;
+  const given = (inputs ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
   const issues: ValidationIssue[] = [];
+  let totalBytes = 0;
   for (const variable of variables) {
     const path = formatPath(['inputs', variable.variable]);
     const fail = (code: ValidationIssue['code'], detail: string) => issues.push({ path, code, message: `${path} ${detail}` });
-    let value = Object.hasOwn(out, variable.variable) ? out[variable.variable] : undefined;
+    let value = Object.hasOwn(given, variable.variable) ? given[variable.variable] : undefined;
     if (value === undefined || value === null || value === '') {
       if (variable.default !== undefined) value = variable.default;
       else if (variable.required) {
@@ -36,6 +55,10 @@ export function validateStartNodeInputs(variables: readonly StartVariable[], inp
       }
     }
     if (variable.type === 'number') {
+      if (typeof value === 'string' && value.length > maxNumberLength) {
+        fail('too_big', `must be a number of at most ${maxNumberLength} characters (got ${value.length})`);
+        continue;
+      }
       const n = toNumber(value);
       if (n === null) fail('invalid_type', `must be a number (got ${describeValue(value)})`);
       else out[variable.variable] = n;
@@ -57,18 +80,31 @@ export function validateStartNodeInputs(variables: readonly StartVariable[], inp
         continue;
       }
     }
+    // A UTF-16 unit is at most 3 UTF-8 bytes, so short strings skip the count.
+    const bytes = value.length * 3 <= maxInputBytes ? value.length : utf8Length(value);
+    if (bytes > maxInputBytes) {
+      fail('too_big', `must be at most ${maxInputBytes} bytes (got ${bytes})`);
+      continue;
+    }
+    totalBytes += bytes;
     out[variable.variable] = value;
+  }
+  if (issues.length === 0 && totalBytes > maxTotalInputBytes) {
+    issues.push({ path: 'inputs', code: 'too_big', message: `inputs must be at most ${maxTotalInputBytes} bytes together (got at least ${totalBytes})` });
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, inputs: out };
 }
 
-// Plain decimals only: Number() would also take '0x1f' and 'Infinity'.
-const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i;
+// Plain decimals only: Number() would also take '0x1f' and 'Infinity'. Every part is unambiguous
+// (digits, then an optional dot and digits), so a failed match costs one pass, not a backtracking search.
+const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 function toNumber(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value !== 'string' || !DECIMAL.test(value)) return null;
-  const n = Number(value);
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  if (!DECIMAL.test(text)) return null;
+  const n = Number(text);
   return Number.isFinite(n) ? n : null;
 }
 
@@ -84,4 +120,21 @@ function countCodePoints(text: string): number {
     count++;
   }
   return count;
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
 }

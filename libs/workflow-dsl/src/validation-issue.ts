@@ -18,6 +18,7 @@ export type ValidationIssueCode =
   | 'multiple_start'
   | 'missing_end'
   | 'unknown_edge_node'
+  | 'unknown_source_handle'
   | 'self_loop'
   | 'cycle'
   | 'unreachable_node'

@@ -14,11 +14,11 @@ describe('variable references', () => {
     expect(parseVariableReferences('{{#start#}} {{start.question}} {{#start.question} {{# a.b #}} {{#context#}}')).toEqual([]);
   });
 
-  it('renders values as text: strings as-is, numbers, objects as JSON, missing as empty', () => {
+  it('renders values as text: strings as-is, numbers, objects as JSON, null as empty, unresolved as the selector (as Dify does)', () => {
     const values: Record<string, unknown> = { 'start.q': 'why?', 'start.n': 3, 'llm.usage': { total_tokens: 7 }, 'a.list': ['x', 'y'], 'a.none': null, 'a.flag': false };
     const lookup = (selector: readonly string[]) => values[selector.join('.')];
     expect(renderTemplate('{{#start.q#}} n={{#start.n#}} u={{#llm.usage#}} l={{#a.list#}} none=[{{#a.none#}}] missing=[{{#x.y#}}] f={{#a.flag#}}', lookup)).toBe(
-      'why? n=3 u={"total_tokens":7} l=["x","y"] none=[] missing=[] f=false',
+      'why? n=3 u={"total_tokens":7} l=["x","y"] none=[] missing=[x.y] f=false',
     );
   });
 

@@ -3,8 +3,9 @@
 /** A node id as references can name it; the reference syntax has no escaping, so ids are restricted to this. */
 export const NODE_ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 
-// Dify's pattern, widened to allow '-' in node ids and digits leading a field (array indexes).
-const REFERENCE = /\{\{#([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_]+){1,10})#\}\}/g;
+// Dify's pattern, widened only to allow '-' in node ids (Shoal's ids may contain it). Every part is
+// bounded, so matching costs a bounded amount of work per '{{#' whatever the text around it.
+const REFERENCE = /\{\{#([a-zA-Z0-9_-]{1,50}(?:\.[a-zA-Z_][a-zA-Z0-9_]{0,29}){1,10})#\}\}/g;
 
 export interface VariableReference {
   /** `['llm', 'usage', 'total_tokens']` for `{{#llm.usage.total_tokens#}}`. */
@@ -52,11 +53,18 @@ export function renderCompiledTemplate(template: CompiledTemplate, lookup: Varia
   const { parts } = template;
   if (parts.length === 1 && typeof parts[0] === 'string') return parts[0];
   let out = '';
-  for (const part of parts) out += typeof part === 'string' ? part : stringifyValue(lookup(part));
+  for (const part of parts) {
+    if (typeof part === 'string') out += part;
+    else {
+      const value = lookup(part);
+      // As Dify renders a reference it cannot resolve: the selector text without the braces.
+      out += value === undefined ? part.join('.') : stringifyValue(value);
+    }
+  }
   return out;
 }
 
-/** Replaces every `{{#...#}}` reference with the looked-up value; a missing value renders as ''. */
+/** Replaces every `{{#...#}}` reference with the looked-up value; an unresolved one renders as `node.field`. */
 export function renderTemplate(text: string, lookup: VariableLookup): string {
   return renderCompiledTemplate(compileTemplate(text), lookup);
 }

@@ -2,6 +2,12 @@
 import type { StartNodeData } from './nodes/start.node';
 import type { LlmNodeData } from './nodes/llm.node';
 import type { EndNodeData } from './nodes/end.node';
+import type { IfElseNodeData } from './nodes/if-else.node';
+import type { TemplateTransformNodeData } from './nodes/template-transform.node';
+import type { VariableAggregatorNodeData } from './nodes/variable-aggregator.node';
+import type { AnswerNodeData } from './nodes/answer.node';
+import type { ListOperatorNodeData } from './nodes/list-operator.node';
+import type { AssignerNodeData } from './nodes/assigner.node';
 import type { NodeType } from './nodes/node-registry';
 
 interface NodeOf<D> {
@@ -12,9 +18,26 @@ interface NodeOf<D> {
 export type StartNode = NodeOf<StartNodeData>;
 export type LlmNode = NodeOf<LlmNodeData>;
 export type EndNode = NodeOf<EndNodeData>;
+export type IfElseNode = NodeOf<IfElseNodeData>;
+export type TemplateTransformNode = NodeOf<TemplateTransformNodeData>;
+export type VariableAggregatorNode = NodeOf<VariableAggregatorNodeData & { type: 'variable-aggregator' }>;
+export type LegacyVariableAssignerNode = NodeOf<VariableAggregatorNodeData & { type: 'variable-assigner' }>;
+export type AnswerNode = NodeOf<AnswerNodeData>;
+export type ListOperatorNode = NodeOf<ListOperatorNodeData>;
+export type AssignerNode = NodeOf<AssignerNodeData>;
 
 /** Discriminated on `data.type`. */
-export type WorkflowNode = StartNode | LlmNode | EndNode;
+export type WorkflowNode =
+  | StartNode
+  | LlmNode
+  | EndNode
+  | IfElseNode
+  | TemplateTransformNode
+  | VariableAggregatorNode
+  | LegacyVariableAssignerNode
+  | AnswerNode
+  | ListOperatorNode
+  | AssignerNode;
 
 export type NodeOfType<T extends NodeType> = Extract<WorkflowNode, { data: { type: T } }>;
 
@@ -23,14 +46,29 @@ export interface WorkflowEdge {
   id: string;
   source: string;
   target: string;
-  /** 'source' unless the node has several exits (if-else: 'true' / 'false'). */
+  /** 'source' unless the node has several exits (if-else: its case ids and 'false'). */
   sourceHandle: string;
   targetHandle: string;
+}
+
+/** A conversation or environment variable the workflow declares (Dify's workflow-level lists). */
+export interface WorkflowVariable {
+  name: string;
+  /** Dify's value_type: 'string', 'number', 'boolean', 'object', 'array[string]', ... ('secret' for env). */
+  value_type: string;
+  /** The initial (conversation) or configured (environment) value. */
+  value: unknown;
+  id?: string;
+  description?: string;
 }
 
 export interface WorkflowGraph {
   nodes: WorkflowNode[];
   edges: WorkflowEdge[];
+  /** `{{#conversation.name#}}`; written by assigner nodes. Absent when none are declared. */
+  conversation_variables?: WorkflowVariable[];
+  /** `{{#env.name#}}`; read-only. Absent when none are declared. */
+  environment_variables?: WorkflowVariable[];
 }
 
 // Fails to compile when a node type joins the registry but not the union, or the other way round.

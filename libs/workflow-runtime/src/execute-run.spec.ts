@@ -47,7 +47,7 @@ describe('executeRun: a linear run', () => {
   it('renders the prompt, calls the model once and returns the end outputs', async () => {
     const ports = fakePorts();
     const outcome = await executeRun(options(ports));
-    expect(outcome).toEqual({ status: 'succeeded', outputs: { answer: 'mock-chat says: Answer: why?', tokens: 15 }, error: null, totalTokens: 15, elapsedMs: 0, steps: 3 });
+    expect(outcome).toEqual({ status: 'succeeded', outputs: { answer: 'mock-chat says: Answer: why?', tokens: 15 }, error: null, totalTokens: 15, elapsedMs: 0, steps: 3, conversationVariables: {} });
     expect(ports.llm.calls).toHaveLength(1);
     expect(ports.llm.calls[0]).toMatchObject({
       callId: 'run_1:llm:0',
@@ -145,7 +145,7 @@ describe('executeRun: a linear run', () => {
     ]);
   });
 
-  it('renders missing and structured values: nothing as empty text, objects as JSON, sys variables', async () => {
+  it('renders values as Dify does: null as empty text, objects as JSON, sys variables, an unresolved reference as its selector', async () => {
     const g = graph({
       nodes: [
         { id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input' }] } },
@@ -158,8 +158,8 @@ describe('executeRun: a linear run', () => {
     const ports = fakePorts();
     ports.llm.handler = (req) => llmResult(req.messages[0].content, 1, 2);
     const outcome = await executeRun(options(ports, { graph: g, inputs: {}, sys: { query: 'unused' } }));
-    expect(ports.llm.calls[1].messages).toEqual([{ role: 'user', content: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][]' }]);
-    expect(outcome.outputs).toEqual({ prompt: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][]', missing: null });
+    expect(ports.llm.calls[1].messages).toEqual([{ role: 'user', content: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][first.usage.nope]' }]);
+    expect(outcome.outputs).toEqual({ prompt: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][first.usage.nope]', missing: null });
   });
 
   it('runs a node type with the executor an app registers for it', async () => {
@@ -230,7 +230,7 @@ describe('executeRun: failure and cancellation', () => {
       throw new Error('upstream returned 503');
     };
     const outcome = await executeRun(options(ports));
-    expect(outcome).toEqual({ status: 'failed', outputs: {}, error: 'Node Answer (llm) failed: upstream returned 503', totalTokens: 0, elapsedMs: 0, steps: 2 });
+    expect(outcome).toEqual({ status: 'failed', outputs: {}, error: 'Node Answer (llm) failed: upstream returned 503', totalTokens: 0, elapsedMs: 0, steps: 2, conversationVariables: {} });
     expect(ports.events.names()).toEqual(['workflow_started', 'node_started:start', 'node_finished:start', 'node_started:llm', 'node_finished:llm', 'workflow_finished']);
     expect(ports.events.find('node_finished', 'llm').data).toMatchObject({ status: 'failed', error: 'upstream returned 503', outputs: null });
     expect(ports.checkpoints.finished[1]).toMatchObject({ nodeId: 'llm', status: 'failed', error: 'upstream returned 503' });

@@ -1,7 +1,7 @@
 // executeRun: one attempt at a run, from scratch or resumed from the checkpoints of an earlier attempt.
 import type { WorkflowFinishedData } from '@shoal/contracts';
-import { buildGraphIndex, isNodeOfType, type GraphIndex, type WorkflowGraph } from '@shoal/workflow-dsl';
-import type { NodeExecutors } from './node-executor';
+import { buildGraphIndex, isNodeOfType, type GraphIndex, type WorkflowGraph, type WorkflowVariable } from '@shoal/workflow-dsl';
+import type { NodeExecutor, NodeExecutors } from './node-executor';
 import { defaultNodeExecutors } from './nodes/default-node-executors';
 import { systemClock, type CheckpointStore, type Clock, type EventSink, type FinishedNodeRecord, type LlmPort } from './ports';
 import { Scheduler } from './scheduler';
@@ -34,6 +34,11 @@ export interface ExecuteRunOptions {
   startedAt?: number;
   /** Replace or extend node behaviour; defaults to defaultNodeExecutors. */
   executors?: NodeExecutors;
+  /**
+   * The conversation's current variables (`{{#conversation.name#}}`), as the app stored them after the
+   * previous run of this conversation; declared ones missing here start at the graph's declared value.
+   */
+  conversationVariables?: Record<string, unknown>;
 }
 
 export interface RunOutcome {
@@ -44,6 +49,8 @@ export interface RunOutcome {
   elapsedMs: number;
   /** Node executions across all attempts: finished ones restored plus those run now. */
   steps: number;
+  /** Conversation variables after the run (assigner nodes write them); the app stores them for the next run. */
+  conversationVariables: Record<string, unknown>;
 }
 
 // A workflow version's graph is loaded once and run many times.
@@ -69,21 +76,37 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   const startedAt = opts.startedAt ?? clock.now();
   const index = indexOf(graph);
   const pool = new VariablePool();
-  pool.set('sys', Object.assign({}, opts.sys, { workflow_id: workflowId, workflow_run_id: runId }));
+  // user_id and files always exist in Dify's sys namespace; absent ones render as '' rather than as 'sys.user_id'.
+  pool.set('sys', Object.assign({ user_id: '', files: [] }, opts.sys, { workflow_id: workflowId, workflow_run_id: runId }));
+  if (graph.environment_variables) pool.set('env', namespace(graph.environment_variables, undefined));
+  pool.set('conversation', namespace(graph.conversation_variables ?? [], opts.conversationVariables));
 
   const done = new Map<string, number>();
   let restoredTokens = 0;
   let lastIndex = 0;
   const restoredEnds: Array<{ index: number; outputs: Record<string, unknown> }> = [];
+  const restored: Array<{ nodeId: string; index: number; outputs: Record<string, unknown>; exception: boolean }> = [];
   for (const rec of opts.finished) {
     lastIndex = Math.max(lastIndex, rec.index);
     const node = index.nodesById.get(rec.nodeId);
-    if (rec.status !== 'succeeded' || !node) continue;
+    if ((rec.status !== 'succeeded' && rec.status !== 'exception') || !node) continue;
     const outputs = rec.outputs ?? {};
     done.set(rec.nodeId, rec.index);
+    restored.push({ nodeId: rec.nodeId, index: rec.index, outputs, exception: rec.status === 'exception' });
     pool.set(rec.nodeId, outputs);
     restoredTokens += rec.tokens.total;
     if (isNodeOfType(node, 'end')) restoredEnds.push({ index: rec.index, outputs });
+  }
+
+  // Branch decisions and conversation writes replay in the order the nodes ran.
+  restored.sort((a, b) => a.index - b.index);
+  const executors = opts.executors ?? defaultNodeExecutors;
+  const restoredAnswers: string[] = [];
+  for (const rec of restored) {
+    const node = index.nodesById.get(rec.nodeId);
+    if (!node) continue;
+    if (!rec.exception) (executors[node.data.type] as NodeExecutor).restore?.(node, rec.outputs, pool);
+    if (node.data.type === 'answer' && typeof rec.outputs.answer === 'string') restoredAnswers.push(rec.outputs.answer);
   }
 
   if (opts.finished.length === 0) {
@@ -104,7 +127,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     index,
     pool,
     runInputs: opts.inputs,
-    executors: opts.executors ?? defaultNodeExecutors,
+    executors,
     llm: ports.llm,
     checkpoints: ports.checkpoints,
     events: ports.events,
@@ -112,10 +135,10 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     streamChunks: opts.streamChunks ?? false,
     controller,
     nextIndex: lastIndex + 1,
-    done: new Set(done.keys()),
+    restored,
   });
   try {
-    await scheduler.run((nodeId) => latestPredecessor(index, done, nodeId));
+    await scheduler.run();
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
@@ -132,6 +155,9 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     // Several end nodes (parallel branches) merge their outputs; a later finisher wins a name clash.
     for (const end of restoredEnds.sort((a, b) => a.index - b.index)) Object.assign(outputs, end.outputs);
     for (const end of scheduler.endOutputs) Object.assign(outputs, end);
+    // Answer nodes (Dify's chatflow) make up one answer, in the order they finished.
+    const answers = [...restoredAnswers, ...scheduler.answers];
+    if (answers.length > 0) outputs.answer = answers.join('');
   }
   const finishedAt = clock.now();
   const outcome: RunOutcome = {
@@ -141,6 +167,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     totalTokens: restoredTokens + scheduler.tokens,
     elapsedMs: finishedAt - startedAt,
     steps: done.size + scheduler.steps,
+    conversationVariables: Object.assign({}, pool.get(['conversation']) as Record<string, unknown>),
   };
   const data: WorkflowFinishedData = {
     id: runId,
@@ -158,16 +185,9 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   return outcome;
 }
 
-/** For a node made ready by checkpoints: the finished predecessor that ran last. */
-function latestPredecessor(index: GraphIndex, done: ReadonlyMap<string, number>, nodeId: string): string | null {
-  let best: string | null = null;
-  let bestIndex = -1;
-  for (const pred of index.predecessors.get(nodeId) ?? []) {
-    const i = done.get(pred);
-    if (i !== undefined && i > bestIndex) {
-      best = pred;
-      bestIndex = i;
-    }
-  }
-  return best;
+/** A namespace object with no prototype, so names like `constructor` read nothing. */
+function namespace(declared: readonly WorkflowVariable[], current: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const v of declared) out[v.name] = current && Object.hasOwn(current, v.name) ? current[v.name] : v.value;
+  return out;
 }

@@ -32,6 +32,13 @@ export interface NodeExecutor<N extends WorkflowNode = WorkflowNode> {
   readonly callsLlm: boolean;
   /** Throw to fail the node; the error's message becomes the node's error. Sync results skip a microtask. */
   execute(node: N, ctx: NodeRunContext): NodeRunResult | Promise<NodeRunResult>;
+  /**
+   * The outgoing handles a succeeded node takes, read from its outputs, so that a resumed run decides
+   * the same branches from the checkpoint alone. Absent: every outgoing edge is taken.
+   */
+  takenHandles?(node: N, outputs: Readonly<Record<string, unknown>>): readonly string[];
+  /** Re-applies what the node wrote outside its own outputs (conversation variables) when a run resumes past it. */
+  restore?(node: N, outputs: Readonly<Record<string, unknown>>, pool: VariablePool): void;
 }
 
 /** One executor per node type; a node type added to the DSL is a compile error here until it has one. */

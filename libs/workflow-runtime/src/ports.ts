@@ -59,7 +59,8 @@ export interface NodeExecutionStart {
 }
 
 export interface NodeExecutionFinish extends NodeExecutionStart {
-  status: Extract<NodeStatus, 'succeeded' | 'failed'>;
+  /** `exception`: the node failed and its error_strategy handled it; the run goes on. */
+  status: Extract<NodeStatus, 'succeeded' | 'failed' | 'exception'>;
   inputs: Record<string, unknown> | null;
   /** What the node did beyond inputs and outputs (an LLM node's rendered prompts), as Dify's process_data. */
   processData: Record<string, unknown> | null;
@@ -70,7 +71,7 @@ export interface NodeExecutionFinish extends NodeExecutionStart {
   tokens: TokenCounts;
 }
 
-/** A node execution an earlier attempt committed; only `succeeded` ones count as done. */
+/** A node execution an earlier attempt committed; `succeeded` and `exception` ones count as done. */
 export type FinishedNodeRecord = Pick<NodeExecutionFinish, 'nodeId' | 'index' | 'status' | 'outputs' | 'tokens'>;
 
 export interface CheckpointStore {

@@ -1,7 +1,10 @@
-// Runs the nodes of one run attempt: a node starts when all its predecessors have finished and been
-// checkpointed; ready nodes run concurrently; the first failure stops new starts.
+// Runs the nodes of one run attempt. Each edge is decided once: taken when its source succeeded and
+// chose the edge's handle, skipped otherwise. A node runs once all its incoming edges are decided and
+// at least one was taken (Dify's rule); when all were skipped it is skipped, and so are its outgoing
+// edges. A finished node is checkpointed before its edges are decided; ready nodes run concurrently;
+// the first failure stops new starts.
 import { newId, type NodeFinishedData, type NodeStartedData, type RunEventBody } from '@shoal/contracts';
-import type { GraphIndex, WorkflowNode } from '@shoal/workflow-dsl';
+import { ERROR_STRATEGY_NODE_TYPES, FAIL_BRANCH_HANDLE, type GraphIndex, type WorkflowNode } from '@shoal/workflow-dsl';
 import { llmCallId } from './call-id';
 import { isThenable } from './is-thenable';
 import type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
@@ -26,8 +29,15 @@ export interface SchedulerOptions {
   controller: AbortController;
   /** Index the next started node gets (1 + the highest index an earlier attempt used). */
   nextIndex: number;
-  /** Nodes an earlier attempt finished. */
-  done: ReadonlySet<string>;
+  /** Nodes an earlier attempt finished, in the order they ran, with their committed outputs. */
+  restored: ReadonlyArray<{ nodeId: string; outputs: Readonly<Record<string, unknown>>; exception: boolean }>;
+}
+
+/** A node whose incoming edges are not all decided yet. */
+interface Gate {
+  pending: number;
+  /** The source of the last taken incoming edge: reported as the node's predecessor. */
+  from: string | null;
 }
 
 export interface NodeFailure {
@@ -36,14 +46,39 @@ export interface NodeFailure {
 }
 
 const NO_TOKENS: TokenCounts = { prompt: 0, completion: 0, total: 0 };
+const NO_HANDLES: readonly string[] = [];
+const SOURCE_ONLY: readonly string[] = ['source'];
+const FAIL_BRANCH_ONLY: readonly string[] = [FAIL_BRANCH_HANDLE];
+
+function handlesErrors(node: WorkflowNode): boolean {
+  return node.data.error_strategy !== undefined && ERROR_STRATEGY_NODE_TYPES.has(node.data.type);
+}
+
+function exceptionHandles(node: WorkflowNode): readonly string[] {
+  return node.data.error_strategy === 'fail-branch' ? FAIL_BRANCH_ONLY : SOURCE_ONLY;
+}
+
+/** Dify's outputs of a handled failure: the default values (default-value strategy), error_message and error_type. */
+function exceptionOutputs(node: WorkflowNode, error: unknown): Record<string, unknown> {
+  const outputs: Record<string, unknown> = {};
+  if (node.data.error_strategy === 'default-value') for (const d of node.data.default_value ?? []) outputs[d.key] = d.value;
+  outputs.error_message = errorMessage(error);
+  outputs.error_type = error instanceof Error ? error.name : 'Error';
+  return outputs;
+}
 
 function seconds(ms: number): number {
   return Math.floor(ms / 1000);
 }
 
 export class Scheduler {
-  /** Predecessors still to finish, per node not yet done. */
-  private readonly waitingOn = new Map<string, number>();
+  /** Nodes not yet ready, skipped or restored. */
+  private readonly gates = new Map<string, Gate>();
+  private readonly initiallyReady: Array<{ nodeId: string; from: string | null }> = [];
+  private live = false;
+  private unstarted = 0;
+  /** Nodes whose incoming edges were all skipped; never announced, never run. */
+  readonly skipped = new Set<string>();
   private readonly aborted: Promise<never>;
   private nextIndex: number;
   private inFlight = 0;
@@ -57,6 +92,8 @@ export class Scheduler {
   tokens = 0;
   /** End node outputs in the order the end nodes finished. */
   readonly endOutputs: Array<Record<string, unknown>> = [];
+  /** Answer node texts in the order they finished. */
+  readonly answers: string[] = [];
 
   constructor(private readonly o: SchedulerOptions) {
     this.nextIndex = o.nextIndex;
@@ -67,29 +104,61 @@ export class Scheduler {
     });
     // Only raced against; never awaited alone.
     this.aborted.catch(() => undefined);
-    for (const [id, preds] of o.index.predecessors) {
-      if (o.done.has(id)) continue;
-      let waiting = 0;
-      for (const p of preds) if (!o.done.has(p)) waiting++;
-      this.waitingOn.set(id, waiting);
+    const restored = new Set(o.restored.map((r) => r.nodeId));
+    for (const [id, incoming] of o.index.incomingEdges) {
+      if (restored.has(id)) continue;
+      if (incoming.length === 0) this.initiallyReady.push({ nodeId: id, from: null });
+      else this.gates.set(id, { pending: incoming.length, from: null });
+    }
+    // Replays the branch decisions of restored nodes from their outputs, so skips are rebuilt too.
+    for (const { nodeId, outputs, exception } of o.restored) {
+      const node = o.index.nodesById.get(nodeId);
+      if (node) this.decideEdges(nodeId, exception ? exceptionHandles(node) : this.takenHandles(node, outputs));
     }
   }
 
-  /** Runs until no node is ready or running. `resumeFrom` gives the predecessor to report for initially ready nodes. */
-  run(resumeFrom: (nodeId: string) => string | null): Promise<void> {
+  /** Runs until no node is ready or running. */
+  run(): Promise<void> {
     const drained = new Promise<void>((resolve) => (this.settle = resolve));
-    for (const [id, waiting] of this.waitingOn) if (waiting === 0) this.launch(id, resumeFrom(id));
+    this.live = true;
+    for (const { nodeId, from } of this.initiallyReady) this.launch(nodeId, from);
     if (this.inFlight === 0) this.settle();
     return drained;
   }
 
-  /** Nodes that never became ready (only possible for graphs that skipped validation, or when stopped). */
+  /** Nodes that neither ran nor were skipped (only for graphs that skipped validation, or when stopped). */
   get unfinishedCount(): number {
-    return this.waitingOn.size;
+    return this.gates.size + this.unstarted;
+  }
+
+  private takenHandles(node: WorkflowNode, outputs: Readonly<Record<string, unknown>>): readonly string[] | null {
+    const executor = this.o.executors[node.data.type] as NodeExecutor | undefined;
+    if (executor?.takenHandles) return executor.takenHandles(node, outputs);
+    // A node with a fail branch that succeeded leaves by 'source' only.
+    return handlesErrors(node) && node.data.error_strategy === 'fail-branch' ? SOURCE_ONLY : null;
+  }
+
+  /** Decides every outgoing edge of a node: taken when `handles` is null or names the edge's handle. */
+  private decideEdges(nodeId: string, handles: readonly string[] | null): void {
+    for (const edge of this.o.index.outgoingEdges.get(nodeId) ?? []) {
+      const gate = this.gates.get(edge.target);
+      if (!gate) continue;
+      if (handles === null || handles.includes(edge.sourceHandle)) gate.from = nodeId;
+      if (--gate.pending > 0) continue;
+      this.gates.delete(edge.target);
+      if (gate.from === null) {
+        this.skipped.add(edge.target);
+        this.decideEdges(edge.target, NO_HANDLES);
+      } else if (this.live) this.launch(edge.target, gate.from);
+      else this.initiallyReady.push({ nodeId: edge.target, from: gate.from });
+    }
   }
 
   private launch(nodeId: string, predecessorId: string | null): void {
-    if (this.stopping || this.o.controller.signal.aborted) return;
+    if (this.stopping || this.o.controller.signal.aborted) {
+      this.unstarted++;
+      return;
+    }
     const node = this.o.index.nodesById.get(nodeId);
     if (!node) return;
     this.inFlight++;
@@ -143,6 +212,7 @@ export class Scheduler {
     const chunks = o.streamChunks ? new ChunkEmitter(o.events) : null;
     let result: NodeRunResult | null = null;
     let error: unknown = null;
+    let exception = false;
     try {
       if (!executor) throw new WorkflowRuntimeError('no_executor', `no executor for node type '${node.data.type}'`);
       if (o.controller.signal.aborted) throw new RunCancelledError();
@@ -163,6 +233,11 @@ export class Scheduler {
       error = e;
     }
     if (chunks) await chunks.close();
+    if (error !== null && !(error instanceof RunCancelledError) && !o.controller.signal.aborted && handlesErrors(node)) {
+      // Dify's error handling: the node ends as `exception` with the error as outputs, and the run goes on.
+      exception = true;
+      result = { inputs: result?.inputs ?? null, outputs: exceptionOutputs(node, error) };
+    }
 
     const finishedAt = o.clock.now();
     const tokens = result?.tokens ?? NO_TOKENS;
@@ -179,7 +254,7 @@ export class Scheduler {
       attempt: start.attempt,
       callId: start.callId,
       startedAt: start.startedAt,
-      status: error === null ? 'succeeded' : 'failed',
+      status: exception ? 'exception' : error === null ? 'succeeded' : 'failed',
       inputs: result?.inputs ?? null,
       processData: result?.processData ?? null,
       outputs: result?.outputs ?? null,
@@ -208,7 +283,6 @@ export class Scheduler {
     const finishedEvent = this.emit({ event: 'node_finished', data: finishedData });
     if (finishedEvent) await finishedEvent;
 
-    this.waitingOn.delete(node.id);
     this.tokens += tokens.total;
     if (result === null) {
       this.failure ??= { node, message: message ?? 'failed' };
@@ -217,12 +291,8 @@ export class Scheduler {
     }
     o.pool.set(node.id, result.outputs);
     if (node.data.type === 'end') this.endOutputs.push(result.outputs);
-    for (const next of o.index.successors.get(node.id) ?? []) {
-      const waiting = this.waitingOn.get(next);
-      if (waiting === undefined) continue;
-      this.waitingOn.set(next, waiting - 1);
-      if (waiting === 1) this.launch(next, node.id);
-    }
+    else if (node.data.type === 'answer' && typeof result.outputs.answer === 'string') this.answers.push(result.outputs.answer);
+    this.decideEdges(node.id, exception ? exceptionHandles(node) : this.takenHandles(node, result.outputs));
   }
 
   private emit(body: RunEventBody): Promise<void> | undefined {

@@ -1,7 +1,7 @@
 // The end node: picks the run's outputs from the variable pool.
 import { z } from 'zod';
 import type { LocalIssue } from '../zod-issues';
-import { baseDataShape, normalizeData, VARIABLE_NAME, type BaseNodeData, type NodeDefinition } from './node-definition';
+import { baseDataShape, normalizeData, variableNameSchema, type BaseNodeData, type NodeDefinition } from './node-definition';
 
 export interface EndOutput {
   variable: string;
@@ -15,7 +15,7 @@ export interface EndNodeData extends BaseNodeData {
 }
 
 const outputSchema = z.looseObject({
-  variable: z.string().regex(VARIABLE_NAME, { error: 'must be an identifier (letters, digits and _, not starting with a digit)' }),
+  variable: variableNameSchema,
   value_selector: z.array(z.string().min(1)).min(2),
 });
 

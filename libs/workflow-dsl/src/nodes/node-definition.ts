@@ -9,7 +9,25 @@ export interface BaseNodeData {
   /** Defaults to the node id when absent. */
   title: string;
   desc?: string;
+  /**
+   * What a failure does (Dify's error handling, on the node types in ERROR_STRATEGY_NODE_TYPES): absent,
+   * the run fails; 'fail-branch', the node ends as `exception` and its 'fail-branch' edges are taken;
+   * 'default-value', it ends as `exception` with `default_value` as outputs and its 'source' edges taken.
+   */
+  error_strategy?: ErrorStrategy;
+  default_value?: ErrorDefaultValue[];
 }
+
+export type ErrorStrategy = 'fail-branch' | 'default-value';
+
+export interface ErrorDefaultValue {
+  key: string;
+  type?: string;
+  value: unknown;
+}
+
+/** The handle a node with `error_strategy: 'fail-branch'` leaves by when it fails. */
+export const FAIL_BRANCH_HANDLE = 'fail-branch';
 
 /** A place in a node's data that reads a variable: a `{{#...#}}` in text or a value selector. */
 export interface NodeReference {
@@ -30,25 +48,62 @@ export interface NodeDefinition<D extends BaseNodeData, P> {
   references(parsed: P): NodeReference[];
   /** Fields other nodes may reference; null when they are not known before the run. */
   outputFields(parsed: P): readonly string[] | null;
+  /** The `sourceHandle`s its outgoing edges may use; `['source']` when absent. */
+  sourceHandles?(parsed: P): readonly string[];
 }
+
+export const DEFAULT_SOURCE_HANDLES: readonly string[] = ['source'];
 
 /** Identifiers as Dify's editor allows them for variable names. */
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Names that would reach Object.prototype when used as keys of a plain object. */
+export const RESERVED_VARIABLE_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A variable or output name a node declares: an identifier, and not one of RESERVED_VARIABLE_NAMES. */
+export const variableNameSchema = z
+  .string()
+  .regex(VARIABLE_NAME, { error: 'must be an identifier (letters, digits and _, not starting with a digit)' })
+  .refine((name) => !RESERVED_VARIABLE_NAMES.has(name), { error: (issue) => `'${String(issue.input)}' is reserved; choose another name` });
+
+/** `[nodeId, field, ...path]` */
+export const selectorSchema = z.array(z.string().min(1)).min(2);
+
+/** duplicate_variable issues for repeated names in a list at `listPath`, each pointing at `[i, field]`. */
+export function uniqueNames(names: readonly string[], listPath: string | PathSegment[], field: string): LocalIssue[] {
+  const issues: LocalIssue[] = [];
+  const seen = new Map<string, number>();
+  const base = typeof listPath === 'string' ? [listPath] : listPath;
+  names.forEach((name, i) => {
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, i);
+    else issues.push({ path: [...base, i, field], code: 'duplicate_variable', detail: `'${name}' is already declared by ${base.join('.')}[${first}]` });
+  });
+  return issues;
+}
+
 export const baseDataShape = {
   title: z.string().nullish(),
   desc: z.string().nullish(),
+  error_strategy: z.enum(['fail-branch', 'default-value', 'none']).nullish(),
+  default_value: z.array(z.looseObject({ key: z.string().min(1), type: z.string().nullish(), value: z.unknown().optional() })).nullish(),
 };
 
 /**
  * The parsed data, unknown fields included, with Dify's null title/desc replaced and `fields` on top.
  * Object.assign, not spread: V8 is ~25x slower spreading an object and then redefining its keys.
  */
-export function normalizeData<P extends { title?: string | null; desc?: string | null }, T extends string, F extends object>(
+export function normalizeData<P extends { title?: string | null; desc?: string | null; error_strategy?: string | null; default_value?: unknown }, T extends string, F extends object>(
   parsed: P,
   type: T,
   nodeId: string,
   fields: F,
-): P & { type: T; title: string; desc: string | undefined } & F {
-  return Object.assign({}, parsed, { type, title: parsed.title || nodeId, desc: parsed.desc ?? undefined }, fields);
+): Omit<P, 'error_strategy' | 'default_value'> & { type: T; title: string; desc: string | undefined; error_strategy: ErrorStrategy | undefined; default_value: ErrorDefaultValue[] | undefined } & F {
+  // Dify writes error_strategy 'none' (or null) for "fail the run".
+  const strategy: ErrorStrategy | undefined = parsed.error_strategy === 'fail-branch' || parsed.error_strategy === 'default-value' ? parsed.error_strategy : undefined;
+  const defaults: ErrorDefaultValue[] | undefined =
+    strategy === 'default-value' && Array.isArray(parsed.default_value)
+      ? (parsed.default_value as Array<{ key: string; type?: string | null; value?: unknown }>).map((d) => ({ key: d.key, type: d.type ?? undefined, value: d.value ?? null }))
+      : undefined;
+  return Object.assign({}, parsed, { type, title: parsed.title || nodeId, desc: parsed.desc ?? undefined, error_strategy: strategy, default_value: defaults }, fields);
 }

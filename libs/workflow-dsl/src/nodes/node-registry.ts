@@ -3,14 +3,30 @@ import type { BaseNodeData, NodeDefinition } from './node-definition';
 import { startNodeDefinition } from './start.node';
 import { llmNodeDefinition } from './llm.node';
 import { endNodeDefinition } from './end.node';
+import { ifElseNodeDefinition } from './if-else.node';
+import { templateTransformNodeDefinition } from './template-transform.node';
+import { legacyVariableAssignerNodeDefinition, variableAggregatorNodeDefinition } from './variable-aggregator.node';
+import { answerNodeDefinition } from './answer.node';
+import { listOperatorNodeDefinition } from './list-operator.node';
+import { assignerNodeDefinition } from './assigner.node';
 
 export const NODE_DEFINITIONS = {
   start: startNodeDefinition,
   llm: llmNodeDefinition,
   end: endNodeDefinition,
+  'if-else': ifElseNodeDefinition,
+  'template-transform': templateTransformNodeDefinition,
+  'variable-aggregator': variableAggregatorNodeDefinition,
+  'variable-assigner': legacyVariableAssignerNodeDefinition,
+  answer: answerNodeDefinition,
+  'list-operator': listOperatorNodeDefinition,
+  assigner: assignerNodeDefinition,
 } as const;
 
 export type NodeType = keyof typeof NODE_DEFINITIONS;
+
+/** Node types whose `error_strategy` is honoured (Dify offers it on the nodes that call out). */
+export const ERROR_STRATEGY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm']);
 
 export const NODE_TYPES = Object.keys(NODE_DEFINITIONS) as readonly NodeType[];
 

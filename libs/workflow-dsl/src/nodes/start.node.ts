@@ -1,7 +1,7 @@
 // The start node: declares the run's input form.
 import { z } from 'zod';
 import type { LocalIssue } from '../zod-issues';
-import { baseDataShape, normalizeData, VARIABLE_NAME, type BaseNodeData, type NodeDefinition } from './node-definition';
+import { baseDataShape, normalizeData, variableNameSchema, type BaseNodeData, type NodeDefinition } from './node-definition';
 
 export const START_VARIABLE_TYPES = ['text-input', 'paragraph', 'select', 'number'] as const;
 export type StartVariableType = (typeof START_VARIABLE_TYPES)[number];
@@ -25,7 +25,7 @@ export interface StartNodeData extends BaseNodeData {
 }
 
 const variableSchema = z.looseObject({
-  variable: z.string().regex(VARIABLE_NAME, { error: 'must be an identifier (letters, digits and _, not starting with a digit)' }),
+  variable: variableNameSchema,
   label: z.string().nullish(),
   type: z.enum(START_VARIABLE_TYPES),
   required: z.boolean().nullish(),

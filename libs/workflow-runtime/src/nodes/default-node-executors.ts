@@ -1,6 +1,12 @@
 // The executors for every node type the DSL defines.
 import type { NodeExecutors } from '../node-executor';
 import { endNodeExecutor } from './end.node';
+import { ifElseNodeExecutor } from './if-else.node';
+import { templateTransformNodeExecutor } from './template-transform.node';
+import { legacyVariableAssignerNodeExecutor, variableAggregatorNodeExecutor } from './variable-aggregator.node';
+import { answerNodeExecutor } from './answer.node';
+import { listOperatorNodeExecutor } from './list-operator.node';
+import { assignerNodeExecutor } from './assigner.node';
 import { llmNodeExecutor } from './llm.node';
 import { startNodeExecutor } from './start.node';
 
@@ -8,4 +14,11 @@ export const defaultNodeExecutors: NodeExecutors = {
   start: startNodeExecutor,
   llm: llmNodeExecutor,
   end: endNodeExecutor,
+  'if-else': ifElseNodeExecutor,
+  'template-transform': templateTransformNodeExecutor,
+  'variable-aggregator': variableAggregatorNodeExecutor,
+  'variable-assigner': legacyVariableAssignerNodeExecutor,
+  answer: answerNodeExecutor,
+  'list-operator': listOperatorNodeExecutor,
+  assigner: assignerNodeExecutor,
 };
