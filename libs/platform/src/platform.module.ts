@@ -10,8 +10,13 @@ import { InMemoryJobQueue } from './queue/memory.job-queue';
 import { RUN_EVENT_STORE, type RunEventStore } from './events/run-event-store';
 import { RedisRunEventStore } from './events/redis.run-event-store';
 import { InMemoryRunEventStore } from './events/memory.run-event-store';
+import { DEFAULT_RUN_EVENT_LIMITS } from './events/run-event-limits';
 import { ApiKeysRepository } from './auth/api-keys.repository';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
+import type { AuthFailureLimits } from './auth/auth-failure.limiter';
+import { EdgeAuth } from './auth/edge-auth';
+import type { InMemoryRunEventLimits } from './events/memory.run-event-store';
 import { INTERNAL_TOKEN, InternalTokenGuard } from './auth/internal-token.guard';
 import { HealthController, READINESS_CHECKS, type ReadinessCheck } from './health/health.controller';
 import { createLogger } from './logging/logger';
@@ -21,6 +26,10 @@ export interface PlatformOptions {
   database?: DatabaseOptions;
   redis: { url: string; prefix: string } | 'memory';
   internalToken: string;
+  /** failed API-key authentications per client IP (defaults: 20 a minute) */
+  auth?: AuthFailureLimits;
+  /** run event storage bounds; `maxFinishedBytes` and `maxActiveRuns` apply to the in-process store */
+  runEvents?: Partial<InMemoryRunEventLimits>;
 }
 
 export const REDIS = Symbol('REDIS');
@@ -75,14 +84,22 @@ export class PlatformModule {
         provide: RUN_EVENT_STORE,
         inject: [REDIS],
         useFactory: (redis: { main: Redis; subscriber: Redis } | null): RunEventStore =>
-          opts.redis === 'memory' || !redis ? new InMemoryRunEventStore() : new RedisRunEventStore(redis.main, redis.subscriber, opts.redis.prefix),
+          opts.redis === 'memory' || !redis
+            ? new InMemoryRunEventStore(opts.runEvents)
+            : new RedisRunEventStore(redis.main, redis.subscriber, opts.redis.prefix, { ...DEFAULT_RUN_EVENT_LIMITS, ...opts.runEvents }),
       },
       {
         provide: ApiKeysRepository,
         inject: [PrismaClient],
         useFactory: (prisma: PrismaClient | null) => (prisma ? new ApiKeysRepository(prisma) : null),
       },
+      {
+        provide: ApiKeyAuthenticator,
+        inject: [ApiKeysRepository],
+        useFactory: (keys: ApiKeysRepository | null) => (keys ? new ApiKeyAuthenticator(keys, opts.auth) : null),
+      },
       ApiKeyGuard,
+      EdgeAuth,
       {
         provide: READINESS_CHECKS,
         inject: [PrismaClient, REDIS],
@@ -98,7 +115,7 @@ export class PlatformModule {
       global: true,
       controllers: [HealthController],
       providers,
-      exports: [INTERNAL_TOKEN, InternalTokenGuard, PrismaClient, REDIS, JOB_QUEUE, RUN_EVENT_STORE, ApiKeysRepository, ApiKeyGuard],
+      exports: [INTERNAL_TOKEN, InternalTokenGuard, PrismaClient, REDIS, JOB_QUEUE, RUN_EVENT_STORE, ApiKeysRepository, ApiKeyAuthenticator, ApiKeyGuard, EdgeAuth],
     };
   }
 }

@@ -11,12 +11,16 @@ export class InternalTokenGuard implements CanActivate {
   constructor(@Inject(INTERNAL_TOKEN) private readonly token: string) {}
 
   canActivate(host: ExecutionContext): boolean {
-    const headers = host.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers;
+    this.check(host.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers);
+    return true;
+  }
+
+  /** Throws 401 unless `headers` carry the internal token. */
+  check(headers: Record<string, string | string[] | undefined>): void {
     const given = headers[INTERNAL_HEADERS.token];
     const presented = (typeof given === 'string' ? given : undefined) ?? bearerToken(headers['authorization']);
     if (!presented || !constantTimeEqual(presented, this.token)) {
       throw new ApiError('unauthorized', 'This is an internal Shoal endpoint: a valid internal token is required');
     }
-    return true;
   }
 }

@@ -29,7 +29,7 @@ export class LruCache<K, V> {
 
   constructor(private readonly opts: LruCacheOptions<V>) {
     if (!(opts.maxEntries >= 1)) throw new RangeError('LruCache maxEntries must be at least 1');
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? (() => Date.now());
   }
 
   get size(): number {

@@ -14,14 +14,14 @@ describe('InMemoryRunEventStore', () => {
 
   it('numbers a run\'s events 1..n and stamps them with the run id', async () => {
     const appended: RunEvent[] = [];
-    for (let i = 0; i < 5; i++) appended.push(await store.append('run_a', chunk(`c${i}`)));
+    for (let i = 0; i < 5; i++) appended.push((await store.append('run_a', chunk(`c${i}`)))!);
     expect(appended.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5]);
     expect(appended[0]).toMatchObject({ event: 'text_chunk', workflow_run_id: 'run_a', task_id: 'run_a', data: { text: 'c0' } });
     expect(typeof appended[0].timestamp).toBe('number');
   });
 
   it('numbers concurrent appends without gaps or repeats', async () => {
-    const all = await Promise.all(Array.from({ length: 50 }, (_, i) => store.append('run_a', chunk(`c${i}`))));
+    const all = (await Promise.all(Array.from({ length: 50 }, (_, i) => store.append('run_a', chunk(`c${i}`))))).map((e) => e!);
     expect(all.map((e) => e.sequence).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 

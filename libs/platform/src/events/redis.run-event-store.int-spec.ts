@@ -4,6 +4,7 @@ import { testRedisPrefix, testRedisUrl } from '@shoal/testing';
 import { configureRootLogger } from '../logging/logger';
 import { createRedis, type Redis } from '../redis/redis';
 import { RedisRunEventStore } from './redis.run-event-store';
+import { DEFAULT_RUN_EVENT_LIMITS } from './run-event-limits';
 
 const chunk = (text: string): RunEventBody => ({ event: 'text_chunk', data: { text, from_variable_selector: ['llm', 'text'] } });
 const finished = (runId: string): RunEventBody => ({
@@ -66,7 +67,7 @@ describe('RedisRunEventStore (real Redis)', () => {
     configureRootLogger({ service: 'test', level: 'silent' });
     redis = createRedis(testRedisUrl());
     subscriber = createRedis(testRedisUrl());
-    store = new RedisRunEventStore(redis, subscriber, prefix, 600);
+    store = new RedisRunEventStore(redis, subscriber, prefix, { ...DEFAULT_RUN_EVENT_LIMITS, finishedTtlSeconds: 600 });
     await Promise.all([redis.ping(), subscriber.ping()]);
   });
 
@@ -85,7 +86,7 @@ describe('RedisRunEventStore (real Redis)', () => {
 
   it('numbers 200 concurrent appends to one run exactly 1..200, stream order = sequence order', async () => {
     const runId = newRun();
-    const appended = await Promise.all(Array.from({ length: 200 }, (_, i) => store.append(runId, chunk(`c${i}`))));
+    const appended = (await Promise.all(Array.from({ length: 200 }, (_, i) => store.append(runId, chunk(`c${i}`))))).map((e) => e!);
     expect(appended.map((e) => e.sequence).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     // each append returns the event as stored: the seq it got is the one in the stream
     const entries = await redis.xrange(`${prefix}run:${runId}:events`, '-', '+');
@@ -99,7 +100,7 @@ describe('RedisRunEventStore (real Redis)', () => {
 
   it('stores events as the contract shapes them, unicode and quotes intact', async () => {
     const runId = newRun();
-    const e = await store.append(runId, finished(runId));
+    const e = (await store.append(runId, finished(runId)))!;
     expect(e).toMatchObject({ ...finished(runId), workflow_run_id: runId, task_id: runId, sequence: 1 });
     expect(typeof e.timestamp).toBe('number');
     expect(await store.read(runId)).toEqual([e]);
@@ -190,7 +191,7 @@ describe('RedisRunEventStore (real Redis)', () => {
     const proxy = await holdableProxy(new URL(testRedisUrl()));
     const slowSubscriber = createRedis(proxy.url);
     const racePrefix = `${prefix}race:`;
-    const raceStore = new RedisRunEventStore(redis, slowSubscriber, racePrefix, 600);
+    const raceStore = new RedisRunEventStore(redis, slowSubscriber, racePrefix, { ...DEFAULT_RUN_EVENT_LIMITS, finishedTtlSeconds: 600 });
     try {
       await slowSubscriber.ping();
       const runId = newRun();
