@@ -1,12 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { InMemoryHealthStore, ModelRouter, type DeploymentConfig } from '@shoal/model-routing';
 import { ChatCompletionsController } from './pool/chat-completions.controller';
-import { ChatCompletionsService, POOL_OPTIONS } from './pool/chat-completions.service';
+import type { SseLimits } from '@shoal/platform';
+import { ChatCompletionsService, POOL_OPTIONS, POOL_SSE_LIMITS } from './pool/chat-completions.service';
 import { UsageEmitter } from './pool/usage.emitter';
 
 export interface ModelPoolOptions {
   deployments: DeploymentConfig;
   maxAttempts: number;
+  /** how far a streaming client may fall behind before it is cut */
+  sse: SseLimits;
 }
 
 /** model-pool's controllers and services; infrastructure comes from PlatformModule. */
@@ -18,6 +21,7 @@ export class ModelPoolModule {
       controllers: [ChatCompletionsController],
       providers: [
         { provide: POOL_OPTIONS, useValue: { maxAttempts: opts.maxAttempts } },
+        { provide: POOL_SSE_LIMITS, useValue: opts.sse },
         // health is per process for now; the Redis-shared store is the next model-pool issue
         { provide: ModelRouter, useFactory: () => new ModelRouter({ deployments: opts.deployments.deployments, models: opts.deployments.models, health: new InMemoryHealthStore() }) },
         UsageEmitter,

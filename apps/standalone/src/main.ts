@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDeploymentConfig } from '@shoal/model-routing';
-import { configureRootLogger, createHttpApp, exitOnBootFailure, generateApiKey, listen } from '@shoal/platform';
+import { configureRootLogger, createHttpApp, exitOnBootFailure, generateApiKey, httpServerOptions, listen } from '@shoal/platform';
 import { startMockProvider } from '@shoal/testing';
 import { StandaloneModule } from './standalone.module';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the same file format and errors as model-pool's
@@ -40,8 +40,27 @@ async function main(): Promise<void> {
   const internalToken = randomBytes(24).toString('base64url');
 
   const app = await createHttpApp(
-    StandaloneModule.register({ databaseUrl: pg.url, databaseConnections: 1, selfUrl: self, internalToken, bootstrapKey: adminKey, deployments, engineConcurrency: config.ENGINE_CONCURRENCY }),
-    { shutdownHooks: false },
+    StandaloneModule.register({
+      databaseUrl: pg.url,
+      databaseConnections: 1,
+      selfUrl: self,
+      internalToken,
+      bootstrapKey: adminKey,
+      deployments,
+      engineConcurrency: config.ENGINE_CONCURRENCY,
+      limits: {
+        sse: { maxBufferedBytes: config.SSE_MAX_BUFFER_BYTES, stallTimeoutMs: config.SSE_STALL_TIMEOUT_MS },
+        streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },
+        auth: { failuresPerIp: config.AUTH_FAILURES_PER_IP, windowMs: config.AUTH_FAILURE_WINDOW_MS },
+        runEvents: {
+          maxBytesPerRun: config.RUN_EVENTS_MAX_BYTES_PER_RUN,
+          fieldMaxBytes: config.RUN_EVENT_FIELD_MAX_BYTES,
+          finishedTtlSeconds: config.RUN_EVENTS_FINISHED_TTL_SECONDS,
+          maxFinishedBytes: config.RUN_EVENTS_MEMORY_MAX_BYTES,
+        },
+      },
+    }),
+    { shutdownHooks: false, http: httpServerOptions(config) },
   );
   const url = await listen(app, { port: config.PORT, host: config.HOST });
   // in-flight requests and runs finish, then the mock provider and embedded Postgres close cleanly

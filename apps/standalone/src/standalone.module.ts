@@ -2,7 +2,7 @@
 // process's own port, with in-process queue and run events instead of Redis.
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DeploymentConfig } from '@shoal/model-routing';
-import { PlatformModule } from '@shoal/platform';
+import { PlatformModule, type AuthFailureLimits, type InMemoryRunEventLimits, type SseLimits } from '@shoal/platform';
 /* eslint-disable @nx/enforce-module-boundaries -- standalone composes the four services' modules in one process; nothing else imports an app */
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { EngineModule } from '../../workflow-engine/src/engine.module';
@@ -20,19 +20,30 @@ export interface StandaloneOptions {
   bootstrapKey: string | undefined;
   deployments: DeploymentConfig;
   engineConcurrency: number;
+  /** the limits distributed mode reads from each service's environment; defaults when omitted */
+  limits?: {
+    sse?: SseLimits;
+    streams?: { maxPerKey: number; maxPerRun: number };
+    auth?: AuthFailureLimits;
+    runEvents?: Partial<InMemoryRunEventLimits>;
+  };
 }
+
+const DEFAULT_SSE = { maxBufferedBytes: 1024 * 1024, stallTimeoutMs: 30_000 };
+const DEFAULT_STREAMS = { maxPerKey: 100, maxPerRun: 20 };
 
 @Module({})
 export class StandaloneModule {
   static register(o: StandaloneOptions): DynamicModule {
     const internal = { baseUrl: o.selfUrl, internalToken: o.internalToken };
+    const sse = o.limits?.sse ?? DEFAULT_SSE;
     return {
       module: StandaloneModule,
       imports: [
-        PlatformModule.forRoot({ database: { url: o.databaseUrl, maxConnections: o.databaseConnections }, redis: 'memory', internalToken: o.internalToken }),
-        GatewayModule.register({ modelPool: internal, billing: internal, bootstrapKey: o.bootstrapKey, blockingTimeoutMs: 300_000 }),
+        PlatformModule.forRoot({ database: { url: o.databaseUrl, maxConnections: o.databaseConnections }, redis: 'memory', internalToken: o.internalToken, auth: o.limits?.auth, runEvents: o.limits?.runEvents }),
+        GatewayModule.register({ modelPool: internal, billing: internal, bootstrapKey: o.bootstrapKey, blockingTimeoutMs: 300_000, sse, streams: o.limits?.streams ?? DEFAULT_STREAMS }),
         EngineModule.register({ modelPoolUrl: o.selfUrl, billingUrl: o.selfUrl, internalToken: o.internalToken, concurrency: o.engineConcurrency, costWaitMs: 10_000 }),
-        ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3 }),
+        ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, sse }),
         BillingModule.register({ usageConcurrency: 4 }),
       ],
     };

@@ -28,3 +28,4 @@ export { createHttpApp, listen, exitOnBootFailure, httpServerOptions, DEFAULT_HT
 export { parseBody, jsonPath } from './http/parse-body';
 export { runService, platformOptionsOf, type ServiceConfig } from './http/run-service';
 export { clientGone } from './http/client-gone';
+export { SseStream, DEFAULT_SSE_LIMITS, type SseLimits } from './http/sse-stream';

@@ -52,6 +52,10 @@ class FakeRunsRepo {
     const row = this.rows.get(runId);
     return row && row.tenantId === tenantId ? row : null;
   }
+  async findForStream(tenantId: string, runId: string) {
+    const row = await this.find(tenantId, runId);
+    return row ? { id: row.id, tenantId: row.tenantId, workflowId: row.workflowId, status: row.status, lastEventSeq: row.lastEventSeq } : null;
+  }
   async findWithNodes(tenantId: string, runId: string): Promise<RunWithNodes | null> {
     const row = await this.find(tenantId, runId);
     return row ? { ...row, nodeExecutions: [] } : null;
