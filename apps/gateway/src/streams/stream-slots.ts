@@ -19,6 +19,11 @@ export class StreamSlots {
 
   constructor(@Inject(STREAM_LIMITS) private readonly limits: StreamLimits) {}
 
+  /** streams open for `apiKeyId` */
+  openForKey(apiKeyId: string): number {
+    return this.perKey.get(apiKeyId) ?? 0;
+  }
+
   /** Takes a slot for a stream of `apiKeyId` (on `runId`, when it follows a run); call the result once the stream ends. */
   acquire(apiKeyId: string, runId: string | null): () => void {
     if ((this.perKey.get(apiKeyId) ?? 0) >= this.limits.maxPerKey) {
