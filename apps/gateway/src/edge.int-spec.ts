@@ -3,6 +3,7 @@
 // body is read; a flood of bad keys costs no database query each; SSE readers that never read are
 // cut instead of buffered for; streams are bounded per key and per run; a fully replayed finished
 // run ends at once.
+import http from 'node:http';
 import net from 'node:net';
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -36,7 +37,7 @@ interface Harness {
   close(): Promise<void>;
 }
 
-async function boot(db: TestDatabase, mode: Mode): Promise<Harness> {
+async function boot(db: TestDatabase, mode: Mode, modelPoolUrl: string): Promise<Harness> {
   const prefix = testRedisPrefix('edge');
   @Module({
     imports: [
@@ -47,7 +48,7 @@ async function boot(db: TestDatabase, mode: Mode): Promise<Harness> {
         auth: { failuresPerIp: 20, windowMs: 60_000 },
       }),
       GatewayModule.register({
-        modelPool: { baseUrl: 'http://127.0.0.1:1', internalToken: 'edge-internal-token-0123456789' },
+        modelPool: { baseUrl: modelPoolUrl, internalToken: 'edge-internal-token-0123456789' },
         billing: { baseUrl: 'http://127.0.0.1:1', internalToken: 'edge-internal-token-0123456789' },
         bootstrapKey: KEY,
         blockingTimeoutMs: 5_000,
@@ -152,6 +153,42 @@ function partialBody(port: number, path: string, headers: Record<string, string>
   });
 }
 
+interface FakePool {
+  url: string;
+  /** bytes of SSE the fake model-pool managed to hand to the gateway, and whether the gateway hung up */
+  streamed: { bytes: number; closed: boolean };
+  close(): Promise<void>;
+}
+
+/** A model-pool that streams an endless SSE answer as fast as the gateway takes it (honouring drain). */
+async function fakeModelPool(): Promise<FakePool> {
+  const streamed = { bytes: 0, closed: false };
+  const server = http.createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const chunk = `data: ${JSON.stringify({ choices: [{ delta: { content: 'x'.repeat(4000) } }] })}\n\n`;
+    let open = true;
+    res.on('close', () => {
+      open = false;
+      streamed.closed = true;
+    });
+    const pump = () => {
+      while (open && streamed.bytes < 200 * 1024 * 1024) {
+        streamed.bytes += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+    };
+    pump();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    streamed,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
 /** Waits (generously bounded) until `ok()`. */
 async function until(ok: () => boolean, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -170,10 +207,15 @@ afterAll(() => db?.drop());
 
 describe.each<Mode>(['redis', 'memory'])('gateway edge (run events in %s)', (mode) => {
   let h: Harness;
+  let pool: FakePool;
   beforeAll(async () => {
-    h = await boot(db, mode);
+    pool = await fakeModelPool();
+    h = await boot(db, mode, pool.url);
   });
-  afterAll(() => h?.close());
+  afterAll(async () => {
+    await h?.close();
+    await pool?.close();
+  });
 
   const get = (path: string, ip: string, key: string | null = KEY, headers: Record<string, string> = {}) =>
     fetch(h.url + path, { headers: { 'x-forwarded-for': ip, ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers } });
@@ -293,5 +335,27 @@ describe.each<Mode>(['redis', 'memory'])('gateway edge (run events in %s)', (mod
     expect(rest.status).toBe(200);
     const blocks = (await rest.text()).split('\n\n').filter((b) => b.startsWith('id: '));
     expect(blocks.map((b) => b.split('\n')[0])).toEqual([`id: ${last.sequence}`]);
+  });
+
+  it('relays a streamed chat completion no faster than the client reads, and cuts a client that never reads (and the upstream call)', async () => {
+    pool.streamed.bytes = 0;
+    pool.streamed.closed = false;
+    const before = new Set(h.sockets);
+    const body = JSON.stringify({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    const client = net.connect(h.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    client.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\nX-Forwarded-For: 198.51.100.210\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    client.pause();
+    let server: net.Socket | undefined;
+    await until(() => (server = [...h.sockets].find((x) => !before.has(x))) !== undefined);
+    let peak = 0;
+    const sample = setInterval(() => (peak = Math.max(peak, server!.writableLength)), 20);
+    // the stall timeout (5 s), generously
+    await until(() => server!.destroyed && pool.streamed.closed, 60_000);
+    clearInterval(sample);
+    client.destroy();
+    expect(peak).toBeLessThan(SSE_BUFFER + 64 * 1024);
+    // without backpressure the gateway would have pulled upstream without end (up to the fake's 200 MB)
+    expect(pool.streamed.bytes).toBeLessThan(50 * 1024 * 1024);
   });
 });
