@@ -7,7 +7,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { loadDeploymentConfig } from '@shoal/model-routing';
-import { PlatformModule, createHttpApp, createPrismaClient, listen, type PrismaClient, type RouteEntry } from '@shoal/platform';
+import { DEFAULT_SSE_LIMITS, PlatformModule, createHttpApp, createPrismaClient, listen, type PrismaClient, type RouteEntry } from '@shoal/platform';
 import { createTestDatabase, freePort, startMockProvider, testRedisPrefix, testRedisUrl, type MockProvider, type TestDatabase } from '@shoal/testing';
 import { GatewayModule } from '@shoal/gateway-feature';
 import { EngineModule } from '@shoal/workflow-engine-feature';
@@ -39,9 +39,9 @@ export async function startInProcessServices(label: string): Promise<InProcessSe
   const internal = { baseUrl: url, internalToken };
   const modules: DynamicModule[] = [
     PlatformModule.forRoot({ database: { url: db.url, maxConnections: 5 }, redis: { url: testRedisUrl(), prefix }, internalToken }),
-    GatewayModule.register({ modelPool: internal, billing: internal, bootstrapKey: apiKey, blockingTimeoutMs: 30_000 }),
+    GatewayModule.register({ modelPool: internal, billing: internal, bootstrapKey: apiKey, blockingTimeoutMs: 30_000, sse: DEFAULT_SSE_LIMITS, streams: { maxPerKey: 100, maxPerRun: 20 } }),
     EngineModule.register({ modelPoolUrl: url, billingUrl: url, internalToken, concurrency: 2, costWaitMs: 5_000 }),
-    ModelPoolModule.register({ deployments, maxAttempts: 2 }),
+    ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS }),
     BillingModule.register({ usageConcurrency: 2 }),
   ];
   @Module({ imports: modules })

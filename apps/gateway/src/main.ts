@@ -10,5 +10,7 @@ runService('gateway', () => loadGatewayConfig(process.env), (config) =>
     billing: { baseUrl: config.BILLING_URL, internalToken: config.SHOAL_INTERNAL_TOKEN },
     bootstrapKey: config.SHOAL_BOOTSTRAP_KEY,
     blockingTimeoutMs: config.RUN_BLOCKING_TIMEOUT_MS,
+    sse: { maxBufferedBytes: config.SSE_MAX_BUFFER_BYTES, stallTimeoutMs: config.SSE_STALL_TIMEOUT_MS },
+    streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },
   }),
 );

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { loadDeploymentConfig, type DeploymentConfig } from '@shoal/model-routing';
-import { env, parseConfig, serviceEnv } from '@shoal/platform';
+import { checkHttpEnv, env, parseConfig, serviceEnv, sseEnv } from '@shoal/platform';
 import { readDeploymentFile } from '@shoal/model-pool-feature';
 
 export const modelPoolConfigSchema = z.object({
   PORT: env.port(8082),
   ...serviceEnv,
+  ...sseEnv,
   /** a JSON file of deployments; see libs/model-routing/README.md */
   MODEL_POOL_CONFIG: z.string().optional(),
   MODEL_POOL_MAX_ATTEMPTS: env.positiveInt(3),
@@ -13,7 +14,7 @@ export const modelPoolConfigSchema = z.object({
   DEEPSEEK_BASE_URL: z.string().optional(),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().optional(),
-});
+}).superRefine(checkHttpEnv);
 export type ModelPoolConfig = z.infer<typeof modelPoolConfigSchema>;
 
 /** The service's variables plus the deployments they describe (file and provider shortcuts). */

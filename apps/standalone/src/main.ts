@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDeploymentConfig } from '@shoal/model-routing';
-import { configureRootLogger, createHttpApp, exitOnBootFailure, listen } from '@shoal/platform';
+import { configureRootLogger, createHttpApp, exitOnBootFailure, httpServerOptions, listen } from '@shoal/platform';
 import { createInProcessMockProvider } from '@shoal/mock-provider';
 import { StandaloneModule } from './standalone.module';
 import { readDeploymentFile } from '@shoal/model-pool-feature';
@@ -55,8 +55,19 @@ async function main(): Promise<void> {
       deployments,
       providerFetch: mock ? new Map([[MOCK_DEPLOYMENT_ID, mock.fetch]]) : undefined,
       engineConcurrency: config.ENGINE_CONCURRENCY,
+      limits: {
+        sse: { maxBufferedBytes: config.SSE_MAX_BUFFER_BYTES, stallTimeoutMs: config.SSE_STALL_TIMEOUT_MS },
+        streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },
+        auth: { failuresPerIp: config.AUTH_FAILURES_PER_IP, windowMs: config.AUTH_FAILURE_WINDOW_MS },
+        runEvents: {
+          maxBytesPerRun: config.RUN_EVENTS_MAX_BYTES_PER_RUN,
+          fieldMaxBytes: config.RUN_EVENT_FIELD_MAX_BYTES,
+          finishedTtlSeconds: config.RUN_EVENTS_FINISHED_TTL_SECONDS,
+          maxFinishedBytes: config.RUN_EVENTS_MEMORY_MAX_BYTES,
+        },
+      },
     }),
-    { shutdownHooks: false },
+    { shutdownHooks: false, http: httpServerOptions(config) },
   );
   const url = await listen(app, { port: config.PORT, host: config.HOST });
   // in-flight requests and runs finish, then embedded Postgres closes cleanly

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { env, parseConfig } from '@shoal/platform';
+import { authEnv, checkHttpEnv, env, httpEnv, parseConfig, runEventsEnv, sseEnv } from '@shoal/platform';
 
 export const standaloneConfigSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
@@ -16,7 +16,15 @@ export const standaloneConfigSchema = z.object({
   OPENAI_BASE_URL: z.string().optional(),
   ENGINE_CONCURRENCY: env.positiveInt(8),
   LOG_LEVEL: env.logLevel().default('warn'),
-});
+  ...httpEnv,
+  ...sseEnv,
+  ...authEnv,
+  ...runEventsEnv,
+  /** bytes of finished runs' events the in-process store keeps */
+  RUN_EVENTS_MEMORY_MAX_BYTES: env.positiveInt(64 * 1024 * 1024),
+  SSE_MAX_STREAMS_PER_KEY: env.positiveInt(100),
+  SSE_MAX_STREAMS_PER_RUN: env.positiveInt(20),
+}).superRefine(checkHttpEnv);
 export type StandaloneConfig = z.infer<typeof standaloneConfigSchema>;
 
 export const loadStandaloneConfig = (e: Record<string, string | undefined>) => parseConfig(standaloneConfigSchema, e);

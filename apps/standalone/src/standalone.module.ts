@@ -2,7 +2,7 @@
 // process's own port, with an in-process queue instead of Redis and run events kept in Postgres.
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DeploymentConfig } from '@shoal/model-routing';
-import { PlatformModule } from '@shoal/platform';
+import { PlatformModule, type AuthFailureLimits, type InMemoryRunEventLimits, type SseLimits } from '@shoal/platform';
 import { GatewayModule } from '@shoal/gateway-feature';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule, type ModelPoolOptions } from '@shoal/model-pool-feature';
@@ -20,19 +20,37 @@ export interface StandaloneOptions {
   /** deployments (by id) served in this process without a socket: the built-in mock provider */
   providerFetch?: ModelPoolOptions['providerFetch'];
   engineConcurrency: number;
+  /** the limits distributed mode reads from each service's environment; defaults when omitted */
+  limits?: {
+    sse?: SseLimits;
+    streams?: { maxPerKey: number; maxPerRun: number };
+    auth?: AuthFailureLimits;
+    runEvents?: Partial<InMemoryRunEventLimits>;
+  };
 }
+
+const DEFAULT_SSE = { maxBufferedBytes: 1024 * 1024, stallTimeoutMs: 30_000 };
+const DEFAULT_STREAMS = { maxPerKey: 100, maxPerRun: 20 };
 
 @Module({})
 export class StandaloneModule {
   static register(o: StandaloneOptions): DynamicModule {
     const internal = { baseUrl: o.selfUrl, internalToken: o.internalToken };
+    const sse = o.limits?.sse ?? DEFAULT_SSE;
     return {
       module: StandaloneModule,
       imports: [
-        PlatformModule.forRoot({ database: { url: o.databaseUrl, maxConnections: o.databaseConnections }, redis: 'memory', runEvents: 'database', internalToken: o.internalToken }),
-        GatewayModule.register({ modelPool: internal, billing: internal, bootstrapKey: o.bootstrapKey, blockingTimeoutMs: 300_000 }),
+        PlatformModule.forRoot({
+          database: { url: o.databaseUrl, maxConnections: o.databaseConnections },
+          redis: 'memory',
+          runEventStore: 'database',
+          internalToken: o.internalToken,
+          auth: o.limits?.auth,
+          runEvents: o.limits?.runEvents,
+        }),
+        GatewayModule.register({ modelPool: internal, billing: internal, bootstrapKey: o.bootstrapKey, blockingTimeoutMs: 300_000, sse, streams: o.limits?.streams ?? DEFAULT_STREAMS }),
         EngineModule.register({ modelPoolUrl: o.selfUrl, billingUrl: o.selfUrl, internalToken: o.internalToken, concurrency: o.engineConcurrency, costWaitMs: 10_000 }),
-        ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, providerFetch: o.providerFetch }),
+        ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, providerFetch: o.providerFetch, sse }),
         BillingModule.register({ usageConcurrency: 4 }),
       ],
     };

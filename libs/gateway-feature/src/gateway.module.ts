@@ -4,7 +4,9 @@ import { MODEL_POOL_OPTIONS, ModelPoolClient, type ModelPoolClientOptions } from
 import { WorkflowsController } from './workflows/workflows.controller';
 import { WorkflowsRepository } from './workflows/workflows.repository';
 import { WorkflowsService } from './workflows/workflows.service';
-import { BLOCKING_TIMEOUT_MS, RunsController } from './runs/runs.controller';
+import { type SseLimits } from '@shoal/platform';
+import { BLOCKING_TIMEOUT_MS, RunsController, SSE_LIMITS } from './runs/runs.controller';
+import { STREAM_LIMITS, StreamSlots, type StreamLimits } from './streams/stream-slots';
 import { RunsRepository } from './runs/runs.repository';
 import { RunsService } from './runs/runs.service';
 import { BOOTSTRAP_KEY, BootstrapKeyService } from './keys/bootstrap-key.service';
@@ -16,6 +18,10 @@ export interface GatewayOptions {
   billing: GatewayBillingOptions;
   bootstrapKey: string | undefined;
   blockingTimeoutMs: number;
+  /** how far an SSE reader may fall behind before it is cut */
+  sse: SseLimits;
+  /** open event streams per API key and per run */
+  streams: StreamLimits;
 }
 
 /** The gateway's controllers and services; infrastructure comes from PlatformModule. */
@@ -31,6 +37,9 @@ export class GatewayModule {
         GatewayBillingClient,
         { provide: BOOTSTRAP_KEY, useValue: opts.bootstrapKey },
         { provide: BLOCKING_TIMEOUT_MS, useValue: opts.blockingTimeoutMs },
+        { provide: SSE_LIMITS, useValue: opts.sse },
+        { provide: STREAM_LIMITS, useValue: opts.streams },
+        StreamSlots,
         ModelPoolClient,
         WorkflowsRepository,
         WorkflowsService,

@@ -148,3 +148,20 @@ describe('mock provider with an API key', () => {
     expect(await res.json()).toMatchObject({ error: { type: 'invalid_request_error' } });
   });
 });
+
+describe('mock provider call log', () => {
+  it('keeps only the most recent calls, while calls() counts them all', async () => {
+    const mock = await startMockProvider({ callLogLimit: 3 });
+    try {
+      for (let i = 0; i < 5; i++) await client(mock).chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: `q${i}` }] });
+      expect(mock.calls()).toBe(5);
+      const log = mock.callLog();
+      expect(log).toHaveLength(3);
+      expect(log.map((c) => (c.body as { messages: Array<{ content: string }> }).messages[0].content)).toEqual(['q2', 'q3', 'q4']);
+      mock.reset();
+      expect([mock.calls(), mock.callLog().length]).toEqual([0, 0]);
+    } finally {
+      await mock.close();
+    }
+  });
+});

@@ -21,6 +21,8 @@ export interface MockProviderOptions {
   models?: string[];
   /** Server-level faults from the start (see setFaults). */
   faults?: FaultSpec;
+  /** The most recent calls kept in the call log (default 1000); `calls()` still counts them all. */
+  callLogLimit?: number;
 }
 
 export interface MockCall {
@@ -42,6 +44,7 @@ export interface MockProvider {
   port: number;
   /** Chat completion requests received, faulted and rejected ones included. */
   calls(): number;
+  /** The most recent calls, oldest first (at most `callLogLimit`). */
   callLog(): ReadonlyArray<MockCall>;
   /** Clears the call log and the server-level faults. */
   reset(): void;
@@ -61,11 +64,17 @@ export class MockProviderServer {
   /** The request handler, for serving without a socket (see mock-provider.in-process.ts). */
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
   private readonly log: MockCall[] = [];
+  private total = 0;
   private fault: FaultSpec | undefined;
   private remaining: number | undefined;
   private readonly created = Math.floor(Date.now() / 1000);
 
-  constructor(private readonly apiKey: string | undefined, private readonly models: ReadonlyArray<string>, faults: FaultSpec | undefined) {
+  constructor(
+    private readonly apiKey: string | undefined,
+    private readonly models: ReadonlyArray<string>,
+    faults: FaultSpec | undefined,
+    private readonly logLimit = 1000,
+  ) {
     this.setFaults(faults);
     this.listener = (req, res) => {
       const aborted = new AbortController();
@@ -79,7 +88,14 @@ export class MockProviderServer {
   }
 
   calls(): number {
-    return this.log.length;
+    return this.total;
+  }
+
+  // a long-lived mock (standalone mode's mock-chat) must not keep every request it ever saw
+  private record(call: MockCall): void {
+    this.total++;
+    this.log.push(call);
+    if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
   }
 
   callLog(): ReadonlyArray<MockCall> {
@@ -88,6 +104,7 @@ export class MockProviderServer {
 
   reset(): void {
     this.log.length = 0;
+    this.total = 0;
     this.setFaults(undefined);
   }
 
@@ -119,7 +136,7 @@ export class MockProviderServer {
       raw = await readBody(req, BODY_LIMIT_BYTES);
     } catch (err) {
       if (!(err instanceof BodyTooLargeError)) throw err;
-      this.log.push({ at, model: '', stream: false, status: 413, headers, body: '' });
+      this.record({ at, model: '', stream: false, status: 413, headers, body: '' });
       return sendJson(res, 413, openAiError('Request body too large for shoal-mock-provider', 'invalid_request_error'), { Connection: 'close' });
     }
     let body: unknown = raw;
@@ -131,7 +148,7 @@ export class MockProviderServer {
     const decision = this.decide(req, body, typeof body === 'string');
     const fields = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
     const status = decision.kind === 'reject' ? decision.status : (decision.fault.status ?? (decision.fault.errorBody ? 500 : 200));
-    this.log.push({ at, model: typeof fields.model === 'string' ? fields.model : '', stream: fields.stream === true, status, headers, body });
+    this.record({ at, model: typeof fields.model === 'string' ? fields.model : '', stream: fields.stream === true, status, headers, body });
     if (decision.kind === 'reject') return sendJson(res, decision.status, decision.body);
 
     const { fault, completion } = decision;
@@ -203,7 +220,7 @@ export class MockProviderServer {
 /** Starts the mock provider; resolves once it is listening. Always `close()` it. */
 export async function startMockProvider(opts: MockProviderOptions = {}): Promise<MockProvider> {
   const host = opts.host ?? '127.0.0.1';
-  const mock = new MockProviderServer(opts.apiKey, [...(opts.models ?? ['mock-chat'])], opts.faults);
+  const mock = new MockProviderServer(opts.apiKey, [...(opts.models ?? ['mock-chat'])], opts.faults, opts.callLogLimit);
   const { server } = mock;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

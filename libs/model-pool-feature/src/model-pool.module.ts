@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { InMemoryHealthStore, ModelRouter, type DeploymentConfig } from '@shoal/model-routing';
 import { ChatCompletionsController } from './pool/chat-completions.controller';
-import { ChatCompletionsService, POOL_OPTIONS } from './pool/chat-completions.service';
+import type { SseLimits } from '@shoal/platform';
+import { ChatCompletionsService, POOL_OPTIONS, POOL_SSE_LIMITS } from './pool/chat-completions.service';
 import { UsageEmitter } from './pool/usage.emitter';
 import { ProviderClients, type ProviderFetch } from './pool/provider-clients';
 
@@ -10,6 +11,8 @@ export interface ModelPoolOptions {
   maxAttempts: number;
   /** deployments (by id) served in this process without a socket (standalone's built-in mock provider) */
   providerFetch?: ReadonlyMap<string, ProviderFetch>;
+  /** how far a streaming client may fall behind before it is cut */
+  sse: SseLimits;
 }
 
 /** model-pool's controllers and services; infrastructure comes from PlatformModule. */
@@ -21,6 +24,7 @@ export class ModelPoolModule {
       controllers: [ChatCompletionsController],
       providers: [
         { provide: POOL_OPTIONS, useValue: { maxAttempts: opts.maxAttempts } },
+        { provide: POOL_SSE_LIMITS, useValue: opts.sse },
         // health is per process for now; the Redis-shared store is the next model-pool issue
         { provide: ModelRouter, useFactory: () => new ModelRouter({ deployments: opts.deployments.deployments, models: opts.deployments.models, health: new InMemoryHealthStore() }) },
         { provide: ProviderClients, useFactory: () => new ProviderClients(opts.providerFetch) },

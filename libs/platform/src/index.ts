@@ -1,4 +1,5 @@
-export { parseConfig, ConfigError, env, serviceEnv, databaseEnv } from './config/parse-config';
+export { parseConfig, ConfigError, env, serviceEnv, databaseEnv, httpEnv, checkHttpEnv, sseEnv, runEventsEnv, authEnv, type TrustProxy } from './config/parse-config';
+export { LruCache, type LruCacheOptions } from './cache/lru-cache';
 export { createLogger, configureRootLogger, rootLogger, PinoNestLogger } from './logging/logger';
 export { ApiError, toApiError, type ApiErrorCode, type FieldIssue } from './errors/api-error';
 export { ProblemJsonFilter, OpenAiErrorFilter } from './errors/error-filters';
@@ -11,12 +12,16 @@ export { BullMqJobQueue } from './queue/bullmq.job-queue';
 export { InMemoryJobQueue } from './queue/memory.job-queue';
 export { RUN_EVENT_STORE, type RunEventStore, type Unsubscribe } from './events/run-event-store';
 export { RedisRunEventStore } from './events/redis.run-event-store';
-export { InMemoryRunEventStore } from './events/memory.run-event-store';
+export { InMemoryRunEventStore, DEFAULT_IN_MEMORY_RUN_EVENT_LIMITS, type InMemoryRunEventLimits } from './events/memory.run-event-store';
+export { boundRunEvent, truncatedSuffix, DEFAULT_RUN_EVENT_LIMITS, type RunEventLimits, type TruncatedValue } from './events/run-event-limits';
 export { PostgresRunEventStore, type PostgresRunEventStoreOptions } from './events/postgres.run-event-store';
 export { RunEventsRepository } from './events/run-events.repository';
 export { generateApiKey, hashApiKey, bearerToken, constantTimeEqual, displayPrefix } from './auth/api-key';
 export { ApiKeysRepository, type ApiKeyRecord } from './auth/api-keys.repository';
 export { ApiKeyGuard } from './auth/api-key.guard';
+export { ApiKeyAuthenticator, DEFAULT_AUTH_LIMITS } from './auth/api-key.authenticator';
+export { AuthFailureLimiter, type AuthFailureLimits } from './auth/auth-failure.limiter';
+export { EdgeAuth, routeRequirements } from './auth/edge-auth';
 export { InternalTokenGuard, InternalCtx, INTERNAL_TOKEN } from './auth/internal-token.guard';
 export {
   internalHeaders,
@@ -30,11 +35,21 @@ export {
 export { Ctx, type RequestContext } from './auth/request-context';
 export { HealthController, READINESS_CHECKS, type ReadinessCheck } from './health/health.controller';
 export { PlatformModule, REDIS, type PlatformOptions } from './platform.module';
-export { createHttpApp, listen, exitOnBootFailure, MAX_URL_LENGTH, type HttpAppOptions } from './http/bootstrap';
+export {
+  createHttpApp,
+  listen,
+  exitOnBootFailure,
+  httpServerOptions,
+  DEFAULT_HTTP_SERVER_OPTIONS,
+  MAX_URL_LENGTH,
+  type HttpAppOptions,
+  type HttpServerOptions,
+} from './http/bootstrap';
 export { parseBody, jsonPath } from './http/parse-body';
-export { runService, type ServiceConfig } from './http/run-service';
+export { runService, platformOptionsOf, type ServiceConfig } from './http/run-service';
 export { clientGone } from './http/client-gone';
 export { parseJsonBody } from './http/json-body.parser';
 export { MAX_JSON_DEPTH } from './http/json-safety.scan';
 export { AcceptsBody } from './http/body-content-type.hook';
 export { RouteTable, type RouteEntry } from './http/route-table';
+export { SseStream, DEFAULT_SSE_LIMITS, type SseLimits } from './http/sse-stream';

@@ -12,8 +12,13 @@ import { RedisRunEventStore } from './events/redis.run-event-store';
 import { InMemoryRunEventStore } from './events/memory.run-event-store';
 import { PostgresRunEventStore } from './events/postgres.run-event-store';
 import { RunEventsRepository } from './events/run-events.repository';
+import { DEFAULT_RUN_EVENT_LIMITS } from './events/run-event-limits';
 import { ApiKeysRepository } from './auth/api-keys.repository';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
+import type { AuthFailureLimits } from './auth/auth-failure.limiter';
+import { EdgeAuth } from './auth/edge-auth';
+import type { InMemoryRunEventLimits } from './events/memory.run-event-store';
 import { INTERNAL_TOKEN, InternalTokenGuard } from './auth/internal-token.guard';
 import { HealthController, READINESS_CHECKS, type ReadinessCheck } from './health/health.controller';
 import { createLogger } from './logging/logger';
@@ -23,8 +28,12 @@ export interface PlatformOptions {
   database?: DatabaseOptions;
   redis: { url: string; prefix: string } | 'memory';
   /** where run events live when `redis` is 'memory': in process (default), or in `database` (standalone: they survive a restart) */
-  runEvents?: 'memory' | 'database';
+  runEventStore?: 'memory' | 'database';
   internalToken: string;
+  /** failed API-key authentications per client IP (defaults: 20 a minute) */
+  auth?: AuthFailureLimits;
+  /** run event storage bounds; `maxFinishedBytes` and `maxActiveRuns` apply to the in-process store */
+  runEvents?: Partial<InMemoryRunEventLimits>;
 }
 
 export const REDIS = Symbol('REDIS');
@@ -79,9 +88,9 @@ export class PlatformModule {
         provide: RUN_EVENT_STORE,
         inject: [REDIS, PrismaClient],
         useFactory: (redis: { main: Redis; subscriber: Redis } | null, prisma: PrismaClient | null): RunEventStore => {
-          if (opts.redis !== 'memory' && redis) return new RedisRunEventStore(redis.main, redis.subscriber, opts.redis.prefix);
-          if (opts.runEvents === 'database' && prisma) return new PostgresRunEventStore(new RunEventsRepository(prisma));
-          return new InMemoryRunEventStore();
+          if (opts.redis !== 'memory' && redis) return new RedisRunEventStore(redis.main, redis.subscriber, opts.redis.prefix, { ...DEFAULT_RUN_EVENT_LIMITS, ...opts.runEvents });
+          if (opts.runEventStore === 'database' && prisma) return new PostgresRunEventStore(new RunEventsRepository(prisma), { maxBytesPerRun: opts.runEvents?.maxBytesPerRun, fieldMaxBytes: opts.runEvents?.fieldMaxBytes });
+          return new InMemoryRunEventStore(opts.runEvents);
         },
       },
       {
@@ -89,7 +98,13 @@ export class PlatformModule {
         inject: [PrismaClient],
         useFactory: (prisma: PrismaClient | null) => (prisma ? new ApiKeysRepository(prisma) : null),
       },
+      {
+        provide: ApiKeyAuthenticator,
+        inject: [ApiKeysRepository],
+        useFactory: (keys: ApiKeysRepository | null) => (keys ? new ApiKeyAuthenticator(keys, opts.auth) : null),
+      },
       ApiKeyGuard,
+      EdgeAuth,
       {
         provide: READINESS_CHECKS,
         inject: [PrismaClient, REDIS],
@@ -105,7 +120,7 @@ export class PlatformModule {
       global: true,
       controllers: [HealthController],
       providers,
-      exports: [INTERNAL_TOKEN, InternalTokenGuard, PrismaClient, REDIS, JOB_QUEUE, RUN_EVENT_STORE, ApiKeysRepository, ApiKeyGuard],
+      exports: [INTERNAL_TOKEN, InternalTokenGuard, PrismaClient, REDIS, JOB_QUEUE, RUN_EVENT_STORE, ApiKeysRepository, ApiKeyAuthenticator, ApiKeyGuard, EdgeAuth],
     };
   }
 }

@@ -4,6 +4,9 @@ import { PrismaClient, type Prisma } from '@shoal/platform';
 const runWithNodes = { include: { nodeExecutions: { orderBy: { index: 'asc' } } } } as const;
 export type RunRow = Prisma.WorkflowRunGetPayload<object>;
 export type RunWithNodes = Prisma.WorkflowRunGetPayload<typeof runWithNodes>;
+const streamFields = { id: true, tenantId: true, workflowId: true, status: true, lastEventSeq: true } as const;
+/** What opening an event stream needs of a run, and no more. */
+export type RunStreamRow = Prisma.WorkflowRunGetPayload<{ select: typeof streamFields }>;
 
 @Injectable()
 export class RunsRepository {
@@ -19,6 +22,10 @@ export class RunsRepository {
 
   find(tenantId: string, runId: string): Promise<RunRow | null> {
     return this.prisma.workflowRun.findFirst({ where: { id: runId, tenantId } });
+  }
+
+  findForStream(tenantId: string, runId: string): Promise<RunStreamRow | null> {
+    return this.prisma.workflowRun.findFirst({ where: { id: runId, tenantId }, select: streamFields });
   }
 
   findWithNodes(tenantId: string, runId: string): Promise<RunWithNodes | null> {

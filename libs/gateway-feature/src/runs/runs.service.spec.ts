@@ -52,6 +52,10 @@ class FakeRunsRepo {
     const row = this.rows.get(runId);
     return row && row.tenantId === tenantId ? row : null;
   }
+  async findForStream(tenantId: string, runId: string) {
+    const row = await this.find(tenantId, runId);
+    return row ? { id: row.id, tenantId: row.tenantId, workflowId: row.workflowId, status: row.status, lastEventSeq: row.lastEventSeq } : null;
+  }
   async findWithNodes(tenantId: string, runId: string): Promise<RunWithNodes | null> {
     const row = await this.find(tenantId, runId);
     return row ? { ...row, nodeExecutions: [] } : null;
@@ -222,6 +226,21 @@ describe('RunsService', () => {
       await jest.advanceTimersByTimeAsync(5_000);
       await expect(waiting).resolves.toMatchObject({ id: run.id, status: 'queued', finishedAt: null });
       expect(events.active).toBe(0);
+    });
+  });
+
+  describe('openStream', () => {
+    it('checks the run with the light query (never the run with its node executions), and says when a finished run was fully replayed', async () => {
+      const run = await service.start(ctx(), 'wf_a', { inputs: { question: 'q' }, response_mode: 'streaming' });
+      runs.findWithNodes = () => { throw new Error('opening a stream must not load node executions'); };
+      Object.assign(runs.rows.get(run.id)!, { status: 'succeeded', lastEventSeq: 7 });
+      await expect(service.openStream(ctx(), run.id, 6)).resolves.toMatchObject({ run: { id: run.id, lastEventSeq: 7 }, replayed: false });
+      await expect(service.openStream(ctx(), run.id, 7)).resolves.toMatchObject({ replayed: true });
+      await expect(service.openStream(ctx(), run.id, 9)).resolves.toMatchObject({ replayed: true });
+      Object.assign(runs.rows.get(run.id)!, { status: 'running' });
+      await expect(service.openStream(ctx(), run.id, 9)).resolves.toMatchObject({ replayed: false });
+      expect((await apiError(service.openStream(ctx({ workflowId: 'wf_b' }), run.id, 0))).status).toBe(404);
+      expect((await apiError(service.openStream(ctx({ tenantId: 'ten_b' }), run.id, 0))).status).toBe(404);
     });
   });
 

@@ -1,9 +1,9 @@
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { looksLikeId, newId, QUEUES, TERMINAL_RUN_STATUSES, type RunEvent, type RunJob } from '@shoal/contracts';
+import { looksLikeId, newId, QUEUES, TERMINAL_RUN_STATUSES, type RunEvent, type RunJob, type RunStatus } from '@shoal/contracts';
 import { validateRunInputs } from '@shoal/workflow-dsl';
 import { ApiError, JOB_QUEUE, RUN_EVENT_STORE, createLogger, type JobQueue, type RequestContext, type RunEventStore, type Unsubscribe } from '@shoal/platform';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { RunsRepository, type RunRow, type RunWithNodes } from './runs.repository';
+import { RunsRepository, type RunRow, type RunStreamRow, type RunWithNodes } from './runs.repository';
 
 export interface StartRunInput {
   inputs: Record<string, unknown>;
@@ -74,16 +74,30 @@ export class RunsService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Relay a run's events from `afterSeq` on; resolves after `workflow_finished` (or when `signal`
-   * aborts). A run that ended before its events expired replays them all.
+   * The run an event stream is about to follow, by a light query (no node executions); a key bound
+   * to another workflow does not see it. `replayed` when the run has finished and the client has
+   * every one of its events already: there is nothing to stream.
    */
-  async follow(ctx: RequestContext, runId: string, afterSeq: number, onEvent: (e: RunEvent) => void, signal: AbortSignal): Promise<void> {
+  async openStream(ctx: RequestContext, runId: string, afterSeq: number): Promise<{ run: RunStreamRow; replayed: boolean }> {
     if (!looksLikeId(runId, 'run')) throw ApiError.notFound('Run', runId);
-    const run = await this.runs.find(ctx.tenantId, runId);
-    if (!run) throw ApiError.notFound('Run', runId);
-    // finished long ago and its events have expired: nothing more will come
-    const expired = async () => TERMINAL_RUN_STATUSES.has(run.status as never) && (await this.events.read(runId, 0)).length === 0;
-    await this.untilFinished(runId, afterSeq, onEvent, signal, expired);
+    const run = await this.runs.findForStream(ctx.tenantId, runId);
+    if (!run || (ctx.workflowId && run.workflowId !== ctx.workflowId)) throw ApiError.notFound('Run', runId);
+    const finished = TERMINAL_RUN_STATUSES.has(dbStatus(run.status));
+    return { run, replayed: finished && run.lastEventSeq > 0 && afterSeq >= run.lastEventSeq };
+  }
+
+  /**
+   * Relay a run's events after `afterSeq`; resolves after `workflow_finished` (or when `signal`
+   * aborts). `run` is the row openStream returned, when there was one (else it is looked up). A
+   * run that ended before its events expired replays them all; one whose events expired, or that
+   * has none after `afterSeq`, ends at once.
+   */
+  async follow(ctx: RequestContext, runId: string, afterSeq: number, onEvent: (e: RunEvent) => void, signal: AbortSignal, run?: RunStreamRow): Promise<void> {
+    const row = run ?? (await this.openStream(ctx, runId, afterSeq)).run;
+    const finished = TERMINAL_RUN_STATUSES.has(dbStatus(row.status));
+    // finished, and nothing stored after afterSeq (expired, or all replayed): nothing more will come
+    const nothingMore = async () => finished && (await this.events.lastSequence(runId)) <= afterSeq;
+    await this.untilFinished(runId, afterSeq, onEvent, signal, nothingMore);
   }
 
   /**
@@ -118,4 +132,9 @@ export class RunsService implements BeforeApplicationShutdown {
         .catch((err: unknown) => { end(); reject(err); });
     });
   }
+}
+
+/** The database spells one status with an underscore (partial_succeeded); events with a hyphen. */
+function dbStatus(status: string): RunStatus {
+  return status.replace('_', '-') as RunStatus;
 }

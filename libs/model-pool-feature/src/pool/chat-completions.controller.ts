@@ -1,14 +1,17 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ROUTE_PREFIX, chatCompletionRequestSchema } from '@shoal/contracts';
-import { InternalCtx, InternalTokenGuard, clientGone, parseBody, type VerifiedInternalContext } from '@shoal/platform';
-import { ChatCompletionsService, type ChatBody } from './chat-completions.service';
+import { InternalCtx, InternalTokenGuard, SseStream, clientGone, parseBody, type SseLimits, type VerifiedInternalContext } from '@shoal/platform';
+import { ChatCompletionsService, POOL_SSE_LIMITS, type ChatBody } from './chat-completions.service';
 import { poolCallContext } from './pool-call-context';
 
 @Controller(`${ROUTE_PREFIX.modelPool}/v1`)
 @UseGuards(InternalTokenGuard)
 export class ChatCompletionsController {
-  constructor(@Inject(ChatCompletionsService) private readonly chat: ChatCompletionsService) {}
+  constructor(
+    @Inject(ChatCompletionsService) private readonly chat: ChatCompletionsService,
+    @Inject(POOL_SSE_LIMITS) private readonly sse: SseLimits,
+  ) {}
 
   @Post('chat/completions')
   @HttpCode(200) // as OpenAI answers; Nest's default for POST is 201
@@ -21,13 +24,14 @@ export class ChatCompletionsController {
       reply.header('x-shoal-call-id', ctx.callId).header('x-shoal-deployment', deployment.id).send(completion);
       return;
     }
+    let sse: SseStream | undefined;
     await this.chat.stream(ctx, body, {
       start: (headers) => {
-        reply.hijack();
-        reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-shoal-call-id': ctx.callId, ...headers });
+        sse = SseStream.open(reply, this.sse, { 'x-shoal-call-id': ctx.callId, ...headers });
       },
-      write: (data) => reply.raw.write(data),
-      end: () => reply.raw.end(),
+      // the provider's stream is pulled no faster than the client reads; a client that stalls is cut (clientGone then stops the provider call)
+      write: async (data) => void (await sse?.writeAndDrain(data)),
+      end: () => sse?.end(),
     }, signal);
   }
 

@@ -21,6 +21,7 @@ import { UsageEmitter } from './usage.emitter';
 import type { PoolCallContext } from './pool-call-context';
 
 export const POOL_OPTIONS = Symbol('POOL_OPTIONS');
+export const POOL_SSE_LIMITS = Symbol('POOL_SSE_LIMITS');
 export interface PoolOptions {
   maxAttempts: number;
 }
@@ -29,7 +30,8 @@ export type ChatBody = Record<string, unknown> & { model: string; stream?: boole
 
 export interface StreamSink {
   start(headers: Record<string, string>): void;
-  write(data: string): void;
+  /** resolves when the client can take more (the next provider chunk is pulled only then) */
+  write(data: string): Promise<void> | void;
   end(): void;
 }
 
@@ -73,31 +75,31 @@ export class ChatCompletionsService {
     let usage: NormalizedUsage | undefined;
     let contentChunks = 0;
     let status: UsageEvent['status'] = 'succeeded';
-    const forward = (chunk: ChatCompletionChunk) => {
+    const forward = async (chunk: ChatCompletionChunk) => {
       if (chunk.usage) usage = normalizeUsage(deployment.provider, chunk.usage);
       if (chunk.choices?.some((c) => c.delta?.content || c.delta?.tool_calls)) contentChunks++;
       if (!clientWantsUsage) {
         if (chunk.choices.length === 0 && chunk.usage) return; // the usage-only chunk the client did not ask for
         delete (chunk as { usage?: unknown }).usage;
       }
-      sink.write(`data: ${JSON.stringify({ ...chunk, model: body.model })}\n\n`);
+      await sink.write(`data: ${JSON.stringify({ ...chunk, model: body.model })}\n\n`);
     };
     try {
       let next = value.first;
       while (!next.done) {
-        forward(next.value);
+        await forward(next.value);
         next = await value.iterator.next();
       }
       // the SDK ends the iteration quietly when the caller aborts: that is an interrupted call, not a finished one
       if (signal.aborted) status = 'interrupted';
-      else sink.write('data: [DONE]\n\n');
+      else await sink.write('data: [DONE]\n\n');
     } catch (err) {
       status = 'interrupted';
       const failure = classifyProviderError(err);
       if (!signal.aborted) {
         await this.router.reportFailure(deployment, failure);
         this.log.warn({ deployment: deployment.id, kind: failure.kind, message: redactKeyPatterns(failure.message ?? '') }, 'stream broke after the first chunk');
-        sink.write(`data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted' } })}\n\n`);
+        await sink.write(`data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted' } })}\n\n`);
       }
     } finally {
       sink.end();

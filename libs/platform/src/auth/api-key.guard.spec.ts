@@ -2,6 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { ApiError } from '../errors/api-error';
 import { hashApiKey } from './api-key';
 import { ApiKeyGuard } from './api-key.guard';
+import { ApiKeyAuthenticator } from './api-key.authenticator';
 import type { ApiKeyRecord, ApiKeysRepository } from './api-keys.repository';
 import { REQUEST_CONTEXT, type RequestContext } from './request-context';
 
@@ -20,10 +21,10 @@ function record(over: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
   return { id: 'key_1', tenantId: 'ten_1', scopes: ['admin'], workflowId: null, expiresAt: null, revokedAt: null, ...over };
 }
 
-type Req = { headers: Record<string, string | string[] | undefined> } & Record<string, unknown>;
+type Req = { headers: Record<string, string | string[] | undefined>; ip?: string } & Record<string, unknown>;
 
-function contextFor(headers: Req['headers']): { host: ExecutionContext; req: Req } {
-  const req: Req = { headers };
+function contextFor(headers: Req['headers'], ip = '203.0.113.7'): { host: ExecutionContext; req: Req } {
+  const req: Req = { headers, ip };
   const host = { switchToHttp: () => ({ getRequest: () => req }) } as unknown as ExecutionContext;
   return { host, req };
 }
@@ -44,7 +45,7 @@ describe('ApiKeyGuard', () => {
   beforeEach(() => {
     keys = new FakeKeys();
     keys.records.set(hashApiKey(KEY), record());
-    guard = new ApiKeyGuard(keys as unknown as ApiKeysRepository);
+    guard = new ApiKeyGuard(new ApiKeyAuthenticator(keys as unknown as ApiKeysRepository, { failuresPerIp: 5, windowMs: 60_000 }));
   });
   afterEach(() => jest.useRealTimers());
 
@@ -83,25 +84,66 @@ describe('ApiKeyGuard', () => {
 
   it('caches lookups, and a revoked key stops working once the 30 s cache runs out', async () => {
     jest.useFakeTimers({ now: new Date('2026-03-01T12:00:00Z') });
-    const { host } = contextFor({ authorization: `Bearer ${KEY}` });
-    await guard.canActivate(host);
-    await guard.canActivate(host);
+    // each request is a fresh request object
+    const host = () => contextFor({ authorization: `Bearer ${KEY}` }).host;
+    await guard.canActivate(host());
+    await guard.canActivate(host());
     expect(keys.lookups).toBe(1);
 
     keys.records.set(hashApiKey(KEY), record({ revokedAt: new Date() }));
     jest.setSystemTime(new Date('2026-03-01T12:00:29Z'));
-    await expect(guard.canActivate(host)).resolves.toBe(true); // still cached
+    await expect(guard.canActivate(host())).resolves.toBe(true); // still cached
     jest.setSystemTime(new Date('2026-03-01T12:00:31Z'));
-    expect((await rejection(guard.canActivate(host))).status).toBe(401);
+    expect((await rejection(guard.canActivate(host()))).status).toBe(401);
   });
 
   it('refuses a cached key the moment it expires', async () => {
     jest.useFakeTimers({ now: new Date('2026-03-01T12:00:00Z') });
     keys.records.set(hashApiKey(KEY), record({ expiresAt: new Date('2026-03-01T12:00:10Z') }));
-    const { host } = contextFor({ authorization: `Bearer ${KEY}` });
-    await expect(guard.canActivate(host)).resolves.toBe(true);
+    // each request is a fresh request object
+    const host = () => contextFor({ authorization: `Bearer ${KEY}` }).host;
+    await expect(guard.canActivate(host())).resolves.toBe(true);
     jest.setSystemTime(new Date('2026-03-01T12:00:10Z'));
-    expect((await rejection(guard.canActivate(host))).status).toBe(401);
+    expect((await rejection(guard.canActivate(host()))).status).toBe(401);
     expect(keys.lookups).toBe(1);
+  });
+
+  it('remembers an unknown key briefly: a repeated bad key costs one lookup', async () => {
+    for (let i = 0; i < 3; i++) await rejection(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-unknown' }, `198.51.100.${i}`).host));
+    expect(keys.lookups).toBe(1);
+  });
+
+  it('keeps a valid key cached through a flood of unknown keys (no cache wipe)', async () => {
+    const { host } = contextFor({ authorization: `Bearer ${KEY}` });
+    await guard.canActivate(host);
+    for (let i = 0; i < 20_000; i++) await rejection(guard.canActivate(contextFor({ authorization: `Bearer sk-shoal-bad-${i}` }, `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`).host));
+    const before = keys.lookups;
+    await expect(guard.canActivate(host)).resolves.toBe(true);
+    expect(keys.lookups).toBe(before);
+  });
+
+  it('answers 429 with Retry-After to an address with too many failed keys, without looking them up; cached valid keys still work there', async () => {
+    jest.useFakeTimers({ now: new Date('2026-03-01T12:00:00Z') });
+    const ip = '192.0.2.50';
+    await guard.canActivate(contextFor({ authorization: `Bearer ${KEY}` }, ip).host);
+    for (let i = 0; i < 5; i++) expect((await rejection(guard.canActivate(contextFor({ authorization: `Bearer sk-shoal-guess-${i}` }, ip).host))).status).toBe(401);
+    const lookups = keys.lookups;
+    const limited = await rejection(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-guess-next' }, ip).host));
+    expect([limited.status, limited.code]).toEqual([429, 'rate_limited']);
+    expect(limited.opts.retryAfterSeconds).toBeGreaterThan(0);
+    expect(limited.opts.retryAfterSeconds).toBeLessThanOrEqual(60);
+    expect(keys.lookups).toBe(lookups);
+    await expect(guard.canActivate(contextFor({ authorization: `Bearer ${KEY}` }, ip).host)).resolves.toBe(true);
+    // another address is not affected, and the window ends
+    expect((await rejection(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-guess-x' }, '192.0.2.51').host))).status).toBe(401);
+    jest.setSystemTime(new Date('2026-03-01T12:01:01Z'));
+    expect((await rejection(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-guess-y' }, ip).host))).status).toBe(401);
+  });
+
+  it('does not authenticate again a request the edge hook already authenticated', async () => {
+    const { host, req } = contextFor({});
+    req[REQUEST_CONTEXT] = { tenantId: 't', apiKeyId: 'k', scopes: [], workflowId: null };
+    await expect(guard.canActivate(host)).resolves.toBe(true);
+    expect(keys.lookups).toBe(0);
   });
 });

@@ -22,20 +22,28 @@ export class InternalTokenGuard implements CanActivate {
 
   canActivate(host: ExecutionContext): boolean {
     const req = host.switchToHttp().getRequest<InternalRequest>();
-    const given = req.headers[INTERNAL_HEADERS.token];
-    const presented = (typeof given === 'string' ? given : undefined) ?? bearerToken(req.headers['authorization']);
+    req[INTERNAL_CONTEXT] = this.check(req.headers);
+    return true;
+  }
+
+  /**
+   * Throws 401 unless `headers` carry the internal token and a valid signed call context, which it
+   * returns. Also run by the edge hook before the body is read.
+   */
+  check(headers: Record<string, string | string[] | undefined>): VerifiedInternalContext {
+    const given = headers[INTERNAL_HEADERS.token];
+    const presented = (typeof given === 'string' ? given : undefined) ?? bearerToken(headers['authorization']);
     if (!presented || !constantTimeEqual(presented, this.token)) {
       throw new ApiError('unauthorized', 'This is an internal Shoal endpoint: a valid internal token is required');
     }
-    const header = req.headers[INTERNAL_HEADERS.context];
+    const header = headers[INTERNAL_HEADERS.context];
     try {
-      req[INTERNAL_CONTEXT] = verifyInternalContext(this.token, typeof header === 'string' ? header : undefined);
+      return verifyInternalContext(this.token, typeof header === 'string' ? header : undefined);
     } catch (err) {
       if (!(err instanceof InternalContextError)) throw err;
       this.log.warn({ reason: err.reason }, 'internal call refused: its call context is not valid');
       throw new ApiError('unauthorized', `This internal call needs a valid signed call context (${err.reason})`);
     }
-    return true;
   }
 }
 

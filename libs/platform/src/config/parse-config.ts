@@ -1,5 +1,6 @@
 // Each app parses its environment once, at boot, with a zod schema. A bad value stops the
 // process with a message that names the variable; nothing else reads process.env.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -39,6 +40,80 @@ export const env = {
   positiveInt: (def: number) => z.coerce.number().int().positive().default(def),
 };
 
+
+/** Variables of services that use Postgres. */
+export const databaseEnv = {
+  DATABASE_URL: env.url(['postgres', 'postgresql']),
+  DATABASE_POOL_SIZE: env.positiveInt(10),
+};
+
+/**
+ * TRUST_PROXY: which hops may set X-Forwarded-For (and so the client IP that rate limits key on).
+ * `false` (default: the peer address is the client), `true` (any: only behind a proxy that always
+ * overwrites the header), a hop count, or a comma-separated list of addresses or CIDRs (and the
+ * names `loopback`, `linklocal`, `uniquelocal`).
+ */
+export type TrustProxy = boolean | number | string[];
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustProxy = () =>
+  z
+    .string()
+    .default('false')
+    .transform((v, ctx): TrustProxy => {
+      const t = v.trim().toLowerCase();
+      if (t === 'false') return false;
+      if (t === 'true') return true;
+      if (/^\d{1,3}$/.test(t)) return Number(t);
+      const parts = t.split(',').map((p) => p.trim()).filter(Boolean);
+      const bad = parts.find((p) => !PROXY_NAMES.has(p) && !isIP(p.split('/')[0]));
+      if (parts.length === 0 || bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be false, true, a hop count, or a comma-separated list of addresses/CIDRs' });
+        return z.NEVER;
+      }
+      return parts;
+    });
+
+/**
+ * The HTTP server's timeouts. Headers and request timeouts bound how long a client may take to
+ * *send* its request (a trickled body is cut); they never apply to the response, so long SSE
+ * streams and blocking runs are not cut by them. The connection timeout cuts a socket on which
+ * nothing moved in either direction for that long (SSE streams ping well within it); keep-alive
+ * bounds an idle connection between requests.
+ */
+export const httpEnv = {
+  HTTP_HEADERS_TIMEOUT_MS: env.positiveInt(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: env.positiveInt(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: env.positiveInt(72_000),
+  HTTP_CONNECTION_TIMEOUT_MS: env.positiveInt(610_000),
+  TRUST_PROXY: trustProxy(),
+};
+
+/** The cross-field rules of `httpEnv`: use with `.superRefine(checkHttpEnv)` on an app's schema. */
+export function checkHttpEnv(c: { HTTP_HEADERS_TIMEOUT_MS: number; HTTP_REQUEST_TIMEOUT_MS: number }, ctx: z.RefinementCtx): void {
+  if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS' });
+  }
+}
+
+/** Server-sent event streams: how far a reader may fall behind before it is cut (it reconnects with Last-Event-ID). */
+export const sseEnv = {
+  SSE_MAX_BUFFER_BYTES: env.positiveInt(1024 * 1024),
+  SSE_STALL_TIMEOUT_MS: env.positiveInt(30_000),
+};
+
+/** Run event storage bounds (see libs/platform/README.md). */
+export const runEventsEnv = {
+  RUN_EVENTS_MAX_BYTES_PER_RUN: env.positiveInt(16 * 1024 * 1024),
+  RUN_EVENT_FIELD_MAX_BYTES: env.positiveInt(64 * 1024),
+  RUN_EVENTS_FINISHED_TTL_SECONDS: env.positiveInt(3600),
+};
+
+/** API-key authentication: failed attempts per client IP before 429. */
+export const authEnv = {
+  AUTH_FAILURES_PER_IP: env.positiveInt(20),
+  AUTH_FAILURE_WINDOW_MS: env.positiveInt(60_000),
+};
+
 /** Variables every service reads. */
 export const serviceEnv = {
   HOST: z.string().default('0.0.0.0'),
@@ -46,10 +121,5 @@ export const serviceEnv = {
   REDIS_PREFIX: z.string().default('shoal:'),
   SHOAL_INTERNAL_TOKEN: env.secret(),
   LOG_LEVEL: env.logLevel(),
-};
-
-/** Variables of services that use Postgres. */
-export const databaseEnv = {
-  DATABASE_URL: env.url(['postgres', 'postgresql']),
-  DATABASE_POOL_SIZE: env.positiveInt(10),
+  ...httpEnv,
 };

@@ -14,14 +14,14 @@ describe('InMemoryRunEventStore', () => {
 
   it('numbers a run\'s events 1..n and stamps them with the run id', async () => {
     const appended: RunEvent[] = [];
-    for (let i = 0; i < 5; i++) appended.push(await store.append('run_a', chunk(`c${i}`)));
+    for (let i = 0; i < 5; i++) appended.push((await store.append('run_a', chunk(`c${i}`)))!);
     expect(appended.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5]);
     expect(appended[0]).toMatchObject({ event: 'text_chunk', workflow_run_id: 'run_a', task_id: 'run_a', data: { text: 'c0' } });
     expect(typeof appended[0].timestamp).toBe('number');
   });
 
   it('numbers concurrent appends without gaps or repeats', async () => {
-    const all = await Promise.all(Array.from({ length: 50 }, (_, i) => store.append('run_a', chunk(`c${i}`))));
+    const all = (await Promise.all(Array.from({ length: 50 }, (_, i) => store.append('run_a', chunk(`c${i}`))))).map((e) => e!);
     expect(all.map((e) => e.sequence).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
@@ -84,5 +84,53 @@ describe('InMemoryRunEventStore', () => {
     expect(b).toEqual([1, 2]);
     ua();
     ub();
+  });
+});
+
+describe('InMemoryRunEventStore bounds', () => {
+  const limits = { maxBytesPerRun: 20_000, fieldMaxBytes: 1000, finishedTtlSeconds: 60, maxFinishedBytes: 50_000, maxActiveRuns: 100 };
+
+  it('truncates a long string field to its prefix plus the documented marker, and a large object to a marker', async () => {
+    const store = new InMemoryRunEventStore(limits);
+    const e = (await store.append('run_t', chunk('é'.repeat(2000))))!;
+    const text = (e.data as { text: string }).text;
+    expect(text.startsWith('é'.repeat(500))).toBe(true);
+    expect(text).toMatch(/…\[truncated 3000 bytes\]$/);
+    const big = (await store.append('run_t', {
+      event: 'node_finished',
+      data: { id: 'n', node_id: 'llm', node_type: 'llm', title: 't', index: 1, predecessor_node_id: null, inputs: { list: Array.from({ length: 500 }, (_, i) => i) }, created_at: 0, status: 'succeeded', outputs: { text: 'ok' }, error: null, elapsed_time: 0, execution_metadata: null, finished_at: 0 },
+    }))!;
+    // the innermost value too large is what is replaced, with its JSON size
+    expect((big.data as { inputs: unknown }).inputs).toEqual({ list: { __truncated: true, bytes: JSON.stringify(Array.from({ length: 500 }, (_, i) => i)).length } });
+    expect((big.data as { outputs: unknown }).outputs).toEqual({ text: 'ok' });
+  });
+
+  it('stops storing a run past its byte cap, without gaps in the sequence, and always stores workflow_finished', async () => {
+    const store = new InMemoryRunEventStore(limits);
+    const stored = [];
+    for (let i = 0; i < 100; i++) stored.push(await store.append('run_c', chunk('x'.repeat(900))));
+    const kept = stored.filter((e) => e !== undefined);
+    expect(kept.length).toBeLessThan(25);
+    expect(kept.map((e) => e!.sequence)).toEqual(kept.map((_, i) => i + 1));
+    const fin = await store.append('run_c', finished('run_c'));
+    expect(fin?.sequence).toBe(kept.length + 1);
+    expect((await store.read('run_c')).at(-1)?.event).toBe('workflow_finished');
+  });
+
+  it('forgets finished runs by total bytes (least recently used first) and by age, never runs still going', async () => {
+    let now = 1_000_000;
+    const store = new InMemoryRunEventStore(limits, () => now);
+    await store.append('run_live', chunk('still going'));
+    for (let r = 0; r < 10; r++) {
+      for (let i = 0; i < 10; i++) await store.append(`run_${r}`, chunk('y'.repeat(900)));
+      await store.append(`run_${r}`, finished(`run_${r}`));
+    }
+    expect(store.finishedBytes()).toBeLessThanOrEqual(limits.maxFinishedBytes);
+    expect(await store.read('run_0')).toEqual([]);
+    expect((await store.read('run_9')).length).toBe(11);
+    now += 61_000;
+    expect(await store.read('run_9')).toEqual([]);
+    expect(await store.lastSequence('run_9')).toBe(0);
+    expect((await store.read('run_live')).length).toBe(1);
   });
 });

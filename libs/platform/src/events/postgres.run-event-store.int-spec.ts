@@ -38,7 +38,7 @@ describe('PostgresRunEventStore (real Postgres)', () => {
 
   it('numbers concurrent appends of a run 1..n in call order, each stamped with the run id', async () => {
     const all = await Promise.all(Array.from({ length: 30 }, (_, i) => store.append('run_pg_a', chunk(`c${i}`))));
-    expect(all.map((e) => e.sequence)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(all.map((e) => e?.sequence)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(all[0]).toMatchObject({ event: 'text_chunk', workflow_run_id: 'run_pg_a', task_id: 'run_pg_a', data: { text: 'c0' } });
     expect((await store.read('run_pg_a', 28)).map(text)).toEqual(['c28', 'c29']);
   });
@@ -57,7 +57,7 @@ describe('PostgresRunEventStore (real Postgres)', () => {
     unsubscribe();
     expect(got.map((e) => e.sequence)).toEqual([2]);
     // and the run's numbering continues where it stopped
-    expect((await store.append('run_pg_b', chunk('after'))).sequence).toBe(3);
+    expect((await store.append('run_pg_b', chunk('after')))?.sequence).toBe(3);
   });
 
   it('delivers the backlog and then live events to a subscriber, each once and in order', async () => {
@@ -80,5 +80,23 @@ describe('PostgresRunEventStore (real Postgres)', () => {
     expect(await fresh().prune()).toBe(1);
     expect(await store.read('run_pg_old')).toEqual([]);
     expect((await store.read('run_pg_mixed')).map(text)).toEqual(['old', 'new']);
+  });
+
+  it('bounds what a run keeps: large fields truncated with the marker, the log stopped at its byte cap, workflow_finished always kept', async () => {
+    const bounded = new PostgresRunEventStore(new RunEventsRepository(prisma), { fieldMaxBytes: 1024, maxBytesPerRun: 8 * 1024 });
+    try {
+      const big = await bounded.append('run_pg_cap', chunk('x'.repeat(5000)));
+      expect(big?.event === 'text_chunk' && big.data.text).toBe(`${'x'.repeat(1024)}…[truncated 3976 bytes]`);
+      let stored = 1;
+      while ((await bounded.append('run_pg_cap', chunk('y'.repeat(900)))) !== undefined) stored++;
+      expect(stored).toBeLessThan(10);
+      const end = await bounded.append('run_pg_cap', finished('run_pg_cap'));
+      // no gap in the numbering: the dropped chunks took no sequence number
+      expect(end?.sequence).toBe(stored + 1);
+      expect(await bounded.lastSequence('run_pg_cap')).toBe(stored + 1);
+      expect((await bounded.read('run_pg_cap')).map((e) => e.sequence)).toEqual(Array.from({ length: stored + 1 }, (_, i) => i + 1));
+    } finally {
+      await bounded.close();
+    }
   });
 });

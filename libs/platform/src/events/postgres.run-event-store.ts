@@ -3,11 +3,13 @@
 // which is all standalone needs (one process); distributed mode uses RedisRunEventStore.
 import { EventEmitter } from 'node:events';
 import type { RunEvent, RunEventBody } from '@shoal/contracts';
+import { LruCache } from '../cache/lru-cache';
 import { createLogger } from '../logging/logger';
+import { boundRunEvent, DEFAULT_RUN_EVENT_LIMITS, type RunEventLimits } from './run-event-limits';
 import { OrderedDelivery, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
 import type { RunEventsRepository, StoredRunEvent } from './run-events.repository';
 
-export interface PostgresRunEventStoreOptions {
+export interface PostgresRunEventStoreOptions extends Partial<Pick<RunEventLimits, 'maxBytesPerRun' | 'fieldMaxBytes'>> {
   /** a run whose last event is older than this is deleted whole (default 7 days) */
   retentionMs?: number;
   /** how often old runs are looked for (default hourly; the first look is at the first append) */
@@ -22,18 +24,33 @@ export class PostgresRunEventStore implements RunEventStore {
   private readonly retentionMs: number;
   private readonly pruneEveryMs: number;
   private pruner: NodeJS.Timeout | undefined;
+  private readonly maxBytesPerRun: number;
+  private readonly fieldMaxBytes: number;
+  // bytes this process stored per running run; a run that outlives its entry (evicted, or a
+  // restart) starts counting again from 0, so the cap is per process lifetime of the run
+  private readonly bytesPerRun = new LruCache<string, number>({ maxEntries: 10_000 });
 
   constructor(private readonly repo: RunEventsRepository, opts: PostgresRunEventStoreOptions = {}) {
     this.retentionMs = opts.retentionMs ?? 7 * 24 * 3600_000;
     this.pruneEveryMs = opts.pruneEveryMs ?? 3600_000;
+    this.maxBytesPerRun = opts.maxBytesPerRun ?? DEFAULT_RUN_EVENT_LIMITS.maxBytesPerRun;
+    this.fieldMaxBytes = opts.fieldMaxBytes ?? DEFAULT_RUN_EVENT_LIMITS.fieldMaxBytes;
   }
 
-  async append(runId: string, body: RunEventBody): Promise<RunEvent> {
+  async append(runId: string, raw: RunEventBody): Promise<RunEvent | undefined> {
     this.schedulePruning();
+    const body = boundRunEvent(raw, this.fieldMaxBytes);
+    const data = JSON.stringify(body);
+    const size = Buffer.byteLength(data);
+    const final = body.event === 'workflow_finished';
+    const used = this.bytesPerRun.get(runId) ?? 0;
+    if (!final && used + size > this.maxBytesPerRun) return undefined;
+    if (final) this.bytesPerRun.delete(runId);
+    else this.bytesPerRun.set(runId, used + size);
     const previous = this.tails.get(runId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(async () => {
       const at = new Date();
-      const sequence = await this.repo.append(runId, JSON.stringify(body), at);
+      const sequence = await this.repo.append(runId, data, at);
       return { ...body, workflow_run_id: runId, task_id: runId, sequence, timestamp: at.getTime() } as RunEvent;
     });
     this.tails.set(runId, next);
@@ -44,6 +61,10 @@ export class PostgresRunEventStore implements RunEventStore {
     } finally {
       if (this.tails.get(runId) === next) this.tails.delete(runId);
     }
+  }
+
+  lastSequence(runId: string): Promise<number> {
+    return this.repo.lastSequence(runId);
   }
 
   async read(runId: string, afterSeq = 0): Promise<RunEvent[]> {

@@ -4,6 +4,7 @@ import { testRedisPrefix, testRedisUrl } from '@shoal/testing';
 import { configureRootLogger } from '../logging/logger';
 import { createRedis, type Redis } from '../redis/redis';
 import { RedisRunEventStore } from './redis.run-event-store';
+import { DEFAULT_RUN_EVENT_LIMITS } from './run-event-limits';
 
 const chunk = (text: string): RunEventBody => ({ event: 'text_chunk', data: { text, from_variable_selector: ['llm', 'text'] } });
 const finished = (runId: string): RunEventBody => ({
@@ -66,7 +67,7 @@ describe('RedisRunEventStore (real Redis)', () => {
     configureRootLogger({ service: 'test', level: 'silent' });
     redis = createRedis(testRedisUrl());
     subscriber = createRedis(testRedisUrl());
-    store = new RedisRunEventStore(redis, subscriber, prefix, 600);
+    store = new RedisRunEventStore(redis, subscriber, prefix, { ...DEFAULT_RUN_EVENT_LIMITS, finishedTtlSeconds: 600 });
     await Promise.all([redis.ping(), subscriber.ping()]);
   });
 
@@ -85,7 +86,7 @@ describe('RedisRunEventStore (real Redis)', () => {
 
   it('numbers 200 concurrent appends to one run exactly 1..200, stream order = sequence order', async () => {
     const runId = newRun();
-    const appended = await Promise.all(Array.from({ length: 200 }, (_, i) => store.append(runId, chunk(`c${i}`))));
+    const appended = (await Promise.all(Array.from({ length: 200 }, (_, i) => store.append(runId, chunk(`c${i}`))))).map((e) => e!);
     expect(appended.map((e) => e.sequence).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     // each append returns the event as stored: the seq it got is the one in the stream
     const entries = await redis.xrange(`${prefix}run:${runId}:events`, '-', '+');
@@ -99,7 +100,7 @@ describe('RedisRunEventStore (real Redis)', () => {
 
   it('stores events as the contract shapes them, unicode and quotes intact', async () => {
     const runId = newRun();
-    const e = await store.append(runId, finished(runId));
+    const e = (await store.append(runId, finished(runId)))!;
     expect(e).toMatchObject({ ...finished(runId), workflow_run_id: runId, task_id: runId, sequence: 1 });
     expect(typeof e.timestamp).toBe('number');
     expect(await store.read(runId)).toEqual([e]);
@@ -114,11 +115,16 @@ describe('RedisRunEventStore (real Redis)', () => {
     expect(await store.read(newRun())).toEqual([]);
   });
 
-  it('expires a run\'s stream and counter after the TTL', async () => {
+  it('expires a run\'s stream and counter: a day after its last event while running, the finished TTL once finished', async () => {
     const runId = newRun();
     await store.append(runId, chunk('x'));
-    const ttls = await Promise.all([redis.ttl(`${prefix}run:${runId}:events`), redis.ttl(`${prefix}run:${runId}:seq`)]);
-    for (const t of ttls) {
+    const keys = [`${prefix}run:${runId}:events`, `${prefix}run:${runId}:seq`];
+    for (const t of await Promise.all(keys.map((k) => redis.ttl(k)))) {
+      expect(t).toBeGreaterThan(600);
+      expect(t).toBeLessThanOrEqual(24 * 3600);
+    }
+    await store.append(runId, finished(runId));
+    for (const t of await Promise.all(keys.map((k) => redis.ttl(k)))) {
       expect(t).toBeGreaterThan(0);
       expect(t).toBeLessThanOrEqual(600);
     }
@@ -190,7 +196,7 @@ describe('RedisRunEventStore (real Redis)', () => {
     const proxy = await holdableProxy(new URL(testRedisUrl()));
     const slowSubscriber = createRedis(proxy.url);
     const racePrefix = `${prefix}race:`;
-    const raceStore = new RedisRunEventStore(redis, slowSubscriber, racePrefix, 600);
+    const raceStore = new RedisRunEventStore(redis, slowSubscriber, racePrefix, { ...DEFAULT_RUN_EVENT_LIMITS, finishedTtlSeconds: 600 });
     try {
       await slowSubscriber.ping();
       const runId = newRun();
@@ -215,6 +221,44 @@ describe('RedisRunEventStore (real Redis)', () => {
       await raceStore.close();
       slowSubscriber.disconnect();
       await proxy.close();
+    }
+  });
+});
+
+describe('RedisRunEventStore bounds (real Redis)', () => {
+  const prefix = testRedisPrefix('run-events-bounds');
+  let redis: Redis;
+  let subscriber: Redis;
+  let store: RedisRunEventStore;
+  const limits = { maxBytesPerRun: 20_000, fieldMaxBytes: 1000, finishedTtlSeconds: 120 };
+
+  beforeAll(() => {
+    redis = createRedis(testRedisUrl());
+    subscriber = createRedis(testRedisUrl(), { lazyConnect: true });
+    store = new RedisRunEventStore(redis, subscriber, prefix, limits);
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    await Promise.allSettled([redis.quit(), Promise.resolve(subscriber.disconnect())]);
+  });
+
+  it('truncates large fields, caps a run by bytes without gaps, always stores workflow_finished, and then shortens the TTL to the finished one', async () => {
+    const runId = 'run_bounded';
+    const first = (await store.append(runId, chunk('z'.repeat(5000))))!;
+    expect(text(first)).toBe(`${'z'.repeat(1000)}…[truncated 4000 bytes]`);
+    for (let i = 0; i < 100; i++) await store.append(runId, chunk('w'.repeat(900)));
+    const seqs = (await store.read(runId)).map((e) => e.sequence);
+    expect(seqs.length).toBeLessThan(25);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(await redis.ttl(`${prefix}run:${runId}:events`)).toBeGreaterThan(3600);
+    const fin = (await store.append(runId, finished(runId)))!;
+    expect(fin.sequence).toBe(seqs.length + 1);
+    expect(await store.lastSequence(runId)).toBe(fin.sequence);
+    for (const k of ['events', 'seq', 'bytes']) {
+      const ttl = await redis.ttl(`${prefix}run:${runId}:${k}`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(limits.finishedTtlSeconds);
     }
   });
 });

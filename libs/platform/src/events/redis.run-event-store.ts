@@ -1,18 +1,31 @@
 import type { Redis } from 'ioredis';
 import type { RunEvent, RunEventBody } from '@shoal/contracts';
+import { DEFAULT_RUN_EVENT_LIMITS, boundRunEvent, type RunEventLimits } from './run-event-limits';
 import { OrderedDelivery, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
 import { createLogger } from '../logging/logger';
 
 // INCR the run's sequence, XADD the event with the sequence as its stream id, PUBLISH it — atomically,
 // so concurrent appenders (parallel branches, or a zombie worker) never reorder or lose an event.
+// A run's stored bytes are counted (KEYS[4]); past ARGV[5] an event is dropped, unless it is the
+// final one (ARGV[6] = '1'), which also shortens the keys' lifetime to the finished TTL (ARGV[7]).
 const APPEND = `
+local used = tonumber(redis.call('GET', KEYS[4]) or '0')
+local size = string.len(ARGV[3]) + 120
+if ARGV[6] ~= '1' and used + size > tonumber(ARGV[5]) then return false end
 local seq = redis.call('INCR', KEYS[2])
 local ev = '{"workflow_run_id":' .. ARGV[1] .. ',"task_id":' .. ARGV[1] .. ',"sequence":' .. seq .. ',"timestamp":' .. ARGV[2] .. ',' .. string.sub(ARGV[3], 2)
 redis.call('XADD', KEYS[1], seq .. '-0', 'e', ev)
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-redis.call('EXPIRE', KEYS[2], ARGV[4])
+redis.call('INCRBY', KEYS[4], size)
+local ttl = ARGV[4]
+if ARGV[6] == '1' then ttl = ARGV[7] end
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('EXPIRE', KEYS[2], ttl)
+redis.call('EXPIRE', KEYS[4], ttl)
 redis.call('PUBLISH', KEYS[3], ev)
 return ev`;
+
+/** A running run's keys live this long after its last event (a run whose worker died never finishes). */
+const ACTIVE_TTL_SECONDS = 24 * 3600;
 
 export class RedisRunEventStore implements RunEventStore {
   private readonly log = createLogger('RedisRunEventStore');
@@ -24,9 +37,9 @@ export class RedisRunEventStore implements RunEventStore {
     private readonly redis: Redis,
     private readonly subscriber: Redis,
     private readonly prefix: string,
-    private readonly ttlSeconds = 24 * 3600,
+    private readonly limits: RunEventLimits = DEFAULT_RUN_EVENT_LIMITS,
   ) {
-    this.redis.defineCommand('shoalAppendRunEvent', { numberOfKeys: 3, lua: APPEND });
+    this.redis.defineCommand('shoalAppendRunEvent', { numberOfKeys: 4, lua: APPEND });
     this.subscriber.on('message', (channel: string, message: string) => {
       const set = this.listeners.get(channel);
       if (!set) return;
@@ -41,14 +54,22 @@ export class RedisRunEventStore implements RunEventStore {
     });
   }
 
-  private keys(runId: string): [string, string, string] {
-    return [`${this.prefix}run:${runId}:events`, `${this.prefix}run:${runId}:seq`, `${this.prefix}run-events:${runId}`];
+  private keys(runId: string): [string, string, string, string] {
+    return [`${this.prefix}run:${runId}:events`, `${this.prefix}run:${runId}:seq`, `${this.prefix}run-events:${runId}`, `${this.prefix}run:${runId}:bytes`];
   }
 
-  async append(runId: string, body: RunEventBody): Promise<RunEvent> {
-    const append = (this.redis as unknown as { shoalAppendRunEvent(...a: Array<string | number>): Promise<string> }).shoalAppendRunEvent;
-    const json = await append.call(this.redis, ...this.keys(runId), JSON.stringify(runId), Date.now(), JSON.stringify(body), this.ttlSeconds);
-    return JSON.parse(json) as RunEvent;
+  async append(runId: string, raw: RunEventBody): Promise<RunEvent | undefined> {
+    const body = boundRunEvent(raw, this.limits.fieldMaxBytes);
+    const append = (this.redis as unknown as { shoalAppendRunEvent(...a: Array<string | number>): Promise<string | null> }).shoalAppendRunEvent;
+    const final = body.event === 'workflow_finished' ? 1 : 0;
+    const json = await append.call(this.redis, ...this.keys(runId), JSON.stringify(runId), Date.now(), JSON.stringify(body), ACTIVE_TTL_SECONDS, this.limits.maxBytesPerRun, final, this.limits.finishedTtlSeconds);
+    return json === null ? undefined : (JSON.parse(json) as RunEvent);
+  }
+
+  async lastSequence(runId: string): Promise<number> {
+    // the stream, not the counter: a counter may outlive its events by nothing, but the stream is what replays read
+    const last = await this.redis.xrevrange(this.keys(runId)[0], '+', '-', 'COUNT', 1);
+    return last.length ? Number(last[0][0].split('-')[0]) : 0;
   }
 
   async read(runId: string, afterSeq = 0): Promise<RunEvent[]> {

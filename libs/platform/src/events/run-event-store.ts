@@ -7,10 +7,17 @@ import { createLogger } from '../logging/logger';
 export type Unsubscribe = () => void;
 
 export interface RunEventStore {
-  append(runId: string, body: RunEventBody): Promise<RunEvent>;
+  /**
+   * Stores and publishes the event with the next sequence number, its large fields truncated (see
+   * RunEventLimits). Resolves undefined, taking no number, when the run's log is at its byte cap;
+   * workflow_finished is always stored.
+   */
+  append(runId: string, body: RunEventBody): Promise<RunEvent | undefined>;
   /** events with sequence > afterSeq, in order */
   read(runId: string, afterSeq?: number): Promise<RunEvent[]>;
   /** delivers every event with sequence > afterSeq exactly once and in order: the backlog first, then live ones */
+  /** the run's last stored sequence number; 0 when it has none (never had, or they expired) */
+  lastSequence(runId: string): Promise<number>;
   subscribe(runId: string, afterSeq: number, onEvent: (e: RunEvent) => void): Promise<Unsubscribe>;
   close(): Promise<void>;
 }

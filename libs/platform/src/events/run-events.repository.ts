@@ -37,6 +37,12 @@ export class RunEventsRepository {
     return rows.map((r) => ({ sequence: r.sequence, data: r.data, timestamp: r.createdAt.getTime() }));
   }
 
+  /** The run's highest stored sequence number; 0 when it has none. */
+  async lastSequence(runId: string): Promise<number> {
+    const agg = await this.prisma.runEvent.aggregate({ where: { runId }, _max: { sequence: true } });
+    return agg._max.sequence ?? 0;
+  }
+
   /** Deletes the events of every run that has had no event since `cutoff` (a run's stream is kept or dropped whole). */
   async deleteRunsIdleSince(cutoff: Date): Promise<number> {
     return this.prisma.$executeRaw`

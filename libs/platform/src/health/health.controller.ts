@@ -1,15 +1,21 @@
 import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { createLogger } from '../logging/logger';
 
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
 }
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+const CHECK_TIMEOUT_MS = 2000;
 
-/** /healthz: the process is up. /readyz: its dependencies answer (Postgres, Redis). */
+/**
+ * /healthz: the process is up. /readyz: its dependencies answer (Postgres, Redis). It says which
+ * dependency is down, never why: the error (which may name hosts, users or addresses) goes to the log.
+ */
 @Controller()
 export class HealthController {
+  private readonly log = createLogger('HealthController');
   constructor(@Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = []) {}
 
   @Get('healthz')
@@ -21,11 +27,15 @@ export class HealthController {
   async readyz(@Res() reply: FastifyReply) {
     const results = await Promise.all(
       this.checks.map(async (c) => {
+        let timer: NodeJS.Timeout | undefined;
         try {
-          await Promise.race([c.check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref())]);
+          await Promise.race([c.check(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)))]);
           return [c.name, 'ok'] as const;
         } catch (err) {
-          return [c.name, `failing: ${(err as Error).message}`] as const;
+          this.log.warn({ err, dependency: c.name }, 'readiness check failed');
+          return [c.name, 'failing'] as const;
+        } finally {
+          clearTimeout(timer);
         }
       }),
     );

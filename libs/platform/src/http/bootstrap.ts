@@ -5,7 +5,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyInstance } from 'fastify';
 import { PinoNestLogger, createLogger } from '../logging/logger';
 import { HttpErrorFilter } from '../errors/error-style';
-import { ConfigError } from '../config/parse-config';
+import { ConfigError, type TrustProxy } from '../config/parse-config';
+import { EdgeAuth } from '../auth/edge-auth';
 import { ApiError } from '../errors/api-error';
 import { handleFrameworkError } from '../errors/framework-errors.handler';
 import { checkBodyContentType } from './body-content-type.hook';
@@ -17,29 +18,71 @@ import { BODY_LIMIT_BYTES, MAX_URL_LENGTH } from './limits';
 
 export { MAX_URL_LENGTH };
 
-
 export interface HttpAppOptions {
   port: number;
   host: string;
+}
+
+/** The HTTP server's limits (see `httpEnv` for what each timeout applies to). */
+export interface HttpServerOptions {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  connectionTimeoutMs: number;
+  trustProxy: TrustProxy;
   /** largest accepted request body */
-  bodyLimitBytes?: number;
+  bodyLimitBytes: number;
+}
+
+export const DEFAULT_HTTP_SERVER_OPTIONS: HttpServerOptions = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 72_000,
+  connectionTimeoutMs: 610_000,
+  trustProxy: false,
+  bodyLimitBytes: BODY_LIMIT_BYTES,
+};
+
+/** The server options an app's parsed `httpEnv` variables describe. */
+export function httpServerOptions(c: { HTTP_HEADERS_TIMEOUT_MS: number; HTTP_REQUEST_TIMEOUT_MS: number; HTTP_KEEP_ALIVE_TIMEOUT_MS: number; HTTP_CONNECTION_TIMEOUT_MS: number; TRUST_PROXY: TrustProxy }): HttpServerOptions {
+  return {
+    ...DEFAULT_HTTP_SERVER_OPTIONS,
+    headersTimeoutMs: c.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: c.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: c.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    connectionTimeoutMs: c.HTTP_CONNECTION_TIMEOUT_MS,
+    trustProxy: c.TRUST_PROXY,
+  };
 }
 
 /** `shutdownHooks: false` when the caller closes the app itself on SIGTERM (standalone mode, which has more to stop after it). */
-export async function createHttpApp(module: unknown, opts: { shutdownHooks?: boolean } = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(module: unknown, opts: { shutdownHooks?: boolean; http?: Partial<HttpServerOptions> } = {}): Promise<NestFastifyApplication> {
+  const http = { ...DEFAULT_HTTP_SERVER_OPTIONS, ...opts.http };
   const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    bodyLimit: http.bodyLimitBytes,
+    trustProxy: http.trustProxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Node applies headers and request timeouts to receiving the request only; it checks them at
+    // this interval (30 s by default, too coarse for a 10 s headers timeout)
+    http: {
+      headersTimeout: http.headersTimeoutMs,
+      requestTimeout: http.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(5000, Math.floor(Math.min(http.headersTimeoutMs, http.requestTimeoutMs) / 4))),
+    },
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    connectionTimeout: http.connectionTimeoutMs,
     // both answer in Shoal's error shapes: requests Node's parser refuses, and router errors
     clientErrorHandler: (err, socket) => handleClientError(err as unknown as ClientError, socket),
     frameworkErrors: handleFrameworkError,
-  });
+  } as ConstructorParameters<typeof FastifyAdapter>[0]);
   hardenRequestHandling(adapter.getInstance<FastifyInstance>());
   // bodyParser: false keeps Nest from adding its own JSON and form parsers next to the ones above
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: new PinoNestLogger(), abortOnError: false, bodyParser: false });
   app.useGlobalFilters(new HttpErrorFilter());
+  // credentials are checked before the body is read (PlatformModule provides EdgeAuth)
+  app.get(EdgeAuth, { strict: false }).install(app.getHttpAdapter().getInstance());
   if (opts.shutdownHooks !== false) app.enableShutdownHooks();
   return app;
 }

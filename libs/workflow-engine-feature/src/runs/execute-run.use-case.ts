@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import type { RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, type EventSink } from '@shoal/workflow-runtime';
-import { RUN_EVENT_STORE, createLogger, type RunEventStore } from '@shoal/platform';
+import { LruCache, RUN_EVENT_STORE, createLogger, type RunEventStore } from '@shoal/platform';
 import { BillingClient } from '../billing/billing.client';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
 import { RunStateRepository, type FinishedRunRow } from './run-state.repository';
@@ -19,13 +19,16 @@ export interface EngineOptions {
   costWaitMs: number;
 }
 
+const GRAPH_CACHE_ENTRIES = 1000;
+const GRAPH_CACHE_BYTES = 64 * 1024 * 1024;
 const WORKER_ID = `${hostname()}:${process.pid}`;
 
 @Injectable()
 export class ExecuteRunUseCase {
   private readonly log = createLogger('ExecuteRunUseCase');
-  // versions are immutable: parse each graph once per process
-  private readonly graphs = new Map<string, WorkflowGraph>();
+  // versions are immutable: parse each graph once per process, keeping the most recently used
+  // (bounded by count and by the graphs' JSON size)
+  private readonly graphs = new LruCache<string, { graph: WorkflowGraph; bytes: number }>({ maxEntries: GRAPH_CACHE_ENTRIES, maxSize: GRAPH_CACHE_BYTES, sizeOf: (g) => g.bytes });
 
   constructor(
     @Inject(RunStateRepository) private readonly runs: RunStateRepository,
@@ -85,7 +88,7 @@ export class ExecuteRunUseCase {
     });
     if (finishedBody) {
       const e = await this.events.append(runId, finishedBody);
-      await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
+      if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
     }
   }
 
@@ -113,7 +116,7 @@ export class ExecuteRunUseCase {
     const run = await this.runs.unannouncedFinish(runId);
     if (!run) return;
     const e = await this.events.append(runId, finishedEventOf(run));
-    await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
+    if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
   }
 
   unfinishedRunIds(): Promise<string[]> {
@@ -130,15 +133,12 @@ export class ExecuteRunUseCase {
   }
 
   private graphOf(versionId: string, stored: unknown): WorkflowGraph | undefined {
-    let g = this.graphs.get(versionId);
-    if (!g) {
-      const parsed = parseWorkflowGraph(stored);
-      if (!parsed.ok) return undefined;
-      g = parsed.graph;
-      if (this.graphs.size > 1000) this.graphs.clear();
-      this.graphs.set(versionId, g);
-    }
-    return g;
+    const hit = this.graphs.get(versionId);
+    if (hit) return hit.graph;
+    const parsed = parseWorkflowGraph(stored);
+    if (!parsed.ok) return undefined;
+    this.graphs.set(versionId, { graph: parsed.graph, bytes: Buffer.byteLength(JSON.stringify(stored)) });
+    return parsed.graph;
   }
 }
 
