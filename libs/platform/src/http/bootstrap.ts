@@ -81,8 +81,9 @@ export async function createHttpApp(module: unknown, opts: { shutdownHooks?: boo
   // bodyParser: false keeps Nest from adding its own JSON and form parsers next to the ones above
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: new PinoNestLogger(), abortOnError: false, bodyParser: false });
   app.useGlobalFilters(new HttpErrorFilter());
-  // credentials are checked before the body is read (PlatformModule provides EdgeAuth)
-  app.get(EdgeAuth, { strict: false }).install(app.getHttpAdapter().getInstance());
+  // credentials are checked before the body is read (PlatformModule provides EdgeAuth; an app
+  // without it, like a test's bare echo module, has no credentials to check)
+  edgeAuthOf(app)?.install(app.getHttpAdapter().getInstance());
   if (opts.shutdownHooks !== false) app.enableShutdownHooks();
   return app;
 }
@@ -133,4 +134,12 @@ export function exitOnBootFailure(service: string) {
     if (!(err instanceof ConfigError)) createLogger(service).fatal({ err }, 'boot failed');
     process.exit(1);
   };
+}
+
+function edgeAuthOf(app: NestFastifyApplication): EdgeAuth | undefined {
+  try {
+    return app.get(EdgeAuth, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
