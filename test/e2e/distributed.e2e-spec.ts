@@ -120,7 +120,9 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
     // text Postgres cannot store is the client's problem, said as such
     const nul = await a.post('/v1/workflows', { ...QA_WORKFLOW, name: 'a\u0000b' });
     expect([nul.status, nul.body.errors?.[0]?.path]).toEqual([400, 'name']);
-    expect((await a.get('/v1/workflows/wf_%00x')).status).toBe(404);
+    // as in a path parameter: refused before any lookup, naming where
+    const nulId = await a.get('/v1/workflows/wf_%00x');
+    expect([nulId.status, nulId.body.errors?.[0]?.path]).toEqual([400, 'path.id']);
     expect((await a.get('/v1/usage/records?run_id=run_%00')).status).toBe(400);
   });
 

@@ -214,3 +214,18 @@ it('covers every route of the router, with no 5xx, no hang, errors in the routeâ
   expect(failures).toEqual([]);
   expect([...covered].sort()).toEqual(routes.map((r) => `${r.method} ${r.url}`).sort());
 }, 900_000);
+
+it('stores JSON nested right up to the limit (Prisma serialises it), and refuses one level more', async () => {
+  const nest = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+  const created = await request('POST', '/v1/workflows', 'application/json', JSON.stringify(QA), 60_000);
+  const id = (JSON.parse(created.body) as { id: string }).id;
+  // the body is one level and `inputs` another: `extra` may take 398 more
+  const at = await request('POST', `/v1/workflows/${id}/runs`, 'application/json', `{"inputs":{"question":"hi","extra":${nest(398)}}}`, 60_000);
+  expect(at.status).toBe(200);
+  const over = await request('POST', `/v1/workflows/${id}/runs`, 'application/json', `{"inputs":{"question":"hi","extra":${nest(399)}}}`, 60_000);
+  expect([over.status, (JSON.parse(over.body) as { type: string }).type]).toEqual([400, 'https://shoal.dev/problems/json-too-deep']);
+  const graph = structuredClone(QA.graph) as { nodes: Array<{ data: Record<string, unknown> }> };
+  graph.nodes[0].data.extra = JSON.parse(nest(390));
+  const wf = await request('POST', '/v1/workflows', 'application/json', JSON.stringify({ name: 'deep', graph }), 60_000);
+  expect(wf.status).toBe(201);
+}, 120_000);

@@ -16,8 +16,15 @@ function refusal(text: string): ApiError {
 const deep = (n: number) => `{"inputs":{"q":${'['.repeat(n)}${']'.repeat(n)}}}`;
 
 describe('parseJsonBody', () => {
-  it('parses ordinary JSON', () => {
+  it('parses ordinary JSON, a leading byte-order mark included', () => {
     expect(parseJsonBody('{"inputs":{"q":"🐟"},"n":[1,2]}')).toEqual({ inputs: { q: '🐟' }, n: [1, 2] });
+    expect(parseJsonBody('\ufeff{"a":1}')).toEqual({ a: 1 });
+  });
+
+  it('names a hostile key by at most 300 characters of its path', () => {
+    const err = refusal(`{"${'k'.repeat(100_000)}\\u0000":1}`);
+    expect(err.opts.issues?.[0].path).toHaveLength(301);
+    expect(err.message.length).toBeLessThan(500);
   });
 
   it('answers 400 json_too_deep for a 3,000-deep body (it used to overflow the stack: a 500)', () => {

@@ -4,7 +4,9 @@ import { ApiError } from '../errors/api-error';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-safety.scan';
 import { assertJsonSafe } from './json-safety';
 
-export function parseJsonBody(text: string): unknown {
+export function parseJsonBody(raw: string): unknown {
+  // a leading byte-order mark (Windows tools send one) is not part of the JSON, as Fastify also held
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   if (text.trim() === '') {
     throw new ApiError('invalid_json', 'The request body is empty; send a JSON value', { issues: [{ path: 'body', message: 'is empty', code: 'empty_body' }] });
   }

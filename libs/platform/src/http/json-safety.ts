@@ -5,13 +5,16 @@ import { findJsonHazard, jsonHazardMessage, MAX_JSON_DEPTH } from './json-safety
 import { jsonPath } from './json-path';
 
 const checked = new WeakSet<object>();
+const MAX_PATH_CHARS = 300;
 
 /** Throws a 400 naming the first hazard's path; `root` prefixes the path ('' for a body, 'query'). */
 export function assertJsonSafe(value: unknown, root = ''): void {
   if (value !== null && typeof value === 'object' && checked.has(value)) return;
   const found = findJsonHazard(value);
   if (found) {
-    const path = jsonPath(root, found.path) || root || 'body';
+    // a hostile key can be a megabyte long: the answer names where, not all of it
+    const full = jsonPath(root, found.path) || root || 'body';
+    const path = full.length > MAX_PATH_CHARS ? `${full.slice(0, MAX_PATH_CHARS)}…` : full;
     const message = jsonHazardMessage(found.hazard);
     if (found.hazard === 'too_deep') {
       throw new ApiError('json_too_deep', `The request is nested deeper than ${MAX_JSON_DEPTH} levels (at ${path})`, { issues: [{ path, message, code: found.hazard }] });
