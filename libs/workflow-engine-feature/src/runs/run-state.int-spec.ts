@@ -21,7 +21,9 @@ beforeAll(async () => {
   const versionId = newId('wfv');
   await prisma.tenant.create({ data: { id: tenantId, name: 't' } });
   await prisma.workflow.create({ data: { id: workflowId, tenantId, name: 'w', latestVersionId: versionId } });
-  await prisma.workflowVersion.create({ data: { id: versionId, tenantId, workflowId, number: 1, graph: { nodes: [], edges: [] }, checksum: 'x' } });
+  await prisma.workflowVersion.create({
+    data: { id: versionId, tenantId, workflowId, number: 1, graph: { nodes: [], edges: [] }, checksum: 'x' },
+  });
   runId = newId('run');
   await prisma.workflowRun.create({ data: { id: runId, tenantId, workflowId, workflowVersionId: versionId, inputs: {} } });
 });
@@ -32,10 +34,27 @@ afterAll(async () => {
 });
 
 const started = (executionId: string): NodeExecutionStart => ({
-  runId, executionId, nodeId: 'start', nodeType: 'start', title: 'Start', index: 1, predecessorNodeId: null, attempt: 0, callId: null, startedAt: Date.now(),
+  runId,
+  executionId,
+  nodeId: 'start',
+  nodeType: 'start',
+  title: 'Start',
+  index: 1,
+  predecessorNodeId: null,
+  attempt: 0,
+  callId: null,
+  startedAt: Date.now(),
 });
 const finished = (executionId: string): NodeExecutionFinish => ({
-  ...started(executionId), status: 'succeeded', inputs: {}, processData: null, outputs: { ok: true }, error: null, finishedAt: Date.now(), elapsedMs: 1, tokens: { prompt: 0, completion: 0, total: 0 },
+  ...started(executionId),
+  status: 'succeeded',
+  inputs: {},
+  processData: null,
+  outputs: { ok: true },
+  error: null,
+  finishedAt: Date.now(),
+  elapsedMs: 1,
+  tokens: { prompt: 0, completion: 0, total: 0 },
 });
 
 it('lets only the latest claim write checkpoints and the outcome', async () => {
@@ -50,8 +69,19 @@ it('lets only the latest claim write checkpoints and the outcome', async () => {
   await expect(repo.checkpointsFor(tenantId, stalled.lease).nodeFinished(finished(mine))).rejects.toBeInstanceOf(LeaseLostError);
   await repo.checkpointsFor(tenantId, takeover.lease).nodeFinished(finished(mine));
 
-  const totals = { status: 'succeeded' as const, outputs: { answer: 'x' }, error: null, totalTokens: 0, totalSteps: 1, elapsedMs: 1, totalPrice: '0', currency: 'USD' };
-  await expect(repo.finish(tenantId, runId, stalled.lease, { ...totals, outputs: { answer: 'stale' } })).rejects.toBeInstanceOf(LeaseLostError);
+  const totals = {
+    status: 'succeeded' as const,
+    outputs: { answer: 'x' },
+    error: null,
+    totalTokens: 0,
+    totalSteps: 1,
+    elapsedMs: 1,
+    totalPrice: '0',
+    currency: 'USD',
+  };
+  await expect(repo.finish(tenantId, runId, stalled.lease, { ...totals, outputs: { answer: 'stale' } })).rejects.toBeInstanceOf(
+    LeaseLostError,
+  );
   await repo.finish(tenantId, runId, takeover.lease, totals);
 
   const run = await prisma.workflowRun.findUniqueOrThrow({ where: { id: runId }, include: { nodeExecutions: true } });

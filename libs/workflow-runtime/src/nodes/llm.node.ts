@@ -56,7 +56,12 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
         usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: totalTokens },
         finish_reason: result.finishReason,
       },
-      processData: { model_mode: data.model.mode, model_provider: data.model.provider ?? null, model_name: data.model.name, prompts: messages },
+      processData: {
+        model_mode: data.model.mode,
+        model_provider: data.model.provider ?? null,
+        model_name: data.model.name,
+        prompts: messages,
+      },
       tokens: { prompt: promptTokens, completion: completionTokens, total: totalTokens },
     };
   },
