@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authEnv, checkHttpEnv, databaseEnv, env, parseConfig, runEventsEnv, serviceEnv, sseEnv } from '@shoal/platform';
+import { authEnv, checkHttpEnv, databaseEnv, env, parseConfig, runEventsEnv, serviceEnv, sseEnv, workflowLimitsEnv } from '@shoal/platform';
 
 export const gatewayConfigSchema = z
   .object({
@@ -9,6 +9,7 @@ export const gatewayConfigSchema = z
     ...sseEnv,
     ...authEnv,
     ...runEventsEnv,
+    ...workflowLimitsEnv,
     MODEL_POOL_URL: env.url(['http', 'https']),
     BILLING_URL: env.url(['http', 'https']),
     SHOAL_BOOTSTRAP_KEY: z.string().min(20, 'must be at least 20 characters').optional(),

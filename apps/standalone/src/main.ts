@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDeploymentConfig } from '@shoal/model-routing';
-import { configureRootLogger, createHttpApp, exitOnBootFailure, httpServerOptions, listen } from '@shoal/platform';
+import { configureRootLogger, createHttpApp, exitOnBootFailure, httpServerOptions, listen, workflowLimitsOf } from '@shoal/platform';
 import { createInProcessMockProvider } from '@shoal/mock-provider';
 import { StandaloneModule } from './standalone.module';
 import { readDeploymentFile } from '@shoal/model-pool-feature';
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
           finishedTtlSeconds: config.RUN_EVENTS_FINISHED_TTL_SECONDS,
           maxFinishedBytes: config.RUN_EVENTS_MEMORY_MAX_BYTES,
         },
+        workflow: workflowLimitsOf(config),
       },
     }),
     { shutdownHooks: false, http: httpServerOptions(config) },

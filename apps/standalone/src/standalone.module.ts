@@ -2,7 +2,7 @@
 // process's own port, with an in-process queue instead of Redis and run events kept in Postgres.
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DeploymentConfig } from '@shoal/model-routing';
-import { PlatformModule, type AuthFailureLimits, type InMemoryRunEventLimits, type SseLimits } from '@shoal/platform';
+import { PlatformModule, type AuthFailureLimits, type InMemoryRunEventLimits, type SseLimits, type WorkflowLimits } from '@shoal/platform';
 import { GatewayModule } from '@shoal/gateway-feature';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule, type ModelPoolOptions } from '@shoal/model-pool-feature';
@@ -26,6 +26,7 @@ export interface StandaloneOptions {
     streams?: { maxPerKey: number; maxPerRun: number };
     auth?: AuthFailureLimits;
     runEvents?: Partial<InMemoryRunEventLimits>;
+    workflow?: WorkflowLimits;
   };
 }
 
@@ -55,6 +56,7 @@ export class StandaloneModule {
           blockingTimeoutMs: 300_000,
           sse,
           streams: o.limits?.streams ?? DEFAULT_STREAMS,
+          workflowLimits: o.limits?.workflow,
         }),
         EngineModule.register({
           modelPoolUrl: o.selfUrl,
@@ -62,6 +64,7 @@ export class StandaloneModule {
           internalToken: o.internalToken,
           concurrency: o.engineConcurrency,
           costWaitMs: 10_000,
+          workflowLimits: o.limits?.workflow,
         }),
         ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, providerFetch: o.providerFetch, sse }),
         BillingModule.register({ usageConcurrency: 4 }),

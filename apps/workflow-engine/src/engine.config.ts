@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkHttpEnv, databaseEnv, env, parseConfig, runEventsEnv, serviceEnv } from '@shoal/platform';
+import { checkHttpEnv, databaseEnv, env, parseConfig, runEventsEnv, serviceEnv, workflowLimitsEnv } from '@shoal/platform';
 
 export const engineConfigSchema = z
   .object({
@@ -7,6 +7,7 @@ export const engineConfigSchema = z
     ...serviceEnv,
     ...databaseEnv,
     ...runEventsEnv,
+    ...workflowLimitsEnv,
     MODEL_POOL_URL: env.url(['http', 'https']),
     BILLING_URL: env.url(['http', 'https']),
     ENGINE_CONCURRENCY: env.positiveInt(16),

@@ -1,6 +1,6 @@
 // workflow-engine: BullMQ workers that execute workflow runs. Its HTTP port serves health only.
 import 'reflect-metadata';
-import { runService } from '@shoal/platform';
+import { runService, workflowLimitsOf } from '@shoal/platform';
 import { loadEngineConfig } from './engine.config';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 
@@ -14,5 +14,6 @@ runService(
       internalToken: config.SHOAL_INTERNAL_TOKEN,
       concurrency: config.ENGINE_CONCURRENCY,
       costWaitMs: 10_000,
+      workflowLimits: workflowLimitsOf(config),
     }),
 );

@@ -1,3 +1,5 @@
+import { WORKFLOW_LIMITS, DEFAULT_WORKFLOW_LIMITS } from './workflows/workflow-limits';
+import type { WorkflowLimits } from '@shoal/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
 import { MODEL_POOL_OPTIONS, ModelPoolClient, type ModelPoolClientOptions } from './openai/model-pool.client';
@@ -22,6 +24,8 @@ export interface GatewayOptions {
   sse: SseLimits;
   /** open event streams per API key and per run */
   streams: StreamLimits;
+  /** graph and run input bounds; the DSL's defaults when omitted */
+  workflowLimits?: WorkflowLimits;
 }
 
 /** The gateway's controllers and services; infrastructure comes from PlatformModule. */
@@ -33,6 +37,7 @@ export class GatewayModule {
       controllers: [ChatCompletionsController, WorkflowsController, RunsController, UsageController],
       providers: [
         { provide: MODEL_POOL_OPTIONS, useValue: opts.modelPool },
+        { provide: WORKFLOW_LIMITS, useValue: opts.workflowLimits ?? DEFAULT_WORKFLOW_LIMITS },
         { provide: GATEWAY_BILLING_OPTIONS, useValue: opts.billing },
         GatewayBillingClient,
         { provide: BOOTSTRAP_KEY, useValue: opts.bootstrapKey },

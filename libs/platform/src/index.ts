@@ -10,6 +10,9 @@ export {
   runEventsEnv,
   authEnv,
   type TrustProxy,
+  workflowLimitsEnv,
+  workflowLimitsOf,
+  type WorkflowLimits,
 } from './config/parse-config';
 export { LruCache, type LruCacheOptions } from './cache/lru-cache';
 export { createLogger, configureRootLogger, rootLogger, PinoNestLogger } from './logging/logger';

@@ -1,6 +1,13 @@
 // executeRun: one attempt at a run, from scratch or resumed from the checkpoints of an earlier attempt.
 import type { WorkflowFinishedData } from '@shoal/contracts';
-import { buildGraphIndex, isNodeOfType, type GraphIndex, type WorkflowGraph, type WorkflowVariable } from '@shoal/workflow-dsl';
+import {
+  buildGraphIndex,
+  isNodeOfType,
+  type GraphIndex,
+  type WorkflowGraph,
+  type WorkflowVariable,
+  type RunInputLimits,
+} from '@shoal/workflow-dsl';
 import type { NodeExecutor, NodeExecutors } from './node-executor';
 import { defaultNodeExecutors } from './nodes/default-node-executors';
 import { systemClock, type CheckpointStore, type Clock, type EventSink, type FinishedNodeRecord, type LlmPort } from './ports';
@@ -21,6 +28,8 @@ export interface ExecuteRunOptions {
   /** A graph returned by parseWorkflowGraph. Treated as immutable: per-graph work is cached on it. */
   graph: WorkflowGraph;
   inputs: Record<string, unknown>;
+  /** Bounds the start node checks the inputs against (the DSL's defaults when omitted). */
+  inputLimits?: Partial<RunInputLimits>;
   /** Extra `sys.*` variables (user_id, files, query, ...); workflow_id and workflow_run_id are always set. */
   sys?: Record<string, unknown>;
   /** Node executions an earlier attempt committed; empty for a fresh run. */
@@ -133,6 +142,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     index,
     pool,
     runInputs: opts.inputs,
+    inputLimits: opts.inputLimits ?? {},
     executors,
     llm: ports.llm,
     checkpoints: ports.checkpoints,

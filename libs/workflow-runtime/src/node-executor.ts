@@ -1,5 +1,5 @@
 // The contract between the scheduler and one node type's behaviour.
-import type { NodeOfType, NodeType, WorkflowNode } from '@shoal/workflow-dsl';
+import type { NodeOfType, NodeType, WorkflowNode, RunInputLimits } from '@shoal/workflow-dsl';
 import type { LlmPort, TokenCounts } from './ports';
 import type { VariablePool } from './variable-pool';
 
@@ -12,6 +12,8 @@ export interface NodeRunContext {
   readonly pool: VariablePool;
   /** The inputs the run was started with, before validation. */
   readonly runInputs: Readonly<Record<string, unknown>>;
+  /** Bounds for the run's inputs (the start node checks them). */
+  readonly inputLimits: Readonly<Partial<RunInputLimits>>;
   readonly llm: LlmPort;
   /** Aborted when the run is cancelled or stops on an infrastructure error. */
   readonly signal: AbortSignal;

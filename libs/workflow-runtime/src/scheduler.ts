@@ -4,7 +4,13 @@
 // edges. A finished node is checkpointed before its edges are decided; ready nodes run concurrently;
 // the first failure stops new starts.
 import { newId, type NodeFinishedData, type NodeStartedData, type RunEventBody } from '@shoal/contracts';
-import { ERROR_STRATEGY_NODE_TYPES, FAIL_BRANCH_HANDLE, type GraphIndex, type WorkflowNode } from '@shoal/workflow-dsl';
+import {
+  ERROR_STRATEGY_NODE_TYPES,
+  FAIL_BRANCH_HANDLE,
+  type GraphIndex,
+  type WorkflowNode,
+  type RunInputLimits,
+} from '@shoal/workflow-dsl';
 import { llmCallId } from './call-id';
 import { isThenable } from './is-thenable';
 import type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
@@ -19,6 +25,7 @@ export interface SchedulerOptions {
   index: GraphIndex;
   pool: VariablePool;
   runInputs: Readonly<Record<string, unknown>>;
+  inputLimits: Readonly<Partial<RunInputLimits>>;
   executors: NodeExecutors;
   llm: LlmPort;
   checkpoints: CheckpointStore;
@@ -223,6 +230,7 @@ export class Scheduler {
         callId,
         pool: o.pool,
         runInputs: o.runInputs,
+        inputLimits: o.inputLimits,
         llm: o.llm,
         signal: o.controller.signal,
         emitTextChunk: chunks ? chunks.emit : null,

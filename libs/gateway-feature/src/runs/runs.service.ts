@@ -1,6 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { looksLikeId, newId, QUEUES, TERMINAL_RUN_STATUSES, type RunEvent, type RunJob, type RunStatus } from '@shoal/contracts';
-import { validateRunInputs } from '@shoal/workflow-dsl';
 import {
   ApiError,
   JOB_QUEUE,
@@ -36,7 +35,7 @@ export class RunsService implements BeforeApplicationShutdown {
   /** Validate the inputs, write the queued run, enqueue it. Bad input writes nothing. */
   async start(ctx: RequestContext, workflowId: string, input: StartRunInput): Promise<RunRow> {
     const wf = await this.workflows.get(ctx, workflowId);
-    const checked = validateRunInputs(wf.graph, input.inputs);
+    const checked = this.workflows.validateInputs(wf.graph, input.inputs);
     if (!checked.ok) {
       // the DSL already roots these at `inputs`
       const issues = checked.issues.map((i) => ({ path: i.path, message: i.message, code: i.code }));

@@ -1,5 +1,5 @@
 import { ApiError, type RequestContext } from '@shoal/platform';
-import type { WorkflowGraph } from '@shoal/workflow-dsl';
+import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import type { WorkflowWithVersion, WorkflowsRepository } from './workflows.repository';
 import { WorkflowsService, toFieldIssues } from './workflows.service';
 
@@ -138,5 +138,33 @@ describe('WorkflowsService', () => {
     const b = await service.create(ctx(), { name: 'B', graph: exampleGraph() });
     await expect(service.get(ctx({ workflowId: a.id }), a.id)).resolves.toMatchObject({ id: a.id });
     expect((await apiError(service.get(ctx({ workflowId: a.id }), b.id))).status).toBe(404);
+  });
+});
+
+describe('WorkflowsService with configured limits (WORKFLOW_MAX_*, RUN_INPUT*_MAX_BYTES)', () => {
+  const limits = (over: Partial<{ maxNodes: number; maxInputBytes: number }>) => ({
+    graph: { maxNodes: over.maxNodes ?? 1000, maxEdges: 4000, maxTemplateLength: 400_000 },
+    inputs: { maxInputBytes: over.maxInputBytes ?? 200 * 1024, maxTotalInputBytes: 1024 * 1024 },
+  });
+
+  it('refuses a graph over the configured node count before storing anything, and takes it when the limit allows', async () => {
+    const repo = new FakeWorkflows();
+    const strict = new WorkflowsService(repo as unknown as WorkflowsRepository, limits({ maxNodes: 2 }));
+    const err = await apiError(strict.create(ctx(), { name: 'x', graph: exampleGraph() }));
+    expect(err.status).toBe(400);
+    expect(JSON.stringify(err.opts.issues)).toMatch(/2/);
+    expect(repo.created).toHaveLength(0);
+    const roomy = new WorkflowsService(repo as unknown as WorkflowsRepository, limits({ maxNodes: 3 }));
+    await roomy.create(ctx(), { name: 'x', graph: exampleGraph() });
+    expect(repo.created).toHaveLength(1);
+  });
+
+  it('checks run inputs against the configured per-input size', async () => {
+    const service = new WorkflowsService(new FakeWorkflows() as unknown as WorkflowsRepository, limits({ maxInputBytes: 10 }));
+    const parsed = parseWorkflowGraph(exampleGraph());
+    if (!parsed.ok) throw new Error('example graph is valid');
+    expect(service.validateInputs(parsed.graph, { question: 'short' }).ok).toBe(true);
+    const over = service.validateInputs(parsed.graph, { question: 'far more than ten bytes' });
+    expect(over.ok).toBe(false);
   });
 });

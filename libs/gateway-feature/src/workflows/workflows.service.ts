@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { looksLikeId } from '@shoal/contracts';
-import { parseWorkflowGraph, type ValidationIssue, type WorkflowGraph } from '@shoal/workflow-dsl';
-import { ApiError, type FieldIssue, type RequestContext } from '@shoal/platform';
+import {
+  parseWorkflowGraph,
+  validateRunInputs,
+  type ValidateRunInputsResult,
+  type ValidationIssue,
+  type WorkflowGraph,
+} from '@shoal/workflow-dsl';
+import { ApiError, type FieldIssue, type RequestContext, type WorkflowLimits } from '@shoal/platform';
+import { DEFAULT_WORKFLOW_LIMITS, WORKFLOW_LIMITS } from './workflow-limits';
 import { WorkflowsRepository, type WorkflowWithVersion } from './workflows.repository';
 
 export function toFieldIssues(root: string, issues: ReadonlyArray<ValidationIssue>): FieldIssue[] {
@@ -15,10 +22,18 @@ export function toFieldIssues(root: string, issues: ReadonlyArray<ValidationIssu
 
 @Injectable()
 export class WorkflowsService {
-  constructor(@Inject(WorkflowsRepository) private readonly workflows: WorkflowsRepository) {}
+  constructor(
+    @Inject(WorkflowsRepository) private readonly workflows: WorkflowsRepository,
+    @Inject(WORKFLOW_LIMITS) private readonly limits: WorkflowLimits = DEFAULT_WORKFLOW_LIMITS,
+  ) {}
+
+  /** The run inputs checked against the workflow's start form and the configured size bounds. */
+  validateInputs(graph: WorkflowGraph, inputs: unknown): ValidateRunInputsResult {
+    return validateRunInputs(graph, inputs, this.limits.inputs);
+  }
 
   async create(ctx: RequestContext, input: { name: string; description?: string; graph: unknown }): Promise<WorkflowWithVersion> {
-    const parsed = parseWorkflowGraph(input.graph);
+    const parsed = parseWorkflowGraph(input.graph, { limits: this.limits.graph });
     if (!parsed.ok) {
       const issues = toFieldIssues('graph', parsed.issues);
       throw ApiError.validation(

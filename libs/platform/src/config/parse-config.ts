@@ -113,6 +113,37 @@ export const runEventsEnv = {
   RUN_EVENTS_FINISHED_TTL_SECONDS: env.positiveInt(3600),
 };
 
+/**
+ * Workflow size bounds (libs/workflow-dsl's limits): the gateway checks graphs and run inputs
+ * against them, and the engine applies the same ones, so both must read the same values.
+ */
+export const workflowLimitsEnv = {
+  WORKFLOW_MAX_NODES: env.positiveInt(1000),
+  WORKFLOW_MAX_EDGES: env.positiveInt(4000),
+  WORKFLOW_MAX_TEMPLATE_CHARS: env.positiveInt(400_000),
+  RUN_INPUT_MAX_BYTES: env.positiveInt(200 * 1024),
+  RUN_INPUTS_MAX_BYTES: env.positiveInt(1024 * 1024),
+};
+
+export interface WorkflowLimits {
+  graph: { maxNodes: number; maxEdges: number; maxTemplateLength: number };
+  inputs: { maxInputBytes: number; maxTotalInputBytes: number };
+}
+
+/** The limits an app's parsed `workflowLimitsEnv` variables describe. */
+export function workflowLimitsOf(c: {
+  WORKFLOW_MAX_NODES: number;
+  WORKFLOW_MAX_EDGES: number;
+  WORKFLOW_MAX_TEMPLATE_CHARS: number;
+  RUN_INPUT_MAX_BYTES: number;
+  RUN_INPUTS_MAX_BYTES: number;
+}): WorkflowLimits {
+  return {
+    graph: { maxNodes: c.WORKFLOW_MAX_NODES, maxEdges: c.WORKFLOW_MAX_EDGES, maxTemplateLength: c.WORKFLOW_MAX_TEMPLATE_CHARS },
+    inputs: { maxInputBytes: c.RUN_INPUT_MAX_BYTES, maxTotalInputBytes: c.RUN_INPUTS_MAX_BYTES },
+  };
+}
+
 /** API-key authentication: failed attempts per client IP before 429. */
 export const authEnv = {
   AUTH_FAILURES_PER_IP: env.positiveInt(20),

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import type { RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, type EventSink } from '@shoal/workflow-runtime';
-import { LruCache, RUN_EVENT_STORE, createLogger, type RunEventStore } from '@shoal/platform';
+import { LruCache, RUN_EVENT_STORE, createLogger, type RunEventStore, type WorkflowLimits } from '@shoal/platform';
 import { BillingClient } from '../billing/billing.client';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
 import { RunStateRepository, type FinishedRunRow } from './run-state.repository';
@@ -17,6 +17,8 @@ export interface EngineOptions {
   concurrency: number;
   /** how long to wait for billing to have every call of a finished run in the ledger */
   costWaitMs: number;
+  /** the same graph and input bounds the gateway checks (WORKFLOW_MAX_*, RUN_INPUT*_MAX_BYTES); the DSL's defaults when omitted */
+  workflowLimits?: WorkflowLimits;
 }
 
 const GRAPH_CACHE_ENTRIES = 1000;
@@ -75,6 +77,7 @@ export class ExecuteRunUseCase {
       workflowVersionId: run.workflowVersionId,
       graph,
       inputs: run.inputs,
+      inputLimits: this.opts.workflowLimits?.inputs,
       sys: { user_id: run.endUser ?? undefined, app_id: run.workflowId },
       finished,
       ports: { llm, checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease), events: sink },
@@ -144,7 +147,7 @@ export class ExecuteRunUseCase {
   private graphOf(versionId: string, stored: unknown): WorkflowGraph | undefined {
     const hit = this.graphs.get(versionId);
     if (hit) return hit.graph;
-    const parsed = parseWorkflowGraph(stored);
+    const parsed = parseWorkflowGraph(stored, { limits: this.opts.workflowLimits?.graph });
     if (!parsed.ok) return undefined;
     this.graphs.set(versionId, { graph: parsed.graph, bytes: Buffer.byteLength(JSON.stringify(stored)) });
     return parsed.graph;

@@ -7,7 +7,7 @@ export const startNodeExecutor: NodeExecutor<StartNode> = {
   callsLlm: false,
   execute(node, ctx) {
     // The gateway validates before enqueuing; this is the backstop for runs that reach the engine otherwise.
-    const result = validateStartNodeInputs(node.data.variables, ctx.runInputs);
+    const result = validateStartNodeInputs(node.data.variables, ctx.runInputs, ctx.inputLimits);
     if (!result.ok) throw new InvalidRunInputsError(result.issues);
     return { inputs: result.inputs, outputs: result.inputs };
   },
