@@ -21,7 +21,8 @@ describe('error strategies (Dify error handling on LLM nodes)', () => {
       throw new Error('upstream returned 503');
     };
     const outcome = await executeRun(options(flow({ error_strategy: 'fail-branch' }), { ports }));
-    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { error: 'upstream returned 503' } });
+    expect(outcome).toMatchObject({ status: 'partial-succeeded', outputs: { error: 'upstream returned 503' } });
+    expect(ports.events.find('workflow_finished').data).toMatchObject({ status: 'partial-succeeded', outputs: { error: 'upstream returned 503' }, error: null });
     expect(ports.events.find('node_finished', 'ask').data).toMatchObject({ status: 'exception', error: 'upstream returned 503', outputs: { error_message: 'upstream returned 503', error_type: 'Error' } });
     expect(ports.events.names()).not.toContain('node_started:ok');
     expect(ports.checkpoints.finished.find((r) => r.nodeId === 'ask')?.status).toBe('exception');
@@ -30,7 +31,8 @@ describe('error strategies (Dify error handling on LLM nodes)', () => {
   it('fail-branch: a node that succeeds leaves by source only', async () => {
     const ports = fakePorts();
     const outcome = await executeRun(options(flow({ error_strategy: 'fail-branch' }), { ports }));
-    expect(outcome.outputs).toEqual({ text: 'm says: hi' });
+    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { text: 'm says: hi' } });
+    expect(ports.events.find('workflow_finished').data.status).toBe('succeeded');
     expect(ports.events.names()).not.toContain('node_started:sorry');
   });
 
@@ -40,7 +42,7 @@ describe('error strategies (Dify error handling on LLM nodes)', () => {
       throw new Error('boom');
     };
     const g = flow({ error_strategy: 'default-value', default_value: [{ key: 'text', type: 'string', value: 'fallback' }] }, false);
-    expect(await executeRun(options(g, { ports }))).toMatchObject({ status: 'succeeded', outputs: { text: 'fallback' } });
+    expect(await executeRun(options(g, { ports }))).toMatchObject({ status: 'partial-succeeded', outputs: { text: 'fallback' } });
   });
 
   it('resumes past an exception without running the node again, on the same branch', async () => {
@@ -57,6 +59,9 @@ describe('error strategies (Dify error handling on LLM nodes)', () => {
     const second = fakePorts();
     const outcome = await executeRun(options(g, { ports: second, finished }));
     expect(outcome.outputs).toEqual({ error: 'boom' });
+    // the exception happened in the first attempt; the resumed one still reports it
+    expect(outcome.status).toBe('partial-succeeded');
+    expect(second.events.find('workflow_finished').data.status).toBe('partial-succeeded');
     expect(second.llm.calls).toHaveLength(0);
     expect(second.events.names()).toEqual(['node_started:sorry', 'node_finished:sorry', 'workflow_finished']);
   });
