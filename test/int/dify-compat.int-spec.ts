@@ -10,7 +10,6 @@ const NOT_YET = new Set(['iteration', 'iteration-start', 'loop', 'loop-start', '
 
 /** Fixtures whose node types run, but which use a part of them Shoal does not have yet. */
 const FEATURE_GAPS: Readonly<Record<string, string>> = {
-  'llm-context': "the LLM node's context (context.variable_selector into {{#context#}}) is not implemented",
   'llm-jinja2-prompt': "jinja2 prompts (edition_type 'jinja2') in LLM nodes are not implemented",
   'start-file-inputs': 'file and file-list start variables are not implemented',
 };

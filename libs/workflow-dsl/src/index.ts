@@ -28,6 +28,7 @@ export { RESERVED_VARIABLE_NAMES, FAIL_BRANCH_HANDLE, type BaseNodeData, type Er
 export { START_VARIABLE_TYPES, type StartNodeData, type StartVariable, type StartVariableType } from './nodes/start.node';
 export {
   LLM_OUTPUT_FIELDS,
+  llmContextSelector,
   type LlmNodeData,
   type LlmModelConfig,
   type LlmCompletionParams,
