@@ -11,23 +11,32 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': ['error', {
-        enforceBuildableLibDependency: false,
-        allow: [],
-        depConstraints: [
-          { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-          { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:contracts', 'type:core'] },
-          { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:core'] },
-          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:core', 'type:contracts', 'type:mock-provider'] },
-          { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts'] },
-          { sourceTag: 'type:mock-provider', onlyDependOnLibsWithTags: ['type:contracts'] },
-          { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts', 'type:mock-provider'] },
-          { sourceTag: 'scope:workflow-dsl', onlyDependOnLibsWithTags: ['scope:workflow-dsl'] },
-          { sourceTag: 'scope:pricing', onlyDependOnLibsWithTags: ['scope:pricing'] },
-          { sourceTag: 'scope:workflow-runtime', onlyDependOnLibsWithTags: ['scope:workflow-runtime', 'scope:workflow-dsl', 'scope:contracts'] },
-          { sourceTag: 'scope:model-routing', onlyDependOnLibsWithTags: ['scope:model-routing', 'scope:contracts', 'scope:pricing'] },
-        ],
-      }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:contracts', 'type:core'] },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:core'] },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:core', 'type:contracts', 'type:mock-provider'],
+            },
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts'] },
+            { sourceTag: 'type:mock-provider', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts', 'type:mock-provider'] },
+            { sourceTag: 'scope:workflow-dsl', onlyDependOnLibsWithTags: ['scope:workflow-dsl'] },
+            { sourceTag: 'scope:pricing', onlyDependOnLibsWithTags: ['scope:pricing'] },
+            {
+              sourceTag: 'scope:workflow-runtime',
+              onlyDependOnLibsWithTags: ['scope:workflow-runtime', 'scope:workflow-dsl', 'scope:contracts'],
+            },
+            { sourceTag: 'scope:model-routing', onlyDependOnLibsWithTags: ['scope:model-routing', 'scope:contracts', 'scope:pricing'] },
+          ],
+        },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -36,9 +45,17 @@ export default [
     // Core libs are plain TypeScript: no framework, no database or Redis client.
     files: ['libs/{contracts,pricing,workflow-dsl,workflow-runtime,model-routing}/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['@nestjs/*', '@prisma/*', 'ioredis', 'bullmq', 'pg', 'fastify'], message: 'Core libs do no I/O and use no framework: reach the world through a port.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*', '@prisma/*', 'ioredis', 'bullmq', 'pg', 'fastify'],
+              message: 'Core libs do no I/O and use no framework: reach the world through a port.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -46,19 +63,32 @@ export default [
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
-      '@nx/enforce-module-boundaries': ['error', {
-        enforceBuildableLibDependency: false,
-        allow: [],
-        depConstraints: [
-          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:core', 'type:contracts', 'type:mock-provider', 'type:testing'] },
-          { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts', 'type:testing'] },
-          { sourceTag: 'type:mock-provider', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'] },
-          { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:testing'] },
-          { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:testing'] },
-          { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:testing'] },
-          { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts', 'type:testing'] },
-        ],
-      }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: [
+                'type:feature',
+                'type:platform',
+                'type:core',
+                'type:contracts',
+                'type:mock-provider',
+                'type:testing',
+              ],
+            },
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts', 'type:testing'] },
+            { sourceTag: 'type:mock-provider', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'] },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:testing'] },
+            { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:testing'] },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:testing'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts', 'type:testing'] },
+          ],
+        },
+      ],
     },
   },
 ];

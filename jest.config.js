@@ -1,16 +1,19 @@
 // One Jest config, three projects: unit (*.spec.ts, no I/O), int (*.int-spec.ts, real
 // Postgres and Redis) and e2e (test/**/*.e2e-spec.ts, services as separate processes).
 // `npm test` (test/run-all.mjs) prepares the databases and runs them in that order.
-const swc = ['@swc/jest', {
-  swcrc: false,
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-    keepClassNames: true,
+const swc = [
+  '@swc/jest',
+  {
+    swcrc: false,
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
   },
-  module: { type: 'commonjs' },
-}];
+];
 // NestJS 12 ships ESM only, and Jest's own module loader cannot require() ESM on Node 20,
 // so those packages are compiled to CommonJS as well (cookie@2 sits nested, hence the
 // pattern that looks at the innermost node_modules segment only).
@@ -28,7 +31,11 @@ module.exports = {
   // a per-project testTimeout is ignored by Jest; this one covers integration and e2e hooks
   testTimeout: 60_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts', '<rootDir>/test/compat/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts', '<rootDir>/test/compat/**/*.spec.ts'],
+    },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/int/**/*.int-spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],

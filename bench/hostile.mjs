@@ -23,7 +23,11 @@ const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json
 
 async function post(p, body) {
   const t = performance.now();
-  const res = await fetch(`${shoal.url}${p}`, { method: 'POST', headers: auth, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${shoal.url}${p}`, {
+    method: 'POST',
+    headers: auth,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, ms: performance.now() - t, text };
 }
@@ -34,7 +38,16 @@ try {
     name: 'hostile',
     graph: {
       nodes: [
-        { id: 'start', data: { type: 'start', variables: [{ variable: 'n', type: 'number', required: true }, { variable: 'q', type: 'paragraph', required: false }] } },
+        {
+          id: 'start',
+          data: {
+            type: 'start',
+            variables: [
+              { variable: 'n', type: 'number', required: true },
+              { variable: 'q', type: 'paragraph', required: false },
+            ],
+          },
+        },
         { id: 'end', data: { type: 'end', outputs: [{ variable: 'n', value_selector: ['start', 'n'] }] } },
       ],
       edges: [{ source: 'start', target: 'end' }],
@@ -51,7 +64,12 @@ try {
   const hostile = await post(runPath, { inputs: { n: '9'.repeat(100_000) }, response_mode: 'blocking' });
   const healthMs = (await health) - hostileStart;
   rows.push(['(1) number input, 5 digits', benign.status, benign.ms, 'baseline']);
-  rows.push(['(1) number input, 100,000 digits', hostile.status, hostile.ms, `${(hostile.ms / benign.ms).toFixed(2)}× (healthz answered after ${healthMs.toFixed(1)} ms)`]);
+  rows.push([
+    '(1) number input, 100,000 digits',
+    hostile.status,
+    hostile.ms,
+    `${(hostile.ms / benign.ms).toFixed(2)}× (healthz answered after ${healthMs.toFixed(1)} ms)`,
+  ]);
 
   // (2)
   const junk = 'j'.repeat(9 * 1024 * 1024);
@@ -62,7 +80,12 @@ try {
   for (let i = 0; i < runs; i++) lastJunk = await post(runPath, { inputs: { n: 1, junk }, response_mode: 'blocking' });
   const rssJunk = rss();
   rows.push([`(2) ${runs} benign runs`, 200, 0, `RSS ${rss0.toFixed(0)} → ${rssBenign.toFixed(0)} MB`]);
-  rows.push([`(2) ${runs} runs with 9 MB undeclared input`, lastJunk.status, 0, `RSS → ${rssJunk.toFixed(0)} MB (${(rssJunk / rssBenign).toFixed(2)}× the benign runs')`]);
+  rows.push([
+    `(2) ${runs} runs with 9 MB undeclared input`,
+    lastJunk.status,
+    0,
+    `RSS → ${rssJunk.toFixed(0)} MB (${(rssJunk / rssBenign).toFixed(2)}× the benign runs')`,
+  ]);
 
   // (3)
   const flat = await post(runPath, { inputs: { n: 1 }, response_mode: 'blocking' });

@@ -20,7 +20,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { startMockProvider, startService } = require(path.join(root, 'dist/libs/testing/src/index.js'));
 
-const arg = (name, def) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
 const duration = arg('duration', 10);
 const connections = arg('connections', 32);
 const writeReadme = process.argv.includes('--write');
@@ -34,9 +37,17 @@ const prefix = `shoalbench:${Date.now().toString(36)}:`;
 async function admin(sql) {
   const c = new pg.Client({ connectionString: pgUrl });
   await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
 }
-const withDb = (name) => { const u = new URL(pgUrl); u.pathname = `/${name}`; return u.toString(); };
+const withDb = (name) => {
+  const u = new URL(pgUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
 
 function load(opts) {
   return new Promise((resolve, reject) => {
@@ -44,19 +55,44 @@ function load(opts) {
     autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
   });
 }
-const summary = (r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, total: r.requests.total });
+const summary = (r) => ({
+  rps: r.requests.average,
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  errors: r.errors + r.non2xx,
+  total: r.requests.total,
+});
 
 const chatBody = JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: 'benchmark me please' }] });
 const services = [];
 let mock;
 try {
   await admin(`CREATE DATABASE "${dbName}"`);
-  const m = spawnSync(process.execPath, ['prisma/migrate.mjs', 'deploy'], { cwd: root, env: { ...process.env, DATABASE_URL: withDb(dbName) }, stdio: 'ignore' });
+  const m = spawnSync(process.execPath, ['prisma/migrate.mjs', 'deploy'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: withDb(dbName) },
+    stdio: 'ignore',
+  });
   if (m.status !== 0) throw new Error('migration failed');
   mock = await startMockProvider();
   const dir = mkdtempSync(path.join(tmpdir(), 'shoal-bench-'));
   const poolConfig = path.join(dir, 'pool.json');
-  writeFileSync(poolConfig, JSON.stringify({ deployments: [{ id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', upstreamModel: 'mock-chat', weight: 1 }] }));
+  writeFileSync(
+    poolConfig,
+    JSON.stringify({
+      deployments: [
+        {
+          id: 'dep_mock',
+          model: 'mock-chat',
+          provider: 'openai-compatible',
+          baseUrl: mock.url,
+          apiKey: 'mock',
+          upstreamModel: 'mock-chat',
+          weight: 1,
+        },
+      ],
+    }),
+  );
   const common = { REDIS_URL: redisUrl, REDIS_PREFIX: prefix, SHOAL_INTERNAL_TOKEN: token, LOG_LEVEL: 'warn' };
   const [pool, billing] = await Promise.all([
     startService({ app: 'model-pool', env: { ...common, MODEL_POOL_CONFIG: poolConfig } }),
@@ -70,15 +106,22 @@ try {
   services.push(pool, billing, engine, gateway);
 
   const wf = await fetch(`${gateway.url}/v1/workflows`, {
-    method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'bench', graph: {
-      nodes: [
-        { id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input', required: true }] } },
-        { id: 'llm', data: { type: 'llm', model: { name: 'mock-chat' }, prompt_template: [{ role: 'user', text: '{{#start.q#}}' }] } },
-        { id: 'end', data: { type: 'end', outputs: [{ variable: 'a', value_selector: ['llm', 'text'] }] } },
-      ],
-      edges: [{ source: 'start', target: 'llm' }, { source: 'llm', target: 'end' }],
-    } }),
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'bench',
+      graph: {
+        nodes: [
+          { id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input', required: true }] } },
+          { id: 'llm', data: { type: 'llm', model: { name: 'mock-chat' }, prompt_template: [{ role: 'user', text: '{{#start.q#}}' }] } },
+          { id: 'end', data: { type: 'end', outputs: [{ variable: 'a', value_selector: ['llm', 'text'] }] } },
+        ],
+        edges: [
+          { source: 'start', target: 'llm' },
+          { source: 'llm', target: 'end' },
+        ],
+      },
+    }),
   }).then((r) => r.json());
 
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
@@ -109,10 +152,18 @@ try {
   await ledger.end();
   process.stdout.write(`usage backlog after (a): ${backlogAtEnd} events, drained in ${drainSeconds.toFixed(1)} s\n`);
   process.stdout.write(`(b) blocking workflow runs, ${duration}s, ${connections} connections\n`);
-  const runs = summary(await load({ url: `${gateway.url}/v1/workflows/${wf.id}/runs`, method: 'POST', headers, body: JSON.stringify({ inputs: { q: 'benchmark me please' }, response_mode: 'blocking' }) }));
+  const runs = summary(
+    await load({
+      url: `${gateway.url}/v1/workflows/${wf.id}/runs`,
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ inputs: { q: 'benchmark me please' }, response_mode: 'blocking' }),
+    }),
+  );
 
   const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-  const row = (name, s, base) => `| ${name} | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} | ${s.errors} | ${base ? `${fmt(s.rps / base.rps, 2)}× rps, +${fmt(s.p50 - base.p50, 1)} ms p50` : 'baseline'} |`;
+  const row = (name, s, base) =>
+    `| ${name} | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} | ${s.errors} | ${base ? `${fmt(s.rps / base.rps, 2)}× rps, +${fmt(s.p50 - base.p50, 1)} ms p50` : 'baseline'} |`;
   const table = [
     `| measured | req/s | p50 ms | p99 ms | errors | vs baseline |`,
     `| --- | ---: | ---: | ---: | ---: | --- |`,

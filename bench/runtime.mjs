@@ -20,7 +20,14 @@ const edges = [];
 let previous = 'start';
 for (let i = 0; i < NODES - 2; i++) {
   const id = `n${i}`;
-  nodes.push({ id, data: { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text: `{{#${previous === 'start' ? 'start.q' : `${previous}.text`}#}}` }] } });
+  nodes.push({
+    id,
+    data: {
+      type: 'llm',
+      model: { name: 'm' },
+      prompt_template: [{ role: 'user', text: `{{#${previous === 'start' ? 'start.q' : `${previous}.text`}#}}` }],
+    },
+  });
   edges.push({ source: previous, target: id });
   previous = id;
 }
@@ -37,7 +44,8 @@ const ports = {
   events: { emit: () => undefined },
   clock: { now: () => 0 },
 };
-const runOnce = (i) => executeRun({ runId: `run_${i}`, workflowId: 'wf', workflowVersionId: 'wfv', graph, inputs: { q: 'x' }, finished: [], ports });
+const runOnce = (i) =>
+  executeRun({ runId: `run_${i}`, workflowId: 'wf', workflowVersionId: 'wfv', graph, inputs: { q: 'x' }, finished: [], ports });
 
 // Baseline: per node, the awaits a node costs at minimum (start, chat, finish), as plain functions.
 const step = async (x) => x;
@@ -64,4 +72,6 @@ async function time(fn) {
 
 const base = await time(baselineOnce);
 const engine = await time(runOnce);
-console.log(`runtime: ${engine.toFixed(2)} µs/node, plain awaited calls: ${base.toFixed(2)} µs/node, overhead ${(engine - base).toFixed(2)} µs/node (${(engine / base).toFixed(1)}x) on a ${NODES}-node linear graph`);
+console.log(
+  `runtime: ${engine.toFixed(2)} µs/node, plain awaited calls: ${base.toFixed(2)} µs/node, overhead ${(engine - base).toFixed(2)} µs/node (${(engine / base).toFixed(1)}x) on a ${NODES}-node linear graph`,
+);

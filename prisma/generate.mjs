@@ -12,5 +12,9 @@ const env = {
   PRISMA_HIDE_UPDATE_MESSAGE: '1',
   CHECKPOINT_DISABLE: '1',
 };
-const r = spawnSync(process.execPath, [path.join(root, 'node_modules/prisma/build/index.js'), 'generate', '--config', 'prisma/prisma.config.ts'], { cwd: root, env, stdio: 'inherit' });
+const r = spawnSync(
+  process.execPath,
+  [path.join(root, 'node_modules/prisma/build/index.js'), 'generate', '--config', 'prisma/prisma.config.ts'],
+  { cwd: root, env, stdio: 'inherit' },
+);
 process.exit(r.status ?? 1);

@@ -21,7 +21,9 @@ const redisUrl = process.env.SHOAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const log = (m) => process.stdout.write(`\n\x1b[1m▶ ${m}\x1b[0m\n`);
 // npm scripts run on the Node the lockfile pins (node_modules/.bin/node); say which one this is.
 if (Number(process.versions.node.split('.')[0]) < 24) {
-  process.stderr.write(`✖ Shoal needs Node >= 24, and this is ${process.version} (${process.execPath}). Run \`npm run setup\`, which installs the repo's pinned Node 24 into node_modules.\n`);
+  process.stderr.write(
+    `✖ Shoal needs Node >= 24, and this is ${process.version} (${process.execPath}). Run \`npm run setup\`, which installs the repo's pinned Node 24 into node_modules.\n`,
+  );
   process.exit(1);
 }
 log(`Node ${process.version} (${path.relative(root, process.execPath) || process.execPath})`);
@@ -35,15 +37,24 @@ function reachable(url, defPort) {
   return new Promise((resolve) => {
     const s = net.connect({ host: u.hostname, port: Number(u.port || defPort) });
     s.setTimeout(1500);
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
-    s.once('timeout', () => { s.destroy(); resolve(false); });
+    s.once('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
   });
 }
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 async function waitFor(url, port, ms) {
   const end = Date.now() + ms;
-  while (Date.now() < end) { if (await reachable(url, port)) return true; await new Promise((r) => setTimeout(r, 250)); }
+  while (Date.now() < end) {
+    if (await reachable(url, port)) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
   return false;
 }
 
@@ -56,17 +67,25 @@ async function ensurePostgres() {
     }
     if (await waitFor(pgUrl, 5432, 20_000)) return;
   }
-  fail(`Postgres is not reachable at ${new URL(pgUrl).host}. Install and start PostgreSQL (e.g. \`apt-get install postgresql\` and \`pg_ctlcluster 15 main start\`, or \`docker run -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:17\`), or point SHOAL_TEST_PG_URL at one.`);
+  fail(
+    `Postgres is not reachable at ${new URL(pgUrl).host}. Install and start PostgreSQL (e.g. \`apt-get install postgresql\` and \`pg_ctlcluster 15 main start\`, or \`docker run -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:17\`), or point SHOAL_TEST_PG_URL at one.`,
+  );
 }
 
 async function ensureRedis() {
   if (await reachable(redisUrl, 6379)) return;
   if (has('redis-server')) {
     log('Redis is not answering: starting a local redis-server (no persistence)');
-    spawnSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(new URL(redisUrl).port || 6379), '--save', '', '--appendonly', 'no'], { stdio: 'inherit' });
+    spawnSync(
+      'redis-server',
+      ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(new URL(redisUrl).port || 6379), '--save', '', '--appendonly', 'no'],
+      { stdio: 'inherit' },
+    );
     if (await waitFor(redisUrl, 6379, 10_000)) return;
   }
-  fail(`Redis is not reachable at ${new URL(redisUrl).host}. Install and start Redis (e.g. \`apt-get install redis-server\`, or \`docker run -p 6379:6379 redis:7\`), or point SHOAL_TEST_REDIS_URL at one.`);
+  fail(
+    `Redis is not reachable at ${new URL(redisUrl).host}. Install and start Redis (e.g. \`apt-get install redis-server\`, or \`docker run -p 6379:6379 redis:7\`), or point SHOAL_TEST_REDIS_URL at one.`,
+  );
 }
 
 function fail(message) {
@@ -75,22 +94,44 @@ function fail(message) {
 }
 
 function psql(sql) {
-  const r = spawnSync(process.execPath, ['-e', `
+  const r = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `
     const { Client } = require('pg');
     const c = new Client({ connectionString: process.argv[1] });
     c.connect().then(() => c.query(process.argv[2])).then(() => c.end(), (e) => { console.error(e.message); process.exit(1); });
-  `, pgUrl, sql], { cwd: root, stdio: 'inherit' });
+  `,
+      pgUrl,
+      sql,
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (r.status !== 0) fail(`could not run: ${sql}`);
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 function jest(project, extra = []) {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'shoal-jest-')), 'result.json');
-  const status = run(process.execPath, [path.join(root, 'node_modules/jest/bin/jest.js'), '--selectProjects', project, '--json', '--outputFile', out, ...extra]);
+  const status = run(process.execPath, [
+    path.join(root, 'node_modules/jest/bin/jest.js'),
+    '--selectProjects',
+    project,
+    '--json',
+    '--outputFile',
+    out,
+    ...extra,
+  ]);
   if (existsSync(out)) {
     const r = JSON.parse(readFileSync(out, 'utf8'));
-    totals.passed += r.numPassedTests; totals.failed += r.numFailedTests; totals.skipped += r.numPendingTests + (r.numTodoTests ?? 0);
-    if (r.numTotalTests === 0) { process.stderr.write(`✖ the ${project} project ran no test\n`); return 1; }
+    totals.passed += r.numPassedTests;
+    totals.failed += r.numFailedTests;
+    totals.skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+    if (r.numTotalTests === 0) {
+      process.stderr.write(`✖ the ${project} project ran no test\n`);
+      return 1;
+    }
     if (r.numRuntimeErrorTestSuites > 0 && status === 0) return 1;
   }
   return status;
@@ -104,19 +145,30 @@ if (needsServers) {
   await ensureRedis();
   log(`Preparing template database ${template} (prisma migrate deploy)`);
   psql(`CREATE DATABASE "${template}"`);
-  const u = new URL(pgUrl); u.pathname = `/${template}`;
-  if (run(process.execPath, ['prisma/migrate.mjs', 'deploy'], { DATABASE_URL: u.toString() }) !== 0) { psql(`DROP DATABASE IF EXISTS "${template}"`); fail('migrations failed'); }
+  const u = new URL(pgUrl);
+  u.pathname = `/${template}`;
+  if (run(process.execPath, ['prisma/migrate.mjs', 'deploy'], { DATABASE_URL: u.toString() }) !== 0) {
+    psql(`DROP DATABASE IF EXISTS "${template}"`);
+    fail('migrations failed');
+  }
 }
-const testEnv = { SHOAL_TEST_TEMPLATE_DB: template, SHOAL_TEST_PG_URL: pgUrl, SHOAL_TEST_REDIS_URL: redisUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+const testEnv = {
+  SHOAL_TEST_TEMPLATE_DB: template,
+  SHOAL_TEST_PG_URL: pgUrl,
+  SHOAL_TEST_REDIS_URL: redisUrl,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+};
 Object.assign(process.env, testEnv);
 
 try {
   for (const stage of stages) {
     if (stage === 'static') {
       log('Type check (tsc --noEmit)');
-      if (run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']) !== 0) failed = true;
+      if (run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']) !== 0)
+        failed = true;
       log('Lint (eslint, with Nx module boundaries)');
-      if (run(process.execPath, [path.join(root, 'node_modules/nx/dist/bin/nx.js'), 'show', 'projects'], { NX_DAEMON: 'false' }) !== 0) failed = true;
+      if (run(process.execPath, [path.join(root, 'node_modules/nx/dist/bin/nx.js'), 'show', 'projects'], { NX_DAEMON: 'false' }) !== 0)
+        failed = true;
       if (run(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.', '--max-warnings', '0']) !== 0) failed = true;
     } else if (stage === 'unit') {
       log('Unit tests');
@@ -126,7 +178,10 @@ try {
       if (jest('int', ['--maxWorkers', '2']) !== 0) failed = true;
     } else if (stage === 'e2e') {
       log('Build (swc)');
-      if (run(process.execPath, ['.ci/build.mjs']) !== 0) { failed = true; continue; }
+      if (run(process.execPath, ['.ci/build.mjs']) !== 0) {
+        failed = true;
+        continue;
+      }
       log('End-to-end tests (services as separate processes)');
       if (jest('e2e', ['--runInBand']) !== 0) failed = true;
     }

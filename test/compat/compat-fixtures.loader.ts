@@ -80,7 +80,8 @@ function parseCase(text: string): CompatFixture['case'] {
     return { ok: false, error: `not JSON: ${err instanceof Error ? err.message : String(err)}` };
   }
   const parsed = compatCaseSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  if (!parsed.success)
+    return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
   const problems = checkRuns(parsed.data);
   return problems.length > 0 ? { ok: false, error: problems.join('; ') } : { ok: true, value: parsed.data };
 }
@@ -92,10 +93,13 @@ function checkRuns(c: CompatCase): string[] {
     const at = `runs[${i}]`;
     const chat = c.mode === 'advanced-chat';
     if (chat && run.query === undefined) problems.push(`${at}: an advanced-chat run needs a query`);
-    if (!chat && (run.query !== undefined || run.conversation !== undefined)) problems.push(`${at}: a workflow run has no query or conversation`);
+    if (!chat && (run.query !== undefined || run.conversation !== undefined))
+      problems.push(`${at}: a workflow run has no query or conversation`);
     if (i === 0 && run.conversation) problems.push(`${at}: the first run has no previous conversation`);
-    if (run.expected.status === 'failed' && run.expected.outputs !== null) problems.push(`${at}: a failed run's outputs are null (not compared)`);
-    if (run.expected.status !== 'failed' && run.expected.outputs === null) problems.push(`${at}: outputs are required unless the run fails`);
+    if (run.expected.status === 'failed' && run.expected.outputs !== null)
+      problems.push(`${at}: a failed run's outputs are null (not compared)`);
+    if (run.expected.status !== 'failed' && run.expected.outputs === null)
+      problems.push(`${at}: outputs are required unless the run fails`);
     if (chat && run.expected.status !== 'failed') {
       if (run.expected.answer === undefined) problems.push(`${at}: an advanced-chat run expects an answer`);
       else if (run.expected.outputs?.answer !== run.expected.answer || Object.keys(run.expected.outputs).length !== 1) {

@@ -46,7 +46,17 @@ const SERVICES: Record<ServiceName, ServiceSpec> = {
   gateway: {
     port: 8080,
     db: true,
-    required: ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'MODEL_POOL_URL', 'BILLING_URL', 'SHOAL_INTERNAL_TOKEN', 'LOG_LEVEL', 'RUN_BLOCKING_TIMEOUT_MS'],
+    required: [
+      'PORT',
+      'HOST',
+      'DATABASE_URL',
+      'REDIS_URL',
+      'MODEL_POOL_URL',
+      'BILLING_URL',
+      'SHOAL_INTERNAL_TOKEN',
+      'LOG_LEVEL',
+      'RUN_BLOCKING_TIMEOUT_MS',
+    ],
     optional: ['SHOAL_BOOTSTRAP_KEY'],
   },
   'workflow-engine': {
@@ -72,7 +82,14 @@ const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
 const DB_SERVICES = SERVICE_NAMES.filter((s) => SERVICES[s].db);
 
 /** Variables that hold credentials: never literal in a manifest, always from a Secret in Kubernetes. */
-const SECRET_VARS = new Set(['DATABASE_URL', 'REDIS_URL', 'SHOAL_INTERNAL_TOKEN', 'SHOAL_BOOTSTRAP_KEY', 'DEEPSEEK_API_KEY', 'OPENAI_API_KEY']);
+const SECRET_VARS = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'SHOAL_INTERNAL_TOKEN',
+  'SHOAL_BOOTSTRAP_KEY',
+  'DEEPSEEK_API_KEY',
+  'OPENAI_API_KEY',
+]);
 /** Internal URLs that must resolve to the Service / Compose service of that name and port. */
 const PEER_URLS: Record<string, ServiceName> = { MODEL_POOL_URL: 'model-pool', BILLING_URL: 'billing' };
 
@@ -162,7 +179,11 @@ const portOf = (u: URL): number => Number(u.port || (u.protocol === 'https:' ? 4
 // package.json: the migration command the manifests must run.
 // ---------------------------------------------------------------------------------------
 
-const pkg = JSON.parse(read(path.join(ROOT, 'package.json'))) as { scripts: Record<string, string>; engines: { node: string }; optionalDependencies: Record<string, string> };
+const pkg = JSON.parse(read(path.join(ROOT, 'package.json'))) as {
+  scripts: Record<string, string>;
+  engines: { node: string };
+  optionalDependencies: Record<string, string>;
+};
 /** `node prisma/migrate.mjs deploy` -> ['prisma/migrate.mjs', 'deploy'] (the image's ENTRYPOINT is node). */
 const MIGRATE_ARGS = (() => {
   const parts = pkg.scripts['db:migrate'].trim().split(/\s+/);
@@ -189,7 +210,7 @@ function schemaVars(s: ServiceName): { all: string[]; required: string[] } {
 const knownVars = (s: ServiceName): Set<string> =>
   new Set(['NODE_ENV', ...SERVICES[s].required, ...SERVICES[s].optional, ...schemaVars(s).all]);
 
-describe('the contract above agrees with the apps\' config schemas', () => {
+describe("the contract above agrees with the apps' config schemas", () => {
   it.each(SERVICE_NAMES)('%s: what its schema requires is in the contract', (s) => {
     const vars = schemaVars(s);
     expect(vars.all).toContain('PORT');
@@ -205,12 +226,14 @@ describe('deployment files parse', () => {
   const files = [path.join(ROOT, 'docker-compose.yml'), ...walk(path.join(ROOT, 'deploy')).filter((f) => /\.ya?ml$/.test(f))];
 
   it('finds the files', () => {
-    expect(files.map(rel)).toEqual(expect.arrayContaining([
-      'docker-compose.yml',
-      'deploy/k8s/base/kustomization.yaml',
-      'deploy/k8s/overlays/dev/kustomization.yaml',
-      'deploy/k8s/overlays/prod/kustomization.yaml',
-    ]));
+    expect(files.map(rel)).toEqual(
+      expect.arrayContaining([
+        'docker-compose.yml',
+        'deploy/k8s/base/kustomization.yaml',
+        'deploy/k8s/overlays/dev/kustomization.yaml',
+        'deploy/k8s/overlays/prod/kustomization.yaml',
+      ]),
+    );
   });
 
   it.each(files.map((f) => [rel(f), f]))('%s is valid YAML without duplicate keys', (_name, file) => {
@@ -228,8 +251,16 @@ describe('deployment files parse', () => {
 // Dockerfile and .dockerignore
 // =======================================================================================
 
-interface Instr { op: string; args: string; line: number }
-interface Stage { name: string; from: string; instrs: Instr[] }
+interface Instr {
+  op: string;
+  args: string;
+  line: number;
+}
+interface Stage {
+  name: string;
+  from: string;
+  instrs: Instr[];
+}
 
 function parseDockerfile(text: string): { args: Record<string, string>; stages: Stage[] } {
   const logical: Instr[] = [];
@@ -275,7 +306,13 @@ function dockerIgnored(rules: string[], file: string): boolean {
     for (let i = 0; i < pat.length; i++) {
       const c = pat[i];
       if (c === '*' && pat[i + 1] === '*') {
-        if (pat[i + 2] === '/') { re += '(?:.*/)?'; i += 2; } else { re += '.*'; i += 1; }
+        if (pat[i + 2] === '/') {
+          re += '(?:.*/)?';
+          i += 2;
+        } else {
+          re += '.*';
+          i += 1;
+        }
       } else if (c === '*') re += '[^/]*';
       else if (c === '?') re += '[^/]';
       else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
@@ -297,7 +334,10 @@ function dockerIgnored(rules: string[], file: string): boolean {
 describe('Dockerfile', () => {
   const file = path.join(ROOT, 'deploy/docker/Dockerfile');
   const { args, stages } = parseDockerfile(read(file));
-  const ignoreRules = read(path.join(ROOT, '.dockerignore')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const ignoreRules = read(path.join(ROOT, '.dockerignore'))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const stageNames = new Set(stages.map((s) => s.name));
   const baseImageOf = (s: Stage): string => {
     let from = s.from.replace(/\$\{?([A-Z_]+)\}?/g, (_m, k: string) => args[k] ?? '');
@@ -337,7 +377,11 @@ describe('Dockerfile', () => {
     expect(cis.length).toBeGreaterThan(0);
     for (const ci of cis) expect(ci.args).toMatch(/npm ci\b[^&]*--ignore-scripts/);
     const build = stages.find((s) => s.instrs.some((x) => x.op === 'RUN' && /\bnpm run build\b/.test(x.args)))!;
-    expect(chain(build).flatMap((x) => x.instrs).some((x) => x.op === 'RUN' && /node prisma\/generate\.mjs/.test(x.args))).toBe(true);
+    expect(
+      chain(build)
+        .flatMap((x) => x.instrs)
+        .some((x) => x.op === 'RUN' && /node prisma\/generate\.mjs/.test(x.args)),
+    ).toBe(true);
   });
 
   it('leaves the Node binary package the lockfile pins for development out of the runtime image', () => {
@@ -360,7 +404,9 @@ describe('Dockerfile', () => {
       const instrs = chain(s).flatMap((x) => x.instrs);
       const ci = instrs.findIndex((x) => x.op === 'RUN' && /prisma\/generate\.mjs/.test(x.args));
       if (ci === -1) continue;
-      const copiesPrisma = instrs.slice(0, ci).some((x) => x.op === 'COPY' && !/--from=/.test(x.args) && /(^|\s)(\.\/)?prisma\/?(\s|$)/.test(x.args));
+      const copiesPrisma = instrs
+        .slice(0, ci)
+        .some((x) => x.op === 'COPY' && !/--from=/.test(x.args) && /(^|\s)(\.\/)?prisma\/?(\s|$)/.test(x.args));
       expect({ stage: s.name, copiesPrisma }).toEqual({ stage: s.name, copiesPrisma: true });
     }
   });
@@ -377,17 +423,42 @@ describe('Dockerfile', () => {
   });
 
   it('.dockerignore keeps build inputs and drops host artefacts and secrets', () => {
-    const kept = ['package.json', 'package-lock.json', 'prisma/schema.prisma', 'prisma/generate.mjs', 'prisma/migrate.mjs', 'prisma/schema-engine-shim.mjs',
-      'prisma/prisma.config.ts', 'apps/gateway/src/main.ts', 'libs/platform/src/index.ts', 'libs/mock-provider/src/mock-provider.main.ts', '.ci/build.mjs',
-      'tsconfig.base.json', 'tsconfig.json', '.swcrc', 'nx.json'];
-    const dropped = ['node_modules/prisma/package.json', 'libs/platform/node_modules/x/index.js', 'dist/apps/gateway/src/main.js', '.env', '.env.local', '.git/HEAD',
-      'libs/platform/src/generated/prisma/client.ts', 'deploy/k8s/base/kustomization.yaml'];
+    const kept = [
+      'package.json',
+      'package-lock.json',
+      'prisma/schema.prisma',
+      'prisma/generate.mjs',
+      'prisma/migrate.mjs',
+      'prisma/schema-engine-shim.mjs',
+      'prisma/prisma.config.ts',
+      'apps/gateway/src/main.ts',
+      'libs/platform/src/index.ts',
+      'libs/mock-provider/src/mock-provider.main.ts',
+      '.ci/build.mjs',
+      'tsconfig.base.json',
+      'tsconfig.json',
+      '.swcrc',
+      'nx.json',
+    ];
+    const dropped = [
+      'node_modules/prisma/package.json',
+      'libs/platform/node_modules/x/index.js',
+      'dist/apps/gateway/src/main.js',
+      '.env',
+      '.env.local',
+      '.git/HEAD',
+      'libs/platform/src/generated/prisma/client.ts',
+      'deploy/k8s/base/kustomization.yaml',
+    ];
     expect(kept.filter((f) => dockerIgnored(ignoreRules, f))).toEqual([]);
     expect(dropped.filter((f) => !dockerIgnored(ignoreRules, f))).toEqual([]);
   });
 
   it('the runtime stage is production, non-root, and starts node with source maps', () => {
-    const env = runtimeInstrs.filter((x) => x.op === 'ENV').map((x) => x.args).join(' ');
+    const env = runtimeInstrs
+      .filter((x) => x.op === 'ENV')
+      .map((x) => x.args)
+      .join(' ');
     expect(env).toMatch(/\bNODE_ENV=production\b/);
     const user = runtimeInstrs.filter((x) => x.op === 'USER').pop();
     expect(user).toBeDefined();
@@ -428,11 +499,13 @@ describe('docker-compose.yml', () => {
   const envOf = (name: string): Record<string, unknown> => {
     const e = svc(name).environment;
     if (Array.isArray(e)) {
-      return Object.fromEntries(e.map((x) => {
-        const s = str(x, `${name}.environment`);
-        const i = s.indexOf('=');
-        return i === -1 ? [s, null] : [s.slice(0, i), s.slice(i + 1)];
-      }));
+      return Object.fromEntries(
+        e.map((x) => {
+          const s = str(x, `${name}.environment`);
+          const i = s.indexOf('=');
+          return i === -1 ? [s, null] : [s.slice(0, i), s.slice(i + 1)];
+        }),
+      );
     }
     return objOr(e, `${name}.environment`);
   };
@@ -441,7 +514,12 @@ describe('docker-compose.yml', () => {
   const dependsOn = (name: string): Record<string, string> => {
     const d = svc(name).depends_on;
     if (Array.isArray(d)) return Object.fromEntries(d.map((x) => [str(x, `${name}.depends_on`), 'service_started']));
-    return Object.fromEntries(Object.entries(objOr(d, `${name}.depends_on`)).map(([k, v]) => [k, String(objOr(v, `${name}.depends_on.${k}`).condition ?? 'service_started')]));
+    return Object.fromEntries(
+      Object.entries(objOr(d, `${name}.depends_on`)).map(([k, v]) => [
+        k,
+        String(objOr(v, `${name}.depends_on.${k}`).condition ?? 'service_started'),
+      ]),
+    );
   };
   const hasHealthcheck = (name: string): boolean => {
     const h = svc(name).healthcheck;
@@ -450,7 +528,9 @@ describe('docker-compose.yml', () => {
   const command = (name: string): string[] => arr(svc(name).command, `${name}.command`).map((c) => str(c, `${name}.command`));
 
   it('defines Postgres 17, Redis 7, the migration and the four services', () => {
-    expect(Object.keys(services).sort()).toEqual(['billing', 'gateway', 'migrate', 'mock-provider', 'model-pool', 'postgres', 'redis', 'workflow-engine'].sort());
+    expect(Object.keys(services).sort()).toEqual(
+      ['billing', 'gateway', 'migrate', 'mock-provider', 'model-pool', 'postgres', 'redis', 'workflow-engine'].sort(),
+    );
     expect(svc('postgres').image).toBe('postgres:17');
     expect(String(svc('redis').image)).toMatch(/^redis:7(\b|$)/);
   });
@@ -467,11 +547,19 @@ describe('docker-compose.yml', () => {
     const cmd = Array.isArray(svc('redis').command) ? command('redis').join(' ') : String(svc('redis').command);
     expect(cmd).toMatch(/--appendonly\s+yes/);
     expect(cmd).toMatch(/--maxmemory-policy\s+noeviction/);
-    expect(arr(svc('redis').volumes, 'redis.volumes').map(String).some((v) => v.endsWith(':/data'))).toBe(true);
+    expect(
+      arr(svc('redis').volumes, 'redis.volumes')
+        .map(String)
+        .some((v) => v.endsWith(':/data')),
+    ).toBe(true);
   });
 
   it('Postgres keeps its data in a volume and has a pg_isready healthcheck', () => {
-    expect(arr(svc('postgres').volumes, 'postgres.volumes').map(String).some((v) => v.endsWith(':/var/lib/postgresql/data'))).toBe(true);
+    expect(
+      arr(svc('postgres').volumes, 'postgres.volumes')
+        .map(String)
+        .some((v) => v.endsWith(':/var/lib/postgresql/data')),
+    ).toBe(true);
     expect(JSON.stringify(svc('postgres').healthcheck)).toContain('pg_isready');
   });
 
@@ -558,7 +646,8 @@ describe('docker-compose.yml', () => {
         expect({ n, dep, exists: dep in services }).toEqual({ n, dep, exists: true });
         expect(['service_started', 'service_healthy', 'service_completed_successfully']).toContain(cond);
         if (cond === 'service_healthy') expect({ n, dep, healthcheck: hasHealthcheck(dep) }).toEqual({ n, dep, healthcheck: true });
-        if (cond === 'service_completed_successfully') expect({ dep, restart: String(svc(dep).restart ?? 'no') }).toEqual({ dep, restart: 'no' });
+        if (cond === 'service_completed_successfully')
+          expect({ dep, restart: String(svc(dep).restart ?? 'no') }).toEqual({ dep, restart: 'no' });
         // a service without profile cannot depend on one that only starts with a profile
         if (profilesOf(n).length === 0) expect({ n, dep, profiles: profilesOf(dep) }).toEqual({ n, dep, profiles: [] });
       }
@@ -616,7 +705,8 @@ describe('docker-compose.yml', () => {
     for (const n of Object.keys(services)) {
       for (const v of arr(svc(n).volumes, `${n}.volumes`)) {
         const source = isObj(v) ? String(v.source) : String(v).split(':')[0];
-        if (source.startsWith('.') || source.startsWith('/')) expect({ n, source, exists: fs.existsSync(path.resolve(ROOT, source)) }).toEqual({ n, source, exists: true });
+        if (source.startsWith('.') || source.startsWith('/'))
+          expect({ n, source, exists: fs.existsSync(path.resolve(ROOT, source)) }).toEqual({ n, source, exists: true });
         else expect(declared).toContain(source);
       }
     }
@@ -630,7 +720,9 @@ describe('docker-compose.yml', () => {
     expect(envStr('mock-provider', 'MOCK_PROVIDER_HOST')).toBe('0.0.0.0');
     // MODEL_POOL_CONFIG (container path) -> a bind mount of model-pool -> a file in the repository
     const inContainer = envStr('model-pool', 'MODEL_POOL_CONFIG');
-    const mount = arr(svc('model-pool').volumes, 'model-pool.volumes').map(String).map((v) => v.split(':'))
+    const mount = arr(svc('model-pool').volumes, 'model-pool.volumes')
+      .map(String)
+      .map((v) => v.split(':'))
       .find(([, target]) => inContainer.startsWith(target.replace(/\/?$/, '/')));
     expect(mount).toBeDefined();
     const hostFile = path.resolve(ROOT, mount![0], path.posix.relative(mount![1], inContainer));
@@ -638,7 +730,8 @@ describe('docker-compose.yml', () => {
     const config = JSON.parse(read(hostFile)) as { deployments: Obj[] };
     expect(config.deployments.length).toBeGreaterThan(0);
     for (const d of config.deployments) {
-      for (const k of ['id', 'model', 'provider', 'baseUrl', 'apiKey', 'upstreamModel', 'weight']) expect({ k, present: d[k] !== undefined }).toEqual({ k, present: true });
+      for (const k of ['id', 'model', 'provider', 'baseUrl', 'apiKey', 'upstreamModel', 'weight'])
+        expect({ k, present: d[k] !== undefined }).toEqual({ k, present: true });
       expect(String(d.id)).toMatch(/^dep_/);
       const u = urlOf(String(d.baseUrl), 'baseUrl');
       expect(u.hostname in services).toBe(true);
@@ -655,13 +748,28 @@ describe('docker-compose.yml', () => {
 // Kubernetes: a small model of `kustomize build`
 // =======================================================================================
 
-interface ImageRule { name: string; newName?: string; newTag?: string; digest?: string }
-interface Rendered { dir: string; objects: Obj[]; namespace?: string; images: ImageRule[] }
+interface ImageRule {
+  name: string;
+  newName?: string;
+  newTag?: string;
+  digest?: string;
+}
+interface Rendered {
+  dir: string;
+  objects: Obj[];
+  namespace?: string;
+  images: ImageRule[];
+}
 
 const NAMESPACED = new Set(['Deployment', 'Service', 'ConfigMap', 'Secret', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
 const API_VERSIONS: Record<string, string> = {
-  Deployment: 'apps/v1', Service: 'v1', ConfigMap: 'v1', Secret: 'v1', Namespace: 'v1',
-  HorizontalPodAutoscaler: 'autoscaling/v2', PodDisruptionBudget: 'policy/v1',
+  Deployment: 'apps/v1',
+  Service: 'v1',
+  ConfigMap: 'v1',
+  Secret: 'v1',
+  Namespace: 'v1',
+  HorizontalPodAutoscaler: 'autoscaling/v2',
+  PodDisruptionBudget: 'policy/v1',
 };
 const KUSTOMIZATION_FIELDS = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'patches', 'images']);
 
@@ -682,7 +790,10 @@ function smp(target: unknown, patch: unknown): unknown {
     if (!key) return clone(patch);
     for (const p of patch as Obj[]) {
       const i = target.findIndex((t) => isObj(t) && t[key] === p[key]);
-      if (p.$patch === 'delete') { if (i !== -1) target.splice(i, 1); continue; }
+      if (p.$patch === 'delete') {
+        if (i !== -1) target.splice(i, 1);
+        continue;
+      }
       if (i === -1) target.push(clone(p));
       else target[i] = smp(target[i], p);
     }
@@ -713,7 +824,8 @@ function kustomize(dir: string): Rendered {
   const kfile = path.join(dir, 'kustomization.yaml');
   if (!fs.existsSync(kfile)) throw new Error(`${rel(dir)}: no kustomization.yaml`);
   const k = loadOne(kfile);
-  if (k.apiVersion !== 'kustomize.config.k8s.io/v1beta1' || k.kind !== 'Kustomization') throw new Error(`${rel(kfile)}: not a Kustomization`);
+  if (k.apiVersion !== 'kustomize.config.k8s.io/v1beta1' || k.kind !== 'Kustomization')
+    throw new Error(`${rel(kfile)}: not a Kustomization`);
   const unknown = Object.keys(k).filter((f) => !KUSTOMIZATION_FIELDS.has(f));
   if (unknown.length) throw new Error(`${rel(kfile)}: fields this test does not model: ${unknown.join(', ')}`);
 
@@ -744,7 +856,9 @@ function kustomize(dir: string): Rendered {
     const i = objects.findIndex((o) => o.kind === kind && obj(o.metadata, 'metadata').name === name);
     if (i === -1) throw new Error(`${rel(pfile)}: patch targets ${kind}/${name}, which ${rel(dir)} does not contain`);
     if (patch.apiVersion !== undefined && patch.apiVersion !== objects[i].apiVersion) {
-      throw new Error(`${rel(pfile)}: apiVersion ${String(patch.apiVersion)} does not match ${kind}/${name} (${String(objects[i].apiVersion)})`);
+      throw new Error(
+        `${rel(pfile)}: apiVersion ${String(patch.apiVersion)} does not match ${kind}/${name} (${String(objects[i].apiVersion)})`,
+      );
     }
     if (patch.$patch === 'delete') objects = objects.filter((_o, j) => j !== i);
     else smp(objects[i], patch);
@@ -755,7 +869,12 @@ function kustomize(dir: string): Rendered {
 
   const images = arr(k.images, `${rel(kfile)} images`).map((x) => {
     const r = obj(x, 'images');
-    return { name: str(r.name, 'images.name'), newName: r.newName as string | undefined, newTag: r.newTag as string | undefined, digest: r.digest as string | undefined };
+    return {
+      name: str(r.name, 'images.name'),
+      newName: r.newName as string | undefined,
+      newTag: r.newTag as string | undefined,
+      digest: r.digest as string | undefined,
+    };
   });
   applyImages(objects, images);
   return { dir, objects, namespace, images };
@@ -776,13 +895,17 @@ describe('kustomize base', () => {
 
   it('is namespace-agnostic', () => {
     expect(k.namespace).toBeUndefined();
-    for (const o of kustomize(BASE).objects) expect({ o: kindName(o), ns: obj(o.metadata, 'm').namespace }).toEqual({ o: kindName(o), ns: undefined });
+    for (const o of kustomize(BASE).objects)
+      expect({ o: kindName(o), ns: obj(o.metadata, 'm').namespace }).toEqual({ o: kindName(o), ns: undefined });
     expect(kustomize(BASE).objects.filter((o) => o.kind === 'Namespace')).toEqual([]);
   });
 
   it('lists every manifest in the directory except the Secret template', () => {
     const listed = arr(k.resources, 'resources').map(String).sort();
-    const files = fs.readdirSync(BASE).filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml' && f !== 'secret.example.yaml').sort();
+    const files = fs
+      .readdirSync(BASE)
+      .filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml' && f !== 'secret.example.yaml')
+      .sort();
     expect(listed).toEqual(files);
     expect(listed).not.toContain('secret.example.yaml');
   });
@@ -845,7 +968,8 @@ describe.each(BUILDS)('kustomize build %s', (dirRel) => {
   };
   const templateLabels = (d: Obj): Obj => objOr(objOr(obj(obj(d.spec, 'spec').template, 'template').metadata, 'metadata').labels, 'labels');
   const selectedDeployments = (selector: Obj): Obj[] => deployments().filter((d) => labelsMatch(selector, templateLabels(d)));
-  const hpaFor = (d: Obj): Obj | undefined => all('HorizontalPodAutoscaler').find((h) => obj(obj(h.spec, 's').scaleTargetRef, 'ref').name === nameOf(d));
+  const hpaFor = (d: Obj): Obj | undefined =>
+    all('HorizontalPodAutoscaler').find((h) => obj(obj(h.spec, 's').scaleTargetRef, 'ref').name === nameOf(d));
   const minReplicas = (d: Obj): number => {
     const h = hpaFor(d);
     if (h) return Number(obj(h.spec, 's').minReplicas ?? 1);
@@ -860,7 +984,10 @@ describe.each(BUILDS)('kustomize build %s', (dirRel) => {
   it('has known kinds with their stable apiVersions, unique names, DNS-1123 names', () => {
     const seen = new Set<string>();
     for (const o of build().objects) {
-      expect({ o: kindName(o), apiVersion: o.apiVersion }).toEqual({ o: kindName(o), apiVersion: API_VERSIONS[String(o.kind)] ?? 'unknown kind: extend this test' });
+      expect({ o: kindName(o), apiVersion: o.apiVersion }).toEqual({
+        o: kindName(o),
+        apiVersion: API_VERSIONS[String(o.kind)] ?? 'unknown kind: extend this test',
+      });
       expect(seen.has(kindName(o))).toBe(false);
       seen.add(kindName(o));
       expect(nameOf(o)).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
@@ -878,13 +1005,17 @@ describe.each(BUILDS)('kustomize build %s', (dirRel) => {
     for (const o of build().objects.filter((x) => NAMESPACED.has(String(x.kind)))) expect(obj(o.metadata, 'm').namespace).toBe(ns);
   });
 
-  it('has one Deployment per service, each selector matching its own pods and no one else\'s', () => {
+  it("has one Deployment per service, each selector matching its own pods and no one else's", () => {
     expect(deployments().map(nameOf).sort()).toEqual([...SERVICE_NAMES].sort());
     for (const d of deployments()) {
       const sel = objOr(obj(obj(d.spec, 'spec').selector, 'selector').matchLabels, 'matchLabels');
       expect({ d: nameOf(d), matchesOwn: labelsMatch(sel, templateLabels(d)) }).toEqual({ d: nameOf(d), matchesOwn: true });
       for (const other of deployments().filter((x) => x !== d)) {
-        expect({ d: nameOf(d), other: nameOf(other), overlaps: labelsMatch(sel, templateLabels(other)) }).toEqual({ d: nameOf(d), other: nameOf(other), overlaps: false });
+        expect({ d: nameOf(d), other: nameOf(other), overlaps: labelsMatch(sel, templateLabels(other)) }).toEqual({
+          d: nameOf(d),
+          other: nameOf(other),
+          overlaps: false,
+        });
       }
     }
   });
@@ -927,7 +1058,11 @@ describe.each(BUILDS)('kustomize build %s', (dirRel) => {
       const c = mainContainer(d);
       expect({ s, port: portNumber(c, SERVICES[s].port) }).toEqual({ s, port: SERVICES[s].port });
       expect({ s, PORT: envValue(c, 'PORT') }).toEqual({ s, PORT: String(SERVICES[s].port) });
-      const probes: [string, string][] = [['livenessProbe', '/healthz'], ['readinessProbe', '/readyz'], ['startupProbe', '/healthz']];
+      const probes: [string, string][] = [
+        ['livenessProbe', '/healthz'],
+        ['readinessProbe', '/readyz'],
+        ['startupProbe', '/healthz'],
+      ];
       for (const [kind, wantPath] of probes) {
         if (kind === 'startupProbe' && c.startupProbe === undefined) continue;
         const get = obj(obj(c[kind], `${s}.${kind}`).httpGet, `${s}.${kind}.httpGet`);
@@ -964,7 +1099,8 @@ describe.each(BUILDS)('kustomize build %s', (dirRel) => {
             const optional = SERVICES[s].optional.includes(String(e.name));
             expect({ where, optional: ref.optional === true }).toEqual({ where, optional });
           }
-          if (SECRET_VARS.has(String(e.name))) expect({ where, fromSecret: from.secretKeyRef !== undefined }).toEqual({ where, fromSecret: true });
+          if (SECRET_VARS.has(String(e.name)))
+            expect({ where, fromSecret: from.secretKeyRef !== undefined }).toEqual({ where, fromSecret: true });
         }
         for (const ef of arr(x.envFrom, 'envFrom').map((v) => obj(v, 'envFrom'))) {
           if (ef.configMapRef) expect(named('ConfigMap', String(obj(ef.configMapRef, 'r').name))).toBeDefined();
@@ -986,7 +1122,9 @@ describe.each(BUILDS)('kustomize build %s', (dirRel) => {
         const u = urlOf(value, `${nameOf(d)}.${key}`);
         const svc = named('Service', u.hostname);
         expect({ key, service: svc !== undefined }).toEqual({ key, service: true });
-        const sp = arr(obj(svc!.spec, 'spec').ports, 'ports').map((p) => obj(p, 'port')).find((p) => Number(p.port) === portOf(u));
+        const sp = arr(obj(svc!.spec, 'spec').ports, 'ports')
+          .map((p) => obj(p, 'port'))
+          .find((p) => Number(p.port) === portOf(u));
         expect({ key, servicePort: sp !== undefined }).toEqual({ key, servicePort: true });
         const [target] = selectedDeployments(objOr(obj(svc!.spec, 'spec').selector, 'selector'));
         expect(nameOf(target)).toBe(peer);
@@ -1003,7 +1141,10 @@ describe.each(BUILDS)('kustomize build %s', (dirRel) => {
       const selected = selectedDeployments(objOr(spec.selector, 'selector'));
       expect({ svc: nameOf(svc), selected: selected.map(nameOf) }).toEqual({ svc: nameOf(svc), selected: [expect.any(String)] });
       for (const p of arr(spec.ports, 'ports').map((x) => obj(x, 'port'))) {
-        expect({ svc: nameOf(svc), port: portNumber(mainContainer(selected[0]), p.targetPort ?? p.port) }).toEqual({ svc: nameOf(svc), port: expect.any(Number) });
+        expect({ svc: nameOf(svc), port: portNumber(mainContainer(selected[0]), p.targetPort ?? p.port) }).toEqual({
+          svc: nameOf(svc),
+          port: expect.any(Number),
+        });
       }
     }
   });
@@ -1020,9 +1161,17 @@ describe.each(BUILDS)('kustomize build %s', (dirRel) => {
         expect({ where, uid0: (sc.runAsUser ?? psc.runAsUser) === 0 }).toEqual({ where, uid0: false });
         expect({ where, ro: sc.readOnlyRootFilesystem, esc: sc.allowPrivilegeEscalation }).toEqual({ where, ro: true, esc: false });
         const mounts = arr(c.volumeMounts, 'volumeMounts').map((m) => obj(m, 'mount'));
-        for (const m of mounts) expect({ where, volume: m.name, defined: volumes.some((v) => v.name === m.name) }).toEqual({ where, volume: m.name, defined: true });
+        for (const m of mounts)
+          expect({ where, volume: m.name, defined: volumes.some((v) => v.name === m.name) }).toEqual({
+            where,
+            volume: m.name,
+            defined: true,
+          });
         const tmp = mounts.find((m) => m.mountPath === '/tmp');
-        expect({ where, tmp: tmp !== undefined && volumes.find((v) => v.name === tmp.name)?.emptyDir !== undefined }).toEqual({ where, tmp: true });
+        expect({ where, tmp: tmp !== undefined && volumes.find((v) => v.name === tmp.name)?.emptyDir !== undefined }).toEqual({
+          where,
+          tmp: true,
+        });
       }
     }
   });
@@ -1060,7 +1209,11 @@ describe.each(BUILDS)('kustomize build %s', (dirRel) => {
     for (const h of all('HorizontalPodAutoscaler')) {
       const spec = obj(h.spec, 'spec');
       const ref = obj(spec.scaleTargetRef, 'scaleTargetRef');
-      expect({ h: nameOf(h), apiVersion: ref.apiVersion, kind: ref.kind }).toEqual({ h: nameOf(h), apiVersion: 'apps/v1', kind: 'Deployment' });
+      expect({ h: nameOf(h), apiVersion: ref.apiVersion, kind: ref.kind }).toEqual({
+        h: nameOf(h),
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+      });
       const d = named('Deployment', String(ref.name));
       expect({ h: nameOf(h), target: d !== undefined }).toEqual({ h: nameOf(h), target: true });
       expect(targets.has(String(ref.name))).toBe(false);
@@ -1088,7 +1241,10 @@ describe.each(BUILDS)('kustomize build %s', (dirRel) => {
       const spec = obj(p.spec, 'spec');
       const selected = selectedDeployments(objOr(obj(spec.selector, 'selector').matchLabels, 'matchLabels'));
       expect({ pdb: nameOf(p), selected: selected.map(nameOf) }).toEqual({ pdb: nameOf(p), selected: [nameOf(p)] });
-      expect({ pdb: nameOf(p), exactlyOne: (spec.minAvailable === undefined) !== (spec.maxUnavailable === undefined) }).toEqual({ pdb: nameOf(p), exactlyOne: true });
+      expect({ pdb: nameOf(p), exactlyOne: (spec.minAvailable === undefined) !== (spec.maxUnavailable === undefined) }).toEqual({
+        pdb: nameOf(p),
+        exactlyOne: true,
+      });
       if (typeof spec.minAvailable === 'number') expect(spec.minAvailable).toBeLessThan(minReplicas(selected[0]));
       if (typeof spec.maxUnavailable === 'number') expect(spec.maxUnavailable).toBeGreaterThanOrEqual(1);
       covered.push(nameOf(selected[0]));

@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
-import { createTestDatabase, startMockProvider, startService, testRedisPrefix, testRedisUrl, type MockProvider, type ServiceProcess, type TestDatabase } from '@shoal/testing';
+import {
+  createTestDatabase,
+  startMockProvider,
+  startService,
+  testRedisPrefix,
+  testRedisUrl,
+  type MockProvider,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@shoal/testing';
 import { api, eventually, QA_WORKFLOW, readSse, shoalFlow } from '../support/shoal-flow';
 
 const BOOTSTRAP_KEY = 'sk-shoal-e2e-distributed-0123456789';
@@ -14,7 +23,11 @@ let services: ServiceProcess[] = [];
 let gateway: ServiceProcess;
 let prefix: string;
 // a non-default Redis database: every service must use exactly the REDIS_URL it is given
-const redisUrl = (() => { const u = new URL(testRedisUrl()); u.pathname = '/3'; return u.toString(); })();
+const redisUrl = (() => {
+  const u = new URL(testRedisUrl());
+  u.pathname = '/3';
+  return u.toString();
+})();
 const commonEnv = () => ({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix, SHOAL_INTERNAL_TOKEN: 'e2e-internal-token-0123456789' });
 
 beforeAll(async () => {
@@ -23,7 +36,22 @@ beforeAll(async () => {
   mock = await startMockProvider();
   const dir = mkdtempSync(path.join(tmpdir(), 'shoal-e2e-'));
   const poolConfig = path.join(dir, 'model-pool.json');
-  writeFileSync(poolConfig, JSON.stringify({ deployments: [{ id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', upstreamModel: 'mock-chat', weight: 1 }] }));
+  writeFileSync(
+    poolConfig,
+    JSON.stringify({
+      deployments: [
+        {
+          id: 'dep_mock',
+          model: 'mock-chat',
+          provider: 'openai-compatible',
+          baseUrl: mock.url,
+          apiKey: 'mock',
+          upstreamModel: 'mock-chat',
+          weight: 1,
+        },
+      ],
+    }),
+  );
   const [pool, billing] = await Promise.all([
     startService({ app: 'model-pool', env: { ...commonEnv(), MODEL_POOL_CONFIG: poolConfig } }),
     startService({ app: 'billing', env: { ...commonEnv(), DATABASE_URL: db.url } }),
@@ -91,7 +119,11 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
       const res = await fetch(`${gateway.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${BOOTSTRAP_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'one two three four five six seven eight nine ten' }] }),
+        body: JSON.stringify({
+          model: 'mock-chat',
+          stream: true,
+          messages: [{ role: 'user', content: 'one two three four five six seven eight nine ten' }],
+        }),
         signal: abort.signal,
       });
       expect(res.status).toBe(200);
@@ -99,7 +131,11 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
       await reader.read(); // the first chunk arrived
       abort.abort();
       const a = api({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => 0 });
-      const usage = await eventually(() => a.get('/v1/usage/records?limit=1000'), (r) => r.body.data.some((u: { status: string }) => u.status === 'interrupted'), 10_000);
+      const usage = await eventually(
+        () => a.get('/v1/usage/records?limit=1000'),
+        (r) => r.body.data.some((u: { status: string }) => u.status === 'interrupted'),
+        10_000,
+      );
       const row = usage.body.data.find((u: { status: string }) => u.status === 'interrupted');
       // what was streamed before the client left is billed, not the whole answer, and the prompt is
       // estimated (4 characters a token) since no usage chunk came
@@ -131,7 +167,9 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
     const wf = await a.post('/v1/workflows', QA_WORKFLOW);
     const run = await a.post(`/v1/workflows/${wf.body.id}/runs`, { inputs: { question: 'again' } });
     for (const id of ['99999999999999999999', 'abc', '-5']) {
-      const res = await fetch(`${gateway.url}/v1/runs/${run.body.id}/events`, { headers: { authorization: `Bearer ${BOOTSTRAP_KEY}`, 'last-event-id': id } });
+      const res = await fetch(`${gateway.url}/v1/runs/${run.body.id}/events`, {
+        headers: { authorization: `Bearer ${BOOTSTRAP_KEY}`, 'last-event-id': id },
+      });
       expect(res.status).toBe(200);
       const events = (await readSse(res)).filter((e) => e.data.event !== 'ping');
       expect(events[0].data.sequence).toBe(1);
@@ -141,6 +179,12 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
   });
 
   it('refuses to start with a bad variable and names it', async () => {
-    await expect(startService({ app: 'gateway', env: { ...commonEnv(), DATABASE_URL: 'mysql://nope', MODEL_POOL_URL: 'http://127.0.0.1:1', BILLING_URL: 'http://127.0.0.1:1' }, timeoutMs: 15_000 })).rejects.toThrow(/DATABASE_URL: must be a URL with protocol postgres or postgresql/);
+    await expect(
+      startService({
+        app: 'gateway',
+        env: { ...commonEnv(), DATABASE_URL: 'mysql://nope', MODEL_POOL_URL: 'http://127.0.0.1:1', BILLING_URL: 'http://127.0.0.1:1' },
+        timeoutMs: 15_000,
+      }),
+    ).rejects.toThrow(/DATABASE_URL: must be a URL with protocol postgres or postgresql/);
   });
 });

@@ -43,7 +43,11 @@ describe('standalone: the whole platform in one process', () => {
     expect(log).toContain(`API key:  ${apiKey}`);
     const curl = /curl -s (\S+\/runs)/.exec(log);
     expect(curl).not.toBeNull();
-    const res = await fetch(curl![1], { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ inputs: { question: 'What is Shoal?' }, response_mode: 'blocking' }) });
+    const res = await fetch(curl![1], {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: { question: 'What is Shoal?' }, response_mode: 'blocking' }),
+    });
     const body = await res.json();
     expect(body).toMatchObject({ status: 'succeeded', outputs: { answer: 'Mock answer: What is Shoal?' } });
   });
@@ -54,50 +58,65 @@ describe('standalone: the whole platform in one process', () => {
     mockCalls: () => mock.calls(),
   }));
 
-  it('keeps workflows, runs, their events and the ledger across a restart; later starts open only the HTTP port and show only the key prefix', async () => {
-    const a = () => api({ baseUrl: shoal.url, apiKey, mockCalls: () => 0 });
-    const events = async (runId: string, lastEventId?: string) =>
-      readSse(await fetch(`${shoal.url}/v1/runs/${runId}/events`, { headers: { authorization: `Bearer ${apiKey}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } })).then((all) =>
-        all.filter((e) => e.data.event !== 'ping'),
+  it(
+    'keeps workflows, runs, their events and the ledger across a restart; later starts open only the HTTP port and show only the key prefix',
+    async () => {
+      const a = () => api({ baseUrl: shoal.url, apiKey, mockCalls: () => 0 });
+      const events = async (runId: string, lastEventId?: string) =>
+        readSse(
+          await fetch(`${shoal.url}/v1/runs/${runId}/events`, {
+            headers: { authorization: `Bearer ${apiKey}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+          }),
+        ).then((all) => all.filter((e) => e.data.event !== 'ping'));
+      const before = await a().get('/v1/usage/records?limit=1000');
+      const runId = before.body.data.find((r: { run_id: string | null }) => r.run_id).run_id;
+      const eventsBefore = await events(runId);
+      expect(eventsBefore.at(-1)?.data.event).toBe('workflow_finished');
+
+      await shoal.stop();
+      // this time without SHOAL_MOCK_PROVIDER_URL: mock-chat is the built-in mock, served in process
+      shoal = await startService({
+        app: 'standalone',
+        env: { SHOAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+        port: shoal.port,
+        timeoutMs: START_GUARD_MS,
+      });
+
+      const run = await a().get(`/v1/runs/${runId}`);
+      expect(run.status).toBe(200);
+      expect(run.body.status).toBe('succeeded');
+      const after = await a().get('/v1/usage/records?limit=1000');
+      expect(after.body.data.map((r: { call_id: string }) => r.call_id).sort()).toEqual(
+        before.body.data.map((r: { call_id: string }) => r.call_id).sort(),
       );
-    const before = await a().get('/v1/usage/records?limit=1000');
-    const runId = before.body.data.find((r: { run_id: string | null }) => r.run_id).run_id;
-    const eventsBefore = await events(runId);
-    expect(eventsBefore.at(-1)?.data.event).toBe('workflow_finished');
 
-    await shoal.stop();
-    // this time without SHOAL_MOCK_PROVIDER_URL: mock-chat is the built-in mock, served in process
-    shoal = await startService({ app: 'standalone', env: { SHOAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, port: shoal.port, timeoutMs: START_GUARD_MS });
+      // the run's events replay from before the restart, and from any Last-Event-ID
+      const replay = await events(runId);
+      expect(replay.map((e) => [e.id, e.data.event])).toEqual(eventsBefore.map((e) => [e.id, e.data.event]));
+      expect(replay.at(-1)?.data).toEqual(eventsBefore.at(-1)?.data);
+      expect((await events(runId, '2')).map((e) => Number(e.id))).toEqual(eventsBefore.slice(2).map((e) => Number(e.id)));
 
-    const run = await a().get(`/v1/runs/${runId}`);
-    expect(run.status).toBe(200);
-    expect(run.body.status).toBe('succeeded');
-    const after = await a().get('/v1/usage/records?limit=1000');
-    expect(after.body.data.map((r: { call_id: string }) => r.call_id).sort()).toEqual(before.body.data.map((r: { call_id: string }) => r.call_id).sort());
+      // a new run is answered by the in-process mock
+      const wf = readFileSync(path.join(dataDir, 'example-workflow-id'), 'utf8').trim();
+      const fresh = await a().post(`/v1/workflows/${wf}/runs`, { inputs: { question: 'after the restart?' }, response_mode: 'blocking' });
+      expect(fresh.body).toMatchObject({ status: 'succeeded', outputs: { answer: 'Mock answer: after the restart?' } });
 
-    // the run's events replay from before the restart, and from any Last-Event-ID
-    const replay = await events(runId);
-    expect(replay.map((e) => [e.id, e.data.event])).toEqual(eventsBefore.map((e) => [e.id, e.data.event]));
-    expect(replay.at(-1)?.data).toEqual(eventsBefore.at(-1)?.data);
-    expect((await events(runId, '2')).map((e) => Number(e.id))).toEqual(eventsBefore.slice(2).map((e) => Number(e.id)));
+      // no database port, no mock provider port: only the HTTP port
+      expect(listeningTcpPorts(shoal.child.pid!)).toEqual([shoal.port]);
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      expect(statSync(path.join(dataDir, 'admin-api-key')).mode & 0o777).toBe(0o600);
 
-    // a new run is answered by the in-process mock
-    const wf = readFileSync(path.join(dataDir, 'example-workflow-id'), 'utf8').trim();
-    const fresh = await a().post(`/v1/workflows/${wf}/runs`, { inputs: { question: 'after the restart?' }, response_mode: 'blocking' });
-    expect(fresh.body).toMatchObject({ status: 'succeeded', outputs: { answer: 'Mock answer: after the restart?' } });
-
-    // no database port, no mock provider port: only the HTTP port
-    expect(listeningTcpPorts(shoal.child.pid!)).toEqual([shoal.port]);
-    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
-    expect(statSync(path.join(dataDir, 'admin-api-key')).mode & 0o777).toBe(0o600);
-
-    // the key was shown in full when it was created; this start shows its prefix and where it is kept
-    let log = '';
-    for (let i = 0; i < 300 && !log.includes('Run the example workflow'); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      log = readFileSync(shoal.logFile, 'utf8');
-    }
-    expect(log).not.toContain(apiKey);
-    expect(log).toContain(`API key:  ${apiKey.slice(0, 'sk-shoal-'.length + 4)}…   (kept in ${path.join(dataDir, 'admin-api-key')}, mode 0600)`);
-  }, START_GUARD_MS + 60_000);
+      // the key was shown in full when it was created; this start shows its prefix and where it is kept
+      let log = '';
+      for (let i = 0; i < 300 && !log.includes('Run the example workflow'); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        log = readFileSync(shoal.logFile, 'utf8');
+      }
+      expect(log).not.toContain(apiKey);
+      expect(log).toContain(
+        `API key:  ${apiKey.slice(0, 'sk-shoal-'.length + 4)}…   (kept in ${path.join(dataDir, 'admin-api-key')}, mode 0600)`,
+      );
+    },
+    START_GUARD_MS + 60_000,
+  );
 });

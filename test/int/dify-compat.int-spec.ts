@@ -20,7 +20,9 @@ function skipReason(f: CompatFixture): string | null {
   if (FEATURE_GAPS[f.name]) return FEATURE_GAPS[f.name];
   // the runs API takes no query and no conversation yet, so chatflow cases cannot be driven
   if (f.case.value.mode === 'advanced-chat') return 'advanced-chat (query, conversations) is not wired into the runs API';
-  const types = (parse(f.yaml) as { workflow: { graph: { nodes: Array<{ data: { type: string } }> } } }).workflow.graph.nodes.map((n) => n.data.type);
+  const types = (parse(f.yaml) as { workflow: { graph: { nodes: Array<{ data: { type: string } }> } } }).workflow.graph.nodes.map(
+    (n) => n.data.type,
+  );
   const missing = [...new Set(types.filter((t) => NOT_YET.has(t)))];
   return missing.length ? `uses ${missing.join(', ')}, not run yet` : null;
 }
@@ -34,14 +36,23 @@ beforeAll(async () => {
 afterAll(() => s?.close());
 
 async function call(method: string, path: string, body: string, contentType: string) {
-  const res = await fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': contentType }, body });
+  const res = await fetch(`${s.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': contentType },
+    body,
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 async function runCase(workflowId: string, run: CompatRun) {
   if (run.mock_fault) s.mock.setFaults(run.mock_fault);
   try {
-    const res = await call('POST', `/v1/workflows/${workflowId}/runs`, JSON.stringify({ inputs: run.inputs, response_mode: 'blocking', user: run.user ?? 'compat-user' }), 'application/json');
+    const res = await call(
+      'POST',
+      `/v1/workflows/${workflowId}/runs`,
+      JSON.stringify({ inputs: run.inputs, response_mode: 'blocking', user: run.user ?? 'compat-user' }),
+      'application/json',
+    );
     expect(res.status).toBe(200);
     return res.body;
   } finally {

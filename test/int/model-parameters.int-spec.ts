@@ -9,10 +9,15 @@ beforeAll(async () => {
 afterAll(() => s?.close());
 
 const post = async (path: string, body: unknown) => {
-  const res = await fetch(`${s.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${s.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
-const chat = (extra: Record<string, unknown>) => post('/v1/chat/completions', { model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }], ...extra });
+const chat = (extra: Record<string, unknown>) =>
+  post('/v1/chat/completions', { model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }], ...extra });
 
 it.each([
   [{ temperature: 3 }, 'temperature', 'must be between 0 and 2'],
@@ -32,23 +37,45 @@ it.each([
 
 it('refuses a workflow whose LLM node has out-of-range completion_params, naming the path, storing nothing', async () => {
   const before = await s.prisma.workflow.count();
-  const res = await post('/v1/workflows', { name: 'hot', graph: {
-    nodes: [
-      { id: 'start', data: { type: 'start', variables: [] } },
-      { id: 'llm', data: { type: 'llm', model: { name: 'mock-chat', completion_params: { temperature: 3, top_p: 2 } }, prompt_template: [{ role: 'user', text: 'hi' }] } },
-      { id: 'end', data: { type: 'end', outputs: [{ variable: 'a', value_selector: ['llm', 'text'] }] } },
-    ],
-    edges: [{ source: 'start', target: 'llm' }, { source: 'llm', target: 'end' }],
-  } });
+  const res = await post('/v1/workflows', {
+    name: 'hot',
+    graph: {
+      nodes: [
+        { id: 'start', data: { type: 'start', variables: [] } },
+        {
+          id: 'llm',
+          data: {
+            type: 'llm',
+            model: { name: 'mock-chat', completion_params: { temperature: 3, top_p: 2 } },
+            prompt_template: [{ role: 'user', text: 'hi' }],
+          },
+        },
+        { id: 'end', data: { type: 'end', outputs: [{ variable: 'a', value_selector: ['llm', 'text'] }] } },
+      ],
+      edges: [
+        { source: 'start', target: 'llm' },
+        { source: 'llm', target: 'end' },
+      ],
+    },
+  });
   expect(res.status).toBe(400);
   expect(res.type).toMatch(/^application\/problem\+json/);
-  expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['graph.nodes[1].data.model.completion_params.temperature', 'graph.nodes[1].data.model.completion_params.top_p']));
+  expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(
+    expect.arrayContaining([
+      'graph.nodes[1].data.model.completion_params.temperature',
+      'graph.nodes[1].data.model.completion_params.top_p',
+    ]),
+  );
   expect(await s.prisma.workflow.count()).toBe(before);
 });
 
 it('relays a provider’s 400 once, with its param (it used to read "400 <message> | <message>", param null)', async () => {
   const message = "Invalid 'logit_bias': expected an object mapping token ids to numbers.";
-  s.mock.setFaults({ status: 400, errorBody: { error: { message, type: 'invalid_request_error', param: 'logit_bias', code: 'invalid_value' } }, times: 1 });
+  s.mock.setFaults({
+    status: 400,
+    errorBody: { error: { message, type: 'invalid_request_error', param: 'logit_bias', code: 'invalid_value' } },
+    times: 1,
+  });
   const res = await chat({ logit_bias: { '1': 'x' } });
   expect(res.status).toBe(400);
   expect(res.body.error).toMatchObject({ message, param: 'logit_bias', type: 'invalid_request_error' });

@@ -17,13 +17,18 @@ const fixture = (name: string) => readFileSync(path.join(COMPAT_DSL_DIR, `${name
 const auth = (key = s.apiKey) => ({ authorization: `Bearer ${key}` });
 
 async function send(method: string, url: string, body?: string, contentType?: string, key?: string) {
-  const res = await fetch(`${s.url}${url}`, { method, headers: { ...auth(key), ...(contentType ? { 'content-type': contentType } : {}) }, body });
+  const res = await fetch(`${s.url}${url}`, {
+    method,
+    headers: { ...auth(key), ...(contentType ? { 'content-type': contentType } : {}) },
+    body,
+  });
   const text = await res.text();
   const type = res.headers.get('content-type') ?? '';
   return { status: res.status, type, text, body: (type.includes('json') ? JSON.parse(text) : null) as Body };
 }
 const importYaml = (yaml: string, query = '', type = 'application/yaml') => send('POST', `/v1/workflows/import${query}`, yaml, type);
-const run = async (id: string, inputs: Record<string, unknown>) => (await send('POST', `/v1/workflows/${id}/runs`, JSON.stringify({ inputs, response_mode: 'blocking' }), 'application/json')).body;
+const run = async (id: string, inputs: Record<string, unknown>) =>
+  (await send('POST', `/v1/workflows/${id}/runs`, JSON.stringify({ inputs, response_mode: 'blocking' }), 'application/json')).body;
 
 it('imports a YAML body as POST /v1/workflows creates a workflow, and the engine runs it with its environment variables', async () => {
   const res = await importYaml(fixture('env-variables'));
@@ -39,12 +44,22 @@ it('imports a YAML body as POST /v1/workflows creates a workflow, and the engine
 
 it('takes JSON { yaml_content, model_map } and the model_map query parameter; warns about models no alias serves', async () => {
   const yaml = fixture('llm-basic');
-  const unmapped = await send('POST', '/v1/workflows/import?model_map=mock-chat:gpt-unknown', JSON.stringify({ yaml_content: yaml }), 'application/json');
+  const unmapped = await send(
+    'POST',
+    '/v1/workflows/import?model_map=mock-chat:gpt-unknown',
+    JSON.stringify({ yaml_content: yaml }),
+    'application/json',
+  );
   expect(unmapped.status).toBe(201);
   expect(unmapped.body.warnings).toEqual([expect.objectContaining({ code: 'model_not_served', node_id: expect.any(String) })]);
   expect(unmapped.body.graph.nodes.find((n: Body) => n.data.type === 'llm').data.model.name).toBe('gpt-unknown');
   // the body's map wins over the query's for the same name
-  const mapped = await send('POST', '/v1/workflows/import?model_map=mock-chat:gpt-unknown', JSON.stringify({ yaml_content: yaml, model_map: { 'mock-chat': 'mock-chat' } }), 'application/json');
+  const mapped = await send(
+    'POST',
+    '/v1/workflows/import?model_map=mock-chat:gpt-unknown',
+    JSON.stringify({ yaml_content: yaml, model_map: { 'mock-chat': 'mock-chat' } }),
+    'application/json',
+  );
   expect(mapped.status).toBe(201);
   expect(mapped.body.warnings).toEqual([]);
   expect((await importYaml(yaml, '', 'text/yaml')).status).toBe(201);
@@ -69,7 +84,12 @@ it('refuses bad YAML with 400 and its line and column, another mode and unsuppor
   const unsupported = await importYaml(JSON.stringify(doc));
   expect(unsupported.status).toBe(422);
   const nodes = unsupported.body.errors.map((e: Body) => [e.code, e.node_id]);
-  expect(nodes).toEqual(expect.arrayContaining([['unsupported_node_type', 'coder'], ['unsupported_node_type', expect.any(String)]]));
+  expect(nodes).toEqual(
+    expect.arrayContaining([
+      ['unsupported_node_type', 'coder'],
+      ['unsupported_node_type', expect.any(String)],
+    ]),
+  );
   expect(nodes.length).toBeGreaterThanOrEqual(3); // the iteration, its start node and the code node, all at once
   expect(unsupported.body.detail).toMatch(/node\(s\) have a type Shoal does not run: .*'iteration'.*'code'/);
 
@@ -80,7 +100,16 @@ it('refuses bad YAML with 400 and its line and column, another mode and unsuppor
   expect(graph.body.errors[0].path).toMatch(/^workflow\.graph\.nodes\[\d+\]\.data/);
 
   expect((await importYaml('')).status).toBe(400);
-  expect((await send('POST', '/v1/workflows/import?model_map=nocolon', JSON.stringify({ yaml_content: fixture('llm-basic') }), 'application/json')).body.errors[0].path).toBe('query.model_map[0]');
+  expect(
+    (
+      await send(
+        'POST',
+        '/v1/workflows/import?model_map=nocolon',
+        JSON.stringify({ yaml_content: fixture('llm-basic') }),
+        'application/json',
+      )
+    ).body.errors[0].path,
+  ).toBe('query.model_map[0]');
   expect(await s.prisma.workflow.count()).toBe(before);
 });
 

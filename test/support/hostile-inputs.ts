@@ -84,7 +84,15 @@ const WHOLE_BODIES: Array<Omit<BodyCase, 'contentType'> & { contentType?: string
   { name: 'empty object', body: '{}', mustReject: false },
 ];
 
-const WRONG_TYPES: Array<string | undefined> = ['application/x-www-form-urlencoded', 'text/plain', undefined, 'application/xml', 'multipart/form-data; boundary=x', 'application/jsonx', 'application/yaml'];
+const WRONG_TYPES: Array<string | undefined> = [
+  'application/x-www-form-urlencoded',
+  'text/plain',
+  undefined,
+  'application/xml',
+  'multipart/form-data; boundary=x',
+  'application/jsonx',
+  'application/yaml',
+];
 
 /** Paths to every field of `v` to depth 2, first array element only. */
 function fieldPaths(v: unknown, prefix: Array<string | number> = [], depth = 0): Array<Array<string | number>> {
@@ -116,11 +124,22 @@ export function hostileBodies(template: unknown, random: () => number, perField 
   ];
   for (const path of fieldPaths(template)) {
     const picks = [...FIELD_VALUES].sort(() => random() - 0.5).slice(0, perField);
-    for (const v of picks) cases.push({ name: `${path.join('.')} = ${v.name}`, contentType: JSON_TYPE, body: withField(template, path, v.json), mustReject: v.mustReject });
+    for (const v of picks)
+      cases.push({
+        name: `${path.join('.')} = ${v.name}`,
+        contentType: JSON_TYPE,
+        body: withField(template, path, v.json),
+        mustReject: v.mustReject,
+      });
   }
   // the must-reject classes all get their turn on every route, whatever the random picks were
   for (const v of FIELD_VALUES.filter((f) => f.mustReject)) {
-    cases.push({ name: `extra field = ${v.name}`, contentType: JSON_TYPE, body: withField({ ...(template as object), zz_extra: 0 }, ['zz_extra'], v.json), mustReject: true });
+    cases.push({
+      name: `extra field = ${v.name}`,
+      contentType: JSON_TYPE,
+      body: withField({ ...(template as object), zz_extra: 0 }, ['zz_extra'], v.json),
+      mustReject: true,
+    });
   }
   return cases;
 }

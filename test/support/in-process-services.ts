@@ -7,8 +7,24 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { loadDeploymentConfig } from '@shoal/model-routing';
-import { DEFAULT_SSE_LIMITS, PlatformModule, createHttpApp, createPrismaClient, listen, type PrismaClient, type RouteEntry } from '@shoal/platform';
-import { createTestDatabase, freePort, startMockProvider, testRedisPrefix, testRedisUrl, type MockProvider, type TestDatabase } from '@shoal/testing';
+import {
+  DEFAULT_SSE_LIMITS,
+  PlatformModule,
+  createHttpApp,
+  createPrismaClient,
+  listen,
+  type PrismaClient,
+  type RouteEntry,
+} from '@shoal/platform';
+import {
+  createTestDatabase,
+  freePort,
+  startMockProvider,
+  testRedisPrefix,
+  testRedisUrl,
+  type MockProvider,
+  type TestDatabase,
+} from '@shoal/testing';
 import { GatewayModule } from '@shoal/gateway-feature';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule } from '@shoal/model-pool-feature';
@@ -35,11 +51,23 @@ export async function startInProcessServices(label: string): Promise<InProcessSe
   const mock = await startMockProvider();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const deployments = loadDeploymentConfig({ file: { deployments: [{ id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', weight: 1 }] }, env: {} });
+  const deployments = loadDeploymentConfig({
+    file: {
+      deployments: [{ id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', weight: 1 }],
+    },
+    env: {},
+  });
   const internal = { baseUrl: url, internalToken };
   const modules: DynamicModule[] = [
     PlatformModule.forRoot({ database: { url: db.url, maxConnections: 5 }, redis: { url: testRedisUrl(), prefix }, internalToken }),
-    GatewayModule.register({ modelPool: internal, billing: internal, bootstrapKey: apiKey, blockingTimeoutMs: 30_000, sse: DEFAULT_SSE_LIMITS, streams: { maxPerKey: 100, maxPerRun: 20 } }),
+    GatewayModule.register({
+      modelPool: internal,
+      billing: internal,
+      bootstrapKey: apiKey,
+      blockingTimeoutMs: 30_000,
+      sse: DEFAULT_SSE_LIMITS,
+      streams: { maxPerKey: 100, maxPerRun: 20 },
+    }),
     EngineModule.register({ modelPoolUrl: url, billingUrl: url, internalToken, concurrency: 2, costWaitMs: 5_000 }),
     ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS }),
     BillingModule.register({ usageConcurrency: 2 }),
@@ -51,7 +79,14 @@ export async function startInProcessServices(label: string): Promise<InProcessSe
   const routes = (app.getHttpAdapter().getInstance() as FastifyInstance).shoalRoutes?.list() ?? [];
   const prisma = createPrismaClient({ url: db.url, maxConnections: 2 });
   return {
-    url, databaseUrl: db.url, apiKey, internalToken, app, routes, prisma, mock,
+    url,
+    databaseUrl: db.url,
+    apiKey,
+    internalToken,
+    app,
+    routes,
+    prisma,
+    mock,
     close: async () => {
       await app.close();
       await prisma.$disconnect();

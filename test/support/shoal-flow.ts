@@ -16,11 +16,32 @@ export const QA_WORKFLOW = {
   name: 'qa',
   graph: {
     nodes: [
-      { id: 'start', data: { type: 'start', title: 'Start', variables: [{ variable: 'question', label: 'Question', type: 'paragraph', required: true }] } },
-      { id: 'llm', data: { type: 'llm', title: 'Answer', model: { provider: 'mock', name: 'mock-chat', mode: 'chat', completion_params: { temperature: 0 } }, prompt_template: [{ role: 'system', text: SYSTEM_PROMPT }, { role: 'user', text: '{{#start.question#}}' }] } },
+      {
+        id: 'start',
+        data: {
+          type: 'start',
+          title: 'Start',
+          variables: [{ variable: 'question', label: 'Question', type: 'paragraph', required: true }],
+        },
+      },
+      {
+        id: 'llm',
+        data: {
+          type: 'llm',
+          title: 'Answer',
+          model: { provider: 'mock', name: 'mock-chat', mode: 'chat', completion_params: { temperature: 0 } },
+          prompt_template: [
+            { role: 'system', text: SYSTEM_PROMPT },
+            { role: 'user', text: '{{#start.question#}}' },
+          ],
+        },
+      },
       { id: 'end', data: { type: 'end', title: 'End', outputs: [{ variable: 'answer', value_selector: ['llm', 'text'] }] } },
     ],
-    edges: [{ source: 'start', target: 'llm' }, { source: 'llm', target: 'end' }],
+    edges: [
+      { source: 'start', target: 'llm' },
+      { source: 'llm', target: 'end' },
+    ],
   },
 };
 
@@ -30,19 +51,39 @@ export function expectedRun(question: string) {
   const promptTokens = mockTokenCount(SYSTEM_PROMPT) + mockTokenCount(question);
   const completionTokens = mockTokenCount(answer);
   const price = DEFAULT_PRICE_CATALOG.priceAt('mock-chat', new Date())!;
-  return { answer, promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, totalPrice: formatMoney(costOf({ promptTokens, completionTokens }, price).total) };
+  return {
+    answer,
+    promptTokens,
+    completionTokens,
+    totalTokens: promptTokens + completionTokens,
+    totalPrice: formatMoney(costOf({ promptTokens, completionTokens }, price).total),
+  };
 }
 
 export function api(t: ShoalUnderTest) {
-  const call = async (method: string, path: string, body?: unknown, key: string | null = t.apiKey, headers: Record<string, string> = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    key: string | null = t.apiKey,
+    headers: Record<string, string> = {},
+  ) => {
     const res = await fetch(t.baseUrl + path, {
       method,
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
     let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary response fields
-    try { json = JSON.parse(text); } catch { json = text; }
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = text;
+    }
     return { status: res.status, headers: res.headers, body: json };
   };
   return {
@@ -51,17 +92,26 @@ export function api(t: ShoalUnderTest) {
   };
 }
 
-export interface SseEvent { id?: string; data: any } // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface SseEvent {
+  id?: string;
+  data: any;
+} // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Reads a text/event-stream response to its end. */
 export async function readSse(res: Response): Promise<SseEvent[]> {
   const text = await res.text();
-  return text.split('\n\n').filter((b) => b.trim()).map((block) => {
-    const lines = block.split('\n');
-    const id = lines.find((l) => l.startsWith('id: '))?.slice(4);
-    const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-    return { id, data: JSON.parse(data) };
-  });
+  return text
+    .split('\n\n')
+    .filter((b) => b.trim())
+    .map((block) => {
+      const lines = block.split('\n');
+      const id = lines.find((l) => l.startsWith('id: '))?.slice(4);
+      const data = lines
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => l.slice(6))
+        .join('\n');
+      return { id, data: JSON.parse(data) };
+    });
 }
 
 export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
@@ -85,12 +135,18 @@ export function shoalFlow(target: () => ShoalUnderTest): void {
     expect(rest.status).toBe(401);
     expect(rest.headers.get('content-type')).toContain('application/problem+json');
     expect(rest.body).toMatchObject({ status: 401, type: expect.stringContaining('unauthorized') });
-    const openai = await a.post('/v1/chat/completions', { model: 'mock-chat', messages: [{ role: 'user', content: 'x' }] }, 'sk-shoal-wrong');
+    const openai = await a.post(
+      '/v1/chat/completions',
+      { model: 'mock-chat', messages: [{ role: 'user', content: 'x' }] },
+      'sk-shoal-wrong',
+    );
     expect(openai.status).toBe(401);
     expect(openai.body.error).toMatchObject({ code: 'invalid_api_key' });
     // the SDK maps it to its own error class
     const client = new OpenAI({ apiKey: 'sk-shoal-wrong', baseURL: `${target().baseUrl}/v1`, maxRetries: 0 });
-    await expect(client.chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    await expect(client.chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(
+      OpenAI.AuthenticationError,
+    );
   });
 
   it('rejects an invalid graph with a 400 naming the node and field, and stores nothing', async () => {
@@ -143,14 +199,25 @@ export function shoalFlow(target: () => ShoalUnderTest): void {
       ['end', 'end', 'succeeded'],
     ]);
     expect(nodes[0].outputs).toEqual({ question });
-    expect(nodes[1]).toMatchObject({ prompt_tokens: want.promptTokens, completion_tokens: want.completionTokens, total_tokens: want.totalTokens, error: null });
+    expect(nodes[1]).toMatchObject({
+      prompt_tokens: want.promptTokens,
+      completion_tokens: want.completionTokens,
+      total_tokens: want.totalTokens,
+      error: null,
+    });
     expect(nodes[1].outputs.text).toBe(want.answer);
     expect(nodes[2].outputs).toEqual({ answer: want.answer });
     for (const n of nodes) expect(n.elapsed_ms).toEqual(expect.any(Number));
 
     const usage = await api(target()).get(`/v1/usage/records?run_id=${res.body.id}`);
     expect(usage.body.data).toHaveLength(1);
-    expect(usage.body.data[0]).toMatchObject({ model: 'mock-chat', prompt_tokens: want.promptTokens, completion_tokens: want.completionTokens, total_cost: want.totalPrice, node_id: 'llm' });
+    expect(usage.body.data[0]).toMatchObject({
+      model: 'mock-chat',
+      prompt_tokens: want.promptTokens,
+      completion_tokens: want.completionTokens,
+      total_cost: want.totalPrice,
+      node_id: 'llm',
+    });
   });
 
   it('rejects missing inputs with a 400 naming the input, without running anything', async () => {
@@ -179,13 +246,18 @@ export function shoalFlow(target: () => ShoalUnderTest): void {
     expect(names.filter((n) => n === 'node_started')).toHaveLength(3);
     expect(events.map((e) => e.data.sequence)).toEqual(events.map((_, i) => i + 1));
     expect(events.map((e) => Number(e.id))).toEqual(events.map((_, i) => i + 1));
-    const text = events.filter((e) => e.data.event === 'text_chunk').map((e) => e.data.data.text).join('');
+    const text = events
+      .filter((e) => e.data.event === 'text_chunk')
+      .map((e) => e.data.data.text)
+      .join('');
     expect(text).toBe(want.answer);
     const finished = events.at(-1)!.data;
     expect(finished.data).toMatchObject({ status: 'succeeded', outputs: { answer: want.answer }, total_tokens: want.totalTokens });
     const runId = finished.workflow_run_id;
 
-    const replay = await fetch(`${target().baseUrl}/v1/runs/${runId}/events`, { headers: { authorization: `Bearer ${target().apiKey}`, 'last-event-id': '3' } });
+    const replay = await fetch(`${target().baseUrl}/v1/runs/${runId}/events`, {
+      headers: { authorization: `Bearer ${target().apiKey}`, 'last-event-id': '3' },
+    });
     const again = (await readSse(replay)).filter((e) => e.data.event !== 'ping');
     expect(again.map((e) => e.data.sequence)).toEqual(events.slice(3).map((e) => e.data.sequence));
   });
@@ -195,14 +267,21 @@ export function shoalFlow(target: () => ShoalUnderTest): void {
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toContain('mock-chat');
 
-    const { data: completion, response } = await client.chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: 'hello from the sdk' }] }).withResponse();
+    const { data: completion, response } = await client.chat.completions
+      .create({ model: 'mock-chat', messages: [{ role: 'user', content: 'hello from the sdk' }] })
+      .withResponse();
     expect(response.status).toBe(200);
     chatCallIds.add(response.headers.get('x-shoal-call-id')!);
     expect(completion.choices[0].message.content).toBe(mockAnswer('hello from the sdk'));
     expect(completion.usage).toMatchObject({ prompt_tokens: 4, completion_tokens: mockTokenCount(mockAnswer('hello from the sdk')) });
     expect(completion.model).toBe('mock-chat');
 
-    const stream = await client.chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: 'stream to me' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'mock-chat',
+      messages: [{ role: 'user', content: 'stream to me' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
     for await (const chunk of stream) {
@@ -213,7 +292,11 @@ export function shoalFlow(target: () => ShoalUnderTest): void {
     expect(usage).toMatchObject({ prompt_tokens: 3, completion_tokens: mockTokenCount(mockAnswer('stream to me')) });
 
     // without include_usage the client gets no usage chunk, and Shoal still meters the call
-    const quiet = await client.chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: 'no usage please' }], stream: true });
+    const quiet = await client.chat.completions.create({
+      model: 'mock-chat',
+      messages: [{ role: 'user', content: 'no usage please' }],
+      stream: true,
+    });
     let sawUsage = false;
     let quietText = '';
     for await (const chunk of quiet) {
@@ -223,20 +306,33 @@ export function shoalFlow(target: () => ShoalUnderTest): void {
     expect(sawUsage).toBe(false);
     expect(quietText).toBe(mockAnswer('no usage please'));
 
-    await expect(client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    await expect(
+      client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
     await expect(client.chat.completions.create({ model: 'mock-chat', messages: [] })).rejects.toMatchObject({ status: 400 });
   });
 
   it('records exactly one usage row per provider call, none doubled, priced exactly', async () => {
     const a = api(target());
     const calls = target().mockCalls();
-    const usage = await eventually(() => a.get('/v1/usage/records?limit=1000'), (r) => r.body.data?.length >= calls);
-    const rows = usage.body.data as Array<{ call_id: string; model: string; prompt_tokens: number; completion_tokens: number; total_cost: string; cached_prompt_tokens: number }>;
+    const usage = await eventually(
+      () => a.get('/v1/usage/records?limit=1000'),
+      (r) => r.body.data?.length >= calls,
+    );
+    const rows = usage.body.data as Array<{
+      call_id: string;
+      model: string;
+      prompt_tokens: number;
+      completion_tokens: number;
+      total_cost: string;
+      cached_prompt_tokens: number;
+    }>;
     expect(rows).toHaveLength(calls);
     expect(new Set(rows.map((r) => r.call_id)).size).toBe(rows.length);
     for (const id of chatCallIds) expect(rows.map((r) => r.call_id)).toContain(id);
     const price = DEFAULT_PRICE_CATALOG.priceAt('mock-chat', new Date())!;
-    for (const r of rows) expect(r.total_cost).toBe(formatMoney(costOf({ promptTokens: r.prompt_tokens, completionTokens: r.completion_tokens }, price).total));
+    for (const r of rows)
+      expect(r.total_cost).toBe(formatMoney(costOf({ promptTokens: r.prompt_tokens, completionTokens: r.completion_tokens }, price).total));
     expect(sumMoney(rows.map((r) => r.total_cost)).greaterThan(0)).toBe(true);
   });
 }

@@ -4,4 +4,8 @@ import { runService } from '@shoal/platform';
 import { loadBillingConfig } from './billing.config';
 import { BillingModule } from '@shoal/billing-feature';
 
-runService('billing', () => loadBillingConfig(process.env), (config) => BillingModule.register({ usageConcurrency: config.USAGE_CONCURRENCY }));
+runService(
+  'billing',
+  () => loadBillingConfig(process.env),
+  (config) => BillingModule.register({ usageConcurrency: config.USAGE_CONCURRENCY }),
+);

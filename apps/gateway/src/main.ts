@@ -4,13 +4,16 @@ import { runService } from '@shoal/platform';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from '@shoal/gateway-feature';
 
-runService('gateway', () => loadGatewayConfig(process.env), (config) =>
-  GatewayModule.register({
-    modelPool: { baseUrl: config.MODEL_POOL_URL, internalToken: config.SHOAL_INTERNAL_TOKEN },
-    billing: { baseUrl: config.BILLING_URL, internalToken: config.SHOAL_INTERNAL_TOKEN },
-    bootstrapKey: config.SHOAL_BOOTSTRAP_KEY,
-    blockingTimeoutMs: config.RUN_BLOCKING_TIMEOUT_MS,
-    sse: { maxBufferedBytes: config.SSE_MAX_BUFFER_BYTES, stallTimeoutMs: config.SSE_STALL_TIMEOUT_MS },
-    streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },
-  }),
+runService(
+  'gateway',
+  () => loadGatewayConfig(process.env),
+  (config) =>
+    GatewayModule.register({
+      modelPool: { baseUrl: config.MODEL_POOL_URL, internalToken: config.SHOAL_INTERNAL_TOKEN },
+      billing: { baseUrl: config.BILLING_URL, internalToken: config.SHOAL_INTERNAL_TOKEN },
+      bootstrapKey: config.SHOAL_BOOTSTRAP_KEY,
+      blockingTimeoutMs: config.RUN_BLOCKING_TIMEOUT_MS,
+      sse: { maxBufferedBytes: config.SSE_MAX_BUFFER_BYTES, stallTimeoutMs: config.SSE_STALL_TIMEOUT_MS },
+      streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },
+    }),
 );

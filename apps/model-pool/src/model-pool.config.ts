@@ -3,18 +3,20 @@ import { loadDeploymentConfig, type DeploymentConfig } from '@shoal/model-routin
 import { checkHttpEnv, env, parseConfig, serviceEnv, sseEnv } from '@shoal/platform';
 import { readDeploymentFile } from '@shoal/model-pool-feature';
 
-export const modelPoolConfigSchema = z.object({
-  PORT: env.port(8082),
-  ...serviceEnv,
-  ...sseEnv,
-  /** a JSON file of deployments; see libs/model-routing/README.md */
-  MODEL_POOL_CONFIG: z.string().optional(),
-  MODEL_POOL_MAX_ATTEMPTS: env.positiveInt(3),
-  DEEPSEEK_API_KEY: z.string().optional(),
-  DEEPSEEK_BASE_URL: z.string().optional(),
-  OPENAI_API_KEY: z.string().optional(),
-  OPENAI_BASE_URL: z.string().optional(),
-}).superRefine(checkHttpEnv);
+export const modelPoolConfigSchema = z
+  .object({
+    PORT: env.port(8082),
+    ...serviceEnv,
+    ...sseEnv,
+    /** a JSON file of deployments; see libs/model-routing/README.md */
+    MODEL_POOL_CONFIG: z.string().optional(),
+    MODEL_POOL_MAX_ATTEMPTS: env.positiveInt(3),
+    DEEPSEEK_API_KEY: z.string().optional(),
+    DEEPSEEK_BASE_URL: z.string().optional(),
+    OPENAI_API_KEY: z.string().optional(),
+    OPENAI_BASE_URL: z.string().optional(),
+  })
+  .superRefine(checkHttpEnv);
 export type ModelPoolConfig = z.infer<typeof modelPoolConfigSchema>;
 
 /** The service's variables plus the deployments they describe (file and provider shortcuts). */

@@ -27,7 +27,9 @@ const MAX_SOCKET_PATH = 103;
 
 export class DataDirInUseError extends Error {
   constructor(dataDir: string) {
-    super(`another Shoal process is using ${dataDir} (its database socket answers); stop it first, or set SHOAL_DATA_DIR to another directory`);
+    super(
+      `another Shoal process is using ${dataDir} (its database socket answers); stop it first, or set SHOAL_DATA_DIR to another directory`,
+    );
     this.name = 'DataDirInUseError';
   }
 }
@@ -66,9 +68,13 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
 /** The data directory itself, unless its path is too long for a socket: then a 0700 temporary directory. */
 function socketLocation(dataDir: string): { dir: string; path: string; temporary: boolean } {
   const file = `.s.PGSQL.${SOCKET_PORT}`;
-  if (Buffer.byteLength(path.join(dataDir, file)) <= MAX_SOCKET_PATH) return { dir: dataDir, path: path.join(dataDir, file), temporary: false };
+  if (Buffer.byteLength(path.join(dataDir, file)) <= MAX_SOCKET_PATH)
+    return { dir: dataDir, path: path.join(dataDir, file), temporary: false };
   const dir = mkdtempSync(path.join(tmpdir(), 'shoal-pg-')); // mkdtemp creates it 0700
-  createLogger('EmbeddedPostgres').warn({ dataDir, socketDir: dir }, 'the data directory path is too long for a Unix socket: the database socket is in a private temporary directory');
+  createLogger('EmbeddedPostgres').warn(
+    { dataDir, socketDir: dir },
+    'the data directory path is too long for a Unix socket: the database socket is in a private temporary directory',
+  );
   return { dir, path: path.join(dir, file), temporary: true };
 }
 

@@ -4,7 +4,14 @@ export const EXAMPLE_WORKFLOW = {
   description: 'Created by standalone mode on first start. Uses mock-chat, the built-in mock model (a test and demo tool, not a real LLM).',
   graph: {
     nodes: [
-      { id: 'start', data: { type: 'start', title: 'Start', variables: [{ variable: 'question', label: 'Question', type: 'paragraph', required: true, max_length: 4000 }] } },
+      {
+        id: 'start',
+        data: {
+          type: 'start',
+          title: 'Start',
+          variables: [{ variable: 'question', label: 'Question', type: 'paragraph', required: true, max_length: 4000 }],
+        },
+      },
       {
         id: 'answer',
         data: {

@@ -36,7 +36,15 @@ async function main(): Promise<void> {
     file: {
       deployments: [
         ...fileDeployments(config.MODEL_POOL_CONFIG),
-        { id: MOCK_DEPLOYMENT_ID, model: 'mock-chat', provider: 'openai-compatible', baseUrl: mockUrl, apiKey: 'mock', upstreamModel: 'mock-chat', weight: 1 },
+        {
+          id: MOCK_DEPLOYMENT_ID,
+          model: 'mock-chat',
+          provider: 'openai-compatible',
+          baseUrl: mockUrl,
+          apiKey: 'mock',
+          upstreamModel: 'mock-chat',
+          weight: 1,
+        },
       ],
     },
     // the whole environment: provider shortcuts, and deployments that name the variable holding their key
@@ -82,7 +90,14 @@ async function main(): Promise<void> {
 
   const workflowId = await ensureExampleWorkflow(url, admin.key, config.SHOAL_DATA_DIR);
   process.stdout.write(
-    banner({ url, readySeconds: (Date.now() - t0) / 1000, dataDir: config.SHOAL_DATA_DIR, models: deployments.models.map((m) => m.name), admin, workflowId }),
+    banner({
+      url,
+      readySeconds: (Date.now() - t0) / 1000,
+      dataDir: config.SHOAL_DATA_DIR,
+      models: deployments.models.map((m) => m.name),
+      admin,
+      workflowId,
+    }),
   );
 }
 

@@ -2,29 +2,34 @@ import path from 'node:path';
 import { z } from 'zod';
 import { authEnv, checkHttpEnv, env, httpEnv, parseConfig, runEventsEnv, sseEnv } from '@shoal/platform';
 
-export const standaloneConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-  HOST: z.string().default('127.0.0.1'),
-  SHOAL_DATA_DIR: z.string().default('.shoal').transform((p) => path.resolve(p)),
-  SHOAL_BOOTSTRAP_KEY: z.string().min(20, 'must be at least 20 characters').optional(),
-  MODEL_POOL_CONFIG: z.string().optional(),
-  /** serve mock-chat from this OpenAI-compatible URL instead of the built-in mock provider (tests, fault-injection demos) */
-  SHOAL_MOCK_PROVIDER_URL: z.url().optional(),
-  DEEPSEEK_API_KEY: z.string().optional(),
-  DEEPSEEK_BASE_URL: z.string().optional(),
-  OPENAI_API_KEY: z.string().optional(),
-  OPENAI_BASE_URL: z.string().optional(),
-  ENGINE_CONCURRENCY: env.positiveInt(8),
-  LOG_LEVEL: env.logLevel().default('warn'),
-  ...httpEnv,
-  ...sseEnv,
-  ...authEnv,
-  ...runEventsEnv,
-  /** bytes of finished runs' events the in-process store keeps */
-  RUN_EVENTS_MEMORY_MAX_BYTES: env.positiveInt(64 * 1024 * 1024),
-  SSE_MAX_STREAMS_PER_KEY: env.positiveInt(100),
-  SSE_MAX_STREAMS_PER_RUN: env.positiveInt(20),
-}).superRefine(checkHttpEnv);
+export const standaloneConfigSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+    HOST: z.string().default('127.0.0.1'),
+    SHOAL_DATA_DIR: z
+      .string()
+      .default('.shoal')
+      .transform((p) => path.resolve(p)),
+    SHOAL_BOOTSTRAP_KEY: z.string().min(20, 'must be at least 20 characters').optional(),
+    MODEL_POOL_CONFIG: z.string().optional(),
+    /** serve mock-chat from this OpenAI-compatible URL instead of the built-in mock provider (tests, fault-injection demos) */
+    SHOAL_MOCK_PROVIDER_URL: z.url().optional(),
+    DEEPSEEK_API_KEY: z.string().optional(),
+    DEEPSEEK_BASE_URL: z.string().optional(),
+    OPENAI_API_KEY: z.string().optional(),
+    OPENAI_BASE_URL: z.string().optional(),
+    ENGINE_CONCURRENCY: env.positiveInt(8),
+    LOG_LEVEL: env.logLevel().default('warn'),
+    ...httpEnv,
+    ...sseEnv,
+    ...authEnv,
+    ...runEventsEnv,
+    /** bytes of finished runs' events the in-process store keeps */
+    RUN_EVENTS_MEMORY_MAX_BYTES: env.positiveInt(64 * 1024 * 1024),
+    SSE_MAX_STREAMS_PER_KEY: env.positiveInt(100),
+    SSE_MAX_STREAMS_PER_RUN: env.positiveInt(20),
+  })
+  .superRefine(checkHttpEnv);
 export type StandaloneConfig = z.infer<typeof standaloneConfigSchema>;
 
 export const loadStandaloneConfig = (e: Record<string, string | undefined>) => parseConfig(standaloneConfigSchema, e);

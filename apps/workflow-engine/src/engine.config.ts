@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { checkHttpEnv, databaseEnv, env, parseConfig, runEventsEnv, serviceEnv } from '@shoal/platform';
 
-export const engineConfigSchema = z.object({
-  PORT: env.port(8081),
-  ...serviceEnv,
-  ...databaseEnv,
-  ...runEventsEnv,
-  MODEL_POOL_URL: env.url(['http', 'https']),
-  BILLING_URL: env.url(['http', 'https']),
-  ENGINE_CONCURRENCY: env.positiveInt(16),
-}).superRefine(checkHttpEnv);
+export const engineConfigSchema = z
+  .object({
+    PORT: env.port(8081),
+    ...serviceEnv,
+    ...databaseEnv,
+    ...runEventsEnv,
+    MODEL_POOL_URL: env.url(['http', 'https']),
+    BILLING_URL: env.url(['http', 'https']),
+    ENGINE_CONCURRENCY: env.positiveInt(16),
+  })
+  .superRefine(checkHttpEnv);
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 
 export const loadEngineConfig = (e: Record<string, string | undefined>) => parseConfig(engineConfigSchema, e);

@@ -4,12 +4,15 @@ import { runService } from '@shoal/platform';
 import { loadEngineConfig } from './engine.config';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 
-runService('workflow-engine', () => loadEngineConfig(process.env), (config) =>
-  EngineModule.register({
-    modelPoolUrl: config.MODEL_POOL_URL,
-    billingUrl: config.BILLING_URL,
-    internalToken: config.SHOAL_INTERNAL_TOKEN,
-    concurrency: config.ENGINE_CONCURRENCY,
-    costWaitMs: 10_000,
-  }),
+runService(
+  'workflow-engine',
+  () => loadEngineConfig(process.env),
+  (config) =>
+    EngineModule.register({
+      modelPoolUrl: config.MODEL_POOL_URL,
+      billingUrl: config.BILLING_URL,
+      internalToken: config.SHOAL_INTERNAL_TOKEN,
+      concurrency: config.ENGINE_CONCURRENCY,
+      costWaitMs: 10_000,
+    }),
 );

@@ -8,7 +8,9 @@ const issue = (extra: Record<string, unknown>) => {
 
 describe('chatCompletionRequestSchema', () => {
   it('accepts the ranges providers accept, nulls, and unknown fields', () => {
-    expect(issue({ temperature: 0, top_p: 1, presence_penalty: -2, frequency_penalty: 2, max_tokens: 1, max_completion_tokens: 4096, n: 1 })).toBeUndefined();
+    expect(
+      issue({ temperature: 0, top_p: 1, presence_penalty: -2, frequency_penalty: 2, max_tokens: 1, max_completion_tokens: 4096, n: 1 }),
+    ).toBeUndefined();
     expect(issue({ temperature: 2, top_p: 0, presence_penalty: null, n: null, logprobs: true, tools: [] })).toBeUndefined();
   });
 

@@ -4,7 +4,8 @@
 // here, with its name, instead of by a provider (or not at all).
 import { z } from 'zod';
 
-const between = (min: number, max: number) => z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`).nullish();
+const between = (min: number, max: number) =>
+  z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`).nullish();
 const positiveInt = z.number().int('must be an integer').positive('must be a positive integer').nullish();
 
 export const chatCompletionRequestSchema = z.looseObject({

@@ -38,7 +38,10 @@ export function ulid(now = Date.now()): string {
   if (now <= lastTime) {
     const next = new Uint8Array(lastRandom);
     for (let i = next.length - 1; i >= 0; i--) {
-      if (next[i] < 255) { next[i]++; break; }
+      if (next[i] < 255) {
+        next[i]++;
+        break;
+      }
       next[i] = 0;
     }
     lastRandom = next;

@@ -18,8 +18,23 @@ export function runStatusToColumn(status: RunStatus): RunStatusColumn {
 
 export type NodeStatus = 'running' | 'succeeded' | 'failed' | 'skipped' | 'exception';
 
-export interface WorkflowStartedData { id: string; workflow_id: string; workflow_version_id: string; inputs: Record<string, unknown>; created_at: number }
-export interface NodeStartedData { id: string; node_id: string; node_type: string; title: string; index: number; predecessor_node_id: string | null; inputs: Record<string, unknown> | null; created_at: number }
+export interface WorkflowStartedData {
+  id: string;
+  workflow_id: string;
+  workflow_version_id: string;
+  inputs: Record<string, unknown>;
+  created_at: number;
+}
+export interface NodeStartedData {
+  id: string;
+  node_id: string;
+  node_type: string;
+  title: string;
+  index: number;
+  predecessor_node_id: string | null;
+  inputs: Record<string, unknown> | null;
+  created_at: number;
+}
 export interface NodeFinishedData extends NodeStartedData {
   status: NodeStatus;
   outputs: Record<string, unknown> | null;
@@ -28,7 +43,10 @@ export interface NodeFinishedData extends NodeStartedData {
   execution_metadata: { total_tokens?: number; total_price?: string; currency?: string } | null;
   finished_at: number;
 }
-export interface TextChunkData { text: string; from_variable_selector: [string, string] }
+export interface TextChunkData {
+  text: string;
+  from_variable_selector: [string, string];
+}
 export interface WorkflowFinishedData {
   id: string;
   workflow_id: string;

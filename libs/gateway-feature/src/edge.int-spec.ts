@@ -8,7 +8,17 @@ import net from 'node:net';
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { newId, type RunEventBody } from '@shoal/contracts';
-import { ApiKeysRepository, RUN_EVENT_STORE, configureRootLogger, createHttpApp, createPrismaClient, listen, PlatformModule, type PrismaClient, type RunEventStore } from '@shoal/platform';
+import {
+  ApiKeysRepository,
+  RUN_EVENT_STORE,
+  configureRootLogger,
+  createHttpApp,
+  createPrismaClient,
+  listen,
+  PlatformModule,
+  type PrismaClient,
+  type RunEventStore,
+} from '@shoal/platform';
 import { createTestDatabase, testRedisPrefix, testRedisUrl, type TestDatabase } from '@shoal/testing';
 import { Redis } from 'ioredis';
 import { GatewayModule } from './gateway.module';
@@ -78,7 +88,9 @@ async function boot(db: TestDatabase, mode: Mode, modelPoolUrl: string): Promise
   const workflowId = newId('wf');
   const versionId = newId('wfv');
   await prisma.workflow.create({ data: { id: workflowId, tenantId: tenant.id, name: `edge-${mode}` } });
-  await prisma.workflowVersion.create({ data: { id: versionId, tenantId: tenant.id, workflowId, number: 1, graph: { nodes: [], edges: [] }, checksum: 'x' } });
+  await prisma.workflowVersion.create({
+    data: { id: versionId, tenantId: tenant.id, workflowId, number: 1, graph: { nodes: [], edges: [] }, checksum: 'x' },
+  });
   return {
     app,
     url,
@@ -107,13 +119,33 @@ async function boot(db: TestDatabase, mode: Mode, modelPoolUrl: string): Promise
 const chunk = (text: string): RunEventBody => ({ event: 'text_chunk', data: { text, from_variable_selector: ['llm', 'text'] } });
 const finishedEvent = (runId: string, workflowId: string): RunEventBody => ({
   event: 'workflow_finished',
-  data: { id: runId, workflow_id: workflowId, status: 'succeeded', outputs: {}, error: null, elapsed_time: 0.1, total_tokens: 0, total_steps: 1, created_at: 0, finished_at: 0 },
+  data: {
+    id: runId,
+    workflow_id: workflowId,
+    status: 'succeeded',
+    outputs: {},
+    error: null,
+    elapsed_time: 0.1,
+    total_tokens: 0,
+    total_steps: 1,
+    created_at: 0,
+    finished_at: 0,
+  },
 });
 
 async function createRun(h: Harness, status: 'running' | 'succeeded' = 'running', lastEventSeq = 0): Promise<string> {
   const id = newId('run');
   await h.prisma.workflowRun.create({
-    data: { id, tenantId: h.tenantId, workflowId: h.workflowId, workflowVersionId: h.versionId, status, inputs: {}, lastEventSeq, ...(status === 'succeeded' ? { finishedAt: new Date() } : {}) },
+    data: {
+      id,
+      tenantId: h.tenantId,
+      workflowId: h.workflowId,
+      workflowVersionId: h.versionId,
+      status,
+      inputs: {},
+      lastEventSeq,
+      ...(status === 'succeeded' ? { finishedAt: new Date() } : {}),
+    },
   });
   return id;
 }
@@ -128,7 +160,13 @@ function stalledReader(port: number, path: string, ip: string): net.Socket {
 }
 
 /** Sends the head of a request and `firstBytes` of its declared body; resolves with the answer's status line if one comes before the body is complete. */
-function partialBody(port: number, path: string, headers: Record<string, string>, declared: number, firstBytes: number): Promise<{ status: string; body: string }> {
+function partialBody(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  declared: number,
+  firstBytes: number,
+): Promise<{ status: string; body: string }> {
   return new Promise((resolve, reject) => {
     const s = net.connect(port, '127.0.0.1');
     let answer = '';
@@ -148,7 +186,9 @@ function partialBody(port: number, path: string, headers: Record<string, string>
         resolve({ status: answer.split('\r\n')[0], body: answer.slice(end + 4) });
       }
     });
-    const head = Object.entries({ host: 'x', 'content-type': 'application/json', 'content-length': String(declared), ...headers }).map(([k, v]) => `${k}: ${v}`).join('\r\n');
+    const head = Object.entries({ host: 'x', 'content-type': 'application/json', 'content-length': String(declared), ...headers })
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n');
     s.write(`POST ${path} HTTP/1.1\r\n${head}\r\n\r\n{"x":"${'a'.repeat(firstBytes)}`);
   });
 }
@@ -185,7 +225,11 @@ async function fakeModelPool(): Promise<FakePool> {
   return {
     url: `http://127.0.0.1:${port}`,
     streamed,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -225,9 +269,17 @@ describe.each<Mode>(['redis', 'memory'])('gateway edge (run events in %s)', (mod
     const problem = await partialBody(h.port, '/v1/workflows', { 'x-forwarded-for': '198.51.100.1' }, tenMb, 1024);
     expect(problem.status).toBe('HTTP/1.1 401 Unauthorized');
     expect(JSON.parse(problem.body)).toMatchObject({ type: 'https://shoal.dev/problems/unauthorized', status: 401 });
-    const openai = await partialBody(h.port, '/v1/chat/completions', { authorization: 'Bearer sk-shoal-wrong', 'x-forwarded-for': '198.51.100.1' }, tenMb, 1024);
+    const openai = await partialBody(
+      h.port,
+      '/v1/chat/completions',
+      { authorization: 'Bearer sk-shoal-wrong', 'x-forwarded-for': '198.51.100.1' },
+      tenMb,
+      1024,
+    );
     expect(openai.status).toBe('HTTP/1.1 401 Unauthorized');
-    expect(JSON.parse(openai.body)).toEqual({ error: { message: 'Invalid API key', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
+    expect(JSON.parse(openai.body)).toEqual({
+      error: { message: 'Invalid API key', type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+    });
   });
 
   it('keeps a flood of unknown keys off the database: one address gets 429 with Retry-After, the valid key keeps working from its cache', async () => {
@@ -256,7 +308,9 @@ describe.each<Mode>(['redis', 'memory'])('gateway edge (run events in %s)', (mod
     // a reader that reads keeps everything
     let goodIds = 0;
     const goodParts: string[] = [];
-    const goodRes = await fetch(`${h.url}/v1/runs/${runId}/events`, { headers: { authorization: `Bearer ${KEY}`, 'x-forwarded-for': '198.51.100.99' } });
+    const goodRes = await fetch(`${h.url}/v1/runs/${runId}/events`, {
+      headers: { authorization: `Bearer ${KEY}`, 'x-forwarded-for': '198.51.100.99' },
+    });
     const good = (async () => {
       const decoder = new TextDecoder();
       for await (const part of goodRes.body!) {
@@ -276,12 +330,18 @@ describe.each<Mode>(['redis', 'memory'])('gateway edge (run events in %s)', (mod
       // paced as a worker appends: the reader that reads (in this same busy process) is not outrun
       for (let i = 0; i < 500 && goodIds < appended - 2; i++) await new Promise((r) => setTimeout(r, 5));
       if (written % (1024 * 1024) < eventText.length) {
-        peak = Math.max(peak, [...h.sockets].reduce((n, s) => n + s.writableLength, 0));
+        peak = Math.max(
+          peak,
+          [...h.sockets].reduce((n, s) => n + s.writableLength, 0),
+        );
       }
     }
     await h.events.append(runId, finishedEvent(runId, h.workflowId));
     await new Promise((r) => setTimeout(r, 200));
-    peak = Math.max(peak, [...h.sockets].reduce((n, s) => n + s.writableLength, 0));
+    peak = Math.max(
+      peak,
+      [...h.sockets].reduce((n, s) => n + s.writableLength, 0),
+    );
     // without backpressure each stalled reader holds nearly the whole 8 MB: 30 of them about 240 MB
     const bound = 31 * (SSE_BUFFER + 2 * eventText.length + 4096);
     expect(peak).toBeLessThan(bound);
@@ -306,7 +366,8 @@ describe.each<Mode>(['redis', 'memory'])('gateway edge (run events in %s)', (mod
       expect(overRun.status).toBe(429);
       expect(overRun.headers.get('content-type')).toContain('application/problem+json');
       expect(((await overRun.json()) as { detail: string }).detail).toMatch(/run/);
-      for (let i = STREAMS.maxPerRun; i < STREAMS.maxPerKey; i++) open.push(stalledReader(h.port, `/v1/runs/${runB}/events`, '198.51.100.200'));
+      for (let i = STREAMS.maxPerRun; i < STREAMS.maxPerKey; i++)
+        open.push(stalledReader(h.port, `/v1/runs/${runB}/events`, '198.51.100.200'));
       await until(() => slots.openForKey(keyId) >= STREAMS.maxPerKey);
       const overKey = await get(`/v1/runs/${runB}/events`, '198.51.100.200');
       expect(overKey.status).toBe(429);
@@ -326,7 +387,10 @@ describe.each<Mode>(['redis', 'memory'])('gateway edge (run events in %s)', (mod
     const runId = await createRun(h, 'running');
     for (let i = 0; i < 3; i++) await h.events.append(runId, chunk(`c${i}`));
     const last = (await h.events.append(runId, finishedEvent(runId, h.workflowId)))!;
-    await h.prisma.workflowRun.update({ where: { id: runId }, data: { status: 'succeeded', finishedAt: new Date(), lastEventSeq: last.sequence } });
+    await h.prisma.workflowRun.update({
+      where: { id: runId },
+      data: { status: 'succeeded', finishedAt: new Date(), lastEventSeq: last.sequence },
+    });
     for (const id of [String(last.sequence), String(last.sequence + 5)]) {
       const res = await get(`/v1/runs/${runId}/events`, '198.51.100.201', KEY, { 'last-event-id': id });
       expect(res.status).toBe(204);
@@ -344,7 +408,9 @@ describe.each<Mode>(['redis', 'memory'])('gateway edge (run events in %s)', (mod
     const body = JSON.stringify({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'hi' }] });
     const client = net.connect(h.port, '127.0.0.1');
     client.on('error', () => undefined);
-    client.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\nX-Forwarded-For: 198.51.100.210\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    client.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\nX-Forwarded-For: 198.51.100.210\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
     client.pause();
     let server: net.Socket | undefined;
     await until(() => (server = [...h.sockets].find((x) => !before.has(x))) !== undefined);

@@ -26,15 +26,22 @@ function usageOf(u: MockUsage) {
 }
 
 export function sendCompletion(res: ServerResponse, c: Completion): void {
-  sendJson(res, 200, {
-    id: c.id,
-    object: 'chat.completion',
-    created: c.created,
-    model: c.model,
-    system_fingerprint: SYSTEM_FINGERPRINT,
-    choices: [{ index: 0, message: { role: 'assistant', content: c.usage.answer }, finish_reason: c.usage.finish_reason, logprobs: null }],
-    usage: usageOf(c.usage),
-  }, c.headers);
+  sendJson(
+    res,
+    200,
+    {
+      id: c.id,
+      object: 'chat.completion',
+      created: c.created,
+      model: c.model,
+      system_fingerprint: SYSTEM_FINGERPRINT,
+      choices: [
+        { index: 0, message: { role: 'assistant', content: c.usage.answer }, finish_reason: c.usage.finish_reason, logprobs: null },
+      ],
+      usage: usageOf(c.usage),
+    },
+    c.headers,
+  );
 }
 
 export async function streamCompletion(res: ServerResponse, c: Completion, fault: FaultSpec, signal: AbortSignal): Promise<void> {

@@ -6,10 +6,14 @@ const contentPart = z.looseObject({ type: z.string(), text: z.string().optional(
 
 export const chatRequestSchema = z.looseObject({
   model: z.string().min(1),
-  messages: z.array(z.looseObject({
-    role: z.string(),
-    content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
-  })).min(1),
+  messages: z
+    .array(
+      z.looseObject({
+        role: z.string(),
+        content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
+      }),
+    )
+    .min(1),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
   max_tokens: z.number().int().positive().nullish(),
@@ -26,11 +30,18 @@ export interface RequestProblem {
 /** The first problem of an invalid request, worded and coded like OpenAI's 400s. */
 export function describeProblem(error: z.ZodError, body: unknown): RequestProblem {
   const issue = error.issues[0];
-  const param = issue.path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+  const param = issue.path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  );
   if (isMissing(body, issue.path)) {
     return { message: `Missing required parameter: '${param}'.`, param, code: 'missing_required_parameter' };
   }
-  return { message: `Invalid value for '${param}': ${issue.message}.`, param, code: issue.code === 'invalid_type' ? 'invalid_type' : 'invalid_value' };
+  return {
+    message: `Invalid value for '${param}': ${issue.message}.`,
+    param,
+    code: issue.code === 'invalid_type' ? 'invalid_type' : 'invalid_value',
+  };
 }
 
 function isMissing(body: unknown, path: ReadonlyArray<PropertyKey>): boolean {

@@ -38,7 +38,10 @@ export function mockMessageText(message: MockChatMessage): string {
   const { content } = message;
   if (typeof content === 'string') return content;
   if (!content) return '';
-  return content.filter((part) => part.type === 'text' && typeof part.text === 'string').map((part) => part.text).join('\n');
+  return content
+    .filter((part) => part.type === 'text' && typeof part.text === 'string')
+    .map((part) => part.text)
+    .join('\n');
 }
 
 /** The text of the last message with role 'user'; '' when there is none. */

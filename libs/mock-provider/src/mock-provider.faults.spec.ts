@@ -17,7 +17,11 @@ describe('mock provider faults', () => {
   afterEach(() => mock.close());
 
   const ask = (model = 'mock-chat', headers?: Record<string, string>) => client.chat.completions.create({ model, messages }, { headers });
-  const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   const streamText = async (stream: AsyncIterable<OpenAI.Chat.ChatCompletionChunk>, into: string[]) => {
     for await (const chunk of stream) into.push(chunk.choices[0]?.delta.content ?? '');
   };
@@ -162,7 +166,10 @@ describe('mock provider faults', () => {
   it('closes promptly even while a stream is stalled', async () => {
     mock.setFaults({ stallBeforeFirstTokenMs: 60_000 });
     const stream = await client.chat.completions.create({ model: 'mock-chat', messages, stream: true });
-    const reading = streamText(stream, []).then(() => 'ended', () => 'failed');
+    const reading = streamText(stream, []).then(
+      () => 'ended',
+      () => 'failed',
+    );
     await mock.close();
     expect(await reading).toBe('failed');
     mock = await startMockProvider(); // afterEach closes it

@@ -13,7 +13,12 @@ describe('the mock provider served in process (no socket)', () => {
   });
 
   it('streams chunk by chunk, with usage when asked', async () => {
-    const stream = await client.chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: 'hello there' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'mock-chat',
+      messages: [{ role: 'user', content: 'hello there' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let chunks = 0;
     let usage: OpenAI.CompletionUsage | null | undefined;
@@ -29,7 +34,11 @@ describe('the mock provider served in process (no socket)', () => {
 
   it('keeps the status, body and headers of an injected fault', async () => {
     mock.setFaults({ status: 429, retryAfter: 7, times: 1 });
-    const res = await mock.fetch(`${IN_PROCESS_MOCK_URL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: 'x' }] }) });
+    const res = await mock.fetch(`${IN_PROCESS_MOCK_URL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: 'x' }] }),
+    });
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('7');
     expect(((await res.json()) as { error: { type: string } }).error.type).toBeDefined();

@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   const mock = await startMockProvider({ port, host: process.env.MOCK_PROVIDER_HOST || undefined, apiKey });
   const auth = apiKey ? ` -H 'Authorization: Bearer ${apiKey}'` : '';
   console.log(`Shoal MOCK provider (a test tool, not a real model) serving mock-chat at ${mock.url}`);
-  console.log(`Try: curl -s ${mock.url}/chat/completions${auth} -H 'Content-Type: application/json' -d '{"model":"mock-chat","messages":[{"role":"user","content":"hello"}]}'`);
+  console.log(
+    `Try: curl -s ${mock.url}/chat/completions${auth} -H 'Content-Type: application/json' -d '{"model":"mock-chat","messages":[{"role":"user","content":"hello"}]}'`,
+  );
   const stop = () => void mock.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

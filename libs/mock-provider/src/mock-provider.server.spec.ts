@@ -31,7 +31,14 @@ describe('mock provider, as seen by the openai SDK', () => {
       object: 'chat.completion',
       model: 'mock-chat',
       system_fingerprint: 'shoal-mock',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Mock answer: What is  the\ncapital of France?' }, finish_reason: 'stop', logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'Mock answer: What is  the\ncapital of France?' },
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
       usage: { prompt_tokens: 9, completion_tokens: 8, total_tokens: 17, prompt_tokens_details: { cached_tokens: 0 } },
     });
     expect(completion.choices[0].message.content).toBe(expected.answer);
@@ -51,7 +58,9 @@ describe('mock provider, as seen by the openai SDK', () => {
   });
 
   it('ends the stream with a usage chunk when stream_options.include_usage is set', async () => {
-    const chunks = await collect(await client(mock).chat.completions.create({ model: 'mock-chat', messages, stream: true, stream_options: { include_usage: true } }));
+    const chunks = await collect(
+      await client(mock).chat.completions.create({ model: 'mock-chat', messages, stream: true, stream_options: { include_usage: true } }),
+    );
     const last = chunks.at(-1)!;
     const { answer: _answer, finish_reason: _finish, ...usage } = mockUsageFor(messages);
     expect(last.choices).toEqual([]);
@@ -77,22 +86,36 @@ describe('mock provider, as seen by the openai SDK', () => {
   });
 
   it('answers 404 model_not_found for a model it does not serve', async () => {
-    const err = await client(mock).chat.completions.create({ model: 'gpt-4o', messages }).catch((e: unknown) => e);
+    const err = await client(mock)
+      .chat.completions.create({ model: 'gpt-4o', messages })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     expect(err).toMatchObject({ status: 404, code: 'model_not_found', param: 'model', type: 'invalid_request_error' });
   });
 
   it('answers 400 in the OpenAI error shape for a body that is not JSON or lacks messages', async () => {
-    const post = (body: string) => fetch(`${mock.url}/chat/completions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    const post = (body: string) =>
+      fetch(`${mock.url}/chat/completions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
     const notJson = await post('{"model": "mock-chat",');
     expect(notJson.status).toBe(400);
-    expect(await notJson.json()).toEqual({ error: { message: expect.any(String), type: 'invalid_request_error', param: null, code: null } });
+    expect(await notJson.json()).toEqual({
+      error: { message: expect.any(String), type: 'invalid_request_error', param: null, code: null },
+    });
 
     const noMessages = await post(JSON.stringify({ model: 'mock-chat' }));
     expect(noMessages.status).toBe(400);
-    expect(await noMessages.json()).toEqual({ error: { message: expect.stringContaining('messages'), type: 'invalid_request_error', param: 'messages', code: 'missing_required_parameter' } });
+    expect(await noMessages.json()).toEqual({
+      error: {
+        message: expect.stringContaining('messages'),
+        type: 'invalid_request_error',
+        param: 'messages',
+        code: 'missing_required_parameter',
+      },
+    });
 
-    const err = await client(mock).chat.completions.create({ model: 'mock-chat', messages: [] }).catch((e: unknown) => e);
+    const err = await client(mock)
+      .chat.completions.create({ model: 'mock-chat', messages: [] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
   });
 
@@ -133,7 +156,9 @@ describe('mock provider with an API key', () => {
   afterAll(() => mock.close());
 
   it('rejects a wrong key with 401 and accepts the right one', async () => {
-    const err = await client(mock, 'sk-wrong').chat.completions.create({ model: 'mock-chat', messages }).catch((e: unknown) => e);
+    const err = await client(mock, 'sk-wrong')
+      .chat.completions.create({ model: 'mock-chat', messages })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(err).toMatchObject({ status: 401, code: 'invalid_api_key' });
     await expect(client(mock, 'sk-wrong').models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
@@ -153,7 +178,8 @@ describe('mock provider call log', () => {
   it('keeps only the most recent calls, while calls() counts them all', async () => {
     const mock = await startMockProvider({ callLogLimit: 3 });
     try {
-      for (let i = 0; i < 5; i++) await client(mock).chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: `q${i}` }] });
+      for (let i = 0; i < 5; i++)
+        await client(mock).chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: `q${i}` }] });
       expect(mock.calls()).toBe(5);
       const log = mock.callLog();
       expect(log).toHaveLength(3);

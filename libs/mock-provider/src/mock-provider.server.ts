@@ -56,8 +56,7 @@ export const MOCK_OWNER = 'shoal-mock-provider';
 const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 
 type Decision =
-  | { kind: 'reject'; status: number; body: OpenAiErrorBody }
-  | { kind: 'answer'; completion: Completion; stream: boolean; fault: FaultSpec };
+  { kind: 'reject'; status: number; body: OpenAiErrorBody } | { kind: 'answer'; completion: Completion; stream: boolean; fault: FaultSpec };
 
 export class MockProviderServer {
   readonly server: Server;
@@ -122,10 +121,15 @@ export class MockProviderServer {
     if (req.method === 'GET' && path === '/v1/models') {
       return sendJson(res, 200, { object: 'list', data: this.models.map((id) => this.modelEntry(id)) });
     }
-    const modelId = req.method === 'GET' && path.startsWith('/v1/models/') ? decodeURIComponent(path.slice('/v1/models/'.length)) : undefined;
+    const modelId =
+      req.method === 'GET' && path.startsWith('/v1/models/') ? decodeURIComponent(path.slice('/v1/models/'.length)) : undefined;
     if (modelId !== undefined && this.models.includes(modelId)) return sendJson(res, 200, this.modelEntry(modelId));
     if (modelId !== undefined) return sendJson(res, 404, this.unknownModel(modelId));
-    sendJson(res, 404, openAiError(`Invalid URL (${req.method} ${path}) on shoal-mock-provider`, 'invalid_request_error', null, 'not_found'));
+    sendJson(
+      res,
+      404,
+      openAiError(`Invalid URL (${req.method} ${path}) on shoal-mock-provider`, 'invalid_request_error', null, 'not_found'),
+    );
   }
 
   private async chat(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
@@ -137,7 +141,9 @@ export class MockProviderServer {
     } catch (err) {
       if (!(err instanceof BodyTooLargeError)) throw err;
       this.record({ at, model: '', stream: false, status: 413, headers, body: '' });
-      return sendJson(res, 413, openAiError('Request body too large for shoal-mock-provider', 'invalid_request_error'), { Connection: 'close' });
+      return sendJson(res, 413, openAiError('Request body too large for shoal-mock-provider', 'invalid_request_error'), {
+        Connection: 'close',
+      });
     }
     let body: unknown = raw;
     try {
@@ -165,7 +171,14 @@ export class MockProviderServer {
     const authError = this.checkAuth(req);
     if (authError) return { kind: 'reject', status: 401, body: authError };
     if (notJson) {
-      return { kind: 'reject', status: 400, body: openAiError('We could not parse the JSON body of your request. (shoal-mock-provider expects a JSON object.)', 'invalid_request_error') };
+      return {
+        kind: 'reject',
+        status: 400,
+        body: openAiError(
+          'We could not parse the JSON body of your request. (shoal-mock-provider expects a JSON object.)',
+          'invalid_request_error',
+        ),
+      };
     }
     const parsed = chatRequestSchema.safeParse(body);
     if (!parsed.success) {
@@ -175,7 +188,8 @@ export class MockProviderServer {
     const request = parsed.data;
     const header = req.headers[FAULT_HEADER];
     const requestFault = typeof header === 'string' ? parseFaultHeader(header) : undefined;
-    if (typeof requestFault === 'string') return { kind: 'reject', status: 400, body: openAiError(requestFault, 'invalid_request_error', null, 'invalid_mock_fault') };
+    if (typeof requestFault === 'string')
+      return { kind: 'reject', status: 400, body: openAiError(requestFault, 'invalid_request_error', null, 'invalid_mock_fault') };
     if (!this.models.includes(request.model)) return { kind: 'reject', status: 404, body: this.unknownModel(request.model) };
 
     const completion: Completion = {
@@ -202,7 +216,11 @@ export class MockProviderServer {
   private checkAuth(req: IncomingMessage): OpenAiErrorBody | undefined {
     if (this.apiKey === undefined) return undefined;
     const auth = req.headers.authorization;
-    if (!auth) return openAiError("You didn't provide an API key. shoal-mock-provider expects 'Authorization: Bearer <key>'.", 'invalid_request_error');
+    if (!auth)
+      return openAiError(
+        "You didn't provide an API key. shoal-mock-provider expects 'Authorization: Bearer <key>'.",
+        'invalid_request_error',
+      );
     const [scheme, key] = auth.split(' ', 2);
     if (scheme.toLowerCase() === 'bearer' && key === this.apiKey) return undefined;
     return openAiError('Incorrect API key provided to shoal-mock-provider.', 'invalid_request_error', null, 'invalid_api_key');
@@ -213,7 +231,12 @@ export class MockProviderServer {
   }
 
   private unknownModel(model: string): OpenAiErrorBody {
-    return openAiError(`The model '${model}' does not exist on shoal-mock-provider (serving: ${this.models.join(', ')}).`, 'invalid_request_error', 'model', 'model_not_found');
+    return openAiError(
+      `The model '${model}' does not exist on shoal-mock-provider (serving: ${this.models.join(', ')}).`,
+      'invalid_request_error',
+      'model',
+      'model_not_found',
+    );
   }
 }
 

@@ -26,6 +26,10 @@ export function openAiError(message: string, type: string, param: string | null 
 
 /** The body of an injected status fault; the message says it came from the mock. */
 export function injectedError(status: number): OpenAiErrorBody {
-  const known = BY_STATUS[status] ?? { type: status >= 500 ? 'server_error' : 'invalid_request_error', code: null, message: `HTTP ${status}` };
+  const known = BY_STATUS[status] ?? {
+    type: status >= 500 ? 'server_error' : 'invalid_request_error',
+    code: null,
+    message: `HTTP ${status}`,
+  };
   return openAiError(`${known.message} (fault injected by shoal-mock-provider)`, known.type, null, known.code);
 }

@@ -26,7 +26,15 @@ export class ModelPoolModule {
         { provide: POOL_OPTIONS, useValue: { maxAttempts: opts.maxAttempts } },
         { provide: POOL_SSE_LIMITS, useValue: opts.sse },
         // health is per process for now; the Redis-shared store is the next model-pool issue
-        { provide: ModelRouter, useFactory: () => new ModelRouter({ deployments: opts.deployments.deployments, models: opts.deployments.models, health: new InMemoryHealthStore() }) },
+        {
+          provide: ModelRouter,
+          useFactory: () =>
+            new ModelRouter({
+              deployments: opts.deployments.deployments,
+              models: opts.deployments.models,
+              health: new InMemoryHealthStore(),
+            }),
+        },
         { provide: ProviderClients, useFactory: () => new ProviderClients(opts.providerFetch) },
         UsageEmitter,
         ChatCompletionsService,

@@ -23,7 +23,10 @@ const deploymentSchema = z.strictObject({
   provider: z.enum(PROVIDER_KINDS),
   baseUrl: httpUrl,
   apiKey: z.string().min(1).optional(),
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+    .optional(),
   upstreamModel: z.string().min(1).optional(),
   weight: z.number().int().min(0).default(1),
   rpm: positiveInt.optional(),

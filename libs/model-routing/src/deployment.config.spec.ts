@@ -21,16 +21,20 @@ function errorOf(run: () => unknown): DeploymentConfigError {
   throw new Error('expected a DeploymentConfigError');
 }
 
-const load = (deployments: unknown[], env: Record<string, string | undefined> = {}) =>
-  loadDeploymentConfig({ file: { deployments }, env });
+const load = (deployments: unknown[], env: Record<string, string | undefined> = {}) => loadDeploymentConfig({ file: { deployments }, env });
 
 describe('loadDeploymentConfig: file', () => {
   it('loads a deployment with defaults and normalizes the base URL', () => {
     const { deployments, models } = load([{ ...base, weight: undefined, upstreamModel: undefined }]);
     expect(deployments).toHaveLength(1);
     expect(deployments[0]).toMatchObject({
-      id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: 'http://mock.test/v1',
-      upstreamModel: 'mock-chat', weight: 1, source: 'file',
+      id: 'dep_mock',
+      model: 'mock-chat',
+      provider: 'openai-compatible',
+      baseUrl: 'http://mock.test/v1',
+      upstreamModel: 'mock-chat',
+      weight: 1,
+      source: 'file',
     });
     expect(deployments[0]!.apiKey.reveal()).toBe('sk-mock-0000000000');
     expect(models).toEqual([{ name: 'mock-chat', deploymentIds: ['dep_mock'], fallbacks: [] }]);
@@ -38,12 +42,22 @@ describe('loadDeploymentConfig: file', () => {
 
   it('keeps limits, price override and fallbacks', () => {
     const { deployments, models } = load([
-      { ...base, rpm: 60, tpm: 100_000, timeoutMs: 30_000, fallbacks: ['backup'],
-        priceOverride: { inputPerMillion: '0.27', outputPerMillion: '1.10', cachedInputPerMillion: '0.07', currency: 'USD' } },
+      {
+        ...base,
+        rpm: 60,
+        tpm: 100_000,
+        timeoutMs: 30_000,
+        fallbacks: ['backup'],
+        priceOverride: { inputPerMillion: '0.27', outputPerMillion: '1.10', cachedInputPerMillion: '0.07', currency: 'USD' },
+      },
       { ...base, id: 'dep_backup', model: 'backup' },
     ]);
-    expect(deployments[0]).toMatchObject({ rpm: 60, tpm: 100_000, timeoutMs: 30_000,
-      priceOverride: { inputPerMillion: '0.27', outputPerMillion: '1.10', cachedInputPerMillion: '0.07', currency: 'USD' } });
+    expect(deployments[0]).toMatchObject({
+      rpm: 60,
+      tpm: 100_000,
+      timeoutMs: 30_000,
+      priceOverride: { inputPerMillion: '0.27', outputPerMillion: '1.10', cachedInputPerMillion: '0.07', currency: 'USD' },
+    });
     expect(models.find((m) => m.name === 'mock-chat')!.fallbacks).toEqual(['backup']);
   });
 
@@ -55,24 +69,50 @@ describe('loadDeploymentConfig: file', () => {
   it.each([
     ['a bad URL', [base, base, { ...base, id: 'dep_c', baseUrl: 'not a url' }], 'deployments[2].baseUrl: must be a URL'],
     ['a non-http URL', [{ ...base, baseUrl: 'ftp://x.test' }], 'deployments[0].baseUrl: must be a URL'],
-    ['an unknown provider', [{ ...base, provider: 'anthropic' }], 'deployments[0].provider: must be one of "openai", "deepseek", "openai-compatible"'],
+    [
+      'an unknown provider',
+      [{ ...base, provider: 'anthropic' }],
+      'deployments[0].provider: must be one of "openai", "deepseek", "openai-compatible"',
+    ],
     ['a missing model', [{ ...base, model: undefined }], 'deployments[0].model: is required'],
     ['a fractional weight', [{ ...base, weight: 1.5 }], 'deployments[0].weight: must be an integer'],
     ['a negative weight', [{ ...base, weight: -1 }], 'deployments[0].weight: must be ≥ 0'],
     ['a string weight', [{ ...base, weight: '2' }], 'deployments[0].weight: must be a number'],
     ['a zero rpm', [{ ...base, rpm: 0 }], 'deployments[0].rpm: must be ≥ 1'],
     ['a typo in a key', [{ ...base, wieght: 2 }], 'deployments[0]: unknown key "wieght"'],
-    ['a float price', [{ ...base, priceOverride: { inputPerMillion: 0.27, outputPerMillion: '1', currency: 'USD' } }], 'deployments[0].priceOverride.inputPerMillion: must be a string'],
-    ['a bad currency', [{ ...base, priceOverride: { inputPerMillion: '1', outputPerMillion: '1', currency: 'usd' } }], 'deployments[0].priceOverride.currency: must be a three-letter currency code such as "USD"'],
+    [
+      'a float price',
+      [{ ...base, priceOverride: { inputPerMillion: 0.27, outputPerMillion: '1', currency: 'USD' } }],
+      'deployments[0].priceOverride.inputPerMillion: must be a string',
+    ],
+    [
+      'a bad currency',
+      [{ ...base, priceOverride: { inputPerMillion: '1', outputPerMillion: '1', currency: 'usd' } }],
+      'deployments[0].priceOverride.currency: must be a three-letter currency code such as "USD"',
+    ],
     ['an id without dep_', [{ ...base, id: 'mock' }], 'deployments[0].id: must be "dep_" followed by letters, digits, ".", "_" or "-"'],
     ['both apiKey and apiKeyEnv', [{ ...base, apiKeyEnv: 'X' }], 'deployments[0]: exactly one of "apiKey" or "apiKeyEnv" is required'],
-    ['neither apiKey nor apiKeyEnv', [{ ...base, apiKey: undefined }], 'deployments[0]: exactly one of "apiKey" or "apiKeyEnv" is required'],
-    ['an unset apiKeyEnv', [{ ...base, apiKey: undefined, apiKeyEnv: 'MISSING_KEY' }], 'deployments[0].apiKeyEnv: environment variable MISSING_KEY is not set'],
+    [
+      'neither apiKey nor apiKeyEnv',
+      [{ ...base, apiKey: undefined }],
+      'deployments[0]: exactly one of "apiKey" or "apiKeyEnv" is required',
+    ],
+    [
+      'an unset apiKeyEnv',
+      [{ ...base, apiKey: undefined, apiKeyEnv: 'MISSING_KEY' }],
+      'deployments[0].apiKeyEnv: environment variable MISSING_KEY is not set',
+    ],
     ['a duplicate id', [base, { ...base, model: 'other' }], 'deployments[1].id: duplicate id "dep_mock" (also deployments[0])'],
     ['an unknown fallback', [{ ...base, fallbacks: ['nope'] }], 'deployments[0].fallbacks[0]: unknown model "nope"'],
     ['a fallback to itself', [{ ...base, fallbacks: ['mock-chat'] }], 'deployments[0].fallbacks[0]: a model cannot fall back to itself'],
-    ['a model drained entirely', [{ ...base, weight: 0 }, { ...base, id: 'dep_b', weight: 0 }],
-      'deployments[0].weight: every deployment of model "mock-chat" has weight 0; at least one must be > 0'],
+    [
+      'a model drained entirely',
+      [
+        { ...base, weight: 0 },
+        { ...base, id: 'dep_b', weight: 0 },
+      ],
+      'deployments[0].weight: every deployment of model "mock-chat" has weight 0; at least one must be > 0',
+    ],
   ])('rejects %s, naming the path', (_case, deployments, message) => {
     expect(errorOf(() => load(deployments)).message).toBe(message);
   });
@@ -83,7 +123,12 @@ describe('loadDeploymentConfig: file', () => {
   });
 
   it('reports every problem at once, each with its path', () => {
-    const err = errorOf(() => load([{ ...base, baseUrl: 'x' }, { ...base, id: 'dep_b', weight: -2 }]));
+    const err = errorOf(() =>
+      load([
+        { ...base, baseUrl: 'x' },
+        { ...base, id: 'dep_b', weight: -2 },
+      ]),
+    );
     expect(err.code).toBe('deployment_config_invalid');
     expect(err.issues.map((i) => i.path)).toEqual(['deployments[0].baseUrl', 'deployments[1].weight']);
   });
@@ -94,7 +139,12 @@ describe('loadDeploymentConfig: file', () => {
   });
 
   it('never echoes a key in its error message', () => {
-    const err = errorOf(() => load([{ ...base, apiKey: 'sk-leaky-5555555555', apiKeyEnv: 'ALSO' }, { ...base, apiKey: 12345678 }]));
+    const err = errorOf(() =>
+      load([
+        { ...base, apiKey: 'sk-leaky-5555555555', apiKeyEnv: 'ALSO' },
+        { ...base, apiKey: 12345678 },
+      ]),
+    );
     expect(err.message).not.toContain('sk-leaky');
     expect(JSON.stringify(err)).not.toContain('sk-leaky');
     expect(err.message).not.toContain('12345678');
@@ -112,7 +162,13 @@ describe('loadDeploymentConfig: env conveniences', () => {
       'dep_env_deepseek_deepseek-reasoner',
     ]);
     for (const d of deployments) {
-      expect(d).toMatchObject({ provider: 'deepseek', baseUrl: 'https://api.deepseek.com', weight: 1, source: 'env', upstreamModel: d.model });
+      expect(d).toMatchObject({
+        provider: 'deepseek',
+        baseUrl: 'https://api.deepseek.com',
+        weight: 1,
+        source: 'env',
+        upstreamModel: d.model,
+      });
       expect(d.apiKey.reveal()).toBe('sk-ds-1234567890');
     }
   });
@@ -132,8 +188,9 @@ describe('loadDeploymentConfig: env conveniences', () => {
   });
 
   it('names a bad base URL variable', () => {
-    expect(errorOf(() => loadDeploymentConfig({ env: { DEEPSEEK_API_KEY: 'k', DEEPSEEK_BASE_URL: 'api.deepseek.com' } })).message)
-      .toBe('env.DEEPSEEK_BASE_URL: must be a URL');
+    expect(errorOf(() => loadDeploymentConfig({ env: { DEEPSEEK_API_KEY: 'k', DEEPSEEK_BASE_URL: 'api.deepseek.com' } })).message).toBe(
+      'env.DEEPSEEK_BASE_URL: must be a URL',
+    );
   });
 
   it('adds env deployments next to the file, but leaves aliases the file defines alone', () => {
@@ -152,7 +209,8 @@ describe('loadDeploymentConfig: env conveniences', () => {
   });
 
   it('refuses a file entry that takes an env-derived id', () => {
-    expect(errorOf(() => load([{ ...base, id: 'dep_env_openai_gpt-4o' }], { OPENAI_API_KEY: 'k' })).message)
-      .toBe('deployments[0].id: id "dep_env_openai_gpt-4o" is reserved for an env-derived deployment');
+    expect(errorOf(() => load([{ ...base, id: 'dep_env_openai_gpt-4o' }], { OPENAI_API_KEY: 'k' })).message).toBe(
+      'deployments[0].id: id "dep_env_openai_gpt-4o" is reserved for an env-derived deployment',
+    );
   });
 });

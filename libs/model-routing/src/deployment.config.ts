@@ -107,11 +107,7 @@ function fromEnv(env: DeploymentConfigInput['env'], fileModels: ReadonlySet<stri
   return out;
 }
 
-function buildModels(
-  deployments: readonly Deployment[],
-  entries: readonly DeploymentEntry[],
-  issues: ConfigIssue[],
-): ModelAlias[] {
+function buildModels(deployments: readonly Deployment[], entries: readonly DeploymentEntry[], issues: ConfigIssue[]): ModelAlias[] {
   const byName = new Map<string, { ids: string[]; fallbacks: string[]; firstIndex: number }>();
   deployments.forEach((d, i) => {
     const model = byName.get(d.model) ?? { ids: [], fallbacks: [], firstIndex: i };

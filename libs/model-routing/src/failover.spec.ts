@@ -63,7 +63,9 @@ describe('runWithFailover', () => {
     expect(result.value).toBe('answer from dep_a on attempt 1');
     expect(result.model).toBe('m');
     expect(calls).toEqual(['dep_a']);
-    expect(result.attempts).toEqual([expect.objectContaining({ attemptNo: 1, deploymentId: 'dep_a', outcome: 'succeeded', latencyMs: 50 })]);
+    expect(result.attempts).toEqual([
+      expect.objectContaining({ attemptNo: 1, deploymentId: 'dep_a', outcome: 'succeeded', latencyMs: 50 }),
+    ]);
   });
 
   it('moves to the second deployment after a 429, and the first cools down for Retry-After', async () => {
@@ -74,7 +76,12 @@ describe('runWithFailover', () => {
     expect(calls).toEqual(['dep_a', 'dep_b']);
     expect(result.deployment.id).toBe('dep_b');
     expect(result.value).toBe('answer from dep_b on attempt 2');
-    expect(result.attempts[0]).toMatchObject({ deploymentId: 'dep_a', outcome: 'failed', cooldownMs: 20_000, failure: { kind: 'rate_limited', retryAfterMs: 20_000 } });
+    expect(result.attempts[0]).toMatchObject({
+      deploymentId: 'dep_a',
+      outcome: 'failed',
+      cooldownMs: 20_000,
+      failure: { kind: 'rate_limited', retryAfterMs: 20_000 },
+    });
 
     const failedAt = result.attempts[0]!.startedAtMs + result.attempts[0]!.latencyMs;
     expect((await health.getCooldowns(['dep_a'])).get('dep_a')).toEqual({ untilMs: failedAt + 20_000, reason: 'rate_limited' });
@@ -152,7 +159,7 @@ describe('runWithFailover', () => {
     expect(failed.retryAfterMs).toBe(10_000);
   });
 
-  it('answers 502 when the pool\'s own keys are bad, never a 401 the caller would blame on their key', async () => {
+  it("answers 502 when the pool's own keys are bad, never a 401 the caller would blame on their key", async () => {
     const { run } = setup([dep('dep_a', 'm')], { dep_a: [{ status: 401 }] });
     await expect(run('m')).rejects.toMatchObject({ kind: 'auth', clientStatus: 502 });
   });
@@ -187,7 +194,9 @@ describe('runWithFailover', () => {
   });
 
   it('stops after maxAttempts, and a streak of three 5xx cools the deployment down', async () => {
-    const { run, calls, health } = setup([dep('dep_a', 'm')], { dep_a: [{ status: 500 }, { status: 502 }, { status: 500 }, { status: 500 }] });
+    const { run, calls, health } = setup([dep('dep_a', 'm')], {
+      dep_a: [{ status: 500 }, { status: 502 }, { status: 500 }, { status: 500 }],
+    });
     const err = (await failureOf(run('m'))) as AllDeploymentsFailedError;
     expect(calls).toHaveLength(3);
     expect(err).toMatchObject({ kind: 'server_error', clientStatus: 502 });
@@ -198,7 +207,8 @@ describe('runWithFailover', () => {
 
   it('honours maxAttempts', async () => {
     const { run, calls } = setup([dep('dep_a', 'm'), dep('dep_b', 'm'), dep('dep_c', 'm')], {
-      dep_a: [{ status: 500 }], dep_b: [{ status: 500 }],
+      dep_a: [{ status: 500 }],
+      dep_b: [{ status: 500 }],
     });
     await expect(run('m', { maxAttempts: 2 })).rejects.toBeInstanceOf(AllDeploymentsFailedError);
     expect(calls).toEqual(['dep_a', 'dep_b']);
@@ -231,7 +241,7 @@ describe('runWithFailover', () => {
     expect((health as InMemoryHealthStore).stats('dep_a').consecutiveFailures).toBe(0);
   });
 
-  it('keeps the deployment\'s key out of recorded failure messages', async () => {
+  it("keeps the deployment's key out of recorded failure messages", async () => {
     const a = dep('dep_a', 'm');
     const { run } = setup([a], { dep_a: [{ status: 401, message: `bad key ${a.apiKey.reveal()}` }] });
     const err = (await failureOf(run('m'))) as AllDeploymentsFailedError;
@@ -247,10 +257,14 @@ describe('runWithFailover', () => {
       recordFailure: () => Promise.reject(new Error('redis down')),
     };
     const storeErrors: unknown[] = [];
-    const { run, calls } = setup([dep('dep_a', 'm'), dep('dep_b', 'm')], { dep_a: [{ status: 429 }] }, {
-      health: broken,
-      onStoreError: (err) => storeErrors.push(err),
-    });
+    const { run, calls } = setup(
+      [dep('dep_a', 'm'), dep('dep_b', 'm')],
+      { dep_a: [{ status: 429 }] },
+      {
+        health: broken,
+        onStoreError: (err) => storeErrors.push(err),
+      },
+    );
     expect((await run('m')).deployment.id).toBe('dep_b');
     expect(calls).toEqual(['dep_a', 'dep_b']);
     expect(storeErrors.length).toBeGreaterThan(0);

@@ -142,7 +142,15 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
       const value = await opts.attempt(deployment, attemptNo);
       const latencyMs = router.now() - startedAtMs;
       await router.reportSuccess(deployment, latencyMs);
-      attempts.push({ attemptNo, model, deploymentId: deployment.id, provider: deployment.provider, startedAtMs, latencyMs, outcome: 'succeeded' });
+      attempts.push({
+        attemptNo,
+        model,
+        deploymentId: deployment.id,
+        provider: deployment.provider,
+        startedAtMs,
+        latencyMs,
+        outcome: 'succeeded',
+      });
       return { value, deployment, model, attempts };
     } catch (err) {
       // The caller went away: not the deployment's fault, and nobody is waiting for another try.
@@ -155,8 +163,15 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
       lastFailure = failure;
       const cooldownMs = await router.reportFailure(deployment, failure);
       attempts.push({
-        attemptNo, model, deploymentId: deployment.id, provider: deployment.provider, startedAtMs,
-        latencyMs: router.now() - startedAtMs, outcome: 'failed', failure, cooldownMs,
+        attemptNo,
+        model,
+        deploymentId: deployment.id,
+        provider: deployment.provider,
+        startedAtMs,
+        latencyMs: router.now() - startedAtMs,
+        outcome: 'failed',
+        failure,
+        cooldownMs,
       });
     }
   }

@@ -12,7 +12,9 @@ describe('InMemoryHealthStore', () => {
   it('reports a cooldown until it ends, then forgets it', async () => {
     const { clock, store } = setup();
     await store.cooldown('dep_a', clock.nowMs + 1_000, 'rate_limited');
-    expect(await store.getCooldowns(['dep_a', 'dep_b'])).toEqual(new Map([['dep_a', { untilMs: clock.nowMs + 1_000, reason: 'rate_limited' }]]));
+    expect(await store.getCooldowns(['dep_a', 'dep_b'])).toEqual(
+      new Map([['dep_a', { untilMs: clock.nowMs + 1_000, reason: 'rate_limited' }]]),
+    );
     clock.advance(999);
     expect((await store.getCooldowns(['dep_a'])).has('dep_a')).toBe(true);
     clock.advance(1);
@@ -49,7 +51,13 @@ describe('InMemoryHealthStore', () => {
 });
 
 describe('cooldownToApply', () => {
-  const failure = (f: Partial<ProviderFailure>): ProviderFailure => ({ kind: 'server_error', failover: true, cooldownMs: 10_000, clientStatus: 502, ...f });
+  const failure = (f: Partial<ProviderFailure>): ProviderFailure => ({
+    kind: 'server_error',
+    failover: true,
+    cooldownMs: 10_000,
+    clientStatus: 502,
+    ...f,
+  });
   const policy = DEFAULT_COOLDOWN_POLICY;
 
   it('cools transient failures only once the streak reaches the threshold', () => {
@@ -64,7 +72,7 @@ describe('cooldownToApply', () => {
     expect(cooldownToApply(failure({ kind: 'auth', cooldownMs: 300_000 }), 1, policy)).toBe(300_000);
   });
 
-  it('never cools for a failure that is the request\'s fault', () => {
+  it("never cools for a failure that is the request's fault", () => {
     expect(cooldownToApply(failure({ kind: 'bad_request', failover: false, cooldownMs: 0 }), 5, policy)).toBe(0);
   });
 });

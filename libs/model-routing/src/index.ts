@@ -6,7 +6,14 @@ export { DeploymentConfigError, type ConfigIssue } from './deployment-config.err
 export { Secret, redactSecrets, redactKeyPatterns } from './secrets';
 export type { RoutingContext, RoutingStrategy } from './routing.strategy';
 export { WeightedStrategy } from './weighted.strategy';
-export { InMemoryHealthStore, type Clock, type Cooldown, type DeploymentStats, type HealthStore, type InMemoryHealthStoreOptions } from './health.store';
+export {
+  InMemoryHealthStore,
+  type Clock,
+  type Cooldown,
+  type DeploymentStats,
+  type HealthStore,
+  type InMemoryHealthStoreOptions,
+} from './health.store';
 export { DEFAULT_COOLDOWN_POLICY, TRANSIENT_KINDS, cooldownToApply, type CooldownPolicy } from './cooldown.policy';
 export { FAILURE_KINDS, type FailureKind, type ProviderFailure } from './provider-failure';
 export { classifyProviderError, clientStatusFor, parseRetryAfter, type ClassifyOptions, type ProviderErrorLike } from './error.classifier';

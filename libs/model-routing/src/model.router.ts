@@ -131,7 +131,11 @@ export class ModelRouter {
 
   /** The cooldown that ends first, if every usable deployment of `chain` is cooling down. */
   async allCoolingUntil(chain: readonly string[]): Promise<EarliestCooldown | undefined> {
-    const ids = chain.flatMap((m) => this.deploymentsOf(m).filter((d) => d.weight > 0).map((d) => d.id));
+    const ids = chain.flatMap((m) =>
+      this.deploymentsOf(m)
+        .filter((d) => d.weight > 0)
+        .map((d) => d.id),
+    );
     const cooldowns = await this.cooldownsOf(ids);
     if (ids.length === 0 || ids.some((id) => !cooldowns.has(id))) return undefined;
     return earliestOf(cooldowns);

@@ -46,9 +46,7 @@ describe('Secret', () => {
 describe('redactSecrets', () => {
   it('removes every occurrence of the known secrets', () => {
     const text = `auth failed for ${KEY} (key ${KEY}) and other-secret-value`;
-    expect(redactSecrets(text, [new Secret(KEY), 'other-secret-value'])).toBe(
-      'auth failed for [redacted] (key [redacted]) and [redacted]',
-    );
+    expect(redactSecrets(text, [new Secret(KEY), 'other-secret-value'])).toBe('auth failed for [redacted] (key [redacted]) and [redacted]');
   });
 
   it('redacts key-shaped strings it was not told about', () => {
@@ -73,8 +71,8 @@ describe('redactKeyPatterns', () => {
   });
 
   it('leaves ordinary text alone', () => {
-    expect(redactKeyPatterns('This model\'s maximum context length is 65536 tokens')).toBe(
-      'This model\'s maximum context length is 65536 tokens',
+    expect(redactKeyPatterns("This model's maximum context length is 65536 tokens")).toBe(
+      "This model's maximum context length is 65536 tokens",
     );
   });
 });

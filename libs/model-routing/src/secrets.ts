@@ -57,9 +57,7 @@ const KEY_PATTERNS: readonly RegExp[] = [
 export function redactKeyPatterns(text: string): string {
   let out = text;
   for (const pattern of KEY_PATTERNS) {
-    out = out.replace(pattern, (_match: string, prefix?: unknown) =>
-      typeof prefix === 'string' ? `${prefix}${REDACTED}` : REDACTED,
-    );
+    out = out.replace(pattern, (_match: string, prefix?: unknown) => (typeof prefix === 'string' ? `${prefix}${REDACTED}` : REDACTED));
   }
   return out;
 }

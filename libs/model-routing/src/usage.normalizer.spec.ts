@@ -27,28 +27,43 @@ describe('normalizeUsage', () => {
   });
 
   it('reads DeepSeek fields behind an openai-compatible endpoint too', () => {
-    expect(normalizeUsage('openai-compatible', { prompt_cache_hit_tokens: 10, prompt_cache_miss_tokens: 5, completion_tokens: 2 }))
-      .toEqual({ promptTokens: 15, completionTokens: 2, totalTokens: 17, cachedPromptTokens: 10, reasoningTokens: 0 });
+    expect(normalizeUsage('openai-compatible', { prompt_cache_hit_tokens: 10, prompt_cache_miss_tokens: 5, completion_tokens: 2 })).toEqual(
+      { promptTokens: 15, completionTokens: 2, totalTokens: 17, cachedPromptTokens: 10, reasoningTokens: 0 },
+    );
   });
 
   it('reads Responses-style input/output tokens', () => {
-    expect(normalizeUsage('openai-compatible', {
-      input_tokens: 50, output_tokens: 20, input_tokens_details: { cached_tokens: 30 }, output_tokens_details: { reasoning_tokens: 5 },
-    })).toEqual({ promptTokens: 50, completionTokens: 20, totalTokens: 70, cachedPromptTokens: 30, reasoningTokens: 5 });
+    expect(
+      normalizeUsage('openai-compatible', {
+        input_tokens: 50,
+        output_tokens: 20,
+        input_tokens_details: { cached_tokens: 30 },
+        output_tokens_details: { reasoning_tokens: 5 },
+      }),
+    ).toEqual({ promptTokens: 50, completionTokens: 20, totalTokens: 70, cachedPromptTokens: 30, reasoningTokens: 5 });
   });
 
   it('fills missing fields with 0 and derives the total', () => {
     expect(normalizeUsage('openai', { prompt_tokens: 7 })).toEqual({ ...ZERO_USAGE, promptTokens: 7, totalTokens: 7 });
-    expect(normalizeUsage('openai', { prompt_tokens: 7, completion_tokens: 3, prompt_tokens_details: null }))
-      .toEqual({ ...ZERO_USAGE, promptTokens: 7, completionTokens: 3, totalTokens: 10 });
+    expect(normalizeUsage('openai', { prompt_tokens: 7, completion_tokens: 3, prompt_tokens_details: null })).toEqual({
+      ...ZERO_USAGE,
+      promptTokens: 7,
+      completionTokens: 3,
+      totalTokens: 10,
+    });
   });
 
-  it.each([[undefined], [null], ['12'], [42], [[1, 2]], [{ prompt_tokens: 'many', completion_tokens: -4, total_tokens: Number.NaN }], [{ prompt_tokens: 1.5 }]])(
-    'turns garbage (%p) into zeros without throwing',
-    (garbage) => {
-      expect(normalizeUsage('deepseek', garbage)).toEqual(ZERO_USAGE);
-    },
-  );
+  it.each([
+    [undefined],
+    [null],
+    ['12'],
+    [42],
+    [[1, 2]],
+    [{ prompt_tokens: 'many', completion_tokens: -4, total_tokens: Number.NaN }],
+    [{ prompt_tokens: 1.5 }],
+  ])('turns garbage (%p) into zeros without throwing', (garbage) => {
+    expect(normalizeUsage('deepseek', garbage)).toEqual(ZERO_USAGE);
+  });
 
   it('never reports more cached tokens than prompt tokens', () => {
     expect(normalizeUsage('openai', { prompt_tokens: 10, prompt_tokens_details: { cached_tokens: 50 } }).cachedPromptTokens).toBe(10);

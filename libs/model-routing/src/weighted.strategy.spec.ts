@@ -46,7 +46,12 @@ describe('WeightedStrategy', () => {
     const clock = new ManualClock();
     const health = new InMemoryHealthStore({ clock: clock.now });
     const deployments = [dep('dep_a', 'm', 3), dep('dep_b', 'm', 1)];
-    const router = new ModelRouter({ deployments, models: [{ name: 'm', deploymentIds: ['dep_a', 'dep_b'], fallbacks: [] }], health, clock: clock.now });
+    const router = new ModelRouter({
+      deployments,
+      models: [{ name: 'm', deploymentIds: ['dep_a', 'dep_b'], fallbacks: [] }],
+      health,
+      clock: clock.now,
+    });
     const pickMany = async (n: number): Promise<Record<string, number>> => {
       const counts: Record<string, number> = {};
       for (let i = 0; i < n; i++) {

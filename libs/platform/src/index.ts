@@ -1,4 +1,16 @@
-export { parseConfig, ConfigError, env, serviceEnv, databaseEnv, httpEnv, checkHttpEnv, sseEnv, runEventsEnv, authEnv, type TrustProxy } from './config/parse-config';
+export {
+  parseConfig,
+  ConfigError,
+  env,
+  serviceEnv,
+  databaseEnv,
+  httpEnv,
+  checkHttpEnv,
+  sseEnv,
+  runEventsEnv,
+  authEnv,
+  type TrustProxy,
+} from './config/parse-config';
 export { LruCache, type LruCacheOptions } from './cache/lru-cache';
 export { createLogger, configureRootLogger, rootLogger, PinoNestLogger } from './logging/logger';
 export { ApiError, toApiError, type ApiErrorCode, type FieldIssue } from './errors/api-error';
@@ -13,7 +25,13 @@ export { InMemoryJobQueue } from './queue/memory.job-queue';
 export { RUN_EVENT_STORE, type RunEventStore, type Unsubscribe } from './events/run-event-store';
 export { RedisRunEventStore } from './events/redis.run-event-store';
 export { InMemoryRunEventStore, DEFAULT_IN_MEMORY_RUN_EVENT_LIMITS, type InMemoryRunEventLimits } from './events/memory.run-event-store';
-export { boundRunEvent, truncatedSuffix, DEFAULT_RUN_EVENT_LIMITS, type RunEventLimits, type TruncatedValue } from './events/run-event-limits';
+export {
+  boundRunEvent,
+  truncatedSuffix,
+  DEFAULT_RUN_EVENT_LIMITS,
+  type RunEventLimits,
+  type TruncatedValue,
+} from './events/run-event-limits';
 export { PostgresRunEventStore, type PostgresRunEventStoreOptions } from './events/postgres.run-event-store';
 export { RunEventsRepository } from './events/run-events.repository';
 export { generateApiKey, hashApiKey, bearerToken, constantTimeEqual, displayPrefix } from './auth/api-key';

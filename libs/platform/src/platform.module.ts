@@ -1,7 +1,15 @@
 // Infrastructure every app needs, wired once: Prisma, the job queue, run events, auth guards,
 // health, and their shutdown. `redis: 'memory'` swaps the Redis-backed parts for in-process ones
 // (standalone mode); the code above these ports is the same either way.
-import { type BeforeApplicationShutdown, type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { createPrismaClient, PrismaClient, type DatabaseOptions } from './database/prisma';
 import { createRedis, type Redis } from './redis/redis';
 import { JOB_QUEUE, type JobQueue } from './queue/job-queue';
@@ -75,7 +83,10 @@ export class PlatformModule {
       {
         provide: REDIS,
         // the subscriber connects on its first SUBSCRIBE: only services that follow runs (gateway) open it
-        useFactory: () => (opts.redis === 'memory' ? null : { main: createRedis(opts.redis.url), subscriber: createRedis(opts.redis.url, { lazyConnect: true }) }),
+        useFactory: () =>
+          opts.redis === 'memory'
+            ? null
+            : { main: createRedis(opts.redis.url), subscriber: createRedis(opts.redis.url, { lazyConnect: true }) },
       },
       {
         provide: JOB_QUEUE,
@@ -88,8 +99,16 @@ export class PlatformModule {
         provide: RUN_EVENT_STORE,
         inject: [REDIS, PrismaClient],
         useFactory: (redis: { main: Redis; subscriber: Redis } | null, prisma: PrismaClient | null): RunEventStore => {
-          if (opts.redis !== 'memory' && redis) return new RedisRunEventStore(redis.main, redis.subscriber, opts.redis.prefix, { ...DEFAULT_RUN_EVENT_LIMITS, ...opts.runEvents });
-          if (opts.runEventStore === 'database' && prisma) return new PostgresRunEventStore(new RunEventsRepository(prisma), { maxBytesPerRun: opts.runEvents?.maxBytesPerRun, fieldMaxBytes: opts.runEvents?.fieldMaxBytes });
+          if (opts.redis !== 'memory' && redis)
+            return new RedisRunEventStore(redis.main, redis.subscriber, opts.redis.prefix, {
+              ...DEFAULT_RUN_EVENT_LIMITS,
+              ...opts.runEvents,
+            });
+          if (opts.runEventStore === 'database' && prisma)
+            return new PostgresRunEventStore(new RunEventsRepository(prisma), {
+              maxBytesPerRun: opts.runEvents?.maxBytesPerRun,
+              fieldMaxBytes: opts.runEvents?.fieldMaxBytes,
+            });
           return new InMemoryRunEventStore(opts.runEvents);
         },
       },
@@ -120,7 +139,18 @@ export class PlatformModule {
       global: true,
       controllers: [HealthController],
       providers,
-      exports: [INTERNAL_TOKEN, InternalTokenGuard, PrismaClient, REDIS, JOB_QUEUE, RUN_EVENT_STORE, ApiKeysRepository, ApiKeyAuthenticator, ApiKeyGuard, EdgeAuth],
+      exports: [
+        INTERNAL_TOKEN,
+        InternalTokenGuard,
+        PrismaClient,
+        REDIS,
+        JOB_QUEUE,
+        RUN_EVENT_STORE,
+        ApiKeysRepository,
+        ApiKeyAuthenticator,
+        ApiKeyGuard,
+        EdgeAuth,
+      ],
     };
   }
 }

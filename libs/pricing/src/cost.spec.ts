@@ -4,10 +4,21 @@ import { formatMoney } from './money';
 import { Price, priceFromRow } from './price';
 import { PricingError } from './pricing.error';
 
-const mockChat = priceFromRow({ model: 'mock-chat', inputPerMillion: '0.27', cachedInputPerMillion: '0.07', outputPerMillion: '1.10', effectiveFrom: '2025-01-01T00:00:00Z' });
+const mockChat = priceFromRow({
+  model: 'mock-chat',
+  inputPerMillion: '0.27',
+  cachedInputPerMillion: '0.07',
+  outputPerMillion: '1.10',
+  effectiveFrom: '2025-01-01T00:00:00Z',
+});
 
 function strings(cost: ReturnType<typeof costOf>): Record<string, string> {
-  return { input: formatMoney(cost.input), cachedInput: formatMoney(cost.cachedInput), output: formatMoney(cost.output), total: formatMoney(cost.total) };
+  return {
+    input: formatMoney(cost.input),
+    cachedInput: formatMoney(cost.cachedInput),
+    output: formatMoney(cost.output),
+    total: formatMoney(cost.total),
+  };
 }
 
 describe('costOf', () => {
@@ -25,7 +36,12 @@ describe('costOf', () => {
   });
 
   it('stays exact for very large counts and long rates', () => {
-    const price = priceFromRow({ model: 'm', inputPerMillion: '0.000000000000000000001', outputPerMillion: '123456789.123456789', effectiveFrom: '2025-01-01T00:00:00Z' });
+    const price = priceFromRow({
+      model: 'm',
+      inputPerMillion: '0.000000000000000000001',
+      outputPerMillion: '123456789.123456789',
+      effectiveFrom: '2025-01-01T00:00:00Z',
+    });
     const cost = costOf({ promptTokens: 9_007_199_254_740_991, completionTokens: 9_007_199_254_740_991 }, price);
     expect(formatMoney(cost.input)).toBe('0.000000000009007199254740991');
     // 9007199254740991 × 123456789.123456789 / 1e6, computed with Python's decimal at 100 digits.
@@ -59,7 +75,12 @@ describe('costOf', () => {
   });
 
   it('costs nothing for zero tokens', () => {
-    expect(strings(costOf({ promptTokens: 0, completionTokens: 0 }, mockChat))).toEqual({ input: '0', cachedInput: '0', output: '0', total: '0' });
+    expect(strings(costOf({ promptTokens: 0, completionTokens: 0 }, mockChat))).toEqual({
+      input: '0',
+      cachedInput: '0',
+      output: '0',
+      total: '0',
+    });
   });
 
   it.each([
@@ -83,6 +104,8 @@ describe('costOf', () => {
 
   it('rejects a hand-built price with a negative rate', () => {
     const price: Price = { ...mockChat, outputPerMillion: new Decimal('-1') };
-    expect(() => costOf({ promptTokens: 1, completionTokens: 1 }, price)).toThrow(expect.objectContaining({ code: 'INVALID_AMOUNT', field: 'price.outputPerMillion' }));
+    expect(() => costOf({ promptTokens: 1, completionTokens: 1 }, price)).toThrow(
+      expect.objectContaining({ code: 'INVALID_AMOUNT', field: 'price.outputPerMillion' }),
+    );
   });
 });

@@ -35,16 +35,25 @@ export function costOf(usage: TokenUsage, price: Price): Cost {
   const cached = tokens(usage.cachedPromptTokens ?? 0, 'cachedPromptTokens');
   const reasoning = tokens(usage.reasoningTokens ?? 0, 'reasoningTokens');
   if (cached > prompt) {
-    throw new PricingError('CACHED_EXCEEDS_PROMPT', `cachedPromptTokens (${cached}) is part of promptTokens and cannot exceed it (${prompt})`, 'cachedPromptTokens');
+    throw new PricingError(
+      'CACHED_EXCEEDS_PROMPT',
+      `cachedPromptTokens (${cached}) is part of promptTokens and cannot exceed it (${prompt})`,
+      'cachedPromptTokens',
+    );
   }
   if (reasoning > completion) {
-    throw new PricingError('REASONING_EXCEEDS_COMPLETION', `reasoningTokens (${reasoning}) is part of completionTokens and cannot exceed it (${completion})`, 'reasoningTokens');
+    throw new PricingError(
+      'REASONING_EXCEEDS_COMPLETION',
+      `reasoningTokens (${reasoning}) is part of completionTokens and cannot exceed it (${completion})`,
+      'reasoningTokens',
+    );
   }
 
   // Re-validated here because a Price may be built by hand rather than read through the catalog.
   const inputRate = rate(price.inputPerMillion, 'price.inputPerMillion');
   const outputRate = rate(price.outputPerMillion, 'price.outputPerMillion');
-  const cachedRate = price.cachedInputPerMillion === undefined ? inputRate : rate(price.cachedInputPerMillion, 'price.cachedInputPerMillion');
+  const cachedRate =
+    price.cachedInputPerMillion === undefined ? inputRate : rate(price.cachedInputPerMillion, 'price.cachedInputPerMillion');
   const reasoningRate = price.reasoningPerMillion === undefined ? outputRate : rate(price.reasoningPerMillion, 'price.reasoningPerMillion');
 
   const input = perMillion(prompt - cached, inputRate);

@@ -20,28 +20,63 @@ function deepseekOffPeak(input: string, cachedInput: string, output: string): Pr
   ];
 }
 
-export const DEFAULT_PRICES: ReadonlyArray<Readonly<PriceRow>> = Object.freeze(([
-  // The mock provider's model (libs/testing). These prices are MADE UP for tests and the demo;
-  // they resemble a cheap chat model so demo bills look plausible. Nobody is ever charged them.
-  { model: 'mock-chat', currency: 'USD', inputPerMillion: '0.27', cachedInputPerMillion: '0.07', outputPerMillion: '1.10', effectiveFrom: FROM },
+export const DEFAULT_PRICES: ReadonlyArray<Readonly<PriceRow>> = Object.freeze(
+  (
+    [
+      // The mock provider's model (libs/testing). These prices are MADE UP for tests and the demo;
+      // they resemble a cheap chat model so demo bills look plausible. Nobody is ever charged them.
+      {
+        model: 'mock-chat',
+        currency: 'USD',
+        inputPerMillion: '0.27',
+        cachedInputPerMillion: '0.07',
+        outputPerMillion: '1.10',
+        effectiveFrom: FROM,
+      },
 
-  // DeepSeek, USD, from the Models & Pricing page of api-docs.deepseek.com (deepseek-flash =
-  // DeepSeek-V4.1-Flash, deepseek-v4-pro = DeepSeek-V4-Pro-0813). DeepSeek reprices often:
-  // verify against api-docs.deepseek.com before relying on them. Thinking tokens are billed
-  // as output, hence no reasoning rate.
-  {
-    model: 'deepseek-flash', currency: 'USD', inputPerMillion: '0.30', cachedInputPerMillion: '0.006', outputPerMillion: '1.20', effectiveFrom: FROM,
-    windows: deepseekOffPeak('0.15', '0.003', '0.60'),
-  },
-  {
-    model: 'deepseek-v4-pro', currency: 'USD', inputPerMillion: '1.32', cachedInputPerMillion: '0.044', outputPerMillion: '3.96', effectiveFrom: FROM,
-    windows: deepseekOffPeak('0.66', '0.022', '1.98'),
-  },
+      // DeepSeek, USD, from the Models & Pricing page of api-docs.deepseek.com (deepseek-flash =
+      // DeepSeek-V4.1-Flash, deepseek-v4-pro = DeepSeek-V4-Pro-0813). DeepSeek reprices often:
+      // verify against api-docs.deepseek.com before relying on them. Thinking tokens are billed
+      // as output, hence no reasoning rate.
+      {
+        model: 'deepseek-flash',
+        currency: 'USD',
+        inputPerMillion: '0.30',
+        cachedInputPerMillion: '0.006',
+        outputPerMillion: '1.20',
+        effectiveFrom: FROM,
+        windows: deepseekOffPeak('0.15', '0.003', '0.60'),
+      },
+      {
+        model: 'deepseek-v4-pro',
+        currency: 'USD',
+        inputPerMillion: '1.32',
+        cachedInputPerMillion: '0.044',
+        outputPerMillion: '3.96',
+        effectiveFrom: FROM,
+        windows: deepseekOffPeak('0.66', '0.022', '1.98'),
+      },
 
-  // OpenAI standard (non-batch) tier. Reasoning tokens do not occur on these models.
-  { model: 'gpt-4o-mini', currency: 'USD', inputPerMillion: '0.15', cachedInputPerMillion: '0.075', outputPerMillion: '0.60', effectiveFrom: FROM },
-  { model: 'gpt-4o', currency: 'USD', inputPerMillion: '2.50', cachedInputPerMillion: '1.25', outputPerMillion: '10.00', effectiveFrom: FROM },
-] satisfies PriceRow[]).map((row) => Object.freeze(row)));
+      // OpenAI standard (non-batch) tier. Reasoning tokens do not occur on these models.
+      {
+        model: 'gpt-4o-mini',
+        currency: 'USD',
+        inputPerMillion: '0.15',
+        cachedInputPerMillion: '0.075',
+        outputPerMillion: '0.60',
+        effectiveFrom: FROM,
+      },
+      {
+        model: 'gpt-4o',
+        currency: 'USD',
+        inputPerMillion: '2.50',
+        cachedInputPerMillion: '1.25',
+        outputPerMillion: '10.00',
+        effectiveFrom: FROM,
+      },
+    ] satisfies PriceRow[]
+  ).map((row) => Object.freeze(row)),
+);
 
 /** `DEFAULT_PRICES` as a catalog. */
 export const DEFAULT_PRICE_CATALOG = new PriceCatalog(DEFAULT_PRICES);

@@ -63,8 +63,9 @@ describe('PriceCatalog construction', () => {
   });
 
   it('rejects two rows for the same model and instant', () => {
-    expect(() => new PriceCatalog([base, { ...base, effectiveFrom: new Date('2025-01-01T00:00:00Z'), inputPerMillion: '2' }]))
-      .toThrow(expect.objectContaining({ code: 'DUPLICATE_PRICE', field: 'rows[1].effectiveFrom' }));
+    expect(() => new PriceCatalog([base, { ...base, effectiveFrom: new Date('2025-01-01T00:00:00Z'), inputPerMillion: '2' }])).toThrow(
+      expect.objectContaining({ code: 'DUPLICATE_PRICE', field: 'rows[1].effectiveFrom' }),
+    );
   });
 });
 
@@ -83,7 +84,11 @@ describe('DEFAULT_PRICES', () => {
     expect(DEFAULT_PRICE_CATALOG.models()).toEqual(['deepseek-flash', 'deepseek-v4-pro', 'gpt-4o', 'gpt-4o-mini', 'mock-chat']);
     expect(DEFAULT_PRICE_CATALOG.priceAt('gpt-4o', new Date('2024-12-31T23:59:59Z'))).toBeUndefined();
     const gpt4oMini = DEFAULT_PRICE_CATALOG.priceAt('gpt-4o-mini', at)!;
-    expect([gpt4oMini.inputPerMillion, gpt4oMini.cachedInputPerMillion, gpt4oMini.outputPerMillion].map(String)).toEqual(['0.15', '0.075', '0.6']);
+    expect([gpt4oMini.inputPerMillion, gpt4oMini.cachedInputPerMillion, gpt4oMini.outputPerMillion].map(String)).toEqual([
+      '0.15',
+      '0.075',
+      '0.6',
+    ]);
   });
 
   it('bills DeepSeek at the peak rate for now, whatever the time of day', () => {

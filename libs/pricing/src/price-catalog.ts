@@ -13,7 +13,11 @@ export class PriceCatalog {
       const history = this.byModel.get(price.model) ?? [];
       if (history.some((p) => p.effectiveFrom.getTime() === price.effectiveFrom.getTime())) {
         // Two rows for the same instant would make the bill depend on row order.
-        throw new PricingError('DUPLICATE_PRICE', `rows[${i}]: ${price.model} already has a price effective from ${price.effectiveFrom.toISOString()}`, `rows[${i}].effectiveFrom`);
+        throw new PricingError(
+          'DUPLICATE_PRICE',
+          `rows[${i}]: ${price.model} already has a price effective from ${price.effectiveFrom.toISOString()}`,
+          `rows[${i}].effectiveFrom`,
+        );
       }
       history.push(price);
       history.sort((a, b) => a.effectiveFrom.getTime() - b.effectiveFrom.getTime());

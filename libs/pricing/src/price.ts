@@ -74,7 +74,11 @@ export function priceFromRow(row: PriceRow, where = ''): Price {
   }
   const currency = row.currency ?? 'USD';
   if (!CURRENCY.test(currency)) {
-    throw new PricingError('INVALID_CURRENCY', `${where}currency must be an ISO 4217 code like "USD", got ${JSON.stringify(currency)}`, `${where}currency`);
+    throw new PricingError(
+      'INVALID_CURRENCY',
+      `${where}currency must be an ISO 4217 code like "USD", got ${JSON.stringify(currency)}`,
+      `${where}currency`,
+    );
   }
   const price: Price = {
     model: row.model,
@@ -83,7 +87,8 @@ export function priceFromRow(row: PriceRow, where = ''): Price {
     outputPerMillion: rate(row.outputPerMillion, `${where}outputPerMillion`),
     effectiveFrom: instant(row.effectiveFrom, `${where}effectiveFrom`),
   };
-  if (row.cachedInputPerMillion !== undefined) price.cachedInputPerMillion = rate(row.cachedInputPerMillion, `${where}cachedInputPerMillion`);
+  if (row.cachedInputPerMillion !== undefined)
+    price.cachedInputPerMillion = rate(row.cachedInputPerMillion, `${where}cachedInputPerMillion`);
   if (row.reasoningPerMillion !== undefined) price.reasoningPerMillion = rate(row.reasoningPerMillion, `${where}reasoningPerMillion`);
   if (row.windows !== undefined) price.windows = row.windows.map((w, i) => windowFromRow(w, `${where}windows[${i}].`));
   return price;
@@ -100,7 +105,11 @@ export function rate(value: RateInput, field: string): Decimal {
 
 function instant(value: string | Date, field: string): Date {
   if (typeof value === 'string' && !ISO_WITH_OFFSET.test(value)) {
-    throw new PricingError('INVALID_DATE', `${field} must be an ISO 8601 timestamp with an offset, like "2025-01-01T00:00:00Z", got ${JSON.stringify(value)}`, field);
+    throw new PricingError(
+      'INVALID_DATE',
+      `${field} must be an ISO 8601 timestamp with an offset, like "2025-01-01T00:00:00Z", got ${JSON.stringify(value)}`,
+      field,
+    );
   }
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) {

@@ -56,7 +56,14 @@ export async function waitForHttp(url: string, timeoutMs: number, isAlive: () =>
   throw new Error(`${url} did not become ready in ${timeoutMs} ms (${last})`);
 }
 
-export async function startService(opts: { app: string; env: Record<string, string>; port?: number; readyPath?: string; timeoutMs?: number; entry?: string }): Promise<ServiceProcess> {
+export async function startService(opts: {
+  app: string;
+  env: Record<string, string>;
+  port?: number;
+  readyPath?: string;
+  timeoutMs?: number;
+  entry?: string;
+}): Promise<ServiceProcess> {
   const root = repoRoot();
   const entry = opts.entry ?? path.join(root, 'dist/apps', opts.app, 'src/main.js');
   if (!existsSync(entry)) throw new Error(`${entry} does not exist: build first (npm run build)`);
@@ -73,14 +80,21 @@ export async function startService(opts: { app: string; env: Record<string, stri
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   let exited = false;
-  const exit = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, sig) => { exited = true; resolve(code ?? sig); }));
+  const exit = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (code, sig) => {
+      exited = true;
+      resolve(code ?? sig);
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(url + (opts.readyPath ?? '/readyz'), opts.timeoutMs ?? 30_000, () => !exited);
   } catch (err) {
     child.kill('SIGKILL');
     await exit;
-    throw new Error(`${opts.app} did not start: ${(err as Error).message}\n--- ${logFile} ---\n${readFileSync(logFile, 'utf8').slice(-4000)}`);
+    throw new Error(
+      `${opts.app} did not start: ${(err as Error).message}\n--- ${logFile} ---\n${readFileSync(logFile, 'utf8').slice(-4000)}`,
+    );
   }
   return {
     name: opts.app,

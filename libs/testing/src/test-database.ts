@@ -31,8 +31,12 @@ async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
 
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const template = process.env['SHOAL_TEST_TEMPLATE_DB'];
-  if (!template) throw new Error('SHOAL_TEST_TEMPLATE_DB is not set: run the tests with `npm test`, which prepares the migrated template database');
-  const name = `shoal_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  if (!template)
+    throw new Error('SHOAL_TEST_TEMPLATE_DB is not set: run the tests with `npm test`, which prepares the migrated template database');
+  const name = `shoal_${label
+    .replace(/[^a-z0-9]/gi, '_')
+    .toLowerCase()
+    .slice(0, 30)}_${randomBytes(4).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return {
     name,

@@ -12,7 +12,12 @@ describe('buildGraphIndex', () => {
   it('gives predecessors, successors and an order where every node follows its predecessors', () => {
     const graph = parse({
       nodes: [{ id: 'end', data: { type: 'end' } }, llm('b'), llm('a'), { id: 'start', data: { type: 'start' } }],
-      edges: [{ source: 'start', target: 'a' }, { source: 'start', target: 'b' }, { source: 'a', target: 'end' }, { source: 'b', target: 'end' }],
+      edges: [
+        { source: 'start', target: 'a' },
+        { source: 'start', target: 'b' },
+        { source: 'a', target: 'end' },
+        { source: 'b', target: 'end' },
+      ],
     });
     const index = buildGraphIndex(graph);
     expect(index.start.id).toBe('start');
@@ -25,8 +30,20 @@ describe('buildGraphIndex', () => {
   });
 
   it('refuses an unvalidated graph with a cycle', () => {
-    const graph = { nodes: parse({ nodes: [{ id: 'start', data: { type: 'start' } }, llm('a'), { id: 'end', data: { type: 'end' } }], edges: [{ source: 'start', target: 'a' }, { source: 'a', target: 'end' }] }).nodes, edges: [] as WorkflowGraph['edges'] };
-    graph.edges.push({ id: '1', source: 'a', target: 'end', sourceHandle: 'source', targetHandle: 'target' }, { id: '2', source: 'end', target: 'a', sourceHandle: 'source', targetHandle: 'target' });
+    const graph = {
+      nodes: parse({
+        nodes: [{ id: 'start', data: { type: 'start' } }, llm('a'), { id: 'end', data: { type: 'end' } }],
+        edges: [
+          { source: 'start', target: 'a' },
+          { source: 'a', target: 'end' },
+        ],
+      }).nodes,
+      edges: [] as WorkflowGraph['edges'],
+    };
+    graph.edges.push(
+      { id: '1', source: 'a', target: 'end', sourceHandle: 'source', targetHandle: 'target' },
+      { id: '2', source: 'end', target: 'a', sourceHandle: 'source', targetHandle: 'target' },
+    );
     expect(() => buildGraphIndex(graph)).toThrow(/cycle/);
   });
 });

@@ -1,5 +1,12 @@
 // Adjacency and topological order of a graph, computed once and shared by validator and runtime.
-import { isNodeOfType, type EndNode, type StartNode, type WorkflowEdge, type WorkflowGraph, type WorkflowNode } from './workflow-graph.types';
+import {
+  isNodeOfType,
+  type EndNode,
+  type StartNode,
+  type WorkflowEdge,
+  type WorkflowGraph,
+  type WorkflowNode,
+} from './workflow-graph.types';
 
 export interface GraphIndex {
   readonly nodesById: ReadonlyMap<string, WorkflowNode>;
@@ -73,7 +80,10 @@ export function buildGraphIndex(graph: WorkflowGraph): GraphIndex {
   if (!start) throw new Error('buildGraphIndex: the graph has no start node; parse it with parseWorkflowGraph first');
   const adjacency = buildAdjacency(nodesById.keys(), graph.edges);
   const { order, remaining } = topologicalSort(adjacency);
-  if (remaining.size > 0) throw new Error(`buildGraphIndex: the graph has a cycle through ${[...remaining].slice(0, 3).join(', ')}; parse it with parseWorkflowGraph first`);
+  if (remaining.size > 0)
+    throw new Error(
+      `buildGraphIndex: the graph has a cycle through ${[...remaining].slice(0, 3).join(', ')}; parse it with parseWorkflowGraph first`,
+    );
   const outgoingEdges = new Map<string, WorkflowEdge[]>();
   const incomingEdges = new Map<string, WorkflowEdge[]>();
   for (const id of nodesById.keys()) {
@@ -87,5 +97,14 @@ export function buildGraphIndex(graph: WorkflowGraph): GraphIndex {
     out.push(edge);
     inc.push(edge);
   }
-  return { nodesById, start, ends, successors: adjacency.successors, predecessors: adjacency.predecessors, outgoingEdges, incomingEdges, topologicalOrder: order };
+  return {
+    nodesById,
+    start,
+    ends,
+    successors: adjacency.successors,
+    predecessors: adjacency.predecessors,
+    outgoingEdges,
+    incomingEdges,
+    topologicalOrder: order,
+  };
 }

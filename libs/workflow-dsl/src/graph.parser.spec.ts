@@ -3,7 +3,14 @@ import { NODE_TYPES, parseWorkflowGraph, type ValidationIssue, type WorkflowGrap
 function example(): { nodes: Array<Record<string, unknown>>; edges: unknown[] } {
   return {
     nodes: [
-      { id: 'start', data: { type: 'start', title: 'Start', variables: [{ variable: 'question', label: 'Question', type: 'paragraph', required: true, max_length: 2000 }] } },
+      {
+        id: 'start',
+        data: {
+          type: 'start',
+          title: 'Start',
+          variables: [{ variable: 'question', label: 'Question', type: 'paragraph', required: true, max_length: 2000 }],
+        },
+      },
       {
         id: 'llm',
         data: {
@@ -43,13 +50,28 @@ describe('parseWorkflowGraph: shapes and normalization', () => {
     expect(graph.nodes.map((n) => n.data.type)).toEqual(['start', 'llm', 'end']);
     const llm = graph.nodes[1];
     if (llm.data.type !== 'llm') throw new Error('not an llm node');
-    expect(llm.data.model).toEqual({ provider: 'mock', name: 'mock-chat', mode: 'chat', completion_params: { temperature: 0.2, max_tokens: 256 } });
-    expect(graph.edges[1]).toEqual({ id: 'llm-source-end-target', source: 'llm', target: 'end', sourceHandle: 'source', targetHandle: 'target' });
+    expect(llm.data.model).toEqual({
+      provider: 'mock',
+      name: 'mock-chat',
+      mode: 'chat',
+      completion_params: { temperature: 0.2, max_tokens: 256 },
+    });
+    expect(graph.edges[1]).toEqual({
+      id: 'llm-source-end-target',
+      source: 'llm',
+      target: 'end',
+      sourceHandle: 'source',
+      targetHandle: 'target',
+    });
   });
 
   it('turns a Dify completion-mode prompt into one user message and fills defaults', () => {
     const input = example();
-    input.nodes[1].data = { type: 'llm', model: { name: 'm', mode: 'completion', completion_params: { temperature: null, stop: [] } }, prompt_template: { text: 'Q: {{#start.question#}}' } };
+    input.nodes[1].data = {
+      type: 'llm',
+      model: { name: 'm', mode: 'completion', completion_params: { temperature: null, stop: [] } },
+      prompt_template: { text: 'Q: {{#start.question#}}' },
+    };
     const llm = parsed(input).nodes[1];
     if (llm.data.type !== 'llm') throw new Error('not an llm node');
     expect(llm.data.prompt_template).toEqual([{ role: 'user', text: 'Q: {{#start.question#}}' }]);
@@ -63,9 +85,20 @@ describe('parseWorkflowGraph: shapes and normalization', () => {
       id: 'start',
       type: 'custom',
       position: { x: 80, y: 282 },
-      data: { type: 'start', title: 'Start', desc: '', selected: false, variables: [{ variable: 'question', label: 'Q', type: 'text-input', required: false, max_length: 48, options: [], default: '' }] },
+      data: {
+        type: 'start',
+        title: 'Start',
+        desc: '',
+        selected: false,
+        variables: [{ variable: 'question', label: 'Q', type: 'text-input', required: false, max_length: 48, options: [], default: '' }],
+      },
     };
-    input.nodes[1].data = { ...(input.nodes[1].data as object), context: { enabled: false, variable_selector: [] }, vision: { enabled: false }, memory: null };
+    input.nodes[1].data = {
+      ...(input.nodes[1].data as object),
+      context: { enabled: false, variable_selector: [] },
+      vision: { enabled: false },
+      memory: null,
+    };
     const graph = parsed(input);
     const start = graph.nodes[0];
     if (start.data.type !== 'start') throw new Error('not a start node');
@@ -92,7 +125,11 @@ describe('parseWorkflowGraph: shapes and normalization', () => {
   it('reports every problem in one pass, each at its own path', () => {
     const input = example();
     input.nodes[0].data = { type: 'start', variables: [{ variable: '2fast', type: 'file' }] };
-    input.nodes[1].data = { type: 'llm', model: { name: 'm', completion_params: { temperature: 'hot' } }, prompt_template: [{ role: 'bot', text: 'hi' }] };
+    input.nodes[1].data = {
+      type: 'llm',
+      model: { name: 'm', completion_params: { temperature: 'hot' } },
+      prompt_template: [{ role: 'bot', text: 'hi' }],
+    };
     input.nodes[2].data = { type: 'end', outputs: [{ variable: 'answer', value_selector: ['llm'] }] };
     const issues = issuesOf(input);
     expect(issues.map((i) => [i.path, i.code])).toEqual([
@@ -102,7 +139,9 @@ describe('parseWorkflowGraph: shapes and normalization', () => {
       ['nodes[1].data.prompt_template[0].role', 'invalid_value'],
       ['nodes[2].data.outputs[0].value_selector', 'too_small'],
     ]);
-    expect(issues[1].message).toBe("node 'start' (nodes[0]): data.variables[0].type must be one of 'text-input', 'paragraph', 'select', 'number', 'checkbox', 'json_object' (got string 'file')");
+    expect(issues[1].message).toBe(
+      "node 'start' (nodes[0]): data.variables[0].type must be one of 'text-input', 'paragraph', 'select', 'number', 'checkbox', 'json_object' (got string 'file')",
+    );
     expect(issues[2].message).toBe("node 'llm' (nodes[1]): data.model.completion_params.temperature must be a number (got string 'hot')");
     expect(issues[4].message).toBe("node 'end' (nodes[2]): data.outputs[0].value_selector must have at least 2 items (got 1)");
   });
@@ -132,8 +171,14 @@ describe('parseWorkflowGraph: shapes and normalization', () => {
 
   it('refuses jinja2 prompts rather than sending their source to the model', () => {
     const input = example();
-    input.nodes[1].data = { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text: '', edition_type: 'jinja2', jinja2_text: '{{ q }}' }] };
-    expect(issuesOf(input)).toEqual([expect.objectContaining({ path: 'nodes[1].data.prompt_template[0].edition_type', code: 'unsupported' })]);
+    input.nodes[1].data = {
+      type: 'llm',
+      model: { name: 'm' },
+      prompt_template: [{ role: 'user', text: '', edition_type: 'jinja2', jinja2_text: '{{ q }}' }],
+    };
+    expect(issuesOf(input)).toEqual([
+      expect.objectContaining({ path: 'nodes[1].data.prompt_template[0].edition_type', code: 'unsupported' }),
+    ]);
   });
 
   it('checks start variables: unique names, select options, defaults of the right type', () => {
@@ -187,7 +232,13 @@ describe('parseWorkflowGraph: shapes and normalization', () => {
 
   it('rejects __proto__, constructor and prototype as variable and output names', () => {
     const input = example();
-    input.nodes[0].data = { type: 'start', variables: [{ variable: '__proto__', type: 'paragraph' }, { variable: 'constructor', type: 'number' }] };
+    input.nodes[0].data = {
+      type: 'start',
+      variables: [
+        { variable: '__proto__', type: 'paragraph' },
+        { variable: 'constructor', type: 'number' },
+      ],
+    };
     input.nodes[2].data = { type: 'end', outputs: [{ variable: 'prototype', value_selector: ['llm', 'text'] }] };
     const issues = issuesOf(input);
     expect(issues.map((i) => [i.path, i.code])).toEqual([

@@ -39,21 +39,34 @@ function isRecord(value: unknown): value is Json {
 
 export function parseWorkflowGraph(input: unknown, options: ParseWorkflowGraphOptions = {}): ParseWorkflowGraphResult {
   if (!isRecord(input)) {
-    return { ok: false, issues: [{ path: '', code: 'invalid_type', message: `the graph must be an object with "nodes" and "edges" (got ${describeValue(input)})` }] };
+    return {
+      ok: false,
+      issues: [
+        { path: '', code: 'invalid_type', message: `the graph must be an object with "nodes" and "edges" (got ${describeValue(input)})` },
+      ],
+    };
   }
   const limits: GraphLimits = Object.assign({}, DEFAULT_GRAPH_LIMITS, options.limits);
   const issues: ValidationIssue[] = [];
   const rawNodes = listAt(input, 'nodes', issues);
   const rawEdges = listAt(input, 'edges', issues);
-  if (rawNodes.length > limits.maxNodes) issues.push({ path: 'nodes', code: 'too_big', message: `nodes must have at most ${limits.maxNodes} items (got ${rawNodes.length})` });
-  if (rawEdges.length > limits.maxEdges) issues.push({ path: 'edges', code: 'too_big', message: `edges must have at most ${limits.maxEdges} items (got ${rawEdges.length})` });
+  if (rawNodes.length > limits.maxNodes)
+    issues.push({ path: 'nodes', code: 'too_big', message: `nodes must have at most ${limits.maxNodes} items (got ${rawNodes.length})` });
+  if (rawEdges.length > limits.maxEdges)
+    issues.push({ path: 'edges', code: 'too_big', message: `edges must have at most ${limits.maxEdges} items (got ${rawEdges.length})` });
   if (issues.length > 0 && (rawNodes.length > limits.maxNodes || rawEdges.length > limits.maxEdges)) return { ok: false, issues };
   const nodes = rawNodes.map((raw, index) => parseNode(raw, index, issues, limits));
   const edges = rawEdges.map((raw, index) => parseEdge(raw, index, issues));
   const conversation = parseWorkflowVariables(input, 'conversation_variables', issues);
   const environment = parseWorkflowVariables(input, 'environment_variables', issues);
   const namespaces = { conversation: (conversation ?? []).map((v) => v.name), env: (environment ?? []).map((v) => v.name) };
-  issues.push(...checkGraphStructure(nodes.map((n) => n.entry), edges.map((e) => e.entry), namespaces));
+  issues.push(
+    ...checkGraphStructure(
+      nodes.map((n) => n.entry),
+      edges.map((e) => e.entry),
+      namespaces,
+    ),
+  );
   if (issues.length > 0) return { ok: false, issues };
   // No issues means every node and edge parsed.
   const graph: WorkflowGraph = { nodes: nodes.map((n) => n.node as WorkflowNode), edges: edges.map((e) => e.edge as WorkflowEdge) };
@@ -71,18 +84,27 @@ const workflowVariableSchema = z.looseObject({
 });
 
 /** Dify's workflow-level conversation_variables / environment_variables; null when absent. */
-function parseWorkflowVariables(input: Json, key: 'conversation_variables' | 'environment_variables', issues: ValidationIssue[]): WorkflowVariable[] | null {
+function parseWorkflowVariables(
+  input: Json,
+  key: 'conversation_variables' | 'environment_variables',
+  issues: ValidationIssue[],
+): WorkflowVariable[] | null {
   const raw = input[key];
   if (raw === undefined || raw === null) return null;
   const result = z.array(workflowVariableSchema).safeParse(raw, { reportInput: true });
   if (!result.success) {
-    for (const local of translateZodIssues(result.error.issues, [key])) issues.push({ path: formatPath(local.path), code: local.code, message: `${formatPath(local.path)} ${local.detail}` });
+    for (const local of translateZodIssues(result.error.issues, [key]))
+      issues.push({ path: formatPath(local.path), code: local.code, message: `${formatPath(local.path)} ${local.detail}` });
     return null;
   }
   const out: WorkflowVariable[] = [];
   for (const [i, v] of result.data.entries()) {
     if (out.some((o) => o.name === v.name)) {
-      issues.push({ path: formatPath([key, i, 'name']), code: 'duplicate_variable', message: `${formatPath([key, i, 'name'])} '${v.name}' is declared twice` });
+      issues.push({
+        path: formatPath([key, i, 'name']),
+        code: 'duplicate_variable',
+        message: `${formatPath([key, i, 'name'])} '${v.name}' is declared twice`,
+      });
       continue;
     }
     const variable: WorkflowVariable = { name: v.name, value_type: v.value_type, value: v.value ?? null };
@@ -101,7 +123,12 @@ function listAt(input: Json, key: 'nodes' | 'edges', issues: ValidationIssue[]):
   return [];
 }
 
-function parseNode(raw: unknown, index: number, issues: ValidationIssue[], limits: GraphLimits): { entry: NodeEntry; node: WorkflowNode | null } {
+function parseNode(
+  raw: unknown,
+  index: number,
+  issues: ValidationIssue[],
+  limits: GraphLimits,
+): { entry: NodeEntry; node: WorkflowNode | null } {
   const entry: NodeEntry = { index, id: null, type: null, definition: null, parsed: undefined };
   if (!isRecord(raw)) {
     issues.push(nodeIssue(entry, [], 'invalid_type', `must be an object with "id" and "data" (got ${describeValue(raw)})`));
@@ -109,9 +136,23 @@ function parseNode(raw: unknown, index: number, issues: ValidationIssue[], limit
   }
   const id = raw.id;
   if (typeof id !== 'string' || id === '') {
-    issues.push(nodeIssue(entry, ['id'], id === undefined || id === '' ? 'required' : 'invalid_type', id === undefined || id === '' ? 'is required' : `must be a string (got ${describeValue(id)})`));
+    issues.push(
+      nodeIssue(
+        entry,
+        ['id'],
+        id === undefined || id === '' ? 'required' : 'invalid_type',
+        id === undefined || id === '' ? 'is required' : `must be a string (got ${describeValue(id)})`,
+      ),
+    );
   } else if (!NODE_ID_PATTERN.test(id)) {
-    issues.push(nodeIssue(entry, ['id'], 'invalid_node_id', `'${id}' may only contain letters, digits, '_' and '-' (it is used in {{#${id}.field#}} references)`));
+    issues.push(
+      nodeIssue(
+        entry,
+        ['id'],
+        'invalid_node_id',
+        `'${id}' may only contain letters, digits, '_' and '-' (it is used in {{#${id}.field#}} references)`,
+      ),
+    );
   } else if (RESERVED_NODE_IDS.has(id)) {
     issues.push(nodeIssue(entry, ['id'], 'reserved_node_id', `'${id}' is reserved for {{#${id}.…#}} variables; choose another id`));
   } else {
@@ -119,26 +160,49 @@ function parseNode(raw: unknown, index: number, issues: ValidationIssue[], limit
   }
   const data = raw.data;
   if (!isRecord(data)) {
-    issues.push(nodeIssue(entry, ['data'], data === undefined ? 'required' : 'invalid_type', data === undefined ? 'is required' : `must be an object (got ${describeValue(data)})`));
+    issues.push(
+      nodeIssue(
+        entry,
+        ['data'],
+        data === undefined ? 'required' : 'invalid_type',
+        data === undefined ? 'is required' : `must be an object (got ${describeValue(data)})`,
+      ),
+    );
     return { entry, node: null };
   }
   const type = data.type;
   if (typeof type !== 'string' || !isNodeType(type)) {
-    const detail = type === undefined ? 'is required' : `${typeof type === 'string' ? `'${type}'` : describeValue(type)} is not a supported node type`;
-    issues.push(nodeIssue(entry, ['data', 'type'], type === undefined ? 'required' : 'unknown_node_type', `${detail}; supported types: ${quoteList(NODE_TYPES)}`));
+    const detail =
+      type === undefined ? 'is required' : `${typeof type === 'string' ? `'${type}'` : describeValue(type)} is not a supported node type`;
+    issues.push(
+      nodeIssue(
+        entry,
+        ['data', 'type'],
+        type === undefined ? 'required' : 'unknown_node_type',
+        `${detail}; supported types: ${quoteList(NODE_TYPES)}`,
+      ),
+    );
     return { entry, node: null };
   }
   entry.type = type;
   const tooLong = findLongString(data, limits.maxTemplateLength);
   if (tooLong) {
-    issues.push(nodeIssue(entry, ['data', ...tooLong.path], 'too_big', `must be at most ${limits.maxTemplateLength} characters (got ${tooLong.length})`));
+    issues.push(
+      nodeIssue(
+        entry,
+        ['data', ...tooLong.path],
+        'too_big',
+        `must be at most ${limits.maxTemplateLength} characters (got ${tooLong.length})`,
+      ),
+    );
     return { entry, node: null };
   }
   const definition = nodeDefinition(type);
   entry.definition = definition;
   const result = definition.schema.safeParse(data, { reportInput: true });
   if (!result.success) {
-    for (const local of translateZodIssues(result.error.issues, ['data'])) issues.push(nodeIssue(entry, local.path, local.code, local.detail));
+    for (const local of translateZodIssues(result.error.issues, ['data']))
+      issues.push(nodeIssue(entry, local.path, local.code, local.detail));
     return { entry, node: null };
   }
   entry.parsed = result.data;

@@ -6,9 +6,18 @@ import type { NodeReference } from './nodes/node-definition';
 import type { AnyNodeDefinition } from './nodes/node-registry';
 
 type RawNode = { id: string; data: Record<string, unknown> };
-const start = (variables: string[] = ['question']): RawNode => ({ id: 'start', data: { type: 'start', variables: variables.map((variable) => ({ variable, type: 'paragraph' })) } });
-const llm = (id: string, text = 'hi'): RawNode => ({ id, data: { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text }] } });
-const end = (id = 'end', selector: string[] = ['start', 'question']): RawNode => ({ id, data: { type: 'end', outputs: [{ variable: 'out', value_selector: selector }] } });
+const start = (variables: string[] = ['question']): RawNode => ({
+  id: 'start',
+  data: { type: 'start', variables: variables.map((variable) => ({ variable, type: 'paragraph' })) },
+});
+const llm = (id: string, text = 'hi'): RawNode => ({
+  id,
+  data: { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text }] },
+});
+const end = (id = 'end', selector: string[] = ['start', 'question']): RawNode => ({
+  id,
+  data: { type: 'end', outputs: [{ variable: 'out', value_selector: selector }] },
+});
 const edge = (source: string, target: string) => ({ source, target });
 
 function issuesOf(nodes: RawNode[], edges: Array<Record<string, unknown>>): ValidationIssue[] {
@@ -18,13 +27,23 @@ function issuesOf(nodes: RawNode[], edges: Array<Record<string, unknown>>): Vali
 
 describe('parseWorkflowGraph: graph rules', () => {
   it('accepts parallel branches that join, with references to any ancestor and to sys', () => {
-    const nodes = [start(), llm('a', '{{#start.question#}}'), llm('b', '{{#sys.query#}} {{#sys.user_id#}}'), llm('join', '{{#a.text#}} / {{#b.usage.total_tokens#}} / {{#start.question#}}'), end('end', ['join', 'text'])];
-    expect(issuesOf(nodes, [edge('start', 'a'), edge('start', 'b'), edge('a', 'join'), edge('b', 'join'), edge('join', 'end')])).toEqual([]);
+    const nodes = [
+      start(),
+      llm('a', '{{#start.question#}}'),
+      llm('b', '{{#sys.query#}} {{#sys.user_id#}}'),
+      llm('join', '{{#a.text#}} / {{#b.usage.total_tokens#}} / {{#start.question#}}'),
+      end('end', ['join', 'text']),
+    ];
+    expect(issuesOf(nodes, [edge('start', 'a'), edge('start', 'b'), edge('a', 'join'), edge('b', 'join'), edge('join', 'end')])).toEqual(
+      [],
+    );
   });
 
   it('reports duplicate node ids against the first use', () => {
     const issues = issuesOf([start(), llm('x'), llm('x'), end()], [edge('start', 'x'), edge('x', 'end')]);
-    expect(issues).toEqual([{ path: 'nodes[2].id', nodeId: 'x', code: 'duplicate_node_id', message: "node 'x' (nodes[2]): id 'x' is already used by nodes[1]" }]);
+    expect(issues).toEqual([
+      { path: 'nodes[2].id', nodeId: 'x', code: 'duplicate_node_id', message: "node 'x' (nodes[2]): id 'x' is already used by nodes[1]" },
+    ]);
   });
 
   it('requires exactly one start and at least one end', () => {
@@ -34,7 +53,16 @@ describe('parseWorkflowGraph: graph rules', () => {
   });
 
   it('reports edges to nodes that do not exist, self-loops and repeated edges', () => {
-    const issues = issuesOf([start(), llm('a'), end()], [{ id: 'e1', source: 'start', target: 'a' }, edge('a', 'end'), { id: 'e3', source: 'a', target: 'ghost' }, edge('a', 'a'), edge('a', 'end')]);
+    const issues = issuesOf(
+      [start(), llm('a'), end()],
+      [
+        { id: 'e1', source: 'start', target: 'a' },
+        edge('a', 'end'),
+        { id: 'e3', source: 'a', target: 'ghost' },
+        edge('a', 'a'),
+        edge('a', 'end'),
+      ],
+    );
     expect(issues).toEqual([
       { path: 'edges[2].target', code: 'unknown_edge_node', message: "edge 'e3' (edges[2]): target is 'ghost', which is not a node id" },
       { path: 'edges[3]', code: 'self_loop', message: "edges[3] connects node 'a' to itself" },
@@ -43,7 +71,10 @@ describe('parseWorkflowGraph: graph rules', () => {
   });
 
   it('names the nodes of a cycle in edge order', () => {
-    const issues = issuesOf([start(), llm('a'), llm('b'), llm('c'), end()], [edge('start', 'a'), edge('a', 'b'), edge('b', 'c'), edge('c', 'a'), edge('c', 'end')]);
+    const issues = issuesOf(
+      [start(), llm('a'), llm('b'), llm('c'), end()],
+      [edge('start', 'a'), edge('a', 'b'), edge('b', 'c'), edge('c', 'a'), edge('c', 'end')],
+    );
     const cycle = issues.filter((i) => i.code === 'cycle');
     expect(cycle).toHaveLength(1);
     expect(cycle[0].message).toMatch(/is on a cycle: (a -> b -> c -> a|b -> c -> a -> b|c -> a -> b -> c); workflows must be acyclic$/);
@@ -52,14 +83,32 @@ describe('parseWorkflowGraph: graph rules', () => {
   it('reports nodes the start node cannot reach', () => {
     const issues = issuesOf([start(), llm('a'), llm('island'), end()], [edge('start', 'a'), edge('a', 'end'), edge('island', 'end')]);
     expect(issues).toEqual([
-      { path: 'nodes[2]', nodeId: 'island', code: 'unreachable_node', message: "node 'island' (nodes[2]) cannot be reached from the start node 'start'; connect it with an edge or remove it" },
+      {
+        path: 'nodes[2]',
+        nodeId: 'island',
+        code: 'unreachable_node',
+        message: "node 'island' (nodes[2]) cannot be reached from the start node 'start'; connect it with an edge or remove it",
+      },
     ]);
   });
 
   it('rejects references to nodes that do not exist or have not run yet', () => {
-    const nodes = [start(), llm('a', 'Use {{#ghost.text#}}'), llm('b', 'See {{#a.text#}}'), llm('c', 'Me: {{#c.text#}}'), end('end', ['b', 'text'])];
+    const nodes = [
+      start(),
+      llm('a', 'Use {{#ghost.text#}}'),
+      llm('b', 'See {{#a.text#}}'),
+      llm('c', 'Me: {{#c.text#}}'),
+      end('end', ['b', 'text']),
+    ];
     // a and b are parallel branches: neither is upstream of the other.
-    const issues = issuesOf(nodes, [edge('start', 'a'), edge('start', 'b'), edge('start', 'c'), edge('a', 'end'), edge('b', 'end'), edge('c', 'end')]);
+    const issues = issuesOf(nodes, [
+      edge('start', 'a'),
+      edge('start', 'b'),
+      edge('start', 'c'),
+      edge('a', 'end'),
+      edge('b', 'end'),
+      edge('c', 'end'),
+    ]);
     expect(issues).toEqual([
       {
         path: 'nodes[1].data.prompt_template[0].text',
@@ -71,7 +120,8 @@ describe('parseWorkflowGraph: graph rules', () => {
         path: 'nodes[2].data.prompt_template[0].text',
         nodeId: 'b',
         code: 'reference_not_upstream',
-        message: "node 'b' (nodes[2]): data.prompt_template[0].text references {{#a.text#}}, but node 'a' is not upstream of 'b', so it has not run when 'b' runs",
+        message:
+          "node 'b' (nodes[2]): data.prompt_template[0].text references {{#a.text#}}, but node 'a' is not upstream of 'b', so it has not run when 'b' runs",
       },
       expect.objectContaining({ path: 'nodes[3].data.prompt_template[0].text', code: 'reference_not_upstream' }),
     ]);
@@ -96,7 +146,10 @@ describe('parseWorkflowGraph: graph rules', () => {
 
   it('still checks the graph when some nodes have bad shapes', () => {
     const bad = { id: 'a', data: { type: 'llm', model: {}, prompt_template: [] } };
-    const issues = issuesOf([start(), bad, llm('b', '{{#nope.text#}}'), end()], [edge('start', 'a'), edge('a', 'b'), edge('b', 'end'), edge('b', 'nowhere')]);
+    const issues = issuesOf(
+      [start(), bad, llm('b', '{{#nope.text#}}'), end()],
+      [edge('start', 'a'), edge('a', 'b'), edge('b', 'end'), edge('b', 'nowhere')],
+    );
     expect(issues.map((i) => [i.path, i.code])).toEqual([
       ['nodes[1].data.model.name', 'required'],
       ['nodes[1].data.prompt_template', 'too_small'],
@@ -137,7 +190,12 @@ describe('parseWorkflowGraph: graph rules', () => {
     });
     const long = issuesOf([start(), llm('a', 'x'.repeat(400_001)), end()], [edge('start', 'a'), edge('a', 'end')]);
     expect(long).toEqual([
-      { path: 'nodes[1].data.prompt_template[0].text', nodeId: 'a', code: 'too_big', message: "node 'a' (nodes[1]): data.prompt_template[0].text must be at most 400000 characters (got 400001)" },
+      {
+        path: 'nodes[1].data.prompt_template[0].text',
+        nodeId: 'a',
+        code: 'too_big',
+        message: "node 'a' (nodes[1]): data.prompt_template[0].text must be at most 400000 characters (got 400001)",
+      },
     ]);
   });
 
@@ -145,7 +203,13 @@ describe('parseWorkflowGraph: graph rules', () => {
     // Many unconnected nodes and one reference: an ancestor matrix would be nodes x nodes. The rules
     // are called directly on parsed entries, so zod's per-node cost does not hide the difference.
     const n = 30_000;
-    const definition = (refs: NodeReference[]): AnyNodeDefinition => ({ type: 'llm', schema: z.unknown(), normalize: () => ({ type: 'llm', title: '' }), references: () => refs, outputFields: () => null });
+    const definition = (refs: NodeReference[]): AnyNodeDefinition => ({
+      type: 'llm',
+      schema: z.unknown(),
+      normalize: () => ({ type: 'llm', title: '' }),
+      references: () => refs,
+      outputFields: () => null,
+    });
     const plainDefinition = definition([]);
     const entries = (withReference: boolean): NodeEntry[] => [
       { index: 0, id: 'start', type: 'start', definition: plainDefinition, parsed: {} },

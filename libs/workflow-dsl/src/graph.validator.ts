@@ -52,7 +52,12 @@ export function edgeSubject(entry: { index: number; id: string | null }): string
 }
 
 /** `rel` is relative to the node (`['data', 'model', 'name']`); the message reads "<subject>: <rel> <detail>". */
-export function nodeIssue(entry: { index: number; id: string | null }, rel: PathSegment[], code: ValidationIssueCode, detail: string): ValidationIssue {
+export function nodeIssue(
+  entry: { index: number; id: string | null },
+  rel: PathSegment[],
+  code: ValidationIssueCode,
+  detail: string,
+): ValidationIssue {
   const issue: ValidationIssue = {
     path: formatPath(['nodes', entry.index, ...rel]),
     code,
@@ -62,7 +67,12 @@ export function nodeIssue(entry: { index: number; id: string | null }, rel: Path
   return issue;
 }
 
-export function edgeIssue(entry: { index: number; id: string | null }, rel: PathSegment[], code: ValidationIssueCode, detail: string): ValidationIssue {
+export function edgeIssue(
+  entry: { index: number; id: string | null },
+  rel: PathSegment[],
+  code: ValidationIssueCode,
+  detail: string,
+): ValidationIssue {
   return {
     path: formatPath(['edges', entry.index, ...rel]),
     code,
@@ -78,7 +88,11 @@ export interface Namespaces {
 
 const NO_NAMESPACES: Namespaces = { conversation: [], env: [] };
 
-export function checkGraphStructure(nodes: readonly NodeEntry[], edges: readonly EdgeEntry[], namespaces: Namespaces = NO_NAMESPACES): ValidationIssue[] {
+export function checkGraphStructure(
+  nodes: readonly NodeEntry[],
+  edges: readonly EdgeEntry[],
+  namespaces: Namespaces = NO_NAMESPACES,
+): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const byId = uniqueNodes(nodes, issues);
   checkStartAndEnd(nodes, issues);
@@ -105,15 +119,32 @@ function uniqueNodes(nodes: readonly NodeEntry[], issues: ValidationIssue[]): Ma
 
 function checkStartAndEnd(nodes: readonly NodeEntry[], issues: ValidationIssue[]): void {
   const starts = nodes.filter((n) => n.type === 'start');
-  if (starts.length === 0) issues.push({ path: 'nodes', code: 'missing_start', message: 'nodes: the workflow needs a start node (data.type "start")' });
+  if (starts.length === 0)
+    issues.push({ path: 'nodes', code: 'missing_start', message: 'nodes: the workflow needs a start node (data.type "start")' });
   for (const extra of starts.slice(1)) {
-    issues.push(nodeIssue(extra, ['data', 'type'], 'multiple_start', `is 'start', but ${nodeSubject(starts[0])} is already the start node; a workflow has exactly one`));
+    issues.push(
+      nodeIssue(
+        extra,
+        ['data', 'type'],
+        'multiple_start',
+        `is 'start', but ${nodeSubject(starts[0])} is already the start node; a workflow has exactly one`,
+      ),
+    );
   }
   // A chatflow ends in answer nodes instead.
-  if (!nodes.some((n) => n.type === 'end' || n.type === 'answer')) issues.push({ path: 'nodes', code: 'missing_end', message: 'nodes: the workflow needs at least one end node (data.type "end") or answer node' });
+  if (!nodes.some((n) => n.type === 'end' || n.type === 'answer'))
+    issues.push({
+      path: 'nodes',
+      code: 'missing_end',
+      message: 'nodes: the workflow needs at least one end node (data.type "end") or answer node',
+    });
 }
 
-function checkEdges(edges: readonly EdgeEntry[], byId: ReadonlyMap<string, NodeEntry>, issues: ValidationIssue[]): Array<{ source: string; target: string }> {
+function checkEdges(
+  edges: readonly EdgeEntry[],
+  byId: ReadonlyMap<string, NodeEntry>,
+  issues: ValidationIssue[],
+): Array<{ source: string; target: string }> {
   const usable: Array<{ source: string; target: string }> = [];
   const ids = new Map<string, number>();
   const pairs = new Map<string, number>();
@@ -142,7 +173,15 @@ function checkEdges(edges: readonly EdgeEntry[], byId: ReadonlyMap<string, NodeE
     if (from?.definition && from.parsed !== undefined) {
       const handles = sourceHandlesOf(from);
       // Reported, but the edge still counts for reachability and cycles: one mistake, one issue.
-      if (!handles.includes(edge.sourceHandle)) issues.push(edgeIssue(edge, ['sourceHandle'], 'unknown_source_handle', `is '${edge.sourceHandle}', but ${from.type} node '${source}' has the handles ${quoteList(handles)}`));
+      if (!handles.includes(edge.sourceHandle))
+        issues.push(
+          edgeIssue(
+            edge,
+            ['sourceHandle'],
+            'unknown_source_handle',
+            `is '${edge.sourceHandle}', but ${from.type} node '${source}' has the handles ${quoteList(handles)}`,
+          ),
+        );
     }
     const key = `${source}\u0000${edge.sourceHandle}\u0000${target}\u0000${edge.targetHandle}`;
     const first = pairs.get(key);
@@ -160,7 +199,12 @@ function checkEdges(edges: readonly EdgeEntry[], byId: ReadonlyMap<string, NodeE
  * Every node left after Kahn's algorithm has a predecessor that is also left, so walking predecessors
  * from one of them must revisit a node: that loop is a cycle. Linear in the size of the graph.
  */
-function reportCycles(adjacency: Adjacency, remaining: ReadonlySet<string>, byId: ReadonlyMap<string, NodeEntry>, issues: ValidationIssue[]): void {
+function reportCycles(
+  adjacency: Adjacency,
+  remaining: ReadonlySet<string>,
+  byId: ReadonlyMap<string, NodeEntry>,
+  issues: ValidationIssue[],
+): void {
   const done = new Set<string>();
   for (const from of remaining) {
     if (done.has(from)) continue;
@@ -195,7 +239,15 @@ function reportUnreachable(adjacency: Adjacency, startId: string, byId: Readonly
   }
   for (const [id, entry] of byId) {
     // A second start node is reported as such; calling it unreachable too would only repeat that.
-    if (!reached.has(id) && entry.type !== 'start') issues.push(nodeIssue(entry, [], 'unreachable_node', `cannot be reached from the start node '${startId}'; connect it with an edge or remove it`));
+    if (!reached.has(id) && entry.type !== 'start')
+      issues.push(
+        nodeIssue(
+          entry,
+          [],
+          'unreachable_node',
+          `cannot be reached from the start node '${startId}'; connect it with an edge or remove it`,
+        ),
+      );
   }
 }
 
@@ -240,7 +292,13 @@ class UpstreamIndex {
   }
 }
 
-function checkReferences(byId: ReadonlyMap<string, NodeEntry>, adjacency: Adjacency, order: readonly string[], namespaces: Namespaces, issues: ValidationIssue[]): void {
+function checkReferences(
+  byId: ReadonlyMap<string, NodeEntry>,
+  adjacency: Adjacency,
+  order: readonly string[],
+  namespaces: Namespaces,
+  issues: ValidationIssue[],
+): void {
   const upstream = new UpstreamIndex(adjacency, order);
   for (const entry of byId.values()) {
     if (entry.parsed === undefined || !entry.definition || entry.id === null) continue;
@@ -252,8 +310,18 @@ function checkReferences(byId: ReadonlyMap<string, NodeEntry>, adjacency: Adjace
       if (nodeId === 'conversation' || nodeId === 'env') {
         const names = namespaces[nodeId];
         const noun = nodeId === 'env' ? 'environment' : 'conversation';
-        const known = names.length ? `; declared: ${quoteList(names)}` : `; the workflow declares none (${noun === 'environment' ? 'environment_variables' : 'conversation_variables'})`;
-        if (!names.includes(field)) issues.push(nodeIssue(entry, where, 'unknown_variable_reference', `references ${shown}, but there is no ${noun} variable '${field}'${known}`));
+        const known = names.length
+          ? `; declared: ${quoteList(names)}`
+          : `; the workflow declares none (${noun === 'environment' ? 'environment_variables' : 'conversation_variables'})`;
+        if (!names.includes(field))
+          issues.push(
+            nodeIssue(
+              entry,
+              where,
+              'unknown_variable_reference',
+              `references ${shown}, but there is no ${noun} variable '${field}'${known}`,
+            ),
+          );
         continue;
       }
       const target = byId.get(nodeId);
@@ -262,19 +330,40 @@ function checkReferences(byId: ReadonlyMap<string, NodeEntry>, adjacency: Adjace
         continue;
       }
       if (target === entry) {
-        issues.push(nodeIssue(entry, where, 'reference_not_upstream', `references ${shown}, the node's own output, which does not exist while it runs`));
+        issues.push(
+          nodeIssue(
+            entry,
+            where,
+            'reference_not_upstream',
+            `references ${shown}, the node's own output, which does not exist while it runs`,
+          ),
+        );
         continue;
       }
       // Nodes on a cycle have no position; the cycle is reported already.
       if (upstream.isUpstream(nodeId, entry.id) === false) {
-        issues.push(nodeIssue(entry, where, 'reference_not_upstream', `references ${shown}, but node '${nodeId}' is not upstream of '${entry.id}', so it has not run when '${entry.id}' runs`));
+        issues.push(
+          nodeIssue(
+            entry,
+            where,
+            'reference_not_upstream',
+            `references ${shown}, but node '${nodeId}' is not upstream of '${entry.id}', so it has not run when '${entry.id}' runs`,
+          ),
+        );
         continue;
       }
       const fields = outputFieldsOf(target);
       if (fields && !fields.includes(field)) {
         const noun = target.type === 'start' ? 'variable' : 'output';
         const known = fields.length ? `; it has ${quoteList(fields)}` : `; it has none`;
-        issues.push(nodeIssue(entry, where, 'unknown_variable_reference', `references ${shown}, but ${target.type} node '${nodeId}' has no ${noun} '${field}'${known}`));
+        issues.push(
+          nodeIssue(
+            entry,
+            where,
+            'unknown_variable_reference',
+            `references ${shown}, but ${target.type} node '${nodeId}' has no ${noun} '${field}'${known}`,
+          ),
+        );
       }
     }
   }

@@ -8,8 +8,20 @@
 //   compileTemplate(text): CompiledTemplate; renderCompiledTemplate(t, lookup); renderTemplate(text, lookup)
 //   stringifyValue(value): string   (how a variable reads inside text)
 
-export { parseWorkflowGraph, DEFAULT_GRAPH_LIMITS, type ParseWorkflowGraphResult, type ParseWorkflowGraphOptions, type GraphLimits } from './graph.parser';
-export { validateRunInputs, validateStartNodeInputs, DEFAULT_RUN_INPUT_LIMITS, type ValidateRunInputsResult, type RunInputLimits } from './run-inputs.validator';
+export {
+  parseWorkflowGraph,
+  DEFAULT_GRAPH_LIMITS,
+  type ParseWorkflowGraphResult,
+  type ParseWorkflowGraphOptions,
+  type GraphLimits,
+} from './graph.parser';
+export {
+  validateRunInputs,
+  validateStartNodeInputs,
+  DEFAULT_RUN_INPUT_LIMITS,
+  type ValidateRunInputsResult,
+  type RunInputLimits,
+} from './run-inputs.validator';
 export { buildGraphIndex, type GraphIndex } from './graph-index';
 export {
   parseVariableReferences,
@@ -24,7 +36,13 @@ export {
 } from './variable-reference';
 export { formatPath, type ValidationIssue, type ValidationIssueCode, type PathSegment } from './validation-issue';
 export { NODE_TYPES, ERROR_STRATEGY_NODE_TYPES, isNodeType, type NodeType } from './nodes/node-registry';
-export { RESERVED_VARIABLE_NAMES, FAIL_BRANCH_HANDLE, type BaseNodeData, type ErrorStrategy, type ErrorDefaultValue } from './nodes/node-definition';
+export {
+  RESERVED_VARIABLE_NAMES,
+  FAIL_BRANCH_HANDLE,
+  type BaseNodeData,
+  type ErrorStrategy,
+  type ErrorDefaultValue,
+} from './nodes/node-definition';
 export { START_VARIABLE_TYPES, type StartNodeData, type StartVariable, type StartVariableType } from './nodes/start.node';
 export {
   LLM_OUTPUT_FIELDS,
@@ -48,7 +66,12 @@ export {
 export type { TemplateTransformNodeData, TemplateVariable } from './nodes/template-transform.node';
 export type { VariableAggregatorNodeData, VariableAggregatorGroup } from './nodes/variable-aggregator.node';
 export type { AnswerNodeData } from './nodes/answer.node';
-export { LIST_FILTER_OPERATORS, type ListOperatorNodeData, type ListFilterCondition, type ListFilterOperator } from './nodes/list-operator.node';
+export {
+  LIST_FILTER_OPERATORS,
+  type ListOperatorNodeData,
+  type ListFilterCondition,
+  type ListFilterOperator,
+} from './nodes/list-operator.node';
 export { ASSIGNER_OPERATIONS, type AssignerNodeData, type AssignerItem, type AssignerOperation } from './nodes/assigner.node';
 export {
   isNodeOfType,

@@ -1,7 +1,15 @@
 // Every regular expression this lib applies to user input, fed adversarial strings. Time is compared
 // as a ratio against a benign input of the same length through the same function, never as an absolute.
 import { performance } from 'node:perf_hooks';
-import { compileTemplate, formatPath, NODE_ID_PATTERN, parseVariableReferences, parseWorkflowGraph, validateStartNodeInputs, type StartVariable } from './index';
+import {
+  compileTemplate,
+  formatPath,
+  NODE_ID_PATTERN,
+  parseVariableReferences,
+  parseWorkflowGraph,
+  validateStartNodeInputs,
+  type StartVariable,
+} from './index';
 
 const N = 20_000;
 
@@ -26,7 +34,11 @@ function expectLinear(name: string, run: (input: string) => unknown, benign: str
 }
 
 const numberVar: StartVariable[] = [{ variable: 'n', label: 'n', type: 'number', required: true }];
-const noCap = { maxNumberLength: Number.MAX_SAFE_INTEGER, maxInputBytes: Number.MAX_SAFE_INTEGER, maxTotalInputBytes: Number.MAX_SAFE_INTEGER };
+const noCap = {
+  maxNumberLength: Number.MAX_SAFE_INTEGER,
+  maxInputBytes: Number.MAX_SAFE_INTEGER,
+  maxTotalInputBytes: Number.MAX_SAFE_INTEGER,
+};
 
 describe('regular expressions on user input stay linear', () => {
   it('number inputs, even without the length cap', () => {
@@ -40,7 +52,10 @@ describe('regular expressions on user input stay linear', () => {
 
   it('number inputs longer than the cap are refused before parsing', () => {
     const result = validateStartNodeInputs(numberVar, { n: '1'.repeat(100_000) });
-    expect(result).toEqual({ ok: false, issues: [{ path: 'inputs.n', code: 'too_big', message: 'inputs.n must be a number of at most 64 characters (got 100000)' }] });
+    expect(result).toEqual({
+      ok: false,
+      issues: [{ path: 'inputs.n', code: 'too_big', message: 'inputs.n must be a number of at most 64 characters (got 100000)' }],
+    });
     expect(validateStartNodeInputs(numberVar, { n: ' 12.5e3 ' })).toEqual({ ok: true, inputs: { n: 12500 } });
   });
 
@@ -63,7 +78,10 @@ describe('regular expressions on user input stay linear', () => {
     expectLinear('NODE_ID_PATTERN', (s) => NODE_ID_PATTERN.test(s), benign, `${'a'.repeat(N - 1)} `);
     expectLinear('formatPath', (s) => formatPath(['nodes', s]), benign, `${'a'.repeat(N - 1)}-`);
     const graphWithVariable = (name: string) => ({
-      nodes: [{ id: 'start', data: { type: 'start', variables: [{ variable: name, type: 'text-input' }] } }, { id: 'end', data: { type: 'end' } }],
+      nodes: [
+        { id: 'start', data: { type: 'start', variables: [{ variable: name, type: 'text-input' }] } },
+        { id: 'end', data: { type: 'end' } },
+      ],
       edges: [{ source: 'start', target: 'end' }],
     });
     expectLinear('start variable names', (s) => parseWorkflowGraph(graphWithVariable(s)), benign, `${'a'.repeat(N - 1)}-`);

@@ -2,7 +2,10 @@ import { parseWorkflowGraph, validateRunInputs, type WorkflowGraph } from './ind
 
 function graphWith(variables: Array<Record<string, unknown>>): WorkflowGraph {
   const result = parseWorkflowGraph({
-    nodes: [{ id: 'start', data: { type: 'start', variables } }, { id: 'end', data: { type: 'end', outputs: [] } }],
+    nodes: [
+      { id: 'start', data: { type: 'start', variables } },
+      { id: 'end', data: { type: 'end', outputs: [] } },
+    ],
     edges: [{ source: 'start', target: 'end' }],
   });
   if (!result.ok) throw new Error(result.issues.map((i) => i.message).join('\n'));
@@ -30,10 +33,16 @@ describe('validateRunInputs', () => {
       { variable: 'agree', type: 'checkbox', default: false },
       { variable: 'meta', type: 'json_object', required: true },
     ]);
-    expect(validateRunInputs(typed, { meta: { city: 'Lyon', tags: ['a'] } })).toEqual({ ok: true, inputs: { agree: false, meta: { city: 'Lyon', tags: ['a'] } } });
+    expect(validateRunInputs(typed, { meta: { city: 'Lyon', tags: ['a'] } })).toEqual({
+      ok: true,
+      inputs: { agree: false, meta: { city: 'Lyon', tags: ['a'] } },
+    });
     expect(validateRunInputs(typed, { agree: true, meta: {} })).toEqual({ ok: true, inputs: { agree: true, meta: {} } });
     const bad = validateRunInputs(typed, { agree: 'yes', meta: ['not', 'an', 'object'] });
-    expect(bad.ok ? [] : bad.issues.map((i) => [i.path, i.code])).toEqual([['inputs.agree', 'invalid_type'], ['inputs.meta', 'invalid_type']]);
+    expect(bad.ok ? [] : bad.issues.map((i) => [i.path, i.code])).toEqual([
+      ['inputs.agree', 'invalid_type'],
+      ['inputs.meta', 'invalid_type'],
+    ]);
     expect(validateRunInputs(typed, { meta: { big: 'x'.repeat(200) } }, { maxInputBytes: 100 }).ok).toBe(false);
     expect(() => graphWith([{ variable: 'agree', type: 'checkbox', default: 'no' }])).toThrow(/must be a boolean for a checkbox variable/);
   });
@@ -42,7 +51,9 @@ describe('validateRunInputs', () => {
     expect(validateRunInputs(graph, { question: 'q', note: 'x'.repeat(200 * 1024) }).ok).toBe(true);
     expect(validateRunInputs(graph, { question: 'q', note: 'é'.repeat(100 * 1024 + 1) })).toEqual({
       ok: false,
-      issues: [{ path: 'inputs.note', code: 'too_big', message: `inputs.note must be at most ${200 * 1024} bytes (got ${200 * 1024 + 2})` }],
+      issues: [
+        { path: 'inputs.note', code: 'too_big', message: `inputs.note must be at most ${200 * 1024} bytes (got ${200 * 1024 + 2})` },
+      ],
     });
     expect(validateRunInputs(graph, { question: 'q', note: 'abcdef' }, { maxInputBytes: 5 }).ok).toBe(false);
     // 'abcd' twice and the default 'en'.
@@ -74,7 +85,10 @@ describe('validateRunInputs', () => {
   });
 
   it('rejects inputs that are not an object, and hex or infinite numbers', () => {
-    expect(validateRunInputs(graph, ['why?'])).toEqual({ ok: false, issues: [{ path: 'inputs', code: 'invalid_type', message: 'inputs must be an object (got an array)' }] });
+    expect(validateRunInputs(graph, ['why?'])).toEqual({
+      ok: false,
+      issues: [{ path: 'inputs', code: 'invalid_type', message: 'inputs must be an object (got an array)' }],
+    });
     const result = validateRunInputs(graph, { question: 'q', count: '0x10' });
     expect(result.ok ? [] : result.issues.map((i) => i.path)).toEqual(['inputs.count']);
     expect(validateRunInputs(graph, { question: 'q', count: Infinity }).ok).toBe(false);

@@ -29,9 +29,16 @@ export function validateRunInputs(graph: WorkflowGraph, inputs: unknown, limits:
  * Returns a new object holding exactly the declared variables (null when optional and not given),
  * numbers from numeric strings, defaults applied. Undeclared inputs are dropped, as Dify drops them.
  */
-export function validateStartNodeInputs(variables: readonly StartVariable[], inputs: unknown, limits: Partial<RunInputLimits> = {}): ValidateRunInputsResult {
+export function validateStartNodeInputs(
+  variables: readonly StartVariable[],
+  inputs: unknown,
+  limits: Partial<RunInputLimits> = {},
+): ValidateRunInputsResult {
   if (inputs !== undefined && inputs !== null && (typeof inputs !== 'object' || Array.isArray(inputs))) {
-    return { ok: false, issues: [{ path: 'inputs', code: 'invalid_type', message: `inputs must be an object (got ${describeValue(inputs)})` }] };
+    return {
+      ok: false,
+      issues: [{ path: 'inputs', code: 'invalid_type', message: `inputs must be an object (got ${describeValue(inputs)})` }],
+    };
   }
   const maxInputBytes = limits.maxInputBytes ?? DEFAULT_RUN_INPUT_LIMITS.maxInputBytes;
   const maxTotalInputBytes = limits.maxTotalInputBytes ?? DEFAULT_RUN_INPUT_LIMITS.maxTotalInputBytes;
@@ -109,7 +116,11 @@ export function validateStartNodeInputs(variables: readonly StartVariable[], inp
     out[variable.variable] = value;
   }
   if (issues.length === 0 && totalBytes > maxTotalInputBytes) {
-    issues.push({ path: 'inputs', code: 'too_big', message: `inputs must be at most ${maxTotalInputBytes} bytes together (got at least ${totalBytes})` });
+    issues.push({
+      path: 'inputs',
+      code: 'too_big',
+      message: `inputs must be at most ${maxTotalInputBytes} bytes together (got at least ${totalBytes})`,
+    });
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, inputs: out };
 }

@@ -29,7 +29,8 @@ export function parseVariableReferences(text: string): VariableReference[] {
   const refs: VariableReference[] = [];
   // exec with a local regex rather than matchAll: no iterator or regex clone per call.
   const pattern = new RegExp(REFERENCE);
-  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) refs.push({ selector: match[1].split('.'), raw: match[0] });
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text))
+    refs.push({ selector: match[1].split('.'), raw: match[0] });
   return refs;
 }
 

@@ -45,17 +45,27 @@ function translateOne(issue: ZodIssue, prefix: readonly PathSegment[], out: Loca
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) out.push({ path, code: 'required', detail: 'is required' });
-      else out.push({ path, code: 'invalid_type', detail: `must be ${expectedPhrase(issue.expected)} (got ${describeValue(issue.input)})` });
+      else
+        out.push({ path, code: 'invalid_type', detail: `must be ${expectedPhrase(issue.expected)} (got ${describeValue(issue.input)})` });
       return;
     case 'invalid_value':
       out.push({ path, code: 'invalid_value', detail: `must be one of ${quoteList(issue.values)} (got ${describeValue(issue.input)})` });
       return;
     case 'too_small':
       if (issue.minimum === 1 && issue.origin === 'string') out.push({ path, code: 'required', detail: 'must not be empty' });
-      else out.push({ path, code: 'too_small', detail: `must ${sizePhrase(issue.origin, 'at least', issue.minimum)} (got ${sizeOf(issue.origin, issue.input)})` });
+      else
+        out.push({
+          path,
+          code: 'too_small',
+          detail: `must ${sizePhrase(issue.origin, 'at least', issue.minimum)} (got ${sizeOf(issue.origin, issue.input)})`,
+        });
       return;
     case 'too_big':
-      out.push({ path, code: 'too_big', detail: `must ${sizePhrase(issue.origin, 'at most', issue.maximum)} (got ${sizeOf(issue.origin, issue.input)})` });
+      out.push({
+        path,
+        code: 'too_big',
+        detail: `must ${sizePhrase(issue.origin, 'at most', issue.maximum)} (got ${sizeOf(issue.origin, issue.input)})`,
+      });
       return;
     case 'invalid_union':
       translateUnion(issue, path, out);
@@ -83,5 +93,6 @@ function translateUnion(issue: z.core.$ZodIssueInvalidUnion, path: PathSegment[]
     .map((i) => (i && i.code === 'invalid_type' ? expectedPhrase(i.expected) : null))
     .filter((e): e is string => e !== null);
   if (issue.input === undefined) out.push({ path, code: 'required', detail: 'is required' });
-  else out.push({ path, code: 'invalid_type', detail: `must be ${[...new Set(expected)].join(' or ')} (got ${describeValue(issue.input)})` });
+  else
+    out.push({ path, code: 'invalid_type', detail: `must be ${[...new Set(expected)].join(' or ')} (got ${describeValue(issue.input)})` });
 }

@@ -9,14 +9,34 @@ const edge = (source: string, target: string, sourceHandle?: string) => ({ sourc
 // long -> a -> end_a; short -> b -> end_b; false -> c -> end_c.
 const router = graph({
   nodes: [
-    { id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input' }, { variable: 'n', type: 'number' }] } },
+    {
+      id: 'start',
+      data: {
+        type: 'start',
+        variables: [
+          { variable: 'q', type: 'text-input' },
+          { variable: 'n', type: 'number' },
+        ],
+      },
+    },
     {
       id: 'route',
       data: {
         type: 'if-else',
         cases: [
-          { case_id: 'long', logical_operator: 'and', conditions: [{ variable_selector: ['start', 'q'], comparison_operator: 'not empty' }, { variable_selector: ['start', 'n'], comparison_operator: '>', value: '5' }] },
-          { case_id: 'short', logical_operator: 'or', conditions: [{ variable_selector: ['start', 'q'], comparison_operator: 'not empty' }] },
+          {
+            case_id: 'long',
+            logical_operator: 'and',
+            conditions: [
+              { variable_selector: ['start', 'q'], comparison_operator: 'not empty' },
+              { variable_selector: ['start', 'n'], comparison_operator: '>', value: '5' },
+            ],
+          },
+          {
+            case_id: 'short',
+            logical_operator: 'or',
+            conditions: [{ variable_selector: ['start', 'q'], comparison_operator: 'not empty' }],
+          },
         ],
       },
     },
@@ -27,7 +47,15 @@ const router = graph({
     end('end_b', ['b', 'text']),
     end('end_c', ['c', 'text']),
   ],
-  edges: [edge('start', 'route'), edge('route', 'a', 'long'), edge('route', 'b', 'short'), edge('route', 'c', 'false'), edge('a', 'end_a'), edge('b', 'end_b'), edge('c', 'end_c')],
+  edges: [
+    edge('start', 'route'),
+    edge('route', 'a', 'long'),
+    edge('route', 'b', 'short'),
+    edge('route', 'c', 'false'),
+    edge('a', 'end_a'),
+    edge('b', 'end_b'),
+    edge('c', 'end_c'),
+  ],
 });
 
 function options(ports: ReturnType<typeof fakePorts>, overrides: Partial<ExecuteRunOptions>): ExecuteRunOptions {
@@ -35,7 +63,9 @@ function options(ports: ReturnType<typeof fakePorts>, overrides: Partial<Execute
 }
 
 function committed(ports: ReturnType<typeof fakePorts>): FinishedNodeRecord[] {
-  return ports.checkpoints.finished.filter((r) => r.status === 'succeeded').map(({ nodeId, index, status, outputs, tokens }) => ({ nodeId, index, status, outputs, tokens }));
+  return ports.checkpoints.finished
+    .filter((r) => r.status === 'succeeded')
+    .map(({ nodeId, index, status, outputs, tokens }) => ({ nodeId, index, status, outputs, tokens }));
 }
 
 describe('executeRun: branches', () => {
@@ -48,7 +78,18 @@ describe('executeRun: branches', () => {
     const outcome = await executeRun(options(ports, { inputs }));
     expect(outcome).toMatchObject({ status: 'succeeded', outputs: { out }, steps: 4 });
     expect(ports.llm.calls.map((c) => c.nodeId)).toEqual([ran]);
-    expect(ports.events.names()).toEqual(['workflow_started', 'node_started:start', 'node_finished:start', 'node_started:route', 'node_finished:route', `node_started:${ran}`, `node_finished:${ran}`, `node_started:end_${ran}`, `node_finished:end_${ran}`, 'workflow_finished']);
+    expect(ports.events.names()).toEqual([
+      'workflow_started',
+      'node_started:start',
+      'node_finished:start',
+      'node_started:route',
+      'node_finished:route',
+      `node_started:${ran}`,
+      `node_finished:${ran}`,
+      `node_started:end_${ran}`,
+      `node_finished:end_${ran}`,
+      'workflow_finished',
+    ]);
     expect(ports.events.find('node_finished', 'route').data.outputs).toEqual({ result: handle !== 'false', selected_case_id: handle });
   });
 
@@ -56,14 +97,30 @@ describe('executeRun: branches', () => {
     const g = graph({
       nodes: [
         { id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input' }] } },
-        { id: 'check', data: { type: 'if-else', logical_operator: 'and', conditions: [{ variable_selector: ['start', 'q'], comparison_operator: 'contains', value: 'yes' }] } },
+        {
+          id: 'check',
+          data: {
+            type: 'if-else',
+            logical_operator: 'and',
+            conditions: [{ variable_selector: ['start', 'q'], comparison_operator: 'contains', value: 'yes' }],
+          },
+        },
         llm('yes', 'yes'),
         llm('no', 'no'),
         llm('join', 'joined {{#yes.text#}}{{#no.text#}}'),
         llm('after_no', 'only on no'),
         end('end', ['join', 'text']),
       ],
-      edges: [edge('start', 'check'), edge('check', 'yes', 'true'), edge('check', 'no', 'false'), edge('yes', 'join'), edge('no', 'join'), edge('no', 'after_no'), edge('after_no', 'end'), edge('join', 'end')],
+      edges: [
+        edge('start', 'check'),
+        edge('check', 'yes', 'true'),
+        edge('check', 'no', 'false'),
+        edge('yes', 'join'),
+        edge('no', 'join'),
+        edge('no', 'after_no'),
+        edge('after_no', 'end'),
+        edge('join', 'end'),
+      ],
     });
     const ports = fakePorts();
     const outcome = await executeRun(options(ports, { graph: g, inputs: { q: 'yes please' } }));
@@ -84,10 +141,31 @@ describe('executeRun: branches', () => {
     const g = graph({
       nodes: [
         { id: 'start', data: { type: 'start' } },
-        { id: 'check', data: { type: 'if-else', cases: [{ case_id: 'go', logical_operator: 'and', conditions: [{ variable_selector: ['sys', 'workflow_id'], comparison_operator: 'is', value: 'wf_1' }] }] } },
+        {
+          id: 'check',
+          data: {
+            type: 'if-else',
+            cases: [
+              {
+                case_id: 'go',
+                logical_operator: 'and',
+                conditions: [{ variable_selector: ['sys', 'workflow_id'], comparison_operator: 'is', value: 'wf_1' }],
+              },
+            ],
+          },
+        },
         llm('x', 'x'),
         llm('y', 'y'),
-        { id: 'end', data: { type: 'end', outputs: [{ variable: 'x', value_selector: ['x', 'text'] }, { variable: 'y', value_selector: ['y', 'text'] }] } },
+        {
+          id: 'end',
+          data: {
+            type: 'end',
+            outputs: [
+              { variable: 'x', value_selector: ['x', 'text'] },
+              { variable: 'y', value_selector: ['y', 'text'] },
+            ],
+          },
+        },
       ],
       edges: [edge('start', 'check'), edge('check', 'x', 'go'), edge('check', 'y', 'go'), edge('x', 'end'), edge('y', 'end')],
     });
@@ -125,7 +203,13 @@ describe('executeRun: branches', () => {
     const second = fakePorts();
     const outcome = await executeRun(options(second, { inputs: { q: 'hello', n: 2 }, finished }));
     expect(outcome).toMatchObject({ status: 'succeeded', outputs: { out: 'm says: short hello' }, steps: 4 });
-    expect(second.events.names()).toEqual(['node_started:b', 'node_finished:b', 'node_started:end_b', 'node_finished:end_b', 'workflow_finished']);
+    expect(second.events.names()).toEqual([
+      'node_started:b',
+      'node_finished:b',
+      'node_started:end_b',
+      'node_finished:end_b',
+      'workflow_finished',
+    ]);
     expect(second.checkpoints.started.map((r) => [r.nodeId, r.index, r.predecessorNodeId])).toEqual([
       ['b', 3, 'route'],
       ['end_b', 4, 'b'],
@@ -136,7 +220,19 @@ describe('executeRun: branches', () => {
     const g = graph({
       nodes: [
         { id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input' }] } },
-        { id: 'check', data: { type: 'if-else', cases: [{ case_id: 'big', logical_operator: 'and', conditions: [{ variable_selector: ['start', 'q'], comparison_operator: '>', value: '3' }] }] } },
+        {
+          id: 'check',
+          data: {
+            type: 'if-else',
+            cases: [
+              {
+                case_id: 'big',
+                logical_operator: 'and',
+                conditions: [{ variable_selector: ['start', 'q'], comparison_operator: '>', value: '3' }],
+              },
+            ],
+          },
+        },
         end('end', ['start', 'q']),
       ],
       edges: [edge('start', 'check'), edge('check', 'end', 'big'), edge('check', 'end', 'false')],
@@ -149,28 +245,74 @@ describe('executeRun: branches', () => {
     const g = graph({
       nodes: [
         { id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input' }] } },
-        { id: 'check', data: { type: 'if-else', cases: [{ case_id: 'yes', logical_operator: 'and', conditions: [{ variable_selector: ['start', 'q'], comparison_operator: 'is', value: 'y' }] }] } },
+        {
+          id: 'check',
+          data: {
+            type: 'if-else',
+            cases: [
+              {
+                case_id: 'yes',
+                logical_operator: 'and',
+                conditions: [{ variable_selector: ['start', 'q'], comparison_operator: 'is', value: 'y' }],
+              },
+            ],
+          },
+        },
         llm('yes', 'yes'),
         llm('no', 'no'),
-        { id: 'agg', data: { type: 'variable-aggregator', output_type: 'string', variables: [['yes', 'text'], ['no', 'text']] } },
+        {
+          id: 'agg',
+          data: {
+            type: 'variable-aggregator',
+            output_type: 'string',
+            variables: [
+              ['yes', 'text'],
+              ['no', 'text'],
+            ],
+          },
+        },
         {
           id: 'groups',
           data: {
             type: 'variable-assigner',
             output_type: 'string',
             variables: [],
-            advanced_settings: { group_enabled: true, groups: [{ group_name: 'text', output_type: 'string', variables: [['yes', 'text'], ['no', 'text']] }, { group_name: 'tokens', output_type: 'number', variables: [['no', 'usage', 'total_tokens']] }] },
+            advanced_settings: {
+              group_enabled: true,
+              groups: [
+                {
+                  group_name: 'text',
+                  output_type: 'string',
+                  variables: [
+                    ['yes', 'text'],
+                    ['no', 'text'],
+                  ],
+                },
+                { group_name: 'tokens', output_type: 'number', variables: [['no', 'usage', 'total_tokens']] },
+              ],
+            },
           },
         },
         { id: 'answer', data: { type: 'answer', answer: 'A: {{#agg.output#}} / {{#groups.text.output#}} / {{#groups.tokens.output#}}' } },
       ],
-      edges: [edge('start', 'check'), edge('check', 'yes', 'yes'), edge('check', 'no', 'false'), edge('yes', 'agg'), edge('no', 'agg'), edge('agg', 'groups'), edge('groups', 'answer')],
+      edges: [
+        edge('start', 'check'),
+        edge('check', 'yes', 'yes'),
+        edge('check', 'no', 'false'),
+        edge('yes', 'agg'),
+        edge('no', 'agg'),
+        edge('agg', 'groups'),
+        edge('groups', 'answer'),
+      ],
     });
     const ports = fakePorts();
     const outcome = await executeRun(options(ports, { graph: g, inputs: { q: 'y' }, streamChunks: true }));
     expect(outcome).toMatchObject({ status: 'succeeded', outputs: { answer: 'A: m says: yes / m says: yes / groups.tokens.output' } });
     expect(ports.events.find('node_finished', 'groups').data.outputs).toEqual({ text: { output: 'm says: yes' } });
-    expect(ports.events.events.filter((e) => e.event === 'text_chunk').map((e) => e.data)).toContainEqual({ text: 'A: m says: yes / m says: yes / groups.tokens.output', from_variable_selector: ['answer', 'answer'] });
+    expect(ports.events.events.filter((e) => e.event === 'text_chunk').map((e) => e.data)).toContainEqual({
+      text: 'A: m says: yes / m says: yes / groups.tokens.output',
+      from_variable_selector: ['answer', 'answer'],
+    });
     const no = await executeRun(options(fakePorts(), { graph: g, inputs: { q: 'n' } }));
     expect(no.outputs).toEqual({ answer: 'A: m says: no / m says: no / 15' });
   });

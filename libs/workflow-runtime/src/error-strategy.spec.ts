@@ -7,12 +7,27 @@ const flow = (errorHandling: Record<string, unknown>, failEdge = true) =>
       { id: 'start', data: { type: 'start' } },
       { id: 'ask', data: { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text: 'hi' }], ...errorHandling } },
       { id: 'ok', data: { type: 'end', outputs: [{ variable: 'text', value_selector: ['ask', 'text'] }] } },
-      ...(failEdge ? [{ id: 'sorry', data: { type: 'end', outputs: [{ variable: 'error', value_selector: ['ask', 'error_message'] }] } }] : []),
+      ...(failEdge
+        ? [{ id: 'sorry', data: { type: 'end', outputs: [{ variable: 'error', value_selector: ['ask', 'error_message'] }] } }]
+        : []),
     ],
-    edges: [{ source: 'start', target: 'ask' }, { source: 'ask', target: 'ok' }, ...(failEdge ? [{ source: 'ask', sourceHandle: 'fail-branch', target: 'sorry' }] : [])],
+    edges: [
+      { source: 'start', target: 'ask' },
+      { source: 'ask', target: 'ok' },
+      ...(failEdge ? [{ source: 'ask', sourceHandle: 'fail-branch', target: 'sorry' }] : []),
+    ],
   });
 
-const options = (g: ReturnType<typeof flow>, overrides: Partial<ExecuteRunOptions> = {}): ExecuteRunOptions => ({ runId: 'r', workflowId: 'w', workflowVersionId: 'v', graph: g, inputs: {}, finished: [], ports: fakePorts(), ...overrides });
+const options = (g: ReturnType<typeof flow>, overrides: Partial<ExecuteRunOptions> = {}): ExecuteRunOptions => ({
+  runId: 'r',
+  workflowId: 'w',
+  workflowVersionId: 'v',
+  graph: g,
+  inputs: {},
+  finished: [],
+  ports: fakePorts(),
+  ...overrides,
+});
 
 describe('error strategies (Dify error handling on LLM nodes)', () => {
   it('fail-branch: a failed node ends as exception and only its fail-branch edges are taken', async () => {
@@ -22,8 +37,16 @@ describe('error strategies (Dify error handling on LLM nodes)', () => {
     };
     const outcome = await executeRun(options(flow({ error_strategy: 'fail-branch' }), { ports }));
     expect(outcome).toMatchObject({ status: 'partial-succeeded', outputs: { error: 'upstream returned 503' } });
-    expect(ports.events.find('workflow_finished').data).toMatchObject({ status: 'partial-succeeded', outputs: { error: 'upstream returned 503' }, error: null });
-    expect(ports.events.find('node_finished', 'ask').data).toMatchObject({ status: 'exception', error: 'upstream returned 503', outputs: { error_message: 'upstream returned 503', error_type: 'Error' } });
+    expect(ports.events.find('workflow_finished').data).toMatchObject({
+      status: 'partial-succeeded',
+      outputs: { error: 'upstream returned 503' },
+      error: null,
+    });
+    expect(ports.events.find('node_finished', 'ask').data).toMatchObject({
+      status: 'exception',
+      error: 'upstream returned 503',
+      outputs: { error_message: 'upstream returned 503', error_type: 'Error' },
+    });
     expect(ports.events.names()).not.toContain('node_started:ok');
     expect(ports.checkpoints.finished.find((r) => r.nodeId === 'ask')?.status).toBe('exception');
   });
@@ -55,7 +78,13 @@ describe('error strategies (Dify error handling on LLM nodes)', () => {
     };
     const g = flow({ error_strategy: 'fail-branch' });
     await expect(executeRun(options(g, { ports: first }))).rejects.toThrow('worker lost');
-    const finished: FinishedNodeRecord[] = first.checkpoints.finished.map(({ nodeId, index, status, outputs, tokens }) => ({ nodeId, index, status, outputs, tokens }));
+    const finished: FinishedNodeRecord[] = first.checkpoints.finished.map(({ nodeId, index, status, outputs, tokens }) => ({
+      nodeId,
+      index,
+      status,
+      outputs,
+      tokens,
+    }));
     const second = fakePorts();
     const outcome = await executeRun(options(g, { ports: second, finished }));
     expect(outcome.outputs).toEqual({ error: 'boom' });

@@ -3,7 +3,17 @@ import { deferred, fakePorts, graph, llmResult, settle } from './fake-ports.spec
 
 const linear = graph({
   nodes: [
-    { id: 'start', data: { type: 'start', title: 'Start', variables: [{ variable: 'question', label: 'Question', type: 'paragraph', required: true }, { variable: 'tone', type: 'text-input' }] } },
+    {
+      id: 'start',
+      data: {
+        type: 'start',
+        title: 'Start',
+        variables: [
+          { variable: 'question', label: 'Question', type: 'paragraph', required: true },
+          { variable: 'tone', type: 'text-input' },
+        ],
+      },
+    },
     {
       id: 'llm',
       data: {
@@ -16,18 +26,45 @@ const linear = graph({
         ],
       },
     },
-    { id: 'end', data: { type: 'end', title: 'End', outputs: [{ variable: 'answer', value_selector: ['llm', 'text'] }, { variable: 'tokens', value_selector: ['llm', 'usage', 'total_tokens'] }] } },
+    {
+      id: 'end',
+      data: {
+        type: 'end',
+        title: 'End',
+        outputs: [
+          { variable: 'answer', value_selector: ['llm', 'text'] },
+          { variable: 'tokens', value_selector: ['llm', 'usage', 'total_tokens'] },
+        ],
+      },
+    },
   ],
-  edges: [{ source: 'start', target: 'llm' }, { source: 'llm', target: 'end' }],
+  edges: [
+    { source: 'start', target: 'llm' },
+    { source: 'llm', target: 'end' },
+  ],
 });
 
 // start -> a, start -> b, a + b -> join -> end
 const diamond = graph({
   nodes: [
     { id: 'start', data: { type: 'start', variables: [{ variable: 'topic', type: 'text-input', required: true }] } },
-    { id: 'a', data: { type: 'llm', title: 'Pros', model: { name: 'm' }, prompt_template: [{ role: 'user', text: 'pros of {{#start.topic#}}' }] } },
-    { id: 'b', data: { type: 'llm', title: 'Cons', model: { name: 'm' }, prompt_template: [{ role: 'user', text: 'cons of {{#start.topic#}}' }] } },
-    { id: 'join', data: { type: 'llm', title: 'Verdict', model: { name: 'm' }, prompt_template: [{ role: 'user', text: '{{#a.text#}} | {{#b.text#}}' }] } },
+    {
+      id: 'a',
+      data: { type: 'llm', title: 'Pros', model: { name: 'm' }, prompt_template: [{ role: 'user', text: 'pros of {{#start.topic#}}' }] },
+    },
+    {
+      id: 'b',
+      data: { type: 'llm', title: 'Cons', model: { name: 'm' }, prompt_template: [{ role: 'user', text: 'cons of {{#start.topic#}}' }] },
+    },
+    {
+      id: 'join',
+      data: {
+        type: 'llm',
+        title: 'Verdict',
+        model: { name: 'm' },
+        prompt_template: [{ role: 'user', text: '{{#a.text#}} | {{#b.text#}}' }],
+      },
+    },
     { id: 'end', data: { type: 'end', outputs: [{ variable: 'verdict', value_selector: ['join', 'text'] }] } },
   ],
   edges: [
@@ -40,14 +77,31 @@ const diamond = graph({
 });
 
 function options(ports: ReturnType<typeof fakePorts>, overrides: Partial<ExecuteRunOptions> = {}): ExecuteRunOptions {
-  return { runId: 'run_1', workflowId: 'wf_1', workflowVersionId: 'wfv_1', graph: linear, inputs: { question: 'why?' }, finished: [], ports, ...overrides };
+  return {
+    runId: 'run_1',
+    workflowId: 'wf_1',
+    workflowVersionId: 'wfv_1',
+    graph: linear,
+    inputs: { question: 'why?' },
+    finished: [],
+    ports,
+    ...overrides,
+  };
 }
 
 describe('executeRun: a linear run', () => {
   it('renders the prompt, calls the model once and returns the end outputs', async () => {
     const ports = fakePorts();
     const outcome = await executeRun(options(ports));
-    expect(outcome).toEqual({ status: 'succeeded', outputs: { answer: 'mock-chat says: Answer: why?', tokens: 15 }, error: null, totalTokens: 15, elapsedMs: 0, steps: 3, conversationVariables: {} });
+    expect(outcome).toEqual({
+      status: 'succeeded',
+      outputs: { answer: 'mock-chat says: Answer: why?', tokens: 15 },
+      error: null,
+      totalTokens: 15,
+      elapsedMs: 0,
+      steps: 3,
+      conversationVariables: {},
+    });
     expect(ports.llm.calls).toHaveLength(1);
     expect(ports.llm.calls[0]).toMatchObject({
       callId: 'run_1:llm:0',
@@ -81,7 +135,13 @@ describe('executeRun: a linear run', () => {
       'node_finished:end',
       'workflow_finished',
     ]);
-    expect(ports.events.find('workflow_started').data).toEqual({ id: 'run_1', workflow_id: 'wf_1', workflow_version_id: 'wfv_1', inputs: { question: 'why?' }, created_at: 1_700_000_000 });
+    expect(ports.events.find('workflow_started').data).toEqual({
+      id: 'run_1',
+      workflow_id: 'wf_1',
+      workflow_version_id: 'wfv_1',
+      inputs: { question: 'why?' },
+      created_at: 1_700_000_000,
+    });
     const llm = ports.events.find('node_finished', 'llm').data;
     expect(llm).toMatchObject({
       node_type: 'llm',
@@ -90,14 +150,24 @@ describe('executeRun: a linear run', () => {
       predecessor_node_id: 'start',
       status: 'succeeded',
       inputs: { '#start.tone#': null, '#start.question#': 'why?' },
-      outputs: { text: 'echo Answer: why?', reasoning_content: '', usage: { prompt_tokens: 12, completion_tokens: 8, total_tokens: 20 }, finish_reason: 'stop' },
+      outputs: {
+        text: 'echo Answer: why?',
+        reasoning_content: '',
+        usage: { prompt_tokens: 12, completion_tokens: 8, total_tokens: 20 },
+        finish_reason: 'stop',
+      },
       error: null,
       elapsed_time: 1.5,
       execution_metadata: { total_tokens: 20 },
     });
     expect(llm.id).toMatch(/^nex_/);
     expect(ports.events.find('node_started', 'llm').data.id).toBe(llm.id);
-    expect(ports.events.find('node_finished', 'start').data).toMatchObject({ index: 1, predecessor_node_id: null, outputs: { question: 'why?', tone: null }, execution_metadata: null });
+    expect(ports.events.find('node_finished', 'start').data).toMatchObject({
+      index: 1,
+      predecessor_node_id: null,
+      outputs: { question: 'why?', tone: null },
+      execution_metadata: null,
+    });
     expect(ports.events.find('workflow_finished').data).toEqual({
       id: 'run_1',
       workflow_id: 'wf_1',
@@ -125,9 +195,23 @@ describe('executeRun: a linear run', () => {
       ['end', 3, 'succeeded', null],
     ]);
     const llm = ports.checkpoints.finished[1];
-    expect(llm).toMatchObject({ runId: 'run_1', nodeType: 'llm', title: 'Answer', predecessorNodeId: 'start', elapsedMs: 250, tokens: { prompt: 10, completion: 5, total: 15 }, error: null });
+    expect(llm).toMatchObject({
+      runId: 'run_1',
+      nodeType: 'llm',
+      title: 'Answer',
+      predecessorNodeId: 'start',
+      elapsedMs: 250,
+      tokens: { prompt: 10, completion: 5, total: 15 },
+      error: null,
+    });
     expect(llm.finishedAt - llm.startedAt).toBe(250);
-    expect(llm.processData).toMatchObject({ model_name: 'mock-chat', prompts: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Answer: why?' }] });
+    expect(llm.processData).toMatchObject({
+      model_name: 'mock-chat',
+      prompts: [
+        { role: 'system', content: 'You are terse.' },
+        { role: 'user', content: 'Answer: why?' },
+      ],
+    });
   });
 
   it('streams text_chunk events between the LLM node start and finish when asked to', async () => {
@@ -138,7 +222,12 @@ describe('executeRun: a linear run', () => {
     };
     await executeRun(options(ports, { streamChunks: true }));
     const names = ports.events.names();
-    expect(names.slice(names.indexOf('node_started:llm'), names.indexOf('node_finished:llm') + 1)).toEqual(['node_started:llm', 'text_chunk', 'text_chunk', 'node_finished:llm']);
+    expect(names.slice(names.indexOf('node_started:llm'), names.indexOf('node_finished:llm') + 1)).toEqual([
+      'node_started:llm',
+      'text_chunk',
+      'text_chunk',
+      'node_finished:llm',
+    ]);
     expect(ports.events.events.filter((e) => e.event === 'text_chunk').map((e) => e.data)).toEqual([
       { text: 'Be', from_variable_selector: ['llm', 'text'] },
       { text: 'cause.', from_variable_selector: ['llm', 'text'] },
@@ -150,23 +239,56 @@ describe('executeRun: a linear run', () => {
       nodes: [
         { id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input' }] } },
         { id: 'first', data: { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text: 'first' }] } },
-        { id: 'second', data: { type: 'llm', model: { name: 'm' }, prompt_template: { text: '[{{#start.q#}}][{{#sys.user_id#}}][{{#sys.workflow_run_id#}}][{{#first.usage#}}][{{#first.usage.nope#}}]' } } },
-        { id: 'end', data: { type: 'end', outputs: [{ variable: 'prompt', value_selector: ['second', 'text'] }, { variable: 'missing', value_selector: ['first', 'usage', 'nope'] }] } },
+        {
+          id: 'second',
+          data: {
+            type: 'llm',
+            model: { name: 'm' },
+            prompt_template: {
+              text: '[{{#start.q#}}][{{#sys.user_id#}}][{{#sys.workflow_run_id#}}][{{#first.usage#}}][{{#first.usage.nope#}}]',
+            },
+          },
+        },
+        {
+          id: 'end',
+          data: {
+            type: 'end',
+            outputs: [
+              { variable: 'prompt', value_selector: ['second', 'text'] },
+              { variable: 'missing', value_selector: ['first', 'usage', 'nope'] },
+            ],
+          },
+        },
       ],
-      edges: [{ source: 'start', target: 'first' }, { source: 'first', target: 'second' }, { source: 'second', target: 'end' }],
+      edges: [
+        { source: 'start', target: 'first' },
+        { source: 'first', target: 'second' },
+        { source: 'second', target: 'end' },
+      ],
     });
     const ports = fakePorts();
     ports.llm.handler = (req) => llmResult(req.messages[0].content, 1, 2);
     const outcome = await executeRun(options(ports, { graph: g, inputs: {}, sys: { query: 'unused' } }));
-    expect(ports.llm.calls[1].messages).toEqual([{ role: 'user', content: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][first.usage.nope]' }]);
-    expect(outcome.outputs).toEqual({ prompt: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][first.usage.nope]', missing: null });
+    expect(ports.llm.calls[1].messages).toEqual([
+      { role: 'user', content: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][first.usage.nope]' },
+    ]);
+    expect(outcome.outputs).toEqual({
+      prompt: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][first.usage.nope]',
+      missing: null,
+    });
   });
 
   it('runs a node type with the executor an app registers for it', async () => {
     const ports = fakePorts();
     const executors: NodeExecutors = {
       ...defaultNodeExecutors,
-      llm: { callsLlm: false, execute: (node, ctx) => ({ inputs: null, outputs: { text: `cached ${node.id} for ${String(ctx.pool.get(['start', 'question']))}` } }) },
+      llm: {
+        callsLlm: false,
+        execute: (node, ctx) => ({
+          inputs: null,
+          outputs: { text: `cached ${node.id} for ${String(ctx.pool.get(['start', 'question']))}` },
+        }),
+      },
     };
     const outcome = await executeRun(options(ports, { executors }));
     expect(outcome.outputs).toEqual({ answer: 'cached llm for why?', tokens: null });
@@ -176,7 +298,12 @@ describe('executeRun: a linear run', () => {
   it('fails the start node on invalid inputs and runs nothing else', async () => {
     const ports = fakePorts();
     const outcome = await executeRun(options(ports, { inputs: { question: '' } }));
-    expect(outcome).toMatchObject({ status: 'failed', error: 'Node Start (start) failed: invalid inputs: inputs.question is required (Question)', outputs: {}, steps: 1 });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      error: 'Node Start (start) failed: invalid inputs: inputs.question is required (Question)',
+      outputs: {},
+      steps: 1,
+    });
     expect(ports.llm.calls).toHaveLength(0);
   });
 });
@@ -230,11 +357,34 @@ describe('executeRun: failure and cancellation', () => {
       throw new Error('upstream returned 503');
     };
     const outcome = await executeRun(options(ports));
-    expect(outcome).toEqual({ status: 'failed', outputs: {}, error: 'Node Answer (llm) failed: upstream returned 503', totalTokens: 0, elapsedMs: 0, steps: 2, conversationVariables: {} });
-    expect(ports.events.names()).toEqual(['workflow_started', 'node_started:start', 'node_finished:start', 'node_started:llm', 'node_finished:llm', 'workflow_finished']);
-    expect(ports.events.find('node_finished', 'llm').data).toMatchObject({ status: 'failed', error: 'upstream returned 503', outputs: null });
+    expect(outcome).toEqual({
+      status: 'failed',
+      outputs: {},
+      error: 'Node Answer (llm) failed: upstream returned 503',
+      totalTokens: 0,
+      elapsedMs: 0,
+      steps: 2,
+      conversationVariables: {},
+    });
+    expect(ports.events.names()).toEqual([
+      'workflow_started',
+      'node_started:start',
+      'node_finished:start',
+      'node_started:llm',
+      'node_finished:llm',
+      'workflow_finished',
+    ]);
+    expect(ports.events.find('node_finished', 'llm').data).toMatchObject({
+      status: 'failed',
+      error: 'upstream returned 503',
+      outputs: null,
+    });
     expect(ports.checkpoints.finished[1]).toMatchObject({ nodeId: 'llm', status: 'failed', error: 'upstream returned 503' });
-    expect(ports.events.find('workflow_finished').data).toMatchObject({ status: 'failed', error: 'Node Answer (llm) failed: upstream returned 503', outputs: null });
+    expect(ports.events.find('workflow_finished').data).toMatchObject({
+      status: 'failed',
+      error: 'Node Answer (llm) failed: upstream returned 503',
+      outputs: null,
+    });
   });
 
   it('lets a running sibling finish but starts nothing after a branch fails', async () => {
@@ -289,7 +439,9 @@ describe('executeRun: failure and cancellation', () => {
 
 describe('executeRun: resume', () => {
   function committed(ports: ReturnType<typeof fakePorts>): FinishedNodeRecord[] {
-    return ports.checkpoints.finished.filter((r) => r.status === 'succeeded').map(({ nodeId, index, status, outputs, tokens }) => ({ nodeId, index, status, outputs, tokens }));
+    return ports.checkpoints.finished
+      .filter((r) => r.status === 'succeeded')
+      .map(({ nodeId, index, status, outputs, tokens }) => ({ nodeId, index, status, outputs, tokens }));
   }
 
   it('reruns a node whose commit was lost with the same call id, so it is billed once', async () => {
@@ -322,8 +474,21 @@ describe('executeRun: resume', () => {
     second.llm.handler = (req) => llmResult(req.nodeId === 'join' ? `verdict: ${req.messages[0].content}` : 'b-text', 1, 1);
     const outcome = await executeRun(options(second, { graph: diamond, inputs: { topic: 'tabs' }, finished }));
     expect(second.llm.calls.map((c) => c.nodeId)).toEqual(['b', 'join']);
-    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { verdict: 'verdict: a-text | b-text' }, steps: 5, totalTokens: 120 + 2 + 2 });
-    expect(second.events.names()).toEqual(['node_started:b', 'node_finished:b', 'node_started:join', 'node_finished:join', 'node_started:end', 'node_finished:end', 'workflow_finished']);
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      outputs: { verdict: 'verdict: a-text | b-text' },
+      steps: 5,
+      totalTokens: 120 + 2 + 2,
+    });
+    expect(second.events.names()).toEqual([
+      'node_started:b',
+      'node_finished:b',
+      'node_started:join',
+      'node_finished:join',
+      'node_started:end',
+      'node_finished:end',
+      'workflow_finished',
+    ]);
     // Indexes continue after the highest committed one; b reports its last finished predecessor.
     expect(second.checkpoints.started.map((r) => [r.nodeId, r.index, r.predecessorNodeId])).toEqual([
       ['b', 3, 'start'],

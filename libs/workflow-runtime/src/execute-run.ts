@@ -113,7 +113,13 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   if (opts.finished.length === 0) {
     await ports.events.emit({
       event: 'workflow_started',
-      data: { id: runId, workflow_id: workflowId, workflow_version_id: opts.workflowVersionId, inputs: opts.inputs, created_at: Math.floor(startedAt / 1000) },
+      data: {
+        id: runId,
+        workflow_id: workflowId,
+        workflow_version_id: opts.workflowVersionId,
+        inputs: opts.inputs,
+        created_at: Math.floor(startedAt / 1000),
+      },
     });
   }
 
@@ -148,8 +154,10 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   const cancelled = opts.signal?.aborted === true && (scheduler.failure !== null || scheduler.unfinishedCount > 0);
   let error: string | null = null;
   if (cancelled) error = 'cancelled';
-  else if (scheduler.failure) error = `Node ${scheduler.failure.node.data.title} (${scheduler.failure.node.id}) failed: ${scheduler.failure.message}`;
-  else if (scheduler.unfinishedCount > 0) error = `${scheduler.unfinishedCount} node(s) never became ready; was the graph validated with parseWorkflowGraph?`;
+  else if (scheduler.failure)
+    error = `Node ${scheduler.failure.node.data.title} (${scheduler.failure.node.id}) failed: ${scheduler.failure.message}`;
+  else if (scheduler.unfinishedCount > 0)
+    error = `${scheduler.unfinishedCount} node(s) never became ready; was the graph validated with parseWorkflowGraph?`;
 
   const outputs: Record<string, unknown> = {};
   if (error === null) {

@@ -1,7 +1,16 @@
 // Small fakes of the ports for this lib's specs. Not exported: apps test against their real adapters.
 import type { RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
-import type { CheckpointStore, Clock, EventSink, LlmChatRequest, LlmChatResult, LlmPort, NodeExecutionFinish, NodeExecutionStart } from './ports';
+import type {
+  CheckpointStore,
+  Clock,
+  EventSink,
+  LlmChatRequest,
+  LlmChatResult,
+  LlmPort,
+  NodeExecutionFinish,
+  NodeExecutionStart,
+} from './ports';
 
 export interface Deferred<T> {
   promise: Promise<T>;
@@ -31,13 +40,19 @@ export function graph(input: unknown): WorkflowGraph {
 }
 
 export function llmResult(text: string, promptTokens = 10, completionTokens = 5): LlmChatResult {
-  return { text, usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens }, model: 'mock-chat', finishReason: 'stop' };
+  return {
+    text,
+    usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },
+    model: 'mock-chat',
+    finishReason: 'stop',
+  };
 }
 
 /** Answers "<model> says: <last message>" unless a handler is set; records every request. */
 export class FakeLlm implements LlmPort {
   readonly calls: LlmChatRequest[] = [];
-  handler: (req: LlmChatRequest) => LlmChatResult | Promise<LlmChatResult> = (req) => llmResult(`${req.model} says: ${req.messages[req.messages.length - 1].content}`);
+  handler: (req: LlmChatRequest) => LlmChatResult | Promise<LlmChatResult> = (req) =>
+    llmResult(`${req.model} says: ${req.messages[req.messages.length - 1].content}`);
 
   constructor(private readonly journal: string[] = []) {}
 
@@ -83,7 +98,9 @@ export class FakeEvents implements EventSink {
   }
 
   find<E extends RunEventBody['event']>(event: E, nodeId?: string): Extract<RunEventBody, { event: E }> {
-    const found = this.events.find((e) => e.event === event && (nodeId === undefined || ('node_id' in e.data && e.data.node_id === nodeId)));
+    const found = this.events.find(
+      (e) => e.event === event && (nodeId === undefined || ('node_id' in e.data && e.data.node_id === nodeId)),
+    );
     if (!found) throw new Error(`no ${event} event${nodeId ? ` for ${nodeId}` : ''}; got ${this.names().join(', ')}`);
     return found as Extract<RunEventBody, { event: E }>;
   }
@@ -98,5 +115,11 @@ export class FakeClock implements Clock {
 
 export function fakePorts() {
   const journal: string[] = [];
-  return { journal, llm: new FakeLlm(journal), checkpoints: new FakeCheckpoints(journal), events: new FakeEvents(journal), clock: new FakeClock() };
+  return {
+    journal,
+    llm: new FakeLlm(journal),
+    checkpoints: new FakeCheckpoints(journal),
+    events: new FakeEvents(journal),
+    clock: new FakeClock(),
+  };
 }

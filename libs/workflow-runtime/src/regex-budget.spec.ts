@@ -30,7 +30,12 @@ function expectLinear(name: string, run: (input: string) => unknown, benign: str
 describe('runtime regular expressions on user data stay linear', () => {
   const benign = 'a'.repeat(N);
   it('numbers in conditions (=, >, booleans)', () => {
-    for (const adversarial of [`${'1'.repeat(N - 1)}x`, `${'1'.repeat(N / 2)}.${'1'.repeat(N / 2 - 2)}x`, `1e${'1'.repeat(N - 3)}x`, `${' '.repeat(N - 1)}x`]) {
+    for (const adversarial of [
+      `${'1'.repeat(N - 1)}x`,
+      `${'1'.repeat(N / 2)}.${'1'.repeat(N / 2 - 2)}x`,
+      `1e${'1'.repeat(N - 3)}x`,
+      `${' '.repeat(N - 1)}x`,
+    ]) {
       expectLinear('=', (s) => evaluateCondition('=', 3, s), benign, adversarial);
       expectLinear('>', (s) => evaluateCondition('>', 3, s), benign, adversarial);
       expectLinear('toBoolean', (s) => toBoolean(s), benign, adversarial);
@@ -38,6 +43,11 @@ describe('runtime regular expressions on user data stay linear', () => {
   });
 
   it('template error messages that quote the template', () => {
-    expectLinear('jinja2 error', (s) => renderJinja2(`{{ x | ${s} }}`, {}), `${benign.slice(0, N - 1)}b`, `${'Error'.repeat(N / 5 - 1)}Erro_`);
+    expectLinear(
+      'jinja2 error',
+      (s) => renderJinja2(`{{ x | ${s} }}`, {}),
+      `${benign.slice(0, N - 1)}b`,
+      `${'Error'.repeat(N / 5 - 1)}Erro_`,
+    );
   });
 });

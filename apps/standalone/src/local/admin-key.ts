@@ -5,10 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateApiKey } from '@shoal/platform';
 
-export type AdminKeySource =
-  | { kind: 'created'; file: string }
-  | { kind: 'file'; file: string }
-  | { kind: 'env' };
+export type AdminKeySource = { kind: 'created'; file: string } | { kind: 'file'; file: string } | { kind: 'env' };
 
 export interface AdminKey {
   key: string;

@@ -1,7 +1,13 @@
 import { banner, type BannerInput } from './banner';
 
 const KEY = 'sk-shoal-ABCDefghijklmnopqrstuvwxyz012345';
-const base: Omit<BannerInput, 'admin'> = { url: 'http://127.0.0.1:8080', readySeconds: 1.25, dataDir: '/home/you/.shoal', models: ['mock-chat'], workflowId: 'wf_1' };
+const base: Omit<BannerInput, 'admin'> = {
+  url: 'http://127.0.0.1:8080',
+  readySeconds: 1.25,
+  dataDir: '/home/you/.shoal',
+  models: ['mock-chat'],
+  workflowId: 'wf_1',
+};
 
 describe('standalone banner', () => {
   it('shows the admin key in full on the start that created it, and where it is kept', () => {

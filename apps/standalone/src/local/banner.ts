@@ -23,7 +23,10 @@ function keyLines(admin: AdminKey): { line: string; shellValue: string } {
         shellValue: `"$(cat ${shellQuote(admin.source.file)})"`,
       };
     case 'file':
-      return { line: `  API key:  ${prefix}   (kept in ${admin.source.file}, mode 0600)`, shellValue: `"$(cat ${shellQuote(admin.source.file)})"` };
+      return {
+        line: `  API key:  ${prefix}   (kept in ${admin.source.file}, mode 0600)`,
+        shellValue: `"$(cat ${shellQuote(admin.source.file)})"`,
+      };
     case 'env':
       return { line: `  API key:  ${prefix}   (SHOAL_BOOTSTRAP_KEY)`, shellValue: '"$SHOAL_BOOTSTRAP_KEY"' };
   }

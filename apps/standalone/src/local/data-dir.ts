@@ -4,7 +4,9 @@ import { chmodSync, mkdirSync, statSync } from 'node:fs';
 
 export class DataDirNotPrivateError extends Error {
   constructor(dir: string, mode: number) {
-    super(`SHOAL_DATA_DIR ${dir} is shared (mode ${(mode & 0o7777).toString(8)}, not owned by this user or sticky like /tmp); point SHOAL_DATA_DIR at a directory of its own`);
+    super(
+      `SHOAL_DATA_DIR ${dir} is shared (mode ${(mode & 0o7777).toString(8)}, not owned by this user or sticky like /tmp); point SHOAL_DATA_DIR at a directory of its own`,
+    );
     this.name = 'DataDirNotPrivateError';
   }
 }

@@ -11,7 +11,9 @@ class FakePrices {
   gate: Promise<void> | undefined;
   async seed(rows: ReadonlyArray<PriceRow>): Promise<number> {
     this.seeded.push([...rows]);
-    const fresh = rows.filter((r) => !this.rows.some((x) => x.model === r.model && new Date(x.effectiveFrom).getTime() === new Date(r.effectiveFrom).getTime()));
+    const fresh = rows.filter(
+      (r) => !this.rows.some((x) => x.model === r.model && new Date(x.effectiveFrom).getTime() === new Date(r.effectiveFrom).getTime()),
+    );
     this.rows.push(...fresh);
     return fresh.length;
   }
@@ -25,7 +27,9 @@ class FakePrices {
 const AT = new Date('2026-06-01T00:00:00Z');
 
 describe('PriceBook', () => {
-  beforeAll(() => { configureRootLogger({ service: 'test', level: 'silent' }); });
+  beforeAll(() => {
+    configureRootLogger({ service: 'test', level: 'silent' });
+  });
   afterEach(() => jest.useRealTimers());
 
   it('seeds the built-in prices on init and prices mock-chat from them', async () => {
@@ -40,7 +44,7 @@ describe('PriceBook', () => {
     expect(price?.currency).toBe('USD');
   });
 
-  it('keeps an operator\'s edited price rather than the built-in one', async () => {
+  it("keeps an operator's edited price rather than the built-in one", async () => {
     const repo = new FakePrices();
     const builtIn = DEFAULT_PRICES.find((p) => p.model === 'mock-chat')!;
     repo.rows.push({ ...builtIn, inputPerMillion: '9.99' });
@@ -76,7 +80,9 @@ describe('PriceBook', () => {
   it('loads once for many callers asking at the same time', async () => {
     const repo = new FakePrices();
     let open!: () => void;
-    repo.gate = new Promise((r) => { open = r; });
+    repo.gate = new Promise((r) => {
+      open = r;
+    });
     const book = new PriceBook(repo as unknown as PricesRepository);
     await repo.seed(DEFAULT_PRICES);
     const answers = Promise.all(Array.from({ length: 20 }, () => book.priceAt('mock-chat', AT)));

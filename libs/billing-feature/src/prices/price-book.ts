@@ -27,11 +27,16 @@ export class PriceBook {
   }
 
   private async refresh(): Promise<PriceCatalog> {
-    this.loading ??= this.prices.catalog().then((c) => {
-      this.catalog = c;
-      this.loadedAt = Date.now();
-      return c;
-    }).finally(() => { this.loading = undefined; });
+    this.loading ??= this.prices
+      .catalog()
+      .then((c) => {
+        this.catalog = c;
+        this.loadedAt = Date.now();
+        return c;
+      })
+      .finally(() => {
+        this.loading = undefined;
+      });
     return this.loading;
   }
 }

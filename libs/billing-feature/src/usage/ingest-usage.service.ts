@@ -22,7 +22,9 @@ export class IngestUsageService {
   async ingest(payload: unknown): Promise<'recorded' | 'duplicate'> {
     const parsed = usageEventSchema.safeParse(payload);
     if (!parsed.success) {
-      throw new InvalidUsageEventError(`usage event rejected: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new InvalidUsageEventError(
+        `usage event rejected: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     const event = parsed.data;
     let price: Price | undefined;
@@ -35,7 +37,11 @@ export class IngestUsageService {
       if (err instanceof PricingError) throw new InvalidUsageEventError(`usage event ${event.callId} cannot be priced: ${err.message}`);
       throw err;
     }
-    if (!price) this.log.warn({ model: event.model, upstreamModel: event.upstreamModel, callId: event.callId }, 'no price for model: recorded at zero cost');
+    if (!price)
+      this.log.warn(
+        { model: event.model, upstreamModel: event.upstreamModel, callId: event.callId },
+        'no price for model: recorded at zero cost',
+      );
     const result = await this.ledger.record({
       ...event,
       inputCost: cost ? formatMoney(cost.input.plus(cost.cachedInput)) : '0',

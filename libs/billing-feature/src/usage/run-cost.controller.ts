@@ -15,9 +15,17 @@ export class RunCostController {
   constructor(@Inject(RunCostService) private readonly costs: RunCostService) {}
 
   @Get(':runId/cost')
-  async cost(@InternalCtx() ctx: VerifiedInternalContext, @Param('runId') runId: string, @Query('calls') calls?: string, @Query('wait_ms') waitMs?: string): Promise<RunCostResponse> {
+  async cost(
+    @InternalCtx() ctx: VerifiedInternalContext,
+    @Param('runId') runId: string,
+    @Query('calls') calls?: string,
+    @Query('wait_ms') waitMs?: string,
+  ): Promise<RunCostResponse> {
     // a path that cannot name a run is the caller's mistake, not a run without calls
-    if (!looksLikeId(runId, 'run')) throw new ApiError('invalid_request', 'runId must be a run id (run_…)', { issues: [{ path: 'path.runId', message: 'must be a run id (run_…)' }] });
+    if (!looksLikeId(runId, 'run'))
+      throw new ApiError('invalid_request', 'runId must be a run id (run_…)', {
+        issues: [{ path: 'path.runId', message: 'must be a run id (run_…)' }],
+      });
     // a context signed for one run does not read another's cost
     if (ctx.runId !== runId) throw new ApiError('forbidden', 'The call context was not issued for this run');
     const expected = calls ? calls.split(',').filter(Boolean) : [];

@@ -17,7 +17,14 @@ export class RunCostService {
       const t = await this.ledger.runTotals(tenantId, runId, expected);
       const missing = expected.filter((c) => !t.present.has(c));
       if (missing.length === 0 || Date.now() >= deadline) {
-        return { run_id: runId, calls: t.calls, total_tokens: t.totalTokens, total_price: t.totalCost, currency: t.currency ?? 'USD', missing };
+        return {
+          run_id: runId,
+          calls: t.calls,
+          total_tokens: t.totalTokens,
+          total_price: t.totalCost,
+          currency: t.currency ?? 'USD',
+          missing,
+        };
       }
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 100);

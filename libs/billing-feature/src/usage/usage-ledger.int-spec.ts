@@ -12,7 +12,8 @@ import { UsageLedgerRepository } from './usage-ledger.repository';
 jest.setTimeout(30_000);
 
 let seq = 0;
-type UsageInput = Omit<UsageEvent, 'cachedPromptTokens' | 'reasoningTokens' | 'priceOverride'> & Partial<Pick<UsageEvent, 'cachedPromptTokens' | 'reasoningTokens' | 'priceOverride'>>;
+type UsageInput = Omit<UsageEvent, 'cachedPromptTokens' | 'reasoningTokens' | 'priceOverride'> &
+  Partial<Pick<UsageEvent, 'cachedPromptTokens' | 'reasoningTokens' | 'priceOverride'>>;
 
 /** A usage event as model-pool emits it for a mock-chat call of 7 prompt and 6 completion tokens. */
 function usage(over: Partial<UsageInput> = {}): UsageInput {
@@ -86,7 +87,14 @@ describe('usage ledger (real Postgres)', () => {
 
       const [rollup, ...more] = await rollups();
       expect(more).toHaveLength(0);
-      expect(rollup).toMatchObject({ tenantId: 'ten_ledger', model: 'mock-chat', currency: 'USD', calls: 1, promptTokens: 7n, completionTokens: 6n });
+      expect(rollup).toMatchObject({
+        tenantId: 'ten_ledger',
+        model: 'mock-chat',
+        currency: 'USD',
+        calls: 1,
+        promptTokens: 7n,
+        completionTokens: 6n,
+      });
       expect(rollup.day.toISOString()).toBe('2026-03-01T00:00:00.000Z');
       expect(rollup.totalCost.toFixed()).toBe(rows[0].totalCost.toFixed());
     });
@@ -142,7 +150,7 @@ describe('usage ledger (real Postgres)', () => {
       ]);
     });
 
-    it('uses a deployment\'s price override instead of the catalog', async () => {
+    it("uses a deployment's price override instead of the catalog", async () => {
       const event = usage({ priceOverride: { inputPerMillion: '1', outputPerMillion: '2', currency: 'EUR' } });
       await ingest.ingest(event);
       const row = await prisma.usageRecord.findUniqueOrThrow({ where: { callId: event.callId } });
@@ -174,7 +182,11 @@ describe('usage ledger (real Postgres)', () => {
       ['fractional tokens', { completionTokens: 1.5 }, 'completionTokens'],
       ['no call id', { callId: undefined }, 'callId'],
       ['an unknown status', { status: 'exploded' }, 'status'],
-      ['an override price that is not a decimal string', { priceOverride: { inputPerMillion: 0.27, outputPerMillion: '1', currency: 'USD' } }, 'priceOverride.inputPerMillion'],
+      [
+        'an override price that is not a decimal string',
+        { priceOverride: { inputPerMillion: 0.27, outputPerMillion: '1', currency: 'USD' } },
+        'priceOverride.inputPerMillion',
+      ],
     ])('rejects an event with %s as InvalidUsageEventError naming the field, writing nothing', async (_what, change, field) => {
       const err = await rejection(ingest.ingest({ ...usage(), ...change }));
       expect(err).toBeInstanceOf(InvalidUsageEventError);
@@ -207,14 +219,26 @@ describe('usage ledger (real Postgres)', () => {
 
   describe('RunCostController', () => {
     /** the verified call context the engine's signed header carries */
-    const ctx = (runId: string, tenantId = 'ten_ledger') => ({ tenantId, apiKeyId: null, runId, callId: null, nodeId: null, expiresAt: Date.now() + 60_000 });
-    it('answers a run\'s totals from the ledger', async () => {
+    const ctx = (runId: string, tenantId = 'ten_ledger') => ({
+      tenantId,
+      apiKeyId: null,
+      runId,
+      callId: null,
+      nodeId: null,
+      expiresAt: Date.now() + 60_000,
+    });
+    it("answers a run's totals from the ledger", async () => {
       const a = usage({ runId: 'run_cost_1' });
       const b = usage({ runId: 'run_cost_1' });
       await ingest.ingest(a);
       await ingest.ingest(b);
       await ingest.ingest(usage({ runId: 'run_other' }));
-      const res = await new RunCostController(new RunCostService(ledger)).cost(ctx('run_cost_1'), 'run_cost_1', `${a.callId},${b.callId}`, '0');
+      const res = await new RunCostController(new RunCostService(ledger)).cost(
+        ctx('run_cost_1'),
+        'run_cost_1',
+        `${a.callId},${b.callId}`,
+        '0',
+      );
       expect(res).toEqual({ run_id: 'run_cost_1', calls: 2, total_tokens: 26, total_price: '0.00001698', currency: 'USD', missing: [] });
     });
 
@@ -222,17 +246,24 @@ describe('usage ledger (real Postgres)', () => {
       const a = usage({ runId: 'run_cost_2' });
       const late = usage({ runId: 'run_cost_2' });
       await ingest.ingest(a);
-      const res = await new RunCostController(new RunCostService(ledger)).cost(ctx('run_cost_2'), 'run_cost_2', `${a.callId},${late.callId}`, undefined);
+      const res = await new RunCostController(new RunCostService(ledger)).cost(
+        ctx('run_cost_2'),
+        'run_cost_2',
+        `${a.callId},${late.callId}`,
+        undefined,
+      );
       expect(res).toMatchObject({ calls: 1, total_price: '0.00000849', missing: [late.callId] });
     });
 
-    it('waits until every expected call is in the ledger, so a finished run\'s price is complete', async () => {
+    it("waits until every expected call is in the ledger, so a finished run's price is complete", async () => {
       const a = usage({ runId: 'run_cost_3' });
       const late = usage({ runId: 'run_cost_3' });
       await ingest.ingest(a);
       // the late event is ingested only after the controller has looked once and found it missing
       let looked!: () => void;
-      const firstLook = new Promise<void>((r) => { looked = r; });
+      const firstLook = new Promise<void>((r) => {
+        looked = r;
+      });
       const watching = new (class extends UsageLedgerRepository {
         override async runTotals(tenantId: string, runId: string, callIds: string[]) {
           const t = await super.runTotals(tenantId, runId, callIds);
@@ -240,15 +271,34 @@ describe('usage ledger (real Postgres)', () => {
           return t;
         }
       })(prisma);
-      const answer = new RunCostController(new RunCostService(watching)).cost(ctx('run_cost_3'), 'run_cost_3', `${a.callId},${late.callId}`, '20000');
+      const answer = new RunCostController(new RunCostService(watching)).cost(
+        ctx('run_cost_3'),
+        'run_cost_3',
+        `${a.callId},${late.callId}`,
+        '20000',
+      );
       await firstLook;
       await ingest.ingest(late);
-      await expect(answer).resolves.toEqual({ run_id: 'run_cost_3', calls: 2, total_tokens: 26, total_price: '0.00001698', currency: 'USD', missing: [] });
+      await expect(answer).resolves.toEqual({
+        run_id: 'run_cost_3',
+        calls: 2,
+        total_tokens: 26,
+        total_price: '0.00001698',
+        currency: 'USD',
+        missing: [],
+      });
     });
 
     it('answers an unknown run with zero in USD', async () => {
-      await expect(new RunCostController(new RunCostService(ledger)).cost(ctx('run_never'), 'run_never', undefined, undefined)).resolves.toEqual({
-        run_id: 'run_never', calls: 0, total_tokens: 0, total_price: '0', currency: 'USD', missing: [],
+      await expect(
+        new RunCostController(new RunCostService(ledger)).cost(ctx('run_never'), 'run_never', undefined, undefined),
+      ).resolves.toEqual({
+        run_id: 'run_never',
+        calls: 0,
+        total_tokens: 0,
+        total_price: '0',
+        currency: 'USD',
+        missing: [],
       });
     });
 
@@ -261,8 +311,16 @@ describe('usage ledger (real Postgres)', () => {
       const refused = await rejection(controller.cost(ctx('run_cost_1'), 'run_cost_4', undefined, undefined));
       expect(refused).toBeInstanceOf(ApiError);
       expect((refused as ApiError).status).toBe(403);
-      await expect(controller.cost(ctx('run_cost_4'), 'run_cost_4', mine.callId, undefined)).resolves.toMatchObject({ calls: 1, total_tokens: 13, missing: [] });
-      await expect(controller.cost(ctx('run_cost_4', 'ten_third'), 'run_cost_4', mine.callId, undefined)).resolves.toMatchObject({ calls: 0, total_price: '0', missing: [mine.callId] });
+      await expect(controller.cost(ctx('run_cost_4'), 'run_cost_4', mine.callId, undefined)).resolves.toMatchObject({
+        calls: 1,
+        total_tokens: 13,
+        missing: [],
+      });
+      await expect(controller.cost(ctx('run_cost_4', 'ten_third'), 'run_cost_4', mine.callId, undefined)).resolves.toMatchObject({
+        calls: 0,
+        total_price: '0',
+        missing: [mine.callId],
+      });
     });
   });
 

@@ -15,31 +15,33 @@ export class UsageLedgerRepository {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.usageRecord.createMany({
         skipDuplicates: true,
-        data: [{
-          id: newId('use'),
-          callId: u.callId,
-          tenantId: u.tenantId,
-          apiKeyId: u.apiKeyId,
-          runId: u.runId,
-          nodeId: u.nodeId,
-          deploymentId: u.deploymentId,
-          provider: u.provider,
-          model: u.model,
-          upstreamModel: u.upstreamModel,
-          promptTokens: u.promptTokens,
-          completionTokens: u.completionTokens,
-          cachedPromptTokens: u.cachedPromptTokens,
-          reasoningTokens: u.reasoningTokens,
-          totalTokens: u.promptTokens + u.completionTokens,
-          inputCost: u.inputCost,
-          outputCost: u.outputCost,
-          totalCost: u.totalCost,
-          currency: u.currency,
-          status: u.status,
-          stream: u.stream,
-          latencyMs: u.latencyMs,
-          startedAt: new Date(u.startedAt),
-        }],
+        data: [
+          {
+            id: newId('use'),
+            callId: u.callId,
+            tenantId: u.tenantId,
+            apiKeyId: u.apiKeyId,
+            runId: u.runId,
+            nodeId: u.nodeId,
+            deploymentId: u.deploymentId,
+            provider: u.provider,
+            model: u.model,
+            upstreamModel: u.upstreamModel,
+            promptTokens: u.promptTokens,
+            completionTokens: u.completionTokens,
+            cachedPromptTokens: u.cachedPromptTokens,
+            reasoningTokens: u.reasoningTokens,
+            totalTokens: u.promptTokens + u.completionTokens,
+            inputCost: u.inputCost,
+            outputCost: u.outputCost,
+            totalCost: u.totalCost,
+            currency: u.currency,
+            status: u.status,
+            stream: u.stream,
+            latencyMs: u.latencyMs,
+            startedAt: new Date(u.startedAt),
+          },
+        ],
       });
       if (count === 0) return 'duplicate' as const;
       const day = new Date(new Date(u.startedAt).toISOString().slice(0, 10) + 'T00:00:00Z'); // the UTC day
@@ -64,11 +66,22 @@ export class UsageLedgerRepository {
   }
 
   /** Ledger totals of one run of one tenant; `present` lists which of the given call ids are recorded. */
-  async runTotals(tenantId: string, runId: string, callIds: string[]): Promise<{ calls: number; totalTokens: number; totalCost: string; currency: string | null; present: Set<string> }> {
+  async runTotals(
+    tenantId: string,
+    runId: string,
+    callIds: string[],
+  ): Promise<{ calls: number; totalTokens: number; totalCost: string; currency: string | null; present: Set<string> }> {
     // presence first, totals second: rows are only ever added, so totals read after every expected
     // call is present include them all (read in parallel, a row landing in between was missed)
-    const rows = callIds.length ? await this.prisma.usageRecord.findMany({ where: { tenantId, callId: { in: callIds } }, select: { callId: true } }) : [];
-    const agg = await this.prisma.usageRecord.groupBy({ by: ['currency'], where: { tenantId, runId }, _count: { _all: true }, _sum: { totalTokens: true, totalCost: true } });
+    const rows = callIds.length
+      ? await this.prisma.usageRecord.findMany({ where: { tenantId, callId: { in: callIds } }, select: { callId: true } })
+      : [];
+    const agg = await this.prisma.usageRecord.groupBy({
+      by: ['currency'],
+      where: { tenantId, runId },
+      _count: { _all: true },
+      _sum: { totalTokens: true, totalCost: true },
+    });
     // one currency per run is the normal case; a mixed run reports the first and the caller sees it
     const first = agg[0];
     return {

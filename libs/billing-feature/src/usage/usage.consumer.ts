@@ -18,16 +18,20 @@ export class UsageConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.prices.init();
-    this.queue.process(QUEUES.usageEvents, async (payload) => {
-      try {
-        await this.ingest.ingest(payload);
-      } catch (err) {
-        if (err instanceof InvalidUsageEventError) {
-          this.log.error({ err }, 'dropping malformed usage event');
-          return;
+    this.queue.process(
+      QUEUES.usageEvents,
+      async (payload) => {
+        try {
+          await this.ingest.ingest(payload);
+        } catch (err) {
+          if (err instanceof InvalidUsageEventError) {
+            this.log.error({ err }, 'dropping malformed usage event');
+            return;
+          }
+          throw err;
         }
-        throw err;
-      }
-    }, { concurrency: this.concurrency });
+      },
+      { concurrency: this.concurrency },
+    );
   }
 }

@@ -52,7 +52,13 @@ export class ModelPoolClient {
     }
   }
 
-  private async forward(ctx: RequestContext, method: string, path: string, body: string | undefined, signal: AbortSignal | undefined): Promise<ProxiedResponse> {
+  private async forward(
+    ctx: RequestContext,
+    method: string,
+    path: string,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ProxiedResponse> {
     const headers = internalHeaders(
       this.opts.internalToken,
       { tenantId: ctx.tenantId, apiKeyId: ctx.apiKeyId, runId: null, callId: newId('chatcmpl'), nodeId: null },
@@ -69,7 +75,9 @@ export class ModelPoolClient {
     }
     if (res.status === 401) {
       // model-pool refused the gateway itself: a deployment problem, not the caller's key
-      this.log.error('model-pool refused the internal call: SHOAL_INTERNAL_TOKEN differs between gateway and model-pool, or their clocks differ by more than 30 s (the signed call context expired)');
+      this.log.error(
+        'model-pool refused the internal call: SHOAL_INTERNAL_TOKEN differs between gateway and model-pool, or their clocks differ by more than 30 s (the signed call context expired)',
+      );
       throw new ApiError('upstream_error', 'The model service refused this gateway; the operator has to check its configuration');
     }
     const out: Record<string, string> = {};

@@ -61,7 +61,9 @@ describe('presentRun', () => {
 
   it('writes prices as plain decimal strings: never exponent notation, never a float', () => {
     expect(presentRun(runRow({ totalPrice: new Prisma.Decimal('1e-12') })).total_price).toBe('0.000000000001');
-    expect(presentRun(runRow({ totalPrice: new Prisma.Decimal('123456789012.123456789012') })).total_price).toBe('123456789012.123456789012');
+    expect(presentRun(runRow({ totalPrice: new Prisma.Decimal('123456789012.123456789012') })).total_price).toBe(
+      '123456789012.123456789012',
+    );
     expect(presentRun(runRow({ totalPrice: new Prisma.Decimal(0) })).total_price).toBe('0');
   });
 
@@ -101,23 +103,25 @@ describe('presentRunWithNodes', () => {
     const run: RunWithNodes = { ...runRow(), nodeExecutions: [node] };
     const out = presentRunWithNodes(run);
     expect(out.status).toBe('succeeded');
-    expect(out.node_executions).toEqual([{
-      id: 'nex_1',
-      node_id: 'llm',
-      node_type: 'llm',
-      title: 'Answer',
-      index: 2,
-      predecessor_node_id: 'start',
-      status: 'succeeded',
-      inputs: null,
-      outputs: { text: 'Because.' },
-      error: null,
-      elapsed_ms: 300,
-      prompt_tokens: 7,
-      completion_tokens: 6,
-      total_tokens: 13,
-      started_at: '2026-03-01T12:00:00.150Z',
-      finished_at: '2026-03-01T12:00:00.450Z',
-    }]);
+    expect(out.node_executions).toEqual([
+      {
+        id: 'nex_1',
+        node_id: 'llm',
+        node_type: 'llm',
+        title: 'Answer',
+        index: 2,
+        predecessor_node_id: 'start',
+        status: 'succeeded',
+        inputs: null,
+        outputs: { text: 'Because.' },
+        error: null,
+        elapsed_ms: 300,
+        prompt_tokens: 7,
+        completion_tokens: 6,
+        total_tokens: 13,
+        started_at: '2026-03-01T12:00:00.150Z',
+        finished_at: '2026-03-01T12:00:00.450Z',
+      },
+    ]);
   });
 });

@@ -30,7 +30,12 @@ export class RunsController {
   ) {}
 
   @Post('workflows/:id/runs')
-  async start(@Ctx() ctx: RequestContext, @Param('id') workflowId: string, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
+  async start(
+    @Ctx() ctx: RequestContext,
+    @Param('id') workflowId: string,
+    @Body() body: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const input = parseBody(startRunSchema, body ?? {});
     if (input.response_mode === 'streaming') {
       // a stream beyond the key's limit is refused before the run exists
@@ -42,7 +47,11 @@ export class RunsController {
       }
     }
     const run = await this.runs.start(ctx, workflowId, input);
-    const finished = await this.runs.waitForEnd(ctx, run.id, AbortSignal.any([AbortSignal.timeout(this.blockingTimeoutMs), clientGone(reply)]));
+    const finished = await this.runs.waitForEnd(
+      ctx,
+      run.id,
+      AbortSignal.any([AbortSignal.timeout(this.blockingTimeoutMs), clientGone(reply)]),
+    );
     // still running when the wait ran out: 202 and where to look
     reply.status(finished.finishedAt ? 200 : 202).send(presentRun(finished));
   }
@@ -58,7 +67,12 @@ export class RunsController {
    * reconnecting.
    */
   @Get('runs/:id/events')
-  async events(@Ctx() ctx: RequestContext, @Param('id') id: string, @Headers('last-event-id') lastEventId: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async events(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     // a sequence number, or start from the beginning (as EventSource does with an id it does not know)
     const after = /^\d{1,15}$/.test(lastEventId?.trim() ?? '') ? Number(lastEventId) : 0;
     const { run, replayed } = await this.runs.openStream(ctx, id, after); // 404 before the stream starts

@@ -12,12 +12,27 @@ export type RunStreamRow = Prisma.WorkflowRunGetPayload<{ select: typeof streamF
 export class RunsRepository {
   constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {}
 
-  createQueued(tenantId: string, run: { id: string; workflowId: string; workflowVersionId: string; apiKeyId: string; inputs: object; responseMode: string; endUser: string | null; traceId: string | null }): Promise<RunRow> {
+  createQueued(
+    tenantId: string,
+    run: {
+      id: string;
+      workflowId: string;
+      workflowVersionId: string;
+      apiKeyId: string;
+      inputs: object;
+      responseMode: string;
+      endUser: string | null;
+      traceId: string | null;
+    },
+  ): Promise<RunRow> {
     return this.prisma.workflowRun.create({ data: { ...run, tenantId, status: 'queued' } });
   }
 
   markUnqueued(tenantId: string, runId: string, error: string): Promise<unknown> {
-    return this.prisma.workflowRun.updateMany({ where: { id: runId, tenantId, status: 'queued' }, data: { status: 'failed', error, finishedAt: new Date() } });
+    return this.prisma.workflowRun.updateMany({
+      where: { id: runId, tenantId, status: 'queued' },
+      data: { status: 'failed', error, finishedAt: new Date() },
+    });
   }
 
   find(tenantId: string, runId: string): Promise<RunRow | null> {

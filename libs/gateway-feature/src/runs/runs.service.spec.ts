@@ -1,5 +1,14 @@
 import { QUEUES, type QueueName, type RunEvent, type RunEventBody } from '@shoal/contracts';
-import { ApiError, InMemoryRunEventStore, Prisma, configureRootLogger, type EnqueueOptions, type JobQueue, type RequestContext, type Unsubscribe } from '@shoal/platform';
+import {
+  ApiError,
+  InMemoryRunEventStore,
+  Prisma,
+  configureRootLogger,
+  type EnqueueOptions,
+  type JobQueue,
+  type RequestContext,
+  type Unsubscribe,
+} from '@shoal/platform';
 import { parseWorkflowGraph } from '@shoal/workflow-dsl';
 import type { WorkflowWithVersion, WorkflowsRepository } from '../workflows/workflows.repository';
 import { WorkflowsService } from '../workflows/workflows.service';
@@ -11,11 +20,30 @@ const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 function graph() {
   const parsed = parseWorkflowGraph({
     nodes: [
-      { id: 'start', data: { type: 'start', variables: [{ variable: 'question', type: 'paragraph', required: true, max_length: 50 }, { variable: 'n', type: 'number' }] } },
-      { id: 'llm', data: { type: 'llm', model: { provider: 'mock', name: 'mock-chat', mode: 'chat' }, prompt_template: [{ role: 'user', text: '{{#start.question#}}' }] } },
+      {
+        id: 'start',
+        data: {
+          type: 'start',
+          variables: [
+            { variable: 'question', type: 'paragraph', required: true, max_length: 50 },
+            { variable: 'n', type: 'number' },
+          ],
+        },
+      },
+      {
+        id: 'llm',
+        data: {
+          type: 'llm',
+          model: { provider: 'mock', name: 'mock-chat', mode: 'chat' },
+          prompt_template: [{ role: 'user', text: '{{#start.question#}}' }],
+        },
+      },
       { id: 'end', data: { type: 'end', outputs: [{ variable: 'answer', value_selector: ['llm', 'text'] }] } },
     ],
-    edges: [{ source: 'start', target: 'llm' }, { source: 'llm', target: 'end' }],
+    edges: [
+      { source: 'start', target: 'llm' },
+      { source: 'llm', target: 'end' },
+    ],
   });
   if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
   return parsed.graph;
@@ -24,7 +52,14 @@ function graph() {
 class FakeWorkflowsRepo {
   readonly workflows = new Map<string, WorkflowWithVersion & { tenantId: string }>();
   add(id: string, tenantId: string): void {
-    this.workflows.set(id, { id, tenantId, name: id, description: '', createdAt: new Date(), version: { id: `wfv_${id}`, number: 1, graph: graph(), createdAt: new Date() } });
+    this.workflows.set(id, {
+      id,
+      tenantId,
+      name: id,
+      description: '',
+      createdAt: new Date(),
+      version: { id: `wfv_${id}`, number: 1, graph: graph(), createdAt: new Date() },
+    });
   }
   async findLatest(tenantId: string, id: string): Promise<WorkflowWithVersion | null> {
     const wf = this.workflows.get(id);
@@ -34,18 +69,48 @@ class FakeWorkflowsRepo {
 
 class FakeRunsRepo {
   readonly rows = new Map<string, RunRow>();
-  async createQueued(tenantId: string, run: { id: string; workflowId: string; workflowVersionId: string; apiKeyId: string; inputs: object; responseMode: string; endUser: string | null; traceId: string | null }): Promise<RunRow> {
+  async createQueued(
+    tenantId: string,
+    run: {
+      id: string;
+      workflowId: string;
+      workflowVersionId: string;
+      apiKeyId: string;
+      inputs: object;
+      responseMode: string;
+      endUser: string | null;
+      traceId: string | null;
+    },
+  ): Promise<RunRow> {
     const now = new Date();
     const row: RunRow = {
-      ...run, tenantId, inputs: run.inputs as Prisma.JsonValue, status: 'queued', outputs: null, error: null, totalTokens: 0, totalSteps: 0, totalPrice: new Prisma.Decimal(0),
-      currency: 'USD', elapsedMs: null, attempts: 0, workerId: null, idempotencyKey: null, lastEventSeq: 0, createdAt: now, startedAt: null, finishedAt: null, updatedAt: now,
+      ...run,
+      tenantId,
+      inputs: run.inputs as Prisma.JsonValue,
+      status: 'queued',
+      outputs: null,
+      error: null,
+      totalTokens: 0,
+      totalSteps: 0,
+      totalPrice: new Prisma.Decimal(0),
+      currency: 'USD',
+      elapsedMs: null,
+      attempts: 0,
+      workerId: null,
+      idempotencyKey: null,
+      lastEventSeq: 0,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: now,
     };
     this.rows.set(row.id, row);
     return row;
   }
   async markUnqueued(tenantId: string, runId: string, error: string): Promise<unknown> {
     const row = this.rows.get(runId);
-    if (row && row.tenantId === tenantId && row.status === 'queued') Object.assign(row, { status: 'failed', error, finishedAt: new Date() });
+    if (row && row.tenantId === tenantId && row.status === 'queued')
+      Object.assign(row, { status: 'failed', error, finishedAt: new Date() });
     return { count: row ? 1 : 0 };
   }
   async find(tenantId: string, runId: string): Promise<RunRow | null> {
@@ -54,7 +119,9 @@ class FakeRunsRepo {
   }
   async findForStream(tenantId: string, runId: string) {
     const row = await this.find(tenantId, runId);
-    return row ? { id: row.id, tenantId: row.tenantId, workflowId: row.workflowId, status: row.status, lastEventSeq: row.lastEventSeq } : null;
+    return row
+      ? { id: row.id, tenantId: row.tenantId, workflowId: row.workflowId, status: row.status, lastEventSeq: row.lastEventSeq }
+      : null;
   }
   async findWithNodes(tenantId: string, runId: string): Promise<RunWithNodes | null> {
     const row = await this.find(tenantId, runId);
@@ -80,12 +147,29 @@ class FakeQueue implements JobQueue {
   }
 }
 
-const ctx = (over: Partial<RequestContext> = {}): RequestContext => ({ tenantId: 'ten_a', apiKeyId: 'key_a', scopes: ['admin'], workflowId: null, ...over });
+const ctx = (over: Partial<RequestContext> = {}): RequestContext => ({
+  tenantId: 'ten_a',
+  apiKeyId: 'key_a',
+  scopes: ['admin'],
+  workflowId: null,
+  ...over,
+});
 
 const chunk = (text: string): RunEventBody => ({ event: 'text_chunk', data: { text, from_variable_selector: ['llm', 'text'] } });
 const finished = (runId: string): RunEventBody => ({
   event: 'workflow_finished',
-  data: { id: runId, workflow_id: 'wf_a', status: 'succeeded', outputs: { answer: 'x' }, error: null, elapsed_time: 0.2, total_tokens: 13, total_steps: 3, created_at: 0, finished_at: 0 },
+  data: {
+    id: runId,
+    workflow_id: 'wf_a',
+    status: 'succeeded',
+    outputs: { answer: 'x' },
+    error: null,
+    elapsed_time: 0.2,
+    total_tokens: 13,
+    total_steps: 3,
+    created_at: 0,
+    finished_at: 0,
+  },
 });
 
 /** The in-memory store, counting the subscriptions that are open. */
@@ -111,7 +195,9 @@ class CountingEventStore extends InMemoryRunEventStore {
   }
 }
 
-const flush = async () => { for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r)); };
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+};
 
 /** Only a guard against hanging forever; never an expectation about speed. */
 function failureGuard(ms: number): Promise<string> {
@@ -129,7 +215,9 @@ async function apiError(p: Promise<unknown>): Promise<ApiError> {
 }
 
 describe('RunsService', () => {
-  beforeAll(() => { configureRootLogger({ service: 'test', level: 'silent' }); });
+  beforeAll(() => {
+    configureRootLogger({ service: 'test', level: 'silent' });
+  });
 
   let workflows: FakeWorkflowsRepo;
   let runs: FakeRunsRepo;
@@ -144,7 +232,12 @@ describe('RunsService', () => {
     runs = new FakeRunsRepo();
     queue = new FakeQueue();
     events = new CountingEventStore();
-    service = new RunsService(new WorkflowsService(workflows as unknown as WorkflowsRepository), runs as unknown as RunsRepository, queue, events);
+    service = new RunsService(
+      new WorkflowsService(workflows as unknown as WorkflowsRepository),
+      runs as unknown as RunsRepository,
+      queue,
+      events,
+    );
   });
   afterEach(async () => {
     jest.useRealTimers();
@@ -153,11 +246,25 @@ describe('RunsService', () => {
 
   describe('start', () => {
     it('writes a queued run with the checked inputs and enqueues it under the run id', async () => {
-      const run = await service.start(ctx({ traceparent: TRACEPARENT }), 'wf_a', { inputs: { question: 'Why?', n: '3' }, response_mode: 'blocking', user: 'u-1' });
-      expect(run).toMatchObject({ status: 'queued', workflowId: 'wf_a', workflowVersionId: 'wfv_wf_a', tenantId: 'ten_a', apiKeyId: 'key_a', endUser: 'u-1', traceId: '0af7651916cd43dd8448eb211c80319c' });
+      const run = await service.start(ctx({ traceparent: TRACEPARENT }), 'wf_a', {
+        inputs: { question: 'Why?', n: '3' },
+        response_mode: 'blocking',
+        user: 'u-1',
+      });
+      expect(run).toMatchObject({
+        status: 'queued',
+        workflowId: 'wf_a',
+        workflowVersionId: 'wfv_wf_a',
+        tenantId: 'ten_a',
+        apiKeyId: 'key_a',
+        endUser: 'u-1',
+        traceId: '0af7651916cd43dd8448eb211c80319c',
+      });
       expect(run.id).toMatch(/^run_[0-9a-z]{26}$/);
       expect(run.inputs).toEqual({ question: 'Why?', n: 3 });
-      expect(queue.jobs).toEqual([{ queue: QUEUES.workflowRuns, payload: { runId: run.id, traceparent: TRACEPARENT }, opts: { jobId: run.id } }]);
+      expect(queue.jobs).toEqual([
+        { queue: QUEUES.workflowRuns, payload: { runId: run.id, traceparent: TRACEPARENT }, opts: { jobId: run.id } },
+      ]);
     });
 
     it('refuses bad inputs with 400 naming inputs.<variable>, and writes and enqueues nothing', async () => {
@@ -169,8 +276,13 @@ describe('RunsService', () => {
     });
 
     it('answers 404 for a workflow of another tenant, or one a bound key may not run', async () => {
-      expect((await apiError(service.start(ctx(), 'wf_other_tenant', { inputs: { question: 'q' }, response_mode: 'blocking' }))).status).toBe(404);
-      expect((await apiError(service.start(ctx({ workflowId: 'wf_b' }), 'wf_a', { inputs: { question: 'q' }, response_mode: 'blocking' }))).status).toBe(404);
+      expect(
+        (await apiError(service.start(ctx(), 'wf_other_tenant', { inputs: { question: 'q' }, response_mode: 'blocking' }))).status,
+      ).toBe(404);
+      expect(
+        (await apiError(service.start(ctx({ workflowId: 'wf_b' }), 'wf_a', { inputs: { question: 'q' }, response_mode: 'blocking' })))
+          .status,
+      ).toBe(404);
       expect(runs.rows.size).toBe(0);
     });
 
@@ -190,7 +302,9 @@ describe('RunsService', () => {
       const run = await service.start(ctx(), 'wf_a', { inputs: { question: 'q' }, response_mode: 'blocking' });
       const waiting = service.waitForEnd(ctx(), run.id, AbortSignal.timeout(60_000));
       let settled = false;
-      void waiting.then(() => { settled = true; });
+      void waiting.then(() => {
+        settled = true;
+      });
       await events.append(run.id, chunk('a'));
       await flush();
       expect(settled).toBe(false);
@@ -232,7 +346,9 @@ describe('RunsService', () => {
   describe('openStream', () => {
     it('checks the run with the light query (never the run with its node executions), and says when a finished run was fully replayed', async () => {
       const run = await service.start(ctx(), 'wf_a', { inputs: { question: 'q' }, response_mode: 'streaming' });
-      runs.findWithNodes = () => { throw new Error('opening a stream must not load node executions'); };
+      runs.findWithNodes = () => {
+        throw new Error('opening a stream must not load node executions');
+      };
       Object.assign(runs.rows.get(run.id)!, { status: 'succeeded', lastEventSeq: 7 });
       await expect(service.openStream(ctx(), run.id, 6)).resolves.toMatchObject({ run: { id: run.id, lastEventSeq: 7 }, replayed: false });
       await expect(service.openStream(ctx(), run.id, 7)).resolves.toMatchObject({ replayed: true });
@@ -250,11 +366,19 @@ describe('RunsService', () => {
       for (const t of ['a', 'b', 'c']) await events.append(run.id, chunk(t));
       const got: RunEvent[] = [];
       let backlogSeen!: () => void;
-      const backlog = new Promise<void>((r) => { backlogSeen = r; });
-      const following = service.follow(ctx(), run.id, 1, (e) => {
-        got.push(e);
-        if (e.sequence === 3) backlogSeen();
-      }, new AbortController().signal);
+      const backlog = new Promise<void>((r) => {
+        backlogSeen = r;
+      });
+      const following = service.follow(
+        ctx(),
+        run.id,
+        1,
+        (e) => {
+          got.push(e);
+          if (e.sequence === 3) backlogSeen();
+        },
+        new AbortController().signal,
+      );
       await backlog;
       await events.append(run.id, chunk('d'));
       await events.append(run.id, finished(run.id));
@@ -286,10 +410,16 @@ describe('RunsService', () => {
       const abort = new AbortController();
       const got: number[] = [];
       const live = events.whenSubscribed();
-      const following = service.follow(ctx(), run.id, 0, (e) => {
-        got.push(e.sequence);
-        abort.abort();
-      }, abort.signal);
+      const following = service.follow(
+        ctx(),
+        run.id,
+        0,
+        (e) => {
+          got.push(e.sequence);
+          abort.abort();
+        },
+        abort.signal,
+      );
       await live;
       await events.append(run.id, chunk('a'));
       await following;
@@ -322,7 +452,9 @@ describe('RunsService', () => {
 
     it('answers 404 for a run of another tenant, without subscribing', async () => {
       const run = await service.start(ctx(), 'wf_a', { inputs: { question: 'q' }, response_mode: 'streaming' });
-      expect((await apiError(service.follow(ctx({ tenantId: 'ten_b' }), run.id, 0, () => undefined, new AbortController().signal))).status).toBe(404);
+      expect(
+        (await apiError(service.follow(ctx({ tenantId: 'ten_b' }), run.id, 0, () => undefined, new AbortController().signal))).status,
+      ).toBe(404);
       expect(events.subscribed).toBe(0);
     });
   });

@@ -1,7 +1,16 @@
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { looksLikeId, newId, QUEUES, TERMINAL_RUN_STATUSES, runStatusFromColumn, type RunEvent, type RunJob } from '@shoal/contracts';
 import { validateRunInputs } from '@shoal/workflow-dsl';
-import { ApiError, JOB_QUEUE, RUN_EVENT_STORE, createLogger, type JobQueue, type RequestContext, type RunEventStore, type Unsubscribe } from '@shoal/platform';
+import {
+  ApiError,
+  JOB_QUEUE,
+  RUN_EVENT_STORE,
+  createLogger,
+  type JobQueue,
+  type RequestContext,
+  type RunEventStore,
+  type Unsubscribe,
+} from '@shoal/platform';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { RunsRepository, type RunRow, type RunStreamRow, type RunWithNodes } from './runs.repository';
 
@@ -92,7 +101,14 @@ export class RunsService implements BeforeApplicationShutdown {
    * run that ended before its events expired replays them all; one whose events expired, or that
    * has none after `afterSeq`, ends at once.
    */
-  async follow(ctx: RequestContext, runId: string, afterSeq: number, onEvent: (e: RunEvent) => void, signal: AbortSignal, run?: RunStreamRow): Promise<void> {
+  async follow(
+    ctx: RequestContext,
+    runId: string,
+    afterSeq: number,
+    onEvent: (e: RunEvent) => void,
+    signal: AbortSignal,
+    run?: RunStreamRow,
+  ): Promise<void> {
     const row = run ?? (await this.openStream(ctx, runId, afterSeq)).run;
     const finished = TERMINAL_RUN_STATUSES.has(runStatusFromColumn(row.status));
     // finished, and nothing stored after afterSeq (expired, or all replayed): nothing more will come
@@ -105,7 +121,13 @@ export class RunsService implements BeforeApplicationShutdown {
    * `stopEarly()` says so; then nothing more is delivered and the subscription is gone, even when
    * the end came before the subscription was fully set up.
    */
-  private async untilFinished(runId: string, afterSeq: number, onEvent: (e: RunEvent) => void, signal: AbortSignal, stopEarly?: () => Promise<boolean>): Promise<void> {
+  private async untilFinished(
+    runId: string,
+    afterSeq: number,
+    onEvent: (e: RunEvent) => void,
+    signal: AbortSignal,
+    stopEarly?: () => Promise<boolean>,
+  ): Promise<void> {
     let ended = false;
     let unsubscribe: Unsubscribe | undefined;
     const end = () => {
@@ -115,7 +137,10 @@ export class RunsService implements BeforeApplicationShutdown {
     };
     const stop = AbortSignal.any([signal, this.shuttingDown.signal]);
     await new Promise<void>((resolve, reject) => {
-      const finish = () => { end(); resolve(); };
+      const finish = () => {
+        end();
+        resolve();
+      };
       if (stop.aborted) return finish();
       stop.addEventListener('abort', finish, { once: true });
       this.events
@@ -129,7 +154,10 @@ export class RunsService implements BeforeApplicationShutdown {
           unsubscribe = u;
           if (stopEarly && (await stopEarly())) finish();
         })
-        .catch((err: unknown) => { end(); reject(err); });
+        .catch((err: unknown) => {
+          end();
+          reject(err);
+        });
     });
   }
 }

@@ -27,10 +27,18 @@ export class StreamSlots {
   /** Takes a slot for a stream of `apiKeyId` (on `runId`, when it follows a run); call the result once the stream ends. */
   acquire(apiKeyId: string, runId: string | null): () => void {
     if ((this.perKey.get(apiKeyId) ?? 0) >= this.limits.maxPerKey) {
-      throw new ApiError('rate_limited', `Too many open event streams for this API key (at most ${this.limits.maxPerKey}); close one and retry`, { retryAfterSeconds: 1 });
+      throw new ApiError(
+        'rate_limited',
+        `Too many open event streams for this API key (at most ${this.limits.maxPerKey}); close one and retry`,
+        { retryAfterSeconds: 1 },
+      );
     }
     if (runId && (this.perRun.get(runId) ?? 0) >= this.limits.maxPerRun) {
-      throw new ApiError('rate_limited', `Too many open event streams for run '${runId}' (at most ${this.limits.maxPerRun}); close one and retry`, { retryAfterSeconds: 1 });
+      throw new ApiError(
+        'rate_limited',
+        `Too many open event streams for run '${runId}' (at most ${this.limits.maxPerRun}); close one and retry`,
+        { retryAfterSeconds: 1 },
+      );
     }
     inc(this.perKey, apiKeyId, 1);
     if (runId) inc(this.perRun, runId, 1);

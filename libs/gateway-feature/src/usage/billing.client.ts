@@ -21,8 +21,13 @@ export class GatewayBillingClient {
     let res: Response;
     try {
       res = await fetch(`${this.opts.baseUrl}${ROUTE_PREFIX.billing}/v1/usage/records?${qs}`, {
-        headers: internalHeaders(this.opts.internalToken, { tenantId: ctx.tenantId, apiKeyId: ctx.apiKeyId, runId: query.runId ?? null, callId: null, nodeId: null }, { traceparent: ctx.traceparent }),
-        signal: AbortSignal.timeout(10_000) });
+        headers: internalHeaders(
+          this.opts.internalToken,
+          { tenantId: ctx.tenantId, apiKeyId: ctx.apiKeyId, runId: query.runId ?? null, callId: null, nodeId: null },
+          { traceparent: ctx.traceparent },
+        ),
+        signal: AbortSignal.timeout(10_000),
+      });
     } catch (err) {
       this.log.error({ err }, 'billing unreachable');
       throw new ApiError('upstream_unavailable', 'The billing service is unavailable; retry shortly', { retryAfterSeconds: 1 });

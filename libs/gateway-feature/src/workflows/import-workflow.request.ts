@@ -21,7 +21,10 @@ const importJsonSchema = z.object({
 export function parseImportRequest(body: unknown, mediaType: string | undefined, modelMapQuery: unknown): ImportWorkflowRequest {
   const fromQuery = parseModelMapQuery(modelMapQuery);
   if (mediaType !== undefined && (YAML_BODY_TYPES as readonly string[]).includes(mediaType)) {
-    if (typeof body !== 'string' || body.trim() === '') throw ApiError.validation('The request body is empty; send the Dify DSL export (YAML)', [{ path: 'body', message: 'is empty', code: 'empty_body' }]);
+    if (typeof body !== 'string' || body.trim() === '')
+      throw ApiError.validation('The request body is empty; send the Dify DSL export (YAML)', [
+        { path: 'body', message: 'is empty', code: 'empty_body' },
+      ]);
     return { yaml: body, modelMap: fromQuery };
   }
   const input = parseBody(importJsonSchema, body);
@@ -33,7 +36,10 @@ function parseModelMapQuery(value: unknown): Record<string, string> {
   if (value === undefined) return {};
   // a repeated parameter is read as one list
   const text = Array.isArray(value) ? value.join(',') : value;
-  if (typeof text !== 'string') throw ApiError.validation('model_map must be a string', [{ path: 'query.model_map', message: 'must be a string', code: 'invalid_type' }]);
+  if (typeof text !== 'string')
+    throw ApiError.validation('model_map must be a string', [
+      { path: 'query.model_map', message: 'must be a string', code: 'invalid_type' },
+    ]);
   const parsed = parseModelMapParam(text, 'model_map');
   if (parsed.ok) return parsed.modelMap;
   const issues = parsed.issues.map((i) => ({ path: `query.${i.path}`, message: i.message, code: i.code }));

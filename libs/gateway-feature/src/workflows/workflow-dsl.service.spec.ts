@@ -10,7 +10,14 @@ class FakeWorkflows {
   readonly stored = new Map<string, WorkflowWithVersion & { tenantId: string }>();
   async create(tenantId: string, input: { name: string; description: string; graph: object }): Promise<WorkflowWithVersion> {
     const n = this.stored.size + 1;
-    const wf = { id: `wf_${n}`, tenantId, name: input.name, description: input.description, createdAt: new Date(), version: { id: `wfv_${n}`, number: 1, graph: input.graph, createdAt: new Date() } };
+    const wf = {
+      id: `wf_${n}`,
+      tenantId,
+      name: input.name,
+      description: input.description,
+      createdAt: new Date(),
+      version: { id: `wfv_${n}`, number: 1, graph: input.graph, createdAt: new Date() },
+    };
     this.stored.set(wf.id, wf);
     return wf;
   }
@@ -22,22 +29,40 @@ class FakeWorkflows {
 
 const ctx: RequestContext = { tenantId: 'ten_a', apiKeyId: 'key_a', scopes: ['admin'], workflowId: null };
 
-function dsl(edit: (doc: Record<string, any>) => void = () => undefined): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+function dsl(edit: (doc: Record<string, any>) => void = () => undefined): string {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const doc = {
     app: { mode: 'workflow', name: 'qa', description: 'asks' },
     kind: 'app',
     version: '0.3.1',
     workflow: {
-      environment_variables: [{ name: 'api_key', value_type: 'secret', value: 'sk-1' }, { name: 'tone', value_type: 'string', value: 'dry' }],
+      environment_variables: [
+        { name: 'api_key', value_type: 'secret', value: 'sk-1' },
+        { name: 'tone', value_type: 'string', value: 'dry' },
+      ],
       conversation_variables: [],
       features: { opening_statement: 'hello' },
       graph: {
         nodes: [
-          { id: 'start', data: { type: 'start', title: 'Start', variables: [{ variable: 'q', label: 'q', type: 'paragraph', required: true }] } },
-          { id: 'llm', data: { type: 'llm', title: 'LLM', model: { provider: 'openai', name: 'gpt-4o', mode: 'chat', completion_params: {} }, prompt_template: [{ role: 'user', text: '{{#env.tone#}} {{#start.q#}}' }] } },
+          {
+            id: 'start',
+            data: { type: 'start', title: 'Start', variables: [{ variable: 'q', label: 'q', type: 'paragraph', required: true }] },
+          },
+          {
+            id: 'llm',
+            data: {
+              type: 'llm',
+              title: 'LLM',
+              model: { provider: 'openai', name: 'gpt-4o', mode: 'chat', completion_params: {} },
+              prompt_template: [{ role: 'user', text: '{{#env.tone#}} {{#start.q#}}' }],
+            },
+          },
           { id: 'end', data: { type: 'end', title: 'End', outputs: [{ variable: 'a', value_selector: ['llm', 'text'] }] } },
         ],
-        edges: [{ source: 'start', target: 'llm' }, { source: 'llm', target: 'end' }],
+        edges: [
+          { source: 'start', target: 'llm' },
+          { source: 'llm', target: 'end' },
+        ],
       },
     },
   };
@@ -48,12 +73,19 @@ function dsl(edit: (doc: Record<string, any>) => void = () => undefined): string
 function setup(models: string[] | null) {
   const repo = new FakeWorkflows();
   const pool = { modelNames: async () => models } as unknown as ModelPoolClient;
-  const service = new WorkflowDslService(repo as unknown as WorkflowsRepository, new WorkflowsService(repo as unknown as WorkflowsRepository), pool);
+  const service = new WorkflowDslService(
+    repo as unknown as WorkflowsRepository,
+    new WorkflowsService(repo as unknown as WorkflowsRepository),
+    pool,
+  );
   return { repo, service };
 }
 
 async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(err instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(err)}`);
   return err;
 }
@@ -64,7 +96,12 @@ describe('WorkflowDslService', () => {
     const { workflow, warnings } = await service.import(ctx, { yaml: dsl(), modelMap: { 'gpt-4o': 'deepseek-flash' } });
     expect(warnings).toEqual([]);
     expect(workflow).toMatchObject({ name: 'qa', description: 'asks' });
-    expect(workflow.version.graph).toMatchObject({ mode: 'workflow', features: { opening_statement: 'hello' }, conversation_variables: [], environment_variables: [{ name: 'api_key' }, { name: 'tone' }] });
+    expect(workflow.version.graph).toMatchObject({
+      mode: 'workflow',
+      features: { opening_statement: 'hello' },
+      conversation_variables: [],
+      environment_variables: [{ name: 'api_key' }, { name: 'tone' }],
+    });
     const exported = parse(await service.export(ctx, workflow.id));
     expect(exported.app).toMatchObject({ name: 'qa', description: 'asks', mode: 'workflow' });
     expect(exported.workflow.environment_variables.map((v: { value: unknown }) => v.value)).toEqual(['', 'dry']);
@@ -72,19 +109,28 @@ describe('WorkflowDslService', () => {
   });
 
   it('warns about a model no alias serves, and skips those warnings when model-pool cannot list its aliases', async () => {
-    expect((await setup(['deepseek-flash']).service.import(ctx, { yaml: dsl(), modelMap: {} })).warnings.map((w) => [w.code, w.nodeId])).toEqual([['model_not_served', 'llm']]);
+    expect(
+      (await setup(['deepseek-flash']).service.import(ctx, { yaml: dsl(), modelMap: {} })).warnings.map((w) => [w.code, w.nodeId]),
+    ).toEqual([['model_not_served', 'llm']]);
     expect((await setup(null).service.import(ctx, { yaml: dsl(), modelMap: {} })).warnings).toEqual([]);
   });
 
   it('refuses with every issue and stores nothing: 400 for YAML syntax, 422 for a mode or a graph Shoal does not run', async () => {
     const { repo, service } = setup([]);
     const syntax = await refusal(service.import(ctx, { yaml: 'app: [', modelMap: {} }));
-    expect([syntax.status, syntax.code, syntax.opts.issues?.[0]]).toEqual([400, 'invalid_yaml', expect.objectContaining({ code: 'yaml_syntax', line: expect.any(Number), column: expect.any(Number) })]);
+    expect([syntax.status, syntax.code, syntax.opts.issues?.[0]]).toEqual([
+      400,
+      'invalid_yaml',
+      expect.objectContaining({ code: 'yaml_syntax', line: expect.any(Number), column: expect.any(Number) }),
+    ]);
     const mode = await refusal(service.import(ctx, { yaml: dsl((d) => (d.app.mode = 'agent-chat')), modelMap: {} }));
     expect([mode.status, mode.code]).toEqual([422, 'unprocessable_content']);
     expect(mode.message).toContain("app.mode is 'agent-chat'");
     const graph = await refusal(service.import(ctx, { yaml: dsl((d) => (d.workflow.environment_variables = [])), modelMap: {} }));
-    expect([graph.status, graph.opts.issues?.[0]]).toEqual([422, expect.objectContaining({ path: 'workflow.graph.nodes[1].data.prompt_template[0].text', node_id: 'llm' })]);
+    expect([graph.status, graph.opts.issues?.[0]]).toEqual([
+      422,
+      expect.objectContaining({ path: 'workflow.graph.nodes[1].data.prompt_template[0].text', node_id: 'llm' }),
+    ]);
     expect(repo.stored.size).toBe(0);
   });
 
@@ -98,7 +144,10 @@ describe('WorkflowDslService', () => {
 describe('parseImportRequest', () => {
   it('reads a YAML body as text and a JSON body as { yaml_content, model_map }, the JSON map winning over the query', () => {
     expect(parseImportRequest('app: {}', 'text/yaml', 'a:b')).toEqual({ yaml: 'app: {}', modelMap: { a: 'b' } });
-    expect(parseImportRequest({ yaml_content: 'x', model_map: { a: 'c' } }, 'application/json', ['a:b', 'd:e'])).toEqual({ yaml: 'x', modelMap: { a: 'c', d: 'e' } });
+    expect(parseImportRequest({ yaml_content: 'x', model_map: { a: 'c' } }, 'application/json', ['a:b', 'd:e'])).toEqual({
+      yaml: 'x',
+      modelMap: { a: 'c', d: 'e' },
+    });
   });
 
   it('refuses an empty YAML body, a JSON body without yaml_content and a bad model_map with their paths', () => {

@@ -1,7 +1,16 @@
 // Dify DSL in and out: a Dify app export becomes a Shoal workflow, and a workflow's latest version
 // goes back out as a Dify app export.
 import { Inject, Injectable } from '@nestjs/common';
-import { exportDifyDsl, importDifyDsl, parseWorkflowGraph, type DifyAppMode, type DifyImportIssue, type DifyImportWarning, type ImportedDifyWorkflow, type ValidationIssue } from '@shoal/workflow-dsl';
+import {
+  exportDifyDsl,
+  importDifyDsl,
+  parseWorkflowGraph,
+  type DifyAppMode,
+  type DifyImportIssue,
+  type DifyImportWarning,
+  type ImportedDifyWorkflow,
+  type ValidationIssue,
+} from '@shoal/workflow-dsl';
 import { ApiError, type FieldIssue, type RequestContext } from '@shoal/platform';
 import { ModelPoolClient } from '../openai/model-pool.client';
 import type { ImportWorkflowRequest } from './import-workflow.request';
@@ -66,8 +75,12 @@ export class WorkflowDslService {
       mode: stored.mode === 'workflow' || stored.mode === 'advanced-chat' ? stored.mode : modeOf(stored.nodes),
       graph: { nodes: stored.nodes, edges: stored.edges },
       features: isRecord(stored.features) ? stored.features : undefined,
-      environment_variables: Array.isArray(stored.environment_variables) ? (stored.environment_variables as Array<Record<string, unknown>>) : undefined,
-      conversation_variables: Array.isArray(stored.conversation_variables) ? (stored.conversation_variables as Array<Record<string, unknown>>) : undefined,
+      environment_variables: Array.isArray(stored.environment_variables)
+        ? (stored.environment_variables as Array<Record<string, unknown>>)
+        : undefined,
+      conversation_variables: Array.isArray(stored.conversation_variables)
+        ? (stored.conversation_variables as Array<Record<string, unknown>>)
+        : undefined,
     });
   }
 }
@@ -111,8 +124,13 @@ function importRefused(status: 400 | 422, issues: DifyImportIssue[]): ApiError {
   }));
   const first = issues[0];
   if (status === 400) {
-    const where = first.line !== undefined && !first.message.includes(`line ${first.line}`) ? ` (line ${first.line}, column ${first.column ?? 1})` : '';
-    return new ApiError(first.code === 'yaml_syntax' ? 'invalid_yaml' : 'invalid_request', `The Dify DSL cannot be read: ${first.message}${where}`, { issues: fieldIssues });
+    const where =
+      first.line !== undefined && !first.message.includes(`line ${first.line}`) ? ` (line ${first.line}, column ${first.column ?? 1})` : '';
+    return new ApiError(
+      first.code === 'yaml_syntax' ? 'invalid_yaml' : 'invalid_request',
+      `The Dify DSL cannot be read: ${first.message}${where}`,
+      { issues: fieldIssues },
+    );
   }
   const unsupported = issues.filter((i) => i.code === 'unsupported_node_type');
   // every unsupported node named at once, so one round of edits in Dify can fix them all

@@ -43,9 +43,22 @@ export class WorkflowsController {
   @Post('import')
   @HttpCode(201)
   @AcceptsBody('application/json', ...YAML_BODY_TYPES)
-  async import(@Ctx() ctx: RequestContext, @Body() body: unknown, @Headers('content-type') contentType: string | undefined, @Query('model_map') modelMap: unknown) {
+  async import(
+    @Ctx() ctx: RequestContext,
+    @Body() body: unknown,
+    @Headers('content-type') contentType: string | undefined,
+    @Query('model_map') modelMap: unknown,
+  ) {
     const imported = await this.dsl.import(ctx, parseImportRequest(body, mediaTypeOf(contentType), modelMap));
-    return { ...present(imported.workflow, true), warnings: imported.warnings.map((w) => ({ path: w.path, code: w.code, message: w.message, ...(w.nodeId ? { node_id: w.nodeId } : {}) })) };
+    return {
+      ...present(imported.workflow, true),
+      warnings: imported.warnings.map((w) => ({
+        path: w.path,
+        code: w.code,
+        message: w.message,
+        ...(w.nodeId ? { node_id: w.nodeId } : {}),
+      })),
+    };
   }
 
   @Get(':id/export')

@@ -21,12 +21,27 @@ export class WorkflowsRepository {
     const versionId = newId('wfv');
     const graphJson = JSON.stringify(input.graph);
     const [wf, version] = await this.prisma.$transaction([
-      this.prisma.workflow.create({ data: { id: workflowId, tenantId, name: input.name, description: input.description, latestVersionId: versionId } }),
+      this.prisma.workflow.create({
+        data: { id: workflowId, tenantId, name: input.name, description: input.description, latestVersionId: versionId },
+      }),
       this.prisma.workflowVersion.create({
-        data: { id: versionId, tenantId, workflowId, number: 1, graph: input.graph, checksum: createHash('sha256').update(graphJson).digest('hex') },
+        data: {
+          id: versionId,
+          tenantId,
+          workflowId,
+          number: 1,
+          graph: input.graph,
+          checksum: createHash('sha256').update(graphJson).digest('hex'),
+        },
       }),
     ]);
-    return { id: wf.id, name: wf.name, description: wf.description, createdAt: wf.createdAt, version: { id: version.id, number: version.number, graph: version.graph, createdAt: version.createdAt } };
+    return {
+      id: wf.id,
+      name: wf.name,
+      description: wf.description,
+      createdAt: wf.createdAt,
+      version: { id: version.id, number: version.number, graph: version.graph, createdAt: version.createdAt },
+    };
   }
 
   async findLatest(tenantId: string, workflowId: string): Promise<WorkflowWithVersion | null> {
@@ -34,6 +49,12 @@ export class WorkflowsRepository {
     if (!wf?.latestVersionId) return null;
     const version = await this.prisma.workflowVersion.findFirst({ where: { id: wf.latestVersionId, tenantId } });
     if (!version) return null;
-    return { id: wf.id, name: wf.name, description: wf.description, createdAt: wf.createdAt, version: { id: version.id, number: version.number, graph: version.graph, createdAt: version.createdAt } };
+    return {
+      id: wf.id,
+      name: wf.name,
+      description: wf.description,
+      createdAt: wf.createdAt,
+      version: { id: version.id, number: version.number, graph: version.graph, createdAt: version.createdAt },
+    };
   }
 }

@@ -6,7 +6,14 @@ import { WorkflowsService, toFieldIssues } from './workflows.service';
 function exampleGraph(): { nodes: Array<Record<string, unknown>>; edges: unknown[] } {
   return {
     nodes: [
-      { id: 'start', data: { type: 'start', title: 'Start', variables: [{ variable: 'question', label: 'Question', type: 'paragraph', required: true, max_length: 200 }] } },
+      {
+        id: 'start',
+        data: {
+          type: 'start',
+          title: 'Start',
+          variables: [{ variable: 'question', label: 'Question', type: 'paragraph', required: true, max_length: 200 }],
+        },
+      },
       {
         id: 'llm',
         data: {
@@ -18,7 +25,10 @@ function exampleGraph(): { nodes: Array<Record<string, unknown>>; edges: unknown
       },
       { id: 'end', data: { type: 'end', title: 'End', outputs: [{ variable: 'answer', value_selector: ['llm', 'text'] }] } },
     ],
-    edges: [{ source: 'start', target: 'llm' }, { source: 'llm', target: 'end' }],
+    edges: [
+      { source: 'start', target: 'llm' },
+      { source: 'llm', target: 'end' },
+    ],
   };
 }
 
@@ -28,7 +38,14 @@ class FakeWorkflows {
 
   async create(tenantId: string, input: { name: string; description: string; graph: object }): Promise<WorkflowWithVersion> {
     this.created.push({ tenantId, input });
-    const wf = { id: `wf_${this.created.length}`, tenantId, name: input.name, description: input.description, createdAt: new Date(), version: { id: `wfv_${this.created.length}`, number: 1, graph: input.graph, createdAt: new Date() } };
+    const wf = {
+      id: `wf_${this.created.length}`,
+      tenantId,
+      name: input.name,
+      description: input.description,
+      createdAt: new Date(),
+      version: { id: `wfv_${this.created.length}`, number: 1, graph: input.graph, createdAt: new Date() },
+    };
     this.stored.set(wf.id, wf);
     return wf;
   }
@@ -39,7 +56,13 @@ class FakeWorkflows {
   }
 }
 
-const ctx = (over: Partial<RequestContext> = {}): RequestContext => ({ tenantId: 'ten_a', apiKeyId: 'key_a', scopes: ['admin'], workflowId: null, ...over });
+const ctx = (over: Partial<RequestContext> = {}): RequestContext => ({
+  tenantId: 'ten_a',
+  apiKeyId: 'key_a',
+  scopes: ['admin'],
+  workflowId: null,
+  ...over,
+});
 
 async function apiError(p: Promise<unknown>): Promise<ApiError> {
   try {
@@ -53,9 +76,9 @@ async function apiError(p: Promise<unknown>): Promise<ApiError> {
 
 describe('toFieldIssues', () => {
   it('roots DSL issue paths at the request field and keeps the node id', () => {
-    expect(toFieldIssues('graph', [{ path: 'nodes[1].data.model.name', code: 'required', message: 'is required', nodeId: 'llm' }])).toEqual([
-      { path: 'graph.nodes[1].data.model.name', code: 'required', message: 'is required', node_id: 'llm' },
-    ]);
+    expect(toFieldIssues('graph', [{ path: 'nodes[1].data.model.name', code: 'required', message: 'is required', nodeId: 'llm' }])).toEqual(
+      [{ path: 'graph.nodes[1].data.model.name', code: 'required', message: 'is required', node_id: 'llm' }],
+    );
   });
 });
 
@@ -67,7 +90,7 @@ describe('WorkflowsService', () => {
     service = new WorkflowsService(repo as unknown as WorkflowsRepository);
   });
 
-  it('stores a valid graph, normalized, under the caller\'s tenant', async () => {
+  it("stores a valid graph, normalized, under the caller's tenant", async () => {
     const wf = await service.create(ctx(), { name: 'Q&A', graph: exampleGraph() });
     expect(repo.created).toHaveLength(1);
     expect(repo.created[0].tenantId).toBe('ten_a');
@@ -103,7 +126,7 @@ describe('WorkflowsService', () => {
     expect(err.opts.issues!.map((i) => i.path)).toEqual(['graph']);
   });
 
-  it('reads a workflow of the caller\'s tenant only', async () => {
+  it("reads a workflow of the caller's tenant only", async () => {
     const wf = await service.create(ctx(), { name: 'Q&A', graph: exampleGraph() });
     await expect(service.get(ctx(), wf.id)).resolves.toMatchObject({ id: wf.id, name: 'Q&A' });
     const err = await apiError(service.get(ctx({ tenantId: 'ten_b' }), wf.id));

@@ -1,7 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ROUTE_PREFIX, chatCompletionRequestSchema } from '@shoal/contracts';
-import { InternalCtx, InternalTokenGuard, SseStream, clientGone, parseBody, type SseLimits, type VerifiedInternalContext } from '@shoal/platform';
+import {
+  InternalCtx,
+  InternalTokenGuard,
+  SseStream,
+  clientGone,
+  parseBody,
+  type SseLimits,
+  type VerifiedInternalContext,
+} from '@shoal/platform';
 import { ChatCompletionsService, POOL_SSE_LIMITS, type ChatBody } from './chat-completions.service';
 import { poolCallContext } from './pool-call-context';
 
@@ -15,7 +23,12 @@ export class ChatCompletionsController {
 
   @Post('chat/completions')
   @HttpCode(200) // as OpenAI answers; Nest's default for POST is 201
-  async create(@InternalCtx() internal: VerifiedInternalContext, @Body() raw: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async create(
+    @InternalCtx() internal: VerifiedInternalContext,
+    @Body() raw: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const body = parseBody(chatCompletionRequestSchema, raw) as ChatBody;
     const ctx = poolCallContext(internal, req.headers.traceparent);
     const signal = clientGone(reply);
@@ -25,14 +38,19 @@ export class ChatCompletionsController {
       return;
     }
     let sse: SseStream | undefined;
-    await this.chat.stream(ctx, body, {
-      start: (headers) => {
-        sse = SseStream.open(reply, this.sse, { 'x-shoal-call-id': ctx.callId, ...headers });
+    await this.chat.stream(
+      ctx,
+      body,
+      {
+        start: (headers) => {
+          sse = SseStream.open(reply, this.sse, { 'x-shoal-call-id': ctx.callId, ...headers });
+        },
+        // the provider's stream is pulled no faster than the client reads; a client that stalls is cut (clientGone then stops the provider call)
+        write: async (data) => void (await sse?.writeAndDrain(data)),
+        end: () => sse?.end(),
       },
-      // the provider's stream is pulled no faster than the client reads; a client that stalls is cut (clientGone then stops the provider call)
-      write: async (data) => void (await sse?.writeAndDrain(data)),
-      end: () => sse?.end(),
-    }, signal);
+      signal,
+    );
   }
 
   @Get('models')

@@ -45,12 +45,20 @@ export class ChatCompletionsService {
     @Inject(POOL_OPTIONS) private readonly opts: PoolOptions,
   ) {}
 
-  async complete(ctx: PoolCallContext, body: ChatBody, signal: AbortSignal): Promise<{ completion: ChatCompletion; deployment: Deployment }> {
+  async complete(
+    ctx: PoolCallContext,
+    body: ChatBody,
+    signal: AbortSignal,
+  ): Promise<{ completion: ChatCompletion; deployment: Deployment }> {
     const startedAt = new Date();
     // A caller that leaves stops further attempts, but not the call in flight: the provider bills
     // those tokens either way, so let it finish and meter it exactly.
     const { value, deployment } = await this.route(body.model, signal, (d) =>
-      this.client(d).chat.completions.create({ ...(body as object), model: d.upstreamModel, stream: false } as OpenAI.ChatCompletionCreateParamsNonStreaming),
+      this.client(d).chat.completions.create({
+        ...(body as object),
+        model: d.upstreamModel,
+        stream: false,
+      } as OpenAI.ChatCompletionCreateParamsNonStreaming),
     );
     const usage = normalizeUsage(deployment.provider, value.usage);
     await this.emit(ctx, body, deployment, usage, 'succeeded', false, startedAt);
@@ -63,7 +71,12 @@ export class ChatCompletionsService {
     const clientWantsUsage = body.stream_options?.include_usage === true;
     const { value, deployment } = await this.route(body.model, signal, async (d) => {
       const stream = await this.client(d).chat.completions.create(
-        { ...(body as object), model: d.upstreamModel, stream: true, stream_options: { ...body.stream_options, include_usage: true } } as OpenAI.ChatCompletionCreateParamsStreaming,
+        {
+          ...(body as object),
+          model: d.upstreamModel,
+          stream: true,
+          stream_options: { ...body.stream_options, include_usage: true },
+        } as OpenAI.ChatCompletionCreateParamsStreaming,
         { signal },
       );
       const iterator = stream[Symbol.asyncIterator]();
@@ -98,8 +111,13 @@ export class ChatCompletionsService {
       const failure = classifyProviderError(err);
       if (!signal.aborted) {
         await this.router.reportFailure(deployment, failure);
-        this.log.warn({ deployment: deployment.id, kind: failure.kind, message: redactKeyPatterns(failure.message ?? '') }, 'stream broke after the first chunk');
-        await sink.write(`data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted' } })}\n\n`);
+        this.log.warn(
+          { deployment: deployment.id, kind: failure.kind, message: redactKeyPatterns(failure.message ?? '') },
+          'stream broke after the first chunk',
+        );
+        await sink.write(
+          `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted' } })}\n\n`,
+        );
       }
     } finally {
       sink.end();
@@ -108,7 +126,13 @@ export class ChatCompletionsService {
     // provider still bills the prompt: estimate it (4 characters a token), and the completion from
     // what was streamed (providers send about one token per chunk).
     const promptTokens = estimatePromptTokens(body.messages);
-    const billed = usage ?? { promptTokens, completionTokens: contentChunks, totalTokens: promptTokens + contentChunks, cachedPromptTokens: 0, reasoningTokens: 0 };
+    const billed = usage ?? {
+      promptTokens,
+      completionTokens: contentChunks,
+      totalTokens: promptTokens + contentChunks,
+      cachedPromptTokens: 0,
+      reasoningTokens: 0,
+    };
     await this.emit(ctx, body, deployment, billed, status, true, startedAt);
   }
 
@@ -120,7 +144,11 @@ export class ChatCompletionsService {
     return this.clients.get(d);
   }
 
-  private async route<T>(model: string, signal: AbortSignal, attempt: (d: Deployment) => Promise<T>): Promise<{ value: T; deployment: Deployment }> {
+  private async route<T>(
+    model: string,
+    signal: AbortSignal,
+    attempt: (d: Deployment) => Promise<T>,
+  ): Promise<{ value: T; deployment: Deployment }> {
     try {
       return await runWithFailover({ model, router: this.router, attempt, signal, maxAttempts: this.opts.maxAttempts });
     } catch (err) {
@@ -129,20 +157,39 @@ export class ChatCompletionsService {
   }
 
   private toApiError(err: unknown, model: string): unknown {
-    if (err instanceof UnknownModelError) return new ApiError('model_not_found', `The model '${model}' does not exist or is not configured in the pool`, { param: 'model' });
+    if (err instanceof UnknownModelError)
+      return new ApiError('model_not_found', `The model '${model}' does not exist or is not configured in the pool`, { param: 'model' });
     if (err instanceof AllDeploymentsFailedError) {
       const retryAfterSeconds = err.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(err.retryAfterMs / 1000));
-      const code = err.clientStatus === 429 ? 'rate_limited' : err.clientStatus === 503 ? 'upstream_unavailable' : err.clientStatus === 504 ? 'timeout' : 'upstream_error';
+      const code =
+        err.clientStatus === 429
+          ? 'rate_limited'
+          : err.clientStatus === 503
+            ? 'upstream_unavailable'
+            : err.clientStatus === 504
+              ? 'timeout'
+              : 'upstream_error';
       return new ApiError(code, err.message, { status: err.clientStatus, retryAfterSeconds });
     }
     if (err instanceof Error && err.name === 'AbortError') return err;
     // not worth failing over (the request itself is at fault): the provider's status and message, minus anything key-like
     const failure = classifyProviderError(err);
     const message = redactKeyPatterns(failure.message ?? 'The provider rejected the request');
-    return new ApiError(failure.clientStatus >= 500 ? 'upstream_error' : 'invalid_request', message, { status: failure.clientStatus, ...(failure.param ? { param: failure.param } : {}) });
+    return new ApiError(failure.clientStatus >= 500 ? 'upstream_error' : 'invalid_request', message, {
+      status: failure.clientStatus,
+      ...(failure.param ? { param: failure.param } : {}),
+    });
   }
 
-  private async emit(ctx: PoolCallContext, body: ChatBody, d: Deployment, u: NormalizedUsage, status: UsageEvent['status'], stream: boolean, startedAt: Date): Promise<void> {
+  private async emit(
+    ctx: PoolCallContext,
+    body: ChatBody,
+    d: Deployment,
+    u: NormalizedUsage,
+    status: UsageEvent['status'],
+    stream: boolean,
+    startedAt: Date,
+  ): Promise<void> {
     await this.usage.emit({
       callId: ctx.callId,
       tenantId: ctx.tenantId,
@@ -174,7 +221,8 @@ export function estimatePromptTokens(messages: unknown): number {
   for (const m of messages as Array<{ content?: unknown }>) {
     const content = m?.content;
     if (typeof content === 'string') chars += content.length;
-    else if (Array.isArray(content)) for (const part of content as Array<{ text?: unknown }>) if (typeof part?.text === 'string') chars += part.text.length;
+    else if (Array.isArray(content))
+      for (const part of content as Array<{ text?: unknown }>) if (typeof part?.text === 'string') chars += part.text.length;
   }
   return Math.ceil(chars / 4);
 }

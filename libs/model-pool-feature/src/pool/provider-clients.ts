@@ -15,7 +15,13 @@ export class ProviderClients {
     let c = this.clients.get(d.id);
     if (!c) {
       const fetch = this.fetchByDeployment.get(d.id);
-      c = new OpenAI({ apiKey: d.apiKey.reveal(), baseURL: d.baseUrl, maxRetries: 0, timeout: d.timeoutMs ?? 600_000, ...(fetch ? { fetch } : {}) });
+      c = new OpenAI({
+        apiKey: d.apiKey.reveal(),
+        baseURL: d.baseUrl,
+        maxRetries: 0,
+        timeout: d.timeoutMs ?? 600_000,
+        ...(fetch ? { fetch } : {}),
+      });
       this.clients.set(d.id, c);
     }
     return c;

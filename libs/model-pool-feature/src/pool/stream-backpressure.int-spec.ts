@@ -14,7 +14,8 @@ jest.setTimeout(120_000);
 
 const TOKEN = 'pool-internal-token-0123456789';
 // a signed call context, as gateway and the engine send it
-const signed = (callId: string): Record<string, string> => internalHeaders(TOKEN, { tenantId: 'ten_1', apiKeyId: null, runId: null, callId, nodeId: null });
+const signed = (callId: string): Record<string, string> =>
+  internalHeaders(TOKEN, { tenantId: 'ten_1', apiKeyId: null, runId: null, callId, nodeId: null });
 const SSE = { maxBufferedBytes: 128 * 1024, stallTimeoutMs: 2_000 };
 let mock: MockProvider;
 let app: NestFastifyApplication;
@@ -24,8 +25,18 @@ const sockets = new Set<net.Socket>();
 beforeAll(async () => {
   configureRootLogger({ service: 'test', level: 'silent' });
   mock = await startMockProvider();
-  const deployments = loadDeploymentConfig({ file: { deployments: [{ id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', weight: 1 }] }, env: {} });
-  @Module({ imports: [PlatformModule.forRoot({ redis: 'memory', internalToken: TOKEN }), ModelPoolModule.register({ deployments, maxAttempts: 1, sse: SSE })] })
+  const deployments = loadDeploymentConfig({
+    file: {
+      deployments: [{ id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', weight: 1 }],
+    },
+    env: {},
+  });
+  @Module({
+    imports: [
+      PlatformModule.forRoot({ redis: 'memory', internalToken: TOKEN }),
+      ModelPoolModule.register({ deployments, maxAttempts: 1, sse: SSE }),
+    ],
+  })
   class PoolTestModule {}
   app = await createHttpApp(PoolTestModule, { shutdownHooks: false });
   app.getHttpServer().on('connection', (s: net.Socket) => {
@@ -45,7 +56,11 @@ const question = Array.from({ length: 4000 }, (_, i) => `${i}${'q'.repeat(1500)}
 const body = JSON.stringify({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: question }] });
 
 function request(): string {
-  return `POST /pool/v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${Object.entries(signed(`call_${Date.now()}`)).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`;
+  return `POST /pool/v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${Object.entries(
+    signed(`call_${Date.now()}`),
+  )
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n${body}`;
 }
 
 it('keeps what it buffers for a client that never reads bounded, and cuts that client', async () => {
@@ -62,9 +77,19 @@ it('keeps what it buffers for a client that never reads bounded, and cuts that c
   }
   let peak = 0;
   const closed = new Promise<void>((resolve) => (server.destroyed ? resolve() : server.once('close', () => resolve())));
-  const sample = setInterval(() => (peak = Math.max(peak, [...sockets].reduce((n, s) => n + s.writableLength, 0))), 20);
+  const sample = setInterval(
+    () =>
+      (peak = Math.max(
+        peak,
+        [...sockets].reduce((n, s) => n + s.writableLength, 0),
+      )),
+    20,
+  );
   // generous: the stall timeout, plus the time the answer takes to start
-  const cut = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 20 * SSE.stallTimeoutMs))]);
+  const cut = await Promise.race([
+    closed.then(() => true),
+    new Promise<boolean>((r) => setTimeout(() => r(false), 20 * SSE.stallTimeoutMs)),
+  ]);
   clearInterval(sample);
   client.destroy();
   expect(cut).toBe(true);

@@ -42,7 +42,8 @@ export class ApiKeyAuthenticator {
     let record = this.known.get(hash);
     if (!record) {
       const retryAfterSeconds = this.failures.retryAfterSeconds(clientIp);
-      if (retryAfterSeconds > 0) throw new ApiError('rate_limited', 'Too many failed authentications from this address; retry later', { retryAfterSeconds });
+      if (retryAfterSeconds > 0)
+        throw new ApiError('rate_limited', 'Too many failed authentications from this address; retry later', { retryAfterSeconds });
       record = (await this.lookup(hash)) ?? undefined;
     }
     if (!record || record.revokedAt || (record.expiresAt && record.expiresAt <= new Date())) {

@@ -50,7 +50,10 @@ describe('ApiKeyGuard', () => {
   afterEach(() => jest.useRealTimers());
 
   it('lets a valid key in and puts the caller on the request', async () => {
-    const { host, req } = contextFor({ authorization: `Bearer ${KEY}`, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    const { host, req } = contextFor({
+      authorization: `Bearer ${KEY}`,
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    });
     await expect(guard.canActivate(host)).resolves.toBe(true);
     expect(req[REQUEST_CONTEXT]).toEqual<RequestContext>({
       tenantId: 'ten_1',
@@ -109,14 +112,18 @@ describe('ApiKeyGuard', () => {
   });
 
   it('remembers an unknown key briefly: a repeated bad key costs one lookup', async () => {
-    for (let i = 0; i < 3; i++) await rejection(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-unknown' }, `198.51.100.${i}`).host));
+    for (let i = 0; i < 3; i++)
+      await rejection(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-unknown' }, `198.51.100.${i}`).host));
     expect(keys.lookups).toBe(1);
   });
 
   it('keeps a valid key cached through a flood of unknown keys (no cache wipe)', async () => {
     const { host } = contextFor({ authorization: `Bearer ${KEY}` });
     await guard.canActivate(host);
-    for (let i = 0; i < 20_000; i++) await rejection(guard.canActivate(contextFor({ authorization: `Bearer sk-shoal-bad-${i}` }, `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`).host));
+    for (let i = 0; i < 20_000; i++)
+      await rejection(
+        guard.canActivate(contextFor({ authorization: `Bearer sk-shoal-bad-${i}` }, `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`).host),
+      );
     const before = keys.lookups;
     await expect(guard.canActivate(host)).resolves.toBe(true);
     expect(keys.lookups).toBe(before);
@@ -126,7 +133,8 @@ describe('ApiKeyGuard', () => {
     jest.useFakeTimers({ now: new Date('2026-03-01T12:00:00Z') });
     const ip = '192.0.2.50';
     await guard.canActivate(contextFor({ authorization: `Bearer ${KEY}` }, ip).host);
-    for (let i = 0; i < 5; i++) expect((await rejection(guard.canActivate(contextFor({ authorization: `Bearer sk-shoal-guess-${i}` }, ip).host))).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await rejection(guard.canActivate(contextFor({ authorization: `Bearer sk-shoal-guess-${i}` }, ip).host))).status).toBe(401);
     const lookups = keys.lookups;
     const limited = await rejection(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-guess-next' }, ip).host));
     expect([limited.status, limited.code]).toEqual([429, 'rate_limited']);
@@ -135,7 +143,9 @@ describe('ApiKeyGuard', () => {
     expect(keys.lookups).toBe(lookups);
     await expect(guard.canActivate(contextFor({ authorization: `Bearer ${KEY}` }, ip).host)).resolves.toBe(true);
     // another address is not affected, and the window ends
-    expect((await rejection(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-guess-x' }, '192.0.2.51').host))).status).toBe(401);
+    expect((await rejection(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-guess-x' }, '192.0.2.51').host))).status).toBe(
+      401,
+    );
     jest.setSystemTime(new Date('2026-03-01T12:01:01Z'));
     expect((await rejection(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-guess-y' }, ip).host))).status).toBe(401);
   });

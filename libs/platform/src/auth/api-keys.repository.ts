@@ -26,7 +26,9 @@ export class ApiKeysRepository {
    * bootstrap key, or a generated one that is returned so it can be shown once. Replicas booting
    * together serialize on an advisory lock; only one creates anything.
    */
-  async bootstrap(bootstrapKey: string | undefined): Promise<{ created: false } | { created: true; tenantId: string; key: string; generated: boolean }> {
+  async bootstrap(
+    bootstrapKey: string | undefined,
+  ): Promise<{ created: false } | { created: true; tenantId: string; key: string; generated: boolean }> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(7345001)`;
       if ((await tx.tenant.count()) > 0) return { created: false as const };
@@ -34,7 +36,14 @@ export class ApiKeysRepository {
       const key = bootstrapKey ?? generateApiKey();
       await tx.tenant.create({ data: { id: tenantId, name: 'default' } });
       await tx.apiKey.create({
-        data: { id: newId('key'), tenantId, name: 'bootstrap admin key', prefix: displayPrefix(key), hash: hashApiKey(key), scopes: ['admin'] },
+        data: {
+          id: newId('key'),
+          tenantId,
+          name: 'bootstrap admin key',
+          prefix: displayPrefix(key),
+          hash: hashApiKey(key),
+          scopes: ['admin'],
+        },
       });
       return { created: true as const, tenantId, key, generated: bootstrapKey === undefined };
     });

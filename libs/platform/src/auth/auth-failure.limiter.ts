@@ -14,7 +14,10 @@ export interface AuthFailureLimits {
 export class AuthFailureLimiter {
   private readonly windows: LruCache<string, { failures: number; resetAt: number }>;
 
-  constructor(private readonly limits: AuthFailureLimits, private readonly now: () => number = () => Date.now()) {
+  constructor(
+    private readonly limits: AuthFailureLimits,
+    private readonly now: () => number = () => Date.now(),
+  ) {
     this.windows = new LruCache({ maxEntries: 100_000, ttlMs: limits.windowMs, now });
   }
 

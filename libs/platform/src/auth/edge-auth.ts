@@ -15,7 +15,10 @@ type Requirement = 'api-key' | 'internal';
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL', 'OPTIONS', 'HEAD', 'SEARCH'];
 
 function joinPath(...parts: string[]): string {
-  const joined = parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+  const joined = parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/');
   return `/${joined}`;
 }
 
@@ -55,14 +58,17 @@ export class EdgeAuth {
 
   install(fastify: FastifyInstance): void {
     const controllers: Type[] = [];
-    for (const mod of this.modules.values()) for (const wrapper of mod.controllers.values()) if (wrapper.metatype) controllers.push(wrapper.metatype as Type);
+    for (const mod of this.modules.values())
+      for (const wrapper of mod.controllers.values()) if (wrapper.metatype) controllers.push(wrapper.metatype as Type);
     const routes = routeRequirements(controllers);
     fastify.addHook('onRequest', async (req: FastifyRequest) => {
       const url = req.routeOptions.url;
       if (url === undefined) return; // no route: the 404 handler answers
-      const needs = routes.get(`${req.method} ${url}`) ?? (req.method === 'HEAD' ? routes.get(`GET ${url}`) : undefined) ?? routes.get(`ALL ${url}`);
+      const needs =
+        routes.get(`${req.method} ${url}`) ?? (req.method === 'HEAD' ? routes.get(`GET ${url}`) : undefined) ?? routes.get(`ALL ${url}`);
       if (needs === 'internal') this.internal.check(req.headers);
-      else if (needs === 'api-key' && this.apiKeys) (req as unknown as Record<string, unknown>)[REQUEST_CONTEXT] = await this.apiKeys.authenticate(req.headers, req.ip);
+      else if (needs === 'api-key' && this.apiKeys)
+        (req as unknown as Record<string, unknown>)[REQUEST_CONTEXT] = await this.apiKeys.authenticate(req.headers, req.ip);
     });
   }
 }

@@ -2,7 +2,14 @@ import type { ExecutionContext } from '@nestjs/common';
 import { INTERNAL_HEADERS } from '@shoal/contracts';
 import { ApiError } from '../errors/api-error';
 import { configureRootLogger } from '../logging/logger';
-import { INTERNAL_CONTEXT_TTL_MS, InternalContextError, internalHeaders, signInternalContext, verifyInternalContext, type InternalCallContext } from './internal-context';
+import {
+  INTERNAL_CONTEXT_TTL_MS,
+  InternalContextError,
+  internalHeaders,
+  signInternalContext,
+  verifyInternalContext,
+  type InternalCallContext,
+} from './internal-context';
 import { InternalTokenGuard } from './internal-token.guard';
 
 const TOKEN = 'internal-token-for-tests-0123456789';
@@ -35,11 +42,15 @@ describe('internal call context', () => {
   });
 
   it('refuses a context whose tenant was changed after signing', () => {
-    expect(reason(() => verifyInternalContext(TOKEN, tampered(signInternalContext(TOKEN, CTX, NOW), { t: 'ten_b' }), NOW))).toBe('bad_signature');
+    expect(reason(() => verifyInternalContext(TOKEN, tampered(signInternalContext(TOKEN, CTX, NOW), { t: 'ten_b' }), NOW))).toBe(
+      'bad_signature',
+    );
   });
 
   it('refuses a context signed with another token', () => {
-    expect(reason(() => verifyInternalContext(TOKEN, signInternalContext('another-token-0123456789abc', CTX, NOW), NOW))).toBe('bad_signature');
+    expect(reason(() => verifyInternalContext(TOKEN, signInternalContext('another-token-0123456789abc', CTX, NOW), NOW))).toBe(
+      'bad_signature',
+    );
   });
 
   it('refuses an expired context', () => {

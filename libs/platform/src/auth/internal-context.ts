@@ -44,9 +44,15 @@ function signingKey(internalToken: string): Buffer {
   return key;
 }
 
-const sign = (internalToken: string, payload: string) => createHmac('sha256', signingKey(internalToken)).update(`${VERSION}.${payload}`).digest();
+const sign = (internalToken: string, payload: string) =>
+  createHmac('sha256', signingKey(internalToken)).update(`${VERSION}.${payload}`).digest();
 
-export function signInternalContext(internalToken: string, ctx: InternalCallContext, now = Date.now(), ttlMs = INTERNAL_CONTEXT_TTL_MS): string {
+export function signInternalContext(
+  internalToken: string,
+  ctx: InternalCallContext,
+  now = Date.now(),
+  ttlMs = INTERNAL_CONTEXT_TTL_MS,
+): string {
   const payload = Buffer.from(
     JSON.stringify({ t: ctx.tenantId, k: ctx.apiKeyId, r: ctx.runId, c: ctx.callId, n: ctx.nodeId, exp: now + ttlMs }),
   ).toString('base64url');
@@ -79,7 +85,11 @@ export function verifyInternalContext(internalToken: string, header: string | un
  * Every header a Shoal service sends to another: the internal token (the receiver's first check)
  * and the signed context. The one place they are built.
  */
-export function internalHeaders(internalToken: string, ctx: InternalCallContext, opts: { traceparent?: string; now?: number } = {}): Record<string, string> {
+export function internalHeaders(
+  internalToken: string,
+  ctx: InternalCallContext,
+  opts: { traceparent?: string; now?: number } = {},
+): Record<string, string> {
   const headers: Record<string, string> = {
     [INTERNAL_HEADERS.token]: internalToken,
     [INTERNAL_HEADERS.context]: signInternalContext(internalToken, ctx, opts.now),

@@ -76,7 +76,9 @@ describe('parseConfig', () => {
 
   it('treats an empty variable (FOO= in an env file) as unset: defaults apply, required ones are named', () => {
     expect(parseConfig(schema, { ...valid, PORT: '', LOG_LEVEL: '' })).toMatchObject({ PORT: 8080, LOG_LEVEL: 'info' });
-    expect(configError({ ...valid, SHOAL_INTERNAL_TOKEN: '' }).issues).toEqual([{ variable: 'SHOAL_INTERNAL_TOKEN', message: 'is required' }]);
+    expect(configError({ ...valid, SHOAL_INTERNAL_TOKEN: '' }).issues).toEqual([
+      { variable: 'SHOAL_INTERNAL_TOKEN', message: 'is required' },
+    ]);
   });
 
   // A variable that IS set but is not a number must not be reported as missing: an operator who

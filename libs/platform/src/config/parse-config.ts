@@ -28,18 +28,20 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, 
 export const env = {
   port: (def: number) => z.coerce.number().int().min(0).max(65535).default(def),
   url: (protocols: string[]) =>
-    z.string({ error: 'is required' }).refine((v) => {
-      try {
-        return protocols.includes(new URL(v).protocol.replace(':', ''));
-      } catch {
-        return false;
-      }
-    }, `must be a URL with protocol ${protocols.join(' or ')}`),
+    z.string({ error: 'is required' }).refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol.replace(':', ''));
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL with protocol ${protocols.join(' or ')}`,
+    ),
   secret: (min = 16) => z.string({ error: 'is required' }).min(min, `must be at least ${min} characters`),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   positiveInt: (def: number) => z.coerce.number().int().positive().default(def),
 };
-
 
 /** Variables of services that use Postgres. */
 export const databaseEnv = {
@@ -64,7 +66,10 @@ const trustProxy = () =>
       if (t === 'false') return false;
       if (t === 'true') return true;
       if (/^\d{1,3}$/.test(t)) return Number(t);
-      const parts = t.split(',').map((p) => p.trim()).filter(Boolean);
+      const parts = t
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       const bad = parts.find((p) => !PROXY_NAMES.has(p) && !isIP(p.split('/')[0]));
       if (parts.length === 0 || bad !== undefined) {
         ctx.addIssue({ code: 'custom', message: 'must be false, true, a hop count, or a comma-separated list of addresses/CIDRs' });

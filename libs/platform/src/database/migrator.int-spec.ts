@@ -39,7 +39,9 @@ async function emptyDatabase(label: string): Promise<{ client: Client; url: stri
 }
 
 async function tables(client: Client): Promise<string[]> {
-  const { rows } = await client.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
+  const { rows } = await client.query<{ tablename: string }>(
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`,
+  );
   return rows.map((r) => r.tablename);
 }
 
@@ -58,15 +60,34 @@ describe('applyMigrations (real Postgres)', () => {
   it('migrates an empty database and records each migration as Prisma does, then applies nothing twice', async () => {
     const db = await emptyDatabase('migrate');
     cleanups.push(db.drop);
-    const names = (await readdir(migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const names = (await readdir(migrationsDir, { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
 
     const applied = await applyMigrations(db.client, migrationsDir);
     expect(applied).toEqual(names);
-    expect(await tables(db.client)).toEqual(expect.arrayContaining([
-      '_prisma_migrations', 'api_keys', 'prices', 'tenants', 'usage_daily_rollups', 'usage_records', 'workflow_runs', 'workflow_versions', 'workflows',
-    ]));
+    expect(await tables(db.client)).toEqual(
+      expect.arrayContaining([
+        '_prisma_migrations',
+        'api_keys',
+        'prices',
+        'tenants',
+        'usage_daily_rollups',
+        'usage_records',
+        'workflow_runs',
+        'workflow_versions',
+        'workflows',
+      ]),
+    );
 
-    const { rows } = await db.client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number }>(
+    const { rows } = await db.client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+      applied_steps_count: number;
+    }>(
       'SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
     );
     expect(rows.map((r) => r.migration_name)).toEqual(names);
@@ -105,7 +126,10 @@ describe('applyMigrations (real Postgres)', () => {
     await mkdir(path.join(dir, '20260101000000_good'));
     await writeFile(path.join(dir, '20260101000000_good', 'migration.sql'), 'CREATE TABLE "good" ("id" TEXT PRIMARY KEY);');
     await mkdir(path.join(dir, '20260102000000_bad'));
-    await writeFile(path.join(dir, '20260102000000_bad', 'migration.sql'), 'CREATE TABLE "half" ("id" TEXT);\nSELECT * FROM "no_such_table";');
+    await writeFile(
+      path.join(dir, '20260102000000_bad', 'migration.sql'),
+      'CREATE TABLE "half" ("id" TEXT);\nSELECT * FROM "no_such_table";',
+    );
     const db = await emptyDatabase('migrate_fail');
     cleanups.push(db.drop);
 

@@ -19,9 +19,16 @@ export async function applyMigrations(client: Client, migrationsDir: string): Pr
     "applied_steps_count" INTEGER NOT NULL DEFAULT 0
   )`);
   const done = new Set(
-    (await client.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)).rows.map((r) => r.migration_name),
+    (
+      await client.query<{ migration_name: string }>(
+        `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      )
+    ).rows.map((r) => r.migration_name),
   );
-  const names = (await readdir(migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const names = (await readdir(migrationsDir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const applied: string[] = [];
   for (const name of names) {
     if (done.has(name)) continue;

@@ -96,7 +96,8 @@ export function toApiError(err: unknown): ApiError {
   const e = err as { statusCode?: number; status?: number; code?: string; message?: string; validation?: unknown };
   const status = typeof e?.statusCode === 'number' ? e.statusCode : typeof e?.status === 'number' ? e.status : undefined;
   // Fastify's own client errors (Nest hands them over wrapped, with the original as `cause`)
-  if (status && status >= 400 && status < 500) return fastifyClientError(status, err instanceof SyntaxError ? 'FST_ERR_CTP_INVALID_JSON_BODY' : e.code, e.message);
+  if (status && status >= 400 && status < 500)
+    return fastifyClientError(status, err instanceof SyntaxError ? 'FST_ERR_CTP_INVALID_JSON_BODY' : e.code, e.message);
   // Postgres refusing a value a client sent (NUL in text, a malformed UTF-8 sequence): the client's input, not our fault
   if (/\b(22021|22P05)\b|invalid byte sequence|unsupported Unicode escape/.test(`${e?.code ?? ''} ${e?.message ?? ''}`)) {
     return new ApiError('invalid_request', 'The request contains a character that cannot be stored (such as U+0000)');
@@ -106,15 +107,33 @@ export function toApiError(err: unknown): ApiError {
 
 /** A Fastify client error in Shoal's words: the framework is not named, the problem is. */
 function fastifyClientError(status: number, code: string | undefined, message: string | undefined): ApiError {
-  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return new ApiError('uri_too_long', 'A path segment is longer than any id; check the URL', { issues: [{ path: 'url', message: 'has a path segment that is too long' }] });
-  if (code === 'FST_ERR_BAD_URL') return new ApiError('malformed_request', 'The URL is not valid (a bad percent-encoding?)', { issues: [{ path: 'url', message: 'is not a valid URL' }] });
-  if (status === 413) return new ApiError('payload_too_large', 'The request body is too large', { issues: [{ path: 'body', message: 'is too large' }] });
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return new ApiError('uri_too_long', 'A path segment is longer than any id; check the URL', {
+      issues: [{ path: 'url', message: 'has a path segment that is too long' }],
+    });
+  if (code === 'FST_ERR_BAD_URL')
+    return new ApiError('malformed_request', 'The URL is not valid (a bad percent-encoding?)', {
+      issues: [{ path: 'url', message: 'is not a valid URL' }],
+    });
+  if (status === 413)
+    return new ApiError('payload_too_large', 'The request body is too large', { issues: [{ path: 'body', message: 'is too large' }] });
   if (status === 404) return new ApiError('not_found', 'No route matches this method and path');
-  if (status === 415 || code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ApiError('unsupported_media_type', 'Content-Type must be application/json', { issues: [{ path: 'headers.content-type', message: 'must be application/json' }] });
-  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new ApiError('invalid_json', 'The request body is empty; send a JSON value', { issues: [{ path: 'body', message: 'is empty' }] });
+  if (status === 415 || code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return new ApiError('unsupported_media_type', 'Content-Type must be application/json', {
+      issues: [{ path: 'headers.content-type', message: 'must be application/json' }],
+    });
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    return new ApiError('invalid_json', 'The request body is empty; send a JSON value', {
+      issues: [{ path: 'body', message: 'is empty' }],
+    });
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' || code?.startsWith('FST_ERR_CTP')) {
-    const detail = code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' ? 'The request body does not match its Content-Length' : `The request body is not valid JSON${message ? `: ${message}` : ''}`;
-    return new ApiError(code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' ? 'malformed_request' : 'invalid_json', detail, { issues: [{ path: 'body', message: detail }] });
+    const detail =
+      code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH'
+        ? 'The request body does not match its Content-Length'
+        : `The request body is not valid JSON${message ? `: ${message}` : ''}`;
+    return new ApiError(code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' ? 'malformed_request' : 'invalid_json', detail, {
+      issues: [{ path: 'body', message: detail }],
+    });
   }
   if (status === 408) return new ApiError('request_timeout', 'The request was not received in time');
   return new ApiError('invalid_request', message ?? 'Bad request', { status });

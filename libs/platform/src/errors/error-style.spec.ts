@@ -42,9 +42,18 @@ interface Sent {
 function render(err: unknown, url: string): Sent {
   const sent: Sent = { headers: {} };
   const reply = {
-    status(code: number) { sent.status = code; return reply; },
-    header(name: string, value: string) { sent.headers[name.toLowerCase()] = value; return reply; },
-    send(payload: string) { sent.body = JSON.parse(payload); return reply; },
+    status(code: number) {
+      sent.status = code;
+      return reply;
+    },
+    header(name: string, value: string) {
+      sent.headers[name.toLowerCase()] = value;
+      return reply;
+    },
+    send(payload: string) {
+      sent.body = JSON.parse(payload);
+      return reply;
+    },
   };
   const req = { url, method: 'POST' };
   const host = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => reply }) } as unknown as ArgumentsHost;
@@ -78,17 +87,24 @@ describe('HttpErrorFilter', () => {
     expect(sent.status).toBe(400);
     expect(sent.headers['content-type']).toBe('application/json');
     expect(sent.body).toEqual({
-      error: { message: 'Invalid request: messages must contain at least one message', type: 'invalid_request_error', param: 'messages', code: 'validation_failed' },
+      error: {
+        message: 'Invalid request: messages must contain at least one message',
+        type: 'invalid_request_error',
+        param: 'messages',
+        code: 'validation_failed',
+      },
     });
   });
 
   it("tells an OpenAI client about a bad key with OpenAI's code invalid_api_key", () => {
     const sent = render(new ApiError('unauthorized', 'Invalid API key'), '/v1/chat/completions');
     expect(sent.status).toBe(401);
-    expect(sent.body).toEqual({ error: { message: 'Invalid API key', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
+    expect(sent.body).toEqual({
+      error: { message: 'Invalid API key', type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+    });
   });
 
-  it('sends retry-after for a rate limit, with OpenAI\'s rate_limit_error type', () => {
+  it("sends retry-after for a rate limit, with OpenAI's rate_limit_error type", () => {
     const sent = render(new ApiError('rate_limited', 'Slow down', { retryAfterSeconds: 7 }), '/v1/chat/completions');
     expect(sent.status).toBe(429);
     expect(sent.headers['retry-after']).toBe('7');

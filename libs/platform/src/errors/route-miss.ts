@@ -6,8 +6,11 @@ import { ApiError } from './api-error';
 export function routeMiss(req: FastifyRequest): ApiError {
   const path = req.url.split('?')[0];
   const methods = req.server?.shoalRoutes?.methodsAt(path) ?? [];
-  if (methods.length === 0 || methods.includes(req.method)) return new ApiError('not_found', `No route matches ${req.method} ${truncate(path)}`);
-  return new ApiError('method_not_allowed', `${req.method} is not allowed on ${truncate(path)}; use ${methods.join(', ')}`, { allow: methods });
+  if (methods.length === 0 || methods.includes(req.method))
+    return new ApiError('not_found', `No route matches ${req.method} ${truncate(path)}`);
+  return new ApiError('method_not_allowed', `${req.method} is not allowed on ${truncate(path)}; use ${methods.join(', ')}`, {
+    allow: methods,
+  });
 }
 
 function truncate(s: string): string {

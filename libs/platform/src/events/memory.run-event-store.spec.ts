@@ -4,15 +4,28 @@ import { InMemoryRunEventStore } from './memory.run-event-store';
 const chunk = (text: string): RunEventBody => ({ event: 'text_chunk', data: { text, from_variable_selector: ['llm', 'text'] } });
 const finished = (runId: string): RunEventBody => ({
   event: 'workflow_finished',
-  data: { id: runId, workflow_id: 'wf_1', status: 'succeeded', outputs: {}, error: null, elapsed_time: 0.1, total_tokens: 0, total_steps: 3, created_at: 0, finished_at: 0 },
+  data: {
+    id: runId,
+    workflow_id: 'wf_1',
+    status: 'succeeded',
+    outputs: {},
+    error: null,
+    elapsed_time: 0.1,
+    total_tokens: 0,
+    total_steps: 3,
+    created_at: 0,
+    finished_at: 0,
+  },
 });
 
 describe('InMemoryRunEventStore', () => {
   let store: InMemoryRunEventStore;
-  beforeEach(() => { store = new InMemoryRunEventStore(); });
+  beforeEach(() => {
+    store = new InMemoryRunEventStore();
+  });
   afterEach(() => store.close());
 
-  it('numbers a run\'s events 1..n and stamps them with the run id', async () => {
+  it("numbers a run's events 1..n and stamps them with the run id", async () => {
     const appended: RunEvent[] = [];
     for (let i = 0; i < 5; i++) appended.push((await store.append('run_a', chunk(`c${i}`)))!);
     expect(appended.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5]);
@@ -29,7 +42,10 @@ describe('InMemoryRunEventStore', () => {
     await store.append('run_a', chunk('a1'));
     await store.append('run_b', chunk('b1'));
     await store.append('run_a', chunk('a2'));
-    expect((await store.read('run_a')).map((e) => [e.sequence, (e.data as { text: string }).text])).toEqual([[1, 'a1'], [2, 'a2']]);
+    expect((await store.read('run_a')).map((e) => [e.sequence, (e.data as { text: string }).text])).toEqual([
+      [1, 'a1'],
+      [2, 'a2'],
+    ]);
     expect((await store.read('run_b')).map((e) => e.sequence)).toEqual([1]);
     expect(await store.read('run_unknown')).toEqual([]);
   });
@@ -98,10 +114,27 @@ describe('InMemoryRunEventStore bounds', () => {
     expect(text).toMatch(/…\[truncated 3000 bytes\]$/);
     const big = (await store.append('run_t', {
       event: 'node_finished',
-      data: { id: 'n', node_id: 'llm', node_type: 'llm', title: 't', index: 1, predecessor_node_id: null, inputs: { list: Array.from({ length: 500 }, (_, i) => i) }, created_at: 0, status: 'succeeded', outputs: { text: 'ok' }, error: null, elapsed_time: 0, execution_metadata: null, finished_at: 0 },
+      data: {
+        id: 'n',
+        node_id: 'llm',
+        node_type: 'llm',
+        title: 't',
+        index: 1,
+        predecessor_node_id: null,
+        inputs: { list: Array.from({ length: 500 }, (_, i) => i) },
+        created_at: 0,
+        status: 'succeeded',
+        outputs: { text: 'ok' },
+        error: null,
+        elapsed_time: 0,
+        execution_metadata: null,
+        finished_at: 0,
+      },
     }))!;
     // the innermost value too large is what is replaced, with its JSON size
-    expect((big.data as { inputs: unknown }).inputs).toEqual({ list: { __truncated: true, bytes: JSON.stringify(Array.from({ length: 500 }, (_, i) => i)).length } });
+    expect((big.data as { inputs: unknown }).inputs).toEqual({
+      list: { __truncated: true, bytes: JSON.stringify(Array.from({ length: 500 }, (_, i) => i)).length },
+    });
     expect((big.data as { outputs: unknown }).outputs).toEqual({ text: 'ok' });
   });
 

@@ -11,7 +11,11 @@ export interface InMemoryRunEventLimits extends RunEventLimits {
   maxActiveRuns: number;
 }
 
-export const DEFAULT_IN_MEMORY_RUN_EVENT_LIMITS: InMemoryRunEventLimits = { ...DEFAULT_RUN_EVENT_LIMITS, maxFinishedBytes: 64 * 1024 * 1024, maxActiveRuns: 10_000 };
+export const DEFAULT_IN_MEMORY_RUN_EVENT_LIMITS: InMemoryRunEventLimits = {
+  ...DEFAULT_RUN_EVENT_LIMITS,
+  maxFinishedBytes: 64 * 1024 * 1024,
+  maxActiveRuns: 10_000,
+};
 
 interface RunLog {
   events: RunEvent[];

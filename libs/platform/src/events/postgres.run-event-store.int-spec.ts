@@ -11,7 +11,18 @@ jest.setTimeout(30_000);
 const chunk = (text: string): RunEventBody => ({ event: 'text_chunk', data: { text, from_variable_selector: ['llm', 'text'] } });
 const finished = (runId: string): RunEventBody => ({
   event: 'workflow_finished',
-  data: { id: runId, workflow_id: 'wf_1', status: 'succeeded', outputs: { answer: 'ok "quoted" \u00e9\u{1F600}' }, error: null, elapsed_time: 0.5, total_tokens: 13, total_steps: 3, created_at: 1, finished_at: 2 },
+  data: {
+    id: runId,
+    workflow_id: 'wf_1',
+    status: 'succeeded',
+    outputs: { answer: 'ok "quoted" \u00e9\u{1F600}' },
+    error: null,
+    elapsed_time: 0.5,
+    total_tokens: 13,
+    total_steps: 3,
+    created_at: 1,
+    finished_at: 2,
+  },
 });
 const text = (e: RunEvent) => (e.event === 'text_chunk' ? e.data.text : e.event);
 

@@ -30,7 +30,10 @@ export class PostgresRunEventStore implements RunEventStore {
   // restart) starts counting again from 0, so the cap is per process lifetime of the run
   private readonly bytesPerRun = new LruCache<string, number>({ maxEntries: 10_000 });
 
-  constructor(private readonly repo: RunEventsRepository, opts: PostgresRunEventStoreOptions = {}) {
+  constructor(
+    private readonly repo: RunEventsRepository,
+    opts: PostgresRunEventStoreOptions = {},
+  ) {
     this.retentionMs = opts.retentionMs ?? 7 * 24 * 3600_000;
     this.pruneEveryMs = opts.pruneEveryMs ?? 3600_000;
     this.maxBytesPerRun = opts.maxBytesPerRun ?? DEFAULT_RUN_EVENT_LIMITS.maxBytesPerRun;
@@ -48,11 +51,13 @@ export class PostgresRunEventStore implements RunEventStore {
     if (final) this.bytesPerRun.delete(runId);
     else this.bytesPerRun.set(runId, used + size);
     const previous = this.tails.get(runId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(async () => {
-      const at = new Date();
-      const sequence = await this.repo.append(runId, data, at);
-      return { ...body, workflow_run_id: runId, task_id: runId, sequence, timestamp: at.getTime() } as RunEvent;
-    });
+    const next = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const at = new Date();
+        const sequence = await this.repo.append(runId, data, at);
+        return { ...body, workflow_run_id: runId, task_id: runId, sequence, timestamp: at.getTime() } as RunEvent;
+      });
     this.tails.set(runId, next);
     try {
       const e = await next;
@@ -102,5 +107,11 @@ export class PostgresRunEventStore implements RunEventStore {
 }
 
 function eventOf(runId: string, s: StoredRunEvent): RunEvent {
-  return { ...(JSON.parse(s.data) as RunEventBody), workflow_run_id: runId, task_id: runId, sequence: s.sequence, timestamp: s.timestamp } as RunEvent;
+  return {
+    ...(JSON.parse(s.data) as RunEventBody),
+    workflow_run_id: runId,
+    task_id: runId,
+    sequence: s.sequence,
+    timestamp: s.timestamp,
+  } as RunEvent;
 }

@@ -9,7 +9,18 @@ import { DEFAULT_RUN_EVENT_LIMITS } from './run-event-limits';
 const chunk = (text: string): RunEventBody => ({ event: 'text_chunk', data: { text, from_variable_selector: ['llm', 'text'] } });
 const finished = (runId: string): RunEventBody => ({
   event: 'workflow_finished',
-  data: { id: runId, workflow_id: 'wf_1', status: 'succeeded', outputs: { answer: 'ok "quoted" \u00e9\u{1F600}' }, error: null, elapsed_time: 0.5, total_tokens: 13, total_steps: 3, created_at: 1, finished_at: 2 },
+  data: {
+    id: runId,
+    workflow_id: 'wf_1',
+    status: 'succeeded',
+    outputs: { answer: 'ok "quoted" \u00e9\u{1F600}' },
+    error: null,
+    elapsed_time: 0.5,
+    total_tokens: 13,
+    total_steps: 3,
+    created_at: 1,
+    finished_at: 2,
+  },
 });
 const text = (e: RunEvent) => (e.event === 'text_chunk' ? e.data.text : e.event);
 
@@ -19,7 +30,10 @@ function collector(target: number, guardMs = 20_000) {
   let done!: () => void;
   const reached = new Promise<void>((resolve, reject) => {
     done = resolve;
-    setTimeout(() => reject(new Error(`never saw sequence ${target}; got ${got.length} events, last ${got.at(-1)?.sequence}`)), guardMs).unref();
+    setTimeout(
+      () => reject(new Error(`never saw sequence ${target}; got ${got.length} events, last ${got.at(-1)?.sequence}`)),
+      guardMs,
+    ).unref();
   });
   const onEvent = (e: RunEvent) => {
     got.push(e);
@@ -38,7 +52,10 @@ async function holdableProxy(target: URL) {
     sockets.add(client).add(upstream);
     client.on('data', (chunk) => (holding ? held.push(() => upstream.write(chunk)) : upstream.write(chunk)));
     upstream.on('data', (chunk) => client.write(chunk));
-    const end = () => { client.destroy(); upstream.destroy(); };
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on('close', end).on('error', end);
     upstream.on('close', end).on('error', end);
   });
@@ -46,9 +63,18 @@ async function holdableProxy(target: URL) {
   const port = (server.address() as net.AddressInfo).port;
   return {
     url: `redis://127.0.0.1:${port}`,
-    hold: () => { holding = true; },
-    release: () => { holding = false; held.splice(0).forEach((f) => f()); },
-    close: () => new Promise<void>((r) => { sockets.forEach((s) => s.destroy()); server.close(() => r()); }),
+    hold: () => {
+      holding = true;
+    },
+    release: () => {
+      holding = false;
+      held.splice(0).forEach((f) => f());
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        sockets.forEach((s) => s.destroy());
+        server.close(() => r());
+      }),
   };
 }
 
@@ -115,7 +141,7 @@ describe('RedisRunEventStore (real Redis)', () => {
     expect(await store.read(newRun())).toEqual([]);
   });
 
-  it('expires a run\'s stream and counter: a day after its last event while running, the finished TTL once finished', async () => {
+  it("expires a run's stream and counter: a day after its last event while running, the finished TTL once finished", async () => {
     const runId = newRun();
     await store.append(runId, chunk('x'));
     const keys = [`${prefix}run:${runId}:events`, `${prefix}run:${runId}:seq`];
@@ -211,7 +237,10 @@ describe('RedisRunEventStore (real Redis)', () => {
       proxy.release();
       const [unsubscribeFirst, unsubscribeSecond] = await Promise.all([firstSubscribed, secondSubscribed]);
       await first.reached;
-      const secondOutcome = await second.reached.then(() => 'delivered', () => 'never delivered');
+      const secondOutcome = await second.reached.then(
+        () => 'delivered',
+        () => 'never delivered',
+      );
       unsubscribeFirst();
       unsubscribeSecond();
       expect(first.got.map((e) => e.sequence)).toEqual([1]);

@@ -55,14 +55,30 @@ export class RedisRunEventStore implements RunEventStore {
   }
 
   private keys(runId: string): [string, string, string, string] {
-    return [`${this.prefix}run:${runId}:events`, `${this.prefix}run:${runId}:seq`, `${this.prefix}run-events:${runId}`, `${this.prefix}run:${runId}:bytes`];
+    return [
+      `${this.prefix}run:${runId}:events`,
+      `${this.prefix}run:${runId}:seq`,
+      `${this.prefix}run-events:${runId}`,
+      `${this.prefix}run:${runId}:bytes`,
+    ];
   }
 
   async append(runId: string, raw: RunEventBody): Promise<RunEvent | undefined> {
     const body = boundRunEvent(raw, this.limits.fieldMaxBytes);
-    const append = (this.redis as unknown as { shoalAppendRunEvent(...a: Array<string | number>): Promise<string | null> }).shoalAppendRunEvent;
+    const append = (this.redis as unknown as { shoalAppendRunEvent(...a: Array<string | number>): Promise<string | null> })
+      .shoalAppendRunEvent;
     const final = body.event === 'workflow_finished' ? 1 : 0;
-    const json = await append.call(this.redis, ...this.keys(runId), JSON.stringify(runId), Date.now(), JSON.stringify(body), ACTIVE_TTL_SECONDS, this.limits.maxBytesPerRun, final, this.limits.finishedTtlSeconds);
+    const json = await append.call(
+      this.redis,
+      ...this.keys(runId),
+      JSON.stringify(runId),
+      Date.now(),
+      JSON.stringify(body),
+      ACTIVE_TTL_SECONDS,
+      this.limits.maxBytesPerRun,
+      final,
+      this.limits.finishedTtlSeconds,
+    );
     return json === null ? undefined : (JSON.parse(json) as RunEvent);
   }
 

@@ -11,7 +11,11 @@ export interface RunEventLimits {
   finishedTtlSeconds: number;
 }
 
-export const DEFAULT_RUN_EVENT_LIMITS: RunEventLimits = { maxBytesPerRun: 16 * 1024 * 1024, fieldMaxBytes: 64 * 1024, finishedTtlSeconds: 3600 };
+export const DEFAULT_RUN_EVENT_LIMITS: RunEventLimits = {
+  maxBytesPerRun: 16 * 1024 * 1024,
+  fieldMaxBytes: 64 * 1024,
+  finishedTtlSeconds: 3600,
+};
 
 /** The marker that ends a truncated string: `…[truncated N bytes]`, N the UTF-8 bytes cut off. */
 export const truncatedSuffix = (bytes: number): string => `…[truncated ${bytes} bytes]`;
@@ -34,7 +38,9 @@ function truncateString(s: string, max: number): string {
 function bound(value: unknown, max: number): unknown {
   if (typeof value === 'string') return truncateString(value, max);
   if (value === null || typeof value !== 'object') return value;
-  const inner = Array.isArray(value) ? value.map((v) => bound(v, max)) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bound(v, max)]));
+  const inner = Array.isArray(value)
+    ? value.map((v) => bound(v, max))
+    : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bound(v, max)]));
   const bytes = Buffer.byteLength(JSON.stringify(inner));
   return bytes > max ? ({ __truncated: true, bytes } satisfies TruncatedValue) : inner;
 }

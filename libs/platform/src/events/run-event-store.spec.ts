@@ -4,12 +4,21 @@ import { OrderedDelivery } from './run-event-store';
 const RUN = 'run_ordered';
 
 function ev(sequence: number): RunEvent {
-  return { event: 'text_chunk', data: { text: `t${sequence}`, from_variable_selector: ['llm', 'text'] }, workflow_run_id: RUN, task_id: RUN, sequence, timestamp: 1_700_000_000_000 + sequence };
+  return {
+    event: 'text_chunk',
+    data: { text: `t${sequence}`, from_variable_selector: ['llm', 'text'] },
+    workflow_run_id: RUN,
+    task_id: RUN,
+    sequence,
+    timestamp: 1_700_000_000_000 + sequence,
+  };
 }
 
 function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
   let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => { resolve = r; });
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 }
 
@@ -78,10 +87,14 @@ describe('OrderedDelivery', () => {
     const stored = [ev(1), ev(2), ev(3)];
     const slow = deferred<void>();
     const got: number[] = [];
-    const delivery = new OrderedDelivery(0, async (after) => {
-      await slow.promise;
-      return stored.filter((e) => e.sequence > after);
-    }, (e) => got.push(e.sequence));
+    const delivery = new OrderedDelivery(
+      0,
+      async (after) => {
+        await slow.promise;
+        return stored.filter((e) => e.sequence > after);
+      },
+      (e) => got.push(e.sequence),
+    );
     const caughtUp = delivery.catchUp();
     // while the backlog read is still in flight, 3 (already stored) and 4 (new) arrive live
     stored.push(ev(4));

@@ -30,7 +30,11 @@ export class OrderedDelivery {
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(afterSeq: number, private readonly fill: (afterSeq: number) => Promise<RunEvent[]>, private readonly onEvent: (e: RunEvent) => void) {
+  constructor(
+    afterSeq: number,
+    private readonly fill: (afterSeq: number) => Promise<RunEvent[]>,
+    private readonly onEvent: (e: RunEvent) => void,
+  ) {
     this.last = afterSeq;
   }
 

@@ -29,7 +29,12 @@ export class HealthController {
       this.checks.map(async (c) => {
         let timer: NodeJS.Timeout | undefined;
         try {
-          await Promise.race([c.check(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)))]);
+          await Promise.race([
+            c.check(),
+            new Promise(
+              (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)),
+            ),
+          ]);
           return [c.name, 'ok'] as const;
         } catch (err) {
           this.log.warn({ err, dependency: c.name }, 'readiness check failed');

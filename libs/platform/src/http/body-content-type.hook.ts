@@ -34,5 +34,7 @@ export async function checkBodyContentType(req: FastifyRequest): Promise<void> {
   if (type && accepts.includes(type)) return;
   const expected = accepts.join(' or ');
   const got = type ? `not ${type}` : 'and the request has none';
-  throw new ApiError('unsupported_media_type', `Content-Type must be ${expected}, ${got}`, { issues: [{ path: 'headers.content-type', message: `must be ${expected}`, code: 'unsupported_media_type' }] });
+  throw new ApiError('unsupported_media_type', `Content-Type must be ${expected}, ${got}`, {
+    issues: [{ path: 'headers.content-type', message: `must be ${expected}`, code: 'unsupported_media_type' }],
+  });
 }

@@ -44,7 +44,13 @@ export const DEFAULT_HTTP_SERVER_OPTIONS: HttpServerOptions = {
 };
 
 /** The server options an app's parsed `httpEnv` variables describe. */
-export function httpServerOptions(c: { HTTP_HEADERS_TIMEOUT_MS: number; HTTP_REQUEST_TIMEOUT_MS: number; HTTP_KEEP_ALIVE_TIMEOUT_MS: number; HTTP_CONNECTION_TIMEOUT_MS: number; TRUST_PROXY: TrustProxy }): HttpServerOptions {
+export function httpServerOptions(c: {
+  HTTP_HEADERS_TIMEOUT_MS: number;
+  HTTP_REQUEST_TIMEOUT_MS: number;
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number;
+  HTTP_CONNECTION_TIMEOUT_MS: number;
+  TRUST_PROXY: TrustProxy;
+}): HttpServerOptions {
   return {
     ...DEFAULT_HTTP_SERVER_OPTIONS,
     headersTimeoutMs: c.HTTP_HEADERS_TIMEOUT_MS,
@@ -56,7 +62,10 @@ export function httpServerOptions(c: { HTTP_HEADERS_TIMEOUT_MS: number; HTTP_REQ
 }
 
 /** `shutdownHooks: false` when the caller closes the app itself on SIGTERM (standalone mode, which has more to stop after it). */
-export async function createHttpApp(module: unknown, opts: { shutdownHooks?: boolean; http?: Partial<HttpServerOptions> } = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  module: unknown,
+  opts: { shutdownHooks?: boolean; http?: Partial<HttpServerOptions> } = {},
+): Promise<NestFastifyApplication> {
   const http = { ...DEFAULT_HTTP_SERVER_OPTIONS, ...opts.http };
   const adapter = new FastifyAdapter({
     bodyLimit: http.bodyLimitBytes,
@@ -79,7 +88,11 @@ export async function createHttpApp(module: unknown, opts: { shutdownHooks?: boo
   } as ConstructorParameters<typeof FastifyAdapter>[0]);
   hardenRequestHandling(adapter.getInstance<FastifyInstance>());
   // bodyParser: false keeps Nest from adding its own JSON and form parsers next to the ones above
-  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: new PinoNestLogger(), abortOnError: false, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
+    logger: new PinoNestLogger(),
+    abortOnError: false,
+    bodyParser: false,
+  });
   app.useGlobalFilters(new HttpErrorFilter());
   // credentials are checked before the body is read (PlatformModule provides EdgeAuth; an app
   // without it, like a test's bare echo module, has no credentials to check)
@@ -106,7 +119,10 @@ function hardenRequestHandling(fastify: FastifyInstance): void {
   // the hook below lets only a route's own types through; those other than JSON arrive as text
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   fastify.addHook('onRequest', async (req) => {
-    if (req.url.length > MAX_URL_LENGTH) throw new ApiError('uri_too_long', `The URL is longer than ${MAX_URL_LENGTH} characters`, { issues: [{ path: 'url', message: `is longer than ${MAX_URL_LENGTH} characters` }] });
+    if (req.url.length > MAX_URL_LENGTH)
+      throw new ApiError('uri_too_long', `The URL is longer than ${MAX_URL_LENGTH} characters`, {
+        issues: [{ path: 'url', message: `is longer than ${MAX_URL_LENGTH} characters` }],
+      });
   });
   fastify.addHook('onRequest', checkBodyContentType);
   // ids and query values reach repositories as text: no NUL or lone surrogate there either

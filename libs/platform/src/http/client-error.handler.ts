@@ -16,7 +16,9 @@ export function clientErrorToApiError(err: ClientError, requestLine: string | un
       // the parser counts the request line with the headers: a long (or unfinished) line is a long URL
       return requestLine === undefined || requestLine.length > MAX_URL_LENGTH
         ? new ApiError('uri_too_long', 'The URL is too long', { issues: [{ path: 'url', message: 'is too long' }] })
-        : new ApiError('headers_too_large', 'The request headers are too large', { issues: [{ path: 'headers', message: 'are too large' }] });
+        : new ApiError('headers_too_large', 'The request headers are too large', {
+            issues: [{ path: 'headers', message: 'are too large' }],
+          });
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return new ApiError('request_timeout', 'The request was not received in time');
     default:

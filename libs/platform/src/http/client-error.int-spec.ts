@@ -35,7 +35,11 @@ it('answers a URL longer than the parser takes with 414 problem+json', async () 
   const res = await exchange(`GET /things/${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
   expect(res.status).toBe(414);
   expect(res.headers).toContain('content-type: application/problem+json');
-  expect(JSON.parse(res.body)).toMatchObject({ type: 'https://shoal.dev/problems/uri-too-long', status: 414, instance: '/things/' + 'a'.repeat(192) });
+  expect(JSON.parse(res.body)).toMatchObject({
+    type: 'https://shoal.dev/problems/uri-too-long',
+    status: 414,
+    instance: '/things/' + 'a'.repeat(192),
+  });
 });
 
 it('answers headers larger than the parser takes with 431, in OpenAI’s shape on an OpenAI route', async () => {
@@ -44,7 +48,9 @@ it('answers headers larger than the parser takes with 431, in OpenAI’s shape o
   expect(JSON.parse(rest.body)).toMatchObject({ type: 'https://shoal.dev/problems/headers-too-large', status: 431 });
   const openai = await exchange(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`);
   expect(openai.status).toBe(431);
-  expect(JSON.parse(openai.body)).toEqual({ error: { message: 'The request headers are too large', type: 'invalid_request_error', param: 'headers', code: 'headers_too_large' } });
+  expect(JSON.parse(openai.body)).toEqual({
+    error: { message: 'The request headers are too large', type: 'invalid_request_error', param: 'headers', code: 'headers_too_large' },
+  });
 });
 
 it('answers a malformed request with 400 problem+json that does not name the framework', async () => {

@@ -38,8 +38,16 @@ class TestController {
   }
 }
 
-async function boot(http: Partial<HttpServerOptions>, database?: string): Promise<{ app: NestFastifyApplication; url: string; port: number }> {
-  @Module({ imports: [PlatformModule.forRoot({ redis: 'memory', internalToken: 'x'.repeat(16), ...(database ? { database: { url: database } } : {}) })], controllers: [TestController] })
+async function boot(
+  http: Partial<HttpServerOptions>,
+  database?: string,
+): Promise<{ app: NestFastifyApplication; url: string; port: number }> {
+  @Module({
+    imports: [
+      PlatformModule.forRoot({ redis: 'memory', internalToken: 'x'.repeat(16), ...(database ? { database: { url: database } } : {}) }),
+    ],
+    controllers: [TestController],
+  })
   class TestModule {}
   const app = await createHttpApp(TestModule, { shutdownHooks: false, http });
   const url = await listen(app, { port: 0, host: '127.0.0.1' });

@@ -42,7 +42,12 @@ describe('parseJsonBody', () => {
 
   it('answers 400 naming the JSON path of a lone surrogate, in a value or in a key', () => {
     const value = refusal('{"inputs":{"question":"\\udfff"}}');
-    expect([value.status, value.code, value.opts.issues?.[0].path, value.opts.issues?.[0].code]).toEqual([400, 'validation_failed', 'inputs.question', 'lone_surrogate']);
+    expect([value.status, value.code, value.opts.issues?.[0].path, value.opts.issues?.[0].code]).toEqual([
+      400,
+      'validation_failed',
+      'inputs.question',
+      'lone_surrogate',
+    ]);
     const key = refusal('{"inputs":{"\\ud800x":"v"}}');
     expect(key.opts.issues?.[0].path).toBe('inputs.\ud800x');
     expect(key.message).toMatch(/lone UTF-16 surrogate/);
@@ -66,6 +71,10 @@ describe('parseBody', () => {
     let v: unknown = 'x';
     for (let i = 0; i < 5000; i++) v = [v];
     expect(() => parseBody(z.object({}).loose(), { deep: v })).toThrow(expect.objectContaining({ code: 'json_too_deep' }));
-    expect(() => parseBody(z.object({ run_id: z.string() }), { run_id: 'run_\udfff' }, 'query')).toThrow(expect.objectContaining({ opts: expect.objectContaining({ issues: [expect.objectContaining({ path: 'query.run_id', code: 'lone_surrogate' })] }) }));
+    expect(() => parseBody(z.object({ run_id: z.string() }), { run_id: 'run_\udfff' }, 'query')).toThrow(
+      expect.objectContaining({
+        opts: expect.objectContaining({ issues: [expect.objectContaining({ path: 'query.run_id', code: 'lone_surrogate' })] }),
+      }),
+    );
   });
 });

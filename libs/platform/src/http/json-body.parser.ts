@@ -8,20 +8,26 @@ export function parseJsonBody(raw: string): unknown {
   // a leading byte-order mark (Windows tools send one) is not part of the JSON, as Fastify also held
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   if (text.trim() === '') {
-    throw new ApiError('invalid_json', 'The request body is empty; send a JSON value', { issues: [{ path: 'body', message: 'is empty', code: 'empty_body' }] });
+    throw new ApiError('invalid_json', 'The request body is empty; send a JSON value', {
+      issues: [{ path: 'body', message: 'is empty', code: 'empty_body' }],
+    });
   }
   // counted on the text first: JSON.parse would spend seconds building what is about to be refused
   const at = exceedsJsonDepth(text);
   if (at !== undefined) {
     const message = `is nested deeper than ${MAX_JSON_DEPTH} levels`;
-    throw new ApiError('json_too_deep', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels (at character ${at})`, { issues: [{ path: 'body', message, code: 'too_deep' }] });
+    throw new ApiError('json_too_deep', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels (at character ${at})`, {
+      issues: [{ path: 'body', message, code: 'too_deep' }],
+    });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ApiError('invalid_json', `The request body is not valid JSON: ${reason}`, { issues: [{ path: 'body', message: `is not valid JSON: ${reason}`, code: 'invalid_json' }] });
+    throw new ApiError('invalid_json', `The request body is not valid JSON: ${reason}`, {
+      issues: [{ path: 'body', message: `is not valid JSON: ${reason}`, code: 'invalid_json' }],
+    });
   }
   assertJsonSafe(value);
   return value;

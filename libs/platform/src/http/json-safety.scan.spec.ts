@@ -42,6 +42,8 @@ describe('exceedsJsonDepth', () => {
     expect(exceedsJsonDepth(deep)).toBe(MAX_JSON_DEPTH);
     expect(exceedsJsonDepth('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH))).toBeUndefined();
     expect(exceedsJsonDepth(JSON.stringify({ s: '['.repeat(5000), t: 'a \\" [[[' }))).toBeUndefined();
-    expect(exceedsJsonDepth(JSON.stringify({ s: '\\', deep: JSON.parse('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH)) }))).toBeDefined();
+    expect(
+      exceedsJsonDepth(JSON.stringify({ s: '\\', deep: JSON.parse('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH)) })),
+    ).toBeDefined();
   });
 });

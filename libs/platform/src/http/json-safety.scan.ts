@@ -69,7 +69,8 @@ export function findJsonHazard(root: unknown, maxDepth = MAX_JSON_DEPTH): JsonHa
       const hazard = stringHazard(k) ?? (isForbiddenKey(k, (v as Record<string, unknown>)[k]) ? 'forbidden_key' : undefined);
       if (hazard) return { hazard, path: pathOf(frame, k) };
     }
-    for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: (v as Record<string, unknown>)[keys[i]], depth, parent: frame, key: keys[i] });
+    for (let i = keys.length - 1; i >= 0; i--)
+      stack.push({ value: (v as Record<string, unknown>)[keys[i]], depth, parent: frame, key: keys[i] });
   }
   return undefined;
 }
@@ -93,7 +94,8 @@ export function exceedsJsonDepth(text: string, limit = MAX_JSON_DEPTH): number |
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {

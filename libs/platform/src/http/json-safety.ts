@@ -17,7 +17,9 @@ export function assertJsonSafe(value: unknown, root = ''): void {
     const path = full.length > MAX_PATH_CHARS ? `${full.slice(0, MAX_PATH_CHARS)}…` : full;
     const message = jsonHazardMessage(found.hazard);
     if (found.hazard === 'too_deep') {
-      throw new ApiError('json_too_deep', `The request is nested deeper than ${MAX_JSON_DEPTH} levels (at ${path})`, { issues: [{ path, message, code: found.hazard }] });
+      throw new ApiError('json_too_deep', `The request is nested deeper than ${MAX_JSON_DEPTH} levels (at ${path})`, {
+        issues: [{ path, message, code: found.hazard }],
+      });
     }
     throw ApiError.validation(`Invalid request: ${path} ${message}`, [{ path, message, code: found.hazard }]);
   }

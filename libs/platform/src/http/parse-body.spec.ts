@@ -37,7 +37,15 @@ describe('parseBody', () => {
   });
 
   it('answers 400 naming a nested field by its JSON path', () => {
-    const err = validationError({ name: 'wf', graph: { nodes: [{ id: 'a', data: {} }, { id: 'b', data: { model: { name: '' } } }] } });
+    const err = validationError({
+      name: 'wf',
+      graph: {
+        nodes: [
+          { id: 'a', data: {} },
+          { id: 'b', data: { model: { name: '' } } },
+        ],
+      },
+    });
     expect(err.status).toBe(400);
     expect(err.code).toBe('validation_failed');
     expect(err.opts.issues).toHaveLength(1);

@@ -17,7 +17,9 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 /** Validate a request body (or query) with a zod schema; a 400 names every failing field. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown, root = ''): z.infer<S> {
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw ApiError.validation('The request body must be a JSON object', [{ path: root || 'body', message: 'must be a JSON object', code: 'invalid_type' }]);
+    throw ApiError.validation('The request body must be a JSON object', [
+      { path: root || 'body', message: 'must be a JSON object', code: 'invalid_type' },
+    ]);
   }
   assertJsonSafe(body, root);
   const result = schema.safeParse(body);

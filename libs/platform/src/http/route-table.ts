@@ -38,7 +38,8 @@ export class RouteTable {
   add(route: Pick<RouteOptions, 'method' | 'url' | 'config'>): void {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const accepts = (route.config as { accepts?: readonly string[] } | undefined)?.accepts ?? DEFAULT_BODY_TYPES;
-    for (const method of methods) this.entries.push({ method: method.toUpperCase(), url: route.url, accepts, pattern: patternOf(route.url) });
+    for (const method of methods)
+      this.entries.push({ method: method.toUpperCase(), url: route.url, accepts, pattern: patternOf(route.url) });
   }
 
   list(): RouteEntry[] {

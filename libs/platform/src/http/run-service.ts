@@ -33,7 +33,9 @@ export function platformOptionsOf(config: ServiceConfig): PlatformOptions {
     ...(config.DATABASE_URL ? { database: { url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE } } : {}),
     redis: { url: config.REDIS_URL, prefix: config.REDIS_PREFIX },
     internalToken: config.SHOAL_INTERNAL_TOKEN,
-    ...(config.AUTH_FAILURES_PER_IP && config.AUTH_FAILURE_WINDOW_MS ? { auth: { failuresPerIp: config.AUTH_FAILURES_PER_IP, windowMs: config.AUTH_FAILURE_WINDOW_MS } } : {}),
+    ...(config.AUTH_FAILURES_PER_IP && config.AUTH_FAILURE_WINDOW_MS
+      ? { auth: { failuresPerIp: config.AUTH_FAILURES_PER_IP, windowMs: config.AUTH_FAILURE_WINDOW_MS } }
+      : {}),
     runEvents: {
       ...(config.RUN_EVENTS_MAX_BYTES_PER_RUN ? { maxBytesPerRun: config.RUN_EVENTS_MAX_BYTES_PER_RUN } : {}),
       ...(config.RUN_EVENT_FIELD_MAX_BYTES ? { fieldMaxBytes: config.RUN_EVENT_FIELD_MAX_BYTES } : {}),

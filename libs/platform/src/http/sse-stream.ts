@@ -15,7 +15,12 @@ export interface SseLimits {
 
 export const DEFAULT_SSE_LIMITS: SseLimits = { maxBufferedBytes: 1024 * 1024, stallTimeoutMs: 30_000 };
 
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' };
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
 
 export class SseStream {
   private static readonly log = createLogger('SseStream');
@@ -29,7 +34,10 @@ export class SseStream {
     return new SseStream(reply.raw, limits);
   }
 
-  constructor(private readonly res: ServerResponse, private readonly limits: SseLimits) {
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly limits: SseLimits,
+  ) {
     res.once('close', () => this.closed.abort());
   }
 

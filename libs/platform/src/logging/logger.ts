@@ -5,8 +5,18 @@ import { trace } from '@opentelemetry/api';
 import type { LoggerService } from '@nestjs/common';
 
 const REDACT = [
-  'apiKey', '*.apiKey', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization',
-  'headers["x-shoal-internal-token"]', '*.headers["x-shoal-internal-token"]', 'password', '*.password', 'token', '*.token',
+  'apiKey',
+  '*.apiKey',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'headers["x-shoal-internal-token"]',
+  '*.headers["x-shoal-internal-token"]',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
 ];
 
 let root: Logger | undefined;
@@ -47,9 +57,19 @@ export function createLogger(name: string): Logger {
 /** Nest's own messages (module init, route mapping) through pino. */
 export class PinoNestLogger implements LoggerService {
   private readonly logger = createLogger('nest');
-  log(message: unknown, context?: string) { this.logger.info({ context }, String(message)); }
-  error(message: unknown, trace?: string, context?: string) { this.logger.error({ context, stack: trace }, String(message)); }
-  warn(message: unknown, context?: string) { this.logger.warn({ context }, String(message)); }
-  debug(message: unknown, context?: string) { this.logger.debug({ context }, String(message)); }
-  verbose(message: unknown, context?: string) { this.logger.trace({ context }, String(message)); }
+  log(message: unknown, context?: string) {
+    this.logger.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string) {
+    this.logger.error({ context, stack: trace }, String(message));
+  }
+  warn(message: unknown, context?: string) {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string) {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string) {
+    this.logger.trace({ context }, String(message));
+  }
 }

@@ -11,7 +11,9 @@ jest.setTimeout(30_000);
 
 function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
   let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => { resolve = r; });
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 }
 
@@ -72,10 +74,14 @@ describe('BullMqJobQueue (real Redis)', () => {
     const { queue } = fresh();
     const seen: Array<{ payload: unknown; ctx: JobContext }> = [];
     const sentinel = deferred();
-    queue.process(QUEUES.usageEvents, async (payload, ctx) => {
-      if (ctx.jobId === 'sentinel') return sentinel.resolve();
-      seen.push({ payload, ctx });
-    }, { concurrency: 1 });
+    queue.process(
+      QUEUES.usageEvents,
+      async (payload, ctx) => {
+        if (ctx.jobId === 'sentinel') return sentinel.resolve();
+        seen.push({ payload, ctx });
+      },
+      { concurrency: 1 },
+    );
     const callId = 'run_01jx8t5v0y0000000000000000:llm:0';
     await Promise.all([1, 2, 3].map((i) => queue.enqueue(QUEUES.usageEvents, { delivery: i }, { jobId: callId })));
     // FIFO with concurrency 1: any duplicate would have run before this one
@@ -125,16 +131,20 @@ describe('BullMqJobQueue (real Redis)', () => {
     const finished: string[] = [];
     const started: Array<{ id: string; go: () => void }> = [];
     const allDone = deferred();
-    queue.process(QUEUES.workflowRuns, async (_p, ctx) => {
-      active++;
-      maxActive = Math.max(maxActive, active);
-      const gate = deferred();
-      started.push({ id: ctx.jobId, go: () => gate.resolve() });
-      await gate.promise;
-      active--;
-      finished.push(ctx.jobId);
-      if (finished.length === 6) allDone.resolve();
-    }, { concurrency: 2 });
+    queue.process(
+      QUEUES.workflowRuns,
+      async (_p, ctx) => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        const gate = deferred();
+        started.push({ id: ctx.jobId, go: () => gate.resolve() });
+        await gate.promise;
+        active--;
+        finished.push(ctx.jobId);
+        if (finished.length === 6) allDone.resolve();
+      },
+      { concurrency: 2 },
+    );
     for (let i = 1; i <= 6; i++) await queue.enqueue(QUEUES.workflowRuns, { runId: `run_${i}` }, { jobId: `run_${i}` });
     // release jobs one at a time as they start
     for (let released = 0; released < 6; released++) {

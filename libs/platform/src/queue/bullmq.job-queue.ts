@@ -8,7 +8,10 @@ export class BullMqJobQueue implements JobQueue {
   private readonly queues = new Map<QueueName, Queue>();
   private readonly workers: Worker[] = [];
 
-  constructor(private readonly connection: ConnectionOptions, private readonly prefix: string) {}
+  constructor(
+    private readonly connection: ConnectionOptions,
+    private readonly prefix: string,
+  ) {}
 
   private queue(name: QueueName): Queue {
     let q = this.queues.get(name);
@@ -42,7 +45,9 @@ export class BullMqJobQueue implements JobQueue {
       // the last attempt, or stalled too often (BullMQ fails those without running the processor)
       const exhausted = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
       if (exhausted && job && opts.onExhausted) {
-        opts.onExhausted(job.data, err).catch((e: unknown) => this.log.error({ err: e, queue: name, jobId: job.id }, 'could not record a job that failed for good'));
+        opts
+          .onExhausted(job.data, err)
+          .catch((e: unknown) => this.log.error({ err: e, queue: name, jobId: job.id }, 'could not record a job that failed for good'));
       }
     });
     worker.on('error', (err) => this.log.error({ err, queue: name }, 'worker error'));

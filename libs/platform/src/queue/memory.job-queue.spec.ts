@@ -5,7 +5,9 @@ import { InMemoryJobQueue } from './memory.job-queue';
 
 function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
   let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => { resolve = r; });
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 }
 
@@ -13,7 +15,9 @@ function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } 
 function until(predicate: () => boolean, events: { on: (fn: () => void) => void }): Promise<void> {
   return new Promise((resolve) => {
     if (predicate()) return resolve();
-    events.on(() => { if (predicate()) resolve(); });
+    events.on(() => {
+      if (predicate()) resolve();
+    });
   });
 }
 
@@ -22,13 +26,19 @@ function signal() {
   return { on: (fn: () => void) => fns.push(fn), fire: () => fns.forEach((f) => f()) };
 }
 
-const flush = async () => { for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r)); };
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+};
 
 describe('InMemoryJobQueue', () => {
-  beforeAll(() => { configureRootLogger({ service: 'test', level: 'silent' }); });
+  beforeAll(() => {
+    configureRootLogger({ service: 'test', level: 'silent' });
+  });
 
   let queue: InMemoryJobQueue;
-  beforeEach(() => { queue = new InMemoryJobQueue(); });
+  beforeEach(() => {
+    queue = new InMemoryJobQueue();
+  });
   afterEach(async () => {
     jest.useRealTimers();
     await queue.close();
@@ -37,7 +47,10 @@ describe('InMemoryJobQueue', () => {
   it('runs a job enqueued twice with the same id once', async () => {
     const seen: Array<{ payload: unknown; ctx: JobContext }> = [];
     const ran = signal();
-    queue.process(QUEUES.usageEvents, async (payload, ctx) => { seen.push({ payload, ctx }); ran.fire(); });
+    queue.process(QUEUES.usageEvents, async (payload, ctx) => {
+      seen.push({ payload, ctx });
+      ran.fire();
+    });
     await queue.enqueue(QUEUES.usageEvents, { n: 1 }, { jobId: 'call_1' });
     await queue.enqueue(QUEUES.usageEvents, { n: 2 }, { jobId: 'call_1' });
     await queue.enqueue(QUEUES.usageEvents, { n: 3 }, { jobId: 'call_2' });
@@ -52,7 +65,10 @@ describe('InMemoryJobQueue', () => {
   it('still ignores the id after the job has completed', async () => {
     const ran = signal();
     let runs = 0;
-    queue.process(QUEUES.usageEvents, async () => { runs++; ran.fire(); });
+    queue.process(QUEUES.usageEvents, async () => {
+      runs++;
+      ran.fire();
+    });
     await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'call_1' });
     await until(() => runs === 1, ran);
     await flush();
@@ -64,8 +80,14 @@ describe('InMemoryJobQueue', () => {
   it('keeps the same id on different queues apart', async () => {
     const ran = signal();
     const seen: string[] = [];
-    queue.process(QUEUES.usageEvents, async () => { seen.push('usage'); ran.fire(); });
-    queue.process(QUEUES.workflowRuns, async () => { seen.push('runs'); ran.fire(); });
+    queue.process(QUEUES.usageEvents, async () => {
+      seen.push('usage');
+      ran.fire();
+    });
+    queue.process(QUEUES.workflowRuns, async () => {
+      seen.push('runs');
+      ran.fire();
+    });
     await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'same' });
     await queue.enqueue(QUEUES.workflowRuns, {}, { jobId: 'same' });
     await until(() => seen.length === 2, ran);
@@ -77,7 +99,10 @@ describe('InMemoryJobQueue', () => {
     const seen: unknown[] = [];
     await queue.enqueue(QUEUES.workflowRuns, { runId: 'run_1' }, { jobId: 'run_1' });
     await flush();
-    queue.process(QUEUES.workflowRuns, async (p) => { seen.push(p); ran.fire(); });
+    queue.process(QUEUES.workflowRuns, async (p) => {
+      seen.push(p);
+      ran.fire();
+    });
     await until(() => seen.length === 1, ran);
     expect(seen).toEqual([{ runId: 'run_1' }]);
   });
@@ -138,16 +163,20 @@ describe('InMemoryJobQueue', () => {
     const changed = signal();
     let active = 0;
     let maxActive = 0;
-    queue.process(QUEUES.usageEvents, async (_p, ctx) => {
-      active++;
-      maxActive = Math.max(maxActive, active);
-      started.push(ctx.jobId);
-      const gate = deferred();
-      gates.set(ctx.jobId, gate);
-      changed.fire();
-      await gate.promise;
-      active--;
-    }, { concurrency: 3 });
+    queue.process(
+      QUEUES.usageEvents,
+      async (_p, ctx) => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        started.push(ctx.jobId);
+        const gate = deferred();
+        gates.set(ctx.jobId, gate);
+        changed.fire();
+        await gate.promise;
+        active--;
+      },
+      { concurrency: 3 },
+    );
     for (let i = 1; i <= 7; i++) await queue.enqueue(QUEUES.usageEvents, {}, { jobId: `j${i}` });
     await until(() => started.length === 3, changed);
     await flush();
@@ -168,12 +197,16 @@ describe('InMemoryJobQueue', () => {
     const gate = deferred();
     const started = signal();
     const events: string[] = [];
-    queue.process(QUEUES.usageEvents, async (_p, ctx) => {
-      events.push(`start ${ctx.jobId}`);
-      started.fire();
-      await gate.promise;
-      events.push(`end ${ctx.jobId}`);
-    }, { concurrency: 1 });
+    queue.process(
+      QUEUES.usageEvents,
+      async (_p, ctx) => {
+        events.push(`start ${ctx.jobId}`);
+        started.fire();
+        await gate.promise;
+        events.push(`end ${ctx.jobId}`);
+      },
+      { concurrency: 1 },
+    );
     await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'a' });
     await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'b' });
     await until(() => events.length === 1, started);

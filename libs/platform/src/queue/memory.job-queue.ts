@@ -6,14 +6,23 @@ import { createLogger } from '../logging/logger';
 
 const RETENTION_MS = 3_600_000;
 
-interface PendingJob { id: string; payload: unknown; attempt: number; maxAttempts: number; backoffMs: number }
+interface PendingJob {
+  id: string;
+  payload: unknown;
+  attempt: number;
+  maxAttempts: number;
+  backoffMs: number;
+}
 
 export class InMemoryJobQueue implements JobQueue {
   private readonly log = createLogger('InMemoryJobQueue');
   private readonly waiting = new Map<QueueName, PendingJob[]>();
   // job ids seen, with when they ended: like BullMQ's retention, an ended job still dedupes for an hour
   private readonly known = new Map<string, number | undefined>();
-  private readonly handlers = new Map<QueueName, { handler: JobHandler; concurrency: number; active: number; onExhausted?: ProcessOptions['onExhausted'] }>();
+  private readonly handlers = new Map<
+    QueueName,
+    { handler: JobHandler; concurrency: number; active: number; onExhausted?: ProcessOptions['onExhausted'] }
+  >();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
@@ -24,7 +33,13 @@ export class InMemoryJobQueue implements JobQueue {
     this.forgetOldJobs();
     this.known.set(key, undefined);
     const d = QUEUE_DEFAULTS[queue];
-    this.push(queue, { id: opts.jobId, payload, attempt: 1, maxAttempts: opts.attempts ?? d.attempts, backoffMs: opts.backoffMs ?? d.backoffMs });
+    this.push(queue, {
+      id: opts.jobId,
+      payload,
+      attempt: 1,
+      maxAttempts: opts.attempts ?? d.attempts,
+      backoffMs: opts.backoffMs ?? d.backoffMs,
+    });
   }
 
   process(queue: QueueName, handler: JobHandler, opts: ProcessOptions = {}): void {
@@ -47,7 +62,8 @@ export class InMemoryJobQueue implements JobQueue {
       const job = list.shift();
       if (!job) break;
       h.active++;
-      const p = h.handler(job.payload, { jobId: job.id, attempt: job.attempt })
+      const p = h
+        .handler(job.payload, { jobId: job.id, attempt: job.attempt })
         .then(() => this.ended(queue, job))
         .catch((err: unknown) => this.retry(queue, job, err))
         .finally(() => {
@@ -65,7 +81,9 @@ export class InMemoryJobQueue implements JobQueue {
     if (job.attempt >= job.maxAttempts) {
       this.ended(queue, job);
       const onExhausted = this.handlers.get(queue)?.onExhausted;
-      onExhausted?.(job.payload, err instanceof Error ? err : new Error(String(err))).catch((e: unknown) => this.log.error({ err: e, queue, jobId: job.id }, 'could not record a job that failed for good'));
+      onExhausted?.(job.payload, err instanceof Error ? err : new Error(String(err))).catch((e: unknown) =>
+        this.log.error({ err: e, queue, jobId: job.id }, 'could not record a job that failed for good'),
+      );
       return;
     }
     const delay = job.backoffMs * 2 ** (job.attempt - 1);

@@ -24,7 +24,15 @@ describe('exportDifyDsl', () => {
 
   it("writes Dify's envelope: kind, the newest version, app with an icon, dependencies", () => {
     expect(exported).toMatchObject({ kind: 'app', version: '0.6.0', dependencies: [] });
-    expect(exported.app).toEqual({ name: 'basic', mode: 'workflow', description: 'a test', icon: '🤖', icon_background: '#FFEAD5', icon_type: 'emoji', use_icon_as_answer_icon: false });
+    expect(exported.app).toEqual({
+      name: 'basic',
+      mode: 'workflow',
+      description: 'a test',
+      icon: '🤖',
+      icon_background: '#FFEAD5',
+      icon_type: 'emoji',
+      use_icon_as_answer_icon: false,
+    });
   });
 
   it('gives every node type custom and a position, every edge type custom, and the graph a viewport', () => {
@@ -32,7 +40,8 @@ describe('exportDifyDsl', () => {
     const nodes = graph.nodes as JsonObject[];
     for (const node of nodes) expect(node).toMatchObject({ type: 'custom', position: { x: expect.any(Number), y: expect.any(Number) } });
     expect(new Set(nodes.map((n) => JSON.stringify(n.position))).size).toBe(nodes.length);
-    for (const edge of graph.edges as JsonObject[]) expect(edge).toMatchObject({ type: 'custom', data: { sourceType: expect.any(String), targetType: expect.any(String) } });
+    for (const edge of graph.edges as JsonObject[])
+      expect(edge).toMatchObject({ type: 'custom', data: { sourceType: expect.any(String), targetType: expect.any(String) } });
     expect(graph.viewport).toEqual({ x: 0, y: 0, zoom: 1 });
   });
 
@@ -56,7 +65,9 @@ describe('exportDifyDsl', () => {
     ];
     const blanked = importOrThrow(exportDifyDsl({ ...workflow, environment_variables: env }));
     expect(blanked.environment_variables).toEqual([{ ...env[0], value: '' }, env[1]]);
-    expect(importOrThrow(exportDifyDsl({ ...workflow, environment_variables: env }, { includeSecrets: true })).environment_variables).toEqual(env);
+    expect(
+      importOrThrow(exportDifyDsl({ ...workflow, environment_variables: env }, { includeSecrets: true })).environment_variables,
+    ).toEqual(env);
   });
 
   it('exports a graph parseWorkflowGraph returned (normalized, with Shoal defaults)', () => {
@@ -82,11 +93,25 @@ describe('exportDifyDsl', () => {
       },
     });
     const wf = importOrThrow(text);
-    const out = asObject(parse(exportDifyDsl({ ...wf, graph: { nodes: wf.graph.nodes.map((n) => (n.id === 's' ? { ...n, position: { x: 5, y: 6 } } : n)), edges: wf.graph.edges } })));
+    const out = asObject(
+      parse(
+        exportDifyDsl({
+          ...wf,
+          graph: { nodes: wf.graph.nodes.map((n) => (n.id === 's' ? { ...n, position: { x: 5, y: 6 } } : n)), edges: wf.graph.edges },
+        }),
+      ),
+    );
     const nodes = asObject(asObject(out.workflow).graph).nodes as JsonObject[];
     expect(nodes[0].position).toEqual({ x: 5, y: 6 });
     expect(nodes[1]).toMatchObject({ type: 'custom', width: 400, height: 200 });
-    expect(nodes[2]).toMatchObject({ type: 'custom-iteration-start', parentId: 'it', zIndex: 1002, draggable: false, selectable: false, position: { x: 24, y: 68 } });
+    expect(nodes[2]).toMatchObject({
+      type: 'custom-iteration-start',
+      parentId: 'it',
+      zIndex: 1002,
+      draggable: false,
+      selectable: false,
+      position: { x: 24, y: 68 },
+    });
   });
 
   it('fills features for a workflow that has none', () => {

@@ -102,7 +102,9 @@ export function exportDifyDsl(workflow: ExportableWorkflow, opts: DifyExportOpti
     };
   });
 
-  const environment = (workflow.environment_variables ?? []).map((v) => (v.value_type === 'secret' && !opts.includeSecrets ? { ...v, value: '' } : v));
+  const environment = (workflow.environment_variables ?? []).map((v) =>
+    v.value_type === 'secret' && !opts.includeSecrets ? { ...v, value: '' } : v,
+  );
   const doc = {
     app: {
       description: workflow.description ?? '',

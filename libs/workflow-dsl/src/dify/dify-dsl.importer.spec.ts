@@ -28,7 +28,14 @@ function imported(result: DifyImportResult) {
 describe('importDifyDsl: envelope', () => {
   it('reads a Dify export into a graph that parseWorkflowGraph accepts', () => {
     const { workflow, warnings } = imported(importDifyDsl(doc()));
-    expect(workflow).toMatchObject({ name: 'basic', description: 'a test', mode: 'workflow', dsl_version: '0.3.1', environment_variables: [], conversation_variables: [] });
+    expect(workflow).toMatchObject({
+      name: 'basic',
+      description: 'a test',
+      mode: 'workflow',
+      dsl_version: '0.3.1',
+      environment_variables: [],
+      conversation_variables: [],
+    });
     expect(workflow.features).toEqual({ file_upload: { enabled: false }, opening_statement: '' });
     expect(warnings).toEqual([]);
     expect(parseWorkflowGraph(workflow.graph).ok).toBe(true);
@@ -81,7 +88,10 @@ describe('importDifyDsl: envelope', () => {
   });
 
   it('refuses a file that is not an app: no kind, another kind, a bare graph', () => {
-    expect(failed(importDifyDsl(doc((d) => delete d.kind))).issues[0]).toMatchObject({ code: 'not_an_app', message: expect.stringContaining('has no kind') });
+    expect(failed(importDifyDsl(doc((d) => delete d.kind))).issues[0]).toMatchObject({
+      code: 'not_an_app',
+      message: expect.stringContaining('has no kind'),
+    });
     expect(failed(importDifyDsl(doc((d) => (d.kind = 'rag_pipeline')))).issues[0].message).toContain("kind 'rag_pipeline'");
     const bare = failed(importDifyDsl(toYaml({ nodes: [], edges: [] })));
     expect(bare).toMatchObject({ status: 422, issues: [{ code: 'not_an_app' }] });
@@ -92,12 +102,20 @@ describe('importDifyDsl: envelope', () => {
   it('refuses an app without app or workflow sections', () => {
     expect(failed(importDifyDsl(doc((d) => delete d.app))).issues[0].code).toBe('missing_app');
     expect(failed(importDifyDsl(doc((d) => delete d.workflow))).issues[0].code).toBe('missing_workflow');
-    expect(failed(importDifyDsl(doc((d) => (d.workflow.graph = 'x')))).issues[0]).toMatchObject({ path: 'workflow.graph', code: 'invalid_graph' });
-    expect(failed(importDifyDsl(doc((d) => (d.workflow.graph.nodes[1] = 7)))).issues[0]).toMatchObject({ path: 'workflow.graph.nodes[1]', code: 'invalid_graph' });
+    expect(failed(importDifyDsl(doc((d) => (d.workflow.graph = 'x')))).issues[0]).toMatchObject({
+      path: 'workflow.graph',
+      code: 'invalid_graph',
+    });
+    expect(failed(importDifyDsl(doc((d) => (d.workflow.graph.nodes[1] = 7)))).issues[0]).toMatchObject({
+      path: 'workflow.graph.nodes[1]',
+      code: 'invalid_graph',
+    });
   });
 
   it('checks environment and conversation variables are lists of named mappings', () => {
-    const result = failed(importDifyDsl(doc((d) => ((d.workflow.environment_variables = [{ value: 1 }]), (d.workflow.conversation_variables = 'x')))));
+    const result = failed(
+      importDifyDsl(doc((d) => ((d.workflow.environment_variables = [{ value: 1 }]), (d.workflow.conversation_variables = 'x')))),
+    );
     expect(result.issues.map((i) => i.path)).toEqual(['workflow.environment_variables[0]', 'workflow.conversation_variables']);
   });
 });
@@ -128,7 +146,12 @@ describe('importDifyDsl: bounds and YAML errors', () => {
 
   it('refuses an alias bomb', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
     const result = failed(importDifyDsl(bomb.join('\n')));
     expect(result).toMatchObject({ status: 400, issues: [{ code: 'too_many_aliases' }] });
   });
@@ -139,7 +162,9 @@ describe('importDifyDsl: bounds and YAML errors', () => {
   });
 
   it('reads YAML 1.1 as Dify writes it, but keeps dates as text', () => {
-    const { workflow } = imported(importDifyDsl(doc((d) => (d.app.description = 'x')).replace('description: x', 'description: 2024-01-01')));
+    const { workflow } = imported(
+      importDifyDsl(doc((d) => (d.app.description = 'x')).replace('description: x', 'description: 2024-01-01')),
+    );
     expect(workflow.description).toBe('2024-01-01');
   });
 
@@ -167,17 +192,44 @@ describe('importDifyDsl: graph', () => {
 
   it('keeps parentId and the container fields of edges', () => {
     const text = doc((d) => {
-      d.workflow.graph.nodes.push(difyNode('it', { type: 'iteration', title: 'It', start_node_id: 'itstart', width: 400, height: 200 }, 900));
-      d.workflow.graph.nodes.push(difyNode('itstart', { type: 'iteration-start', isInIteration: true, title: '' }, 24, { parentId: 'it', type: 'custom-iteration-start', draggable: false, zIndex: 1002 }));
-      d.workflow.graph.edges.push(difyEdge('itstart', 'end', 'iteration-start', 'end', { data: { isInIteration: true, iteration_id: 'it', sourceType: 'iteration-start', targetType: 'end' } }));
+      d.workflow.graph.nodes.push(
+        difyNode('it', { type: 'iteration', title: 'It', start_node_id: 'itstart', width: 400, height: 200 }, 900),
+      );
+      d.workflow.graph.nodes.push(
+        difyNode('itstart', { type: 'iteration-start', isInIteration: true, title: '' }, 24, {
+          parentId: 'it',
+          type: 'custom-iteration-start',
+          draggable: false,
+          zIndex: 1002,
+        }),
+      );
+      d.workflow.graph.edges.push(
+        difyEdge('itstart', 'end', 'iteration-start', 'end', {
+          data: { isInIteration: true, iteration_id: 'it', sourceType: 'iteration-start', targetType: 'end' },
+        }),
+      );
     });
     const { workflow } = imported(importDifyDsl(text, { supportedNodeTypes: ['start', 'llm', 'end', 'iteration'] }));
-    expect(workflow.graph.nodes[4]).toEqual({ id: 'itstart', parentId: 'it', data: { desc: '', type: 'iteration-start', isInIteration: true, title: '' } });
+    expect(workflow.graph.nodes[4]).toEqual({
+      id: 'itstart',
+      parentId: 'it',
+      data: { desc: '', type: 'iteration-start', isInIteration: true, title: '' },
+    });
     expect(workflow.graph.edges[2].data).toEqual({ isInIteration: true, iteration_id: 'it' });
   });
 
   it('fills missing edge handles and ids as the editor does', () => {
-    const { workflow } = imported(importDifyDsl(doc((d) => (d.workflow.graph.edges = [{ source: '1732000000001', target: 'llm' }, { source: 'llm', target: 'end', sourceHandle: null }]))));
+    const { workflow } = imported(
+      importDifyDsl(
+        doc(
+          (d) =>
+            (d.workflow.graph.edges = [
+              { source: '1732000000001', target: 'llm' },
+              { source: 'llm', target: 'end', sourceHandle: null },
+            ]),
+        ),
+      ),
+    );
     expect(workflow.graph.edges).toEqual([
       { id: '1732000000001-source-llm-target', source: '1732000000001', target: 'llm', sourceHandle: 'source', targetHandle: 'target' },
       { id: 'llm-source-end-target', source: 'llm', target: 'end', sourceHandle: 'source', targetHandle: 'target' },
@@ -185,7 +237,13 @@ describe('importDifyDsl: graph', () => {
   });
 
   it('drops note nodes with a warning', () => {
-    const { workflow, warnings } = imported(importDifyDsl(doc((d) => d.workflow.graph.nodes.push({ id: 'n1', type: 'custom-note', data: { type: '', text: 'hi' }, position: { x: 0, y: 0 } }))));
+    const { workflow, warnings } = imported(
+      importDifyDsl(
+        doc((d) =>
+          d.workflow.graph.nodes.push({ id: 'n1', type: 'custom-note', data: { type: '', text: 'hi' }, position: { x: 0, y: 0 } }),
+        ),
+      ),
+    );
     expect(workflow.graph.nodes.map((n) => n.id)).toEqual(['1732000000001', 'llm', 'end']);
     expect(warnings).toEqual([expect.objectContaining({ code: 'note_dropped' })]);
   });
@@ -209,7 +267,7 @@ describe('importDifyDsl: graph', () => {
     expect(result.issues[0].message).toContain('supported types: end, llm, start');
   });
 
-  it("takes the supported types as an option, with container parts coming with their container", () => {
+  it('takes the supported types as an option, with container parts coming with their container', () => {
     const text = doc((d) => {
       d.workflow.graph.nodes.push(difyNode('lp', { type: 'loop', title: 'Loop' }));
       d.workflow.graph.nodes.push(difyNode('lps', { type: 'loop-start', title: '' }, 0, { parentId: 'lp' }));
@@ -229,15 +287,28 @@ describe('importDifyDsl: graph', () => {
 
 describe('importDifyDsl: models', () => {
   it('keeps the model name as the alias and renames through the model map', () => {
-    expect(imported(importDifyDsl(doc())).workflow.graph.nodes[1].data).toMatchObject({ model: { name: 'gpt-4o', provider: 'langgenius/openai/openai' } });
+    expect(imported(importDifyDsl(doc())).workflow.graph.nodes[1].data).toMatchObject({
+      model: { name: 'gpt-4o', provider: 'langgenius/openai/openai' },
+    });
     const { workflow } = imported(importDifyDsl(doc(), { modelMap: { 'gpt-4o': 'deepseek-flash' } }));
-    expect(workflow.graph.nodes[1].data).toMatchObject({ model: { name: 'deepseek-flash', mode: 'chat', completion_params: { temperature: 0.7 } } });
+    expect(workflow.graph.nodes[1].data).toMatchObject({
+      model: { name: 'deepseek-flash', mode: 'chat', completion_params: { temperature: 0.7 } },
+    });
   });
 
   it('warns about each model no known alias serves, and only then', () => {
     const { warnings } = imported(importDifyDsl(doc(), { knownModels: ['deepseek-flash'] }));
-    expect(warnings).toEqual([{ path: 'workflow.graph.nodes[1].data.model.name', nodeId: 'llm', code: 'model_not_served', message: expect.stringContaining("'gpt-4o'") }]);
-    expect(imported(importDifyDsl(doc(), { knownModels: new Set(['deepseek-flash']), modelMap: { 'gpt-4o': 'deepseek-flash' } })).warnings).toEqual([]);
+    expect(warnings).toEqual([
+      {
+        path: 'workflow.graph.nodes[1].data.model.name',
+        nodeId: 'llm',
+        code: 'model_not_served',
+        message: expect.stringContaining("'gpt-4o'"),
+      },
+    ]);
+    expect(
+      imported(importDifyDsl(doc(), { knownModels: new Set(['deepseek-flash']), modelMap: { 'gpt-4o': 'deepseek-flash' } })).warnings,
+    ).toEqual([]);
     expect(imported(importDifyDsl(doc())).warnings).toEqual([]);
   });
 
@@ -249,10 +320,19 @@ describe('importDifyDsl: models', () => {
 
 describe('importDifyDsl: YAML 1.1 as PyYAML reads it', () => {
   it('reads y and n as strings and yes/no/on/off as booleans', () => {
-    const text = doc((d) => (d.workflow.graph.nodes[0].data.desc = 'DESC')).replace('title: Start', 'title: y').replace('desc: DESC', 'desc: n');
+    const text = doc((d) => (d.workflow.graph.nodes[0].data.desc = 'DESC'))
+      .replace('title: Start', 'title: y')
+      .replace('desc: DESC', 'desc: n');
     const { workflow } = imported(importDifyDsl(text.replace('use_icon_as_answer_icon: false', 'use_icon_as_answer_icon: off')));
     expect(workflow.graph.nodes[0].data).toMatchObject({ title: 'y', desc: 'n' });
-    const flags = imported(importDifyDsl(doc((d) => (d.workflow.features = { a: 'AAA', b: 'BBB', c: 'CCC' })).replace('AAA', 'yes').replace('BBB', 'Off').replace('CCC', '1:20')));
+    const flags = imported(
+      importDifyDsl(
+        doc((d) => (d.workflow.features = { a: 'AAA', b: 'BBB', c: 'CCC' }))
+          .replace('AAA', 'yes')
+          .replace('BBB', 'Off')
+          .replace('CCC', '1:20'),
+      ),
+    );
     expect(flags.workflow.features).toEqual({ a: true, b: false, c: 80 });
   });
 });

@@ -28,7 +28,8 @@ export function importDifyDsl(text: string, opts: DifyImportOptions = {}): DifyI
   });
   if (!read.ok) return refuse(400, read.issue);
   const doc = read.value;
-  if (!isJsonObject(doc)) return refuse(422, { path: '', code: 'not_a_mapping', message: 'the DSL must be a YAML mapping with kind, version, app and workflow' });
+  if (!isJsonObject(doc))
+    return refuse(422, { path: '', code: 'not_a_mapping', message: 'the DSL must be a YAML mapping with kind, version, app and workflow' });
   const envelope = checkEnvelope(doc);
   if (!envelope.ok) return refuse(422, ...envelope.issues);
   const warnings: DifyImportWarning[] = envelope.warnings;
@@ -67,19 +68,29 @@ function checkEnvelope(doc: JsonObject): EnvelopeResult {
     const plainGraph = Array.isArray(doc.nodes) || isJsonObject(doc.graph);
     const what = doc.kind === undefined ? 'has no kind' : `has kind '${String(doc.kind)}'`;
     const hint = plainGraph ? '; it looks like a bare graph: create the workflow from it as JSON instead of importing it' : '';
-    return { ok: false, issues: [{ path: 'kind', code: 'not_an_app', message: `the file ${what}; a Dify app export has kind: app${hint}` }] };
+    return {
+      ok: false,
+      issues: [{ path: 'kind', code: 'not_an_app', message: `the file ${what}; a Dify app export has kind: app${hint}` }],
+    };
   }
   const version = checkDslVersion(doc.version);
   if (!version.ok) return { ok: false, issues: [version.issue] };
   const app = doc.app;
-  if (!isJsonObject(app)) return { ok: false, issues: [{ path: 'app', code: 'missing_app', message: 'app (name, mode, ...) is required' }] };
+  if (!isJsonObject(app))
+    return { ok: false, issues: [{ path: 'app', code: 'missing_app', message: 'app (name, mode, ...) is required' }] };
   const mode = app.mode;
   if (typeof mode !== 'string' || !(RUNNABLE_MODES as readonly string[]).includes(mode)) {
-    const what = typeof mode === 'string' ? `app.mode is '${mode}'${MODE_NAMES[mode] ? ` (${MODE_NAMES[mode]})` : ''}` : 'app.mode is missing';
+    const what =
+      typeof mode === 'string' ? `app.mode is '${mode}'${MODE_NAMES[mode] ? ` (${MODE_NAMES[mode]})` : ''}` : 'app.mode is missing';
     return { ok: false, issues: [{ path: 'app.mode', code: 'unsupported_mode', message: `${what}; ${SHOAL_RUNS}` }] };
   }
   if (!isJsonObject(doc.workflow)) {
-    return { ok: false, issues: [{ path: 'workflow', code: 'missing_workflow', message: `workflow (graph, features, variables) is required for a ${mode} app` }] };
+    return {
+      ok: false,
+      issues: [
+        { path: 'workflow', code: 'missing_workflow', message: `workflow (graph, features, variables) is required for a ${mode} app` },
+      ],
+    };
   }
   return { ok: true, version: version.version, warnings: version.warning ? [version.warning] : [] };
 }

@@ -11,20 +11,57 @@ const TYPES = ['start', 'llm', 'end', 'answer', 'iteration', 'loop', 'if-else', 
 function containerDoc(): Record<string, unknown> {
   const doc = basicDoc() as { app: Record<string, unknown>; workflow: Record<string, unknown> };
   doc.app.mode = 'advanced-chat';
-  doc.workflow.environment_variables = [{ id: 'e1', name: 'key', value: 'v', value_type: 'secret', description: '', selector: ['env', 'key'] }];
-  doc.workflow.conversation_variables = [{ id: 'c1', name: 'n', value: 0, value_type: 'number', description: '', selector: ['conversation', 'n'] }];
+  doc.workflow.environment_variables = [
+    { id: 'e1', name: 'key', value: 'v', value_type: 'secret', description: '', selector: ['env', 'key'] },
+  ];
+  doc.workflow.conversation_variables = [
+    { id: 'c1', name: 'n', value: 0, value_type: 'number', description: '', selector: ['conversation', 'n'] },
+  ];
   doc.workflow.graph = {
     nodes: [
       difyNode('s', { type: 'start', title: 'S', variables: [{ variable: 'xs', type: 'json_object', required: false, label: 'xs' }] }),
-      difyNode('it', { type: 'iteration', title: 'It', start_node_id: 'its', iterator_selector: ['s', 'xs'], output_selector: ['llm', 'text'], is_parallel: true, parallel_nums: 3, width: 500, height: 200 }, 380),
-      difyNode('its', { type: 'iteration-start', title: '', isInIteration: true }, 24, { parentId: 'it', type: 'custom-iteration-start', zIndex: 1002 }),
-      difyNode('llm', { type: 'llm', title: 'L', isInIteration: true, iteration_id: 'it', model: { provider: 'p', name: 'mock-chat', mode: 'chat', completion_params: {} }, prompt_template: [{ role: 'user', text: '{{#it.item#}}' }] }, 128, { parentId: 'it', zIndex: 1002 }),
+      difyNode(
+        'it',
+        {
+          type: 'iteration',
+          title: 'It',
+          start_node_id: 'its',
+          iterator_selector: ['s', 'xs'],
+          output_selector: ['llm', 'text'],
+          is_parallel: true,
+          parallel_nums: 3,
+          width: 500,
+          height: 200,
+        },
+        380,
+      ),
+      difyNode('its', { type: 'iteration-start', title: '', isInIteration: true }, 24, {
+        parentId: 'it',
+        type: 'custom-iteration-start',
+        zIndex: 1002,
+      }),
+      difyNode(
+        'llm',
+        {
+          type: 'llm',
+          title: 'L',
+          isInIteration: true,
+          iteration_id: 'it',
+          model: { provider: 'p', name: 'mock-chat', mode: 'chat', completion_params: {} },
+          prompt_template: [{ role: 'user', text: '{{#it.item#}}' }],
+        },
+        128,
+        { parentId: 'it', zIndex: 1002 },
+      ),
       difyNode('a', { type: 'answer', title: 'A', answer: '{{#it.output#}}', variables: [] }, 980),
       { id: 'note', type: 'custom-note', data: { type: '', text: 'hello' }, position: { x: 1, y: 1 } },
     ],
     edges: [
       difyEdge('s', 'it', 'start', 'iteration'),
-      difyEdge('its', 'llm', 'iteration-start', 'llm', { data: { isInIteration: true, iteration_id: 'it', sourceType: 'iteration-start', targetType: 'llm' }, zIndex: 1002 }),
+      difyEdge('its', 'llm', 'iteration-start', 'llm', {
+        data: { isInIteration: true, iteration_id: 'it', sourceType: 'iteration-start', targetType: 'llm' },
+        zIndex: 1002,
+      }),
       difyEdge('it', 'a', 'iteration', 'answer'),
     ],
     viewport: { x: 0, y: 0, zoom: 1 },
@@ -63,7 +100,29 @@ function parentAt(root: unknown, path: Path): Container | undefined {
   return typeof at === 'object' && at !== null ? (at as Container) : undefined;
 }
 
-const SPECIAL = fc.constantFrom<unknown>(null, '', 0, -1, 1e308, true, [], {}, 'custom-note', 'iteration-start', 'code', 'app', 'chat', '0.9.0', '0.1', 'sys', 'yes', '1:20', '2024-01-01', '{{#x.y#}}', '__proto__');
+const SPECIAL = fc.constantFrom<unknown>(
+  null,
+  '',
+  0,
+  -1,
+  1e308,
+  true,
+  [],
+  {},
+  'custom-note',
+  'iteration-start',
+  'code',
+  'app',
+  'chat',
+  '0.9.0',
+  '0.1',
+  'sys',
+  'yes',
+  '1:20',
+  '2024-01-01',
+  '{{#x.y#}}',
+  '__proto__',
+);
 const mutation = fc.record({
   pick: fc.nat(),
   kind: fc.constantFrom('delete', 'replace', 'special', 'duplicate'),
@@ -123,7 +182,14 @@ describe('importDifyDsl under mutation', () => {
 
   it('returns a result for damaged text', () => {
     const texts = BASES.map((b) => toYaml(b()));
-    const edit = fc.record({ at: fc.nat(), len: fc.nat(40), insert: fc.string({ maxLength: 8, unit: fc.constantFrom(':', '-', ' ', '\n', '\t', '[', '{', '&a', '*a', '!!', '"', "'", '#', '|', 'x', '\u0000', '\uD800') }) });
+    const edit = fc.record({
+      at: fc.nat(),
+      len: fc.nat(40),
+      insert: fc.string({
+        maxLength: 8,
+        unit: fc.constantFrom(':', '-', ' ', '\n', '\t', '[', '{', '&a', '*a', '!!', '"', "'", '#', '|', 'x', '\u0000', '\uD800'),
+      }),
+    });
     fc.assert(
       fc.property(fc.nat(texts.length - 1), fc.array(edit, { minLength: 1, maxLength: 5 }), (base, edits) => {
         let text = texts[base];
@@ -141,9 +207,15 @@ describe('importDifyDsl under mutation', () => {
 
   it('returns a result for arbitrary YAML values and arbitrary text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue().map((v) => toYaml(v)), fc.string({ maxLength: 200 })), (text) => {
-        expectResult(importDifyDsl(text));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.jsonValue().map((v) => toYaml(v)),
+          fc.string({ maxLength: 200 }),
+        ),
+        (text) => {
+          expectResult(importDifyDsl(text));
+        },
+      ),
       { numRuns: RUNS.arbitrary },
     );
   });

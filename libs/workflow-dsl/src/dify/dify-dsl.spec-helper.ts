@@ -17,7 +17,13 @@ export function difyNode(id: string, data: Record<string, unknown>, x = 80, extr
   };
 }
 
-export function difyEdge(source: string, target: string, sourceType: string, targetType: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function difyEdge(
+  source: string,
+  target: string,
+  sourceType: string,
+  targetType: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     data: { isInIteration: false, isInLoop: false, sourceType, targetType },
     id: `${source}-source-${target}-target`,
@@ -33,7 +39,15 @@ export function difyEdge(source: string, target: string, sourceType: string, tar
 
 export function basicDoc(): Record<string, unknown> {
   return {
-    app: { description: 'a test', icon: '🤖', icon_background: '#FFEAD5', icon_type: 'emoji', mode: 'workflow', name: 'basic', use_icon_as_answer_icon: false },
+    app: {
+      description: 'a test',
+      icon: '🤖',
+      icon_background: '#FFEAD5',
+      icon_type: 'emoji',
+      mode: 'workflow',
+      name: 'basic',
+      use_icon_as_answer_icon: false,
+    },
     dependencies: [],
     kind: 'app',
     version: '0.3.1',
@@ -44,7 +58,11 @@ export function basicDoc(): Record<string, unknown> {
       graph: {
         edges: [difyEdge('1732000000001', 'llm', 'start', 'llm'), difyEdge('llm', 'end', 'llm', 'end')],
         nodes: [
-          difyNode('1732000000001', { title: 'Start', type: 'start', variables: [{ label: 'q', max_length: 256, options: [], required: true, type: 'text-input', variable: 'q' }] }),
+          difyNode('1732000000001', {
+            title: 'Start',
+            type: 'start',
+            variables: [{ label: 'q', max_length: 256, options: [], required: true, type: 'text-input', variable: 'q' }],
+          }),
           difyNode(
             'llm',
             {
@@ -58,7 +76,11 @@ export function basicDoc(): Record<string, unknown> {
             },
             380,
           ),
-          difyNode('end', { outputs: [{ value_selector: ['llm', 'text'], value_type: 'string', variable: 'answer' }], title: 'End', type: 'end' }, 680),
+          difyNode(
+            'end',
+            { outputs: [{ value_selector: ['llm', 'text'], value_type: 'string', variable: 'answer' }], title: 'End', type: 'end' },
+            680,
+          ),
         ],
         viewport: { x: 0, y: 0, zoom: 0.7 },
       },

@@ -57,8 +57,7 @@ export interface ImportedDifyWorkflow {
 }
 
 export type DifyImportResult =
-  | { ok: true; workflow: ImportedDifyWorkflow; warnings: DifyImportWarning[] }
-  | { ok: false; status: 400 | 422; issues: DifyImportIssue[] };
+  { ok: true; workflow: ImportedDifyWorkflow; warnings: DifyImportWarning[] } | { ok: false; status: 400 | 422; issues: DifyImportIssue[] };
 
 export interface DifyImportOptions {
   /** Dify model name -> Shoal model alias. Names not listed keep their name as the alias. */

@@ -25,12 +25,17 @@ export interface CleanGraphResult {
 /** Builds an object key by key (never Object.assign), so a `__proto__` key stays a plain own property. */
 function pick(source: JsonObject, keys: readonly string[]): JsonObject {
   const out: JsonObject = {};
-  for (const key of keys) if (Object.hasOwn(source, key)) Object.defineProperty(out, key, { value: source[key], enumerable: true, writable: true, configurable: true });
+  for (const key of keys)
+    if (Object.hasOwn(source, key))
+      Object.defineProperty(out, key, { value: source[key], enumerable: true, writable: true, configurable: true });
   return out;
 }
 
 function without(source: JsonObject, drop: ReadonlySet<string>): JsonObject {
-  return pick(source, Object.keys(source).filter((k) => !drop.has(k)));
+  return pick(
+    source,
+    Object.keys(source).filter((k) => !drop.has(k)),
+  );
 }
 
 export function cleanDifyGraph(graph: unknown, at: string): CleanGraphResult {
@@ -46,11 +51,19 @@ export function cleanDifyGraph(graph: unknown, at: string): CleanGraphResult {
   if (result.issues.length > 0) return result;
   (nodes as unknown[]).forEach((node, i) => {
     if (!isJsonObject(node)) {
-      result.issues.push({ path: `${at}.nodes[${i}]`, code: 'invalid_graph', message: `${at}.nodes[${i}] must be a mapping with id and data` });
+      result.issues.push({
+        path: `${at}.nodes[${i}]`,
+        code: 'invalid_graph',
+        message: `${at}.nodes[${i}] must be a mapping with id and data`,
+      });
       return;
     }
     if (node.type === NOTE_NODE_TYPE) {
-      result.warnings.push({ path: `${at}.nodes[${i}]`, code: 'note_dropped', message: `note ${String(node.id)} was dropped (notes are editor comments)` });
+      result.warnings.push({
+        path: `${at}.nodes[${i}]`,
+        code: 'note_dropped',
+        message: `note ${String(node.id)} was dropped (notes are editor comments)`,
+      });
       return;
     }
     const clean = pick(node, NODE_KEYS);
@@ -60,14 +73,22 @@ export function cleanDifyGraph(graph: unknown, at: string): CleanGraphResult {
   });
   (edges as unknown[]).forEach((edge, i) => {
     if (!isJsonObject(edge)) {
-      result.issues.push({ path: `${at}.edges[${i}]`, code: 'invalid_graph', message: `${at}.edges[${i}] must be a mapping with source and target` });
+      result.issues.push({
+        path: `${at}.edges[${i}]`,
+        code: 'invalid_graph',
+        message: `${at}.edges[${i}] must be a mapping with source and target`,
+      });
       return;
     }
     const clean = pick(edge, EDGE_KEYS);
     // Defaults as parseWorkflowGraph and Dify's editor fill them, so an export writes back what was read.
     if (clean.sourceHandle === undefined || clean.sourceHandle === null || clean.sourceHandle === '') clean.sourceHandle = 'source';
     if (clean.targetHandle === undefined || clean.targetHandle === null || clean.targetHandle === '') clean.targetHandle = 'target';
-    if ((clean.id === undefined || clean.id === null || clean.id === '') && typeof clean.source === 'string' && typeof clean.target === 'string') {
+    if (
+      (clean.id === undefined || clean.id === null || clean.id === '') &&
+      typeof clean.source === 'string' &&
+      typeof clean.target === 'string'
+    ) {
       clean.id = `${clean.source}-${String(clean.sourceHandle)}-${clean.target}-${String(clean.targetHandle)}`;
     }
     if (isJsonObject(edge.data)) {

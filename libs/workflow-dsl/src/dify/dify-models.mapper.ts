@@ -7,7 +7,12 @@ import { isJsonObject } from './dify-graph.cleaner';
  * question-classifier and parameter-extractor). Returns a warning per node whose alias is not
  * among `knownModels`; without `knownModels` nothing can be said, so nothing is.
  */
-export function mapModels(nodes: JsonObject[], modelMap: Readonly<Record<string, string>>, knownModels: ReadonlySet<string> | undefined, at: string): DifyImportWarning[] {
+export function mapModels(
+  nodes: JsonObject[],
+  modelMap: Readonly<Record<string, string>>,
+  knownModels: ReadonlySet<string> | undefined,
+  at: string,
+): DifyImportWarning[] {
   const warnings: DifyImportWarning[] = [];
   nodes.forEach((node, i) => {
     const data = node.data;

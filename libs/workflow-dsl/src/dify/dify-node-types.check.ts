@@ -29,7 +29,12 @@ export function checkNodeTypes(nodes: JsonObject[], supported: ReadonlySet<strin
     const path = `${at}[${i}].data.type`;
     const renamed = LEGACY_TYPES[data.type];
     if (renamed !== undefined && !supported.has(data.type) && supported.has(renamed)) {
-      check.warnings.push({ path, nodeId: id, code: 'legacy_node_type', message: `node '${id ?? i}': Dify's legacy type '${data.type}' was read as '${renamed}'` });
+      check.warnings.push({
+        path,
+        nodeId: id,
+        code: 'legacy_node_type',
+        message: `node '${id ?? i}': Dify's legacy type '${data.type}' was read as '${renamed}'`,
+      });
       data.type = renamed;
       return;
     }

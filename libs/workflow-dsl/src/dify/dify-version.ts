@@ -19,20 +19,43 @@ export function checkDslVersion(raw: unknown): CheckVersionResult {
   if (raw === undefined || raw === null || raw === '') return { ok: true, version: DIFY_DEFAULT_DSL_VERSION };
   if (typeof raw !== 'string') {
     // YAML reads `version: 0.1` as a number; Dify refuses it too ("Invalid version type").
-    return { ok: false, issue: { path: 'version', code: 'invalid_version', message: `version must be a string such as '${DIFY_DSL_VERSION}' (got ${typeof raw} ${String(raw)}); quote it` } };
+    return {
+      ok: false,
+      issue: {
+        path: 'version',
+        code: 'invalid_version',
+        message: `version must be a string such as '${DIFY_DSL_VERSION}' (got ${typeof raw} ${String(raw)}); quote it`,
+      },
+    };
   }
   const match = VERSION.exec(raw.trim());
-  if (!match) return { ok: false, issue: { path: 'version', code: 'invalid_version', message: `version '${raw}' is not a DSL version such as '${DIFY_DSL_VERSION}'` } };
+  if (!match)
+    return {
+      ok: false,
+      issue: { path: 'version', code: 'invalid_version', message: `version '${raw}' is not a DSL version such as '${DIFY_DSL_VERSION}'` },
+    };
   const [major, minor, patch] = [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
   if (major > SUPPORTED.major || (major === SUPPORTED.major && minor > SUPPORTED.minor)) {
     return {
       ok: false,
-      issue: { path: 'version', code: 'unsupported_version', message: `DSL version ${raw} is newer than Shoal supports (0.1.0 to ${SUPPORTED.major}.${SUPPORTED.minor}.x); export it from an older Dify or upgrade Shoal` },
+      issue: {
+        path: 'version',
+        code: 'unsupported_version',
+        message: `DSL version ${raw} is newer than Shoal supports (0.1.0 to ${SUPPORTED.major}.${SUPPORTED.minor}.x); export it from an older Dify or upgrade Shoal`,
+      },
     };
   }
   const version = `${major}.${minor}.${patch}`;
   if (minor === SUPPORTED.minor && patch > 0) {
-    return { ok: true, version, warning: { path: 'version', code: 'newer_patch_version', message: `DSL version ${version} is newer than ${DIFY_DSL_VERSION}; it was read as ${DIFY_DSL_VERSION}` } };
+    return {
+      ok: true,
+      version,
+      warning: {
+        path: 'version',
+        code: 'newer_patch_version',
+        message: `DSL version ${version} is newer than ${DIFY_DSL_VERSION}; it was read as ${DIFY_DSL_VERSION}`,
+      },
+    };
   }
   return { ok: true, version };
 }

@@ -36,7 +36,9 @@ const PYYAML_BOOLS: ScalarTag[] = [
 ];
 
 function jsonTags(tags: Tags): Tags {
-  const kept = tags.filter((t) => (typeof t === 'string' ? !NON_JSON_TAG_NAMES.has(t) && t !== 'bool' : !NON_JSON_TAGS.has(t.tag) && t.tag !== BOOL_TAG));
+  const kept = tags.filter((t) =>
+    typeof t === 'string' ? !NON_JSON_TAG_NAMES.has(t) && t !== 'bool' : !NON_JSON_TAGS.has(t.tag) && t.tag !== BOOL_TAG,
+  );
   return [...PYYAML_BOOLS, ...kept];
 }
 
@@ -64,7 +66,12 @@ export function readDslYaml(text: string, bounds: YamlBounds): ReadYamlResult {
       const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
       return {
         ok: false,
-        issue: { path: '', code: 'yaml_syntax', message: `invalid YAML${where}: ${firstLine(error.message)}`, ...(pos ? { line: pos.line, column: pos.col } : {}) },
+        issue: {
+          path: '',
+          code: 'yaml_syntax',
+          message: `invalid YAML${where}: ${firstLine(error.message)}`,
+          ...(pos ? { line: pos.line, column: pos.col } : {}),
+        },
       };
     }
     value = doc.toJS({ maxAliasCount: bounds.maxAliasCount });
@@ -72,9 +79,17 @@ export function readDslYaml(text: string, bounds: YamlBounds): ReadYamlResult {
     // toJS throws a ReferenceError for an alias bomb; a pathologically nested text can overflow the stack.
     const message = err instanceof Error ? err.message : String(err);
     if (/alias/i.test(message)) {
-      return { ok: false, issue: { path: '', code: 'too_many_aliases', message: `the YAML expands more than ${bounds.maxAliasCount} aliases (anchors and *references)` } };
+      return {
+        ok: false,
+        issue: {
+          path: '',
+          code: 'too_many_aliases',
+          message: `the YAML expands more than ${bounds.maxAliasCount} aliases (anchors and *references)`,
+        },
+      };
     }
-    if (err instanceof RangeError) return { ok: false, issue: { path: '', code: 'too_deep', message: 'the YAML nests too deeply to be read' } };
+    if (err instanceof RangeError)
+      return { ok: false, issue: { path: '', code: 'too_deep', message: 'the YAML nests too deeply to be read' } };
     return { ok: false, issue: { path: '', code: 'yaml_syntax', message: `invalid YAML: ${firstLine(message)}` } };
   }
   const depth = depthOf(value, bounds.maxDepth);

@@ -2,7 +2,10 @@ import { parseModelMapParam } from './model-map.parser';
 
 describe('parseModelMapParam', () => {
   it('reads from:to pairs', () => {
-    expect(parseModelMapParam('gpt-4o:deepseek-flash,claude-3:deepseek-v4-pro')).toEqual({ ok: true, modelMap: { 'gpt-4o': 'deepseek-flash', 'claude-3': 'deepseek-v4-pro' } });
+    expect(parseModelMapParam('gpt-4o:deepseek-flash,claude-3:deepseek-v4-pro')).toEqual({
+      ok: true,
+      modelMap: { 'gpt-4o': 'deepseek-flash', 'claude-3': 'deepseek-v4-pro' },
+    });
   });
 
   it('ignores spaces and an empty parameter', () => {

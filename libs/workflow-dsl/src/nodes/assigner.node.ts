@@ -1,9 +1,28 @@
 // The assigner node (Dify's variable assigner, v1 and v2): writes conversation variables.
 import { z } from 'zod';
 import type { LocalIssue } from '../zod-issues';
-import { baseDataShape, normalizeData, selectorSchema, type BaseNodeData, type NodeDefinition, type NodeReference } from './node-definition';
+import {
+  baseDataShape,
+  normalizeData,
+  selectorSchema,
+  type BaseNodeData,
+  type NodeDefinition,
+  type NodeReference,
+} from './node-definition';
 
-export const ASSIGNER_OPERATIONS = ['over-write', 'clear', 'append', 'extend', 'set', '+=', '-=', '*=', '/=', 'remove-first', 'remove-last'] as const;
+export const ASSIGNER_OPERATIONS = [
+  'over-write',
+  'clear',
+  'append',
+  'extend',
+  'set',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  'remove-first',
+  'remove-last',
+] as const;
 export type AssignerOperation = (typeof ASSIGNER_OPERATIONS)[number];
 
 export interface AssignerItem {
@@ -51,7 +70,12 @@ function itemsOf(parsed: Parsed): Array<{ path: Array<string | number>; item: As
   }
   return (parsed.items ?? []).map((it, i) => ({
     path: ['items', i],
-    item: { variable_selector: it.variable_selector, input_type: it.input_type ?? 'variable', operation: it.operation, value: it.value ?? null },
+    item: {
+      variable_selector: it.variable_selector,
+      input_type: it.input_type ?? 'variable',
+      operation: it.operation,
+      value: it.value ?? null,
+    },
   }));
 }
 
@@ -61,12 +85,22 @@ function isSelector(value: unknown): value is string[] {
 
 function check(parsed: Parsed): LocalIssue[] {
   const issues: LocalIssue[] = [];
-  if (parsed.version !== '2' && !parsed.assigned_variable_selector && !parsed.items) issues.push({ path: ['items'], code: 'required', detail: 'is required (or the v1 assigned_variable_selector)' });
+  if (parsed.version !== '2' && !parsed.assigned_variable_selector && !parsed.items)
+    issues.push({ path: ['items'], code: 'required', detail: 'is required (or the v1 assigned_variable_selector)' });
   for (const { path, item } of itemsOf(parsed)) {
     const target = path.length ? [...path, 'variable_selector'] : ['assigned_variable_selector'];
-    if (item.variable_selector[0] !== 'conversation') issues.push({ path: target, code: 'invalid_value', detail: `must name a conversation variable (['conversation', name]), got ${JSON.stringify(item.variable_selector)}` });
+    if (item.variable_selector[0] !== 'conversation')
+      issues.push({
+        path: target,
+        code: 'invalid_value',
+        detail: `must name a conversation variable (['conversation', name]), got ${JSON.stringify(item.variable_selector)}`,
+      });
     if (item.input_type === 'variable' && !NO_VALUE.has(item.operation) && !isSelector(item.value)) {
-      issues.push({ path: path.length ? [...path, 'value'] : ['input_variable_selector'], code: 'invalid_value', detail: 'must be a variable selector ([node_id, field, ...]) when input_type is variable' });
+      issues.push({
+        path: path.length ? [...path, 'value'] : ['input_variable_selector'],
+        code: 'invalid_value',
+        detail: 'must be a variable selector ([node_id, field, ...]) when input_type is variable',
+      });
     }
   }
   return issues;
@@ -76,7 +110,8 @@ function references(parsed: Parsed): NodeReference[] {
   const refs: NodeReference[] = [];
   for (const { path, item } of itemsOf(parsed)) {
     refs.push({ path: path.length ? [...path, 'variable_selector'] : ['assigned_variable_selector'], selector: item.variable_selector });
-    if (item.input_type === 'variable' && isSelector(item.value)) refs.push({ path: path.length ? [...path, 'value'] : ['input_variable_selector'], selector: item.value });
+    if (item.input_type === 'variable' && isSelector(item.value))
+      refs.push({ path: path.length ? [...path, 'value'] : ['input_variable_selector'], selector: item.value });
   }
   return refs;
 }
@@ -84,7 +119,8 @@ function references(parsed: Parsed): NodeReference[] {
 export const assignerNodeDefinition: NodeDefinition<AssignerNodeData, Parsed> = {
   type: 'assigner',
   schema,
-  normalize: (parsed, nodeId) => normalizeData(parsed, 'assigner', nodeId, { version: parsed.version === '2' ? '2' : '1', items: itemsOf(parsed).map((x) => x.item) }),
+  normalize: (parsed, nodeId) =>
+    normalizeData(parsed, 'assigner', nodeId, { version: parsed.version === '2' ? '2' : '1', items: itemsOf(parsed).map((x) => x.item) }),
   check,
   references,
   outputFields: () => [],

@@ -32,7 +32,12 @@ function check(parsed: ParsedEnd): LocalIssue[] {
   (parsed.outputs ?? []).forEach((o, i) => {
     const first = seen.get(o.variable);
     if (first === undefined) seen.set(o.variable, i);
-    else issues.push({ path: ['outputs', i, 'variable'], code: 'duplicate_variable', detail: `'${o.variable}' is already declared by outputs[${first}]` });
+    else
+      issues.push({
+        path: ['outputs', i, 'variable'],
+        code: 'duplicate_variable',
+        detail: `'${o.variable}' is already declared by outputs[${first}]`,
+      });
   });
   return issues;
 }
@@ -41,7 +46,9 @@ export const endNodeDefinition: NodeDefinition<EndNodeData, ParsedEnd> = {
   type: 'end',
   schema,
   normalize: (parsed, nodeId) =>
-    normalizeData(parsed, 'end', nodeId, { outputs: (parsed.outputs ?? []).map((o) => ({ variable: o.variable, value_selector: o.value_selector })) }),
+    normalizeData(parsed, 'end', nodeId, {
+      outputs: (parsed.outputs ?? []).map((o) => ({ variable: o.variable, value_selector: o.value_selector })),
+    }),
   check,
   references: (parsed) => (parsed.outputs ?? []).map((o, i) => ({ path: ['outputs', i, 'value_selector'], selector: o.value_selector })),
   outputFields: (parsed) => (parsed.outputs ?? []).map((o) => o.variable),

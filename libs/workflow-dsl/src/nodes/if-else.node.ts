@@ -91,7 +91,16 @@ function casesOf(parsed: ParsedIfElse): Array<{ path: Array<string | number>; c:
       c: { case_id: c.case_id, logical_operator: c.logical_operator ?? 'and', conditions: (c.conditions ?? []).map(normalizeCondition) },
     }));
   }
-  return [{ path: [], c: { case_id: 'true', logical_operator: parsed.logical_operator ?? 'and', conditions: (parsed.conditions ?? []).map(normalizeCondition) } }];
+  return [
+    {
+      path: [],
+      c: {
+        case_id: 'true',
+        logical_operator: parsed.logical_operator ?? 'and',
+        conditions: (parsed.conditions ?? []).map(normalizeCondition),
+      },
+    },
+  ];
 }
 
 function check(parsed: ParsedIfElse): LocalIssue[] {
@@ -99,8 +108,18 @@ function check(parsed: ParsedIfElse): LocalIssue[] {
   const seen = new Map<string, number>();
   (parsed.cases ?? []).forEach((c, i) => {
     const first = seen.get(c.case_id);
-    if (c.case_id === IF_ELSE_DEFAULT_HANDLE) issues.push({ path: ['cases', i, 'case_id'], code: 'invalid_value', detail: `must not be '${IF_ELSE_DEFAULT_HANDLE}', the handle of the else branch` });
-    else if (first !== undefined) issues.push({ path: ['cases', i, 'case_id'], code: 'duplicate_variable', detail: `'${c.case_id}' is already used by cases[${first}]` });
+    if (c.case_id === IF_ELSE_DEFAULT_HANDLE)
+      issues.push({
+        path: ['cases', i, 'case_id'],
+        code: 'invalid_value',
+        detail: `must not be '${IF_ELSE_DEFAULT_HANDLE}', the handle of the else branch`,
+      });
+    else if (first !== undefined)
+      issues.push({
+        path: ['cases', i, 'case_id'],
+        code: 'duplicate_variable',
+        detail: `'${c.case_id}' is already used by cases[${first}]`,
+      });
     else seen.set(c.case_id, i);
   });
   return issues;
@@ -112,7 +131,8 @@ function references(parsed: ParsedIfElse): NodeReference[] {
     c.conditions.forEach((cond, i) => {
       const at = [...path, 'conditions', i];
       refs.push({ path: [...at, 'variable_selector'], selector: cond.variable_selector });
-      if (typeof cond.value === 'string') for (const ref of parseVariableReferences(cond.value)) refs.push({ path: [...at, 'value'], selector: ref.selector, raw: ref.raw });
+      if (typeof cond.value === 'string')
+        for (const ref of parseVariableReferences(cond.value)) refs.push({ path: [...at, 'value'], selector: ref.selector, raw: ref.raw });
     });
   }
   return refs;

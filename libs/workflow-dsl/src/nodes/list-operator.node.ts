@@ -1,10 +1,34 @@
 // The list-operator node: filters, picks the n-th item, sorts and limits an array variable.
 import { z } from 'zod';
 import { parseVariableReferences } from '../variable-reference';
-import { baseDataShape, normalizeData, selectorSchema, type BaseNodeData, type NodeDefinition, type NodeReference } from './node-definition';
+import {
+  baseDataShape,
+  normalizeData,
+  selectorSchema,
+  type BaseNodeData,
+  type NodeDefinition,
+  type NodeReference,
+} from './node-definition';
 
 /** Dify's list-operator FilterOperator. */
-export const LIST_FILTER_OPERATORS = ['contains', 'start with', 'end with', 'is', 'in', 'empty', 'not contains', 'is not', 'not in', 'not empty', '=', '≠', '<', '>', '≥', '≤'] as const;
+export const LIST_FILTER_OPERATORS = [
+  'contains',
+  'start with',
+  'end with',
+  'is',
+  'in',
+  'empty',
+  'not contains',
+  'is not',
+  'not in',
+  'not empty',
+  '=',
+  '≠',
+  '<',
+  '>',
+  '≥',
+  '≤',
+] as const;
 export type ListFilterOperator = (typeof LIST_FILTER_OPERATORS)[number];
 
 export interface ListFilterCondition {
@@ -33,10 +57,20 @@ const schema = z.looseObject({
   filter_by: z
     .looseObject({
       enabled: z.boolean().nullish(),
-      conditions: z.array(z.looseObject({ key: z.string().nullish(), comparison_operator: z.enum(LIST_FILTER_OPERATORS).nullish(), value: z.union([z.string(), z.array(z.string()), z.boolean()]).nullish() })).nullish(),
+      conditions: z
+        .array(
+          z.looseObject({
+            key: z.string().nullish(),
+            comparison_operator: z.enum(LIST_FILTER_OPERATORS).nullish(),
+            value: z.union([z.string(), z.array(z.string()), z.boolean()]).nullish(),
+          }),
+        )
+        .nullish(),
     })
     .nullish(),
-  order_by: z.looseObject({ enabled: z.boolean().nullish(), key: z.string().nullish(), value: z.enum(['asc', 'desc']).nullish() }).nullish(),
+  order_by: z
+    .looseObject({ enabled: z.boolean().nullish(), key: z.string().nullish(), value: z.enum(['asc', 'desc']).nullish() })
+    .nullish(),
   limit: z.looseObject({ enabled: z.boolean().nullish(), size: z.number().int().nullish() }).nullish(),
   extract_by: z.looseObject({ enabled: z.boolean().nullish(), serial: z.union([z.string(), z.number().int()]).nullish() }).nullish(),
 });
@@ -45,10 +79,13 @@ type Parsed = z.infer<typeof schema>;
 function references(parsed: Parsed): NodeReference[] {
   const refs: NodeReference[] = [{ path: ['variable'], selector: parsed.variable }];
   (parsed.filter_by?.conditions ?? []).forEach((c, i) => {
-    if (typeof c.value === 'string') for (const ref of parseVariableReferences(c.value)) refs.push({ path: ['filter_by', 'conditions', i, 'value'], selector: ref.selector, raw: ref.raw });
+    if (typeof c.value === 'string')
+      for (const ref of parseVariableReferences(c.value))
+        refs.push({ path: ['filter_by', 'conditions', i, 'value'], selector: ref.selector, raw: ref.raw });
   });
   const serial = parsed.extract_by?.serial;
-  if (typeof serial === 'string') for (const ref of parseVariableReferences(serial)) refs.push({ path: ['extract_by', 'serial'], selector: ref.selector, raw: ref.raw });
+  if (typeof serial === 'string')
+    for (const ref of parseVariableReferences(serial)) refs.push({ path: ['extract_by', 'serial'], selector: ref.selector, raw: ref.raw });
   return refs;
 }
 
@@ -60,7 +97,11 @@ export const listOperatorNodeDefinition: NodeDefinition<ListOperatorNodeData, Pa
       variable: parsed.variable,
       filter_by: {
         enabled: parsed.filter_by?.enabled ?? false,
-        conditions: (parsed.filter_by?.conditions ?? []).map((c) => ({ key: c.key ?? '', comparison_operator: c.comparison_operator ?? 'contains', value: c.value ?? '' })),
+        conditions: (parsed.filter_by?.conditions ?? []).map((c) => ({
+          key: c.key ?? '',
+          comparison_operator: c.comparison_operator ?? 'contains',
+          value: c.value ?? '',
+        })),
       },
       order_by: { enabled: parsed.order_by?.enabled ?? false, key: parsed.order_by?.key ?? '', value: parsed.order_by?.value ?? 'asc' },
       limit: { enabled: parsed.limit?.enabled ?? false, size: parsed.limit?.size ?? -1 },

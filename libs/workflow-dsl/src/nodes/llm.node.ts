@@ -54,7 +54,8 @@ export function llmContextSelector(data: { context?: unknown }): readonly string
 export const LLM_OUTPUT_FIELDS = ['text', 'reasoning_content', 'usage', 'finish_reason'] as const;
 
 // the ranges providers accept (OpenAI, DeepSeek), so a bad value fails at save time, not mid-run
-const between = (min: number, max: number) => z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`).nullish();
+const between = (min: number, max: number) =>
+  z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`).nullish();
 const completionParamsSchema = z.looseObject({
   temperature: between(0, 2),
   top_p: between(0, 1),
@@ -108,7 +109,11 @@ function check(parsed: ParsedLlm): LocalIssue[] {
   // Jinja2 prompts would render as literal template source, which is worse than refusing them.
   return templateTexts(parsed)
     .filter((t) => t.editionType != null && t.editionType !== 'basic')
-    .map((t) => ({ path: [...t.path.slice(0, -1), 'edition_type'], code: 'unsupported' as const, detail: `'${String(t.editionType)}' is not supported yet; only 'basic' ({{#node.field#}}) prompts are` }));
+    .map((t) => ({
+      path: [...t.path.slice(0, -1), 'edition_type'],
+      code: 'unsupported' as const,
+      detail: `'${String(t.editionType)}' is not supported yet; only 'basic' ({{#node.field#}}) prompts are`,
+    }));
 }
 
 export const llmNodeDefinition: NodeDefinition<LlmNodeData, ParsedLlm> = {
@@ -119,7 +124,9 @@ export const llmNodeDefinition: NodeDefinition<LlmNodeData, ParsedLlm> = {
     const model: LlmModelConfig = { name: m.name, mode: m.mode ?? 'chat', completion_params: normalizeParams(m.completion_params) };
     if (m.provider) model.provider = m.provider;
     const t = parsed.prompt_template;
-    const prompt_template: LlmPromptMessage[] = Array.isArray(t) ? t.map((msg) => ({ role: msg.role, text: msg.text })) : [{ role: 'user', text: t.text }];
+    const prompt_template: LlmPromptMessage[] = Array.isArray(t)
+      ? t.map((msg) => ({ role: msg.role, text: msg.text }))
+      : [{ role: 'user', text: t.text }];
     return normalizeData(parsed, 'llm', nodeId, { model, prompt_template });
   },
   check,

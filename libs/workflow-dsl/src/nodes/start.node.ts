@@ -58,14 +58,25 @@ function check(parsed: ParsedStart): LocalIssue[] {
   (parsed.variables ?? []).forEach((v, i) => {
     const path = ['variables', i];
     const first = seen.get(v.variable);
-    if (first !== undefined) issues.push({ path: [...path, 'variable'], code: 'duplicate_variable', detail: `'${v.variable}' is already declared by variables[${first}]` });
+    if (first !== undefined)
+      issues.push({
+        path: [...path, 'variable'],
+        code: 'duplicate_variable',
+        detail: `'${v.variable}' is already declared by variables[${first}]`,
+      });
     else seen.set(v.variable, i);
-    if (v.type === 'select' && !v.options?.length) issues.push({ path: [...path, 'options'], code: 'required', detail: 'must list at least one option for a select variable' });
+    if (v.type === 'select' && !v.options?.length)
+      issues.push({ path: [...path, 'options'], code: 'required', detail: 'must list at least one option for a select variable' });
     const dflt = v.default;
     if (dflt == null || dflt === '') return;
     const expected = v.type === 'number' ? 'number' : v.type === 'checkbox' ? 'boolean' : v.type === 'json_object' ? 'object' : 'string';
     const got = typeof dflt === 'object' ? 'object' : typeof dflt;
-    if (got !== expected) issues.push({ path: [...path, 'default'], code: 'invalid_type', detail: `must be a${expected === 'object' ? 'n' : ''} ${expected} for a ${v.type} variable (got ${got} ${JSON.stringify(dflt)})` });
+    if (got !== expected)
+      issues.push({
+        path: [...path, 'default'],
+        code: 'invalid_type',
+        detail: `must be a${expected === 'object' ? 'n' : ''} ${expected} for a ${v.type} variable (got ${got} ${JSON.stringify(dflt)})`,
+      });
     if (v.type === 'select' && v.options?.length && !v.options.includes(String(dflt))) {
       issues.push({ path: [...path, 'default'], code: 'invalid_value', detail: `must be one of the options (got '${String(dflt)}')` });
     }

@@ -1,7 +1,15 @@
 // The template-transform node: renders a Jinja2 template over named variables into `output`.
 import { z } from 'zod';
 import type { LocalIssue } from '../zod-issues';
-import { baseDataShape, normalizeData, selectorSchema, uniqueNames, variableNameSchema, type BaseNodeData, type NodeDefinition } from './node-definition';
+import {
+  baseDataShape,
+  normalizeData,
+  selectorSchema,
+  uniqueNames,
+  variableNameSchema,
+  type BaseNodeData,
+  type NodeDefinition,
+} from './node-definition';
 
 export interface TemplateVariable {
   variable: string;
@@ -27,7 +35,11 @@ const schema = z.looseObject({
 type Parsed = z.infer<typeof schema>;
 
 function check(parsed: Parsed): LocalIssue[] {
-  return uniqueNames((parsed.variables ?? []).map((v) => v.variable), 'variables', 'variable');
+  return uniqueNames(
+    (parsed.variables ?? []).map((v) => v.variable),
+    'variables',
+    'variable',
+  );
 }
 
 export const templateTransformNodeDefinition: NodeDefinition<TemplateTransformNodeData, Parsed> = {
@@ -39,6 +51,7 @@ export const templateTransformNodeDefinition: NodeDefinition<TemplateTransformNo
       template: parsed.template,
     }),
   check,
-  references: (parsed) => (parsed.variables ?? []).map((v, i) => ({ path: ['variables', i, 'value_selector'], selector: v.value_selector })),
+  references: (parsed) =>
+    (parsed.variables ?? []).map((v, i) => ({ path: ['variables', i, 'value_selector'], selector: v.value_selector })),
   outputFields: () => TEMPLATE_TRANSFORM_OUTPUT_FIELDS,
 };

@@ -2,7 +2,16 @@
 // selectors that has a value, typically one per branch; with groups, one such output per group.
 import { z } from 'zod';
 import type { LocalIssue } from '../zod-issues';
-import { baseDataShape, normalizeData, selectorSchema, uniqueNames, variableNameSchema, type BaseNodeData, type NodeDefinition, type NodeReference } from './node-definition';
+import {
+  baseDataShape,
+  normalizeData,
+  selectorSchema,
+  uniqueNames,
+  variableNameSchema,
+  type BaseNodeData,
+  type NodeDefinition,
+  type NodeReference,
+} from './node-definition';
 
 export interface VariableAggregatorGroup {
   group_name: string;
@@ -18,7 +27,11 @@ export interface VariableAggregatorNodeData extends BaseNodeData {
   groups?: VariableAggregatorGroup[];
 }
 
-const groupSchema = z.looseObject({ group_name: variableNameSchema, output_type: z.string().nullish(), variables: z.array(selectorSchema).nullish() });
+const groupSchema = z.looseObject({
+  group_name: variableNameSchema,
+  output_type: z.string().nullish(),
+  variables: z.array(selectorSchema).nullish(),
+});
 
 function schemaFor<T extends 'variable-aggregator' | 'variable-assigner'>(type: T) {
   return z.looseObject({
@@ -40,23 +53,42 @@ function groupsOf(parsed: Parsed): ParsedGroup[] | null {
 
 function check(parsed: Parsed): LocalIssue[] {
   const groups = groupsOf(parsed);
-  return groups ? uniqueNames(groups.map((g) => g.group_name), ['advanced_settings', 'groups'], 'group_name') : [];
+  return groups
+    ? uniqueNames(
+        groups.map((g) => g.group_name),
+        ['advanced_settings', 'groups'],
+        'group_name',
+      )
+    : [];
 }
 
 function references(parsed: Parsed): NodeReference[] {
   const groups = groupsOf(parsed);
-  if (groups) return groups.flatMap((g, i) => (g.variables ?? []).map((selector, j) => ({ path: ['advanced_settings', 'groups', i, 'variables', j], selector })));
+  if (groups)
+    return groups.flatMap((g, i) =>
+      (g.variables ?? []).map((selector, j) => ({ path: ['advanced_settings', 'groups', i, 'variables', j], selector })),
+    );
   return (parsed.variables ?? []).map((selector, i) => ({ path: ['variables', i], selector }));
 }
 
-function definitionFor<T extends 'variable-aggregator' | 'variable-assigner'>(type: T): NodeDefinition<VariableAggregatorNodeData & { type: T }, Parsed> {
+function definitionFor<T extends 'variable-aggregator' | 'variable-assigner'>(
+  type: T,
+): NodeDefinition<VariableAggregatorNodeData & { type: T }, Parsed> {
   return {
     type,
     schema: schemaFor(type) as unknown as z.ZodType<Parsed>,
     normalize: (parsed, nodeId) => {
       const groups = groupsOf(parsed);
-      const fields: Omit<VariableAggregatorNodeData, keyof BaseNodeData> = { output_type: parsed.output_type ?? 'any', variables: parsed.variables ?? [] };
-      if (groups) fields.groups = groups.map((g) => ({ group_name: g.group_name, output_type: g.output_type ?? 'any', variables: g.variables ?? [] }));
+      const fields: Omit<VariableAggregatorNodeData, keyof BaseNodeData> = {
+        output_type: parsed.output_type ?? 'any',
+        variables: parsed.variables ?? [],
+      };
+      if (groups)
+        fields.groups = groups.map((g) => ({
+          group_name: g.group_name,
+          output_type: g.output_type ?? 'any',
+          variables: g.variables ?? [],
+        }));
       return normalizeData(parsed, type, nodeId, fields);
     },
     check,

@@ -8,7 +8,11 @@ import type { LlmChatRequest, LlmChatResult, LlmPort } from '@shoal/workflow-run
 export class ModelPoolLlmAdapter implements LlmPort {
   private readonly client: OpenAI;
 
-  constructor(baseUrl: string, private readonly internalToken: string, private readonly caller: { tenantId: string; apiKeyId: string | null; traceparent?: string }) {
+  constructor(
+    baseUrl: string,
+    private readonly internalToken: string,
+    private readonly caller: { tenantId: string; apiKeyId: string | null; traceparent?: string },
+  ) {
     // SDK retries stay on for the hop to model-pool (connection resets, 5xx of model-pool itself);
     // model-pool does its own provider failover behind that.
     this.client = new OpenAI({ apiKey: internalToken, baseURL: `${baseUrl}${ROUTE_PREFIX.modelPool}/v1`, maxRetries: 2, timeout: 600_000 });
@@ -28,12 +32,19 @@ export class ModelPoolLlmAdapter implements LlmPort {
       return {
         text: choice?.message?.content ?? '',
         ...(reasoning ? { reasoningContent: reasoning } : {}),
-        usage: { promptTokens: res.usage?.prompt_tokens ?? 0, completionTokens: res.usage?.completion_tokens ?? 0, totalTokens: res.usage?.total_tokens ?? 0 },
+        usage: {
+          promptTokens: res.usage?.prompt_tokens ?? 0,
+          completionTokens: res.usage?.completion_tokens ?? 0,
+          totalTokens: res.usage?.total_tokens ?? 0,
+        },
         model: res.model,
         finishReason: choice?.finish_reason ?? null,
       };
     }
-    const stream = await this.client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }, { headers, signal: req.signal });
+    const stream = await this.client.chat.completions.create(
+      { ...params, stream: true, stream_options: { include_usage: true } },
+      { headers, signal: req.signal },
+    );
     let text = '';
     let reasoning = '';
     let finishReason: string | null = null;
@@ -53,7 +64,12 @@ export class ModelPoolLlmAdapter implements LlmPort {
         req.onChunk(delta);
       }
       if (choice?.finish_reason) finishReason = choice.finish_reason;
-      if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens, totalTokens: chunk.usage.total_tokens };
+      if (chunk.usage)
+        usage = {
+          promptTokens: chunk.usage.prompt_tokens,
+          completionTokens: chunk.usage.completion_tokens,
+          totalTokens: chunk.usage.total_tokens,
+        };
     }
     return { text, ...(reasoning ? { reasoningContent: reasoning } : {}), usage, model, finishReason };
   }

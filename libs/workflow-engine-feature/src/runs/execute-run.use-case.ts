@@ -28,7 +28,11 @@ export class ExecuteRunUseCase {
   private readonly log = createLogger('ExecuteRunUseCase');
   // versions are immutable: parse each graph once per process, keeping the most recently used
   // (bounded by count and by the graphs' JSON size)
-  private readonly graphs = new LruCache<string, { graph: WorkflowGraph; bytes: number }>({ maxEntries: GRAPH_CACHE_ENTRIES, maxSize: GRAPH_CACHE_BYTES, sizeOf: (g) => g.bytes });
+  private readonly graphs = new LruCache<string, { graph: WorkflowGraph; bytes: number }>({
+    maxEntries: GRAPH_CACHE_ENTRIES,
+    maxSize: GRAPH_CACHE_BYTES,
+    sizeOf: (g) => g.bytes,
+  });
 
   constructor(
     @Inject(RunStateRepository) private readonly runs: RunStateRepository,
@@ -60,7 +64,11 @@ export class ExecuteRunUseCase {
         else await this.events.append(runId, body);
       },
     };
-    const llm = new ModelPoolLlmAdapter(this.opts.modelPoolUrl, this.opts.internalToken, { tenantId: run.tenantId, apiKeyId: run.apiKeyId, traceparent });
+    const llm = new ModelPoolLlmAdapter(this.opts.modelPoolUrl, this.opts.internalToken, {
+      tenantId: run.tenantId,
+      apiKeyId: run.apiKeyId,
+      traceparent,
+    });
     const outcome = await executeRun({
       runId,
       workflowId: run.workflowId,
@@ -100,7 +108,8 @@ export class ExecuteRunUseCase {
     const { runId } = run;
     try {
       const cost = await this.billing.runCost(run, callIds, this.opts.costWaitMs);
-      if (cost.missing.length) this.log.warn({ runId, missing: cost.missing }, 'billing has not recorded every call of the run yet; total_price is partial');
+      if (cost.missing.length)
+        this.log.warn({ runId, missing: cost.missing }, 'billing has not recorded every call of the run yet; total_price is partial');
       return cost;
     } catch (err) {
       this.log.error({ err, runId }, 'billing unavailable: the run is stored without its price');

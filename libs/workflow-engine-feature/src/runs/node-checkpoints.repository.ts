@@ -10,7 +10,11 @@ const json = (v: Record<string, unknown> | null) => (v === null ? undefined : (v
  * LeaseLostError instead of landing beside the new worker's.
  */
 export class NodeCheckpointsRepository implements CheckpointStore {
-  constructor(private readonly prisma: PrismaClient, private readonly tenantId: string, private readonly lease: string) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly tenantId: string,
+    private readonly lease: string,
+  ) {}
 
   async nodeStarted(rec: NodeExecutionStart): Promise<void> {
     const row = {
@@ -29,7 +33,9 @@ export class NodeCheckpointsRepository implements CheckpointStore {
     // a node an earlier attempt started but did not finish is started again over the same row
     await this.prisma.$transaction(async (tx) => {
       // the run row is locked until the checkpoint is written: a takeover waits, then wins
-      const [held] = await tx.$queryRaw<Array<{ ok: boolean }>>`SELECT true AS ok FROM workflow_runs WHERE id = ${rec.runId} AND worker_id = ${this.lease} FOR UPDATE`;
+      const [held] = await tx.$queryRaw<
+        Array<{ ok: boolean }>
+      >`SELECT true AS ok FROM workflow_runs WHERE id = ${rec.runId} AND worker_id = ${this.lease} FOR UPDATE`;
       if (!held) throw new LeaseLostError(rec.runId);
       await tx.nodeExecution.upsert({
         where: { runId_executionKey: { runId: rec.runId, executionKey: rec.nodeId } },

@@ -23,7 +23,9 @@ beforeAll(async () => {
   const versionId = newId('wfv');
   await prisma.tenant.create({ data: { id: tenantId, name: 't' } });
   await prisma.workflow.create({ data: { id: workflowId, tenantId, name: 'w', latestVersionId: versionId } });
-  await prisma.workflowVersion.create({ data: { id: versionId, tenantId, workflowId, number: 1, graph: { nodes: [], edges: [] }, checksum: 'x' } });
+  await prisma.workflowVersion.create({
+    data: { id: versionId, tenantId, workflowId, number: 1, graph: { nodes: [], edges: [] }, checksum: 'x' },
+  });
   runId = newId('run');
   await prisma.workflowRun.create({ data: { id: runId, tenantId, workflowId, workflowVersionId: versionId, inputs: {} } });
 });
@@ -34,10 +36,27 @@ afterAll(async () => {
 });
 
 const started = (executionId: string): NodeExecutionStart => ({
-  runId, executionId, nodeId: 'start', nodeType: 'start', title: 'Start', index: 1, predecessorNodeId: null, attempt: 0, callId: null, startedAt: Date.now(),
+  runId,
+  executionId,
+  nodeId: 'start',
+  nodeType: 'start',
+  title: 'Start',
+  index: 1,
+  predecessorNodeId: null,
+  attempt: 0,
+  callId: null,
+  startedAt: Date.now(),
 });
 const finished = (executionId: string): NodeExecutionFinish => ({
-  ...started(executionId), status: 'succeeded', inputs: {}, processData: null, outputs: { ok: true }, error: null, finishedAt: Date.now(), elapsedMs: 1, tokens: { prompt: 0, completion: 0, total: 0 },
+  ...started(executionId),
+  status: 'succeeded',
+  inputs: {},
+  processData: null,
+  outputs: { ok: true },
+  error: null,
+  finishedAt: Date.now(),
+  elapsedMs: 1,
+  tokens: { prompt: 0, completion: 0, total: 0 },
 });
 
 it('lets only the latest claim write checkpoints and the outcome', async () => {
@@ -52,8 +71,19 @@ it('lets only the latest claim write checkpoints and the outcome', async () => {
   await expect(repo.checkpointsFor(tenantId, stalled.lease).nodeFinished(finished(mine))).rejects.toBeInstanceOf(LeaseLostError);
   await repo.checkpointsFor(tenantId, takeover.lease).nodeFinished(finished(mine));
 
-  const totals = { status: 'succeeded' as const, outputs: { answer: 'x' }, error: null, totalTokens: 0, totalSteps: 1, elapsedMs: 1, totalPrice: '0', currency: 'USD' };
-  await expect(repo.finish(tenantId, runId, stalled.lease, { ...totals, outputs: { answer: 'stale' } })).rejects.toBeInstanceOf(LeaseLostError);
+  const totals = {
+    status: 'succeeded' as const,
+    outputs: { answer: 'x' },
+    error: null,
+    totalTokens: 0,
+    totalSteps: 1,
+    elapsedMs: 1,
+    totalPrice: '0',
+    currency: 'USD',
+  };
+  await expect(repo.finish(tenantId, runId, stalled.lease, { ...totals, outputs: { answer: 'stale' } })).rejects.toBeInstanceOf(
+    LeaseLostError,
+  );
   await repo.finish(tenantId, runId, takeover.lease, totals);
 
   const run = await prisma.workflowRun.findUniqueOrThrow({ where: { id: runId }, include: { nodeExecutions: true } });
@@ -68,11 +98,18 @@ describe('a run resumed past a handled failure', () => {
   const g = parseWorkflowGraph({
     nodes: [
       { id: 'start', data: { type: 'start' } },
-      { id: 'ask', data: { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text: 'hi' }], error_strategy: 'fail-branch' } },
+      {
+        id: 'ask',
+        data: { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text: 'hi' }], error_strategy: 'fail-branch' },
+      },
       { id: 'ok', data: { type: 'end', outputs: [{ variable: 'text', value_selector: ['ask', 'text'] }] } },
       { id: 'sorry', data: { type: 'end', outputs: [{ variable: 'error', value_selector: ['ask', 'error_message'] }] } },
     ],
-    edges: [{ source: 'start', target: 'ask' }, { source: 'ask', target: 'ok' }, { source: 'ask', sourceHandle: 'fail-branch', target: 'sorry' }],
+    edges: [
+      { source: 'start', target: 'ask' },
+      { source: 'ask', target: 'ok' },
+      { source: 'ask', sourceHandle: 'fail-branch', target: 'sorry' },
+    ],
   });
 
   it('restores the exception checkpoint instead of running the node again, and stores partial-succeeded', async () => {
@@ -82,9 +119,30 @@ describe('a run resumed past a handled failure', () => {
     await prisma.workflowRun.create({ data: { id, tenantId, workflowId, workflowVersionId, inputs: {} } });
     const first = (await repo.claim(id, 'worker-a'))!;
     const store = repo.checkpointsFor(tenantId, first.lease);
-    const node = (nodeId: string, index: number, status: 'succeeded' | 'exception', outputs: Record<string, unknown>): NodeExecutionFinish => ({
-      runId: id, executionId: newId('nex'), nodeId, nodeType: nodeId === 'start' ? 'start' : 'llm', title: nodeId, index, predecessorNodeId: null, attempt: 0, callId: null, startedAt: Date.now(),
-      status, inputs: {}, processData: null, outputs, error: status === 'exception' ? 'boom' : null, finishedAt: Date.now(), elapsedMs: 1, tokens: { prompt: 0, completion: 0, total: 0 },
+    const node = (
+      nodeId: string,
+      index: number,
+      status: 'succeeded' | 'exception',
+      outputs: Record<string, unknown>,
+    ): NodeExecutionFinish => ({
+      runId: id,
+      executionId: newId('nex'),
+      nodeId,
+      nodeType: nodeId === 'start' ? 'start' : 'llm',
+      title: nodeId,
+      index,
+      predecessorNodeId: null,
+      attempt: 0,
+      callId: null,
+      startedAt: Date.now(),
+      status,
+      inputs: {},
+      processData: null,
+      outputs,
+      error: status === 'exception' ? 'boom' : null,
+      finishedAt: Date.now(),
+      elapsedMs: 1,
+      tokens: { prompt: 0, completion: 0, total: 0 },
     });
     for (const rec of [node('start', 1, 'succeeded', {}), node('ask', 2, 'exception', { error_message: 'boom', error_type: 'Error' })]) {
       await store.nodeStarted(rec);
@@ -94,12 +152,25 @@ describe('a run resumed past a handled failure', () => {
     // the worker died here; another takes the run over
     const second = (await repo.claim(id, 'worker-b'))!;
     const finishedNodes = await repo.finishedNodes(tenantId, id);
-    expect(finishedNodes.map((n) => [n.nodeId, n.status])).toEqual([['start', 'succeeded'], ['ask', 'exception']]);
+    expect(finishedNodes.map((n) => [n.nodeId, n.status])).toEqual([
+      ['start', 'succeeded'],
+      ['ask', 'exception'],
+    ]);
     const llmCalls: string[] = [];
     const outcome = await executeRun({
-      runId: id, workflowId, workflowVersionId, graph: g.graph, inputs: {}, finished: finishedNodes,
+      runId: id,
+      workflowId,
+      workflowVersionId,
+      graph: g.graph,
+      inputs: {},
+      finished: finishedNodes,
       ports: {
-        llm: { chat: async (req) => { llmCalls.push(req.nodeId); return { text: 'ran again', usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, model: 'm', finishReason: 'stop' }; } },
+        llm: {
+          chat: async (req) => {
+            llmCalls.push(req.nodeId);
+            return { text: 'ran again', usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, model: 'm', finishReason: 'stop' };
+          },
+        },
         checkpoints: repo.checkpointsFor(tenantId, second.lease),
         events: { emit: () => undefined },
       },
@@ -107,7 +178,16 @@ describe('a run resumed past a handled failure', () => {
     expect(llmCalls).toEqual([]);
     expect(outcome).toMatchObject({ status: 'partial-succeeded', outputs: { error: 'boom' } });
 
-    await repo.finish(tenantId, id, second.lease, { status: outcome.status, outputs: outcome.outputs, error: null, totalTokens: 0, totalSteps: outcome.steps, elapsedMs: 1, totalPrice: '0', currency: 'USD' });
+    await repo.finish(tenantId, id, second.lease, {
+      status: outcome.status,
+      outputs: outcome.outputs,
+      error: null,
+      totalTokens: 0,
+      totalSteps: outcome.steps,
+      elapsedMs: 1,
+      totalPrice: '0',
+      currency: 'USD',
+    });
     expect((await prisma.workflowRun.findUniqueOrThrow({ where: { id } })).status).toBe('partial_succeeded');
     expect((await repo.unannouncedFinish(id))?.status).toBe('partial-succeeded');
   });

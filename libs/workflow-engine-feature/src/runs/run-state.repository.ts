@@ -125,7 +125,10 @@ export class RunStateRepository {
   }
 
   async fail(runId: string, error: string): Promise<void> {
-    await this.prisma.workflowRun.updateMany({ where: { id: runId, status: { in: ['queued', 'running'] } }, data: { status: 'failed', error, finishedAt: new Date() } });
+    await this.prisma.workflowRun.updateMany({
+      where: { id: runId, status: { in: ['queued', 'running'] } },
+      data: { status: 'failed', error, finishedAt: new Date() },
+    });
   }
 
   /** The runtime's checkpoint store for one tenant's run (node_executions rows). */
@@ -135,7 +138,12 @@ export class RunStateRepository {
 
   /** Runs not finished yet, oldest first (bounded: a backlog beyond it is requeued at the next start). */
   async unfinishedIds(limit = 10_000): Promise<string[]> {
-    const rows = await this.prisma.workflowRun.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { id: true }, orderBy: { createdAt: 'asc' }, take: limit });
+    const rows = await this.prisma.workflowRun.findMany({
+      where: { status: { in: ['queued', 'running'] } },
+      select: { id: true },
+      orderBy: { createdAt: 'asc' },
+      take: limit,
+    });
     return rows.map((r) => r.id);
   }
 

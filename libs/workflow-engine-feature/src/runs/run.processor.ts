@@ -16,27 +16,32 @@ export class RunProcessor implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.queue.process(QUEUES.workflowRuns, async (payload, job) => {
-      const parsed = runJobSchema.safeParse(payload);
-      if (!parsed.success) {
-        this.log.error({ jobId: job.jobId, issues: parsed.error.issues }, 'dropping malformed run job');
-        return;
-      }
-      try {
-        await this.useCase.execute(parsed.data.runId, parsed.data.traceparent);
-      } catch (err) {
-        // another worker owns the run now; this delivery has nothing left to do
-        if (err instanceof LeaseLostError) return this.log.warn({ runId: parsed.data.runId }, 'run taken over by another worker: stopping here');
-        throw err;
-      }
-    }, {
-      concurrency: this.opts.concurrency,
-      // every retry used, or its workers kept dying: the run must not stay "running" forever
-      onExhausted: async (payload, err) => {
+    this.queue.process(
+      QUEUES.workflowRuns,
+      async (payload, job) => {
         const parsed = runJobSchema.safeParse(payload);
-        if (parsed.success) await this.useCase.giveUp(parsed.data.runId, err);
+        if (!parsed.success) {
+          this.log.error({ jobId: job.jobId, issues: parsed.error.issues }, 'dropping malformed run job');
+          return;
+        }
+        try {
+          await this.useCase.execute(parsed.data.runId, parsed.data.traceparent);
+        } catch (err) {
+          // another worker owns the run now; this delivery has nothing left to do
+          if (err instanceof LeaseLostError)
+            return this.log.warn({ runId: parsed.data.runId }, 'run taken over by another worker: stopping here');
+          throw err;
+        }
       },
-    });
+      {
+        concurrency: this.opts.concurrency,
+        // every retry used, or its workers kept dying: the run must not stay "running" forever
+        onExhausted: async (payload, err) => {
+          const parsed = runJobSchema.safeParse(payload);
+          if (parsed.success) await this.useCase.giveUp(parsed.data.runId, err);
+        },
+      },
+    );
     // runs whose job may be gone (standalone restarted, Redis lost its data): queue them again;
     // a job that still exists is not added twice (the job id is the run id)
     const unfinished = await this.useCase.unfinishedRunIds();

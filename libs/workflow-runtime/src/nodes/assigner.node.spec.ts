@@ -16,11 +16,23 @@ function flow(items: unknown[]) {
       { id: 'assign', data: { type: 'assigner', version: '2', items } },
       { id: 'end', data: { type: 'end', outputs: [{ variable: 'count', value_selector: ['conversation', 'count'] }] } },
     ],
-    edges: [{ source: 'start', target: 'assign' }, { source: 'assign', target: 'end' }],
+    edges: [
+      { source: 'start', target: 'assign' },
+      { source: 'assign', target: 'end' },
+    ],
   });
 }
 
-const options = (g: ReturnType<typeof flow>, overrides: Partial<ExecuteRunOptions> = {}): ExecuteRunOptions => ({ runId: 'r', workflowId: 'w', workflowVersionId: 'v', graph: g, inputs: { q: 'hi' }, finished: [], ports: fakePorts(), ...overrides });
+const options = (g: ReturnType<typeof flow>, overrides: Partial<ExecuteRunOptions> = {}): ExecuteRunOptions => ({
+  runId: 'r',
+  workflowId: 'w',
+  workflowVersionId: 'v',
+  graph: g,
+  inputs: { q: 'hi' },
+  finished: [],
+  ports: fakePorts(),
+  ...overrides,
+});
 
 describe('assigner (v2) on conversation variables', () => {
   it('applies every operation, each item seeing the previous ones, and returns the new values', async () => {
@@ -51,9 +63,13 @@ describe('assigner (v2) on conversation variables', () => {
   });
 
   it('fails on an operation the variable type does not support or a division by zero, writing nothing', async () => {
-    const bad = await executeRun(options(flow([{ variable_selector: ['conversation', 'name'], input_type: 'constant', operation: 'append', value: 'z' }])));
+    const bad = await executeRun(
+      options(flow([{ variable_selector: ['conversation', 'name'], input_type: 'constant', operation: 'append', value: 'z' }])),
+    );
     expect(bad.error).toMatch(/Operation append is not supported for type string/);
-    const zero = await executeRun(options(flow([{ variable_selector: ['conversation', 'count'], input_type: 'constant', operation: '/=', value: 0 }])));
+    const zero = await executeRun(
+      options(flow([{ variable_selector: ['conversation', 'count'], input_type: 'constant', operation: '/=', value: 0 }])),
+    );
     expect(zero).toMatchObject({ status: 'failed', conversationVariables: { count: 1 } });
   });
 
@@ -64,7 +80,13 @@ describe('assigner (v2) on conversation variables', () => {
       if (rec.nodeId === 'end') throw new Error('worker lost');
     };
     await expect(executeRun(options(g, { ports: first }))).rejects.toThrow('worker lost');
-    const finished: FinishedNodeRecord[] = first.checkpoints.finished.map(({ nodeId, index, status, outputs, tokens }) => ({ nodeId, index, status, outputs, tokens }));
+    const finished: FinishedNodeRecord[] = first.checkpoints.finished.map(({ nodeId, index, status, outputs, tokens }) => ({
+      nodeId,
+      index,
+      status,
+      outputs,
+      tokens,
+    }));
     const outcome = await executeRun(options(g, { finished }));
     expect(outcome).toMatchObject({ status: 'succeeded', outputs: { count: 11 }, conversationVariables: { count: 11 } });
   });
@@ -74,13 +96,28 @@ describe('assigner (v2) on conversation variables', () => {
       conversation_variables,
       nodes: [
         { id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input' }] } },
-        { id: 'assign', data: { type: 'assigner', assigned_variable_selector: ['conversation', 'log'], write_mode: 'append', input_variable_selector: ['start', 'q'] } },
+        {
+          id: 'assign',
+          data: {
+            type: 'assigner',
+            assigned_variable_selector: ['conversation', 'log'],
+            write_mode: 'append',
+            input_variable_selector: ['start', 'q'],
+          },
+        },
         { id: 'end', data: { type: 'end', outputs: [] } },
       ],
-      edges: [{ source: 'start', target: 'assign' }, { source: 'assign', target: 'end' }],
+      edges: [
+        { source: 'start', target: 'assign' },
+        { source: 'assign', target: 'end' },
+      ],
     });
     expect((await executeRun(options(v1))).conversationVariables).toMatchObject({ log: ['a', 'hi'] });
-    expect(() => flow([{ variable_selector: ['start', 'q'], input_type: 'constant', operation: 'set', value: 'x' }])).toThrow(/must name a conversation variable/);
-    expect(() => flow([{ variable_selector: ['conversation', 'nope'], operation: 'clear' }])).toThrow(/no conversation variable 'nope'; declared: 'count', 'log', 'name', 'profile'/);
+    expect(() => flow([{ variable_selector: ['start', 'q'], input_type: 'constant', operation: 'set', value: 'x' }])).toThrow(
+      /must name a conversation variable/,
+    );
+    expect(() => flow([{ variable_selector: ['conversation', 'nope'], operation: 'clear' }])).toThrow(
+      /no conversation variable 'nope'; declared: 'count', 'log', 'name', 'profile'/,
+    );
   });
 });

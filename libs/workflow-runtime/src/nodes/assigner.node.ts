@@ -61,7 +61,8 @@ function apply(current: unknown, kind: Kind, item: AssignerItem, input: unknown)
         }
       }
       if (kind === 'number') return number(input);
-      if (kind === 'array' ? !Array.isArray(input) : kindOf(input) !== kind) throw new AssignerError(`Invalid input value ${JSON.stringify(input)}`);
+      if (kind === 'array' ? !Array.isArray(input) : kindOf(input) !== kind)
+        throw new AssignerError(`Invalid input value ${JSON.stringify(input)}`);
       return input;
     case '+=':
       return (current as number) + number(input);

@@ -80,7 +80,13 @@ describe('evaluateCondition: every Dify operator with Dify coercions', () => {
   });
 
   it('reads expected booleans as Dify does: JSON true/false and integers only', () => {
-    expect([toBoolean('true'), toBoolean('false'), toBoolean('1'), toBoolean('0'), toBoolean(true)]).toEqual([true, false, true, false, true]);
+    expect([toBoolean('true'), toBoolean('false'), toBoolean('1'), toBoolean('0'), toBoolean(true)]).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+    ]);
     expect(() => toBoolean('yes')).toThrow('unexpected value');
   });
 

@@ -31,7 +31,8 @@ export const ifElseNodeExecutor: NodeExecutor<IfElseNode> = {
       for (const condition of c.conditions) {
         const actual = ctx.pool.get(condition.variable_selector);
         const op = condition.comparison_operator;
-        if (actual === undefined && !ABOUT_PRESENCE.has(op)) throw new ConditionError(`Variable ${JSON.stringify(condition.variable_selector)} not found`);
+        if (actual === undefined && !ABOUT_PRESENCE.has(op))
+          throw new ConditionError(`Variable ${JSON.stringify(condition.variable_selector)} not found`);
         let ok: boolean;
         if (op === 'exists' || op === 'not exists') ok = evaluateCondition(op, actual, null);
         else {

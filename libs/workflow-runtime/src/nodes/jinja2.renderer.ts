@@ -11,7 +11,11 @@ export interface Jinja2Limits {
   maxRange: number;
 }
 
-export const DEFAULT_JINJA2_LIMITS: Readonly<Jinja2Limits> = Object.freeze({ maxOutputLength: 400_000, maxOperations: 1_000_000, maxRange: 100_000 });
+export const DEFAULT_JINJA2_LIMITS: Readonly<Jinja2Limits> = Object.freeze({
+  maxOutputLength: 400_000,
+  maxOperations: 1_000_000,
+  maxRange: 100_000,
+});
 
 export class TemplateRenderError extends Error {
   constructor(message: string) {
@@ -41,8 +45,10 @@ function spend(output: number): void {
   if (!budget) return;
   budget.operations++;
   budget.output += output;
-  if (budget.operations > budget.limits.maxOperations) throw new TemplateRenderError(`template exceeds ${budget.limits.maxOperations} operations`);
-  if (budget.output > budget.limits.maxOutputLength) throw new TemplateRenderError(`Output length exceeds ${budget.limits.maxOutputLength} characters`);
+  if (budget.operations > budget.limits.maxOperations)
+    throw new TemplateRenderError(`template exceeds ${budget.limits.maxOperations} operations`);
+  if (budget.output > budget.limits.maxOutputLength)
+    throw new TemplateRenderError(`Output length exceeds ${budget.limits.maxOutputLength} characters`);
 }
 
 const INDEX = /^(?:0|[1-9]\d{0,9})$/;
@@ -94,7 +100,8 @@ function makeEnvironment(limits: Jinja2Limits): nunjucks.Environment {
   env.addGlobal('range', (start: number, stop?: number, step = 1) => {
     const [from, to] = stop === undefined ? [0, start] : [start, stop];
     const count = step === 0 ? Infinity : Math.max(0, Math.ceil((to - from) / step));
-    if (!Number.isFinite(count) || count > limits.maxRange) throw new TemplateRenderError(`range() may produce at most ${limits.maxRange} items`);
+    if (!Number.isFinite(count) || count > limits.maxRange)
+      throw new TemplateRenderError(`range() may produce at most ${limits.maxRange} items`);
     return Array.from({ length: count }, (_, i) => from + i * step);
   });
   return env;

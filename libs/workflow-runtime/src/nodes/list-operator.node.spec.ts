@@ -6,11 +6,29 @@ function run(list: unknown, data: Record<string, unknown>): Promise<RunOutcome> 
     nodes: [
       { id: 'start', data: { type: 'start', variables: [{ variable: 'min', type: 'number' }] } },
       { id: 'list', data: { type: 'list-operator', variable: ['sys', 'items'], ...data } },
-      { id: 'end', data: { type: 'end', outputs: ['result', 'first_record', 'last_record'].map((f) => ({ variable: f, value_selector: ['list', f] })) } },
+      {
+        id: 'end',
+        data: {
+          type: 'end',
+          outputs: ['result', 'first_record', 'last_record'].map((f) => ({ variable: f, value_selector: ['list', f] })),
+        },
+      },
     ],
-    edges: [{ source: 'start', target: 'list' }, { source: 'list', target: 'end' }],
+    edges: [
+      { source: 'start', target: 'list' },
+      { source: 'list', target: 'end' },
+    ],
   });
-  return executeRun({ runId: 'r', workflowId: 'w', workflowVersionId: 'v', graph: g, inputs: { min: 2 }, sys: { items: list }, finished: [], ports: fakePorts() });
+  return executeRun({
+    runId: 'r',
+    workflowId: 'w',
+    workflowVersionId: 'v',
+    graph: g,
+    inputs: { min: 2 },
+    sys: { items: list },
+    finished: [],
+    ports: fakePorts(),
+  });
 }
 
 describe('list-operator', () => {
@@ -32,13 +50,22 @@ describe('list-operator', () => {
   });
 
   it('filters booleans with is / is not, and gives an empty result for an empty list', async () => {
-    expect((await run([true, false, true], { filter_by: { enabled: true, conditions: [{ comparison_operator: 'is not', value: true }] } })).outputs).toEqual({ result: [false], first_record: false, last_record: false });
-    expect((await run([], { order_by: { enabled: true, value: 'asc' } })).outputs).toEqual({ result: [], first_record: null, last_record: null });
+    expect(
+      (await run([true, false, true], { filter_by: { enabled: true, conditions: [{ comparison_operator: 'is not', value: true }] } }))
+        .outputs,
+    ).toEqual({ result: [false], first_record: false, last_record: false });
+    expect((await run([], { order_by: { enabled: true, value: 'asc' } })).outputs).toEqual({
+      result: [],
+      first_record: null,
+      last_record: null,
+    });
   });
 
   it('fails on a non-array, a bad serial, or an operator the item type lacks', async () => {
     expect((await run('text', {})).error).toMatch(/is not an array/);
     expect((await run([1, 2], { extract_by: { enabled: true, serial: '0' } })).error).toMatch(/Invalid serial index/);
-    expect((await run([1, 2], { filter_by: { enabled: true, conditions: [{ comparison_operator: 'contains', value: '1' }] } })).error).toMatch(/Invalid condition: contains/);
+    expect(
+      (await run([1, 2], { filter_by: { enabled: true, conditions: [{ comparison_operator: 'contains', value: '1' }] } })).error,
+    ).toMatch(/Invalid condition: contains/);
   });
 });

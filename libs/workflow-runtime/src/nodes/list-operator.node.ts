@@ -107,7 +107,8 @@ export const listOperatorNodeExecutor: NodeExecutor<ListOperatorNode> = {
       return { inputs: { variable: [] }, processData: { variable: [] }, outputs: { result: [], first_record: null, last_record: null } };
     }
     const kind = Array.isArray(variable) ? kindOf(variable) : null;
-    if (!Array.isArray(variable) || kind === null) throw new ListOperatorError(`Variable ${JSON.stringify(data.variable)} is not an array of strings, numbers or booleans`);
+    if (!Array.isArray(variable) || kind === null)
+      throw new ListOperatorError(`Variable ${JSON.stringify(data.variable)} is not an array of strings, numbers or booleans`);
     let list = variable as Item[];
     if (data.filter_by.enabled) for (const c of data.filter_by.conditions) list = filterBy(list, kind, c, ctx.pool);
     if (data.extract_by.enabled) {

@@ -1,5 +1,12 @@
 // llm: renders the prompt from the pool, calls the LLM port, outputs text and usage.
-import { compileTemplate, llmContextSelector, renderCompiledTemplate, type CompiledTemplate, type LlmNode, type LlmNodeData } from '@shoal/workflow-dsl';
+import {
+  compileTemplate,
+  llmContextSelector,
+  renderCompiledTemplate,
+  type CompiledTemplate,
+  type LlmNode,
+  type LlmNodeData,
+} from '@shoal/workflow-dsl';
 import type { NodeExecutor } from '../node-executor';
 import type { LlmChatRequest, LlmRole } from '../ports';
 
@@ -21,9 +28,13 @@ function compile(data: LlmNodeData): CompiledPrompt {
   let prompt = compiled.get(data);
   if (prompt) return prompt;
   const context = llmContextSelector(data);
-  const messages = data.prompt_template.map((m) => ({ role: m.role, parts: (context ? m.text.split(CONTEXT_MARK) : [m.text]).map(compileTemplate) }));
+  const messages = data.prompt_template.map((m) => ({
+    role: m.role,
+    parts: (context ? m.text.split(CONTEXT_MARK) : [m.text]).map(compileTemplate),
+  }));
   const references = new Map<string, readonly string[]>();
-  for (const m of messages) for (const part of m.parts) for (const ref of part.references) references.set(`#${ref.selector.join('.')}#`, ref.selector);
+  for (const m of messages)
+    for (const part of m.parts) for (const ref of part.references) references.set(`#${ref.selector.join('.')}#`, ref.selector);
   prompt = { messages, context, references: [...references].map(([key, selector]) => ({ key, selector })) };
   compiled.set(data, prompt);
   return prompt;
@@ -38,7 +49,10 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
     for (const { key, selector } of prompt.references) inputs[key] = ctx.pool.get(selector) ?? null;
     const context = prompt.context ? contextText(ctx.pool.get(prompt.context)) : '';
     if (prompt.context) inputs['#context#'] = context;
-    const messages = prompt.messages.map((m) => ({ role: m.role, content: m.parts.map((part) => renderCompiledTemplate(part, ctx.pool.lookup)).join(context) }));
+    const messages = prompt.messages.map((m) => ({
+      role: m.role,
+      content: m.parts.map((part) => renderCompiledTemplate(part, ctx.pool.lookup)).join(context),
+    }));
     const request: LlmChatRequest = {
       callId: ctx.callId,
       runId: ctx.runId,
@@ -64,7 +78,12 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
         usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: totalTokens },
         finish_reason: result.finishReason,
       },
-      processData: { model_mode: data.model.mode, model_provider: data.model.provider ?? null, model_name: data.model.name, prompts: messages },
+      processData: {
+        model_mode: data.model.mode,
+        model_provider: data.model.provider ?? null,
+        model_name: data.model.name,
+        prompts: messages,
+      },
       tokens: { prompt: promptTokens, completion: completionTokens, total: totalTokens },
     };
   },
@@ -80,7 +99,8 @@ function contextText(value: unknown): string {
   const lines: string[] = [];
   for (const item of value) {
     if (typeof item === 'string') lines.push(item);
-    else if (item && typeof item === 'object' && typeof (item as { content?: unknown }).content === 'string') lines.push((item as { content: string }).content);
+    else if (item && typeof item === 'object' && typeof (item as { content?: unknown }).content === 'string')
+      lines.push((item as { content: string }).content);
   }
   return lines.join('\n').trim();
 }

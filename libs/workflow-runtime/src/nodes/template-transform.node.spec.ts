@@ -9,10 +9,22 @@ const flow = (template: string, variables = [{ variable: 'q', value_selector: ['
       { id: 'tt', data: { type: 'template-transform', variables, template } },
       { id: 'end', data: { type: 'end', outputs: [{ variable: 'out', value_selector: ['tt', 'output'] }] } },
     ],
-    edges: [{ source: 'start', target: 'tt' }, { source: 'tt', target: 'end' }],
+    edges: [
+      { source: 'start', target: 'tt' },
+      { source: 'tt', target: 'end' },
+    ],
   });
 
-const run = (template: string, inputs: Record<string, unknown>) => executeRun({ runId: 'run_1', workflowId: 'wf_1', workflowVersionId: 'wfv_1', graph: flow(template), inputs, finished: [], ports: fakePorts() });
+const run = (template: string, inputs: Record<string, unknown>) =>
+  executeRun({
+    runId: 'run_1',
+    workflowId: 'wf_1',
+    workflowVersionId: 'wfv_1',
+    graph: flow(template),
+    inputs,
+    finished: [],
+    ports: fakePorts(),
+  });
 
 describe('template-transform (Jinja2 through nunjucks)', () => {
   it('renders its variables with Jinja2 syntax: filters, loops, conditionals', async () => {
@@ -41,8 +53,15 @@ describe('template-transform (Jinja2 through nunjucks)', () => {
   });
 
   it('bounds work and output size, and refuses include/import', () => {
-    expect(() => renderJinja2('{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}{% endfor %}{% endfor %}{% endfor %}', {})).toThrow('operations');
-    expect(() => renderJinja2('{% for i in range(100000) %}{{ big }}{% endfor %}', { big: 'x'.repeat(1000) })).toThrow('Output length exceeds 400000 characters');
+    expect(() =>
+      renderJinja2(
+        '{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}{% endfor %}{% endfor %}{% endfor %}',
+        {},
+      ),
+    ).toThrow('operations');
+    expect(() => renderJinja2('{% for i in range(100000) %}{{ big }}{% endfor %}', { big: 'x'.repeat(1000) })).toThrow(
+      'Output length exceeds 400000 characters',
+    );
     expect(() => renderJinja2('{{ range(1e9) }}', {})).toThrow('range()');
     expect(() => renderJinja2('{% include "/etc/passwd" %}', {})).toThrow(TemplateRenderError);
   });
