@@ -2,6 +2,20 @@
 // Every event carries the run id, a per-run sequence number (1, 2, 3, ...) and a timestamp.
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'partial-succeeded' | 'stopped';
+/**
+ * How the database spells a run status: a Prisma enum value cannot hold a hyphen, so the column's
+ * `partial-succeeded` is the identifier `partial_succeeded`. Map with the two functions below only.
+ */
+export type RunStatusColumn = 'queued' | 'running' | 'succeeded' | 'failed' | 'partial_succeeded' | 'stopped';
+
+export function runStatusFromColumn(status: RunStatusColumn): RunStatus {
+  return status === 'partial_succeeded' ? 'partial-succeeded' : status;
+}
+
+export function runStatusToColumn(status: RunStatus): RunStatusColumn {
+  return status === 'partial-succeeded' ? 'partial_succeeded' : status;
+}
+
 export type NodeStatus = 'running' | 'succeeded' | 'failed' | 'skipped' | 'exception';
 
 export interface WorkflowStartedData {

@@ -6,6 +6,7 @@ import { MODEL_POOL_OPTIONS, ModelPoolClient, type ModelPoolClientOptions } from
 import { WorkflowsController } from './workflows/workflows.controller';
 import { WorkflowsRepository } from './workflows/workflows.repository';
 import { WorkflowsService } from './workflows/workflows.service';
+import { WorkflowDslService } from './workflows/workflow-dsl.service';
 import { type SseLimits } from '@shoal/platform';
 import { BLOCKING_TIMEOUT_MS, RunsController, SSE_LIMITS } from './runs/runs.controller';
 import { STREAM_LIMITS, StreamSlots, type StreamLimits } from './streams/stream-slots';
@@ -48,6 +49,7 @@ export class GatewayModule {
         ModelPoolClient,
         WorkflowsRepository,
         WorkflowsService,
+        WorkflowDslService,
         RunsRepository,
         RunsService,
         BootstrapKeyService,

@@ -71,6 +71,6 @@ export { runService, platformOptionsOf, type ServiceConfig } from './http/run-se
 export { clientGone } from './http/client-gone';
 export { parseJsonBody } from './http/json-body.parser';
 export { MAX_JSON_DEPTH } from './http/json-safety.scan';
-export { AcceptsBody } from './http/body-content-type.hook';
+export { AcceptsBody, mediaTypeOf } from './http/body-content-type.hook';
 export { RouteTable, type RouteEntry } from './http/route-table';
 export { SseStream, DEFAULT_SSE_LIMITS, type SseLimits } from './http/sse-stream';

@@ -46,6 +46,7 @@ export {
 export { START_VARIABLE_TYPES, type StartNodeData, type StartVariable, type StartVariableType } from './nodes/start.node';
 export {
   LLM_OUTPUT_FIELDS,
+  llmContextSelector,
   type LlmNodeData,
   type LlmModelConfig,
   type LlmCompletionParams,

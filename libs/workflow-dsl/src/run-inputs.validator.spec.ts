@@ -28,6 +28,25 @@ describe('validateRunInputs', () => {
     expect(result.ok && Object.getPrototypeOf(result.inputs)).toBe(Object.prototype);
   });
 
+  it('takes checkbox inputs as booleans and json_object inputs as objects, as Dify does', () => {
+    const typed = graphWith([
+      { variable: 'agree', type: 'checkbox', default: false },
+      { variable: 'meta', type: 'json_object', required: true },
+    ]);
+    expect(validateRunInputs(typed, { meta: { city: 'Lyon', tags: ['a'] } })).toEqual({
+      ok: true,
+      inputs: { agree: false, meta: { city: 'Lyon', tags: ['a'] } },
+    });
+    expect(validateRunInputs(typed, { agree: true, meta: {} })).toEqual({ ok: true, inputs: { agree: true, meta: {} } });
+    const bad = validateRunInputs(typed, { agree: 'yes', meta: ['not', 'an', 'object'] });
+    expect(bad.ok ? [] : bad.issues.map((i) => [i.path, i.code])).toEqual([
+      ['inputs.agree', 'invalid_type'],
+      ['inputs.meta', 'invalid_type'],
+    ]);
+    expect(validateRunInputs(typed, { meta: { big: 'x'.repeat(200) } }, { maxInputBytes: 100 }).ok).toBe(false);
+    expect(() => graphWith([{ variable: 'agree', type: 'checkbox', default: 'no' }])).toThrow(/must be a boolean for a checkbox variable/);
+  });
+
   it('caps each text input and all of them together in UTF-8 bytes, with configurable limits', () => {
     expect(validateRunInputs(graph, { question: 'q', note: 'x'.repeat(200 * 1024) }).ok).toBe(true);
     expect(validateRunInputs(graph, { question: 'q', note: 'é'.repeat(100 * 1024 + 1) })).toEqual({

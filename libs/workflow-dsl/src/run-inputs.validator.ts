@@ -71,6 +71,25 @@ export function validateStartNodeInputs(
       else out[variable.variable] = n;
       continue;
     }
+    if (variable.type === 'checkbox') {
+      if (typeof value === 'boolean') out[variable.variable] = value;
+      else fail('invalid_type', `must be a boolean (got ${describeValue(value)})`);
+      continue;
+    }
+    if (variable.type === 'json_object') {
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        fail('invalid_type', `must be a JSON object (got ${describeValue(value)})`);
+        continue;
+      }
+      const objectBytes = utf8Length(JSON.stringify(value));
+      if (objectBytes > maxInputBytes) {
+        fail('too_big', `must be at most ${maxInputBytes} bytes (got ${objectBytes})`);
+        continue;
+      }
+      totalBytes += objectBytes;
+      out[variable.variable] = value;
+      continue;
+    }
     if (typeof value !== 'string') {
       fail('invalid_type', `must be a string (got ${describeValue(value)})`);
       continue;

@@ -36,7 +36,12 @@ describe('error strategies (Dify error handling on LLM nodes)', () => {
       throw new Error('upstream returned 503');
     };
     const outcome = await executeRun(options(flow({ error_strategy: 'fail-branch' }), { ports }));
-    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { error: 'upstream returned 503' } });
+    expect(outcome).toMatchObject({ status: 'partial-succeeded', outputs: { error: 'upstream returned 503' } });
+    expect(ports.events.find('workflow_finished').data).toMatchObject({
+      status: 'partial-succeeded',
+      outputs: { error: 'upstream returned 503' },
+      error: null,
+    });
     expect(ports.events.find('node_finished', 'ask').data).toMatchObject({
       status: 'exception',
       error: 'upstream returned 503',
@@ -49,7 +54,8 @@ describe('error strategies (Dify error handling on LLM nodes)', () => {
   it('fail-branch: a node that succeeds leaves by source only', async () => {
     const ports = fakePorts();
     const outcome = await executeRun(options(flow({ error_strategy: 'fail-branch' }), { ports }));
-    expect(outcome.outputs).toEqual({ text: 'm says: hi' });
+    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { text: 'm says: hi' } });
+    expect(ports.events.find('workflow_finished').data.status).toBe('succeeded');
     expect(ports.events.names()).not.toContain('node_started:sorry');
   });
 
@@ -59,7 +65,7 @@ describe('error strategies (Dify error handling on LLM nodes)', () => {
       throw new Error('boom');
     };
     const g = flow({ error_strategy: 'default-value', default_value: [{ key: 'text', type: 'string', value: 'fallback' }] }, false);
-    expect(await executeRun(options(g, { ports }))).toMatchObject({ status: 'succeeded', outputs: { text: 'fallback' } });
+    expect(await executeRun(options(g, { ports }))).toMatchObject({ status: 'partial-succeeded', outputs: { text: 'fallback' } });
   });
 
   it('resumes past an exception without running the node again, on the same branch', async () => {
@@ -82,6 +88,9 @@ describe('error strategies (Dify error handling on LLM nodes)', () => {
     const second = fakePorts();
     const outcome = await executeRun(options(g, { ports: second, finished }));
     expect(outcome.outputs).toEqual({ error: 'boom' });
+    // the exception happened in the first attempt; the resumed one still reports it
+    expect(outcome.status).toBe('partial-succeeded');
+    expect(second.events.find('workflow_finished').data.status).toBe('partial-succeeded');
     expect(second.llm.calls).toHaveLength(0);
     expect(second.events.names()).toEqual(['node_started:sorry', 'node_finished:sorry', 'workflow_finished']);
   });

@@ -51,7 +51,8 @@ export interface ExecuteRunOptions {
 }
 
 export interface RunOutcome {
-  status: 'succeeded' | 'failed';
+  /** `partial-succeeded` (as Dify): the run finished, but some node ended `exception` (restored ones included). */
+  status: 'succeeded' | 'partial-succeeded' | 'failed';
   outputs: Record<string, unknown>;
   error: string | null;
   totalTokens: number;
@@ -178,8 +179,9 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     if (answers.length > 0) outputs.answer = answers.join('');
   }
   const finishedAt = clock.now();
+  const handledErrors = restored.some((r) => r.exception) || scheduler.exceptions > 0;
   const outcome: RunOutcome = {
-    status: error === null ? 'succeeded' : 'failed',
+    status: error !== null ? 'failed' : handledErrors ? 'partial-succeeded' : 'succeeded',
     outputs,
     error,
     totalTokens: restoredTokens + scheduler.tokens,

@@ -97,6 +97,8 @@ export class Scheduler {
   infraError: unknown = null;
   steps = 0;
   tokens = 0;
+  /** Nodes run by this attempt that ended `exception` (their error_strategy handled a failure). */
+  exceptions = 0;
   /** End node outputs in the order the end nodes finished. */
   readonly endOutputs: Array<Record<string, unknown>> = [];
   /** Answer node texts in the order they finished. */
@@ -297,6 +299,7 @@ export class Scheduler {
       this.stopping = true;
       return;
     }
+    if (exception) this.exceptions++;
     o.pool.set(node.id, result.outputs);
     if (node.data.type === 'end') this.endOutputs.push(result.outputs);
     else if (node.data.type === 'answer' && typeof result.outputs.answer === 'string') this.answers.push(result.outputs.answer);

@@ -34,6 +34,24 @@ export class ModelPoolClient {
     return this.forward(ctx, 'GET', '/v1/models', undefined, undefined);
   }
 
+  /**
+   * The aliases model-pool serves, or null when it cannot say within `timeoutMs` (callers that only
+   * want them for warnings go on without them).
+   */
+  async modelNames(ctx: RequestContext, timeoutMs: number): Promise<string[] | null> {
+    try {
+      const res = await this.forward(ctx, 'GET', '/v1/models', undefined, AbortSignal.timeout(timeoutMs));
+      if (res.status !== 200 || !res.body) return null;
+      const chunks: Buffer[] = [];
+      for await (const chunk of res.body) chunks.push(Buffer.from(chunk as Uint8Array));
+      const list = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: Array<{ id?: unknown }> };
+      return Array.isArray(list.data) ? list.data.flatMap((m) => (typeof m?.id === 'string' ? [m.id] : [])) : null;
+    } catch (err) {
+      this.log.warn({ err }, 'could not list the models model-pool serves');
+      return null;
+    }
+  }
+
   private async forward(
     ctx: RequestContext,
     method: string,

@@ -1,3 +1,4 @@
+import { runStatusFromColumn } from '@shoal/contracts';
 import type { RunRow, RunWithNodes } from './runs.repository';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -8,7 +9,7 @@ export function presentRun(run: RunRow) {
     object: 'workflow_run',
     workflow_id: run.workflowId,
     workflow_version_id: run.workflowVersionId,
-    status: run.status === 'partial_succeeded' ? 'partial-succeeded' : run.status,
+    status: runStatusFromColumn(run.status),
     inputs: run.inputs,
     outputs: run.outputs ?? null,
     error: run.error,

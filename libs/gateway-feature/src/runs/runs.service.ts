@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { looksLikeId, newId, QUEUES, TERMINAL_RUN_STATUSES, type RunEvent, type RunJob, type RunStatus } from '@shoal/contracts';
+import { looksLikeId, newId, QUEUES, TERMINAL_RUN_STATUSES, runStatusFromColumn, type RunEvent, type RunJob } from '@shoal/contracts';
 import {
   ApiError,
   JOB_QUEUE,
@@ -90,7 +90,7 @@ export class RunsService implements BeforeApplicationShutdown {
     if (!looksLikeId(runId, 'run')) throw ApiError.notFound('Run', runId);
     const run = await this.runs.findForStream(ctx.tenantId, runId);
     if (!run || (ctx.workflowId && run.workflowId !== ctx.workflowId)) throw ApiError.notFound('Run', runId);
-    const finished = TERMINAL_RUN_STATUSES.has(dbStatus(run.status));
+    const finished = TERMINAL_RUN_STATUSES.has(runStatusFromColumn(run.status));
     return { run, replayed: finished && run.lastEventSeq > 0 && afterSeq >= run.lastEventSeq };
   }
 
@@ -109,7 +109,7 @@ export class RunsService implements BeforeApplicationShutdown {
     run?: RunStreamRow,
   ): Promise<void> {
     const row = run ?? (await this.openStream(ctx, runId, afterSeq)).run;
-    const finished = TERMINAL_RUN_STATUSES.has(dbStatus(row.status));
+    const finished = TERMINAL_RUN_STATUSES.has(runStatusFromColumn(row.status));
     // finished, and nothing stored after afterSeq (expired, or all replayed): nothing more will come
     const nothingMore = async () => finished && (await this.events.lastSequence(runId)) <= afterSeq;
     await this.untilFinished(runId, afterSeq, onEvent, signal, nothingMore);
@@ -159,9 +159,4 @@ export class RunsService implements BeforeApplicationShutdown {
         });
     });
   }
-}
-
-/** The database spells one status with an underscore (partial_succeeded); events with a hyphen. */
-function dbStatus(status: string): RunStatus {
-  return status.replace('_', '-') as RunStatus;
 }

@@ -1,6 +1,8 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { ApiKeyGuard, Ctx, parseBody, type RequestContext } from '@shoal/platform';
+import { AcceptsBody, ApiKeyGuard, Ctx, mediaTypeOf, parseBody, type RequestContext } from '@shoal/platform';
+import { parseImportRequest, YAML_BODY_TYPES } from './import-workflow.request';
+import { WorkflowDslService } from './workflow-dsl.service';
 import { WorkflowsService } from './workflows.service';
 import type { WorkflowWithVersion } from './workflows.repository';
 
@@ -25,13 +27,44 @@ function present(wf: WorkflowWithVersion, withGraph = false) {
 @Controller('v1/workflows')
 @UseGuards(ApiKeyGuard)
 export class WorkflowsController {
-  constructor(@Inject(WorkflowsService) private readonly workflows: WorkflowsService) {}
+  constructor(
+    @Inject(WorkflowsService) private readonly workflows: WorkflowsService,
+    @Inject(WorkflowDslService) private readonly dsl: WorkflowDslService,
+  ) {}
 
   @Post()
   @HttpCode(201)
   async create(@Ctx() ctx: RequestContext, @Body() body: unknown) {
     const input = parseBody(createWorkflowSchema, body);
     return present(await this.workflows.create(ctx, input), true);
+  }
+
+  /** A Dify app export (YAML body, or JSON `{ yaml_content, model_map? }`): answered as POST /v1/workflows, plus warnings. */
+  @Post('import')
+  @HttpCode(201)
+  @AcceptsBody('application/json', ...YAML_BODY_TYPES)
+  async import(
+    @Ctx() ctx: RequestContext,
+    @Body() body: unknown,
+    @Headers('content-type') contentType: string | undefined,
+    @Query('model_map') modelMap: unknown,
+  ) {
+    const imported = await this.dsl.import(ctx, parseImportRequest(body, mediaTypeOf(contentType), modelMap));
+    return {
+      ...present(imported.workflow, true),
+      warnings: imported.warnings.map((w) => ({
+        path: w.path,
+        code: w.code,
+        message: w.message,
+        ...(w.nodeId ? { node_id: w.nodeId } : {}),
+      })),
+    };
+  }
+
+  @Get(':id/export')
+  @Header('content-type', 'application/yaml; charset=utf-8')
+  async export(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<string> {
+    return this.dsl.export(ctx, id);
   }
 
   @Get(':id')

@@ -7,14 +7,19 @@ export interface FieldIssue {
   message: string;
   code?: string;
   node_id?: string;
+  /** 1-based place in a text body (a YAML syntax error) */
+  line?: number;
+  column?: number;
 }
 
 export type ApiErrorCode =
   | 'invalid_request'
   | 'invalid_json'
+  | 'invalid_yaml'
   | 'json_too_deep'
   | 'malformed_request'
   | 'validation_failed'
+  | 'unprocessable_content'
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
@@ -37,9 +42,12 @@ export type ApiErrorCode =
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
   invalid_json: 400,
+  invalid_yaml: 400,
   json_too_deep: 400,
   malformed_request: 400,
   validation_failed: 400,
+  // well-formed, but not something Shoal can run (a Dify app of another mode, unsupported nodes)
+  unprocessable_content: 422,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -79,6 +79,7 @@ describe('importDifyDsl: envelope', () => {
     const result = failed(importDifyDsl(doc((d) => (d.app.mode = mode))));
     expect(result).toMatchObject({ status: 422, issues: [{ path: 'app.mode', code: 'unsupported_mode' }] });
     expect(result.issues[0].message).toContain(name);
+    expect(result.issues[0].message).toContain(`app.mode is '${mode}'`);
     expect(result.issues[0].message).toContain("Shoal runs 'workflow' and 'advanced-chat'");
   });
 

@@ -9,9 +9,9 @@ import { DEFAULT_MAX_ALIAS_COUNT, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, readDslY
 
 const RUNNABLE_MODES: readonly DifyAppMode[] = ['workflow', 'advanced-chat'];
 const MODE_NAMES: Readonly<Record<string, string>> = {
-  chat: "a Dify 'chat' (basic chatbot) app",
-  'agent-chat': "a Dify 'agent-chat' (agent) app",
-  completion: "a Dify 'completion' (text generator) app",
+  chat: 'a Dify basic chatbot app',
+  'agent-chat': 'a Dify agent app',
+  completion: 'a Dify text generator app',
 };
 const SHOAL_RUNS = "Shoal runs 'workflow' and 'advanced-chat' (chatflow) apps";
 
@@ -80,8 +80,9 @@ function checkEnvelope(doc: JsonObject): EnvelopeResult {
     return { ok: false, issues: [{ path: 'app', code: 'missing_app', message: 'app (name, mode, ...) is required' }] };
   const mode = app.mode;
   if (typeof mode !== 'string' || !(RUNNABLE_MODES as readonly string[]).includes(mode)) {
-    const what = typeof mode === 'string' ? (MODE_NAMES[mode] ?? `an app of mode '${mode}'`) : 'an app without a mode';
-    return { ok: false, issues: [{ path: 'app.mode', code: 'unsupported_mode', message: `this is ${what}; ${SHOAL_RUNS}` }] };
+    const what =
+      typeof mode === 'string' ? `app.mode is '${mode}'${MODE_NAMES[mode] ? ` (${MODE_NAMES[mode]})` : ''}` : 'app.mode is missing';
+    return { ok: false, issues: [{ path: 'app.mode', code: 'unsupported_mode', message: `${what}; ${SHOAL_RUNS}` }] };
   }
   if (!isJsonObject(doc.workflow)) {
     return {

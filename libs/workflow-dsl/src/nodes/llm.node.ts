@@ -33,10 +33,21 @@ export interface LlmNodeData extends BaseNodeData {
   model: LlmModelConfig;
   /** Always a message list; Dify's completion-mode `{ text }` becomes one user message. */
   prompt_template: LlmPromptMessage[];
-  /** Accepted from Dify exports, not used yet. */
+  /**
+   * Dify's context: when enabled, the string at variable_selector replaces `{{#context#}}` in the
+   * prompt. Kept as read (Dify writes it disabled with an empty selector on every LLM node).
+   */
   context?: unknown;
+  /** Accepted from Dify exports, not used yet. */
   vision?: unknown;
   memory?: unknown;
+}
+
+/** The selector of an LLM node's enabled context, or null (disabled, or no selector). */
+export function llmContextSelector(data: { context?: unknown }): readonly string[] | null {
+  const c = data.context as { enabled?: unknown; variable_selector?: unknown } | null | undefined;
+  if (!c || c.enabled !== true || !Array.isArray(c.variable_selector) || c.variable_selector.length < 2) return null;
+  return c.variable_selector as string[];
 }
 
 /** What an LLM node writes to the variable pool. */
@@ -72,6 +83,7 @@ const schema = z.looseObject({
     completion_params: completionParamsSchema.nullish(),
   }),
   prompt_template: z.union([z.array(messageSchema).min(1), completionPromptSchema]),
+  context: z.looseObject({ enabled: z.boolean().nullish(), variable_selector: z.array(z.string()).nullish() }).nullish(),
 });
 type ParsedLlm = z.infer<typeof schema>;
 
@@ -123,6 +135,8 @@ export const llmNodeDefinition: NodeDefinition<LlmNodeData, ParsedLlm> = {
     for (const { path, text } of templateTexts(parsed)) {
       for (const ref of parseVariableReferences(text)) refs.push({ path, selector: ref.selector, raw: ref.raw });
     }
+    const context = llmContextSelector(parsed);
+    if (context) refs.push({ path: ['context', 'variable_selector'], selector: context });
     return refs;
   },
   outputFields: () => LLM_OUTPUT_FIELDS,

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { LocalIssue } from '../zod-issues';
 import { baseDataShape, normalizeData, variableNameSchema, type BaseNodeData, type NodeDefinition } from './node-definition';
 
-export const START_VARIABLE_TYPES = ['text-input', 'paragraph', 'select', 'number'] as const;
+/** Dify's input form types, less files: `checkbox` is a boolean, `json_object` a mapping. */
+export const START_VARIABLE_TYPES = ['text-input', 'paragraph', 'select', 'number', 'checkbox', 'json_object'] as const;
 export type StartVariableType = (typeof START_VARIABLE_TYPES)[number];
 
 export interface StartVariable {
@@ -16,7 +17,7 @@ export interface StartVariable {
   max_length?: number;
   /** Only for `select`. */
   options?: string[];
-  default?: string | number;
+  default?: string | number | boolean | Record<string, unknown>;
 }
 
 export interface StartNodeData extends BaseNodeData {
@@ -31,7 +32,7 @@ const variableSchema = z.looseObject({
   required: z.boolean().nullish(),
   max_length: z.number().int().nonnegative().nullish(),
   options: z.array(z.string()).nullish(),
-  default: z.union([z.string(), z.number()]).nullish(),
+  default: z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())]).nullish(),
 });
 
 const schema = z.looseObject({
@@ -68,17 +69,13 @@ function check(parsed: ParsedStart): LocalIssue[] {
       issues.push({ path: [...path, 'options'], code: 'required', detail: 'must list at least one option for a select variable' });
     const dflt = v.default;
     if (dflt == null || dflt === '') return;
-    if (v.type === 'number' && typeof dflt !== 'number')
+    const expected = v.type === 'number' ? 'number' : v.type === 'checkbox' ? 'boolean' : v.type === 'json_object' ? 'object' : 'string';
+    const got = typeof dflt === 'object' ? 'object' : typeof dflt;
+    if (got !== expected)
       issues.push({
         path: [...path, 'default'],
         code: 'invalid_type',
-        detail: `must be a number for a number variable (got string '${dflt}')`,
-      });
-    if (v.type !== 'number' && typeof dflt !== 'string')
-      issues.push({
-        path: [...path, 'default'],
-        code: 'invalid_type',
-        detail: `must be a string for a ${v.type} variable (got number ${dflt})`,
+        detail: `must be a${expected === 'object' ? 'n' : ''} ${expected} for a ${v.type} variable (got ${got} ${JSON.stringify(dflt)})`,
       });
     if (v.type === 'select' && v.options?.length && !v.options.includes(String(dflt))) {
       issues.push({ path: [...path, 'default'], code: 'invalid_value', detail: `must be one of the options (got '${String(dflt)}')` });

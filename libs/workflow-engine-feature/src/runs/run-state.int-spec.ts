@@ -1,8 +1,10 @@
-// Fencing: when a stalled worker's run is taken over, the stalled worker's writes must not land.
+// The run state a worker reads and writes. Fencing: when a stalled worker's run is taken over, the
+// stalled worker's writes must not land; a takeover resumes from every finished checkpoint.
 import { newId } from '@shoal/contracts';
 import { createPrismaClient, type PrismaClient } from '@shoal/platform';
 import { createTestDatabase, type TestDatabase } from '@shoal/testing';
-import type { NodeExecutionFinish, NodeExecutionStart } from '@shoal/workflow-runtime';
+import { parseWorkflowGraph } from '@shoal/workflow-dsl';
+import { executeRun, type NodeExecutionFinish, type NodeExecutionStart } from '@shoal/workflow-runtime';
 import { LeaseLostError } from './lease-lost.error';
 import { RunStateRepository } from './run-state.repository';
 
@@ -90,4 +92,103 @@ it('lets only the latest claim write checkpoints and the outcome', async () => {
   expect(run.nodeExecutions.map((n) => [n.id, n.status])).toEqual([[mine, 'succeeded']]);
   // a finished run cannot be claimed again
   expect(await repo.claim(runId, 'worker-b')).toBeNull();
+});
+
+describe('a run resumed past a handled failure', () => {
+  const g = parseWorkflowGraph({
+    nodes: [
+      { id: 'start', data: { type: 'start' } },
+      {
+        id: 'ask',
+        data: { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text: 'hi' }], error_strategy: 'fail-branch' },
+      },
+      { id: 'ok', data: { type: 'end', outputs: [{ variable: 'text', value_selector: ['ask', 'text'] }] } },
+      { id: 'sorry', data: { type: 'end', outputs: [{ variable: 'error', value_selector: ['ask', 'error_message'] }] } },
+    ],
+    edges: [
+      { source: 'start', target: 'ask' },
+      { source: 'ask', target: 'ok' },
+      { source: 'ask', sourceHandle: 'fail-branch', target: 'sorry' },
+    ],
+  });
+
+  it('restores the exception checkpoint instead of running the node again, and stores partial-succeeded', async () => {
+    if (!g.ok) throw new Error(JSON.stringify(g.issues));
+    const id = newId('run');
+    const { workflowId, workflowVersionId } = await prisma.workflowRun.findUniqueOrThrow({ where: { id: runId } });
+    await prisma.workflowRun.create({ data: { id, tenantId, workflowId, workflowVersionId, inputs: {} } });
+    const first = (await repo.claim(id, 'worker-a'))!;
+    const store = repo.checkpointsFor(tenantId, first.lease);
+    const node = (
+      nodeId: string,
+      index: number,
+      status: 'succeeded' | 'exception',
+      outputs: Record<string, unknown>,
+    ): NodeExecutionFinish => ({
+      runId: id,
+      executionId: newId('nex'),
+      nodeId,
+      nodeType: nodeId === 'start' ? 'start' : 'llm',
+      title: nodeId,
+      index,
+      predecessorNodeId: null,
+      attempt: 0,
+      callId: null,
+      startedAt: Date.now(),
+      status,
+      inputs: {},
+      processData: null,
+      outputs,
+      error: status === 'exception' ? 'boom' : null,
+      finishedAt: Date.now(),
+      elapsedMs: 1,
+      tokens: { prompt: 0, completion: 0, total: 0 },
+    });
+    for (const rec of [node('start', 1, 'succeeded', {}), node('ask', 2, 'exception', { error_message: 'boom', error_type: 'Error' })]) {
+      await store.nodeStarted(rec);
+      await store.nodeFinished(rec);
+    }
+
+    // the worker died here; another takes the run over
+    const second = (await repo.claim(id, 'worker-b'))!;
+    const finishedNodes = await repo.finishedNodes(tenantId, id);
+    expect(finishedNodes.map((n) => [n.nodeId, n.status])).toEqual([
+      ['start', 'succeeded'],
+      ['ask', 'exception'],
+    ]);
+    const llmCalls: string[] = [];
+    const outcome = await executeRun({
+      runId: id,
+      workflowId,
+      workflowVersionId,
+      graph: g.graph,
+      inputs: {},
+      finished: finishedNodes,
+      ports: {
+        llm: {
+          chat: async (req) => {
+            llmCalls.push(req.nodeId);
+            return { text: 'ran again', usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, model: 'm', finishReason: 'stop' };
+          },
+        },
+        checkpoints: repo.checkpointsFor(tenantId, second.lease),
+        events: { emit: () => undefined },
+      },
+    });
+    expect(llmCalls).toEqual([]);
+    expect(outcome).toMatchObject({ status: 'partial-succeeded', outputs: { error: 'boom' } });
+
+    await repo.finish(tenantId, id, second.lease, {
+      status: outcome.status,
+      outputs: outcome.outputs,
+      error: null,
+      totalTokens: 0,
+      totalSteps: outcome.steps,
+      elapsedMs: 1,
+      totalPrice: '0',
+      currency: 'USD',
+    });
+    expect((await prisma.workflowRun.findUniqueOrThrow({ where: { id } })).status).toBe('partial_succeeded');
+    expect((await repo.unannouncedFinish(id))?.status).toBe('partial-succeeded');
+  });
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CheckpointStore, FinishedNodeRecord } from '@shoal/workflow-runtime';
 import { NodeCheckpointsRepository } from './node-checkpoints.repository';
 import { LeaseLostError } from './lease-lost.error';
-import { newId } from '@shoal/contracts';
+import { newId, runStatusFromColumn, runStatusToColumn } from '@shoal/contracts';
 import { PrismaClient, type Prisma } from '@shoal/platform';
 
 export interface ClaimedRun {
@@ -35,7 +35,7 @@ export interface FinishedRunRow {
 }
 
 export interface RunTotals {
-  status: 'succeeded' | 'failed';
+  status: 'succeeded' | 'partial-succeeded' | 'failed';
   outputs: Record<string, unknown>;
   error: string | null;
   totalTokens: number;
@@ -80,17 +80,21 @@ export class RunStateRepository {
     };
   }
 
-  /** What earlier attempts committed: the checkpoints a resumed run continues from. */
+  /**
+   * What earlier attempts committed: the checkpoints a resumed run continues from. A node that ended
+   * `exception` (its error_strategy handled the failure) is done as well; its outputs hold
+   * error_message and error_type, and the runtime re-derives its branch from the status.
+   */
   async finishedNodes(tenantId: string, runId: string): Promise<FinishedNodeRecord[]> {
     const rows = await this.prisma.nodeExecution.findMany({
-      where: { tenantId, runId, status: 'succeeded' },
-      select: { nodeId: true, index: true, outputs: true, promptTokens: true, completionTokens: true, totalTokens: true },
+      where: { tenantId, runId, status: { in: ['succeeded', 'exception'] } },
+      select: { nodeId: true, index: true, status: true, outputs: true, promptTokens: true, completionTokens: true, totalTokens: true },
       orderBy: { index: 'asc' },
     });
     return rows.map((r) => ({
       nodeId: r.nodeId,
       index: r.index,
-      status: 'succeeded' as const,
+      status: r.status === 'exception' ? ('exception' as const) : ('succeeded' as const),
       outputs: (r.outputs ?? {}) as Record<string, unknown>,
       tokens: { prompt: r.promptTokens, completion: r.completionTokens, total: r.totalTokens },
     }));
@@ -106,7 +110,7 @@ export class RunStateRepository {
     const { count } = await this.prisma.workflowRun.updateMany({
       where: { id: runId, tenantId, workerId: lease, status: 'running' },
       data: {
-        status: t.status,
+        status: runStatusToColumn(t.status),
         outputs: t.outputs as Prisma.InputJsonValue,
         error: t.error,
         totalTokens: t.totalTokens,
@@ -151,7 +155,7 @@ export class RunStateRepository {
       id: r.id,
       tenantId: r.tenantId,
       workflowId: r.workflowId,
-      status: r.status === 'partial_succeeded' ? 'partial-succeeded' : (r.status as FinishedRunRow['status']),
+      status: runStatusFromColumn(r.status) as FinishedRunRow['status'],
       outputs: (r.outputs ?? null) as Record<string, unknown> | null,
       error: r.error,
       totalTokens: r.totalTokens,

@@ -1,10 +1,22 @@
 // llm: renders the prompt from the pool, calls the LLM port, outputs text and usage.
-import { compileTemplate, renderCompiledTemplate, type CompiledTemplate, type LlmNode, type LlmNodeData } from '@shoal/workflow-dsl';
+import {
+  compileTemplate,
+  llmContextSelector,
+  renderCompiledTemplate,
+  type CompiledTemplate,
+  type LlmNode,
+  type LlmNodeData,
+} from '@shoal/workflow-dsl';
 import type { NodeExecutor } from '../node-executor';
 import type { LlmChatRequest, LlmRole } from '../ports';
 
+/** Where Dify puts the node's context in a prompt. */
+const CONTEXT_MARK = '{{#context#}}';
+
 interface CompiledPrompt {
-  messages: Array<{ role: LlmRole; template: CompiledTemplate }>;
+  /** Each message's text split at `{{#context#}}` (when context is enabled), so the context is never re-read as a template. */
+  messages: Array<{ role: LlmRole; parts: CompiledTemplate[] }>;
+  context: readonly string[] | null;
   /** Every distinct reference, keyed as Dify keys LLM node inputs: `#start.question#`. */
   references: Array<{ key: string; selector: readonly string[] }>;
 }
@@ -15,10 +27,15 @@ const compiled = new WeakMap<LlmNodeData, CompiledPrompt>();
 function compile(data: LlmNodeData): CompiledPrompt {
   let prompt = compiled.get(data);
   if (prompt) return prompt;
-  const messages = data.prompt_template.map((m) => ({ role: m.role, template: compileTemplate(m.text) }));
+  const context = llmContextSelector(data);
+  const messages = data.prompt_template.map((m) => ({
+    role: m.role,
+    parts: (context ? m.text.split(CONTEXT_MARK) : [m.text]).map(compileTemplate),
+  }));
   const references = new Map<string, readonly string[]>();
-  for (const m of messages) for (const ref of m.template.references) references.set(`#${ref.selector.join('.')}#`, ref.selector);
-  prompt = { messages, references: [...references].map(([key, selector]) => ({ key, selector })) };
+  for (const m of messages)
+    for (const part of m.parts) for (const ref of part.references) references.set(`#${ref.selector.join('.')}#`, ref.selector);
+  prompt = { messages, context, references: [...references].map(([key, selector]) => ({ key, selector })) };
   compiled.set(data, prompt);
   return prompt;
 }
@@ -30,7 +47,12 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
     const prompt = compile(data);
     const inputs: Record<string, unknown> = {};
     for (const { key, selector } of prompt.references) inputs[key] = ctx.pool.get(selector) ?? null;
-    const messages = prompt.messages.map((m) => ({ role: m.role, content: renderCompiledTemplate(m.template, ctx.pool.lookup) }));
+    const context = prompt.context ? contextText(ctx.pool.get(prompt.context)) : '';
+    if (prompt.context) inputs['#context#'] = context;
+    const messages = prompt.messages.map((m) => ({
+      role: m.role,
+      content: m.parts.map((part) => renderCompiledTemplate(part, ctx.pool.lookup)).join(context),
+    }));
     const request: LlmChatRequest = {
       callId: ctx.callId,
       runId: ctx.runId,
@@ -66,3 +88,19 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
     };
   },
 };
+
+/**
+ * Dify's LLMNode._fetch_context: a string is the context as it is; a list (knowledge retrieval
+ * results) gives its strings and its items' `content`, one per line; anything else gives none.
+ */
+function contextText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return '';
+  const lines: string[] = [];
+  for (const item of value) {
+    if (typeof item === 'string') lines.push(item);
+    else if (item && typeof item === 'object' && typeof (item as { content?: unknown }).content === 'string')
+      lines.push((item as { content: string }).content);
+  }
+  return lines.join('\n').trim();
+}
