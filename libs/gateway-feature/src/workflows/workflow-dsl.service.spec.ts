@@ -29,8 +29,8 @@ class FakeWorkflows {
 
 const ctx: RequestContext = { tenantId: 'ten_a', apiKeyId: 'key_a', scopes: ['admin'], workflowId: null };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test documents are edited freely
 function dsl(edit: (doc: Record<string, any>) => void = () => undefined): string {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const doc = {
     app: { mode: 'workflow', name: 'qa', description: 'asks' },
     kind: 'app',
