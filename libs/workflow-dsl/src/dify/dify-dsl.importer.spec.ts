@@ -1,6 +1,7 @@
 import { parseWorkflowGraph } from '../graph.parser';
 import { NODE_TYPES } from '../nodes/node-registry';
 import { importDifyDsl } from './dify-dsl.importer';
+import { exportDifyDsl } from './dify-dsl.exporter';
 import type { DifyImportResult } from './dify-dsl.types';
 import { basicDoc, difyEdge, difyNode, toYaml } from './dify-dsl.spec-helper';
 
@@ -234,6 +235,13 @@ describe('importDifyDsl: graph', () => {
       { id: '1732000000001-source-llm-target', source: '1732000000001', target: 'llm', sourceHandle: 'source', targetHandle: 'target' },
       { id: 'llm-source-end-target', source: 'llm', target: 'end', sourceHandle: 'source', targetHandle: 'target' },
     ]);
+  });
+
+  it('keeps no empty id on an edge without a source, so export and re-import give the same edge', () => {
+    const { workflow } = imported(importDifyDsl(doc((d) => (d.workflow.graph.edges = [{ id: null, target: 'llm' }]))));
+    expect(workflow.graph.edges).toEqual([{ target: 'llm', sourceHandle: 'source', targetHandle: 'target' }]);
+    const again = imported(importDifyDsl(exportDifyDsl(workflow)));
+    expect(again.workflow.graph.edges).toEqual(workflow.graph.edges);
   });
 
   it('drops note nodes with a warning', () => {

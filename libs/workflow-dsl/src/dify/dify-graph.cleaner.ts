@@ -91,6 +91,8 @@ export function cleanDifyGraph(graph: unknown, at: string): CleanGraphResult {
     ) {
       clean.id = `${clean.source}-${String(clean.sourceHandle)}-${clean.target}-${String(clean.targetHandle)}`;
     }
+    // an edge without ends keeps no empty id either: the exporter writes none, so a round trip matches
+    if (clean.id === null || clean.id === '') delete clean.id;
     if (isJsonObject(edge.data)) {
       const data = pick(edge.data, EDGE_DATA_KEYS);
       if (Object.keys(data).length > 0) clean.data = data;
