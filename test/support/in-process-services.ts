@@ -25,7 +25,7 @@ import {
   type MockProvider,
   type TestDatabase,
 } from '@shoal/testing';
-import { GatewayModule } from '@shoal/gateway-feature';
+import { DEFAULT_STREAM_LIMITS, GatewayModule } from '@shoal/gateway-feature';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule } from '@shoal/model-pool-feature';
 import { BillingModule } from '@shoal/billing-feature';
@@ -66,7 +66,7 @@ export async function startInProcessServices(label: string): Promise<InProcessSe
       bootstrapKey: apiKey,
       blockingTimeoutMs: 30_000,
       sse: DEFAULT_SSE_LIMITS,
-      streams: { maxPerKey: 100, maxPerRun: 20 },
+      streams: DEFAULT_STREAM_LIMITS,
     }),
     EngineModule.register({ modelPoolUrl: url, billingUrl: url, internalToken, concurrency: 2, costWaitMs: 5_000 }),
     ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS }),

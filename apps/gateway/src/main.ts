@@ -1,6 +1,6 @@
 // gateway: the public edge (API keys, REST, the OpenAI-compatible API, run events).
 import 'reflect-metadata';
-import { runService, workflowLimitsOf } from '@shoal/platform';
+import { runService, sseLimitsOf, workflowLimitsOf } from '@shoal/platform';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from '@shoal/gateway-feature';
 
@@ -13,7 +13,7 @@ runService(
       billing: { baseUrl: config.BILLING_URL, internalToken: config.SHOAL_INTERNAL_TOKEN },
       bootstrapKey: config.SHOAL_BOOTSTRAP_KEY,
       blockingTimeoutMs: config.RUN_BLOCKING_TIMEOUT_MS,
-      sse: { maxBufferedBytes: config.SSE_MAX_BUFFER_BYTES, stallTimeoutMs: config.SSE_STALL_TIMEOUT_MS },
+      sse: sseLimitsOf(config),
       streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },
       workflowLimits: workflowLimitsOf(config),
     }),

@@ -8,7 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDeploymentConfig } from '@shoal/model-routing';
-import { configureRootLogger, createHttpApp, exitOnBootFailure, httpServerOptions, listen, workflowLimitsOf } from '@shoal/platform';
+import {
+  configureRootLogger,
+  createHttpApp,
+  exitOnBootFailure,
+  httpServerOptions,
+  listen,
+  sseLimitsOf,
+  workflowLimitsOf,
+} from '@shoal/platform';
 import { createInProcessMockProvider } from '@shoal/mock-provider';
 import { StandaloneModule } from './standalone.module';
 import { readDeploymentFile } from '@shoal/model-pool-feature';
@@ -64,7 +72,7 @@ async function main(): Promise<void> {
       providerFetch: mock ? new Map([[MOCK_DEPLOYMENT_ID, mock.fetch]]) : undefined,
       engineConcurrency: config.ENGINE_CONCURRENCY,
       limits: {
-        sse: { maxBufferedBytes: config.SSE_MAX_BUFFER_BYTES, stallTimeoutMs: config.SSE_STALL_TIMEOUT_MS },
+        sse: sseLimitsOf(config),
         streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },
         auth: { failuresPerIp: config.AUTH_FAILURES_PER_IP, windowMs: config.AUTH_FAILURE_WINDOW_MS },
         runEvents: {

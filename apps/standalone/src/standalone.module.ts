@@ -2,8 +2,15 @@
 // process's own port, with an in-process queue instead of Redis and run events kept in Postgres.
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DeploymentConfig } from '@shoal/model-routing';
-import { PlatformModule, type AuthFailureLimits, type InMemoryRunEventLimits, type SseLimits, type WorkflowLimits } from '@shoal/platform';
-import { GatewayModule } from '@shoal/gateway-feature';
+import {
+  PlatformModule,
+  type AuthFailureLimits,
+  type InMemoryRunEventLimits,
+  type SseLimits,
+  type WorkflowLimits,
+  DEFAULT_SSE_LIMITS,
+} from '@shoal/platform';
+import { DEFAULT_STREAM_LIMITS, GatewayModule, type StreamLimits } from '@shoal/gateway-feature';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule, type ModelPoolOptions } from '@shoal/model-pool-feature';
 import { BillingModule } from '@shoal/billing-feature';
@@ -23,21 +30,18 @@ export interface StandaloneOptions {
   /** the limits distributed mode reads from each service's environment; defaults when omitted */
   limits?: {
     sse?: SseLimits;
-    streams?: { maxPerKey: number; maxPerRun: number };
+    streams?: StreamLimits;
     auth?: AuthFailureLimits;
     runEvents?: Partial<InMemoryRunEventLimits>;
     workflow?: WorkflowLimits;
   };
 }
 
-const DEFAULT_SSE = { maxBufferedBytes: 1024 * 1024, stallTimeoutMs: 30_000 };
-const DEFAULT_STREAMS = { maxPerKey: 100, maxPerRun: 20 };
-
 @Module({})
 export class StandaloneModule {
   static register(o: StandaloneOptions): DynamicModule {
     const internal = { baseUrl: o.selfUrl, internalToken: o.internalToken };
-    const sse = o.limits?.sse ?? DEFAULT_SSE;
+    const sse = o.limits?.sse ?? DEFAULT_SSE_LIMITS;
     return {
       module: StandaloneModule,
       imports: [
@@ -55,7 +59,7 @@ export class StandaloneModule {
           bootstrapKey: o.bootstrapKey,
           blockingTimeoutMs: 300_000,
           sse,
-          streams: o.limits?.streams ?? DEFAULT_STREAMS,
+          streams: o.limits?.streams ?? DEFAULT_STREAM_LIMITS,
           workflowLimits: o.limits?.workflow,
         }),
         EngineModule.register({

@@ -10,6 +10,7 @@ export {
   runEventsEnv,
   authEnv,
   type TrustProxy,
+  sseLimitsOf,
   workflowLimitsEnv,
   workflowLimitsOf,
   type WorkflowLimits,

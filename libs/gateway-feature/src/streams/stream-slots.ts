@@ -6,6 +6,8 @@ export interface StreamLimits {
   maxPerRun: number;
 }
 export const STREAM_LIMITS = Symbol('STREAM_LIMITS');
+/** SSE_MAX_STREAMS_PER_KEY and SSE_MAX_STREAMS_PER_RUN's defaults. */
+export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxPerKey: 100, maxPerRun: 20 };
 
 /**
  * Counts the event streams open in this process, per API key and per run, and refuses one more

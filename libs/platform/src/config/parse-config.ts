@@ -106,6 +106,14 @@ export const sseEnv = {
   SSE_STALL_TIMEOUT_MS: env.positiveInt(30_000),
 };
 
+/** The SSE limits an app's parsed `sseEnv` variables describe. */
+export function sseLimitsOf(c: { SSE_MAX_BUFFER_BYTES: number; SSE_STALL_TIMEOUT_MS: number }): {
+  maxBufferedBytes: number;
+  stallTimeoutMs: number;
+} {
+  return { maxBufferedBytes: c.SSE_MAX_BUFFER_BYTES, stallTimeoutMs: c.SSE_STALL_TIMEOUT_MS };
+}
+
 /** Run event storage bounds (see libs/platform/README.md). */
 export const runEventsEnv = {
   RUN_EVENTS_MAX_BYTES_PER_RUN: env.positiveInt(16 * 1024 * 1024),
