@@ -39,7 +39,8 @@ export {
 export { PostgresRunEventStore, type PostgresRunEventStoreOptions } from './events/postgres.run-event-store';
 export { RunEventsRepository } from './events/run-events.repository';
 export { generateApiKey, hashApiKey, bearerToken, constantTimeEqual, displayPrefix } from './auth/api-key';
-export { ApiKeysRepository, type ApiKeyRecord } from './auth/api-keys.repository';
+export { ApiKeysRepository, BOOTSTRAP_SCOPES, type ApiKeyRecord, type ApiKeyView, type NewApiKey } from './auth/api-keys.repository';
+export { SCOPES, WORKFLOW_BOUND_SCOPES, RequireScope, holdsScope, isScope, type Scope } from './auth/scopes';
 export { ApiKeyGuard } from './auth/api-key.guard';
 export { ApiKeyAuthenticator, DEFAULT_AUTH_LIMITS } from './auth/api-key.authenticator';
 export { AuthFailureLimiter, type AuthFailureLimits } from './auth/auth-failure.limiter';

@@ -3,13 +3,24 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@
 import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { chatCompletionRequestSchema } from '@shoal/contracts';
-import { ApiKeyGuard, Ctx, SseStream, clientGone, createLogger, parseBody, type RequestContext, type SseLimits } from '@shoal/platform';
+import {
+  ApiKeyGuard,
+  Ctx,
+  RequireScope,
+  SseStream,
+  clientGone,
+  createLogger,
+  parseBody,
+  type RequestContext,
+  type SseLimits,
+} from '@shoal/platform';
 import { SSE_LIMITS } from '../runs/runs.controller';
 import { StreamSlots } from '../streams/stream-slots';
 import { ModelPoolClient, type ProxiedResponse } from './model-pool.client';
 
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
+@RequireScope('chat')
 export class ChatCompletionsController {
   private readonly log = createLogger('ChatCompletionsController');
   constructor(

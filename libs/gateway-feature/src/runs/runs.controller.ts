@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Inject, Param, Post, Res, UseGuards } f
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { RunEvent } from '@shoal/contracts';
-import { ApiKeyGuard, Ctx, SseStream, clientGone, parseBody, type RequestContext, type SseLimits } from '@shoal/platform';
+import { ApiKeyGuard, Ctx, RequireScope, SseStream, clientGone, parseBody, type RequestContext, type SseLimits } from '@shoal/platform';
 import { StreamSlots } from '../streams/stream-slots';
 import { RunsService } from './runs.service';
 import type { RunStreamRow } from './runs.repository';
@@ -30,6 +30,7 @@ export class RunsController {
   ) {}
 
   @Post('workflows/:id/runs')
+  @RequireScope('runs:write')
   async start(
     @Ctx() ctx: RequestContext,
     @Param('id') workflowId: string,
@@ -57,6 +58,7 @@ export class RunsController {
   }
 
   @Get('runs/:id')
+  @RequireScope('read')
   async get(@Ctx() ctx: RequestContext, @Param('id') id: string) {
     return presentRunWithNodes(await this.runs.get(ctx, id));
   }
@@ -67,6 +69,7 @@ export class RunsController {
    * reconnecting.
    */
   @Get('runs/:id/events')
+  @RequireScope('read')
   async events(
     @Ctx() ctx: RequestContext,
     @Param('id') id: string,

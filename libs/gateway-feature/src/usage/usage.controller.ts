@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { ApiKeyGuard, Ctx, parseBody, type RequestContext } from '@shoal/platform';
+import { ApiKeyGuard, Ctx, parseBody, RequireScope, type RequestContext } from '@shoal/platform';
 import { GatewayBillingClient } from './billing.client';
 
 const querySchema = z.object({
@@ -11,6 +11,7 @@ const querySchema = z.object({
 /** The caller's tenant's usage ledger: one row per LLM call, newest first. */
 @Controller('v1/usage')
 @UseGuards(ApiKeyGuard)
+@RequireScope('read')
 export class UsageController {
   constructor(@Inject(GatewayBillingClient) private readonly billing: GatewayBillingClient) {}
 

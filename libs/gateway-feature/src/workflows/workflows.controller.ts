@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { AcceptsBody, ApiKeyGuard, Ctx, mediaTypeOf, parseBody, type RequestContext } from '@shoal/platform';
+import { AcceptsBody, ApiKeyGuard, Ctx, mediaTypeOf, parseBody, RequireScope, type RequestContext } from '@shoal/platform';
 import { parseImportRequest, YAML_BODY_TYPES } from './import-workflow.request';
 import { WorkflowDslService } from './workflow-dsl.service';
 import { WorkflowsService } from './workflows.service';
@@ -34,6 +34,7 @@ export class WorkflowsController {
 
   @Post()
   @HttpCode(201)
+  @RequireScope('workflows:write')
   async create(@Ctx() ctx: RequestContext, @Body() body: unknown) {
     const input = parseBody(createWorkflowSchema, body);
     return present(await this.workflows.create(ctx, input), true);
@@ -42,6 +43,7 @@ export class WorkflowsController {
   /** A Dify app export (YAML body, or JSON `{ yaml_content, model_map? }`): answered as POST /v1/workflows, plus warnings. */
   @Post('import')
   @HttpCode(201)
+  @RequireScope('workflows:write')
   @AcceptsBody('application/json', ...YAML_BODY_TYPES)
   async import(
     @Ctx() ctx: RequestContext,
@@ -62,12 +64,14 @@ export class WorkflowsController {
   }
 
   @Get(':id/export')
+  @RequireScope('read')
   @Header('content-type', 'application/yaml; charset=utf-8')
   async export(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<string> {
     return this.dsl.export(ctx, id);
   }
 
   @Get(':id')
+  @RequireScope('read')
   async get(@Ctx() ctx: RequestContext, @Param('id') id: string) {
     return present(await this.workflows.get(ctx, id), true);
   }

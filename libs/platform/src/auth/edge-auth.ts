@@ -10,8 +10,14 @@ import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { ApiKeyGuard } from './api-key.guard';
 import { InternalTokenGuard } from './internal-token.guard';
 import { REQUEST_CONTEXT } from './request-context';
+import { checkScope, scopeOf } from './scope.check';
+import type { Scope } from './scopes';
 
-type Requirement = 'api-key' | 'internal';
+interface Requirement {
+  credential: 'api-key' | 'internal';
+  /** for API keys: the scope the route declares with @RequireScope */
+  scope?: Scope;
+}
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL', 'OPTIONS', 'HEAD', 'SEARCH'];
 
 function joinPath(...parts: string[]): string {
@@ -22,7 +28,7 @@ function joinPath(...parts: string[]): string {
   return `/${joined}`;
 }
 
-function requirementOf(guards: unknown[]): Requirement | undefined {
+function credentialOf(guards: unknown[]): Requirement['credential'] | undefined {
   if (guards.includes(ApiKeyGuard)) return 'api-key';
   if (guards.includes(InternalTokenGuard)) return 'internal';
   return undefined;
@@ -40,8 +46,10 @@ export function routeRequirements(controllers: Iterable<Type>): Map<string, Requ
       const method = Reflect.getMetadata(METHOD_METADATA, fn) as number | undefined;
       const paths = Reflect.getMetadata(PATH_METADATA, fn) as string | string[] | undefined;
       if (method === undefined || paths === undefined) continue;
-      const needs = requirementOf([...classGuards, ...((Reflect.getMetadata(GUARDS_METADATA, fn) as unknown[]) ?? [])]);
-      if (!needs) continue;
+      const credential = credentialOf([...classGuards, ...((Reflect.getMetadata(GUARDS_METADATA, fn) as unknown[]) ?? [])]);
+      if (!credential) continue;
+      const scope = scopeOf(fn, ctrl);
+      const needs: Requirement = scope ? { credential, scope } : { credential };
       for (const prefix of prefixes) for (const p of [paths].flat()) out.set(`${METHODS[method]} ${joinPath(prefix, p)}`, needs);
     }
   }
@@ -66,9 +74,12 @@ export class EdgeAuth {
       if (url === undefined) return; // no route: the 404 handler answers
       const needs =
         routes.get(`${req.method} ${url}`) ?? (req.method === 'HEAD' ? routes.get(`GET ${url}`) : undefined) ?? routes.get(`ALL ${url}`);
-      if (needs === 'internal') this.internal.check(req.headers);
-      else if (needs === 'api-key' && this.apiKeys)
-        (req as unknown as Record<string, unknown>)[REQUEST_CONTEXT] = await this.apiKeys.authenticate(req.headers, req.ip);
+      if (needs?.credential === 'internal') this.internal.check(req.headers);
+      else if (needs?.credential === 'api-key' && this.apiKeys) {
+        const ctx = await this.apiKeys.authenticate(req.headers, req.ip);
+        if (needs.scope) checkScope(ctx, needs.scope);
+        (req as unknown as Record<string, unknown>)[REQUEST_CONTEXT] = ctx;
+      }
     });
   }
 }

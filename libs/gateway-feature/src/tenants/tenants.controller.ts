@@ -1,0 +1,28 @@
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { z } from 'zod';
+import { ApiKeyGuard, ApiKeysRepository, parseBody, RequireScope } from '@shoal/platform';
+import { presentApiKey } from '../keys/api-key.presenter';
+
+const createTenantSchema = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200) }).strict();
+
+/** Tenants are created by platform administrators; each starts with one admin key, shown once. */
+@Controller('v1/tenants')
+@UseGuards(ApiKeyGuard)
+@RequireScope('platform:admin')
+export class TenantsController {
+  constructor(@Inject(ApiKeysRepository) private readonly keys: ApiKeysRepository) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@Body() body: unknown) {
+    const { name } = parseBody(createTenantSchema, body);
+    const { tenant, key, secret } = await this.keys.createTenant(name);
+    return {
+      id: tenant.id,
+      object: 'tenant',
+      name: tenant.name,
+      created_at: tenant.createdAt.toISOString(),
+      admin_key: presentApiKey(key, secret),
+    };
+  }
+}
