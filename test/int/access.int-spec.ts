@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { COMPAT_DSL_DIR } from '../compat/compat-fixtures.loader';
-import { startInProcessServices, type InProcessServices } from '../support/in-process-services';
+import { startGatewayReplica, startInProcessServices, type InProcessServices } from '../support/in-process-services';
 
 let s: InProcessServices;
 beforeAll(async () => {
@@ -12,14 +12,14 @@ afterAll(() => s?.close());
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function send(key: string, method: string, url: string, body?: unknown) {
-  const res = await fetch(`${s.url}${url}`, {
+async function send(key: string, method: string, url: string, body?: unknown, base = s.url) {
+  const res = await fetch(`${base}${url}`, {
     method,
     headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, text, body: (text ? JSON.parse(text) : null) as Body };
+  return { status: res.status, text, headers: res.headers, body: (text ? JSON.parse(text) : null) as Body };
 }
 
 const workflowYaml = readFileSync(path.join(COMPAT_DSL_DIR, 'env-variables.yml'), 'utf8');
@@ -164,4 +164,30 @@ it('refuses an expired key', async () => {
   expect((await send(soon.key, 'GET', '/v1/usage/records')).status).toBe(200);
   await new Promise((r) => setTimeout(r, 1600));
   expect((await send(soon.key, 'GET', '/v1/usage/records')).status).toBe(401);
+});
+
+it('limits a key’s requests per minute across two gateway replicas sharing Redis: 429 with Retry-After and RateLimit headers', async () => {
+  const replica = await startGatewayReplica(s);
+  try {
+    const limited = await newKey(s.apiKey, { name: 'limited', scopes: ['read'], rate_limit_rpm: 4 });
+    const bases = [s.url, replica.url, s.url, replica.url];
+    for (const base of bases) {
+      const ok = await send(limited.key, 'GET', '/v1/usage/records', undefined, base);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('ratelimit-policy')).toBe('"key-rpm";q=4;w=60');
+      expect(ok.headers.get('ratelimit')).toMatch(/^"key-rpm";r=\d+;t=\d+$/);
+    }
+    for (const base of [s.url, replica.url]) {
+      const refused = await send(limited.key, 'GET', '/v1/usage/records', undefined, base);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(refused.headers.get('ratelimit')).toMatch(/^"key-rpm";r=0;t=\d+$/);
+      expect(refused.body.detail).toContain('key-rpm');
+    }
+    // another key of the same tenant has its own budget
+    expect((await send(s.apiKey, 'GET', '/v1/usage/records')).status).toBe(200);
+  } finally {
+    await replica.close();
+  }
 });

@@ -60,6 +60,7 @@ export class ApiKeyAuthenticator implements OnApplicationShutdown {
       apiKeyId: record.id,
       scopes: record.scopes,
       workflowId: record.workflowId,
+      rateLimits: record.rateLimits,
       traceparent: typeof traceparent === 'string' ? traceparent : undefined,
     };
   }

@@ -22,8 +22,19 @@ class FakeKeys {
   }
 }
 
+const NO_LIMITS = { key: { rpm: null, tpm: null }, tenant: { rpm: null, tpm: null } };
+
 function record(over: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
-  return { id: 'key_1', tenantId: 'ten_1', scopes: ['admin'], workflowId: null, expiresAt: null, revokedAt: null, ...over };
+  return {
+    id: 'key_1',
+    tenantId: 'ten_1',
+    scopes: ['admin'],
+    workflowId: null,
+    expiresAt: null,
+    revokedAt: null,
+    rateLimits: NO_LIMITS,
+    ...over,
+  };
 }
 
 type Req = { headers: Record<string, string | string[] | undefined>; ip?: string } & Record<string, unknown>;
@@ -77,6 +88,7 @@ describe('ApiKeyGuard', () => {
       apiKeyId: 'key_1',
       scopes: ['admin'],
       workflowId: null,
+      rateLimits: NO_LIMITS,
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
     });
   });

@@ -1,6 +1,7 @@
 import { newId } from '@shoal/contracts';
 import type { PrismaClient } from '../database/prisma';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key';
+import type { RateLimits } from '../rate-limit/rate-limit';
 import type { Scope } from './scopes';
 
 export interface ApiKeyRecord {
@@ -10,6 +11,8 @@ export interface ApiKeyRecord {
   workflowId: string | null;
   expiresAt: Date | null;
   revokedAt: Date | null;
+  /** the key's own limits and its tenant's; null where the deployment default applies */
+  rateLimits: { key: RateLimits; tenant: RateLimits };
 }
 
 /** What may be shown of a key: everything but its secret and hash. */
@@ -59,10 +62,26 @@ export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   async findByHash(hash: string): Promise<ApiKeyRecord | null> {
-    return this.prisma.apiKey.findUnique({
+    const row = await this.prisma.apiKey.findUnique({
       where: { hash },
-      select: { id: true, tenantId: true, scopes: true, workflowId: true, expiresAt: true, revokedAt: true },
+      select: {
+        id: true,
+        tenantId: true,
+        scopes: true,
+        workflowId: true,
+        expiresAt: true,
+        revokedAt: true,
+        rateLimitRpm: true,
+        rateLimitTpm: true,
+        tenant: { select: { rateLimitRpm: true, rateLimitTpm: true } },
+      },
     });
+    if (!row) return null;
+    const { rateLimitRpm, rateLimitTpm, tenant, ...key } = row;
+    return {
+      ...key,
+      rateLimits: { key: { rpm: rateLimitRpm, tpm: rateLimitTpm }, tenant: { rpm: tenant.rateLimitRpm, tpm: tenant.rateLimitTpm } },
+    };
   }
 
   /**

@@ -5,7 +5,8 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { RateLimitGate } from '../rate-limit/rate-limit.gate';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { ApiKeyGuard } from './api-key.guard';
 import { InternalTokenGuard } from './internal-token.guard';
@@ -56,12 +57,18 @@ export function routeRequirements(controllers: Iterable<Type>): Map<string, Requ
   return out;
 }
 
+/** Routes that call models (and so count against token limits) are the ones that need these scopes. */
+function spendsTokens(scope: Scope | undefined): boolean {
+  return scope === 'chat' || scope === 'runs:write';
+}
+
 @Injectable()
 export class EdgeAuth {
   constructor(
     @Inject(ModulesContainer) private readonly modules: ModulesContainer,
     @Inject(ApiKeyAuthenticator) private readonly apiKeys: ApiKeyAuthenticator | null,
     @Inject(InternalTokenGuard) private readonly internal: InternalTokenGuard,
+    @Inject(RateLimitGate) private readonly rateLimits: RateLimitGate | null,
   ) {}
 
   install(fastify: FastifyInstance): void {
@@ -69,7 +76,7 @@ export class EdgeAuth {
     for (const mod of this.modules.values())
       for (const wrapper of mod.controllers.values()) if (wrapper.metatype) controllers.push(wrapper.metatype as Type);
     const routes = routeRequirements(controllers);
-    fastify.addHook('onRequest', async (req: FastifyRequest) => {
+    fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       const url = req.routeOptions.url;
       if (url === undefined) return; // no route: the 404 handler answers
       const needs =
@@ -78,6 +85,7 @@ export class EdgeAuth {
       else if (needs?.credential === 'api-key' && this.apiKeys) {
         const ctx = await this.apiKeys.authenticate(req.headers, req.ip);
         if (needs.scope) checkScope(ctx, needs.scope);
+        if (this.rateLimits) reply.headers(await this.rateLimits.admit(ctx, spendsTokens(needs.scope)));
         (req as unknown as Record<string, unknown>)[REQUEST_CONTEXT] = ctx;
       }
     });

@@ -27,6 +27,7 @@ function logIfServerError(err: unknown, api: ApiError, req: FastifyRequest): voi
 function send(reply: FastifyReply, api: ApiError, contentType: string, body: unknown): void {
   if (api.opts.retryAfterSeconds !== undefined) reply.header('retry-after', String(api.opts.retryAfterSeconds));
   if (api.opts.allow) reply.header('allow', api.opts.allow.join(', '));
+  if (api.opts.headers) for (const [name, value] of Object.entries(api.opts.headers)) reply.header(name, value);
   reply.status(api.status).header('content-type', contentType).send(JSON.stringify(body));
 }
 
