@@ -40,11 +40,17 @@ function record(over: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
 type Req = { headers: Record<string, string | string[] | undefined>; ip?: string } & Record<string, unknown>;
 
 class Routes {
-  open(): void {}
+  open(): string {
+    return 'open';
+  }
   @RequireScope('workflows:write')
-  write(): void {}
+  write(): string {
+    return 'write';
+  }
   @RequireScope('platform:admin')
-  tenants(): void {}
+  tenants(): string {
+    return 'tenants';
+  }
 }
 
 function contextFor(headers: Req['headers'], ip = '203.0.113.7', handler: keyof Routes = 'open'): { host: ExecutionContext; req: Req } {
