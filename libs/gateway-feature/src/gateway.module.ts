@@ -18,6 +18,7 @@ import { UsageController } from './usage/usage.controller';
 import { ApiKeysController } from './keys/api-keys.controller';
 import { ApiKeysService } from './keys/api-keys.service';
 import { TenantsController } from './tenants/tenants.controller';
+import { OpenApiController } from './openapi/openapi.controller';
 
 export interface GatewayOptions {
   modelPool: ModelPoolClientOptions;
@@ -38,7 +39,15 @@ export class GatewayModule {
   static register(opts: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [ChatCompletionsController, WorkflowsController, RunsController, UsageController, ApiKeysController, TenantsController],
+      controllers: [
+        ChatCompletionsController,
+        WorkflowsController,
+        RunsController,
+        UsageController,
+        ApiKeysController,
+        TenantsController,
+        OpenApiController,
+      ],
       providers: [
         { provide: MODEL_POOL_OPTIONS, useValue: opts.modelPool },
         { provide: WORKFLOW_LIMITS, useValue: opts.workflowLimits ?? DEFAULT_WORKFLOW_LIMITS },

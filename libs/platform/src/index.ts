@@ -45,6 +45,9 @@ export { RATE_LIMITER, rateLimitHeaders, type RateLimiter, type RateLimits, type
 export { RateLimitGate, NO_RATE_LIMITS, type RateLimitDefaults } from './rate-limit/rate-limit.gate';
 export { RedisRateLimiter } from './rate-limit/redis.rate-limiter';
 export { InMemoryRateLimiter } from './rate-limit/memory.rate-limiter';
+export { buildOpenApi, type OpenApiInfo } from './openapi/openapi.builder';
+export { ApiDoc, type ApiDocOptions, type ApiResponseDoc } from './openapi/api-doc';
+export { controllerRoutes, controllersOf, type ControllerRoute } from './http/controller-routes';
 export { SCOPES, WORKFLOW_BOUND_SCOPES, RequireScope, holdsScope, isScope, type Scope } from './auth/scopes';
 export { ApiKeyGuard } from './auth/api-key.guard';
 export { ApiKeyAuthenticator, DEFAULT_AUTH_LIMITS } from './auth/api-key.authenticator';

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { chatCompletionRequestSchema } from '@shoal/contracts';
 import {
+  ApiDoc,
   ApiKeyGuard,
   Ctx,
   RequireScope,
@@ -31,6 +32,13 @@ export class ChatCompletionsController {
 
   @Post('chat/completions')
   @HttpCode(200)
+  @ApiDoc({
+    summary: 'Create a chat completion (OpenAI-compatible)',
+    description: 'The OpenAI Chat Completions API, routed across the model pool; `stream: true` answers with server-sent events.',
+    body: chatCompletionRequestSchema,
+    responses: { 200: { description: 'A chat completion, or its stream (text/event-stream)' } },
+    errors: [404, 502, 503],
+  })
   async create(@Ctx() ctx: RequestContext, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     const request = parseBody(chatCompletionRequestSchema, body);
     const release = request.stream ? this.slots.acquire(ctx.apiKeyId, null) : undefined;
@@ -45,6 +53,10 @@ export class ChatCompletionsController {
   }
 
   @Get('models')
+  @ApiDoc({
+    summary: 'List the models (aliases) this deployment serves (OpenAI-compatible)',
+    responses: { 200: { description: 'Models' } },
+  })
   async models(@Ctx() ctx: RequestContext, @Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.pool.models(ctx));
   }

@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { ApiKeyGuard, ApiKeysRepository, parseBody, RequireScope } from '@shoal/platform';
+import { ApiDoc, ApiKeyGuard, ApiKeysRepository, parseBody, RequireScope } from '@shoal/platform';
 import { presentApiKey } from '../keys/api-key.presenter';
+import { tenantResponse } from '../openapi/response-schemas';
 
 const createTenantSchema = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200) }).strict();
 
@@ -14,6 +15,12 @@ export class TenantsController {
 
   @Post()
   @HttpCode(201)
+  @ApiDoc({
+    summary: 'Create a tenant',
+    description: 'With its first admin key, whose secret is answered once.',
+    body: createTenantSchema,
+    responses: { 201: { description: 'The tenant and its admin key', schema: tenantResponse } },
+  })
   async create(@Body() body: unknown) {
     const { name } = parseBody(createTenantSchema, body);
     const { tenant, key, secret } = await this.keys.createTenant(name);
