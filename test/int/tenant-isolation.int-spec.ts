@@ -4,6 +4,7 @@
 // route can skip it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { errorStyleFor } from '@shoal/platform';
 import { COMPAT_DSL_DIR } from '../compat/compat-fixtures.loader';
 import { startInProcessServices, type InProcessServices } from '../support/in-process-services';
 
@@ -39,12 +40,18 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
   const key = JSON.parse((await send(A, 'POST', '/v1/api-keys', { name: 'a-key', scopes: ['read'] })).text) as Body;
   const tenant = JSON.parse((await send(A, 'POST', '/v1/tenants', { name: 'tenant-b' })).text) as Body;
   const B = tenant.admin_key.key as string;
+  // Dify's API acts on the app a key is bound to: tenant B's own app key
+  const wfB = JSON.parse((await send(B, 'POST', '/v1/workflows/import', { yaml_content: yaml })).text) as Body;
+  const appKeyB = JSON.parse(
+    (await send(B, 'POST', '/v1/api-keys', { name: 'b-app', scopes: ['runs:write', 'read'], workflow_id: wfB.id })).text,
+  ).key as string;
 
   // A's resource of each kind a route parameter can name
   const idFor: Record<string, string> = {
     '/v1/workflows/:id': wf.id,
     '/v1/runs/:id': run.id,
     '/v1/api-keys/:id': key.id,
+    '/v1/workflows/run/:id': run.id,
   };
   const secretsOfA = [wf.id, run.id, key.id, key.key, A];
   const before = await snapshotOfA(wf.id, run.id, key.id);
@@ -66,7 +73,7 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
       named = id;
     }
     const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : benignBody(route.url, inputs);
-    const res = await send(B, route.method, url, body);
+    const res = await send(errorStyleFor(route.url) === 'dify' ? appKeyB : B, route.method, url, body);
     checked++;
     expect(`${route.method} ${route.url} → ${res.status}`).toBe(
       `${route.method} ${route.url} → ${prefix ? 404 : res.status < 500 ? res.status : 'not 5xx'}`,
@@ -84,6 +91,7 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
 
 function benignBody(url: string, inputs: Body): unknown {
   if (url.endsWith('/runs')) return { inputs, response_mode: 'blocking' };
+  if (url === '/v1/workflows/run') return { inputs, response_mode: 'blocking', user: 'b' };
   if (url.endsWith('/import'))
     return { yaml_content: 'app: {name: b, mode: workflow}\nkind: app\nworkflow: {graph: {nodes: [], edges: []}}' };
   if (url === '/v1/api-keys') return { name: 'b-key', scopes: ['read'] };

@@ -19,6 +19,7 @@ import { ApiKeysController } from './keys/api-keys.controller';
 import { ApiKeysService } from './keys/api-keys.service';
 import { TenantsController } from './tenants/tenants.controller';
 import { OpenApiController } from './openapi/openapi.controller';
+import { DifyWorkflowAppController } from './dify/dify-workflow-app.controller';
 
 export interface GatewayOptions {
   modelPool: ModelPoolClientOptions;
@@ -47,6 +48,7 @@ export class GatewayModule {
         ApiKeysController,
         TenantsController,
         OpenApiController,
+        DifyWorkflowAppController,
       ],
       providers: [
         { provide: MODEL_POOL_OPTIONS, useValue: opts.modelPool },
