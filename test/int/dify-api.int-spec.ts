@@ -32,11 +32,16 @@ async function send(method: string, url: string, key: string, body?: unknown) {
 }
 const json = async (method: string, url: string, key: string, body?: unknown) => (await send(method, url, key, body)).body;
 
+// dify-client's index.d.ts predates runWorkflow, which its index.js has
+type WorkflowRunner = {
+  runWorkflow(inputs: object, user: string, stream: boolean): Promise<{ status: number; data: unknown; headers: Record<string, string> }>;
+};
+const workflowClient = () => new CompletionClient(appKey, `${s.url}/v1`) as unknown as WorkflowRunner;
+
 const expected = JSON.parse(readFileSync(path.join(COMPAT_DSL_DIR, 'llm-basic.case.json'), 'utf8')).runs[0];
 
 it('runs the app blocking through dify-client, and answers in Dify’s WorkflowResponse shape', async () => {
-  const client = new CompletionClient(appKey, `${s.url}/v1`);
-  const res = await client.runWorkflow(expected.inputs, 'user-1', false);
+  const res = await workflowClient().runWorkflow(expected.inputs, 'user-1', false);
   expect(res.status).toBe(200);
   const body = res.data as Body;
   expect(body).toEqual({
@@ -76,8 +81,7 @@ it('runs the app blocking through dify-client, and answers in Dify’s WorkflowR
 });
 
 it('streams Dify’s chunks (data: lines) through dify-client, ending with workflow_finished', async () => {
-  const client = new CompletionClient(appKey, `${s.url}/v1`);
-  const res = await client.runWorkflow(expected.inputs, 'user-2', true);
+  const res = await workflowClient().runWorkflow(expected.inputs, 'user-2', true);
   expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
   let raw = '';
   for await (const chunk of res.data as Readable) raw += chunk.toString();
