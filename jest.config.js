@@ -16,8 +16,8 @@ const swc = [
 ];
 // NestJS 12 ships ESM only, and Jest's own module loader cannot require() ESM on Node 20,
 // so those packages are compiled to CommonJS as well (cookie@2 sits nested, hence the
-// pattern that looks at the innermost node_modules segment only).
-const esmOnly = '(@nestjs|content-disposition|cookie|mercurius|quick-lru)';
+// pattern that looks at the innermost node_modules segment only). dify-client (tests) is ESM only too.
+const esmOnly = '(@nestjs|content-disposition|cookie|mercurius|quick-lru|dify-client)';
 const common = {
   testEnvironment: 'node',
   rootDir: __dirname,

@@ -246,22 +246,20 @@ it('covers every route of the router, with no 5xx, no hang, errors in the routeâ
     if (a.status < 100 || a.status >= 500) failures.push(`${label}: ${a.status} ${a.body.slice(0, 300)}`);
     if (c.mustReject && a.status < 400) failures.push(`${label}: accepted with ${a.status}`);
     if (a.status >= 400) {
-      const openai = errorStyleFor(path) === 'openai';
-      let parsed: { error?: { message?: unknown }; type?: unknown; detail?: unknown } = {};
+      const style = errorStyleFor(path);
+      let parsed: { error?: { message?: unknown }; type?: unknown; detail?: unknown; code?: unknown; message?: unknown } = {};
       try {
         parsed = JSON.parse(a.body);
       } catch {
         failures.push(`${label}: ${a.status} with a body that is not JSON: ${a.body.slice(0, 200)}`);
       }
-      if (
-        openai
-          ? typeof parsed.error?.message !== 'string'
-          : !a.contentType.startsWith('application/problem+json') || typeof parsed.detail !== 'string'
-      ) {
-        failures.push(
-          `${label}: ${a.status} not in the ${openai ? 'OpenAI' : 'problem+json'} shape: ${a.contentType} ${a.body.slice(0, 200)}`,
-        );
-      }
+      const inShape =
+        style === 'openai'
+          ? typeof parsed.error?.message === 'string'
+          : style === 'dify'
+            ? typeof parsed.code === 'string' && typeof parsed.message === 'string'
+            : a.contentType.startsWith('application/problem+json') && typeof parsed.detail === 'string';
+      if (!inShape) failures.push(`${label}: ${a.status} not in the ${style} error shape: ${a.contentType} ${a.body.slice(0, 200)}`);
       if (/fastify|FST_ERR|\bat .+\.(ts|js):\d+/i.test(a.body))
         failures.push(`${label}: the error names the framework or a stack: ${a.body.slice(0, 200)}`);
       const after = await rowCounts();

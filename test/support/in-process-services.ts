@@ -33,6 +33,7 @@ import { BillingModule } from '@shoal/billing-feature';
 export interface InProcessServices {
   url: string;
   databaseUrl: string;
+  redisPrefix: string;
   apiKey: string;
   internalToken: string;
   app: NestFastifyApplication;
@@ -81,6 +82,7 @@ export async function startInProcessServices(label: string): Promise<InProcessSe
   return {
     url,
     databaseUrl: db.url,
+    redisPrefix: prefix,
     apiKey,
     internalToken,
     app,
@@ -98,4 +100,38 @@ export async function startInProcessServices(label: string): Promise<InProcessSe
       await redis.quit();
     },
   };
+}
+
+/**
+ * A second gateway on the same Postgres and Redis (a replica behind a load balancer), relaying to
+ * the services of `s`. What replicas share (rate limits, revocations, run events) is shared here.
+ */
+export async function startGatewayReplica(
+  s: InProcessServices,
+  platform: Partial<Parameters<typeof PlatformModule.forRoot>[0]> = {},
+): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const internal = { baseUrl: s.url, internalToken: s.internalToken };
+  @Module({
+    imports: [
+      PlatformModule.forRoot({
+        database: { url: s.databaseUrl, maxConnections: 3 },
+        redis: { url: testRedisUrl(), prefix: s.redisPrefix },
+        internalToken: s.internalToken,
+        ...platform,
+      }),
+      GatewayModule.register({
+        modelPool: internal,
+        billing: internal,
+        bootstrapKey: undefined,
+        blockingTimeoutMs: 30_000,
+        sse: DEFAULT_SSE_LIMITS,
+        streams: DEFAULT_STREAM_LIMITS,
+      }),
+    ],
+  })
+  class GatewayReplicaModule {}
+  const app = await createHttpApp(GatewayReplicaModule, { shutdownHooks: false });
+  await listen(app, { port, host: '127.0.0.1' });
+  return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }

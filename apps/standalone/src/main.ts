@@ -16,6 +16,7 @@ import {
   listen,
   sseLimitsOf,
   workflowLimitsOf,
+  rateLimitDefaultsOf,
 } from '@shoal/platform';
 import { createInProcessMockProvider } from '@shoal/mock-provider';
 import { StandaloneModule } from './standalone.module';
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
         sse: sseLimitsOf(config),
         streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },
         auth: { failuresPerIp: config.AUTH_FAILURES_PER_IP, windowMs: config.AUTH_FAILURE_WINDOW_MS },
+        rateLimits: rateLimitDefaultsOf(config),
         runEvents: {
           maxBytesPerRun: config.RUN_EVENTS_MAX_BYTES_PER_RUN,
           fieldMaxBytes: config.RUN_EVENT_FIELD_MAX_BYTES,

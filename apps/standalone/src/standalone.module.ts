@@ -5,6 +5,7 @@ import type { DeploymentConfig } from '@shoal/model-routing';
 import {
   PlatformModule,
   type AuthFailureLimits,
+  type RateLimitDefaults,
   type InMemoryRunEventLimits,
   type SseLimits,
   type WorkflowLimits,
@@ -32,6 +33,7 @@ export interface StandaloneOptions {
     sse?: SseLimits;
     streams?: StreamLimits;
     auth?: AuthFailureLimits;
+    rateLimits?: RateLimitDefaults;
     runEvents?: Partial<InMemoryRunEventLimits>;
     workflow?: WorkflowLimits;
   };
@@ -51,6 +53,7 @@ export class StandaloneModule {
           runEventStore: 'database',
           internalToken: o.internalToken,
           auth: o.limits?.auth,
+          rateLimits: o.limits?.rateLimits,
           runEvents: o.limits?.runEvents,
         }),
         GatewayModule.register({

@@ -15,6 +15,11 @@ import { RunsService } from './runs/runs.service';
 import { BOOTSTRAP_KEY, BootstrapKeyService } from './keys/bootstrap-key.service';
 import { GATEWAY_BILLING_OPTIONS, GatewayBillingClient, type GatewayBillingOptions } from './usage/billing.client';
 import { UsageController } from './usage/usage.controller';
+import { ApiKeysController } from './keys/api-keys.controller';
+import { ApiKeysService } from './keys/api-keys.service';
+import { TenantsController } from './tenants/tenants.controller';
+import { OpenApiController } from './openapi/openapi.controller';
+import { DifyWorkflowAppController } from './dify/dify-workflow-app.controller';
 
 export interface GatewayOptions {
   modelPool: ModelPoolClientOptions;
@@ -35,7 +40,16 @@ export class GatewayModule {
   static register(opts: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [ChatCompletionsController, WorkflowsController, RunsController, UsageController],
+      controllers: [
+        ChatCompletionsController,
+        WorkflowsController,
+        RunsController,
+        UsageController,
+        ApiKeysController,
+        TenantsController,
+        OpenApiController,
+        DifyWorkflowAppController,
+      ],
       providers: [
         { provide: MODEL_POOL_OPTIONS, useValue: opts.modelPool },
         { provide: WORKFLOW_LIMITS, useValue: opts.workflowLimits ?? DEFAULT_WORKFLOW_LIMITS },
@@ -53,6 +67,7 @@ export class GatewayModule {
         RunsRepository,
         RunsService,
         BootstrapKeyService,
+        ApiKeysService,
       ],
       exports: [BootstrapKeyService],
     };

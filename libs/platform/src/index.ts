@@ -9,6 +9,7 @@ export {
   sseEnv,
   runEventsEnv,
   authEnv,
+  rateLimitDefaultsOf,
   type TrustProxy,
   sseLimitsOf,
   workflowLimitsEnv,
@@ -39,7 +40,15 @@ export {
 export { PostgresRunEventStore, type PostgresRunEventStoreOptions } from './events/postgres.run-event-store';
 export { RunEventsRepository } from './events/run-events.repository';
 export { generateApiKey, hashApiKey, bearerToken, constantTimeEqual, displayPrefix } from './auth/api-key';
-export { ApiKeysRepository, type ApiKeyRecord } from './auth/api-keys.repository';
+export { ApiKeysRepository, BOOTSTRAP_SCOPES, type ApiKeyRecord, type ApiKeyView, type NewApiKey } from './auth/api-keys.repository';
+export { RATE_LIMITER, rateLimitHeaders, type RateLimiter, type RateLimits, type RateLimitDecision } from './rate-limit/rate-limit';
+export { RateLimitGate, NO_RATE_LIMITS, type RateLimitDefaults } from './rate-limit/rate-limit.gate';
+export { RedisRateLimiter } from './rate-limit/redis.rate-limiter';
+export { InMemoryRateLimiter } from './rate-limit/memory.rate-limiter';
+export { buildOpenApi, type OpenApiInfo } from './openapi/openapi.builder';
+export { ApiDoc, type ApiDocOptions, type ApiResponseDoc } from './openapi/api-doc';
+export { controllerRoutes, controllersOf, type ControllerRoute } from './http/controller-routes';
+export { SCOPES, WORKFLOW_BOUND_SCOPES, RequireScope, holdsScope, isScope, type Scope } from './auth/scopes';
 export { ApiKeyGuard } from './auth/api-key.guard';
 export { ApiKeyAuthenticator, DEFAULT_AUTH_LIMITS } from './auth/api-key.authenticator';
 export { AuthFailureLimiter, type AuthFailureLimits } from './auth/auth-failure.limiter';

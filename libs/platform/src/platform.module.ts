@@ -30,6 +30,10 @@ import type { InMemoryRunEventLimits } from './events/memory.run-event-store';
 import { INTERNAL_TOKEN, InternalTokenGuard } from './auth/internal-token.guard';
 import { HealthController, READINESS_CHECKS, type ReadinessCheck } from './health/health.controller';
 import { createLogger } from './logging/logger';
+import { RATE_LIMITER, type RateLimiter } from './rate-limit/rate-limit';
+import { RedisRateLimiter } from './rate-limit/redis.rate-limiter';
+import { InMemoryRateLimiter } from './rate-limit/memory.rate-limiter';
+import { NO_RATE_LIMITS, RateLimitGate, type RateLimitDefaults } from './rate-limit/rate-limit.gate';
 
 export interface PlatformOptions {
   /** omit for services without a database (model-pool) */
@@ -40,6 +44,8 @@ export interface PlatformOptions {
   internalToken: string;
   /** failed API-key authentications per client IP (defaults: 20 a minute) */
   auth?: AuthFailureLimits;
+  /** default rate limits for keys and tenants without their own (none when omitted) */
+  rateLimits?: RateLimitDefaults;
   /** run event storage bounds; `maxFinishedBytes` and `maxActiveRuns` apply to the in-process store */
   runEvents?: Partial<InMemoryRunEventLimits>;
 }
@@ -122,6 +128,19 @@ export class PlatformModule {
         inject: [ApiKeysRepository],
         useFactory: (keys: ApiKeysRepository | null) => (keys ? new ApiKeyAuthenticator(keys, opts.auth) : null),
       },
+      {
+        provide: RATE_LIMITER,
+        inject: [REDIS],
+        useFactory: (redis: { main: Redis } | null): RateLimiter =>
+          opts.redis !== 'memory' && redis ? new RedisRateLimiter(redis.main, opts.redis.prefix) : new InMemoryRateLimiter(),
+      },
+      {
+        provide: RateLimitGate,
+        inject: [RATE_LIMITER, ApiKeysRepository],
+        // only where API keys are checked
+        useFactory: (limiter: RateLimiter, keys: ApiKeysRepository | null) =>
+          keys ? new RateLimitGate(limiter, opts.rateLimits ?? NO_RATE_LIMITS) : null,
+      },
       ApiKeyGuard,
       EdgeAuth,
       {
@@ -150,6 +169,8 @@ export class PlatformModule {
         ApiKeyAuthenticator,
         ApiKeyGuard,
         EdgeAuth,
+        RATE_LIMITER,
+        RateLimitGate,
       ],
     };
   }

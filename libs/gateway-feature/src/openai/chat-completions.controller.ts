@@ -3,13 +3,25 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@
 import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { chatCompletionRequestSchema } from '@shoal/contracts';
-import { ApiKeyGuard, Ctx, SseStream, clientGone, createLogger, parseBody, type RequestContext, type SseLimits } from '@shoal/platform';
+import {
+  ApiDoc,
+  ApiKeyGuard,
+  Ctx,
+  RequireScope,
+  SseStream,
+  clientGone,
+  createLogger,
+  parseBody,
+  type RequestContext,
+  type SseLimits,
+} from '@shoal/platform';
 import { SSE_LIMITS } from '../runs/runs.controller';
 import { StreamSlots } from '../streams/stream-slots';
 import { ModelPoolClient, type ProxiedResponse } from './model-pool.client';
 
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
+@RequireScope('chat')
 export class ChatCompletionsController {
   private readonly log = createLogger('ChatCompletionsController');
   constructor(
@@ -20,6 +32,13 @@ export class ChatCompletionsController {
 
   @Post('chat/completions')
   @HttpCode(200)
+  @ApiDoc({
+    summary: 'Create a chat completion (OpenAI-compatible)',
+    description: 'The OpenAI Chat Completions API, routed across the model pool; `stream: true` answers with server-sent events.',
+    body: chatCompletionRequestSchema,
+    responses: { 200: { description: 'A chat completion, or its stream (text/event-stream)' } },
+    errors: [404, 502, 503],
+  })
   async create(@Ctx() ctx: RequestContext, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     const request = parseBody(chatCompletionRequestSchema, body);
     const release = request.stream ? this.slots.acquire(ctx.apiKeyId, null) : undefined;
@@ -34,6 +53,10 @@ export class ChatCompletionsController {
   }
 
   @Get('models')
+  @ApiDoc({
+    summary: 'List the models (aliases) this deployment serves (OpenAI-compatible)',
+    responses: { 200: { description: 'Models' } },
+  })
   async models(@Ctx() ctx: RequestContext, @Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.pool.models(ctx));
   }

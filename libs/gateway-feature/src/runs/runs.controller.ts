@@ -2,11 +2,22 @@ import { Body, Controller, Get, Headers, Inject, Param, Post, Res, UseGuards } f
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { RunEvent } from '@shoal/contracts';
-import { ApiKeyGuard, Ctx, SseStream, clientGone, parseBody, type RequestContext, type SseLimits } from '@shoal/platform';
+import {
+  ApiDoc,
+  ApiKeyGuard,
+  Ctx,
+  RequireScope,
+  SseStream,
+  clientGone,
+  parseBody,
+  type RequestContext,
+  type SseLimits,
+} from '@shoal/platform';
 import { StreamSlots } from '../streams/stream-slots';
 import { RunsService } from './runs.service';
 import type { RunStreamRow } from './runs.repository';
 import { presentRun, presentRunWithNodes } from './run.presenter';
+import { runResponse, runWithNodesResponse } from '../openapi/response-schemas';
 
 const startRunSchema = z.object({
   inputs: z.record(z.string(), z.unknown()).default({}),
@@ -30,6 +41,17 @@ export class RunsController {
   ) {}
 
   @Post('workflows/:id/runs')
+  @RequireScope('runs:write')
+  @ApiDoc({
+    summary: 'Run a workflow',
+    description:
+      '`blocking` answers when the run ends (202 if it is still running when the wait runs out); `streaming` answers with server-sent events named as Dify names them.',
+    body: startRunSchema,
+    responses: {
+      200: { description: 'The finished run (blocking), or its server-sent events (streaming, text/event-stream)', schema: runResponse },
+      202: { description: 'Still running when the blocking wait ran out', schema: runResponse },
+    },
+  })
   async start(
     @Ctx() ctx: RequestContext,
     @Param('id') workflowId: string,
@@ -57,6 +79,8 @@ export class RunsController {
   }
 
   @Get('runs/:id')
+  @RequireScope('read')
+  @ApiDoc({ summary: 'Get a run and its node executions', responses: { 200: { description: 'The run', schema: runWithNodesResponse } } })
   async get(@Ctx() ctx: RequestContext, @Param('id') id: string) {
     return presentRunWithNodes(await this.runs.get(ctx, id));
   }
@@ -67,6 +91,16 @@ export class RunsController {
    * reconnecting.
    */
   @Get('runs/:id/events')
+  @RequireScope('read')
+  @ApiDoc({
+    summary: 'Follow a run’s events',
+    description: 'Server-sent events; reconnect with `Last-Event-ID` to continue where you left off.',
+    headers: [{ name: 'Last-Event-ID', description: 'the sequence number of the last event you have' }],
+    responses: {
+      200: { description: 'The run’s events', contentType: 'text/event-stream' },
+      204: { description: 'The run is finished and you have all its events' },
+    },
+  })
   async events(
     @Ctx() ctx: RequestContext,
     @Param('id') id: string,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaClient, type Prisma } from '@shoal/platform';
+import { PrismaClient, Prisma, type DbRunStatus } from '@shoal/platform';
 
 const runWithNodes = { include: { nodeExecutions: { orderBy: { index: 'asc' } } } } as const;
 export type RunRow = Prisma.WorkflowRunGetPayload<object>;
@@ -45,5 +45,41 @@ export class RunsRepository {
 
   findWithNodes(tenantId: string, runId: string): Promise<RunWithNodes | null> {
     return this.prisma.workflowRun.findFirst({ where: { id: runId, tenantId }, ...runWithNodes });
+  }
+
+  /**
+   * A workflow's runs, newest first, a page at a time, with the number of the version each ran.
+   * `keyword` matches the end user, or text in the inputs or outputs (case-insensitive).
+   */
+  async listForWorkflow(
+    tenantId: string,
+    workflowId: string,
+    q: { status?: DbRunStatus; keyword?: string; offset: number; limit: number },
+  ): Promise<{ runs: Array<RunRow & { versionNumber: number }>; total: number }> {
+    const filters = [Prisma.sql`tenant_id = ${tenantId}`, Prisma.sql`workflow_id = ${workflowId}`];
+    if (q.status) filters.push(Prisma.sql`status = ${q.status}::run_status`);
+    if (q.keyword) {
+      const like = `%${q.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      filters.push(Prisma.sql`(end_user ILIKE ${like} OR inputs::text ILIKE ${like} OR outputs::text ILIKE ${like})`);
+    }
+    const where = Prisma.join(filters, ' AND ');
+    const [page, [{ total }]] = await Promise.all([
+      this.prisma.$queryRaw<
+        Array<{ id: string }>
+      >`SELECT id FROM workflow_runs WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ${q.limit} OFFSET ${q.offset}`,
+      this.prisma.$queryRaw<Array<{ total: bigint }>>`SELECT count(*) AS total FROM workflow_runs WHERE ${where}`,
+    ]);
+    const rows = await this.prisma.workflowRun.findMany({
+      where: { tenantId, id: { in: page.map((r) => r.id) } },
+      include: { version: { select: { number: true } } },
+    });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const runs = page.flatMap((p) => {
+      const r = byId.get(p.id);
+      if (!r) return [];
+      const { version, ...run } = r;
+      return [{ ...run, versionNumber: version.number }];
+    });
+    return { runs, total: Number(total) };
   }
 }

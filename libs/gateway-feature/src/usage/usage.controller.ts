@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { ApiKeyGuard, Ctx, parseBody, type RequestContext } from '@shoal/platform';
+import { ApiDoc, ApiKeyGuard, Ctx, parseBody, RequireScope, type RequestContext } from '@shoal/platform';
 import { GatewayBillingClient } from './billing.client';
 
 const querySchema = z.object({
@@ -11,10 +11,16 @@ const querySchema = z.object({
 /** The caller's tenant's usage ledger: one row per LLM call, newest first. */
 @Controller('v1/usage')
 @UseGuards(ApiKeyGuard)
+@RequireScope('read')
 export class UsageController {
   constructor(@Inject(GatewayBillingClient) private readonly billing: GatewayBillingClient) {}
 
   @Get('records')
+  @ApiDoc({
+    summary: 'The usage ledger: one row per model call, newest first',
+    query: querySchema,
+    responses: { 200: { description: 'Usage records' } },
+  })
   async records(@Ctx() ctx: RequestContext, @Query() query: unknown) {
     const q = parseBody(querySchema, query, 'query');
     return this.billing.usageRecords(ctx, { runId: q.run_id, limit: q.limit });

@@ -12,7 +12,7 @@ export interface ImportWorkflowRequest {
 }
 
 const aliasName = z.string().trim().min(1, 'must not be empty').max(200);
-const importJsonSchema = z.object({
+export const importJsonSchema = z.object({
   yaml_content: z.string(),
   model_map: z.record(aliasName, aliasName).optional(),
 });

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { AcceptsBody, ApiKeyGuard, Ctx, mediaTypeOf, parseBody, type RequestContext } from '@shoal/platform';
-import { parseImportRequest, YAML_BODY_TYPES } from './import-workflow.request';
+import { AcceptsBody, ApiDoc, ApiKeyGuard, Ctx, mediaTypeOf, parseBody, RequireScope, type RequestContext } from '@shoal/platform';
+import { importJsonSchema, parseImportRequest, YAML_BODY_TYPES } from './import-workflow.request';
+import { importResponse, workflowResponse } from '../openapi/response-schemas';
 import { WorkflowDslService } from './workflow-dsl.service';
 import { WorkflowsService } from './workflows.service';
 import type { WorkflowWithVersion } from './workflows.repository';
@@ -34,6 +35,14 @@ export class WorkflowsController {
 
   @Post()
   @HttpCode(201)
+  @RequireScope('workflows:write')
+  @ApiDoc({
+    summary: 'Create a workflow',
+    description: 'The graph is validated before anything is stored; every problem is reported with its JSON path and node id.',
+    body: createWorkflowSchema,
+    responses: { 201: { description: 'The workflow and its first version', schema: workflowResponse } },
+    errors: [422],
+  })
   async create(@Ctx() ctx: RequestContext, @Body() body: unknown) {
     const input = parseBody(createWorkflowSchema, body);
     return present(await this.workflows.create(ctx, input), true);
@@ -42,6 +51,17 @@ export class WorkflowsController {
   /** A Dify app export (YAML body, or JSON `{ yaml_content, model_map? }`): answered as POST /v1/workflows, plus warnings. */
   @Post('import')
   @HttpCode(201)
+  @RequireScope('workflows:write')
+  @ApiDoc({
+    summary: 'Import a Dify app export (DSL)',
+    description:
+      'A Dify DSL file (workflow or advanced-chat, versions 0.1 to 0.6) as a YAML body, or JSON `{ yaml_content, model_map }`. `model_map` renames models (`gpt-4o:deepseek-flash,…`). Models no alias serves yet are warnings.',
+    body: importJsonSchema,
+    bodyTypes: { 'application/yaml': null, 'text/yaml': null },
+    query: z.object({ model_map: z.string().optional().describe('`dify-model:shoal-alias,…`') }),
+    responses: { 201: { description: 'The imported workflow, with warnings', schema: importResponse } },
+    errors: [422],
+  })
   @AcceptsBody('application/json', ...YAML_BODY_TYPES)
   async import(
     @Ctx() ctx: RequestContext,
@@ -62,12 +82,23 @@ export class WorkflowsController {
   }
 
   @Get(':id/export')
+  @RequireScope('read')
+  @ApiDoc({
+    summary: 'Export a workflow as Dify DSL',
+    description: 'YAML that Dify imports; secret environment variables are blanked.',
+    responses: { 200: { description: 'The Dify DSL file', contentType: 'application/yaml' } },
+  })
   @Header('content-type', 'application/yaml; charset=utf-8')
   async export(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<string> {
     return this.dsl.export(ctx, id);
   }
 
   @Get(':id')
+  @RequireScope('read')
+  @ApiDoc({
+    summary: 'Get a workflow and its latest version',
+    responses: { 200: { description: 'The workflow', schema: workflowResponse } },
+  })
   async get(@Ctx() ctx: RequestContext, @Param('id') id: string) {
     return present(await this.workflows.get(ctx, id), true);
   }

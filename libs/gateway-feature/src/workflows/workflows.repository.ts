@@ -57,4 +57,8 @@ export class WorkflowsRepository {
       version: { id: version.id, number: version.number, graph: version.graph, createdAt: version.createdAt },
     };
   }
+
+  async exists(tenantId: string, workflowId: string): Promise<boolean> {
+    return (await this.prisma.workflow.count({ where: { id: workflowId, tenantId, archivedAt: null } })) > 0;
+  }
 }

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { LruCache } from '../cache/lru-cache';
 import { ApiError } from '../errors/api-error';
 import { bearerToken, hashApiKey } from './api-key';
 import { ApiKeysRepository, type ApiKeyRecord } from './api-keys.repository';
 import { AuthFailureLimiter, type AuthFailureLimits } from './auth-failure.limiter';
+import { LastUsedTracker } from './last-used.tracker';
 import type { RequestContext } from './request-context';
 
 const CACHE_TTL_MS = 30_000;
@@ -22,17 +23,19 @@ export const DEFAULT_AUTH_LIMITS: AuthFailureLimits = { failuresPerIp: 20, windo
  * answered 429 without a lookup; keys already cached still work for it.
  */
 @Injectable()
-export class ApiKeyAuthenticator {
+export class ApiKeyAuthenticator implements OnApplicationShutdown {
   private readonly known = new LruCache<string, ApiKeyRecord>({ maxEntries: CACHE_ENTRIES, ttlMs: CACHE_TTL_MS });
   private readonly unknown = new LruCache<string, true>({ maxEntries: NEGATIVE_ENTRIES, ttlMs: NEGATIVE_TTL_MS });
   private readonly inFlight = new Map<string, Promise<ApiKeyRecord | null>>();
   private readonly failures: AuthFailureLimiter;
+  private readonly lastUsed: LastUsedTracker;
 
   constructor(
     @Inject(ApiKeysRepository) private readonly keys: ApiKeysRepository,
     @Optional() @Inject(AUTH_LIMITS) limits?: AuthFailureLimits,
   ) {
     this.failures = new AuthFailureLimiter(limits ?? DEFAULT_AUTH_LIMITS);
+    this.lastUsed = new LastUsedTracker(keys);
   }
 
   async authenticate(headers: Record<string, string | string[] | undefined>, clientIp: string): Promise<RequestContext> {
@@ -50,14 +53,31 @@ export class ApiKeyAuthenticator {
       this.failures.recordFailure(clientIp);
       throw new ApiError('unauthorized', 'Invalid API key');
     }
+    this.lastUsed.used(record.id);
     const traceparent = headers['traceparent'];
     return {
       tenantId: record.tenantId,
       apiKeyId: record.id,
       scopes: record.scopes,
       workflowId: record.workflowId,
+      rateLimits: record.rateLimits,
       traceparent: typeof traceparent === 'string' ? traceparent : undefined,
     };
+  }
+
+  /** Writes the pending last-used times (on shutdown). */
+  flushLastUsed(): Promise<void> {
+    return this.lastUsed.flush();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.flushLastUsed();
+  }
+
+  /** Drops a key from this process's caches (it was revoked or rotated here); the next request looks it up. */
+  forget(hash: string): void {
+    this.known.delete(hash);
+    this.unknown.delete(hash);
   }
 
   private async lookup(hash: string): Promise<ApiKeyRecord | null> {

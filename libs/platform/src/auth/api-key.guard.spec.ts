@@ -5,6 +5,7 @@ import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import type { ApiKeyRecord, ApiKeysRepository } from './api-keys.repository';
 import { REQUEST_CONTEXT, type RequestContext } from './request-context';
+import { RequireScope } from './scopes';
 
 const KEY = 'sk-shoal-valid-key-0123456789abcdef';
 
@@ -15,17 +16,50 @@ class FakeKeys {
     this.lookups++;
     return this.records.get(hash) ?? null;
   }
+  touched: string[][] = [];
+  async touchMany(ids: readonly string[]): Promise<void> {
+    this.touched.push([...ids]);
+  }
 }
 
+const NO_LIMITS = { key: { rpm: null, tpm: null }, tenant: { rpm: null, tpm: null } };
+
 function record(over: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
-  return { id: 'key_1', tenantId: 'ten_1', scopes: ['admin'], workflowId: null, expiresAt: null, revokedAt: null, ...over };
+  return {
+    id: 'key_1',
+    tenantId: 'ten_1',
+    scopes: ['admin'],
+    workflowId: null,
+    expiresAt: null,
+    revokedAt: null,
+    rateLimits: NO_LIMITS,
+    ...over,
+  };
 }
 
 type Req = { headers: Record<string, string | string[] | undefined>; ip?: string } & Record<string, unknown>;
 
-function contextFor(headers: Req['headers'], ip = '203.0.113.7'): { host: ExecutionContext; req: Req } {
+class Routes {
+  open(): string {
+    return 'open';
+  }
+  @RequireScope('workflows:write')
+  write(): string {
+    return 'write';
+  }
+  @RequireScope('platform:admin')
+  tenants(): string {
+    return 'tenants';
+  }
+}
+
+function contextFor(headers: Req['headers'], ip = '203.0.113.7', handler: keyof Routes = 'open'): { host: ExecutionContext; req: Req } {
   const req: Req = { headers, ip };
-  const host = { switchToHttp: () => ({ getRequest: () => req }) } as unknown as ExecutionContext;
+  const host = {
+    switchToHttp: () => ({ getRequest: () => req }),
+    getHandler: () => Routes.prototype[handler],
+    getClass: () => Routes,
+  } as unknown as ExecutionContext;
   return { host, req };
 }
 
@@ -60,6 +94,7 @@ describe('ApiKeyGuard', () => {
       apiKeyId: 'key_1',
       scopes: ['admin'],
       workflowId: null,
+      rateLimits: NO_LIMITS,
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
     });
   });
@@ -155,5 +190,30 @@ describe('ApiKeyGuard', () => {
     req[REQUEST_CONTEXT] = { tenantId: 't', apiKeyId: 'k', scopes: [], workflowId: null };
     await expect(guard.canActivate(host)).resolves.toBe(true);
     expect(keys.lookups).toBe(0);
+  });
+
+  it('answers 403 naming the scope a key lacks; admin holds every tenant scope but not platform:admin', async () => {
+    keys.records.set(hashApiKey('sk-shoal-reader'), record({ scopes: ['read'] }));
+    const denied = await rejection(guard.canActivate(contextFor({ authorization: 'Bearer sk-shoal-reader' }, undefined, 'write').host));
+    expect([denied.status, denied.code]).toEqual([403, 'forbidden']);
+    expect(denied.message).toContain("'workflows:write'");
+    await expect(guard.canActivate(contextFor({ authorization: `Bearer ${KEY}` }, undefined, 'write').host)).resolves.toBe(true);
+    expect((await rejection(guard.canActivate(contextFor({ authorization: `Bearer ${KEY}` }, undefined, 'tenants').host))).status).toBe(
+      403,
+    );
+  });
+
+  it('checks the scope of a request the edge hook authenticated', async () => {
+    const { host, req } = contextFor({}, undefined, 'write');
+    req[REQUEST_CONTEXT] = { tenantId: 't', apiKeyId: 'k', scopes: ['read'], workflowId: null };
+    expect((await rejection(guard.canActivate(host))).status).toBe(403);
+  });
+
+  it('records last use in one write per interval, not per request', async () => {
+    const auth = new ApiKeyAuthenticator(keys as unknown as ApiKeysRepository);
+    for (let i = 0; i < 5; i++) await auth.authenticate({ authorization: `Bearer ${KEY}` }, '203.0.113.9');
+    expect(keys.touched).toEqual([]);
+    await auth.flushLastUsed();
+    expect(keys.touched).toEqual([['key_1']]);
   });
 });

@@ -1,11 +1,12 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
-import { REQUEST_CONTEXT } from './request-context';
+import { REQUEST_CONTEXT, type RequestContext } from './request-context';
+import { checkScope, scopeOf } from './scope.check';
 
 type Req = { headers: Record<string, string | string[] | undefined>; ip?: string } & Record<string, unknown>;
 
 /**
- * Requires a valid API key. The edge hook (EdgeAuth) normally authenticated the request already,
+ * Requires a valid API key, holding the scope the route declares with @RequireScope. The edge hook (EdgeAuth) normally authenticated the request already,
  * before its body was read; this guard is what declares the requirement, and authenticates itself
  * when the hook did not run.
  */
@@ -16,9 +17,15 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(host: ExecutionContext): Promise<boolean> {
     const req = host.switchToHttp().getRequest<Req>();
-    if (req[REQUEST_CONTEXT]) return true;
-    if (!this.auth) throw new Error('ApiKeyGuard used in a service without a database');
-    req[REQUEST_CONTEXT] = await this.auth.authenticate(req.headers, req.ip ?? 'unknown');
+    let ctx = req[REQUEST_CONTEXT] as RequestContext | undefined;
+    if (!ctx) {
+      if (!this.auth) throw new Error('ApiKeyGuard used in a service without a database');
+      ctx = await this.auth.authenticate(req.headers, req.ip ?? 'unknown');
+      req[REQUEST_CONTEXT] = ctx;
+    }
+    // the edge hook checked it already; checking again costs a lookup and keeps the guard whole on its own
+    const scope = scopeOf(host.getHandler(), host.getClass());
+    if (scope) checkScope(ctx, scope);
     return true;
   }
 }

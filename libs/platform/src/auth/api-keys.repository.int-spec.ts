@@ -38,12 +38,18 @@ describe('ApiKeysRepository (real Postgres)', () => {
     expect(created).toEqual({ created: true, tenantId: tenant.id, key, generated: false });
   });
 
-  it('stores a given bootstrap key only as its SHA-256 hash, with admin scope', async () => {
+  it('stores a given bootstrap key only as its SHA-256 hash, with admin and platform admin scopes', async () => {
     const key = 'sk-shoal-operator-chosen-key-0123456789';
     await repo.bootstrap(key);
     const rows = await prisma.apiKey.findMany();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ hash: hashApiKey(key), scopes: ['admin'], prefix: 'sk-shoal-oper', revokedAt: null, expiresAt: null });
+    expect(rows[0]).toMatchObject({
+      hash: hashApiKey(key),
+      scopes: ['admin', 'platform:admin'],
+      prefix: 'sk-shoal-oper',
+      revokedAt: null,
+      expiresAt: null,
+    });
     // the plaintext is nowhere in the table, in any column
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
@@ -56,7 +62,10 @@ describe('ApiKeysRepository (real Postgres)', () => {
       await pg.end();
     }
     // and the guard's lookup finds it by hash
-    await expect(repo.findByHash(hashApiKey(key))).resolves.toMatchObject({ tenantId: rows[0].tenantId, scopes: ['admin'] });
+    await expect(repo.findByHash(hashApiKey(key))).resolves.toMatchObject({
+      tenantId: rows[0].tenantId,
+      scopes: ['admin', 'platform:admin'],
+    });
   });
 
   it('does nothing on a database that already has a tenant', async () => {

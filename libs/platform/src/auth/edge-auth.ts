@@ -3,26 +3,23 @@
 // body (or hold a database connection) for nothing. Which routes require what is read from the
 // guards the controllers declare; the guards stay in place and see the request authenticated.
 import { Inject, Injectable, type Type } from '@nestjs/common';
-import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { controllerRoutes, controllersOf } from '../http/controller-routes';
+import { RateLimitGate } from '../rate-limit/rate-limit.gate';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { ApiKeyGuard } from './api-key.guard';
 import { InternalTokenGuard } from './internal-token.guard';
 import { REQUEST_CONTEXT } from './request-context';
+import { checkScope, scopeOf } from './scope.check';
+import type { Scope } from './scopes';
 
-type Requirement = 'api-key' | 'internal';
-const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL', 'OPTIONS', 'HEAD', 'SEARCH'];
-
-function joinPath(...parts: string[]): string {
-  const joined = parts
-    .map((p) => p.replace(/^\/+|\/+$/g, ''))
-    .filter(Boolean)
-    .join('/');
-  return `/${joined}`;
+interface Requirement {
+  credential: 'api-key' | 'internal';
+  /** for API keys: the scope the route declares with @RequireScope */
+  scope?: Scope;
 }
-
-function requirementOf(guards: unknown[]): Requirement | undefined {
+function credentialOf(guards: unknown[]): Requirement['credential'] | undefined {
   if (guards.includes(ApiKeyGuard)) return 'api-key';
   if (guards.includes(InternalTokenGuard)) return 'internal';
   return undefined;
@@ -31,21 +28,18 @@ function requirementOf(guards: unknown[]): Requirement | undefined {
 /** Route ("METHOD /path", as Fastify names it) to the credential its guards require. */
 export function routeRequirements(controllers: Iterable<Type>): Map<string, Requirement> {
   const out = new Map<string, Requirement>();
-  for (const ctrl of controllers) {
-    const classGuards: unknown[] = Reflect.getMetadata(GUARDS_METADATA, ctrl) ?? [];
-    const prefixes = [Reflect.getMetadata(PATH_METADATA, ctrl) ?? ''].flat() as string[];
-    for (const name of Object.getOwnPropertyNames(ctrl.prototype)) {
-      const fn = (ctrl.prototype as Record<string, unknown>)[name];
-      if (name === 'constructor' || typeof fn !== 'function') continue;
-      const method = Reflect.getMetadata(METHOD_METADATA, fn) as number | undefined;
-      const paths = Reflect.getMetadata(PATH_METADATA, fn) as string | string[] | undefined;
-      if (method === undefined || paths === undefined) continue;
-      const needs = requirementOf([...classGuards, ...((Reflect.getMetadata(GUARDS_METADATA, fn) as unknown[]) ?? [])]);
-      if (!needs) continue;
-      for (const prefix of prefixes) for (const p of [paths].flat()) out.set(`${METHODS[method]} ${joinPath(prefix, p)}`, needs);
-    }
+  for (const route of controllerRoutes(controllers)) {
+    const credential = credentialOf(route.guards);
+    if (!credential) continue;
+    const scope = scopeOf(route.handler, route.controller);
+    out.set(`${route.method} ${route.path}`, scope ? { credential, scope } : { credential });
   }
   return out;
+}
+
+/** Routes that call models (and so count against token limits) are the ones that need these scopes. */
+function spendsTokens(scope: Scope | undefined): boolean {
+  return scope === 'chat' || scope === 'runs:write';
 }
 
 @Injectable()
@@ -54,21 +48,23 @@ export class EdgeAuth {
     @Inject(ModulesContainer) private readonly modules: ModulesContainer,
     @Inject(ApiKeyAuthenticator) private readonly apiKeys: ApiKeyAuthenticator | null,
     @Inject(InternalTokenGuard) private readonly internal: InternalTokenGuard,
+    @Inject(RateLimitGate) private readonly rateLimits: RateLimitGate | null,
   ) {}
 
   install(fastify: FastifyInstance): void {
-    const controllers: Type[] = [];
-    for (const mod of this.modules.values())
-      for (const wrapper of mod.controllers.values()) if (wrapper.metatype) controllers.push(wrapper.metatype as Type);
-    const routes = routeRequirements(controllers);
-    fastify.addHook('onRequest', async (req: FastifyRequest) => {
+    const routes = routeRequirements(controllersOf(this.modules));
+    fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       const url = req.routeOptions.url;
       if (url === undefined) return; // no route: the 404 handler answers
       const needs =
         routes.get(`${req.method} ${url}`) ?? (req.method === 'HEAD' ? routes.get(`GET ${url}`) : undefined) ?? routes.get(`ALL ${url}`);
-      if (needs === 'internal') this.internal.check(req.headers);
-      else if (needs === 'api-key' && this.apiKeys)
-        (req as unknown as Record<string, unknown>)[REQUEST_CONTEXT] = await this.apiKeys.authenticate(req.headers, req.ip);
+      if (needs?.credential === 'internal') this.internal.check(req.headers);
+      else if (needs?.credential === 'api-key' && this.apiKeys) {
+        const ctx = await this.apiKeys.authenticate(req.headers, req.ip);
+        if (needs.scope) checkScope(ctx, needs.scope);
+        if (this.rateLimits) reply.headers(await this.rateLimits.admit(ctx, spendsTokens(needs.scope)));
+        (req as unknown as Record<string, unknown>)[REQUEST_CONTEXT] = ctx;
+      }
     });
   }
 }

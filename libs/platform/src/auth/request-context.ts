@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { RateLimits } from '../rate-limit/rate-limit';
 
 /** Who is calling: passed explicitly as the first argument of every use case. */
 export interface RequestContext {
@@ -8,6 +9,8 @@ export interface RequestContext {
   /** a key bound to one workflow may only run that one */
   workflowId: string | null;
   traceparent?: string;
+  /** the key's and its tenant's own rate limits (null: the deployment default); absent in contexts not made from a key */
+  rateLimits?: { key: RateLimits; tenant: RateLimits };
 }
 
 export const REQUEST_CONTEXT = 'shoalContext';

@@ -41,6 +41,7 @@ export const env = {
   secret: (min = 16) => z.string({ error: 'is required' }).min(min, `must be at least ${min} characters`),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   positiveInt: (def: number) => z.coerce.number().int().positive().default(def),
+  nonNegativeInt: (def: number) => z.coerce.number().int().min(0).default(def),
 };
 
 /** Variables of services that use Postgres. */
@@ -156,7 +157,26 @@ export function workflowLimitsOf(c: {
 export const authEnv = {
   AUTH_FAILURES_PER_IP: env.positiveInt(20),
   AUTH_FAILURE_WINDOW_MS: env.positiveInt(60_000),
+  // default rate limits, per minute, for keys and tenants without their own; 0: no limit
+  RATE_LIMIT_KEY_RPM: env.nonNegativeInt(0),
+  RATE_LIMIT_KEY_TPM: env.nonNegativeInt(0),
+  RATE_LIMIT_TENANT_RPM: env.nonNegativeInt(0),
+  RATE_LIMIT_TENANT_TPM: env.nonNegativeInt(0),
 };
+
+/** The default rate limits the auth variables describe (0 is no limit). */
+export function rateLimitDefaultsOf(config: {
+  RATE_LIMIT_KEY_RPM?: number;
+  RATE_LIMIT_KEY_TPM?: number;
+  RATE_LIMIT_TENANT_RPM?: number;
+  RATE_LIMIT_TENANT_TPM?: number;
+}) {
+  const or = (n: number | undefined) => (n ? n : null);
+  return {
+    key: { rpm: or(config.RATE_LIMIT_KEY_RPM), tpm: or(config.RATE_LIMIT_KEY_TPM) },
+    tenant: { rpm: or(config.RATE_LIMIT_TENANT_RPM), tpm: or(config.RATE_LIMIT_TENANT_TPM) },
+  };
+}
 
 /** Variables every service reads. */
 export const serviceEnv = {

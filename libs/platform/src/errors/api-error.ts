@@ -74,7 +74,15 @@ export class ApiError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
-    readonly opts: { issues?: FieldIssue[]; status?: number; retryAfterSeconds?: number; param?: string; allow?: string[] } = {},
+    readonly opts: {
+      issues?: FieldIssue[];
+      status?: number;
+      retryAfterSeconds?: number;
+      param?: string;
+      allow?: string[];
+      /** response headers that belong with the error (rate limit state) */
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(message);
     this.name = 'ApiError';

@@ -2,7 +2,7 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, toApiError } from './api-error';
-import { OPENAI_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, openAiBody, problemBody } from './error-bodies';
+import { DIFY_CONTENT_TYPE, OPENAI_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, difyBody, openAiBody, problemBody } from './error-bodies';
 import { routeMiss } from './route-miss';
 import { createLogger } from '../logging/logger';
 
@@ -27,6 +27,7 @@ function logIfServerError(err: unknown, api: ApiError, req: FastifyRequest): voi
 function send(reply: FastifyReply, api: ApiError, contentType: string, body: unknown): void {
   if (api.opts.retryAfterSeconds !== undefined) reply.header('retry-after', String(api.opts.retryAfterSeconds));
   if (api.opts.allow) reply.header('allow', api.opts.allow.join(', '));
+  if (api.opts.headers) for (const [name, value] of Object.entries(api.opts.headers)) reply.header(name, value);
   reply.status(api.status).header('content-type', contentType).send(JSON.stringify(body));
 }
 
@@ -39,6 +40,18 @@ export class ProblemJsonFilter implements ExceptionFilter {
     const api = normalize(err, req);
     logIfServerError(err, api, req);
     send(http.getResponse<FastifyReply>(), api, PROBLEM_CONTENT_TYPE, problemBody(api, req.url.split('?')[0]));
+  }
+}
+
+/** Dify's service API error shape (`{ code, message, status }`), so Dify's clients read it as they read Dify's. */
+@Catch()
+export class DifyErrorFilter implements ExceptionFilter {
+  catch(err: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<FastifyRequest>();
+    const api = normalize(err, req);
+    logIfServerError(err, api, req);
+    send(http.getResponse<FastifyReply>(), api, DIFY_CONTENT_TYPE, difyBody(api));
   }
 }
 

@@ -21,6 +21,8 @@ describe('errorStyleFor', () => {
   it.each([
     '/v1/workflows',
     '/v1/workflows/wf_1/runs',
+    '/v1/workflows/runner',
+    '/v1/workflows/run/run_1/x',
     '/v1/runs/run_1/events',
     '/v1/usage/records',
     '/billing/v1/runs/run_1/cost',
@@ -30,6 +32,18 @@ describe('errorStyleFor', () => {
     '/',
   ])('answers %s as problem+json', (url) => {
     expect(errorStyleFor(url)).toBe('problem');
+  });
+
+  it.each([
+    '/v1/workflows/run',
+    '/v1/workflows/run/run_1',
+    '/v1/workflows/tasks/run_1/stop',
+    '/v1/workflows/logs?page=2',
+    '/v1/parameters',
+    '/v1/info',
+    '/v1/meta',
+  ])('answers %s in Dify’s shape', (url) => {
+    expect(errorStyleFor(url)).toBe('dify');
   });
 });
 

@@ -3,15 +3,12 @@
 // route's own error shape, like everything else.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toApiError } from './api-error';
-import { OPENAI_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, openAiBody, problemBody } from './error-bodies';
+import { errorBodyFor } from './error-bodies';
 import { errorStyleFor } from './error-style';
 
 export function handleFrameworkError(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const api = toApiError(err);
   const path = req.url.split('?')[0].slice(0, 200);
-  const openai = errorStyleFor(path) === 'openai';
-  reply
-    .status(api.status)
-    .header('content-type', openai ? OPENAI_CONTENT_TYPE : PROBLEM_CONTENT_TYPE)
-    .send(JSON.stringify(openai ? openAiBody(api) : problemBody(api, path)));
+  const { contentType, body } = errorBodyFor(errorStyleFor(path), api, path);
+  reply.status(api.status).header('content-type', contentType).send(JSON.stringify(body));
 }

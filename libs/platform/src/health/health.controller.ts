@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { createLogger } from '../logging/logger';
+import { ApiDoc } from '../openapi/api-doc';
 
 export interface ReadinessCheck {
   name: string;
@@ -19,11 +20,17 @@ export class HealthController {
   constructor(@Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = []) {}
 
   @Get('healthz')
+  @ApiDoc({ summary: 'Liveness: the process is up', tag: 'health', responses: { 200: { description: 'Up' } } })
   healthz() {
     return { status: 'ok' };
   }
 
   @Get('readyz')
+  @ApiDoc({
+    summary: 'Readiness: the service’s dependencies answer',
+    tag: 'health',
+    responses: { 200: { description: 'Ready' }, 503: { description: 'A dependency is failing (named, never why)' } },
+  })
   async readyz(@Res() reply: FastifyReply) {
     const results = await Promise.all(
       this.checks.map(async (c) => {

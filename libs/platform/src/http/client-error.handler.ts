@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ApiError } from '../errors/api-error';
-import { OPENAI_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, openAiBody, problemBody } from '../errors/error-bodies';
+import { errorBodyFor } from '../errors/error-bodies';
 import { errorStyleFor } from '../errors/error-style';
 import { MAX_URL_LENGTH } from './limits';
 
@@ -38,11 +38,12 @@ export function handleClientError(err: ClientError, socket: Socket): void {
   const api = clientErrorToApiError(err, requestLine);
   const target = (requestLine ?? raw).split(' ')[1] ?? '/';
   const path = target.split('?')[0].slice(0, 200);
-  const openai = errorStyleFor(path) === 'openai';
-  const body = JSON.stringify(openai ? openAiBody(api) : problemBody(api, path));
+  const rendered = errorBodyFor(errorStyleFor(path), api, path);
+  const body = JSON.stringify(rendered.body);
+  const contentType = rendered.contentType;
   const head = [
     `HTTP/1.1 ${api.status} ${STATUS_CODES[api.status] ?? 'Error'}`,
-    `Content-Type: ${openai ? OPENAI_CONTENT_TYPE : PROBLEM_CONTENT_TYPE}`,
+    `Content-Type: ${contentType}`,
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Connection: close',
   ];

@@ -3,7 +3,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { configureRootLogger } from '../logging/logger';
 import { PlatformModule, type PlatformOptions } from '../platform.module';
-import type { TrustProxy } from '../config/parse-config';
+import { rateLimitDefaultsOf, type TrustProxy } from '../config/parse-config';
 import { createHttpApp, exitOnBootFailure, httpServerOptions, listen } from './bootstrap';
 
 export interface ServiceConfig {
@@ -22,6 +22,10 @@ export interface ServiceConfig {
   DATABASE_POOL_SIZE?: number;
   AUTH_FAILURES_PER_IP?: number;
   AUTH_FAILURE_WINDOW_MS?: number;
+  RATE_LIMIT_KEY_RPM?: number;
+  RATE_LIMIT_KEY_TPM?: number;
+  RATE_LIMIT_TENANT_RPM?: number;
+  RATE_LIMIT_TENANT_TPM?: number;
   RUN_EVENTS_MAX_BYTES_PER_RUN?: number;
   RUN_EVENT_FIELD_MAX_BYTES?: number;
   RUN_EVENTS_FINISHED_TTL_SECONDS?: number;
@@ -36,6 +40,7 @@ export function platformOptionsOf(config: ServiceConfig): PlatformOptions {
     ...(config.AUTH_FAILURES_PER_IP && config.AUTH_FAILURE_WINDOW_MS
       ? { auth: { failuresPerIp: config.AUTH_FAILURES_PER_IP, windowMs: config.AUTH_FAILURE_WINDOW_MS } }
       : {}),
+    rateLimits: rateLimitDefaultsOf(config),
     runEvents: {
       ...(config.RUN_EVENTS_MAX_BYTES_PER_RUN ? { maxBytesPerRun: config.RUN_EVENTS_MAX_BYTES_PER_RUN } : {}),
       ...(config.RUN_EVENT_FIELD_MAX_BYTES ? { fieldMaxBytes: config.RUN_EVENT_FIELD_MAX_BYTES } : {}),

@@ -1,0 +1,94 @@
+// Shoal's runs and workflows in the shapes Dify's service API answers with.
+import { runStatusFromColumn } from '@shoal/contracts';
+import type { StartVariable, WorkflowGraph } from '@shoal/workflow-dsl';
+import type { RunRow } from '../runs/runs.repository';
+import { unixSeconds } from './dify-app';
+
+/** Dify's WorkflowRun `data` (blocking answers, run detail). */
+export function difyRunData(run: RunRow) {
+  return {
+    id: run.id,
+    workflow_id: run.workflowId,
+    status: runStatusFromColumn(run.status),
+    outputs: run.outputs ?? null,
+    error: run.error,
+    elapsed_time: (run.elapsedMs ?? 0) / 1000,
+    total_tokens: run.totalTokens,
+    total_steps: run.totalSteps,
+    created_at: unixSeconds(run.createdAt),
+    finished_at: unixSeconds(run.finishedAt),
+  };
+}
+
+/** POST /workflows/run, blocking. */
+export function difyBlockingAnswer(run: RunRow) {
+  return { workflow_run_id: run.id, task_id: run.id, data: difyRunData(run) };
+}
+
+/** GET /workflows/run/{id}. */
+export function difyRunDetail(run: RunRow) {
+  return { ...difyRunData(run), inputs: run.inputs };
+}
+
+/** GET /workflows/logs: one entry. */
+export function difyLogEntry(run: RunRow & { versionNumber: number }) {
+  return {
+    id: run.id,
+    workflow_run: {
+      id: run.id,
+      version: String(run.versionNumber),
+      status: runStatusFromColumn(run.status),
+      error: run.error,
+      elapsed_time: (run.elapsedMs ?? 0) / 1000,
+      total_tokens: run.totalTokens,
+      total_steps: run.totalSteps,
+      created_at: unixSeconds(run.createdAt),
+      finished_at: unixSeconds(run.finishedAt),
+    },
+    created_from: 'service-api',
+    created_by_role: 'end_user',
+    created_by_account: null,
+    created_by_end_user: run.endUser ? { id: run.endUser, type: 'service_api', is_anonymous: false, session_id: run.endUser } : null,
+    created_at: unixSeconds(run.createdAt),
+  };
+}
+
+const DISABLED = { enabled: false };
+
+/** GET /parameters: the start form as Dify's `user_input_form`, and the features Shoal keeps (off where it has none). */
+export function difyParameters(graph: WorkflowGraph & { features?: Record<string, unknown> }) {
+  const start = graph.nodes.find((n) => n.data.type === 'start');
+  const variables = ((start?.data as { variables?: StartVariable[] } | undefined)?.variables ?? []) as StartVariable[];
+  const features = graph.features ?? {};
+  const feature = (name: string, fallback: unknown) => (name in features ? features[name] : fallback);
+  return {
+    opening_statement: feature('opening_statement', ''),
+    suggested_questions: feature('suggested_questions', []),
+    suggested_questions_after_answer: feature('suggested_questions_after_answer', DISABLED),
+    speech_to_text: DISABLED,
+    text_to_speech: DISABLED,
+    retriever_resource: DISABLED,
+    annotation_reply: DISABLED,
+    more_like_this: DISABLED,
+    sensitive_word_avoidance: DISABLED,
+    user_input_form: variables.map((v) => ({
+      [v.type]: {
+        label: v.label,
+        variable: v.variable,
+        required: v.required,
+        default: v.default ?? '',
+        ...(v.max_length !== undefined ? { max_length: v.max_length } : {}),
+        ...(v.options ? { options: v.options } : {}),
+      },
+    })),
+    // Shoal takes no files yet
+    file_upload: { image: { enabled: false, number_limits: 0, transfer_methods: [] } },
+    system_parameters: {
+      file_size_limit: 0,
+      image_file_size_limit: 0,
+      audio_file_size_limit: 0,
+      video_file_size_limit: 0,
+      workflow_file_upload_limit: 0,
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// The shapes the public routes answer with, for the OpenAPI document. The presenters build these
+// objects; a test checks real answers against these schemas so the document cannot drift.
+import { z } from 'zod';
+
+const isoTime = z.string().describe('ISO 8601 date-time');
+
+export const workflowResponse = z.object({
+  id: z.string().describe('wf_…'),
+  object: z.literal('workflow'),
+  name: z.string(),
+  description: z.string(),
+  version: z.object({ id: z.string(), number: z.number().int(), created_at: isoTime }),
+  graph: z.record(z.string(), z.unknown()).optional().describe('the graph, in Dify’s node shape'),
+  created_at: isoTime,
+});
+
+export const importResponse = workflowResponse.extend({
+  warnings: z.array(z.object({ path: z.string(), code: z.string(), message: z.string(), node_id: z.string().optional() })),
+});
+
+const runStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'partial-succeeded', 'stopped']);
+
+export const runResponse = z.object({
+  id: z.string().describe('run_…'),
+  object: z.literal('workflow_run'),
+  workflow_id: z.string(),
+  workflow_version_id: z.string(),
+  status: runStatus,
+  inputs: z.unknown(),
+  outputs: z.record(z.string(), z.unknown()).nullable(),
+  error: z.string().nullable(),
+  elapsed_ms: z.number().int().nullable(),
+  total_tokens: z.number().int(),
+  total_steps: z.number().int(),
+  total_price: z.string().describe('exact decimal'),
+  currency: z.string(),
+  created_at: isoTime.nullable(),
+  started_at: isoTime.nullable(),
+  finished_at: isoTime.nullable(),
+});
+
+export const runWithNodesResponse = runResponse.extend({
+  node_executions: z.array(
+    z.object({
+      id: z.string(),
+      node_id: z.string(),
+      node_type: z.string(),
+      title: z.string(),
+      index: z.number().int(),
+      predecessor_node_id: z.string().nullable(),
+      status: z.string(),
+      inputs: z.unknown(),
+      outputs: z.unknown(),
+      error: z.string().nullable(),
+      elapsed_ms: z.number().int().nullable(),
+      prompt_tokens: z.number().int(),
+      completion_tokens: z.number().int(),
+      total_tokens: z.number().int(),
+      started_at: isoTime.nullable(),
+      finished_at: isoTime.nullable(),
+    }),
+  ),
+});
+
+export const apiKeyResponse = z.object({
+  id: z.string().describe('key_…'),
+  object: z.literal('api_key'),
+  name: z.string(),
+  prefix: z.string().describe('the first characters of the secret, to recognise it'),
+  scopes: z.array(z.string()),
+  workflow_id: z.string().nullable(),
+  expires_at: isoTime.nullable(),
+  revoked_at: isoTime.nullable(),
+  last_used_at: isoTime.nullable(),
+  rate_limit_rpm: z.number().int().nullable(),
+  rate_limit_tpm: z.number().int().nullable(),
+  created_at: isoTime,
+  key: z.string().optional().describe('the secret: only in the answer that created it'),
+});
+
+export const apiKeyListResponse = z.object({
+  object: z.literal('list'),
+  data: z.array(apiKeyResponse),
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable().describe('pass as `after` for the next page'),
+});
+
+export const tenantResponse = z.object({
+  id: z.string().describe('ten_…'),
+  object: z.literal('tenant'),
+  name: z.string(),
+  created_at: isoTime,
+  admin_key: apiKeyResponse,
+});

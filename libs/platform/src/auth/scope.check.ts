@@ -1,0 +1,15 @@
+import type { Type } from '@nestjs/common';
+import { ApiError } from '../errors/api-error';
+import type { RequestContext } from './request-context';
+import { holdsScope, SCOPE_METADATA, type Scope } from './scopes';
+
+/** The scope a handler declares, or its controller when the handler declares none. */
+export function scopeOf(handler: object, controller: Type | object): Scope | undefined {
+  return (Reflect.getMetadata(SCOPE_METADATA, handler) ?? Reflect.getMetadata(SCOPE_METADATA, controller)) as Scope | undefined;
+}
+
+/** 403 naming the scope the key lacks; nothing about the key itself. */
+export function checkScope(ctx: RequestContext, needed: Scope): void {
+  if (holdsScope(ctx.scopes, needed)) return;
+  throw new ApiError('forbidden', `This API key lacks the '${needed}' scope this request needs`);
+}

@@ -1,0 +1,112 @@
+// Tenant isolation on every public route, enumerated from the router itself: a key of tenant B that
+// names tenant A's workflow, run, key (or any resource a route takes) gets 404, never the data, and
+// no write crosses. A new public route with a parameter this test does not know fails it, so no
+// route can skip it.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { errorStyleFor } from '@shoal/platform';
+import { COMPAT_DSL_DIR } from '../compat/compat-fixtures.loader';
+import { startInProcessServices, type InProcessServices } from '../support/in-process-services';
+
+let s: InProcessServices;
+beforeAll(async () => {
+  s = await startInProcessServices('isolation');
+}, 90_000);
+afterAll(() => s?.close());
+
+type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function send(key: string, method: string, url: string, body?: unknown) {
+  const res = await fetch(`${s.url}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+// routes served to other services (signed internal calls), not to API keys
+const INTERNAL = /^\/(pool|billing|engine)\//;
+const PUBLIC_WITHOUT_KEY = new Set(['GET /healthz', 'GET /readyz']);
+
+it('answers tenant B 404 for every resource of tenant A on every route, leaks none of A’s ids in lists, and changes nothing of A', async () => {
+  const A = s.apiKey;
+  const yaml = readFileSync(path.join(COMPAT_DSL_DIR, 'env-variables.yml'), 'utf8');
+  const inputs = JSON.parse(readFileSync(path.join(COMPAT_DSL_DIR, 'env-variables.case.json'), 'utf8')).runs[0].inputs;
+  const wf = JSON.parse((await send(A, 'POST', '/v1/workflows/import', { yaml_content: yaml })).text) as Body;
+  const run = JSON.parse((await send(A, 'POST', `/v1/workflows/${wf.id}/runs`, { inputs, response_mode: 'blocking' })).text) as Body;
+  expect(run.status).toBe('succeeded');
+  const key = JSON.parse((await send(A, 'POST', '/v1/api-keys', { name: 'a-key', scopes: ['read'] })).text) as Body;
+  const tenant = JSON.parse((await send(A, 'POST', '/v1/tenants', { name: 'tenant-b' })).text) as Body;
+  const B = tenant.admin_key.key as string;
+  // Dify's API acts on the app a key is bound to: tenant B's own app key
+  const wfB = JSON.parse((await send(B, 'POST', '/v1/workflows/import', { yaml_content: yaml })).text) as Body;
+  const appKeyB = JSON.parse(
+    (await send(B, 'POST', '/v1/api-keys', { name: 'b-app', scopes: ['runs:write', 'read'], workflow_id: wfB.id })).text,
+  ).key as string;
+
+  // A's resource of each kind a route parameter can name
+  const idFor: Record<string, string> = {
+    '/v1/workflows/:id': wf.id,
+    '/v1/runs/:id': run.id,
+    '/v1/api-keys/:id': key.id,
+    '/v1/workflows/run/:id': run.id,
+  };
+  const secretsOfA = [wf.id, run.id, key.id, key.key, A];
+  const before = await snapshotOfA(wf.id, run.id, key.id);
+
+  const routes = s.routes.filter((r) => r.method !== 'HEAD' && !INTERNAL.test(r.url) && !PUBLIC_WITHOUT_KEY.has(`${r.method} ${r.url}`));
+  const unknown: string[] = [];
+  let checked = 0;
+  for (const route of routes) {
+    const prefix = route.url.match(/^(.*?\/:id)/)?.[1];
+    let url = route.url;
+    let named: string | undefined;
+    if (prefix) {
+      const id = idFor[prefix];
+      if (!id) {
+        unknown.push(`${route.method} ${route.url}`);
+        continue;
+      }
+      url = route.url.replace(':id', id);
+      named = id;
+    }
+    const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : benignBody(route.url, inputs);
+    const res = await send(errorStyleFor(route.url) === 'dify' ? appKeyB : B, route.method, url, body);
+    checked++;
+    expect(`${route.method} ${route.url} → ${res.status}`).toBe(
+      `${route.method} ${route.url} → ${prefix ? 404 : res.status < 500 ? res.status : 'not 5xx'}`,
+    );
+    // a 404 may repeat the id the caller sent; nothing else of A may appear
+    for (const secret of secretsOfA.filter((x) => x !== named))
+      expect(`${route.method} ${route.url}: ${res.text.includes(secret)}`).toBe(`${route.method} ${route.url}: false`);
+  }
+  expect(unknown).toEqual([]);
+  expect(checked).toBeGreaterThanOrEqual(10);
+  expect(await snapshotOfA(wf.id, run.id, key.id)).toEqual(before);
+  // and A still sees its own
+  expect((await send(A, 'GET', `/v1/runs/${run.id}`)).status).toBe(200);
+});
+
+function benignBody(url: string, inputs: Body): unknown {
+  if (url.endsWith('/runs')) return { inputs, response_mode: 'blocking' };
+  if (url === '/v1/workflows/run') return { inputs, response_mode: 'blocking', user: 'b' };
+  if (url.endsWith('/import'))
+    return { yaml_content: 'app: {name: b, mode: workflow}\nkind: app\nworkflow: {graph: {nodes: [], edges: []}}' };
+  if (url === '/v1/api-keys') return { name: 'b-key', scopes: ['read'] };
+  if (url === '/v1/tenants') return { name: 'c' };
+  if (url.includes('chat/completions')) return { model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }] };
+  return {};
+}
+
+async function snapshotOfA(workflowId: string, runId: string, keyId: string) {
+  const [wf, versions, runs, key, nodes] = await Promise.all([
+    s.prisma.workflow.findUniqueOrThrow({ where: { id: workflowId } }),
+    s.prisma.workflowVersion.count({ where: { workflowId } }),
+    s.prisma.workflowRun.count({ where: { workflowId } }),
+    s.prisma.apiKey.findUniqueOrThrow({ where: { id: keyId }, select: { revokedAt: true, name: true, scopes: true } }),
+    s.prisma.nodeExecution.count({ where: { runId } }),
+  ]);
+  return { wf: { ...wf, updatedAt: null }, versions, runs, key, nodes };
+}
