@@ -12,6 +12,8 @@ import type { NodeExecutor, NodeExecutors } from './node-executor';
 import { defaultNodeExecutors } from './nodes/default-node-executors';
 import { systemClock, type CheckpointStore, type Clock, type EventSink, type FinishedNodeRecord, type LlmPort } from './ports';
 import { Scheduler } from './scheduler';
+import { DEFAULT_CONTAINER_LIMITS, scopePathOfKey, type ContainerLimits } from './scope';
+import type { RestoredNode } from './subgraph.runner';
 import { VariablePool } from './variable-pool';
 
 export interface RunPorts {
@@ -48,6 +50,8 @@ export interface ExecuteRunOptions {
    * previous run of this conversation; declared ones missing here start at the graph's declared value.
    */
   conversationVariables?: Record<string, unknown>;
+  /** Bounds on iterations and loops (DEFAULT_CONTAINER_LIMITS when omitted). */
+  containerLimits?: Partial<ContainerLimits>;
 }
 
 export interface RunOutcome {
@@ -96,11 +100,23 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   let lastIndex = 0;
   const restoredEnds: Array<{ index: number; outputs: Record<string, unknown> }> = [];
   const restored: Array<{ nodeId: string; index: number; outputs: Record<string, unknown>; exception: boolean }> = [];
+  // Executions inside iteration / loop rounds, by round; their rounds replay them when the container reruns.
+  const innerRestored = new Map<string, RestoredNode[]>();
+  let restoredInner = 0;
   for (const rec of opts.finished) {
     lastIndex = Math.max(lastIndex, rec.index);
     const node = index.nodesById.get(rec.nodeId);
     if ((rec.status !== 'succeeded' && rec.status !== 'exception') || !node) continue;
     const outputs = rec.outputs ?? {};
+    const path = rec.executionKey === undefined ? '' : scopePathOfKey(rec.executionKey);
+    if (path !== '') {
+      let list = innerRestored.get(path);
+      if (!list) innerRestored.set(path, (list = []));
+      list.push({ nodeId: rec.nodeId, outputs, exception: rec.status === 'exception', tokens: rec.tokens.total, index: rec.index });
+      restoredTokens += rec.tokens.total;
+      restoredInner++;
+      continue;
+    }
     done.set(rec.nodeId, rec.index);
     restored.push({ nodeId: rec.nodeId, index: rec.index, outputs, exception: rec.status === 'exception' });
     pool.set(rec.nodeId, outputs);
@@ -110,6 +126,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
 
   // Branch decisions and conversation writes replay in the order the nodes ran.
   restored.sort((a, b) => a.index - b.index);
+  for (const list of innerRestored.values()) list.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const executors = opts.executors ?? defaultNodeExecutors;
   const restoredAnswers: string[] = [];
   for (const rec of restored) {
@@ -141,6 +158,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     runId,
     workflowId,
     index,
+    scopes: index.scopes,
     pool,
     runInputs: opts.inputs,
     inputLimits: opts.inputLimits ?? {},
@@ -153,6 +171,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     controller,
     nextIndex: lastIndex + 1,
     restored,
+    innerRestored,
+    containerLimits: opts.containerLimits ? Object.assign({}, DEFAULT_CONTAINER_LIMITS, opts.containerLimits) : undefined,
   });
   try {
     await scheduler.run();
@@ -186,7 +206,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     error,
     totalTokens: restoredTokens + scheduler.tokens,
     elapsedMs: finishedAt - startedAt,
-    steps: done.size + scheduler.steps,
+    steps: done.size + restoredInner + scheduler.steps,
     conversationVariables: Object.assign({}, pool.get(['conversation']) as Record<string, unknown>),
   };
   const data: WorkflowFinishedData = {
