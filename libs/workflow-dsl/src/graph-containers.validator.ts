@@ -208,7 +208,7 @@ export function checkContainerSelectors(
         if (target === 'conversation' || item.variable_selector.length === 0) return;
         if (byId.get(target)?.type !== 'loop' || !inside(entry.id ?? '', target))
           issues.push(
-            nodeIssue(entry, path, 'invalid_value', `writes ${JSON.stringify(item.variable_selector)}, but only a loop's own nodes may write its loop variables ('${target}' is not a loop this node is inside)`),
+            nodeIssue(entry, path, 'invalid_value', `must name a conversation variable (['conversation', name]) or a loop variable of a loop this node is inside ([loop_id, name]); got ${JSON.stringify(item.variable_selector)}`),
           );
       });
     }
