@@ -60,7 +60,7 @@ describe('resuming inside containers', () => {
     crashOnCommit(first, 'fmt', 3);
     await expect(attempt(twoStep, { data: { items } }, [], first)).rejects.toThrow(Crash);
     const done = committed(first);
-    const doneKeys = new Set(done.map((d) => d.executionKey));
+    const doneKeys = new Set(done.map((d) => d.executionKey ?? d.nodeId));
     const fmtDone = [...doneKeys].filter((k) => k.startsWith('fmt#')).length;
     expect(fmtDone).toBeGreaterThanOrEqual(2);
     expect(fmtDone).toBeLessThan(items.length);
