@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // In-process runtime bench: executeRun on a 10-node linear graph (start, 8 LLM nodes, end) with
-// no-op ports, against the same number of plain awaited async calls. Prints µs per node and the ratio.
+// no-op ports, against the same number of plain awaited async calls. Prints µs per node and the ratio;
+// then µs per node execution of an 8-way fan-out/fan-in, a 100-item parallel iteration and a 50-round
+// loop, each against the linear graph's.
 // Needs a build: `node .ci/build.mjs && node bench/runtime.mjs [--dist dist] [--runs 20000]`.
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
@@ -59,13 +61,13 @@ async function baselineOnce() {
   return v;
 }
 
-async function time(fn) {
-  for (let i = 0; i < Math.min(2000, runs); i++) await fn(i);
+async function time(fn, nodesPerRun = NODES, total = runs) {
+  for (let i = 0; i < Math.min(2000, total); i++) await fn(i);
   let best = Infinity;
   for (let round = 0; round < 5; round++) {
     const t0 = performance.now();
-    for (let i = 0; i < runs / 5; i++) await fn(i);
-    best = Math.min(best, ((performance.now() - t0) * 1000) / (runs / 5) / NODES);
+    for (let i = 0; i < total / 5; i++) await fn(i);
+    best = Math.min(best, ((performance.now() - t0) * 1000) / (total / 5) / nodesPerRun);
   }
   return best;
 }
@@ -75,3 +77,118 @@ const engine = await time(runOnce);
 console.log(
   `runtime: ${engine.toFixed(2)} µs/node, plain awaited calls: ${base.toFixed(2)} µs/node, overhead ${(engine - base).toFixed(2)} µs/node (${(engine / base).toFixed(1)}x) on a ${NODES}-node linear graph`,
 );
+
+// Branching and container shapes, each measured per node execution and set against the linear graph.
+function parse(g) {
+  const r = parseWorkflowGraph(g);
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.graph;
+}
+const llm = (id, text, parentId) =>
+  Object.assign({ id, data: { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text }] } }, parentId ? { parentId } : {});
+
+// start -> 8 LLM nodes -> a template joining them -> end: 11 node executions
+const FAN = 8;
+const fanNodes = [{ id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input' }] } }];
+const fanEdges = [];
+for (let i = 0; i < FAN; i++) {
+  fanNodes.push(llm(`b${i}`, '{{#start.q#}}'));
+  fanEdges.push({ source: 'start', target: `b${i}` }, { source: `b${i}`, target: 'join' });
+}
+fanNodes.push({
+  id: 'join',
+  data: {
+    type: 'template-transform',
+    template: '{{ a }}',
+    variables: Array.from({ length: FAN }, (_, i) => ({ variable: i === 0 ? 'a' : `v${i}`, value_selector: [`b${i}`, 'text'] })),
+  },
+});
+fanNodes.push({ id: 'end', data: { type: 'end', outputs: [{ variable: 'out', value_selector: ['join', 'output'] }] } });
+fanEdges.push({ source: 'join', target: 'end' });
+const fanout = parse({ nodes: fanNodes, edges: fanEdges });
+
+// start -> iteration over 100 items, 10 rounds at a time { iteration-start -> llm } -> end: 203 node executions
+const ITEMS = 100;
+const iteration = parse({
+  nodes: [
+    { id: 'start', data: { type: 'start', variables: [{ variable: 'items', type: 'json_object' }] } },
+    {
+      id: 'iter',
+      data: {
+        type: 'iteration',
+        start_node_id: 'is',
+        iterator_selector: ['start', 'items', 'list'],
+        output_selector: ['ask', 'text'],
+        is_parallel: true,
+        parallel_nums: 10,
+      },
+    },
+    { id: 'is', parentId: 'iter', data: { type: 'iteration-start' } },
+    llm('ask', '{{#iter.item#}}', 'iter'),
+    { id: 'end', data: { type: 'end', outputs: [{ variable: 'out', value_selector: ['iter', 'output'] }] } },
+  ],
+  edges: [
+    { source: 'start', target: 'iter' },
+    { source: 'is', target: 'ask' },
+    { source: 'iter', target: 'end' },
+  ],
+});
+const items = { list: Array.from({ length: ITEMS }, (_, i) => `item ${i}`) };
+
+// start -> loop of 50 rounds { loop-start -> assigner } -> end: 103 node executions
+const ROUNDS = 50;
+const loop = parse({
+  nodes: [
+    { id: 'start', data: { type: 'start', variables: [] } },
+    {
+      id: 'loop',
+      data: {
+        type: 'loop',
+        start_node_id: 'ls',
+        loop_count: ROUNDS,
+        break_conditions: [],
+        logical_operator: 'and',
+        loop_variables: [{ label: 'n', var_type: 'number', value_type: 'constant', value: 0 }],
+      },
+    },
+    { id: 'ls', parentId: 'loop', data: { type: 'loop-start' } },
+    {
+      id: 'inc',
+      parentId: 'loop',
+      data: { type: 'assigner', version: '2', items: [{ variable_selector: ['loop', 'n'], input_type: 'constant', operation: '+=', value: 1 }] },
+    },
+    { id: 'end', data: { type: 'end', outputs: [{ variable: 'n', value_selector: ['loop', 'n'] }] } },
+  ],
+  edges: [
+    { source: 'start', target: 'loop' },
+    { source: 'ls', target: 'inc' },
+    { source: 'loop', target: 'end' },
+  ],
+});
+
+const shapes = [
+  { name: `${FAN}-way fan-out/fan-in`, graph: fanout, inputs: { q: 'x' }, nodes: FAN + 3 },
+  { name: `${ITEMS}-item parallel iteration (10 at a time)`, graph: iteration, inputs: { items }, nodes: 3 + 2 * ITEMS },
+  { name: `${ROUNDS}-round loop`, graph: loop, inputs: {}, nodes: 3 + 2 * ROUNDS },
+];
+for (const shape of shapes) {
+  let checked = false;
+  const once = async (i) => {
+    const outcome = await executeRun({
+      runId: `run_${i}`,
+      workflowId: 'wf',
+      workflowVersionId: 'wfv',
+      graph: shape.graph,
+      inputs: shape.inputs,
+      finished: [],
+      ports,
+    });
+    if (!checked) {
+      if (outcome.status !== 'succeeded' || outcome.steps !== shape.nodes)
+        throw new Error(`${shape.name}: ${outcome.status} after ${outcome.steps} steps: ${outcome.error}`);
+      checked = true;
+    }
+  };
+  const perNode = await time(once, shape.nodes, Math.max(50, Math.round((runs * NODES) / shape.nodes)));
+  console.log(`runtime: ${perNode.toFixed(2)} µs/node on a ${shape.name} (${shape.nodes} node executions), ${(perNode / engine).toFixed(2)}x the linear graph's`);
+}

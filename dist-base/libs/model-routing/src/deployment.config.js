@@ -1,0 +1,200 @@
+// Loads the pool's deployments from the parsed config file and the env convenience variables.
+"use strict";
+Object.defineProperty(exports, "__esModule", {
+    value: true
+});
+Object.defineProperty(exports, "loadDeploymentConfig", {
+    enumerable: true,
+    get: function() {
+        return loadDeploymentConfig;
+    }
+});
+const _deploymentconfigerror = require("./deployment-config.error");
+const _deploymentconfigschema = require("./deployment-config.schema");
+const _secrets = require("./secrets");
+// The env conveniences: one variable holding a key stands up the provider's well-known models.
+// DeepSeek also keeps its older names because many existing clients still send them.
+const ENV_PROVIDERS = [
+    {
+        provider: 'deepseek',
+        keyVar: 'DEEPSEEK_API_KEY',
+        baseUrlVar: 'DEEPSEEK_BASE_URL',
+        defaultBaseUrl: 'https://api.deepseek.com',
+        models: [
+            'deepseek-flash',
+            'deepseek-v4-pro',
+            'deepseek-chat',
+            'deepseek-reasoner'
+        ]
+    },
+    {
+        provider: 'openai',
+        keyVar: 'OPENAI_API_KEY',
+        baseUrlVar: 'OPENAI_BASE_URL',
+        defaultBaseUrl: 'https://api.openai.com/v1',
+        models: [
+            'gpt-4o-mini',
+            'gpt-4o'
+        ]
+    }
+];
+function envValue(env, name) {
+    // Compose and Helm often pass unset variables as empty strings; treat both alike.
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+function fromFile(entries, env, issues) {
+    const out = [];
+    entries.forEach((entry, i)=>{
+        const at = `deployments[${i}]`;
+        let apiKey;
+        if (entry.apiKey === undefined === (entry.apiKeyEnv === undefined)) {
+            issues.push({
+                path: at,
+                message: 'exactly one of "apiKey" or "apiKeyEnv" is required'
+            });
+        } else if (entry.apiKeyEnv !== undefined) {
+            apiKey = envValue(env, entry.apiKeyEnv);
+            if (apiKey === undefined) {
+                issues.push({
+                    path: `${at}.apiKeyEnv`,
+                    message: `environment variable ${entry.apiKeyEnv} is not set`
+                });
+            }
+        } else {
+            apiKey = entry.apiKey;
+        }
+        out.push({
+            id: entry.id,
+            model: entry.model,
+            provider: entry.provider,
+            baseUrl: entry.baseUrl.replace(/\/+$/, ''),
+            apiKey: new _secrets.Secret(apiKey ?? ''),
+            upstreamModel: entry.upstreamModel ?? entry.model,
+            weight: entry.weight,
+            rpm: entry.rpm,
+            tpm: entry.tpm,
+            timeoutMs: entry.timeoutMs,
+            priceOverride: entry.priceOverride,
+            source: 'file'
+        });
+    });
+    return out;
+}
+function fromEnv(env, fileModels, issues) {
+    const out = [];
+    for (const p of ENV_PROVIDERS){
+        const key = envValue(env, p.keyVar);
+        if (key === undefined) continue;
+        const baseUrl = envValue(env, p.baseUrlVar) ?? p.defaultBaseUrl;
+        if (!(0, _deploymentconfigschema.isHttpUrl)(baseUrl)) {
+            issues.push({
+                path: `env.${p.baseUrlVar}`,
+                message: 'must be a URL'
+            });
+            continue;
+        }
+        for (const model of p.models){
+            // An alias the file defines is the operator's: the env key does not silently join its pool.
+            if (fileModels.has(model)) continue;
+            out.push({
+                id: `dep_env_${p.provider}_${model}`,
+                model,
+                provider: p.provider,
+                baseUrl: baseUrl.replace(/\/+$/, ''),
+                apiKey: new _secrets.Secret(key),
+                upstreamModel: model,
+                weight: 1,
+                source: 'env'
+            });
+        }
+    }
+    return out;
+}
+function buildModels(deployments, entries, issues) {
+    const byName = new Map();
+    deployments.forEach((d, i)=>{
+        const model = byName.get(d.model) ?? {
+            ids: [],
+            fallbacks: [],
+            firstIndex: i
+        };
+        model.ids.push(d.id);
+        byName.set(d.model, model);
+    });
+    entries.forEach((entry, i)=>{
+        const model = byName.get(entry.model);
+        if (!model) return;
+        (entry.fallbacks ?? []).forEach((fallback, j)=>{
+            const at = `deployments[${i}].fallbacks[${j}]`;
+            if (fallback === entry.model) issues.push({
+                path: at,
+                message: 'a model cannot fall back to itself'
+            });
+            else if (!byName.has(fallback)) issues.push({
+                path: at,
+                message: `unknown model "${fallback}"`
+            });
+            else if (!model.fallbacks.includes(fallback)) model.fallbacks.push(fallback);
+        });
+    });
+    const weights = new Map(deployments.map((d)=>[
+            d.id,
+            d.weight
+        ]));
+    for (const [name, model] of byName){
+        if (model.ids.every((id)=>weights.get(id) === 0)) {
+            issues.push({
+                path: `deployments[${model.firstIndex}].weight`,
+                message: `every deployment of model "${name}" has weight 0; at least one must be > 0`
+            });
+        }
+    }
+    return [
+        ...byName
+    ].map(([name, m])=>({
+            name,
+            deploymentIds: m.ids,
+            fallbacks: m.fallbacks
+        }));
+}
+function loadDeploymentConfig(input) {
+    const issues = [];
+    let entries = [];
+    if (input.file !== undefined) {
+        const parsed = (0, _deploymentconfigschema.parseConfigFile)(input.file);
+        if ('issues' in parsed) throw new _deploymentconfigerror.DeploymentConfigError(parsed.issues);
+        entries = parsed.entries;
+    }
+    const fileDeployments = fromFile(entries, input.env, issues);
+    const envDeployments = fromEnv(input.env, new Set(entries.map((e)=>e.model)), issues);
+    const deployments = [
+        ...fileDeployments,
+        ...envDeployments
+    ];
+    const seen = new Map();
+    deployments.forEach((d, i)=>{
+        const first = seen.get(d.id);
+        if (first === undefined) seen.set(d.id, i);
+        else if (i < fileDeployments.length) {
+            issues.push({
+                path: `deployments[${i}].id`,
+                message: `duplicate id "${d.id}" (also deployments[${first}])`
+            });
+        } else {
+            // Env-derived ids are fixed, so their only possible clash is a file entry that took one.
+            issues.push({
+                path: `deployments[${first}].id`,
+                message: `id "${d.id}" is reserved for an env-derived deployment`
+            });
+        }
+    });
+    const models = buildModels(deployments, entries, issues);
+    if (issues.length > 0) throw new _deploymentconfigerror.DeploymentConfigError(issues);
+    return {
+        deployments: deployments.map((d)=>Object.freeze(d)),
+        models: models.map((m)=>Object.freeze(m))
+    };
+}
+
+//# sourceMappingURL=deployment.config.js.map

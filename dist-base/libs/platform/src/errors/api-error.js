@@ -1,0 +1,139 @@
+// The errors an API answers with. Domain code throws these (or its own errors that a filter maps);
+// each API style (problem+json, OpenAI, Dify) renders them in its own shape.
+"use strict";
+Object.defineProperty(exports, "__esModule", {
+    value: true
+});
+function _export(target, all) {
+    for(var name in all)Object.defineProperty(target, name, {
+        enumerable: true,
+        get: Object.getOwnPropertyDescriptor(all, name).get
+    });
+}
+_export(exports, {
+    get ApiError () {
+        return ApiError;
+    },
+    get toApiError () {
+        return toApiError;
+    }
+});
+const STATUS = {
+    invalid_request: 400,
+    invalid_json: 400,
+    invalid_yaml: 400,
+    json_too_deep: 400,
+    malformed_request: 400,
+    validation_failed: 400,
+    // well-formed, but not something Shoal can run (a Dify app of another mode, unsupported nodes)
+    unprocessable_content: 422,
+    unauthorized: 401,
+    forbidden: 403,
+    not_found: 404,
+    method_not_allowed: 405,
+    request_timeout: 408,
+    conflict: 409,
+    payload_too_large: 413,
+    uri_too_long: 414,
+    unsupported_media_type: 415,
+    headers_too_large: 431,
+    rate_limited: 429,
+    budget_exceeded: 402,
+    model_not_found: 404,
+    upstream_error: 502,
+    upstream_unavailable: 503,
+    timeout: 504,
+    // nginx's convention: the client went away before the answer; nobody reads this, and it is not a server error
+    client_closed: 499,
+    internal_error: 500
+};
+let ApiError = class ApiError extends Error {
+    code;
+    opts;
+    status;
+    constructor(code, message, opts = {}){
+        super(message), this.code = code, this.opts = opts;
+        this.name = 'ApiError';
+        this.status = opts.status ?? STATUS[code];
+    }
+    static notFound(what, id) {
+        return new ApiError('not_found', `${what} '${id}' was not found`);
+    }
+    static validation(message, issues) {
+        return new ApiError('validation_failed', message, {
+            issues
+        });
+    }
+};
+function toApiError(err) {
+    if (err instanceof ApiError) return err;
+    const e = err;
+    const status = typeof e?.statusCode === 'number' ? e.statusCode : typeof e?.status === 'number' ? e.status : undefined;
+    // Fastify's own client errors (Nest hands them over wrapped, with the original as `cause`)
+    if (status && status >= 400 && status < 500) return fastifyClientError(status, err instanceof SyntaxError ? 'FST_ERR_CTP_INVALID_JSON_BODY' : e.code, e.message);
+    // Postgres refusing a value a client sent (NUL in text, a malformed UTF-8 sequence): the client's input, not our fault
+    if (/\b(22021|22P05)\b|invalid byte sequence|unsupported Unicode escape/.test(`${e?.code ?? ''} ${e?.message ?? ''}`)) {
+        return new ApiError('invalid_request', 'The request contains a character that cannot be stored (such as U+0000)');
+    }
+    return new ApiError('internal_error', 'Internal server error');
+}
+/** A Fastify client error in Shoal's words: the framework is not named, the problem is. */ function fastifyClientError(status, code, message) {
+    if (code === 'FST_ERR_MAX_PARAM_LENGTH') return new ApiError('uri_too_long', 'A path segment is longer than any id; check the URL', {
+        issues: [
+            {
+                path: 'url',
+                message: 'has a path segment that is too long'
+            }
+        ]
+    });
+    if (code === 'FST_ERR_BAD_URL') return new ApiError('malformed_request', 'The URL is not valid (a bad percent-encoding?)', {
+        issues: [
+            {
+                path: 'url',
+                message: 'is not a valid URL'
+            }
+        ]
+    });
+    if (status === 413) return new ApiError('payload_too_large', 'The request body is too large', {
+        issues: [
+            {
+                path: 'body',
+                message: 'is too large'
+            }
+        ]
+    });
+    if (status === 404) return new ApiError('not_found', 'No route matches this method and path');
+    if (status === 415 || code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ApiError('unsupported_media_type', 'Content-Type must be application/json', {
+        issues: [
+            {
+                path: 'headers.content-type',
+                message: 'must be application/json'
+            }
+        ]
+    });
+    if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new ApiError('invalid_json', 'The request body is empty; send a JSON value', {
+        issues: [
+            {
+                path: 'body',
+                message: 'is empty'
+            }
+        ]
+    });
+    if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' || code?.startsWith('FST_ERR_CTP')) {
+        const detail = code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' ? 'The request body does not match its Content-Length' : `The request body is not valid JSON${message ? `: ${message}` : ''}`;
+        return new ApiError(code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' ? 'malformed_request' : 'invalid_json', detail, {
+            issues: [
+                {
+                    path: 'body',
+                    message: detail
+                }
+            ]
+        });
+    }
+    if (status === 408) return new ApiError('request_timeout', 'The request was not received in time');
+    return new ApiError('invalid_request', message ?? 'Bad request', {
+        status
+    });
+}
+
+//# sourceMappingURL=api-error.js.map

@@ -1,0 +1,119 @@
+// A server-sent event response that honours backpressure: a reader that does not keep up is cut
+// once its unread bytes pass a bound (or it stays behind for the stall timeout), instead of the
+// process buffering for it without end. A cut reader reconnects (with Last-Event-ID where the
+// stream has ids) and misses nothing that was stored.
+"use strict";
+Object.defineProperty(exports, "__esModule", {
+    value: true
+});
+function _export(target, all) {
+    for(var name in all)Object.defineProperty(target, name, {
+        enumerable: true,
+        get: Object.getOwnPropertyDescriptor(all, name).get
+    });
+}
+_export(exports, {
+    get DEFAULT_SSE_LIMITS () {
+        return DEFAULT_SSE_LIMITS;
+    },
+    get SseStream () {
+        return SseStream;
+    }
+});
+const _logger = require("../logging/logger");
+const DEFAULT_SSE_LIMITS = {
+    maxBufferedBytes: 1024 * 1024,
+    stallTimeoutMs: 30_000
+};
+const SSE_HEADERS = {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no'
+};
+let SseStream = class SseStream {
+    res;
+    limits;
+    static log = (0, _logger.createLogger)('SseStream');
+    closed = new AbortController();
+    behindSince;
+    /** Takes over the reply and sends the 200 with SSE headers (plus `headers`). */ static open(reply, limits, headers = {}, status = 200) {
+        reply.hijack();
+        reply.raw.writeHead(status, {
+            ...SSE_HEADERS,
+            ...headers
+        });
+        return new SseStream(reply.raw, limits);
+    }
+    constructor(res, limits){
+        this.res = res;
+        this.limits = limits;
+        res.once('close', ()=>this.closed.abort());
+    }
+    /** Aborts when the reader is gone: it left, or it was cut. */ get signal() {
+        return this.closed.signal;
+    }
+    /** Bytes written that the reader has not taken yet (in this process). */ get buffered() {
+        return this.res.writableLength;
+    }
+    /**
+   * Writes `chunk` for a producer that cannot wait (events pushed to it). Returns false when the
+   * stream is closed, or was just cut because the reader fell more than the bound behind.
+   */ write(chunk) {
+        if (this.closed.signal.aborted || this.res.destroyed) return false;
+        this.res.write(chunk);
+        if (this.res.writableLength > this.limits.maxBufferedBytes) {
+            this.cut('its unread bytes passed the bound');
+            return false;
+        }
+        return true;
+    }
+    /**
+   * Writes `chunk` and, when the reader is behind, waits for it to catch up before resolving (for a
+   * producer that pulls: it then pulls no faster than the reader reads). Resolves false when the
+   * stream closed or the reader was cut (behind for longer than the stall timeout).
+   */ async writeAndDrain(chunk) {
+        if (!this.write(chunk)) return false;
+        if (!this.res.writableNeedDrain) return true;
+        return new Promise((resolve)=>{
+            const done = (ok)=>{
+                clearTimeout(timer);
+                this.res.off('drain', onDrain);
+                this.closed.signal.removeEventListener('abort', onClose);
+                resolve(ok);
+            };
+            const onDrain = ()=>done(true);
+            const onClose = ()=>done(false);
+            const timer = setTimeout(()=>{
+                this.cut('it stayed behind for the stall timeout');
+                done(false);
+            }, this.limits.stallTimeoutMs);
+            this.res.once('drain', onDrain);
+            this.closed.signal.addEventListener('abort', onClose, {
+                once: true
+            });
+        });
+    }
+    /** A keep-alive, skipped while the reader is behind; a reader behind for longer than the stall timeout is cut. */ keepAlive(chunk) {
+        if (this.res.writableNeedDrain) {
+            this.behindSince ??= Date.now();
+            if (Date.now() - this.behindSince >= this.limits.stallTimeoutMs) this.cut('it stayed behind for the stall timeout');
+            return;
+        }
+        this.behindSince = undefined;
+        this.write(chunk);
+    }
+    end() {
+        if (!this.res.destroyed && !this.res.writableEnded) this.res.end();
+    }
+    cut(why) {
+        if (this.res.destroyed) return;
+        SseStream.log.info({
+            buffered: this.res.writableLength,
+            why
+        }, 'cutting an event stream reader that fell behind');
+        this.res.destroy();
+    }
+};
+
+//# sourceMappingURL=sse-stream.js.map
