@@ -85,7 +85,10 @@ function parse(g) {
   return r.graph;
 }
 const llm = (id, text, parentId) =>
-  Object.assign({ id, data: { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text }] } }, parentId ? { parentId } : {});
+  Object.assign(
+    { id, data: { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text }] } },
+    parentId ? { parentId } : {},
+  );
 
 // start -> 8 LLM nodes -> a template joining them -> end: 11 node executions
 const FAN = 8;
@@ -155,7 +158,11 @@ const loop = parse({
     {
       id: 'inc',
       parentId: 'loop',
-      data: { type: 'assigner', version: '2', items: [{ variable_selector: ['loop', 'n'], input_type: 'constant', operation: '+=', value: 1 }] },
+      data: {
+        type: 'assigner',
+        version: '2',
+        items: [{ variable_selector: ['loop', 'n'], input_type: 'constant', operation: '+=', value: 1 }],
+      },
     },
     { id: 'end', data: { type: 'end', outputs: [{ variable: 'n', value_selector: ['loop', 'n'] }] } },
   ],
@@ -190,5 +197,7 @@ for (const shape of shapes) {
     }
   };
   const perNode = await time(once, shape.nodes, Math.max(50, Math.round((runs * NODES) / shape.nodes)));
-  console.log(`runtime: ${perNode.toFixed(2)} µs/node on a ${shape.name} (${shape.nodes} node executions), ${(perNode / engine).toFixed(2)}x the linear graph's`);
+  console.log(
+    `runtime: ${perNode.toFixed(2)} µs/node on a ${shape.name} (${shape.nodes} node executions), ${(perNode / engine).toFixed(2)}x the linear graph's`,
+  );
 }

@@ -71,7 +71,15 @@ beforeAll(async () => {
     poolConfig,
     JSON.stringify({
       deployments: [
-        { id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', upstreamModel: 'mock-chat', weight: 1 },
+        {
+          id: 'dep_mock',
+          model: 'mock-chat',
+          provider: 'openai-compatible',
+          baseUrl: mock.url,
+          apiKey: 'mock',
+          upstreamModel: 'mock-chat',
+          weight: 1,
+        },
       ],
     }),
   );
@@ -152,9 +160,12 @@ it('a parallel iteration resumes on another engine after a SIGKILL without rerun
     const after = await rows(pg, runId);
     for (const row of before) expect(after.find((x) => x.execution_key === row.execution_key)).toEqual(row);
     expect(new Set(after.map((x) => x.execution_key)).size).toBe(after.length);
-    expect(after.filter((x) => x.execution_key.startsWith('ask#')).map((x) => x.execution_key).sort()).toEqual(
-      ITEMS.map((_, i) => `ask#iter[${i}]`).sort(),
-    );
+    expect(
+      after
+        .filter((x) => x.execution_key.startsWith('ask#'))
+        .map((x) => x.execution_key)
+        .sort(),
+    ).toEqual(ITEMS.map((_, i) => `ask#iter[${i}]`).sort());
     // the second engine asked the provider only for the rounds not committed
     expect(mock.calls() - callsAtKill).toBe(ITEMS.length - askDone);
     expect(callsAtKill - callsBefore).toBeGreaterThanOrEqual(askDone);

@@ -53,7 +53,11 @@ describe('containers in the graph', () => {
     const g = base();
     g.edges.push({ source: 'inner', target: 'end' });
     expect(issues(g)).toContainEqual(
-      expect.objectContaining({ path: 'edges[3]', code: 'invalid_container', message: expect.stringMatching(/edges stay inside one container/) }),
+      expect.objectContaining({
+        path: 'edges[3]',
+        code: 'invalid_container',
+        message: expect.stringMatching(/edges stay inside one container/),
+      }),
     );
   });
 
@@ -65,16 +69,22 @@ describe('containers in the graph', () => {
         path: 'nodes[4].data.outputs[0].value_selector',
         nodeId: 'end',
         code: 'reference_not_upstream',
-        message: expect.stringMatching(/inside iteration 'iter', so only nodes inside it can read it; outside, read the iteration's outputs/),
+        message: expect.stringMatching(
+          /inside iteration 'iter', so only nodes inside it can read it; outside, read the iteration's outputs/,
+        ),
       }),
     );
   });
 
-  it("rejects an inner node reading a field its iteration does not offer", () => {
+  it('rejects an inner node reading a field its iteration does not offer', () => {
     const g = base();
     (g.nodes[3].data as Json).variables = [{ variable: 'x', value_selector: ['iter', 'output'] }];
     expect(issues(g)).toContainEqual(
-      expect.objectContaining({ nodeId: 'inner', code: 'unknown_variable_reference', message: expect.stringMatching(/offers 'item', 'index'/) }),
+      expect.objectContaining({
+        nodeId: 'inner',
+        code: 'unknown_variable_reference',
+        message: expect.stringMatching(/offers 'item', 'index'/),
+      }),
     );
   });
 
@@ -137,7 +147,11 @@ describe('containers in the graph', () => {
           {
             id: 'inc',
             parentId: 'loop',
-            data: { type: 'assigner', version: '2', items: [{ variable_selector: ['loop', 'n'], input_type: 'constant', operation: '+=', value: 1 }] },
+            data: {
+              type: 'assigner',
+              version: '2',
+              items: [{ variable_selector: ['loop', 'n'], input_type: 'constant', operation: '+=', value: 1 }],
+            },
           },
           ...inner,
           { id: 'end', data: { type: 'end', outputs: [{ variable: 'n', value_selector: ['loop', 'n'] }] } },
@@ -157,7 +171,10 @@ describe('containers in the graph', () => {
     it('rejects break conditions on an undeclared loop variable', () => {
       const found = issues(loop({ break_conditions: [{ variable_selector: ['loop', 'm'], comparison_operator: '=', value: '1' }] }));
       expect(found).toContainEqual(
-        expect.objectContaining({ path: 'nodes[1].data.break_conditions[0].variable_selector', message: expect.stringMatching(/not a loop variable/) }),
+        expect.objectContaining({
+          path: 'nodes[1].data.break_conditions[0].variable_selector',
+          message: expect.stringMatching(/not a loop variable/),
+        }),
       );
     });
 
@@ -165,10 +182,16 @@ describe('containers in the graph', () => {
       const g = loop();
       g.nodes.splice(4, 0, {
         id: 'out',
-        data: { type: 'assigner', version: '2', items: [{ variable_selector: ['loop', 'n'], input_type: 'constant', operation: '+=', value: 1 }] },
+        data: {
+          type: 'assigner',
+          version: '2',
+          items: [{ variable_selector: ['loop', 'n'], input_type: 'constant', operation: '+=', value: 1 }],
+        },
       });
       g.edges.push({ source: 'loop', target: 'out' });
-      expect(issues(g)).toContainEqual(expect.objectContaining({ nodeId: 'out', path: 'nodes[4].data.items[0].variable_selector', code: 'invalid_value' }));
+      expect(issues(g)).toContainEqual(
+        expect.objectContaining({ nodeId: 'out', path: 'nodes[4].data.items[0].variable_selector', code: 'invalid_value' }),
+      );
     });
 
     it('rejects a loop-end outside a loop and duplicate loop variables', () => {

@@ -42,11 +42,20 @@ export function checkContainers(
     const container = byId.get(entry.parent);
     if (!container || container.type === null || !isContainerType(container.type)) {
       const what = container ? `a ${container.type ?? 'invalid'} node` : 'not a node id';
-      issues.push(nodeIssue(entry, ['parentId'], 'invalid_container', `is '${entry.parent}', which is ${what}; it must name an iteration or loop`));
+      issues.push(
+        nodeIssue(entry, ['parentId'], 'invalid_container', `is '${entry.parent}', which is ${what}; it must name an iteration or loop`),
+      );
       continue;
     }
     if (entry.type !== null && TOP_LEVEL_ONLY.has(entry.type)) {
-      issues.push(nodeIssue(entry, ['parentId'], 'invalid_container', `places a ${entry.type} node inside ${container.type} '${entry.parent}'; ${entry.type} nodes belong to the top level`));
+      issues.push(
+        nodeIssue(
+          entry,
+          ['parentId'],
+          'invalid_container',
+          `places a ${entry.type} node inside ${container.type} '${entry.parent}'; ${entry.type} nodes belong to the top level`,
+        ),
+      );
       continue;
     }
     parents.set(entry.id, entry.parent);
@@ -70,12 +79,19 @@ export function checkContainers(
     if (entry.type === 'iteration-start' || entry.type === 'loop-start' || entry.type === 'loop-end') {
       const wants = entry.type === 'iteration-start' ? 'iteration' : 'loop';
       if (parentType !== wants) {
-        issues.push(nodeIssue(entry, ['parentId'], 'invalid_container', `is a ${entry.type} node, which only exists directly inside a ${wants}`));
+        issues.push(
+          nodeIssue(entry, ['parentId'], 'invalid_container', `is a ${entry.type} node, which only exists directly inside a ${wants}`),
+        );
         continue;
       }
       if (entry.type !== 'loop-end' && dataOf(byId.get(parent as string) as NodeEntry).start_node_id !== entry.id)
         issues.push(
-          nodeIssue(entry, ['data', 'type'], 'invalid_container', `is a ${entry.type} node, but ${wants} '${parent}' starts at another node (its start_node_id)`),
+          nodeIssue(
+            entry,
+            ['data', 'type'],
+            'invalid_container',
+            `is a ${entry.type} node, but ${wants} '${parent}' starts at another node (its start_node_id)`,
+          ),
         );
     }
     if (isContainerType(entry.type) && entry.parsed !== undefined) {
@@ -84,7 +100,12 @@ export function checkContainers(
       const want = CONTAINER_START_TYPES[entry.type];
       if (!start || start.type !== want || start.parent !== entry.id)
         issues.push(
-          nodeIssue(entry, ['data', 'start_node_id'], 'invalid_container', `is '${startId}', which must be a ${want} node inside this ${entry.type} (parentId '${entry.id}')`),
+          nodeIssue(
+            entry,
+            ['data', 'start_node_id'],
+            'invalid_container',
+            `is '${startId}', which must be a ${want} node inside this ${entry.type} (parentId '${entry.id}')`,
+          ),
         );
     }
   }
@@ -95,7 +116,12 @@ export function checkContainers(
     if (from !== to) {
       const where = (p: string | undefined) => (p === undefined ? 'the top level' : `container '${p}'`);
       issues.push(
-        edgeIssue(edge, [], 'invalid_container', `connects '${edge.source}' in ${where(from)} to '${edge.target}' in ${where(to)}; edges stay inside one container`),
+        edgeIssue(
+          edge,
+          [],
+          'invalid_container',
+          `connects '${edge.source}' in ${where(from)} to '${edge.target}' in ${where(to)}; edges stay inside one container`,
+        ),
       );
     }
     const target = byId.get(edge.target) as NodeEntry;
@@ -174,14 +200,22 @@ export function checkContainerSelectors(
       const selector = data.output_selector as string[];
       if (!byId.has(selector[0]) || !inside(selector[0], entry.id))
         issues.push(
-          nodeIssue(entry, ['data', 'output_selector'], 'unknown_variable_reference', `is ${JSON.stringify(selector)}, but '${selector[0]}' is not a node inside this iteration`),
+          nodeIssue(
+            entry,
+            ['data', 'output_selector'],
+            'unknown_variable_reference',
+            `is ${JSON.stringify(selector)}, but '${selector[0]}' is not a node inside this iteration`,
+          ),
         );
     } else if (entry.type === 'loop') {
       const labels = roundFieldsOf(entry);
       ((data.break_conditions as Array<{ variable_selector: string[] }> | undefined) ?? []).forEach((c, i) => {
         const [id, field] = c.variable_selector;
         const namespace = id === 'sys' || id === 'env' || id === 'conversation';
-        const ok = id === entry.id ? labels.includes(field) : namespace || (byId.has(id) && (inside(id, entry.id ?? '') || !containers.parents.has(id)));
+        const ok =
+          id === entry.id
+            ? labels.includes(field)
+            : namespace || (byId.has(id) && (inside(id, entry.id ?? '') || !containers.parents.has(id)));
         if (!ok)
           issues.push(
             nodeIssue(
@@ -208,7 +242,12 @@ export function checkContainerSelectors(
         if (target === 'conversation' || item.variable_selector.length === 0) return;
         if (byId.get(target)?.type !== 'loop' || !inside(entry.id ?? '', target))
           issues.push(
-            nodeIssue(entry, path, 'invalid_value', `must name a conversation variable (['conversation', name]) or a loop variable of a loop this node is inside ([loop_id, name]); got ${JSON.stringify(item.variable_selector)}`),
+            nodeIssue(
+              entry,
+              path,
+              'invalid_value',
+              `must name a conversation variable (['conversation', name]) or a loop variable of a loop this node is inside ([loop_id, name]); got ${JSON.stringify(item.variable_selector)}`,
+            ),
           );
       });
     }

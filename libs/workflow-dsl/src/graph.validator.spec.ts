@@ -216,7 +216,14 @@ describe('parseWorkflowGraph: graph rules', () => {
       { index: 1, id: 'end', type: 'end', definition: plainDefinition, parsed: {}, parent: null },
       ...Array.from({ length: n }, (_, i): NodeEntry => {
         const refs = withReference && i === n - 1 ? [{ path: ['x'], selector: ['start', 'q'] }] : [];
-        return { index: i + 2, id: `n${i}`, type: 'llm', definition: refs.length ? definition(refs) : plainDefinition, parsed: {}, parent: null };
+        return {
+          index: i + 2,
+          id: `n${i}`,
+          type: 'llm',
+          definition: refs.length ? definition(refs) : plainDefinition,
+          parsed: {},
+          parent: null,
+        };
       }),
     ];
     const edges: EdgeEntry[] = [{ index: 0, id: null, source: 'start', target: 'end', sourceHandle: 'source', targetHandle: 'target' }];

@@ -8,14 +8,29 @@ class Crash extends Error {}
 
 function attempt(g: ExecuteRunOptions['graph'], inputs: Record<string, unknown>, finished: FinishedNodeRecord[], ports = fakePorts()) {
   const { llm, checkpoints, events, clock } = ports;
-  return executeRun({ runId: 'run_1', workflowId: 'wf', workflowVersionId: 'wfv', graph: g, inputs, finished, ports: { llm, checkpoints, events, clock } });
+  return executeRun({
+    runId: 'run_1',
+    workflowId: 'wf',
+    workflowVersionId: 'wfv',
+    graph: g,
+    inputs,
+    finished,
+    ports: { llm, checkpoints, events, clock },
+  });
 }
 
 /** What the engine reads back from node_executions: the committed (succeeded / exception) executions. */
 function committed(ports: ReturnType<typeof fakePorts>): FinishedNodeRecord[] {
   return ports.checkpoints.finished
     .filter((f) => f.status === 'succeeded' || f.status === 'exception')
-    .map((f) => ({ nodeId: f.nodeId, executionKey: f.executionKey, index: f.index, status: f.status, outputs: f.outputs, tokens: f.tokens }));
+    .map((f) => ({
+      nodeId: f.nodeId,
+      executionKey: f.executionKey,
+      index: f.index,
+      status: f.status,
+      outputs: f.outputs,
+      tokens: f.tokens,
+    }));
 }
 
 /** Fails the store's commit of the `n`th execution of `nodeId` (as a lost database would). */
@@ -52,7 +67,8 @@ describe('resuming inside containers', () => {
     }),
   );
   const items = ['a', 'b', 'c', 'd', 'e'];
-  const answer = (ports: ReturnType<typeof fakePorts>) => (ports.llm.handler = (req) => llmResult(req.messages[0].content.toUpperCase(), 3, 4));
+  const answer = (ports: ReturnType<typeof fakePorts>) =>
+    (ports.llm.handler = (req) => llmResult(req.messages[0].content.toUpperCase(), 3, 4));
 
   it('a parallel iteration reruns no committed inner execution and outputs as an uncrashed run', async () => {
     const first = fakePorts();
@@ -90,7 +106,10 @@ describe('resuming inside containers', () => {
       iterationGraph({
         inner: [
           { id: 'ask', data: { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text: '{{#iter.item#}}' }] } },
-          { id: 'fmt', data: { type: 'template-transform', template: '[{{ a }}]', variables: [{ variable: 'a', value_selector: ['ask', 'text'] }] } },
+          {
+            id: 'fmt',
+            data: { type: 'template-transform', template: '[{{ a }}]', variables: [{ variable: 'a', value_selector: ['ask', 'text'] }] },
+          },
         ],
         innerEdges: [
           ['iterstart', 'ask'],
@@ -115,7 +134,11 @@ describe('resuming inside containers', () => {
   it('a loop resumed mid-way rebuilds its variables from the committed assigner executions', async () => {
     const g = graph(
       loopGraph({
-        loop: { loop_count: 5, break_conditions: [], loop_variables: [{ label: 'num', var_type: 'number', value_type: 'constant', value: 0 }] },
+        loop: {
+          loop_count: 5,
+          break_conditions: [],
+          loop_variables: [{ label: 'num', var_type: 'number', value_type: 'constant', value: 0 }],
+        },
         inner: [{ id: 'inc', data: { type: 'assigner', version: '2', items: [addTo('num', 2)] } }],
         innerEdges: [['loopstart', 'inc']],
         outputs: [{ variable: 'num', value_selector: ['loop', 'num'] }],

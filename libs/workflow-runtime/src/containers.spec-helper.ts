@@ -43,7 +43,12 @@ export function iterationGraph(opts: {
 }
 
 /** start -> loop { loopstart -> ...inner } -> end(outputs) */
-export function loopGraph(opts: { loop: Json; inner: Json[]; innerEdges: Array<[string, string, string?]>; outputs: Json[] }): ContainerGraph {
+export function loopGraph(opts: {
+  loop: Json;
+  inner: Json[];
+  innerEdges: Array<[string, string, string?]>;
+  outputs: Json[];
+}): ContainerGraph {
   return {
     nodes: [
       { id: 'start', data: { type: 'start', variables: [] } },

@@ -3,7 +3,14 @@
 // the inner executions an earlier attempt committed and runs only the rest.
 import type { RunEventBody } from '@shoal/contracts';
 import type { NodeExecutor } from './node-executor';
-import { DEFAULT_CONTAINER_LIMITS, type ContainerLimits, type RoundOutcome, type RoundSpec, type RunScope, type ScopeRunner } from './scope';
+import {
+  DEFAULT_CONTAINER_LIMITS,
+  type ContainerLimits,
+  type RoundOutcome,
+  type RoundSpec,
+  type RunScope,
+  type ScopeRunner,
+} from './scope';
 import type { Scheduler, SchedulerOptions } from './scheduler';
 import { RunCancelledError, WorkflowRuntimeError } from './runtime.errors';
 import { isThenable } from './is-thenable';

@@ -14,13 +14,8 @@ export class VariablePool {
 
   /** Replaces a namespace where it lives (conversation at the run's pool, a loop's variables at the loop's), here when nowhere. */
   replace(nodeId: string, outputs: Readonly<Record<string, unknown>>): void {
-    let owner: VariablePool = this;
-    for (let p: VariablePool | null = this; p !== null; p = p.parent)
-      if (p.nodes.has(nodeId)) {
-        owner = p;
-        break;
-      }
-    owner.nodes.set(nodeId, outputs);
+    if (this.nodes.has(nodeId) || this.parent === null || !this.parent.has(nodeId)) this.nodes.set(nodeId, outputs);
+    else this.parent.replace(nodeId, outputs);
   }
 
   has(nodeId: string): boolean {

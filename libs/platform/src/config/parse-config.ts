@@ -161,7 +161,11 @@ export function workflowLimitsOf(c: {
     graph: { maxNodes: c.WORKFLOW_MAX_NODES, maxEdges: c.WORKFLOW_MAX_EDGES, maxTemplateLength: c.WORKFLOW_MAX_TEMPLATE_CHARS },
     inputs: { maxInputBytes: c.RUN_INPUT_MAX_BYTES, maxTotalInputBytes: c.RUN_INPUTS_MAX_BYTES },
   };
-  if (c.WORKFLOW_MAX_ITERATION_ITEMS !== undefined && c.WORKFLOW_MAX_LOOP_COUNT !== undefined && c.WORKFLOW_MAX_ITERATION_PARALLELISM !== undefined)
+  if (
+    c.WORKFLOW_MAX_ITERATION_ITEMS !== undefined &&
+    c.WORKFLOW_MAX_LOOP_COUNT !== undefined &&
+    c.WORKFLOW_MAX_ITERATION_PARALLELISM !== undefined
+  )
     limits.containers = {
       maxIterationItems: c.WORKFLOW_MAX_ITERATION_ITEMS,
       maxLoopCount: c.WORKFLOW_MAX_LOOP_COUNT,

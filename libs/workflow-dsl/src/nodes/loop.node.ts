@@ -88,7 +88,11 @@ function check(parsed: Parsed): LocalIssue[] {
   );
   vars.forEach((v, i) => {
     if (v.label === LOOP_ROUND_OUTPUT)
-      issues.push({ path: ['loop_variables', i, 'label'], code: 'invalid_value', detail: `'${LOOP_ROUND_OUTPUT}' is the loop's own output` });
+      issues.push({
+        path: ['loop_variables', i, 'label'],
+        code: 'invalid_value',
+        detail: `'${LOOP_ROUND_OUTPUT}' is the loop's own output`,
+      });
     if (v.value_type === 'variable' && !isSelector(v.value))
       issues.push({
         path: ['loop_variables', i, 'value'],

@@ -88,7 +88,16 @@ export class RunStateRepository {
   async finishedNodes(tenantId: string, runId: string): Promise<FinishedNodeRecord[]> {
     const rows = await this.prisma.nodeExecution.findMany({
       where: { tenantId, runId, status: { in: ['succeeded', 'exception'] } },
-      select: { nodeId: true, executionKey: true, index: true, status: true, outputs: true, promptTokens: true, completionTokens: true, totalTokens: true },
+      select: {
+        nodeId: true,
+        executionKey: true,
+        index: true,
+        status: true,
+        outputs: true,
+        promptTokens: true,
+        completionTokens: true,
+        totalTokens: true,
+      },
       orderBy: { index: 'asc' },
     });
     return rows.map((r) => ({

@@ -107,9 +107,9 @@ describe('iteration', () => {
     expect(nexts).toEqual([0, 1]);
     const completed = ports.events.find('iteration_completed', 'iter').data as ContainerCompletedData;
     expect(completed).toMatchObject({ status: 'succeeded', outputs: { output: ['0:A', '1:B'] }, steps: 2, error: null });
-    const innerFinished = ports.events.events.filter(
-      (e) => e.event === 'node_finished' && e.data.node_id === 'inner',
-    ) as Array<{ data: NodeFinishedData }>;
+    const innerFinished = ports.events.events.filter((e) => e.event === 'node_finished' && e.data.node_id === 'inner') as Array<{
+      data: NodeFinishedData;
+    }>;
     expect(innerFinished.map((e) => [e.data.iteration_id, e.data.execution_metadata])).toEqual([
       ['iter', { iteration_id: 'iter', iteration_index: 0 }],
       ['iter', { iteration_id: 'iter', iteration_index: 1 }],
@@ -202,7 +202,11 @@ describe('iteration', () => {
     it('remove-abnormal-output: the failed round leaves no output', async () => {
       const ports = fakePorts();
       failOnFig(ports);
-      const outcome = await run(llmInside({ error_handle_mode: 'remove-abnormal-output', is_parallel: true }), ['apple', 'fig', 'kiwi'], ports);
+      const outcome = await run(
+        llmInside({ error_handle_mode: 'remove-abnormal-output', is_parallel: true }),
+        ['apple', 'fig', 'kiwi'],
+        ports,
+      );
       expect(outcome).toMatchObject({ status: 'succeeded', outputs: { results: ['APPLE', 'KIWI'] } });
     });
   });
@@ -224,7 +228,14 @@ describe('iteration', () => {
       );
 
     it('true concatenates list outputs; false keeps one list per item', async () => {
-      const inputs = { data: { groups: [['b', 'a'], ['d', 'c', 'e']] } };
+      const inputs = {
+        data: {
+          groups: [
+            ['b', 'a'],
+            ['d', 'c', 'e'],
+          ],
+        },
+      };
       expect((await run(sorted(true), [], fakePorts(), { inputs })).outputs).toEqual({ results: ['a', 'b', 'c', 'd', 'e'] });
       expect((await run(sorted(false), [], fakePorts(), { inputs })).outputs).toEqual({
         results: [
@@ -234,7 +245,7 @@ describe('iteration', () => {
       });
     });
 
-    it("follows Dify: nulls are dropped when flattening lists, and mixed outputs stay as they are", () => {
+    it('follows Dify: nulls are dropped when flattening lists, and mixed outputs stay as they are', () => {
       expect(flattenOutputs([['a'], null, ['b', 'c']])).toEqual(['a', 'b', 'c']);
       expect(flattenOutputs(['a', ['b']])).toEqual(['a', ['b']]);
       expect(flattenOutputs([null, null])).toEqual([null, null]);

@@ -7,7 +7,15 @@ function run(g: ExecuteRunOptions['graph'], ports = fakePorts(), more: Partial<E
   const { llm, checkpoints, events, clock } = ports;
   return executeRun(
     Object.assign(
-      { runId: 'run_1', workflowId: 'wf', workflowVersionId: 'wfv', graph: g, inputs: {}, finished: [], ports: { llm, checkpoints, events, clock } },
+      {
+        runId: 'run_1',
+        workflowId: 'wf',
+        workflowVersionId: 'wfv',
+        graph: g,
+        inputs: {},
+        finished: [],
+        ports: { llm, checkpoints, events, clock },
+      },
       more,
     ),
   );
@@ -50,19 +58,32 @@ describe('loop', () => {
     const outcome = await run(counter({ loop_count: 10, break_conditions: brk }), ports);
     expect(outcome.outputs).toEqual({ num: 1, rounds: 0 });
     expect(ports.checkpoints.finished.some((f) => f.nodeId === 'inc')).toBe(false);
-    expect(ports.events.find('loop_completed', 'loop').data).toMatchObject({ steps: 0, execution_metadata: { completed_reason: 'loop_break' } });
+    expect(ports.events.find('loop_completed', 'loop').data).toMatchObject({
+      steps: 0,
+      execution_metadata: { completed_reason: 'loop_break' },
+    });
   });
 
   it('a loop-end node ends the loop after its round', async () => {
     const g = graph(
       loopGraph({
-        loop: { loop_count: 10, break_conditions: [], loop_variables: [{ label: 'n', var_type: 'number', value_type: 'constant', value: 0 }] },
+        loop: {
+          loop_count: 10,
+          break_conditions: [],
+          loop_variables: [{ label: 'n', var_type: 'number', value_type: 'constant', value: 0 }],
+        },
         inner: [
           {
             id: 'check',
             data: {
               type: 'if-else',
-              cases: [{ case_id: 'true', logical_operator: 'and', conditions: [{ variable_selector: ['loop', 'n'], comparison_operator: '≥', value: '3' }] }],
+              cases: [
+                {
+                  case_id: 'true',
+                  logical_operator: 'and',
+                  conditions: [{ variable_selector: ['loop', 'n'], comparison_operator: '≥', value: '3' }],
+                },
+              ],
             },
           },
           { id: 'stop', data: { type: 'loop-end' } },
@@ -89,9 +110,14 @@ describe('loop', () => {
     await run(counter({ loop_count: 2, break_conditions: [] }), ports);
     const names = ports.events.names().filter((n) => n.startsWith('loop'));
     expect(names).toEqual(['loop_started:loop', 'loop_next:loop', 'loop_completed:loop']);
-    expect(ports.events.find('loop_started', 'loop').data).toMatchObject({ metadata: { loop_length: 2 }, inputs: { loop_count: 2, num: 1 } });
+    expect(ports.events.find('loop_started', 'loop').data).toMatchObject({
+      metadata: { loop_length: 2 },
+      inputs: { loop_count: 2, num: 1 },
+    });
     expect(ports.events.find('loop_next', 'loop').data).toMatchObject({ index: 1, pre_loop_output: { num: 2, loop_round: 1 } });
-    const inc = ports.events.events.filter((e) => e.event === 'node_finished' && e.data.node_id === 'inc') as Array<{ data: NodeFinishedData }>;
+    const inc = ports.events.events.filter((e) => e.event === 'node_finished' && e.data.node_id === 'inc') as Array<{
+      data: NodeFinishedData;
+    }>;
     expect(inc.map((e) => [e.data.loop_id, e.data.execution_metadata])).toEqual([
       ['loop', { loop_id: 'loop', loop_index: 0 }],
       ['loop', { loop_id: 'loop', loop_index: 1 }],
@@ -123,7 +149,10 @@ describe('loop', () => {
           data: {
             type: 'assigner',
             version: '2',
-            items: [addTo('total', 10), { variable_selector: ['loop', 'seen'], input_type: 'variable', operation: 'append', value: ['start', 'seed'] }],
+            items: [
+              addTo('total', 10),
+              { variable_selector: ['loop', 'seen'], input_type: 'variable', operation: 'append', value: ['start', 'seed'] },
+            ],
           },
         },
         {
@@ -155,7 +184,11 @@ describe('loop', () => {
   it('a failing inner node fails the loop', async () => {
     const g = graph(
       loopGraph({
-        loop: { loop_count: 3, break_conditions: [], loop_variables: [{ label: 's', var_type: 'string', value_type: 'constant', value: 'x' }] },
+        loop: {
+          loop_count: 3,
+          break_conditions: [],
+          loop_variables: [{ label: 's', var_type: 'string', value_type: 'constant', value: 'x' }],
+        },
         inner: [{ id: 'inc', data: { type: 'assigner', version: '2', items: [addTo('s', 1)] } }],
         innerEdges: [['loopstart', 'inc']],
         outputs: [{ variable: 's', value_selector: ['loop', 's'] }],
@@ -208,7 +241,11 @@ describe('loop', () => {
         {
           id: 'keep',
           parentId: 'loop',
-          data: { type: 'assigner', version: '2', items: [{ variable_selector: ['loop', 'out'], input_type: 'variable', operation: 'extend', value: ['iter', 'output'] }] },
+          data: {
+            type: 'assigner',
+            version: '2',
+            items: [{ variable_selector: ['loop', 'out'], input_type: 'variable', operation: 'extend', value: ['iter', 'output'] }],
+          },
         },
         { id: 'end', data: { type: 'end', outputs: [{ variable: 'out', value_selector: ['loop', 'out'] }] } },
       ],

@@ -100,7 +100,15 @@ export const loopNodeExecutor: NodeExecutor<LoopNode> = {
       tokens += round.tokens;
       rounds = index + 1;
       if (round.error !== null) {
-        await events.completed({ inputs, outputs: null, status: 'failed', error: round.error, tokens, steps: rounds, metadata: { completed_reason: 'error' } });
+        await events.completed({
+          inputs,
+          outputs: null,
+          status: 'failed',
+          error: round.error,
+          tokens,
+          steps: rounds,
+          metadata: { completed_reason: 'error' },
+        });
         throw new ContainerError(round.error);
       }
       outputs = Object.assign(current(), { [LOOP_ROUND_OUTPUT]: rounds });
@@ -109,7 +117,15 @@ export const loopNodeExecutor: NodeExecutor<LoopNode> = {
         reason = 'loop_break';
       }
     }
-    await events.completed({ inputs, outputs, status: 'succeeded', error: null, tokens, steps: rounds, metadata: { completed_reason: reason } });
+    await events.completed({
+      inputs,
+      outputs,
+      status: 'succeeded',
+      error: null,
+      tokens,
+      steps: rounds,
+      metadata: { completed_reason: reason },
+    });
     return { inputs, outputs };
   },
 };
