@@ -252,6 +252,22 @@ describe('iteration', () => {
     });
   });
 
+  it('a cancelled run stops its iteration: the round in flight is cut and no later round starts', async () => {
+    const ports = fakePorts();
+    const hold = deferred<ReturnType<typeof llmResult>>();
+    ports.llm.handler = () => hold.promise;
+    const cancel = new AbortController();
+    const outcome = run(llmInside(), ['a', 'b', 'c'], ports, { signal: cancel.signal });
+    await settle();
+    expect(ports.llm.calls).toHaveLength(1);
+    cancel.abort();
+    expect(await outcome).toMatchObject({ status: 'failed', error: 'cancelled' });
+    hold.resolve(llmResult('late'));
+    await settle();
+    expect(ports.llm.calls).toHaveLength(1);
+    expect(ports.checkpoints.started.map((s) => s.executionKey)).not.toContain('ask#iter[1]');
+  });
+
   it('fails with the limit named when the list is longer than allowed', async () => {
     const outcome = await run(upper(), ['a', 'b', 'c'], fakePorts(), { containerLimits: { maxIterationItems: 2 } });
     expect(outcome.status).toBe('failed');
