@@ -160,6 +160,44 @@ describe('resuming inside containers', () => {
     ]);
   });
 
+  it("a finished loop restored whole still re-applies its assigners' conversation writes", async () => {
+    const g = graph(
+      Object.assign(
+        loopGraph({
+          loop: {
+            loop_count: 3,
+            break_conditions: [],
+            loop_variables: [{ label: 'n', var_type: 'number', value_type: 'constant', value: 0 }],
+          },
+          inner: [
+            {
+              id: 'inc',
+              data: {
+                type: 'assigner',
+                version: '2',
+                items: [
+                  addTo('n', 1),
+                  { variable_selector: ['conversation', 'seen'], input_type: 'variable', operation: 'append', value: ['loop', 'n'] },
+                ],
+              },
+            },
+          ],
+          innerEdges: [['loopstart', 'inc']],
+          outputs: [{ variable: 'n', value_selector: ['loop', 'n'] }],
+        }),
+        { conversation_variables: [{ name: 'seen', value_type: 'array[number]', value: [] }] },
+      ),
+    );
+    const first = fakePorts();
+    crashOnCommit(first, 'end', 1);
+    await expect(attempt(g, {}, [], first)).rejects.toThrow(Crash);
+    const second = fakePorts();
+    const outcome = await attempt(g, {}, committed(first), second);
+    expect(second.checkpoints.started.map((s) => s.executionKey)).toEqual(['end']);
+    expect(outcome.outputs).toEqual({ n: 3 });
+    expect(outcome.conversationVariables).toEqual({ seen: [0, 1, 2] });
+  });
+
   it('a finished container is restored whole: nothing inside it runs again', async () => {
     const first = fakePorts();
     answer(first);

@@ -129,11 +129,18 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   for (const list of innerRestored.values()) list.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const executors = opts.executors ?? defaultNodeExecutors;
   const restoredAnswers: string[] = [];
-  for (const rec of restored) {
+  // A container restored whole does not rerun its rounds, so what its inner nodes wrote outside their
+  // outputs (an assigner's conversation variables) is re-applied here, in run order with the rest.
+  const replay: Array<{ nodeId: string; index: number; outputs: Readonly<Record<string, unknown>>; exception: boolean; inner: boolean }> =
+    restored.map((r) => Object.assign({ inner: false }, r));
+  for (const [path, list] of innerRestored)
+    if (done.has(path.slice(0, path.indexOf('[')))) for (const r of list) replay.push(Object.assign({ index: 0, inner: true }, r));
+  if (replay.length > restored.length) replay.sort((a, b) => a.index - b.index);
+  for (const rec of replay) {
     const node = index.nodesById.get(rec.nodeId);
     if (!node) continue;
     if (!rec.exception) (executors[node.data.type] as NodeExecutor).restore?.(node, rec.outputs, pool);
-    if (node.data.type === 'answer' && typeof rec.outputs.answer === 'string') restoredAnswers.push(rec.outputs.answer);
+    if (!rec.inner && node.data.type === 'answer' && typeof rec.outputs.answer === 'string') restoredAnswers.push(rec.outputs.answer);
   }
 
   if (opts.finished.length === 0) {
