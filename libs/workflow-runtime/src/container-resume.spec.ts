@@ -1,7 +1,7 @@
 // A run that crashed inside an iteration or loop resumes from its checkpoints: no inner execution an
 // earlier attempt committed runs again, and the rounds it finished give the same results.
 import { executeRun, type ExecuteRunOptions, type FinishedNodeRecord } from './index';
-import { fakePorts, graph, llmResult } from './fake-ports.spec-helper';
+import { deferred, fakePorts, graph, llmResult } from './fake-ports.spec-helper';
 import { addTo, iterationGraph, loopGraph } from './containers.spec-helper';
 
 class Crash extends Error {}
@@ -96,6 +96,17 @@ describe('resuming inside containers', () => {
     expect(new Set([...askDone, ...again])).toEqual(new Set(items.map((_, i) => `ask#iter[${i}]`)));
     // tokens count each committed call once
     expect(outcome.totalTokens).toBe(items.length * 7);
+  });
+
+  it('a store failing inside a round fails the attempt, never the run: no workflow_finished, rounds in flight stop', async () => {
+    const ports = fakePorts();
+    const held = deferred<ReturnType<typeof llmResult>>();
+    ports.llm.handler = (req) => (req.messages[0].content === 'b' ? held.promise : llmResult('A'));
+    crashOnCommit(ports, 'ask', 1);
+    await expect(attempt(twoStep, { data: { items: ['a', 'b', 'c'] } }, [], ports)).rejects.toThrow(Crash);
+    expect(ports.events.names()).not.toContain('workflow_finished');
+    expect(ports.llm.calls.map((c) => c.messages[0].content)).toEqual(['a', 'b']);
+    held.resolve(llmResult('B'));
   });
 
   it('a round that crashed between two inner nodes resumes at the second, reading the first from its checkpoint', async () => {

@@ -49,6 +49,8 @@ export interface SchedulerOptions {
   /** Inner node executions an earlier attempt finished, by scope path (`iter[2]`); their rounds resume from them. */
   innerRestored?: ReadonlyMap<string, readonly RestoredNode[]>;
   containerLimits?: Readonly<ContainerLimits>;
+  /** Told at once when a port fails inside a round, so the run's own scheduler records it before anything settles. */
+  onInfraError?: (error: unknown) => void;
 }
 
 /** A node whose incoming edges are not all decided yet. */
@@ -192,6 +194,7 @@ export class Scheduler {
       () => this.afterNode(),
       (error: unknown) => {
         this.infraError ??= error;
+        this.o.onInfraError?.(error);
         this.stopping = true;
         this.o.controller.abort();
         this.afterNode();

@@ -85,6 +85,10 @@ export class SubgraphRunner implements ScopeRunner {
       restored,
       scope,
       counter: this.counter,
+      onInfraError: (error) => {
+        this.parent.infraError ??= error;
+        o.onInfraError?.(error);
+      },
     });
     await child.run();
     const p = this.parent;
