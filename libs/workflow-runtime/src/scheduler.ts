@@ -105,6 +105,7 @@ export class Scheduler {
   private inFlight = 0;
   private stopping = false;
   private settle: () => void = () => undefined;
+  private onAbort: (() => void) | null = null;
 
   failure: NodeFailure | null = null;
   /** A port other than the LLM failed (checkpoint store, event sink): the attempt must not report an outcome. */
@@ -126,7 +127,10 @@ export class Scheduler {
     const signal = o.controller.signal;
     this.aborted = new Promise<never>((_, reject) => {
       if (signal.aborted) reject(new RunCancelledError());
-      else signal.addEventListener('abort', () => reject(new RunCancelledError()), { once: true });
+      else {
+        this.onAbort = () => reject(new RunCancelledError());
+        signal.addEventListener('abort', this.onAbort, { once: true });
+      }
     });
     // Only raced against; never awaited alone.
     this.aborted.catch(() => undefined);
@@ -151,7 +155,11 @@ export class Scheduler {
     this.live = true;
     for (const { nodeId, from } of this.initiallyReady) this.launch(nodeId, from);
     if (this.inFlight === 0) this.settle();
-    return drained;
+    // The run's signal outlives this scheduler when it runs one round of a container: let go of it.
+    if (this.o.scope === undefined) return drained;
+    return drained.then(() => {
+      if (this.onAbort) this.o.controller.signal.removeEventListener('abort', this.onAbort);
+    });
   }
 
   /** Nodes that neither ran nor were skipped (only for graphs that skipped validation, or when stopped). */
