@@ -124,6 +124,47 @@ describe('containers in the graph', () => {
     expect(found).toContainEqual(expect.objectContaining({ nodeId: 'iter', code: 'invalid_container' }));
   });
 
+  it('lets a node in a nested iteration read the outer round and outer-round nodes upstream of its container', () => {
+    const g = base();
+    g.nodes.push(
+      {
+        id: 'pre',
+        parentId: 'iter',
+        data: { type: 'template-transform', template: '{{ x }}', variables: [{ variable: 'x', value_selector: ['iter', 'index'] }] },
+      },
+      {
+        id: 'sub',
+        parentId: 'iter',
+        data: { type: 'iteration', start_node_id: 'substart', iterator_selector: ['iter', 'item'], output_selector: ['deep', 'output'] },
+      },
+      { id: 'substart', parentId: 'sub', data: { type: 'iteration-start' } },
+      {
+        id: 'deep',
+        parentId: 'sub',
+        data: {
+          type: 'template-transform',
+          template: '{{ a }}{{ b }}{{ c }}',
+          variables: [
+            { variable: 'a', value_selector: ['iter', 'index'] },
+            { variable: 'b', value_selector: ['sub', 'item'] },
+            { variable: 'c', value_selector: ['pre', 'output'] },
+          ],
+        },
+      },
+    );
+    g.edges.push({ source: 'inner', target: 'pre' }, { source: 'pre', target: 'sub' }, { source: 'substart', target: 'deep' });
+    expect(issues(g)).toEqual([]);
+    // the outer iteration's own nodes cannot read into the nested one
+    (g.nodes[3].data as Json).variables = [{ variable: 'x', value_selector: ['deep', 'output'] }];
+    expect(issues(g)).toContainEqual(
+      expect.objectContaining({
+        nodeId: 'inner',
+        code: 'reference_not_upstream',
+        message: expect.stringMatching(/inside iteration 'sub'/),
+      }),
+    );
+  });
+
   describe('loops', () => {
     function loop(extra: Json = {}, inner: Json[] = []): { nodes: Json[]; edges: Json[] } {
       return {
