@@ -12,6 +12,8 @@ import type { NodeExecutor, NodeExecutors } from './node-executor';
 import { defaultNodeExecutors } from './nodes/default-node-executors';
 import { systemClock, type CheckpointStore, type Clock, type EventSink, type FinishedNodeRecord, type LlmPort } from './ports';
 import { Scheduler } from './scheduler';
+import { DEFAULT_CONTAINER_LIMITS, scopePathOfKey, type ContainerLimits } from './scope';
+import type { RestoredNode } from './subgraph.runner';
 import { VariablePool } from './variable-pool';
 
 export interface RunPorts {
@@ -48,6 +50,8 @@ export interface ExecuteRunOptions {
    * previous run of this conversation; declared ones missing here start at the graph's declared value.
    */
   conversationVariables?: Record<string, unknown>;
+  /** Bounds on iterations and loops (DEFAULT_CONTAINER_LIMITS when omitted). */
+  containerLimits?: Partial<ContainerLimits>;
 }
 
 export interface RunOutcome {
@@ -96,11 +100,23 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   let lastIndex = 0;
   const restoredEnds: Array<{ index: number; outputs: Record<string, unknown> }> = [];
   const restored: Array<{ nodeId: string; index: number; outputs: Record<string, unknown>; exception: boolean }> = [];
+  // Executions inside iteration / loop rounds, by round; their rounds replay them when the container reruns.
+  const innerRestored = new Map<string, RestoredNode[]>();
+  let restoredInner = 0;
   for (const rec of opts.finished) {
     lastIndex = Math.max(lastIndex, rec.index);
     const node = index.nodesById.get(rec.nodeId);
     if ((rec.status !== 'succeeded' && rec.status !== 'exception') || !node) continue;
     const outputs = rec.outputs ?? {};
+    const path = rec.executionKey === undefined ? '' : scopePathOfKey(rec.executionKey);
+    if (path !== '') {
+      let list = innerRestored.get(path);
+      if (!list) innerRestored.set(path, (list = []));
+      list.push({ nodeId: rec.nodeId, outputs, exception: rec.status === 'exception', tokens: rec.tokens.total, index: rec.index });
+      restoredTokens += rec.tokens.total;
+      restoredInner++;
+      continue;
+    }
     done.set(rec.nodeId, rec.index);
     restored.push({ nodeId: rec.nodeId, index: rec.index, outputs, exception: rec.status === 'exception' });
     pool.set(rec.nodeId, outputs);
@@ -110,13 +126,21 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
 
   // Branch decisions and conversation writes replay in the order the nodes ran.
   restored.sort((a, b) => a.index - b.index);
+  for (const list of innerRestored.values()) list.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const executors = opts.executors ?? defaultNodeExecutors;
   const restoredAnswers: string[] = [];
-  for (const rec of restored) {
+  // A container restored whole does not rerun its rounds, so what its inner nodes wrote outside their
+  // outputs (an assigner's conversation variables) is re-applied here, in run order with the rest.
+  const replay: Array<{ nodeId: string; index: number; outputs: Readonly<Record<string, unknown>>; exception: boolean; inner: boolean }> =
+    restored.map((r) => Object.assign({ inner: false }, r));
+  for (const [path, list] of innerRestored)
+    if (done.has(path.slice(0, path.indexOf('[')))) for (const r of list) replay.push(Object.assign({ index: 0, inner: true }, r));
+  if (replay.length > restored.length) replay.sort((a, b) => a.index - b.index);
+  for (const rec of replay) {
     const node = index.nodesById.get(rec.nodeId);
     if (!node) continue;
     if (!rec.exception) (executors[node.data.type] as NodeExecutor).restore?.(node, rec.outputs, pool);
-    if (node.data.type === 'answer' && typeof rec.outputs.answer === 'string') restoredAnswers.push(rec.outputs.answer);
+    if (!rec.inner && node.data.type === 'answer' && typeof rec.outputs.answer === 'string') restoredAnswers.push(rec.outputs.answer);
   }
 
   if (opts.finished.length === 0) {
@@ -141,6 +165,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     runId,
     workflowId,
     index,
+    scopes: index.scopes,
     pool,
     runInputs: opts.inputs,
     inputLimits: opts.inputLimits ?? {},
@@ -153,6 +178,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     controller,
     nextIndex: lastIndex + 1,
     restored,
+    innerRestored,
+    containerLimits: opts.containerLimits ? Object.assign({}, DEFAULT_CONTAINER_LIMITS, opts.containerLimits) : undefined,
   });
   try {
     await scheduler.run();
@@ -186,7 +213,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     error,
     totalTokens: restoredTokens + scheduler.tokens,
     elapsedMs: finishedAt - startedAt,
-    steps: done.size + scheduler.steps,
+    steps: done.size + restoredInner + scheduler.steps,
     conversationVariables: Object.assign({}, pool.get(['conversation']) as Record<string, unknown>),
   };
   const data: WorkflowFinishedData = {

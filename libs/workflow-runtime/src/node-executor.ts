@@ -1,6 +1,7 @@
 // The contract between the scheduler and one node type's behaviour.
 import type { NodeOfType, NodeType, WorkflowNode, RunInputLimits } from '@shoal/workflow-dsl';
 import type { LlmPort, TokenCounts } from './ports';
+import type { ScopeRunner } from './scope';
 import type { VariablePool } from './variable-pool';
 
 export interface NodeRunContext {
@@ -19,6 +20,10 @@ export interface NodeRunContext {
   readonly signal: AbortSignal;
   /** Present when the run streams text: emits a text_chunk event. */
   readonly emitTextChunk: ((text: string, selector: [string, string]) => void) | null;
+  /** `nex_…`: this execution's id, also the `id` of its events. */
+  readonly executionId: string;
+  /** For container nodes (iteration, loop): runs their inner rounds and emits their events. */
+  readonly scopes: ScopeRunner;
 }
 
 export interface NodeRunResult {

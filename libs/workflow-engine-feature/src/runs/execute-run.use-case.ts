@@ -78,6 +78,7 @@ export class ExecuteRunUseCase {
       graph,
       inputs: run.inputs,
       inputLimits: this.opts.workflowLimits?.inputs,
+      containerLimits: this.opts.workflowLimits?.containers,
       sys: { user_id: run.endUser ?? undefined, app_id: run.workflowId },
       finished,
       ports: { llm, checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease), events: sink },

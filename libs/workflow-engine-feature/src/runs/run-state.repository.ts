@@ -88,11 +88,21 @@ export class RunStateRepository {
   async finishedNodes(tenantId: string, runId: string): Promise<FinishedNodeRecord[]> {
     const rows = await this.prisma.nodeExecution.findMany({
       where: { tenantId, runId, status: { in: ['succeeded', 'exception'] } },
-      select: { nodeId: true, index: true, status: true, outputs: true, promptTokens: true, completionTokens: true, totalTokens: true },
+      select: {
+        nodeId: true,
+        executionKey: true,
+        index: true,
+        status: true,
+        outputs: true,
+        promptTokens: true,
+        completionTokens: true,
+        totalTokens: true,
+      },
       orderBy: { index: 'asc' },
     });
     return rows.map((r) => ({
       nodeId: r.nodeId,
+      executionKey: r.executionKey,
       index: r.index,
       status: r.status === 'exception' ? ('exception' as const) : ('succeeded' as const),
       outputs: (r.outputs ?? {}) as Record<string, unknown>,
