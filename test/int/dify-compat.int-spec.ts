@@ -15,11 +15,11 @@ const FEATURE_GAPS: Readonly<Record<string, RegExp>> = {
 };
 
 /**
- * What a fixture shows today: it runs end to end; or it is refused at import, with a message naming
- * what Shoal does not run yet (so the test fails, and the fixture moves to the running ones, once it
- * does); or, for chatflows, it imports but its runs need `query` and conversations in the runs API.
+ * What a fixture shows today: it runs end to end (chatflows as turns of conversations); or it is
+ * refused at import, with a message naming what Shoal does not run yet (so the test fails, and the
+ * fixture moves to the running ones, once it does).
  */
-type Plan = { kind: 'runs' } | { kind: 'refused'; naming: RegExp } | { kind: 'imports'; until: string };
+type Plan = { kind: 'runs' } | { kind: 'refused'; naming: RegExp };
 
 function planFor(f: CompatFixture): Plan {
   const gap = FEATURE_GAPS[f.name];
@@ -29,7 +29,6 @@ function planFor(f: CompatFixture): Plan {
   );
   const missing = [...new Set(types.filter((t) => NOT_YET.has(t)))];
   if (missing.length) return { kind: 'refused', naming: new RegExp(missing.map((t) => `'${t}'`).join('|')) };
-  if (f.case.ok && f.case.value.mode === 'advanced-chat') return { kind: 'imports', until: 'the runs API takes query and conversations' };
   return { kind: 'runs' };
 }
 
@@ -50,13 +49,15 @@ async function call(method: string, path: string, body: string, contentType: str
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-async function runCase(workflowId: string, run: CompatRun) {
+/** Runs one case run; a chatflow turn continues `conversationId` when the case says so. */
+async function runCase(workflowId: string, run: CompatRun, conversationId: string | undefined) {
   if (run.mock_fault) s.mock.setFaults(run.mock_fault);
   try {
+    const chat = run.query === undefined ? {} : { query: run.query, ...(run.conversation ? { conversation_id: conversationId } : {}) };
     const res = await call(
       'POST',
       `/v1/workflows/${workflowId}/runs`,
-      JSON.stringify({ inputs: run.inputs, response_mode: 'blocking', user: run.user ?? 'compat-user' }),
+      JSON.stringify({ inputs: run.inputs, response_mode: 'blocking', user: run.user ?? 'compat-user', ...chat }),
       'application/json',
     );
     expect(res.status).toBe(200);
@@ -78,20 +79,20 @@ describe.each(fixtures.map(({ f, plan }) => [f.name, f, plan] as const))('%s', (
     });
     return;
   }
-  if (plan.kind === 'imports') {
-    it(`imports as a chatflow (its runs wait until ${plan.until})`, async () => {
-      const imported = await call('POST', '/v1/workflows/import', f.yaml, 'application/yaml');
-      expect([imported.status, imported.body.object]).toEqual([201, 'workflow']);
-    });
-    return;
-  }
   if (!f.case.ok) return;
   const theCase = f.case.value;
   it(`imports and runs as Dify does: ${theCase.runs.map((r) => r.expected.status).join(', ')}`, async () => {
     const imported = await call('POST', '/v1/workflows/import', f.yaml, 'application/yaml');
     expect(imported.body).toMatchObject({ object: 'workflow' });
+    let conversationId: string | undefined;
     for (const [i, run] of theCase.runs.entries()) {
-      const got = await runCase(imported.body.id as string, run);
+      const got = await runCase(imported.body.id as string, run, conversationId);
+      if (theCase.mode === 'advanced-chat') {
+        // a new conversation unless the case continues the previous one
+        if (run.conversation) expect(got.conversation_id).toBe(conversationId);
+        else expect(got.conversation_id).not.toBe(conversationId);
+        conversationId = got.conversation_id as string;
+      }
       const seen = { run: i, status: got.status, outputs: run.expected.status === 'failed' ? null : got.outputs, error: got.error };
       expect(seen).toEqual({ run: i, status: run.expected.status, outputs: run.expected.outputs, error: seen.error });
     }

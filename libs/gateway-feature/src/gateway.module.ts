@@ -15,6 +15,9 @@ import { RunsService } from './runs/runs.service';
 import { BOOTSTRAP_KEY, BootstrapKeyService } from './keys/bootstrap-key.service';
 import { GATEWAY_BILLING_OPTIONS, GatewayBillingClient, type GatewayBillingOptions } from './usage/billing.client';
 import { UsageController } from './usage/usage.controller';
+import { ConversationsController } from './conversations/conversations.controller';
+import { ConversationsRepository } from './conversations/conversations.repository';
+import { ConversationsService } from './conversations/conversations.service';
 
 export interface GatewayOptions {
   modelPool: ModelPoolClientOptions;
@@ -35,7 +38,7 @@ export class GatewayModule {
   static register(opts: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [ChatCompletionsController, WorkflowsController, RunsController, UsageController],
+      controllers: [ChatCompletionsController, WorkflowsController, RunsController, UsageController, ConversationsController],
       providers: [
         { provide: MODEL_POOL_OPTIONS, useValue: opts.modelPool },
         { provide: WORKFLOW_LIMITS, useValue: opts.workflowLimits ?? DEFAULT_WORKFLOW_LIMITS },
@@ -52,6 +55,8 @@ export class GatewayModule {
         WorkflowDslService,
         RunsRepository,
         RunsService,
+        ConversationsRepository,
+        ConversationsService,
         BootstrapKeyService,
       ],
       exports: [BootstrapKeyService],

@@ -7,11 +7,15 @@ import { StreamSlots } from '../streams/stream-slots';
 import { RunsService } from './runs.service';
 import type { RunStreamRow } from './runs.repository';
 import { presentRun, presentRunWithNodes } from './run.presenter';
+import { presentRunEvent } from './run-event.presenter';
 
 const startRunSchema = z.object({
   inputs: z.record(z.string(), z.unknown()).default({}),
   response_mode: z.enum(['blocking', 'streaming']).default('blocking'),
   user: z.string().max(256).optional(),
+  /** chatflows: the user's message, and the conversation it continues */
+  query: z.string().max(65_536).optional(),
+  conversation_id: z.string().min(1).max(128).optional(),
 });
 
 export const BLOCKING_TIMEOUT_MS = Symbol('BLOCKING_TIMEOUT_MS');
@@ -90,7 +94,7 @@ export class RunsController {
     const ping = setInterval(() => sse.keepAlive(PING), PING_MS);
     // pushed events cannot wait for a slow reader: one that falls too far behind is cut, and
     // reconnects with Last-Event-ID (the events are stored)
-    const write = (e: RunEvent) => void sse.write(`id: ${e.sequence}\ndata: ${JSON.stringify(e)}\n\n`);
+    const write = (e: RunEvent) => void sse.write(`id: ${e.sequence}\ndata: ${JSON.stringify(presentRunEvent(e))}\n\n`);
     try {
       await this.runs.follow(ctx, run.id, afterSeq, write, sse.signal, run);
     } finally {
