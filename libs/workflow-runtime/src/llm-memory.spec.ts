@@ -17,7 +17,8 @@ function chatflow(memory: unknown, mode: 'chat' | 'completion' = 'chat') {
         data: {
           type: 'llm',
           model: { name: 'm', mode },
-          prompt_template: mode === 'chat' ? [{ role: 'system', text: 'Be brief.' }] : { text: 'History:\n#histories#\nNow: {{#sys.query#}}' },
+          prompt_template:
+            mode === 'chat' ? [{ role: 'system', text: 'Be brief.' }] : { text: 'History:\n#histories#\nNow: {{#sys.query#}}' },
           memory,
         },
       },

@@ -98,15 +98,30 @@ describe('StreamCoordinator (through executeRun with streamChunks)', () => {
           id: 'route',
           data: {
             type: 'if-else',
-            cases: [{ case_id: 'yes', logical_operator: 'and', conditions: [{ variable_selector: ['start', 'q'], comparison_operator: 'is', value: 'a' }] }],
+            cases: [
+              {
+                case_id: 'yes',
+                logical_operator: 'and',
+                conditions: [{ variable_selector: ['start', 'q'], comparison_operator: 'is', value: 'a' }],
+              },
+            ],
           },
         },
         llm('hidden'),
-        { id: 'tpl', data: { type: 'template-transform', template: '[{{ t }}]', variables: [{ variable: 't', value_selector: ['hidden', 'text'] }] } },
+        {
+          id: 'tpl',
+          data: { type: 'template-transform', template: '[{{ t }}]', variables: [{ variable: 't', value_selector: ['hidden', 'text'] }] },
+        },
         answer('ans_yes', 'yes {{#tpl.output#}}'),
         answer('ans_no', 'no'),
       ],
-      edges: [edge('start', 'route'), edge('route', 'hidden', 'yes'), edge('hidden', 'tpl'), edge('tpl', 'ans_yes'), edge('route', 'ans_no', 'false')],
+      edges: [
+        edge('start', 'route'),
+        edge('route', 'hidden', 'yes'),
+        edge('hidden', 'tpl'),
+        edge('tpl', 'ans_yes'),
+        edge('route', 'ans_no', 'false'),
+      ],
     });
     const yes = fakePorts();
     yes.llm.handler = (req) => {

@@ -8,9 +8,7 @@ type RunCreate = Omit<Prisma.WorkflowRunUncheckedCreateInput, 'tenantId' | 'stat
 
 /** Why a run could not start in a conversation. */
 export type StartTurnRefusal =
-  | { refused: 'not_found' }
-  | { refused: 'other_workflow'; workflowId: string }
-  | { refused: 'busy'; runId: string };
+  { refused: 'not_found' } | { refused: 'other_workflow'; workflowId: string } | { refused: 'busy'; runId: string };
 
 @Injectable()
 export class ConversationsRepository {

@@ -30,9 +30,13 @@ export class ConversationsService {
       case 'not_found':
         throw ApiError.notFound('Conversation', id);
       case 'other_workflow':
-        throw new ApiError('conflict', `Conversation '${id}' belongs to another workflow; start a new conversation for workflow '${workflowId}'`, {
-          param: 'conversation_id',
-        });
+        throw new ApiError(
+          'conflict',
+          `Conversation '${id}' belongs to another workflow; start a new conversation for workflow '${workflowId}'`,
+          {
+            param: 'conversation_id',
+          },
+        );
       case 'busy':
         throw new ApiError(
           'conflict',
