@@ -70,7 +70,10 @@ async function api(method: string, path: string, body?: unknown) {
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> & { data?: Array<Record<string, unknown>> } };
+  return {
+    status: res.status,
+    body: (text ? JSON.parse(text) : null) as Record<string, unknown> & { data?: Array<Record<string, unknown>> },
+  };
 }
 
 const turn = (query: string, conversation_id?: string) =>
@@ -100,7 +103,12 @@ describe('chatflow runs', () => {
     expect(third.body).toMatchObject({ outputs: { answer: 'Mock answer: fish #3 (turn 3)' } });
 
     const conversation = await api('GET', `/v1/conversations/${conversationId}`);
-    expect(conversation.body).toMatchObject({ id: conversationId, workflow_id: chatflow, dialogue_count: 3, variables: { topic: 'fish', turns: 3 } });
+    expect(conversation.body).toMatchObject({
+      id: conversationId,
+      workflow_id: chatflow,
+      dialogue_count: 3,
+      variables: { topic: 'fish', turns: 3 },
+    });
 
     // Dify's paging: the newest `limit`, in chronological order; first_id pages back
     const page1 = await api('GET', `/v1/conversations/${conversationId}/messages?limit=2`);
