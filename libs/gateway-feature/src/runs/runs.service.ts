@@ -50,7 +50,9 @@ export class RunsService implements BeforeApplicationShutdown {
     }
     const chat = isChatflow(wf.version.graph);
     if (chat && input.query === undefined)
-      throw ApiError.validation('A chatflow run needs a query (the user message)', [{ path: 'query', message: 'is required', code: 'invalid_type' }]);
+      throw ApiError.validation('A chatflow run needs a query (the user message)', [
+        { path: 'query', message: 'is required', code: 'invalid_type' },
+      ]);
     for (const field of ['query', 'conversation_id'] as const)
       if (!chat && input[field] !== undefined)
         throw ApiError.validation(`${field} applies to chatflows only; workflow '${wf.id}' is a workflow`, [

@@ -108,7 +108,10 @@ export class ExecuteRunUseCase {
     if (finishedBody) {
       // message_end goes out just before workflow_finished (Dify sends it just after), so that a stream that ends at workflow_finished has it
       if (chat && outcome.status !== 'failed')
-        await this.events.append(runId, await chat.messageEnd(outcome, { total_price: cost?.total_price ?? '0', currency: cost?.currency ?? 'USD' }));
+        await this.events.append(
+          runId,
+          await chat.messageEnd(outcome, { total_price: cost?.total_price ?? '0', currency: cost?.currency ?? 'USD' }),
+        );
       const e = await this.events.append(runId, finishedBody);
       if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
     }
