@@ -44,6 +44,8 @@ describe('presentRun', () => {
       workflow_id: 'wf_01',
       workflow_version_id: 'wfv_01',
       status: 'succeeded',
+      conversation_id: null,
+      message_id: null,
       inputs: { question: 'Why?' },
       outputs: { answer: 'Because.' },
       error: null,
