@@ -9,6 +9,7 @@ import {
 } from '@shoal/workflow-dsl';
 import type { NodeExecutor, NodeRunContext } from '../node-executor';
 import type { LlmChatRequest, LlmRole } from '../ports';
+import { finalTexts, reasoningFormatOf, ReasoningStream } from '../llm-reasoning';
 import { historyMessages, historyText, llmMemoryOf, memoryWindow, withCompletionHistory, type LlmMemoryConfig } from '../llm-memory';
 
 /** Where Dify puts the node's context in a prompt. */
@@ -70,18 +71,25 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
       signal: ctx.signal,
     };
     if (data.model.provider) request.provider = data.model.provider;
+    const format = reasoningFormatOf((data as { reasoning_format?: unknown }).reasoning_format);
     const emit = ctx.emitTextChunk;
+    let stream: ReasoningStream | null = null;
     if (emit) {
       const selector: [string, string] = [node.id, 'text'];
-      request.onChunk = (delta) => emit(delta, selector);
+      const s = new ReasoningStream(format, (text) => emit(text, selector));
+      request.onChunk = (delta) => s.text(delta);
+      request.onReasoningChunk = (delta) => s.reasoning(delta);
+      stream = s;
     }
     const result = await ctx.llm.chat(request);
+    stream?.end();
+    const { text, reasoning } = finalTexts(format, result.text, result.reasoningContent ?? '');
     const { promptTokens, completionTokens, totalTokens } = result.usage;
     return {
       inputs,
       outputs: {
-        text: result.text,
-        reasoning_content: result.reasoningContent ?? '',
+        text,
+        reasoning_content: reasoning,
         usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: totalTokens },
         finish_reason: result.finishReason,
       },
