@@ -153,6 +153,14 @@ describe('chatflow runs', () => {
     expect((await api('GET', `/v1/conversations/${foreign}/messages`)).status).toBe(404);
     expect((await turn('hi', foreign)).status).toBe(404);
 
+    // as Dify: a conversation started by one end user does not exist for another
+    const alices = (await api('POST', `/v1/workflows/${chatflow}/runs`, { query: 'hi', user: 'alice' })).body.conversation_id as string;
+    const asBob = await api('POST', `/v1/workflows/${chatflow}/runs`, { query: 'hi', user: 'bob', conversation_id: alices });
+    expect(asBob.status).toBe(404);
+    expect((await api('POST', `/v1/workflows/${chatflow}/runs`, { query: 'again', user: 'alice', conversation_id: alices })).status).toBe(
+      200,
+    );
+
     const second = (await api('POST', '/v1/workflows', { name: 'chat 2', graph: chatGraph })).body.id as string;
     const mine = (await turn('hi')).body.conversation_id as string;
     const crossed = await api('POST', `/v1/workflows/${second}/runs`, { query: 'hi', conversation_id: mine });

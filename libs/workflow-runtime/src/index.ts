@@ -32,5 +32,5 @@ export type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from 
 export { llmCallId } from './call-id';
 export { defaultNodeExecutors } from './nodes/default-node-executors';
 export { VariablePool } from './variable-pool';
-export { MAX_MEMORY_TURNS, type HistoryTurn } from './llm-memory';
+export { MAX_MEMORY_TURNS, memoryTurnsOf, type HistoryTurn } from './llm-memory';
 export { WorkflowRuntimeError, RunCancelledError, InvalidRunInputsError, type WorkflowRuntimeErrorCode } from './runtime.errors';

@@ -1,6 +1,6 @@
 import { executeRun } from './index';
 import { fakePorts, graph } from './fake-ports.spec-helper';
-import { historyText, llmMemoryOf, memoryWindow, withCompletionHistory, type HistoryTurn } from './llm-memory';
+import { historyText, llmMemoryOf, memoryTurnsOf, memoryWindow, withCompletionHistory, type HistoryTurn } from './llm-memory';
 
 const turns: HistoryTurn[] = [
   { query: 'q1', answer: 'a1' },
@@ -80,6 +80,12 @@ describe('LLM memory', () => {
     expect(messages).toEqual([{ role: 'user', content: 'History:\nHuman: q3\nBot: a3\nNow: now?' }]);
     const { outcome } = await promptOf({ window: { enabled: true, size: 1 } }, turns, 'completion');
     expect(outcome.error).toMatch(/Memory role prefix is required for completion model/);
+  });
+
+  it('asks the engine for as many turns as the widest window needs, and none without memory', () => {
+    expect(memoryTurnsOf(chatflow({ window: { enabled: true, size: 3 } }))).toBe(3);
+    expect(memoryTurnsOf(chatflow({ window: { enabled: false } }))).toBe(500);
+    expect(memoryTurnsOf(chatflow(null))).toBe(0);
   });
 
   it('builds windows and texts as Dify does', () => {

@@ -45,6 +45,17 @@ export function llmMemoryOf(memory: unknown): LlmMemoryConfig | null {
   };
 }
 
+/** How many earlier turns a run of `graph` can use: the widest memory window of its LLM nodes (0 without memory). */
+export function memoryTurnsOf(graph: { nodes: ReadonlyArray<{ data: { type: string } }> }): number {
+  let turns = 0;
+  for (const node of graph.nodes) {
+    if (node.data.type !== 'llm') continue;
+    const memory = llmMemoryOf((node.data as { memory?: unknown }).memory);
+    if (memory) turns = Math.max(turns, memory.turns);
+  }
+  return turns;
+}
+
 /** The newest `config.turns` turns, oldest first. */
 export function memoryWindow(history: readonly HistoryTurn[], config: LlmMemoryConfig): readonly HistoryTurn[] {
   return history.length <= config.turns ? history : history.slice(history.length - config.turns);

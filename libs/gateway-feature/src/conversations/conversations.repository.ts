@@ -16,7 +16,8 @@ export class ConversationsRepository {
 
   /**
    * Writes the queued run of one turn: in a new conversation when `conversationId` is null, else in
-   * that one, if it is this tenant's, of this workflow, and its last run has finished. The conversation
+   * that one, if it is this tenant's (and this end user's, when it was started with one), of this
+   * workflow, and its last run has finished. The conversation
    * row is locked while this is decided, so two starts in one conversation cannot both pass: one run at
    * a time reads and writes a conversation's variables.
    */
@@ -30,9 +31,10 @@ export class ConversationsRepository {
         conversationId = turn.newConversationId;
         await tx.conversation.create({ data: { id: conversationId, tenantId, workflowId: turn.workflowId, endUser: turn.endUser } });
       } else {
-        const rows = await tx.$queryRaw<Array<{ workflow_id: string; last_run_id: string | null }>>`
-          SELECT workflow_id, last_run_id FROM conversations WHERE id = ${conversationId} AND tenant_id = ${tenantId} FOR UPDATE`;
-        if (rows.length === 0) return { refused: 'not_found' as const };
+        const rows = await tx.$queryRaw<Array<{ workflow_id: string; last_run_id: string | null; end_user: string | null }>>`
+          SELECT workflow_id, last_run_id, end_user FROM conversations WHERE id = ${conversationId} AND tenant_id = ${tenantId} FOR UPDATE`;
+        // as Dify: a conversation started for one end user does not exist for another
+        if (rows.length === 0 || (rows[0].end_user !== null && rows[0].end_user !== turn.endUser)) return { refused: 'not_found' as const };
         if (rows[0].workflow_id !== turn.workflowId) return { refused: 'other_workflow' as const, workflowId: rows[0].workflow_id };
         const last = rows[0].last_run_id;
         if (last) {

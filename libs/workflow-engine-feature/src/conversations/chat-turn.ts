@@ -5,9 +5,6 @@ import type { MessageEndData, RunEventBody } from '@shoal/contracts';
 import type { EventSink, HistoryTurn, RunOutcome } from '@shoal/workflow-runtime';
 import type { ConversationTurnsRepository } from './conversation-turns.repository';
 
-/** The most turns a run loads for memory: Dify's cap for one memory (TokenBufferMemory). */
-export const MAX_HISTORY_TURNS = 500;
-
 export interface ChatRunRow {
   id: string;
   tenantId: string;
@@ -26,9 +23,13 @@ export class ChatTurn {
     readonly history: readonly HistoryTurn[],
   ) {}
 
-  /** Null when the conversation is gone (deleted with its workflow or tenant). */
-  static async open(repo: ConversationTurnsRepository, run: ChatRunRow): Promise<ChatTurn | null> {
-    const state = await repo.load(run.tenantId, run.conversationId, run.id, MAX_HISTORY_TURNS);
+  /**
+   * Null when the conversation is gone (deleted with its workflow or tenant). Loads `historyTurns` of
+   * its newest turns: the widest memory window of the run's LLM nodes (at most Dify's 500), none
+   * when no node has memory.
+   */
+  static async open(repo: ConversationTurnsRepository, run: ChatRunRow, historyTurns: number): Promise<ChatTurn | null> {
+    const state = await repo.load(run.tenantId, run.conversationId, run.id, historyTurns);
     if (!state) return null;
     // Dify counts the turn being answered: the first turn of a conversation sees 1
     const sys = { query: run.query, conversation_id: run.conversationId, dialogue_count: state.dialogueCount + 1 };

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
 import type { RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
-import { executeRun, type EventSink } from '@shoal/workflow-runtime';
+import { executeRun, memoryTurnsOf, type EventSink } from '@shoal/workflow-runtime';
 import { LruCache, RUN_EVENT_STORE, createLogger, type RunEventStore, type WorkflowLimits } from '@shoal/platform';
 import { BillingClient } from '../billing/billing.client';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
@@ -69,7 +69,7 @@ export class ExecuteRunUseCase {
         else await this.events.append(runId, body);
       },
     };
-    const chat = await this.chatTurnOf(run);
+    const chat = await this.chatTurnOf(run, graph);
     const llm = new ModelPoolLlmAdapter(this.opts.modelPoolUrl, this.opts.internalToken, {
       tenantId: run.tenantId,
       apiKeyId: run.apiKeyId,
@@ -145,10 +145,10 @@ export class ExecuteRunUseCase {
     if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
   }
 
-  private async chatTurnOf(run: ClaimedRun): Promise<ChatTurn | null> {
+  private async chatTurnOf(run: ClaimedRun, graph: WorkflowGraph): Promise<ChatTurn | null> {
     if (!run.conversationId || !run.messageId) return null;
     const { id, tenantId, conversationId, messageId, createdAt } = run;
-    return ChatTurn.open(this.turns, { id, tenantId, conversationId, messageId, query: run.query ?? '', createdAt });
+    return ChatTurn.open(this.turns, { id, tenantId, conversationId, messageId, query: run.query ?? '', createdAt }, memoryTurnsOf(graph));
   }
 
   unfinishedRunIds(): Promise<string[]> {
