@@ -67,6 +67,38 @@ async function runCase(workflowId: string, run: CompatRun, conversationId: strin
   }
 }
 
+/** Runs one chatflow turn streaming: the message text as the `message` events carried it, and how the run ended. */
+async function streamTurn(workflowId: string, run: CompatRun, conversationId: string | undefined) {
+  if (run.mock_fault) s.mock.setFaults(run.mock_fault);
+  try {
+    const res = await fetch(`${s.url}/v1/workflows/${workflowId}/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        inputs: run.inputs,
+        response_mode: 'streaming',
+        user: run.user ?? 'compat-user',
+        query: run.query,
+        ...(run.conversation ? { conversation_id: conversationId } : {}),
+      }),
+    });
+    expect(res.status).toBe(200);
+    const events = (await res.text())
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)) as { event: string; answer?: string; conversation_id?: string; data?: { status?: string } });
+    const messages = events.filter((e) => e.event === 'message');
+    return {
+      answer: messages.map((m) => m.answer).join(''),
+      conversationId: events.find((e) => e.conversation_id)?.conversation_id,
+      ended: events.filter((e) => e.event === 'message_end' || e.event === 'workflow_finished').map((e) => e.event),
+      status: events.at(-1)?.data?.status,
+    };
+  } finally {
+    if (run.mock_fault) s.mock.setFaults(undefined);
+  }
+}
+
 describe.each(fixtures.map(({ f, plan }) => [f.name, f, plan] as const))('%s', (_name, f, plan) => {
   it('has a well-formed case file', () => {
     expect(f.case.ok ? null : f.case.error).toBeNull();
@@ -95,6 +127,22 @@ describe.each(fixtures.map(({ f, plan }) => [f.name, f, plan] as const))('%s', (
       }
       const seen = { run: i, status: got.status, outputs: run.expected.status === 'failed' ? null : got.outputs, error: got.error };
       expect(seen).toEqual({ run: i, status: run.expected.status, outputs: run.expected.outputs, error: seen.error });
+    }
+  });
+  if (theCase.mode !== 'advanced-chat') return;
+  it('streams each turn as Dify chat events whose text is the message', async () => {
+    const imported = await call('POST', '/v1/workflows/import', f.yaml, 'application/yaml');
+    let conversationId: string | undefined;
+    for (const [i, run] of theCase.runs.entries()) {
+      const got = await streamTurn(imported.body.id as string, run, conversationId);
+      conversationId = got.conversationId;
+      const failed = run.expected.status === 'failed';
+      expect({ run: i, status: got.status, answer: failed ? null : got.answer, ended: got.ended }).toEqual({
+        run: i,
+        status: run.expected.status,
+        answer: failed ? null : run.expected.answer,
+        ended: failed ? ['workflow_finished'] : ['message_end', 'workflow_finished'],
+      });
     }
   });
 });
