@@ -3,7 +3,9 @@
 //   executeRun(opts: ExecuteRunOptions): Promise<RunOutcome>
 //     opts: { runId, workflowId, workflowVersionId, graph: WorkflowGraph, inputs, sys?, finished: FinishedNodeRecord[],
 //             ports: { llm: LlmPort, checkpoints: CheckpointStore, events: EventSink, clock?: Clock },
-//             streamChunks?, signal?: AbortSignal, startedAt?: number, executors?: NodeExecutors }
+//             streamChunks?, signal?: AbortSignal, startedAt?: number, executors?: NodeExecutors,
+//             conversationVariables?, history?: HistoryTurn[] }
+//     streamChunks: text_chunk events for the answer and end nodes' text, as Dify streams it (stream-coordinator.ts)
 //     RunOutcome: { status: 'succeeded' | 'failed', outputs, error: string | null, totalTokens, elapsedMs, steps }
 //     Resolves after workflow_finished; rejects (no workflow_finished) when a checkpoint or event port fails.
 //   llmCallId(runId, nodeId, attempt): string      -> `${runId}:${nodeId}:${attempt}`
