@@ -136,6 +136,48 @@ describe('StreamCoordinator (through executeRun with streamChunks)', () => {
     expect(chunks(no.events.events)).toEqual(['no']);
   });
 
+  it('still streams an answer with more start-to-answer paths than it tracks (512 here): from when the answer starts', async () => {
+    const nodes: unknown[] = [start];
+    const edges: unknown[] = [];
+    let prev = 'start';
+    for (let i = 0; i < 9; i++) {
+      const cond = {
+        case_id: 'yes',
+        logical_operator: 'and',
+        conditions: [{ variable_selector: ['start', 'q'], comparison_operator: 'is', value: 'a' }],
+      };
+      nodes.push(
+        { id: `c${i}`, data: { type: 'if-else', cases: [cond] } },
+        { id: `a${i}`, data: { type: 'template-transform', template: 'a', variables: [] } },
+        { id: `b${i}`, data: { type: 'template-transform', template: 'b', variables: [] } },
+        {
+          id: `j${i}`,
+          data: {
+            type: 'variable-aggregator',
+            variables: [
+              [`a${i}`, 'output'],
+              [`b${i}`, 'output'],
+            ],
+          },
+        },
+      );
+      edges.push(
+        edge(prev, `c${i}`),
+        edge(`c${i}`, `a${i}`, 'yes'),
+        edge(`c${i}`, `b${i}`, 'false'),
+        edge(`a${i}`, `j${i}`),
+        edge(`b${i}`, `j${i}`),
+      );
+      prev = `j${i}`;
+    }
+    nodes.push(answer('ans', 'end {{#j8.output#}}'));
+    edges.push(edge(prev, 'ans'));
+    const ports = fakePorts();
+    const outcome = await run(graph({ nodes, edges }), ports, 'a');
+    expect(outcome.outputs.answer).toBe('end a');
+    expect(chunks(ports.events.events)).toEqual(['end ', 'a']);
+  });
+
   it('renders values that were not streamed as Dify markdown: arrays as "- item" lines, objects as indented JSON, numbers as text', () => {
     expect(streamText(['a', 'b'])).toBe('- a\n- b');
     expect(streamText({ k: 1 })).toBe('{\n  "k": 1\n}');

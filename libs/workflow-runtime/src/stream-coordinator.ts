@@ -34,8 +34,10 @@ const RESPONSE_TYPES: ReadonlySet<string> = new Set(['answer', 'end']);
 /** Per graph: each response node's template and its paths' blocking edges. */
 interface StreamPlan {
   templates: ReadonlyMap<string, readonly Segment[]>;
-  /** null: too many paths; the node becomes reachable when it starts. */
-  paths: ReadonlyMap<string, ReadonlyArray<readonly string[]> | null>;
+  /** Per response node, its paths' numbers of blocking edges; null: too many paths, the node becomes reachable when it starts. */
+  paths: ReadonlyMap<string, readonly number[] | null>;
+  /** Per blocking edge, the response node paths it is on. */
+  byEdge: ReadonlyMap<string, ReadonlyArray<{ nodeId: string; path: number }>>;
   /** Every `[node, field]` some template references. */
   referenced: ReadonlySet<string>;
 }
@@ -63,22 +65,38 @@ function templateOf(node: WorkflowNode): Segment[] {
   return segments;
 }
 
-/** The blocking edges of every path from the start node to `target`; null past MAX_PATHS. */
+/** The nodes from which `target` can be reached (itself included). */
+function ancestorsOf(index: GraphIndex, target: string): Set<string> {
+  const seen = new Set([target]);
+  const queue = [target];
+  for (let i = 0; i < queue.length; i++)
+    for (const p of index.predecessors.get(queue[i]) ?? []) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      queue.push(p);
+    }
+  return seen;
+}
+
+/**
+ * The blocking edges of every path from the start node to `target`; null past MAX_PATHS. The walk
+ * only enters nodes that lead to `target`, so each branch it takes ends in a path: its work is
+ * bounded by MAX_PATHS times the graph's depth.
+ */
 function blockingPaths(index: GraphIndex, target: string): string[][] | null {
+  const leads = ancestorsOf(index, target);
+  if (!leads.has(index.start.id)) return [];
   const paths: string[][] = [];
-  const onPath = new Set<string>();
   const walk = (nodeId: string, blocking: string[]): boolean => {
     if (nodeId === target) {
       paths.push(blocking);
       return paths.length <= MAX_PATHS;
     }
-    onPath.add(nodeId);
     const blocks = isBlocking(index.nodesById.get(nodeId));
     for (const edge of index.outgoingEdges.get(nodeId) ?? []) {
-      if (onPath.has(edge.target)) continue;
+      if (!leads.has(edge.target)) continue;
       if (!walk(edge.target, blocks ? [...blocking, edge.id] : blocking)) return false;
     }
-    onPath.delete(nodeId);
     return true;
   };
   return walk(index.start.id, []) ? paths : null;
@@ -88,16 +106,25 @@ function planOf(index: GraphIndex): StreamPlan {
   let plan = plans.get(index);
   if (plan) return plan;
   const templates = new Map<string, Segment[]>();
-  const paths = new Map<string, string[][] | null>();
+  const paths = new Map<string, number[] | null>();
+  const byEdge = new Map<string, Array<{ nodeId: string; path: number }>>();
   const referenced = new Set<string>();
   for (const node of index.nodesById.values()) {
     if (!RESPONSE_TYPES.has(node.data.type)) continue;
     const segments = templateOf(node);
     templates.set(node.id, segments);
-    paths.set(node.id, blockingPaths(index, node.id));
+    const found = blockingPaths(index, node.id);
+    paths.set(node.id, found && found.map((p) => p.length));
+    found?.forEach((edges, path) => {
+      for (const edge of edges) {
+        const on = byEdge.get(edge);
+        if (on) on.push({ nodeId: node.id, path });
+        else byEdge.set(edge, [{ nodeId: node.id, path }]);
+      }
+    });
     for (const s of segments) if ('selector' in s && s.selector.length >= 2) referenced.add(key(s.selector));
   }
-  plan = { templates, paths, referenced };
+  plan = { templates, paths, byEdge, referenced };
   plans.set(index, plan);
   return plan;
 }
@@ -113,8 +140,8 @@ export function streamText(value: unknown): string {
 
 export class StreamCoordinator {
   private readonly plan: StreamPlan;
-  /** Per response node not yet reachable: its paths' remaining blocking edges. */
-  private readonly pending = new Map<string, Array<Set<string>> | null>();
+  /** Per response node not yet reachable: how many blocking edges of each of its paths are not taken yet. */
+  private readonly pending = new Map<string, number[] | null>();
   private active: Session | null = null;
   private readonly waiting: Session[] = [];
   /** Chunks of referenced selectors not streamed yet. */
@@ -128,14 +155,14 @@ export class StreamCoordinator {
     private readonly write: StreamWriter,
   ) {
     this.plan = planOf(index);
-    for (const [nodeId, paths] of this.plan.paths) this.pending.set(nodeId, paths && paths.map((p) => new Set(p)));
+    for (const [nodeId, paths] of this.plan.paths) this.pending.set(nodeId, paths && [...paths]);
   }
 
   /** Sessions reachable before any edge is taken, by node id (as Dify sorts them). Call once, before the first node runs. */
   begin(): void {
     for (const nodeId of [...this.pending.keys()].sort()) {
       const paths = this.pending.get(nodeId);
-      if (paths?.some((p) => p.size === 0)) this.reach(nodeId);
+      if (paths?.some((left) => left === 0)) this.reach(nodeId);
     }
   }
 
@@ -169,14 +196,9 @@ export class StreamCoordinator {
   }
 
   edgeTaken(edge: WorkflowEdge): void {
-    for (const [nodeId, paths] of [...this.pending]) {
-      if (!paths) continue;
-      let reachable = false;
-      for (const p of paths) {
-        p.delete(edge.id);
-        if (p.size === 0) reachable = true;
-      }
-      if (reachable) this.reach(nodeId);
+    for (const { nodeId, path } of this.plan.byEdge.get(edge.id) ?? []) {
+      const paths = this.pending.get(nodeId);
+      if (paths && --paths[path] === 0) this.reach(nodeId);
     }
   }
 
