@@ -43,6 +43,8 @@ export interface ExecuteRunOptions {
    * where those nodes reference it (see StreamCoordinator).
    */
   streamChunks?: boolean;
+  /** What earlier attempts of this run streamed (their text_chunk texts, joined): a resumed run does not send it again. */
+  streamedText?: string;
   /** The conversation's earlier turns, oldest first, for LLM nodes with memory (chatflows). */
   history?: readonly HistoryTurn[];
   /** Aborting cancels the run: in-flight nodes fail with 'cancelled', nothing new starts. */
@@ -145,7 +147,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   if (opts.signal?.aborted) controller.abort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const chunks = opts.streamChunks ? new ChunkEmitter(ports.events) : null;
+  const chunks = opts.streamChunks ? new ChunkEmitter(ports.events, opts.streamedText) : null;
   const scheduler = new Scheduler({
     runId,
     workflowId,

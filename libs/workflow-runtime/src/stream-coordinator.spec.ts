@@ -178,6 +178,42 @@ describe('StreamCoordinator (through executeRun with streamChunks)', () => {
     expect(chunks(ports.events.events)).toEqual(['end ', 'a']);
   });
 
+  it('a resumed run does not send again what an earlier attempt streamed, and sends the rest', async () => {
+    const g = graph({
+      nodes: [start, llm('llm1'), answer('ans', 'X {{#llm1.text#}} Z')],
+      edges: [edge('start', 'llm1'), edge('llm1', 'ans')],
+    });
+    const resume = async (streamedText: string, llmDone: boolean, rerunText = 'a1a2') => {
+      const ports = fakePorts();
+      ports.llm.handler = (req) => {
+        for (const t of rerunText.match(/../g) ?? []) req.onChunk?.(t);
+        return llmResult(rerunText);
+      };
+      const none = { prompt: 0, completion: 0, total: 0 };
+      const finished = [{ nodeId: 'start', index: 1, status: 'succeeded' as const, outputs: {}, tokens: none }];
+      if (llmDone) finished.push({ nodeId: 'llm1', index: 2, status: 'succeeded', outputs: { text: 'a1a2' }, tokens: none });
+      const outcome = await executeRun({
+        runId: 'run_1',
+        workflowId: 'wf_1',
+        workflowVersionId: 'wfv_1',
+        graph: g,
+        inputs: { q: 'x' },
+        finished,
+        ports,
+        streamChunks: true,
+        streamedText,
+      });
+      expect(outcome.outputs.answer).toBe(`X ${rerunText} Z`);
+      return chunks(ports.events.events);
+    };
+    // the crash came while the LLM streamed: it runs again, and only what is new goes out
+    expect(await resume('X a1', false)).toEqual(['a2', ' Z']);
+    // the crash came after the LLM was checkpointed: its text comes from the checkpoint, already sent
+    expect(await resume('X a1a2', true)).toEqual([' Z']);
+    // the re-run LLM answered otherwise: the text from where it departs goes out
+    expect(await resume('X a1', false, 'a1b2')).toEqual(['b2', ' Z']);
+  });
+
   it('renders values that were not streamed as Dify markdown: arrays as "- item" lines, objects as indented JSON, numbers as text', () => {
     expect(streamText(['a', 'b'])).toBe('- a\n- b');
     expect(streamText({ k: 1 })).toBe('{\n  "k": 1\n}');

@@ -9,9 +9,26 @@ import { isThenable } from './is-thenable';
 export class ChunkEmitter {
   private pending: Array<Promise<void>> = [];
 
-  constructor(private readonly events: EventSink) {}
+  /**
+   * @param alreadySent text an earlier attempt of the run streamed: a resumed run streams its answers
+   *   from the start again, and the part that matches this is not sent twice. Where the new text
+   *   departs from it (an LLM call re-run after the crash answered differently), the rest is sent.
+   */
+  constructor(
+    private readonly events: EventSink,
+    private alreadySent = '',
+  ) {}
 
-  readonly write = (text: string, selector: [string, string]): void => {
+  readonly write = (piece: string, selector: [string, string]): void => {
+    let text = piece;
+    if (this.alreadySent) {
+      let same = 0;
+      const max = Math.min(text.length, this.alreadySent.length);
+      while (same < max && text.charCodeAt(same) === this.alreadySent.charCodeAt(same)) same++;
+      this.alreadySent = same === text.length ? this.alreadySent.slice(same) : '';
+      text = text.slice(same);
+      if (text === '') return;
+    }
     const result = this.events.emit({ event: 'text_chunk', data: { text, from_variable_selector: selector } });
     if (result && isThenable(result)) this.pending.push(result);
   };

@@ -88,6 +88,7 @@ export class ExecuteRunUseCase {
       finished,
       ports: { llm, checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease), events: chat ? chat.sink(sink) : sink },
       streamChunks: run.responseMode === 'streaming',
+      streamedText: finished.length && run.responseMode === 'streaming' ? await this.streamedText(runId) : undefined,
       startedAt: run.createdAt.getTime(),
     });
 
@@ -149,6 +150,16 @@ export class ExecuteRunUseCase {
     if (!run.conversationId || !run.messageId) return null;
     const { id, tenantId, conversationId, messageId, createdAt } = run;
     return ChatTurn.open(this.turns, { id, tenantId, conversationId, messageId, query: run.query ?? '', createdAt }, memoryTurnsOf(graph));
+  }
+
+  /** The text an earlier attempt of the run streamed (text_chunk or message events), so a resume does not send it again. */
+  private async streamedText(runId: string): Promise<string> {
+    let text = '';
+    for (const e of await this.events.read(runId)) {
+      if (e.event === 'text_chunk') text += e.data.text;
+      else if (e.event === 'message') text += e.data.answer;
+    }
+    return text;
   }
 
   unfinishedRunIds(): Promise<string[]> {
