@@ -119,8 +119,8 @@ describe('chatflow runs', () => {
     expect(page2.body).toMatchObject({ has_more: false });
     expect(page2.body.data?.map((m) => m.query)).toEqual(['cats']);
 
-    // a new conversation starts from the declared values
-    const fresh = await turn('birds');
+    // a new conversation starts from the declared values ('' is how Dify clients ask for one)
+    const fresh = await api('POST', `/v1/workflows/${chatflow}/runs`, { query: 'birds', conversation_id: '' });
     expect(fresh.body.conversation_id).not.toBe(conversationId);
     expect(fresh.body).toMatchObject({ outputs: { answer: 'Mock answer: birds #1 (turn 1)' } });
   });

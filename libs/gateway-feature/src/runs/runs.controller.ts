@@ -15,7 +15,12 @@ const startRunSchema = z.object({
   user: z.string().max(256).optional(),
   /** chatflows: the user's message, and the conversation it continues */
   query: z.string().max(65_536).optional(),
-  conversation_id: z.string().min(1).max(128).optional(),
+  // Dify clients send '' to start a new conversation
+  conversation_id: z
+    .string()
+    .max(128)
+    .optional()
+    .transform((id) => id || undefined),
 });
 
 export const BLOCKING_TIMEOUT_MS = Symbol('BLOCKING_TIMEOUT_MS');

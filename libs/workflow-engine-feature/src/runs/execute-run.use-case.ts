@@ -108,7 +108,7 @@ export class ExecuteRunUseCase {
     });
     if (finishedBody) {
       // message_end goes out just before workflow_finished (Dify sends it just after), so that a stream that ends at workflow_finished has it
-      if (chat && outcome.status !== 'failed')
+      if (chat && (outcome.status === 'succeeded' || outcome.status === 'partial-succeeded'))
         await this.events.append(
           runId,
           await chat.messageEnd(outcome, { total_price: cost?.total_price ?? '0', currency: cost?.currency ?? 'USD' }),
