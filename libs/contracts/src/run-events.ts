@@ -114,6 +114,33 @@ export interface ContainerCompletedData {
   /** Rounds run. */
   steps: number;
 }
+/** Chatflow runs: a piece of the answer (Dify's `message` event; sent instead of text_chunk). */
+export interface MessageData {
+  /** the message id, as Dify repeats it */
+  id: string;
+  message_id: string;
+  conversation_id: string;
+  answer: string;
+  from_variable_selector: [string, string];
+  created_at: number;
+}
+/** Dify's message usage: tokens, the price billing knew when the run ended, latency in seconds. */
+export interface MessageUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  total_price: string;
+  currency: string;
+  latency: number;
+}
+/** Chatflow runs that finished: the message is complete (Dify's `message_end`). */
+export interface MessageEndData {
+  id: string;
+  message_id: string;
+  conversation_id: string;
+  metadata: { usage: MessageUsage; retriever_resources: unknown[] };
+  files: unknown[];
+}
 
 export type RunEventBody =
   | { event: 'workflow_started'; data: WorkflowStartedData }
@@ -127,7 +154,9 @@ export type RunEventBody =
   | { event: 'iteration_completed'; data: ContainerCompletedData }
   | { event: 'loop_started'; data: ContainerStartedData }
   | { event: 'loop_next'; data: ContainerNextData }
-  | { event: 'loop_completed'; data: ContainerCompletedData };
+  | { event: 'loop_completed'; data: ContainerCompletedData }
+  | { event: 'message'; data: MessageData }
+  | { event: 'message_end'; data: MessageEndData };
 
 export type RunEventName = RunEventBody['event'];
 

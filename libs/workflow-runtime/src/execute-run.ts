@@ -14,6 +14,9 @@ import { systemClock, type CheckpointStore, type Clock, type EventSink, type Fin
 import { Scheduler } from './scheduler';
 import { DEFAULT_CONTAINER_LIMITS, scopePathOfKey, type ContainerLimits } from './scope';
 import type { RestoredNode } from './subgraph.runner';
+import { StreamCoordinator } from './stream-coordinator';
+import { ChunkEmitter } from './text-chunk.emitter';
+import type { HistoryTurn } from './llm-memory';
 import { VariablePool } from './variable-pool';
 
 export interface RunPorts {
@@ -37,8 +40,15 @@ export interface ExecuteRunOptions {
   /** Node executions an earlier attempt committed; empty for a fresh run. */
   finished: readonly FinishedNodeRecord[];
   ports: RunPorts;
-  /** Emit text_chunk events for LLM output as it streams. */
+  /**
+   * Emit text_chunk events: the text of the answer and end nodes, in order, LLM output token by token
+   * where those nodes reference it (see StreamCoordinator).
+   */
   streamChunks?: boolean;
+  /** What earlier attempts of this run streamed (their text_chunk texts, joined): a resumed run does not send it again. */
+  streamedText?: string;
+  /** The conversation's earlier turns, oldest first, for LLM nodes with memory (chatflows). */
+  history?: readonly HistoryTurn[];
   /** Aborting cancels the run: in-flight nodes fail with 'cancelled', nothing new starts. */
   signal?: AbortSignal;
   /** When the run was created (ms); elapsed time counts from here across attempts. Defaults to now. */
@@ -161,6 +171,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   if (opts.signal?.aborted) controller.abort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
+  const chunks = opts.streamChunks ? new ChunkEmitter(ports.events, opts.streamedText) : null;
   const scheduler = new Scheduler({
     runId,
     workflowId,
@@ -174,7 +185,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     checkpoints: ports.checkpoints,
     events: ports.events,
     clock,
-    streamChunks: opts.streamChunks ?? false,
+    stream: chunks && { coordinator: new StreamCoordinator(index, pool, chunks.write), chunks },
+    history: opts.history ?? [],
     controller,
     nextIndex: lastIndex + 1,
     restored,
@@ -187,6 +199,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     opts.signal?.removeEventListener('abort', onAbort);
   }
   if (scheduler.infraError !== null) throw scheduler.infraError;
+  await chunks?.settle();
 
   const cancelled = opts.signal?.aborted === true && (scheduler.failure !== null || scheduler.unfinishedCount > 0);
   let error: string | null = null;

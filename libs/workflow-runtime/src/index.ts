@@ -5,6 +5,8 @@
 //             ports: { llm: LlmPort, checkpoints: CheckpointStore, events: EventSink, clock?: Clock },
 //             streamChunks?, signal?: AbortSignal, startedAt?: number, executors?: NodeExecutors,
 //             containerLimits?: Partial<ContainerLimits> }   (iteration items, loop rounds, parallel rounds)
+//             conversationVariables?, history?: HistoryTurn[] }
+//     streamChunks: text_chunk events for the answer and end nodes' text, as Dify streams it (stream-coordinator.ts)
 //     RunOutcome: { status: 'succeeded' | 'failed', outputs, error: string | null, totalTokens, elapsedMs, steps }
 //     Resolves after workflow_finished; rejects (no workflow_finished) when a checkpoint or event port fails.
 //   llmCallId(runId, nodeId, attempt): string      -> `${runId}:${nodeId}:${attempt}`
@@ -35,4 +37,5 @@ export { llmCallId } from './call-id';
 export { defaultNodeExecutors } from './nodes/default-node-executors';
 export { VariablePool } from './variable-pool';
 export { DEFAULT_CONTAINER_LIMITS, type ContainerLimits } from './scope';
+export { MAX_MEMORY_TURNS, memoryTurnsOf, type HistoryTurn } from './llm-memory';
 export { WorkflowRuntimeError, RunCancelledError, InvalidRunInputsError, type WorkflowRuntimeErrorCode } from './runtime.errors';

@@ -19,6 +19,8 @@ export interface LlmChatRequest {
   params: LlmChatParams;
   /** When set, the adapter streams and calls this for each text delta. */
   onChunk?: (delta: string) => void;
+  /** While streaming: called for each delta of the provider's separate reasoning (DeepSeek's `reasoning_content`). */
+  onReasoningChunk?: (delta: string) => void;
   signal?: AbortSignal;
 }
 

@@ -18,7 +18,9 @@ import type { CheckpointStore, Clock, EventSink, LlmPort, NodeExecutionFinish, N
 import { RunCancelledError, WorkflowRuntimeError } from './runtime.errors';
 import { executionKeyOf, type ContainerLimits, type RunScope, type ScopeRunner } from './scope';
 import { SubgraphRunner, type RestoredNode } from './subgraph.runner';
-import { ChunkEmitter } from './text-chunk.emitter';
+import type { ChunkEmitter } from './text-chunk.emitter';
+import type { StreamCoordinator } from './stream-coordinator';
+import type { HistoryTurn } from './llm-memory';
 import type { VariablePool } from './variable-pool';
 
 export interface SchedulerOptions {
@@ -35,7 +37,10 @@ export interface SchedulerOptions {
   checkpoints: CheckpointStore;
   events: EventSink;
   clock: Clock;
-  streamChunks: boolean;
+  /** Present when the run streams text: decides what is streamed (see StreamCoordinator), and emits it. */
+  stream: { coordinator: StreamCoordinator; chunks: ChunkEmitter } | null;
+  /** The conversation's earlier turns, oldest first (LLM memory); empty outside chatflows. */
+  history: readonly HistoryTurn[];
   /** Aborts in-flight nodes: the run was cancelled, or the scheduler hit an infrastructure error. */
   controller: AbortController;
   /** Index the next started node gets (1 + the highest index an earlier attempt used). */
@@ -135,6 +140,8 @@ export class Scheduler {
     // Only raced against; never awaited alone.
     this.aborted.catch(() => undefined);
     const restored = new Set(o.restored.map((r) => r.nodeId));
+    for (const nodeId of restored) o.stream?.coordinator.nodeFinished(nodeId);
+    o.stream?.coordinator.begin();
     for (const [id, incoming] of o.index.incomingEdges) {
       if (restored.has(id)) continue;
       if (incoming.length === 0) this.initiallyReady.push({ nodeId: id, from: null });
@@ -177,13 +184,16 @@ export class Scheduler {
   /** Decides every outgoing edge of a node: taken when `handles` is null or names the edge's handle. */
   private decideEdges(nodeId: string, handles: readonly string[] | null): void {
     for (const edge of this.o.index.outgoingEdges.get(nodeId) ?? []) {
+      const taken = handles === null || handles.includes(edge.sourceHandle);
+      if (taken) this.o.stream?.coordinator.edgeTaken(edge);
       const gate = this.gates.get(edge.target);
       if (!gate) continue;
-      if (handles === null || handles.includes(edge.sourceHandle)) gate.from = nodeId;
+      if (taken) gate.from = nodeId;
       if (--gate.pending > 0) continue;
       this.gates.delete(edge.target);
       if (gate.from === null) {
         this.skipped.add(edge.target);
+        this.o.stream?.coordinator.nodeSkipped(edge.target);
         this.decideEdges(edge.target, NO_HANDLES);
       } else if (this.live) this.launch(edge.target, gate.from);
       else this.initiallyReady.push({ nodeId: edge.target, from: gate.from });
@@ -254,7 +264,8 @@ export class Scheduler {
     const startedEvent = this.emit({ event: 'node_started', data: startedData });
     if (startedEvent) await startedEvent;
 
-    const chunks = o.streamChunks ? new ChunkEmitter(o.events) : null;
+    const stream = o.stream;
+    stream?.coordinator.nodeStarted(node.id);
     let result: NodeRunResult | null = null;
     let error: unknown = null;
     let exception = false;
@@ -271,7 +282,8 @@ export class Scheduler {
         inputLimits: o.inputLimits,
         llm: o.llm,
         signal: o.controller.signal,
-        emitTextChunk: chunks ? chunks.emit : null,
+        history: o.history,
+        emitTextChunk: stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null,
         executionId: start.executionId,
         scopes: this.scopeRunner,
       };
@@ -280,7 +292,6 @@ export class Scheduler {
     } catch (e) {
       error = e;
     }
-    if (chunks) await chunks.close();
     if (error !== null && !(error instanceof RunCancelledError) && !o.controller.signal.aborted && handlesErrors(node)) {
       // Dify's error handling: the node ends as `exception` with the error as outputs, and the run goes on.
       exception = true;
@@ -314,6 +325,12 @@ export class Scheduler {
       tokens,
     };
     await o.checkpoints.nodeFinished(finish);
+    if (result !== null) {
+      // in the pool before node_finished, so the text it completes is streamed ahead of it (as Dify)
+      o.pool.set(node.id, result.outputs);
+      stream?.coordinator.nodeFinished(node.id);
+    }
+    if (stream) await stream.chunks.settle();
     const finishedData: NodeFinishedData = {
       id: start.executionId,
       node_id: node.id,
@@ -346,7 +363,6 @@ export class Scheduler {
     }
     if (exception) this.exceptions++;
     else if (node.data.type === 'loop-end') this.reachedLoopEnd = true;
-    o.pool.set(node.id, result.outputs);
     if (node.data.type === 'end') this.endOutputs.push(result.outputs);
     else if (node.data.type === 'answer' && typeof result.outputs.answer === 'string') this.answers.push(result.outputs.answer);
     this.decideEdges(node.id, exception ? exceptionHandles(node) : this.takenHandles(node, result.outputs));

@@ -6,17 +6,23 @@ import {
   RUN_EVENT_STORE,
   createLogger,
   type JobQueue,
+  type Prisma,
   type RequestContext,
   type RunEventStore,
   type Unsubscribe,
 } from '@shoal/platform';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { RunsRepository, type RunRow, type RunStreamRow, type RunWithNodes } from './runs.repository';
+import { ConversationsService } from '../conversations/conversations.service';
+import { isChatflow } from '../conversations/chatflow';
 
 export interface StartRunInput {
   inputs: Record<string, unknown>;
   response_mode: 'blocking' | 'streaming';
   user?: string;
+  /** chatflows: the user's message (sys.query) and the conversation to continue (a new one when absent) */
+  query?: string;
+  conversation_id?: string;
 }
 
 @Injectable()
@@ -30,6 +36,7 @@ export class RunsService implements BeforeApplicationShutdown {
     @Inject(RunsRepository) private readonly runs: RunsRepository,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
+    @Inject(ConversationsService) private readonly conversations: ConversationsService,
   ) {}
 
   /** Validate the inputs, write the queued run, enqueue it. Bad input writes nothing. */
@@ -41,7 +48,17 @@ export class RunsService implements BeforeApplicationShutdown {
       const issues = checked.issues.map((i) => ({ path: i.path, message: i.message, code: i.code }));
       throw ApiError.validation(`Invalid inputs: ${issues.map((i) => i.message).join('; ')}`, issues);
     }
-    const run = await this.runs.createQueued(ctx.tenantId, {
+    const chat = isChatflow(wf.version.graph);
+    if (chat && input.query === undefined)
+      throw ApiError.validation('A chatflow run needs a query (the user message)', [
+        { path: 'query', message: 'is required', code: 'invalid_type' },
+      ]);
+    for (const field of ['query', 'conversation_id'] as const)
+      if (!chat && input[field] !== undefined)
+        throw ApiError.validation(`${field} applies to chatflows only; workflow '${wf.id}' is a workflow`, [
+          { path: field, message: 'applies to chatflows (advanced-chat) only', code: 'unrecognized_keys' },
+        ]);
+    const row = {
       id: newId('run'),
       workflowId: wf.id,
       workflowVersionId: wf.version.id,
@@ -50,7 +67,17 @@ export class RunsService implements BeforeApplicationShutdown {
       responseMode: input.response_mode,
       endUser: input.user ?? null,
       traceId: ctx.traceparent?.split('-')[1] ?? null,
-    });
+    };
+    const run = chat
+      ? (
+          await this.conversations.startTurn(ctx, input.conversation_id, wf.id, row.endUser, {
+            ...row,
+            inputs: row.inputs as Prisma.InputJsonValue,
+            query: input.query ?? '',
+            messageId: newId('msg'),
+          })
+        ).run
+      : await this.runs.createQueued(ctx.tenantId, row);
     const job: RunJob = { runId: run.id, ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}) };
     try {
       await this.queue.enqueue(QUEUES.workflowRuns, job, { jobId: run.id });

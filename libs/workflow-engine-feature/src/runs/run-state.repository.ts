@@ -17,6 +17,10 @@ export interface ClaimedRun {
   graph: unknown;
   createdAt: Date;
   attempts: number;
+  /** chatflow runs: the conversation, the user's message and the turn's message id (null for workflow runs) */
+  conversationId: string | null;
+  query: string | null;
+  messageId: string | null;
   /** this claim's token: every write for the run is conditional on it still being the run's worker_id */
   lease: string;
 }
@@ -76,6 +80,9 @@ export class RunStateRepository {
       graph: run.version.graph,
       createdAt: run.createdAt,
       attempts: run.attempts,
+      conversationId: run.conversationId,
+      query: run.query,
+      messageId: run.messageId,
       lease,
     };
   }
