@@ -69,10 +69,10 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
         unknown.push(`${route.method} ${route.url}`);
         continue;
       }
-      url = route.url.replace(':id', id);
+      url = route.url.replace(':id', id).replace(':number', '1');
       named = id;
     }
-    const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : benignBody(route.url, inputs);
+    const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : benignBody(route.url, inputs, wfB.graph);
     const res = await send(errorStyleFor(route.url) === 'dify' ? appKeyB : B, route.method, url, body);
     checked++;
     expect(`${route.method} ${route.url} → ${res.status}`).toBe(
@@ -89,7 +89,9 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
   expect((await send(A, 'GET', `/v1/runs/${run.id}`)).status).toBe(200);
 });
 
-function benignBody(url: string, inputs: Body): unknown {
+function benignBody(url: string, inputs: Body, graph: unknown): unknown {
+  if (url === '/v1/workflows/:id') return { name: 'taken over' };
+  if (url.endsWith('/versions')) return { graph };
   if (url.endsWith('/runs')) return { inputs, response_mode: 'blocking' };
   if (url === '/v1/workflows/run') return { inputs, response_mode: 'blocking', user: 'b' };
   if (url.endsWith('/import'))
