@@ -14,6 +14,33 @@ export const workflowResponse = z.object({
   created_at: isoTime,
 });
 
+export const workflowListResponse = z.object({
+  object: z.literal('list'),
+  data: z.array(workflowResponse.omit({ graph: true }).extend({ updated_at: isoTime })),
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable().describe('pass as `after` for the next page'),
+});
+
+export const versionResponse = z.object({
+  id: z.string().describe('wfv_…'),
+  object: z.literal('workflow_version'),
+  workflow_id: z.string(),
+  number: z.number().int(),
+  checksum: z.string().describe('sha256 of the graph'),
+  source: z.string(),
+  graph: z.record(z.string(), z.unknown()).optional(),
+  created_at: isoTime,
+});
+
+export const versionListResponse = z.object({
+  object: z.literal('list'),
+  data: z.array(versionResponse),
+  has_more: z.boolean(),
+  next_cursor: z.number().int().nullable().describe('pass as `before` for the next page'),
+});
+
+export const deletedResponse = z.object({ id: z.string(), object: z.string(), deleted: z.literal(true) });
+
 export const importResponse = workflowResponse.extend({
   warnings: z.array(z.object({ path: z.string(), code: z.string(), message: z.string(), node_id: z.string().optional() })),
 });
@@ -34,9 +61,18 @@ export const runResponse = z.object({
   total_steps: z.number().int(),
   total_price: z.string().describe('exact decimal'),
   currency: z.string(),
+  conversation_id: z.string().nullable().describe('chatflows: the conversation this turn belongs to'),
+  message_id: z.string().nullable().describe('chatflows: the message this turn answered'),
   created_at: isoTime.nullable(),
   started_at: isoTime.nullable(),
   finished_at: isoTime.nullable(),
+});
+
+export const runListResponse = z.object({
+  object: z.literal('list'),
+  data: z.array(runResponse),
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable().describe('pass as `after` for the next page'),
 });
 
 export const runWithNodesResponse = runResponse.extend({

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Headers, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { RunEvent } from '@shoal/contracts';
 import {
   ApiDoc,
+  ApiError,
   ApiKeyGuard,
   Ctx,
   RequireScope,
@@ -17,8 +18,31 @@ import { StreamSlots } from '../streams/stream-slots';
 import { RunsService } from './runs.service';
 import type { RunStreamRow } from './runs.repository';
 import { presentRun, presentRunWithNodes } from './run.presenter';
-import { runResponse, runWithNodesResponse } from '../openapi/response-schemas';
+import { runListResponse, runResponse, runWithNodesResponse } from '../openapi/response-schemas';
 import { presentRunEvent } from './run-event.presenter';
+
+const listRunsQuerySchema = z
+  .object({
+    workflow_id: z.string().startsWith('wf_', 'must be a workflow id (wf_…)').max(64).optional(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'partial-succeeded', 'stopped']).optional(),
+    created_after: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+    created_before: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    after: z.string().startsWith('run_', 'must be a run id (run_…)').max(64).optional(),
+  })
+  .strict();
+
+// printable ASCII, as the IETF Idempotency-Key draft and Stripe take it
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(header))
+    throw ApiError.validation('Invalid request: the Idempotency-Key header must be 1 to 255 printable ASCII characters', [
+      { path: 'headers.idempotency-key', message: 'must be 1 to 255 printable ASCII characters' },
+    ]);
+  return header;
+}
 
 const startRunSchema = z.object({
   inputs: z.record(z.string(), z.unknown()).default({}),
@@ -56,6 +80,12 @@ export class RunsController {
     description:
       '`blocking` answers when the run ends (202 if it is still running when the wait runs out); `streaming` answers with server-sent events named as Dify names them.',
     body: startRunSchema,
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        description: 'A retried request with the same key gets the run the first one started (409 if it differs from that request)',
+      },
+    ],
     responses: {
       200: { description: 'The finished run (blocking), or its server-sent events (streaming, text/event-stream)', schema: runResponse },
       202: { description: 'Still running when the blocking wait ran out', schema: runResponse },
@@ -65,9 +95,10 @@ export class RunsController {
     @Ctx() ctx: RequestContext,
     @Param('id') workflowId: string,
     @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const input = parseBody(startRunSchema, body ?? {});
+    const input = { ...parseBody(startRunSchema, body ?? {}), idempotencyKey: idempotencyKeyOf(idempotencyKey) };
     if (input.response_mode === 'streaming') {
       // a stream beyond the key's limit is refused before the run exists
       const release = this.slots.acquire(ctx.apiKeyId, null);
@@ -85,6 +116,27 @@ export class RunsController {
     );
     // still running when the wait ran out: 202 and where to look
     reply.status(finished.finishedAt ? 200 : 202).send(presentRun(finished));
+  }
+
+  @Get('runs')
+  @RequireScope('read')
+  @ApiDoc({
+    summary: 'List runs, newest first',
+    description: 'Filter by workflow, status and creation time; page with `after` (the `next_cursor` of the previous page).',
+    query: listRunsQuerySchema,
+    responses: { 200: { description: 'A page of runs', schema: runListResponse } },
+  })
+  async list(@Ctx() ctx: RequestContext, @Query() query: unknown) {
+    const q = parseBody(listRunsQuerySchema, query, 'query');
+    const { runs, hasMore } = await this.runs.list(ctx, {
+      workflowId: q.workflow_id,
+      status: q.status,
+      createdAfter: q.created_after ? new Date(q.created_after) : undefined,
+      createdBefore: q.created_before ? new Date(q.created_before) : undefined,
+      limit: q.limit,
+      after: q.after,
+    });
+    return { object: 'list', data: runs.map(presentRun), has_more: hasMore, next_cursor: hasMore ? runs[runs.length - 1].id : null };
   }
 
   @Get('runs/:id')

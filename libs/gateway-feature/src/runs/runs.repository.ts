@@ -12,7 +12,7 @@ export type RunStreamRow = Prisma.WorkflowRunGetPayload<{ select: typeof streamF
 export class RunsRepository {
   constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {}
 
-  createQueued(
+  async createQueued(
     tenantId: string,
     run: {
       id: string;
@@ -23,9 +23,41 @@ export class RunsRepository {
       responseMode: string;
       endUser: string | null;
       traceId: string | null;
+      idempotencyKey?: string | null;
     },
-  ): Promise<RunRow> {
-    return this.prisma.workflowRun.create({ data: { ...run, tenantId, status: 'queued' } });
+  ): Promise<RunRow | 'duplicate'> {
+    try {
+      return await this.prisma.workflowRun.create({ data: { ...run, tenantId, status: 'queued' } });
+    } catch (err) {
+      // another request with the same Idempotency-Key won the race
+      if (run.idempotencyKey && (err as { code?: string }).code === 'P2002') return 'duplicate';
+      throw err;
+    }
+  }
+
+  findByIdempotencyKey(tenantId: string, key: string): Promise<RunRow | null> {
+    return this.prisma.workflowRun.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: key } } });
+  }
+
+  /** Newest first, by id (ids sort by creation time); `after` is the last id of the previous page. */
+  async list(
+    tenantId: string,
+    q: { workflowId?: string; status?: DbRunStatus; createdAfter?: Date; createdBefore?: Date; limit: number; after?: string },
+  ): Promise<{ runs: RunRow[]; hasMore: boolean }> {
+    const rows = await this.prisma.workflowRun.findMany({
+      where: {
+        tenantId,
+        ...(q.workflowId ? { workflowId: q.workflowId } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.createdAfter || q.createdBefore
+          ? { createdAt: { ...(q.createdAfter ? { gte: q.createdAfter } : {}), ...(q.createdBefore ? { lt: q.createdBefore } : {}) } }
+          : {}),
+        ...(q.after ? { id: { lt: q.after } } : {}),
+      },
+      orderBy: { id: 'desc' },
+      take: q.limit + 1,
+    });
+    return { runs: rows.slice(0, q.limit), hasMore: rows.length > q.limit };
   }
 
   markUnqueued(tenantId: string, runId: string, error: string): Promise<unknown> {

@@ -1,5 +1,15 @@
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { looksLikeId, newId, QUEUES, TERMINAL_RUN_STATUSES, runStatusFromColumn, type RunEvent, type RunJob } from '@shoal/contracts';
+import {
+  looksLikeId,
+  newId,
+  QUEUES,
+  TERMINAL_RUN_STATUSES,
+  runStatusFromColumn,
+  runStatusToColumn,
+  type RunEvent,
+  type RunJob,
+  type RunStatus,
+} from '@shoal/contracts';
 import {
   ApiError,
   JOB_QUEUE,
@@ -23,6 +33,8 @@ export interface StartRunInput {
   /** chatflows: the user's message (sys.query) and the conversation to continue (a new one when absent) */
   query?: string;
   conversation_id?: string;
+  /** the Idempotency-Key header: a retried request gets the run the first one started */
+  idempotencyKey?: string;
 }
 
 @Injectable()
@@ -58,6 +70,10 @@ export class RunsService implements BeforeApplicationShutdown {
         throw ApiError.validation(`${field} applies to chatflows only; workflow '${wf.id}' is a workflow`, [
           { path: field, message: 'applies to chatflows (advanced-chat) only', code: 'unrecognized_keys' },
         ]);
+    if (input.idempotencyKey) {
+      const earlier = await this.runs.findByIdempotencyKey(ctx.tenantId, input.idempotencyKey);
+      if (earlier) return sameRequest(earlier, wf.id, checked.inputs, input.idempotencyKey);
+    }
     const row = {
       id: newId('run'),
       workflowId: wf.id,
@@ -67,17 +83,31 @@ export class RunsService implements BeforeApplicationShutdown {
       responseMode: input.response_mode,
       endUser: input.user ?? null,
       traceId: ctx.traceparent?.split('-')[1] ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
     };
-    const run = chat
-      ? (
+    let created: RunRow | 'duplicate';
+    if (chat) {
+      try {
+        created = (
           await this.conversations.startTurn(ctx, input.conversation_id, wf.id, row.endUser, {
             ...row,
             inputs: row.inputs as Prisma.InputJsonValue,
             query: input.query ?? '',
             messageId: newId('msg'),
           })
-        ).run
-      : await this.runs.createQueued(ctx.tenantId, row);
+        ).run;
+      } catch (err) {
+        // another request with the same Idempotency-Key won the race
+        if (!(input.idempotencyKey && (err as { code?: string }).code === 'P2002')) throw err;
+        created = 'duplicate';
+      }
+    } else created = await this.runs.createQueued(ctx.tenantId, row);
+    if (created === 'duplicate') {
+      const earlier = await this.runs.findByIdempotencyKey(ctx.tenantId, input.idempotencyKey as string);
+      if (!earlier) throw new ApiError('conflict', 'A request with this Idempotency-Key is being processed; retry it');
+      return sameRequest(earlier, wf.id, checked.inputs, input.idempotencyKey as string);
+    }
+    const run = created;
     const job: RunJob = { runId: run.id, ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}) };
     try {
       await this.queue.enqueue(QUEUES.workflowRuns, job, { jobId: run.id });
@@ -99,6 +129,19 @@ export class RunsService implements BeforeApplicationShutdown {
     const run = await this.runs.find(ctx.tenantId, runId);
     if (!run) throw ApiError.notFound('Run', runId);
     return run;
+  }
+
+  /** The tenant's runs (a bound key: its workflow's only), newest first. */
+  list(
+    ctx: RequestContext,
+    q: { workflowId?: string; status?: RunStatus; createdAfter?: Date; createdBefore?: Date; limit: number; after?: string },
+  ) {
+    if (ctx.workflowId && q.workflowId && q.workflowId !== ctx.workflowId) return Promise.resolve({ runs: [], hasMore: false });
+    return this.runs.list(ctx.tenantId, {
+      ...q,
+      workflowId: ctx.workflowId ?? q.workflowId,
+      status: q.status ? runStatusToColumn(q.status) : undefined,
+    });
   }
 
   async get(ctx: RequestContext, runId: string): Promise<RunWithNodes> {
@@ -186,4 +229,21 @@ export class RunsService implements BeforeApplicationShutdown {
         });
     });
   }
+}
+
+/** The run an earlier request with this Idempotency-Key started, if this request is the same one; 409 if not. */
+function sameRequest(earlier: RunRow, workflowId: string, inputs: Record<string, unknown>, key: string): RunRow {
+  if (earlier.workflowId === workflowId && canonicalJson(earlier.inputs) === canonicalJson(inputs)) return earlier;
+  throw new ApiError('conflict', `Idempotency-Key '${key}' was already used for a different request (another workflow or other inputs)`, {
+    issues: [{ path: 'headers.idempotency-key', message: 'was used for a different request' }],
+  });
+}
+
+/** JSON with object keys sorted, so equal values compare equal whatever order their keys came in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }

@@ -3,6 +3,23 @@ import { createHash } from 'node:crypto';
 import { newId } from '@shoal/contracts';
 import { PrismaClient } from '@shoal/platform';
 
+export interface WorkflowSummary {
+  id: string;
+  name: string;
+  description: string;
+  createdAt: Date;
+  updatedAt: Date;
+  version: { id: string; number: number; createdAt: Date };
+}
+
+export interface VersionSummary {
+  id: string;
+  number: number;
+  checksum: string;
+  source: string;
+  createdAt: Date;
+}
+
 export interface WorkflowWithVersion {
   id: string;
   name: string;
@@ -60,5 +77,115 @@ export class WorkflowsRepository {
 
   async exists(tenantId: string, workflowId: string): Promise<boolean> {
     return (await this.prisma.workflow.count({ where: { id: workflowId, tenantId, archivedAt: null } })) > 0;
+  }
+
+  /** Newest first; `after` is the id of the last workflow of the previous page; `only` limits to one id (a bound key). */
+  async list(
+    tenantId: string,
+    q: { limit: number; after?: string; only?: string },
+  ): Promise<{ workflows: WorkflowSummary[]; hasMore: boolean }> {
+    const rows = await this.prisma.workflow.findMany({
+      where: {
+        tenantId,
+        archivedAt: null,
+        latestVersionId: { not: null },
+        ...(q.only || q.after ? { id: { ...(q.after ? { lt: q.after } : {}), ...(q.only ? { equals: q.only } : {}) } } : {}),
+      },
+      orderBy: { id: 'desc' },
+      take: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    const versions = await this.prisma.workflowVersion.findMany({
+      where: { tenantId, id: { in: page.map((w) => w.latestVersionId as string) } },
+      select: { id: true, number: true, createdAt: true },
+    });
+    const byId = new Map(versions.map((v) => [v.id, v]));
+    return {
+      workflows: page.flatMap((w) => {
+        const v = byId.get(w.latestVersionId as string);
+        return v
+          ? [{ id: w.id, name: w.name, description: w.description, createdAt: w.createdAt, updatedAt: w.updatedAt, version: v }]
+          : [];
+      }),
+      hasMore: rows.length > q.limit,
+    };
+  }
+
+  /** Renames or re-describes a live workflow; false when there is none. */
+  async update(tenantId: string, workflowId: string, patch: { name?: string; description?: string }): Promise<boolean> {
+    const { count } = await this.prisma.workflow.updateMany({ where: { id: workflowId, tenantId, archivedAt: null }, data: patch });
+    return count > 0;
+  }
+
+  /** Archives a workflow: it disappears from lists and cannot run; its runs and versions stay. */
+  async archive(tenantId: string, workflowId: string): Promise<boolean> {
+    const { count } = await this.prisma.workflow.updateMany({
+      where: { id: workflowId, tenantId, archivedAt: null },
+      data: { archivedAt: new Date() },
+    });
+    return count > 0;
+  }
+
+  /**
+   * A new version from a validated graph, numbered after the last, made the latest, in one
+   * transaction (the workflow row is locked, so concurrent publishes get consecutive numbers).
+   * Null when the workflow does not exist (or is archived).
+   */
+  async addVersion(tenantId: string, workflowId: string, graph: object, source = 'shoal'): Promise<WorkflowWithVersion | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<
+        Array<{ id: string }>
+      >`SELECT id FROM workflows WHERE id = ${workflowId} AND tenant_id = ${tenantId} AND archived_at IS NULL FOR UPDATE`;
+      if (locked.length === 0) return null;
+      const last = await tx.workflowVersion.findFirst({
+        where: { workflowId, tenantId },
+        orderBy: { number: 'desc' },
+        select: { number: true },
+      });
+      const versionId = newId('wfv');
+      const version = await tx.workflowVersion.create({
+        data: {
+          id: versionId,
+          tenantId,
+          workflowId,
+          number: (last?.number ?? 0) + 1,
+          graph,
+          checksum: createHash('sha256').update(JSON.stringify(graph)).digest('hex'),
+          source,
+        },
+      });
+      const wf = await tx.workflow.update({ where: { id: workflowId }, data: { latestVersionId: versionId } });
+      return {
+        id: wf.id,
+        name: wf.name,
+        description: wf.description,
+        createdAt: wf.createdAt,
+        version: { id: version.id, number: version.number, graph: version.graph, createdAt: version.createdAt },
+      };
+    });
+  }
+
+  /** Versions of a live workflow, newest first; null when there is no such workflow. */
+  async listVersions(
+    tenantId: string,
+    workflowId: string,
+    q: { limit: number; before?: number },
+  ): Promise<{ versions: VersionSummary[]; hasMore: boolean } | null> {
+    if (!(await this.exists(tenantId, workflowId))) return null;
+    const rows = await this.prisma.workflowVersion.findMany({
+      where: { tenantId, workflowId, ...(q.before ? { number: { lt: q.before } } : {}) },
+      orderBy: { number: 'desc' },
+      take: q.limit + 1,
+      select: { id: true, number: true, checksum: true, source: true, createdAt: true },
+    });
+    return { versions: rows.slice(0, q.limit), hasMore: rows.length > q.limit };
+  }
+
+  async findVersion(tenantId: string, workflowId: string, number: number): Promise<(VersionSummary & { graph: unknown }) | null> {
+    if (!(await this.exists(tenantId, workflowId))) return null;
+    return this.prisma.workflowVersion.findFirst({
+      where: { tenantId, workflowId, number },
+      select: { id: true, number: true, checksum: true, source: true, createdAt: true, graph: true },
+    });
   }
 }

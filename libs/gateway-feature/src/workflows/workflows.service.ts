@@ -9,7 +9,7 @@ import {
 } from '@shoal/workflow-dsl';
 import { ApiError, type FieldIssue, type RequestContext, type WorkflowLimits } from '@shoal/platform';
 import { DEFAULT_WORKFLOW_LIMITS, WORKFLOW_LIMITS } from './workflow-limits';
-import { WorkflowsRepository, type WorkflowWithVersion } from './workflows.repository';
+import { WorkflowsRepository, type VersionSummary, type WorkflowSummary, type WorkflowWithVersion } from './workflows.repository';
 
 export function toFieldIssues(root: string, issues: ReadonlyArray<ValidationIssue>): FieldIssue[] {
   return issues.map((i) => ({
@@ -33,20 +33,68 @@ export class WorkflowsService {
   }
 
   async create(ctx: RequestContext, input: { name: string; description?: string; graph: unknown }): Promise<WorkflowWithVersion> {
-    const parsed = parseWorkflowGraph(input.graph, { limits: this.limits.graph });
-    if (!parsed.ok) {
-      const issues = toFieldIssues('graph', parsed.issues);
-      throw ApiError.validation(
-        `The workflow graph is invalid: ${issues[0].message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
-        issues,
-      );
-    }
-    return this.workflows.create(ctx.tenantId, { name: input.name, description: input.description ?? '', graph: parsed.graph });
+    const graph = this.parseGraph(input.graph);
+    return this.workflows.create(ctx.tenantId, { name: input.name, description: input.description ?? '', graph });
+  }
+
+  /** The graph validated and normalized, or a 400 naming every problem by its JSON path and node. */
+  private parseGraph(input: unknown): WorkflowGraph {
+    const parsed = parseWorkflowGraph(input, { limits: this.limits.graph });
+    if (parsed.ok) return parsed.graph;
+    const issues = toFieldIssues('graph', parsed.issues);
+    throw ApiError.validation(
+      `The workflow graph is invalid: ${issues[0].message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
+      issues,
+    );
+  }
+
+  list(ctx: RequestContext, q: { limit: number; after?: string }): Promise<{ workflows: WorkflowSummary[]; hasMore: boolean }> {
+    return this.workflows.list(ctx.tenantId, { ...q, ...(ctx.workflowId ? { only: ctx.workflowId } : {}) });
+  }
+
+  async update(ctx: RequestContext, workflowId: string, patch: { name?: string; description?: string }) {
+    if (!looksLikeId(workflowId, 'wf') || !(await this.workflows.update(ctx.tenantId, workflowId, patch)))
+      throw ApiError.notFound('Workflow', workflowId);
+    return this.get(ctx, workflowId);
+  }
+
+  async archive(ctx: RequestContext, workflowId: string): Promise<void> {
+    if (!looksLikeId(workflowId, 'wf') || !(await this.workflows.archive(ctx.tenantId, workflowId)))
+      throw ApiError.notFound('Workflow', workflowId);
+  }
+
+  /** Publishes a new version: runs started from now on use it; running ones keep theirs. */
+  async publish(ctx: RequestContext, workflowId: string, graphInput: unknown): Promise<WorkflowWithVersion> {
+    if (!looksLikeId(workflowId, 'wf')) throw ApiError.notFound('Workflow', workflowId);
+    const graph = this.parseGraph(graphInput);
+    const wf = await this.workflows.addVersion(ctx.tenantId, workflowId, graph);
+    if (!wf) throw ApiError.notFound('Workflow', workflowId);
+    return wf;
+  }
+
+  async versions(
+    ctx: RequestContext,
+    workflowId: string,
+    q: { limit: number; before?: number },
+  ): Promise<{ versions: VersionSummary[]; hasMore: boolean }> {
+    const found = this.readable(ctx, workflowId) ? await this.workflows.listVersions(ctx.tenantId, workflowId, q) : null;
+    if (!found) throw ApiError.notFound('Workflow', workflowId);
+    return found;
+  }
+
+  async version(ctx: RequestContext, workflowId: string, number: number): Promise<VersionSummary & { graph: unknown }> {
+    const found = this.readable(ctx, workflowId) ? await this.workflows.findVersion(ctx.tenantId, workflowId, number) : null;
+    if (!found) throw ApiError.notFound(`Version ${number} of workflow`, workflowId);
+    return found;
+  }
+
+  /** A well-formed id, and the workflow the caller's key is bound to (if it is bound). */
+  private readable(ctx: RequestContext, workflowId: string): boolean {
+    return looksLikeId(workflowId, 'wf') && (!ctx.workflowId || ctx.workflowId === workflowId);
   }
 
   async get(ctx: RequestContext, workflowId: string): Promise<WorkflowWithVersion & { graph: WorkflowGraph }> {
-    if (!looksLikeId(workflowId, 'wf') || (ctx.workflowId && ctx.workflowId !== workflowId))
-      throw ApiError.notFound('Workflow', workflowId);
+    if (!this.readable(ctx, workflowId)) throw ApiError.notFound('Workflow', workflowId);
     const wf = await this.workflows.findLatest(ctx.tenantId, workflowId);
     if (!wf) throw ApiError.notFound('Workflow', workflowId);
     return { ...wf, graph: wf.version.graph as WorkflowGraph };
