@@ -35,10 +35,13 @@ export {
   type CompiledTemplate,
 } from './variable-reference';
 export { formatPath, type ValidationIssue, type ValidationIssueCode, type PathSegment } from './validation-issue';
-export { NODE_TYPES, ERROR_STRATEGY_NODE_TYPES, isNodeType, type NodeType } from './nodes/node-registry';
+export { NODE_TYPES, ERROR_STRATEGY_NODE_TYPES, RETRY_NODE_TYPES, isNodeType, type NodeType } from './nodes/node-registry';
 export {
   RESERVED_VARIABLE_NAMES,
   FAIL_BRANCH_HANDLE,
+  MAX_NODE_RETRIES,
+  MAX_RETRY_INTERVAL_MS,
+  type RetryConfig,
   type BaseNodeData,
   type ErrorStrategy,
   type ErrorDefaultValue,

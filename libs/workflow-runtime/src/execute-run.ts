@@ -12,6 +12,10 @@ import type { NodeExecutor, NodeExecutors } from './node-executor';
 import { defaultNodeExecutors } from './nodes/default-node-executors';
 import { systemClock, type CheckpointStore, type Clock, type EventSink, type FinishedNodeRecord, type LlmPort } from './ports';
 import { Scheduler } from './scheduler';
+import { timerSleeper, type Sleeper } from './retry';
+import { DEFAULT_RUN_LIMITS, callDepthError, timeLimitError, type RunLimits } from './run-limits';
+import type { RunLimitError } from './runtime.errors';
+import { NO_SECRETS, SecretMasker } from './secret-masker';
 import { VariablePool } from './variable-pool';
 
 export interface RunPorts {
@@ -19,6 +23,8 @@ export interface RunPorts {
   checkpoints: CheckpointStore;
   events: EventSink;
   clock?: Clock;
+  /** Waits between a node's retries (a timer by default; tests inject one that does not sleep). */
+  sleeper?: Sleeper;
 }
 
 export interface ExecuteRunOptions {
@@ -34,6 +40,15 @@ export interface ExecuteRunOptions {
   sys?: Record<string, unknown>;
   /** Node executions an earlier attempt committed; empty for a fresh run. */
   finished: readonly FinishedNodeRecord[];
+  /**
+   * Per node an earlier attempt started but never finished (it crashed): the highest attempt number
+   * it used. The node's next try continues after it, so no LLM call id is used twice.
+   */
+  startedAttempts?: ReadonlyMap<string, number>;
+  /** Steps, retries, run time, variable size and call depth bounds (DEFAULT_RUN_LIMITS for those omitted). */
+  limits?: Partial<RunLimits>;
+  /** How many runs deep this one is nested in the runs that called it (0: called by a client). */
+  callDepth?: number;
   ports: RunPorts;
   /** Emit text_chunk events for LLM output as it streams. */
   streamChunks?: boolean;
@@ -51,8 +66,11 @@ export interface ExecuteRunOptions {
 }
 
 export interface RunOutcome {
-  /** `partial-succeeded` (as Dify): the run finished, but some node ended `exception` (restored ones included). */
-  status: 'succeeded' | 'partial-succeeded' | 'failed';
+  /**
+   * `partial-succeeded` (as Dify): the run finished, but some node ended `exception` (restored ones
+   * included); `stopped`: `signal` aborted it (a cancel) before it finished.
+   */
+  status: 'succeeded' | 'partial-succeeded' | 'failed' | 'stopped';
   outputs: Record<string, unknown>;
   error: string | null;
   totalTokens: number;
@@ -132,10 +150,23 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     });
   }
 
+  const limits: RunLimits = { ...DEFAULT_RUN_LIMITS, ...opts.limits };
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   if (opts.signal?.aborted) controller.abort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  // run time counts from the run's creation, across attempts: a resumed run has only what is left
+  let runLimitError: RunLimitError | null = null;
+  const stopAt = (error: RunLimitError) => {
+    runLimitError ??= error;
+    controller.abort();
+  };
+  const depth = opts.callDepth ?? 0;
+  if (depth > limits.maxCallDepth) stopAt(callDepthError(depth, limits.maxCallDepth));
+  const left = startedAt + limits.maxRunMs - clock.now();
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  if (left <= 0) stopAt(timeLimitError(limits.maxRunMs));
+  else deadline = setTimeout(() => stopAt(timeLimitError(limits.maxRunMs)), left);
 
   const scheduler = new Scheduler({
     runId,
@@ -153,17 +184,26 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     controller,
     nextIndex: lastIndex + 1,
     restored,
+    limits,
+    sleeper: ports.sleeper ?? timerSleeper,
+    secrets: secretMaskerOf(graph),
+    firstAttempts: nextAttempts(opts.startedAttempts),
+    stepsBefore: done.size,
   });
   try {
     await scheduler.run();
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
+    clearTimeout(deadline);
   }
   if (scheduler.infraError !== null) throw scheduler.infraError;
 
-  const cancelled = opts.signal?.aborted === true && (scheduler.failure !== null || scheduler.unfinishedCount > 0);
+  const limitError = runLimitError ?? scheduler.limitError;
+  const unfinished = scheduler.failure !== null || scheduler.unfinishedCount > 0;
+  const cancelled = limitError === null && opts.signal?.aborted === true && unfinished;
   let error: string | null = null;
-  if (cancelled) error = 'cancelled';
+  if (limitError !== null) error = limitError.message;
+  else if (cancelled) error = STOPPED_MESSAGE;
   else if (scheduler.failure)
     error = `Node ${scheduler.failure.node.data.title} (${scheduler.failure.node.id}) failed: ${scheduler.failure.message}`;
   else if (scheduler.unfinishedCount > 0)
@@ -181,7 +221,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   const finishedAt = clock.now();
   const handledErrors = restored.some((r) => r.exception) || scheduler.exceptions > 0;
   const outcome: RunOutcome = {
-    status: error !== null ? 'failed' : handledErrors ? 'partial-succeeded' : 'succeeded',
+    status: cancelled ? 'stopped' : error !== null ? 'failed' : handledErrors ? 'partial-succeeded' : 'succeeded',
     outputs,
     error,
     totalTokens: restoredTokens + scheduler.tokens,
@@ -203,6 +243,20 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   };
   await ports.events.emit({ event: 'workflow_finished', data });
   return outcome;
+}
+
+/** The error of a run that a cancel stopped. */
+export const STOPPED_MESSAGE = 'The run was stopped by a cancel request';
+
+function secretMaskerOf(graph: WorkflowGraph): SecretMasker {
+  const secrets = (graph.environment_variables ?? []).filter((v) => v.value_type === 'secret' && typeof v.value === 'string');
+  return secrets.length ? new SecretMasker(secrets.map((v) => v.value as string)) : NO_SECRETS;
+}
+
+function nextAttempts(started: ReadonlyMap<string, number> | undefined): ReadonlyMap<string, number> {
+  const next = new Map<string, number>();
+  for (const [nodeId, attempt] of started ?? []) next.set(nodeId, attempt + 1);
+  return next;
 }
 
 /** A namespace object with no prototype, so names like `constructor` read nothing. */

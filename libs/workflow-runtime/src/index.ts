@@ -3,8 +3,11 @@
 //   executeRun(opts: ExecuteRunOptions): Promise<RunOutcome>
 //     opts: { runId, workflowId, workflowVersionId, graph: WorkflowGraph, inputs, sys?, finished: FinishedNodeRecord[],
 //             ports: { llm: LlmPort, checkpoints: CheckpointStore, events: EventSink, clock?: Clock },
-//             streamChunks?, signal?: AbortSignal, startedAt?: number, executors?: NodeExecutors }
-//     RunOutcome: { status: 'succeeded' | 'failed', outputs, error: string | null, totalTokens, elapsedMs, steps }
+//             streamChunks?, signal?: AbortSignal, startedAt?: number, executors?: NodeExecutors,
+//             startedAttempts?, limits?: Partial<RunLimits>, callDepth? }
+//     RunOutcome: { status: 'succeeded' | 'partial-succeeded' | 'failed' | 'stopped', outputs, error, totalTokens, elapsedMs, steps }
+//     Nodes with retry_config retry (node_retry events); limits (steps, time, variable size, depth) fail the run naming them;
+//     aborting `signal` stops the run ('stopped'); secret env values are masked in node inputs, process data and errors.
 //     Resolves after workflow_finished; rejects (no workflow_finished) when a checkpoint or event port fails.
 //   llmCallId(runId, nodeId, attempt): string      -> `${runId}:${nodeId}:${attempt}`
 //   defaultNodeExecutors: NodeExecutors           -> start, llm, end; spread and override to add node types
@@ -12,7 +15,10 @@
 //
 // Ports the apps implement: LlmPort, CheckpointStore, EventSink, Clock (see ports.ts for the contracts).
 
-export { executeRun, type ExecuteRunOptions, type RunOutcome, type RunPorts } from './execute-run';
+export { executeRun, STOPPED_MESSAGE, type ExecuteRunOptions, type RunOutcome, type RunPorts } from './execute-run';
+export { DEFAULT_RUN_LIMITS, type RunLimits } from './run-limits';
+export { timerSleeper, type Sleeper } from './retry';
+export { SecretMasker, SECRET_MASK } from './secret-masker';
 export {
   systemClock,
   type LlmPort,
@@ -32,4 +38,10 @@ export type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from 
 export { llmCallId } from './call-id';
 export { defaultNodeExecutors } from './nodes/default-node-executors';
 export { VariablePool } from './variable-pool';
-export { WorkflowRuntimeError, RunCancelledError, InvalidRunInputsError, type WorkflowRuntimeErrorCode } from './runtime.errors';
+export {
+  WorkflowRuntimeError,
+  RunCancelledError,
+  RunLimitError,
+  InvalidRunInputsError,
+  type WorkflowRuntimeErrorCode,
+} from './runtime.errors';

@@ -35,7 +35,7 @@ export interface FinishedRunRow {
 }
 
 export interface RunTotals {
-  status: 'succeeded' | 'partial-succeeded' | 'failed';
+  status: 'succeeded' | 'partial-succeeded' | 'failed' | 'stopped';
   outputs: Record<string, unknown>;
   error: string | null;
   totalTokens: number;
