@@ -28,6 +28,7 @@ export { BullMqJobQueue } from './queue/bullmq.job-queue';
 export { InMemoryJobQueue } from './queue/memory.job-queue';
 export { RUN_EVENT_STORE, type RunEventStore, type Unsubscribe } from './events/run-event-store';
 export { RedisRunEventStore } from './events/redis.run-event-store';
+export { RUN_CANCEL_BUS, InMemoryRunCancelBus, RedisRunCancelBus, type RunCancelBus } from './runs/run-cancel-bus';
 export { InMemoryRunEventStore, DEFAULT_IN_MEMORY_RUN_EVENT_LIMITS, type InMemoryRunEventLimits } from './events/memory.run-event-store';
 export {
   boundRunEvent,

@@ -423,7 +423,10 @@ describe('executeRun: failure and cancellation', () => {
     expect(seen?.aborted).toBe(true);
     expect(ports.events.find('node_finished', 'llm').data).toMatchObject({ status: 'failed', error: 'cancelled' });
     expect(ports.events.names()).not.toContain('node_started:end');
-    expect(ports.events.find('workflow_finished').data).toMatchObject({ status: 'stopped', error: 'The run was stopped by a cancel request' });
+    expect(ports.events.find('workflow_finished').data).toMatchObject({
+      status: 'stopped',
+      error: 'The run was stopped by a cancel request',
+    });
   });
 
   it('rejects without workflow_finished when the checkpoint store fails', async () => {

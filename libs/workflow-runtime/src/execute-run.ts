@@ -1,5 +1,5 @@
 // executeRun: one attempt at a run, from scratch or resumed from the checkpoints of an earlier attempt.
-import type { WorkflowFinishedData } from '@shoal/contracts';
+import { RUN_STOPPED_MESSAGE, type WorkflowFinishedData } from '@shoal/contracts';
 import {
   buildGraphIndex,
   isNodeOfType,
@@ -246,7 +246,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
 }
 
 /** The error of a run that a cancel stopped. */
-export const STOPPED_MESSAGE = 'The run was stopped by a cancel request';
+export const STOPPED_MESSAGE = RUN_STOPPED_MESSAGE;
 
 function secretMaskerOf(graph: WorkflowGraph): SecretMasker {
   const secrets = (graph.environment_variables ?? []).filter((v) => v.value_type === 'secret' && typeof v.value === 'string');

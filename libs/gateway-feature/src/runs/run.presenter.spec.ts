@@ -25,6 +25,8 @@ function runRow(over: Partial<RunRow> = {}): RunRow {
     traceId: null,
     idempotencyKey: null,
     lastEventSeq: 9,
+    cancelRequestedAt: null,
+    callDepth: 0,
     createdAt: new Date('2026-03-01T12:00:00.000Z'),
     startedAt: new Date('2026-03-01T12:00:00.100Z'),
     finishedAt: new Date('2026-03-01T12:00:00.520Z'),

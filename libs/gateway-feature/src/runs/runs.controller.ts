@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { RunEvent } from '@shoal/contracts';
-import { ApiKeyGuard, Ctx, SseStream, clientGone, parseBody, type RequestContext, type SseLimits } from '@shoal/platform';
+import { ApiError, ApiKeyGuard, Ctx, SseStream, clientGone, parseBody, type RequestContext, type SseLimits } from '@shoal/platform';
 import { StreamSlots } from '../streams/stream-slots';
 import { RunsService } from './runs.service';
 import type { RunStreamRow } from './runs.repository';
@@ -13,6 +13,11 @@ const startRunSchema = z.object({
   response_mode: z.enum(['blocking', 'streaming']).default('blocking'),
   user: z.string().max(256).optional(),
 });
+
+const stopTaskSchema = z.object({ user: z.string().max(256).optional() });
+
+/** How long a cancel waits for the run to end before answering 202 (it keeps stopping). */
+const CANCEL_WAIT_MS = 5000;
 
 export const BLOCKING_TIMEOUT_MS = Symbol('BLOCKING_TIMEOUT_MS');
 export const SSE_LIMITS = Symbol('SSE_LIMITS');
@@ -56,6 +61,32 @@ export class RunsController {
     reply.status(finished.finishedAt ? 200 : 202).send(presentRun(finished));
   }
 
+  /**
+   * Stops a queued or running run; it ends `stopped`, and workflow_finished says so. Answers the run:
+   * 200 once it has ended, 202 while its worker is still stopping it. 409 for a run that ended otherwise.
+   */
+  @Post('runs/:id/cancel')
+  async cancel(@Ctx() ctx: RequestContext, @Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    const run = await this.runs.cancel(ctx, id);
+    const ended = run.finishedAt
+      ? run
+      : await this.runs.waitForEnd(ctx, id, AbortSignal.any([AbortSignal.timeout(CANCEL_WAIT_MS), clientGone(reply)]));
+    reply.status(ended.finishedAt ? 200 : 202).send(presentRun(ended));
+  }
+
+  /** Dify's stop API (the task id is the run id): `{ "result": "success" }`, also for a run that already ended, as Dify answers. */
+  @Post('workflows/tasks/:taskId/stop')
+  @HttpCode(200)
+  async stopTask(@Ctx() ctx: RequestContext, @Param('taskId') taskId: string, @Body() body: unknown) {
+    parseBody(stopTaskSchema, body ?? {});
+    try {
+      await this.runs.cancel(ctx, taskId);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 'conflict')) throw err;
+    }
+    return { result: 'success' };
+  }
+
   @Get('runs/:id')
   async get(@Ctx() ctx: RequestContext, @Param('id') id: string) {
     return presentRunWithNodes(await this.runs.get(ctx, id));
@@ -87,7 +118,7 @@ export class RunsController {
 
   private async stream(ctx: RequestContext, run: RunStreamRow, afterSeq: number, reply: FastifyReply): Promise<void> {
     const sse = SseStream.open(reply, this.sse, { 'x-shoal-run-id': run.id });
-    const ping = setInterval(() => sse.keepAlive(PING), PING_MS);
+    const ping = setInterval(() => sse.keepAlive(PING), this.sse.pingIntervalMs ?? PING_MS);
     // pushed events cannot wait for a slow reader: one that falls too far behind is cut, and
     // reconnects with Last-Event-ID (the events are stored)
     const write = (e: RunEvent) => void sse.write(`id: ${e.sequence}\ndata: ${JSON.stringify(e)}\n\n`);

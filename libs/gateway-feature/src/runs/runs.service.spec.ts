@@ -1,5 +1,6 @@
 import { QUEUES, type QueueName, type RunEvent, type RunEventBody } from '@shoal/contracts';
 import {
+  InMemoryRunCancelBus,
   ApiError,
   InMemoryRunEventStore,
   Prisma,
@@ -99,6 +100,8 @@ class FakeRunsRepo {
       workerId: null,
       idempotencyKey: null,
       lastEventSeq: 0,
+      cancelRequestedAt: null,
+      callDepth: 0,
       createdAt: now,
       startedAt: null,
       finishedAt: null,
@@ -237,6 +240,7 @@ describe('RunsService', () => {
       runs as unknown as RunsRepository,
       queue,
       events,
+      new InMemoryRunCancelBus(),
     );
   });
   afterEach(async () => {

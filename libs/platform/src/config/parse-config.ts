@@ -104,14 +104,17 @@ export function checkHttpEnv(c: { HTTP_HEADERS_TIMEOUT_MS: number; HTTP_REQUEST_
 export const sseEnv = {
   SSE_MAX_BUFFER_BYTES: env.positiveInt(1024 * 1024),
   SSE_STALL_TIMEOUT_MS: env.positiveInt(30_000),
+  /** Dify's keep-alive: a `ping` event this often on an open run stream */
+  SSE_PING_INTERVAL_MS: env.positiveInt(10_000),
 };
 
 /** The SSE limits an app's parsed `sseEnv` variables describe. */
-export function sseLimitsOf(c: { SSE_MAX_BUFFER_BYTES: number; SSE_STALL_TIMEOUT_MS: number }): {
+export function sseLimitsOf(c: { SSE_MAX_BUFFER_BYTES: number; SSE_STALL_TIMEOUT_MS: number; SSE_PING_INTERVAL_MS: number }): {
   maxBufferedBytes: number;
   stallTimeoutMs: number;
+  pingIntervalMs: number;
 } {
-  return { maxBufferedBytes: c.SSE_MAX_BUFFER_BYTES, stallTimeoutMs: c.SSE_STALL_TIMEOUT_MS };
+  return { maxBufferedBytes: c.SSE_MAX_BUFFER_BYTES, stallTimeoutMs: c.SSE_STALL_TIMEOUT_MS, pingIntervalMs: c.SSE_PING_INTERVAL_MS };
 }
 
 /** Run event storage bounds (see libs/platform/README.md). */
@@ -131,11 +134,20 @@ export const workflowLimitsEnv = {
   WORKFLOW_MAX_TEMPLATE_CHARS: env.positiveInt(400_000),
   RUN_INPUT_MAX_BYTES: env.positiveInt(200 * 1024),
   RUN_INPUTS_MAX_BYTES: env.positiveInt(1024 * 1024),
+  // a run's bounds, named and defaulted as Dify's
+  WORKFLOW_MAX_EXECUTION_STEPS: env.positiveInt(500),
+  /** seconds, from the run's creation */
+  WORKFLOW_MAX_EXECUTION_TIME: env.positiveInt(1200),
+  /** bytes of one variable a node writes */
+  MAX_VARIABLE_SIZE: env.positiveInt(200 * 1024),
+  WORKFLOW_CALL_MAX_DEPTH: env.positiveInt(5),
 };
 
 export interface WorkflowLimits {
   graph: { maxNodes: number; maxEdges: number; maxTemplateLength: number };
   inputs: { maxInputBytes: number; maxTotalInputBytes: number };
+  /** the engine's bounds on one run (libs/workflow-runtime's RunLimits); its defaults when omitted */
+  run?: { maxSteps: number; maxRunMs: number; maxVariableBytes: number; maxCallDepth: number };
 }
 
 /** The limits an app's parsed `workflowLimitsEnv` variables describe. */
@@ -145,10 +157,20 @@ export function workflowLimitsOf(c: {
   WORKFLOW_MAX_TEMPLATE_CHARS: number;
   RUN_INPUT_MAX_BYTES: number;
   RUN_INPUTS_MAX_BYTES: number;
+  WORKFLOW_MAX_EXECUTION_STEPS: number;
+  WORKFLOW_MAX_EXECUTION_TIME: number;
+  MAX_VARIABLE_SIZE: number;
+  WORKFLOW_CALL_MAX_DEPTH: number;
 }): WorkflowLimits {
   return {
     graph: { maxNodes: c.WORKFLOW_MAX_NODES, maxEdges: c.WORKFLOW_MAX_EDGES, maxTemplateLength: c.WORKFLOW_MAX_TEMPLATE_CHARS },
     inputs: { maxInputBytes: c.RUN_INPUT_MAX_BYTES, maxTotalInputBytes: c.RUN_INPUTS_MAX_BYTES },
+    run: {
+      maxSteps: c.WORKFLOW_MAX_EXECUTION_STEPS,
+      maxRunMs: c.WORKFLOW_MAX_EXECUTION_TIME * 1000,
+      maxVariableBytes: c.MAX_VARIABLE_SIZE,
+      maxCallDepth: c.WORKFLOW_CALL_MAX_DEPTH,
+    },
   };
 }
 

@@ -2,13 +2,14 @@
 // the ledger, store the totals, and only then announce workflow_finished.
 import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
-import type { RunEventBody } from '@shoal/contracts';
+import { workflowFinishedOf, type RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, type EventSink } from '@shoal/workflow-runtime';
 import { LruCache, RUN_EVENT_STORE, createLogger, type RunEventStore, type WorkflowLimits } from '@shoal/platform';
 import { BillingClient } from '../billing/billing.client';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
 import { RunStateRepository, type FinishedRunRow } from './run-state.repository';
+import { RunCancellations } from './run-cancellations';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
 export interface EngineOptions {
@@ -41,6 +42,7 @@ export class ExecuteRunUseCase {
     @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
     @Inject(BillingClient) private readonly billing: BillingClient,
     @Inject(ENGINE_OPTIONS) private readonly opts: EngineOptions,
+    @Inject(RunCancellations) private readonly cancellations: RunCancellations,
   ) {}
 
   async execute(runId: string, traceparent?: string): Promise<void> {
@@ -56,6 +58,7 @@ export class ExecuteRunUseCase {
       return;
     }
     const finished = await this.runs.finishedNodes(run.tenantId, runId);
+    const startedAttempts = finished.length || run.attempts > 1 ? await this.runs.startedAttempts(run.tenantId, runId) : undefined;
     if (finished.length) this.log.info({ runId, attempt: run.attempts, finished: finished.length }, 'resuming run from its checkpoints');
 
     // workflow_finished waits until the run row holds the final totals, so whoever reacts to it reads them
@@ -71,6 +74,9 @@ export class ExecuteRunUseCase {
       apiKeyId: run.apiKeyId,
       traceparent,
     });
+    // a cancel that came before this claim (or before a crash) stops the run before any node runs
+    const held = this.cancellations.hold(runId);
+    if (run.cancelRequestedAt) this.cancellations.cancel(runId);
     const outcome = await executeRun({
       runId,
       workflowId: run.workflowId,
@@ -80,10 +86,14 @@ export class ExecuteRunUseCase {
       inputLimits: this.opts.workflowLimits?.inputs,
       sys: { user_id: run.endUser ?? undefined, app_id: run.workflowId },
       finished,
+      startedAttempts,
+      limits: this.opts.workflowLimits?.run,
+      callDepth: run.callDepth,
+      signal: held.signal,
       ports: { llm, checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease), events: sink },
       streamChunks: run.responseMode === 'streaming',
       startedAt: run.createdAt.getTime(),
-    });
+    }).finally(held.release);
 
     const callIds = await this.runs.callIds(run.tenantId, runId);
     const cost = callIds.length ? await this.costOf({ tenantId: run.tenantId, runId, traceparent }, callIds) : undefined;
@@ -155,20 +165,5 @@ export class ExecuteRunUseCase {
 }
 
 function finishedEventOf(run: FinishedRunRow): RunEventBody {
-  const finishedAt = run.finishedAt ?? new Date();
-  return {
-    event: 'workflow_finished',
-    data: {
-      id: run.id,
-      workflow_id: run.workflowId,
-      status: run.status,
-      outputs: run.outputs,
-      error: run.error,
-      elapsed_time: (finishedAt.getTime() - run.createdAt.getTime()) / 1000,
-      total_tokens: run.totalTokens,
-      total_steps: run.totalSteps,
-      created_at: Math.floor(run.createdAt.getTime() / 1000),
-      finished_at: Math.floor(finishedAt.getTime() / 1000),
-    },
-  };
+  return workflowFinishedOf(run);
 }

@@ -17,6 +17,9 @@ export interface ClaimedRun {
   graph: unknown;
   createdAt: Date;
   attempts: number;
+  /** set when a cancel was requested: the run is stopped instead of executed */
+  cancelRequestedAt: Date | null;
+  callDepth: number;
   /** this claim's token: every write for the run is conditional on it still being the run's worker_id */
   lease: string;
 }
@@ -76,6 +79,8 @@ export class RunStateRepository {
       graph: run.version.graph,
       createdAt: run.createdAt,
       attempts: run.attempts,
+      cancelRequestedAt: run.cancelRequestedAt,
+      callDepth: run.callDepth,
       lease,
     };
   }
@@ -98,6 +103,27 @@ export class RunStateRepository {
       outputs: (r.outputs ?? {}) as Record<string, unknown>,
       tokens: { prompt: r.promptTokens, completion: r.completionTokens, total: r.totalTokens },
     }));
+  }
+
+  /**
+   * Nodes an earlier attempt started but never finished (its worker died mid-node), with the
+   * attempt number they were on: their next try continues after it, with a new call id.
+   */
+  async startedAttempts(tenantId: string, runId: string): Promise<Map<string, number>> {
+    const rows = await this.prisma.nodeExecution.findMany({
+      where: { tenantId, runId, status: 'running' },
+      select: { nodeId: true, attempt: true },
+    });
+    return new Map(rows.map((r) => [r.nodeId, r.attempt]));
+  }
+
+  /** Which of `runIds` (runs this worker holds) have a cancel requested. */
+  async cancelRequested(runIds: string[]): Promise<string[]> {
+    const rows = await this.prisma.workflowRun.findMany({
+      where: { id: { in: runIds }, cancelRequestedAt: { not: null } },
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
   }
 
   async callIds(tenantId: string, runId: string): Promise<string[]> {
@@ -149,7 +175,10 @@ export class RunStateRepository {
 
   /** A finished run whose workflow_finished event was never appended (last_event_seq still 0). */
   async unannouncedFinish(runId: string): Promise<FinishedRunRow | null> {
-    const r = await this.prisma.workflowRun.findFirst({ where: { id: runId, lastEventSeq: 0, status: { notIn: ['queued', 'running'] } } });
+    const r = await this.prisma.workflowRun.findFirst({
+      // a run stopped while queued (never started) is announced by the gateway that stopped it
+      where: { id: runId, lastEventSeq: 0, status: { notIn: ['queued', 'running'] }, NOT: { status: 'stopped', startedAt: null } },
+    });
     if (!r) return null;
     return {
       id: r.id,
