@@ -96,7 +96,9 @@ export class ExecuteRunUseCase {
     }).finally(held.release);
 
     const callIds = await this.runs.callIds(run.tenantId, runId);
-    const cost = callIds.length ? await this.costOf({ tenantId: run.tenantId, runId, traceparent }, callIds) : undefined;
+    // a stopped run ends now: its aborted calls may never reach the ledger, so it takes what is there
+    const costWaitMs = outcome.status === 'stopped' ? 0 : this.opts.costWaitMs;
+    const cost = callIds.length ? await this.costOf({ tenantId: run.tenantId, runId, traceparent }, callIds, costWaitMs) : undefined;
     await this.runs.finish(run.tenantId, runId, run.lease, {
       status: outcome.status,
       outputs: outcome.outputs,
@@ -117,10 +119,10 @@ export class ExecuteRunUseCase {
    * The run's price from the ledger. Billing being down must not fail a run whose nodes all
    * succeeded: its price is then what the ledger had (possibly nothing), and the log says so.
    */
-  private async costOf(run: { tenantId: string; runId: string; traceparent?: string }, callIds: string[]) {
+  private async costOf(run: { tenantId: string; runId: string; traceparent?: string }, callIds: string[], waitMs: number) {
     const { runId } = run;
     try {
-      const cost = await this.billing.runCost(run, callIds, this.opts.costWaitMs);
+      const cost = await this.billing.runCost(run, callIds, waitMs);
       if (cost.missing.length)
         this.log.warn({ runId, missing: cost.missing }, 'billing has not recorded every call of the run yet; total_price is partial');
       return cost;
