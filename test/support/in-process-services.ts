@@ -10,6 +10,7 @@ import { loadDeploymentConfig } from '@shoal/model-routing';
 import {
   DEFAULT_SSE_LIMITS,
   PlatformModule,
+  SecretBox,
   createHttpApp,
   createPrismaClient,
   listen,
@@ -58,6 +59,7 @@ export async function startInProcessServices(label: string): Promise<InProcessSe
     env: {},
   });
   const internal = { baseUrl: url, internalToken };
+  const secrets = new SecretBox(randomBytes(32));
   const modules: DynamicModule[] = [
     PlatformModule.forRoot({ database: { url: db.url, maxConnections: 5 }, redis: { url: testRedisUrl(), prefix }, internalToken }),
     GatewayModule.register({
@@ -67,8 +69,9 @@ export async function startInProcessServices(label: string): Promise<InProcessSe
       blockingTimeoutMs: 30_000,
       sse: DEFAULT_SSE_LIMITS,
       streams: DEFAULT_STREAM_LIMITS,
+      secrets,
     }),
-    EngineModule.register({ modelPoolUrl: url, billingUrl: url, internalToken, concurrency: 2, costWaitMs: 5_000 }),
+    EngineModule.register({ modelPoolUrl: url, billingUrl: url, internalToken, concurrency: 2, costWaitMs: 5_000, secrets }),
     ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS }),
     BillingModule.register({ usageConcurrency: 2 }),
   ];

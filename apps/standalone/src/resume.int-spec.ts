@@ -7,7 +7,16 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { QUEUES, newId } from '@shoal/contracts';
 import { loadDeploymentConfig } from '@shoal/model-routing';
 import { costOf, DEFAULT_PRICE_CATALOG, formatMoney } from '@shoal/pricing';
-import { JOB_QUEUE, createHttpApp, createPrismaClient, internalHeaders, listen, type JobQueue, type PrismaClient } from '@shoal/platform';
+import {
+  JOB_QUEUE,
+  SecretBox,
+  createHttpApp,
+  createPrismaClient,
+  internalHeaders,
+  listen,
+  type JobQueue,
+  type PrismaClient,
+} from '@shoal/platform';
 import {
   createTestDatabase,
   freePort,
@@ -18,6 +27,8 @@ import {
   type TestDatabase,
 } from '@shoal/testing';
 import { StandaloneModule } from './standalone.module';
+
+const SECRETS = new SecretBox(randomBytes(32));
 
 const KEY = 'sk-shoal-resume-test-0123456789';
 const TOKEN = randomBytes(16).toString('hex');
@@ -49,6 +60,7 @@ beforeAll(async () => {
       bootstrapKey: KEY,
       deployments,
       engineConcurrency: 2,
+      secrets: SECRETS,
     }),
     { shutdownHooks: false },
   );
@@ -227,6 +239,7 @@ it('requeues runs that were queued when the process stopped (the in-memory queue
       bootstrapKey: KEY,
       deployments,
       engineConcurrency: 2,
+      secrets: SECRETS,
     }),
     { shutdownHooks: false },
   );

@@ -13,6 +13,8 @@ export {
   sseLimitsOf,
   workflowLimitsEnv,
   workflowLimitsOf,
+  secretsEnv,
+  secretBoxOf,
   type WorkflowLimits,
 } from './config/parse-config';
 export { LruCache, type LruCacheOptions } from './cache/lru-cache';
@@ -76,3 +78,11 @@ export { MAX_JSON_DEPTH } from './http/json-safety.scan';
 export { AcceptsBody, mediaTypeOf } from './http/body-content-type.hook';
 export { RouteTable, type RouteEntry } from './http/route-table';
 export { SseStream, DEFAULT_SSE_LIMITS, type SseLimits } from './http/sse-stream';
+export { SecretBox, SecretBoxError, parseSecretsKey } from './secrets/secret-box';
+export {
+  sealWorkflowSecrets,
+  blankWorkflowSecrets,
+  openWorkflowSecrets,
+  secretValuePaths,
+  nonStringSecretPaths,
+} from './secrets/workflow-secrets';

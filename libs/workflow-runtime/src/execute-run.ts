@@ -36,6 +36,11 @@ export interface ExecuteRunOptions {
   inputs: Record<string, unknown>;
   /** Bounds the start node checks the inputs against (the DSL's defaults when omitted). */
   inputLimits?: Partial<RunInputLimits>;
+  /**
+   * Values of environment variables that replace the graph's: the opened secret ones (the stored
+   * graph holds them sealed). Secret values are masked in what the run reports.
+   */
+  environment?: Readonly<Record<string, unknown>>;
   /** Extra `sys.*` variables (user_id, files, query, ...); workflow_id and workflow_run_id are always set. */
   sys?: Record<string, unknown>;
   /** Node executions an earlier attempt committed; empty for a fresh run. */
@@ -106,7 +111,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   const pool = new VariablePool();
   // user_id and files always exist in Dify's sys namespace; absent ones render as '' rather than as 'sys.user_id'.
   pool.set('sys', Object.assign({ user_id: '', files: [] }, opts.sys, { workflow_id: workflowId, workflow_run_id: runId }));
-  if (graph.environment_variables) pool.set('env', namespace(graph.environment_variables, undefined));
+  if (graph.environment_variables) pool.set('env', namespace(graph.environment_variables, opts.environment));
   pool.set('conversation', namespace(graph.conversation_variables ?? [], opts.conversationVariables));
 
   const done = new Map<string, number>();
@@ -186,7 +191,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     restored,
     limits,
     sleeper: ports.sleeper ?? timerSleeper,
-    secrets: secretMaskerOf(graph),
+    secrets: secretMaskerOf(graph, opts.environment),
     firstAttempts: nextAttempts(opts.startedAttempts),
     stepsBefore: done.size,
   });
@@ -248,9 +253,14 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
 /** The error of a run that a cancel stopped. */
 export const STOPPED_MESSAGE = RUN_STOPPED_MESSAGE;
 
-function secretMaskerOf(graph: WorkflowGraph): SecretMasker {
-  const secrets = (graph.environment_variables ?? []).filter((v) => v.value_type === 'secret' && typeof v.value === 'string');
-  return secrets.length ? new SecretMasker(secrets.map((v) => v.value as string)) : NO_SECRETS;
+function secretMaskerOf(graph: WorkflowGraph, environment: Readonly<Record<string, unknown>> | undefined): SecretMasker {
+  const values: string[] = [];
+  for (const v of graph.environment_variables ?? []) {
+    if (v.value_type !== 'secret') continue;
+    const value = environment && Object.hasOwn(environment, v.name) ? environment[v.name] : v.value;
+    if (typeof value === 'string') values.push(value);
+  }
+  return values.length ? new SecretMasker(values) : NO_SECRETS;
 }
 
 function nextAttempts(started: ReadonlyMap<string, number> | undefined): ReadonlyMap<string, number> {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { AcceptsBody, ApiKeyGuard, Ctx, mediaTypeOf, parseBody, type RequestContext } from '@shoal/platform';
+import { AcceptsBody, ApiKeyGuard, Ctx, blankWorkflowSecrets, mediaTypeOf, parseBody, type RequestContext } from '@shoal/platform';
 import { parseImportRequest, YAML_BODY_TYPES } from './import-workflow.request';
 import { WorkflowDslService } from './workflow-dsl.service';
 import { WorkflowsService } from './workflows.service';
@@ -19,7 +19,8 @@ function present(wf: WorkflowWithVersion, withGraph = false) {
     name: wf.name,
     description: wf.description,
     version: { id: wf.version.id, number: wf.version.number, created_at: wf.version.createdAt.toISOString() },
-    ...(withGraph ? { graph: wf.version.graph } : {}),
+    // secret environment values never leave: blanked, as Dify's export blanks them
+    ...(withGraph ? { graph: blankWorkflowSecrets(wf.version.graph) } : {}),
     created_at: wf.createdAt.toISOString(),
   };
 }

@@ -2,6 +2,7 @@
 // process with a message that names the variable; nothing else reads process.env.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { SecretBox, parseSecretsKey } from '../secrets/secret-box';
 
 export class ConfigError extends Error {
   constructor(readonly issues: Array<{ variable: string; message: string }>) {
@@ -189,3 +190,21 @@ export const serviceEnv = {
   LOG_LEVEL: env.logLevel(),
   ...httpEnv,
 };
+
+/**
+ * SHOAL_SECRETS_KEY: the AES-256-GCM key (base64 of 32 bytes; `openssl rand -base64 32`) that seals
+ * workflows' secret environment variables at rest. The gateway seals with it, the engine opens with
+ * it, so both need the same one. Without it the gateway refuses a workflow that carries a secret value.
+ */
+export const secretsEnv = {
+  SHOAL_SECRETS_KEY: z
+    .string()
+    .refine((v) => parseSecretsKey(v) !== null, 'must be base64 of exactly 32 bytes (openssl rand -base64 32)')
+    .optional(),
+};
+
+/** The SecretBox an app's parsed `secretsEnv` describes; null when no key is configured. */
+export function secretBoxOf(c: { SHOAL_SECRETS_KEY?: string }): SecretBox | null {
+  const key = c.SHOAL_SECRETS_KEY ? parseSecretsKey(c.SHOAL_SECRETS_KEY) : null;
+  return key ? new SecretBox(key) : null;
+}

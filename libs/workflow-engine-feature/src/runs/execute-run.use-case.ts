@@ -5,7 +5,15 @@ import { hostname } from 'node:os';
 import { workflowFinishedOf, type RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, type EventSink } from '@shoal/workflow-runtime';
-import { LruCache, RUN_EVENT_STORE, createLogger, type RunEventStore, type WorkflowLimits } from '@shoal/platform';
+import {
+  LruCache,
+  RUN_EVENT_STORE,
+  createLogger,
+  openWorkflowSecrets,
+  type RunEventStore,
+  type SecretBox,
+  type WorkflowLimits,
+} from '@shoal/platform';
 import { BillingClient } from '../billing/billing.client';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
 import { RunStateRepository, type FinishedRunRow } from './run-state.repository';
@@ -20,6 +28,8 @@ export interface EngineOptions {
   costWaitMs: number;
   /** the same graph and input bounds the gateway checks (WORKFLOW_MAX_*, RUN_INPUT*_MAX_BYTES); the DSL's defaults when omitted */
   workflowLimits?: WorkflowLimits;
+  /** opens workflows' sealed secret environment variables (SHOAL_SECRETS_KEY, the gateway's key) */
+  secrets?: SecretBox | null;
 }
 
 const GRAPH_CACHE_ENTRIES = 1000;
@@ -57,6 +67,15 @@ export class ExecuteRunUseCase {
       await this.announceIfUnannounced(runId);
       return;
     }
+    // secret environment values are opened here, for this run only; they are masked in what it reports
+    let environment: Record<string, string>;
+    try {
+      environment = openWorkflowSecrets(run.graph, run.tenantId, this.opts.secrets ?? null);
+    } catch (err) {
+      await this.runs.fail(runId, err instanceof Error ? err.message : 'The workflow secrets could not be opened');
+      await this.announceIfUnannounced(runId);
+      return;
+    }
     const finished = await this.runs.finishedNodes(run.tenantId, runId);
     const startedAttempts = finished.length || run.attempts > 1 ? await this.runs.startedAttempts(run.tenantId, runId) : undefined;
     if (finished.length) this.log.info({ runId, attempt: run.attempts, finished: finished.length }, 'resuming run from its checkpoints');
@@ -83,6 +102,7 @@ export class ExecuteRunUseCase {
       workflowVersionId: run.workflowVersionId,
       graph,
       inputs: run.inputs,
+      environment,
       inputLimits: this.opts.workflowLimits?.inputs,
       sys: { user_id: run.endUser ?? undefined, app_id: run.workflowId },
       finished,
