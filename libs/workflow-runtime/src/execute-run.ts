@@ -156,6 +156,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   }
 
   const limits: RunLimits = { ...DEFAULT_RUN_LIMITS, ...opts.limits };
+  const secrets = secretMaskerOf(graph, opts.environment);
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   if (opts.signal?.aborted) controller.abort();
@@ -191,7 +192,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     restored,
     limits,
     sleeper: ports.sleeper ?? timerSleeper,
-    secrets: secretMaskerOf(graph, opts.environment),
+    secrets,
     firstAttempts: nextAttempts(opts.startedAttempts),
     stepsBefore: done.size,
   });
@@ -214,7 +215,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   else if (scheduler.unfinishedCount > 0)
     error = `${scheduler.unfinishedCount} node(s) never became ready; was the graph validated with parseWorkflowGraph?`;
 
-  const outputs: Record<string, unknown> = {};
+  let outputs: Record<string, unknown> = {};
   if (error === null) {
     // Several end nodes (parallel branches) merge their outputs; a later finisher wins a name clash.
     for (const end of restoredEnds.sort((a, b) => a.index - b.index)) Object.assign(outputs, end.outputs);
@@ -222,6 +223,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     // Answer nodes (Dify's chatflow) make up one answer, in the order they finished.
     const answers = [...restoredAnswers, ...scheduler.answers];
     if (answers.length > 0) outputs.answer = answers.join('');
+    outputs = secrets.mask(outputs);
   }
   const finishedAt = clock.now();
   const handledErrors = restored.some((r) => r.exception) || scheduler.exceptions > 0;

@@ -285,7 +285,8 @@ export class Scheduler {
       status: exception ? 'exception' : error === null ? 'succeeded' : 'failed',
       inputs: o.secrets.mask(result?.inputs ?? null),
       processData: o.secrets.mask(result?.processData ?? null),
-      outputs: result?.outputs ?? null,
+      // the pool keeps the real values; what is recorded and announced never shows a secret
+      outputs: o.secrets.mask(result?.outputs ?? null),
       error: message,
       finishedAt,
       elapsedMs: finishedAt - start.startedAt,

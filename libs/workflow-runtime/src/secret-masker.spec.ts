@@ -41,9 +41,11 @@ describe('secret environment variables', () => {
     expect(everything).toContain('eu-west');
   });
 
-  it('masks process data of a node that succeeds', async () => {
+  it('masks a succeeded node: process data, and outputs that echo the secret (the run outputs too), while the pool keeps it', async () => {
     const ports = fakePorts();
-    await executeRun({ runId: 'r', workflowId: 'w', workflowVersionId: 'v', graph: flow, inputs: {}, finished: [], ports });
+    const outcome = await executeRun({ runId: 'r', workflowId: 'w', workflowVersionId: 'v', graph: flow, inputs: {}, finished: [], ports });
+    expect(outcome.outputs).toEqual({ text: `m says: call with ${SECRET_MASK} in eu-west` });
+    expect(JSON.stringify([ports.events.events, ports.checkpoints.finished])).not.toContain(SECRET);
     const ask = ports.checkpoints.finished.find((f) => f.nodeId === 'ask');
     expect(JSON.stringify(ask?.processData)).toContain(SECRET_MASK);
     expect(JSON.stringify([ask?.inputs, ask?.processData, ports.events.find('node_finished', 'ask').data.inputs])).not.toContain(SECRET);

@@ -1,5 +1,6 @@
 // Keeps the values of secret environment variables out of what a run reports: node inputs, process
-// data, errors. The variable pool keeps the real values; only the records and events are masked.
+// data, outputs (a model may echo its prompt), errors and the run's outputs. The variable pool keeps
+// the real values, so later nodes still get them; only the records and events are masked.
 
 export const SECRET_MASK = '******';
 
