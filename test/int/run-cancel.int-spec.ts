@@ -2,10 +2,11 @@
 // pub/sub to the engine holding the run, whose LLM call to the (slow) mock provider is aborted.
 import { startInProcessServices, type InProcessServices } from '../support/in-process-services';
 
+const PING_MS = 100;
 let s: InProcessServices;
 let workflowId = '';
 beforeAll(async () => {
-  s = await startInProcessServices('run_cancel');
+  s = await startInProcessServices('run_cancel', { pingIntervalMs: PING_MS });
   const created = await send('POST', '/v1/workflows', {
     name: 'slow',
     graph: {
@@ -164,4 +165,35 @@ it('refuses to cancel a finished run with 409 naming its status; an unknown run 
     body: { result: 'success' },
   });
   expect((await send('POST', '/v1/workflows/tasks/run_01JAAAAAAAAAAAAAAAAAAAAAAA/stop', {})).status).toBe(404);
+}, 60_000);
+
+it('sends ping on an open run stream at the configured interval while the run is running', async () => {
+  s.mock.setFaults({ latencyMs: 120_000, times: 1 });
+  try {
+    const { runId, response } = await startSlowRun('keep the stream alive');
+    await llmRunning(runId);
+    const res = await fetch(`${s.url}/v1/runs/${runId}/events`, { headers: { authorization: `Bearer ${s.apiKey}` } });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    // the LLM call is held by the provider: only pings can arrive now
+    while ((text.match(/event: ping/g) ?? []).length < 2) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    expect(text).toContain('event: ping\ndata: {"event":"ping"}');
+    expect(text).not.toContain('workflow_finished');
+    expect((await send('POST', `/v1/runs/${runId}/cancel`)).body.status).toBe('stopped');
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    // pings came before the end, and the stream closed after workflow_finished
+    expect(text.indexOf('event: ping')).toBeLessThan(text.indexOf('"workflow_finished"'));
+    await response;
+  } finally {
+    s.mock.setFaults(undefined);
+  }
 }, 60_000);

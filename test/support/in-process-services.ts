@@ -44,7 +44,12 @@ export interface InProcessServices {
   close(): Promise<void>;
 }
 
-export async function startInProcessServices(label: string): Promise<InProcessServices> {
+export interface InProcessOptions {
+  /** how often open run streams send `ping` (the 10 s default when omitted) */
+  pingIntervalMs?: number;
+}
+
+export async function startInProcessServices(label: string, opts: InProcessOptions = {}): Promise<InProcessServices> {
   const apiKey = `sk-shoal-${label}-${randomBytes(12).toString('hex')}`;
   const internalToken = randomBytes(16).toString('hex');
   const db: TestDatabase = await createTestDatabase(label);
@@ -67,7 +72,7 @@ export async function startInProcessServices(label: string): Promise<InProcessSe
       billing: internal,
       bootstrapKey: apiKey,
       blockingTimeoutMs: 30_000,
-      sse: DEFAULT_SSE_LIMITS,
+      sse: { ...DEFAULT_SSE_LIMITS, ...(opts.pingIntervalMs ? { pingIntervalMs: opts.pingIntervalMs } : {}) },
       streams: DEFAULT_STREAM_LIMITS,
       secrets,
     }),
