@@ -1,5 +1,7 @@
 // POST /v1/runs/{id}/cancel over HTTP on real Postgres and Redis: the cancel travels through Redis
 // pub/sub to the engine holding the run, whose LLM call to the (slow) mock provider is aborted.
+import { QUEUES, newId } from '@shoal/contracts';
+import { JOB_QUEUE, displayPrefix, generateApiKey, hashApiKey, type JobQueue } from '@shoal/platform';
 import { startInProcessServices, type InProcessServices } from '../support/in-process-services';
 
 const PING_MS = 100;
@@ -33,10 +35,10 @@ afterAll(() => s?.close());
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function send(method: string, url: string, body?: unknown) {
+async function send(method: string, url: string, body?: unknown, key = s.apiKey) {
   const res = await fetch(`${s.url}${url}`, {
     method,
-    headers: { authorization: `Bearer ${s.apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -196,4 +198,47 @@ it('sends ping on an open run stream at the configured interval while the run is
   } finally {
     s.mock.setFaults(undefined);
   }
+}, 60_000);
+
+it('a cancel is tenant-scoped: another tenant gets 404 and the run is not touched', async () => {
+  const other = generateApiKey();
+  const tenantId = newId('ten');
+  await s.prisma.tenant.create({ data: { id: tenantId, name: 'other' } });
+  await s.prisma.apiKey.create({
+    data: { id: newId('key'), tenantId, name: 'other', prefix: displayPrefix(other), hash: hashApiKey(other), scopes: ['admin'] },
+  });
+  const done = await send('POST', `/v1/workflows/${workflowId}/runs`, { inputs: { q: 'mine' }, response_mode: 'blocking' });
+  expect((await send('POST', `/v1/runs/${done.body.id}/cancel`, undefined, other)).status).toBe(404);
+  expect((await send('POST', `/v1/workflows/tasks/${done.body.id}/stop`, {}, other)).status).toBe(404);
+  expect((await s.prisma.workflowRun.findUniqueOrThrow({ where: { id: done.body.id } })).cancelRequestedAt).toBeNull();
+}, 60_000);
+
+it('a worker that takes a run over after its cancel (the message long gone) stops it from the flag in its row', async () => {
+  const wf = await s.prisma.workflow.findUniqueOrThrow({ where: { id: workflowId } });
+  const runId = newId('run');
+  // what a worker that died mid-run leaves when the cancel came while nobody held the run
+  await s.prisma.workflowRun.create({
+    data: {
+      id: runId,
+      tenantId: wf.tenantId,
+      workflowId,
+      workflowVersionId: wf.latestVersionId!,
+      status: 'running',
+      attempts: 1,
+      inputs: { q: 'taken over' },
+      startedAt: new Date(),
+      cancelRequestedAt: new Date(),
+    },
+  });
+  const calls = s.mock.calls();
+  await s.app.get<JobQueue>(JOB_QUEUE).enqueue(QUEUES.workflowRuns, { runId }, { jobId: runId });
+  const row = await until('the run to end', async () => {
+    const r = await s.prisma.workflowRun.findUniqueOrThrow({ where: { id: runId } });
+    return r.status === 'running' ? undefined : r;
+  });
+  expect(row.status).toBe('stopped');
+  expect(s.mock.calls()).toBe(calls);
+  expect(await s.prisma.nodeExecution.count({ where: { runId } })).toBe(0);
+  // no node had run, so this attempt starts the run as a fresh one would, and ends it at once
+  expect((await events(runId)).map((e) => e.event)).toEqual(['workflow_started', 'workflow_finished']);
 }, 60_000);
