@@ -73,7 +73,7 @@ export async function runWithRetries<R>(loop: RetryLoop<R>): Promise<AttemptResu
       !loop.signal.aborted &&
       !(tried.error instanceof RunCancelledError) &&
       !(tried.error instanceof RunLimitError);
-    if (!retryable) return { ...tried, attempt };
+    if (!retryable) return { result: tried.result, error: tried.error, attempt };
     retries++;
     await loop.onRetry(tried, attempt, retries);
     try {

@@ -40,9 +40,28 @@ export function checkVariableSizes(nodeId: string, outputs: Readonly<Record<stri
   }
 }
 
-/** UTF-8 bytes of `value` as JSON; a string short enough to fit even at 3 bytes a char is not measured. */
+/**
+ * UTF-8 bytes of `value` as JSON, measured exactly only when a cheap upper bound (3 bytes a char,
+ * generous sizes for the rest) does not already show it fits: the usual small output costs a walk.
+ */
 function jsonBytes(value: unknown, maxBytes: number): number {
-  if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return 0;
-  if (typeof value === 'string') return value.length * 3 <= maxBytes ? value.length : Buffer.byteLength(value, 'utf8');
-  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+  if (upperBound(value, maxBytes, 0) <= maxBytes) return 0;
+  return typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+}
+
+/** At least the UTF-8 JSON size of `value`; stops counting once past `budget`. */
+function upperBound(value: unknown, budget: number, depth: number): number {
+  if (typeof value === 'string') return value.length * 3 + 2;
+  if (value === null || typeof value !== 'object') return 24;
+  if (depth > 32) return Infinity;
+  let total = 2;
+  if (Array.isArray(value)) {
+    for (const v of value) if ((total += upperBound(v, budget - total, depth + 1) + 1) > budget) return total;
+    return total;
+  }
+  for (const k in value as Record<string, unknown>) {
+    total += k.length * 3 + 4 + upperBound((value as Record<string, unknown>)[k], budget - total, depth + 1);
+    if (total > budget) return total;
+  }
+  return total;
 }

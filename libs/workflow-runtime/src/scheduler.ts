@@ -235,28 +235,34 @@ export class Scheduler {
     // Dify's retries: node_started once, a node_retry per failed try, node_finished for the last one.
     let attemptStartedAt = start.startedAt;
     let current = start;
-    const tried = await runWithRetries<NodeRunResult>({
-      policy: retryPolicyOf(node),
-      firstAttempt,
-      signal: o.controller.signal,
-      sleeper: o.sleeper,
-      attempt: (attempt) => this.attemptNode(node, executor, attempt),
-      onRetry: async (failed, attempt, retryIndex) => {
-        const at = o.clock.now();
-        const retryEvent = this.emit({
-          event: 'node_retry',
-          data: nodeRetryData(startedData, failed, attempt, retryIndex, attemptStartedAt, at, o.secrets),
-        });
-        if (retryEvent) await retryEvent;
-      },
-      beforeRetry: async (attempt) => {
-        this.countStep();
-        attemptStartedAt = o.clock.now();
-        // the row names the attempt now running, so a resumed run continues after it
-        current = { ...start, attempt, callId: start.callId === null ? null : llmCallId(o.runId, node.id, attempt) };
-        await o.checkpoints.nodeStarted(current);
-      },
-    });
+    const policy = retryPolicyOf(node);
+    let tried: AttemptResult<NodeRunResult>;
+    if (policy === null) {
+      const once = this.attemptNode(node, executor, firstAttempt);
+      tried = isThenable(once) ? await once : once;
+    } else
+      tried = await runWithRetries<NodeRunResult>({
+        policy,
+        firstAttempt,
+        signal: o.controller.signal,
+        sleeper: o.sleeper,
+        attempt: async (attempt) => this.attemptNode(node, executor, attempt),
+        onRetry: async (failed, attempt, retryIndex) => {
+          const at = o.clock.now();
+          const retryEvent = this.emit({
+            event: 'node_retry',
+            data: nodeRetryData(startedData, failed, attempt, retryIndex, attemptStartedAt, at, o.secrets),
+          });
+          if (retryEvent) await retryEvent;
+        },
+        beforeRetry: async (attempt) => {
+          this.countStep();
+          attemptStartedAt = o.clock.now();
+          // the row names the attempt now running, so a resumed run continues after it
+          current = { ...start, attempt, callId: start.callId === null ? null : llmCallId(o.runId, node.id, attempt) };
+          await o.checkpoints.nodeStarted(current);
+        },
+      });
     let result = tried.result;
     const error = tried.error;
     let exception = false;
@@ -325,16 +331,18 @@ export class Scheduler {
     this.decideEdges(node.id, exception ? exceptionHandles(node) : this.takenHandles(node, result.outputs));
   }
 
-  /** One try at a node; never rejects. Secrets are masked out of what it reports. */
-  private async attemptNode(
+  /**
+   * One try at a node; never rejects. A node that answers synchronously gets its outcome without a
+   * promise (as before retries existed: sync nodes skip a microtask).
+   */
+  private attemptNode(
     node: WorkflowNode,
     executor: NodeExecutor | undefined,
     attempt: number,
-  ): Promise<AttemptResult<NodeRunResult>> {
+  ): AttemptResult<NodeRunResult> | Promise<AttemptResult<NodeRunResult>> {
     const { o } = this;
     const chunks = o.streamChunks ? new ChunkEmitter(o.events) : null;
-    let result: NodeRunResult | null = null;
-    let error: unknown = null;
+    let outcome: AttemptResult<NodeRunResult>;
     try {
       if (!executor) throw new WorkflowRuntimeError('no_executor', `no executor for node type '${node.data.type}'`);
       if (o.controller.signal.aborted) throw new RunCancelledError();
@@ -351,13 +359,30 @@ export class Scheduler {
         emitTextChunk: chunks ? chunks.emit : null,
       };
       const pending = executor.execute(node, ctx);
-      result = isThenable(pending) ? await Promise.race([pending, this.aborted]) : pending;
-      checkVariableSizes(node.id, result.outputs, o.limits.maxVariableBytes);
+      if (isThenable(pending)) return this.settleAttempt(node, Promise.race([pending, this.aborted]), chunks);
+      checkVariableSizes(node.id, pending.outputs, o.limits.maxVariableBytes);
+      outcome = { result: pending, error: null };
     } catch (e) {
-      error = e;
+      outcome = { result: null, error: e };
+    }
+    return chunks ? chunks.close().then(() => outcome) : outcome;
+  }
+
+  private async settleAttempt(
+    node: WorkflowNode,
+    pending: Promise<NodeRunResult>,
+    chunks: ChunkEmitter | null,
+  ): Promise<AttemptResult<NodeRunResult>> {
+    let outcome: AttemptResult<NodeRunResult>;
+    try {
+      const result = await pending;
+      checkVariableSizes(node.id, result.outputs, this.o.limits.maxVariableBytes);
+      outcome = { result, error: null };
+    } catch (e) {
+      outcome = { result: null, error: e };
     }
     if (chunks) await chunks.close();
-    return { result: error === null ? result : null, error };
+    return outcome;
   }
 
   /** A node execution (a retry too) counts against the run's step limit, resumed attempts included. */
