@@ -113,6 +113,7 @@ describe('presentRunWithNodes', () => {
         title: 'Answer',
         index: 2,
         predecessor_node_id: 'start',
+        attempt: 0,
         status: 'succeeded',
         inputs: null,
         outputs: { text: 'Because.' },
