@@ -28,8 +28,8 @@ export interface StandaloneOptions {
   /** deployments (by id) served in this process without a socket: the built-in mock provider */
   providerFetch?: ModelPoolOptions['providerFetch'];
   engineConcurrency: number;
-  /** seals and opens workflows' secret environment variables (a key kept in the data directory) */
-  secrets: SecretBox;
+  /** seals and opens workflows' secret environment variables (main.ts: a key kept in the data directory); none: secrets are refused */
+  secrets?: SecretBox | null;
   /** the limits distributed mode reads from each service's environment; defaults when omitted */
   limits?: {
     sse?: SseLimits;
