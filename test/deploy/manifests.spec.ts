@@ -57,13 +57,13 @@ const SERVICES: Record<ServiceName, ServiceSpec> = {
       'LOG_LEVEL',
       'RUN_BLOCKING_TIMEOUT_MS',
     ],
-    optional: ['SHOAL_BOOTSTRAP_KEY'],
+    optional: ['SHOAL_BOOTSTRAP_KEY', 'SHOAL_SECRETS_KEY'],
   },
   'workflow-engine': {
     port: 8081,
     db: true,
     required: ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'MODEL_POOL_URL', 'BILLING_URL', 'SHOAL_INTERNAL_TOKEN', 'ENGINE_CONCURRENCY'],
-    optional: [],
+    optional: ['SHOAL_SECRETS_KEY'],
   },
   'model-pool': {
     port: 8082,
@@ -87,6 +87,7 @@ const SECRET_VARS = new Set([
   'REDIS_URL',
   'SHOAL_INTERNAL_TOKEN',
   'SHOAL_BOOTSTRAP_KEY',
+  'SHOAL_SECRETS_KEY',
   'DEEPSEEK_API_KEY',
   'OPENAI_API_KEY',
 ]);

@@ -1,4 +1,5 @@
 // The four services as separate processes on real Postgres and Redis, LLM calls to the mock provider.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,7 +29,14 @@ const redisUrl = (() => {
   u.pathname = '/3';
   return u.toString();
 })();
-const commonEnv = () => ({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix, SHOAL_INTERNAL_TOKEN: 'e2e-internal-token-0123456789' });
+// the gateway seals secret environment variables with this key and the engine opens them with it
+const SECRETS_KEY = randomBytes(32).toString('base64');
+const commonEnv = () => ({
+  REDIS_URL: redisUrl,
+  REDIS_PREFIX: prefix,
+  SHOAL_INTERNAL_TOKEN: 'e2e-internal-token-0123456789',
+  SHOAL_SECRETS_KEY: SECRETS_KEY,
+});
 
 beforeAll(async () => {
   db = await createTestDatabase('e2e_dist');
@@ -76,6 +84,16 @@ afterAll(async () => {
   // every service shuts down on SIGTERM by itself (Nest re-raises the signal after closing), none needed SIGKILL
   for (const c of codes) expect([0, 'SIGTERM']).toContain(c);
 });
+
+async function pg<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: db.url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
 
 describe('distributed: gateway, workflow-engine, model-pool and billing as separate processes', () => {
   shoalFlow(() => ({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => mock.calls() }));
@@ -176,6 +194,56 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
       expect(events.at(-1)!.data.event).toBe('workflow_finished');
     }
     expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+  });
+
+  it('cancels a run held by the engine process: its provider call is cut, it ends stopped, the blocking caller sees it', async () => {
+    const a = api({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => 0 });
+    const wf = await a.post('/v1/workflows', QA_WORKFLOW);
+    mock.setFaults({ latencyMs: 120_000, times: 1 });
+    try {
+      const blocking = a.post(`/v1/workflows/${wf.body.id}/runs`, { inputs: { question: 'stop me' }, response_mode: 'blocking' });
+      const runId = await eventually(
+        () =>
+          pg((c) =>
+            c.query(
+              `SELECT r.id FROM workflow_runs r JOIN node_executions n ON n.run_id = r.id
+          WHERE r.workflow_id = $1 AND n.node_id = 'llm' AND n.status = 'running'`,
+              [wf.body.id],
+            ),
+          ),
+        (r) => r.rows.length === 1,
+      ).then((r) => r.rows[0].id as string);
+      const cancelled = await a.post(`/v1/runs/${runId}/cancel`, undefined);
+      expect([200, 202]).toContain(cancelled.status);
+      const done = await blocking;
+      expect(done.body).toMatchObject({ id: runId, status: 'stopped', error: 'The run was stopped by a cancel request' });
+      const run = await a.get(`/v1/runs/${runId}`);
+      expect(run.body.node_executions.map((n: { node_id: string; status: string }) => [n.node_id, n.status])).toEqual([
+        ['start', 'succeeded'],
+        ['llm', 'failed'],
+      ]);
+      expect((await a.post(`/v1/runs/${runId}/cancel`, undefined)).body.status).toBe('stopped');
+    } finally {
+      mock.setFaults(undefined);
+    }
+  });
+
+  it('seals a secret environment variable in the gateway and opens it in the engine, showing it nowhere', async () => {
+    const secret = 'sk-e2e-secret-7b1d2c9f';
+    const a = api({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => 0 });
+    const graph = structuredClone(QA_WORKFLOW.graph) as typeof QA_WORKFLOW.graph & { environment_variables: unknown[] };
+    graph.environment_variables = [{ name: 'token', value_type: 'secret', value: secret }];
+    graph.nodes[1].data.prompt_template![1].text = '{{#env.token#}} {{#start.question#}}';
+    const wf = await a.post('/v1/workflows', { name: 'secret', graph });
+    expect(wf.status).toBe(201);
+    const stored = await pg((c) => c.query('SELECT graph::text AS g FROM workflow_versions WHERE workflow_id = $1', [wf.body.id]));
+    expect(stored.rows[0].g).not.toContain(secret);
+    const run = await a.post(`/v1/workflows/${wf.body.id}/runs`, { inputs: { question: 'hi' } });
+    expect(run.body.status).toBe('succeeded');
+    const calls = mock.callLog().filter((c) => JSON.stringify(c.body).includes(secret));
+    expect(calls).toHaveLength(1);
+    const shown = JSON.stringify([wf.body, run.body, (await a.get(`/v1/runs/${run.body.id}`)).body]);
+    expect(shown).not.toContain(secret);
   });
 
   it('refuses to start with a bad variable and names it', async () => {

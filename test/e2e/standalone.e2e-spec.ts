@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startMockProvider, startService, type MockProvider, type ServiceProcess } from '@shoal/testing';
 import { listeningTcpPorts } from '../support/listening-ports';
-import { api, readSse, shoalFlow } from '../support/shoal-flow';
+import { api, QA_WORKFLOW, readSse, shoalFlow } from '../support/shoal-flow';
 
 let shoal: ServiceProcess;
 let dataDir: string;
@@ -72,6 +72,12 @@ describe('standalone: the whole platform in one process', () => {
       const runId = before.body.data.find((r: { run_id: string | null }) => r.run_id).run_id;
       const eventsBefore = await events(runId);
       expect(eventsBefore.at(-1)?.data.event).toBe('workflow_finished');
+      // a secret environment variable sealed with the key standalone keeps in its data dir
+      const graph = structuredClone(QA_WORKFLOW.graph) as typeof QA_WORKFLOW.graph & { environment_variables: unknown[] };
+      graph.environment_variables = [{ name: 'token', value_type: 'secret', value: 'standalone-secret-93af' }];
+      graph.nodes[1].data.prompt_template![1].text = '{{#env.token#}} {{#start.question#}}';
+      const secretWf = await a().post('/v1/workflows', { name: 'secret', graph });
+      expect(secretWf.status).toBe(201);
 
       await shoal.stop();
       // this time without SHOAL_MOCK_PROVIDER_URL: mock-chat is the built-in mock, served in process
@@ -100,6 +106,11 @@ describe('standalone: the whole platform in one process', () => {
       const wf = readFileSync(path.join(dataDir, 'example-workflow-id'), 'utf8').trim();
       const fresh = await a().post(`/v1/workflows/${wf}/runs`, { inputs: { question: 'after the restart?' }, response_mode: 'blocking' });
       expect(fresh.body).toMatchObject({ status: 'succeeded', outputs: { answer: 'Mock answer: after the restart?' } });
+
+      // the secret opens after the restart (the key was kept), and is masked in what the run reports
+      const secretRun = await a().post(`/v1/workflows/${secretWf.body.id}/runs`, { inputs: { question: 'q' }, response_mode: 'blocking' });
+      expect(secretRun.body).toMatchObject({ status: 'succeeded', outputs: { answer: 'Mock answer: ****** q' } });
+      expect(statSync(path.join(dataDir, 'secrets-key')).mode & 0o777).toBe(0o600);
 
       // no database port, no mock provider port: only the HTTP port
       expect(listeningTcpPorts(shoal.child.pid!)).toEqual([shoal.port]);

@@ -59,6 +59,7 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
     '/v1/runs/:id': run.id,
     '/v1/api-keys/:id': key.id,
     '/v1/workflows/run/:id': run.id,
+    '/v1/workflows/tasks/:taskId': run.id,
     '/v1/conversations/:id': turn.conversation_id,
   };
   const secretsOfA = [wf.id, run.id, key.id, key.key, A, turn.conversation_id, turn.id];
@@ -68,7 +69,7 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
   const unknown: string[] = [];
   let checked = 0;
   for (const route of routes) {
-    const prefix = route.url.match(/^(.*?\/:id)/)?.[1];
+    const prefix = route.url.match(/^(.*?\/:(?:id|taskId))/)?.[1];
     let url = route.url;
     let named: string | undefined;
     if (prefix) {
@@ -77,7 +78,7 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
         unknown.push(`${route.method} ${route.url}`);
         continue;
       }
-      url = route.url.replace(':id', id).replace(':number', '1');
+      url = route.url.replace(/:(id|taskId)/, id).replace(':number', '1');
       named = id;
     }
     const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : benignBody(route.url, inputs, wfB.graph);

@@ -10,6 +10,7 @@ import { loadDeploymentConfig } from '@shoal/model-routing';
 import {
   DEFAULT_SSE_LIMITS,
   PlatformModule,
+  SecretBox,
   createHttpApp,
   createPrismaClient,
   listen,
@@ -44,7 +45,12 @@ export interface InProcessServices {
   close(): Promise<void>;
 }
 
-export async function startInProcessServices(label: string): Promise<InProcessServices> {
+export interface InProcessOptions {
+  /** how often open run streams send `ping` (the 10 s default when omitted) */
+  pingIntervalMs?: number;
+}
+
+export async function startInProcessServices(label: string, opts: InProcessOptions = {}): Promise<InProcessServices> {
   const apiKey = `sk-shoal-${label}-${randomBytes(12).toString('hex')}`;
   const internalToken = randomBytes(16).toString('hex');
   const db: TestDatabase = await createTestDatabase(label);
@@ -59,6 +65,7 @@ export async function startInProcessServices(label: string): Promise<InProcessSe
     env: {},
   });
   const internal = { baseUrl: url, internalToken };
+  const secrets = new SecretBox(randomBytes(32));
   const modules: DynamicModule[] = [
     PlatformModule.forRoot({ database: { url: db.url, maxConnections: 5 }, redis: { url: testRedisUrl(), prefix }, internalToken }),
     GatewayModule.register({
@@ -66,10 +73,11 @@ export async function startInProcessServices(label: string): Promise<InProcessSe
       billing: internal,
       bootstrapKey: apiKey,
       blockingTimeoutMs: 30_000,
-      sse: DEFAULT_SSE_LIMITS,
+      sse: { ...DEFAULT_SSE_LIMITS, ...(opts.pingIntervalMs ? { pingIntervalMs: opts.pingIntervalMs } : {}) },
       streams: DEFAULT_STREAM_LIMITS,
+      secrets,
     }),
-    EngineModule.register({ modelPoolUrl: url, billingUrl: url, internalToken, concurrency: 2, costWaitMs: 5_000 }),
+    EngineModule.register({ modelPoolUrl: url, billingUrl: url, internalToken, concurrency: 2, costWaitMs: 5_000, secrets }),
     ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS }),
     BillingModule.register({ usageConcurrency: 2 }),
   ];

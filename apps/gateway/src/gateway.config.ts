@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { authEnv, checkHttpEnv, databaseEnv, env, parseConfig, runEventsEnv, serviceEnv, sseEnv, workflowLimitsEnv } from '@shoal/platform';
+import {
+  authEnv,
+  checkHttpEnv,
+  databaseEnv,
+  env,
+  parseConfig,
+  runEventsEnv,
+  secretsEnv,
+  serviceEnv,
+  sseEnv,
+  workflowLimitsEnv,
+} from '@shoal/platform';
 
 export const gatewayConfigSchema = z
   .object({
@@ -10,6 +21,7 @@ export const gatewayConfigSchema = z
     ...authEnv,
     ...runEventsEnv,
     ...workflowLimitsEnv,
+    ...secretsEnv,
     MODEL_POOL_URL: env.url(['http', 'https']),
     BILLING_URL: env.url(['http', 'https']),
     SHOAL_BOOTSTRAP_KEY: z.string().min(20, 'must be at least 20 characters').optional(),

@@ -1,6 +1,6 @@
 // gateway: the public edge (API keys, REST, the OpenAI-compatible API, run events).
 import 'reflect-metadata';
-import { runService, sseLimitsOf, workflowLimitsOf } from '@shoal/platform';
+import { runService, secretBoxOf, sseLimitsOf, workflowLimitsOf } from '@shoal/platform';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from '@shoal/gateway-feature';
 
@@ -16,5 +16,6 @@ runService(
       sse: sseLimitsOf(config),
       streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },
       workflowLimits: workflowLimitsOf(config),
+      secrets: secretBoxOf(config),
     }),
 );

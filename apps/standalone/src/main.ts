@@ -14,6 +14,7 @@ import {
   exitOnBootFailure,
   httpServerOptions,
   listen,
+  SecretBox,
   sseLimitsOf,
   workflowLimitsOf,
   rateLimitDefaultsOf,
@@ -25,6 +26,7 @@ import { loadStandaloneConfig } from './standalone.config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { EXAMPLE_WORKFLOW } from './example-workflow';
 import { adminKey } from './local/admin-key';
+import { secretsKey } from './local/secrets-key';
 import { banner } from './local/banner';
 import { ensurePrivateDir } from './local/data-dir';
 
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
       deployments,
       providerFetch: mock ? new Map([[MOCK_DEPLOYMENT_ID, mock.fetch]]) : undefined,
       engineConcurrency: config.ENGINE_CONCURRENCY,
+      secrets: new SecretBox(secretsKey(config.SHOAL_DATA_DIR)),
       limits: {
         sse: sseLimitsOf(config),
         streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },

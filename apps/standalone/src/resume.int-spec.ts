@@ -7,7 +7,16 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { QUEUES, newId } from '@shoal/contracts';
 import { loadDeploymentConfig } from '@shoal/model-routing';
 import { costOf, DEFAULT_PRICE_CATALOG, formatMoney } from '@shoal/pricing';
-import { JOB_QUEUE, createHttpApp, createPrismaClient, internalHeaders, listen, type JobQueue, type PrismaClient } from '@shoal/platform';
+import {
+  JOB_QUEUE,
+  SecretBox,
+  createHttpApp,
+  createPrismaClient,
+  internalHeaders,
+  listen,
+  type JobQueue,
+  type PrismaClient,
+} from '@shoal/platform';
 import {
   createTestDatabase,
   freePort,
@@ -18,6 +27,8 @@ import {
   type TestDatabase,
 } from '@shoal/testing';
 import { StandaloneModule } from './standalone.module';
+
+const SECRETS = new SecretBox(randomBytes(32));
 
 const KEY = 'sk-shoal-resume-test-0123456789';
 const TOKEN = randomBytes(16).toString('hex');
@@ -49,6 +60,7 @@ beforeAll(async () => {
       bootstrapKey: KEY,
       deployments,
       engineConcurrency: 2,
+      secrets: SECRETS,
     }),
     { shutdownHooks: false },
   );
@@ -63,7 +75,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-it('resumes a crashed run from its checkpoints and bills the in-flight LLM call once', async () => {
+it('resumes a crashed run from its checkpoints; the in-flight LLM node reruns as its next attempt, each provider call billed once', async () => {
   const question = 'Did the worker crash?';
   const wf = (await (
     await fetch(`${url}/v1/workflows`, {
@@ -186,14 +198,17 @@ it('resumes a crashed run from its checkpoints and bills the in-flight LLM call 
     ['llm', 'succeeded'],
     ['end', 'succeeded'],
   ]);
-  // the LLM node reran with the same call id: one more provider call, still one ledger row
+  // the LLM node reran as the next attempt, with its own call id: the crashed attempt's provider
+  // call and the rerun are each billed once, and no call id is used for two provider calls
   expect(mock.calls()).toBe(2);
-  const ledger = await prisma.usageRecord.findMany({ where: { runId } });
-  expect(ledger.map((r) => r.callId)).toEqual([callId]);
+  const ledger = await prisma.usageRecord.findMany({ where: { runId }, orderBy: { startedAt: 'asc' } });
+  expect(ledger.map((r) => r.callId)).toEqual([callId, `${runId}:llm:1`]);
+  const llm = await prisma.nodeExecution.findFirstOrThrow({ where: { runId, nodeId: 'llm' } });
+  expect([llm.attempt, llm.callId]).toEqual([1, `${runId}:llm:1`]);
   const price = DEFAULT_PRICE_CATALOG.priceAt('mock-chat', new Date())!;
-  expect(run!.total_price).toBe(
-    formatMoney(costOf({ promptTokens: mockTokenCount(question), completionTokens: mockTokenCount(mockAnswer(question)) }, price).total),
-  );
+  // the run's price is its ledger rows: both provider calls
+  const oneCall = costOf({ promptTokens: mockTokenCount(question), completionTokens: mockTokenCount(mockAnswer(question)) }, price).total;
+  expect(run!.total_price).toBe(formatMoney(oneCall.times(2)));
   expect((await prisma.workflowRun.findUniqueOrThrow({ where: { id: runId } })).attempts).toBe(2);
 }, 60_000);
 
@@ -227,6 +242,7 @@ it('requeues runs that were queued when the process stopped (the in-memory queue
       bootstrapKey: KEY,
       deployments,
       engineConcurrency: 2,
+      secrets: SECRETS,
     }),
     { shutdownHooks: false },
   );

@@ -9,6 +9,7 @@ import {
   type InMemoryRunEventLimits,
   type SseLimits,
   type WorkflowLimits,
+  type SecretBox,
   DEFAULT_SSE_LIMITS,
 } from '@shoal/platform';
 import { DEFAULT_STREAM_LIMITS, GatewayModule, type StreamLimits } from '@shoal/gateway-feature';
@@ -28,6 +29,8 @@ export interface StandaloneOptions {
   /** deployments (by id) served in this process without a socket: the built-in mock provider */
   providerFetch?: ModelPoolOptions['providerFetch'];
   engineConcurrency: number;
+  /** seals and opens workflows' secret environment variables (main.ts: a key kept in the data directory); none: secrets are refused */
+  secrets?: SecretBox | null;
   /** the limits distributed mode reads from each service's environment; defaults when omitted */
   limits?: {
     sse?: SseLimits;
@@ -64,6 +67,7 @@ export class StandaloneModule {
           sse,
           streams: o.limits?.streams ?? DEFAULT_STREAM_LIMITS,
           workflowLimits: o.limits?.workflow,
+          secrets: o.secrets,
         }),
         EngineModule.register({
           modelPoolUrl: o.selfUrl,
@@ -72,6 +76,7 @@ export class StandaloneModule {
           concurrency: o.engineConcurrency,
           costWaitMs: 10_000,
           workflowLimits: o.limits?.workflow,
+          secrets: o.secrets,
         }),
         ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, providerFetch: o.providerFetch, sse }),
         BillingModule.register({ usageConcurrency: 4 }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkHttpEnv, databaseEnv, env, parseConfig, runEventsEnv, serviceEnv, workflowLimitsEnv } from '@shoal/platform';
+import { checkHttpEnv, databaseEnv, env, parseConfig, runEventsEnv, secretsEnv, serviceEnv, workflowLimitsEnv } from '@shoal/platform';
 
 export const engineConfigSchema = z
   .object({
@@ -8,6 +8,7 @@ export const engineConfigSchema = z
     ...databaseEnv,
     ...runEventsEnv,
     ...workflowLimitsEnv,
+    ...secretsEnv,
     MODEL_POOL_URL: env.url(['http', 'https']),
     BILLING_URL: env.url(['http', 'https']),
     ENGINE_CONCURRENCY: env.positiveInt(16),

@@ -1,6 +1,6 @@
 // workflow-engine: BullMQ workers that execute workflow runs. Its HTTP port serves health only.
 import 'reflect-metadata';
-import { runService, workflowLimitsOf } from '@shoal/platform';
+import { runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
 import { loadEngineConfig } from './engine.config';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 
@@ -15,5 +15,6 @@ runService(
       concurrency: config.ENGINE_CONCURRENCY,
       costWaitMs: 10_000,
       workflowLimits: workflowLimitsOf(config),
+      secrets: secretBoxOf(config),
     }),
 );

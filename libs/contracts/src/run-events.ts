@@ -54,6 +54,16 @@ export interface NodeFinishedData extends NodeStartedData {
   } | null;
   finished_at: number;
 }
+/** Dify's node_retry: the failed try of a node that will run again, shaped as node_finished. */
+export interface NodeRetryData extends Omit<NodeFinishedData, 'status'> {
+  status: 'retry';
+  inputs: Record<string, unknown> | null;
+  process_data: Record<string, unknown> | null;
+  /** 1 for the first retry. */
+  retry_index: number;
+  /** The attempt number of the failed try (its LLM call id ends with it). */
+  attempt: number;
+}
 export interface TextChunkData {
   text: string;
   from_variable_selector: [string, string];
@@ -147,6 +157,7 @@ export type RunEventBody =
   | { event: 'node_started'; data: NodeStartedData }
   | { event: 'text_chunk'; data: TextChunkData }
   | { event: 'node_finished'; data: NodeFinishedData }
+  | { event: 'node_retry'; data: NodeRetryData }
   | { event: 'workflow_finished'; data: WorkflowFinishedData }
   | { event: 'ping'; data: Record<string, never> }
   | { event: 'iteration_started'; data: ContainerStartedData }

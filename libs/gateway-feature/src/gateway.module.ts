@@ -1,5 +1,5 @@
-import { WORKFLOW_LIMITS, DEFAULT_WORKFLOW_LIMITS } from './workflows/workflow-limits';
-import type { WorkflowLimits } from '@shoal/platform';
+import { WORKFLOW_LIMITS, DEFAULT_WORKFLOW_LIMITS, SECRET_BOX } from './workflows/workflow-limits';
+import type { SecretBox, WorkflowLimits } from '@shoal/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
 import { MODEL_POOL_OPTIONS, ModelPoolClient, type ModelPoolClientOptions } from './openai/model-pool.client';
@@ -35,6 +35,8 @@ export interface GatewayOptions {
   streams: StreamLimits;
   /** graph and run input bounds; the DSL's defaults when omitted */
   workflowLimits?: WorkflowLimits;
+  /** seals secret environment variables (SHOAL_SECRETS_KEY); without it workflows carrying secret values are refused */
+  secrets?: SecretBox | null;
 }
 
 /** The gateway's controllers and services; infrastructure comes from PlatformModule. */
@@ -58,6 +60,7 @@ export class GatewayModule {
         { provide: MODEL_POOL_OPTIONS, useValue: opts.modelPool },
         { provide: WORKFLOW_LIMITS, useValue: opts.workflowLimits ?? DEFAULT_WORKFLOW_LIMITS },
         { provide: GATEWAY_BILLING_OPTIONS, useValue: opts.billing },
+        { provide: SECRET_BOX, useValue: opts.secrets ?? null },
         GatewayBillingClient,
         { provide: BOOTSTRAP_KEY, useValue: opts.bootstrapKey },
         { provide: BLOCKING_TIMEOUT_MS, useValue: opts.blockingTimeoutMs },

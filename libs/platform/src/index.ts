@@ -14,6 +14,8 @@ export {
   sseLimitsOf,
   workflowLimitsEnv,
   workflowLimitsOf,
+  secretsEnv,
+  secretBoxOf,
   type WorkflowLimits,
 } from './config/parse-config';
 export { LruCache, type LruCacheOptions } from './cache/lru-cache';
@@ -29,6 +31,7 @@ export { BullMqJobQueue } from './queue/bullmq.job-queue';
 export { InMemoryJobQueue } from './queue/memory.job-queue';
 export { RUN_EVENT_STORE, type RunEventStore, type Unsubscribe } from './events/run-event-store';
 export { RedisRunEventStore } from './events/redis.run-event-store';
+export { RUN_CANCEL_BUS, InMemoryRunCancelBus, RedisRunCancelBus, type RunCancelBus } from './runs/run-cancel-bus';
 export { InMemoryRunEventStore, DEFAULT_IN_MEMORY_RUN_EVENT_LIMITS, type InMemoryRunEventLimits } from './events/memory.run-event-store';
 export {
   boundRunEvent,
@@ -84,3 +87,11 @@ export { MAX_JSON_DEPTH } from './http/json-safety.scan';
 export { AcceptsBody, mediaTypeOf } from './http/body-content-type.hook';
 export { RouteTable, type RouteEntry } from './http/route-table';
 export { SseStream, DEFAULT_SSE_LIMITS, type SseLimits } from './http/sse-stream';
+export { SecretBox, SecretBoxError, parseSecretsKey } from './secrets/secret-box';
+export {
+  sealWorkflowSecrets,
+  blankWorkflowSecrets,
+  openWorkflowSecrets,
+  secretValuePaths,
+  nonStringSecretPaths,
+} from './secrets/workflow-secrets';

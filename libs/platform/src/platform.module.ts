@@ -21,6 +21,7 @@ import { InMemoryRunEventStore } from './events/memory.run-event-store';
 import { PostgresRunEventStore } from './events/postgres.run-event-store';
 import { RunEventsRepository } from './events/run-events.repository';
 import { DEFAULT_RUN_EVENT_LIMITS } from './events/run-event-limits';
+import { InMemoryRunCancelBus, RUN_CANCEL_BUS, RedisRunCancelBus, type RunCancelBus } from './runs/run-cancel-bus';
 import { ApiKeysRepository } from './auth/api-keys.repository';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
@@ -119,6 +120,14 @@ export class PlatformModule {
         },
       },
       {
+        provide: RUN_CANCEL_BUS,
+        inject: [REDIS],
+        useFactory: (redis: { main: Redis; subscriber: Redis } | null): RunCancelBus =>
+          opts.redis !== 'memory' && redis
+            ? new RedisRunCancelBus(redis.main, redis.subscriber, opts.redis.prefix)
+            : new InMemoryRunCancelBus(),
+      },
+      {
         provide: ApiKeysRepository,
         inject: [PrismaClient],
         useFactory: (prisma: PrismaClient | null) => (prisma ? new ApiKeysRepository(prisma) : null),
@@ -165,6 +174,7 @@ export class PlatformModule {
         REDIS,
         JOB_QUEUE,
         RUN_EVENT_STORE,
+        RUN_CANCEL_BUS,
         ApiKeysRepository,
         ApiKeyAuthenticator,
         ApiKeyGuard,

@@ -38,6 +38,7 @@ export { formatPath, type ValidationIssue, type ValidationIssueCode, type PathSe
 export {
   NODE_TYPES,
   ERROR_STRATEGY_NODE_TYPES,
+  RETRY_NODE_TYPES,
   CONTAINER_START_TYPES,
   isNodeType,
   isContainerType,
@@ -64,6 +65,9 @@ export { MAX_CONTAINER_DEPTH } from './graph-containers.validator';
 export {
   RESERVED_VARIABLE_NAMES,
   FAIL_BRANCH_HANDLE,
+  MAX_NODE_RETRIES,
+  MAX_RETRY_INTERVAL_MS,
+  type RetryConfig,
   type BaseNodeData,
   type ErrorStrategy,
   type ErrorDefaultValue,

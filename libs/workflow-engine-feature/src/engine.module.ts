@@ -4,6 +4,7 @@ import { ENGINE_OPTIONS, ExecuteRunUseCase, type EngineOptions } from './runs/ex
 import { RunProcessor } from './runs/run.processor';
 import { RunStateRepository } from './runs/run-state.repository';
 import { ConversationTurnsRepository } from './conversations/conversation-turns.repository';
+import { RunCancellations } from './runs/run-cancellations';
 
 /** workflow-engine's processors and services; infrastructure comes from PlatformModule. */
 @Module({})
@@ -17,6 +18,7 @@ export class EngineModule {
         BillingClient,
         RunStateRepository,
         ConversationTurnsRepository,
+        RunCancellations,
         ExecuteRunUseCase,
         RunProcessor,
       ],

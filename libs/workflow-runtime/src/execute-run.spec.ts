@@ -412,7 +412,7 @@ describe('executeRun: failure and cancellation', () => {
     expect(ports.llm.calls.map((c) => c.nodeId)).not.toContain('join');
   });
 
-  it('cancels on abort: the running node fails with "cancelled" and the run stops', async () => {
+  it('cancels on abort: the running node fails with "cancelled" and the run ends stopped', async () => {
     const ports = fakePorts();
     const controller = new AbortController();
     let seen: AbortSignal | undefined;
@@ -424,11 +424,14 @@ describe('executeRun: failure and cancellation', () => {
     await settle();
     controller.abort();
     const outcome = await run;
-    expect(outcome).toMatchObject({ status: 'failed', error: 'cancelled' });
+    expect(outcome).toMatchObject({ status: 'stopped', error: 'The run was stopped by a cancel request' });
     expect(seen?.aborted).toBe(true);
     expect(ports.events.find('node_finished', 'llm').data).toMatchObject({ status: 'failed', error: 'cancelled' });
     expect(ports.events.names()).not.toContain('node_started:end');
-    expect(ports.events.find('workflow_finished').data).toMatchObject({ status: 'failed', error: 'cancelled' });
+    expect(ports.events.find('workflow_finished').data).toMatchObject({
+      status: 'stopped',
+      error: 'The run was stopped by a cancel request',
+    });
   });
 
   it('rejects without workflow_finished when the checkpoint store fails', async () => {

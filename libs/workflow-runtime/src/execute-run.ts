@@ -1,5 +1,5 @@
 // executeRun: one attempt at a run, from scratch or resumed from the checkpoints of an earlier attempt.
-import type { WorkflowFinishedData } from '@shoal/contracts';
+import { RUN_STOPPED_MESSAGE, type WorkflowFinishedData } from '@shoal/contracts';
 import {
   buildGraphIndex,
   isNodeOfType,
@@ -17,6 +17,10 @@ import type { RestoredNode } from './subgraph.runner';
 import { StreamCoordinator } from './stream-coordinator';
 import { ChunkEmitter } from './text-chunk.emitter';
 import type { HistoryTurn } from './llm-memory';
+import { timerSleeper, type Sleeper } from './retry';
+import { DEFAULT_RUN_LIMITS, callDepthError, timeLimitError, type RunLimits } from './run-limits';
+import type { RunLimitError } from './runtime.errors';
+import { NO_SECRETS, SecretMasker } from './secret-masker';
 import { VariablePool } from './variable-pool';
 
 export interface RunPorts {
@@ -24,6 +28,8 @@ export interface RunPorts {
   checkpoints: CheckpointStore;
   events: EventSink;
   clock?: Clock;
+  /** Waits between a node's retries (a timer by default; tests inject one that does not sleep). */
+  sleeper?: Sleeper;
 }
 
 export interface ExecuteRunOptions {
@@ -35,10 +41,24 @@ export interface ExecuteRunOptions {
   inputs: Record<string, unknown>;
   /** Bounds the start node checks the inputs against (the DSL's defaults when omitted). */
   inputLimits?: Partial<RunInputLimits>;
+  /**
+   * Values of environment variables that replace the graph's: the opened secret ones (the stored
+   * graph holds them sealed). Secret values are masked in what the run reports.
+   */
+  environment?: Readonly<Record<string, unknown>>;
   /** Extra `sys.*` variables (user_id, files, query, ...); workflow_id and workflow_run_id are always set. */
   sys?: Record<string, unknown>;
   /** Node executions an earlier attempt committed; empty for a fresh run. */
   finished: readonly FinishedNodeRecord[];
+  /**
+   * Per node an earlier attempt started but never finished (it crashed): the highest attempt number
+   * it used. The node's next try continues after it, so no LLM call id is used twice.
+   */
+  startedAttempts?: ReadonlyMap<string, number>;
+  /** Steps, retries, run time, variable size and call depth bounds (DEFAULT_RUN_LIMITS for those omitted). */
+  limits?: Partial<RunLimits>;
+  /** How many runs deep this one is nested in the runs that called it (0: called by a client). */
+  callDepth?: number;
   ports: RunPorts;
   /**
    * Emit text_chunk events: the text of the answer and end nodes, in order, LLM output token by token
@@ -65,8 +85,11 @@ export interface ExecuteRunOptions {
 }
 
 export interface RunOutcome {
-  /** `partial-succeeded` (as Dify): the run finished, but some node ended `exception` (restored ones included). */
-  status: 'succeeded' | 'partial-succeeded' | 'failed';
+  /**
+   * `partial-succeeded` (as Dify): the run finished, but some node ended `exception` (restored ones
+   * included); `stopped`: `signal` aborted it (a cancel) before it finished.
+   */
+  status: 'succeeded' | 'partial-succeeded' | 'failed' | 'stopped';
   outputs: Record<string, unknown>;
   error: string | null;
   totalTokens: number;
@@ -102,7 +125,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   const pool = new VariablePool();
   // user_id and files always exist in Dify's sys namespace; absent ones render as '' rather than as 'sys.user_id'.
   pool.set('sys', Object.assign({ user_id: '', files: [] }, opts.sys, { workflow_id: workflowId, workflow_run_id: runId }));
-  if (graph.environment_variables) pool.set('env', namespace(graph.environment_variables, undefined));
+  if (graph.environment_variables) pool.set('env', namespace(graph.environment_variables, opts.environment));
   pool.set('conversation', namespace(graph.conversation_variables ?? [], opts.conversationVariables));
 
   const done = new Map<string, number>();
@@ -166,10 +189,24 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     });
   }
 
+  const limits: RunLimits = { ...DEFAULT_RUN_LIMITS, ...opts.limits };
+  const secrets = secretMaskerOf(graph, opts.environment);
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   if (opts.signal?.aborted) controller.abort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  // run time counts from the run's creation, across attempts: a resumed run has only what is left
+  let runLimitError: RunLimitError | null = null;
+  const stopAt = (error: RunLimitError) => {
+    runLimitError ??= error;
+    controller.abort();
+  };
+  const depth = opts.callDepth ?? 0;
+  if (depth > limits.maxCallDepth) stopAt(callDepthError(depth, limits.maxCallDepth));
+  const left = startedAt + limits.maxRunMs - clock.now();
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  if (left <= 0) stopAt(timeLimitError(limits.maxRunMs));
+  else deadline = setTimeout(() => stopAt(timeLimitError(limits.maxRunMs)), left);
 
   const chunks = opts.streamChunks ? new ChunkEmitter(ports.events, opts.streamedText) : null;
   const scheduler = new Scheduler({
@@ -192,24 +229,33 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     restored,
     innerRestored,
     containerLimits: opts.containerLimits ? Object.assign({}, DEFAULT_CONTAINER_LIMITS, opts.containerLimits) : undefined,
+    limits,
+    sleeper: ports.sleeper ?? timerSleeper,
+    secrets,
+    firstAttempts: nextAttempts(opts.startedAttempts),
+    stepsBefore: done.size,
   });
   try {
     await scheduler.run();
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
+    clearTimeout(deadline);
   }
   if (scheduler.infraError !== null) throw scheduler.infraError;
   await chunks?.settle();
 
-  const cancelled = opts.signal?.aborted === true && (scheduler.failure !== null || scheduler.unfinishedCount > 0);
+  const limitError = runLimitError ?? scheduler.limitError;
+  const unfinished = scheduler.failure !== null || scheduler.unfinishedCount > 0;
+  const cancelled = limitError === null && opts.signal?.aborted === true && unfinished;
   let error: string | null = null;
-  if (cancelled) error = 'cancelled';
+  if (limitError !== null) error = limitError.message;
+  else if (cancelled) error = STOPPED_MESSAGE;
   else if (scheduler.failure)
     error = `Node ${scheduler.failure.node.data.title} (${scheduler.failure.node.id}) failed: ${scheduler.failure.message}`;
   else if (scheduler.unfinishedCount > 0)
     error = `${scheduler.unfinishedCount} node(s) never became ready; was the graph validated with parseWorkflowGraph?`;
 
-  const outputs: Record<string, unknown> = {};
+  let outputs: Record<string, unknown> = {};
   if (error === null) {
     // Several end nodes (parallel branches) merge their outputs; a later finisher wins a name clash.
     for (const end of restoredEnds.sort((a, b) => a.index - b.index)) Object.assign(outputs, end.outputs);
@@ -217,11 +263,12 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     // Answer nodes (Dify's chatflow) make up one answer, in the order they finished.
     const answers = [...restoredAnswers, ...scheduler.answers];
     if (answers.length > 0) outputs.answer = answers.join('');
+    outputs = secrets.mask(outputs);
   }
   const finishedAt = clock.now();
   const handledErrors = restored.some((r) => r.exception) || scheduler.exceptions > 0;
   const outcome: RunOutcome = {
-    status: error !== null ? 'failed' : handledErrors ? 'partial-succeeded' : 'succeeded',
+    status: cancelled ? 'stopped' : error !== null ? 'failed' : handledErrors ? 'partial-succeeded' : 'succeeded',
     outputs,
     error,
     totalTokens: restoredTokens + scheduler.tokens,
@@ -243,6 +290,25 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   };
   await ports.events.emit({ event: 'workflow_finished', data });
   return outcome;
+}
+
+/** The error of a run that a cancel stopped. */
+export const STOPPED_MESSAGE = RUN_STOPPED_MESSAGE;
+
+function secretMaskerOf(graph: WorkflowGraph, environment: Readonly<Record<string, unknown>> | undefined): SecretMasker {
+  const values: string[] = [];
+  for (const v of graph.environment_variables ?? []) {
+    if (v.value_type !== 'secret') continue;
+    const value = environment && Object.hasOwn(environment, v.name) ? environment[v.name] : v.value;
+    if (typeof value === 'string') values.push(value);
+  }
+  return values.length ? new SecretMasker(values) : NO_SECRETS;
+}
+
+function nextAttempts(started: ReadonlyMap<string, number> | undefined): ReadonlyMap<string, number> {
+  const next = new Map<string, number>();
+  for (const [nodeId, attempt] of started ?? []) next.set(nodeId, attempt + 1);
+  return next;
 }
 
 /** A namespace object with no prototype, so names like `constructor` read nothing. */

@@ -4,10 +4,13 @@
 //     opts: { runId, workflowId, workflowVersionId, graph: WorkflowGraph, inputs, sys?, finished: FinishedNodeRecord[],
 //             ports: { llm: LlmPort, checkpoints: CheckpointStore, events: EventSink, clock?: Clock },
 //             streamChunks?, signal?: AbortSignal, startedAt?: number, executors?: NodeExecutors,
-//             containerLimits?: Partial<ContainerLimits> }   (iteration items, loop rounds, parallel rounds)
-//             conversationVariables?, history?: HistoryTurn[] }
+//             containerLimits?: Partial<ContainerLimits>,   (iteration items, loop rounds, parallel rounds)
+//             conversationVariables?, history?: HistoryTurn[],
+//             startedAttempts?, limits?: Partial<RunLimits>, callDepth? }
 //     streamChunks: text_chunk events for the answer and end nodes' text, as Dify streams it (stream-coordinator.ts)
-//     RunOutcome: { status: 'succeeded' | 'failed', outputs, error: string | null, totalTokens, elapsedMs, steps }
+//     RunOutcome: { status: 'succeeded' | 'partial-succeeded' | 'failed' | 'stopped', outputs, error, totalTokens, elapsedMs, steps }
+//     Nodes with retry_config retry (node_retry events); limits (steps, time, variable size, depth) fail the run naming them;
+//     aborting `signal` stops the run ('stopped'); secret env values are masked in node inputs, process data and errors.
 //     Resolves after workflow_finished; rejects (no workflow_finished) when a checkpoint or event port fails.
 //   llmCallId(runId, nodeId, attempt): string      -> `${runId}:${nodeId}:${attempt}`
 //   defaultNodeExecutors: NodeExecutors           -> every node type, iteration and loop included; spread and override
@@ -16,7 +19,10 @@
 //
 // Ports the apps implement: LlmPort, CheckpointStore, EventSink, Clock (see ports.ts for the contracts).
 
-export { executeRun, type ExecuteRunOptions, type RunOutcome, type RunPorts } from './execute-run';
+export { executeRun, STOPPED_MESSAGE, type ExecuteRunOptions, type RunOutcome, type RunPorts } from './execute-run';
+export { DEFAULT_RUN_LIMITS, type RunLimits } from './run-limits';
+export { timerSleeper, type Sleeper } from './retry';
+export { SecretMasker, SECRET_MASK } from './secret-masker';
 export {
   systemClock,
   type LlmPort,
@@ -38,4 +44,10 @@ export { defaultNodeExecutors } from './nodes/default-node-executors';
 export { VariablePool } from './variable-pool';
 export { DEFAULT_CONTAINER_LIMITS, type ContainerLimits } from './scope';
 export { MAX_MEMORY_TURNS, memoryTurnsOf, type HistoryTurn } from './llm-memory';
-export { WorkflowRuntimeError, RunCancelledError, InvalidRunInputsError, type WorkflowRuntimeErrorCode } from './runtime.errors';
+export {
+  WorkflowRuntimeError,
+  RunCancelledError,
+  RunLimitError,
+  InvalidRunInputsError,
+  type WorkflowRuntimeErrorCode,
+} from './runtime.errors';

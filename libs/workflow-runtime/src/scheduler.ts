@@ -15,7 +15,12 @@ import { llmCallId } from './call-id';
 import { isThenable } from './is-thenable';
 import type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
 import type { CheckpointStore, Clock, EventSink, LlmPort, NodeExecutionFinish, NodeExecutionStart, TokenCounts } from './ports';
-import { RunCancelledError, WorkflowRuntimeError } from './runtime.errors';
+import { retryPolicyOf, runWithRetries, type AttemptResult, type Sleeper } from './retry';
+import { errorMessage } from './error-message';
+import { nodeRetryData } from './node-retry.event';
+import { checkVariableSizes, stepLimitError, type RunLimits } from './run-limits';
+import { RunCancelledError, RunLimitError, WorkflowRuntimeError } from './runtime.errors';
+import type { SecretMasker } from './secret-masker';
 import { executionKeyOf, type ContainerLimits, type RunScope, type ScopeRunner } from './scope';
 import { SubgraphRunner, type RestoredNode } from './subgraph.runner';
 import type { ChunkEmitter } from './text-chunk.emitter';
@@ -45,6 +50,14 @@ export interface SchedulerOptions {
   controller: AbortController;
   /** Index the next started node gets (1 + the highest index an earlier attempt used). */
   nextIndex: number;
+  limits: RunLimits;
+  sleeper: Sleeper;
+  /** Masks secret environment variable values out of node inputs, process data and errors. */
+  secrets: SecretMasker;
+  /** Per node an earlier attempt started but did not finish: the attempt number its next try takes. */
+  firstAttempts: ReadonlyMap<string, number>;
+  /** Steps earlier attempts of the run used (they count against the step limit). */
+  stepsBefore: number;
   /** Nodes an earlier attempt finished, in the order they ran, with their committed outputs. */
   restored: ReadonlyArray<RestoredNode>;
   /** The iteration or loop round this scheduler runs; absent for the run's top level. */
@@ -84,10 +97,10 @@ function exceptionHandles(node: WorkflowNode): readonly string[] {
 }
 
 /** Dify's outputs of a handled failure: the default values (default-value strategy), error_message and error_type. */
-function exceptionOutputs(node: WorkflowNode, error: unknown): Record<string, unknown> {
+function exceptionOutputs(node: WorkflowNode, error: unknown, secrets: SecretMasker): Record<string, unknown> {
   const outputs: Record<string, unknown> = {};
   if (node.data.error_strategy === 'default-value') for (const d of node.data.default_value ?? []) outputs[d.key] = d.value;
-  outputs.error_message = errorMessage(error);
+  outputs.error_message = secrets.maskText(errorMessage(error));
   outputs.error_type = error instanceof Error ? error.name : 'Error';
   return outputs;
 }
@@ -113,6 +126,8 @@ export class Scheduler {
   private onAbort: (() => void) | null = null;
 
   failure: NodeFailure | null = null;
+  /** A run limit stopped the run (the step limit, a variable too large). */
+  limitError: RunLimitError | null = null;
   /** A port other than the LLM failed (checkpoint store, event sink): the attempt must not report an outcome. */
   infraError: unknown = null;
   steps = 0;
@@ -227,10 +242,10 @@ export class Scheduler {
   private async runNode(node: WorkflowNode, predecessorNodeId: string | null): Promise<void> {
     const { o } = this;
     const executor = o.executors[node.data.type] as NodeExecutor | undefined;
-    const attempt = 0;
     const scope = o.scope ?? null;
     const executionKey = scope === null ? node.id : executionKeyOf(node.id, scope);
-    const callId = llmCallId(o.runId, executionKey, attempt);
+    const firstAttempt = o.firstAttempts.get(executionKey) ?? 0;
+    if (!this.stepAllowed()) return;
     const start: NodeExecutionStart = {
       runId: o.runId,
       executionId: newId('nex'),
@@ -241,11 +256,10 @@ export class Scheduler {
       title: node.data.title,
       index: this.counter.next++,
       predecessorNodeId,
-      attempt,
-      callId: executor?.callsLlm ? callId : null,
+      attempt: firstAttempt,
+      callId: executor?.callsLlm ? llmCallId(o.runId, executionKey, firstAttempt) : null,
       startedAt: o.clock.now(),
     };
-    this.steps++;
     await o.checkpoints.nodeStarted(start);
     const startedData: NodeStartedData = {
       id: start.executionId,
@@ -266,41 +280,50 @@ export class Scheduler {
 
     const stream = o.stream;
     stream?.coordinator.nodeStarted(node.id);
-    let result: NodeRunResult | null = null;
-    let error: unknown = null;
-    let exception = false;
-    try {
-      if (!executor) throw new WorkflowRuntimeError('no_executor', `no executor for node type '${node.data.type}'`);
-      if (o.controller.signal.aborted) throw new RunCancelledError();
-      const ctx: NodeRunContext = {
-        runId: o.runId,
-        workflowId: o.workflowId,
-        attempt,
-        callId,
-        pool: o.pool,
-        runInputs: o.runInputs,
-        inputLimits: o.inputLimits,
-        llm: o.llm,
+    // Dify's retries: node_started once, a node_retry per failed try, node_finished for the last one.
+    let attemptStartedAt = start.startedAt;
+    let current = start;
+    const policy = retryPolicyOf(node);
+    let tried: AttemptResult<NodeRunResult>;
+    if (policy === null) {
+      const once = this.attemptNode(node, executor, firstAttempt, start);
+      tried = isThenable(once) ? await once : once;
+    } else
+      tried = await runWithRetries<NodeRunResult>({
+        policy,
+        firstAttempt,
         signal: o.controller.signal,
-        history: o.history,
-        emitTextChunk: stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null,
-        executionId: start.executionId,
-        scopes: this.scopeRunner,
-      };
-      const pending = executor.execute(node, ctx);
-      result = isThenable(pending) ? await Promise.race([pending, this.aborted]) : pending;
-    } catch (e) {
-      error = e;
-    }
-    if (error !== null && !(error instanceof RunCancelledError) && !o.controller.signal.aborted && handlesErrors(node)) {
+        sleeper: o.sleeper,
+        attempt: async (attempt) => this.attemptNode(node, executor, attempt, start),
+        onRetry: async (failed, attempt, retryIndex) => {
+          const at = o.clock.now();
+          const retryEvent = this.emit({
+            event: 'node_retry',
+            data: nodeRetryData(startedData, failed, attempt, retryIndex, attemptStartedAt, at, o.secrets),
+          });
+          if (retryEvent) await retryEvent;
+        },
+        beforeRetry: async (attempt) => {
+          this.countStep();
+          attemptStartedAt = o.clock.now();
+          // the row names the attempt now running, so a resumed run continues after it
+          current = { ...start, attempt, callId: start.callId === null ? null : llmCallId(o.runId, executionKey, attempt) };
+          await o.checkpoints.nodeStarted(current);
+        },
+      });
+    let result = tried.result;
+    const error = tried.error;
+    let exception = false;
+    if (error instanceof RunLimitError) this.stopForLimit(error);
+    else if (error !== null && !(error instanceof RunCancelledError) && !o.controller.signal.aborted && handlesErrors(node)) {
       // Dify's error handling: the node ends as `exception` with the error as outputs, and the run goes on.
       exception = true;
-      result = { inputs: result?.inputs ?? null, outputs: exceptionOutputs(node, error) };
+      result = { inputs: result?.inputs ?? null, outputs: exceptionOutputs(node, error, o.secrets) };
     }
 
     const finishedAt = o.clock.now();
     const tokens = result?.tokens ?? NO_TOKENS;
-    const message = error === null ? null : errorMessage(error);
+    const message = error === null ? null : o.secrets.maskText(errorMessage(error));
     // Spelled out: V8 turns `{ ...start, more }` into a slow object costing ~8 µs here.
     const finish: NodeExecutionFinish = {
       runId: start.runId,
@@ -312,13 +335,14 @@ export class Scheduler {
       title: start.title,
       index: start.index,
       predecessorNodeId: start.predecessorNodeId,
-      attempt: start.attempt,
-      callId: start.callId,
+      attempt: current.attempt,
+      callId: current.callId,
       startedAt: start.startedAt,
       status: exception ? 'exception' : error === null ? 'succeeded' : 'failed',
-      inputs: result?.inputs ?? null,
-      processData: result?.processData ?? null,
-      outputs: result?.outputs ?? null,
+      inputs: o.secrets.mask(result?.inputs ?? null),
+      processData: o.secrets.mask(result?.processData ?? null),
+      // the pool keeps the real values; what is recorded and announced never shows a secret
+      outputs: o.secrets.mask(result?.outputs ?? null),
       error: message,
       finishedAt,
       elapsedMs: finishedAt - start.startedAt,
@@ -368,6 +392,78 @@ export class Scheduler {
     this.decideEdges(node.id, exception ? exceptionHandles(node) : this.takenHandles(node, result.outputs));
   }
 
+  /**
+   * One try at a node; never rejects. A node that answers synchronously gets its outcome without a
+   * promise (as before retries existed: sync nodes skip a microtask).
+   */
+  private attemptNode(
+    node: WorkflowNode,
+    executor: NodeExecutor | undefined,
+    attempt: number,
+    start: NodeExecutionStart,
+  ): AttemptResult<NodeRunResult> | Promise<AttemptResult<NodeRunResult>> {
+    const { o } = this;
+    const stream = o.stream;
+    try {
+      if (!executor) throw new WorkflowRuntimeError('no_executor', `no executor for node type '${node.data.type}'`);
+      if (o.controller.signal.aborted) throw new RunCancelledError();
+      const ctx: NodeRunContext = {
+        runId: o.runId,
+        workflowId: o.workflowId,
+        attempt,
+        callId: llmCallId(o.runId, start.executionKey, attempt),
+        pool: o.pool,
+        runInputs: o.runInputs,
+        inputLimits: o.inputLimits,
+        llm: o.llm,
+        signal: o.controller.signal,
+        history: o.history,
+        emitTextChunk: stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null,
+        executionId: start.executionId,
+        scopes: this.scopeRunner,
+      };
+      const pending = executor.execute(node, ctx);
+      if (isThenable(pending)) return this.settleAttempt(node, Promise.race([pending, this.aborted]));
+      checkVariableSizes(node.id, pending.outputs, o.limits.maxVariableBytes);
+      return { result: pending, error: null };
+    } catch (e) {
+      return { result: null, error: e };
+    }
+  }
+
+  private async settleAttempt(node: WorkflowNode, pending: Promise<NodeRunResult>): Promise<AttemptResult<NodeRunResult>> {
+    try {
+      const result = await pending;
+      checkVariableSizes(node.id, result.outputs, this.o.limits.maxVariableBytes);
+      return { result, error: null };
+    } catch (e) {
+      return { result: null, error: e };
+    }
+  }
+
+  /** A node execution (a retry too) counts against the run's step limit, resumed attempts included. */
+  private countStep(): void {
+    if (this.o.stepsBefore + this.steps >= this.o.limits.maxSteps) throw stepLimitError(this.o.limits.maxSteps);
+    this.steps++;
+  }
+
+  /** Counts a node's first execution; at the step limit the run stops instead, failing with the limit. */
+  private stepAllowed(): boolean {
+    try {
+      this.countStep();
+      return true;
+    } catch (error) {
+      this.stopForLimit(error as RunLimitError);
+      return false;
+    }
+  }
+
+  private stopForLimit(error: RunLimitError): void {
+    this.limitError ??= error;
+    this.stopping = true;
+    this.o.controller.abort();
+  }
+
   private emit(body: RunEventBody): Promise<void> | undefined {
     const pending = this.o.events.emit(body);
     return pending && isThenable(pending) ? pending : undefined;
@@ -386,9 +482,4 @@ function scopeMetadata(scope: RunScope): Record<string, string | number> {
     out.loop_index = scope.loopIndex;
   }
   return out;
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return typeof error === 'string' ? error : String(error);
 }

@@ -37,6 +37,8 @@ export function presentRunWithNodes(run: RunWithNodes) {
       title: n.title,
       index: n.index,
       predecessor_node_id: n.predecessorNodeId,
+      // the try that produced this outcome: above 0 after retries (retry_config) or a rerun after a crash
+      attempt: n.attempt,
       status: n.status,
       inputs: n.inputs ?? null,
       outputs: n.outputs ?? null,

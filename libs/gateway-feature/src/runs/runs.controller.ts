@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { RunEvent } from '@shoal/contracts';
@@ -57,6 +57,11 @@ const startRunSchema = z.object({
     .optional()
     .transform((id) => id || undefined),
 });
+
+const stopTaskSchema = z.object({ user: z.string().max(256).optional() });
+
+/** How long a cancel waits for the run to end before answering 202 (it keeps stopping). */
+const CANCEL_WAIT_MS = 5000;
 
 export const BLOCKING_TIMEOUT_MS = Symbol('BLOCKING_TIMEOUT_MS');
 export const SSE_LIMITS = Symbol('SSE_LIMITS');
@@ -139,6 +144,56 @@ export class RunsController {
     return { object: 'list', data: runs.map(presentRun), has_more: hasMore, next_cursor: hasMore ? runs[runs.length - 1].id : null };
   }
 
+  /**
+   * Stops a queued or running run; it ends `stopped`, and workflow_finished says so. Answers the run:
+   * 200 once it has ended, 202 while its worker is still stopping it. 409 for a run that ended otherwise.
+   */
+  @Post('runs/:id/cancel')
+  @RequireScope('runs:write')
+  @ApiDoc({
+    summary: 'Cancel a run',
+    description: 'A queued run stops at once; a running one within about a second, on whichever worker holds it.',
+    responses: {
+      200: { description: 'The stopped run', schema: runResponse },
+      202: { description: 'Still stopping when the wait ran out', schema: runResponse },
+    },
+    errors: [409],
+  })
+  async cancel(@Ctx() ctx: RequestContext, @Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    const run = await this.runs.cancel(ctx, id);
+    const ended = run.finishedAt
+      ? run
+      : await this.runs.waitForEnd(ctx, id, AbortSignal.any([AbortSignal.timeout(CANCEL_WAIT_MS), clientGone(reply)]));
+    reply.status(ended.finishedAt ? 200 : 202).send(presentRun(ended));
+  }
+
+  /** Dify's stop API (the task id is the run id): `{ "result": "success" }`, also for a run that already ended, as Dify answers. */
+  @Post('workflows/tasks/:taskId/stop')
+  @HttpCode(200)
+  @RequireScope('runs:write')
+  @ApiDoc({
+    summary: 'Stop a run (Dify API)',
+    tag: 'dify',
+    body: stopTaskSchema,
+    responses: { 200: { description: '`{ "result": "success" }`' } },
+  })
+  @RequireScope('runs:write')
+  @ApiDoc({
+    summary: 'Stop a run (Dify API)',
+    tag: 'dify',
+    body: stopTaskSchema,
+    responses: { 200: { description: '`{ "result": "success" }`' } },
+  })
+  async stopTask(@Ctx() ctx: RequestContext, @Param('taskId') taskId: string, @Body() body: unknown) {
+    parseBody(stopTaskSchema, body ?? {});
+    try {
+      await this.runs.cancel(ctx, taskId);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 'conflict')) throw err;
+    }
+    return { result: 'success' };
+  }
+
   @Get('runs/:id')
   @RequireScope('read')
   @ApiDoc({ summary: 'Get a run and its node executions', responses: { 200: { description: 'The run', schema: runWithNodesResponse } } })
@@ -182,7 +237,7 @@ export class RunsController {
 
   private async stream(ctx: RequestContext, run: RunStreamRow, afterSeq: number, reply: FastifyReply): Promise<void> {
     const sse = SseStream.open(reply, this.sse, { 'x-shoal-run-id': run.id });
-    const ping = setInterval(() => sse.keepAlive(PING), PING_MS);
+    const ping = setInterval(() => sse.keepAlive(PING), this.sse.pingIntervalMs ?? PING_MS);
     // pushed events cannot wait for a slow reader: one that falls too far behind is cut, and
     // reconnects with Last-Event-ID (the events are stored)
     const write = (e: RunEvent) => void sse.write(`id: ${e.sequence}\ndata: ${JSON.stringify(presentRunEvent(e))}\n\n`);

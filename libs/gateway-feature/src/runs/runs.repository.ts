@@ -67,6 +67,31 @@ export class RunsRepository {
     });
   }
 
+  /**
+   * A queued run (no worker has it yet) ends `stopped` at once; null when it was no longer queued
+   * (a worker claimed it meanwhile: cancel it as a running run).
+   */
+  async stopQueued(tenantId: string, runId: string, error: string): Promise<RunRow | null> {
+    const now = new Date();
+    const { count } = await this.prisma.workflowRun.updateMany({
+      where: { id: runId, tenantId, status: 'queued' },
+      data: { status: 'stopped', error, cancelRequestedAt: now, finishedAt: now, elapsedMs: 0 },
+    });
+    return count ? this.find(tenantId, runId) : null;
+  }
+
+  /** Marks a running run for cancellation (the flag a worker polls and reads when it takes the run); false when it is not running. */
+  async requestCancel(tenantId: string, runId: string): Promise<boolean> {
+    const count = await this.prisma.$executeRaw`
+      UPDATE workflow_runs SET cancel_requested_at = COALESCE(cancel_requested_at, now()), updated_at = now()
+      WHERE id = ${runId} AND tenant_id = ${tenantId} AND status = 'running'`;
+    return count > 0;
+  }
+
+  async setLastEventSeq(tenantId: string, runId: string, seq: number): Promise<void> {
+    await this.prisma.workflowRun.updateMany({ where: { id: runId, tenantId }, data: { lastEventSeq: seq } });
+  }
+
   find(tenantId: string, runId: string): Promise<RunRow | null> {
     return this.prisma.workflowRun.findFirst({ where: { id: runId, tenantId } });
   }

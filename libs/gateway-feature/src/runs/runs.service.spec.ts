@@ -1,5 +1,6 @@
 import { QUEUES, type QueueName, type RunEvent, type RunEventBody } from '@shoal/contracts';
 import {
+  InMemoryRunCancelBus,
   ApiError,
   InMemoryRunEventStore,
   Prisma,
@@ -104,6 +105,8 @@ class FakeRunsRepo {
       workerId: null,
       idempotencyKey: null,
       lastEventSeq: 0,
+      cancelRequestedAt: null,
+      callDepth: 0,
       createdAt: now,
       startedAt: null,
       finishedAt: null,
@@ -117,6 +120,22 @@ class FakeRunsRepo {
     if (row && row.tenantId === tenantId && row.status === 'queued')
       Object.assign(row, { status: 'failed', error, finishedAt: new Date() });
     return { count: row ? 1 : 0 };
+  }
+  async stopQueued(tenantId: string, runId: string, error: string): Promise<RunRow | null> {
+    const row = this.rows.get(runId);
+    if (!row || row.tenantId !== tenantId || row.status !== 'queued') return null;
+    const now = new Date();
+    return Object.assign(row, { status: 'stopped' as const, error, cancelRequestedAt: now, finishedAt: now, elapsedMs: 0 });
+  }
+  async requestCancel(tenantId: string, runId: string): Promise<boolean> {
+    const row = this.rows.get(runId);
+    if (!row || row.tenantId !== tenantId || row.status !== 'running') return false;
+    row.cancelRequestedAt ??= new Date();
+    return true;
+  }
+  async setLastEventSeq(tenantId: string, runId: string, seq: number): Promise<void> {
+    const row = this.rows.get(runId);
+    if (row && row.tenantId === tenantId) row.lastEventSeq = seq;
   }
   async find(tenantId: string, runId: string): Promise<RunRow | null> {
     const row = this.rows.get(runId);
@@ -229,7 +248,9 @@ describe('RunsService', () => {
   let queue: FakeQueue;
   let events: CountingEventStore;
   let service: RunsService;
+  let cancelBus: InMemoryRunCancelBus;
   beforeEach(() => {
+    cancelBus = new InMemoryRunCancelBus();
     workflows = new FakeWorkflowsRepo();
     workflows.add('wf_a', 'ten_a');
     workflows.add('wf_b', 'ten_a');
@@ -244,6 +265,7 @@ describe('RunsService', () => {
       events,
       // chatflow turns are covered against Postgres (conversations int spec); these workflows have no answer nodes
       new ConversationsService(null as unknown as ConversationsRepository),
+      cancelBus,
     );
   });
   afterEach(async () => {
@@ -473,6 +495,47 @@ describe('RunsService', () => {
       await expect(service.get(ctx({ workflowId: 'wf_a' }), run.id)).resolves.toMatchObject({ id: run.id });
       expect((await apiError(service.get(ctx({ workflowId: 'wf_b' }), run.id))).status).toBe(404);
       expect((await apiError(service.get(ctx({ tenantId: 'ten_b' }), run.id))).status).toBe(404);
+    });
+  });
+
+  describe('cancel', () => {
+    const started = () => service.start(ctx(), 'wf_a', { inputs: { question: 'q' }, response_mode: 'blocking' });
+
+    it('stops a queued run at once and announces its workflow_finished (stopped) once', async () => {
+      const run = await started();
+      const stopped = await service.cancel(ctx(), run.id);
+      expect(stopped).toMatchObject({ status: 'stopped', error: 'The run was stopped by a cancel request' });
+      const seen: RunEvent[] = [];
+      await events.subscribe(run.id, 0, (e) => seen.push(e));
+      expect(seen.map((e) => [e.event, e.event === 'workflow_finished' ? e.data.status : null])).toEqual([
+        ['workflow_finished', 'stopped'],
+      ]);
+      expect(runs.rows.get(run.id)!.lastEventSeq).toBe(seen[0].sequence);
+      // idempotent: the stopped run again, nothing announced twice
+      expect((await service.cancel(ctx(), run.id)).status).toBe('stopped');
+      expect(await events.lastSequence(run.id)).toBe(seen[0].sequence);
+    });
+
+    it('flags a running run and tells its worker through the cancel bus', async () => {
+      const run = await started();
+      runs.rows.get(run.id)!.status = 'running';
+      const heard: string[] = [];
+      await cancelBus.listen((id) => heard.push(id));
+      const answered = await service.cancel(ctx(), run.id);
+      expect(answered.status).toBe('running');
+      expect(answered.cancelRequestedAt).toBeInstanceOf(Date);
+      expect(heard).toEqual([run.id]);
+    });
+
+    it('refuses a run that ended otherwise with 409 naming its status; 404 for another tenant, a bound key or a bad id', async () => {
+      const run = await started();
+      runs.rows.get(run.id)!.status = 'partial_succeeded';
+      const err = await apiError(service.cancel(ctx(), run.id));
+      expect([err.status, err.code]).toEqual([409, 'conflict']);
+      expect(err.message).toContain("'partial-succeeded'");
+      expect((await apiError(service.cancel(ctx({ tenantId: 'ten_b' }), run.id))).status).toBe(404);
+      expect((await apiError(service.cancel(ctx({ workflowId: 'wf_b' }), run.id))).status).toBe(404);
+      expect((await apiError(service.cancel(ctx(), 'not-a-run'))).status).toBe(404);
     });
   });
 });

@@ -3,9 +3,11 @@ import {
   looksLikeId,
   newId,
   QUEUES,
+  RUN_STOPPED_MESSAGE,
   TERMINAL_RUN_STATUSES,
   runStatusFromColumn,
   runStatusToColumn,
+  workflowFinishedOf,
   type RunEvent,
   type RunJob,
   type RunStatus,
@@ -13,7 +15,9 @@ import {
 import {
   ApiError,
   JOB_QUEUE,
+  RUN_CANCEL_BUS,
   RUN_EVENT_STORE,
+  type RunCancelBus,
   createLogger,
   type JobQueue,
   type Prisma,
@@ -49,6 +53,7 @@ export class RunsService implements BeforeApplicationShutdown {
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
     @Inject(ConversationsService) private readonly conversations: ConversationsService,
+    @Inject(RUN_CANCEL_BUS) private readonly cancels: RunCancelBus,
   ) {}
 
   /** Validate the inputs, write the queued run, enqueue it. Bad input writes nothing. */
@@ -142,6 +147,51 @@ export class RunsService implements BeforeApplicationShutdown {
       workflowId: ctx.workflowId ?? q.workflowId,
       status: q.status ? runStatusToColumn(q.status) : undefined,
     });
+  }
+
+  /**
+   * Stops a queued or running run: a queued one ends `stopped` here and now; a running one is
+   * flagged in its row (a worker that takes it over later sees the flag) and its worker is told at
+   * once through the cancel bus. Idempotent: cancelling a run that is stopping or stopped answers
+   * the run again. A run that ended otherwise is a conflict naming its status.
+   */
+  async cancel(ctx: RequestContext, runId: string): Promise<RunRow> {
+    const run = await this.visibleRun(ctx, runId);
+    if (run.status === 'queued') {
+      const stopped = await this.runs.stopQueued(ctx.tenantId, runId, RUN_STOPPED_MESSAGE);
+      if (stopped) {
+        await this.announceStopped(stopped);
+        return stopped;
+      }
+    }
+    if (await this.runs.requestCancel(ctx.tenantId, runId)) {
+      // the flag is durable: a lost message is picked up by the worker's poll of it
+      await this.cancels.publish(runId).catch((err: unknown) => this.log.warn({ err, runId }, 'could not publish the cancel'));
+      return (await this.runs.find(ctx.tenantId, runId)) ?? run;
+    }
+    const now = (await this.runs.find(ctx.tenantId, runId)) ?? run;
+    if (now.status === 'stopped') return now;
+    const status = runStatusFromColumn(now.status);
+    throw new ApiError(
+      'conflict',
+      `Run '${runId}' has already finished with status '${status}'; only a queued or running run can be cancelled`,
+    );
+  }
+
+  /** The workflow_finished of a run stopped while queued: no worker ever held it, so nobody else announces it. */
+  private async announceStopped(run: RunRow): Promise<void> {
+    const e = await this.events.append(
+      run.id,
+      workflowFinishedOf({ ...run, status: 'stopped', outputs: null, totalTokens: 0, totalSteps: 0 }),
+    );
+    if (e) await this.runs.setLastEventSeq(run.tenantId, run.id, e.sequence);
+  }
+
+  private async visibleRun(ctx: RequestContext, runId: string): Promise<RunRow> {
+    if (!looksLikeId(runId, 'run')) throw ApiError.notFound('Run', runId);
+    const run = await this.runs.find(ctx.tenantId, runId);
+    if (!run || (ctx.workflowId && run.workflowId !== ctx.workflowId)) throw ApiError.notFound('Run', runId);
+    return run;
   }
 
   async get(ctx: RequestContext, runId: string): Promise<RunWithNodes> {

@@ -1,5 +1,6 @@
 import { parse, stringify } from 'yaml';
-import { ApiError, type RequestContext } from '@shoal/platform';
+import { randomBytes } from 'node:crypto';
+import { ApiError, SecretBox, type RequestContext } from '@shoal/platform';
 import type { ModelPoolClient } from '../openai/model-pool.client';
 import { parseImportRequest } from './import-workflow.request';
 import { WorkflowDslService } from './workflow-dsl.service';
@@ -75,7 +76,7 @@ function setup(models: string[] | null) {
   const pool = { modelNames: async () => models } as unknown as ModelPoolClient;
   const service = new WorkflowDslService(
     repo as unknown as WorkflowsRepository,
-    new WorkflowsService(repo as unknown as WorkflowsRepository),
+    new WorkflowsService(repo as unknown as WorkflowsRepository, undefined, new SecretBox(randomBytes(32))),
     pool,
   );
   return { repo, service };
@@ -105,6 +106,8 @@ describe('WorkflowDslService', () => {
     const exported = parse(await service.export(ctx, workflow.id));
     expect(exported.app).toMatchObject({ name: 'qa', description: 'asks', mode: 'workflow' });
     expect(exported.workflow.environment_variables.map((v: { value: unknown }) => v.value)).toEqual(['', 'dry']);
+    // the secret is stored sealed, never as sent
+    expect(JSON.stringify(workflow.version.graph)).not.toContain('sk-1');
     expect(exported.workflow.features).toEqual({ opening_statement: 'hello' });
   });
 

@@ -60,7 +60,7 @@ export class WorkflowDslService {
     const workflow = await this.repository.create(ctx.tenantId, {
       name: (wf.name.trim() || 'Imported workflow').slice(0, MAX_NAME_LENGTH),
       description: wf.description.slice(0, MAX_DESCRIPTION_LENGTH),
-      graph,
+      graph: this.workflows.sealSecrets(ctx, graph, 'workflow'),
     });
     return { workflow, warnings: result.warnings };
   }

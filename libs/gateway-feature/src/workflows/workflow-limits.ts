@@ -8,3 +8,6 @@ export const DEFAULT_WORKFLOW_LIMITS: WorkflowLimits = {
   graph: { ...DEFAULT_GRAPH_LIMITS },
   inputs: { maxInputBytes: DEFAULT_RUN_INPUT_LIMITS.maxInputBytes, maxTotalInputBytes: DEFAULT_RUN_INPUT_LIMITS.maxTotalInputBytes },
 };
+
+/** The SecretBox sealing secret environment variables (SHOAL_SECRETS_KEY); null when none is configured. */
+export const SECRET_BOX = Symbol('SECRET_BOX');

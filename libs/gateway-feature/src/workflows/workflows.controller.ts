@@ -6,6 +6,7 @@ import {
   ApiError,
   ApiKeyGuard,
   Ctx,
+  blankWorkflowSecrets,
   mediaTypeOf,
   parseBody,
   RequireScope,
@@ -71,7 +72,8 @@ function presentVersion(workflowId: string, v: VersionSummary & { graph?: unknow
     number: v.number,
     checksum: v.checksum,
     source: v.source,
-    ...(v.graph !== undefined ? { graph: v.graph } : {}),
+    // secret environment values never leave: blanked, as Dify's export blanks them
+    ...(v.graph !== undefined ? { graph: blankWorkflowSecrets(v.graph) } : {}),
     created_at: v.createdAt.toISOString(),
   };
 }
@@ -90,7 +92,8 @@ function present(wf: WorkflowWithVersion, withGraph = false) {
     name: wf.name,
     description: wf.description,
     version: { id: wf.version.id, number: wf.version.number, created_at: wf.version.createdAt.toISOString() },
-    ...(withGraph ? { graph: wf.version.graph } : {}),
+    // secret environment values never leave: blanked, as Dify's export blanks them
+    ...(withGraph ? { graph: blankWorkflowSecrets(wf.version.graph) } : {}),
     created_at: wf.createdAt.toISOString(),
   };
 }

@@ -1,4 +1,5 @@
-import { ApiError, type RequestContext } from '@shoal/platform';
+import { randomBytes } from 'node:crypto';
+import { ApiError, SecretBox, SecretBoxError, openWorkflowSecrets, type RequestContext } from '@shoal/platform';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import type { WorkflowWithVersion, WorkflowsRepository } from './workflows.repository';
 import { WorkflowsService, toFieldIssues } from './workflows.service';
@@ -166,5 +167,48 @@ describe('WorkflowsService with configured limits (WORKFLOW_MAX_*, RUN_INPUT*_MA
     expect(service.validateInputs(parsed.graph, { question: 'short' }).ok).toBe(true);
     const over = service.validateInputs(parsed.graph, { question: 'far more than ten bytes' });
     expect(over.ok).toBe(false);
+  });
+});
+
+describe('WorkflowsService: secret environment variables', () => {
+  const withSecret = (value: unknown) => ({
+    ...exampleGraph(),
+    environment_variables: [
+      { name: 'region', value_type: 'string', value: 'eu' },
+      { name: 'token', value_type: 'secret', value },
+    ],
+  });
+
+  it('stores them sealed for the tenant: the plaintext is not in what is stored, and it opens with the key', async () => {
+    const repo = new FakeWorkflows();
+    const box = new SecretBox(randomBytes(32));
+    const service = new WorkflowsService(repo as unknown as WorkflowsRepository, undefined, box);
+    await service.create(ctx(), { name: 'w', graph: withSecret('sk-very-secret-value') });
+    const stored = repo.created[0].input.graph;
+    expect(JSON.stringify(stored)).not.toContain('sk-very-secret-value');
+    expect(JSON.stringify(stored)).toContain('"eu"');
+    expect(openWorkflowSecrets(stored, ctx().tenantId, box)).toEqual({ token: 'sk-very-secret-value' });
+    // bound to the tenant: another tenant's run cannot open it
+    expect(() => openWorkflowSecrets(stored, 'ten_other', box)).toThrow(SecretBoxError);
+  });
+
+  it('without SHOAL_SECRETS_KEY refuses a graph carrying a secret value (422 naming it), and stores nothing', async () => {
+    const repo = new FakeWorkflows();
+    const service = new WorkflowsService(repo as unknown as WorkflowsRepository);
+    const err = await service.create(ctx(), { name: 'w', graph: withSecret('sk-very-secret-value') }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).status).toBe(422);
+    expect((err as ApiError).message).toContain('SHOAL_SECRETS_KEY');
+    expect((err as ApiError).opts.issues?.[0].path).toBe('graph.environment_variables[1].value');
+    expect(JSON.stringify(err)).not.toContain('sk-very-secret-value');
+    expect(repo.created).toHaveLength(0);
+    // an empty secret (as Dify exports them) needs no key
+    await service.create(ctx(), { name: 'w', graph: withSecret('') });
+    expect(repo.created).toHaveLength(1);
+  });
+
+  it('refuses a secret that is not a string', async () => {
+    const service = new WorkflowsService(new FakeWorkflows() as unknown as WorkflowsRepository, undefined, new SecretBox(randomBytes(32)));
+    await expect(service.create(ctx(), { name: 'w', graph: withSecret(42) })).rejects.toMatchObject({ status: 400 });
   });
 });

@@ -7,8 +7,17 @@ import {
   type ValidationIssue,
   type WorkflowGraph,
 } from '@shoal/workflow-dsl';
-import { ApiError, type FieldIssue, type RequestContext, type WorkflowLimits } from '@shoal/platform';
-import { DEFAULT_WORKFLOW_LIMITS, WORKFLOW_LIMITS } from './workflow-limits';
+import {
+  ApiError,
+  nonStringSecretPaths,
+  sealWorkflowSecrets,
+  secretValuePaths,
+  type FieldIssue,
+  type RequestContext,
+  type SecretBox,
+  type WorkflowLimits,
+} from '@shoal/platform';
+import { DEFAULT_WORKFLOW_LIMITS, SECRET_BOX, WORKFLOW_LIMITS } from './workflow-limits';
 import { WorkflowsRepository, type VersionSummary, type WorkflowSummary, type WorkflowWithVersion } from './workflows.repository';
 
 export function toFieldIssues(root: string, issues: ReadonlyArray<ValidationIssue>): FieldIssue[] {
@@ -25,7 +34,37 @@ export class WorkflowsService {
   constructor(
     @Inject(WorkflowsRepository) private readonly workflows: WorkflowsRepository,
     @Inject(WORKFLOW_LIMITS) private readonly limits: WorkflowLimits = DEFAULT_WORKFLOW_LIMITS,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox | null = null,
   ) {}
+
+  /**
+   * The graph to store: its secret environment values sealed for the tenant. Without
+   * SHOAL_SECRETS_KEY a graph carrying a secret value is refused (422), naming each one under `root`.
+   */
+  sealSecrets<G>(ctx: RequestContext, graph: G, root: string): G {
+    const notStrings = nonStringSecretPaths(graph);
+    if (notStrings.length)
+      throw ApiError.validation(
+        'A secret environment variable must hold a string',
+        notStrings.map((p) => ({ path: `${root}.${p}`, message: 'must be a string', code: 'invalid_type' })),
+      );
+    if (this.secrets) return sealWorkflowSecrets(graph, ctx.tenantId, this.secrets);
+    const paths = secretValuePaths(graph);
+    if (paths.length === 0) return graph;
+    // well-formed, but this deployment cannot keep it: 422, as for a node type Shoal does not run
+    throw new ApiError(
+      'validation_failed',
+      'Secret environment variables cannot be stored: this gateway has no SHOAL_SECRETS_KEY to encrypt them with',
+      {
+        status: 422,
+        issues: paths.map((p) => ({
+          path: `${root}.${p}`,
+          message: 'needs SHOAL_SECRETS_KEY on the gateway to be stored encrypted',
+          code: 'unsupported',
+        })),
+      },
+    );
+  }
 
   /** The run inputs checked against the workflow's start form and the configured size bounds. */
   validateInputs(graph: WorkflowGraph, inputs: unknown): ValidateRunInputsResult {
@@ -33,7 +72,7 @@ export class WorkflowsService {
   }
 
   async create(ctx: RequestContext, input: { name: string; description?: string; graph: unknown }): Promise<WorkflowWithVersion> {
-    const graph = this.parseGraph(input.graph);
+    const graph = this.sealSecrets(ctx, this.parseGraph(input.graph), 'graph');
     return this.workflows.create(ctx.tenantId, { name: input.name, description: input.description ?? '', graph });
   }
 
@@ -66,7 +105,10 @@ export class WorkflowsService {
   /** Publishes a new version: runs started from now on use it; running ones keep theirs. */
   async publish(ctx: RequestContext, workflowId: string, graphInput: unknown): Promise<WorkflowWithVersion> {
     if (!looksLikeId(workflowId, 'wf')) throw ApiError.notFound('Workflow', workflowId);
-    const graph = this.parseGraph(graphInput);
+    const graph = keepSecretsOf(
+      await this.workflows.findLatest(ctx.tenantId, workflowId),
+      this.sealSecrets(ctx, this.parseGraph(graphInput), 'graph'),
+    );
     const wf = await this.workflows.addVersion(ctx.tenantId, workflowId, graph);
     if (!wf) throw ApiError.notFound('Workflow', workflowId);
     return wf;
@@ -99,4 +141,22 @@ export class WorkflowsService {
     if (!wf) throw ApiError.notFound('Workflow', workflowId);
     return { ...wf, graph: wf.version.graph as WorkflowGraph };
   }
+}
+
+/**
+ * A secret environment variable published blank (as every API answer shows it) keeps the value the
+ * latest version sealed for it: a client that edits a graph it read back does not erase its secrets.
+ */
+function keepSecretsOf(latest: WorkflowWithVersion | null, graph: WorkflowGraph): WorkflowGraph {
+  const previous = (latest?.version.graph as { environment_variables?: unknown } | undefined)?.environment_variables;
+  if (!Array.isArray(previous) || !Array.isArray(graph.environment_variables)) return graph;
+  const sealed = new Map<string, unknown>();
+  for (const v of previous as Array<{ name?: unknown; value_type?: unknown; value?: unknown }>)
+    if (v.value_type === 'secret' && typeof v.name === 'string' && v.value !== '') sealed.set(v.name, v.value);
+  return {
+    ...graph,
+    environment_variables: graph.environment_variables.map((v) =>
+      v.value_type === 'secret' && v.value === '' && sealed.has(v.name) ? { ...v, value: sealed.get(v.name) as string } : v,
+    ),
+  };
 }

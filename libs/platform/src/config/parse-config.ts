@@ -2,6 +2,7 @@
 // process with a message that names the variable; nothing else reads process.env.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { SecretBox, parseSecretsKey } from '../secrets/secret-box';
 
 export class ConfigError extends Error {
   constructor(readonly issues: Array<{ variable: string; message: string }>) {
@@ -105,14 +106,17 @@ export function checkHttpEnv(c: { HTTP_HEADERS_TIMEOUT_MS: number; HTTP_REQUEST_
 export const sseEnv = {
   SSE_MAX_BUFFER_BYTES: env.positiveInt(1024 * 1024),
   SSE_STALL_TIMEOUT_MS: env.positiveInt(30_000),
+  /** Dify's keep-alive: a `ping` event this often on an open run stream */
+  SSE_PING_INTERVAL_MS: env.positiveInt(10_000),
 };
 
 /** The SSE limits an app's parsed `sseEnv` variables describe. */
-export function sseLimitsOf(c: { SSE_MAX_BUFFER_BYTES: number; SSE_STALL_TIMEOUT_MS: number }): {
+export function sseLimitsOf(c: { SSE_MAX_BUFFER_BYTES: number; SSE_STALL_TIMEOUT_MS: number; SSE_PING_INTERVAL_MS: number }): {
   maxBufferedBytes: number;
   stallTimeoutMs: number;
+  pingIntervalMs: number;
 } {
-  return { maxBufferedBytes: c.SSE_MAX_BUFFER_BYTES, stallTimeoutMs: c.SSE_STALL_TIMEOUT_MS };
+  return { maxBufferedBytes: c.SSE_MAX_BUFFER_BYTES, stallTimeoutMs: c.SSE_STALL_TIMEOUT_MS, pingIntervalMs: c.SSE_PING_INTERVAL_MS };
 }
 
 /** Run event storage bounds (see libs/platform/README.md). */
@@ -138,6 +142,13 @@ export const workflowLimitsEnv = {
   WORKFLOW_MAX_LOOP_COUNT: env.positiveInt(100),
   /** Rounds a parallel iteration runs at once, whatever its parallel_nums (Dify's MAX_PARALLEL_LIMIT). */
   WORKFLOW_MAX_ITERATION_PARALLELISM: env.positiveInt(10),
+  // a run's bounds, named and defaulted as Dify's
+  WORKFLOW_MAX_EXECUTION_STEPS: env.positiveInt(500),
+  /** seconds, from the run's creation */
+  WORKFLOW_MAX_EXECUTION_TIME: env.positiveInt(1200),
+  /** bytes of one variable a node writes */
+  MAX_VARIABLE_SIZE: env.positiveInt(200 * 1024),
+  WORKFLOW_CALL_MAX_DEPTH: env.positiveInt(5),
 };
 
 export interface WorkflowLimits {
@@ -145,6 +156,8 @@ export interface WorkflowLimits {
   inputs: { maxInputBytes: number; maxTotalInputBytes: number };
   /** Iteration and loop bounds, which the engine applies while running (the runtime's defaults when absent). */
   containers?: { maxIterationItems: number; maxLoopCount: number; maxParallelism: number };
+  /** the engine's bounds on one run (libs/workflow-runtime's RunLimits); its defaults when omitted */
+  run?: { maxSteps: number; maxRunMs: number; maxVariableBytes: number; maxCallDepth: number };
 }
 
 /** The limits an app's parsed `workflowLimitsEnv` variables describe. */
@@ -157,10 +170,20 @@ export function workflowLimitsOf(c: {
   WORKFLOW_MAX_ITERATION_ITEMS?: number;
   WORKFLOW_MAX_LOOP_COUNT?: number;
   WORKFLOW_MAX_ITERATION_PARALLELISM?: number;
+  WORKFLOW_MAX_EXECUTION_STEPS: number;
+  WORKFLOW_MAX_EXECUTION_TIME: number;
+  MAX_VARIABLE_SIZE: number;
+  WORKFLOW_CALL_MAX_DEPTH: number;
 }): WorkflowLimits {
   const limits: WorkflowLimits = {
     graph: { maxNodes: c.WORKFLOW_MAX_NODES, maxEdges: c.WORKFLOW_MAX_EDGES, maxTemplateLength: c.WORKFLOW_MAX_TEMPLATE_CHARS },
     inputs: { maxInputBytes: c.RUN_INPUT_MAX_BYTES, maxTotalInputBytes: c.RUN_INPUTS_MAX_BYTES },
+    run: {
+      maxSteps: c.WORKFLOW_MAX_EXECUTION_STEPS,
+      maxRunMs: c.WORKFLOW_MAX_EXECUTION_TIME * 1000,
+      maxVariableBytes: c.MAX_VARIABLE_SIZE,
+      maxCallDepth: c.WORKFLOW_CALL_MAX_DEPTH,
+    },
   };
   if (
     c.WORKFLOW_MAX_ITERATION_ITEMS !== undefined &&
@@ -209,3 +232,21 @@ export const serviceEnv = {
   LOG_LEVEL: env.logLevel(),
   ...httpEnv,
 };
+
+/**
+ * SHOAL_SECRETS_KEY: the AES-256-GCM key (base64 of 32 bytes; `openssl rand -base64 32`) that seals
+ * workflows' secret environment variables at rest. The gateway seals with it, the engine opens with
+ * it, so both need the same one. Without it the gateway refuses a workflow that carries a secret value.
+ */
+export const secretsEnv = {
+  SHOAL_SECRETS_KEY: z
+    .string()
+    .refine((v) => parseSecretsKey(v) !== null, 'must be base64 of exactly 32 bytes (openssl rand -base64 32)')
+    .optional(),
+};
+
+/** The SecretBox an app's parsed `secretsEnv` describes; null when no key is configured. */
+export function secretBoxOf(c: { SHOAL_SECRETS_KEY?: string }): SecretBox | null {
+  const key = c.SHOAL_SECRETS_KEY ? parseSecretsKey(c.SHOAL_SECRETS_KEY) : null;
+  return key ? new SecretBox(key) : null;
+}

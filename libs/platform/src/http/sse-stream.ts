@@ -11,9 +11,11 @@ export interface SseLimits {
   maxBufferedBytes: number;
   /** how long a reader may stay behind (no drain) before it is cut */
   stallTimeoutMs: number;
+  /** how often an open run stream sends Dify's `ping` event (10 s when omitted) */
+  pingIntervalMs?: number;
 }
 
-export const DEFAULT_SSE_LIMITS: SseLimits = { maxBufferedBytes: 1024 * 1024, stallTimeoutMs: 30_000 };
+export const DEFAULT_SSE_LIMITS: SseLimits = { maxBufferedBytes: 1024 * 1024, stallTimeoutMs: 30_000, pingIntervalMs: 10_000 };
 
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',

@@ -43,6 +43,9 @@ export type NodeType = keyof typeof NODE_DEFINITIONS;
 /** Node types whose `error_strategy` is honoured (Dify offers it on the nodes that call out). */
 export const ERROR_STRATEGY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm']);
 
+/** Node types whose `retry_config` is honoured (Dify retries the nodes that call out: LLM, code, HTTP, tool). */
+export const RETRY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm']);
+
 export const NODE_TYPES = Object.keys(NODE_DEFINITIONS) as readonly NodeType[];
 
 /** The registry seen through one erased type: callers only pass data a definition's own schema produced. */

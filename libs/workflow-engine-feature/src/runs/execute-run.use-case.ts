@@ -2,13 +2,22 @@
 // the ledger, store the totals, and only then announce workflow_finished.
 import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
-import type { RunEventBody } from '@shoal/contracts';
+import { workflowFinishedOf, type RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, memoryTurnsOf, type EventSink } from '@shoal/workflow-runtime';
-import { LruCache, RUN_EVENT_STORE, createLogger, type RunEventStore, type WorkflowLimits } from '@shoal/platform';
+import {
+  LruCache,
+  RUN_EVENT_STORE,
+  createLogger,
+  openWorkflowSecrets,
+  type RunEventStore,
+  type SecretBox,
+  type WorkflowLimits,
+} from '@shoal/platform';
 import { BillingClient } from '../billing/billing.client';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
 import { RunStateRepository, type ClaimedRun, type FinishedRunRow } from './run-state.repository';
+import { RunCancellations } from './run-cancellations';
 import { ConversationTurnsRepository } from '../conversations/conversation-turns.repository';
 import { ChatTurn } from '../conversations/chat-turn';
 
@@ -21,6 +30,8 @@ export interface EngineOptions {
   costWaitMs: number;
   /** the same graph and input bounds the gateway checks (WORKFLOW_MAX_*, RUN_INPUT*_MAX_BYTES); the DSL's defaults when omitted */
   workflowLimits?: WorkflowLimits;
+  /** opens workflows' sealed secret environment variables (SHOAL_SECRETS_KEY, the gateway's key) */
+  secrets?: SecretBox | null;
 }
 
 const GRAPH_CACHE_ENTRIES = 1000;
@@ -44,6 +55,7 @@ export class ExecuteRunUseCase {
     @Inject(BillingClient) private readonly billing: BillingClient,
     @Inject(ENGINE_OPTIONS) private readonly opts: EngineOptions,
     @Inject(ConversationTurnsRepository) private readonly turns: ConversationTurnsRepository,
+    @Inject(RunCancellations) private readonly cancellations: RunCancellations,
   ) {}
 
   async execute(runId: string, traceparent?: string): Promise<void> {
@@ -58,7 +70,17 @@ export class ExecuteRunUseCase {
       await this.announceIfUnannounced(runId);
       return;
     }
+    // secret environment values are opened here, for this run only; they are masked in what it reports
+    let environment: Record<string, string>;
+    try {
+      environment = openWorkflowSecrets(run.graph, run.tenantId, this.opts.secrets ?? null);
+    } catch (err) {
+      await this.runs.fail(runId, err instanceof Error ? err.message : 'The workflow secrets could not be opened');
+      await this.announceIfUnannounced(runId);
+      return;
+    }
     const finished = await this.runs.finishedNodes(run.tenantId, runId);
+    const startedAttempts = finished.length || run.attempts > 1 ? await this.runs.startedAttempts(run.tenantId, runId) : undefined;
     if (finished.length) this.log.info({ runId, attempt: run.attempts, finished: finished.length }, 'resuming run from its checkpoints');
 
     // workflow_finished waits until the run row holds the final totals, so whoever reacts to it reads them
@@ -75,28 +97,38 @@ export class ExecuteRunUseCase {
       apiKeyId: run.apiKeyId,
       traceparent,
     });
+    // a cancel that came before this claim (or before a crash) stops the run before any node runs
+    const held = this.cancellations.hold(runId);
+    if (run.cancelRequestedAt) this.cancellations.cancel(runId);
     const outcome = await executeRun({
       runId,
       workflowId: run.workflowId,
       workflowVersionId: run.workflowVersionId,
       graph,
       inputs: run.inputs,
+      environment,
       inputLimits: this.opts.workflowLimits?.inputs,
       containerLimits: this.opts.workflowLimits?.containers,
       sys: { user_id: run.endUser ?? undefined, app_id: run.workflowId, ...chat?.sys },
       conversationVariables: chat?.variables,
       history: chat?.history,
       finished,
+      startedAttempts,
+      limits: this.opts.workflowLimits?.run,
+      callDepth: run.callDepth,
+      signal: held.signal,
       ports: { llm, checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease), events: chat ? chat.sink(sink) : sink },
       streamChunks: run.responseMode === 'streaming',
       streamedText: finished.length && run.responseMode === 'streaming' ? await this.streamedText(runId) : undefined,
       startedAt: run.createdAt.getTime(),
-    });
+    }).finally(held.release);
 
     // the turn is written before the run is finished, so a conversation's next run sees it
     await chat?.record(outcome);
     const callIds = await this.runs.callIds(run.tenantId, runId);
-    const cost = callIds.length ? await this.costOf({ tenantId: run.tenantId, runId, traceparent }, callIds) : undefined;
+    // a stopped run ends now: its aborted calls may never reach the ledger, so it takes what is there
+    const costWaitMs = outcome.status === 'stopped' ? 0 : this.opts.costWaitMs;
+    const cost = callIds.length ? await this.costOf({ tenantId: run.tenantId, runId, traceparent }, callIds, costWaitMs) : undefined;
     await this.runs.finish(run.tenantId, runId, run.lease, {
       status: outcome.status,
       outputs: outcome.outputs,
@@ -123,10 +155,10 @@ export class ExecuteRunUseCase {
    * The run's price from the ledger. Billing being down must not fail a run whose nodes all
    * succeeded: its price is then what the ledger had (possibly nothing), and the log says so.
    */
-  private async costOf(run: { tenantId: string; runId: string; traceparent?: string }, callIds: string[]) {
+  private async costOf(run: { tenantId: string; runId: string; traceparent?: string }, callIds: string[], waitMs: number) {
     const { runId } = run;
     try {
-      const cost = await this.billing.runCost(run, callIds, this.opts.costWaitMs);
+      const cost = await this.billing.runCost(run, callIds, waitMs);
       if (cost.missing.length)
         this.log.warn({ runId, missing: cost.missing }, 'billing has not recorded every call of the run yet; total_price is partial');
       return cost;
@@ -187,20 +219,5 @@ export class ExecuteRunUseCase {
 }
 
 function finishedEventOf(run: FinishedRunRow): RunEventBody {
-  const finishedAt = run.finishedAt ?? new Date();
-  return {
-    event: 'workflow_finished',
-    data: {
-      id: run.id,
-      workflow_id: run.workflowId,
-      status: run.status,
-      outputs: run.outputs,
-      error: run.error,
-      elapsed_time: (finishedAt.getTime() - run.createdAt.getTime()) / 1000,
-      total_tokens: run.totalTokens,
-      total_steps: run.totalSteps,
-      created_at: Math.floor(run.createdAt.getTime() / 1000),
-      finished_at: Math.floor(finishedAt.getTime() / 1000),
-    },
-  };
+  return workflowFinishedOf(run);
 }

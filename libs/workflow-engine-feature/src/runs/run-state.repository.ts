@@ -21,6 +21,9 @@ export interface ClaimedRun {
   conversationId: string | null;
   query: string | null;
   messageId: string | null;
+  /** set when a cancel was requested: the run is stopped instead of executed */
+  cancelRequestedAt: Date | null;
+  callDepth: number;
   /** this claim's token: every write for the run is conditional on it still being the run's worker_id */
   lease: string;
 }
@@ -39,7 +42,7 @@ export interface FinishedRunRow {
 }
 
 export interface RunTotals {
-  status: 'succeeded' | 'partial-succeeded' | 'failed';
+  status: 'succeeded' | 'partial-succeeded' | 'failed' | 'stopped';
   outputs: Record<string, unknown>;
   error: string | null;
   totalTokens: number;
@@ -83,6 +86,8 @@ export class RunStateRepository {
       conversationId: run.conversationId,
       query: run.query,
       messageId: run.messageId,
+      cancelRequestedAt: run.cancelRequestedAt,
+      callDepth: run.callDepth,
       lease,
     };
   }
@@ -115,6 +120,28 @@ export class RunStateRepository {
       outputs: (r.outputs ?? {}) as Record<string, unknown>,
       tokens: { prompt: r.promptTokens, completion: r.completionTokens, total: r.totalTokens },
     }));
+  }
+
+  /**
+   * Node executions (by execution key) an earlier attempt started but never finished (its worker
+   * died mid-node), with the attempt number they were on: their next try continues after it, with a new call id.
+   */
+  async startedAttempts(tenantId: string, runId: string): Promise<Map<string, number>> {
+    const rows = await this.prisma.nodeExecution.findMany({
+      where: { tenantId, runId, status: 'running' },
+      select: { executionKey: true, attempt: true },
+    });
+    // by execution key: a node inside an iteration or loop has one row per round
+    return new Map(rows.map((r) => [r.executionKey, r.attempt]));
+  }
+
+  /** Which of `runIds` (runs this worker holds) have a cancel requested. */
+  async cancelRequested(runIds: string[]): Promise<string[]> {
+    const rows = await this.prisma.workflowRun.findMany({
+      where: { id: { in: runIds }, cancelRequestedAt: { not: null } },
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
   }
 
   async callIds(tenantId: string, runId: string): Promise<string[]> {
@@ -166,7 +193,10 @@ export class RunStateRepository {
 
   /** A finished run whose workflow_finished event was never appended (last_event_seq still 0). */
   async unannouncedFinish(runId: string): Promise<FinishedRunRow | null> {
-    const r = await this.prisma.workflowRun.findFirst({ where: { id: runId, lastEventSeq: 0, status: { notIn: ['queued', 'running'] } } });
+    const r = await this.prisma.workflowRun.findFirst({
+      // a run stopped while queued (never started) is announced by the gateway that stopped it
+      where: { id: runId, lastEventSeq: 0, status: { notIn: ['queued', 'running'] }, NOT: { status: 'stopped', startedAt: null } },
+    });
     if (!r) return null;
     return {
       id: r.id,

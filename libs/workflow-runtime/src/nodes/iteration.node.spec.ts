@@ -1,4 +1,4 @@
-import type { ContainerCompletedData, NodeFinishedData, NodeStartedData } from '@shoal/contracts';
+import { RUN_STOPPED_MESSAGE, type ContainerCompletedData, type NodeFinishedData, type NodeStartedData } from '@shoal/contracts';
 import { executeRun, type ExecuteRunOptions } from '../index';
 import { deferred, fakePorts, graph, llmResult, settle, type Deferred } from '../fake-ports.spec-helper';
 import { iterationGraph } from '../containers.spec-helper';
@@ -261,7 +261,7 @@ describe('iteration', () => {
     await settle();
     expect(ports.llm.calls).toHaveLength(1);
     cancel.abort();
-    expect(await outcome).toMatchObject({ status: 'failed', error: 'cancelled' });
+    expect(await outcome).toMatchObject({ status: 'stopped', error: RUN_STOPPED_MESSAGE });
     hold.resolve(llmResult('late'));
     await settle();
     expect(ports.llm.calls).toHaveLength(1);
