@@ -68,9 +68,9 @@ export async function startInProcessServices(label: string): Promise<InProcessSe
       sse: DEFAULT_SSE_LIMITS,
       streams: DEFAULT_STREAM_LIMITS,
     }),
-    EngineModule.register({ modelPoolUrl: url, billingUrl: url, internalToken, concurrency: 2, costWaitMs: 5_000 }),
+    EngineModule.register({ modelPoolUrl: url, internalToken, concurrency: 2 }),
     ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS }),
-    BillingModule.register({ usageConcurrency: 2 }),
+    BillingModule.register({ concurrency: 1, blockMs: 200 }),
   ];
   @Module({ imports: modules })
   class AllServicesModule {}

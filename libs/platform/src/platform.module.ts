@@ -30,6 +30,12 @@ import type { InMemoryRunEventLimits } from './events/memory.run-event-store';
 import { INTERNAL_TOKEN, InternalTokenGuard } from './auth/internal-token.guard';
 import { HealthController, READINESS_CHECKS, type ReadinessCheck } from './health/health.controller';
 import { createLogger } from './logging/logger';
+import { USAGE_LOG, type UsageLog } from './usage/usage-log';
+import { RedisUsageLog } from './usage/redis.usage-log';
+import { InMemoryUsageLog } from './usage/memory.usage-log';
+import { PRICE_FEED, type PriceFeed } from './usage/price-feed';
+import { RedisPriceFeed } from './usage/redis.price-feed';
+import { InMemoryPriceFeed } from './usage/memory.price-feed';
 
 export interface PlatformOptions {
   /** omit for services without a database (model-pool) */
@@ -52,6 +58,8 @@ class PlatformShutdown implements BeforeApplicationShutdown, OnApplicationShutdo
   constructor(
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
+    @Inject(USAGE_LOG) private readonly usageLog: UsageLog,
+    @Inject(PRICE_FEED) private readonly priceFeed: PriceFeed,
     @Inject(REDIS) private readonly redis: { main: Redis; subscriber: Redis } | null,
     @Inject(PrismaClient) private readonly prisma: PrismaClient | null,
   ) {}
@@ -65,6 +73,8 @@ class PlatformShutdown implements BeforeApplicationShutdown, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
     await this.events.close();
+    await this.usageLog.close();
+    await this.priceFeed.close();
     if (this.redis) await Promise.allSettled([this.redis.main.quit(), Promise.resolve(this.redis.subscriber.disconnect())]);
     if (this.prisma) await this.prisma.$disconnect();
   }
@@ -113,6 +123,18 @@ export class PlatformModule {
         },
       },
       {
+        provide: USAGE_LOG,
+        inject: [REDIS],
+        useFactory: (redis: { main: Redis } | null): UsageLog =>
+          opts.redis === 'memory' || !redis ? new InMemoryUsageLog() : new RedisUsageLog(redis.main, opts.redis.prefix),
+      },
+      {
+        provide: PRICE_FEED,
+        inject: [REDIS],
+        useFactory: (redis: { main: Redis; subscriber: Redis } | null): PriceFeed =>
+          opts.redis === 'memory' || !redis ? new InMemoryPriceFeed() : new RedisPriceFeed(redis.main, redis.subscriber, opts.redis.prefix),
+      },
+      {
         provide: ApiKeysRepository,
         inject: [PrismaClient],
         useFactory: (prisma: PrismaClient | null) => (prisma ? new ApiKeysRepository(prisma) : null),
@@ -146,6 +168,8 @@ export class PlatformModule {
         REDIS,
         JOB_QUEUE,
         RUN_EVENT_STORE,
+        USAGE_LOG,
+        PRICE_FEED,
         ApiKeysRepository,
         ApiKeyAuthenticator,
         ApiKeyGuard,

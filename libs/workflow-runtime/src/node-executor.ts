@@ -2,6 +2,7 @@
 import type { NodeOfType, NodeType, WorkflowNode, RunInputLimits } from '@shoal/workflow-dsl';
 import type { LlmPort, TokenCounts } from './ports';
 import type { VariablePool } from './variable-pool';
+import type { NodeCost } from './run-cost';
 
 export interface NodeRunContext {
   readonly runId: string;
@@ -27,6 +28,7 @@ export interface NodeRunResult {
   outputs: Record<string, unknown>;
   processData?: Record<string, unknown>;
   tokens?: TokenCounts;
+  cost?: NodeCost;
 }
 
 export interface NodeExecutor<N extends WorkflowNode = WorkflowNode> {

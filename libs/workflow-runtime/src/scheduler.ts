@@ -18,6 +18,7 @@ import type { CheckpointStore, Clock, EventSink, LlmPort, NodeExecutionFinish, N
 import { RunCancelledError, WorkflowRuntimeError } from './runtime.errors';
 import { ChunkEmitter } from './text-chunk.emitter';
 import type { VariablePool } from './variable-pool';
+import { RunCost } from './run-cost';
 
 export interface SchedulerOptions {
   runId: string;
@@ -97,6 +98,8 @@ export class Scheduler {
   infraError: unknown = null;
   steps = 0;
   tokens = 0;
+  /** What this attempt's LLM calls cost, summed like tokens. */
+  readonly cost = new RunCost();
   /** Nodes run by this attempt that ended `exception` (their error_strategy handled a failure). */
   exceptions = 0;
   /** End node outputs in the order the end nodes finished. */
@@ -272,6 +275,7 @@ export class Scheduler {
       finishedAt,
       elapsedMs: finishedAt - start.startedAt,
       tokens,
+      cost: result?.cost ?? null,
     };
     await o.checkpoints.nodeFinished(finish);
     const finishedData: NodeFinishedData = {
@@ -294,6 +298,7 @@ export class Scheduler {
     if (finishedEvent) await finishedEvent;
 
     this.tokens += tokens.total;
+    this.cost.add(finish.cost);
     if (result === null) {
       this.failure ??= { node, message: message ?? 'failed' };
       this.stopping = true;

@@ -1,9 +1,10 @@
 // One chat completion through the pool: pick a deployment, call it, fail over before the first
-// byte, stream through, and emit exactly one usage event per call.
+// byte, stream through, and meter every provider attempt (usage.emitter.ts).
 import { Inject, Injectable } from '@nestjs/common';
 import type OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { UsageEvent } from '@shoal/contracts';
+import { SHOAL_COST_FIELD, type ShoalCost, type UsageEvent } from '@shoal/contracts';
+import type { CallCost } from '@shoal/pricing';
 import {
   AllDeploymentsFailedError,
   ModelRouter,
@@ -17,7 +18,7 @@ import {
 } from '@shoal/model-routing';
 import { ApiError, createLogger } from '@shoal/platform';
 import { ProviderClients } from './provider-clients';
-import { UsageEmitter } from './usage.emitter';
+import { UsageEmitter, type MeteredAttempt } from './usage.emitter';
 import type { PoolCallContext } from './pool-call-context';
 
 export const POOL_OPTIONS = Symbol('POOL_OPTIONS');
@@ -50,26 +51,27 @@ export class ChatCompletionsService {
     body: ChatBody,
     signal: AbortSignal,
   ): Promise<{ completion: ChatCompletion; deployment: Deployment }> {
-    const startedAt = new Date();
     // A caller that leaves stops further attempts, but not the call in flight: the provider bills
     // those tokens either way, so let it finish and meter it exactly.
-    const { value, deployment } = await this.route(body.model, signal, (d) =>
-      this.client(d).chat.completions.create({
-        ...(body as object),
-        model: d.upstreamModel,
-        stream: false,
-      } as OpenAI.ChatCompletionCreateParamsNonStreaming),
+    const { value, deployment } = await this.route(
+      body.model,
+      signal,
+      this.metered(ctx, body, false, (d) =>
+        this.client(d).chat.completions.create({
+          ...(body as object),
+          model: d.upstreamModel,
+          stream: false,
+        } as OpenAI.ChatCompletionCreateParamsNonStreaming),
+      ),
     );
-    const usage = normalizeUsage(deployment.provider, value.usage);
-    await this.emit(ctx, body, deployment, usage, 'succeeded', false, startedAt);
-    return { completion: { ...value, model: body.model }, deployment };
+    const cost = await value.meter.complete(normalizeUsage(deployment.provider, value.result.usage), 'succeeded');
+    return { completion: { ...value.result, model: body.model, ...costField(ctx, cost) }, deployment };
   }
 
   /** Streams SSE to `sink`. Fails over until the provider's first chunk; after that a break is an explicit error event. */
   async stream(ctx: PoolCallContext, body: ChatBody, sink: StreamSink, signal: AbortSignal): Promise<void> {
-    const startedAt = new Date();
     const clientWantsUsage = body.stream_options?.include_usage === true;
-    const { value, deployment } = await this.route(body.model, signal, async (d) => {
+    const { value: metered, deployment } = await this.route(body.model, signal, this.metered(ctx, body, true, async (d) => {
       const stream = await this.client(d).chat.completions.create(
         {
           ...(body as object),
@@ -82,15 +84,21 @@ export class ChatCompletionsService {
       const iterator = stream[Symbol.asyncIterator]();
       const first = await iterator.next(); // failover is still possible until this arrives
       return { iterator, first };
-    });
+    }));
+    const { result: value, meter } = metered;
 
     sink.start({ 'x-shoal-deployment': deployment.id });
     let usage: NormalizedUsage | undefined;
+    let cost: CallCost | undefined;
     let contentChunks = 0;
     let status: UsageEvent['status'] = 'succeeded';
     const forward = async (chunk: ChatCompletionChunk) => {
-      if (chunk.usage) usage = normalizeUsage(deployment.provider, chunk.usage);
-      if (chunk.choices?.some((c) => c.delta?.content || c.delta?.tool_calls)) contentChunks++;
+      if (chunk.usage) {
+        usage = normalizeUsage(deployment.provider, chunk.usage);
+        cost = meter.price(usage);
+        Object.assign(chunk, costField(ctx, cost));
+      }
+      if (chunk.choices?.some((c) => c.delta?.content || c.delta?.tool_calls)) meter.progress(++contentChunks);
       if (!clientWantsUsage) {
         if (chunk.choices.length === 0 && chunk.usage) return; // the usage-only chunk the client did not ask for
         delete (chunk as { usage?: unknown }).usage;
@@ -133,7 +141,7 @@ export class ChatCompletionsService {
       cachedPromptTokens: 0,
       reasoningTokens: 0,
     };
-    await this.emit(ctx, body, deployment, billed, status, true, startedAt);
+    await meter.complete(billed, status, usage ? cost : undefined);
   }
 
   models(): Array<{ id: string; object: 'model'; created: number; owned_by: string }> {
@@ -144,10 +152,32 @@ export class ChatCompletionsService {
     return this.clients.get(d);
   }
 
+  /**
+   * Wraps one provider attempt in its metering: the intent is recorded before the provider is
+   * contacted; an attempt that fails produced nothing the provider bills, so it leaves no row.
+   */
+  private metered<T>(
+    ctx: PoolCallContext,
+    body: ChatBody,
+    stream: boolean,
+    call: (d: Deployment) => Promise<T>,
+  ): (d: Deployment, attempt: number) => Promise<{ result: T; meter: MeteredAttempt }> {
+    const promptTokenEstimate = estimatePromptTokens(body.messages);
+    return async (deployment, attempt) => {
+      const meter = await this.usage.begin(ctx, { model: body.model, deployment, attempt, stream, promptTokenEstimate });
+      try {
+        return { result: await call(deployment), meter };
+      } catch (err) {
+        await meter.discard();
+        throw err;
+      }
+    };
+  }
+
   private async route<T>(
     model: string,
     signal: AbortSignal,
-    attempt: (d: Deployment) => Promise<T>,
+    attempt: (d: Deployment, attemptNo: number) => Promise<T>,
   ): Promise<{ value: T; deployment: Deployment }> {
     try {
       return await runWithFailover({ model, router: this.router, attempt, signal, maxAttempts: this.opts.maxAttempts });
@@ -180,38 +210,11 @@ export class ChatCompletionsService {
       ...(failure.param ? { param: failure.param } : {}),
     });
   }
+}
 
-  private async emit(
-    ctx: PoolCallContext,
-    body: ChatBody,
-    d: Deployment,
-    u: NormalizedUsage,
-    status: UsageEvent['status'],
-    stream: boolean,
-    startedAt: Date,
-  ): Promise<void> {
-    await this.usage.emit({
-      callId: ctx.callId,
-      tenantId: ctx.tenantId,
-      apiKeyId: ctx.apiKeyId,
-      runId: ctx.runId,
-      nodeId: ctx.nodeId,
-      deploymentId: d.id,
-      provider: d.provider,
-      model: body.model,
-      upstreamModel: d.upstreamModel,
-      promptTokens: u.promptTokens,
-      completionTokens: u.completionTokens,
-      cachedPromptTokens: u.cachedPromptTokens,
-      reasoningTokens: u.reasoningTokens,
-      priceOverride: d.priceOverride ? { ...d.priceOverride } : null,
-      status,
-      stream,
-      latencyMs: Date.now() - startedAt.getTime(),
-      startedAt: startedAt.toISOString(),
-      ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
-    });
-  }
+/** The call's cost for Shoal's own engine (a call made for a run); nothing for a public client. */
+function costField(ctx: PoolCallContext, cost: CallCost): { [SHOAL_COST_FIELD]?: ShoalCost } {
+  return ctx.runId ? { [SHOAL_COST_FIELD]: { amount: cost.total, currency: cost.currency } } : {};
 }
 
 /** A rough token count of the prompt, for calls whose provider reported no usage. */

@@ -1,12 +1,12 @@
-// One delivery of a run job: claim the run, resume from its checkpoints, execute, price it from
-// the ledger, store the totals, and only then announce workflow_finished.
+// One delivery of a run job: claim the run, resume from its checkpoints, execute, store the totals
+// (its price is the sum of what model-pool priced each call at), and only then announce
+// workflow_finished. The run never waits for billing: the ledger reconciles with it later.
 import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
 import type { RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, type EventSink } from '@shoal/workflow-runtime';
 import { LruCache, RUN_EVENT_STORE, createLogger, type RunEventStore, type WorkflowLimits } from '@shoal/platform';
-import { BillingClient } from '../billing/billing.client';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
 import { RunStateRepository, type FinishedRunRow } from './run-state.repository';
 
@@ -15,8 +15,6 @@ export interface EngineOptions {
   modelPoolUrl: string;
   internalToken: string;
   concurrency: number;
-  /** how long to wait for billing to have every call of a finished run in the ledger */
-  costWaitMs: number;
   /** the same graph and input bounds the gateway checks (WORKFLOW_MAX_*, RUN_INPUT*_MAX_BYTES); the DSL's defaults when omitted */
   workflowLimits?: WorkflowLimits;
 }
@@ -39,7 +37,6 @@ export class ExecuteRunUseCase {
   constructor(
     @Inject(RunStateRepository) private readonly runs: RunStateRepository,
     @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
-    @Inject(BillingClient) private readonly billing: BillingClient,
     @Inject(ENGINE_OPTIONS) private readonly opts: EngineOptions,
   ) {}
 
@@ -85,8 +82,6 @@ export class ExecuteRunUseCase {
       startedAt: run.createdAt.getTime(),
     });
 
-    const callIds = await this.runs.callIds(run.tenantId, runId);
-    const cost = callIds.length ? await this.costOf({ tenantId: run.tenantId, runId, traceparent }, callIds) : undefined;
     await this.runs.finish(run.tenantId, runId, run.lease, {
       status: outcome.status,
       outputs: outcome.outputs,
@@ -94,29 +89,12 @@ export class ExecuteRunUseCase {
       totalTokens: outcome.totalTokens,
       totalSteps: outcome.steps,
       elapsedMs: outcome.elapsedMs,
-      totalPrice: cost?.total_price ?? '0',
-      currency: cost?.currency ?? 'USD',
+      totalPrice: outcome.totalPrice,
+      currency: outcome.currency ?? 'USD',
     });
     if (finishedBody) {
       const e = await this.events.append(runId, finishedBody);
       if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
-    }
-  }
-
-  /**
-   * The run's price from the ledger. Billing being down must not fail a run whose nodes all
-   * succeeded: its price is then what the ledger had (possibly nothing), and the log says so.
-   */
-  private async costOf(run: { tenantId: string; runId: string; traceparent?: string }, callIds: string[]) {
-    const { runId } = run;
-    try {
-      const cost = await this.billing.runCost(run, callIds, this.opts.costWaitMs);
-      if (cost.missing.length)
-        this.log.warn({ runId, missing: cost.missing }, 'billing has not recorded every call of the run yet; total_price is partial');
-      return cost;
-    } catch (err) {
-      this.log.error({ err, runId }, 'billing unavailable: the run is stored without its price');
-      return undefined;
     }
   }
 

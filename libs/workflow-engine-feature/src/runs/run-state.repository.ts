@@ -88,7 +88,17 @@ export class RunStateRepository {
   async finishedNodes(tenantId: string, runId: string): Promise<FinishedNodeRecord[]> {
     const rows = await this.prisma.nodeExecution.findMany({
       where: { tenantId, runId, status: { in: ['succeeded', 'exception'] } },
-      select: { nodeId: true, index: true, status: true, outputs: true, promptTokens: true, completionTokens: true, totalTokens: true },
+      select: {
+        nodeId: true,
+        index: true,
+        status: true,
+        outputs: true,
+        promptTokens: true,
+        completionTokens: true,
+        totalTokens: true,
+        cost: true,
+        currency: true,
+      },
       orderBy: { index: 'asc' },
     });
     return rows.map((r) => ({
@@ -97,12 +107,8 @@ export class RunStateRepository {
       status: r.status === 'exception' ? ('exception' as const) : ('succeeded' as const),
       outputs: (r.outputs ?? {}) as Record<string, unknown>,
       tokens: { prompt: r.promptTokens, completion: r.completionTokens, total: r.totalTokens },
+      cost: r.currency ? { amount: r.cost.toFixed(), currency: r.currency } : null,
     }));
-  }
-
-  async callIds(tenantId: string, runId: string): Promise<string[]> {
-    const rows = await this.prisma.nodeExecution.findMany({ where: { tenantId, runId, callId: { not: null } }, select: { callId: true } });
-    return rows.flatMap((r) => (r.callId ? [r.callId] : []));
   }
 
   /** Stores the run's outcome, if `lease` is still this run's; otherwise LeaseLostError. */
