@@ -3,7 +3,13 @@ import { PriceCatalog } from './price-catalog';
 import { PricingError } from './pricing.error';
 
 const catalog = new PriceCatalog([
-  { model: 'mock-chat', inputPerMillion: '0.27', cachedInputPerMillion: '0.07', outputPerMillion: '1.10', effectiveFrom: '2026-01-01T00:00:00Z' },
+  {
+    model: 'mock-chat',
+    inputPerMillion: '0.27',
+    cachedInputPerMillion: '0.07',
+    outputPerMillion: '1.10',
+    effectiveFrom: '2026-01-01T00:00:00Z',
+  },
   { model: 'mock-chat', inputPerMillion: '0.5', outputPerMillion: '2', effectiveFrom: '2026-06-01T00:00:00Z' },
   { model: 'odd', inputPerMillion: '0.0000003', outputPerMillion: '0', effectiveFrom: '2026-01-01T00:00:00Z' },
 ]);
@@ -11,7 +17,9 @@ const at = new Date('2026-03-01T12:00:00Z');
 
 describe('callCost (pricing at the call site)', () => {
   it('prices 7 prompt / 6 completion mock-chat tokens at 0.00000849 USD, input and output apart', () => {
-    expect(callCost(catalog, { model: 'mock-chat', upstreamModel: 'mock-chat', startedAt: at, usage: { promptTokens: 7, completionTokens: 6 } })).toEqual({
+    expect(
+      callCost(catalog, { model: 'mock-chat', upstreamModel: 'mock-chat', startedAt: at, usage: { promptTokens: 7, completionTokens: 6 } }),
+    ).toEqual({
       input: '0.00000189',
       output: '0.0000066',
       total: '0.00000849',
@@ -31,9 +39,10 @@ describe('callCost (pricing at the call site)', () => {
   });
 
   it('prices an alias by its upstream model, and a deployment override before the catalog', () => {
-    expect(callCost(catalog, { model: 'alias', upstreamModel: 'mock-chat', startedAt: at, usage: { promptTokens: 7, completionTokens: 6 } }).total).toBe(
-      '0.00000849',
-    );
+    expect(
+      callCost(catalog, { model: 'alias', upstreamModel: 'mock-chat', startedAt: at, usage: { promptTokens: 7, completionTokens: 6 } })
+        .total,
+    ).toBe('0.00000849');
     const over = callCost(catalog, {
       model: 'mock-chat',
       upstreamModel: 'mock-chat',
@@ -53,7 +62,9 @@ describe('callCost (pricing at the call site)', () => {
   });
 
   it('records a model without a price at zero, marked unpriced', () => {
-    expect(callCost(catalog, { model: 'new', upstreamModel: 'new', startedAt: at, usage: { promptTokens: 7, completionTokens: 6 } })).toEqual({
+    expect(
+      callCost(catalog, { model: 'new', upstreamModel: 'new', startedAt: at, usage: { promptTokens: 7, completionTokens: 6 } }),
+    ).toEqual({
       input: '0',
       output: '0',
       total: '0',
@@ -64,7 +75,12 @@ describe('callCost (pricing at the call site)', () => {
 
   it('refuses counts that cannot be priced, priced or not', () => {
     expect(() =>
-      callCost(catalog, { model: 'new', upstreamModel: 'new', startedAt: at, usage: { promptTokens: 1, completionTokens: 0, cachedPromptTokens: 2 } }),
+      callCost(catalog, {
+        model: 'new',
+        upstreamModel: 'new',
+        startedAt: at,
+        usage: { promptTokens: 1, completionTokens: 0, cachedPromptTokens: 2 },
+      }),
     ).toThrow(PricingError);
   });
 });

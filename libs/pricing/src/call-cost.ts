@@ -42,7 +42,13 @@ export function callCost(catalog: PriceCatalog, call: CallToPrice): CallCost {
   const c = costOf(call.usage, price);
   const input = round(c.input.plus(c.cachedInput));
   const output = round(c.output);
-  return { input: formatMoney(input), output: formatMoney(output), total: formatMoney(input.plus(output)), currency: price.currency, priced: true };
+  return {
+    input: formatMoney(input),
+    output: formatMoney(output),
+    total: formatMoney(input.plus(output)),
+    currency: price.currency,
+    priced: true,
+  };
 }
 
 function priceOf(catalog: PriceCatalog, call: CallToPrice): Price | undefined {

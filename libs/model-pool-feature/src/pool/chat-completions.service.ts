@@ -71,20 +71,24 @@ export class ChatCompletionsService {
   /** Streams SSE to `sink`. Fails over until the provider's first chunk; after that a break is an explicit error event. */
   async stream(ctx: PoolCallContext, body: ChatBody, sink: StreamSink, signal: AbortSignal): Promise<void> {
     const clientWantsUsage = body.stream_options?.include_usage === true;
-    const { value: metered, deployment } = await this.route(body.model, signal, this.metered(ctx, body, true, async (d) => {
-      const stream = await this.client(d).chat.completions.create(
-        {
-          ...(body as object),
-          model: d.upstreamModel,
-          stream: true,
-          stream_options: { ...body.stream_options, include_usage: true },
-        } as OpenAI.ChatCompletionCreateParamsStreaming,
-        { signal },
-      );
-      const iterator = stream[Symbol.asyncIterator]();
-      const first = await iterator.next(); // failover is still possible until this arrives
-      return { iterator, first };
-    }));
+    const { value: metered, deployment } = await this.route(
+      body.model,
+      signal,
+      this.metered(ctx, body, true, async (d) => {
+        const stream = await this.client(d).chat.completions.create(
+          {
+            ...(body as object),
+            model: d.upstreamModel,
+            stream: true,
+            stream_options: { ...body.stream_options, include_usage: true },
+          } as OpenAI.ChatCompletionCreateParamsStreaming,
+          { signal },
+        );
+        const iterator = stream[Symbol.asyncIterator]();
+        const first = await iterator.next(); // failover is still possible until this arrives
+        return { iterator, first };
+      }),
+    );
     const { result: value, meter } = metered;
 
     sink.start({ 'x-shoal-deployment': deployment.id });

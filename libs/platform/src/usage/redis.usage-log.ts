@@ -99,7 +99,16 @@ export class RedisUsageLog implements UsageLog {
   }
 
   async reap(key: string, entry: string, before: number): Promise<boolean> {
-    const won = await this.scripts().shoalReapIntent(this.open, this.intents, this.progressOf, this.stream, key, entry, before, this.opts.maxEntries);
+    const won = await this.scripts().shoalReapIntent(
+      this.open,
+      this.intents,
+      this.progressOf,
+      this.stream,
+      key,
+      entry,
+      before,
+      this.opts.maxEntries,
+    );
     return won === 1;
   }
 
