@@ -7,8 +7,8 @@ export const billingConfigSchema = z
     ...serviceEnv,
     ...databaseEnv,
     /** batch loops per process */
-    USAGE_CONCURRENCY: env.positiveInt(2),
-    USAGE_BATCH_SIZE: env.positiveInt(500),
+    USAGE_CONCURRENCY: env.positiveInt(4),
+    USAGE_BATCH_SIZE: env.positiveInt(1_000),
     USAGE_READ_BLOCK_MS: env.positiveInt(1_000),
     /** an entry delivered this long ago and never acknowledged is taken over (its consumer died) */
     USAGE_CLAIM_IDLE_MS: env.positiveInt(30_000),

@@ -24,8 +24,8 @@ export interface UsageConsumerOptions {
 }
 
 export const DEFAULT_USAGE_CONSUMER_OPTIONS: UsageConsumerOptions = {
-  concurrency: 2,
-  batchSize: 500,
+  concurrency: 4,
+  batchSize: 1000,
   blockMs: 1_000,
   claimIdleMs: 30_000,
   intentStaleMs: 120_000,
