@@ -14,7 +14,6 @@ export const runJobSchema = z.object({
 });
 export type RunJob = z.infer<typeof runJobSchema>;
 
-
 /** Retry defaults per queue: a job that fails is retried with exponential backoff. */
 export const QUEUE_DEFAULTS: Record<QueueName, { attempts: number; backoffMs: number }> = {
   'workflow-runs': { attempts: 5, backoffMs: 1000 },

@@ -83,7 +83,13 @@ export class ModelPoolLlmAdapter implements LlmPort {
 /** The cost model-pool attached, if it is well formed; a node without it is recorded at no cost. */
 function costOf(body: object): { cost?: ShoalCost } {
   const c = (body as { [SHOAL_COST_FIELD]?: unknown })[SHOAL_COST_FIELD] as Partial<ShoalCost> | undefined;
-  if (!c || typeof c.amount !== 'string' || !/^\d+(\.\d+)?$/.test(c.amount) || typeof c.currency !== 'string' || !/^[A-Z]{3}$/.test(c.currency))
+  if (
+    !c ||
+    typeof c.amount !== 'string' ||
+    !/^\d+(\.\d+)?$/.test(c.amount) ||
+    typeof c.currency !== 'string' ||
+    !/^[A-Z]{3}$/.test(c.currency)
+  )
     return {};
   return { cost: { amount: c.amount, currency: c.currency } };
 }
