@@ -13,6 +13,11 @@ import type { PoolCallContext } from './pool-call-context';
 export const USAGE_HEARTBEAT_MS = Symbol('USAGE_HEARTBEAT_MS');
 /** How often a call in progress tells the log it is alive (well under billing's reaping bound). */
 export const DEFAULT_USAGE_HEARTBEAT_MS = 30_000;
+/**
+ * Heartbeats stop after this long even if the attempt was never closed (a bug, or a call that
+ * never ends), so its intent goes stale and is reaped rather than kept open forever.
+ */
+export const MAX_HEARTBEAT_LIFETIME_MS = 60 * 60_000;
 
 export interface AttemptToMeter {
   /** the public model name the caller asked for */
@@ -81,6 +86,10 @@ export class MeteredAttempt {
   ) {
     this.startedAtMs = Date.parse(intent.startedAt);
     this.heartbeat = setInterval(() => {
+      if (Date.now() - this.startedAtMs > MAX_HEARTBEAT_LIFETIME_MS) {
+        clearInterval(this.heartbeat);
+        return;
+      }
       this.usageLog
         .progress(this.key, this.completionSoFar, Date.now())
         .catch((err: unknown) => this.log.warn({ err, callId: intent.callId }, 'usage heartbeat failed'));
