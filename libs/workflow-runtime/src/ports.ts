@@ -34,6 +34,7 @@ export interface LlmChatResult {
 }
 
 export interface LlmPort {
+  /** A call that failed but was still billed (a stream broken midway) throws an error whose `cost` says what it cost. */
   chat(req: LlmChatRequest): Promise<LlmChatResult>;
 }
 

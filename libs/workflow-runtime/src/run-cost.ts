@@ -11,6 +11,17 @@ export interface NodeCost {
 
 const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
 
+/**
+ * The cost an LLM port's error carries (`err.cost`): a call that failed after the provider
+ * produced tokens (a stream broken midway) is still billed, and its node records what it cost.
+ */
+export function costCarriedBy(err: unknown): NodeCost | null {
+  const c = (err as { cost?: Partial<NodeCost> } | null)?.cost;
+  return c && typeof c.amount === 'string' && PLAIN_DECIMAL.test(c.amount) && typeof c.currency === 'string'
+    ? { amount: c.amount, currency: c.currency }
+    : null;
+}
+
 /** The exact sum of two non-negative plain decimal strings. */
 export function addAmounts(a: string, b: string): string {
   if (!PLAIN_DECIMAL.test(a) || !PLAIN_DECIMAL.test(b)) throw new Error(`not plain non-negative decimals: ${a}, ${b}`);

@@ -62,6 +62,22 @@ describe("a run's price", () => {
     expect([outcome.totalPrice, outcome.currency, outcome.totalTokens]).toEqual(['0.300000000001', 'USD', 45]);
   });
 
+  it('counts what a failed call still cost (a stream broken midway is billed), on its node and in the run', async () => {
+    const ports = pricedPorts();
+    ports.llm.handler = (req) => {
+      if (req.nodeId === 'b')
+        throw Object.assign(new Error('the model stream was interrupted'), { cost: { amount: '0.05', currency: 'USD' } });
+      return { ...llmResult('ok'), cost: { amount: COST[req.nodeId], currency: 'USD' } };
+    };
+    const outcome = await run(ports);
+    expect(outcome.status).toBe('failed');
+    expect(ports.checkpoints.finished.find((r) => r.nodeId === 'b')).toMatchObject({
+      status: 'failed',
+      cost: { amount: '0.05', currency: 'USD' },
+    });
+    expect(outcome.totalPrice).toBe('0.15');
+  });
+
   it('is 0 with no currency when no call said what it cost', async () => {
     const outcome = await run(fakePorts());
     expect([outcome.totalPrice, outcome.currency]).toEqual(['0', null]);

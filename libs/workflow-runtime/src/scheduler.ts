@@ -18,7 +18,7 @@ import type { CheckpointStore, Clock, EventSink, LlmPort, NodeExecutionFinish, N
 import { RunCancelledError, WorkflowRuntimeError } from './runtime.errors';
 import { ChunkEmitter } from './text-chunk.emitter';
 import type { VariablePool } from './variable-pool';
-import { RunCost } from './run-cost';
+import { RunCost, costCarriedBy } from './run-cost';
 
 export interface SchedulerOptions {
   runId: string;
@@ -275,7 +275,7 @@ export class Scheduler {
       finishedAt,
       elapsedMs: finishedAt - start.startedAt,
       tokens,
-      cost: result?.cost ?? null,
+      cost: result?.cost ?? costCarriedBy(error),
     };
     await o.checkpoints.nodeFinished(finish);
     const finishedData: NodeFinishedData = {

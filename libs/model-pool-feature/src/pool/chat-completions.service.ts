@@ -96,6 +96,10 @@ export class ChatCompletionsService {
     let cost: CallCost | undefined;
     let contentChunks = 0;
     let status: UsageEvent['status'] = 'succeeded';
+    // A stream that broke, or a provider that ignores include_usage, leaves no usage chunk. The
+    // provider still bills the prompt: estimate it (4 characters a token), and the completion from
+    // what was streamed (providers send about one token per chunk).
+    const billed = (): NormalizedUsage => usage ?? estimatedUsage(body.messages, contentChunks);
     const forward = async (chunk: ChatCompletionChunk) => {
       if (chunk.usage) {
         usage = normalizeUsage(deployment.provider, chunk.usage);
@@ -117,7 +121,12 @@ export class ChatCompletionsService {
       }
       // the SDK ends the iteration quietly when the caller aborts: that is an interrupted call, not a finished one
       if (signal.aborted) status = 'interrupted';
-      else await sink.write('data: [DONE]\n\n');
+      else {
+        // a run's call learns the usage it is billed for, and its cost, even when the provider sent no usage
+        if (!usage && ctx.runId)
+          await sink.write(`data: ${JSON.stringify(estimatedUsageChunk(body.model, billed(), costField(ctx, meter.price(billed()))))}\n\n`);
+        await sink.write('data: [DONE]\n\n');
+      }
     } catch (err) {
       status = 'interrupted';
       const failure = classifyProviderError(err);
@@ -127,25 +136,16 @@ export class ChatCompletionsService {
           { deployment: deployment.id, kind: failure.kind, message: redactKeyPatterns(failure.message ?? '') },
           'stream broke after the first chunk',
         );
+        // a run's call learns what the broken stream still cost (it is billed), inside the error
+        // object, which is what OpenAI clients surface (the SDK throws it as APIError.error)
         await sink.write(
-          `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted' } })}\n\n`,
+          `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted', ...costField(ctx, meter.price(billed())) } })}\n\n`,
         );
       }
     } finally {
       sink.end();
     }
-    // A stream that broke, or a provider that ignores include_usage, leaves no usage chunk. The
-    // provider still bills the prompt: estimate it (4 characters a token), and the completion from
-    // what was streamed (providers send about one token per chunk).
-    const promptTokens = estimatePromptTokens(body.messages);
-    const billed = usage ?? {
-      promptTokens,
-      completionTokens: contentChunks,
-      totalTokens: promptTokens + contentChunks,
-      cachedPromptTokens: 0,
-      reasoningTokens: 0,
-    };
-    await meter.complete(billed, status, usage ? cost : undefined);
+    await meter.complete(billed(), status, usage ? cost : undefined);
   }
 
   models(): Array<{ id: string; object: 'model'; created: number; owned_by: string }> {
@@ -219,6 +219,22 @@ export class ChatCompletionsService {
 /** The call's cost for Shoal's own engine (a call made for a run); nothing for a public client. */
 function costField(ctx: PoolCallContext, cost: CallCost): { [SHOAL_COST_FIELD]?: ShoalCost } {
   return ctx.runId ? { [SHOAL_COST_FIELD]: { amount: cost.total, currency: cost.currency } } : {};
+}
+
+/** The usage chunk model-pool sends a run's call in place of one its provider did not send. */
+function estimatedUsageChunk(model: string, u: NormalizedUsage, cost: object): object {
+  return {
+    object: 'chat.completion.chunk',
+    model,
+    choices: [],
+    usage: { prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.totalTokens },
+    ...cost,
+  };
+}
+
+function estimatedUsage(messages: unknown, completionTokens: number): NormalizedUsage {
+  const promptTokens = estimatePromptTokens(messages);
+  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, cachedPromptTokens: 0, reasoningTokens: 0 };
 }
 
 /** A rough token count of the prompt, for calls whose provider reported no usage. */

@@ -172,6 +172,22 @@ it('leaves no entry for an attempt the provider refused, and numbers the attempt
   expect(await usageLog.stale(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
 });
 
+it('tells a run what a stream broken midway still cost, in its error event, as it bills it', async () => {
+  mock.setFaults({ cutAfterChunks: 2, times: 1 });
+  const q = 'one two three four five six seven eight';
+  const { text } = await chat(q, { runId: 'run_meter', stream: true });
+  const events = text
+    .split('\n\n')
+    .filter((l) => l.startsWith('data: {'))
+    .map((l) => JSON.parse(l.slice(6)) as Record<string, unknown>);
+  const failure = events.find((e) => 'error' in e)!;
+  expect(failure).toBeDefined();
+  const [e] = await entries();
+  expect(e).toMatchObject({ status: 'interrupted', promptTokens: Math.ceil(q.length / 4), completionTokens: 2 });
+  expect((failure.error as Record<string, unknown>)[SHOAL_COST_FIELD]).toEqual({ amount: e.cost!.total, currency: 'USD' });
+  expect(e.cost!.total).not.toBe('0');
+});
+
 it('prices with the catalog billing publishes, as soon as it is published', async () => {
   const feed = app.get<PriceFeed>(PRICE_FEED);
   await feed.publish([{ model: 'mock-chat', inputPerMillion: '1000000', outputPerMillion: '0', effectiveFrom: '2020-01-01T00:00:00Z' }]);

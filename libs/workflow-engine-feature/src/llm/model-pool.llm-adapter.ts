@@ -54,27 +54,33 @@ export class ModelPoolLlmAdapter implements LlmPort {
     let usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
     let model = req.model;
     let cost: { cost?: ShoalCost } = {};
-    for await (const chunk of stream) {
-      // model-pool reports a stream broken after its first byte as an error event
-      const error = (chunk as unknown as { error?: { message?: string } }).error;
-      if (error) throw new Error(error.message ?? 'the model stream was interrupted');
-      model = chunk.model ?? model;
-      const choice = chunk.choices[0];
-      const delta = choice?.delta?.content;
-      const r = (choice?.delta as { reasoning_content?: string } | undefined)?.reasoning_content;
-      if (r) reasoning += r;
-      if (delta) {
-        text += delta;
-        req.onChunk(delta);
+    try {
+      for await (const chunk of stream) {
+        // model-pool reports a stream broken after its first byte as an error event (the SDK throws it as an APIError)
+        const error = (chunk as unknown as { error?: { message?: string } }).error;
+        if (error) throw Object.assign(new Error(error.message ?? 'the model stream was interrupted'), { error });
+        model = chunk.model ?? model;
+        const choice = chunk.choices[0];
+        const delta = choice?.delta?.content;
+        const r = (choice?.delta as { reasoning_content?: string } | undefined)?.reasoning_content;
+        if (r) reasoning += r;
+        if (delta) {
+          text += delta;
+          req.onChunk(delta);
+        }
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        if (SHOAL_COST_FIELD in chunk) cost = costOf(chunk);
+        if (chunk.usage)
+          usage = {
+            promptTokens: chunk.usage.prompt_tokens,
+            completionTokens: chunk.usage.completion_tokens,
+            totalTokens: chunk.usage.total_tokens,
+          };
       }
-      if (choice?.finish_reason) finishReason = choice.finish_reason;
-      if (chunk.usage) cost = costOf(chunk);
-      if (chunk.usage)
-        usage = {
-          promptTokens: chunk.usage.prompt_tokens,
-          completionTokens: chunk.usage.completion_tokens,
-          totalTokens: chunk.usage.total_tokens,
-        };
+    } catch (err) {
+      // what the broken call still cost (it is billed) travels with the error to the node's checkpoint
+      const carried = costOf((err as { error?: object } | null)?.error ?? {});
+      throw carried.cost ? Object.assign(err as object, carried) : err;
     }
     return { text, ...(reasoning ? { reasoningContent: reasoning } : {}), usage, model, finishReason, ...cost };
   }
