@@ -86,7 +86,10 @@ describe('PriceBook', () => {
     const book = new PriceBook(repo as unknown as PricesRepository, feed);
     await book.init();
     expect(changes).toBe(1);
-    expect((await feed.load())?.find((r) => r.model === 'mock-chat')).toMatchObject({ inputPerMillion: '0.27', outputPerMillion: '1.1' });
+    expect(((await feed.load()) as PriceRow[] | undefined)?.find((r) => r.model === 'mock-chat')).toMatchObject({
+      inputPerMillion: '0.27',
+      outputPerMillion: '1.1',
+    });
     jest.setSystemTime(new Date('2026-06-01T12:01:01Z'));
     await book.catalog();
     expect(changes).toBe(1); // reloaded, unchanged: not published again
@@ -94,7 +97,7 @@ describe('PriceBook', () => {
     jest.setSystemTime(new Date('2026-06-01T12:02:02Z'));
     await book.catalog();
     expect(changes).toBe(2);
-    expect((await feed.load())?.some((r) => r.model === 'new-model')).toBe(true);
+    expect(((await feed.load()) as PriceRow[] | undefined)?.some((r) => r.model === 'new-model')).toBe(true);
   });
 
   it('loads once for many callers asking at the same time', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { DEFAULT_PRICE_CATALOG, PriceCatalog, callCost, type CallCost, type CallToPrice } from '@shoal/pricing';
+import { DEFAULT_PRICE_CATALOG, PriceCatalog, callCost, type CallCost, type CallToPrice, type PriceRow } from '@shoal/pricing';
 import { PRICE_FEED, createLogger, type PriceFeed } from '@shoal/platform';
 
 const RELOAD_MS = 5 * 60_000;
@@ -44,7 +44,8 @@ export class PriceCatalogCache implements OnModuleInit, OnModuleDestroy {
     try {
       const rows = await this.feed.load();
       if (!rows) return;
-      this.catalog = new PriceCatalog(rows);
+      // validated row by row: a catalog with a bad row is refused whole
+      this.catalog = new PriceCatalog(rows as PriceRow[]);
     } catch (err) {
       // keep pricing with the catalog we have rather than with none
       this.log.error({ err }, 'could not load the published price catalog; keeping the previous one');

@@ -1,18 +1,17 @@
-import type { PriceRow } from '@shoal/pricing';
 import { MAX_PRICE_ROWS, type PriceFeed } from './price-feed';
 
 /** The price feed in process (standalone): billing and model-pool share this one object. */
 export class InMemoryPriceFeed implements PriceFeed {
-  private rows: PriceRow[] | undefined;
+  private rows: unknown[] | undefined;
   private readonly listeners = new Set<() => void>();
 
-  async publish(rows: ReadonlyArray<PriceRow>): Promise<void> {
+  async publish(rows: ReadonlyArray<unknown>): Promise<void> {
     if (rows.length > MAX_PRICE_ROWS) throw new Error(`a price catalog has at most ${MAX_PRICE_ROWS} rows, got ${rows.length}`);
     this.rows = [...rows];
     for (const l of this.listeners) l();
   }
 
-  async load(): Promise<PriceRow[] | undefined> {
+  async load(): Promise<unknown[] | undefined> {
     return this.rows && [...this.rows];
   }
 

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import type { PriceRow } from '@shoal/pricing';
 import { createLogger } from '../logging/logger';
 import { MAX_PRICE_ROWS, type PriceFeed } from './price-feed';
 
@@ -20,18 +19,18 @@ export class RedisPriceFeed implements PriceFeed {
     this.channel = `${prefix}prices:changed`;
   }
 
-  async publish(rows: ReadonlyArray<PriceRow>): Promise<void> {
+  async publish(rows: ReadonlyArray<unknown>): Promise<void> {
     if (rows.length > MAX_PRICE_ROWS) throw new Error(`a price catalog has at most ${MAX_PRICE_ROWS} rows, got ${rows.length}`);
     const res = await this.redis.multi().set(this.key, JSON.stringify(rows)).publish(this.channel, String(Date.now())).exec();
     for (const [err] of res ?? []) if (err) throw err;
   }
 
-  async load(): Promise<PriceRow[] | undefined> {
+  async load(): Promise<unknown[] | undefined> {
     const raw = await this.redis.get(this.key);
     if (raw === null) return undefined;
     const rows = JSON.parse(raw) as unknown;
     if (!Array.isArray(rows) || rows.length > MAX_PRICE_ROWS) throw new Error('the stored price catalog is not a bounded list of rows');
-    return rows as PriceRow[];
+    return rows as unknown[];
   }
 
   async onChange(listener: () => void): Promise<() => void> {
