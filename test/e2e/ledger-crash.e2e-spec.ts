@@ -1,12 +1,25 @@
 // Billing killed (SIGKILL) in the middle of writing a batch, then started again: the ledger ends
 // up holding each distinct provider attempt exactly once, and the daily rollups equal its rows.
 // The kill lands mid-batch for sure: the test holds a lock on the rollups table, so billing's
-// batch statement is inside its transaction, waiting, when it dies.
+// batch statement is inside its transaction, waiting, when it dies. And model-pool killed in the
+// middle of a call: billing's reapers bill the call it never completed once, as an estimate.
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { usageKey, type UsageEvent } from '@shoal/contracts';
 import { RedisUsageLog } from '@shoal/platform';
-import { createTestDatabase, startService, testRedisPrefix, testRedisUrl, type ServiceProcess, type TestDatabase } from '@shoal/testing';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { internalHeaders } from '@shoal/platform';
+import {
+  createTestDatabase,
+  startMockProvider,
+  startService,
+  testRedisPrefix,
+  testRedisUrl,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@shoal/testing';
 import { eventually } from '../support/shoal-flow';
 
 jest.setTimeout(120_000);
@@ -132,4 +145,74 @@ it('loses nothing and counts nothing twice when billing is SIGKILLed mid-batch a
   expect(rollup).toEqual([{ calls: 1600, p: 1600 * 7, cost: '0.013584' }]);
   const ledger = (await pg.query('SELECT trim_scale(sum(total_cost))::text AS s FROM usage_records')).rows[0].s;
   expect(ledger).toBe('0.013584');
+});
+
+it('bills a call whose model-pool was killed mid-stream exactly once, as an estimate, with several billing reapers', async () => {
+  await pg.query('TRUNCATE usage_records, usage_daily_rollups');
+  const mock = await startMockProvider();
+  const dir = mkdtempSync(path.join(tmpdir(), 'shoal-ledger-crash-'));
+  const poolConfig = path.join(dir, 'model-pool.json');
+  writeFileSync(
+    poolConfig,
+    JSON.stringify({
+      deployments: [{ id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', weight: 1 }],
+    }),
+  );
+  const reaping = { ...env(), USAGE_INTENT_STALE_MS: '1500', USAGE_REAP_EVERY_MS: '200' };
+  const billings = await Promise.all([1, 2, 3].map(() => startService({ app: 'billing', env: reaping })));
+  running.push(...billings);
+  const pool = await startService({ app: 'model-pool', env: { ...env(), MODEL_POOL_CONFIG: poolConfig, USAGE_HEARTBEAT_MS: '300' } });
+  running.push(pool);
+  try {
+    mock.setFaults({ interChunkDelayMs: 400 });
+    const question = 'one two three four five six seven eight nine ten eleven twelve';
+    const res = await fetch(`${pool.url}/pool/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...internalHeaders('e2e-internal-token-0123456789', {
+          tenantId: 'ten_crash',
+          apiKeyId: null,
+          runId: 'run_dead',
+          callId: 'run_dead:llm:0',
+          nodeId: 'llm',
+        }),
+      },
+      body: JSON.stringify({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: question }] }),
+    });
+    const reader = res.body!.getReader();
+    // a few chunks through, then the process dies with the call open
+    for (let seen = ''; (seen.match(/"content":"[^"]+"/g) ?? []).length < 3;) seen += new TextDecoder().decode((await reader.read()).value);
+    await new Promise((r) => setTimeout(r, 700)); // a heartbeat has recorded the progress
+    expect(await redis.zcard(`${prefix}usage:open`)).toBe(1);
+    expect(await pool.stop('SIGKILL')).toBe('SIGKILL');
+    running.splice(running.indexOf(pool), 1);
+    await reader.cancel().catch(() => undefined);
+
+    const rows = await eventually(
+      () =>
+        pg.query(
+          `SELECT call_id, attempt, status, estimated, prompt_tokens, completion_tokens, trim_scale(total_cost)::text AS cost FROM usage_records`,
+        ),
+      (r) => r.rows.length > 0,
+      30_000,
+    );
+    // the reapers keep running a while longer: still one row, and no intent left open
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await pg.query('SELECT count(*)::int AS n FROM usage_records')).rows[0].n).toBe(1);
+    expect(await redis.zcard(`${prefix}usage:open`)).toBe(0);
+    const [row] = rows.rows;
+    expect(row).toMatchObject({
+      call_id: 'run_dead:llm:0',
+      attempt: 1,
+      status: 'interrupted',
+      estimated: true,
+      prompt_tokens: Math.ceil(question.length / 4),
+    });
+    expect(row.completion_tokens).toBeGreaterThanOrEqual(3);
+    expect(row.cost).not.toBe('0');
+  } finally {
+    mock.setFaults(undefined);
+    await mock.close();
+  }
 });
