@@ -3,6 +3,10 @@
 import { z } from 'zod';
 
 const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal number as a string');
+// what the ledger's numeric(24, 12) holds: an amount that does not fit would fail its whole batch
+const amount = z.string().regex(/^\d{1,12}(\.\d{1,12})?$/, 'a non-negative decimal string of at most 12 digits before and after the point');
+// what the ledger's integer columns hold, with room to add prompt and completion
+const count = z.number().int().nonnegative().max(1_000_000_000);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD');
 
 /** A deployment-level price override, per million tokens; the catalog applies when absent. */
@@ -37,15 +41,15 @@ const attemptFields = {
 export const usageIntentSchema = z.object({
   ...attemptFields,
   /** the prompt's size in tokens, estimated (4 characters a token) */
-  promptTokenEstimate: z.number().int().nonnegative(),
+  promptTokenEstimate: count,
 });
 export type UsageIntent = z.infer<typeof usageIntentSchema>;
 
 /** What one attempt cost, priced by model-pool at the call site; input includes cached input. */
 export const usageCostSchema = z.object({
-  input: decimalString,
-  output: decimalString,
-  total: decimalString,
+  input: amount,
+  output: amount,
+  total: amount,
   currency,
 });
 export type UsageCost = z.infer<typeof usageCostSchema>;
@@ -53,16 +57,16 @@ export type UsageCost = z.infer<typeof usageCostSchema>;
 export const usageEventSchema = z
   .object({
     ...attemptFields,
-    promptTokens: z.number().int().nonnegative(),
-    completionTokens: z.number().int().nonnegative(),
-    cachedPromptTokens: z.number().int().nonnegative().default(0),
-    reasoningTokens: z.number().int().nonnegative().default(0),
+    promptTokens: count,
+    completionTokens: count,
+    cachedPromptTokens: count.default(0),
+    reasoningTokens: count.default(0),
     /** null: not priced at the call site (an intent the reaper closed); billing prices it from its catalog */
     cost: usageCostSchema.nullable().default(null),
     status: z.enum(['succeeded', 'failed', 'interrupted']),
     /** the token counts are an estimate (the process making the call died before the provider reported usage) */
     estimated: z.boolean().default(false),
-    latencyMs: z.number().int().nonnegative(),
+    latencyMs: count,
   })
   .refine((e) => e.cachedPromptTokens <= e.promptTokens, {
     path: ['cachedPromptTokens'],

@@ -50,6 +50,8 @@ describe('buildUsageBatch', () => {
     ['more cached than prompt tokens', { promptTokens: 5, cachedPromptTokens: 6 }, 'cachedPromptTokens'],
     ['a startedAt that is not a timestamp', { startedAt: 'yesterday' }, 'startedAt'],
     ['a cost that is a float', { cost: { input: 0.1, output: '0', total: '0.1', currency: 'USD' } }, 'cost.input'],
+    ['a cost too large for the ledger', { cost: { input: '1', output: '0', total: '1000000000000', currency: 'USD' } }, 'cost.total'],
+    ['more tokens than the ledger can hold', { completionTokens: 3_000_000_000 }, 'completionTokens'],
     [
       'a lower-case override currency',
       { cost: null, priceOverride: { inputPerMillion: '1', outputPerMillion: '2', currency: 'usd' } },
