@@ -1,7 +1,7 @@
 import { InMemoryUsageLog, configureRootLogger } from '@shoal/platform';
 import { usageEventSchema } from '@shoal/contracts';
 import { estimatedUsageOf, reapStaleIntents } from './reap-intents';
-import { usageIntent } from './usage-fixtures';
+import { usageIntent } from './usage-fixtures.spec-helper';
 
 describe('reaping the intents of dead calls', () => {
   beforeAll(() => configureRootLogger({ service: 'test', level: 'silent' }));

@@ -1,6 +1,6 @@
 import { DEFAULT_PRICE_CATALOG } from '@shoal/pricing';
 import { buildUsageBatch } from './usage-batch';
-import { entry, usageEvent } from './usage-fixtures';
+import { entry, usageEvent } from './usage-fixtures.spec-helper';
 
 describe('buildUsageBatch', () => {
   it('turns each entry into one row with the cost priced at the call site', () => {

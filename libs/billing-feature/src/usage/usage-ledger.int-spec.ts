@@ -7,7 +7,7 @@ import { PricesRepository } from '../prices/prices.repository';
 import { buildUsageBatch } from './usage-batch';
 import { UsageLedgerRepository } from './usage-ledger.repository';
 import { DEFAULT_USAGE_CONSUMER_OPTIONS, UsageConsumer } from './usage.consumer';
-import { entry, usageEvent } from './usage-fixtures';
+import { entry, usageEvent } from './usage-fixtures.spec-helper';
 
 // the `int` project's testTimeout is not applied per project by Jest; a generous guard, not a speed claim
 jest.setTimeout(30_000);
