@@ -220,6 +220,18 @@ describe('usage ledger (real Postgres)', () => {
       expect((await rollups())[0].calls).toBe(120);
     });
 
+    it('writes what is left in the log to the ledger when it stops (the in-process log does not survive the process)', async () => {
+      const log = new InMemoryUsageLog();
+      const prices = new PriceBook(new PricesRepository(prisma), new InMemoryPriceFeed());
+      // no batch loops: nothing is read before the stop
+      const consumer = new UsageConsumer(log, ledger, prices, { ...DEFAULT_USAGE_CONSUMER_OPTIONS, concurrency: 0, batchSize: 7 });
+      await consumer.onApplicationBootstrap();
+      for (const e of Array.from({ length: 30 }, () => usageEvent())) await log.complete(`${e.callId}#1`, JSON.stringify(e));
+      await consumer.beforeApplicationShutdown();
+      expect(await log.backlog()).toBe(0);
+      expect(await prisma.usageRecord.count()).toBe(30);
+    });
+
     it('leaves a batch unacknowledged when the write fails, so it is written when claimed again', async () => {
       const log = new InMemoryUsageLog();
       const failing = new (class extends UsageLedgerRepository {

@@ -8,6 +8,7 @@ import { UsageLedgerRepository } from './usage-ledger.repository';
 import { reapStaleIntents } from './reap-intents';
 
 export const USAGE_CONSUMER_OPTIONS = Symbol('USAGE_CONSUMER_OPTIONS');
+const DRAIN_ON_STOP_MS = 5_000;
 export interface UsageConsumerOptions {
   /** batch loops in this process */
   concurrency: number;
@@ -64,6 +65,25 @@ export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationS
     this.stopping = true;
     clearInterval(this.reaper);
     await Promise.all(this.loops);
+    await this.drain();
+  }
+
+  /**
+   * What is already in the log goes to the ledger before the process stops (for the in-process
+   * log of standalone mode, the only chance; on Redis it would wait for the next start).
+   */
+  private async drain(): Promise<void> {
+    const until = Date.now() + DRAIN_ON_STOP_MS;
+    try {
+      const catalog = await this.prices.catalog();
+      while (Date.now() < until) {
+        const entries = await this.usage.read(`${this.name}:stop`, this.opts.batchSize, 0);
+        if (entries.length === 0) return;
+        await this.ingest(entries, catalog);
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'could not drain the usage log before stopping');
+    }
   }
 
   private async loop(consumer: string): Promise<void> {

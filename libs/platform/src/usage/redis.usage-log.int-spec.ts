@@ -62,6 +62,7 @@ describe('RedisUsageLog (real Redis)', () => {
     const log = fresh();
     const empty = await log.read('a', 10, 50);
     expect(empty).toEqual([]);
+    expect(await log.read('a', 10, 0)).toEqual([]); // 0: do not wait at all (Redis's BLOCK 0 would wait forever)
     const reading = log.read('a', 10, 10_000);
     await new Promise((r) => setTimeout(r, 50));
     await log.complete('late#1', '{"late":true}');

@@ -47,8 +47,9 @@ export class RedisUsageLog implements UsageLog {
   private readonly open: string;
   private readonly intents: string;
   private readonly progressOf: string;
-  // blocking reads get their own connection, so they never hold up the commands of this process
-  private blocking: Redis | undefined;
+  // blocking reads get a connection per consumer, so they never hold up this process's other
+  // commands, nor each other (a process runs a few consumers)
+  private readonly blocking = new Map<string, Redis>();
   private groupReady: Promise<void> | undefined;
 
   constructor(
@@ -114,19 +115,18 @@ export class RedisUsageLog implements UsageLog {
 
   async read(consumer: string, count: number, blockMs: number): Promise<UsageLogEntry[]> {
     await this.ensureGroup();
-    this.blocking ??= this.redis.duplicate();
-    const res = (await this.blocking.xreadgroup(
-      'GROUP',
-      GROUP,
-      consumer,
-      'COUNT',
-      count,
-      'BLOCK',
-      blockMs,
-      'STREAMS',
-      this.stream,
-      '>',
-    )) as Array<[string, Array<[string, string[]]>]> | null;
+    type Reply = Array<[string, Array<[string, string[]]>]> | null;
+    // BLOCK 0 would wait forever: a read that may not wait does not block at all
+    if (blockMs <= 0)
+      return entriesOf(
+        ((await this.redis.xreadgroup('GROUP', GROUP, consumer, 'COUNT', count, 'STREAMS', this.stream, '>')) as Reply)?.[0]?.[1] ?? [],
+      );
+    let conn = this.blocking.get(consumer);
+    if (!conn) {
+      conn = this.redis.duplicate();
+      this.blocking.set(consumer, conn);
+    }
+    const res = (await conn.xreadgroup('GROUP', GROUP, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.stream, '>')) as Reply;
     return res ? entriesOf(res[0][1]) : [];
   }
 
@@ -157,8 +157,8 @@ export class RedisUsageLog implements UsageLog {
   }
 
   async close(): Promise<void> {
-    this.blocking?.disconnect();
-    this.blocking = undefined;
+    for (const conn of this.blocking.values()) conn.disconnect();
+    this.blocking.clear();
   }
 
   private scripts(): Scripts {
