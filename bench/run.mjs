@@ -4,6 +4,7 @@
 //      provider called directly (the cost of Shoal's two hops, auth, routing and metering);
 //  (b) blocking runs per second of a start -> llm -> end workflow, distributed mode (four processes,
 //      Postgres, Redis, BullMQ), against the same chat call through the gateway.
+// Then it runs bench/ledger.mjs (the usage ledger: batched ingest and lag against the old path).
 // Prints a table with ratios and saves it in a file under the system's temp directory; with
 // --write it replaces the results in bench/README.md instead (a tracked file: only when asked).
 // Options: --duration <s> (default 10), --connections <n> (default 32), --write.
@@ -98,7 +99,7 @@ try {
     startService({ app: 'model-pool', env: { ...common, MODEL_POOL_CONFIG: poolConfig } }),
     startService({ app: 'billing', env: { ...common, DATABASE_URL: withDb(dbName) } }),
   ]);
-  const urls = { MODEL_POOL_URL: pool.url, BILLING_URL: billing.url, DATABASE_URL: withDb(dbName) };
+  const urls = { MODEL_POOL_URL: pool.url, BILLING_URL: billing.url, DATABASE_URL: withDb(dbName) }; // BILLING_URL: the gateway's
   const [engine, gateway] = await Promise.all([
     startService({ app: 'workflow-engine', env: { ...common, ...urls } }),
     startService({ app: 'gateway', env: { ...common, ...urls, SHOAL_BOOTSTRAP_KEY: key } }),
@@ -173,7 +174,7 @@ try {
   ].join('\n');
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const machine = `${cpus().length} cores (${cpus()[0]?.model?.trim() ?? 'unknown cpu'}), Node ${process.version}`;
-  const report = `Run ${when} UTC on ${machine}; ${duration}s per measurement, ${connections} connections, load generator (autocannon) on the same machine.\n\n${table}\n\n(b)'s baseline is the chat call through Shoal: a run is that call plus the queue, the engine, three checkpoints and the ledger.\n\nBilling behind (a): when (a) ended, ${backlogAtEnd} of its ${metered} usage events were still queued; billing took ${drainSeconds.toFixed(1)} s more to record them (${Math.round(backlogAtEnd / Math.max(drainSeconds, 0.1))} events/s once the load stopped) (the ledger writes one transaction per event today). (b) starts after the backlog is gone: a run's price waits for its call to be in the ledger.\n`;
+  const report = `Run ${when} UTC on ${machine}; ${duration}s per measurement, ${connections} connections, load generator (autocannon) on the same machine.\n\n${table}\n\n(b)'s baseline is the chat call through Shoal: a run is that call plus the queue, the engine, three checkpoints and the ledger.\n\nBilling behind (a): when (a) ended, ${backlogAtEnd} of its ${metered} usage events were still queued; billing took ${drainSeconds.toFixed(1)} s more to record them (${Math.round(backlogAtEnd / Math.max(drainSeconds, 0.1))} events/s once the load stopped) (billing writes the ledger in batches from the usage log: see bench/ledger.mjs). (b) starts after the backlog is gone, so it is measured on its own; a run no longer waits for billing.\n`;
   process.stdout.write(`\n${report}\n`);
 
   if (writeReadme) {
@@ -199,3 +200,9 @@ try {
   if (keys.length) await r.del(...keys);
   await r.quit();
 }
+
+// the usage ledger's own benchmark, after this one's services are gone
+const ledger = spawnSync(process.execPath, [path.join(root, 'bench/ledger.mjs'), ...(writeReadme ? ['--write'] : [])], {
+  stdio: 'inherit',
+});
+if (ledger.status !== 0) process.exitCode = 1;

@@ -62,7 +62,7 @@ const SERVICES: Record<ServiceName, ServiceSpec> = {
   'workflow-engine': {
     port: 8081,
     db: true,
-    required: ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'MODEL_POOL_URL', 'BILLING_URL', 'SHOAL_INTERNAL_TOKEN', 'ENGINE_CONCURRENCY'],
+    required: ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'MODEL_POOL_URL', 'SHOAL_INTERNAL_TOKEN', 'ENGINE_CONCURRENCY'],
     optional: ['SHOAL_SECRETS_KEY'],
   },
   'model-pool': {

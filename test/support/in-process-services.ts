@@ -77,9 +77,9 @@ export async function startInProcessServices(label: string, opts: InProcessOptio
       streams: DEFAULT_STREAM_LIMITS,
       secrets,
     }),
-    EngineModule.register({ modelPoolUrl: url, billingUrl: url, internalToken, concurrency: 2, costWaitMs: 5_000, secrets }),
+    EngineModule.register({ modelPoolUrl: url, internalToken, concurrency: 2, secrets }),
     ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS }),
-    BillingModule.register({ usageConcurrency: 2 }),
+    BillingModule.register({ concurrency: 1, blockMs: 200 }),
   ];
   @Module({ imports: modules })
   class AllServicesModule {}

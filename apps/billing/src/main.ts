@@ -7,5 +7,13 @@ import { BillingModule } from '@shoal/billing-feature';
 runService(
   'billing',
   () => loadBillingConfig(process.env),
-  (config) => BillingModule.register({ usageConcurrency: config.USAGE_CONCURRENCY }),
+  (config) =>
+    BillingModule.register({
+      concurrency: config.USAGE_CONCURRENCY,
+      batchSize: config.USAGE_BATCH_SIZE,
+      blockMs: config.USAGE_READ_BLOCK_MS,
+      claimIdleMs: config.USAGE_CLAIM_IDLE_MS,
+      intentStaleMs: config.USAGE_INTENT_STALE_MS,
+      reapEveryMs: config.USAGE_REAP_EVERY_MS,
+    }),
 );

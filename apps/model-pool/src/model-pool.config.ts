@@ -11,6 +11,8 @@ export const modelPoolConfigSchema = z
     /** a JSON file of deployments; see libs/model-routing/README.md */
     MODEL_POOL_CONFIG: z.string().optional(),
     MODEL_POOL_MAX_ATTEMPTS: env.positiveInt(3),
+    /** how often a call in progress refreshes its usage intent; keep it well under billing's USAGE_INTENT_STALE_MS */
+    USAGE_HEARTBEAT_MS: env.positiveInt(30_000),
     DEEPSEEK_API_KEY: z.string().optional(),
     DEEPSEEK_BASE_URL: z.string().optional(),
     OPENAI_API_KEY: z.string().optional(),

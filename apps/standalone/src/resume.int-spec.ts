@@ -287,10 +287,4 @@ it('internal routes act only on a signed, fresh call context: loose headers, for
     ).json()) as { data: unknown[] };
   expect((await records(workflow.tenantId, 'limit=1000')).data.length).toBeGreaterThan(0);
   expect((await records('ten_someone_else', `tenant_id=${workflow.tenantId}&limit=1000`)).data).toEqual([]);
-  // a run's cost needs a context issued for that run
-  const run = await prisma.workflowRun.findFirstOrThrow({ where: { status: 'succeeded' } });
-  const cost = await fetch(`${url}/billing/v1/runs/${run.id}/cost`, {
-    headers: internalHeaders(TOKEN, { tenantId: workflow.tenantId, apiKeyId: null, runId: 'run_another', callId: null, nodeId: null }),
-  });
-  expect(cost.status).toBe(403);
 }, 60_000);

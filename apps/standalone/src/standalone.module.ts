@@ -71,15 +71,13 @@ export class StandaloneModule {
         }),
         EngineModule.register({
           modelPoolUrl: o.selfUrl,
-          billingUrl: o.selfUrl,
           internalToken: o.internalToken,
           concurrency: o.engineConcurrency,
-          costWaitMs: 10_000,
           workflowLimits: o.limits?.workflow,
           secrets: o.secrets,
         }),
         ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, providerFetch: o.providerFetch, sse }),
-        BillingModule.register({ usageConcurrency: 4 }),
+        BillingModule.register({ concurrency: 1 }),
       ],
     };
   }

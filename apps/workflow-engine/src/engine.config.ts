@@ -10,7 +10,6 @@ export const engineConfigSchema = z
     ...workflowLimitsEnv,
     ...secretsEnv,
     MODEL_POOL_URL: env.url(['http', 'https']),
-    BILLING_URL: env.url(['http', 'https']),
     ENGINE_CONCURRENCY: env.positiveInt(16),
   })
   .superRefine(checkHttpEnv);

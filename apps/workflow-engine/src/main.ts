@@ -10,10 +10,8 @@ runService(
   (config) =>
     EngineModule.register({
       modelPoolUrl: config.MODEL_POOL_URL,
-      billingUrl: config.BILLING_URL,
       internalToken: config.SHOAL_INTERNAL_TOKEN,
       concurrency: config.ENGINE_CONCURRENCY,
-      costWaitMs: 10_000,
       workflowLimits: workflowLimitsOf(config),
       secrets: secretBoxOf(config),
     }),

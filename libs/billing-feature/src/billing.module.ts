@@ -2,32 +2,29 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PricesRepository } from './prices/prices.repository';
 import { PriceBook } from './prices/price-book';
 import { UsageLedgerRepository } from './usage/usage-ledger.repository';
-import { IngestUsageService } from './usage/ingest-usage.service';
-import { UsageConsumer } from './usage/usage.consumer';
-import { RunCostController } from './usage/run-cost.controller';
-import { RunCostService } from './usage/run-cost.service';
+import { DEFAULT_USAGE_CONSUMER_OPTIONS, USAGE_CONSUMER_OPTIONS, UsageConsumer, type UsageConsumerOptions } from './usage/usage.consumer';
 import { UsageRecordsController } from './usage/usage-records.controller';
 
-export interface BillingOptions {
-  usageConcurrency: number;
-}
+export type BillingOptions = Partial<UsageConsumerOptions>;
 
 /** Billing's controllers, consumers and services; infrastructure comes from PlatformModule. */
 @Module({})
 export class BillingModule {
-  static register(opts: BillingOptions): DynamicModule {
+  static register(opts: BillingOptions = {}): DynamicModule {
     return {
       module: BillingModule,
-      controllers: [RunCostController, UsageRecordsController],
+      controllers: [UsageRecordsController],
       providers: [
-        { provide: 'USAGE_CONCURRENCY', useValue: opts.usageConcurrency },
+        { provide: USAGE_CONSUMER_OPTIONS, useValue: { ...DEFAULT_USAGE_CONSUMER_OPTIONS, ...stripUndefined(opts) } },
         PricesRepository,
         PriceBook,
         UsageLedgerRepository,
-        IngestUsageService,
         UsageConsumer,
-        RunCostService,
       ],
     };
   }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

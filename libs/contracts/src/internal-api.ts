@@ -20,13 +20,3 @@ export const ROUTE_PREFIX = {
   billing: '/billing',
   engine: '/engine',
 } as const;
-
-export interface RunCostResponse {
-  run_id: string;
-  calls: number;
-  total_tokens: number;
-  total_price: string;
-  currency: string;
-  /** call ids that were expected but are not in the ledger (yet) */
-  missing: string[];
-}

@@ -3,7 +3,8 @@ import { InMemoryHealthStore, ModelRouter, type DeploymentConfig } from '@shoal/
 import { ChatCompletionsController } from './pool/chat-completions.controller';
 import type { SseLimits } from '@shoal/platform';
 import { ChatCompletionsService, POOL_OPTIONS, POOL_SSE_LIMITS } from './pool/chat-completions.service';
-import { UsageEmitter } from './pool/usage.emitter';
+import { DEFAULT_USAGE_HEARTBEAT_MS, USAGE_HEARTBEAT_MS, UsageEmitter } from './pool/usage.emitter';
+import { PriceCatalogCache } from './pool/price-catalog.cache';
 import { ProviderClients, type ProviderFetch } from './pool/provider-clients';
 
 export interface ModelPoolOptions {
@@ -13,6 +14,8 @@ export interface ModelPoolOptions {
   providerFetch?: ReadonlyMap<string, ProviderFetch>;
   /** how far a streaming client may fall behind before it is cut */
   sse: SseLimits;
+  /** how often a call in progress refreshes its usage intent (default 30 s) */
+  usageHeartbeatMs?: number;
 }
 
 /** model-pool's controllers and services; infrastructure comes from PlatformModule. */
@@ -36,6 +39,8 @@ export class ModelPoolModule {
             }),
         },
         { provide: ProviderClients, useFactory: () => new ProviderClients(opts.providerFetch) },
+        { provide: USAGE_HEARTBEAT_MS, useValue: opts.usageHeartbeatMs ?? DEFAULT_USAGE_HEARTBEAT_MS },
+        PriceCatalogCache,
         UsageEmitter,
         ChatCompletionsService,
       ],

@@ -35,6 +35,12 @@ import { RATE_LIMITER, type RateLimiter } from './rate-limit/rate-limit';
 import { RedisRateLimiter } from './rate-limit/redis.rate-limiter';
 import { InMemoryRateLimiter } from './rate-limit/memory.rate-limiter';
 import { NO_RATE_LIMITS, RateLimitGate, type RateLimitDefaults } from './rate-limit/rate-limit.gate';
+import { USAGE_LOG, type UsageLog } from './usage/usage-log';
+import { RedisUsageLog } from './usage/redis.usage-log';
+import { InMemoryUsageLog } from './usage/memory.usage-log';
+import { PRICE_FEED, type PriceFeed } from './usage/price-feed';
+import { RedisPriceFeed } from './usage/redis.price-feed';
+import { InMemoryPriceFeed } from './usage/memory.price-feed';
 
 export interface PlatformOptions {
   /** omit for services without a database (model-pool) */
@@ -59,6 +65,8 @@ class PlatformShutdown implements BeforeApplicationShutdown, OnApplicationShutdo
   constructor(
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
+    @Inject(USAGE_LOG) private readonly usageLog: UsageLog,
+    @Inject(PRICE_FEED) private readonly priceFeed: PriceFeed,
     @Inject(REDIS) private readonly redis: { main: Redis; subscriber: Redis } | null,
     @Inject(PrismaClient) private readonly prisma: PrismaClient | null,
   ) {}
@@ -72,6 +80,8 @@ class PlatformShutdown implements BeforeApplicationShutdown, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
     await this.events.close();
+    await this.usageLog.close();
+    await this.priceFeed.close();
     if (this.redis) await Promise.allSettled([this.redis.main.quit(), Promise.resolve(this.redis.subscriber.disconnect())]);
     if (this.prisma) await this.prisma.$disconnect();
   }
@@ -128,6 +138,18 @@ export class PlatformModule {
             : new InMemoryRunCancelBus(),
       },
       {
+        provide: USAGE_LOG,
+        inject: [REDIS],
+        useFactory: (redis: { main: Redis } | null): UsageLog =>
+          opts.redis === 'memory' || !redis ? new InMemoryUsageLog() : new RedisUsageLog(redis.main, opts.redis.prefix),
+      },
+      {
+        provide: PRICE_FEED,
+        inject: [REDIS],
+        useFactory: (redis: { main: Redis; subscriber: Redis } | null): PriceFeed =>
+          opts.redis === 'memory' || !redis ? new InMemoryPriceFeed() : new RedisPriceFeed(redis.main, redis.subscriber, opts.redis.prefix),
+      },
+      {
         provide: ApiKeysRepository,
         inject: [PrismaClient],
         useFactory: (prisma: PrismaClient | null) => (prisma ? new ApiKeysRepository(prisma) : null),
@@ -175,6 +197,8 @@ export class PlatformModule {
         JOB_QUEUE,
         RUN_EVENT_STORE,
         RUN_CANCEL_BUS,
+        USAGE_LOG,
+        PRICE_FEED,
         ApiKeysRepository,
         ApiKeyAuthenticator,
         ApiKeyGuard,

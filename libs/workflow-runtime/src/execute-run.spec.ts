@@ -98,6 +98,8 @@ describe('executeRun: a linear run', () => {
       outputs: { answer: 'mock-chat says: Answer: why?', tokens: 15 },
       error: null,
       totalTokens: 15,
+      totalPrice: '0', // the fake model prices nothing
+      currency: null,
       elapsedMs: 0,
       steps: 3,
       conversationVariables: {},
@@ -367,6 +369,8 @@ describe('executeRun: failure and cancellation', () => {
       outputs: {},
       error: 'Node Answer (llm) failed: upstream returned 503',
       totalTokens: 0,
+      totalPrice: '0',
+      currency: null,
       elapsedMs: 0,
       steps: 2,
       conversationVariables: {},

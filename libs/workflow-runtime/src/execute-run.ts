@@ -22,6 +22,7 @@ import { DEFAULT_RUN_LIMITS, callDepthError, timeLimitError, type RunLimits } fr
 import type { RunLimitError } from './runtime.errors';
 import { NO_SECRETS, SecretMasker } from './secret-masker';
 import { VariablePool } from './variable-pool';
+import { RunCost } from './run-cost';
 
 export interface RunPorts {
   llm: LlmPort;
@@ -93,6 +94,10 @@ export interface RunOutcome {
   outputs: Record<string, unknown>;
   error: string | null;
   totalTokens: number;
+  /** The sum of the run's LLM call costs (restored nodes included), as model-pool priced them. */
+  totalPrice: string;
+  /** The currency of totalPrice; null when the run made no priced call. */
+  currency: string | null;
   elapsedMs: number;
   /** Node executions across all attempts: finished ones restored plus those run now. */
   steps: number;
@@ -130,6 +135,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
 
   const done = new Map<string, number>();
   let restoredTokens = 0;
+  const restoredCost = new RunCost();
   let lastIndex = 0;
   const restoredEnds: Array<{ index: number; outputs: Record<string, unknown> }> = [];
   const restored: Array<{ nodeId: string; index: number; outputs: Record<string, unknown>; exception: boolean }> = [];
@@ -154,6 +160,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     restored.push({ nodeId: rec.nodeId, index: rec.index, outputs, exception: rec.status === 'exception' });
     pool.set(rec.nodeId, outputs);
     restoredTokens += rec.tokens.total;
+    restoredCost.add(rec.cost);
     if (isNodeOfType(node, 'end')) restoredEnds.push({ index: rec.index, outputs });
   }
 
@@ -272,6 +279,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     outputs,
     error,
     totalTokens: restoredTokens + scheduler.tokens,
+    ...runPrice(restoredCost, scheduler.cost),
     elapsedMs: finishedAt - startedAt,
     steps: done.size + restoredInner + scheduler.steps,
     conversationVariables: Object.assign({}, pool.get(['conversation']) as Record<string, unknown>),
@@ -316,4 +324,12 @@ function namespace(declared: readonly WorkflowVariable[], current: Record<string
   const out = Object.create(null) as Record<string, unknown>;
   for (const v of declared) out[v.name] = current && Object.hasOwn(current, v.name) ? current[v.name] : v.value;
   return out;
+}
+
+/** The run's price: restored nodes' costs plus this attempt's, in one currency. */
+function runPrice(restored: RunCost, now: RunCost): { totalPrice: string; currency: string | null } {
+  const total = new RunCost();
+  total.add(restored.currency ? { amount: restored.amount, currency: restored.currency } : null);
+  total.add(now.currency ? { amount: now.amount, currency: now.currency } : null);
+  return { totalPrice: total.amount, currency: total.currency };
 }

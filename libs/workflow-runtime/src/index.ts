@@ -40,6 +40,7 @@ export {
 } from './ports';
 export type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
 export { llmCallId } from './call-id';
+export { RunCost, addAmounts, type NodeCost } from './run-cost';
 export { defaultNodeExecutors } from './nodes/default-node-executors';
 export { VariablePool } from './variable-pool';
 export { DEFAULT_CONTAINER_LIMITS, type ContainerLimits } from './scope';

@@ -4,6 +4,7 @@ import type { LlmPort, TokenCounts } from './ports';
 import type { ScopeRunner } from './scope';
 import type { VariablePool } from './variable-pool';
 import type { HistoryTurn } from './llm-memory';
+import type { NodeCost } from './run-cost';
 
 export interface NodeRunContext {
   readonly runId: string;
@@ -35,6 +36,7 @@ export interface NodeRunResult {
   outputs: Record<string, unknown>;
   processData?: Record<string, unknown>;
   tokens?: TokenCounts;
+  cost?: NodeCost;
 }
 
 export interface NodeExecutor<N extends WorkflowNode = WorkflowNode> {

@@ -1,6 +1,7 @@
 // The runtime's only ways out: an LLM client, a checkpoint store, an event sink and a clock. Apps implement them.
 import type { NodeStatus, RunEventBody } from '@shoal/contracts';
 import type { LlmCompletionParams, NodeType } from '@shoal/workflow-dsl';
+import type { NodeCost } from './run-cost';
 
 export type LlmRole = 'system' | 'user' | 'assistant';
 
@@ -30,9 +31,12 @@ export interface LlmChatResult {
   usage: { promptTokens: number; completionTokens: number; totalTokens: number };
   model: string;
   finishReason: string | null;
+  /** What the call cost, priced by model-pool where it was made; absent when it could not say. */
+  cost?: NodeCost;
 }
 
 export interface LlmPort {
+  /** A call that failed but was still billed (a stream broken midway) throws an error whose `cost` says what it cost. */
   chat(req: LlmChatRequest): Promise<LlmChatResult>;
 }
 
@@ -78,10 +82,12 @@ export interface NodeExecutionFinish extends NodeExecutionStart {
   finishedAt: number;
   elapsedMs: number;
   tokens: TokenCounts;
+  /** The node's LLM call's cost; null for nodes that made none (or whose cost is unknown). */
+  cost?: NodeCost | null;
 }
 
 /** A node execution an earlier attempt committed; `succeeded` and `exception` ones count as done. */
-export type FinishedNodeRecord = Pick<NodeExecutionFinish, 'nodeId' | 'index' | 'status' | 'outputs' | 'tokens'> & {
+export type FinishedNodeRecord = Pick<NodeExecutionFinish, 'nodeId' | 'index' | 'status' | 'outputs' | 'tokens' | 'cost'> & {
   /** As NodeExecutionStart.executionKey; absent means the node id (a top-level execution). */
   executionKey?: string;
 };

@@ -27,6 +27,7 @@ import type { ChunkEmitter } from './text-chunk.emitter';
 import type { StreamCoordinator } from './stream-coordinator';
 import type { HistoryTurn } from './llm-memory';
 import type { VariablePool } from './variable-pool';
+import { RunCost, costCarriedBy } from './run-cost';
 
 export interface SchedulerOptions {
   runId: string;
@@ -132,6 +133,8 @@ export class Scheduler {
   infraError: unknown = null;
   steps = 0;
   tokens = 0;
+  /** What this attempt's LLM calls cost, summed like tokens. */
+  readonly cost = new RunCost();
   /** Nodes run by this attempt that ended `exception` (their error_strategy handled a failure). */
   exceptions = 0;
   /** End node outputs in the order the end nodes finished. */
@@ -347,6 +350,7 @@ export class Scheduler {
       finishedAt,
       elapsedMs: finishedAt - start.startedAt,
       tokens,
+      cost: result?.cost ?? costCarriedBy(error),
     };
     await o.checkpoints.nodeFinished(finish);
     if (result !== null) {
@@ -380,6 +384,7 @@ export class Scheduler {
     if (finishedEvent) await finishedEvent;
 
     this.tokens += tokens.total;
+    this.cost.add(finish.cost);
     if (result === null) {
       this.failure ??= { node, message: message ?? 'failed' };
       this.stopping = true;

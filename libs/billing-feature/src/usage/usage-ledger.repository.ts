@@ -1,60 +1,67 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { newId } from '@shoal/contracts';
 import { PrismaClient } from '@shoal/platform';
-import type { PricedUsage } from './priced-usage';
+import type { LedgerRow } from './ledger-row';
+
+export interface RunReconciliation {
+  runId: string;
+  /** the run's total_price, the sum its engine recorded from its nodes' costs */
+  runTotal: string;
+  /** the sum of the run's ledger rows */
+  ledgerTotal: string;
+  ledgerRows: number;
+}
 
 @Injectable()
 export class UsageLedgerRepository {
   constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {}
 
   /**
-   * Write one call to the ledger, exactly once: the call id is unique, a duplicate delivery is a
-   * no-op. The daily rollup moves in the same transaction, only when the row was new.
+   * Write a batch of attempts to the ledger, exactly once, in one statement (so one transaction):
+   * a multi-row insert that skips every (call id, attempt) already there, and the daily rollups
+   * moved by exactly the rows it inserted. Returns how many rows were new.
    */
-  async record(u: PricedUsage): Promise<'recorded' | 'duplicate'> {
-    return this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.usageRecord.createMany({
-        skipDuplicates: true,
-        data: [
-          {
-            id: newId('use'),
-            callId: u.callId,
-            tenantId: u.tenantId,
-            apiKeyId: u.apiKeyId,
-            runId: u.runId,
-            nodeId: u.nodeId,
-            deploymentId: u.deploymentId,
-            provider: u.provider,
-            model: u.model,
-            upstreamModel: u.upstreamModel,
-            promptTokens: u.promptTokens,
-            completionTokens: u.completionTokens,
-            cachedPromptTokens: u.cachedPromptTokens,
-            reasoningTokens: u.reasoningTokens,
-            totalTokens: u.promptTokens + u.completionTokens,
-            inputCost: u.inputCost,
-            outputCost: u.outputCost,
-            totalCost: u.totalCost,
-            currency: u.currency,
-            status: u.status,
-            stream: u.stream,
-            latencyMs: u.latencyMs,
-            startedAt: new Date(u.startedAt),
-          },
-        ],
-      });
-      if (count === 0) return 'duplicate' as const;
-      const day = new Date(new Date(u.startedAt).toISOString().slice(0, 10) + 'T00:00:00Z'); // the UTC day
-      await tx.$executeRaw`
+  async recordBatch(rows: ReadonlyArray<LedgerRow>): Promise<number> {
+    if (rows.length === 0) return 0;
+    // sorted, so that two writers of overlapping batches take their row locks in the same order
+    const r = [...rows].sort((a, b) => (a.callId === b.callId ? a.attempt - b.attempt : a.callId < b.callId ? -1 : 1));
+    // the batch as one JSON parameter: one JSON.stringify here and one parse in Postgres, where
+    // per-element array parameters cost the client (Prisma and pg walk every value) more CPU
+    const batch = JSON.stringify(r.map((x, n) => ({ ...x, startedAt: x.startedAt.toISOString(), n })));
+    const [{ inserted }] = await this.prisma.$queryRaw<Array<{ inserted: number }>>`
+      WITH input AS (
+        SELECT * FROM json_to_recordset(${batch}::json) AS t(
+          id text, "callId" text, attempt int, "tenantId" text, "apiKeyId" text, "runId" text, "nodeId" text,
+          "deploymentId" text, provider text, model text, "upstreamModel" text, "promptTokens" int, "completionTokens" int,
+          "cachedPromptTokens" int, "reasoningTokens" int, "inputCost" numeric, "outputCost" numeric, "totalCost" numeric,
+          currency text, status text, estimated bool, stream bool, "latencyMs" int, "startedAt" timestamptz, n int)
+      ),
+      ins AS (
+        INSERT INTO usage_records (id, call_id, attempt, tenant_id, api_key_id, run_id, node_id, deployment_id, provider, model,
+          upstream_model, prompt_tokens, completion_tokens, cached_prompt_tokens, reasoning_tokens, total_tokens, input_cost,
+          output_cost, total_cost, currency, status, estimated, stream, latency_ms, started_at)
+        SELECT id, "callId", attempt, "tenantId", "apiKeyId", "runId", "nodeId", "deploymentId", provider, model,
+          "upstreamModel", "promptTokens", "completionTokens", "cachedPromptTokens", "reasoningTokens",
+          "promptTokens" + "completionTokens", "inputCost", "outputCost", "totalCost", currency, status, estimated, stream,
+          "latencyMs", "startedAt"
+        FROM input ORDER BY n
+        ON CONFLICT (call_id, attempt) DO NOTHING
+        RETURNING tenant_id, started_at, model, currency, prompt_tokens, completion_tokens, total_cost
+      ),
+      moved AS (
         INSERT INTO usage_daily_rollups (tenant_id, day, model, currency, calls, prompt_tokens, completion_tokens, total_cost)
-        VALUES (${u.tenantId}, ${day}::date, ${u.model}, ${u.currency}, 1, ${u.promptTokens}, ${u.completionTokens}, ${u.totalCost}::numeric)
+        SELECT tenant_id, (started_at AT TIME ZONE 'UTC')::date, model, currency, count(*), sum(prompt_tokens), sum(completion_tokens), sum(total_cost)
+        FROM ins
+        GROUP BY 1, 2, 3, 4
+        ORDER BY 1, 2, 3, 4
         ON CONFLICT (tenant_id, day, model, currency) DO UPDATE SET
-          calls = usage_daily_rollups.calls + 1,
+          calls = usage_daily_rollups.calls + EXCLUDED.calls,
           prompt_tokens = usage_daily_rollups.prompt_tokens + EXCLUDED.prompt_tokens,
           completion_tokens = usage_daily_rollups.completion_tokens + EXCLUDED.completion_tokens,
-          total_cost = usage_daily_rollups.total_cost + EXCLUDED.total_cost`;
-      return 'recorded' as const;
-    });
+          total_cost = usage_daily_rollups.total_cost + EXCLUDED.total_cost
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM ins)::int AS inserted`;
+    return inserted;
   }
 
   list(tenantId: string, filter: { runId?: string; limit: number }) {
@@ -65,31 +72,22 @@ export class UsageLedgerRepository {
     });
   }
 
-  /** Ledger totals of one run of one tenant; `present` lists which of the given call ids are recorded. */
-  async runTotals(
-    tenantId: string,
-    runId: string,
-    callIds: string[],
-  ): Promise<{ calls: number; totalTokens: number; totalCost: string; currency: string | null; present: Set<string> }> {
-    // presence first, totals second: rows are only ever added, so totals read after every expected
-    // call is present include them all (read in parallel, a row landing in between was missed)
-    const rows = callIds.length
-      ? await this.prisma.usageRecord.findMany({ where: { tenantId, callId: { in: callIds } }, select: { callId: true } })
-      : [];
-    const agg = await this.prisma.usageRecord.groupBy({
-      by: ['currency'],
-      where: { tenantId, runId },
-      _count: { _all: true },
-      _sum: { totalTokens: true, totalCost: true },
-    });
-    // one currency per run is the normal case; a mixed run reports the first and the caller sees it
-    const first = agg[0];
-    return {
-      calls: agg.reduce((n, a) => n + a._count._all, 0),
-      totalTokens: agg.reduce((n, a) => n + (a._sum.totalTokens ?? 0), 0),
-      totalCost: first?._sum.totalCost?.toFixed() ?? '0',
-      currency: first?.currency ?? null,
-      present: new Set(rows.map((r) => r.callId)),
-    };
+  /**
+   * Runs of a tenant whose total_price differs from the sum of their ledger rows: once billing has
+   * caught up (its usage log drained), a finished run's price, summed by the engine from what
+   * model-pool priced at each call, must equal its ledger. Checks finished runs among `runIds`.
+   */
+  async reconcileRuns(tenantId: string, runIds: ReadonlyArray<string>): Promise<RunReconciliation[]> {
+    if (runIds.length === 0) return [];
+    const rows = await this.prisma.$queryRaw<Array<{ run_id: string; run_total: string; ledger_total: string; ledger_rows: number }>>`
+      SELECT r.id AS run_id, trim_scale(r.total_price)::text AS run_total,
+             trim_scale(COALESCE(sum(u.total_cost), 0))::text AS ledger_total, count(u.id)::int AS ledger_rows
+      FROM workflow_runs r
+      LEFT JOIN usage_records u ON u.tenant_id = r.tenant_id AND u.run_id = r.id
+      WHERE r.tenant_id = ${tenantId} AND r.id = ANY(${[...runIds]}::text[]) AND r.finished_at IS NOT NULL
+      GROUP BY r.id, r.total_price
+      HAVING r.total_price <> COALESCE(sum(u.total_cost), 0)
+      ORDER BY r.id`;
+    return rows.map((x) => ({ runId: x.run_id, runTotal: x.run_total, ledgerTotal: x.ledger_total, ledgerRows: x.ledger_rows }));
   }
 }

@@ -25,6 +25,7 @@ export class UsageRecordsController {
       data: rows.map((r) => ({
         id: r.id,
         call_id: r.callId,
+        attempt: r.attempt,
         run_id: r.runId,
         node_id: r.nodeId,
         api_key_id: r.apiKeyId,
@@ -41,6 +42,7 @@ export class UsageRecordsController {
         total_cost: r.totalCost.toFixed(),
         currency: r.currency,
         status: r.status,
+        estimated: r.estimated,
         stream: r.stream,
         latency_ms: r.latencyMs,
         started_at: r.startedAt.toISOString(),

@@ -103,6 +103,8 @@ describe('presentRunWithNodes', () => {
       promptTokens: 7,
       completionTokens: 6,
       totalTokens: 13,
+      cost: new Prisma.Decimal('0.00000849'),
+      currency: 'USD',
       elapsedMs: 300,
       startedAt: new Date('2026-03-01T12:00:00.150Z'),
       finishedAt: new Date('2026-03-01T12:00:00.450Z'),

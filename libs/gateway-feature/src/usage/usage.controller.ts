@@ -8,7 +8,7 @@ const querySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-/** The caller's tenant's usage ledger: one row per LLM call, newest first. */
+/** The caller's tenant's usage ledger: one row per provider attempt that produced tokens, newest first. */
 @Controller('v1/usage')
 @UseGuards(ApiKeyGuard)
 @RequireScope('read')

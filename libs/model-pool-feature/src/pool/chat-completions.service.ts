@@ -1,9 +1,10 @@
 // One chat completion through the pool: pick a deployment, call it, fail over before the first
-// byte, stream through, and emit exactly one usage event per call.
+// byte, stream through, and meter every provider attempt (usage.emitter.ts).
 import { Inject, Injectable } from '@nestjs/common';
 import type OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { UsageEvent } from '@shoal/contracts';
+import { SHOAL_COST_FIELD, type ShoalCost, type UsageEvent } from '@shoal/contracts';
+import type { CallCost } from '@shoal/pricing';
 import {
   AllDeploymentsFailedError,
   ModelRouter,
@@ -17,7 +18,7 @@ import {
 } from '@shoal/model-routing';
 import { ApiError, createLogger } from '@shoal/platform';
 import { ProviderClients } from './provider-clients';
-import { UsageEmitter } from './usage.emitter';
+import { UsageEmitter, type MeteredAttempt } from './usage.emitter';
 import type { PoolCallContext } from './pool-call-context';
 
 export const POOL_OPTIONS = Symbol('POOL_OPTIONS');
@@ -50,47 +51,62 @@ export class ChatCompletionsService {
     body: ChatBody,
     signal: AbortSignal,
   ): Promise<{ completion: ChatCompletion; deployment: Deployment }> {
-    const startedAt = new Date();
     // A caller that leaves stops further attempts, but not the call in flight: the provider bills
     // those tokens either way, so let it finish and meter it exactly.
-    const { value, deployment } = await this.route(body.model, signal, (d) =>
-      this.client(d).chat.completions.create({
-        ...(body as object),
-        model: d.upstreamModel,
-        stream: false,
-      } as OpenAI.ChatCompletionCreateParamsNonStreaming),
+    const { value, deployment } = await this.route(
+      body.model,
+      signal,
+      this.metered(ctx, body, false, (d) =>
+        this.client(d).chat.completions.create({
+          ...(body as object),
+          model: d.upstreamModel,
+          stream: false,
+        } as OpenAI.ChatCompletionCreateParamsNonStreaming),
+      ),
     );
-    const usage = normalizeUsage(deployment.provider, value.usage);
-    await this.emit(ctx, body, deployment, usage, 'succeeded', false, startedAt);
-    return { completion: { ...value, model: body.model }, deployment };
+    const cost = await value.meter.complete(normalizeUsage(deployment.provider, value.result.usage), 'succeeded');
+    return { completion: { ...value.result, model: body.model, ...costField(ctx, cost) }, deployment };
   }
 
   /** Streams SSE to `sink`. Fails over until the provider's first chunk; after that a break is an explicit error event. */
   async stream(ctx: PoolCallContext, body: ChatBody, sink: StreamSink, signal: AbortSignal): Promise<void> {
-    const startedAt = new Date();
     const clientWantsUsage = body.stream_options?.include_usage === true;
-    const { value, deployment } = await this.route(body.model, signal, async (d) => {
-      const stream = await this.client(d).chat.completions.create(
-        {
-          ...(body as object),
-          model: d.upstreamModel,
-          stream: true,
-          stream_options: { ...body.stream_options, include_usage: true },
-        } as OpenAI.ChatCompletionCreateParamsStreaming,
-        { signal },
-      );
-      const iterator = stream[Symbol.asyncIterator]();
-      const first = await iterator.next(); // failover is still possible until this arrives
-      return { iterator, first };
-    });
+    const { value: metered, deployment } = await this.route(
+      body.model,
+      signal,
+      this.metered(ctx, body, true, async (d) => {
+        const stream = await this.client(d).chat.completions.create(
+          {
+            ...(body as object),
+            model: d.upstreamModel,
+            stream: true,
+            stream_options: { ...body.stream_options, include_usage: true },
+          } as OpenAI.ChatCompletionCreateParamsStreaming,
+          { signal },
+        );
+        const iterator = stream[Symbol.asyncIterator]();
+        const first = await iterator.next(); // failover is still possible until this arrives
+        return { iterator, first };
+      }),
+    );
+    const { result: value, meter } = metered;
 
     sink.start({ 'x-shoal-deployment': deployment.id });
     let usage: NormalizedUsage | undefined;
+    let cost: CallCost | undefined;
     let contentChunks = 0;
     let status: UsageEvent['status'] = 'succeeded';
+    // A stream that broke, or a provider that ignores include_usage, leaves no usage chunk. The
+    // provider still bills the prompt: estimate it (4 characters a token), and the completion from
+    // what was streamed (providers send about one token per chunk).
+    const billed = (): NormalizedUsage => usage ?? estimatedUsage(body.messages, contentChunks);
     const forward = async (chunk: ChatCompletionChunk) => {
-      if (chunk.usage) usage = normalizeUsage(deployment.provider, chunk.usage);
-      if (chunk.choices?.some((c) => c.delta?.content || c.delta?.tool_calls)) contentChunks++;
+      if (chunk.usage) {
+        usage = normalizeUsage(deployment.provider, chunk.usage);
+        cost = meter.price(usage);
+        Object.assign(chunk, costField(ctx, cost));
+      }
+      if (chunk.choices?.some((c) => c.delta?.content || c.delta?.tool_calls)) meter.progress(++contentChunks);
       if (!clientWantsUsage) {
         if (chunk.choices.length === 0 && chunk.usage) return; // the usage-only chunk the client did not ask for
         delete (chunk as { usage?: unknown }).usage;
@@ -105,7 +121,12 @@ export class ChatCompletionsService {
       }
       // the SDK ends the iteration quietly when the caller aborts: that is an interrupted call, not a finished one
       if (signal.aborted) status = 'interrupted';
-      else await sink.write('data: [DONE]\n\n');
+      else {
+        // a run's call learns the usage it is billed for, and its cost, even when the provider sent no usage
+        if (!usage && ctx.runId)
+          await sink.write(`data: ${JSON.stringify(estimatedUsageChunk(body.model, billed(), costField(ctx, meter.price(billed()))))}\n\n`);
+        await sink.write('data: [DONE]\n\n');
+      }
     } catch (err) {
       status = 'interrupted';
       const failure = classifyProviderError(err);
@@ -115,25 +136,16 @@ export class ChatCompletionsService {
           { deployment: deployment.id, kind: failure.kind, message: redactKeyPatterns(failure.message ?? '') },
           'stream broke after the first chunk',
         );
+        // a run's call learns what the broken stream still cost (it is billed), inside the error
+        // object, which is what OpenAI clients surface (the SDK throws it as APIError.error)
         await sink.write(
-          `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted' } })}\n\n`,
+          `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted', ...costField(ctx, meter.price(billed())) } })}\n\n`,
         );
       }
     } finally {
       sink.end();
     }
-    // A stream that broke, or a provider that ignores include_usage, leaves no usage chunk. The
-    // provider still bills the prompt: estimate it (4 characters a token), and the completion from
-    // what was streamed (providers send about one token per chunk).
-    const promptTokens = estimatePromptTokens(body.messages);
-    const billed = usage ?? {
-      promptTokens,
-      completionTokens: contentChunks,
-      totalTokens: promptTokens + contentChunks,
-      cachedPromptTokens: 0,
-      reasoningTokens: 0,
-    };
-    await this.emit(ctx, body, deployment, billed, status, true, startedAt);
+    await meter.complete(billed(), status, usage ? cost : undefined);
   }
 
   models(): Array<{ id: string; object: 'model'; created: number; owned_by: string }> {
@@ -144,10 +156,32 @@ export class ChatCompletionsService {
     return this.clients.get(d);
   }
 
+  /**
+   * Wraps one provider attempt in its metering: the intent is recorded before the provider is
+   * contacted; an attempt that fails produced nothing the provider bills, so it leaves no row.
+   */
+  private metered<T>(
+    ctx: PoolCallContext,
+    body: ChatBody,
+    stream: boolean,
+    call: (d: Deployment) => Promise<T>,
+  ): (d: Deployment, attempt: number) => Promise<{ result: T; meter: MeteredAttempt }> {
+    const promptTokenEstimate = estimatePromptTokens(body.messages);
+    return async (deployment, attempt) => {
+      const meter = await this.usage.begin(ctx, { model: body.model, deployment, attempt, stream, promptTokenEstimate });
+      try {
+        return { result: await call(deployment), meter };
+      } catch (err) {
+        await meter.discard();
+        throw err;
+      }
+    };
+  }
+
   private async route<T>(
     model: string,
     signal: AbortSignal,
-    attempt: (d: Deployment) => Promise<T>,
+    attempt: (d: Deployment, attemptNo: number) => Promise<T>,
   ): Promise<{ value: T; deployment: Deployment }> {
     try {
       return await runWithFailover({ model, router: this.router, attempt, signal, maxAttempts: this.opts.maxAttempts });
@@ -180,38 +214,27 @@ export class ChatCompletionsService {
       ...(failure.param ? { param: failure.param } : {}),
     });
   }
+}
 
-  private async emit(
-    ctx: PoolCallContext,
-    body: ChatBody,
-    d: Deployment,
-    u: NormalizedUsage,
-    status: UsageEvent['status'],
-    stream: boolean,
-    startedAt: Date,
-  ): Promise<void> {
-    await this.usage.emit({
-      callId: ctx.callId,
-      tenantId: ctx.tenantId,
-      apiKeyId: ctx.apiKeyId,
-      runId: ctx.runId,
-      nodeId: ctx.nodeId,
-      deploymentId: d.id,
-      provider: d.provider,
-      model: body.model,
-      upstreamModel: d.upstreamModel,
-      promptTokens: u.promptTokens,
-      completionTokens: u.completionTokens,
-      cachedPromptTokens: u.cachedPromptTokens,
-      reasoningTokens: u.reasoningTokens,
-      priceOverride: d.priceOverride ? { ...d.priceOverride } : null,
-      status,
-      stream,
-      latencyMs: Date.now() - startedAt.getTime(),
-      startedAt: startedAt.toISOString(),
-      ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
-    });
-  }
+/** The call's cost for Shoal's own engine (a call made for a run); nothing for a public client. */
+function costField(ctx: PoolCallContext, cost: CallCost): { [SHOAL_COST_FIELD]?: ShoalCost } {
+  return ctx.runId ? { [SHOAL_COST_FIELD]: { amount: cost.total, currency: cost.currency } } : {};
+}
+
+/** The usage chunk model-pool sends a run's call in place of one its provider did not send. */
+function estimatedUsageChunk(model: string, u: NormalizedUsage, cost: object): object {
+  return {
+    object: 'chat.completion.chunk',
+    model,
+    choices: [],
+    usage: { prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.totalTokens },
+    ...cost,
+  };
+}
+
+function estimatedUsage(messages: unknown, completionTokens: number): NormalizedUsage {
+  const promptTokens = estimatePromptTokens(messages);
+  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, cachedPromptTokens: 0, reasoningTokens: 0 };
 }
 
 /** A rough token count of the prompt, for calls whose provider reported no usage. */

@@ -1,22 +1,154 @@
+// Metering of every provider attempt: an intent goes to the usage log before the provider is
+// contacted, the usage entry (priced here) when the attempt ends. Both are single round trips to
+// Redis, never an in-memory buffer: a process that dies mid-call leaves its intent open, and
+// billing's reaper bills it as estimated usage.
 import { Inject, Injectable } from '@nestjs/common';
-import { QUEUES, type UsageEvent } from '@shoal/contracts';
-import { JOB_QUEUE, createLogger, type JobQueue } from '@shoal/platform';
+import { usageKey, type UsageEvent, type UsageIntent } from '@shoal/contracts';
+import type { Deployment, NormalizedUsage } from '@shoal/model-routing';
+import type { CallCost } from '@shoal/pricing';
+import { USAGE_LOG, createLogger, type UsageLog } from '@shoal/platform';
+import { PriceCatalogCache } from './price-catalog.cache';
+import type { PoolCallContext } from './pool-call-context';
 
-/** Hands one usage event per call to billing through the durable queue; the call id is the job id, so a repeat is dropped. */
+export const USAGE_HEARTBEAT_MS = Symbol('USAGE_HEARTBEAT_MS');
+/** How often a call in progress tells the log it is alive (well under billing's reaping bound). */
+export const DEFAULT_USAGE_HEARTBEAT_MS = 30_000;
+/**
+ * Heartbeats stop after this long even if the attempt was never closed (a bug, or a call that
+ * never ends), so its intent goes stale and is reaped rather than kept open forever.
+ */
+export const MAX_HEARTBEAT_LIFETIME_MS = 60 * 60_000;
+
+export interface AttemptToMeter {
+  /** the public model name the caller asked for */
+  model: string;
+  deployment: Deployment;
+  /** model-pool's attempt number within the call, from 1 */
+  attempt: number;
+  stream: boolean;
+  promptTokenEstimate: number;
+}
+
 @Injectable()
 export class UsageEmitter {
   private readonly log = createLogger('UsageEmitter');
-  constructor(@Inject(JOB_QUEUE) private readonly queue: JobQueue) {}
+  constructor(
+    @Inject(USAGE_LOG) private readonly usageLog: UsageLog,
+    @Inject(PriceCatalogCache) private readonly prices: PriceCatalogCache,
+    @Inject(USAGE_HEARTBEAT_MS) private readonly heartbeatMs: number,
+  ) {}
 
-  async emit(event: UsageEvent): Promise<void> {
+  /** Opens the attempt's intent; call before the provider is contacted. */
+  async begin(ctx: PoolCallContext, a: AttemptToMeter): Promise<MeteredAttempt> {
+    const d = a.deployment;
+    const intent: UsageIntent = {
+      callId: ctx.callId,
+      attempt: a.attempt,
+      tenantId: ctx.tenantId,
+      apiKeyId: ctx.apiKeyId,
+      runId: ctx.runId,
+      nodeId: ctx.nodeId,
+      deploymentId: d.id,
+      provider: d.provider,
+      model: a.model,
+      upstreamModel: d.upstreamModel,
+      priceOverride: d.priceOverride ? { ...d.priceOverride } : null,
+      stream: a.stream,
+      startedAt: new Date().toISOString(),
+      promptTokenEstimate: a.promptTokenEstimate,
+      ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
+    };
+    const key = usageKey(ctx.callId, a.attempt);
+    try {
+      await this.usageLog.begin(key, JSON.stringify(intent), Date.now());
+    } catch (err) {
+      // the call goes on: its usage entry is still written when it ends
+      this.log.warn({ err, callId: ctx.callId, attempt: a.attempt }, 'could not record the usage intent');
+    }
+    return new MeteredAttempt(intent, key, this.usageLog, this.prices, this.heartbeatMs, this.log);
+  }
+}
+
+/** One provider attempt being metered: price it, complete it, or discard it. */
+export class MeteredAttempt {
+  private completionSoFar = 0;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly startedAtMs: number;
+  private closed = false;
+
+  constructor(
+    readonly intent: UsageIntent,
+    private readonly key: string,
+    private readonly usageLog: UsageLog,
+    private readonly prices: PriceCatalogCache,
+    heartbeatMs: number,
+    private readonly log: ReturnType<typeof createLogger>,
+  ) {
+    this.startedAtMs = Date.parse(intent.startedAt);
+    this.heartbeat = setInterval(() => {
+      if (Date.now() - this.startedAtMs > MAX_HEARTBEAT_LIFETIME_MS) {
+        clearInterval(this.heartbeat);
+        return;
+      }
+      this.usageLog
+        .progress(this.key, this.completionSoFar, Date.now())
+        .catch((err: unknown) => this.log.warn({ err, callId: intent.callId }, 'usage heartbeat failed'));
+    }, heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Completion tokens produced so far (a stream's chunks), for the reaper's estimate if this process dies. */
+  progress(completionTokens: number): void {
+    this.completionSoFar = completionTokens;
+  }
+
+  /** What `usage` costs at the price in force when the attempt started. */
+  price(usage: NormalizedUsage): CallCost {
+    return this.prices.cost({
+      model: this.intent.model,
+      upstreamModel: this.intent.upstreamModel,
+      startedAt: new Date(this.startedAtMs),
+      usage,
+      priceOverride: this.intent.priceOverride,
+    });
+  }
+
+  /** The attempt produced tokens: close the intent with its usage entry, priced here. */
+  async complete(usage: NormalizedUsage, status: UsageEvent['status'], cost: CallCost = this.price(usage)): Promise<CallCost> {
+    const { promptTokenEstimate: _estimate, ...who } = this.intent;
+    const event: UsageEvent = {
+      ...who,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+      cachedPromptTokens: usage.cachedPromptTokens,
+      reasoningTokens: usage.reasoningTokens,
+      cost: { input: cost.input, output: cost.output, total: cost.total, currency: cost.currency },
+      status,
+      estimated: false,
+      latencyMs: Math.max(0, Date.now() - this.startedAtMs),
+    };
+    await this.close(JSON.stringify(event));
+    return cost;
+  }
+
+  /** The provider answered with an error before producing anything: it bills nothing, so no ledger row. */
+  async discard(): Promise<void> {
+    await this.close(null);
+  }
+
+  private async close(entry: string | null): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.queue.enqueue(QUEUES.usageEvents, event, { jobId: event.callId });
+        await this.usageLog.complete(this.key, entry);
         return;
       } catch (err) {
-        if (attempt >= 5) {
-          // the full event is in the log line so that it can be replayed by hand
-          this.log.error({ err, usageEvent: event }, 'usage event could not be queued');
+        if (attempt >= 4) {
+          // the full entry is in the log line so that it can be replayed by hand; the intent
+          // left open is reaped as an estimate, which the ledger keeps if this is never replayed
+          this.log.error({ err, usageEntry: entry, usageKey: this.key }, 'usage entry could not be written');
           return;
         }
         await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));

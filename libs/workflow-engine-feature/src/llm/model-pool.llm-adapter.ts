@@ -1,7 +1,9 @@
 // The runtime's LLM port over model-pool, through the `openai` SDK: model-pool speaks the OpenAI
-// API, and the call id, tenant and run travel in the signed call context.
+// API, and the call id, tenant and run travel in the signed call context. Model-pool prices a
+// run's call where it makes it and says what it cost in `shoal_cost` (on the completion, or on
+// the final usage chunk of a stream).
 import OpenAI from 'openai';
-import { ROUTE_PREFIX } from '@shoal/contracts';
+import { ROUTE_PREFIX, SHOAL_COST_FIELD, type ShoalCost } from '@shoal/contracts';
 import { internalHeaders } from '@shoal/platform';
 import type { LlmChatRequest, LlmChatResult, LlmPort } from '@shoal/workflow-runtime';
 
@@ -39,6 +41,7 @@ export class ModelPoolLlmAdapter implements LlmPort {
         },
         model: res.model,
         finishReason: choice?.finish_reason ?? null,
+        ...costOf(res),
       };
     }
     const stream = await this.client.chat.completions.create(
@@ -50,30 +53,49 @@ export class ModelPoolLlmAdapter implements LlmPort {
     let finishReason: string | null = null;
     let usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
     let model = req.model;
-    for await (const chunk of stream) {
-      // model-pool reports a stream broken after its first byte as an error event
-      const error = (chunk as unknown as { error?: { message?: string } }).error;
-      if (error) throw new Error(error.message ?? 'the model stream was interrupted');
-      model = chunk.model ?? model;
-      const choice = chunk.choices[0];
-      const delta = choice?.delta?.content;
-      const r = (choice?.delta as { reasoning_content?: string } | undefined)?.reasoning_content;
-      if (r) {
-        reasoning += r;
-        req.onReasoningChunk?.(r);
+    let cost: { cost?: ShoalCost } = {};
+    try {
+      for await (const chunk of stream) {
+        // model-pool reports a stream broken after its first byte as an error event (the SDK throws it as an APIError)
+        const error = (chunk as unknown as { error?: { message?: string } }).error;
+        if (error) throw Object.assign(new Error(error.message ?? 'the model stream was interrupted'), { error });
+        model = chunk.model ?? model;
+        const choice = chunk.choices[0];
+        const delta = choice?.delta?.content;
+        const r = (choice?.delta as { reasoning_content?: string } | undefined)?.reasoning_content;
+        if (r) reasoning += r;
+        if (delta) {
+          text += delta;
+          req.onChunk(delta);
+        }
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        if (SHOAL_COST_FIELD in chunk) cost = costOf(chunk);
+        if (chunk.usage)
+          usage = {
+            promptTokens: chunk.usage.prompt_tokens,
+            completionTokens: chunk.usage.completion_tokens,
+            totalTokens: chunk.usage.total_tokens,
+          };
       }
-      if (delta) {
-        text += delta;
-        req.onChunk(delta);
-      }
-      if (choice?.finish_reason) finishReason = choice.finish_reason;
-      if (chunk.usage)
-        usage = {
-          promptTokens: chunk.usage.prompt_tokens,
-          completionTokens: chunk.usage.completion_tokens,
-          totalTokens: chunk.usage.total_tokens,
-        };
+    } catch (err) {
+      // what the broken call still cost (it is billed) travels with the error to the node's checkpoint
+      const carried = costOf((err as { error?: object } | null)?.error ?? {});
+      throw carried.cost ? Object.assign(err as object, carried) : err;
     }
-    return { text, ...(reasoning ? { reasoningContent: reasoning } : {}), usage, model, finishReason };
+    return { text, ...(reasoning ? { reasoningContent: reasoning } : {}), usage, model, finishReason, ...cost };
   }
+}
+
+/** The cost model-pool attached, if it is well formed; a node without it is recorded at no cost. */
+function costOf(body: object): { cost?: ShoalCost } {
+  const c = (body as { [SHOAL_COST_FIELD]?: unknown })[SHOAL_COST_FIELD] as Partial<ShoalCost> | undefined;
+  if (
+    !c ||
+    typeof c.amount !== 'string' ||
+    !/^\d+(\.\d+)?$/.test(c.amount) ||
+    typeof c.currency !== 'string' ||
+    !/^[A-Z]{3}$/.test(c.currency)
+  )
+    return {};
+  return { cost: { amount: c.amount, currency: c.currency } };
 }

@@ -1,5 +1,6 @@
-// One delivery of a run job: claim the run, resume from its checkpoints, execute, price it from
-// the ledger, store the totals, and only then announce workflow_finished.
+// One delivery of a run job: claim the run, resume from its checkpoints, execute, store the totals
+// (its price is the sum of what model-pool priced each call at), and only then announce
+// workflow_finished. The run never waits for billing: the ledger reconciles with it later.
 import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { workflowFinishedOf, type RunEventBody } from '@shoal/contracts';
@@ -14,7 +15,6 @@ import {
   type SecretBox,
   type WorkflowLimits,
 } from '@shoal/platform';
-import { BillingClient } from '../billing/billing.client';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
 import { RunStateRepository, type ClaimedRun, type FinishedRunRow } from './run-state.repository';
 import { RunCancellations } from './run-cancellations';
@@ -26,8 +26,6 @@ export interface EngineOptions {
   modelPoolUrl: string;
   internalToken: string;
   concurrency: number;
-  /** how long to wait for billing to have every call of a finished run in the ledger */
-  costWaitMs: number;
   /** the same graph and input bounds the gateway checks (WORKFLOW_MAX_*, RUN_INPUT*_MAX_BYTES); the DSL's defaults when omitted */
   workflowLimits?: WorkflowLimits;
   /** opens workflows' sealed secret environment variables (SHOAL_SECRETS_KEY, the gateway's key) */
@@ -52,7 +50,6 @@ export class ExecuteRunUseCase {
   constructor(
     @Inject(RunStateRepository) private readonly runs: RunStateRepository,
     @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
-    @Inject(BillingClient) private readonly billing: BillingClient,
     @Inject(ENGINE_OPTIONS) private readonly opts: EngineOptions,
     @Inject(ConversationTurnsRepository) private readonly turns: ConversationTurnsRepository,
     @Inject(RunCancellations) private readonly cancellations: RunCancellations,
@@ -125,10 +122,6 @@ export class ExecuteRunUseCase {
 
     // the turn is written before the run is finished, so a conversation's next run sees it
     await chat?.record(outcome);
-    const callIds = await this.runs.callIds(run.tenantId, runId);
-    // a stopped run ends now: its aborted calls may never reach the ledger, so it takes what is there
-    const costWaitMs = outcome.status === 'stopped' ? 0 : this.opts.costWaitMs;
-    const cost = callIds.length ? await this.costOf({ tenantId: run.tenantId, runId, traceparent }, callIds, costWaitMs) : undefined;
     await this.runs.finish(run.tenantId, runId, run.lease, {
       status: outcome.status,
       outputs: outcome.outputs,
@@ -136,35 +129,18 @@ export class ExecuteRunUseCase {
       totalTokens: outcome.totalTokens,
       totalSteps: outcome.steps,
       elapsedMs: outcome.elapsedMs,
-      totalPrice: cost?.total_price ?? '0',
-      currency: cost?.currency ?? 'USD',
+      totalPrice: outcome.totalPrice,
+      currency: outcome.currency ?? 'USD',
     });
     if (finishedBody) {
       // message_end goes out just before workflow_finished (Dify sends it just after), so that a stream that ends at workflow_finished has it
       if (chat && (outcome.status === 'succeeded' || outcome.status === 'partial-succeeded'))
         await this.events.append(
           runId,
-          await chat.messageEnd(outcome, { total_price: cost?.total_price ?? '0', currency: cost?.currency ?? 'USD' }),
+          await chat.messageEnd(outcome, { total_price: outcome.totalPrice, currency: outcome.currency ?? 'USD' }),
         );
       const e = await this.events.append(runId, finishedBody);
       if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
-    }
-  }
-
-  /**
-   * The run's price from the ledger. Billing being down must not fail a run whose nodes all
-   * succeeded: its price is then what the ledger had (possibly nothing), and the log says so.
-   */
-  private async costOf(run: { tenantId: string; runId: string; traceparent?: string }, callIds: string[], waitMs: number) {
-    const { runId } = run;
-    try {
-      const cost = await this.billing.runCost(run, callIds, waitMs);
-      if (cost.missing.length)
-        this.log.warn({ runId, missing: cost.missing }, 'billing has not recorded every call of the run yet; total_price is partial');
-      return cost;
-    } catch (err) {
-      this.log.error({ err, runId }, 'billing unavailable: the run is stored without its price');
-      return undefined;
     }
   }
 

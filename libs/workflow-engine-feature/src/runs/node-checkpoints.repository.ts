@@ -58,6 +58,8 @@ export class NodeCheckpointsRepository implements CheckpointStore {
         promptTokens: rec.tokens.prompt,
         completionTokens: rec.tokens.completion,
         totalTokens: rec.tokens.total,
+        cost: rec.cost?.amount ?? '0',
+        currency: rec.cost?.currency ?? null,
         elapsedMs: Math.round(rec.elapsedMs),
         finishedAt: new Date(rec.finishedAt),
       },

@@ -234,6 +234,6 @@ describe('executions inside iterations and loops', () => {
       ['ask', 'ask#iter[0]', { text: 'round 0' }],
       ['ask', 'ask#iter[1]', { text: 'round 1' }],
     ]);
-    expect((await repo.callIds(tenantId, id)).sort()).toEqual([`${id}:ask#iter[0]:0`, `${id}:ask#iter[1]:0`]);
+    expect(rows.map((r) => r.callId).sort()).toEqual([`${id}:ask#iter[0]:0`, `${id}:ask#iter[1]:0`]);
   });
 });

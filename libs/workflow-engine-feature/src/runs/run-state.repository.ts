@@ -109,6 +109,8 @@ export class RunStateRepository {
         promptTokens: true,
         completionTokens: true,
         totalTokens: true,
+        cost: true,
+        currency: true,
       },
       orderBy: { index: 'asc' },
     });
@@ -119,6 +121,7 @@ export class RunStateRepository {
       status: r.status === 'exception' ? ('exception' as const) : ('succeeded' as const),
       outputs: (r.outputs ?? {}) as Record<string, unknown>,
       tokens: { prompt: r.promptTokens, completion: r.completionTokens, total: r.totalTokens },
+      cost: r.currency ? { amount: r.cost.toFixed(), currency: r.currency } : null,
     }));
   }
 
@@ -142,11 +145,6 @@ export class RunStateRepository {
       select: { id: true },
     });
     return rows.map((r) => r.id);
-  }
-
-  async callIds(tenantId: string, runId: string): Promise<string[]> {
-    const rows = await this.prisma.nodeExecution.findMany({ where: { tenantId, runId, callId: { not: null } }, select: { callId: true } });
-    return rows.flatMap((r) => (r.callId ? [r.callId] : []));
   }
 
   /** Stores the run's outcome, if `lease` is still this run's; otherwise LeaseLostError. */

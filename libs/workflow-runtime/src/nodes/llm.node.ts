@@ -100,6 +100,7 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
         prompts: messages,
       },
       tokens: { prompt: promptTokens, completion: completionTokens, total: totalTokens },
+      ...(result.cost ? { cost: result.cost } : {}),
     };
   },
 };

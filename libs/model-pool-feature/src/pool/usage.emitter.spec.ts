@@ -1,0 +1,66 @@
+import { InMemoryPriceFeed, InMemoryUsageLog, configureRootLogger } from '@shoal/platform';
+import type { Deployment } from '@shoal/model-routing';
+import { usageEventSchema } from '@shoal/contracts';
+import { PriceCatalogCache } from './price-catalog.cache';
+import { MAX_HEARTBEAT_LIFETIME_MS, UsageEmitter } from './usage.emitter';
+
+const deployment = {
+  id: 'dep_1',
+  provider: 'openai-compatible',
+  upstreamModel: 'mock-chat',
+  priceOverride: undefined,
+} as unknown as Deployment;
+const ctx = { callId: 'run_1:llm:0', tenantId: 'ten_1', apiKeyId: null, runId: 'run_1', nodeId: 'llm' };
+const usage = { promptTokens: 7, completionTokens: 6, totalTokens: 13, cachedPromptTokens: 0, reasoningTokens: 0 };
+
+describe('UsageEmitter', () => {
+  beforeAll(() => configureRootLogger({ service: 'test', level: 'silent' }));
+  afterEach(() => jest.useRealTimers());
+
+  function setup() {
+    const log = new InMemoryUsageLog();
+    const emitter = new UsageEmitter(log, new PriceCatalogCache(new InMemoryPriceFeed()), 30_000);
+    return { log, emitter };
+  }
+
+  it('keeps a long call alive with heartbeats carrying its progress, and stops them once it is closed', async () => {
+    jest.useFakeTimers({ now: new Date('2026-03-01T12:00:00Z') });
+    const { log, emitter } = setup();
+    const meter = await emitter.begin(ctx, { model: 'mock-chat', deployment, attempt: 1, stream: true, promptTokenEstimate: 3 });
+    meter.progress(5);
+    await jest.advanceTimersByTimeAsync(30_000);
+    const [open] = await log.stale(Number.MAX_SAFE_INTEGER, 10);
+    expect(open).toMatchObject({ key: 'run_1:llm:0#1', progress: 5, seenAt: Date.parse('2026-03-01T12:00:30Z') });
+
+    const cost = await meter.complete(usage, 'succeeded');
+    expect(cost).toMatchObject({ total: '0.00000849', currency: 'USD' });
+    await jest.advanceTimersByTimeAsync(120_000);
+    expect(await log.stale(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+    const [entry] = await log.read('b', 10, 0);
+    expect(usageEventSchema.parse(JSON.parse(entry.data))).toMatchObject({
+      callId: 'run_1:llm:0',
+      attempt: 1,
+      cost: { input: '0.00000189', output: '0.0000066', total: '0.00000849', currency: 'USD' },
+      status: 'succeeded',
+      latencyMs: 30_000, // closed 30 s after it began
+    });
+  });
+
+  it('stops the heartbeat of an attempt never closed after its lifetime, so the reaper can bill it', async () => {
+    jest.useFakeTimers({ now: new Date('2026-03-01T12:00:00Z') });
+    const { log, emitter } = setup();
+    await emitter.begin(ctx, { model: 'mock-chat', deployment, attempt: 2, stream: false, promptTokenEstimate: 3 });
+    await jest.advanceTimersByTimeAsync(MAX_HEARTBEAT_LIFETIME_MS + 120_000);
+    const [open] = await log.stale(Number.MAX_SAFE_INTEGER, 10);
+    expect(Date.now() - open.seenAt).toBeGreaterThanOrEqual(90_000);
+  });
+
+  it('closes a refused attempt with no entry', async () => {
+    const { log, emitter } = setup();
+    const meter = await emitter.begin(ctx, { model: 'mock-chat', deployment, attempt: 1, stream: false, promptTokenEstimate: 3 });
+    await meter.discard();
+    await meter.complete(usage, 'succeeded'); // closed already: nothing more is written
+    expect(await log.stale(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+    expect(await log.read('b', 10, 0)).toEqual([]);
+  });
+});
