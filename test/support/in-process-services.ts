@@ -61,15 +61,15 @@ export async function startInProcessServices(label: string): Promise<InProcessSe
   const modules: DynamicModule[] = [
     PlatformModule.forRoot({ database: { url: db.url, maxConnections: 5 }, redis: { url: testRedisUrl(), prefix }, internalToken }),
     GatewayModule.register({
-      modelPool: internal,
+      modelPool: 'in-process',
       billing: internal,
       bootstrapKey: apiKey,
       blockingTimeoutMs: 30_000,
       sse: DEFAULT_SSE_LIMITS,
       streams: DEFAULT_STREAM_LIMITS,
     }),
-    EngineModule.register({ modelPoolUrl: url, billingUrl: url, internalToken, concurrency: 2, costWaitMs: 5_000 }),
-    ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS }),
+    EngineModule.register({ billingUrl: url, internalToken, concurrency: 2, costWaitMs: 5_000 }),
+    ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS, publicApi: false }),
     BillingModule.register({ usageConcurrency: 2 }),
   ];
   @Module({ imports: modules })

@@ -17,6 +17,7 @@ runService(
       deployments,
       maxAttempts: config.MODEL_POOL_MAX_ATTEMPTS,
       sse: sseLimitsOf(config),
+      publicApi: config.DATABASE_URL !== undefined,
     });
   },
 );

@@ -1,5 +1,7 @@
-// The four services' modules in one Nest application, calling each other over HTTP on this
-// process's own port, with an in-process queue instead of Redis and run events kept in Postgres.
+// The four services' modules in one Nest application, with an in-process queue instead of Redis
+// and run events kept in Postgres. Chat calls (the gateway's chat routes, the engine's LLM nodes)
+// reach model-pool's service in process through CHAT_COMPLETIONS_PORT; billing is still reached
+// over HTTP on this process's own port.
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DeploymentConfig } from '@shoal/model-routing';
 import {
@@ -54,7 +56,7 @@ export class StandaloneModule {
           runEvents: o.limits?.runEvents,
         }),
         GatewayModule.register({
-          modelPool: internal,
+          modelPool: 'in-process',
           billing: internal,
           bootstrapKey: o.bootstrapKey,
           blockingTimeoutMs: 300_000,
@@ -63,14 +65,13 @@ export class StandaloneModule {
           workflowLimits: o.limits?.workflow,
         }),
         EngineModule.register({
-          modelPoolUrl: o.selfUrl,
           billingUrl: o.selfUrl,
           internalToken: o.internalToken,
           concurrency: o.engineConcurrency,
           costWaitMs: 10_000,
           workflowLimits: o.limits?.workflow,
         }),
-        ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, providerFetch: o.providerFetch, sse }),
+        ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, providerFetch: o.providerFetch, sse, publicApi: false }),
         BillingModule.register({ usageConcurrency: 4 }),
       ],
     };

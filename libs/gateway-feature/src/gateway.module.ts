@@ -2,7 +2,9 @@ import { WORKFLOW_LIMITS, DEFAULT_WORKFLOW_LIMITS } from './workflows/workflow-l
 import type { WorkflowLimits } from '@shoal/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
-import { MODEL_POOL_OPTIONS, ModelPoolClient, type ModelPoolClientOptions } from './openai/model-pool.client';
+import { ModelPoolClient } from './openai/model-pool.client';
+import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
+import { HttpChatCompletionsClient, type ModelPoolHttpOptions } from '@shoal/platform';
 import { WorkflowsController } from './workflows/workflows.controller';
 import { WorkflowsRepository } from './workflows/workflows.repository';
 import { WorkflowsService } from './workflows/workflows.service';
@@ -17,7 +19,11 @@ import { GATEWAY_BILLING_OPTIONS, GatewayBillingClient, type GatewayBillingOptio
 import { UsageController } from './usage/usage.controller';
 
 export interface GatewayOptions {
-  modelPool: ModelPoolClientOptions;
+  /**
+   * Where chat calls go: model-pool over HTTP (distributed), or 'in-process' when a ModelPoolModule
+   * in the same application provides CHAT_COMPLETIONS_PORT (standalone: no HTTP to its own port).
+   */
+  modelPool: ModelPoolHttpOptions | 'in-process';
   billing: GatewayBillingOptions;
   bootstrapKey: string | undefined;
   blockingTimeoutMs: number;
@@ -37,7 +43,7 @@ export class GatewayModule {
       module: GatewayModule,
       controllers: [ChatCompletionsController, WorkflowsController, RunsController, UsageController],
       providers: [
-        { provide: MODEL_POOL_OPTIONS, useValue: opts.modelPool },
+        ...(opts.modelPool === 'in-process' ? [] : [httpChatPort(opts.modelPool)]),
         { provide: WORKFLOW_LIMITS, useValue: opts.workflowLimits ?? DEFAULT_WORKFLOW_LIMITS },
         { provide: GATEWAY_BILLING_OPTIONS, useValue: opts.billing },
         GatewayBillingClient,
@@ -57,4 +63,8 @@ export class GatewayModule {
       exports: [BootstrapKeyService],
     };
   }
+}
+
+function httpChatPort(opts: ModelPoolHttpOptions) {
+  return { provide: CHAT_COMPLETIONS_PORT, useFactory: () => new HttpChatCompletionsClient(opts) };
 }

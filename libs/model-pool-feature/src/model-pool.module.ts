@@ -1,10 +1,12 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { Inject, Injectable, type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
 import { InMemoryHealthStore, ModelRouter, type DeploymentConfig } from '@shoal/model-routing';
-import { ChatCompletionsController } from './pool/chat-completions.controller';
 import type { SseLimits } from '@shoal/platform';
+import { ChatCompletionsController } from './pool/chat-completions.controller';
+import { PublicChatCompletionsController } from './pool/public-chat-completions.controller';
 import { ChatCompletionsService, POOL_OPTIONS, POOL_SSE_LIMITS } from './pool/chat-completions.service';
 import { UsageEmitter } from './pool/usage.emitter';
-import { ProviderClients, type ProviderFetch } from './pool/provider-clients';
+import { ProviderHttpClient, type ProviderFetch } from './pool/provider-http.client';
 
 export interface ModelPoolOptions {
   deployments: DeploymentConfig;
@@ -13,15 +15,33 @@ export interface ModelPoolOptions {
   providerFetch?: ReadonlyMap<string, ProviderFetch>;
   /** how far a streaming client may fall behind before it is cut */
   sse: SseLimits;
+  /**
+   * Serve the public `/v1/chat/completions` and `/v1/models` with API-key auth (distributed: the
+   * edge routes them here; needs the database). Off in standalone, where the gateway's routes call
+   * this module in process through CHAT_COMPLETIONS_PORT.
+   */
+  publicApi: boolean;
 }
 
-/** model-pool's controllers and services; infrastructure comes from PlatformModule. */
+@Injectable()
+class ProviderConnections implements OnApplicationShutdown {
+  constructor(@Inject(ProviderHttpClient) private readonly client: ProviderHttpClient) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/**
+ * model-pool's controllers and services; infrastructure comes from PlatformModule. Global: it hands
+ * CHAT_COMPLETIONS_PORT to the modules composed with it (standalone's gateway and engine).
+ */
 @Module({})
 export class ModelPoolModule {
   static register(opts: ModelPoolOptions): DynamicModule {
     return {
       module: ModelPoolModule,
-      controllers: [ChatCompletionsController],
+      global: true,
+      controllers: [ChatCompletionsController, ...(opts.publicApi ? [PublicChatCompletionsController] : [])],
       providers: [
         { provide: POOL_OPTIONS, useValue: { maxAttempts: opts.maxAttempts } },
         { provide: POOL_SSE_LIMITS, useValue: opts.sse },
@@ -35,10 +55,13 @@ export class ModelPoolModule {
               health: new InMemoryHealthStore(),
             }),
         },
-        { provide: ProviderClients, useFactory: () => new ProviderClients(opts.providerFetch) },
+        { provide: ProviderHttpClient, useFactory: () => new ProviderHttpClient(opts.providerFetch) },
+        ProviderConnections,
         UsageEmitter,
         ChatCompletionsService,
+        { provide: CHAT_COMPLETIONS_PORT, useExisting: ChatCompletionsService },
       ],
+      exports: [CHAT_COMPLETIONS_PORT],
     };
   }
 }

@@ -75,3 +75,5 @@ export { MAX_JSON_DEPTH } from './http/json-safety.scan';
 export { AcceptsBody, mediaTypeOf } from './http/body-content-type.hook';
 export { RouteTable, type RouteEntry } from './http/route-table';
 export { SseStream, DEFAULT_SSE_LIMITS, type SseLimits } from './http/sse-stream';
+export { sendChatAnswer } from './http/chat-answer.reply';
+export { HttpChatCompletionsClient, type ModelPoolHttpOptions } from './chat/http-chat-completions.client';

@@ -1,9 +1,16 @@
 // One chat completion through the pool: pick a deployment, call it, fail over before the first
-// byte, stream through, and emit exactly one usage event per call.
+// byte, pass the provider's answer through, and emit exactly one usage event per call. This is the
+// ChatCompletionsPort model-pool serves: in process (standalone) and behind its HTTP routes.
 import { Inject, Injectable } from '@nestjs/common';
-import type OpenAI from 'openai';
-import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { UsageEvent } from '@shoal/contracts';
+import type { Readable } from 'node:stream';
+import type {
+  ChatCallContext,
+  ChatCompletionRequest,
+  ChatCompletionsAnswer,
+  ChatCompletionsPort,
+  ModelListEntry,
+  UsageEvent,
+} from '@shoal/contracts';
 import {
   AllDeploymentsFailedError,
   ModelRouter,
@@ -16,9 +23,10 @@ import {
   type NormalizedUsage,
 } from '@shoal/model-routing';
 import { ApiError, createLogger } from '@shoal/platform';
-import { ProviderClients } from './provider-clients';
+import { ProviderHttpClient } from './provider-http.client';
+import { SsePassThrough } from './sse-pass-through';
 import { UsageEmitter } from './usage.emitter';
-import type { PoolCallContext } from './pool-call-context';
+import { readJsonAnswer, withAliasModel } from './json-answer';
 
 export const POOL_OPTIONS = Symbol('POOL_OPTIONS');
 export const POOL_SSE_LIMITS = Symbol('POOL_SSE_LIMITS');
@@ -26,122 +34,127 @@ export interface PoolOptions {
   maxAttempts: number;
 }
 
-export type ChatBody = Record<string, unknown> & { model: string; stream?: boolean; stream_options?: { include_usage?: boolean } };
+export type ChatBody = ChatCompletionRequest;
 
-export interface StreamSink {
-  start(headers: Record<string, string>): void;
-  /** resolves when the client can take more (the next provider chunk is pulled only then) */
-  write(data: string): Promise<void> | void;
-  end(): void;
-}
+const STREAM_INTERRUPTED = `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted' } })}\n\n`;
 
 @Injectable()
-export class ChatCompletionsService {
+export class ChatCompletionsService implements ChatCompletionsPort {
   private readonly log = createLogger('ChatCompletionsService');
   constructor(
-    @Inject(ProviderClients) private readonly clients: ProviderClients,
+    @Inject(ProviderHttpClient) private readonly provider: ProviderHttpClient,
     @Inject(ModelRouter) private readonly router: ModelRouter,
     @Inject(UsageEmitter) private readonly usage: UsageEmitter,
     @Inject(POOL_OPTIONS) private readonly opts: PoolOptions,
   ) {}
 
-  async complete(
-    ctx: PoolCallContext,
-    body: ChatBody,
-    signal: AbortSignal,
-  ): Promise<{ completion: ChatCompletion; deployment: Deployment }> {
+  chatCompletions(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
+    return body.stream ? this.stream(ctx, body, signal) : this.complete(ctx, body, signal);
+  }
+
+  async models(): Promise<ModelListEntry[]> {
+    return this.router.models().map((m) => ({ id: m.name, object: 'model' as const, created: 0, owned_by: 'shoal' }));
+  }
+
+  async complete(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
     const startedAt = new Date();
     // A caller that leaves stops further attempts, but not the call in flight: the provider bills
     // those tokens either way, so let it finish and meter it exactly.
-    const { value, deployment } = await this.route(body.model, signal, (d) =>
-      this.client(d).chat.completions.create({
-        ...(body as object),
-        model: d.upstreamModel,
-        stream: false,
-      } as OpenAI.ChatCompletionCreateParamsNonStreaming),
+    const { value, deployment } = await this.route(body.model, signal, async (d) =>
+      readJsonAnswer(await this.provider.post(d, upstreamBody(body, d, false), undefined)),
     );
-    const usage = normalizeUsage(deployment.provider, value.usage);
+    const usage = normalizeUsage(deployment.provider, value.parsed.usage);
     await this.emit(ctx, body, deployment, usage, 'succeeded', false, startedAt);
-    return { completion: { ...value, model: body.model }, deployment };
+    return {
+      status: 200,
+      kind: 'json',
+      headers: { 'content-type': 'application/json', 'x-shoal-call-id': ctx.callId, 'x-shoal-deployment': deployment.id },
+      body: withAliasModel(value, body.model),
+    };
   }
 
-  /** Streams SSE to `sink`. Fails over until the provider's first chunk; after that a break is an explicit error event. */
-  async stream(ctx: PoolCallContext, body: ChatBody, sink: StreamSink, signal: AbortSignal): Promise<void> {
+  /** Fails over until the provider's first chunk; after that a break is an explicit error event in the stream. */
+  async stream(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
     const startedAt = new Date();
-    const clientWantsUsage = body.stream_options?.include_usage === true;
+    const sse = new SsePassThrough({ alias: body.model, clientWantsUsage: body.stream_options?.include_usage === true });
     const { value, deployment } = await this.route(body.model, signal, async (d) => {
-      const stream = await this.client(d).chat.completions.create(
-        {
-          ...(body as object),
-          model: d.upstreamModel,
-          stream: true,
-          stream_options: { ...body.stream_options, include_usage: true },
-        } as OpenAI.ChatCompletionCreateParamsStreaming,
-        { signal },
-      );
-      const iterator = stream[Symbol.asyncIterator]();
-      const first = await iterator.next(); // failover is still possible until this arrives
-      return { iterator, first };
+      const res = await this.provider.post(d, upstreamBody(body, d, true), signal);
+      const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+      try {
+        // failover is still possible until the first event arrives
+        let first = '';
+        while (!first) {
+          const next = await upstream.next();
+          if (next.done) {
+            first = sse.flush();
+            break;
+          }
+          first = sse.push(next.value);
+        }
+        return { upstream, body: res.body, first };
+      } catch (err) {
+        res.body.destroy();
+        throw err;
+      }
     });
-
-    sink.start({ 'x-shoal-deployment': deployment.id });
-    let usage: NormalizedUsage | undefined;
-    let contentChunks = 0;
-    let status: UsageEvent['status'] = 'succeeded';
-    const forward = async (chunk: ChatCompletionChunk) => {
-      if (chunk.usage) usage = normalizeUsage(deployment.provider, chunk.usage);
-      if (chunk.choices?.some((c) => c.delta?.content || c.delta?.tool_calls)) contentChunks++;
-      if (!clientWantsUsage) {
-        if (chunk.choices.length === 0 && chunk.usage) return; // the usage-only chunk the client did not ask for
-        delete (chunk as { usage?: unknown }).usage;
-      }
-      await sink.write(`data: ${JSON.stringify({ ...chunk, model: body.model })}\n\n`);
+    return {
+      status: 200,
+      kind: 'stream',
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-shoal-call-id': ctx.callId, 'x-shoal-deployment': deployment.id },
+      body: this.relay(ctx, body, deployment, sse, value, signal, startedAt),
     };
+  }
+
+  // pulled by the consumer: the provider's stream is read no faster than the client takes it
+  private async *relay(
+    ctx: ChatCallContext,
+    body: ChatBody,
+    deployment: Deployment,
+    sse: SsePassThrough,
+    provider: { upstream: AsyncIterator<Uint8Array>; body: Readable; first: string },
+    signal: AbortSignal,
+    startedAt: Date,
+  ): AsyncGenerator<Uint8Array> {
+    let status: UsageEvent['status'] = 'interrupted';
     try {
-      let next = value.first;
-      while (!next.done) {
-        await forward(next.value);
-        next = await value.iterator.next();
+      if (provider.first) yield Buffer.from(provider.first);
+      for (;;) {
+        const next = await provider.upstream.next();
+        if (next.done) break;
+        const out = sse.push(next.value);
+        if (out) yield Buffer.from(out);
       }
-      // the SDK ends the iteration quietly when the caller aborts: that is an interrupted call, not a finished one
-      if (signal.aborted) status = 'interrupted';
-      else await sink.write('data: [DONE]\n\n');
+      const rest = sse.flush() + (sse.sawDone ? '' : 'data: [DONE]\n\n');
+      status = 'succeeded';
+      yield Buffer.from(rest);
     } catch (err) {
-      status = 'interrupted';
-      const failure = classifyProviderError(err);
       if (!signal.aborted) {
+        const failure = classifyProviderError(err);
         await this.router.reportFailure(deployment, failure);
         this.log.warn(
           { deployment: deployment.id, kind: failure.kind, message: redactKeyPatterns(failure.message ?? '') },
           'stream broke after the first chunk',
         );
-        await sink.write(
-          `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted' } })}\n\n`,
-        );
+        yield Buffer.from(STREAM_INTERRUPTED);
       }
     } finally {
-      sink.end();
+      provider.body.destroy();
+      // A stream that broke, or a provider that ignores include_usage, leaves no usage chunk. The
+      // provider still bills the prompt: estimate it (4 characters a token), and the completion from
+      // what was streamed (providers send about one token per chunk).
+      const promptTokens = estimatePromptTokens(body.messages);
+      const billed =
+        sse.usage !== undefined
+          ? normalizeUsage(deployment.provider, sse.usage)
+          : {
+              promptTokens,
+              completionTokens: sse.contentChunks,
+              totalTokens: promptTokens + sse.contentChunks,
+              cachedPromptTokens: 0,
+              reasoningTokens: 0,
+            };
+      await this.emit(ctx, body, deployment, billed, status, true, startedAt);
     }
-    // A stream that broke, or a provider that ignores include_usage, leaves no usage chunk. The
-    // provider still bills the prompt: estimate it (4 characters a token), and the completion from
-    // what was streamed (providers send about one token per chunk).
-    const promptTokens = estimatePromptTokens(body.messages);
-    const billed = usage ?? {
-      promptTokens,
-      completionTokens: contentChunks,
-      totalTokens: promptTokens + contentChunks,
-      cachedPromptTokens: 0,
-      reasoningTokens: 0,
-    };
-    await this.emit(ctx, body, deployment, billed, status, true, startedAt);
-  }
-
-  models(): Array<{ id: string; object: 'model'; created: number; owned_by: string }> {
-    return this.router.models().map((m) => ({ id: m.name, object: 'model' as const, created: 0, owned_by: 'shoal' }));
-  }
-
-  private client(d: Deployment): OpenAI {
-    return this.clients.get(d);
   }
 
   private async route<T>(
@@ -182,7 +195,7 @@ export class ChatCompletionsService {
   }
 
   private async emit(
-    ctx: PoolCallContext,
+    ctx: ChatCallContext,
     body: ChatBody,
     d: Deployment,
     u: NormalizedUsage,
@@ -212,6 +225,15 @@ export class ChatCompletionsService {
       ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
     });
   }
+}
+
+/** The request as the provider gets it: the caller's fields, the deployment's model name, usage asked for when streaming. */
+function upstreamBody(body: ChatBody, d: Deployment, stream: boolean): string {
+  return JSON.stringify(
+    stream
+      ? { ...body, model: d.upstreamModel, stream: true, stream_options: { ...body.stream_options, include_usage: true } }
+      : { ...body, model: d.upstreamModel, stream: false },
+  );
 }
 
 /** A rough token count of the prompt, for calls whose provider reported no usage. */

@@ -2,7 +2,7 @@
 // the ledger, store the totals, and only then announce workflow_finished.
 import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
-import type { RunEventBody } from '@shoal/contracts';
+import { CHAT_COMPLETIONS_PORT, type ChatCompletionsPort, type RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, type EventSink } from '@shoal/workflow-runtime';
 import { LruCache, RUN_EVENT_STORE, createLogger, type RunEventStore, type WorkflowLimits } from '@shoal/platform';
@@ -12,7 +12,8 @@ import { RunStateRepository, type FinishedRunRow } from './run-state.repository'
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
 export interface EngineOptions {
-  modelPoolUrl: string;
+  /** model-pool over HTTP (distributed); omitted when a ModelPoolModule in the same application serves CHAT_COMPLETIONS_PORT (standalone) */
+  modelPoolUrl?: string;
   internalToken: string;
   concurrency: number;
   /** how long to wait for billing to have every call of a finished run in the ledger */
@@ -41,6 +42,7 @@ export class ExecuteRunUseCase {
     @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
     @Inject(BillingClient) private readonly billing: BillingClient,
     @Inject(ENGINE_OPTIONS) private readonly opts: EngineOptions,
+    @Inject(CHAT_COMPLETIONS_PORT) private readonly chat: ChatCompletionsPort,
   ) {}
 
   async execute(runId: string, traceparent?: string): Promise<void> {
@@ -66,7 +68,7 @@ export class ExecuteRunUseCase {
         else await this.events.append(runId, body);
       },
     };
-    const llm = new ModelPoolLlmAdapter(this.opts.modelPoolUrl, this.opts.internalToken, {
+    const llm = new ModelPoolLlmAdapter(this.chat, {
       tenantId: run.tenantId,
       apiKeyId: run.apiKeyId,
       traceparent,
