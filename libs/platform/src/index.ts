@@ -42,6 +42,13 @@ export { generateApiKey, hashApiKey, bearerToken, constantTimeEqual, displayPref
 export { ApiKeysRepository, type ApiKeyRecord } from './auth/api-keys.repository';
 export { ApiKeyGuard } from './auth/api-key.guard';
 export { ApiKeyAuthenticator, DEFAULT_AUTH_LIMITS } from './auth/api-key.authenticator';
+export { ApiKeyChanges } from './auth/api-key-changes';
+export {
+  KEY_INVALIDATION_BUS,
+  RedisKeyInvalidationBus,
+  InProcessKeyInvalidationBus,
+  type KeyInvalidationBus,
+} from './auth/key-invalidation.bus';
 export { AuthFailureLimiter, type AuthFailureLimits } from './auth/auth-failure.limiter';
 export { EdgeAuth, routeRequirements } from './auth/edge-auth';
 export { InternalTokenGuard, InternalCtx, INTERNAL_TOKEN } from './auth/internal-token.guard';

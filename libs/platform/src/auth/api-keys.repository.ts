@@ -49,6 +49,15 @@ export class ApiKeysRepository {
     });
   }
 
+  /** Marks the tenant's key revoked; its hash (for cache invalidation), or null when the tenant has no such key. */
+  async revoke(tenantId: string, keyId: string): Promise<string | null> {
+    const key = await this.prisma.apiKey.findFirst({ where: { id: keyId, tenantId }, select: { hash: true, revokedAt: true } });
+    if (!key) return null;
+    if (!key.revokedAt)
+      await this.prisma.apiKey.updateMany({ where: { id: keyId, tenantId, revokedAt: null }, data: { revokedAt: new Date() } });
+    return key.hash;
+  }
+
   touch(id: string): Promise<unknown> {
     return this.prisma.apiKey.update({ where: { id }, data: { lastUsedAt: new Date() } });
   }
