@@ -154,7 +154,13 @@ try {
   const portkeyPort = await freePort();
   const portkey = await spawnUntil(
     'Portkey gateway',
-    ['--import', path.join(root, 'bench/portkey-loopback.mjs'), require.resolve('@portkey-ai/gateway/build/start-server.js'), `--port=${portkeyPort}`, '--headless'],
+    [
+      '--import',
+      path.join(root, 'bench/portkey-loopback.mjs'),
+      require.resolve('@portkey-ai/gateway/build/start-server.js'),
+      `--port=${portkeyPort}`,
+      '--headless',
+    ],
     { NODE_ENV: 'production' },
     /Ready for connections/,
   );
@@ -165,7 +171,15 @@ try {
     poolConfig,
     JSON.stringify({
       deployments: [
-        { id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mockUrl, apiKey: 'mock', upstreamModel: 'mock-chat', weight: 1 },
+        {
+          id: 'dep_mock',
+          model: 'mock-chat',
+          provider: 'openai-compatible',
+          baseUrl: mockUrl,
+          apiKey: 'mock',
+          upstreamModel: 'mock-chat',
+          weight: 1,
+        },
       ],
     }),
   );
@@ -173,7 +187,10 @@ try {
     profile
       ? {
           entry: path.join(root, 'bench/profiled-entry.cjs'),
-          env: { BENCH_ENTRY: path.join(root, `dist/apps/${app}/src/main.js`), NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}/${app}` },
+          env: {
+            BENCH_ENTRY: path.join(root, `dist/apps/${app}/src/main.js`),
+            NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}/${app}`,
+          },
         }
       : { env: {} };
   const common = { REDIS_URL: redisUrl, REDIS_PREFIX: prefix, SHOAL_INTERNAL_TOKEN: token, LOG_LEVEL: 'warn' };
@@ -191,7 +208,10 @@ try {
     ...(gw.entry ? { entry: gw.entry } : {}),
     env: { ...common, ...db, ...gw.env, MODEL_POOL_URL: pool.url, BILLING_URL: billing.url, SHOAL_BOOTSTRAP_KEY: key },
   });
-  const engine = await startService({ app: 'workflow-engine', env: { ...common, ...db, MODEL_POOL_URL: pool.url, BILLING_URL: billing.url } });
+  const engine = await startService({
+    app: 'workflow-engine',
+    env: { ...common, ...db, MODEL_POOL_URL: pool.url, BILLING_URL: billing.url },
+  });
   services.push(pool, billing, engine, gateway);
 
   // standalone: `npm start`'s process, on a fresh data directory, then restarted on it
@@ -234,7 +254,12 @@ try {
     {
       name: 'Portkey gateway → mock',
       url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`,
-      headers: { 'content-type': 'application/json', authorization: 'Bearer mock', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': mockUrl },
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer mock',
+        'x-portkey-provider': 'openai',
+        'x-portkey-custom-host': mockUrl,
+      },
     },
     { name: 'Shoal distributed: model-pool → mock', url: `${pool.url}/v1/chat/completions`, headers: auth },
     { name: 'Shoal standalone → mock', url: `${standaloneUrl}/v1/chat/completions`, headers: auth },
