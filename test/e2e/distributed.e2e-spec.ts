@@ -98,13 +98,13 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
     const ok = await chat(BOOTSTRAP_KEY, { model: 'mock-chat', messages: [{ role: 'user', content: 'hello' }] });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-shoal-deployment')).toBe('dep_mock');
-    expect((await ok.json()).model).toBe('mock-chat');
+    expect(((await ok.json()) as { model: string }).model).toBe('mock-chat');
     const bad = await chat('sk-shoal-not-a-key-0123456789', { model: 'mock-chat', messages: [{ role: 'user', content: 'hello' }] });
     expect(bad.status).toBe(401);
-    expect((await bad.json()).error).toMatchObject({ type: expect.any(String), message: expect.any(String) });
+    expect(((await bad.json()) as { error: unknown }).error).toMatchObject({ type: expect.any(String), message: expect.any(String) });
     const unknown = await chat(BOOTSTRAP_KEY, { model: 'no-such-model', messages: [{ role: 'user', content: 'hello' }] });
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error).toMatchObject({ param: 'model' });
+    expect(((await unknown.json()) as { error: unknown }).error).toMatchObject({ param: 'model' });
     // none of these went through the gateway
     expect(edge.routed.gateway).toBe(before);
   });

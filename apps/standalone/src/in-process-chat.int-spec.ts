@@ -58,12 +58,14 @@ it('answers chat completions, JSON and streamed, without a request to its own mo
   const calls = mock.calls();
   const json = await chat({ model: 'mock-chat', messages: [{ role: 'user', content: 'hello there' }] });
   expect(json.status).toBe(200);
-  expect((await json.json()).choices[0].message.content.length).toBeGreaterThan(0);
+  expect(((await json.json()) as { choices: Array<{ message: { content: string } }> }).choices[0].message.content.length).toBeGreaterThan(
+    0,
+  );
   const stream = await chat({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'hello there' }] });
   expect(stream.status).toBe(200);
   expect((await stream.text()).trimEnd().endsWith('data: [DONE]')).toBe(true);
   const models = await fetch(`${url}/v1/models`, { headers: auth });
-  expect((await models.json()).data.map((m: { id: string }) => m.id)).toEqual(['mock-chat']);
+  expect(((await models.json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)).toEqual(['mock-chat']);
   expect(mock.calls() - calls).toBe(2);
   expect(seen.filter((p) => p.startsWith('/pool/'))).toEqual([]);
   expect(seen.filter((p) => p.startsWith('/v1/chat/completions'))).toHaveLength(2);

@@ -18,7 +18,8 @@ export class EngineModule {
           ? [
               {
                 provide: CHAT_COMPLETIONS_PORT,
-                useFactory: () => new HttpChatCompletionsClient({ baseUrl: opts.modelPoolUrl as string, internalToken: opts.internalToken }),
+                useFactory: () =>
+                  new HttpChatCompletionsClient({ baseUrl: opts.modelPoolUrl as string, internalToken: opts.internalToken }),
               },
             ]
           : []),

@@ -4,7 +4,14 @@ import { createLogger, type RequestContext } from '@shoal/platform';
 
 /** The chat call context of a gateway request: the caller's tenant and key, and a fresh call id. */
 export function chatCallOf(ctx: RequestContext): ChatCallContext {
-  return { tenantId: ctx.tenantId, apiKeyId: ctx.apiKeyId, runId: null, callId: newId('chatcmpl'), nodeId: null, traceparent: ctx.traceparent };
+  return {
+    tenantId: ctx.tenantId,
+    apiKeyId: ctx.apiKeyId,
+    runId: null,
+    callId: newId('chatcmpl'),
+    nodeId: null,
+    traceparent: ctx.traceparent,
+  };
 }
 
 /** What the gateway asks model-pool besides chat calls: the aliases it serves. */

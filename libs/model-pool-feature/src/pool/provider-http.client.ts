@@ -49,7 +49,11 @@ export class ProviderHttpClient {
    */
   async post(d: Deployment, body: string, signal: AbortSignal | undefined): Promise<ProviderResponse> {
     const url = new URL(`${d.baseUrl}/chat/completions`);
-    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${d.apiKey.reveal()}` };
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${d.apiKey.reveal()}`,
+    };
     const inProcess = this.fetchByDeployment.get(d.id);
     const res = inProcess ? await viaFetch(inProcess, url, headers, body, signal) : await this.viaPool(d, url, headers, body, signal);
     if (res.status >= 200 && res.status < 300) return res;

@@ -20,7 +20,14 @@ export class PublicChatCompletionsController {
   @HttpCode(200)
   async create(@Ctx() ctx: RequestContext, @Body() raw: unknown, @Res() reply: FastifyReply): Promise<void> {
     const body = parseBody(chatCompletionRequestSchema, raw);
-    const call = { tenantId: ctx.tenantId, apiKeyId: ctx.apiKeyId, runId: null, nodeId: null, callId: newId('chatcmpl'), traceparent: ctx.traceparent };
+    const call = {
+      tenantId: ctx.tenantId,
+      apiKeyId: ctx.apiKeyId,
+      runId: null,
+      nodeId: null,
+      callId: newId('chatcmpl'),
+      traceparent: ctx.traceparent,
+    };
     await sendChatAnswer(reply, await this.chat.chatCompletions(call, body, clientGone(reply)), this.sse);
   }
 

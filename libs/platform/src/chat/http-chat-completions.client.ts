@@ -32,7 +32,12 @@ export class HttpChatCompletionsClient implements ChatCompletionsPort, OnApplica
   constructor(private readonly opts: ModelPoolHttpOptions) {
     const url = new URL(opts.baseUrl);
     this.prefix = `${url.pathname.replace(/\/+$/, '')}${ROUTE_PREFIX.modelPool}/v1`;
-    this.pool = new Pool(url.origin, { connections: 256, keepAliveTimeout: 30_000, headersTimeout: CALL_TIMEOUT_MS, bodyTimeout: CALL_TIMEOUT_MS });
+    this.pool = new Pool(url.origin, {
+      connections: 256,
+      keepAliveTimeout: 30_000,
+      headersTimeout: CALL_TIMEOUT_MS,
+      bodyTimeout: CALL_TIMEOUT_MS,
+    });
   }
 
   async chatCompletions(ctx: ChatCallContext, body: ChatCompletionRequest, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
@@ -86,7 +91,12 @@ export class HttpChatCompletionsClient implements ChatCompletionsPort, OnApplica
       if (typeof v === 'string') out[h] = v;
     }
     if (out['content-type']?.startsWith('text/event-stream'))
-      return { status: res.statusCode, headers: out, kind: 'stream', body: res.body[Symbol.asyncIterator]() as AsyncIterableIterator<Uint8Array> };
+      return {
+        status: res.statusCode,
+        headers: out,
+        kind: 'stream',
+        body: res.body[Symbol.asyncIterator]() as AsyncIterableIterator<Uint8Array>,
+      };
     const chunks: Buffer[] = [];
     let size = 0;
     try {

@@ -9,7 +9,10 @@ const log = createLogger('ChatAnswer');
 
 export async function sendChatAnswer(reply: FastifyReply, answer: ChatCompletionsAnswer, limits: SseLimits): Promise<void> {
   if (answer.kind === 'json') {
-    reply.status(answer.status).headers(answer.headers).send(Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength));
+    reply
+      .status(answer.status)
+      .headers(answer.headers)
+      .send(Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength));
     return;
   }
   const body = answer.body;

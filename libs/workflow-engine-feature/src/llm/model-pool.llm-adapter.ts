@@ -36,8 +36,16 @@ export class ModelPoolLlmAdapter implements LlmPort {
       ...req.params,
       ...(req.onChunk ? { stream: true, stream_options: { include_usage: true } } : { stream: false }),
     });
-    if (!parsed.success) throw new Error(`invalid LLM request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const ctx = { tenantId: this.caller.tenantId, apiKeyId: this.caller.apiKeyId, runId: req.runId, callId: req.callId, nodeId: req.nodeId, traceparent: this.caller.traceparent };
+    if (!parsed.success)
+      throw new Error(`invalid LLM request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const ctx = {
+      tenantId: this.caller.tenantId,
+      apiKeyId: this.caller.apiKeyId,
+      runId: req.runId,
+      callId: req.callId,
+      nodeId: req.nodeId,
+      traceparent: this.caller.traceparent,
+    };
     const signal = req.signal ?? new AbortController().signal;
     for (let attempt = 0; ; attempt++) {
       let answer: ChatCompletionsAnswer;
