@@ -25,7 +25,8 @@ import {
   type MockProvider,
   type TestDatabase,
 } from '@shoal/testing';
-import { DEFAULT_STREAM_LIMITS, GatewayModule } from '@shoal/gateway-feature';
+import { GatewayModule } from '@shoal/gateway-feature';
+import { DEFAULT_STREAM_LIMITS } from '@shoal/platform';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule } from '@shoal/model-pool-feature';
 import { BillingModule } from '@shoal/billing-feature';

@@ -19,6 +19,8 @@ export const modelPoolConfigSchema = z
     /** a JSON file of deployments; see libs/model-routing/README.md */
     MODEL_POOL_CONFIG: z.string().optional(),
     MODEL_POOL_MAX_ATTEMPTS: env.positiveInt(3),
+    /** open streamed chat completions per API key on the public routes, per process */
+    SSE_MAX_STREAMS_PER_KEY: env.positiveInt(100),
     DEEPSEEK_API_KEY: z.string().optional(),
     DEEPSEEK_BASE_URL: z.string().optional(),
     OPENAI_API_KEY: z.string().optional(),

@@ -12,7 +12,8 @@ import {
   type WorkflowLimits,
   DEFAULT_SSE_LIMITS,
 } from '@shoal/platform';
-import { DEFAULT_STREAM_LIMITS, GatewayModule, type StreamLimits } from '@shoal/gateway-feature';
+import { GatewayModule } from '@shoal/gateway-feature';
+import { DEFAULT_STREAM_LIMITS, type StreamLimits } from '@shoal/platform';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule, type ModelPoolOptions } from '@shoal/model-pool-feature';
 import { BillingModule } from '@shoal/billing-feature';

@@ -11,7 +11,7 @@ import { WorkflowsService } from './workflows/workflows.service';
 import { WorkflowDslService } from './workflows/workflow-dsl.service';
 import { type SseLimits } from '@shoal/platform';
 import { BLOCKING_TIMEOUT_MS, RunsController, SSE_LIMITS } from './runs/runs.controller';
-import { STREAM_LIMITS, StreamSlots, type StreamLimits } from './streams/stream-slots';
+import { STREAM_LIMITS, StreamSlots, type StreamLimits } from '@shoal/platform';
 import { RunsRepository } from './runs/runs.repository';
 import { RunsService } from './runs/runs.service';
 import { BOOTSTRAP_KEY, BootstrapKeyService } from './keys/bootstrap-key.service';

@@ -1,3 +1,2 @@
 // @shoal/gateway-feature — the gateway's Nest module: API keys, REST, the OpenAI-compatible API, run events.
 export { GatewayModule, type GatewayOptions } from './gateway.module';
-export { DEFAULT_STREAM_LIMITS, type StreamLimits } from './streams/stream-slots';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
 import { InMemoryHealthStore, ModelRouter, type DeploymentConfig } from '@shoal/model-routing';
-import type { SseLimits } from '@shoal/platform';
+import { DEFAULT_STREAM_LIMITS, STREAM_LIMITS, StreamSlots, type SseLimits, type StreamLimits } from '@shoal/platform';
 import { ChatCompletionsController } from './pool/chat-completions.controller';
 import { PublicChatCompletionsController } from './pool/public-chat-completions.controller';
 import { ChatCompletionsService, POOL_OPTIONS, POOL_SSE_LIMITS } from './pool/chat-completions.service';
@@ -21,6 +21,8 @@ export interface ModelPoolOptions {
    * this module in process through CHAT_COMPLETIONS_PORT.
    */
   publicApi: boolean;
+  /** open streamed chat completions per API key on the public routes (SSE_MAX_STREAMS_PER_KEY); the platform's defaults when omitted */
+  streams?: StreamLimits;
 }
 
 @Injectable()
@@ -45,6 +47,8 @@ export class ModelPoolModule {
       providers: [
         { provide: POOL_OPTIONS, useValue: { maxAttempts: opts.maxAttempts } },
         { provide: POOL_SSE_LIMITS, useValue: opts.sse },
+        { provide: STREAM_LIMITS, useValue: opts.streams ?? DEFAULT_STREAM_LIMITS },
+        StreamSlots,
         // health is per process for now; the Redis-shared store is the next model-pool issue
         {
           provide: ModelRouter,

@@ -83,4 +83,5 @@ export { AcceptsBody, mediaTypeOf } from './http/body-content-type.hook';
 export { RouteTable, type RouteEntry } from './http/route-table';
 export { SseStream, DEFAULT_SSE_LIMITS, type SseLimits } from './http/sse-stream';
 export { sendChatAnswer } from './http/chat-answer.reply';
+export { StreamSlots, STREAM_LIMITS, DEFAULT_STREAM_LIMITS, type StreamLimits } from './http/stream-slots';
 export { HttpChatCompletionsClient, type ModelPoolHttpOptions } from './chat/http-chat-completions.client';

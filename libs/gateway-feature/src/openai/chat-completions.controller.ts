@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { CHAT_COMPLETIONS_PORT, chatCompletionRequestSchema, type ChatCompletionsPort } from '@shoal/contracts';
 import { ApiKeyGuard, Ctx, clientGone, parseBody, sendChatAnswer, type RequestContext, type SseLimits } from '@shoal/platform';
 import { SSE_LIMITS } from '../runs/runs.controller';
-import { StreamSlots } from '../streams/stream-slots';
+import { StreamSlots } from '@shoal/platform';
 import { chatCallOf } from './model-pool.client';
 
 @Controller('v1')

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { RunEvent } from '@shoal/contracts';
 import { ApiKeyGuard, Ctx, SseStream, clientGone, parseBody, type RequestContext, type SseLimits } from '@shoal/platform';
-import { StreamSlots } from '../streams/stream-slots';
+import { StreamSlots } from '@shoal/platform';
 import { RunsService } from './runs.service';
 import type { RunStreamRow } from './runs.repository';
 import { presentRun, presentRunWithNodes } from './run.presenter';

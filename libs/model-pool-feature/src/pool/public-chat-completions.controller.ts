@@ -5,7 +5,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { chatCompletionRequestSchema, newId } from '@shoal/contracts';
-import { ApiKeyGuard, Ctx, clientGone, parseBody, sendChatAnswer, type RequestContext, type SseLimits } from '@shoal/platform';
+import { ApiKeyGuard, Ctx, StreamSlots, clientGone, parseBody, sendChatAnswer, type RequestContext, type SseLimits } from '@shoal/platform';
 import { ChatCompletionsService, POOL_SSE_LIMITS } from './chat-completions.service';
 
 @Controller('v1')
@@ -14,6 +14,7 @@ export class PublicChatCompletionsController {
   constructor(
     @Inject(ChatCompletionsService) private readonly chat: ChatCompletionsService,
     @Inject(POOL_SSE_LIMITS) private readonly sse: SseLimits,
+    @Inject(StreamSlots) private readonly slots: StreamSlots,
   ) {}
 
   @Post('chat/completions')
@@ -28,7 +29,13 @@ export class PublicChatCompletionsController {
       callId: newId('chatcmpl'),
       traceparent: ctx.traceparent,
     };
-    await sendChatAnswer(reply, await this.chat.chatCompletions(call, body, clientGone(reply)), this.sse);
+    // open streams per key are bounded here as on the gateway: a client cannot hold this replica's sockets without end
+    const release = body.stream ? this.slots.acquire(ctx.apiKeyId, null) : undefined;
+    try {
+      await sendChatAnswer(reply, await this.chat.chatCompletions(call, body, clientGone(reply)), this.sse);
+    } finally {
+      release?.();
+    }
   }
 
   @Get('models')
