@@ -1,4 +1,4 @@
-import { SsePassThrough } from './sse-pass-through';
+import { MAX_EVENT_BYTES, MalformedProviderStreamError, SsePassThrough } from './sse-pass-through';
 
 const chunk = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
 const content = (text: string) => chunk({ id: 'c', model: 'up-model', choices: [{ index: 0, delta: { content: text } }], usage: null });
@@ -47,4 +47,12 @@ it('reads CRLF-separated events and an unterminated last event', () => {
   const sse = new SsePassThrough({ alias: 'up-model', clientWantsUsage: true });
   const out = run(sse, content('a').replace(/\n/g, '\r\n') + 'data: [DONE]', 2);
   expect(out).toBe(content('a') + 'data: [DONE]\n\n');
+});
+
+it('refuses an event that never ends instead of buffering it without bound', () => {
+  const sse = new SsePassThrough({ alias: 'up-model', clientWantsUsage: true });
+  const piece = Buffer.alloc(1024 * 1024, 'a');
+  expect(() => {
+    for (let i = 0; i <= MAX_EVENT_BYTES / piece.length; i++) sse.push(piece);
+  }).toThrow(MalformedProviderStreamError);
 });

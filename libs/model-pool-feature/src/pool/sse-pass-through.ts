@@ -11,6 +11,16 @@ export interface SsePassThroughOptions {
   clientWantsUsage: boolean;
 }
 
+/** far beyond any chat completion chunk: a provider that sends more without an event boundary is broken */
+export const MAX_EVENT_BYTES = 8 * 1024 * 1024;
+
+/** The provider's stream is not SSE this relay can pass on (an event without end). */
+export class MalformedProviderStreamError extends Error {
+  override readonly name = 'MalformedProviderStreamError';
+  // classified as a server error: failover before the first event, an error event after it
+  readonly status = 502;
+}
+
 const MODEL_FIELD = /"model"\s*:\s*("(?:[^"\\]|\\.)*")/;
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
 const CONTENT = /"(content|reasoning_content)"\s*:\s*"[^"]|"tool_calls"\s*:\s*\[/;
@@ -36,6 +46,8 @@ export class SsePassThrough {
     if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
     const last = text.lastIndexOf('\n\n');
     if (last < 0) {
+      if (text.length > MAX_EVENT_BYTES)
+        throw new MalformedProviderStreamError(`the provider sent more than ${MAX_EVENT_BYTES} bytes without an event boundary`);
       this.carry = text;
       return '';
     }

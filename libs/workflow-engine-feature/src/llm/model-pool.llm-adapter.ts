@@ -20,6 +20,8 @@ interface Completion {
 // the hop to model-pool (not the provider: model-pool fails over between deployments itself) is
 // retried a couple of times on what a retry can fix, with the same call id, so usage is billed once
 const RETRIES = 2;
+// one SSE event of model-pool's: far beyond any chunk
+const MAX_EVENT_BYTES = 8 * 1024 * 1024;
 const RETRY_BASE_MS = 500;
 const retryable = (status: number) => status === 408 || status === 409 || status === 429 || status >= 500;
 
@@ -140,6 +142,7 @@ async function fromStream(body: AsyncIterableIterator<Uint8Array>, req: LlmChatR
         onEvent(carry.slice(0, at));
         carry = carry.slice(at + 2);
       }
+      if (carry.length > MAX_EVENT_BYTES) throw new Error('the model stream sent an event larger than 8 MB');
     }
     const rest = (carry + decoder.end()).trim();
     if (rest) onEvent(rest);
