@@ -94,8 +94,12 @@ export class ApiKeyAuthenticator implements OnModuleInit {
     const generation = this.generation;
     let pending = this.inFlight.get(hash);
     if (!pending) {
-      pending = this.keys.findByHash(hash).finally(() => this.inFlight.delete(hash));
-      this.inFlight.set(hash, pending);
+      // an invalidation may have replaced this query by a newer one meanwhile: only remove its own entry
+      const query: Promise<ApiKeyRecord | null> = this.keys.findByHash(hash).finally(() => {
+        if (this.inFlight.get(hash) === query) this.inFlight.delete(hash);
+      });
+      pending = query;
+      this.inFlight.set(hash, query);
     }
     const record = await pending;
     // an invalidation arrived while the query ran: what it read may predate the change, so do not keep it
