@@ -330,7 +330,7 @@ try {
     const vs = t.name === direct ? 'baseline' : t.name === portkeyName ? 'peer' : `${fmt(s.rps / max[portkeyName].rps, 2)}× Portkey`;
     return `| ${t.name} | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} | ${s.errors} | ${vs} |`;
   });
-  const added = (a, b) => `+${fmt(a - b, 2)}`;
+  const added = (a, b) => `${a - b < 0 ? '−' : '+'}${fmt(Math.abs(a - b), 2)}`;
   const fixedRows = targets.map((t) => {
     const s = fixed[t.name];
     const d = fixed[direct];
