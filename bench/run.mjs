@@ -1,25 +1,32 @@
 #!/usr/bin/env node
-// `npm run bench`: Shoal's first baseline, measured side by side in one run on this machine.
-//  (a) POST /v1/chat/completions through gateway -> model-pool -> mock provider, against the mock
-//      provider called directly (the cost of Shoal's two hops, auth, routing and metering);
-//  (b) blocking runs per second of a start -> llm -> end workflow, distributed mode (four processes,
-//      Postgres, Redis, BullMQ), against the same chat call through the gateway.
+// `npm run bench`: Shoal's chat path against Portkey's OSS gateway, measured side by side in one
+// run on this machine, each against the mock provider called directly.
+//  (a) POST /v1/chat/completions, JSON answers: the most requests per second each one serves;
+//      latency added over the direct call at a fixed 500 req/s; time to the first streamed byte
+//      added over the direct call. Shoal distributed is model-pool's public route (what the edge
+//      sends a chat to: one Shoal process between client and provider); standalone is one process.
+//  (b) idle memory of each process, and standalone's start to ready (fresh data dir, then restart);
+//  (c) blocking runs of a start -> llm -> end workflow, distributed.
+// The mock provider is a plain Node HTTP server in its own process; autocannon is the load
+// generator for everyone. Prints a table with ratios and saves it under the system's temp
+// directory; with --write it replaces the results in bench/README.md instead.
+// Options: --duration <s> (default 10), --connections <n> (default 32), --write,
+// --profile (CPU profiles of model-pool, gateway and standalone under load, summarised).
 // Then it runs bench/ledger.mjs (the usage ledger: batched ingest and lag against the old path).
-// Prints a table with ratios and saves it in a file under the system's temp directory; with
-// --write it replaces the results in bench/README.md instead (a tracked file: only when asked).
-// Options: --duration <s> (default 10), --connections <n> (default 32), --write.
 import autocannon from 'autocannon';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import pg from 'pg';
+import { Agent, request } from 'undici';
+import { summarizeProfile } from './profile-summary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { startMockProvider, startService } = require(path.join(root, 'dist/libs/testing/src/index.js'));
+const { startService, freePort } = require(path.join(root, 'dist/libs/testing/src/index.js'));
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,12 +35,15 @@ const arg = (name, def) => {
 const duration = arg('duration', 10);
 const connections = arg('connections', 32);
 const writeReadme = process.argv.includes('--write');
+const profile = process.argv.includes('--profile');
 const pgUrl = process.env.SHOAL_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.SHOAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const key = 'sk-shoal-bench-key-0123456789abcdef';
 const token = 'bench-internal-token-0123456789';
 const dbName = `shoal_bench_${Date.now().toString(36)}`;
 const prefix = `shoalbench:${Date.now().toString(36)}:`;
+const work = mkdtempSync(path.join(tmpdir(), 'shoal-bench-'));
+const profileDir = path.join(work, 'profiles');
 
 async function admin(sql) {
   const c = new pg.Client({ connectionString: pgUrl });
@@ -49,6 +59,40 @@ const withDb = (name) => {
   u.pathname = `/${name}`;
   return u.toString();
 };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const rssMb = (pid) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+/** A child process we start ourselves (mock provider, Portkey, standalone): resolves once `ready` is printed. */
+function spawnUntil(name, args, env, ready, timeoutMs = 60_000) {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} not ready in ${timeoutMs} ms:\n${out.slice(-2000)}`)), timeoutMs);
+    const onData = (d) => {
+      out += d;
+      if (ready.test(out)) {
+        clearTimeout(timer);
+        resolve({ child, readyMs: performance.now() - started, output: () => out });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code}) before it was ready:\n${out.slice(-2000)}`));
+    });
+  });
+}
+const stopChild = (child, signal = 'SIGTERM') =>
+  new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
 
 function load(opts) {
   return new Promise((resolve, reject) => {
@@ -61,12 +105,32 @@ const summary = (r) => ({
   p50: r.latency.p50,
   p99: r.latency.p99,
   errors: r.errors + r.non2xx,
-  total: r.requests.total,
 });
 
-const chatBody = JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: 'benchmark me please' }] });
+/** Time to the first byte of a streamed answer, over `n` calls one after another (keep-alive). */
+async function ttfb(target, n) {
+  const agent = new Agent({ keepAliveTimeout: 30_000 });
+  const body = JSON.stringify({ ...chatMessage, stream: true });
+  const times = [];
+  for (let i = 0; i < n + 20; i++) {
+    const t0 = performance.now();
+    const res = await request(target.url, { method: 'POST', headers: target.headers, body, dispatcher: agent });
+    let first = 0;
+    for await (const chunk of res.body) {
+      if (!first && chunk.length) first = performance.now() - t0;
+    }
+    if (res.statusCode !== 200) throw new Error(`${target.name}: stream answered ${res.statusCode}`);
+    if (i >= 20) times.push(first); // the first 20 warm up
+  }
+  await agent.close();
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(times.length / 2)], p99: times[Math.floor(times.length * 0.99)] };
+}
+
+const chatMessage = { model: 'mock-chat', messages: [{ role: 'user', content: 'benchmark me please' }] };
+const chatBody = JSON.stringify(chatMessage);
+const children = [];
 const services = [];
-let mock;
 try {
   await admin(`CREATE DATABASE "${dbName}"`);
   const m = spawnSync(process.execPath, ['prisma/migrate.mjs', 'deploy'], {
@@ -75,9 +139,35 @@ try {
     stdio: 'ignore',
   });
   if (m.status !== 0) throw new Error('migration failed');
-  mock = await startMockProvider();
-  const dir = mkdtempSync(path.join(tmpdir(), 'shoal-bench-'));
-  const poolConfig = path.join(dir, 'pool.json');
+
+  // the upstream everyone calls: the mock provider, a plain Node HTTP server in its own process
+  const mockPort = await freePort();
+  const mock = await spawnUntil(
+    'mock provider',
+    [path.join(root, 'dist/libs/mock-provider/src/mock-provider.main.js')],
+    { MOCK_PROVIDER_PORT: String(mockPort), MOCK_PROVIDER_HOST: '127.0.0.1' },
+    /serving mock-chat/,
+  );
+  children.push(mock.child);
+  const mockUrl = `http://127.0.0.1:${mockPort}/v1`;
+
+  // the peer: Portkey's OSS gateway, on 127.0.0.1 only
+  const portkeyPort = await freePort();
+  const portkey = await spawnUntil(
+    'Portkey gateway',
+    [
+      '--import',
+      path.join(root, 'bench/portkey-loopback.mjs'),
+      require.resolve('@portkey-ai/gateway/build/start-server.js'),
+      `--port=${portkeyPort}`,
+      '--headless',
+    ],
+    { NODE_ENV: 'production' },
+    /Ready for connections/,
+  );
+  children.push(portkey.child);
+
+  const poolConfig = path.join(work, 'pool.json');
   writeFileSync(
     poolConfig,
     JSON.stringify({
@@ -86,7 +176,7 @@ try {
           id: 'dep_mock',
           model: 'mock-chat',
           provider: 'openai-compatible',
-          baseUrl: mock.url,
+          baseUrl: mockUrl,
           apiKey: 'mock',
           upstreamModel: 'mock-chat',
           weight: 1,
@@ -94,21 +184,120 @@ try {
       ],
     }),
   );
+  const profiled = (app) =>
+    profile
+      ? {
+          entry: path.join(root, 'bench/profiled-entry.cjs'),
+          env: {
+            BENCH_ENTRY: path.join(root, `dist/apps/${app}/src/main.js`),
+            NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}/${app}`,
+          },
+        }
+      : { env: {} };
   const common = { REDIS_URL: redisUrl, REDIS_PREFIX: prefix, SHOAL_INTERNAL_TOKEN: token, LOG_LEVEL: 'warn' };
-  const [pool, billing] = await Promise.all([
-    startService({ app: 'model-pool', env: { ...common, MODEL_POOL_CONFIG: poolConfig } }),
-    startService({ app: 'billing', env: { ...common, DATABASE_URL: withDb(dbName) } }),
-  ]);
-  const urls = { MODEL_POOL_URL: pool.url, BILLING_URL: billing.url, DATABASE_URL: withDb(dbName) }; // BILLING_URL: the gateway's
-  const [engine, gateway] = await Promise.all([
-    startService({ app: 'workflow-engine', env: { ...common, ...urls } }),
-    startService({ app: 'gateway', env: { ...common, ...urls, SHOAL_BOOTSTRAP_KEY: key } }),
-  ]);
+  const db = { DATABASE_URL: withDb(dbName) };
+  const [billing] = await Promise.all([startService({ app: 'billing', env: { ...common, ...db } })]);
+  const mp = profiled('model-pool');
+  const pool = await startService({
+    app: 'model-pool',
+    ...(mp.entry ? { entry: mp.entry } : {}),
+    env: { ...common, ...db, ...mp.env, MODEL_POOL_CONFIG: poolConfig },
+  });
+  const gw = profiled('gateway');
+  const gateway = await startService({
+    app: 'gateway',
+    ...(gw.entry ? { entry: gw.entry } : {}),
+    env: { ...common, ...db, ...gw.env, MODEL_POOL_URL: pool.url, BILLING_URL: billing.url, SHOAL_BOOTSTRAP_KEY: key },
+  });
+  const engine = await startService({
+    app: 'workflow-engine',
+    env: { ...common, ...db, MODEL_POOL_URL: pool.url },
+  });
   services.push(pool, billing, engine, gateway);
 
+  // standalone: `npm start`'s process, on a fresh data directory, then restarted on it
+  const standaloneDir = path.join(work, 'standalone');
+  const standalonePort = await freePort();
+  const standaloneEnv = (extra = {}) => ({
+    PORT: String(standalonePort),
+    SHOAL_DATA_DIR: standaloneDir,
+    SHOAL_BOOTSTRAP_KEY: key,
+    SHOAL_MOCK_PROVIDER_URL: mockUrl,
+    LOG_LEVEL: 'warn',
+    ...extra,
+  });
+  const standaloneArgs = ['--enable-source-maps', path.join(root, 'dist/apps/standalone/src/main.js')];
+  const readyLine = new RegExp(`http://127\\.0\\.0\\.1:${standalonePort}`);
+  const first = await spawnUntil('standalone', standaloneArgs, standaloneEnv(), readyLine);
+  await stopChild(first.child);
+  const standalone = await spawnUntil(
+    'standalone',
+    profile ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}/standalone`, ...standaloneArgs] : standaloneArgs,
+    standaloneEnv(),
+    readyLine,
+  );
+  children.push(standalone.child);
+  const standaloneUrl = `http://127.0.0.1:${standalonePort}`;
+
+  await sleep(3000); // idle: after boot, before any load
+  const idle = {
+    'model-pool': rssMb(pool.child.pid),
+    gateway: rssMb(gateway.child.pid),
+    'workflow-engine': rssMb(engine.child.pid),
+    billing: rssMb(billing.child.pid),
+    standalone: rssMb(standalone.child.pid),
+    'Portkey gateway': rssMb(portkey.child.pid),
+  };
+
+  const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const targets = [
+    { name: 'mock provider directly', url: `${mockUrl}/chat/completions`, headers: { 'content-type': 'application/json' } },
+    {
+      name: 'Portkey gateway → mock',
+      url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`,
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer mock',
+        'x-portkey-provider': 'openai',
+        'x-portkey-custom-host': mockUrl,
+      },
+    },
+    { name: 'Shoal distributed: model-pool → mock', url: `${pool.url}/v1/chat/completions`, headers: auth },
+    { name: 'Shoal standalone → mock', url: `${standaloneUrl}/v1/chat/completions`, headers: auth },
+  ];
+  for (const t of targets) {
+    const res = await fetch(t.url, { method: 'POST', headers: t.headers, body: chatBody });
+    if (res.status !== 200) throw new Error(`${t.name}: answered ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  }
+
+  process.stdout.write(`(a) chat completions: ${duration}s each at ${connections} connections, then ${duration}s each at 500 req/s\n`);
+  const max = {};
+  const fixed = {};
+  const stream = {};
+  for (const t of targets) {
+    await load({ url: t.url, method: 'POST', headers: t.headers, body: chatBody, duration: 2 });
+    max[t.name] = summary(await load({ url: t.url, method: 'POST', headers: t.headers, body: chatBody }));
+    process.stdout.write(`  ${t.name}: ${Math.round(max[t.name].rps)} req/s\n`);
+  }
+  for (const t of targets) {
+    fixed[t.name] = summary(await load({ url: t.url, method: 'POST', headers: t.headers, body: chatBody, overallRate: 500 }));
+  }
+  for (const t of targets) stream[t.name] = await ttfb(t, 200);
+
+  // (c) the ledger first takes what (a) metered, so (c) is measured on its own
+  const ledger = new pg.Client({ connectionString: withDb(dbName) });
+  await ledger.connect();
+  const count = async () => Number((await ledger.query('SELECT count(*) AS n FROM usage_records')).rows[0].n);
+  let last = -1;
+  for (let n = await count(), t0 = Date.now(); n !== last && Date.now() - t0 < 120_000; n = await count()) {
+    last = n;
+    await sleep(1000);
+  }
+  await ledger.end();
   const wf = await fetch(`${gateway.url}/v1/workflows`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    headers: auth,
     body: JSON.stringify({
       name: 'bench',
       graph: {
@@ -124,57 +313,87 @@ try {
       },
     }),
   }).then((r) => r.json());
-
-  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-  const warm = { duration: 2 };
-  process.stdout.write(`(a) chat completions, ${duration}s each, ${connections} connections\n`);
-  await load({ url: `${mock.url}/chat/completions`, method: 'POST', headers, body: chatBody, ...warm });
-  const direct = summary(await load({ url: `${mock.url}/chat/completions`, method: 'POST', headers, body: chatBody }));
-  await new Promise((r) => setTimeout(r, 1000)); // requests autocannon cut off at the end still reach the mock
-  const directCalls = mock.calls(); // every provider call after this one goes through Shoal and is metered
-  await load({ url: `${gateway.url}/v1/chat/completions`, method: 'POST', headers, body: chatBody, ...warm });
-  const viaShoal = summary(await load({ url: `${gateway.url}/v1/chat/completions`, method: 'POST', headers, body: chatBody }));
-
-  // (a) left a backlog of usage events in billing's queue; let it drain so (b) is measured on its
-  // own, and report how fast billing ingested it
-  const ledger = new pg.Client({ connectionString: withDb(dbName) });
-  await ledger.connect();
-  const count = async () => Number((await ledger.query('SELECT count(*) AS n FROM usage_records')).rows[0].n);
-  const drainStart = Date.now();
-  const metered = mock.calls() - directCalls;
-  const backlogAtEnd = metered - (await count());
-  let recorded = await count();
-  while (recorded < metered && Date.now() - drainStart < 120_000) {
-    await new Promise((r) => setTimeout(r, 200));
-    recorded = await count();
-    if (process.env.BENCH_DEBUG) process.stdout.write(`  ledger ${recorded} / metered ${metered} / mock ${mock.calls()}\n`);
-  }
-  const drainSeconds = (Date.now() - drainStart) / 1000;
-  await ledger.end();
-  process.stdout.write(`usage backlog after (a): ${backlogAtEnd} events, drained in ${drainSeconds.toFixed(1)} s\n`);
-  process.stdout.write(`(b) blocking workflow runs, ${duration}s, ${connections} connections\n`);
+  process.stdout.write(`(c) blocking workflow runs, ${duration}s, ${connections} connections\n`);
   const runs = summary(
     await load({
       url: `${gateway.url}/v1/workflows/${wf.id}/runs`,
       method: 'POST',
-      headers,
+      headers: auth,
       body: JSON.stringify({ inputs: { q: 'benchmark me please' }, response_mode: 'blocking' }),
     }),
   );
 
   const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-  const row = (name, s, base) =>
-    `| ${name} | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} | ${s.errors} | ${base ? `${fmt(s.rps / base.rps, 2)}× rps, +${fmt(s.p50 - base.p50, 1)} ms p50` : 'baseline'} |`;
-  const table = [
-    `| measured | req/s | p50 ms | p99 ms | errors | vs baseline |`,
-    `| --- | ---: | ---: | ---: | ---: | --- |`,
-    row('(a) mock provider directly', direct),
-    row('(a) via Shoal: gateway → model-pool → mock', viaShoal, direct),
-    row('(b) blocking run start → llm → end (distributed)', runs, viaShoal),
-  ].join('\n');
+  const direct = targets[0].name;
+  const portkeyName = targets[1].name;
+  const maxRows = targets.map((t) => {
+    const s = max[t.name];
+    const vs = t.name === direct ? 'baseline' : t.name === portkeyName ? 'peer' : `${fmt(s.rps / max[portkeyName].rps, 2)}× Portkey`;
+    return `| ${t.name} | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} | ${s.errors} | ${vs} |`;
+  });
+  const added = (a, b) => `${a - b < 0 ? '−' : '+'}${fmt(Math.abs(a - b), 2)}`;
+  const fixedRows = targets.map((t) => {
+    const s = fixed[t.name];
+    const d = fixed[direct];
+    const st = stream[t.name];
+    const sd = stream[direct];
+    return t.name === direct
+      ? `| ${t.name} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | baseline | ${fmt(st.p50, 2)} | baseline | ${s.errors} |`
+      : `| ${t.name} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${added(s.p50, d.p50)} / ${added(s.p99, d.p99)} | ${fmt(st.p50, 2)} | ${added(st.p50, sd.p50)} | ${s.errors} |`;
+  });
+  const shoalNames = targets.slice(2).map((t) => t.name);
+  const ratios = shoalNames.map((n) => `${n.split(':')[0]} ${fmt(max[n].rps / max[portkeyName].rps, 2)}×`).join(', ');
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const machine = `${cpus().length} cores (${cpus()[0]?.model?.trim() ?? 'unknown cpu'}), Node ${process.version}`;
-  const report = `Run ${when} UTC on ${machine}; ${duration}s per measurement, ${connections} connections, load generator (autocannon) on the same machine.\n\n${table}\n\n(b)'s baseline is the chat call through Shoal: a run is that call plus the queue, the engine, three checkpoints and the ledger.\n\nBilling behind (a): when (a) ended, ${backlogAtEnd} of its ${metered} usage events were still queued; billing took ${drainSeconds.toFixed(1)} s more to record them (${Math.round(backlogAtEnd / Math.max(drainSeconds, 0.1))} events/s once the load stopped) (billing writes the ledger in batches from the usage log: see bench/ledger.mjs). (b) starts after the backlog is gone, so it is measured on its own; a run no longer waits for billing.\n`;
+  const report = [
+    `Run ${when} UTC on ${machine}; ${duration}s per measurement, load generator (autocannon) and every process on the same machine.`,
+    '',
+    `**Chat req/s against Portkey: ${ratios}.**`,
+    '',
+    `Most requests per second (${connections} connections, JSON answers):`,
+    '',
+    '| chat completions | req/s | p50 ms | p99 ms | errors | vs Portkey |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+    ...maxRows,
+    '',
+    'Latency at a fixed 500 req/s, and time to the first streamed byte (200 calls one after another), each against the direct call:',
+    '',
+    '| chat completions | p50 ms | p99 ms | added p50 / p99 ms | stream TTFB p50 ms | added TTFB ms | errors |',
+    '| --- | ---: | ---: | --- | ---: | --- | ---: |',
+    ...fixedRows,
+    '',
+    `Idle resident memory after boot: ${Object.entries(idle)
+      .map(([n, mb]) => `${n} ${fmt(mb)} MB`)
+      .join(', ')}.`,
+    '',
+    `Standalone start to ready (the process, from spawn to its banner; \`npm start\` builds first): ${fmt(first.readyMs)} ms on a fresh data directory, ${fmt(standalone.readyMs)} ms restarted on it.`,
+    '',
+    `(c) blocking runs of start → llm → end, distributed: ${fmt(runs.rps)} runs/s, p50 ${fmt(runs.p50)} ms, p99 ${fmt(runs.p99)} ms, ${runs.errors} errors.`,
+    '',
+  ].join('\n');
+
+  if (profile) {
+    // SIGUSR2 makes the profiled services exit normally, so that --cpu-prof writes their profiles
+    for (const s of [pool, gateway]) s.child.kill('SIGUSR2');
+    await stopChild(standalone.child);
+    await sleep(3000);
+    const lines = ['', 'CPU profiles (whole run: boot, idle and load; self time by owner):', ''];
+    for (const dir of ['model-pool', 'gateway', 'standalone']) {
+      let files = [];
+      try {
+        files = readdirSync(path.join(profileDir, dir)).filter((f) => f.endsWith('.cpuprofile'));
+      } catch {
+        // not written
+      }
+      if (!files.length) {
+        lines.push(`- ${dir}: no profile written`);
+        continue;
+      }
+      const s = summarizeProfile(path.join(profileDir, dir, files[0]));
+      lines.push(`- ${dir}: idle ${s.idle}, GC ${s.gc}; ${s.top.join(', ')}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n(profiles in ${profileDir})\n`);
+  }
   process.stdout.write(`\n${report}\n`);
 
   if (writeReadme) {
@@ -186,13 +405,13 @@ try {
     writeFileSync(readmePath, `${readme.slice(0, start + '<!-- results -->'.length)}\n${report}\n${readme.slice(end)}`);
     process.stdout.write('results written into bench/README.md\n');
   } else {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'shoal-bench-')), 'results.md');
+    const file = path.join(work, 'results.md');
     writeFileSync(file, report);
     process.stdout.write(`results saved in ${file} (run with --write to put them into bench/README.md)\n`);
   }
 } finally {
-  for (const s of services.reverse()) await s.stop();
-  await mock?.close();
+  for (const s of services.reverse()) await s.stop().catch(() => {});
+  for (const c of children.reverse()) await stopChild(c);
   await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
   const { Redis } = require('ioredis');
   const r = new Redis(redisUrl);
@@ -202,7 +421,7 @@ try {
 }
 
 // the usage ledger's own benchmark, after this one's services are gone
-const ledger = spawnSync(process.execPath, [path.join(root, 'bench/ledger.mjs'), ...(writeReadme ? ['--write'] : [])], {
+const ledgerBench = spawnSync(process.execPath, [path.join(root, 'bench/ledger.mjs'), ...(writeReadme ? ['--write'] : [])], {
   stdio: 'inherit',
 });
-if (ledger.status !== 0) process.exitCode = 1;
+if (ledgerBench.status !== 0) process.exitCode = 1;

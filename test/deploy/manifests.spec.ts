@@ -67,8 +67,9 @@ const SERVICES: Record<ServiceName, ServiceSpec> = {
   },
   'model-pool': {
     port: 8082,
-    db: false,
-    required: ['PORT', 'HOST', 'REDIS_URL', 'SHOAL_INTERNAL_TOKEN'],
+    // the API keys of the public chat routes it serves behind the edge
+    db: true,
+    required: ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'SHOAL_INTERNAL_TOKEN'],
     optional: ['MODEL_POOL_CONFIG', 'DEEPSEEK_API_KEY', 'OPENAI_API_KEY', 'DEEPSEEK_BASE_URL', 'OPENAI_BASE_URL'],
   },
   billing: {
@@ -530,18 +531,46 @@ describe('docker-compose.yml', () => {
 
   it('defines Postgres 17, Redis 7, the migration and the four services', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['billing', 'gateway', 'migrate', 'mock-provider', 'model-pool', 'postgres', 'redis', 'workflow-engine'].sort(),
+      ['billing', 'edge', 'gateway', 'migrate', 'mock-provider', 'model-pool', 'postgres', 'redis', 'workflow-engine'].sort(),
     );
     expect(svc('postgres').image).toBe('postgres:17');
     expect(String(svc('redis').image)).toMatch(/^redis:7(\b|$)/);
   });
 
-  it('only gateway publishes a port, and it is the port gateway listens on', () => {
+  // the edge proxy's config: which upstream (service:port) each location goes to, and the port it listens on
+  const edgeConf = (): { listen: number; locations: Record<string, string>; buffering: string | undefined } => {
+    const mount = arr(svc('edge').volumes, 'edge.volumes')
+      .map((v) => str(v, 'edge.volumes').split(':'))
+      .find(([, target]) => target === '/etc/nginx/nginx.conf');
+    if (!mount) throw new Error('edge: no nginx.conf mounted');
+    const conf = read(path.resolve(ROOT, mount[0]));
+    const upstreams = Object.fromEntries([...conf.matchAll(/upstream\s+([\w-]+)\s*\{\s*server\s+([\w.-]+:\d+)/g)].map((m) => [m[1], m[2]]));
+    const locations = Object.fromEntries(
+      [...conf.matchAll(/location\s+(=\s*)?(\S+)\s*\{\s*proxy_pass\s+http:\/\/([\w-]+);/g)].map((m) => [
+        `${m[1] ? '= ' : ''}${m[2]}`,
+        upstreams[m[3]] ?? `unknown upstream ${m[3]}`,
+      ]),
+    );
+    return { listen: Number(/listen\s+(\d+);/.exec(conf)?.[1]), locations, buffering: /proxy_buffering\s+(\w+);/.exec(conf)?.[1] };
+  };
+
+  it('only the edge proxy publishes a port, and it is the port the edge listens on', () => {
     const published = Object.keys(services).filter((n) => svc(n).ports !== undefined);
-    expect(published).toEqual(['gateway']);
-    const ports = arr(svc('gateway').ports, 'gateway.ports').map((p) => interpolate(String(isObj(p) ? p.target : p)));
-    expect(ports.map((p) => Number(p.split(':').pop()))).toEqual([SERVICES.gateway.port]);
+    expect(published).toEqual(['edge']);
+    const ports = arr(svc('edge').ports, 'edge.ports').map((p) => interpolate(String(isObj(p) ? p.target : p)));
+    expect(ports.map((p) => Number(p.split(':').pop()))).toEqual([edgeConf().listen]);
     for (const n of Object.keys(services)) expect({ n, network_mode: svc(n).network_mode }).toEqual({ n, network_mode: undefined });
+  });
+
+  it('the edge sends the chat routes to model-pool and everything else to gateway, unbuffered (SSE)', () => {
+    const port = (s: ServiceName) => `${s}:${envStr(s, 'PORT')}`;
+    expect(edgeConf().locations).toEqual({
+      '= /v1/chat/completions': port('model-pool'),
+      '= /v1/models': port('model-pool'),
+      '/': port('gateway'),
+    });
+    expect(edgeConf().buffering).toBe('off');
+    expect(dependsOn('edge')).toEqual({ gateway: 'service_healthy', 'model-pool': 'service_healthy' });
   });
 
   it('Redis persists with AOF and never evicts (BullMQ)', () => {
@@ -762,7 +791,7 @@ interface Rendered {
   images: ImageRule[];
 }
 
-const NAMESPACED = new Set(['Deployment', 'Service', 'ConfigMap', 'Secret', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
+const NAMESPACED = new Set(['Deployment', 'Service', 'ConfigMap', 'Secret', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress']);
 const API_VERSIONS: Record<string, string> = {
   Deployment: 'apps/v1',
   Service: 'v1',
@@ -771,6 +800,7 @@ const API_VERSIONS: Record<string, string> = {
   Namespace: 'v1',
   HorizontalPodAutoscaler: 'autoscaling/v2',
   PodDisruptionBudget: 'policy/v1',
+  Ingress: 'networking.k8s.io/v1',
 };
 const KUSTOMIZATION_FIELDS = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'patches', 'images']);
 
@@ -1148,6 +1178,27 @@ describe.each(BUILDS)('kustomize build %s', (dirRel) => {
         });
       }
     }
+  });
+
+  it('the Ingress sends the chat routes to model-pool and everything else to gateway, on ports their Services expose, unbuffered', () => {
+    const [ingress] = all('Ingress');
+    expect(ingress).toBeDefined();
+    const routes: Record<string, string> = {};
+    for (const rule of arr(obj(ingress.spec, 'spec').rules, 'rules').map((r) => obj(r, 'rule'))) {
+      for (const p of arr(obj(rule.http, 'http').paths, 'paths').map((x) => obj(x, 'path'))) {
+        const service = obj(obj(p.backend, 'backend').service, 'backend.service');
+        const target = named('Service', str(service.name, 'service.name'));
+        if (!target) throw new Error(`Ingress path ${String(p.path)}: no Service ${String(service.name)}`);
+        const port = obj(service.port, 'service.port');
+        const exposed = arr(obj(target.spec, 'spec').ports, 'ports')
+          .map((x) => obj(x, 'port'))
+          .some((sp) => (port.name !== undefined ? sp.name === port.name : sp.port === port.number));
+        expect({ path: p.path, exposed }).toEqual({ path: p.path, exposed: true });
+        routes[`${String(p.pathType)} ${String(p.path)}`] = nameOf(target);
+      }
+    }
+    expect(routes).toEqual({ 'Exact /v1/chat/completions': 'model-pool', 'Exact /v1/models': 'model-pool', 'Prefix /': 'gateway' });
+    expect(objOr(obj(ingress.metadata, 'metadata').annotations, 'annotations')['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
   });
 
   it('runs as non-root on a read-only root filesystem with /tmp on an emptyDir', () => {

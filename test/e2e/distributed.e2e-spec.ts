@@ -16,12 +16,14 @@ import {
   type TestDatabase,
 } from '@shoal/testing';
 import { api, eventually, QA_WORKFLOW, readSse, shoalFlow } from '../support/shoal-flow';
+import { startEdgeProxy, type EdgeProxy } from '../support/edge-proxy';
 
 const BOOTSTRAP_KEY = 'sk-shoal-e2e-distributed-0123456789';
 let db: TestDatabase;
 let mock: MockProvider;
 let services: ServiceProcess[] = [];
 let gateway: ServiceProcess;
+let edge: EdgeProxy;
 let prefix: string;
 // a non-default Redis database: every service must use exactly the REDIS_URL it is given
 const redisUrl = (() => {
@@ -61,7 +63,8 @@ beforeAll(async () => {
     }),
   );
   const [pool, billing] = await Promise.all([
-    startService({ app: 'model-pool', env: { ...commonEnv(), MODEL_POOL_CONFIG: poolConfig } }),
+    // with the database: it serves the public chat routes behind the edge, checking API keys itself
+    startService({ app: 'model-pool', env: { ...commonEnv(), MODEL_POOL_CONFIG: poolConfig, DATABASE_URL: db.url } }),
     startService({ app: 'billing', env: { ...commonEnv(), DATABASE_URL: db.url } }),
   ]);
   const urls = { MODEL_POOL_URL: pool.url, BILLING_URL: billing.url, DATABASE_URL: db.url };
@@ -71,9 +74,11 @@ beforeAll(async () => {
   ]);
   gateway = gw;
   services = [pool, billing, engine, gw];
+  edge = await startEdgeProxy({ gateway: gw.url, modelPool: pool.url });
 }, 90_000);
 
 afterAll(async () => {
+  await edge?.close();
   const codes = await Promise.all(services.map((s) => s.stop('SIGTERM')));
   await mock?.close();
   await db?.drop();
@@ -96,7 +101,31 @@ async function pg<T>(fn: (c: Client) => Promise<T>): Promise<T> {
 }
 
 describe('distributed: gateway, workflow-engine, model-pool and billing as separate processes', () => {
-  shoalFlow(() => ({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => mock.calls() }));
+  // through the edge, as clients reach a deployment: chat routes to model-pool, the rest to gateway
+  shoalFlow(() => ({ baseUrl: edge.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => mock.calls() }));
+
+  it('serves chat behind the edge from model-pool itself: one Shoal hop, API key checked there, OpenAI errors', async () => {
+    expect(edge.routed.modelPool).toBeGreaterThan(0);
+    const before = edge.routed.gateway;
+    const chat = (key: string, body: object) =>
+      fetch(`${edge.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const ok = await chat(BOOTSTRAP_KEY, { model: 'mock-chat', messages: [{ role: 'user', content: 'hello' }] });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('x-shoal-deployment')).toBe('dep_mock');
+    expect(((await ok.json()) as { model: string }).model).toBe('mock-chat');
+    const bad = await chat('sk-shoal-not-a-key-0123456789', { model: 'mock-chat', messages: [{ role: 'user', content: 'hello' }] });
+    expect(bad.status).toBe(401);
+    expect(((await bad.json()) as { error: unknown }).error).toMatchObject({ type: expect.any(String), message: expect.any(String) });
+    const unknown = await chat(BOOTSTRAP_KEY, { model: 'no-such-model', messages: [{ role: 'user', content: 'hello' }] });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: unknown }).error).toMatchObject({ param: 'model' });
+    // none of these went through the gateway
+    expect(edge.routed.gateway).toBe(before);
+  });
 
   it('keeps the ledger exactly-once in Postgres: one row per call id, each run priced from it', async () => {
     const pg = new Client({ connectionString: db.url });

@@ -26,7 +26,8 @@ import {
   type MockProvider,
   type TestDatabase,
 } from '@shoal/testing';
-import { DEFAULT_STREAM_LIMITS, GatewayModule } from '@shoal/gateway-feature';
+import { GatewayModule } from '@shoal/gateway-feature';
+import { DEFAULT_STREAM_LIMITS } from '@shoal/platform';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule } from '@shoal/model-pool-feature';
 import { BillingModule } from '@shoal/billing-feature';
@@ -69,7 +70,7 @@ export async function startInProcessServices(label: string, opts: InProcessOptio
   const modules: DynamicModule[] = [
     PlatformModule.forRoot({ database: { url: db.url, maxConnections: 5 }, redis: { url: testRedisUrl(), prefix }, internalToken }),
     GatewayModule.register({
-      modelPool: internal,
+      modelPool: 'in-process',
       billing: internal,
       bootstrapKey: apiKey,
       blockingTimeoutMs: 30_000,
@@ -77,8 +78,8 @@ export async function startInProcessServices(label: string, opts: InProcessOptio
       streams: DEFAULT_STREAM_LIMITS,
       secrets,
     }),
-    EngineModule.register({ modelPoolUrl: url, internalToken, concurrency: 2, secrets }),
-    ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS }),
+    EngineModule.register({ internalToken, concurrency: 2, secrets }),
+    ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS, publicApi: false }),
     BillingModule.register({ concurrency: 1, blockMs: 200 }),
   ];
   @Module({ imports: modules })

@@ -18,6 +18,8 @@ runService(
       maxAttempts: config.MODEL_POOL_MAX_ATTEMPTS,
       sse: sseLimitsOf(config),
       usageHeartbeatMs: config.USAGE_HEARTBEAT_MS,
+      publicApi: config.DATABASE_URL !== undefined,
+      streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_KEY },
     });
   },
 );

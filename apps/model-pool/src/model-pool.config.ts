@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadDeploymentConfig, type DeploymentConfig } from '@shoal/model-routing';
-import { checkHttpEnv, env, parseConfig, serviceEnv, sseEnv } from '@shoal/platform';
+import { authEnv, checkHttpEnv, databaseEnv, env, parseConfig, serviceEnv, sseEnv } from '@shoal/platform';
 import { readDeploymentFile } from '@shoal/model-pool-feature';
 
 export const modelPoolConfigSchema = z
@@ -8,11 +8,21 @@ export const modelPoolConfigSchema = z
     PORT: env.port(8082),
     ...serviceEnv,
     ...sseEnv,
+    ...authEnv,
+    /**
+     * Postgres, for the API keys of the public chat routes. Set: model-pool serves
+     * /v1/chat/completions and /v1/models itself (the edge routes them here). Unset: only the
+     * internal routes gateway and workflow-engine call.
+     */
+    DATABASE_URL: databaseEnv.DATABASE_URL.optional(),
+    DATABASE_POOL_SIZE: databaseEnv.DATABASE_POOL_SIZE,
     /** a JSON file of deployments; see libs/model-routing/README.md */
     MODEL_POOL_CONFIG: z.string().optional(),
     MODEL_POOL_MAX_ATTEMPTS: env.positiveInt(3),
     /** how often a call in progress refreshes its usage intent; keep it well under billing's USAGE_INTENT_STALE_MS */
     USAGE_HEARTBEAT_MS: env.positiveInt(30_000),
+    /** open streamed chat completions per API key on the public routes, per process */
+    SSE_MAX_STREAMS_PER_KEY: env.positiveInt(100),
     DEEPSEEK_API_KEY: z.string().optional(),
     DEEPSEEK_BASE_URL: z.string().optional(),
     OPENAI_API_KEY: z.string().optional(),

@@ -2,6 +2,7 @@
 // under SHOAL_DATA_DIR, served over the Postgres wire protocol on a Unix socket inside that 0700
 // directory: no TCP port, and nobody but the directory's owner can connect. Prisma and `pg` talk
 // to it exactly as they talk to a real server.
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,11 @@ export interface EmbeddedPostgres {
   appliedMigrations: string[];
   stop(): Promise<void>;
 }
+
+// Postgres' 128 MB of shared buffers were most of the process's resident memory (touched at start)
+// and a third of a restart's time; one local user's data needs far less. Measured on a restart:
+// 360 → 200 MB resident, 0.7 → 0.3 s to the first query.
+const SETTINGS = ['-c', 'shared_buffers=16MB'];
 
 // libpq and `pg` find a server's socket as `<dir>/.s.PGSQL.<port>`; the port only names the file
 const SOCKET_PORT = 5432;
@@ -38,7 +44,9 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   ensurePrivateDir(dataDir);
   const socket = socketLocation(dataDir);
   await removeStaleSocket(socket.path, dataDir);
-  const db = await PGlite.create(path.join(dataDir, 'pgdata'));
+  const pgdata = path.join(dataDir, 'pgdata');
+  if (!existsSync(path.join(pgdata, 'PG_VERSION'))) await initDatabase(pgdata);
+  const db = await PGlite.create(pgdata, { startParams: [...PGlite.defaultStartParams, ...SETTINGS] });
   const server = new PGLiteSocketServer({ db, path: socket.path });
   await server.start();
   // the directory already keeps others out; the socket's own mode says so too (connecting needs write access)
@@ -63,6 +71,24 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     await stop();
     throw err;
   }
+}
+
+/**
+ * Creates the database cluster (initdb) in a child process: initdb runs in a WebAssembly instance
+ * of its own whose memory (~210 MB) would otherwise stay allocated in this process for its life.
+ */
+async function initDatabase(pgdata: string): Promise<void> {
+  const script = 'require(process.argv[1]).PGlite.create(process.argv[2]).then((db) => db.close())';
+  const child = spawn(process.execPath, ['-e', script, require.resolve('@electric-sql/pglite'), pgdata], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c) => resolve(c));
+  });
+  if (code !== 0) throw new Error(`creating the embedded database in ${pgdata} failed (exit ${code}): ${stderr.trim()}`);
 }
 
 /** The data directory itself, unless its path is too long for a socket: then a 0700 temporary directory. */

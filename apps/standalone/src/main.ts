@@ -1,8 +1,9 @@
 // Standalone mode: the whole platform in one process, nothing to install. Embedded Postgres
 // (PGlite, kept under SHOAL_DATA_DIR, on a Unix socket there), in-process stand-ins for the
 // Redis-backed queue, run events kept in Postgres, and the mock provider serving `mock-chat` in
-// process. The four services' modules are the same code that runs distributed; they call each
-// other over HTTP on this process's own port, the only port it opens.
+// process. The four services' modules are the same code that runs distributed; chat calls reach
+// model-pool in process, billing is called over HTTP on this process's own port, the only port it
+// opens.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

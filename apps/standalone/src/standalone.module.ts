@@ -1,5 +1,7 @@
-// The four services' modules in one Nest application, calling each other over HTTP on this
-// process's own port, with an in-process queue instead of Redis and run events kept in Postgres.
+// The four services' modules in one Nest application, with an in-process queue instead of Redis
+// and run events kept in Postgres. Chat calls (the gateway's chat routes, the engine's LLM nodes)
+// reach model-pool's service in process through CHAT_COMPLETIONS_PORT; billing is still reached
+// over HTTP on this process's own port.
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DeploymentConfig } from '@shoal/model-routing';
 import {
@@ -12,7 +14,8 @@ import {
   type SecretBox,
   DEFAULT_SSE_LIMITS,
 } from '@shoal/platform';
-import { DEFAULT_STREAM_LIMITS, GatewayModule, type StreamLimits } from '@shoal/gateway-feature';
+import { GatewayModule } from '@shoal/gateway-feature';
+import { DEFAULT_STREAM_LIMITS, type StreamLimits } from '@shoal/platform';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule, type ModelPoolOptions } from '@shoal/model-pool-feature';
 import { BillingModule } from '@shoal/billing-feature';
@@ -60,7 +63,7 @@ export class StandaloneModule {
           runEvents: o.limits?.runEvents,
         }),
         GatewayModule.register({
-          modelPool: internal,
+          modelPool: 'in-process',
           billing: internal,
           bootstrapKey: o.bootstrapKey,
           blockingTimeoutMs: 300_000,
@@ -70,13 +73,12 @@ export class StandaloneModule {
           secrets: o.secrets,
         }),
         EngineModule.register({
-          modelPoolUrl: o.selfUrl,
           internalToken: o.internalToken,
           concurrency: o.engineConcurrency,
           workflowLimits: o.limits?.workflow,
           secrets: o.secrets,
         }),
-        ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, providerFetch: o.providerFetch, sse }),
+        ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, providerFetch: o.providerFetch, sse, publicApi: false }),
         BillingModule.register({ concurrency: 1 }),
       ],
     };

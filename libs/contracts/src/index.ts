@@ -16,3 +16,10 @@ export {
 export { INTERNAL_HEADERS, ROUTE_PREFIX } from './internal-api';
 export { chatCompletionRequestSchema, type ChatCompletionRequest } from './chat-request';
 export { workflowFinishedOf, RUN_STOPPED_MESSAGE, type FinishedRunFacts } from './workflow-finished';
+export {
+  CHAT_COMPLETIONS_PORT,
+  type ChatCallContext,
+  type ChatCompletionsAnswer,
+  type ChatCompletionsPort,
+  type ModelListEntry,
+} from './chat-completions.port';

@@ -22,7 +22,7 @@ import {
 import { createTestDatabase, testRedisPrefix, testRedisUrl, type TestDatabase } from '@shoal/testing';
 import { Redis } from 'ioredis';
 import { GatewayModule } from './gateway.module';
-import { StreamSlots } from './streams/stream-slots';
+import { StreamSlots } from '@shoal/platform';
 
 jest.setTimeout(120_000);
 

@@ -2,14 +2,16 @@ import { WORKFLOW_LIMITS, DEFAULT_WORKFLOW_LIMITS, SECRET_BOX } from './workflow
 import type { SecretBox, WorkflowLimits } from '@shoal/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
-import { MODEL_POOL_OPTIONS, ModelPoolClient, type ModelPoolClientOptions } from './openai/model-pool.client';
+import { ModelPoolClient } from './openai/model-pool.client';
+import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
+import { HttpChatCompletionsClient, type ModelPoolHttpOptions } from '@shoal/platform';
 import { WorkflowsController } from './workflows/workflows.controller';
 import { WorkflowsRepository } from './workflows/workflows.repository';
 import { WorkflowsService } from './workflows/workflows.service';
 import { WorkflowDslService } from './workflows/workflow-dsl.service';
 import { type SseLimits } from '@shoal/platform';
 import { BLOCKING_TIMEOUT_MS, RunsController, SSE_LIMITS } from './runs/runs.controller';
-import { STREAM_LIMITS, StreamSlots, type StreamLimits } from './streams/stream-slots';
+import { STREAM_LIMITS, StreamSlots, type StreamLimits } from '@shoal/platform';
 import { RunsRepository } from './runs/runs.repository';
 import { RunsService } from './runs/runs.service';
 import { BOOTSTRAP_KEY, BootstrapKeyService } from './keys/bootstrap-key.service';
@@ -25,7 +27,11 @@ import { ConversationsRepository } from './conversations/conversations.repositor
 import { ConversationsService } from './conversations/conversations.service';
 
 export interface GatewayOptions {
-  modelPool: ModelPoolClientOptions;
+  /**
+   * Where chat calls go: model-pool over HTTP (distributed), or 'in-process' when a ModelPoolModule
+   * in the same application provides CHAT_COMPLETIONS_PORT (standalone: no HTTP to its own port).
+   */
+  modelPool: ModelPoolHttpOptions | 'in-process';
   billing: GatewayBillingOptions;
   bootstrapKey: string | undefined;
   blockingTimeoutMs: number;
@@ -57,7 +63,7 @@ export class GatewayModule {
         ConversationsController,
       ],
       providers: [
-        { provide: MODEL_POOL_OPTIONS, useValue: opts.modelPool },
+        ...(opts.modelPool === 'in-process' ? [] : [httpChatPort(opts.modelPool)]),
         { provide: WORKFLOW_LIMITS, useValue: opts.workflowLimits ?? DEFAULT_WORKFLOW_LIMITS },
         { provide: GATEWAY_BILLING_OPTIONS, useValue: opts.billing },
         { provide: SECRET_BOX, useValue: opts.secrets ?? null },
@@ -81,4 +87,8 @@ export class GatewayModule {
       exports: [BootstrapKeyService],
     };
   }
+}
+
+function httpChatPort(opts: ModelPoolHttpOptions) {
+  return { provide: CHAT_COMPLETIONS_PORT, useFactory: () => new HttpChatCompletionsClient(opts) };
 }

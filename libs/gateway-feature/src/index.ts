@@ -1,4 +1,3 @@
 // @shoal/gateway-feature — the gateway's Nest module: API keys, REST, the OpenAI-compatible API, run events.
 export { GatewayModule, type GatewayOptions } from './gateway.module';
-export { DEFAULT_STREAM_LIMITS, type StreamLimits } from './streams/stream-slots';
 export * as responseSchemas from './openapi/response-schemas';

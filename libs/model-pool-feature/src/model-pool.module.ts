@@ -1,11 +1,13 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { Inject, Injectable, type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
 import { InMemoryHealthStore, ModelRouter, type DeploymentConfig } from '@shoal/model-routing';
+import { DEFAULT_STREAM_LIMITS, STREAM_LIMITS, StreamSlots, type SseLimits, type StreamLimits } from '@shoal/platform';
 import { ChatCompletionsController } from './pool/chat-completions.controller';
-import type { SseLimits } from '@shoal/platform';
+import { PublicChatCompletionsController } from './pool/public-chat-completions.controller';
 import { ChatCompletionsService, POOL_OPTIONS, POOL_SSE_LIMITS } from './pool/chat-completions.service';
 import { DEFAULT_USAGE_HEARTBEAT_MS, USAGE_HEARTBEAT_MS, UsageEmitter } from './pool/usage.emitter';
 import { PriceCatalogCache } from './pool/price-catalog.cache';
-import { ProviderClients, type ProviderFetch } from './pool/provider-clients';
+import { ProviderHttpClient, type ProviderFetch } from './pool/provider-http.client';
 
 export interface ModelPoolOptions {
   deployments: DeploymentConfig;
@@ -16,18 +18,40 @@ export interface ModelPoolOptions {
   sse: SseLimits;
   /** how often a call in progress refreshes its usage intent (default 30 s) */
   usageHeartbeatMs?: number;
+  /**
+   * Serve the public `/v1/chat/completions` and `/v1/models` with API-key auth (distributed: the
+   * edge routes them here; needs the database). Off in standalone, where the gateway's routes call
+   * this module in process through CHAT_COMPLETIONS_PORT.
+   */
+  publicApi: boolean;
+  /** open streamed chat completions per API key on the public routes (SSE_MAX_STREAMS_PER_KEY); the platform's defaults when omitted */
+  streams?: StreamLimits;
 }
 
-/** model-pool's controllers and services; infrastructure comes from PlatformModule. */
+@Injectable()
+class ProviderConnections implements OnApplicationShutdown {
+  constructor(@Inject(ProviderHttpClient) private readonly client: ProviderHttpClient) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/**
+ * model-pool's controllers and services; infrastructure comes from PlatformModule. Global: it hands
+ * CHAT_COMPLETIONS_PORT to the modules composed with it (standalone's gateway and engine).
+ */
 @Module({})
 export class ModelPoolModule {
   static register(opts: ModelPoolOptions): DynamicModule {
     return {
       module: ModelPoolModule,
-      controllers: [ChatCompletionsController],
+      global: true,
+      controllers: [ChatCompletionsController, ...(opts.publicApi ? [PublicChatCompletionsController] : [])],
       providers: [
         { provide: POOL_OPTIONS, useValue: { maxAttempts: opts.maxAttempts } },
         { provide: POOL_SSE_LIMITS, useValue: opts.sse },
+        { provide: STREAM_LIMITS, useValue: opts.streams ?? DEFAULT_STREAM_LIMITS },
+        StreamSlots,
         // health is per process for now; the Redis-shared store is the next model-pool issue
         {
           provide: ModelRouter,
@@ -38,12 +62,15 @@ export class ModelPoolModule {
               health: new InMemoryHealthStore(),
             }),
         },
-        { provide: ProviderClients, useFactory: () => new ProviderClients(opts.providerFetch) },
+        { provide: ProviderHttpClient, useFactory: () => new ProviderHttpClient(opts.providerFetch) },
+        ProviderConnections,
         { provide: USAGE_HEARTBEAT_MS, useValue: opts.usageHeartbeatMs ?? DEFAULT_USAGE_HEARTBEAT_MS },
         PriceCatalogCache,
         UsageEmitter,
         ChatCompletionsService,
+        { provide: CHAT_COMPLETIONS_PORT, useExisting: ChatCompletionsService },
       ],
+      exports: [CHAT_COMPLETIONS_PORT],
     };
   }
 }

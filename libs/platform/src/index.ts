@@ -60,6 +60,13 @@ export { controllerRoutes, controllersOf, type ControllerRoute } from './http/co
 export { SCOPES, WORKFLOW_BOUND_SCOPES, RequireScope, holdsScope, isScope, type Scope } from './auth/scopes';
 export { ApiKeyGuard } from './auth/api-key.guard';
 export { ApiKeyAuthenticator, DEFAULT_AUTH_LIMITS } from './auth/api-key.authenticator';
+export { ApiKeyChanges } from './auth/api-key-changes';
+export {
+  KEY_INVALIDATION_BUS,
+  RedisKeyInvalidationBus,
+  InProcessKeyInvalidationBus,
+  type KeyInvalidationBus,
+} from './auth/key-invalidation.bus';
 export { AuthFailureLimiter, type AuthFailureLimits } from './auth/auth-failure.limiter';
 export { EdgeAuth, routeRequirements } from './auth/edge-auth';
 export { InternalTokenGuard, InternalCtx, INTERNAL_TOKEN } from './auth/internal-token.guard';
@@ -101,3 +108,6 @@ export {
   secretValuePaths,
   nonStringSecretPaths,
 } from './secrets/workflow-secrets';
+export { sendChatAnswer } from './http/chat-answer.reply';
+export { StreamSlots, STREAM_LIMITS, DEFAULT_STREAM_LIMITS, type StreamLimits } from './http/stream-slots';
+export { HttpChatCompletionsClient, type ModelPoolHttpOptions } from './chat/http-chat-completions.client';

@@ -27,6 +27,13 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
 import type { AuthFailureLimits } from './auth/auth-failure.limiter';
 import { EdgeAuth } from './auth/edge-auth';
+import { ApiKeyChanges } from './auth/api-key-changes';
+import {
+  InProcessKeyInvalidationBus,
+  KEY_INVALIDATION_BUS,
+  RedisKeyInvalidationBus,
+  type KeyInvalidationBus,
+} from './auth/key-invalidation.bus';
 import type { InMemoryRunEventLimits } from './events/memory.run-event-store';
 import { INTERNAL_TOKEN, InternalTokenGuard } from './auth/internal-token.guard';
 import { HealthController, READINESS_CHECKS, type ReadinessCheck } from './health/health.controller';
@@ -155,9 +162,23 @@ export class PlatformModule {
         useFactory: (prisma: PrismaClient | null) => (prisma ? new ApiKeysRepository(prisma) : null),
       },
       {
+        provide: KEY_INVALIDATION_BUS,
+        inject: [REDIS],
+        useFactory: (redis: { main: Redis; subscriber: Redis } | null): KeyInvalidationBus =>
+          opts.redis !== 'memory' && redis
+            ? new RedisKeyInvalidationBus(redis.main, redis.subscriber, opts.redis.prefix)
+            : new InProcessKeyInvalidationBus(),
+      },
+      {
         provide: ApiKeyAuthenticator,
-        inject: [ApiKeysRepository],
-        useFactory: (keys: ApiKeysRepository | null) => (keys ? new ApiKeyAuthenticator(keys, opts.auth) : null),
+        inject: [ApiKeysRepository, KEY_INVALIDATION_BUS],
+        useFactory: (keys: ApiKeysRepository | null, bus: KeyInvalidationBus) =>
+          keys ? new ApiKeyAuthenticator(keys, opts.auth, bus) : null,
+      },
+      {
+        provide: ApiKeyChanges,
+        inject: [ApiKeysRepository, KEY_INVALIDATION_BUS],
+        useFactory: (keys: ApiKeysRepository | null, bus: KeyInvalidationBus) => (keys ? new ApiKeyChanges(keys, bus) : null),
       },
       {
         provide: RATE_LIMITER,
@@ -201,6 +222,7 @@ export class PlatformModule {
         PRICE_FEED,
         ApiKeysRepository,
         ApiKeyAuthenticator,
+        ApiKeyChanges,
         ApiKeyGuard,
         EdgeAuth,
         RATE_LIMITER,

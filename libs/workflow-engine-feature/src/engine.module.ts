@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
+import { HttpChatCompletionsClient } from '@shoal/platform';
 import { ENGINE_OPTIONS, ExecuteRunUseCase, type EngineOptions } from './runs/execute-run.use-case';
 import { RunProcessor } from './runs/run.processor';
 import { RunStateRepository } from './runs/run-state.repository';
@@ -13,6 +15,15 @@ export class EngineModule {
       module: EngineModule,
       providers: [
         { provide: ENGINE_OPTIONS, useValue: opts },
+        ...(opts.modelPoolUrl
+          ? [
+              {
+                provide: CHAT_COMPLETIONS_PORT,
+                useFactory: () =>
+                  new HttpChatCompletionsClient({ baseUrl: opts.modelPoolUrl as string, internalToken: opts.internalToken }),
+              },
+            ]
+          : []),
         RunStateRepository,
         ConversationTurnsRepository,
         RunCancellations,

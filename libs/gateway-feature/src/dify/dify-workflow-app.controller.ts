@@ -19,7 +19,7 @@ import {
 import { BLOCKING_TIMEOUT_MS, SSE_LIMITS } from '../runs/runs.controller';
 import { RunsRepository } from '../runs/runs.repository';
 import { RunsService } from '../runs/runs.service';
-import { StreamSlots } from '../streams/stream-slots';
+import { StreamSlots } from '@shoal/platform';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { appWorkflowId } from './dify-app';
 import { difyBlockingAnswer, difyLogEntry, difyParameters, difyRunDetail } from './dify.presenter';

@@ -1,8 +1,8 @@
 // Keys of the caller's tenant: created with a secret shown once, listed without it, revoked and
-// rotated. A revoked key is dropped from this process's cache at once.
+// rotated. A revoked key stops working on every replica at once (ApiKeyChanges).
 import { Inject, Injectable } from '@nestjs/common';
 import { looksLikeId } from '@shoal/contracts';
-import { ApiError, ApiKeyAuthenticator, ApiKeysRepository, type ApiKeyView, type RequestContext } from '@shoal/platform';
+import { ApiError, ApiKeyChanges, ApiKeysRepository, type ApiKeyView, type RequestContext } from '@shoal/platform';
 import { WorkflowsRepository } from '../workflows/workflows.repository';
 import type { CreateApiKeyInput } from './api-keys.request';
 
@@ -10,7 +10,7 @@ import type { CreateApiKeyInput } from './api-keys.request';
 export class ApiKeysService {
   constructor(
     @Inject(ApiKeysRepository) private readonly keys: ApiKeysRepository,
-    @Inject(ApiKeyAuthenticator) private readonly auth: ApiKeyAuthenticator,
+    @Inject(ApiKeyChanges) private readonly changes: ApiKeyChanges,
     @Inject(WorkflowsRepository) private readonly workflows: WorkflowsRepository,
   ) {}
 
@@ -19,7 +19,7 @@ export class ApiKeysService {
       throw ApiError.validation(`Invalid request: workflow_id '${input.workflowId}' is not a workflow of this tenant`, [
         { path: 'workflow_id', message: 'is not a workflow of this tenant' },
       ]);
-    return this.keys.create(ctx.tenantId, input);
+    return this.changes.create(ctx.tenantId, input);
   }
 
   list(ctx: RequestContext, opts: { limit: number; after?: string }) {
@@ -33,17 +33,15 @@ export class ApiKeysService {
   }
 
   async revoke(ctx: RequestContext, id: string): Promise<ApiKeyView> {
-    const revoked = looksLikeId(id, 'key') ? await this.keys.revoke(ctx.tenantId, id) : null;
+    const revoked = looksLikeId(id, 'key') ? await this.changes.revokeKey(ctx.tenantId, id) : null;
     if (!revoked) throw ApiError.notFound('API key', id);
-    this.auth.forget(revoked.hash);
-    return revoked.key;
+    return revoked;
   }
 
   async rotate(ctx: RequestContext, id: string): Promise<{ key: ApiKeyView; secret: string }> {
-    const rotated = looksLikeId(id, 'key') ? await this.keys.rotate(ctx.tenantId, id) : null;
+    const rotated = looksLikeId(id, 'key') ? await this.changes.rotate(ctx.tenantId, id) : null;
     if (!rotated) throw ApiError.notFound('API key', id);
     if (rotated === 'revoked') throw new ApiError('conflict', `API key '${id}' is revoked or expired; create a new key instead`);
-    this.auth.forget(rotated.revokedHash);
     return { key: rotated.key, secret: rotated.secret };
   }
 }

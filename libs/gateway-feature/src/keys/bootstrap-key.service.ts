@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { ApiKeysRepository, createLogger } from '@shoal/platform';
+import { ApiKeyChanges, ApiKeysRepository, createLogger, hashApiKey } from '@shoal/platform';
 
 export const BOOTSTRAP_KEY = Symbol('BOOTSTRAP_KEY');
 
@@ -13,11 +13,14 @@ export class BootstrapKeyService implements OnApplicationBootstrap {
   constructor(
     @Inject(ApiKeysRepository) private readonly keys: ApiKeysRepository,
     @Inject(BOOTSTRAP_KEY) private readonly bootstrapKey: string | undefined,
+    @Inject(ApiKeyChanges) private readonly changes: ApiKeyChanges,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const result = await this.keys.bootstrap(this.bootstrapKey);
     if (!result.created) return;
+    // another replica (model-pool's public routes) may have been asked for this key already
+    await this.changes.created(hashApiKey(result.key));
     if (result.generated) {
       this.generatedKey = result.key;
       // printed once, on stderr, never into the JSON logs

@@ -1,31 +1,30 @@
 // The OpenAI-compatible edge: an unmodified OpenAI client pointed at Shoal works, streaming included.
+// The call goes through CHAT_COMPLETIONS_PORT: model-pool's service in process (standalone), or
+// model-pool over HTTP (distributed, where the edge normally sends these routes to model-pool itself).
 import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
-import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import { chatCompletionRequestSchema } from '@shoal/contracts';
+import { CHAT_COMPLETIONS_PORT, chatCompletionRequestSchema, type ChatCompletionsPort } from '@shoal/contracts';
 import {
   ApiDoc,
   ApiKeyGuard,
   Ctx,
   RequireScope,
-  SseStream,
   clientGone,
-  createLogger,
   parseBody,
+  sendChatAnswer,
   type RequestContext,
   type SseLimits,
 } from '@shoal/platform';
 import { SSE_LIMITS } from '../runs/runs.controller';
-import { StreamSlots } from '../streams/stream-slots';
-import { ModelPoolClient, type ProxiedResponse } from './model-pool.client';
+import { StreamSlots } from '@shoal/platform';
+import { chatCallOf } from './model-pool.client';
 
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
 @RequireScope('chat')
 export class ChatCompletionsController {
-  private readonly log = createLogger('ChatCompletionsController');
   constructor(
-    @Inject(ModelPoolClient) private readonly pool: ModelPoolClient,
+    @Inject(CHAT_COMPLETIONS_PORT) private readonly pool: ChatCompletionsPort,
     @Inject(StreamSlots) private readonly slots: StreamSlots,
     @Inject(SSE_LIMITS) private readonly sse: SseLimits,
   ) {}
@@ -44,9 +43,7 @@ export class ChatCompletionsController {
     const release = request.stream ? this.slots.acquire(ctx.apiKeyId, null) : undefined;
     try {
       // the client went away: stop the upstream call too (and stop paying for its tokens)
-      const res = await this.pool.chatCompletions(ctx, body, clientGone(reply));
-      if (res.body && res.headers['content-type']?.startsWith('text/event-stream')) return await this.relay(reply, res, res.body);
-      send(reply, res);
+      await sendChatAnswer(reply, await this.pool.chatCompletions(chatCallOf(ctx), request, clientGone(reply)), this.sse);
     } finally {
       release?.();
     }
@@ -57,26 +54,7 @@ export class ChatCompletionsController {
     summary: 'List the models (aliases) this deployment serves (OpenAI-compatible)',
     responses: { 200: { description: 'Models' } },
   })
-  async models(@Ctx() ctx: RequestContext, @Res() reply: FastifyReply): Promise<void> {
-    send(reply, await this.pool.models(ctx));
+  async models(@Ctx() ctx: RequestContext) {
+    return { object: 'list', data: await this.pool.models(chatCallOf(ctx)) };
   }
-
-  /** Passes an SSE answer through as bytes, no faster than the client reads; a reader that stalls is cut, and the upstream call with it. */
-  private async relay(reply: FastifyReply, res: ProxiedResponse, upstream: Readable): Promise<void> {
-    const sse = SseStream.open(reply, this.sse, res.headers, res.status);
-    try {
-      for await (const chunk of upstream) if (!(await sse.writeAndDrain(chunk as Buffer))) break;
-    } catch (err) {
-      // the upstream broke off mid-stream: end what the client has (model-pool sends an error event when it can)
-      if (!sse.signal.aborted) this.log.warn({ err }, 'model-pool stream broke off');
-    } finally {
-      upstream.destroy();
-      sse.end();
-    }
-  }
-}
-
-function send(reply: FastifyReply, res: ProxiedResponse): void {
-  reply.status(res.status).headers(res.headers);
-  reply.send(res.body ?? '');
 }

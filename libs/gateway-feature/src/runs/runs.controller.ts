@@ -14,7 +14,7 @@ import {
   type RequestContext,
   type SseLimits,
 } from '@shoal/platform';
-import { StreamSlots } from '../streams/stream-slots';
+import { StreamSlots } from '@shoal/platform';
 import { RunsService } from './runs.service';
 import type { RunStreamRow } from './runs.repository';
 import { presentRun, presentRunWithNodes } from './run.presenter';

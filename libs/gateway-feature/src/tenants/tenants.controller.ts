@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { ApiDoc, ApiKeyGuard, ApiKeysRepository, parseBody, RequireScope } from '@shoal/platform';
+import { ApiDoc, ApiKeyChanges, ApiKeyGuard, parseBody, RequireScope } from '@shoal/platform';
 import { presentApiKey } from '../keys/api-key.presenter';
 import { tenantResponse } from '../openapi/response-schemas';
 
@@ -11,7 +11,7 @@ const createTenantSchema = z.object({ name: z.string().trim().min(1, 'must not b
 @UseGuards(ApiKeyGuard)
 @RequireScope('platform:admin')
 export class TenantsController {
-  constructor(@Inject(ApiKeysRepository) private readonly keys: ApiKeysRepository) {}
+  constructor(@Inject(ApiKeyChanges) private readonly keys: ApiKeyChanges) {}
 
   @Post()
   @HttpCode(201)

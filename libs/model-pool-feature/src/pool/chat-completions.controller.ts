@@ -1,16 +1,18 @@
+// model-pool's internal chat routes: gateway (when a chat reaches it) and workflow-engine call them
+// in distributed mode, with the signed call context saying who the call is for.
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ROUTE_PREFIX, chatCompletionRequestSchema } from '@shoal/contracts';
 import {
   InternalCtx,
   InternalTokenGuard,
-  SseStream,
   clientGone,
   parseBody,
+  sendChatAnswer,
   type SseLimits,
   type VerifiedInternalContext,
 } from '@shoal/platform';
-import { ChatCompletionsService, POOL_SSE_LIMITS, type ChatBody } from './chat-completions.service';
+import { ChatCompletionsService, POOL_SSE_LIMITS } from './chat-completions.service';
 import { poolCallContext } from './pool-call-context';
 
 @Controller(`${ROUTE_PREFIX.modelPool}/v1`)
@@ -29,32 +31,13 @@ export class ChatCompletionsController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const body = parseBody(chatCompletionRequestSchema, raw) as ChatBody;
+    const body = parseBody(chatCompletionRequestSchema, raw);
     const ctx = poolCallContext(internal, req.headers.traceparent);
-    const signal = clientGone(reply);
-    if (!body.stream) {
-      const { completion, deployment } = await this.chat.complete(ctx, body, signal);
-      reply.header('x-shoal-call-id', ctx.callId).header('x-shoal-deployment', deployment.id).send(completion);
-      return;
-    }
-    let sse: SseStream | undefined;
-    await this.chat.stream(
-      ctx,
-      body,
-      {
-        start: (headers) => {
-          sse = SseStream.open(reply, this.sse, { 'x-shoal-call-id': ctx.callId, ...headers });
-        },
-        // the provider's stream is pulled no faster than the client reads; a client that stalls is cut (clientGone then stops the provider call)
-        write: async (data) => void (await sse?.writeAndDrain(data)),
-        end: () => sse?.end(),
-      },
-      signal,
-    );
+    await sendChatAnswer(reply, await this.chat.chatCompletions(ctx, body, clientGone(reply)), this.sse);
   }
 
   @Get('models')
-  models() {
-    return { object: 'list', data: this.chat.models() };
+  async models() {
+    return { object: 'list', data: await this.chat.models() };
   }
 }

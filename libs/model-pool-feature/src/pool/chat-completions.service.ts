@@ -1,9 +1,19 @@
 // One chat completion through the pool: pick a deployment, call it, fail over before the first
-// byte, stream through, and meter every provider attempt (usage.emitter.ts).
+// byte, pass the provider's answer through, and meter every provider attempt (usage.emitter.ts):
+// an intent before the provider is contacted, the priced usage entry when the attempt ends. This is the
+// ChatCompletionsPort model-pool serves: in process (standalone) and behind its HTTP routes.
 import { Inject, Injectable } from '@nestjs/common';
-import type OpenAI from 'openai';
-import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { SHOAL_COST_FIELD, type ShoalCost, type UsageEvent } from '@shoal/contracts';
+import type { Readable } from 'node:stream';
+import {
+  SHOAL_COST_FIELD,
+  type ChatCallContext,
+  type ChatCompletionRequest,
+  type ChatCompletionsAnswer,
+  type ChatCompletionsPort,
+  type ModelListEntry,
+  type ShoalCost,
+  type UsageEvent,
+} from '@shoal/contracts';
 import type { CallCost } from '@shoal/pricing';
 import {
   AllDeploymentsFailedError,
@@ -17,9 +27,10 @@ import {
   type NormalizedUsage,
 } from '@shoal/model-routing';
 import { ApiError, createLogger } from '@shoal/platform';
-import { ProviderClients } from './provider-clients';
+import { ProviderHttpClient } from './provider-http.client';
+import { SsePassThrough } from './sse-pass-through';
 import { UsageEmitter, type MeteredAttempt } from './usage.emitter';
-import type { PoolCallContext } from './pool-call-context';
+import { readJsonAnswer, withAliasModel, type JsonAnswer } from './json-answer';
 
 export const POOL_OPTIONS = Symbol('POOL_OPTIONS');
 export const POOL_SSE_LIMITS = Symbol('POOL_SSE_LIMITS');
@@ -27,110 +38,133 @@ export interface PoolOptions {
   maxAttempts: number;
 }
 
-export type ChatBody = Record<string, unknown> & { model: string; stream?: boolean; stream_options?: { include_usage?: boolean } };
+export type ChatBody = ChatCompletionRequest;
 
-export interface StreamSink {
-  start(headers: Record<string, string>): void;
-  /** resolves when the client can take more (the next provider chunk is pulled only then) */
-  write(data: string): Promise<void> | void;
-  end(): void;
+/** The error event of a stream that broke after its first byte (with a run call's cost inside). */
+function streamInterrupted(cost: object): string {
+  return `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted', ...cost } })}\n\n`;
 }
 
 @Injectable()
-export class ChatCompletionsService {
+export class ChatCompletionsService implements ChatCompletionsPort {
   private readonly log = createLogger('ChatCompletionsService');
   constructor(
-    @Inject(ProviderClients) private readonly clients: ProviderClients,
+    @Inject(ProviderHttpClient) private readonly provider: ProviderHttpClient,
     @Inject(ModelRouter) private readonly router: ModelRouter,
     @Inject(UsageEmitter) private readonly usage: UsageEmitter,
     @Inject(POOL_OPTIONS) private readonly opts: PoolOptions,
   ) {}
 
-  async complete(
-    ctx: PoolCallContext,
-    body: ChatBody,
-    signal: AbortSignal,
-  ): Promise<{ completion: ChatCompletion; deployment: Deployment }> {
+  chatCompletions(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
+    return body.stream ? this.stream(ctx, body, signal) : this.complete(ctx, body, signal);
+  }
+
+  async models(): Promise<ModelListEntry[]> {
+    return this.router.models().map((m) => ({ id: m.name, object: 'model' as const, created: 0, owned_by: 'shoal' }));
+  }
+
+  async complete(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
     // A caller that leaves stops further attempts, but not the call in flight: the provider bills
     // those tokens either way, so let it finish and meter it exactly.
     const { value, deployment } = await this.route(
       body.model,
       signal,
-      this.metered(ctx, body, false, (d) =>
-        this.client(d).chat.completions.create({
-          ...(body as object),
-          model: d.upstreamModel,
-          stream: false,
-        } as OpenAI.ChatCompletionCreateParamsNonStreaming),
-      ),
+      this.metered(ctx, body, false, async (d) => readJsonAnswer(await this.provider.post(d, upstreamBody(body, d, false), undefined))),
     );
-    const cost = await value.meter.complete(normalizeUsage(deployment.provider, value.result.usage), 'succeeded');
-    return { completion: { ...value.result, model: body.model, ...costField(ctx, cost) }, deployment };
+    const cost = await value.meter.complete(normalizeUsage(deployment.provider, value.result.parsed.usage), 'succeeded');
+    return {
+      status: 200,
+      kind: 'json',
+      headers: { 'content-type': 'application/json', 'x-shoal-call-id': ctx.callId, 'x-shoal-deployment': deployment.id },
+      body: ctx.runId ? withCost(value.result, body.model, costField(ctx, cost)) : withAliasModel(value.result, body.model),
+    };
   }
 
-  /** Streams SSE to `sink`. Fails over until the provider's first chunk; after that a break is an explicit error event. */
-  async stream(ctx: PoolCallContext, body: ChatBody, sink: StreamSink, signal: AbortSignal): Promise<void> {
-    const clientWantsUsage = body.stream_options?.include_usage === true;
+  /** Fails over until the provider's first chunk; after that a break is an explicit error event in the stream. */
+  async stream(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
+    // each attempt sets its meter and deployment before its first byte is read (the usage chunk may
+    // come in the first read); the pass-through adds the cost to the usage chunk of a run's call
+    const current: { meter?: MeteredAttempt; deployment?: Deployment; priced?: { usage: NormalizedUsage; cost: CallCost } } = {};
+    const sse = new SsePassThrough({
+      alias: body.model,
+      clientWantsUsage: body.stream_options?.include_usage === true,
+      onUsage: (raw) => {
+        if (!current.meter || !current.deployment) return undefined;
+        const usage = normalizeUsage(current.deployment.provider, raw);
+        current.priced = { usage, cost: current.meter.price(usage) };
+        return costField(ctx, current.priced.cost);
+      },
+    });
     const { value: metered, deployment } = await this.route(
       body.model,
       signal,
-      this.metered(ctx, body, true, async (d) => {
-        const stream = await this.client(d).chat.completions.create(
-          {
-            ...(body as object),
-            model: d.upstreamModel,
-            stream: true,
-            stream_options: { ...body.stream_options, include_usage: true },
-          } as OpenAI.ChatCompletionCreateParamsStreaming,
-          { signal },
-        );
-        const iterator = stream[Symbol.asyncIterator]();
-        const first = await iterator.next(); // failover is still possible until this arrives
-        return { iterator, first };
+      this.metered(ctx, body, true, async (d, meter) => {
+        current.meter = meter;
+        current.deployment = d;
+        current.priced = undefined;
+        const res = await this.provider.post(d, upstreamBody(body, d, true), signal);
+        const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+        try {
+          // failover is still possible until the first event arrives
+          let first = '';
+          while (!first) {
+            const next = await upstream.next();
+            if (next.done) {
+              first = sse.flush();
+              break;
+            }
+            first = sse.push(next.value);
+          }
+          return { upstream, body: res.body, first };
+        } catch (err) {
+          res.body.destroy();
+          throw err;
+        }
       }),
     );
-    const { result: value, meter } = metered;
+    return {
+      status: 200,
+      kind: 'stream',
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-shoal-call-id': ctx.callId, 'x-shoal-deployment': deployment.id },
+      body: this.relay(ctx, body, deployment, sse, metered.result, metered.meter, () => current.priced, signal),
+    };
+  }
 
-    sink.start({ 'x-shoal-deployment': deployment.id });
-    let usage: NormalizedUsage | undefined;
-    let cost: CallCost | undefined;
-    let contentChunks = 0;
-    let status: UsageEvent['status'] = 'succeeded';
+  // pulled by the consumer: the provider's stream is read no faster than the client takes it
+  private async *relay(
+    ctx: ChatCallContext,
+    body: ChatBody,
+    deployment: Deployment,
+    sse: SsePassThrough,
+    provider: { upstream: AsyncIterator<Uint8Array>; body: Readable; first: string },
+    meter: MeteredAttempt,
+    pricedUsage: () => { usage: NormalizedUsage; cost: CallCost } | undefined,
+    signal: AbortSignal,
+  ): AsyncGenerator<Uint8Array> {
+    let status: UsageEvent['status'] = 'interrupted';
     // A stream that broke, or a provider that ignores include_usage, leaves no usage chunk. The
     // provider still bills the prompt: estimate it (4 characters a token), and the completion from
     // what was streamed (providers send about one token per chunk).
-    const billed = (): NormalizedUsage => usage ?? estimatedUsage(body.messages, contentChunks);
-    const forward = async (chunk: ChatCompletionChunk) => {
-      if (chunk.usage) {
-        usage = normalizeUsage(deployment.provider, chunk.usage);
-        cost = meter.price(usage);
-        Object.assign(chunk, costField(ctx, cost));
-      }
-      if (chunk.choices?.some((c) => c.delta?.content || c.delta?.tool_calls)) meter.progress(++contentChunks);
-      if (!clientWantsUsage) {
-        if (chunk.choices.length === 0 && chunk.usage) return; // the usage-only chunk the client did not ask for
-        delete (chunk as { usage?: unknown }).usage;
-      }
-      await sink.write(`data: ${JSON.stringify({ ...chunk, model: body.model })}\n\n`);
-    };
+    const billed = (): NormalizedUsage => pricedUsage()?.usage ?? estimatedUsage(body.messages, sse.contentChunks);
     try {
-      let next = value.first;
-      while (!next.done) {
-        await forward(next.value);
-        next = await value.iterator.next();
+      if (provider.first) yield Buffer.from(provider.first);
+      for (;;) {
+        const next = await provider.upstream.next();
+        if (next.done) break;
+        const out = sse.push(next.value);
+        meter.progress(sse.contentChunks);
+        if (out) yield Buffer.from(out);
       }
-      // the SDK ends the iteration quietly when the caller aborts: that is an interrupted call, not a finished one
-      if (signal.aborted) status = 'interrupted';
-      else {
-        // a run's call learns the usage it is billed for, and its cost, even when the provider sent no usage
-        if (!usage && ctx.runId)
-          await sink.write(`data: ${JSON.stringify(estimatedUsageChunk(body.model, billed(), costField(ctx, meter.price(billed()))))}\n\n`);
-        await sink.write('data: [DONE]\n\n');
-      }
+      let rest = sse.flush();
+      // a run's call learns the usage it is billed for, and its cost, even when the provider sent no usage
+      if (!pricedUsage() && ctx.runId)
+        rest += `data: ${JSON.stringify(estimatedUsageChunk(body.model, billed(), costField(ctx, meter.price(billed()))))}\n\n`;
+      rest += sse.sawDone ? '' : 'data: [DONE]\n\n';
+      status = 'succeeded';
+      yield Buffer.from(rest);
     } catch (err) {
-      status = 'interrupted';
-      const failure = classifyProviderError(err);
       if (!signal.aborted) {
+        const failure = classifyProviderError(err);
         await this.router.reportFailure(deployment, failure);
         this.log.warn(
           { deployment: deployment.id, kind: failure.kind, message: redactKeyPatterns(failure.message ?? '') },
@@ -138,22 +172,13 @@ export class ChatCompletionsService {
         );
         // a run's call learns what the broken stream still cost (it is billed), inside the error
         // object, which is what OpenAI clients surface (the SDK throws it as APIError.error)
-        await sink.write(
-          `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted', ...costField(ctx, meter.price(billed())) } })}\n\n`,
-        );
+        yield Buffer.from(streamInterrupted(costField(ctx, meter.price(billed()))));
       }
     } finally {
-      sink.end();
+      provider.body.destroy();
+      const priced = pricedUsage();
+      await meter.complete(billed(), status, priced?.cost);
     }
-    await meter.complete(billed(), status, usage ? cost : undefined);
-  }
-
-  models(): Array<{ id: string; object: 'model'; created: number; owned_by: string }> {
-    return this.router.models().map((m) => ({ id: m.name, object: 'model' as const, created: 0, owned_by: 'shoal' }));
-  }
-
-  private client(d: Deployment): OpenAI {
-    return this.clients.get(d);
   }
 
   /**
@@ -161,16 +186,16 @@ export class ChatCompletionsService {
    * contacted; an attempt that fails produced nothing the provider bills, so it leaves no row.
    */
   private metered<T>(
-    ctx: PoolCallContext,
+    ctx: ChatCallContext,
     body: ChatBody,
     stream: boolean,
-    call: (d: Deployment) => Promise<T>,
+    call: (d: Deployment, meter: MeteredAttempt) => Promise<T>,
   ): (d: Deployment, attempt: number) => Promise<{ result: T; meter: MeteredAttempt }> {
     const promptTokenEstimate = estimatePromptTokens(body.messages);
     return async (deployment, attempt) => {
       const meter = await this.usage.begin(ctx, { model: body.model, deployment, attempt, stream, promptTokenEstimate });
       try {
-        return { result: await call(deployment), meter };
+        return { result: await call(deployment, meter), meter };
       } catch (err) {
         await meter.discard();
         throw err;
@@ -216,9 +241,36 @@ export class ChatCompletionsService {
   }
 }
 
+/** The request as the provider gets it: the caller's fields, the deployment's model name, usage asked for when streaming. */
+function upstreamBody(body: ChatBody, d: Deployment, stream: boolean): string {
+  return JSON.stringify(
+    stream
+      ? { ...body, model: d.upstreamModel, stream: true, stream_options: { ...body.stream_options, include_usage: true } }
+      : { ...body, model: d.upstreamModel, stream: false },
+  );
+}
+
+/** A rough token count of the prompt, for calls whose provider reported no usage. */
+export function estimatePromptTokens(messages: unknown): number {
+  if (!Array.isArray(messages)) return 0;
+  let chars = 0;
+  for (const m of messages as Array<{ content?: unknown }>) {
+    const content = m?.content;
+    if (typeof content === 'string') chars += content.length;
+    else if (Array.isArray(content))
+      for (const part of content as Array<{ text?: unknown }>) if (typeof part?.text === 'string') chars += part.text.length;
+  }
+  return Math.ceil(chars / 4);
+}
+
 /** The call's cost for Shoal's own engine (a call made for a run); nothing for a public client. */
-function costField(ctx: PoolCallContext, cost: CallCost): { [SHOAL_COST_FIELD]?: ShoalCost } {
+function costField(ctx: ChatCallContext, cost: CallCost): { [SHOAL_COST_FIELD]?: ShoalCost } {
   return ctx.runId ? { [SHOAL_COST_FIELD]: { amount: cost.total, currency: cost.currency } } : {};
+}
+
+/** A run call's JSON answer: the provider's completion with the caller's alias and Shoal's cost field (re-serialised: the engine reads it). */
+function withCost(answer: JsonAnswer, alias: string, cost: object): Buffer {
+  return Buffer.from(JSON.stringify({ ...answer.parsed, model: alias, ...cost }));
 }
 
 /** The usage chunk model-pool sends a run's call in place of one its provider did not send. */
@@ -235,17 +287,4 @@ function estimatedUsageChunk(model: string, u: NormalizedUsage, cost: object): o
 function estimatedUsage(messages: unknown, completionTokens: number): NormalizedUsage {
   const promptTokens = estimatePromptTokens(messages);
   return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, cachedPromptTokens: 0, reasoningTokens: 0 };
-}
-
-/** A rough token count of the prompt, for calls whose provider reported no usage. */
-export function estimatePromptTokens(messages: unknown): number {
-  if (!Array.isArray(messages)) return 0;
-  let chars = 0;
-  for (const m of messages as Array<{ content?: unknown }>) {
-    const content = m?.content;
-    if (typeof content === 'string') chars += content.length;
-    else if (Array.isArray(content))
-      for (const part of content as Array<{ text?: unknown }>) if (typeof part?.text === 'string') chars += part.text.length;
-  }
-  return Math.ceil(chars / 4);
 }

@@ -1,17 +1,8 @@
-import { newId } from '@shoal/contracts';
+import { newId, type ChatCallContext } from '@shoal/contracts';
 import type { VerifiedInternalContext } from '@shoal/platform';
 
 /** Who an LLM call is for: taken only from the signed call context gateway and workflow-engine send. */
-export interface PoolCallContext {
-  callId: string;
-  tenantId: string;
-  apiKeyId: string | null;
-  runId: string | null;
-  nodeId: string | null;
-  traceparent?: string;
-}
-
-export function poolCallContext(ctx: VerifiedInternalContext, traceparent: string | string[] | undefined): PoolCallContext {
+export function poolCallContext(ctx: VerifiedInternalContext, traceparent: string | string[] | undefined): ChatCallContext {
   return {
     callId: ctx.callId ?? newId('chatcmpl'),
     tenantId: ctx.tenantId,

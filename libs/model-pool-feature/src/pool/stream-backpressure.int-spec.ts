@@ -34,7 +34,7 @@ beforeAll(async () => {
   @Module({
     imports: [
       PlatformModule.forRoot({ redis: 'memory', internalToken: TOKEN }),
-      ModelPoolModule.register({ deployments, maxAttempts: 1, sse: SSE }),
+      ModelPoolModule.register({ deployments, maxAttempts: 1, sse: SSE, publicApi: false }),
     ],
   })
   class PoolTestModule {}

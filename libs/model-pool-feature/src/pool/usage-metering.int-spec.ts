@@ -58,6 +58,7 @@ beforeAll(async () => {
       ModelPoolModule.register({
         deployments,
         maxAttempts: 2,
+        publicApi: false,
         sse: { maxBufferedBytes: 1 << 20, stallTimeoutMs: 10_000 },
         providerFetch: new Map([
           ['dep_a', watching],

@@ -2,13 +2,13 @@
 // contacted, the usage entry (priced here) when the attempt ends. Both are single round trips to
 // Redis, never an in-memory buffer: a process that dies mid-call leaves its intent open, and
 // billing's reaper bills it as estimated usage.
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { usageKey, type UsageEvent, type UsageIntent } from '@shoal/contracts';
 import type { Deployment, NormalizedUsage } from '@shoal/model-routing';
 import type { CallCost } from '@shoal/pricing';
-import { USAGE_LOG, createLogger, type UsageLog } from '@shoal/platform';
+import { RATE_LIMITER, USAGE_LOG, createLogger, type RateLimiter, type UsageLog } from '@shoal/platform';
 import { PriceCatalogCache } from './price-catalog.cache';
-import type { PoolCallContext } from './pool-call-context';
+import type { ChatCallContext as PoolCallContext } from '@shoal/contracts';
 
 export const USAGE_HEARTBEAT_MS = Symbol('USAGE_HEARTBEAT_MS');
 /** How often a call in progress tells the log it is alive (well under billing's reaping bound). */
@@ -36,6 +36,8 @@ export class UsageEmitter {
     @Inject(USAGE_LOG) private readonly usageLog: UsageLog,
     @Inject(PriceCatalogCache) private readonly prices: PriceCatalogCache,
     @Inject(USAGE_HEARTBEAT_MS) private readonly heartbeatMs: number,
+    // tokens count against the caller's tokens-per-minute limits once the attempt's usage is known
+    @Optional() @Inject(RATE_LIMITER) private readonly rateLimiter?: RateLimiter,
   ) {}
 
   /** Opens the attempt's intent; call before the provider is contacted. */
@@ -65,7 +67,7 @@ export class UsageEmitter {
       // the call goes on: its usage entry is still written when it ends
       this.log.warn({ err, callId: ctx.callId, attempt: a.attempt }, 'could not record the usage intent');
     }
-    return new MeteredAttempt(intent, key, this.usageLog, this.prices, this.heartbeatMs, this.log);
+    return new MeteredAttempt(intent, key, this.usageLog, this.prices, this.heartbeatMs, this.log, this.rateLimiter);
   }
 }
 
@@ -83,6 +85,7 @@ export class MeteredAttempt {
     private readonly prices: PriceCatalogCache,
     heartbeatMs: number,
     private readonly log: ReturnType<typeof createLogger>,
+    private readonly rateLimiter?: RateLimiter,
   ) {
     this.startedAtMs = Date.parse(intent.startedAt);
     this.heartbeat = setInterval(() => {
@@ -128,6 +131,9 @@ export class MeteredAttempt {
       latencyMs: Math.max(0, Date.now() - this.startedAtMs),
     };
     await this.close(JSON.stringify(event));
+    this.rateLimiter
+      ?.recordTokens({ tenantId: this.intent.tenantId, apiKeyId: this.intent.apiKeyId ?? '' }, usage.totalTokens)
+      .catch((err: unknown) => this.log.warn({ err, callId: this.intent.callId }, 'could not count tokens against rate limits'));
     return cost;
   }
 

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { LruCache } from '../cache/lru-cache';
 import { ApiError } from '../errors/api-error';
 import { bearerToken, hashApiKey } from './api-key';
 import { ApiKeysRepository, type ApiKeyRecord } from './api-keys.repository';
 import { AuthFailureLimiter, type AuthFailureLimits } from './auth-failure.limiter';
+import type { KeyInvalidationBus } from './key-invalidation.bus';
 import { LastUsedTracker } from './last-used.tracker';
 import type { RequestContext } from './request-context';
 
@@ -17,25 +18,61 @@ export const AUTH_LIMITS = Symbol('AUTH_LIMITS');
 export const DEFAULT_AUTH_LIMITS: AuthFailureLimits = { failuresPerIp: 20, windowMs: 60_000 };
 
 /**
- * Turns `Authorization: Bearer <key>` into the caller's RequestContext. Valid keys are cached for
- * 30 s per process (so a revoked key stops working within 30 s everywhere), unknown keys for 5 s,
- * each cache bounded with LRU eviction. A client IP with too many failed attempts in its window is
- * answered 429 without a lookup; keys already cached still work for it.
+ * Turns `Authorization: Bearer <key>` into the caller's RequestContext, from an in-process cache.
+ * Valid keys are cached for 30 s per process, unknown keys for 5 s, each cache bounded with LRU
+ * eviction. A key that is revoked or created is dropped from both caches on every replica at once
+ * (the invalidation bus: Redis pub/sub), so the TTL only bounds a change made behind Shoal's back
+ * (a row edited by hand). A client IP with too many failed attempts in its window is answered 429
+ * without a lookup; keys already cached still work for it.
  */
 @Injectable()
-export class ApiKeyAuthenticator implements OnApplicationShutdown {
-  private readonly known = new LruCache<string, ApiKeyRecord>({ maxEntries: CACHE_ENTRIES, ttlMs: CACHE_TTL_MS });
-  private readonly unknown = new LruCache<string, true>({ maxEntries: NEGATIVE_ENTRIES, ttlMs: NEGATIVE_TTL_MS });
+export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown {
+  private known = newKnownCache();
+  private unknown = newUnknownCache();
   private readonly inFlight = new Map<string, Promise<ApiKeyRecord | null>>();
+  // counts invalidations: a lookup that overlapped one does not cache its result
+  private generation = 0;
   private readonly failures: AuthFailureLimiter;
   private readonly lastUsed: LastUsedTracker;
 
   constructor(
     @Inject(ApiKeysRepository) private readonly keys: ApiKeysRepository,
     @Optional() @Inject(AUTH_LIMITS) limits?: AuthFailureLimits,
+    private readonly invalidations?: KeyInvalidationBus,
   ) {
     this.failures = new AuthFailureLimiter(limits ?? DEFAULT_AUTH_LIMITS);
     this.lastUsed = new LastUsedTracker(keys);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.invalidations?.subscribe(
+      (hash) => this.forget(hash),
+      () => this.forgetAll(),
+    );
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.flushLastUsed();
+  }
+
+  /** Writes the pending last-used times (on shutdown). */
+  flushLastUsed(): Promise<void> {
+    return this.lastUsed.flush();
+  }
+
+  /** Drops `hash` from both caches: the next request with it reads the database. */
+  forget(hash: string): void {
+    this.generation++;
+    this.known.delete(hash);
+    this.unknown.delete(hash);
+    this.inFlight.delete(hash);
+  }
+
+  private forgetAll(): void {
+    this.generation++;
+    this.known = newKnownCache();
+    this.unknown = newUnknownCache();
+    this.inFlight.clear();
   }
 
   async authenticate(headers: Record<string, string | string[] | undefined>, clientIp: string): Promise<RequestContext> {
@@ -65,32 +102,32 @@ export class ApiKeyAuthenticator implements OnApplicationShutdown {
     };
   }
 
-  /** Writes the pending last-used times (on shutdown). */
-  flushLastUsed(): Promise<void> {
-    return this.lastUsed.flush();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.flushLastUsed();
-  }
-
-  /** Drops a key from this process's caches (it was revoked or rotated here); the next request looks it up. */
-  forget(hash: string): void {
-    this.known.delete(hash);
-    this.unknown.delete(hash);
-  }
-
   private async lookup(hash: string): Promise<ApiKeyRecord | null> {
     if (this.unknown.has(hash)) return null;
     // concurrent requests with the same key share one query
+    const generation = this.generation;
     let pending = this.inFlight.get(hash);
     if (!pending) {
-      pending = this.keys.findByHash(hash).finally(() => this.inFlight.delete(hash));
-      this.inFlight.set(hash, pending);
+      // an invalidation may have replaced this query by a newer one meanwhile: only remove its own entry
+      const query: Promise<ApiKeyRecord | null> = this.keys.findByHash(hash).finally(() => {
+        if (this.inFlight.get(hash) === query) this.inFlight.delete(hash);
+      });
+      pending = query;
+      this.inFlight.set(hash, query);
     }
     const record = await pending;
-    if (record) this.known.set(hash, record);
-    else this.unknown.set(hash, true);
+    // an invalidation arrived while the query ran: what it read may predate the change, so do not keep it
+    if (generation === this.generation) {
+      if (record) this.known.set(hash, record);
+      else this.unknown.set(hash, true);
+    }
     return record;
   }
+}
+
+function newKnownCache() {
+  return new LruCache<string, ApiKeyRecord>({ maxEntries: CACHE_ENTRIES, ttlMs: CACHE_TTL_MS });
+}
+function newUnknownCache() {
+  return new LruCache<string, true>({ maxEntries: NEGATIVE_ENTRIES, ttlMs: NEGATIVE_TTL_MS });
 }

@@ -70,8 +70,9 @@ export function limitSpecs(subject: RateLimitSubject): LimitSpec[] {
   return specs;
 }
 
-export function tokenKeys(subject: Pick<RateLimitSubject, 'tenantId' | 'apiKeyId'>): [string, string] {
-  return [`k:${subject.apiKeyId}:t`, `t:${subject.tenantId}:t`];
+/** The token counters a call adds to: its key's (when a key made it) and its tenant's. */
+export function tokenKeys(subject: Pick<RateLimitSubject, 'tenantId' | 'apiKeyId'>): string[] {
+  return subject.apiKeyId ? [`k:${subject.apiKeyId}:t`, `t:${subject.tenantId}:t`] : [`t:${subject.tenantId}:t`];
 }
 
 /**

@@ -1,89 +1,170 @@
-// The runtime's LLM port over model-pool, through the `openai` SDK: model-pool speaks the OpenAI
-// API, and the call id, tenant and run travel in the signed call context. Model-pool prices a
-// run's call where it makes it and says what it cost in `shoal_cost` (on the completion, or on
-// the final usage chunk of a stream).
-import OpenAI from 'openai';
-import { ROUTE_PREFIX, SHOAL_COST_FIELD, type ShoalCost } from '@shoal/contracts';
-import { internalHeaders } from '@shoal/platform';
+// The runtime's LLM port over CHAT_COMPLETIONS_PORT: model-pool's service in process (standalone)
+// or model-pool over HTTP (distributed). The call id, tenant and run travel in the call context.
+// Model-pool prices a run's call where it makes it and says what it cost in `shoal_cost` (on the
+// completion, on the final usage chunk of a stream, or on the error event of a broken stream).
+import { StringDecoder } from 'node:string_decoder';
+import {
+  SHOAL_COST_FIELD,
+  chatCompletionRequestSchema,
+  type ChatCompletionsAnswer,
+  type ChatCompletionsPort,
+  type ShoalCost,
+} from '@shoal/contracts';
 import type { LlmChatRequest, LlmChatResult, LlmPort } from '@shoal/workflow-runtime';
 
-export class ModelPoolLlmAdapter implements LlmPort {
-  private readonly client: OpenAI;
+type Usage = LlmChatResult['usage'];
+interface Chunk {
+  model?: string;
+  error?: { message?: string; [SHOAL_COST_FIELD]?: unknown };
+  choices?: Array<{ delta?: { content?: string | null; reasoning_content?: string | null }; finish_reason?: string | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null;
+}
+interface Completion {
+  model?: string;
+  choices?: Array<{ message?: { content?: string | null; reasoning_content?: string | null }; finish_reason?: string | null }>;
+  usage?: Chunk['usage'];
+}
 
+// the hop to model-pool (not the provider: model-pool fails over between deployments itself) is
+// retried a couple of times on what a retry can fix, with the same call id, so usage is billed once
+const RETRIES = 2;
+// one SSE event of model-pool's: far beyond any chunk
+const MAX_EVENT_BYTES = 8 * 1024 * 1024;
+const RETRY_BASE_MS = 500;
+const retryable = (status: number) => status === 408 || status === 409 || status === 429 || status >= 500;
+
+export class ModelPoolLlmAdapter implements LlmPort {
   constructor(
-    baseUrl: string,
-    private readonly internalToken: string,
+    private readonly pool: ChatCompletionsPort,
     private readonly caller: { tenantId: string; apiKeyId: string | null; traceparent?: string },
-  ) {
-    // SDK retries stay on for the hop to model-pool (connection resets, 5xx of model-pool itself);
-    // model-pool does its own provider failover behind that.
-    this.client = new OpenAI({ apiKey: internalToken, baseURL: `${baseUrl}${ROUTE_PREFIX.modelPool}/v1`, maxRetries: 2, timeout: 600_000 });
-  }
+  ) {}
 
   async chat(req: LlmChatRequest): Promise<LlmChatResult> {
-    const headers = internalHeaders(
-      this.internalToken,
-      { tenantId: this.caller.tenantId, apiKeyId: this.caller.apiKeyId, runId: req.runId, callId: req.callId, nodeId: req.nodeId },
-      { traceparent: this.caller.traceparent },
-    );
-    const params = { model: req.model, messages: req.messages, ...req.params };
-    if (!req.onChunk) {
-      const res = await this.client.chat.completions.create({ ...params, stream: false }, { headers, signal: req.signal });
-      const choice = res.choices[0];
-      const reasoning = (choice?.message as { reasoning_content?: string } | undefined)?.reasoning_content;
-      return {
-        text: choice?.message?.content ?? '',
-        ...(reasoning ? { reasoningContent: reasoning } : {}),
-        usage: {
-          promptTokens: res.usage?.prompt_tokens ?? 0,
-          completionTokens: res.usage?.completion_tokens ?? 0,
-          totalTokens: res.usage?.total_tokens ?? 0,
-        },
-        model: res.model,
-        finishReason: choice?.finish_reason ?? null,
-        ...costOf(res),
-      };
-    }
-    const stream = await this.client.chat.completions.create(
-      { ...params, stream: true, stream_options: { include_usage: true } },
-      { headers, signal: req.signal },
-    );
-    let text = '';
-    let reasoning = '';
-    let finishReason: string | null = null;
-    let usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-    let model = req.model;
-    let cost: { cost?: ShoalCost } = {};
-    try {
-      for await (const chunk of stream) {
-        // model-pool reports a stream broken after its first byte as an error event (the SDK throws it as an APIError)
-        const error = (chunk as unknown as { error?: { message?: string } }).error;
-        if (error) throw Object.assign(new Error(error.message ?? 'the model stream was interrupted'), { error });
-        model = chunk.model ?? model;
-        const choice = chunk.choices[0];
-        const delta = choice?.delta?.content;
-        const r = (choice?.delta as { reasoning_content?: string } | undefined)?.reasoning_content;
-        if (r) reasoning += r;
-        if (delta) {
-          text += delta;
-          req.onChunk(delta);
+    const parsed = chatCompletionRequestSchema.safeParse({
+      model: req.model,
+      messages: req.messages,
+      ...req.params,
+      ...(req.onChunk ? { stream: true, stream_options: { include_usage: true } } : { stream: false }),
+    });
+    if (!parsed.success)
+      throw new Error(`invalid LLM request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const ctx = {
+      tenantId: this.caller.tenantId,
+      apiKeyId: this.caller.apiKeyId,
+      runId: req.runId,
+      callId: req.callId,
+      nodeId: req.nodeId,
+      traceparent: this.caller.traceparent,
+    };
+    const signal = req.signal ?? new AbortController().signal;
+    for (let attempt = 0; ; attempt++) {
+      let answer: ChatCompletionsAnswer;
+      try {
+        answer = await this.pool.chatCompletions(ctx, parsed.data, signal);
+      } catch (err) {
+        const status = (err as { status?: unknown }).status;
+        if (attempt < RETRIES && typeof status === 'number' && retryable(status) && !signal.aborted) {
+          await backoff(attempt);
+          continue;
         }
-        if (choice?.finish_reason) finishReason = choice.finish_reason;
-        if (SHOAL_COST_FIELD in chunk) cost = costOf(chunk);
-        if (chunk.usage)
-          usage = {
-            promptTokens: chunk.usage.prompt_tokens,
-            completionTokens: chunk.usage.completion_tokens,
-            totalTokens: chunk.usage.total_tokens,
-          };
+        throw err;
       }
-    } catch (err) {
-      // what the broken call still cost (it is billed) travels with the error to the node's checkpoint
-      const carried = costOf((err as { error?: object } | null)?.error ?? {});
-      throw carried.cost ? Object.assign(err as object, carried) : err;
+      if (answer.status !== 200) {
+        if (answer.kind === 'stream') await answer.body.return?.(undefined);
+        if (attempt < RETRIES && retryable(answer.status) && !signal.aborted) {
+          await backoff(attempt);
+          continue;
+        }
+        throw new Error(errorMessageOf(answer));
+      }
+      return answer.kind === 'json' ? fromCompletion(answer.body, req.model) : fromStream(answer.body, req);
     }
-    return { text, ...(reasoning ? { reasoningContent: reasoning } : {}), usage, model, finishReason, ...cost };
   }
+}
+
+function backoff(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, RETRY_BASE_MS * 2 ** attempt));
+}
+
+function errorMessageOf(answer: ChatCompletionsAnswer): string {
+  if (answer.kind === 'json') {
+    try {
+      const body = JSON.parse(Buffer.from(answer.body).toString('utf8')) as { error?: { message?: string } };
+      if (body.error?.message) return body.error.message;
+    } catch {
+      // not JSON: the status says it
+    }
+  }
+  return `the model service answered ${answer.status}`;
+}
+
+function usageOf(u: Chunk['usage']): Usage {
+  return { promptTokens: u?.prompt_tokens ?? 0, completionTokens: u?.completion_tokens ?? 0, totalTokens: u?.total_tokens ?? 0 };
+}
+
+function fromCompletion(bytes: Uint8Array, model: string): LlmChatResult {
+  const res = JSON.parse(Buffer.from(bytes).toString('utf8')) as Completion;
+  const choice = res.choices?.[0];
+  const reasoning = choice?.message?.reasoning_content;
+  return {
+    text: choice?.message?.content ?? '',
+    ...(reasoning ? { reasoningContent: reasoning } : {}),
+    usage: usageOf(res.usage),
+    model: res.model ?? model,
+    finishReason: choice?.finish_reason ?? null,
+    ...costOf(res),
+  };
+}
+
+async function fromStream(body: AsyncIterableIterator<Uint8Array>, req: LlmChatRequest): Promise<LlmChatResult> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let text = '';
+  let reasoning = '';
+  let finishReason: string | null = null;
+  let usage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  let model = req.model;
+  let cost: { cost?: ShoalCost } = {};
+  const onEvent = (event: string) => {
+    const data = event.startsWith('data:') ? event.slice(5).trim() : '';
+    if (!data || data === '[DONE]') return;
+    const chunk = JSON.parse(data) as Chunk;
+    // model-pool reports a stream broken after its first byte as an error event
+    // what the broken call still cost (it is billed) travels with the error to the node's checkpoint
+    if (chunk.error) throw Object.assign(new Error(chunk.error.message ?? 'the model stream was interrupted'), costOf(chunk.error));
+    model = chunk.model ?? model;
+    const choice = chunk.choices?.[0];
+    const delta = choice?.delta?.content;
+    const r = choice?.delta?.reasoning_content;
+    if (r) {
+      reasoning += r;
+      req.onReasoningChunk?.(r);
+    }
+    if (delta) {
+      text += delta;
+      req.onChunk?.(delta);
+    }
+    if (choice?.finish_reason) finishReason = choice.finish_reason;
+    if (SHOAL_COST_FIELD in chunk) cost = costOf(chunk);
+    if (chunk.usage) usage = usageOf(chunk.usage);
+  };
+  try {
+    for await (const bytes of body) {
+      carry += decoder.write(Buffer.from(bytes));
+      if (carry.includes('\r')) carry = carry.replace(/\r\n?/g, '\n');
+      let at: number;
+      while ((at = carry.indexOf('\n\n')) >= 0) {
+        onEvent(carry.slice(0, at));
+        carry = carry.slice(at + 2);
+      }
+      if (carry.length > MAX_EVENT_BYTES) throw new Error('the model stream sent an event larger than 8 MB');
+    }
+    const rest = (carry + decoder.end()).trim();
+    if (rest) onEvent(rest);
+  } finally {
+    await body.return?.(undefined);
+  }
+  return { text, ...(reasoning ? { reasoningContent: reasoning } : {}), usage, model, finishReason, ...cost };
 }
 
 /** The cost model-pool attached, if it is well formed; a node without it is recorded at no cost. */

@@ -3,7 +3,7 @@
 // workflow_finished. The run never waits for billing: the ledger reconciles with it later.
 import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { workflowFinishedOf, type RunEventBody } from '@shoal/contracts';
+import { CHAT_COMPLETIONS_PORT, workflowFinishedOf, type ChatCompletionsPort, type RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, memoryTurnsOf, type EventSink } from '@shoal/workflow-runtime';
 import {
@@ -23,7 +23,8 @@ import { ChatTurn } from '../conversations/chat-turn';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
 export interface EngineOptions {
-  modelPoolUrl: string;
+  /** model-pool over HTTP (distributed); omitted when a ModelPoolModule in the same application serves CHAT_COMPLETIONS_PORT (standalone) */
+  modelPoolUrl?: string;
   internalToken: string;
   concurrency: number;
   /** the same graph and input bounds the gateway checks (WORKFLOW_MAX_*, RUN_INPUT*_MAX_BYTES); the DSL's defaults when omitted */
@@ -53,6 +54,7 @@ export class ExecuteRunUseCase {
     @Inject(ENGINE_OPTIONS) private readonly opts: EngineOptions,
     @Inject(ConversationTurnsRepository) private readonly turns: ConversationTurnsRepository,
     @Inject(RunCancellations) private readonly cancellations: RunCancellations,
+    @Inject(CHAT_COMPLETIONS_PORT) private readonly chat: ChatCompletionsPort,
   ) {}
 
   async execute(runId: string, traceparent?: string): Promise<void> {
@@ -89,7 +91,7 @@ export class ExecuteRunUseCase {
       },
     };
     const chat = await this.chatTurnOf(run, graph);
-    const llm = new ModelPoolLlmAdapter(this.opts.modelPoolUrl, this.opts.internalToken, {
+    const llm = new ModelPoolLlmAdapter(this.chat, {
       tenantId: run.tenantId,
       apiKeyId: run.apiKeyId,
       traceparent,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError } from '@shoal/platform';
+import { ApiError } from '../errors/api-error';
 
 export interface StreamLimits {
   maxPerKey: number;
@@ -11,8 +11,9 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxPerKey: 100, maxPerRun: 
 
 /**
  * Counts the event streams open in this process, per API key and per run, and refuses one more
- * beyond the limits (429, problem+json). Per process: with several gateway replicas each counts its
- * own, which bounds what one replica holds open, the resource at stake.
+ * beyond the limits (429, in the style of the route). Per process: with several replicas each counts
+ * its own, which bounds what one replica holds open, the resource at stake. The gateway counts run
+ * event streams and streamed chat completions; model-pool its public streamed chat completions.
  */
 @Injectable()
 export class StreamSlots {

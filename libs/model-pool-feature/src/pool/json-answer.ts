@@ -1,0 +1,55 @@
+// A provider's JSON answer, read whole (bounded), parsed once for metering, and sent on as its own
+// bytes with only the `model` field swapped for the caller's alias.
+import type { ProviderResponse } from './provider-http.client';
+
+export interface JsonAnswer {
+  bytes: Buffer;
+  parsed: { model?: unknown; usage?: unknown };
+}
+
+/** far beyond any chat completion; a provider that sends more is broken */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/** A provider answer that is not what an OpenAI-compatible provider sends: classified as a server error, so failover moves on. */
+export class MalformedProviderAnswerError extends Error {
+  override readonly name = 'MalformedProviderAnswerError';
+  readonly status = 502;
+}
+
+export async function readJsonAnswer(res: ProviderResponse): Promise<JsonAnswer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body) {
+      const b = chunk as Buffer;
+      size += b.length;
+      if (size > MAX_ANSWER_BYTES) throw new MalformedProviderAnswerError(`the provider's answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+      chunks.push(b);
+    }
+  } finally {
+    res.body.destroy();
+  }
+  const bytes = Buffer.concat(chunks, size);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new MalformedProviderAnswerError('the provider answered with a body that is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new MalformedProviderAnswerError('the provider answered with JSON that is not a chat completion');
+  return { bytes, parsed: parsed as JsonAnswer['parsed'] };
+}
+
+const MODEL_FIELD = /"model"\s*:\s*"(?:[^"\\]|\\.)*"/;
+
+/** The answer's bytes with its `model` naming `alias`: unchanged when it already does. */
+export function withAliasModel(answer: JsonAnswer, alias: string): Buffer {
+  if (answer.parsed.model === alias || typeof answer.parsed.model !== 'string') return answer.bytes;
+  const text = answer.bytes.toString('utf8');
+  const model = JSON.stringify(answer.parsed.model);
+  // the first `"model": "<what the provider said>"` is the top-level one (it precedes `choices` in every provider's answer)
+  const replaced = text.replace(MODEL_FIELD, (whole) => (whole.endsWith(model) ? `"model":${JSON.stringify(alias)}` : whole));
+  // a provider that escapes its model name differently: re-serialise, rather than answer with the wrong name
+  return replaced === text ? Buffer.from(JSON.stringify({ ...answer.parsed, model: alias })) : Buffer.from(replaced, 'utf8');
+}

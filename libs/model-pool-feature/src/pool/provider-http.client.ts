@@ -1,0 +1,141 @@
+// Calls a provider's `/chat/completions` over pooled keep-alive connections (one undici Pool per
+// provider origin) and hands back its status, headers and body as bytes. No SDK in the way: the
+// request body is built once by the caller, the answer is passed through, and only what metering
+// needs is read from it (see sse-pass-through.ts). A non-2xx answer is thrown as a
+// ProviderHttpError carrying what the error classifier reads (status, headers, the OpenAI error).
+import { Readable } from 'node:stream';
+import { Pool, type Dispatcher } from 'undici';
+import type { Deployment } from '@shoal/model-routing';
+
+/** A `fetch` that reaches a provider without the network: standalone's built-in mock, served in process. */
+export type ProviderFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface ProviderResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
+}
+
+/** The provider answered with an error status. Shaped as the classifier reads the openai SDK's errors. */
+export class ProviderHttpError extends Error {
+  override readonly name = 'ProviderHttpError';
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string | string[] | undefined>,
+    /** the provider's `error` object, when its body was OpenAI-shaped JSON */
+    readonly error: unknown,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// the part of an error body worth reading; the rest is discarded unread
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+const DEFAULT_TIMEOUT_MS = 600_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+const CONNECTIONS_PER_ORIGIN = 256;
+
+export class ProviderHttpClient {
+  private readonly pools = new Map<string, Pool>();
+
+  /** `fetchByDeployment`: deployments (by id) whose provider is called through the given fetch instead of the network */
+  constructor(private readonly fetchByDeployment: ReadonlyMap<string, ProviderFetch> = new Map()) {}
+
+  /**
+   * POSTs `body` to the deployment's `/chat/completions`. Resolves once the provider's headers are
+   * in, with a 2xx; throws ProviderHttpError for any other status, and undici's (or fetch's)
+   * error for a connection failure or timeout. `signal` aborts the call, the body included.
+   */
+  async post(d: Deployment, body: string, signal: AbortSignal | undefined): Promise<ProviderResponse> {
+    const url = new URL(`${d.baseUrl}/chat/completions`);
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${d.apiKey.reveal()}`,
+    };
+    const inProcess = this.fetchByDeployment.get(d.id);
+    const res = inProcess ? await viaFetch(inProcess, url, headers, body, signal) : await this.viaPool(d, url, headers, body, signal);
+    if (res.status >= 200 && res.status < 300) return res;
+    throw await errorOf(res);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.pools.values()].map((p) => p.close()));
+    this.pools.clear();
+  }
+
+  private async viaPool(
+    d: Deployment,
+    url: URL,
+    headers: Record<string, string>,
+    body: string,
+    signal: AbortSignal | undefined,
+  ): Promise<ProviderResponse> {
+    const timeout = d.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const key = `${url.origin}|${timeout}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = new Pool(url.origin, {
+        connections: CONNECTIONS_PER_ORIGIN,
+        keepAliveTimeout: 30_000,
+        // until the provider's headers; then between two body chunks (a stalled stream)
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        connect: { timeout: CONNECT_TIMEOUT_MS },
+      });
+      this.pools.set(key, pool);
+    }
+    const res: Dispatcher.ResponseData = await pool.request({
+      method: 'POST',
+      path: url.pathname + url.search,
+      headers,
+      body,
+      signal,
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body };
+  }
+}
+
+async function viaFetch(
+  fetch: ProviderFetch,
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal | undefined,
+): Promise<ProviderResponse> {
+  const res = await fetch(url.toString(), { method: 'POST', headers, body, signal });
+  const out: Record<string, string> = {};
+  res.headers.forEach((v, k) => (out[k] = v));
+  return { status: res.status, headers: out, body: res.body ? Readable.fromWeb(res.body as never) : Readable.from([]) };
+}
+
+async function errorOf(res: ProviderResponse): Promise<ProviderHttpError> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body) {
+      const b = chunk as Buffer;
+      chunks.push(b);
+      size += b.length;
+      if (size >= MAX_ERROR_BODY_BYTES) break;
+    }
+  } catch {
+    // an error body that broke off: the status says enough
+  } finally {
+    res.body.destroy();
+  }
+  const text = Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
+  let error: unknown;
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    error = parsed && typeof parsed === 'object' ? (parsed.error ?? parsed) : undefined;
+  } catch {
+    error = undefined;
+  }
+  const message =
+    error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string'
+      ? (error as { message: string }).message
+      : text.slice(0, 500) || `the provider answered ${res.status}`;
+  return new ProviderHttpError(res.status, res.headers, error, message);
+}

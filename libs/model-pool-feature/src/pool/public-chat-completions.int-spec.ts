@@ -1,0 +1,103 @@
+// model-pool's public chat routes (what the edge sends /v1/chat/completions and /v1/models to):
+// API-key auth from the platform's key cache, OpenAI-shaped errors, open streams bounded per key.
+import { Module } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Redis } from 'ioredis';
+import { loadDeploymentConfig } from '@shoal/model-routing';
+import { ApiKeysRepository, PlatformModule, configureRootLogger, createHttpApp, createPrismaClient, listen } from '@shoal/platform';
+import { createTestDatabase, startMockProvider, testRedisPrefix, testRedisUrl, type MockProvider, type TestDatabase } from '@shoal/testing';
+import { ModelPoolModule } from '../model-pool.module';
+
+jest.setTimeout(60_000);
+
+const KEY = 'sk-shoal-pool-public-0123456789abcdef';
+const prefix = testRedisPrefix('pool-public');
+let db: TestDatabase;
+let mock: MockProvider;
+let app: NestFastifyApplication;
+let url: string;
+const headers = (key = KEY) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
+const chat = (body: object, key?: string) =>
+  fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: headers(key), body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  configureRootLogger({ service: 'test', level: 'silent' });
+  db = await createTestDatabase('pool_public');
+  const prisma = createPrismaClient({ url: db.url, maxConnections: 1 });
+  await new ApiKeysRepository(prisma).bootstrap(KEY);
+  await prisma.$disconnect();
+  mock = await startMockProvider();
+  const deployments = loadDeploymentConfig({
+    file: {
+      deployments: [{ id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', weight: 1 }],
+    },
+    env: {},
+  });
+  @Module({
+    imports: [
+      PlatformModule.forRoot({
+        database: { url: db.url, maxConnections: 2 },
+        redis: { url: testRedisUrl(), prefix },
+        internalToken: 'x'.repeat(32),
+      }),
+      ModelPoolModule.register({
+        deployments,
+        maxAttempts: 1,
+        sse: { maxBufferedBytes: 1024 * 1024, stallTimeoutMs: 5_000 },
+        publicApi: true,
+        streams: { maxPerKey: 1, maxPerRun: 1 },
+      }),
+    ],
+  })
+  class PublicPoolModule {}
+  app = await createHttpApp(PublicPoolModule, { shutdownHooks: false });
+  url = await listen(app, { port: 0, host: '127.0.0.1' });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await mock?.close();
+  await db?.drop();
+  const redis = new Redis(testRedisUrl());
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+});
+
+it('answers a chat and lists the models for a valid key', async () => {
+  const res = await chat({ model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }] });
+  expect(res.status).toBe(200);
+  expect(((await res.json()) as { object: string }).object).toBe('chat.completion');
+  const models = await fetch(`${url}/v1/models`, { headers: headers() });
+  expect(((await models.json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)).toEqual(['mock-chat']);
+});
+
+it('refuses a missing or unknown key with an OpenAI-shaped 401, before any provider call', async () => {
+  const calls = mock.calls();
+  const res = await chat({ model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }] }, 'sk-shoal-unknown-key-0123456789');
+  expect(res.status).toBe(401);
+  expect(((await res.json()) as { error: { type: string } }).error.type).toEqual(expect.any(String));
+  const none = await fetch(`${url}/v1/models`);
+  expect(none.status).toBe(401);
+  expect(mock.calls()).toBe(calls);
+});
+
+it('refuses a bad request with an OpenAI-shaped 400 naming the field', async () => {
+  const res = await chat({ model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }], temperature: 9 });
+  expect(res.status).toBe(400);
+  expect(((await res.json()) as { error: { param: string } }).error.param).toBe('temperature');
+});
+
+it('bounds the streams one key holds open, and frees the slot when a stream ends', async () => {
+  mock.setFaults({ interChunkDelayMs: 200, times: 1 });
+  const first = await chat({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'one two three four five' }] });
+  expect(first.status).toBe(200);
+  const second = await chat({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+  expect(second.status).toBe(429);
+  expect(((await second.json()) as { error: { message: string } }).error.message).toContain('Too many open event streams');
+  await first.text();
+  // the first stream ended: its slot is free again
+  const third = await chat({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+  expect(third.status).toBe(200);
+  await third.text();
+});

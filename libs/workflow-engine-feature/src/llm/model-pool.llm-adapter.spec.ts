@@ -1,0 +1,92 @@
+import type { ChatCompletionsAnswer, ChatCompletionsPort } from '@shoal/contracts';
+import { ModelPoolLlmAdapter } from './model-pool.llm-adapter';
+
+const req = {
+  callId: 'run_1:llm:1',
+  runId: 'run_1',
+  nodeId: 'llm',
+  model: 'mock-chat',
+  messages: [{ role: 'user' as const, content: 'hi' }],
+  params: {},
+};
+const bytes = (s: string) => Buffer.from(s);
+async function* stream(...parts: string[]): AsyncGenerator<Uint8Array> {
+  for (const p of parts) yield bytes(p);
+}
+function port(...answers: Array<ChatCompletionsAnswer | Error>): ChatCompletionsPort & { calls: unknown[] } {
+  const calls: unknown[] = [];
+  return {
+    calls,
+    chatCompletions: async (ctx, body) => {
+      calls.push({ ctx, body });
+      const next = answers.shift();
+      if (!next) throw new Error('no more answers');
+      if (next instanceof Error) throw next;
+      return next;
+    },
+    models: async () => [],
+  };
+}
+const json = (status: number, body: object): ChatCompletionsAnswer => ({
+  status,
+  headers: {},
+  kind: 'json',
+  body: bytes(JSON.stringify(body)),
+});
+const caller = { tenantId: 'ten_1', apiKeyId: 'key_1' };
+
+it('reads a JSON answer: text, usage, finish reason, and calls with the node call id', async () => {
+  const p = port(
+    json(200, {
+      model: 'mock-chat',
+      choices: [{ message: { content: 'hello' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+    }),
+  );
+  const out = await new ModelPoolLlmAdapter(p, caller).chat(req);
+  expect(out).toMatchObject({ text: 'hello', finishReason: 'stop', usage: { promptTokens: 3, completionTokens: 1, totalTokens: 4 } });
+  expect(p.calls[0]).toMatchObject({
+    ctx: { callId: 'run_1:llm:1', tenantId: 'ten_1', runId: 'run_1', nodeId: 'llm' },
+    body: { stream: false },
+  });
+});
+
+it('reads a stream split anywhere, passing each text delta on', async () => {
+  const chunk = (o: object) => `data: ${JSON.stringify(o)}\n\n`;
+  const sse =
+    chunk({ model: 'mock-chat', choices: [{ delta: { content: 'hel' } }] }) +
+    chunk({ model: 'mock-chat', choices: [{ delta: { content: 'lo' }, finish_reason: 'stop' }] }) +
+    chunk({ model: 'mock-chat', choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } }) +
+    'data: [DONE]\n\n';
+  const parts = [sse.slice(0, 7), sse.slice(7, 50), sse.slice(50)];
+  const deltas: string[] = [];
+  const out = await new ModelPoolLlmAdapter(port({ status: 200, headers: {}, kind: 'stream', body: stream(...parts) }), caller).chat({
+    ...req,
+    onChunk: (d) => deltas.push(d),
+  });
+  expect(deltas).toEqual(['hel', 'lo']);
+  expect(out).toMatchObject({ text: 'hello', finishReason: 'stop', usage: { totalTokens: 5 } });
+});
+
+it("fails the call on model-pool's error event after the first byte", async () => {
+  const sse = `data: ${JSON.stringify({ choices: [{ delta: { content: 'hal' } }] })}\n\ndata: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted' } })}\n\n`;
+  const adapter = new ModelPoolLlmAdapter(port({ status: 200, headers: {}, kind: 'stream', body: stream(sse) }), caller);
+  await expect(adapter.chat({ ...req, onChunk: () => undefined })).rejects.toThrow('The upstream stream was interrupted');
+});
+
+it('retries the hop on a 503 with the same call id, and gives a 400 up at once with its message', async () => {
+  const ok = json(200, { choices: [{ message: { content: 'ok' }, finish_reason: 'stop' }] });
+  const p = port(json(503, { error: { message: 'busy' } }), ok);
+  await expect(new ModelPoolLlmAdapter(p, caller).chat(req)).resolves.toMatchObject({ text: 'ok' });
+  expect(p.calls).toHaveLength(2);
+  expect((p.calls[1] as { ctx: { callId: string } }).ctx.callId).toBe('run_1:llm:1');
+  const bad = port(json(400, { error: { message: "Invalid 'temperature'" } }));
+  await expect(new ModelPoolLlmAdapter(bad, caller).chat(req)).rejects.toThrow("Invalid 'temperature'");
+  expect(bad.calls).toHaveLength(1);
+});
+
+it('refuses parameters outside what providers accept before calling', async () => {
+  const p = port();
+  await expect(new ModelPoolLlmAdapter(p, caller).chat({ ...req, params: { temperature: 7 } })).rejects.toThrow('temperature');
+  expect(p.calls).toHaveLength(0);
+});
