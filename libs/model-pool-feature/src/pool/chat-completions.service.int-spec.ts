@@ -45,8 +45,29 @@ function service(deployments: Array<{ id: string; baseUrl: string; model?: strin
     },
     env: {},
   });
-  const events: UsageEvent[] = [];
-  const usage = { emit: async (e: UsageEvent) => void events.push(e) } as unknown as UsageEmitter;
+  // what each metered attempt ends as, in the shape of the usage entry (pricing is usage.emitter's own test)
+  const events: Array<Partial<UsageEvent>> = [];
+  const free = { input: '0', output: '0', total: '0', currency: 'USD' };
+  const usage = {
+    begin: async (c: { callId: string }, a: { model: string; deployment: { id: string; upstreamModel: string }; stream: boolean }) => ({
+      progress: () => undefined,
+      price: () => free,
+      discard: async () => undefined,
+      complete: async (u: { promptTokens: number; completionTokens: number }, status: UsageEvent['status']) => {
+        events.push({
+          callId: c.callId,
+          deploymentId: a.deployment.id,
+          model: a.model,
+          upstreamModel: a.deployment.upstreamModel,
+          stream: a.stream,
+          status,
+          promptTokens: u.promptTokens,
+          completionTokens: u.completionTokens,
+        });
+        return free;
+      },
+    }),
+  } as unknown as UsageEmitter;
   const router = new ModelRouter({ deployments: config.deployments, models: config.models, health: new InMemoryHealthStore() });
   const provider = new ProviderHttpClient();
   clients.push(provider);

@@ -64,12 +64,18 @@ export class ChatCompletionsService implements ChatCompletionsPort {
   }
 
   async complete(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
-    // A caller that leaves stops further attempts, but not the call in flight: the provider bills
-    // those tokens either way, so let it finish and meter it exactly.
+    // A caller that leaves (a cancelled run, a client gone) stops the call in flight too: the
+    // provider bills the prompt, so the attempt is metered as interrupted with estimated usage.
     const { value, deployment } = await this.route(
       body.model,
       signal,
-      this.metered(ctx, body, false, async (d) => readJsonAnswer(await this.provider.post(d, upstreamBody(body, d, false), undefined))),
+      this.metered(
+        ctx,
+        body,
+        false,
+        async (d) => readJsonAnswer(await this.provider.post(d, upstreamBody(body, d, false), signal)),
+        signal,
+      ),
     );
     const cost = await value.meter.complete(normalizeUsage(deployment.provider, value.result.parsed.usage), 'succeeded');
     return {
@@ -183,13 +189,15 @@ export class ChatCompletionsService implements ChatCompletionsPort {
 
   /**
    * Wraps one provider attempt in its metering: the intent is recorded before the provider is
-   * contacted; an attempt that fails produced nothing the provider bills, so it leaves no row.
+   * contacted; an attempt the provider refused produced nothing it bills, so it leaves no row. One
+   * the caller abandoned while the provider worked on it (`abandoned` aborted) is billed its prompt.
    */
   private metered<T>(
     ctx: ChatCallContext,
     body: ChatBody,
     stream: boolean,
     call: (d: Deployment, meter: MeteredAttempt) => Promise<T>,
+    abandoned?: AbortSignal,
   ): (d: Deployment, attempt: number) => Promise<{ result: T; meter: MeteredAttempt }> {
     const promptTokenEstimate = estimatePromptTokens(body.messages);
     return async (deployment, attempt) => {
@@ -197,7 +205,8 @@ export class ChatCompletionsService implements ChatCompletionsPort {
       try {
         return { result: await call(deployment, meter), meter };
       } catch (err) {
-        await meter.discard();
+        if (abandoned?.aborted) await meter.complete(estimatedUsage(body.messages, 0), 'interrupted');
+        else await meter.discard();
         throw err;
       }
     };

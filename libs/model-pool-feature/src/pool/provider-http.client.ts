@@ -60,9 +60,15 @@ export class ProviderHttpClient {
     throw await errorOf(res);
   }
 
-  async close(): Promise<void> {
-    await Promise.allSettled([...this.pools.values()].map((p) => p.close()));
+  /** Lets calls in flight finish for up to `graceMs` (runs were drained before this), then cuts what is left. */
+  async close(graceMs = 5000): Promise<void> {
+    const pools = [...this.pools.values()];
     this.pools.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+    const closed = Promise.allSettled(pools.map((p) => p.close()));
+    if ((await Promise.race([closed, late])) === 'late') await Promise.allSettled(pools.map((p) => p.destroy()));
+    clearTimeout(timer);
   }
 
   private async viaPool(

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import { LruCache } from '../cache/lru-cache';
 import { ApiError } from '../errors/api-error';
 import { bearerToken, hashApiKey } from './api-key';
@@ -26,7 +26,7 @@ export const DEFAULT_AUTH_LIMITS: AuthFailureLimits = { failuresPerIp: 20, windo
  * without a lookup; keys already cached still work for it.
  */
 @Injectable()
-export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown {
+export class ApiKeyAuthenticator implements OnModuleInit, BeforeApplicationShutdown {
   private known = newKnownCache();
   private unknown = newUnknownCache();
   private readonly inFlight = new Map<string, Promise<ApiKeyRecord | null>>();
@@ -51,7 +51,8 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
     );
   }
 
-  onApplicationShutdown(): Promise<void> {
+  // before the platform closes the database (on application shutdown)
+  beforeApplicationShutdown(): Promise<void> {
     return this.flushLastUsed();
   }
 

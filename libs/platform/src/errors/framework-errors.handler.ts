@@ -8,7 +8,9 @@ import { errorStyleFor } from './error-style';
 
 export function handleFrameworkError(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
   const api = toApiError(err);
-  const path = req.url.split('?')[0].slice(0, 200);
-  const { contentType, body } = errorBodyFor(errorStyleFor(path), api, path);
+  const full = req.url.split('?')[0];
+  // the style from the whole path (a Dify path ends in `/stop`), the instance shortened
+  const path = full.slice(0, 200);
+  const { contentType, body } = errorBodyFor(errorStyleFor(full), api, path);
   reply.status(api.status).header('content-type', contentType).send(JSON.stringify(body));
 }

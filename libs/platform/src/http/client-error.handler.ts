@@ -37,8 +37,9 @@ export function handleClientError(err: ClientError, socket: Socket): void {
   const requestLine = lineEnd >= 0 ? raw.slice(0, lineEnd) : undefined;
   const api = clientErrorToApiError(err, requestLine);
   const target = (requestLine ?? raw).split(' ')[1] ?? '/';
-  const path = target.split('?')[0].slice(0, 200);
-  const rendered = errorBodyFor(errorStyleFor(path), api, path);
+  const full = target.split('?')[0];
+  const path = full.slice(0, 200);
+  const rendered = errorBodyFor(errorStyleFor(full), api, path);
   const body = JSON.stringify(rendered.body);
   const contentType = rendered.contentType;
   const head = [

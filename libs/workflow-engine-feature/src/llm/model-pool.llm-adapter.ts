@@ -31,6 +31,8 @@ const RETRIES = 2;
 // one SSE event of model-pool's: far beyond any chunk
 const MAX_EVENT_BYTES = 8 * 1024 * 1024;
 const RETRY_BASE_MS = 500;
+// a Retry-After from model-pool (every deployment cooling down) is honoured up to this
+const MAX_RETRY_AFTER_MS = 30_000;
 const retryable = (status: number) => status === 408 || status === 409 || status === 429 || status >= 500;
 
 export class ModelPoolLlmAdapter implements LlmPort {
@@ -64,7 +66,7 @@ export class ModelPoolLlmAdapter implements LlmPort {
       } catch (err) {
         const status = (err as { status?: unknown }).status;
         if (attempt < RETRIES && typeof status === 'number' && retryable(status) && !signal.aborted) {
-          await backoff(attempt);
+          await backoff(attempt, retryAfterSecondsOf(err), signal);
           continue;
         }
         throw err;
@@ -72,7 +74,7 @@ export class ModelPoolLlmAdapter implements LlmPort {
       if (answer.status !== 200) {
         if (answer.kind === 'stream') await answer.body.return?.(undefined);
         if (attempt < RETRIES && retryable(answer.status) && !signal.aborted) {
-          await backoff(attempt);
+          await backoff(attempt, Number(answer.headers['retry-after']) || undefined, signal);
           continue;
         }
         throw new Error(errorMessageOf(answer));
@@ -82,8 +84,24 @@ export class ModelPoolLlmAdapter implements LlmPort {
   }
 }
 
-function backoff(attempt: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, RETRY_BASE_MS * 2 ** attempt));
+/** The retry-after model-pool gave in process (an API error's option), in seconds. */
+function retryAfterSecondsOf(err: unknown): number | undefined {
+  const s = (err as { opts?: { retryAfterSeconds?: unknown } }).opts?.retryAfterSeconds;
+  return typeof s === 'number' && s > 0 ? s : undefined;
+}
+
+/** Waits before the next try: exponential, or the Retry-After model-pool gave (bounded); a cancel ends the wait. */
+function backoff(attempt: number, retryAfterSeconds: number | undefined, signal: AbortSignal): Promise<void> {
+  const ms = Math.max(RETRY_BASE_MS * 2 ** attempt, Math.min(MAX_RETRY_AFTER_MS, (retryAfterSeconds ?? 0) * 1000));
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function errorMessageOf(answer: ChatCompletionsAnswer): string {
