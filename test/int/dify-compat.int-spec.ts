@@ -5,8 +5,8 @@ import { parse } from 'yaml';
 import { loadCompatFixtures, type CompatFixture, type CompatRun } from '../compat/compat-fixtures.loader';
 import { startInProcessServices, type InProcessServices } from '../support/in-process-services';
 
-/** Node types the runtime does not run yet: the import refuses them, naming each node. */
-const NOT_YET = new Set(['iteration', 'iteration-start', 'loop', 'loop-start', 'loop-end']);
+/** Node types the runtime does not run yet: the import refuses them, naming each node (none today: every type the fixtures use runs). */
+const NOT_YET = new Set<string>();
 
 /** Fixtures whose node types run, but which use a part of them Shoal refuses at import for now. */
 const FEATURE_GAPS: Readonly<Record<string, RegExp>> = {
@@ -15,11 +15,11 @@ const FEATURE_GAPS: Readonly<Record<string, RegExp>> = {
 };
 
 /**
- * What a fixture shows today: it runs end to end; or it is refused at import, with a message naming
- * what Shoal does not run yet (so the test fails, and the fixture moves to the running ones, once it
- * does); or, for chatflows, it imports but its runs need `query` and conversations in the runs API.
+ * What a fixture shows today: it runs end to end (chatflows as turns of conversations); or it is
+ * refused at import, with a message naming what Shoal does not run yet (so the test fails, and the
+ * fixture moves to the running ones, once it does).
  */
-type Plan = { kind: 'runs' } | { kind: 'refused'; naming: RegExp } | { kind: 'imports'; until: string };
+type Plan = { kind: 'runs' } | { kind: 'refused'; naming: RegExp };
 
 function planFor(f: CompatFixture): Plan {
   const gap = FEATURE_GAPS[f.name];
@@ -29,7 +29,6 @@ function planFor(f: CompatFixture): Plan {
   );
   const missing = [...new Set(types.filter((t) => NOT_YET.has(t)))];
   if (missing.length) return { kind: 'refused', naming: new RegExp(missing.map((t) => `'${t}'`).join('|')) };
-  if (f.case.ok && f.case.value.mode === 'advanced-chat') return { kind: 'imports', until: 'the runs API takes query and conversations' };
   return { kind: 'runs' };
 }
 
@@ -50,17 +49,51 @@ async function call(method: string, path: string, body: string, contentType: str
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-async function runCase(workflowId: string, run: CompatRun) {
+/** Runs one case run; a chatflow turn continues `conversationId` when the case says so. */
+async function runCase(workflowId: string, run: CompatRun, conversationId: string | undefined) {
   if (run.mock_fault) s.mock.setFaults(run.mock_fault);
   try {
+    const chat = run.query === undefined ? {} : { query: run.query, ...(run.conversation ? { conversation_id: conversationId } : {}) };
     const res = await call(
       'POST',
       `/v1/workflows/${workflowId}/runs`,
-      JSON.stringify({ inputs: run.inputs, response_mode: 'blocking', user: run.user ?? 'compat-user' }),
+      JSON.stringify({ inputs: run.inputs, response_mode: 'blocking', user: run.user ?? 'compat-user', ...chat }),
       'application/json',
     );
     expect(res.status).toBe(200);
     return res.body;
+  } finally {
+    if (run.mock_fault) s.mock.setFaults(undefined);
+  }
+}
+
+/** Runs one chatflow turn streaming: the message text as the `message` events carried it, and how the run ended. */
+async function streamTurn(workflowId: string, run: CompatRun, conversationId: string | undefined) {
+  if (run.mock_fault) s.mock.setFaults(run.mock_fault);
+  try {
+    const res = await fetch(`${s.url}/v1/workflows/${workflowId}/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        inputs: run.inputs,
+        response_mode: 'streaming',
+        user: run.user ?? 'compat-user',
+        query: run.query,
+        ...(run.conversation ? { conversation_id: conversationId } : {}),
+      }),
+    });
+    expect(res.status).toBe(200);
+    const events = (await res.text())
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)) as { event: string; answer?: string; conversation_id?: string; data?: { status?: string } });
+    const messages = events.filter((e) => e.event === 'message');
+    return {
+      answer: messages.map((m) => m.answer).join(''),
+      conversationId: events.find((e) => e.conversation_id)?.conversation_id,
+      ended: events.filter((e) => e.event === 'message_end' || e.event === 'workflow_finished').map((e) => e.event),
+      status: events.at(-1)?.data?.status,
+    };
   } finally {
     if (run.mock_fault) s.mock.setFaults(undefined);
   }
@@ -78,22 +111,38 @@ describe.each(fixtures.map(({ f, plan }) => [f.name, f, plan] as const))('%s', (
     });
     return;
   }
-  if (plan.kind === 'imports') {
-    it(`imports as a chatflow (its runs wait until ${plan.until})`, async () => {
-      const imported = await call('POST', '/v1/workflows/import', f.yaml, 'application/yaml');
-      expect([imported.status, imported.body.object]).toEqual([201, 'workflow']);
-    });
-    return;
-  }
   if (!f.case.ok) return;
   const theCase = f.case.value;
   it(`imports and runs as Dify does: ${theCase.runs.map((r) => r.expected.status).join(', ')}`, async () => {
     const imported = await call('POST', '/v1/workflows/import', f.yaml, 'application/yaml');
     expect(imported.body).toMatchObject({ object: 'workflow' });
+    let conversationId: string | undefined;
     for (const [i, run] of theCase.runs.entries()) {
-      const got = await runCase(imported.body.id as string, run);
+      const got = await runCase(imported.body.id as string, run, conversationId);
+      if (theCase.mode === 'advanced-chat') {
+        // a new conversation unless the case continues the previous one
+        if (run.conversation) expect(got.conversation_id).toBe(conversationId);
+        else expect(got.conversation_id).not.toBe(conversationId);
+        conversationId = got.conversation_id as string;
+      }
       const seen = { run: i, status: got.status, outputs: run.expected.status === 'failed' ? null : got.outputs, error: got.error };
       expect(seen).toEqual({ run: i, status: run.expected.status, outputs: run.expected.outputs, error: seen.error });
+    }
+  });
+  if (theCase.mode !== 'advanced-chat') return;
+  it('streams each turn as Dify chat events whose text is the message', async () => {
+    const imported = await call('POST', '/v1/workflows/import', f.yaml, 'application/yaml');
+    let conversationId: string | undefined;
+    for (const [i, run] of theCase.runs.entries()) {
+      const got = await streamTurn(imported.body.id as string, run, conversationId);
+      conversationId = got.conversationId;
+      const failed = run.expected.status === 'failed';
+      expect({ run: i, status: got.status, answer: failed ? null : got.answer, ended: got.ended }).toEqual({
+        run: i,
+        status: run.expected.status,
+        answer: failed ? null : run.expected.answer,
+        ended: failed ? ['workflow_finished'] : ['message_end', 'workflow_finished'],
+      });
     }
   });
 });

@@ -38,6 +38,13 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
   const run = JSON.parse((await send(A, 'POST', `/v1/workflows/${wf.id}/runs`, { inputs, response_mode: 'blocking' })).text) as Body;
   expect(run.status).toBe('succeeded');
   const key = JSON.parse((await send(A, 'POST', '/v1/api-keys', { name: 'a-key', scopes: ['read'] })).text) as Body;
+  const chatYaml = readFileSync(path.join(COMPAT_DSL_DIR, 'answer-query.yml'), 'utf8');
+  const chatflow = JSON.parse((await send(A, 'POST', '/v1/workflows/import', { yaml_content: chatYaml })).text) as Body;
+  const turn = JSON.parse(
+    (await send(A, 'POST', `/v1/workflows/${chatflow.id}/runs`, { query: 'hello', inputs: { name: 'Ada' }, response_mode: 'blocking' }))
+      .text,
+  ) as Body;
+  expect(turn.conversation_id).toMatch(/^conv_/);
   const tenant = JSON.parse((await send(A, 'POST', '/v1/tenants', { name: 'tenant-b' })).text) as Body;
   const B = tenant.admin_key.key as string;
   // Dify's API acts on the app a key is bound to: tenant B's own app key
@@ -52,8 +59,9 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
     '/v1/runs/:id': run.id,
     '/v1/api-keys/:id': key.id,
     '/v1/workflows/run/:id': run.id,
+    '/v1/conversations/:id': turn.conversation_id,
   };
-  const secretsOfA = [wf.id, run.id, key.id, key.key, A];
+  const secretsOfA = [wf.id, run.id, key.id, key.key, A, turn.conversation_id, turn.id];
   const before = await snapshotOfA(wf.id, run.id, key.id);
 
   const routes = s.routes.filter((r) => r.method !== 'HEAD' && !INTERNAL.test(r.url) && !PUBLIC_WITHOUT_KEY.has(`${r.method} ${r.url}`));

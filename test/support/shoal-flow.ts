@@ -336,4 +336,67 @@ export function shoalFlow(target: () => ShoalUnderTest): void {
       expect(r.total_cost).toBe(formatMoney(costOf({ promptTokens: r.prompt_tokens, completionTokens: r.completion_tokens }, price).total));
     expect(sumMoney(rows.map((r) => r.total_cost)).greaterThan(0)).toBe(true);
   });
+  it('streams a two-turn chatflow over SSE as Dify chat events, the second turn remembering the first', async () => {
+    const created = await fetch(`${target().baseUrl}/v1/workflows`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${target().apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'chat e2e',
+        graph: {
+          conversation_variables: [{ name: 'turns', value_type: 'number', value: 0 }],
+          nodes: [
+            { id: 'start', data: { type: 'start', variables: [] } },
+            {
+              id: 'llm',
+              data: {
+                type: 'llm',
+                model: { name: 'mock-chat', mode: 'chat' },
+                prompt_template: [{ role: 'system', text: SYSTEM_PROMPT }],
+                memory: { window: { enabled: true, size: 5 }, query_prompt_template: '' },
+              },
+            },
+            {
+              id: 'count',
+              data: {
+                type: 'assigner',
+                version: '2',
+                items: [{ variable_selector: ['conversation', 'turns'], operation: '+=', input_type: 'constant', value: 1 }],
+              },
+            },
+            { id: 'answer', data: { type: 'answer', answer: '#{{#conversation.turns#}}: {{#llm.text#}} ({{#llm.usage.prompt_tokens#}})' } },
+          ],
+          edges: [
+            { source: 'start', target: 'llm' },
+            { source: 'llm', target: 'count' },
+            { source: 'count', target: 'answer' },
+          ],
+        },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const chatflowId = ((await created.json()) as { id: string }).id;
+    const turn = async (query: string, conversationId?: string) => {
+      const res = await fetch(`${target().baseUrl}/v1/workflows/${chatflowId}/runs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${target().apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query, response_mode: 'streaming', ...(conversationId ? { conversation_id: conversationId } : {}) }),
+      });
+      expect(res.status).toBe(200);
+      const events = (await readSse(res)).map((e) => e.data).filter((e) => e.event !== 'ping');
+      const messages = events.filter((e) => e.event === 'message');
+      return { events, answer: messages.map((m) => m.answer as string).join(''), conversationId: messages[0]?.conversation_id as string };
+    };
+    const systemTokens = SYSTEM_PROMPT.split(/\s+/).length;
+    const first = await turn('hello there');
+    expect(first.answer).toBe(`#1: Mock answer: hello there (${systemTokens + 2})`);
+    expect(first.events.map((e) => e.event).slice(-2)).toEqual(['message_end', 'workflow_finished']);
+    expect(first.events.some((e) => e.event === 'text_chunk')).toBe(false);
+    const second = await turn('and now', first.conversationId);
+    expect(second.conversationId).toBe(first.conversationId);
+    // the prompt holds the first turn: its query (2 words) and its answer as sent
+    const firstAnswerTokens = first.answer.split(/\s+/).length;
+    expect(second.answer).toBe(`#2: Mock answer: and now (${systemTokens + 2 + firstAnswerTokens + 2})`);
+    const end = second.events.find((e) => e.event === 'message_end');
+    expect(end).toMatchObject({ conversation_id: first.conversationId, metadata: { usage: { total_tokens: expect.any(Number) } } });
+  });
 }

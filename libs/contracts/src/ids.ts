@@ -1,7 +1,8 @@
 // Public identifiers: a type prefix and a ULID (time-sortable, 26 Crockford base32 chars, lower case).
 import { randomBytes } from 'node:crypto';
 
-export type IdPrefix = 'ten' | 'key' | 'wf' | 'wfv' | 'run' | 'nex' | 'dep' | 'cred' | 'use' | 'bud' | 'price' | 'chatcmpl';
+export type IdPrefix =
+  'ten' | 'key' | 'wf' | 'wfv' | 'run' | 'nex' | 'dep' | 'cred' | 'use' | 'bud' | 'price' | 'chatcmpl' | 'conv' | 'msg';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 let lastTime = -1;

@@ -34,13 +34,24 @@ export interface NodeStartedData {
   predecessor_node_id: string | null;
   inputs: Record<string, unknown> | null;
   created_at: number;
+  /** Set on nodes inside an iteration / loop: the innermost container of each kind (Dify's fields). */
+  iteration_id?: string | null;
+  loop_id?: string | null;
 }
 export interface NodeFinishedData extends NodeStartedData {
   status: NodeStatus;
   outputs: Record<string, unknown> | null;
   error: string | null;
   elapsed_time: number; // seconds, as Dify reports it
-  execution_metadata: { total_tokens?: number; total_price?: string; currency?: string } | null;
+  execution_metadata: {
+    total_tokens?: number;
+    total_price?: string;
+    currency?: string;
+    iteration_id?: string;
+    iteration_index?: number;
+    loop_id?: string;
+    loop_index?: number;
+  } | null;
   finished_at: number;
 }
 export interface TextChunkData {
@@ -60,13 +71,92 @@ export interface WorkflowFinishedData {
   finished_at: number;
 }
 
+/** iteration_started / loop_started (Dify's IterationNodeStartStreamResponse / LoopNodeStartStreamResponse data). */
+export interface ContainerStartedData {
+  id: string;
+  node_id: string;
+  node_type: string;
+  title: string;
+  created_at: number;
+  extras: Record<string, unknown>;
+  /** `{ iteration_length }` or `{ loop_length }`. */
+  metadata: Record<string, unknown>;
+  inputs: Record<string, unknown>;
+}
+/** iteration_next / loop_next: a round is about to run. */
+export interface ContainerNextData {
+  id: string;
+  node_id: string;
+  node_type: string;
+  title: string;
+  index: number;
+  created_at: number;
+  extras: Record<string, unknown>;
+  /** loop_next only: the loop's outputs after the previous round. */
+  pre_loop_output?: Record<string, unknown>;
+}
+/** iteration_completed / loop_completed. */
+export interface ContainerCompletedData {
+  id: string;
+  node_id: string;
+  node_type: string;
+  title: string;
+  outputs: Record<string, unknown> | null;
+  created_at: number;
+  extras: Record<string, unknown>;
+  inputs: Record<string, unknown>;
+  status: NodeStatus;
+  error: string | null;
+  elapsed_time: number; // seconds
+  total_tokens: number;
+  execution_metadata: Record<string, unknown> | null;
+  finished_at: number;
+  /** Rounds run. */
+  steps: number;
+}
+/** Chatflow runs: a piece of the answer (Dify's `message` event; sent instead of text_chunk). */
+export interface MessageData {
+  /** the message id, as Dify repeats it */
+  id: string;
+  message_id: string;
+  conversation_id: string;
+  answer: string;
+  from_variable_selector: [string, string];
+  created_at: number;
+}
+/** Dify's message usage: tokens, the price billing knew when the run ended, latency in seconds. */
+export interface MessageUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  total_price: string;
+  currency: string;
+  latency: number;
+}
+/** Chatflow runs that finished: the message is complete (Dify's `message_end`). */
+export interface MessageEndData {
+  id: string;
+  message_id: string;
+  conversation_id: string;
+  metadata: { usage: MessageUsage; retriever_resources: unknown[] };
+  files: unknown[];
+}
+
 export type RunEventBody =
   | { event: 'workflow_started'; data: WorkflowStartedData }
   | { event: 'node_started'; data: NodeStartedData }
   | { event: 'text_chunk'; data: TextChunkData }
   | { event: 'node_finished'; data: NodeFinishedData }
   | { event: 'workflow_finished'; data: WorkflowFinishedData }
-  | { event: 'ping'; data: Record<string, never> };
+  | { event: 'ping'; data: Record<string, never> }
+  | { event: 'iteration_started'; data: ContainerStartedData }
+  | { event: 'iteration_next'; data: ContainerNextData }
+  | { event: 'iteration_completed'; data: ContainerCompletedData }
+  | { event: 'loop_started'; data: ContainerStartedData }
+  | { event: 'loop_next'; data: ContainerNextData }
+  | { event: 'loop_completed'; data: ContainerCompletedData }
+  | { event: 'message'; data: MessageData }
+  | { event: 'message_end'; data: MessageEndData };
 
 export type RunEventName = RunEventBody['event'];
 

@@ -20,6 +20,9 @@ import { ApiKeysService } from './keys/api-keys.service';
 import { TenantsController } from './tenants/tenants.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { DifyWorkflowAppController } from './dify/dify-workflow-app.controller';
+import { ConversationsController } from './conversations/conversations.controller';
+import { ConversationsRepository } from './conversations/conversations.repository';
+import { ConversationsService } from './conversations/conversations.service';
 
 export interface GatewayOptions {
   modelPool: ModelPoolClientOptions;
@@ -49,6 +52,7 @@ export class GatewayModule {
         TenantsController,
         OpenApiController,
         DifyWorkflowAppController,
+        ConversationsController,
       ],
       providers: [
         { provide: MODEL_POOL_OPTIONS, useValue: opts.modelPool },
@@ -66,6 +70,8 @@ export class GatewayModule {
         WorkflowDslService,
         RunsRepository,
         RunsService,
+        ConversationsRepository,
+        ConversationsService,
         BootstrapKeyService,
         ApiKeysService,
       ],

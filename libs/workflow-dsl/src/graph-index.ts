@@ -8,17 +8,24 @@ import {
   type WorkflowNode,
 } from './workflow-graph.types';
 
-export interface GraphIndex {
+/** The edges of one level of the graph: the top level, or the inside of one iteration or loop. */
+export interface ScopeIndex {
+  /** Every node of the graph, whatever its level. */
   readonly nodesById: ReadonlyMap<string, WorkflowNode>;
+  /** Outgoing edges of this level's nodes (and only theirs), with their handles. */
+  readonly outgoingEdges: ReadonlyMap<string, readonly WorkflowEdge[]>;
+  /** Incoming edges, one per edge, keyed by exactly this level's nodes. */
+  readonly incomingEdges: ReadonlyMap<string, readonly WorkflowEdge[]>;
+}
+
+export interface GraphIndex extends ScopeIndex {
   readonly start: StartNode;
   readonly ends: readonly EndNode[];
+  /** container (iteration / loop) id -> the index of the nodes inside it. Empty for a flat graph. */
+  readonly scopes: ReadonlyMap<string, ScopeIndex>;
   /** Distinct node ids, in edge order. */
   readonly successors: ReadonlyMap<string, readonly string[]>;
   readonly predecessors: ReadonlyMap<string, readonly string[]>;
-  /** Outgoing edges with their handles, for nodes that choose a branch. */
-  readonly outgoingEdges: ReadonlyMap<string, readonly WorkflowEdge[]>;
-  /** Incoming edges, one per edge (two edges from different handles of one node count twice). */
-  readonly incomingEdges: ReadonlyMap<string, readonly WorkflowEdge[]>;
   /** Every node, each after all of its predecessors. */
   readonly topologicalOrder: readonly string[];
 }
@@ -84,23 +91,34 @@ export function buildGraphIndex(graph: WorkflowGraph): GraphIndex {
     throw new Error(
       `buildGraphIndex: the graph has a cycle through ${[...remaining].slice(0, 3).join(', ')}; parse it with parseWorkflowGraph first`,
     );
-  const outgoingEdges = new Map<string, WorkflowEdge[]>();
-  const incomingEdges = new Map<string, WorkflowEdge[]>();
-  for (const id of nodesById.keys()) {
-    outgoingEdges.set(id, []);
-    incomingEdges.set(id, []);
+  // One pair of edge maps per level; validation keeps every edge inside one level.
+  const levels = new Map<string | undefined, { outgoingEdges: Map<string, WorkflowEdge[]>; incomingEdges: Map<string, WorkflowEdge[]> }>();
+  const levelOf = new Map<string, { outgoingEdges: Map<string, WorkflowEdge[]>; incomingEdges: Map<string, WorkflowEdge[]> }>();
+  for (const node of graph.nodes) {
+    let level = levels.get(node.parentId);
+    if (!level) {
+      level = { outgoingEdges: new Map(), incomingEdges: new Map() };
+      levels.set(node.parentId, level);
+    }
+    level.outgoingEdges.set(node.id, []);
+    level.incomingEdges.set(node.id, []);
+    levelOf.set(node.id, level);
   }
   for (const edge of graph.edges) {
-    const out = outgoingEdges.get(edge.source);
-    const inc = incomingEdges.get(edge.target);
-    if (!out || !inc || edge.source === edge.target) continue;
-    out.push(edge);
-    inc.push(edge);
+    const level = levelOf.get(edge.source);
+    if (!level || level !== levelOf.get(edge.target) || edge.source === edge.target) continue;
+    (level.outgoingEdges.get(edge.source) as WorkflowEdge[]).push(edge);
+    (level.incomingEdges.get(edge.target) as WorkflowEdge[]).push(edge);
   }
+  const top = levels.get(undefined) ?? { outgoingEdges: new Map(), incomingEdges: new Map() };
+  const scopes = new Map<string, ScopeIndex>();
+  for (const [parent, level] of levels) if (parent !== undefined) scopes.set(parent, { nodesById, ...level });
+  const { outgoingEdges, incomingEdges } = top;
   return {
     nodesById,
     start,
     ends,
+    scopes,
     successors: adjacency.successors,
     predecessors: adjacency.predecessors,
     outgoingEdges,

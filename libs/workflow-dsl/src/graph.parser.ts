@@ -129,7 +129,7 @@ function parseNode(
   issues: ValidationIssue[],
   limits: GraphLimits,
 ): { entry: NodeEntry; node: WorkflowNode | null } {
-  const entry: NodeEntry = { index, id: null, type: null, definition: null, parsed: undefined };
+  const entry: NodeEntry = { index, id: null, type: null, definition: null, parsed: undefined, parent: null };
   if (!isRecord(raw)) {
     issues.push(nodeIssue(entry, [], 'invalid_type', `must be an object with "id" and "data" (got ${describeValue(raw)})`));
     return { entry, node: null };
@@ -170,6 +170,7 @@ function parseNode(
     );
     return { entry, node: null };
   }
+  entry.parent = containerOf(raw, data);
   const type = data.type;
   if (typeof type !== 'string' || !isNodeType(type)) {
     const detail =
@@ -212,7 +213,15 @@ function parseNode(
   // Node-level extras (Dify's position, width, ...) are kept so an imported graph round-trips.
   // The definition was picked by data.type, so its normalized data is that member of the union.
   const node = Object.assign({}, raw, { id: entry.id, data: definition.normalize(result.data, entry.id) }) as unknown as WorkflowNode;
+  if (entry.parent !== null) node.parentId = entry.parent;
+  else delete node.parentId;
   return { entry, node };
+}
+
+/** Dify marks a node inside an iteration or loop with `parentId`, and in its data `iteration_id` / `loop_id`. */
+function containerOf(raw: Json, data: Json): string | null {
+  for (const value of [raw.parentId, data.iteration_id, data.loop_id]) if (typeof value === 'string' && value !== '') return value;
+  return null;
 }
 
 function optionalString(raw: Json, key: string, entry: EdgeEntry, issues: ValidationIssue[]): string | null {

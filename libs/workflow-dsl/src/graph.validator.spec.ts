@@ -212,11 +212,18 @@ describe('parseWorkflowGraph: graph rules', () => {
     });
     const plainDefinition = definition([]);
     const entries = (withReference: boolean): NodeEntry[] => [
-      { index: 0, id: 'start', type: 'start', definition: plainDefinition, parsed: {} },
-      { index: 1, id: 'end', type: 'end', definition: plainDefinition, parsed: {} },
+      { index: 0, id: 'start', type: 'start', definition: plainDefinition, parsed: {}, parent: null },
+      { index: 1, id: 'end', type: 'end', definition: plainDefinition, parsed: {}, parent: null },
       ...Array.from({ length: n }, (_, i): NodeEntry => {
         const refs = withReference && i === n - 1 ? [{ path: ['x'], selector: ['start', 'q'] }] : [];
-        return { index: i + 2, id: `n${i}`, type: 'llm', definition: refs.length ? definition(refs) : plainDefinition, parsed: {} };
+        return {
+          index: i + 2,
+          id: `n${i}`,
+          type: 'llm',
+          definition: refs.length ? definition(refs) : plainDefinition,
+          parsed: {},
+          parent: null,
+        };
       }),
     ];
     const edges: EdgeEntry[] = [{ index: 0, id: null, source: 'start', target: 'end', sourceHandle: 'source', targetHandle: 'target' }];

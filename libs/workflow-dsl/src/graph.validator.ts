@@ -3,6 +3,7 @@ import { buildAdjacency, topologicalSort, type Adjacency } from './graph-index';
 import type { AnyNodeDefinition, NodeType } from './nodes/node-registry';
 import { DEFAULT_SOURCE_HANDLES, FAIL_BRANCH_HANDLE } from './nodes/node-definition';
 import { ERROR_STRATEGY_NODE_TYPES } from './nodes/node-registry';
+import { checkContainerSelectors, checkContainers, checkScope, type ContainerMap } from './graph-containers.validator';
 import { formatPath, quoteList, type PathSegment, type ValidationIssue, type ValidationIssueCode } from './validation-issue';
 
 /** A node as far as parsing got: id and type when valid, parsed data when its shape was valid. */
@@ -13,6 +14,8 @@ export interface NodeEntry {
   definition: AnyNodeDefinition | null;
   /** Output of the definition's schema; undefined when the data did not parse. */
   parsed: unknown;
+  /** The container (iteration or loop) it sits in: Dify's `parentId`; null at the top level. */
+  parent: string | null;
 }
 
 export interface EdgeEntry {
@@ -97,12 +100,14 @@ export function checkGraphStructure(
   const byId = uniqueNodes(nodes, issues);
   checkStartAndEnd(nodes, issues);
   const usable = checkEdges(edges, byId, issues);
+  const containers = checkContainers(byId, edges, nodeIssue, edgeIssue, issues);
   const adjacency = buildAdjacency(byId.keys(), usable);
   const { order, remaining } = topologicalSort(adjacency);
   reportCycles(adjacency, remaining, byId, issues);
   const start = nodes.find((n) => n.type === 'start' && n.id !== null && byId.get(n.id) === n);
   if (start?.id) reportUnreachable(adjacency, start.id, byId, issues);
-  checkReferences(byId, adjacency, order, namespaces, issues);
+  checkReferences(byId, adjacency, order, namespaces, containers, issues);
+  checkContainerSelectors(byId, containers, nodeIssue, issues);
   return issues;
 }
 
@@ -226,11 +231,19 @@ function reportCycles(
   }
 }
 
+/** The node an iteration or loop starts each round at; a reached container reaches it. */
+function containerStartOf(entry: NodeEntry | undefined): string | undefined {
+  if (!entry || (entry.type !== 'iteration' && entry.type !== 'loop') || entry.parsed === undefined) return undefined;
+  const id = (entry.parsed as { start_node_id?: unknown }).start_node_id;
+  return typeof id === 'string' ? id : undefined;
+}
+
 function reportUnreachable(adjacency: Adjacency, startId: string, byId: ReadonlyMap<string, NodeEntry>, issues: ValidationIssue[]): void {
   const reached = new Set<string>([startId]);
   const queue = [startId];
   for (let i = 0; i < queue.length; i++) {
-    for (const next of adjacency.successors.get(queue[i]) ?? []) {
+    const start = containerStartOf(byId.get(queue[i]));
+    for (const next of start ? [...(adjacency.successors.get(queue[i]) ?? []), start] : (adjacency.successors.get(queue[i]) ?? [])) {
       if (!reached.has(next)) {
         reached.add(next);
         queue.push(next);
@@ -297,9 +310,11 @@ function checkReferences(
   adjacency: Adjacency,
   order: readonly string[],
   namespaces: Namespaces,
+  containers: ContainerMap,
   issues: ValidationIssue[],
 ): void {
   const upstream = new UpstreamIndex(adjacency, order);
+  const isUpstream = (a: string, b: string) => upstream.isUpstream(a, b);
   for (const entry of byId.values()) {
     if (entry.parsed === undefined || !entry.definition || entry.id === null) continue;
     for (const ref of entry.definition.references(entry.parsed)) {
@@ -341,15 +356,10 @@ function checkReferences(
         continue;
       }
       // Nodes on a cycle have no position; the cycle is reported already.
-      if (upstream.isUpstream(nodeId, entry.id) === false) {
-        issues.push(
-          nodeIssue(
-            entry,
-            where,
-            'reference_not_upstream',
-            `references ${shown}, but node '${nodeId}' is not upstream of '${entry.id}', so it has not run when '${entry.id}' runs`,
-          ),
-        );
+      const verdict = checkScope(entry.id, ref.selector, byId, containers, isUpstream);
+      if (verdict === 'enclosing') continue;
+      if (verdict !== 'fine') {
+        issues.push(nodeIssue(entry, where, verdict.code, `references ${shown}, but ${verdict.detail}`));
         continue;
       }
       const fields = outputFieldsOf(target);

@@ -22,7 +22,7 @@ export {
   type ValidateRunInputsResult,
   type RunInputLimits,
 } from './run-inputs.validator';
-export { buildGraphIndex, type GraphIndex } from './graph-index';
+export { buildGraphIndex, type GraphIndex, type ScopeIndex } from './graph-index';
 export {
   parseVariableReferences,
   compileTemplate,
@@ -35,7 +35,32 @@ export {
   type CompiledTemplate,
 } from './variable-reference';
 export { formatPath, type ValidationIssue, type ValidationIssueCode, type PathSegment } from './validation-issue';
-export { NODE_TYPES, ERROR_STRATEGY_NODE_TYPES, isNodeType, type NodeType } from './nodes/node-registry';
+export {
+  NODE_TYPES,
+  ERROR_STRATEGY_NODE_TYPES,
+  CONTAINER_START_TYPES,
+  isNodeType,
+  isContainerType,
+  type NodeType,
+  type ContainerNodeType,
+} from './nodes/node-registry';
+export {
+  ITERATION_ERROR_HANDLE_MODES,
+  ITERATION_ROUND_FIELDS,
+  type IterationNodeData,
+  type IterationStartNodeData,
+  type IterationErrorHandleMode,
+} from './nodes/iteration.node';
+export {
+  LOOP_VARIABLE_TYPES,
+  LOOP_ROUND_OUTPUT,
+  type LoopNodeData,
+  type LoopStartNodeData,
+  type LoopEndNodeData,
+  type LoopVariable,
+  type LoopVariableType,
+} from './nodes/loop.node';
+export { MAX_CONTAINER_DEPTH } from './graph-containers.validator';
 export {
   RESERVED_VARIABLE_NAMES,
   FAIL_BRANCH_HANDLE,
@@ -89,6 +114,11 @@ export {
   type AnswerNode,
   type ListOperatorNode,
   type AssignerNode,
+  type IterationNode,
+  type IterationStartNode,
+  type LoopNode,
+  type LoopStartNode,
+  type LoopEndNode,
   type NodeOfType,
 } from './workflow-graph.types';
 export { importDifyDsl } from './dify/dify-dsl.importer';

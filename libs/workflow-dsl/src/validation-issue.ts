@@ -24,7 +24,8 @@ export type ValidationIssueCode =
   | 'unreachable_node'
   | 'unknown_variable_reference'
   | 'reference_not_upstream'
-  | 'unsupported';
+  | 'unsupported'
+  | 'invalid_container';
 
 export interface ValidationIssue {
   /** JSON-path-like location rooted at the validated document: `nodes[1].data.model.name`, `inputs.question`. */

@@ -8,11 +8,15 @@ import type { VariableAggregatorNodeData } from './nodes/variable-aggregator.nod
 import type { AnswerNodeData } from './nodes/answer.node';
 import type { ListOperatorNodeData } from './nodes/list-operator.node';
 import type { AssignerNodeData } from './nodes/assigner.node';
+import type { IterationNodeData, IterationStartNodeData } from './nodes/iteration.node';
+import type { LoopEndNodeData, LoopNodeData, LoopStartNodeData } from './nodes/loop.node';
 import type { NodeType } from './nodes/node-registry';
 
 interface NodeOf<D> {
   id: string;
   data: D;
+  /** The iteration or loop this node sits in (Dify's `parentId`); absent at the top level. */
+  parentId?: string;
 }
 
 export type StartNode = NodeOf<StartNodeData>;
@@ -25,6 +29,11 @@ export type LegacyVariableAssignerNode = NodeOf<VariableAggregatorNodeData & { t
 export type AnswerNode = NodeOf<AnswerNodeData>;
 export type ListOperatorNode = NodeOf<ListOperatorNodeData>;
 export type AssignerNode = NodeOf<AssignerNodeData>;
+export type IterationNode = NodeOf<IterationNodeData>;
+export type IterationStartNode = NodeOf<IterationStartNodeData>;
+export type LoopNode = NodeOf<LoopNodeData>;
+export type LoopStartNode = NodeOf<LoopStartNodeData>;
+export type LoopEndNode = NodeOf<LoopEndNodeData>;
 
 /** Discriminated on `data.type`. */
 export type WorkflowNode =
@@ -37,7 +46,12 @@ export type WorkflowNode =
   | LegacyVariableAssignerNode
   | AnswerNode
   | ListOperatorNode
-  | AssignerNode;
+  | AssignerNode
+  | IterationNode
+  | IterationStartNode
+  | LoopNode
+  | LoopStartNode
+  | LoopEndNode;
 
 export type NodeOfType<T extends NodeType> = Extract<WorkflowNode, { data: { type: T } }>;
 

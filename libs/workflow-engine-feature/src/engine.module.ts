@@ -3,6 +3,7 @@ import { BILLING_OPTIONS, BillingClient } from './billing/billing.client';
 import { ENGINE_OPTIONS, ExecuteRunUseCase, type EngineOptions } from './runs/execute-run.use-case';
 import { RunProcessor } from './runs/run.processor';
 import { RunStateRepository } from './runs/run-state.repository';
+import { ConversationTurnsRepository } from './conversations/conversation-turns.repository';
 
 /** workflow-engine's processors and services; infrastructure comes from PlatformModule. */
 @Module({})
@@ -15,6 +16,7 @@ export class EngineModule {
         { provide: BILLING_OPTIONS, useValue: { baseUrl: opts.billingUrl, internalToken: opts.internalToken } },
         BillingClient,
         RunStateRepository,
+        ConversationTurnsRepository,
         ExecuteRunUseCase,
         RunProcessor,
       ],

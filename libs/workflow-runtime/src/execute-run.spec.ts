@@ -214,7 +214,7 @@ describe('executeRun: a linear run', () => {
     });
   });
 
-  it('streams text_chunk events between the LLM node start and finish when asked to', async () => {
+  it("streams the end node's outputs when asked to: the LLM's text token by token, then the rest as each is known", async () => {
     const ports = fakePorts();
     ports.llm.handler = (req) => {
       for (const delta of ['Be', 'cause.']) req.onChunk?.(delta);
@@ -226,11 +226,16 @@ describe('executeRun: a linear run', () => {
       'node_started:llm',
       'text_chunk',
       'text_chunk',
+      'text_chunk',
+      'text_chunk',
       'node_finished:llm',
     ]);
+    // Dify's end node template: its outputs joined by a newline
     expect(ports.events.events.filter((e) => e.event === 'text_chunk').map((e) => e.data)).toEqual([
       { text: 'Be', from_variable_selector: ['llm', 'text'] },
       { text: 'cause.', from_variable_selector: ['llm', 'text'] },
+      { text: '\n', from_variable_selector: ['end', 'answer'] },
+      { text: '15', from_variable_selector: ['llm', 'usage'] },
     ]);
   });
 

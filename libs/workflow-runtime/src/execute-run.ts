@@ -12,6 +12,11 @@ import type { NodeExecutor, NodeExecutors } from './node-executor';
 import { defaultNodeExecutors } from './nodes/default-node-executors';
 import { systemClock, type CheckpointStore, type Clock, type EventSink, type FinishedNodeRecord, type LlmPort } from './ports';
 import { Scheduler } from './scheduler';
+import { DEFAULT_CONTAINER_LIMITS, scopePathOfKey, type ContainerLimits } from './scope';
+import type { RestoredNode } from './subgraph.runner';
+import { StreamCoordinator } from './stream-coordinator';
+import { ChunkEmitter } from './text-chunk.emitter';
+import type { HistoryTurn } from './llm-memory';
 import { VariablePool } from './variable-pool';
 
 export interface RunPorts {
@@ -35,8 +40,15 @@ export interface ExecuteRunOptions {
   /** Node executions an earlier attempt committed; empty for a fresh run. */
   finished: readonly FinishedNodeRecord[];
   ports: RunPorts;
-  /** Emit text_chunk events for LLM output as it streams. */
+  /**
+   * Emit text_chunk events: the text of the answer and end nodes, in order, LLM output token by token
+   * where those nodes reference it (see StreamCoordinator).
+   */
   streamChunks?: boolean;
+  /** What earlier attempts of this run streamed (their text_chunk texts, joined): a resumed run does not send it again. */
+  streamedText?: string;
+  /** The conversation's earlier turns, oldest first, for LLM nodes with memory (chatflows). */
+  history?: readonly HistoryTurn[];
   /** Aborting cancels the run: in-flight nodes fail with 'cancelled', nothing new starts. */
   signal?: AbortSignal;
   /** When the run was created (ms); elapsed time counts from here across attempts. Defaults to now. */
@@ -48,6 +60,8 @@ export interface ExecuteRunOptions {
    * previous run of this conversation; declared ones missing here start at the graph's declared value.
    */
   conversationVariables?: Record<string, unknown>;
+  /** Bounds on iterations and loops (DEFAULT_CONTAINER_LIMITS when omitted). */
+  containerLimits?: Partial<ContainerLimits>;
 }
 
 export interface RunOutcome {
@@ -96,11 +110,23 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   let lastIndex = 0;
   const restoredEnds: Array<{ index: number; outputs: Record<string, unknown> }> = [];
   const restored: Array<{ nodeId: string; index: number; outputs: Record<string, unknown>; exception: boolean }> = [];
+  // Executions inside iteration / loop rounds, by round; their rounds replay them when the container reruns.
+  const innerRestored = new Map<string, RestoredNode[]>();
+  let restoredInner = 0;
   for (const rec of opts.finished) {
     lastIndex = Math.max(lastIndex, rec.index);
     const node = index.nodesById.get(rec.nodeId);
     if ((rec.status !== 'succeeded' && rec.status !== 'exception') || !node) continue;
     const outputs = rec.outputs ?? {};
+    const path = rec.executionKey === undefined ? '' : scopePathOfKey(rec.executionKey);
+    if (path !== '') {
+      let list = innerRestored.get(path);
+      if (!list) innerRestored.set(path, (list = []));
+      list.push({ nodeId: rec.nodeId, outputs, exception: rec.status === 'exception', tokens: rec.tokens.total, index: rec.index });
+      restoredTokens += rec.tokens.total;
+      restoredInner++;
+      continue;
+    }
     done.set(rec.nodeId, rec.index);
     restored.push({ nodeId: rec.nodeId, index: rec.index, outputs, exception: rec.status === 'exception' });
     pool.set(rec.nodeId, outputs);
@@ -110,13 +136,21 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
 
   // Branch decisions and conversation writes replay in the order the nodes ran.
   restored.sort((a, b) => a.index - b.index);
+  for (const list of innerRestored.values()) list.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const executors = opts.executors ?? defaultNodeExecutors;
   const restoredAnswers: string[] = [];
-  for (const rec of restored) {
+  // A container restored whole does not rerun its rounds, so what its inner nodes wrote outside their
+  // outputs (an assigner's conversation variables) is re-applied here, in run order with the rest.
+  const replay: Array<{ nodeId: string; index: number; outputs: Readonly<Record<string, unknown>>; exception: boolean; inner: boolean }> =
+    restored.map((r) => Object.assign({ inner: false }, r));
+  for (const [path, list] of innerRestored)
+    if (done.has(path.slice(0, path.indexOf('[')))) for (const r of list) replay.push(Object.assign({ index: 0, inner: true }, r));
+  if (replay.length > restored.length) replay.sort((a, b) => a.index - b.index);
+  for (const rec of replay) {
     const node = index.nodesById.get(rec.nodeId);
     if (!node) continue;
     if (!rec.exception) (executors[node.data.type] as NodeExecutor).restore?.(node, rec.outputs, pool);
-    if (node.data.type === 'answer' && typeof rec.outputs.answer === 'string') restoredAnswers.push(rec.outputs.answer);
+    if (!rec.inner && node.data.type === 'answer' && typeof rec.outputs.answer === 'string') restoredAnswers.push(rec.outputs.answer);
   }
 
   if (opts.finished.length === 0) {
@@ -137,10 +171,12 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   if (opts.signal?.aborted) controller.abort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
+  const chunks = opts.streamChunks ? new ChunkEmitter(ports.events, opts.streamedText) : null;
   const scheduler = new Scheduler({
     runId,
     workflowId,
     index,
+    scopes: index.scopes,
     pool,
     runInputs: opts.inputs,
     inputLimits: opts.inputLimits ?? {},
@@ -149,10 +185,13 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     checkpoints: ports.checkpoints,
     events: ports.events,
     clock,
-    streamChunks: opts.streamChunks ?? false,
+    stream: chunks && { coordinator: new StreamCoordinator(index, pool, chunks.write), chunks },
+    history: opts.history ?? [],
     controller,
     nextIndex: lastIndex + 1,
     restored,
+    innerRestored,
+    containerLimits: opts.containerLimits ? Object.assign({}, DEFAULT_CONTAINER_LIMITS, opts.containerLimits) : undefined,
   });
   try {
     await scheduler.run();
@@ -160,6 +199,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     opts.signal?.removeEventListener('abort', onAbort);
   }
   if (scheduler.infraError !== null) throw scheduler.infraError;
+  await chunks?.settle();
 
   const cancelled = opts.signal?.aborted === true && (scheduler.failure !== null || scheduler.unfinishedCount > 0);
   let error: string | null = null;
@@ -186,7 +226,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     error,
     totalTokens: restoredTokens + scheduler.tokens,
     elapsedMs: finishedAt - startedAt,
-    steps: done.size + scheduler.steps,
+    steps: done.size + restoredInner + scheduler.steps,
     conversationVariables: Object.assign({}, pool.get(['conversation']) as Record<string, unknown>),
   };
   const data: WorkflowFinishedData = {

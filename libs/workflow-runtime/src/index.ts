@@ -3,11 +3,15 @@
 //   executeRun(opts: ExecuteRunOptions): Promise<RunOutcome>
 //     opts: { runId, workflowId, workflowVersionId, graph: WorkflowGraph, inputs, sys?, finished: FinishedNodeRecord[],
 //             ports: { llm: LlmPort, checkpoints: CheckpointStore, events: EventSink, clock?: Clock },
-//             streamChunks?, signal?: AbortSignal, startedAt?: number, executors?: NodeExecutors }
+//             streamChunks?, signal?: AbortSignal, startedAt?: number, executors?: NodeExecutors,
+//             containerLimits?: Partial<ContainerLimits> }   (iteration items, loop rounds, parallel rounds)
+//             conversationVariables?, history?: HistoryTurn[] }
+//     streamChunks: text_chunk events for the answer and end nodes' text, as Dify streams it (stream-coordinator.ts)
 //     RunOutcome: { status: 'succeeded' | 'failed', outputs, error: string | null, totalTokens, elapsedMs, steps }
 //     Resolves after workflow_finished; rejects (no workflow_finished) when a checkpoint or event port fails.
 //   llmCallId(runId, nodeId, attempt): string      -> `${runId}:${nodeId}:${attempt}`
-//   defaultNodeExecutors: NodeExecutors           -> start, llm, end; spread and override to add node types
+//   defaultNodeExecutors: NodeExecutors           -> every node type, iteration and loop included; spread and override
+//   DEFAULT_CONTAINER_LIMITS                       -> { maxIterationItems: 1000, maxLoopCount: 100, maxParallelism: 10 }
 //   VariablePool                                   -> [nodeId, field, ...path] -> value
 //
 // Ports the apps implement: LlmPort, CheckpointStore, EventSink, Clock (see ports.ts for the contracts).
@@ -32,4 +36,6 @@ export type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from 
 export { llmCallId } from './call-id';
 export { defaultNodeExecutors } from './nodes/default-node-executors';
 export { VariablePool } from './variable-pool';
+export { DEFAULT_CONTAINER_LIMITS, type ContainerLimits } from './scope';
+export { MAX_MEMORY_TURNS, memoryTurnsOf, type HistoryTurn } from './llm-memory';
 export { WorkflowRuntimeError, RunCancelledError, InvalidRunInputsError, type WorkflowRuntimeErrorCode } from './runtime.errors';

@@ -1,7 +1,9 @@
 // The contract between the scheduler and one node type's behaviour.
 import type { NodeOfType, NodeType, WorkflowNode, RunInputLimits } from '@shoal/workflow-dsl';
 import type { LlmPort, TokenCounts } from './ports';
+import type { ScopeRunner } from './scope';
 import type { VariablePool } from './variable-pool';
+import type { HistoryTurn } from './llm-memory';
 
 export interface NodeRunContext {
   readonly runId: string;
@@ -17,8 +19,14 @@ export interface NodeRunContext {
   readonly llm: LlmPort;
   /** Aborted when the run is cancelled or stops on an infrastructure error. */
   readonly signal: AbortSignal;
-  /** Present when the run streams text: emits a text_chunk event. */
+  /** The conversation's earlier turns, oldest first, for LLM nodes with memory; empty outside chatflows. */
+  readonly history: readonly HistoryTurn[];
+  /** Present when the run streams text: hands a piece of the node's output to the stream coordinator. */
   readonly emitTextChunk: ((text: string, selector: [string, string]) => void) | null;
+  /** `nex_…`: this execution's id, also the `id` of its events. */
+  readonly executionId: string;
+  /** For container nodes (iteration, loop): runs their inner rounds and emits their events. */
+  readonly scopes: ScopeRunner;
 }
 
 export interface NodeRunResult {

@@ -19,6 +19,8 @@ export interface LlmChatRequest {
   params: LlmChatParams;
   /** When set, the adapter streams and calls this for each text delta. */
   onChunk?: (delta: string) => void;
+  /** While streaming: called for each delta of the provider's separate reasoning (DeepSeek's `reasoning_content`). */
+  onReasoningChunk?: (delta: string) => void;
   signal?: AbortSignal;
 }
 
@@ -45,6 +47,13 @@ export interface NodeExecutionStart {
   /** `nex_…`, also the `id` of the node's events. A node rerun after a crash gets a new one. */
   executionId: string;
   nodeId: string;
+  /**
+   * Unique in the run and the same in every attempt: the node id at the top level, `${nodeId}#${path}`
+   * inside an iteration or loop round (`inner#iter[2]`, `inner#outer[0]/iter[1]`).
+   */
+  executionKey: string;
+  /** The round index inside the innermost iteration or loop; null at the top level. */
+  iterationIndex: number | null;
   nodeType: NodeType;
   title: string;
   /** 1-based order in which the run started its nodes, continued across resumes. */
@@ -72,12 +81,15 @@ export interface NodeExecutionFinish extends NodeExecutionStart {
 }
 
 /** A node execution an earlier attempt committed; `succeeded` and `exception` ones count as done. */
-export type FinishedNodeRecord = Pick<NodeExecutionFinish, 'nodeId' | 'index' | 'status' | 'outputs' | 'tokens'>;
+export type FinishedNodeRecord = Pick<NodeExecutionFinish, 'nodeId' | 'index' | 'status' | 'outputs' | 'tokens'> & {
+  /** As NodeExecutionStart.executionKey; absent means the node id (a top-level execution). */
+  executionKey?: string;
+};
 
 export interface CheckpointStore {
   /**
    * Called before the node runs. May repeat for a node an earlier attempt started but did not finish,
-   * with a new executionId and index: store it as an upsert on (runId, nodeId).
+   * with a new executionId and index: store it as an upsert on (runId, executionKey).
    */
   nodeStarted(rec: NodeExecutionStart): Promise<void>;
   /** Must be durable when the promise resolves: successors start right after. */

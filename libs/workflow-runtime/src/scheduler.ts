@@ -7,7 +7,7 @@ import { newId, type NodeFinishedData, type NodeStartedData, type RunEventBody }
 import {
   ERROR_STRATEGY_NODE_TYPES,
   FAIL_BRANCH_HANDLE,
-  type GraphIndex,
+  type ScopeIndex,
   type WorkflowNode,
   type RunInputLimits,
 } from '@shoal/workflow-dsl';
@@ -16,13 +16,19 @@ import { isThenable } from './is-thenable';
 import type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
 import type { CheckpointStore, Clock, EventSink, LlmPort, NodeExecutionFinish, NodeExecutionStart, TokenCounts } from './ports';
 import { RunCancelledError, WorkflowRuntimeError } from './runtime.errors';
-import { ChunkEmitter } from './text-chunk.emitter';
+import { executionKeyOf, type ContainerLimits, type RunScope, type ScopeRunner } from './scope';
+import { SubgraphRunner, type RestoredNode } from './subgraph.runner';
+import type { ChunkEmitter } from './text-chunk.emitter';
+import type { StreamCoordinator } from './stream-coordinator';
+import type { HistoryTurn } from './llm-memory';
 import type { VariablePool } from './variable-pool';
 
 export interface SchedulerOptions {
   runId: string;
   workflowId: string;
-  index: GraphIndex;
+  index: ScopeIndex;
+  /** The inside of every iteration and loop, by container id. */
+  scopes: ReadonlyMap<string, ScopeIndex>;
   pool: VariablePool;
   runInputs: Readonly<Record<string, unknown>>;
   inputLimits: Readonly<Partial<RunInputLimits>>;
@@ -31,13 +37,25 @@ export interface SchedulerOptions {
   checkpoints: CheckpointStore;
   events: EventSink;
   clock: Clock;
-  streamChunks: boolean;
+  /** Present when the run streams text: decides what is streamed (see StreamCoordinator), and emits it. */
+  stream: { coordinator: StreamCoordinator; chunks: ChunkEmitter } | null;
+  /** The conversation's earlier turns, oldest first (LLM memory); empty outside chatflows. */
+  history: readonly HistoryTurn[];
   /** Aborts in-flight nodes: the run was cancelled, or the scheduler hit an infrastructure error. */
   controller: AbortController;
   /** Index the next started node gets (1 + the highest index an earlier attempt used). */
   nextIndex: number;
   /** Nodes an earlier attempt finished, in the order they ran, with their committed outputs. */
-  restored: ReadonlyArray<{ nodeId: string; outputs: Readonly<Record<string, unknown>>; exception: boolean }>;
+  restored: ReadonlyArray<RestoredNode>;
+  /** The iteration or loop round this scheduler runs; absent for the run's top level. */
+  scope?: RunScope;
+  /** Shared by every scheduler of one attempt, so node indexes follow start order across rounds. */
+  counter?: { next: number };
+  /** Inner node executions an earlier attempt finished, by scope path (`iter[2]`); their rounds resume from them. */
+  innerRestored?: ReadonlyMap<string, readonly RestoredNode[]>;
+  containerLimits?: Readonly<ContainerLimits>;
+  /** Told at once when a port fails inside a round, so the run's own scheduler records it before anything settles. */
+  onInfraError?: (error: unknown) => void;
 }
 
 /** A node whose incoming edges are not all decided yet. */
@@ -87,10 +105,12 @@ export class Scheduler {
   /** Nodes whose incoming edges were all skipped; never announced, never run. */
   readonly skipped = new Set<string>();
   private readonly aborted: Promise<never>;
-  private nextIndex: number;
+  private readonly counter: { next: number };
+  private readonly scopeRunner: ScopeRunner;
   private inFlight = 0;
   private stopping = false;
   private settle: () => void = () => undefined;
+  private onAbort: (() => void) | null = null;
 
   failure: NodeFailure | null = null;
   /** A port other than the LLM failed (checkpoint store, event sink): the attempt must not report an outcome. */
@@ -103,17 +123,25 @@ export class Scheduler {
   readonly endOutputs: Array<Record<string, unknown>> = [];
   /** Answer node texts in the order they finished. */
   readonly answers: string[] = [];
+  /** A loop-end node ran (inside a loop round). */
+  reachedLoopEnd = false;
 
   constructor(private readonly o: SchedulerOptions) {
-    this.nextIndex = o.nextIndex;
+    this.counter = o.counter ?? { next: o.nextIndex };
+    this.scopeRunner = new SubgraphRunner(o, this.counter, this, (child) => new Scheduler(child));
     const signal = o.controller.signal;
     this.aborted = new Promise<never>((_, reject) => {
       if (signal.aborted) reject(new RunCancelledError());
-      else signal.addEventListener('abort', () => reject(new RunCancelledError()), { once: true });
+      else {
+        this.onAbort = () => reject(new RunCancelledError());
+        signal.addEventListener('abort', this.onAbort, { once: true });
+      }
     });
     // Only raced against; never awaited alone.
     this.aborted.catch(() => undefined);
     const restored = new Set(o.restored.map((r) => r.nodeId));
+    for (const nodeId of restored) o.stream?.coordinator.nodeFinished(nodeId);
+    o.stream?.coordinator.begin();
     for (const [id, incoming] of o.index.incomingEdges) {
       if (restored.has(id)) continue;
       if (incoming.length === 0) this.initiallyReady.push({ nodeId: id, from: null });
@@ -122,7 +150,9 @@ export class Scheduler {
     // Replays the branch decisions of restored nodes from their outputs, so skips are rebuilt too.
     for (const { nodeId, outputs, exception } of o.restored) {
       const node = o.index.nodesById.get(nodeId);
-      if (node) this.decideEdges(nodeId, exception ? exceptionHandles(node) : this.takenHandles(node, outputs));
+      if (!node) continue;
+      if (node.data.type === 'loop-end' && !exception) this.reachedLoopEnd = true;
+      this.decideEdges(nodeId, exception ? exceptionHandles(node) : this.takenHandles(node, outputs));
     }
   }
 
@@ -132,7 +162,11 @@ export class Scheduler {
     this.live = true;
     for (const { nodeId, from } of this.initiallyReady) this.launch(nodeId, from);
     if (this.inFlight === 0) this.settle();
-    return drained;
+    // The run's signal outlives this scheduler when it runs one round of a container: let go of it.
+    if (this.o.scope === undefined) return drained;
+    return drained.then(() => {
+      if (this.onAbort) this.o.controller.signal.removeEventListener('abort', this.onAbort);
+    });
   }
 
   /** Nodes that neither ran nor were skipped (only for graphs that skipped validation, or when stopped). */
@@ -150,13 +184,16 @@ export class Scheduler {
   /** Decides every outgoing edge of a node: taken when `handles` is null or names the edge's handle. */
   private decideEdges(nodeId: string, handles: readonly string[] | null): void {
     for (const edge of this.o.index.outgoingEdges.get(nodeId) ?? []) {
+      const taken = handles === null || handles.includes(edge.sourceHandle);
+      if (taken) this.o.stream?.coordinator.edgeTaken(edge);
       const gate = this.gates.get(edge.target);
       if (!gate) continue;
-      if (handles === null || handles.includes(edge.sourceHandle)) gate.from = nodeId;
+      if (taken) gate.from = nodeId;
       if (--gate.pending > 0) continue;
       this.gates.delete(edge.target);
       if (gate.from === null) {
         this.skipped.add(edge.target);
+        this.o.stream?.coordinator.nodeSkipped(edge.target);
         this.decideEdges(edge.target, NO_HANDLES);
       } else if (this.live) this.launch(edge.target, gate.from);
       else this.initiallyReady.push({ nodeId: edge.target, from: gate.from });
@@ -175,6 +212,7 @@ export class Scheduler {
       () => this.afterNode(),
       (error: unknown) => {
         this.infraError ??= error;
+        this.o.onInfraError?.(error);
         this.stopping = true;
         this.o.controller.abort();
         this.afterNode();
@@ -190,14 +228,18 @@ export class Scheduler {
     const { o } = this;
     const executor = o.executors[node.data.type] as NodeExecutor | undefined;
     const attempt = 0;
-    const callId = llmCallId(o.runId, node.id, attempt);
+    const scope = o.scope ?? null;
+    const executionKey = scope === null ? node.id : executionKeyOf(node.id, scope);
+    const callId = llmCallId(o.runId, executionKey, attempt);
     const start: NodeExecutionStart = {
       runId: o.runId,
       executionId: newId('nex'),
       nodeId: node.id,
+      executionKey,
+      iterationIndex: scope === null ? null : (scope.iterationIndex ?? scope.loopIndex),
       nodeType: node.data.type,
       title: node.data.title,
-      index: this.nextIndex++,
+      index: this.counter.next++,
       predecessorNodeId,
       attempt,
       callId: executor?.callsLlm ? callId : null,
@@ -215,10 +257,15 @@ export class Scheduler {
       inputs: null,
       created_at: seconds(start.startedAt),
     };
+    if (scope !== null) {
+      startedData.iteration_id = scope.iterationId;
+      startedData.loop_id = scope.loopId;
+    }
     const startedEvent = this.emit({ event: 'node_started', data: startedData });
     if (startedEvent) await startedEvent;
 
-    const chunks = o.streamChunks ? new ChunkEmitter(o.events) : null;
+    const stream = o.stream;
+    stream?.coordinator.nodeStarted(node.id);
     let result: NodeRunResult | null = null;
     let error: unknown = null;
     let exception = false;
@@ -235,14 +282,16 @@ export class Scheduler {
         inputLimits: o.inputLimits,
         llm: o.llm,
         signal: o.controller.signal,
-        emitTextChunk: chunks ? chunks.emit : null,
+        history: o.history,
+        emitTextChunk: stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null,
+        executionId: start.executionId,
+        scopes: this.scopeRunner,
       };
       const pending = executor.execute(node, ctx);
       result = isThenable(pending) ? await Promise.race([pending, this.aborted]) : pending;
     } catch (e) {
       error = e;
     }
-    if (chunks) await chunks.close();
     if (error !== null && !(error instanceof RunCancelledError) && !o.controller.signal.aborted && handlesErrors(node)) {
       // Dify's error handling: the node ends as `exception` with the error as outputs, and the run goes on.
       exception = true;
@@ -257,6 +306,8 @@ export class Scheduler {
       runId: start.runId,
       executionId: start.executionId,
       nodeId: start.nodeId,
+      executionKey: start.executionKey,
+      iterationIndex: start.iterationIndex,
       nodeType: start.nodeType,
       title: start.title,
       index: start.index,
@@ -274,6 +325,12 @@ export class Scheduler {
       tokens,
     };
     await o.checkpoints.nodeFinished(finish);
+    if (result !== null) {
+      // in the pool before node_finished, so the text it completes is streamed ahead of it (as Dify)
+      o.pool.set(node.id, result.outputs);
+      stream?.coordinator.nodeFinished(node.id);
+    }
+    if (stream) await stream.chunks.settle();
     const finishedData: NodeFinishedData = {
       id: start.executionId,
       node_id: node.id,
@@ -290,6 +347,11 @@ export class Scheduler {
       execution_metadata: executor?.callsLlm ? { total_tokens: tokens.total } : null,
       finished_at: seconds(finishedAt),
     };
+    if (scope !== null) {
+      finishedData.iteration_id = scope.iterationId;
+      finishedData.loop_id = scope.loopId;
+      finishedData.execution_metadata = Object.assign(finishedData.execution_metadata ?? {}, scopeMetadata(scope));
+    }
     const finishedEvent = this.emit({ event: 'node_finished', data: finishedData });
     if (finishedEvent) await finishedEvent;
 
@@ -300,7 +362,7 @@ export class Scheduler {
       return;
     }
     if (exception) this.exceptions++;
-    o.pool.set(node.id, result.outputs);
+    else if (node.data.type === 'loop-end') this.reachedLoopEnd = true;
     if (node.data.type === 'end') this.endOutputs.push(result.outputs);
     else if (node.data.type === 'answer' && typeof result.outputs.answer === 'string') this.answers.push(result.outputs.answer);
     this.decideEdges(node.id, exception ? exceptionHandles(node) : this.takenHandles(node, result.outputs));
@@ -312,7 +374,21 @@ export class Scheduler {
   }
 }
 
-function errorMessage(error: unknown): string {
+/** Dify's execution_metadata of a node inside an iteration or loop. */
+function scopeMetadata(scope: RunScope): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  if (scope.iterationId !== null && scope.iterationIndex !== null) {
+    out.iteration_id = scope.iterationId;
+    out.iteration_index = scope.iterationIndex;
+  }
+  if (scope.loopId !== null && scope.loopIndex !== null) {
+    out.loop_id = scope.loopId;
+    out.loop_index = scope.loopIndex;
+  }
+  return out;
+}
+
+export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return typeof error === 'string' ? error : String(error);
 }

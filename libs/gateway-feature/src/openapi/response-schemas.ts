@@ -61,6 +61,8 @@ export const runResponse = z.object({
   total_steps: z.number().int(),
   total_price: z.string().describe('exact decimal'),
   currency: z.string(),
+  conversation_id: z.string().nullable().describe('chatflows: the conversation this turn belongs to'),
+  message_id: z.string().nullable().describe('chatflows: the message this turn answered'),
   created_at: isoTime.nullable(),
   started_at: isoTime.nullable(),
   finished_at: isoTime.nullable(),

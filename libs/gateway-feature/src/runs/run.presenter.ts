@@ -10,6 +10,9 @@ export function presentRun(run: RunRow) {
     workflow_id: run.workflowId,
     workflow_version_id: run.workflowVersionId,
     status: runStatusFromColumn(run.status),
+    // chatflows: the conversation the run is a turn of, and the turn's message id (null for workflows)
+    conversation_id: run.conversationId,
+    message_id: run.messageId,
     inputs: run.inputs,
     outputs: run.outputs ?? null,
     error: run.error,

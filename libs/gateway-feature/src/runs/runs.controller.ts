@@ -19,6 +19,7 @@ import { RunsService } from './runs.service';
 import type { RunStreamRow } from './runs.repository';
 import { presentRun, presentRunWithNodes } from './run.presenter';
 import { runListResponse, runResponse, runWithNodesResponse } from '../openapi/response-schemas';
+import { presentRunEvent } from './run-event.presenter';
 
 const listRunsQuerySchema = z
   .object({
@@ -47,6 +48,14 @@ const startRunSchema = z.object({
   inputs: z.record(z.string(), z.unknown()).default({}),
   response_mode: z.enum(['blocking', 'streaming']).default('blocking'),
   user: z.string().max(256).optional(),
+  /** chatflows: the user's message, and the conversation it continues */
+  query: z.string().max(65_536).optional(),
+  // Dify clients send '' to start a new conversation
+  conversation_id: z
+    .string()
+    .max(128)
+    .optional()
+    .transform((id) => id || undefined),
 });
 
 export const BLOCKING_TIMEOUT_MS = Symbol('BLOCKING_TIMEOUT_MS');
@@ -176,7 +185,7 @@ export class RunsController {
     const ping = setInterval(() => sse.keepAlive(PING), PING_MS);
     // pushed events cannot wait for a slow reader: one that falls too far behind is cut, and
     // reconnects with Last-Event-ID (the events are stored)
-    const write = (e: RunEvent) => void sse.write(`id: ${e.sequence}\ndata: ${JSON.stringify(e)}\n\n`);
+    const write = (e: RunEvent) => void sse.write(`id: ${e.sequence}\ndata: ${JSON.stringify(presentRunEvent(e))}\n\n`);
     try {
       await this.runs.follow(ctx, run.id, afterSeq, write, sse.signal, run);
     } finally {

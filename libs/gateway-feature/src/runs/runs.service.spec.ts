@@ -13,6 +13,8 @@ import { parseWorkflowGraph } from '@shoal/workflow-dsl';
 import type { WorkflowWithVersion, WorkflowsRepository } from '../workflows/workflows.repository';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { RunRow, RunWithNodes, RunsRepository } from './runs.repository';
+import { ConversationsService } from '../conversations/conversations.service';
+import type { ConversationsRepository } from '../conversations/conversations.repository';
 import { RunsService } from './runs.service';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -87,6 +89,9 @@ class FakeRunsRepo {
       ...run,
       tenantId,
       inputs: run.inputs as Prisma.JsonValue,
+      conversationId: null,
+      query: null,
+      messageId: null,
       status: 'queued',
       outputs: null,
       error: null,
@@ -237,6 +242,8 @@ describe('RunsService', () => {
       runs as unknown as RunsRepository,
       queue,
       events,
+      // chatflow turns are covered against Postgres (conversations int spec); these workflows have no answer nodes
+      new ConversationsService(null as unknown as ConversationsRepository),
     );
   });
   afterEach(async () => {

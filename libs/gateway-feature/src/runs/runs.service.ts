@@ -16,17 +16,23 @@ import {
   RUN_EVENT_STORE,
   createLogger,
   type JobQueue,
+  type Prisma,
   type RequestContext,
   type RunEventStore,
   type Unsubscribe,
 } from '@shoal/platform';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { RunsRepository, type RunRow, type RunStreamRow, type RunWithNodes } from './runs.repository';
+import { ConversationsService } from '../conversations/conversations.service';
+import { isChatflow } from '../conversations/chatflow';
 
 export interface StartRunInput {
   inputs: Record<string, unknown>;
   response_mode: 'blocking' | 'streaming';
   user?: string;
+  /** chatflows: the user's message (sys.query) and the conversation to continue (a new one when absent) */
+  query?: string;
+  conversation_id?: string;
   /** the Idempotency-Key header: a retried request gets the run the first one started */
   idempotencyKey?: string;
 }
@@ -42,6 +48,7 @@ export class RunsService implements BeforeApplicationShutdown {
     @Inject(RunsRepository) private readonly runs: RunsRepository,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
+    @Inject(ConversationsService) private readonly conversations: ConversationsService,
   ) {}
 
   /** Validate the inputs, write the queued run, enqueue it. Bad input writes nothing. */
@@ -53,11 +60,21 @@ export class RunsService implements BeforeApplicationShutdown {
       const issues = checked.issues.map((i) => ({ path: i.path, message: i.message, code: i.code }));
       throw ApiError.validation(`Invalid inputs: ${issues.map((i) => i.message).join('; ')}`, issues);
     }
+    const chat = isChatflow(wf.version.graph);
+    if (chat && input.query === undefined)
+      throw ApiError.validation('A chatflow run needs a query (the user message)', [
+        { path: 'query', message: 'is required', code: 'invalid_type' },
+      ]);
+    for (const field of ['query', 'conversation_id'] as const)
+      if (!chat && input[field] !== undefined)
+        throw ApiError.validation(`${field} applies to chatflows only; workflow '${wf.id}' is a workflow`, [
+          { path: field, message: 'applies to chatflows (advanced-chat) only', code: 'unrecognized_keys' },
+        ]);
     if (input.idempotencyKey) {
       const earlier = await this.runs.findByIdempotencyKey(ctx.tenantId, input.idempotencyKey);
       if (earlier) return sameRequest(earlier, wf.id, checked.inputs, input.idempotencyKey);
     }
-    const created = await this.runs.createQueued(ctx.tenantId, {
+    const row = {
       id: newId('run'),
       workflowId: wf.id,
       workflowVersionId: wf.version.id,
@@ -67,7 +84,24 @@ export class RunsService implements BeforeApplicationShutdown {
       endUser: input.user ?? null,
       traceId: ctx.traceparent?.split('-')[1] ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
-    });
+    };
+    let created: RunRow | 'duplicate';
+    if (chat) {
+      try {
+        created = (
+          await this.conversations.startTurn(ctx, input.conversation_id, wf.id, row.endUser, {
+            ...row,
+            inputs: row.inputs as Prisma.InputJsonValue,
+            query: input.query ?? '',
+            messageId: newId('msg'),
+          })
+        ).run;
+      } catch (err) {
+        // another request with the same Idempotency-Key won the race
+        if (!(input.idempotencyKey && (err as { code?: string }).code === 'P2002')) throw err;
+        created = 'duplicate';
+      }
+    } else created = await this.runs.createQueued(ctx.tenantId, row);
     if (created === 'duplicate') {
       const earlier = await this.runs.findByIdempotencyKey(ctx.tenantId, input.idempotencyKey as string);
       if (!earlier) throw new ApiError('conflict', 'A request with this Idempotency-Key is being processed; retry it');

@@ -132,11 +132,19 @@ export const workflowLimitsEnv = {
   WORKFLOW_MAX_TEMPLATE_CHARS: env.positiveInt(400_000),
   RUN_INPUT_MAX_BYTES: env.positiveInt(200 * 1024),
   RUN_INPUTS_MAX_BYTES: env.positiveInt(1024 * 1024),
+  /** Items one iteration node takes (Dify has no cap; its runs stop at 500 steps). */
+  WORKFLOW_MAX_ITERATION_ITEMS: env.positiveInt(1000),
+  /** The largest loop_count a loop node may run (Dify's LOOP_NODE_MAX_COUNT). */
+  WORKFLOW_MAX_LOOP_COUNT: env.positiveInt(100),
+  /** Rounds a parallel iteration runs at once, whatever its parallel_nums (Dify's MAX_PARALLEL_LIMIT). */
+  WORKFLOW_MAX_ITERATION_PARALLELISM: env.positiveInt(10),
 };
 
 export interface WorkflowLimits {
   graph: { maxNodes: number; maxEdges: number; maxTemplateLength: number };
   inputs: { maxInputBytes: number; maxTotalInputBytes: number };
+  /** Iteration and loop bounds, which the engine applies while running (the runtime's defaults when absent). */
+  containers?: { maxIterationItems: number; maxLoopCount: number; maxParallelism: number };
 }
 
 /** The limits an app's parsed `workflowLimitsEnv` variables describe. */
@@ -146,11 +154,25 @@ export function workflowLimitsOf(c: {
   WORKFLOW_MAX_TEMPLATE_CHARS: number;
   RUN_INPUT_MAX_BYTES: number;
   RUN_INPUTS_MAX_BYTES: number;
+  WORKFLOW_MAX_ITERATION_ITEMS?: number;
+  WORKFLOW_MAX_LOOP_COUNT?: number;
+  WORKFLOW_MAX_ITERATION_PARALLELISM?: number;
 }): WorkflowLimits {
-  return {
+  const limits: WorkflowLimits = {
     graph: { maxNodes: c.WORKFLOW_MAX_NODES, maxEdges: c.WORKFLOW_MAX_EDGES, maxTemplateLength: c.WORKFLOW_MAX_TEMPLATE_CHARS },
     inputs: { maxInputBytes: c.RUN_INPUT_MAX_BYTES, maxTotalInputBytes: c.RUN_INPUTS_MAX_BYTES },
   };
+  if (
+    c.WORKFLOW_MAX_ITERATION_ITEMS !== undefined &&
+    c.WORKFLOW_MAX_LOOP_COUNT !== undefined &&
+    c.WORKFLOW_MAX_ITERATION_PARALLELISM !== undefined
+  )
+    limits.containers = {
+      maxIterationItems: c.WORKFLOW_MAX_ITERATION_ITEMS,
+      maxLoopCount: c.WORKFLOW_MAX_LOOP_COUNT,
+      maxParallelism: c.WORKFLOW_MAX_ITERATION_PARALLELISM,
+    };
+  return limits;
 }
 
 /** API-key authentication: failed attempts per client IP before 429. */

@@ -89,11 +89,13 @@ function check(parsed: Parsed): LocalIssue[] {
     issues.push({ path: ['items'], code: 'required', detail: 'is required (or the v1 assigned_variable_selector)' });
   for (const { path, item } of itemsOf(parsed)) {
     const target = path.length ? [...path, 'variable_selector'] : ['assigned_variable_selector'];
-    if (item.variable_selector[0] !== 'conversation')
+    // Inside a loop it may also name a loop variable ([loop_id, name]); the graph validator checks which loop.
+    const [namespace] = item.variable_selector;
+    if (namespace !== 'conversation' && (item.variable_selector.length !== 2 || namespace === 'sys' || namespace === 'env'))
       issues.push({
         path: target,
         code: 'invalid_value',
-        detail: `must name a conversation variable (['conversation', name]), got ${JSON.stringify(item.variable_selector)}`,
+        detail: `must name a conversation variable (['conversation', name]) or, inside a loop, a loop variable ([loop_id, name]), got ${JSON.stringify(item.variable_selector)}`,
       });
     if (item.input_type === 'variable' && !NO_VALUE.has(item.operation) && !isSelector(item.value)) {
       issues.push({

@@ -55,12 +55,12 @@ export const IF_ELSE_OUTPUT_FIELDS = ['result', 'selected_case_id'] as const;
 /** The handle taken when no case matches. */
 export const IF_ELSE_DEFAULT_HANDLE = 'false';
 
-const conditionSchema = z.looseObject({
+export const conditionSchema = z.looseObject({
   variable_selector: z.array(z.string().min(1)).min(2),
   comparison_operator: z.enum(COMPARISON_OPERATORS),
   value: z.union([z.string(), z.array(z.string()), z.boolean()]).nullish(),
 });
-const logicalOperator = z.enum(['and', 'or']);
+export const logicalOperator = z.enum(['and', 'or']);
 const caseSchema = z.looseObject({
   case_id: z.string().min(1),
   logical_operator: logicalOperator.nullish(),
@@ -75,9 +75,9 @@ const schema = z.looseObject({
   conditions: z.array(conditionSchema).nullish(),
 });
 type ParsedIfElse = z.infer<typeof schema>;
-type ParsedCondition = z.infer<typeof conditionSchema>;
+export type ParsedCondition = z.infer<typeof conditionSchema>;
 
-function normalizeCondition(c: ParsedCondition): IfElseCondition {
+export function normalizeCondition(c: ParsedCondition): IfElseCondition {
   const out: IfElseCondition = { variable_selector: c.variable_selector, comparison_operator: c.comparison_operator };
   if (c.value !== undefined && c.value !== null) out.value = c.value;
   return out;

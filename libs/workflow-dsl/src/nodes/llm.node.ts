@@ -40,7 +40,10 @@ export interface LlmNodeData extends BaseNodeData {
   context?: unknown;
   /** Accepted from Dify exports, not used yet. */
   vision?: unknown;
+  /** Dify's chat memory: `{ window: { enabled, size }, role_prefix?, query_prompt_template? }` (the runtime reads it). */
   memory?: unknown;
+  /** Dify's `reasoning_format`: 'tagged' (the default) keeps `<think>` blocks in the text, 'separated' splits them off. */
+  reasoning_format?: 'tagged' | 'separated' | null;
 }
 
 /** The selector of an LLM node's enabled context, or null (disabled, or no selector). */
@@ -84,6 +87,14 @@ const schema = z.looseObject({
   }),
   prompt_template: z.union([z.array(messageSchema).min(1), completionPromptSchema]),
   context: z.looseObject({ enabled: z.boolean().nullish(), variable_selector: z.array(z.string()).nullish() }).nullish(),
+  memory: z
+    .looseObject({
+      window: z.looseObject({ enabled: z.boolean().nullish(), size: z.number().int().min(1).max(10_000).nullish() }).nullish(),
+      role_prefix: z.looseObject({ user: z.string().max(1_000).nullish(), assistant: z.string().max(1_000).nullish() }).nullish(),
+      query_prompt_template: z.string().nullish(),
+    })
+    .nullish(),
+  reasoning_format: z.enum(['tagged', 'separated']).nullish(),
 });
 type ParsedLlm = z.infer<typeof schema>;
 
@@ -137,6 +148,10 @@ export const llmNodeDefinition: NodeDefinition<LlmNodeData, ParsedLlm> = {
     }
     const context = llmContextSelector(parsed);
     if (context) refs.push({ path: ['context', 'variable_selector'], selector: context });
+    const query = parsed.memory?.query_prompt_template;
+    if (query)
+      for (const ref of parseVariableReferences(query))
+        refs.push({ path: ['memory', 'query_prompt_template'], selector: ref.selector, raw: ref.raw });
     return refs;
   },
   outputFields: () => LLM_OUTPUT_FIELDS,

@@ -9,6 +9,8 @@ import { legacyVariableAssignerNodeDefinition, variableAggregatorNodeDefinition 
 import { answerNodeDefinition } from './answer.node';
 import { listOperatorNodeDefinition } from './list-operator.node';
 import { assignerNodeDefinition } from './assigner.node';
+import { iterationNodeDefinition, iterationStartNodeDefinition } from './iteration.node';
+import { loopEndNodeDefinition, loopNodeDefinition, loopStartNodeDefinition } from './loop.node';
 
 export const NODE_DEFINITIONS = {
   start: startNodeDefinition,
@@ -21,7 +23,20 @@ export const NODE_DEFINITIONS = {
   answer: answerNodeDefinition,
   'list-operator': listOperatorNodeDefinition,
   assigner: assignerNodeDefinition,
+  iteration: iterationNodeDefinition,
+  'iteration-start': iterationStartNodeDefinition,
+  loop: loopNodeDefinition,
+  'loop-start': loopStartNodeDefinition,
+  'loop-end': loopEndNodeDefinition,
 } as const;
+
+/** Node types that hold a sub-graph (Dify's containers), and the start node type each begins with. */
+export const CONTAINER_START_TYPES = { iteration: 'iteration-start', loop: 'loop-start' } as const;
+export type ContainerNodeType = keyof typeof CONTAINER_START_TYPES;
+
+export function isContainerType(type: string): type is ContainerNodeType {
+  return type === 'iteration' || type === 'loop';
+}
 
 export type NodeType = keyof typeof NODE_DEFINITIONS;
 

@@ -58,7 +58,10 @@ export class ModelPoolLlmAdapter implements LlmPort {
       const choice = chunk.choices[0];
       const delta = choice?.delta?.content;
       const r = (choice?.delta as { reasoning_content?: string } | undefined)?.reasoning_content;
-      if (r) reasoning += r;
+      if (r) {
+        reasoning += r;
+        req.onReasoningChunk?.(r);
+      }
       if (delta) {
         text += delta;
         req.onChunk(delta);

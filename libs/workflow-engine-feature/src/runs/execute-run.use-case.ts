@@ -4,11 +4,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
 import type { RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
-import { executeRun, type EventSink } from '@shoal/workflow-runtime';
+import { executeRun, memoryTurnsOf, type EventSink } from '@shoal/workflow-runtime';
 import { LruCache, RUN_EVENT_STORE, createLogger, type RunEventStore, type WorkflowLimits } from '@shoal/platform';
 import { BillingClient } from '../billing/billing.client';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
-import { RunStateRepository, type FinishedRunRow } from './run-state.repository';
+import { RunStateRepository, type ClaimedRun, type FinishedRunRow } from './run-state.repository';
+import { ConversationTurnsRepository } from '../conversations/conversation-turns.repository';
+import { ChatTurn } from '../conversations/chat-turn';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
 export interface EngineOptions {
@@ -41,6 +43,7 @@ export class ExecuteRunUseCase {
     @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
     @Inject(BillingClient) private readonly billing: BillingClient,
     @Inject(ENGINE_OPTIONS) private readonly opts: EngineOptions,
+    @Inject(ConversationTurnsRepository) private readonly turns: ConversationTurnsRepository,
   ) {}
 
   async execute(runId: string, traceparent?: string): Promise<void> {
@@ -66,6 +69,7 @@ export class ExecuteRunUseCase {
         else await this.events.append(runId, body);
       },
     };
+    const chat = await this.chatTurnOf(run, graph);
     const llm = new ModelPoolLlmAdapter(this.opts.modelPoolUrl, this.opts.internalToken, {
       tenantId: run.tenantId,
       apiKeyId: run.apiKeyId,
@@ -78,13 +82,19 @@ export class ExecuteRunUseCase {
       graph,
       inputs: run.inputs,
       inputLimits: this.opts.workflowLimits?.inputs,
-      sys: { user_id: run.endUser ?? undefined, app_id: run.workflowId },
+      containerLimits: this.opts.workflowLimits?.containers,
+      sys: { user_id: run.endUser ?? undefined, app_id: run.workflowId, ...chat?.sys },
+      conversationVariables: chat?.variables,
+      history: chat?.history,
       finished,
-      ports: { llm, checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease), events: sink },
+      ports: { llm, checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease), events: chat ? chat.sink(sink) : sink },
       streamChunks: run.responseMode === 'streaming',
+      streamedText: finished.length && run.responseMode === 'streaming' ? await this.streamedText(runId) : undefined,
       startedAt: run.createdAt.getTime(),
     });
 
+    // the turn is written before the run is finished, so a conversation's next run sees it
+    await chat?.record(outcome);
     const callIds = await this.runs.callIds(run.tenantId, runId);
     const cost = callIds.length ? await this.costOf({ tenantId: run.tenantId, runId, traceparent }, callIds) : undefined;
     await this.runs.finish(run.tenantId, runId, run.lease, {
@@ -98,6 +108,12 @@ export class ExecuteRunUseCase {
       currency: cost?.currency ?? 'USD',
     });
     if (finishedBody) {
+      // message_end goes out just before workflow_finished (Dify sends it just after), so that a stream that ends at workflow_finished has it
+      if (chat && (outcome.status === 'succeeded' || outcome.status === 'partial-succeeded'))
+        await this.events.append(
+          runId,
+          await chat.messageEnd(outcome, { total_price: cost?.total_price ?? '0', currency: cost?.currency ?? 'USD' }),
+        );
       const e = await this.events.append(runId, finishedBody);
       if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
     }
@@ -129,6 +145,22 @@ export class ExecuteRunUseCase {
     if (!run) return;
     const e = await this.events.append(runId, finishedEventOf(run));
     if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
+  }
+
+  private async chatTurnOf(run: ClaimedRun, graph: WorkflowGraph): Promise<ChatTurn | null> {
+    if (!run.conversationId || !run.messageId) return null;
+    const { id, tenantId, conversationId, messageId, createdAt } = run;
+    return ChatTurn.open(this.turns, { id, tenantId, conversationId, messageId, query: run.query ?? '', createdAt }, memoryTurnsOf(graph));
+  }
+
+  /** The text an earlier attempt of the run streamed (text_chunk or message events), so a resume does not send it again. */
+  private async streamedText(runId: string): Promise<string> {
+    let text = '';
+    for (const e of await this.events.read(runId)) {
+      if (e.event === 'text_chunk') text += e.data.text;
+      else if (e.event === 'message') text += e.data.answer;
+    }
+    return text;
   }
 
   unfinishedRunIds(): Promise<string[]> {

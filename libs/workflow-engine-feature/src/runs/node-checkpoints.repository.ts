@@ -5,7 +5,7 @@ import { LeaseLostError } from './lease-lost.error';
 const json = (v: Record<string, unknown> | null) => (v === null ? undefined : (v as Prisma.InputJsonValue));
 
 /**
- * The runtime's checkpoints as node_executions rows, one per (run, node). Every write is fenced by
+ * The runtime's checkpoints as node_executions rows, one per (run, execution key): a top-level node, or one node in one iteration / loop round. Every write is fenced by
  * the worker's lease: once another worker has taken the run over, this one's writes fail with
  * LeaseLostError instead of landing beside the new worker's.
  */
@@ -25,6 +25,7 @@ export class NodeCheckpointsRepository implements CheckpointStore {
       predecessorNodeId: rec.predecessorNodeId,
       attempt: rec.attempt,
       callId: rec.callId,
+      iterationIndex: rec.iterationIndex,
       status: 'running' as const,
       startedAt: new Date(rec.startedAt),
       finishedAt: null,
@@ -38,8 +39,8 @@ export class NodeCheckpointsRepository implements CheckpointStore {
       >`SELECT true AS ok FROM workflow_runs WHERE id = ${rec.runId} AND worker_id = ${this.lease} FOR UPDATE`;
       if (!held) throw new LeaseLostError(rec.runId);
       await tx.nodeExecution.upsert({
-        where: { runId_executionKey: { runId: rec.runId, executionKey: rec.nodeId } },
-        create: { ...row, tenantId: this.tenantId, runId: rec.runId, nodeId: rec.nodeId, executionKey: rec.nodeId },
+        where: { runId_executionKey: { runId: rec.runId, executionKey: rec.executionKey } },
+        create: { ...row, tenantId: this.tenantId, runId: rec.runId, nodeId: rec.nodeId, executionKey: rec.executionKey },
         update: row,
       });
     });
@@ -47,7 +48,7 @@ export class NodeCheckpointsRepository implements CheckpointStore {
 
   async nodeFinished(rec: NodeExecutionFinish): Promise<void> {
     const { count } = await this.prisma.nodeExecution.updateMany({
-      where: { runId: rec.runId, executionKey: rec.nodeId, run: { workerId: this.lease } },
+      where: { runId: rec.runId, executionKey: rec.executionKey, run: { workerId: this.lease } },
       data: {
         status: rec.status,
         inputs: json(rec.inputs),

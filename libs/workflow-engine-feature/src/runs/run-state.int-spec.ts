@@ -39,6 +39,8 @@ const started = (executionId: string): NodeExecutionStart => ({
   runId,
   executionId,
   nodeId: 'start',
+  executionKey: 'start',
+  iterationIndex: null,
   nodeType: 'start',
   title: 'Start',
   index: 1,
@@ -128,6 +130,8 @@ describe('a run resumed past a handled failure', () => {
       runId: id,
       executionId: newId('nex'),
       nodeId,
+      executionKey: nodeId,
+      iterationIndex: null,
       nodeType: nodeId === 'start' ? 'start' : 'llm',
       title: nodeId,
       index,
@@ -190,5 +194,46 @@ describe('a run resumed past a handled failure', () => {
     });
     expect((await prisma.workflowRun.findUniqueOrThrow({ where: { id } })).status).toBe('partial_succeeded');
     expect((await repo.unannouncedFinish(id))?.status).toBe('partial-succeeded');
+  });
+});
+
+describe('executions inside iterations and loops', () => {
+  it('keeps one row per execution key, restarts a round over its own row, and reads the keys back', async () => {
+    const id = newId('run');
+    const { workflowId, workflowVersionId } = await prisma.workflowRun.findUniqueOrThrow({ where: { id: runId } });
+    await prisma.workflowRun.create({ data: { id, tenantId, workflowId, workflowVersionId, inputs: {} } });
+    const { lease } = (await repo.claim(id, 'worker-a'))!;
+    const store = repo.checkpointsFor(tenantId, lease);
+    const inner = (round: number, index: number): NodeExecutionFinish => ({
+      ...finished(newId('nex')),
+      runId: id,
+      nodeId: 'ask',
+      executionKey: `ask#iter[${round}]`,
+      iterationIndex: round,
+      nodeType: 'llm',
+      index,
+      callId: `${id}:ask#iter[${round}]:0`,
+      outputs: { text: `round ${round}` },
+    });
+    const r0 = inner(0, 2);
+    const r1 = inner(1, 3);
+    await store.nodeStarted(r0);
+    await store.nodeFinished(r0);
+    // round 1 started, the worker died, and its rerun starts the same execution key again
+    await store.nodeStarted(r1);
+    const rerun = { ...inner(1, 4) };
+    await store.nodeStarted(rerun);
+    await store.nodeFinished(rerun);
+
+    const rows = await prisma.nodeExecution.findMany({ where: { runId: id }, orderBy: { index: 'asc' } });
+    expect(rows.map((r) => [r.executionKey, r.nodeId, r.iterationIndex, r.id])).toEqual([
+      ['ask#iter[0]', 'ask', 0, r0.executionId],
+      ['ask#iter[1]', 'ask', 1, rerun.executionId],
+    ]);
+    expect((await repo.finishedNodes(tenantId, id)).map((n) => [n.nodeId, n.executionKey, n.outputs])).toEqual([
+      ['ask', 'ask#iter[0]', { text: 'round 0' }],
+      ['ask', 'ask#iter[1]', { text: 'round 1' }],
+    ]);
+    expect((await repo.callIds(tenantId, id)).sort()).toEqual([`${id}:ask#iter[0]:0`, `${id}:ask#iter[1]:0`]);
   });
 });

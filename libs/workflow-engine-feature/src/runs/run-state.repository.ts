@@ -17,6 +17,10 @@ export interface ClaimedRun {
   graph: unknown;
   createdAt: Date;
   attempts: number;
+  /** chatflow runs: the conversation, the user's message and the turn's message id (null for workflow runs) */
+  conversationId: string | null;
+  query: string | null;
+  messageId: string | null;
   /** this claim's token: every write for the run is conditional on it still being the run's worker_id */
   lease: string;
 }
@@ -76,6 +80,9 @@ export class RunStateRepository {
       graph: run.version.graph,
       createdAt: run.createdAt,
       attempts: run.attempts,
+      conversationId: run.conversationId,
+      query: run.query,
+      messageId: run.messageId,
       lease,
     };
   }
@@ -88,11 +95,21 @@ export class RunStateRepository {
   async finishedNodes(tenantId: string, runId: string): Promise<FinishedNodeRecord[]> {
     const rows = await this.prisma.nodeExecution.findMany({
       where: { tenantId, runId, status: { in: ['succeeded', 'exception'] } },
-      select: { nodeId: true, index: true, status: true, outputs: true, promptTokens: true, completionTokens: true, totalTokens: true },
+      select: {
+        nodeId: true,
+        executionKey: true,
+        index: true,
+        status: true,
+        outputs: true,
+        promptTokens: true,
+        completionTokens: true,
+        totalTokens: true,
+      },
       orderBy: { index: 'asc' },
     });
     return rows.map((r) => ({
       nodeId: r.nodeId,
+      executionKey: r.executionKey,
       index: r.index,
       status: r.status === 'exception' ? ('exception' as const) : ('succeeded' as const),
       outputs: (r.outputs ?? {}) as Record<string, unknown>,

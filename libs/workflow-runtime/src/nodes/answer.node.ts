@@ -1,4 +1,5 @@
-// answer: renders its template; the rendered text is the node's `answer` and is streamed as text_chunk.
+// answer: renders its template into the node's `answer`. What a streaming run sends of it, and when, is
+// the stream coordinator's business (piece by piece, as its references become available).
 import { compileTemplate, renderCompiledTemplate, type AnswerNode, type AnswerNodeData, type CompiledTemplate } from '@shoal/workflow-dsl';
 import type { NodeExecutor } from '../node-executor';
 
@@ -13,8 +14,6 @@ export const answerNodeExecutor: NodeExecutor<AnswerNode> = {
       compiled.set(node.data, template);
     }
     const answer = renderCompiledTemplate(template, ctx.pool.lookup);
-    // The whole answer as one chunk once it is known (token-level streaming through the answer is not done yet).
-    if (ctx.emitTextChunk && answer !== '') ctx.emitTextChunk(answer, [node.id, 'answer']);
     return { inputs: null, outputs: { answer, files: [] } };
   },
 };

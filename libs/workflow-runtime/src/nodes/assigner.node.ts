@@ -84,23 +84,33 @@ function apply(current: unknown, kind: Kind, item: AssignerItem, input: unknown)
   }
 }
 
-function writeConversation(pool: VariablePool, updates: ReadonlyArray<{ name: string; value: unknown }>): void {
-  const current = (pool.get([CONVERSATION]) ?? {}) as Record<string, unknown>;
-  const next: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, current);
-  for (const { name, value } of updates) next[name] = value;
-  // A new object: values already handed out (events, other nodes' inputs) are never mutated.
-  pool.set(CONVERSATION, next);
+/** Writes each namespace touched (conversation, or a loop's variables) as a new object where it lives. */
+function writeVariables(pool: VariablePool, updates: ReadonlyArray<{ name: string; selector?: readonly string[]; value: unknown }>): void {
+  const byNamespace = new Map<string, Array<{ name: string; value: unknown }>>();
+  for (const u of updates) {
+    const namespace = u.selector?.[0] ?? CONVERSATION;
+    const list = byNamespace.get(namespace) ?? [];
+    list.push(u);
+    byNamespace.set(namespace, list);
+  }
+  for (const [namespace, list] of byNamespace) {
+    const current = (pool.get([namespace]) ?? {}) as Record<string, unknown>;
+    const next: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, current);
+    for (const { name, value } of list) next[name] = value;
+    // A new object: values already handed out (events, other nodes' inputs) are never mutated.
+    pool.replace(namespace, next);
+  }
 }
 
 export const assignerNodeExecutor: NodeExecutor<AssignerNode> = {
   callsLlm: false,
   execute(node, ctx) {
     // Items see each other's writes (Dify's working copy), and the pool changes only if all succeed.
-    const working = new Map<string, unknown>();
-    const read = (name: string) => (working.has(name) ? working.get(name) : ctx.pool.get([CONVERSATION, name]));
+    const working = new Map<string, { selector: [string, string]; value: unknown }>();
     for (const item of node.data.items) {
-      const name = item.variable_selector[1];
-      const current = read(name);
+      const [namespace, name] = item.variable_selector;
+      const key = `${namespace}\u0000${name}`;
+      const current = working.has(key) ? working.get(key)?.value : ctx.pool.get([namespace, name]);
       if (current === undefined) throw new AssignerError(`Variable ${JSON.stringify(item.variable_selector)} not found`);
       const kind = kindOf(current);
       if (kind === null) throw new AssignerError(`Variable ${JSON.stringify(item.variable_selector)} has no value to infer its type from`);
@@ -112,14 +122,14 @@ export const assignerNodeExecutor: NodeExecutor<AssignerNode> = {
         // Dify skips an update whose source variable holds nothing.
         if (input === null) continue;
       }
-      working.set(name, apply(current, kind, item, input));
+      working.set(key, { selector: [namespace, name], value: apply(current, kind, item, input) });
     }
-    const updated = [...working].map(([name, value]) => ({ name, selector: [CONVERSATION, name], value }));
-    writeConversation(ctx.pool, updated);
+    const updated = [...working.values()].map(({ selector, value }) => ({ name: selector[1], selector, value }));
+    writeVariables(ctx.pool, updated);
     return { inputs: { items: node.data.items }, outputs: { updated_variables: updated }, processData: { updated_variables: updated } };
   },
   restore(_node, outputs, pool) {
     const updated = outputs.updated_variables;
-    if (Array.isArray(updated)) writeConversation(pool, updated as Array<{ name: string; value: unknown }>);
+    if (Array.isArray(updated)) writeVariables(pool, updated as Array<{ name: string; selector?: string[]; value: unknown }>);
   },
 };

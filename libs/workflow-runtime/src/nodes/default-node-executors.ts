@@ -9,6 +9,9 @@ import { listOperatorNodeExecutor } from './list-operator.node';
 import { assignerNodeExecutor } from './assigner.node';
 import { llmNodeExecutor } from './llm.node';
 import { startNodeExecutor } from './start.node';
+import { containerPartExecutor } from './container-events';
+import { iterationNodeExecutor } from './iteration.node';
+import { loopNodeExecutor } from './loop.node';
 
 export const defaultNodeExecutors: NodeExecutors = {
   start: startNodeExecutor,
@@ -21,4 +24,9 @@ export const defaultNodeExecutors: NodeExecutors = {
   answer: answerNodeExecutor,
   'list-operator': listOperatorNodeExecutor,
   assigner: assignerNodeExecutor,
+  iteration: iterationNodeExecutor,
+  'iteration-start': containerPartExecutor,
+  loop: loopNodeExecutor,
+  'loop-start': containerPartExecutor,
+  'loop-end': containerPartExecutor,
 };

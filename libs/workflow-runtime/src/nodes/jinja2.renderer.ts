@@ -38,6 +38,44 @@ interface NunjucksRuntime {
 
 const runtime = (nunjucks as unknown as { runtime: NunjucksRuntime }).runtime;
 
+/** The slice of nunjucks' compiler that arithmetic goes through (its types do not describe it). */
+interface NunjucksCompiler {
+  _emit(code: string): void;
+  compile(node: unknown, frame: unknown): void;
+}
+interface BinaryNode {
+  left: unknown;
+  right: unknown;
+}
+const compilerProto = (nunjucks as unknown as { compiler: { Compiler: { prototype: Record<string, unknown> } } }).compiler.Compiler
+  .prototype;
+
+/** Python's arithmetic where it differs from JavaScript's: dividing by zero raises ZeroDivisionError instead of giving Infinity / NaN. */
+const arithmetic = {
+  div(a: unknown, b: unknown): number {
+    if (b === 0) throw new TemplateRenderError('division by zero');
+    return (a as number) / (b as number);
+  },
+  floorDiv(a: unknown, b: unknown): number {
+    if (b === 0) throw new TemplateRenderError('integer division or modulo by zero');
+    return Math.floor((a as number) / (b as number));
+  },
+  mod(a: unknown, b: unknown): number {
+    if (b === 0) throw new TemplateRenderError('integer division or modulo by zero');
+    return (a as number) % (b as number);
+  },
+};
+
+function emitCall(name: keyof typeof arithmetic) {
+  return function (this: NunjucksCompiler, node: BinaryNode, frame: unknown): void {
+    this._emit(`runtime.shoalArithmetic.${name}(`);
+    this.compile(node.left, frame);
+    this._emit(', ');
+    this.compile(node.right, frame);
+    this._emit(')');
+  };
+}
+
 /** The budget of the render in progress; rendering is synchronous, so one at a time per process. */
 let budget: { operations: number; output: number; limits: Jinja2Limits } | null = null;
 
@@ -74,6 +112,10 @@ function install(): void {
   if (installed) return;
   installed = true;
   runtime.memberLookup = safeMemberLookup;
+  (runtime as unknown as { shoalArithmetic: typeof arithmetic }).shoalArithmetic = arithmetic;
+  compilerProto.compileDiv = emitCall('div');
+  compilerProto.compileFloorDiv = emitCall('floorDiv');
+  compilerProto.compileMod = emitCall('mod');
   // Top-level names: the template's variables and the globals, never what their objects inherit.
   runtime.contextOrFrameLookup = (context, frame, name) => {
     const value = frame.lookup(name);

@@ -7,8 +7,10 @@ import {
   type LlmNode,
   type LlmNodeData,
 } from '@shoal/workflow-dsl';
-import type { NodeExecutor } from '../node-executor';
+import type { NodeExecutor, NodeRunContext } from '../node-executor';
 import type { LlmChatRequest, LlmRole } from '../ports';
+import { finalTexts, reasoningFormatOf, ReasoningStream } from '../llm-reasoning';
+import { historyMessages, historyText, llmMemoryOf, memoryWindow, withCompletionHistory, type LlmMemoryConfig } from '../llm-memory';
 
 /** Where Dify puts the node's context in a prompt. */
 const CONTEXT_MARK = '{{#context#}}';
@@ -17,6 +19,9 @@ interface CompiledPrompt {
   /** Each message's text split at `{{#context#}}` (when context is enabled), so the context is never re-read as a template. */
   messages: Array<{ role: LlmRole; parts: CompiledTemplate[] }>;
   context: readonly string[] | null;
+  memory: LlmMemoryConfig | null;
+  /** The memory's query template (sys.query when it has none). */
+  query: CompiledTemplate | null;
   /** Every distinct reference, keyed as Dify keys LLM node inputs: `#start.question#`. */
   references: Array<{ key: string; selector: readonly string[] }>;
 }
@@ -35,7 +40,9 @@ function compile(data: LlmNodeData): CompiledPrompt {
   const references = new Map<string, readonly string[]>();
   for (const m of messages)
     for (const part of m.parts) for (const ref of part.references) references.set(`#${ref.selector.join('.')}#`, ref.selector);
-  prompt = { messages, context, references: [...references].map(([key, selector]) => ({ key, selector })) };
+  const memory = llmMemoryOf(data.memory);
+  const query = memory ? compileTemplate(memory.queryPromptTemplate || '{{#sys.query#}}') : null;
+  prompt = { messages, context, memory, query, references: [...references].map(([key, selector]) => ({ key, selector })) };
   compiled.set(data, prompt);
   return prompt;
 }
@@ -49,10 +56,11 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
     for (const { key, selector } of prompt.references) inputs[key] = ctx.pool.get(selector) ?? null;
     const context = prompt.context ? contextText(ctx.pool.get(prompt.context)) : '';
     if (prompt.context) inputs['#context#'] = context;
-    const messages = prompt.messages.map((m) => ({
+    let messages = prompt.messages.map((m) => ({
       role: m.role,
       content: m.parts.map((part) => renderCompiledTemplate(part, ctx.pool.lookup)).join(context),
     }));
+    if (prompt.memory && prompt.query) messages = withMemory(data, messages, prompt.memory, prompt.query, ctx.history, ctx.pool.lookup);
     const request: LlmChatRequest = {
       callId: ctx.callId,
       runId: ctx.runId,
@@ -63,18 +71,25 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
       signal: ctx.signal,
     };
     if (data.model.provider) request.provider = data.model.provider;
+    const format = reasoningFormatOf((data as { reasoning_format?: unknown }).reasoning_format);
     const emit = ctx.emitTextChunk;
+    let stream: ReasoningStream | null = null;
     if (emit) {
       const selector: [string, string] = [node.id, 'text'];
-      request.onChunk = (delta) => emit(delta, selector);
+      const s = new ReasoningStream(format, (text) => emit(text, selector));
+      request.onChunk = (delta) => s.text(delta);
+      request.onReasoningChunk = (delta) => s.reasoning(delta);
+      stream = s;
     }
     const result = await ctx.llm.chat(request);
+    stream?.end();
+    const { text, reasoning } = finalTexts(format, result.text, result.reasoningContent ?? '');
     const { promptTokens, completionTokens, totalTokens } = result.usage;
     return {
       inputs,
       outputs: {
-        text: result.text,
-        reasoning_content: result.reasoningContent ?? '',
+        text,
+        reasoning_content: reasoning,
         usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: totalTokens },
         finish_reason: result.finishReason,
       },
@@ -88,6 +103,35 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
     };
   },
 };
+
+/** The prompt with the conversation's earlier turns and the query, as Dify's fetch_prompt_messages builds it. */
+function withMemory(
+  data: LlmNodeData,
+  messages: Array<{ role: LlmRole; content: string }>,
+  memory: LlmMemoryConfig,
+  queryTemplate: CompiledTemplate,
+  history: NodeRunContext['history'],
+  lookup: NodeRunContext['pool']['lookup'],
+): Array<{ role: LlmRole; content: string }> {
+  const turns = memoryWindow(history, memory);
+  const query = renderCompiledTemplate(queryTemplate, lookup);
+  if (data.model.mode === 'completion') {
+    // Dify refuses a completion model's memory without role prefixes (MemoryRolePrefixRequiredError)
+    if (!memory.rolePrefix) throw new LlmMemoryError('Memory role prefix is required for completion model.');
+    const [first, ...rest] = messages;
+    return [{ role: first.role, content: withCompletionHistory(first.content, historyText(turns, memory.rolePrefix), query) }, ...rest];
+  }
+  const out = [...messages, ...historyMessages(turns)];
+  if (query) out.push({ role: 'user', content: query });
+  return out;
+}
+
+export class LlmMemoryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MemoryRolePrefixRequiredError';
+  }
+}
 
 /**
  * Dify's LLMNode._fetch_context: a string is the context as it is; a list (knowledge retrieval

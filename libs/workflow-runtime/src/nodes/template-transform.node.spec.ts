@@ -66,6 +66,13 @@ describe('template-transform (Jinja2 through nunjucks)', () => {
     expect(() => renderJinja2('{% include "/etc/passwd" %}', {})).toThrow(TemplateRenderError);
   });
 
+  it("divides as Python does: by zero raises (Jinja2's ZeroDivisionError), never Infinity or NaN", () => {
+    expect(renderJinja2('{{ 7 // 2 }} {{ 7 / 2 }} {{ 7 % 4 }}', {})).toBe('3 3.5 3');
+    expect(() => renderJinja2('{{ 10 // (n - 3) }}', { n: 3 })).toThrow('integer division or modulo by zero');
+    expect(() => renderJinja2('{{ 1 / 0 }}', {})).toThrow('division by zero');
+    expect(() => renderJinja2('{{ 5 % 0 }}', {})).toThrow('integer division or modulo by zero');
+  });
+
   it('fails the node with the template error', async () => {
     const outcome = await run('{{ q | nosuchfilter }}', { q: 'x' });
     expect(outcome.status).toBe('failed');

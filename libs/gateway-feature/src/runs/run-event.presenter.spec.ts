@@ -1,0 +1,36 @@
+import type { RunEvent } from '@shoal/contracts';
+import { presentRunEvent } from './run-event.presenter';
+
+const envelope = { workflow_run_id: 'run_1', task_id: 'run_1', sequence: 7, timestamp: 1_700_000_000_000 };
+
+describe('presentRunEvent', () => {
+  it("puts a chat message's fields at the top level, as Dify's chat-messages stream does", () => {
+    const e: RunEvent = {
+      ...envelope,
+      event: 'message',
+      data: {
+        id: 'msg_1',
+        message_id: 'msg_1',
+        conversation_id: 'conv_1',
+        answer: 'Hi',
+        from_variable_selector: ['a', 'answer'],
+        created_at: 1,
+      },
+    };
+    expect(presentRunEvent(e)).toEqual({
+      ...envelope,
+      event: 'message',
+      id: 'msg_1',
+      message_id: 'msg_1',
+      conversation_id: 'conv_1',
+      answer: 'Hi',
+      from_variable_selector: ['a', 'answer'],
+      created_at: 1,
+    });
+  });
+
+  it('keeps workflow events as they are, fields under data', () => {
+    const e: RunEvent = { ...envelope, event: 'text_chunk', data: { text: 'Hi', from_variable_selector: ['llm', 'text'] } };
+    expect(presentRunEvent(e)).toBe(e);
+  });
+});

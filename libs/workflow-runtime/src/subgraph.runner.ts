@@ -1,0 +1,107 @@
+// Runs one round of an iteration or loop: the nodes inside the container, as a scheduler of their own
+// over the container's edges, with the round's pool and scope. A round resumed after a crash replays
+// the inner executions an earlier attempt committed and runs only the rest.
+import type { RunEventBody } from '@shoal/contracts';
+import type { NodeExecutor } from './node-executor';
+import {
+  DEFAULT_CONTAINER_LIMITS,
+  type ContainerLimits,
+  type RoundOutcome,
+  type RoundSpec,
+  type RunScope,
+  type ScopeRunner,
+} from './scope';
+import type { Scheduler, SchedulerOptions } from './scheduler';
+import { RunCancelledError, WorkflowRuntimeError } from './runtime.errors';
+import { isThenable } from './is-thenable';
+
+/** A node execution an earlier attempt finished, as a scheduler replays it. */
+export interface RestoredNode {
+  nodeId: string;
+  outputs: Readonly<Record<string, unknown>>;
+  exception: boolean;
+  /** Tokens it used (counted into its container's totals). */
+  tokens?: number;
+  /** Its index in the run, for replaying in start order. */
+  index?: number;
+}
+
+/** The parts of the parent scheduler a round reports back to. */
+interface Tallies {
+  steps: number;
+  tokens: number;
+  exceptions: number;
+  infraError: unknown;
+}
+
+export class SubgraphRunner implements ScopeRunner {
+  readonly limits: Readonly<ContainerLimits>;
+
+  constructor(
+    private readonly o: SchedulerOptions,
+    private readonly counter: { next: number },
+    private readonly parent: Tallies,
+    private readonly create: (opts: SchedulerOptions) => Scheduler,
+  ) {
+    this.limits = o.containerLimits ?? DEFAULT_CONTAINER_LIMITS;
+  }
+
+  now(): number {
+    return this.o.clock.now();
+  }
+
+  async emit(body: RunEventBody): Promise<void> {
+    const pending = this.o.events.emit(body);
+    if (pending && isThenable(pending)) await pending;
+  }
+
+  async runRound({ container, index, pool }: RoundSpec): Promise<RoundOutcome> {
+    const { o } = this;
+    const inner = o.scopes.get(container.id);
+    if (!inner) throw new WorkflowRuntimeError('no_executor', `${container.data.type} '${container.id}' has no nodes inside it`);
+    const step = `${container.id}[${index}]`;
+    const outer = o.scope;
+    const isLoop = container.data.type === 'loop';
+    const scope: RunScope = {
+      path: outer ? `${outer.path}/${step}` : step,
+      iterationId: isLoop ? (outer?.iterationId ?? null) : container.id,
+      iterationIndex: isLoop ? (outer?.iterationIndex ?? null) : index,
+      loopId: isLoop ? container.id : (outer?.loopId ?? null),
+      loopIndex: isLoop ? index : (outer?.loopIndex ?? null),
+    };
+    const restored = o.innerRestored?.get(scope.path) ?? [];
+    let restoredTokens = 0;
+    for (const r of restored) {
+      restoredTokens += r.tokens ?? 0;
+      pool.set(r.nodeId, r.outputs);
+      const node = inner.nodesById.get(r.nodeId);
+      // Re-applies what restored nodes wrote outside their outputs (an assigner's loop variables).
+      if (node && !r.exception) (o.executors[node.data.type] as NodeExecutor).restore?.(node, r.outputs, pool);
+    }
+    const child = this.create({
+      ...o,
+      index: inner,
+      pool,
+      restored,
+      scope,
+      counter: this.counter,
+      onInfraError: (error) => {
+        this.parent.infraError ??= error;
+        o.onInfraError?.(error);
+      },
+    });
+    await child.run();
+    const p = this.parent;
+    p.steps += child.steps;
+    p.tokens += child.tokens;
+    p.exceptions += child.exceptions;
+    if (child.infraError !== null) {
+      p.infraError ??= child.infraError;
+      throw child.infraError;
+    }
+    if (o.controller.signal.aborted) throw new RunCancelledError();
+    const failure = child.failure;
+    const error = failure ? `Node ${failure.node.data.title} (${failure.node.id}) failed: ${failure.message}` : null;
+    return { error, reachedLoopEnd: child.reachedLoopEnd, tokens: restoredTokens + child.tokens };
+  }
+}
