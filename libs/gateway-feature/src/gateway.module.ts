@@ -20,6 +20,7 @@ import { ApiKeysService } from './keys/api-keys.service';
 import { TenantsController } from './tenants/tenants.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { DifyWorkflowAppController } from './dify/dify-workflow-app.controller';
+import { DEFAULT_GRAPHQL_OPTIONS, GRAPHQL_OPTIONS, GraphqlServer, type GraphqlOptions } from './graphql/graphql.server';
 import { ConversationsController } from './conversations/conversations.controller';
 import { ConversationsRepository } from './conversations/conversations.repository';
 import { ConversationsService } from './conversations/conversations.service';
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   streams: StreamLimits;
   /** graph and run input bounds; the DSL's defaults when omitted */
   workflowLimits?: WorkflowLimits;
+  /** GraphQL query bounds and GraphiQL; defaults when omitted */
+  graphql?: Partial<GraphqlOptions>;
 }
 
 /** The gateway's controllers and services; infrastructure comes from PlatformModule. */
@@ -74,6 +77,8 @@ export class GatewayModule {
         ConversationsService,
         BootstrapKeyService,
         ApiKeysService,
+        { provide: GRAPHQL_OPTIONS, useValue: { ...DEFAULT_GRAPHQL_OPTIONS, ...opts.graphql } },
+        GraphqlServer,
       ],
       exports: [BootstrapKeyService],
     };

@@ -91,7 +91,8 @@ export function graphqlResolvers(s: GraphqlServices): IResolvers<unknown, Graphq
           throw err;
         }
       },
-      runs: async (_: unknown,
+      runs: async (
+        _: unknown,
         args: { workflowId?: string; status?: RunStatusColumn; first?: number; after?: string },
         context: GraphqlContext,
       ) => {
@@ -122,7 +123,11 @@ export function graphqlResolvers(s: GraphqlServices): IResolvers<unknown, Graphq
       },
     },
     Mutation: {
-      createWorkflow: async (_: unknown, args: { input: { name: string; description?: string; graph: unknown } }, context: GraphqlContext) => {
+      createWorkflow: async (
+        _: unknown,
+        args: { input: { name: string; description?: string; graph: unknown } },
+        context: GraphqlContext,
+      ) => {
         const ctx = caller(context, 'workflows:write');
         const name = args.input.name.trim();
         if (!name || name.length > 200)

@@ -5,6 +5,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
 import mercurius from 'mercurius';
 import { ApiError, ApiKeyAuthenticator, RateLimitGate, createLogger, toApiError, type RequestContext } from '@shoal/platform';
 import { GatewayBillingClient } from '../usage/billing.client';
@@ -65,9 +66,20 @@ export class GraphqlServer implements OnModuleInit {
       // upgrade authenticates in connection_init (browsers cannot set headers on it)
       instance.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
         if (req.routeOptions.url !== '/graphql' || req.headers.upgrade?.toLowerCase() === 'websocket') return;
-        const ctx = await this.auth.authenticate(req.headers, req.ip);
-        if (this.rateLimits) void reply.headers(await this.rateLimits.admit(ctx, req.method === 'POST'));
-        (req as unknown as Record<string, unknown>)[CONTEXT] = ctx;
+        try {
+          const ctx = await this.auth.authenticate(req.headers, req.ip);
+          if (this.rateLimits) void reply.headers(await this.rateLimits.admit(ctx, req.method === 'POST'));
+          (req as unknown as Record<string, unknown>)[CONTEXT] = ctx;
+        } catch (err) {
+          // answered here, in GraphQL's error shape with the HTTP status REST would use (401, 429)
+          const api = toApiError(err);
+          if (api.opts.retryAfterSeconds !== undefined) void reply.header('retry-after', String(api.opts.retryAfterSeconds));
+          if (api.opts.headers) void reply.headers(api.opts.headers);
+          return reply
+            .code(api.status)
+            .type('application/json; charset=utf-8')
+            .send({ data: null, errors: [{ message: api.message, extensions: { code: api.code, status: api.status } }] });
+        }
       });
       await instance.register(mercurius, {
         schema: SCHEMA,
@@ -77,7 +89,7 @@ export class GraphqlServer implements OnModuleInit {
         graphiql: this.opts.graphiql,
         queryDepth: this.opts.maxDepth,
         allowBatchedQueries: false,
-        validationRules: ({ variables }) => [complexityRule(this.opts.maxCost, () => variables ?? {})],
+        validationRules: [complexityRule(this.opts.maxCost)],
         context: (req): GraphqlContext => ({ shoal: (req as unknown as Record<string, RequestContext | undefined>)[CONTEXT] }),
         subscription: {
           context: async (_socket, req): Promise<GraphqlContext> =>
@@ -96,21 +108,26 @@ export class GraphqlServer implements OnModuleInit {
           queueHighWaterMark: 1000,
         },
         errorFormatter: (execution, context) => {
-          const formatted = mercurius.defaultErrorFormatter(execution, context);
-          const errors = (formatted.response.errors ?? []).map((e, i) => {
-            const original = (execution.errors[i] as { originalError?: unknown } | undefined)?.originalError;
-            // a GraphQL validation error (no original) keeps its message; our errors say what was wrong; anything else is masked
-            if (!original) return e;
+          const { statusCode } = mercurius.defaultErrorFormatter(execution, context);
+          const errors = execution.errors.flatMap((error) => {
+            const original = error.originalError as (Error & { errors?: unknown[] }) | undefined;
+            // mercurius wraps the query's validation errors (depth, cost, unknown fields): each is said as is
+            if (original && Array.isArray(original.errors))
+              return original.errors.map((e) => (e instanceof GraphQLError ? e.toJSON() : { message: String((e as Error).message ?? e) }));
+            if (!original || original instanceof GraphQLError) return [error.toJSON()];
+            // our errors say what was wrong; anything else is masked (and logged)
             const api = original instanceof ApiError ? original : toApiError(original);
             if (api.status >= 500) this.log.error({ err: original }, 'GraphQL resolver failed');
-            return {
-              message: api.message,
-              locations: e.locations,
-              path: e.path,
-              extensions: { code: api.code, status: api.status, ...(api.opts.issues ? { issues: api.opts.issues } : {}) },
-            };
+            return [
+              {
+                message: api.message,
+                locations: error.locations,
+                path: error.path,
+                extensions: { code: api.code, status: api.status, ...(api.opts.issues ? { issues: api.opts.issues } : {}) },
+              },
+            ];
           });
-          return { statusCode: formatted.statusCode, response: { data: formatted.response.data ?? null, errors } };
+          return { statusCode, response: { data: execution.data ?? null, errors } };
         },
       });
     });

@@ -117,7 +117,10 @@ export class RunsRepository {
 
   /** Node executions of several runs in one query, in each run's order (GraphQL batches these). */
   nodeExecutionsOf(tenantId: string, runIds: readonly string[]) {
-    return this.prisma.nodeExecution.findMany({ where: { tenantId, runId: { in: [...runIds] } }, orderBy: [{ runId: 'asc' }, { index: 'asc' }] });
+    return this.prisma.nodeExecution.findMany({
+      where: { tenantId, runId: { in: [...runIds] } },
+      orderBy: [{ runId: 'asc' }, { index: 'asc' }],
+    });
   }
 
   /** The newest runs of several workflows, at most `perWorkflow` each, in one query. */

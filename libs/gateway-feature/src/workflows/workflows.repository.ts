@@ -190,7 +190,11 @@ export class WorkflowsRepository {
   }
 
   /** The newest versions of several workflows, at most `perWorkflow` each, in one query. */
-  async latestVersionsOf(tenantId: string, workflowIds: readonly string[], perWorkflow: number): Promise<Array<VersionSummary & { workflowId: string }>> {
+  async latestVersionsOf(
+    tenantId: string,
+    workflowIds: readonly string[],
+    perWorkflow: number,
+  ): Promise<Array<VersionSummary & { workflowId: string }>> {
     const rows = await this.prisma.workflowVersion.findMany({
       where: { tenantId, workflowId: { in: [...workflowIds] } },
       orderBy: [{ workflowId: 'asc' }, { number: 'desc' }],
