@@ -22,6 +22,7 @@ import { ApiKeysService } from './keys/api-keys.service';
 import { TenantsController } from './tenants/tenants.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { DifyWorkflowAppController } from './dify/dify-workflow-app.controller';
+import { DEFAULT_GRAPHQL_OPTIONS, GRAPHQL_OPTIONS, GraphqlServer, type GraphqlOptions } from './graphql/graphql.server';
 import { ConversationsController } from './conversations/conversations.controller';
 import { ConversationsRepository } from './conversations/conversations.repository';
 import { ConversationsService } from './conversations/conversations.service';
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   workflowLimits?: WorkflowLimits;
   /** seals secret environment variables (SHOAL_SECRETS_KEY); without it workflows carrying secret values are refused */
   secrets?: SecretBox | null;
+  /** GraphQL query bounds and GraphiQL; defaults when omitted */
+  graphql?: Partial<GraphqlOptions>;
 }
 
 /** The gateway's controllers and services; infrastructure comes from PlatformModule. */
@@ -83,6 +86,8 @@ export class GatewayModule {
         ConversationsService,
         BootstrapKeyService,
         ApiKeysService,
+        { provide: GRAPHQL_OPTIONS, useValue: { ...DEFAULT_GRAPHQL_OPTIONS, ...opts.graphql } },
+        GraphqlServer,
       ],
       exports: [BootstrapKeyService],
     };

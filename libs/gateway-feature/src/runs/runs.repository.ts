@@ -139,4 +139,23 @@ export class RunsRepository {
     });
     return { runs, total: Number(total) };
   }
+
+  /** Node executions of several runs in one query, in each run's order (GraphQL batches these). */
+  nodeExecutionsOf(tenantId: string, runIds: readonly string[]) {
+    return this.prisma.nodeExecution.findMany({
+      where: { tenantId, runId: { in: [...runIds] } },
+      orderBy: [{ runId: 'asc' }, { index: 'asc' }],
+    });
+  }
+
+  /** The newest runs of several workflows, at most `perWorkflow` each, in one query. */
+  async latestOfWorkflows(tenantId: string, workflowIds: readonly string[], perWorkflow: number, status?: DbRunStatus): Promise<RunRow[]> {
+    const ids = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM (
+        SELECT id, row_number() OVER (PARTITION BY workflow_id ORDER BY id DESC) AS n
+        FROM workflow_runs
+        WHERE tenant_id = ${tenantId} AND workflow_id = ANY(${[...workflowIds]}) ${status ? Prisma.sql`AND status = ${status}::run_status` : Prisma.empty}
+      ) ranked WHERE n <= ${perWorkflow}`;
+    return this.prisma.workflowRun.findMany({ where: { tenantId, id: { in: ids.map((r) => r.id) } }, orderBy: { id: 'desc' } });
+  }
 }

@@ -188,4 +188,32 @@ export class WorkflowsRepository {
       select: { id: true, number: true, checksum: true, source: true, createdAt: true, graph: true },
     });
   }
+
+  /** The newest versions of several workflows, at most `perWorkflow` each, in one query. */
+  async latestVersionsOf(
+    tenantId: string,
+    workflowIds: readonly string[],
+    perWorkflow: number,
+  ): Promise<Array<VersionSummary & { workflowId: string }>> {
+    const rows = await this.prisma.workflowVersion.findMany({
+      where: { tenantId, workflowId: { in: [...workflowIds] } },
+      orderBy: [{ workflowId: 'asc' }, { number: 'desc' }],
+      select: { id: true, workflowId: true, number: true, checksum: true, source: true, createdAt: true },
+      // bounded: at most perWorkflow of each is kept below, and versions are few per workflow
+      take: workflowIds.length * 1000,
+    });
+    const kept = new Map<string, number>();
+    return rows.filter((r) => {
+      const n = kept.get(r.workflowId) ?? 0;
+      kept.set(r.workflowId, n + 1);
+      return n < perWorkflow;
+    });
+  }
+
+  versionsByIds(tenantId: string, ids: readonly string[]): Promise<Array<VersionSummary & { graph: unknown }>> {
+    return this.prisma.workflowVersion.findMany({
+      where: { tenantId, id: { in: [...ids] } },
+      select: { id: true, number: true, checksum: true, source: true, createdAt: true, graph: true },
+    });
+  }
 }

@@ -1,0 +1,139 @@
+// The GraphQL schema: the same resources as REST (workflows, versions, runs with their node
+// executions, usage), the same writes, and run events as a subscription.
+export const SCHEMA = /* GraphQL */ `
+  "Any JSON value"
+  scalar JSON
+
+  enum RunStatus {
+    queued
+    running
+    succeeded
+    failed
+    partial_succeeded
+    stopped
+  }
+
+  type WorkflowVersion {
+    id: ID!
+    number: Int!
+    checksum: String!
+    source: String!
+    createdAt: String!
+    "the graph, in Dify's node shape"
+    graph: JSON
+  }
+
+  type Workflow {
+    id: ID!
+    name: String!
+    description: String!
+    createdAt: String!
+    latestVersion: WorkflowVersion!
+    "newest first"
+    versions(first: Int = 20): [WorkflowVersion!]!
+    "newest first"
+    runs(first: Int = 20, status: RunStatus): [Run!]!
+  }
+
+  type NodeExecution {
+    id: ID!
+    nodeId: String!
+    nodeType: String!
+    title: String!
+    index: Int!
+    status: String!
+    inputs: JSON
+    outputs: JSON
+    error: String
+    elapsedMs: Int
+    totalTokens: Int!
+    startedAt: String
+    finishedAt: String
+  }
+
+  type Run {
+    id: ID!
+    workflowId: ID!
+    workflowVersionId: ID!
+    status: RunStatus!
+    inputs: JSON
+    outputs: JSON
+    error: String
+    elapsedMs: Int
+    totalTokens: Int!
+    totalSteps: Int!
+    "exact decimal"
+    totalPrice: String!
+    currency: String!
+    createdAt: String
+    finishedAt: String
+    nodeExecutions: [NodeExecution!]!
+  }
+
+  type WorkflowPage {
+    nodes: [Workflow!]!
+    hasMore: Boolean!
+    "pass as after for the next page"
+    nextCursor: String
+  }
+
+  type RunPage {
+    nodes: [Run!]!
+    hasMore: Boolean!
+    nextCursor: String
+  }
+
+  type ImportWarning {
+    path: String!
+    code: String!
+    message: String!
+    nodeId: String
+  }
+
+  type ImportResult {
+    workflow: Workflow!
+    warnings: [ImportWarning!]!
+  }
+
+  "A run event, as the SSE stream sends it (Dify's names and payloads)"
+  type RunEvent {
+    event: String!
+    sequence: Int!
+    taskId: ID!
+    workflowRunId: ID!
+    timestamp: Float!
+    data: JSON
+  }
+
+  type Query {
+    workflows(first: Int = 20, after: String): WorkflowPage!
+    workflow(id: ID!): Workflow
+    runs(workflowId: ID, status: RunStatus, first: Int = 20, after: String): RunPage!
+    run(id: ID!): Run
+    "the usage ledger: one row per model call, newest first"
+    usage(runId: ID, first: Int = 100): [JSON!]!
+  }
+
+  input CreateWorkflowInput {
+    name: String!
+    description: String
+    graph: JSON!
+  }
+
+  type Mutation {
+    createWorkflow(input: CreateWorkflowInput!): Workflow!
+    "a Dify DSL export (YAML); modelMap renames models"
+    importWorkflow(yaml: String!, modelMap: JSON): ImportResult!
+    "a new version; runs started from now on use it"
+    publishWorkflow(id: ID!, graph: JSON!): Workflow!
+    "queues a run and answers at once; follow it with the runEvents subscription"
+    startRun(workflowId: ID!, inputs: JSON, idempotencyKey: String): Run!
+    "stops a queued or running run (it ends stopped); an already finished run is an error naming its status"
+    cancelRun(id: ID!): Run!
+  }
+
+  type Subscription {
+    "the run's events from the start (or after afterSequence), until workflow_finished"
+    runEvents(runId: ID!, afterSequence: Int = 0): RunEvent!
+  }
+`;
