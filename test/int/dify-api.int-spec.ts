@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { CompletionClient, DifyClient } from 'dify-client';
+import { ChatClient, CompletionClient, DifyClient } from 'dify-client';
 import { COMPAT_DSL_DIR } from '../compat/compat-fixtures.loader';
 import { startInProcessServices, type InProcessServices } from '../support/in-process-services';
 
@@ -131,4 +131,66 @@ it('answers errors in Dify’s shape: a missing user, a key not bound to an app,
   });
   expect(badJson.status).toBe(400);
   expect(await badJson.json()).toMatchObject({ code: 'invalid_param', status: 400 });
+});
+
+describe('a chatflow app', () => {
+  let chatKey: string;
+  beforeAll(async () => {
+    const yaml = readFileSync(path.join(COMPAT_DSL_DIR, 'conversation-variables.yml'), 'utf8');
+    const chatflow = (await json('POST', '/v1/workflows/import', s.apiKey, { yaml_content: yaml })).id;
+    chatKey = (
+      await json('POST', '/v1/api-keys', s.apiKey, { name: 'dify chat app', scopes: ['runs:write', 'read'], workflow_id: chatflow })
+    ).key;
+  });
+
+  it('carries a conversation across turns through dify-client, blocking and streaming, and lists, reads and deletes it', async () => {
+    const client = new ChatClient(chatKey, `${s.url}/v1`);
+    const first = (await client.createChatMessage({}, 'cats', 'chat-user', false)).data as Body;
+    expect(first).toMatchObject({
+      event: 'message',
+      mode: 'advanced-chat',
+      answer: 'was topic=none turns=0; now topic=cats turns=1',
+      conversation_id: expect.stringMatching(/^conv_/),
+      message_id: expect.stringMatching(/^msg_/),
+      metadata: { usage: expect.any(Object) },
+    });
+
+    // the second turn streams, in Dify's framing, and sees the first turn's variables
+    const res = await client.createChatMessage({}, 'dogs', 'chat-user', true, first.conversation_id);
+    let raw = '';
+    for await (const chunk of res.data as Readable) raw += chunk.toString();
+    const events = raw
+      .split('\n\n')
+      .filter((b) => b.startsWith('data: '))
+      .map((b) => JSON.parse(b.slice('data: '.length)) as Body);
+    const text = events
+      .filter((e) => e.event === 'message')
+      .map((e) => e.answer as string)
+      .join('');
+    expect(text).toBe('was topic=cats turns=1; now topic=dogs turns=2');
+    expect(events.find((e) => e.event === 'message_end')).toMatchObject({ conversation_id: first.conversation_id });
+    expect(events.at(-1)).toMatchObject({ event: 'workflow_finished' });
+
+    const messages = (await client.getConversationMessages('chat-user', first.conversation_id)).data as Body;
+    expect(messages.data.map((m: Body) => m.query)).toEqual(['cats', 'dogs']);
+    expect(messages.has_more).toBe(false);
+    const conversations = (await client.getConversations('chat-user')).data as Body;
+    expect(conversations.data.map((c: Body) => c.id)).toContain(first.conversation_id);
+    const variables = await json('GET', `/v1/conversations/${first.conversation_id}/variables`, chatKey);
+    expect(Object.fromEntries(variables.data.map((v: Body) => [v.name, v.value]))).toEqual({ topic: 'dogs', turns: 2 });
+
+    await client.deleteConversation(first.conversation_id, 'chat-user');
+    const gone = await send('GET', `/v1/messages?conversation_id=${first.conversation_id}`, chatKey);
+    expect(gone.status).toBe(404);
+    expect(gone.body).toMatchObject({ code: 'not_found', status: 404 });
+  });
+
+  it('keeps one app’s conversations from another app’s key, and answers a bad request in Dify’s shape', async () => {
+    const chat = (await send('POST', '/v1/chat-messages', chatKey, { query: 'fish', user: 'u', inputs: {}, response_mode: 'blocking' }))
+      .body;
+    const other = await send('GET', `/v1/messages?conversation_id=${chat.conversation_id}`, appKey);
+    expect(other.status).toBe(404);
+    const noQuery = await send('POST', '/v1/chat-messages', chatKey, { user: 'u', inputs: {} });
+    expect(noQuery.body).toMatchObject({ code: 'invalid_param', status: 400 });
+  });
 });

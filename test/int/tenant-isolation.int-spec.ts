@@ -60,6 +60,7 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
     '/v1/api-keys/:id': key.id,
     '/v1/workflows/run/:id': run.id,
     '/v1/workflows/tasks/:taskId': run.id,
+    '/v1/chat-messages/:taskId': turn.id,
     '/v1/conversations/:id': turn.conversation_id,
   };
   const secretsOfA = [wf.id, run.id, key.id, key.key, A, turn.conversation_id, turn.id];
@@ -82,7 +83,9 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
       named = id;
     }
     const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : benignBody(route.url, inputs, wfB.graph);
-    const res = await send(errorStyleFor(route.url) === 'dify' ? appKeyB : B, route.method, url, body);
+    // Dify's API acts on the app a key is bound to (DELETE /v1/conversations/{id} is Dify's, on a path Shoal's GET shares)
+    const dify = errorStyleFor(route.url) === 'dify' || `${route.method} ${route.url}` === 'DELETE /v1/conversations/:id';
+    const res = await send(dify ? appKeyB : B, route.method, url, body);
     checked++;
     expect(`${route.method} ${route.url} → ${res.status}`).toBe(
       `${route.method} ${route.url} → ${prefix ? 404 : res.status < 500 ? res.status : 'not 5xx'}`,

@@ -22,6 +22,7 @@ import { ApiKeysService } from './keys/api-keys.service';
 import { TenantsController } from './tenants/tenants.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { DifyWorkflowAppController } from './dify/dify-workflow-app.controller';
+import { DifyChatAppController } from './dify/dify-chat-app.controller';
 import { DEFAULT_GRAPHQL_OPTIONS, GRAPHQL_OPTIONS, GraphqlServer, type GraphqlOptions } from './graphql/graphql.server';
 import { ConversationsController } from './conversations/conversations.controller';
 import { ConversationsRepository } from './conversations/conversations.repository';
@@ -63,6 +64,7 @@ export class GatewayModule {
         TenantsController,
         OpenApiController,
         DifyWorkflowAppController,
+        DifyChatAppController,
         ConversationsController,
       ],
       providers: [

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { ApiKeyGuard, Ctx, parseBody, type RequestContext } from '@shoal/platform';
+import { ApiDoc, ApiKeyGuard, Ctx, parseBody, RequireScope, type RequestContext } from '@shoal/platform';
 import { ConversationsService } from './conversations.service';
 import { presentConversation, presentMessagePage } from './conversation.presenter';
 
@@ -12,16 +12,23 @@ const messagesQuerySchema = z.object({
 
 @Controller('v1/conversations')
 @UseGuards(ApiKeyGuard)
+@RequireScope('read')
 export class ConversationsController {
   constructor(@Inject(ConversationsService) private readonly conversations: ConversationsService) {}
 
   @Get(':id')
+  @ApiDoc({ summary: 'Get a conversation (its variables and turn count)', responses: { 200: { description: 'The conversation' } } })
   async get(@Ctx() ctx: RequestContext, @Param('id') id: string) {
     return presentConversation(await this.conversations.get(ctx, id));
   }
 
   /** The conversation's turns, a page at a time going back: `first_id` is the oldest message of the page already shown. */
   @Get(':id/messages')
+  @ApiDoc({
+    summary: 'A conversation’s messages, a page at a time going back',
+    query: messagesQuerySchema,
+    responses: { 200: { description: 'A page of messages' } },
+  })
   async messages(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: unknown) {
     const q = parseBody(messagesQuerySchema, query ?? {}, 'query');
     const page = await this.conversations.messages(ctx, id, { firstId: q.first_id ?? null, limit: q.limit });

@@ -78,4 +78,38 @@ export class ConversationsRepository {
     });
     return { messages: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
   }
+
+  /** A workflow's conversations (optionally one end user's), most recently active first; `lastId` pages on. */
+  async listForWorkflow(
+    tenantId: string,
+    workflowId: string,
+    q: { endUser?: string; lastId?: string; limit: number },
+  ): Promise<{ conversations: ConversationRow[]; hasMore: boolean } | null> {
+    let before: { updatedAt: Date; id: string } | undefined;
+    if (q.lastId) {
+      const anchor = await this.prisma.conversation.findFirst({
+        where: { id: q.lastId, tenantId, workflowId },
+        select: { updatedAt: true, id: true },
+      });
+      if (!anchor) return null;
+      before = anchor;
+    }
+    const rows = await this.prisma.conversation.findMany({
+      where: {
+        tenantId,
+        workflowId,
+        ...(q.endUser !== undefined ? { endUser: q.endUser } : {}),
+        ...(before ? { OR: [{ updatedAt: { lt: before.updatedAt } }, { updatedAt: before.updatedAt, id: { lt: before.id } }] } : {}),
+      },
+      orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+      take: q.limit + 1,
+    });
+    return { conversations: rows.slice(0, q.limit), hasMore: rows.length > q.limit };
+  }
+
+  /** Deletes a conversation and its messages (runs stay); false when the workflow has no such conversation. */
+  async delete(tenantId: string, workflowId: string, conversationId: string): Promise<boolean> {
+    const { count } = await this.prisma.conversation.deleteMany({ where: { id: conversationId, tenantId, workflowId } });
+    return count > 0;
+  }
 }

@@ -42,6 +42,11 @@ describe('errorStyleFor', () => {
     '/v1/parameters',
     '/v1/info',
     '/v1/meta',
+    '/v1/chat-messages',
+    '/v1/chat-messages/run_1/stop',
+    '/v1/messages?conversation_id=conv_1',
+    '/v1/conversations',
+    '/v1/conversations/conv_1/variables',
   ])('answers %s in Dify’s shape', (url) => {
     expect(errorStyleFor(url)).toBe('dify');
   });
