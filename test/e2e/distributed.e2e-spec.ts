@@ -15,6 +15,12 @@ import {
   type ServiceProcess,
   type TestDatabase,
 } from '@shoal/testing';
+import OpenAI from 'openai';
+import { CompletionClient } from 'dify-client';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { readFileSync } from 'node:fs';
+import { COMPAT_DSL_DIR } from '../compat/compat-fixtures.loader';
 import { api, eventually, QA_WORKFLOW, readSse, shoalFlow } from '../support/shoal-flow';
 import { startEdgeProxy, type EdgeProxy } from '../support/edge-proxy';
 
@@ -125,6 +131,58 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
     expect(((await unknown.json()) as { error: unknown }).error).toMatchObject({ param: 'model' });
     // none of these went through the gateway
     expect(edge.routed.gateway).toBe(before);
+  });
+
+  it('is driven by real clients: the openai SDK, dify-client on an app key, and a graphql-ws subscription', async () => {
+    const openai = new OpenAI({ baseURL: `${edge.url}/v1`, apiKey: BOOTSTRAP_KEY, maxRetries: 0 });
+    const completion = await openai.chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: 'hi there' }] });
+    expect(completion.choices[0].message.content).toContain('Mock answer');
+
+    const rest = api({ baseUrl: edge.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => mock.calls() });
+    const yaml = readFileSync(path.join(COMPAT_DSL_DIR, 'llm-basic.yml'), 'utf8');
+    const expected = JSON.parse(readFileSync(path.join(COMPAT_DSL_DIR, 'llm-basic.case.json'), 'utf8')).runs[0];
+    const wf = (await rest.post('/v1/workflows/import', { yaml_content: yaml })).body as { id: string };
+    const appKey = (
+      (await rest.post('/v1/api-keys', { name: 'e2e app', scopes: ['runs:write', 'read'], workflow_id: wf.id })).body as { key: string }
+    ).key;
+    const dify = new CompletionClient(appKey, `${edge.url}/v1`) as unknown as {
+      runWorkflow(inputs: object, user: string, stream: boolean): Promise<{ data: { data: { status: string; outputs: unknown } } }>;
+    };
+    const ran = await dify.runWorkflow(expected.inputs, 'e2e-user', false);
+    expect(ran.data.data).toMatchObject({ status: 'succeeded', outputs: expected.expected.outputs });
+
+    // GraphQL: start a run, and follow it over WebSocket on the gateway
+    const gql = async (query: string, variables: object) =>
+      (await (
+        await fetch(`${edge.url}/graphql`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${BOOTSTRAP_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ query, variables }),
+        })
+      ).json()) as { data: { startRun: { id: string } } };
+    const started = await gql('mutation($id: ID!, $inputs: JSON) { startRun(workflowId: $id, inputs: $inputs) { id } }', {
+      id: wf.id,
+      inputs: expected.inputs,
+    });
+    const client = createClient({
+      url: `${gateway.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${BOOTSTRAP_KEY}` },
+      retryAttempts: 0,
+    });
+    try {
+      const events: Array<{ event: string; data: { status?: string } }> = [];
+      await new Promise<void>((resolve, reject) =>
+        client.subscribe(
+          { query: 'subscription($id: ID!) { runEvents(runId: $id) { event data } }', variables: { id: started.data.startRun.id } },
+          { next: (v) => events.push((v.data as { runEvents: (typeof events)[number] }).runEvents), error: reject, complete: resolve },
+        ),
+      );
+      expect(events[0].event).toBe('workflow_started');
+      expect(events.at(-1)).toMatchObject({ event: 'workflow_finished', data: { status: 'succeeded' } });
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('keeps the ledger exactly-once in Postgres: one row per call id, each run priced from it', async () => {
