@@ -169,16 +169,35 @@ describe('parseWorkflowGraph: shapes and normalization', () => {
     });
   });
 
-  it('refuses jinja2 prompts rather than sending their source to the model', () => {
-    const input = example();
-    input.nodes[1].data = {
-      type: 'llm',
-      model: { name: 'm' },
-      prompt_template: [{ role: 'user', text: '', edition_type: 'jinja2', jinja2_text: '{{ q }}' }],
+  it('keeps jinja2 prompts with their source and variables; refuses one without its source, an unknown edition, and a variable read from nowhere', () => {
+    const llm = (prompt: object, jinja2Variables: object[] = [{ variable: 'q', value_selector: ['start', 'question'] }]) => {
+      const input = example();
+      input.nodes[1].data = {
+        type: 'llm',
+        model: { name: 'm' },
+        prompt_template: [prompt],
+        prompt_config: { jinja2_variables: jinja2Variables },
+      };
+      return input;
     };
-    expect(issuesOf(input)).toEqual([
+    const ok = parseWorkflowGraph(llm({ role: 'user', text: 'ignored', edition_type: 'jinja2', jinja2_text: '{{ q | upper }}' }));
+    expect(ok.ok && ok.graph.nodes[1].data).toMatchObject({
+      prompt_template: [{ role: 'user', edition_type: 'jinja2', jinja2_text: '{{ q | upper }}' }],
+      prompt_config: { jinja2_variables: [{ variable: 'q', value_selector: ['start', 'question'] }] },
+    });
+    expect(issuesOf(llm({ role: 'user', text: '', edition_type: 'jinja2' }))).toEqual([
+      expect.objectContaining({ path: 'nodes[1].data.prompt_template[0].jinja2_text', code: 'required' }),
+    ]);
+    expect(issuesOf(llm({ role: 'user', text: '', edition_type: 'mustache' }))).toEqual([
       expect.objectContaining({ path: 'nodes[1].data.prompt_template[0].edition_type', code: 'unsupported' }),
     ]);
+    expect(
+      issuesOf(
+        llm({ role: 'user', text: '', edition_type: 'jinja2', jinja2_text: '{{ q }}' }, [
+          { variable: 'q', value_selector: ['nowhere', 'x'] },
+        ]),
+      ),
+    ).toEqual([expect.objectContaining({ path: 'nodes[1].data.prompt_config.jinja2_variables[0].value_selector' })]);
   });
 
   it('checks start variables: unique names, select options, defaults of the right type', () => {

@@ -2,13 +2,30 @@
 import { z } from 'zod';
 import type { LocalIssue } from '../zod-issues';
 import { parseVariableReferences } from '../variable-reference';
-import { baseDataShape, normalizeData, type BaseNodeData, type NodeDefinition, type NodeReference } from './node-definition';
+import {
+  baseDataShape,
+  normalizeData,
+  selectorSchema,
+  variableNameSchema,
+  type BaseNodeData,
+  type NodeDefinition,
+  type NodeReference,
+} from './node-definition';
 
 export type LlmMessageRole = 'system' | 'user' | 'assistant';
 
 export interface LlmPromptMessage {
   role: LlmMessageRole;
   text: string;
+  /** Dify's `jinja2` edition: the message is rendered from `jinja2_text` over `prompt_config.jinja2_variables`; `text` is ignored. */
+  edition_type?: 'jinja2';
+  jinja2_text?: string;
+}
+
+/** The variables a Jinja2 prompt reads: each `variable` is the `value_selector`'s value. */
+export interface LlmJinja2Variable {
+  variable: string;
+  value_selector: string[];
 }
 
 export interface LlmCompletionParams {
@@ -44,6 +61,8 @@ export interface LlmNodeData extends BaseNodeData {
   memory?: unknown;
   /** Dify's `reasoning_format`: 'tagged' (the default) keeps `<think>` blocks in the text, 'separated' splits them off. */
   reasoning_format?: 'tagged' | 'separated' | null;
+  /** Dify's `prompt_config`: the variables of the node's Jinja2 messages. */
+  prompt_config?: { jinja2_variables: LlmJinja2Variable[] };
 }
 
 /** The selector of an LLM node's enabled context, or null (disabled, or no selector). */
@@ -73,8 +92,9 @@ const messageSchema = z.looseObject({
   role: z.enum(['system', 'user', 'assistant']),
   text: z.string(),
   edition_type: z.string().nullish(),
+  jinja2_text: z.string().nullish(),
 });
-const completionPromptSchema = z.looseObject({ text: z.string(), edition_type: z.string().nullish() });
+const completionPromptSchema = z.looseObject({ text: z.string(), edition_type: z.string().nullish(), jinja2_text: z.string().nullish() });
 
 const schema = z.looseObject({
   ...baseDataShape,
@@ -95,6 +115,9 @@ const schema = z.looseObject({
     })
     .nullish(),
   reasoning_format: z.enum(['tagged', 'separated']).nullish(),
+  prompt_config: z
+    .looseObject({ jinja2_variables: z.array(z.looseObject({ variable: variableNameSchema, value_selector: selectorSchema })).nullish() })
+    .nullish(),
 });
 type ParsedLlm = z.infer<typeof schema>;
 
@@ -110,21 +133,31 @@ function normalizeParams(p: z.infer<typeof completionParamsSchema> | null | unde
   return out;
 }
 
-function templateTexts(parsed: ParsedLlm): Array<{ path: Array<string | number>; text: string; editionType: string | null | undefined }> {
+function templateTexts(
+  parsed: ParsedLlm,
+): Array<{ path: Array<string | number>; text: string; editionType: string | null | undefined; jinja2: string | null | undefined }> {
   const t = parsed.prompt_template;
-  if (Array.isArray(t)) return t.map((m, i) => ({ path: ['prompt_template', i, 'text'], text: m.text, editionType: m.edition_type }));
-  return [{ path: ['prompt_template', 'text'], text: t.text, editionType: t.edition_type }];
+  if (Array.isArray(t))
+    return t.map((m, i) => ({ path: ['prompt_template', i, 'text'], text: m.text, editionType: m.edition_type, jinja2: m.jinja2_text }));
+  return [{ path: ['prompt_template', 'text'], text: t.text, editionType: t.edition_type, jinja2: t.jinja2_text }];
 }
 
+const isJinja2 = (t: { editionType: string | null | undefined }) => t.editionType === 'jinja2';
+
 function check(parsed: ParsedLlm): LocalIssue[] {
-  // Jinja2 prompts would render as literal template source, which is worse than refusing them.
-  return templateTexts(parsed)
-    .filter((t) => t.editionType != null && t.editionType !== 'basic')
-    .map((t) => ({
-      path: [...t.path.slice(0, -1), 'edition_type'],
-      code: 'unsupported' as const,
-      detail: `'${String(t.editionType)}' is not supported yet; only 'basic' ({{#node.field#}}) prompts are`,
-    }));
+  const issues: LocalIssue[] = [];
+  for (const t of templateTexts(parsed)) {
+    if (t.editionType != null && t.editionType !== 'basic' && t.editionType !== 'jinja2')
+      issues.push({
+        path: [...t.path.slice(0, -1), 'edition_type'],
+        code: 'unsupported',
+        detail: `'${String(t.editionType)}' is not an edition Shoal knows; 'basic' ({{#node.field#}}) and 'jinja2' are`,
+      });
+    // a Jinja2 message without its source would send the literal `text`, which is worse than refusing it
+    else if (isJinja2(t) && typeof t.jinja2 !== 'string')
+      issues.push({ path: [...t.path.slice(0, -1), 'jinja2_text'], code: 'required', detail: "is required when edition_type is 'jinja2'" });
+  }
+  return issues;
 }
 
 export const llmNodeDefinition: NodeDefinition<LlmNodeData, ParsedLlm> = {
@@ -135,17 +168,34 @@ export const llmNodeDefinition: NodeDefinition<LlmNodeData, ParsedLlm> = {
     const model: LlmModelConfig = { name: m.name, mode: m.mode ?? 'chat', completion_params: normalizeParams(m.completion_params) };
     if (m.provider) model.provider = m.provider;
     const t = parsed.prompt_template;
-    const prompt_template: LlmPromptMessage[] = Array.isArray(t)
-      ? t.map((msg) => ({ role: msg.role, text: msg.text }))
-      : [{ role: 'user', text: t.text }];
-    return normalizeData(parsed, 'llm', nodeId, { model, prompt_template });
+    const message = (
+      role: LlmMessageRole,
+      m: { text: string; edition_type?: string | null; jinja2_text?: string | null },
+    ): LlmPromptMessage =>
+      m.edition_type === 'jinja2'
+        ? { role, text: m.text, edition_type: 'jinja2', jinja2_text: m.jinja2_text ?? '' }
+        : { role, text: m.text };
+    const prompt_template: LlmPromptMessage[] = Array.isArray(t) ? t.map((msg) => message(msg.role, msg)) : [message('user', t)];
+    const jinja2 = parsed.prompt_config?.jinja2_variables;
+    return normalizeData(parsed, 'llm', nodeId, {
+      model,
+      prompt_template,
+      ...(jinja2
+        ? { prompt_config: { jinja2_variables: jinja2.map((v) => ({ variable: v.variable, value_selector: v.value_selector })) } }
+        : {}),
+    });
   },
   check,
   references: (parsed) => {
     const refs: NodeReference[] = [];
-    for (const { path, text } of templateTexts(parsed)) {
-      for (const ref of parseVariableReferences(text)) refs.push({ path, selector: ref.selector, raw: ref.raw });
+    // a Jinja2 message's `text` is not read; its variables are prompt_config's
+    for (const t of templateTexts(parsed)) {
+      if (isJinja2(t)) continue;
+      for (const ref of parseVariableReferences(t.text)) refs.push({ path: t.path, selector: ref.selector, raw: ref.raw });
     }
+    (parsed.prompt_config?.jinja2_variables ?? []).forEach((v, i) =>
+      refs.push({ path: ['prompt_config', 'jinja2_variables', i, 'value_selector'], selector: v.value_selector }),
+    );
     const context = llmContextSelector(parsed);
     if (context) refs.push({ path: ['context', 'variable_selector'], selector: context });
     const query = parsed.memory?.query_prompt_template;

@@ -91,17 +91,63 @@ function spend(output: number): void {
 
 const INDEX = /^(?:0|[1-9]\d{0,9})$/;
 
-// Templates reach data only: own properties of objects, items and length of arrays and strings. No
-// functions, so `''.constructor.constructor('…')()` and every other escape through prototypes reads nothing.
+const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));
+
+/**
+ * The Python string methods Dify's templates use (`q.endswith("?")`, `name.upper()`), as fresh
+ * closures over the string: a template gets a function that reads its string, never a prototype's.
+ */
+const STRING_METHODS: Record<string, (s: string) => (...args: unknown[]) => unknown> = {
+  upper: (s) => () => s.toUpperCase(),
+  lower: (s) => () => s.toLowerCase(),
+  strip: (s) => (chars?: unknown) => (chars === undefined || chars === null ? s.trim() : stripChars(s, str(chars), true, true)),
+  lstrip: (s) => (chars?: unknown) => (chars === undefined || chars === null ? s.trimStart() : stripChars(s, str(chars), true, false)),
+  rstrip: (s) => (chars?: unknown) => (chars === undefined || chars === null ? s.trimEnd() : stripChars(s, str(chars), false, true)),
+  startswith: (s) => (prefix: unknown) => s.startsWith(str(prefix)),
+  endswith: (s) => (suffix: unknown) => s.endsWith(str(suffix)),
+  split: (s) => (sep?: unknown) => (sep === undefined || sep === null ? s.trim().split(/\s+/).filter(Boolean) : s.split(str(sep))),
+  replace: (s) => (from: unknown, to: unknown) => s.split(str(from)).join(str(to)),
+  find: (s) => (sub: unknown) => s.indexOf(str(sub)),
+  count: (s) => (sub: unknown) => (str(sub) === '' ? s.length + 1 : s.split(str(sub)).length - 1),
+  title: (s) => () => s.toLowerCase().replace(/(^|[^a-z])([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase()),
+  capitalize: (s) => () => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase(),
+  isdigit: (s) => () => s.length > 0 && /^[0-9]+$/.test(s),
+};
+
+/** Python's dict methods on a mapping (when the mapping has no key of that name). */
+const MAPPING_METHODS: Record<string, (o: Record<string, unknown>) => (...args: unknown[]) => unknown> = {
+  items: (o) => () => Object.keys(o).map((k) => [k, o[k]]),
+  keys: (o) => () => Object.keys(o),
+  values: (o) => () => Object.keys(o).map((k) => o[k]),
+  get:
+    (o) =>
+    (k: unknown, fallback: unknown = null) =>
+      Object.hasOwn(o, str(k)) ? o[str(k)] : fallback,
+};
+
+function stripChars(s: string, chars: string, start: boolean, end: boolean): string {
+  let a = 0;
+  let b = s.length;
+  while (start && a < b && chars.includes(s[a])) a++;
+  while (end && b > a && chars.includes(s[b - 1])) b--;
+  return s.slice(a, b);
+}
+
+// Templates reach data only: own properties of objects, items and length of arrays and strings, and
+// the few Python methods above. No prototype is ever reachable, so `''.constructor.constructor('…')()`
+// and every other escape through prototypes reads nothing.
 function safeMemberLookup(obj: unknown, key: unknown): unknown {
   if (obj === null || obj === undefined) return undefined;
   const name = typeof key === 'number' ? String(key) : key;
   if (typeof name !== 'string') return undefined;
   if (typeof obj === 'string' || Array.isArray(obj)) {
     if (name === 'length') return obj.length;
+    if (typeof obj === 'string' && Object.hasOwn(STRING_METHODS, name)) return STRING_METHODS[name](obj);
     return INDEX.test(name) ? (obj as ArrayLike<unknown>)[Number(name)] : undefined;
   }
-  if (typeof obj !== 'object' || !Object.hasOwn(obj, name)) return undefined;
+  if (typeof obj !== 'object') return undefined;
+  if (!Object.hasOwn(obj, name))
+    return Object.hasOwn(MAPPING_METHODS, name) ? MAPPING_METHODS[name](obj as Record<string, unknown>) : undefined;
   const value = (obj as Record<string, unknown>)[name];
   return typeof value === 'function' ? undefined : value;
 }

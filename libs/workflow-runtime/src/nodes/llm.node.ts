@@ -11,13 +11,14 @@ import type { NodeExecutor, NodeRunContext } from '../node-executor';
 import type { LlmChatRequest, LlmRole } from '../ports';
 import { finalTexts, reasoningFormatOf, ReasoningStream } from '../llm-reasoning';
 import { historyMessages, historyText, llmMemoryOf, memoryWindow, withCompletionHistory, type LlmMemoryConfig } from '../llm-memory';
+import { renderJinja2 } from './jinja2.renderer';
 
 /** Where Dify puts the node's context in a prompt. */
 const CONTEXT_MARK = '{{#context#}}';
 
 interface CompiledPrompt {
   /** Each message's text split at `{{#context#}}` (when context is enabled), so the context is never re-read as a template. */
-  messages: Array<{ role: LlmRole; parts: CompiledTemplate[] }>;
+  messages: Array<{ role: LlmRole; parts: CompiledTemplate[]; jinja2?: string }>;
   context: readonly string[] | null;
   memory: LlmMemoryConfig | null;
   /** The memory's query template (sys.query when it has none). */
@@ -33,10 +34,12 @@ function compile(data: LlmNodeData): CompiledPrompt {
   let prompt = compiled.get(data);
   if (prompt) return prompt;
   const context = llmContextSelector(data);
-  const messages = data.prompt_template.map((m) => ({
-    role: m.role,
-    parts: (context ? m.text.split(CONTEXT_MARK) : [m.text]).map(compileTemplate),
-  }));
+  // a Jinja2 message (Dify's `jinja2` edition) is rendered from its own source over prompt_config's variables
+  const messages = data.prompt_template.map((m) =>
+    m.edition_type === 'jinja2'
+      ? { role: m.role, parts: [], jinja2: m.jinja2_text ?? '' }
+      : { role: m.role, parts: (context ? m.text.split(CONTEXT_MARK) : [m.text]).map(compileTemplate) },
+  );
   const references = new Map<string, readonly string[]>();
   for (const m of messages)
     for (const part of m.parts) for (const ref of part.references) references.set(`#${ref.selector.join('.')}#`, ref.selector);
@@ -56,9 +59,13 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
     for (const { key, selector } of prompt.references) inputs[key] = ctx.pool.get(selector) ?? null;
     const context = prompt.context ? contextText(ctx.pool.get(prompt.context)) : '';
     if (prompt.context) inputs['#context#'] = context;
+    const jinja2Variables = prompt.messages.some((m) => m.jinja2 !== undefined) ? jinja2VariablesOf(data, ctx, inputs) : null;
     let messages = prompt.messages.map((m) => ({
       role: m.role,
-      content: m.parts.map((part) => renderCompiledTemplate(part, ctx.pool.lookup)).join(context),
+      content:
+        m.jinja2 !== undefined
+          ? renderJinja2(m.jinja2, jinja2Variables ?? {})
+          : m.parts.map((part) => renderCompiledTemplate(part, ctx.pool.lookup)).join(context),
     }));
     if (prompt.memory && prompt.query) messages = withMemory(data, messages, prompt.memory, prompt.query, ctx.history, ctx.pool.lookup);
     const request: LlmChatRequest = {
@@ -148,4 +155,14 @@ function contextText(value: unknown): string {
       lines.push((item as { content: string }).content);
   }
   return lines.join('\n').trim();
+}
+
+/** The values of prompt_config's Jinja2 variables (recorded in the node's inputs under their names, as Dify does). */
+function jinja2VariablesOf(data: LlmNodeData, ctx: NodeRunContext, inputs: Record<string, unknown>): Record<string, unknown> {
+  const variables: Record<string, unknown> = {};
+  for (const { variable, value_selector } of data.prompt_config?.jinja2_variables ?? []) {
+    variables[variable] = ctx.pool.get(value_selector) ?? null;
+    inputs[variable] = variables[variable];
+  }
+  return variables;
 }

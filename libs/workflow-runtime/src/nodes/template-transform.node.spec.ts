@@ -32,6 +32,19 @@ describe('template-transform (Jinja2 through nunjucks)', () => {
     expect(ok).toMatchObject({ status: 'succeeded', outputs: { out: 'HELLO! 012' } });
   });
 
+  it('knows the Python string and mapping methods Dify’s templates use, as closures over data only', () => {
+    const v = { s: '  Ada Lovelace?  ', o: { a: 1, b: 2 } };
+    expect(renderJinja2("{{ s.strip().upper() }}|{{ s.strip().endswith('?') }}|{{ s.strip().startswith('Ada') }}", v)).toBe(
+      'ADA LOVELACE?|true|true',
+    );
+    expect(renderJinja2("{{ s.split() | join(',') }}|{{ s.replace('a', '4') }}|{{ s.find('L') }}|{{ s.count('a') }}", v)).toBe(
+      'Ada,Lovelace?|  Ad4 Lovel4ce?  |6|2',
+    );
+    expect(renderJinja2("{% for k, x in o.items() %}{{ k }}={{ x }};{% endfor %}{{ o.get('c', 'none') }}", v)).toBe('a=1;b=2;none');
+    // a method is a fresh function over its string: nothing reachable through it
+    expect(renderJinja2('{{ s.upper.constructor }}{{ s.upper.call }}{{ o.items.constructor }}', v)).toBe('');
+  });
+
   it('reaches data only: no prototypes, constructors or functions', () => {
     const attacks = [
       "{{ ''.constructor.constructor('return process')() }}",
