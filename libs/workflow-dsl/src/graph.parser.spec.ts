@@ -124,7 +124,7 @@ describe('parseWorkflowGraph: shapes and normalization', () => {
 
   it('reports every problem in one pass, each at its own path', () => {
     const input = example();
-    input.nodes[0].data = { type: 'start', variables: [{ variable: '2fast', type: 'file' }] };
+    input.nodes[0].data = { type: 'start', variables: [{ variable: '2fast', type: 'video-call' }] };
     input.nodes[1].data = {
       type: 'llm',
       model: { name: 'm', completion_params: { temperature: 'hot' } },
@@ -140,7 +140,7 @@ describe('parseWorkflowGraph: shapes and normalization', () => {
       ['nodes[2].data.outputs[0].value_selector', 'too_small'],
     ]);
     expect(issues[1].message).toBe(
-      "node 'start' (nodes[0]): data.variables[0].type must be one of 'text-input', 'paragraph', 'select', 'number', 'checkbox', 'json_object' (got string 'file')",
+      "node 'start' (nodes[0]): data.variables[0].type must be one of 'text-input', 'paragraph', 'select', 'number', 'checkbox', 'json_object', 'file', 'file-list' (got string 'video-call')",
     );
     expect(issues[2].message).toBe("node 'llm' (nodes[1]): data.model.completion_params.temperature must be a number (got string 'hot')");
     expect(issues[4].message).toBe("node 'end' (nodes[2]): data.outputs[0].value_selector must have at least 2 items (got 1)");

@@ -63,6 +63,46 @@ describe('validateRunInputs', () => {
     });
   });
 
+  it('takes file and file-list inputs by URL, as Dify file objects, and refuses uploads, other schemes, kinds and counts', () => {
+    const files = graphWith([
+      { variable: 'doc', type: 'file', allowed_file_types: ['document'] },
+      { variable: 'pics', type: 'file-list', max_length: 2, allowed_file_types: ['image'] },
+    ]);
+    const ok = validateRunInputs(files, {
+      doc: { type: 'document', transfer_method: 'remote_url', url: 'https://example.com/a/report.PDF' },
+      pics: [{ type: 'image', url: 'https://example.com/x.png' }],
+    });
+    expect(ok).toEqual({
+      ok: true,
+      inputs: {
+        doc: expect.objectContaining({
+          type: 'document',
+          transfer_method: 'remote_url',
+          url: 'https://example.com/a/report.PDF',
+          filename: 'report.PDF',
+          extension: '.pdf',
+        }),
+        pics: [expect.objectContaining({ type: 'image', url: 'https://example.com/x.png', dify_model_identity: '__dify__file__' })],
+      },
+    });
+    expect(validateRunInputs(files, {})).toEqual({ ok: true, inputs: { doc: null, pics: null } });
+    const bad = (inputs: object) => {
+      const r = validateRunInputs(files, inputs);
+      return r.ok ? [] : r.issues.map((i) => i.message);
+    };
+    expect(bad({ doc: { type: 'document', transfer_method: 'local_file', upload_file_id: 'f1' } })).toEqual([
+      expect.stringMatching(/^inputs\.doc is an uploaded file \(local_file\)/),
+    ]);
+    expect(bad({ doc: 'file:///etc/passwd' })).toEqual([expect.stringMatching(/scheme is not http or https/)]);
+    expect(bad({ doc: { type: 'image', url: 'https://example.com/x.png' } })).toEqual([expect.stringMatching(/takes 'document'/)]);
+    expect(bad({ pics: ['https://a.example/1.png', 'https://a.example/2.png', 'https://a.example/3.png'] })).toEqual([
+      expect.stringMatching(/at most 2 files \(got 3\)/),
+    ]);
+    expect(bad({ pics: [{ type: 'image', url: 'https://a.example/1.png' }, 42] })).toEqual([
+      expect.stringMatching(/^inputs\.pics\[1\] must be a file/),
+    ]);
+  });
+
   it('reports every bad input at inputs.<variable>', () => {
     const result = validateRunInputs(graph, { question: '', lang: 'de', count: 'many', note: 42 });
     expect(result).toEqual({

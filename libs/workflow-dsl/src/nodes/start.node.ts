@@ -3,8 +3,17 @@ import { z } from 'zod';
 import type { LocalIssue } from '../zod-issues';
 import { baseDataShape, normalizeData, variableNameSchema, type BaseNodeData, type NodeDefinition } from './node-definition';
 
-/** Dify's input form types, less files: `checkbox` is a boolean, `json_object` a mapping. */
-export const START_VARIABLE_TYPES = ['text-input', 'paragraph', 'select', 'number', 'checkbox', 'json_object'] as const;
+/** Dify's input form types: `checkbox` is a boolean, `json_object` a mapping, `file` / `file-list` Dify file objects (remote URLs). */
+export const START_VARIABLE_TYPES = [
+  'text-input',
+  'paragraph',
+  'select',
+  'number',
+  'checkbox',
+  'json_object',
+  'file',
+  'file-list',
+] as const;
 export type StartVariableType = (typeof START_VARIABLE_TYPES)[number];
 
 export interface StartVariable {
@@ -18,6 +27,10 @@ export interface StartVariable {
   /** Only for `select`. */
   options?: string[];
   default?: string | number | boolean | Record<string, unknown>;
+  /** Files: Dify's allowed kinds (`image`, `document`, `audio`, `video`, `custom`), extensions (`.pdf`) and transfer methods. */
+  allowed_file_types?: string[];
+  allowed_file_extensions?: string[];
+  allowed_file_upload_methods?: string[];
 }
 
 export interface StartNodeData extends BaseNodeData {
@@ -33,6 +46,9 @@ const variableSchema = z.looseObject({
   max_length: z.number().int().nonnegative().nullish(),
   options: z.array(z.string()).nullish(),
   default: z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())]).nullish(),
+  allowed_file_types: z.array(z.string().max(32)).max(16).nullish(),
+  allowed_file_extensions: z.array(z.string().max(32)).max(256).nullish(),
+  allowed_file_upload_methods: z.array(z.string().max(32)).max(8).nullish(),
 });
 
 const schema = z.looseObject({
@@ -49,6 +65,11 @@ function normalizeVariable(v: ParsedVariable): StartVariable {
   if (v.max_length) out.max_length = v.max_length;
   if (v.type === 'select') out.options = v.options ?? [];
   if (v.default != null && v.default !== '') out.default = v.default;
+  if (v.type === 'file' || v.type === 'file-list') {
+    if (v.allowed_file_types?.length) out.allowed_file_types = v.allowed_file_types;
+    if (v.allowed_file_extensions?.length) out.allowed_file_extensions = v.allowed_file_extensions;
+    if (v.allowed_file_upload_methods?.length) out.allowed_file_upload_methods = v.allowed_file_upload_methods;
+  }
   return out;
 }
 
@@ -69,6 +90,10 @@ function check(parsed: ParsedStart): LocalIssue[] {
       issues.push({ path: [...path, 'options'], code: 'required', detail: 'must list at least one option for a select variable' });
     const dflt = v.default;
     if (dflt == null || dflt === '') return;
+    if (v.type === 'file' || v.type === 'file-list') {
+      issues.push({ path: [...path, 'default'], code: 'unsupported', detail: 'a file variable cannot have a default' });
+      return;
+    }
     const expected = v.type === 'number' ? 'number' : v.type === 'checkbox' ? 'boolean' : v.type === 'json_object' ? 'object' : 'string';
     const got = typeof dflt === 'object' ? 'object' : typeof dflt;
     if (got !== expected)
