@@ -9,8 +9,7 @@ import { startInProcessServices, type InProcessServices } from '../support/in-pr
 const NOT_YET = new Set<string>();
 
 /** Fixtures whose node types run, but which use a part of them Shoal refuses at import for now. */
-const FEATURE_GAPS: Readonly<Record<string, RegExp>> = {
-};
+const FEATURE_GAPS: Readonly<Record<string, RegExp>> = {};
 
 /**
  * What a fixture shows today: it runs end to end (chatflows as turns of conversations); or it is
