@@ -179,6 +179,20 @@ describe('a chatflow app', () => {
     const variables = await json('GET', `/v1/conversations/${first.conversation_id}/variables`, chatKey);
     expect(Object.fromEntries(variables.data.map((v: Body) => [v.name, v.value]))).toEqual({ topic: 'dogs', turns: 2 });
 
+    // named by hand, or from its first question (Dify asks a model; Shoal takes the question)
+    const named = (await client.renameConversation(first.conversation_id, 'Pets', 'chat-user')).data as Body;
+    expect(named).toMatchObject({ id: first.conversation_id, name: 'Pets' });
+    const generated = await send('POST', `/v1/conversations/${first.conversation_id}/name`, chatKey, {
+      auto_generate: true,
+      user: 'chat-user',
+    });
+    expect(generated.body).toMatchObject({ id: first.conversation_id, name: 'cats' });
+    const nameless = await send('POST', `/v1/conversations/${first.conversation_id}/name`, chatKey, { user: 'chat-user' });
+    expect(nameless.body).toMatchObject({ code: 'invalid_param', status: 400 });
+    expect(((await client.getConversations('chat-user')).data as Body).data.find((c: Body) => c.id === first.conversation_id).name).toBe(
+      'cats',
+    );
+
     await client.deleteConversation(first.conversation_id, 'chat-user');
     const gone = await send('GET', `/v1/messages?conversation_id=${first.conversation_id}`, chatKey);
     expect(gone.status).toBe(404);

@@ -102,7 +102,7 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
 });
 
 function benignBody(url: string, inputs: Body, graph: unknown): unknown {
-  if (url === '/v1/workflows/:id') return { name: 'taken over' };
+  if (url === '/v1/workflows/:id' || url.endsWith('/name')) return { name: 'taken over' };
   if (url.endsWith('/versions')) return { graph };
   if (url.endsWith('/runs')) return { inputs, response_mode: 'blocking' };
   if (url === '/v1/workflows/run') return { inputs, response_mode: 'blocking', user: 'b' };

@@ -6,6 +6,7 @@ export function presentConversation(c: ConversationRow) {
     id: c.id,
     object: 'conversation',
     workflow_id: c.workflowId,
+    name: c.name,
     user: c.endUser,
     variables: c.variables,
     dialogue_count: c.dialogueCount,

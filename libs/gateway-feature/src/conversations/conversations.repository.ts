@@ -112,4 +112,20 @@ export class ConversationsRepository {
     const { count } = await this.prisma.conversation.deleteMany({ where: { id: conversationId, tenantId, workflowId } });
     return count > 0;
   }
+
+  /** Names a conversation of the workflow; null when it has none of that id. */
+  async rename(tenantId: string, workflowId: string, conversationId: string, name: string): Promise<ConversationRow | null> {
+    const { count } = await this.prisma.conversation.updateMany({ where: { id: conversationId, tenantId, workflowId }, data: { name } });
+    return count ? this.find(tenantId, conversationId) : null;
+  }
+
+  /** The query of the conversation's first turn ('' before any). */
+  async firstQuery(tenantId: string, conversationId: string): Promise<string> {
+    const first = await this.prisma.message.findFirst({
+      where: { tenantId, conversationId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { query: true },
+    });
+    return first?.query ?? '';
+  }
 }

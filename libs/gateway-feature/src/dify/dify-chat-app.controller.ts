@@ -55,6 +55,26 @@ const conversationsQuerySchema = z.object({
   sort_by: z.enum(['-updated_at']).optional(),
 });
 
+const renameSchema = z
+  .object({
+    name: z.string().trim().max(255).optional(),
+    auto_generate: z.boolean().optional(),
+    user: z.string().max(256).optional(),
+  })
+  .refine((b) => b.auto_generate === true || (b.name !== undefined && b.name !== ''), {
+    message: 'name is required unless auto_generate is true',
+    path: ['name'],
+  });
+
+/** A generated name: the first question, cut at a word near 40 characters (Dify asks a model; Shoal does not spend a call on it). */
+function nameFromQuery(query: string): string {
+  const text = query.replace(/\s+/g, ' ').trim();
+  if (text.length <= 40) return text || 'New conversation';
+  const cut = text.slice(0, 40);
+  const space = cut.lastIndexOf(' ');
+  return `${space > 20 ? cut.slice(0, space) : cut}…`;
+}
+
 const DIFY_PING = 'event: ping\n\n';
 const PING_MS = 10_000;
 
@@ -208,6 +228,25 @@ export class DifyChatAppController {
     return { result: 'success' };
   }
 
+  @Post('conversations/:id/name')
+  @HttpCode(200)
+  @RequireScope('runs:write')
+  @ApiDoc({
+    summary: 'Name a conversation, or have it named from its first question (Dify API)',
+    tag: 'dify',
+    body: renameSchema,
+    responses: { 200: { description: 'Dify’s conversation' } },
+    errors: [404],
+  })
+  async rename(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown) {
+    const input = parseBody(renameSchema, body ?? {});
+    const conversation = await this.appConversation(ctx, id);
+    const name = input.auto_generate ? nameFromQuery(await this.repository.firstQuery(ctx.tenantId, conversation.id)) : (input.name ?? '');
+    const renamed = await this.repository.rename(ctx.tenantId, conversation.workflowId, conversation.id, name);
+    if (!renamed) throw ApiError.notFound('Conversation', id);
+    return difyConversation(renamed);
+  }
+
   @Get('conversations/:id/variables')
   @RequireScope('read')
   @ApiDoc({
@@ -270,8 +309,7 @@ function chatAnswer(run: RunRow) {
 function difyConversation(c: ConversationRow) {
   return {
     id: c.id,
-    // Shoal does not name conversations yet
-    name: '',
+    name: c.name,
     inputs: {},
     status: 'normal',
     introduction: '',
