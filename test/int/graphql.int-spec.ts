@@ -151,3 +151,31 @@ it('delivers a run’s events over WebSocket (graphql-ws), the same as SSE, unti
     await client.dispose();
   }
 });
+
+it('reads a chatflow conversation with its messages, as REST does, and null for one that does not exist', async () => {
+  const chatYaml = readFileSync(path.join(COMPAT_DSL_DIR, 'conversation-variables.yml'), 'utf8');
+  const chatflow = (await gql(`mutation($yaml: String!) { importWorkflow(yaml: $yaml) { workflow { id } } }`, { yaml: chatYaml })).body.data
+    .importWorkflow.workflow.id as string;
+  const turn = (await (
+    await fetch(`${s.url}/v1/workflows/${chatflow}/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'cats', inputs: {}, response_mode: 'blocking' }),
+    })
+  ).json()) as Body;
+  const read = await gql(
+    'query($id: ID!) { conversation(id: $id) { id workflowId dialogueCount variables messages { query answer status } } }',
+    { id: turn.conversation_id },
+  );
+  expect(read.body.errors).toBeUndefined();
+  expect(read.body.data.conversation).toMatchObject({
+    id: turn.conversation_id,
+    workflowId: chatflow,
+    dialogueCount: 1,
+    variables: { topic: 'cats', turns: 1 },
+    messages: [{ query: 'cats', answer: 'was topic=none turns=0; now topic=cats turns=1', status: expect.any(String) }],
+  });
+  expect((await gql('query($id: ID!) { conversation(id: $id) { id } }', { id: 'conv_00000000000000000000000000' })).body.data).toEqual({
+    conversation: null,
+  });
+});

@@ -5,6 +5,7 @@ import { runStatusFromColumn, type RunEvent, type RunStatusColumn } from '@shoal
 import { ApiError, blankWorkflowSecrets, holdsScope, type RequestContext, type Scope } from '@shoal/platform';
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
 import type { GatewayBillingClient } from '../usage/billing.client';
+import type { ConversationsService } from '../conversations/conversations.service';
 import type { RunsRepository, RunRow } from '../runs/runs.repository';
 import type { RunsService } from '../runs/runs.service';
 import type { WorkflowDslService } from '../workflows/workflow-dsl.service';
@@ -19,6 +20,7 @@ export interface GraphqlServices {
   runs: RunsService;
   runsRepository: RunsRepository;
   billing: GatewayBillingClient;
+  conversations: ConversationsService;
 }
 
 /** What every resolver gets: the caller, authenticated before the query was read. */
@@ -114,12 +116,46 @@ export function graphqlResolvers(s: GraphqlServices): IResolvers<unknown, Graphq
           throw err;
         }
       },
+      conversation: async (_: unknown, args: { id: string }, context: GraphqlContext) => {
+        const ctx = caller(context, 'read');
+        try {
+          const c = await s.conversations.get(ctx, args.id);
+          return {
+            id: c.id,
+            workflowId: c.workflowId,
+            name: c.name,
+            user: c.endUser,
+            dialogueCount: c.dialogueCount,
+            variables: c.variables,
+            createdAt: c.createdAt.toISOString(),
+            updatedAt: c.updatedAt.toISOString(),
+          };
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 'not_found') return null;
+          throw err;
+        }
+      },
       usage: async (_: unknown, args: { runId?: string; first?: number }, context: GraphqlContext) => {
         const ctx = caller(context, 'read');
         const page = (await s.billing.usageRecords(ctx, { runId: args.runId ?? undefined, limit: pageSize(args.first) })) as {
           data?: unknown[];
         };
         return page.data ?? [];
+      },
+    },
+    Conversation: {
+      messages: async (parent: unknown, args: { first?: number }, context: GraphqlContext) => {
+        const ctx = caller(context, 'read');
+        const page = await s.conversations.messages(ctx, (parent as { id: string }).id, { firstId: null, limit: pageSize(args.first) });
+        return page.messages.map((m) => ({
+          id: m.id,
+          runId: m.runId,
+          query: m.query,
+          answer: m.answer,
+          status: m.status,
+          totalTokens: m.totalTokens,
+          createdAt: m.createdAt.toISOString(),
+        }));
       },
     },
     Mutation: {

@@ -9,6 +9,7 @@ import { GraphQLError } from 'graphql';
 import mercurius from 'mercurius';
 import { ApiError, ApiKeyAuthenticator, RateLimitGate, createLogger, toApiError, type RequestContext } from '@shoal/platform';
 import { GatewayBillingClient } from '../usage/billing.client';
+import { ConversationsService } from '../conversations/conversations.service';
 import { RunsRepository } from '../runs/runs.repository';
 import { RunsService } from '../runs/runs.service';
 import { WorkflowDslService } from '../workflows/workflow-dsl.service';
@@ -47,6 +48,7 @@ export class GraphqlServer implements OnModuleInit {
     @Inject(RunsService) private readonly runs: RunsService,
     @Inject(RunsRepository) private readonly runsRepository: RunsRepository,
     @Inject(GatewayBillingClient) private readonly billing: GatewayBillingClient,
+    @Inject(ConversationsService) private readonly conversations: ConversationsService,
     @Inject(GRAPHQL_OPTIONS) private readonly opts: GraphqlOptions,
   ) {}
 
@@ -60,6 +62,7 @@ export class GraphqlServer implements OnModuleInit {
       runs: this.runs,
       runsRepository: this.runsRepository,
       billing: this.billing,
+      conversations: this.conversations,
     };
     void fastify.register(async (instance) => {
       // the key is checked before the query is read, as on every REST route; a WebSocket

@@ -70,6 +70,30 @@ export const SCHEMA = /* GraphQL */ `
     nodeExecutions: [NodeExecution!]!
   }
 
+  type Message {
+    id: ID!
+    runId: ID
+    query: String!
+    answer: String!
+    status: String!
+    totalTokens: Int!
+    createdAt: String!
+  }
+
+  "A chatflow's conversation: its variables after the last turn, and its turns"
+  type Conversation {
+    id: ID!
+    workflowId: ID!
+    name: String!
+    user: String
+    dialogueCount: Int!
+    variables: JSON
+    createdAt: String!
+    updatedAt: String!
+    "newest first"
+    messages(first: Int = 20): [Message!]!
+  }
+
   type WorkflowPage {
     nodes: [Workflow!]!
     hasMore: Boolean!
@@ -110,6 +134,7 @@ export const SCHEMA = /* GraphQL */ `
     workflow(id: ID!): Workflow
     runs(workflowId: ID, status: RunStatus, first: Int = 20, after: String): RunPage!
     run(id: ID!): Run
+    conversation(id: ID!): Conversation
     "the usage ledger: one row per model call, newest first"
     usage(runId: ID, first: Int = 100): [JSON!]!
   }
