@@ -1,6 +1,6 @@
 // gateway: the public edge (API keys, REST, the OpenAI-compatible API, run events).
 import 'reflect-metadata';
-import { runService, secretBoxOf, sseLimitsOf, workflowLimitsOf } from '@shoal/platform';
+import { runService, secretBoxOf, sseLimitsOf, workflowLimitsOf, graphqlOptionsOf } from '@shoal/platform';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from '@shoal/gateway-feature';
 
@@ -17,5 +17,6 @@ runService(
       streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },
       workflowLimits: workflowLimitsOf(config),
       secrets: secretBoxOf(config),
+      graphql: graphqlOptionsOf(config),
     }),
 );

@@ -18,6 +18,7 @@ import {
   SecretBox,
   sseLimitsOf,
   workflowLimitsOf,
+  graphqlOptionsOf,
   rateLimitDefaultsOf,
 } from '@shoal/platform';
 import { createInProcessMockProvider } from '@shoal/mock-provider';
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
           maxFinishedBytes: config.RUN_EVENTS_MEMORY_MAX_BYTES,
         },
         workflow: workflowLimitsOf(config),
+        graphql: graphqlOptionsOf(config),
       },
     }),
     { shutdownHooks: false, http: httpServerOptions(config) },

@@ -42,6 +42,7 @@ export interface StandaloneOptions {
     rateLimits?: RateLimitDefaults;
     runEvents?: Partial<InMemoryRunEventLimits>;
     workflow?: WorkflowLimits;
+    graphql?: { maxDepth: number; maxCost: number; graphiql: boolean };
   };
 }
 
@@ -71,6 +72,7 @@ export class StandaloneModule {
           streams: o.limits?.streams ?? DEFAULT_STREAM_LIMITS,
           workflowLimits: o.limits?.workflow,
           secrets: o.secrets,
+          graphql: o.limits?.graphql,
         }),
         EngineModule.register({
           internalToken: o.internalToken,

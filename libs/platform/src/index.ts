@@ -10,6 +10,8 @@ export {
   runEventsEnv,
   authEnv,
   rateLimitDefaultsOf,
+  graphqlEnv,
+  graphqlOptionsOf,
   type TrustProxy,
   sseLimitsOf,
   workflowLimitsEnv,

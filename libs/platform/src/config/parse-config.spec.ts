@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, env, parseConfig } from './parse-config';
+import { ConfigError, env, graphqlEnv, graphqlOptionsOf, parseConfig } from './parse-config';
 
 // A schema shaped like the services' own (gateway.config.ts, billing.config.ts).
 const schema = z.object({
@@ -88,5 +88,21 @@ describe('parseConfig', () => {
     expect(err.issues[0].variable).toBe('PORT');
     expect(err.issues[0].message).not.toBe('is required');
     expect(err.message).not.toContain('eighty');
+  });
+});
+
+describe('graphqlEnv', () => {
+  const schema = z.object(graphqlEnv);
+  it('bounds GraphQL by default and keeps GraphiQL off', () => {
+    expect(graphqlOptionsOf(parseConfig(schema, {}))).toEqual({ maxDepth: 8, maxCost: 5000, graphiql: false });
+  });
+  it('reads the bounds and GraphiQL from the environment, and names a bad value', () => {
+    expect(graphqlOptionsOf(parseConfig(schema, { GRAPHQL_MAX_DEPTH: '5', GRAPHQL_MAX_COST: '100', GRAPHIQL: 'true' }))).toEqual({
+      maxDepth: 5,
+      maxCost: 100,
+      graphiql: true,
+    });
+    expect(() => parseConfig(schema, { GRAPHIQL: 'yes' })).toThrow(ConfigError);
+    expect(() => parseConfig(schema, { GRAPHIQL: 'yes' })).toThrow(/GRAPHIQL/);
   });
 });

@@ -250,3 +250,14 @@ export function secretBoxOf(c: { SHOAL_SECRETS_KEY?: string }): SecretBox | null
   const key = c.SHOAL_SECRETS_KEY ? parseSecretsKey(c.SHOAL_SECRETS_KEY) : null;
   return key ? new SecretBox(key) : null;
 }
+
+/** GraphQL's bounds, and GraphiQL (development only: its page loads its UI from a CDN). */
+export const graphqlEnv = {
+  GRAPHQL_MAX_DEPTH: env.positiveInt(8),
+  GRAPHQL_MAX_COST: env.positiveInt(5000),
+  GRAPHIQL: z.enum(['true', 'false']).default('false'),
+};
+
+export function graphqlOptionsOf(c: { GRAPHQL_MAX_DEPTH: number; GRAPHQL_MAX_COST: number; GRAPHIQL: 'true' | 'false' }) {
+  return { maxDepth: c.GRAPHQL_MAX_DEPTH, maxCost: c.GRAPHQL_MAX_COST, graphiql: c.GRAPHIQL === 'true' };
+}
