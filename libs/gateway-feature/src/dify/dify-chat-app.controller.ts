@@ -5,14 +5,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { looksLikeId, type RunEvent } from '@shoal/contracts';
+import { looksLikeId } from '@shoal/contracts';
 import {
   ApiDoc,
   ApiError,
   ApiKeyGuard,
   Ctx,
   RequireScope,
-  SseStream,
   StreamSlots,
   clientGone,
   parseBody,
@@ -22,7 +21,7 @@ import {
 import { ConversationsRepository, type ConversationRow } from '../conversations/conversations.repository';
 import { ConversationsService } from '../conversations/conversations.service';
 import { BLOCKING_TIMEOUT_MS, SSE_LIMITS } from '../runs/runs.controller';
-import { presentRunEvent } from '../runs/run-event.presenter';
+import { DIFY_FRAMING, streamRunEvents } from '../runs/run-event-stream';
 import type { RunRow } from '../runs/runs.repository';
 import { RunsService } from '../runs/runs.service';
 import { WorkflowsService } from '../workflows/workflows.service';
@@ -75,9 +74,6 @@ function nameFromQuery(query: string): string {
   return `${space > 20 ? cut.slice(0, space) : cut}…`;
 }
 
-const DIFY_PING = 'event: ping\n\n';
-const PING_MS = 10_000;
-
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
 export class DifyChatAppController {
@@ -118,18 +114,7 @@ export class DifyChatAppController {
       const release = this.slots.acquire(ctx.apiKeyId, null);
       try {
         const run = await start();
-        const sse = SseStream.open(reply, this.sse, { 'x-shoal-run-id': run.id });
-        const ping = setInterval(() => sse.keepAlive(DIFY_PING), PING_MS);
-        const write = (e: RunEvent) => {
-          const { sequence: _s, timestamp: _t, ...event } = presentRunEvent(e) as RunEvent & Record<string, unknown>;
-          void sse.write(`data: ${JSON.stringify(event)}\n\n`);
-        };
-        try {
-          await this.runs.follow(ctx, run.id, 0, write, sse.signal);
-        } finally {
-          clearInterval(ping);
-          sse.end();
-        }
+        await streamRunEvents({ reply, limits: this.sse, runs: this.runs, framing: DIFY_FRAMING }, ctx, run, 0);
       } finally {
         release();
       }
@@ -157,11 +142,7 @@ export class DifyChatAppController {
   async stop(@Ctx() ctx: RequestContext, @Param('taskId') taskId: string, @Body() body: unknown) {
     parseBody(userSchema, body ?? {});
     appWorkflowId(ctx);
-    try {
-      await this.runs.cancel(ctx, taskId);
-    } catch (err) {
-      if (!(err instanceof ApiError && err.code === 'conflict')) throw err;
-    }
+    await this.runs.stop(ctx, taskId);
     return { result: 'success' };
   }
 

@@ -4,19 +4,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { runStatusToColumn, type RunEvent } from '@shoal/contracts';
-import {
-  ApiDoc,
-  ApiKeyGuard,
-  Ctx,
-  RequireScope,
-  SseStream,
-  clientGone,
-  parseBody,
-  type RequestContext,
-  type SseLimits,
-} from '@shoal/platform';
+import { runStatusToColumn } from '@shoal/contracts';
+import { ApiDoc, ApiKeyGuard, Ctx, RequireScope, clientGone, parseBody, type RequestContext, type SseLimits } from '@shoal/platform';
 import { BLOCKING_TIMEOUT_MS, SSE_LIMITS } from '../runs/runs.controller';
+import { DIFY_FRAMING, streamRunEvents } from '../runs/run-event-stream';
 import { RunsRepository } from '../runs/runs.repository';
 import { RunsService } from '../runs/runs.service';
 import { StreamSlots } from '@shoal/platform';
@@ -42,10 +33,6 @@ const logsQuerySchema = z.object({
   created_by_end_user_session_id: z.string().max(256).optional(),
   created_by_account: z.string().max(256).optional(),
 });
-
-// Dify's SSE framing: `data: {json}` blocks, and a bare `event: ping`
-const DIFY_PING = 'event: ping\n\n';
-const PING_MS = 10_000;
 
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
@@ -78,15 +65,7 @@ export class DifyWorkflowAppController {
       const release = this.slots.acquire(ctx.apiKeyId, null);
       try {
         const run = await start();
-        const sse = SseStream.open(reply, this.sse, { 'x-shoal-run-id': run.id });
-        const ping = setInterval(() => sse.keepAlive(DIFY_PING), PING_MS);
-        const write = ({ sequence: _s, timestamp: _t, ...event }: RunEvent) => void sse.write(`data: ${JSON.stringify(event)}\n\n`);
-        try {
-          await this.runs.follow(ctx, run.id, 0, write, sse.signal);
-        } finally {
-          clearInterval(ping);
-          sse.end();
-        }
+        await streamRunEvents({ reply, limits: this.sse, runs: this.runs, framing: DIFY_FRAMING }, ctx, run, 0);
       } finally {
         release();
       }

@@ -1,14 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { RunEvent } from '@shoal/contracts';
 import {
   ApiDoc,
   ApiError,
   ApiKeyGuard,
   Ctx,
   RequireScope,
-  SseStream,
   clientGone,
   parseBody,
   type RequestContext,
@@ -19,7 +17,7 @@ import { RunsService } from './runs.service';
 import type { RunStreamRow } from './runs.repository';
 import { presentRun, presentRunWithNodes } from './run.presenter';
 import { runListResponse, runResponse, runWithNodesResponse } from '../openapi/response-schemas';
-import { presentRunEvent } from './run-event.presenter';
+import { SHOAL_FRAMING, streamRunEvents } from './run-event-stream';
 
 const listRunsQuerySchema = z
   .object({
@@ -65,8 +63,6 @@ const CANCEL_WAIT_MS = 5000;
 
 export const BLOCKING_TIMEOUT_MS = Symbol('BLOCKING_TIMEOUT_MS');
 export const SSE_LIMITS = Symbol('SSE_LIMITS');
-const PING_MS = 10_000;
-const PING = 'event: ping\ndata: {"event":"ping"}\n\n';
 
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
@@ -186,11 +182,7 @@ export class RunsController {
   })
   async stopTask(@Ctx() ctx: RequestContext, @Param('taskId') taskId: string, @Body() body: unknown) {
     parseBody(stopTaskSchema, body ?? {});
-    try {
-      await this.runs.cancel(ctx, taskId);
-    } catch (err) {
-      if (!(err instanceof ApiError && err.code === 'conflict')) throw err;
-    }
+    await this.runs.stop(ctx, taskId);
     return { result: 'success' };
   }
 
@@ -235,17 +227,7 @@ export class RunsController {
     }
   }
 
-  private async stream(ctx: RequestContext, run: RunStreamRow, afterSeq: number, reply: FastifyReply): Promise<void> {
-    const sse = SseStream.open(reply, this.sse, { 'x-shoal-run-id': run.id });
-    const ping = setInterval(() => sse.keepAlive(PING), this.sse.pingIntervalMs ?? PING_MS);
-    // pushed events cannot wait for a slow reader: one that falls too far behind is cut, and
-    // reconnects with Last-Event-ID (the events are stored)
-    const write = (e: RunEvent) => void sse.write(`id: ${e.sequence}\ndata: ${JSON.stringify(presentRunEvent(e))}\n\n`);
-    try {
-      await this.runs.follow(ctx, run.id, afterSeq, write, sse.signal, run);
-    } finally {
-      clearInterval(ping);
-      sse.end();
-    }
+  private stream(ctx: RequestContext, run: RunStreamRow, afterSeq: number, reply: FastifyReply): Promise<void> {
+    return streamRunEvents({ reply, limits: this.sse, runs: this.runs, framing: SHOAL_FRAMING }, ctx, run, afterSeq);
   }
 }

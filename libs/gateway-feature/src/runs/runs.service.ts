@@ -178,6 +178,15 @@ export class RunsService implements BeforeApplicationShutdown {
     );
   }
 
+  /** Dify's stop: cancels the run, and is content when it has already ended (Dify answers success either way). */
+  async stop(ctx: RequestContext, runId: string): Promise<void> {
+    try {
+      await this.cancel(ctx, runId);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 'conflict')) throw err;
+    }
+  }
+
   /** The workflow_finished of a run stopped while queued: no worker ever held it, so nobody else announces it. */
   private async announceStopped(run: RunRow): Promise<void> {
     const e = await this.events.append(
