@@ -22,6 +22,7 @@ const HASH = /^[0-9a-f]{64}$/;
 export class RedisKeyInvalidationBus implements KeyInvalidationBus {
   private readonly log = createLogger('RedisKeyInvalidationBus');
   private readonly channel: string;
+  private onLocal?: (hash: string) => void;
 
   constructor(
     private readonly redis: Redis,
@@ -32,10 +33,14 @@ export class RedisKeyInvalidationBus implements KeyInvalidationBus {
   }
 
   async publish(hash: string): Promise<void> {
+    // this replica forgets at once: its own message comes back through Redis only a moment later,
+    // and the caller's next request must not find the key still cached here
+    this.onLocal?.(hash);
     await this.redis.publish(this.channel, hash);
   }
 
   async subscribe(onHash: (hash: string) => void, onGap: () => void): Promise<void> {
+    this.onLocal = onHash;
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.channel && HASH.test(message)) onHash(message);
     });
