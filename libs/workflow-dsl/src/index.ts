@@ -22,6 +22,15 @@ export {
   type ValidateRunInputsResult,
   type RunInputLimits,
 } from './run-inputs.validator';
+export {
+  uploadIdsIn,
+  validateRunFiles,
+  MAX_UPLOAD_IDS_PER_RUN,
+  type UploadedFileFacts,
+  type UploadedFileLookup,
+  type ValidateRunFilesResult,
+} from './run-input-files';
+export { FILE_KINDS, FILE_KIND_EXTENSIONS, fileKindOf, extensionOf, isFileKind, type FileKind } from './file-kinds';
 export { buildGraphIndex, type GraphIndex, type ScopeIndex } from './graph-index';
 export {
   parseVariableReferences,
