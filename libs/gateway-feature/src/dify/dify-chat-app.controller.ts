@@ -34,7 +34,8 @@ const chatMessageSchema = z.object({
   user: z.string().trim().min(1, 'is required').max(256),
   // Dify clients send "" for a new conversation
   conversation_id: z.string().max(64).nullish(),
-  files: z.array(z.unknown()).max(0, 'file inputs are not supported by Shoal yet').nullish(),
+  // uploaded (`local_file`, by upload_file_id) or by URL; checked and bounded with the run's inputs
+  files: z.array(z.unknown()).max(100).nullish(),
   auto_generate_name: z.boolean().nullish(),
 });
 
@@ -108,6 +109,7 @@ export class DifyChatAppController {
         response_mode: mode,
         user: input.user,
         query: input.query,
+        files: input.files ?? undefined,
         ...(input.conversation_id ? { conversation_id: input.conversation_id } : {}),
       });
     if (mode === 'streaming') {
