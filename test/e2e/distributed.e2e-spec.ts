@@ -185,6 +185,59 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
     }
   });
 
+  it('takes a file uploaded with dify-client’s fileUpload, as a run input and as Dify’s files (sys.files), and serves it back', async () => {
+    const rest = api({ baseUrl: edge.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => mock.calls() });
+    const wf = (
+      await rest.post('/v1/workflows', {
+        name: 'file echo',
+        graph: {
+          nodes: [
+            { id: 'start', data: { type: 'start', variables: [{ variable: 'doc', label: 'Doc', type: 'file', required: true }] } },
+            {
+              id: 'end',
+              data: {
+                type: 'end',
+                outputs: [
+                  { variable: 'doc', value_selector: ['start', 'doc'] },
+                  { variable: 'files', value_selector: ['sys', 'files'] },
+                ],
+              },
+            },
+          ],
+          edges: [{ source: 'start', target: 'end' }],
+        },
+      })
+    ).body as { id: string };
+    const appKey = (
+      (await rest.post('/v1/api-keys', { name: 'e2e files', scopes: ['runs:write', 'read'], workflow_id: wf.id })).body as { key: string }
+    ).key;
+    // dify-client as published: fileUpload(FormData), runWorkflow(inputs, user, stream, files)
+    const dify = new CompletionClient(appKey, `${edge.url}/v1`) as unknown as {
+      fileUpload(data: FormData): Promise<{ status: number; data: { id: string; name: string; size: number; extension: string } }>;
+      runWorkflow(
+        inputs: object,
+        user: string,
+        stream: boolean,
+        files: object[],
+      ): Promise<{ data: { data: { status: string; outputs: { doc: { related_id: string }; files: Array<{ related_id: string }> } } } }>;
+    };
+    const text = 'minutes of the e2e meeting\n'.repeat(1000);
+    const form = new FormData();
+    form.append('file', new Blob([text], { type: 'text/plain' }), 'minutes.txt');
+    form.append('user', 'e2e-user');
+    const uploaded = await dify.fileUpload(form);
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.data).toMatchObject({ name: 'minutes.txt', size: text.length, extension: 'txt' });
+    const file = { type: 'document', transfer_method: 'local_file', upload_file_id: uploaded.data.id };
+    const ran = await dify.runWorkflow({ doc: file }, 'e2e-user', false, [file]);
+    expect(ran.data.data.status).toBe('succeeded');
+    expect(ran.data.data.outputs.doc.related_id).toBe(uploaded.data.id);
+    expect(ran.data.data.outputs.files.map((f) => f.related_id)).toEqual([uploaded.data.id]);
+    // the content route returns the bytes, from any gateway replica (they are in Postgres)
+    const content = await fetch(`${edge.url}/v1/files/${uploaded.data.id}/content`, { headers: { authorization: `Bearer ${appKey}` } });
+    expect(await content.text()).toBe(text);
+  });
+
   it('keeps the ledger exactly-once in Postgres: one row per call id, each run priced from it', async () => {
     const pg = new Client({ connectionString: db.url });
     await pg.connect();

@@ -76,7 +76,7 @@ export function readUpload(req: IncomingMessage, opts: UploadReadOptions): Promi
       parser = Busboy({
         headers: req.headers as Parameters<typeof Busboy>[0]['headers'],
         defCharset: 'utf8',
-        limits: { fields: 16, fieldSize: MAX_FIELD_BYTES, fieldNameSize: 100, files: 4, parts: 32, headerPairs: 32 },
+        limits: { fields: 16, fieldSize: MAX_FIELD_BYTES, fieldNameSize: 100, files: 4, parts: 32, headerPairs: 32, headerSize: 8 * 1024 },
       });
     } catch (err) {
       throw malformed(`The multipart body cannot be read: ${(err as Error).message}`, 'headers.content-type');
@@ -102,8 +102,14 @@ export function readUpload(req: IncomingMessage, opts: UploadReadOptions): Promi
       const filename = (rawName ?? '').split(/[\\/]/).pop()?.trim() ?? '';
       const extension = extensionOf(filename);
       const kind = uploadKindOf(extension, opts.limits);
-      if (!filename || filename.length > MAX_FILENAME_LENGTH) {
-        refuse(malformed(`The file needs a name of 1 to ${MAX_FILENAME_LENGTH} characters (the part's filename)`, `${filePath}.filename`));
+      // eslint-disable-next-line no-control-regex -- control characters are what is refused
+      if (!filename || filename.length > MAX_FILENAME_LENGTH || /[\u0000-\u001f\u007f]/.test(filename)) {
+        refuse(
+          malformed(
+            `The file needs a name of 1 to ${MAX_FILENAME_LENGTH} characters without control characters (the part's filename)`,
+            `${filePath}.filename`,
+          ),
+        );
         stream.resume();
         return;
       }
