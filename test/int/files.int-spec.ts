@@ -290,3 +290,33 @@ it('takes Dify’s upload (form `file` and `user`) and its `files` on POST /v1/w
   // an unbound key is no Dify app key
   expect((await upload('/v1/files/upload', s.apiKey, formWith('a.txt', 'a'))).body).toMatchObject({ status: 403, code: 'forbidden' });
 }, 60_000);
+
+it('answers GraphQL files and file(id) as REST does, scoped to the caller’s tenant', async () => {
+  const gql = async (key: string, query: string, variables: object = {}) =>
+    (await (
+      await fetch(`${s.url}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      })
+    ).json()) as Body;
+  const up = await upload('/v1/files', s.apiKey, formWith('graph.csv', 'a,b\n1,2\n', 'text/csv'));
+  const one = await gql(s.apiKey, 'query($id: ID!) { file(id: $id) { id name size extension mimeType kind sha256 url } }', {
+    id: up.body.id,
+  });
+  expect(one.data.file).toEqual({
+    id: up.body.id,
+    name: 'graph.csv',
+    size: 8,
+    extension: 'csv',
+    mimeType: 'text/csv',
+    kind: 'document',
+    sha256: up.body.sha256,
+    url: `/v1/files/${up.body.id}/content`,
+  });
+  const page = await gql(s.apiKey, '{ files(first: 1) { nodes { id } hasMore nextCursor } }');
+  expect(page.data.files).toEqual({ nodes: [{ id: up.body.id }], hasMore: true, nextCursor: up.body.id });
+  const other = (await json('POST', '/v1/tenants', s.apiKey, { name: 'graphql-other' })).body.admin_key.key as string;
+  expect((await gql(other, 'query($id: ID!) { file(id: $id) { id } }', { id: up.body.id })).data).toEqual({ file: null });
+  expect((await gql(other, '{ files { nodes { id } } }')).data.files.nodes).toEqual([]);
+});
