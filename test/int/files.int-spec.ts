@@ -132,6 +132,9 @@ it('uploads a file, lists it, reads its metadata and bytes, and deletes it', asy
     formWith('chart.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47]), 'application/octet-stream'),
   );
   expect(second.body).toMatchObject({ kind: 'image', mime_type: 'image/png', extension: 'png' });
+  // a small file's bytes are a slice of a shared buffer on the way in: only its own come back
+  const small = await fetch(`${s.url}/v1/files/${second.body.id}/content`, { headers: { authorization: `Bearer ${s.apiKey}` } });
+  expect([...new Uint8Array(await small.arrayBuffer())]).toEqual([0x89, 0x50, 0x4e, 0x47]);
   const page = await json('GET', '/v1/files?limit=1', s.apiKey);
   expect(page.body).toMatchObject({ object: 'list', has_more: true, next_cursor: second.body.id, data: [{ id: second.body.id }] });
   const next = await json('GET', `/v1/files?limit=1&after=${page.body.next_cursor}`, s.apiKey);

@@ -12,9 +12,7 @@ export class PostgresFileStore implements FileStore {
 
   async put(tenantId: string, fileId: string, content: readonly Buffer[]): Promise<void> {
     const chunks = rechunk(content, CHUNK_BYTES);
-    await this.prisma.$transaction(
-      chunks.map((data, seq) => this.prisma.fileChunk.create({ data: { fileId, tenantId, seq, data: new Uint8Array(data) } })),
-    );
+    await this.prisma.$transaction(chunks.map((data, seq) => this.prisma.fileChunk.create({ data: { fileId, tenantId, seq, data } })));
   }
 
   async *read(tenantId: string, fileId: string): AsyncIterable<Buffer> {
@@ -30,11 +28,13 @@ export class PostgresFileStore implements FileStore {
   }
 }
 
-/** The bytes cut into pieces of `size` (the last one shorter); an empty file is one empty piece. */
-export function rechunk(content: readonly Buffer[], size: number): Buffer[] {
+/** The bytes cut into pieces of `size` (the last one shorter), as views of one copy; an empty file is one empty piece. */
+export function rechunk(content: readonly Buffer[], size: number): Array<Uint8Array<ArrayBuffer>> {
   const all = Buffer.concat(content as Buffer[]);
-  if (all.length === 0) return [all];
-  const out: Buffer[] = [];
-  for (let at = 0; at < all.length; at += size) out.push(all.subarray(at, at + size));
+  // Buffer.concat allocates a plain ArrayBuffer (never a shared one)
+  const view = (at: number, length: number) => new Uint8Array(all.buffer as ArrayBuffer, all.byteOffset + at, length);
+  if (all.length === 0) return [view(0, 0)];
+  const out: Array<Uint8Array<ArrayBuffer>> = [];
+  for (let at = 0; at < all.length; at += size) out.push(view(at, Math.min(size, all.length - at)));
   return out;
 }
