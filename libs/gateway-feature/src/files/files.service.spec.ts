@@ -24,7 +24,9 @@ function service() {
   const rows: FileRow[] = [];
   const store: FileStore = {
     put: async (_t, id) => void stored.push(id),
-    read: async function* () {},
+    read: async function* () {
+      yield* [];
+    },
     remove: async (_t, id) => void stored.splice(stored.indexOf(id), 1),
   };
   const repo = {
