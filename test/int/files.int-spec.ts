@@ -323,3 +323,62 @@ it('answers GraphQL files and file(id) as REST does, scoped to the caller’s te
   expect((await gql(other, 'query($id: ID!) { file(id: $id) { id } }', { id: up.body.id })).data).toEqual({ file: null });
   expect((await gql(other, '{ files { nodes { id } } }')).data.files.nodes).toEqual([]);
 });
+
+it('takes Dify’s files on POST /v1/chat-messages (sys.files) and lists them as the message’s message_files', async () => {
+  const chat = (
+    await json('POST', '/v1/workflows', s.apiKey, {
+      name: 'files chat',
+      graph: {
+        nodes: [
+          { id: 'start', data: { type: 'start', variables: [] } },
+          { id: 'answer', data: { type: 'answer', answer: '{{#sys.files#}}' } },
+        ],
+        edges: [{ source: 'start', target: 'answer' }],
+      },
+    })
+  ).body.id as string;
+  const chatKey = (await json('POST', '/v1/api-keys', s.apiKey, { name: 'chat app', scopes: ['runs:write', 'read'], workflow_id: chat }))
+    .body.key as string;
+  const up = await upload('/v1/files/upload', chatKey, formWith('slides.pptx', 'PK', 'application/octet-stream', { user: 'u-9' }));
+  expect(up.status).toBe(201);
+  const said = await json('POST', '/v1/chat-messages', chatKey, {
+    inputs: {},
+    query: 'look',
+    user: 'u-9',
+    response_mode: 'blocking',
+    files: [{ type: 'document', transfer_method: 'local_file', upload_file_id: up.body.id }],
+  });
+  expect(said.status).toBe(200);
+  expect(JSON.parse(said.body.answer)).toEqual([
+    expect.objectContaining({
+      related_id: up.body.id,
+      filename: 'slides.pptx',
+      mime_type: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    }),
+  ]);
+  const listed = await json('GET', `/v1/messages?conversation_id=${said.body.conversation_id}&user=u-9`, chatKey);
+  expect(listed.body.data[0].message_files).toEqual([
+    {
+      id: up.body.id,
+      type: 'document',
+      url: `/v1/files/${up.body.id}/content`,
+      belongs_to: 'user',
+      filename: 'slides.pptx',
+      extension: '.pptx',
+      mime_type: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+      size: 2,
+      transfer_method: 'local_file',
+      upload_file_id: up.body.id,
+    },
+  ]);
+  // a turn without files lists none
+  const plain = await json('POST', '/v1/chat-messages', chatKey, {
+    inputs: {},
+    query: 'again',
+    user: 'u-9',
+    conversation_id: said.body.conversation_id,
+  });
+  expect(plain.body.answer).toBe('[]');
+  const both = await json('GET', `/v1/messages?conversation_id=${said.body.conversation_id}&user=u-9`, chatKey);
+  expect(both.body.data.map((m: Body) => m.message_files.length)).toEqual([1, 0]);
+});

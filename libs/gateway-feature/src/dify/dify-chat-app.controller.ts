@@ -26,6 +26,7 @@ import type { RunRow } from '../runs/runs.repository';
 import { RunsService } from '../runs/runs.service';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { appWorkflowId, unixSeconds } from './dify-app';
+import { difyMessageFiles } from './dify.presenter';
 
 const chatMessageSchema = z.object({
   query: z.string().min(1, 'is required').max(100_000),
@@ -161,6 +162,10 @@ export class DifyChatAppController {
     const q = parseBody(messagesQuerySchema, query ?? {}, 'query');
     const conversation = await this.appConversation(ctx, q.conversation_id);
     const page = await this.conversations.messages(ctx, conversation.id, { firstId: q.first_id ?? null, limit: q.limit });
+    const files = await this.conversations.runFiles(
+      ctx,
+      page.messages.map((m) => m.runId),
+    );
     return {
       limit: q.limit,
       has_more: page.hasMore,
@@ -171,7 +176,7 @@ export class DifyChatAppController {
         inputs: {},
         query: m.query,
         answer: m.answer,
-        message_files: [],
+        message_files: difyMessageFiles(files.get(m.runId) ?? []),
         feedback: null,
         retriever_resources: [],
         created_at: unixSeconds(m.createdAt),

@@ -54,6 +54,25 @@ export function difyLogEntry(run: RunRow & { versionNumber: number }) {
   };
 }
 
+/** A message's files as Dify's GET /messages lists them: the Dify file objects its turn was started with. */
+export function difyMessageFiles(files: readonly unknown[]) {
+  return files.map((value) => {
+    const f = value as Record<string, unknown>;
+    return {
+      id: f.related_id ?? null,
+      type: f.type,
+      url: f.url,
+      belongs_to: 'user',
+      filename: f.filename,
+      extension: f.extension,
+      mime_type: f.mime_type,
+      size: f.size,
+      transfer_method: f.transfer_method,
+      upload_file_id: f.related_id ?? null,
+    };
+  });
+}
+
 const DISABLED = { enabled: false };
 const inMb = (bytes: number) => Math.floor(bytes / (1024 * 1024));
 
