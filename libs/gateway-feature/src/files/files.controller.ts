@@ -16,6 +16,11 @@ const listQuerySchema = z
   })
   .strict();
 
+/** A filename as RFC 5987 wants it in `filename*`: what encodeURIComponent leaves of ' ( ) * encoded too. */
+function rfc5987(name: string): string {
+  return encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 @Controller('v1/files')
 @UseGuards(ApiKeyGuard)
 export class FilesController {
@@ -76,7 +81,7 @@ export class FilesController {
       .status(200)
       .header('content-type', file.mimeType)
       .header('content-length', String(file.size))
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+      .header('content-disposition', `attachment; filename*=UTF-8''${rfc5987(file.name)}`)
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'; sandbox")
       .header('etag', `"${file.sha256}"`)

@@ -58,6 +58,28 @@ describe('readUpload', () => {
     });
   });
 
+  it('keeps a plain media type the part gives, and takes the extension’s for anything else', async () => {
+    const typed = async (partType: string, name = 'a.pdf') => {
+      const { req, body } = request();
+      const reading = readUpload(req, { limits: LIMITS, textFields: [] });
+      body.end(
+        Buffer.concat([
+          Buffer.from(
+            `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${partType}\r\n\r\nx\r\n`,
+          ),
+          end,
+        ]),
+      );
+      return (await reading).mimeType;
+    };
+    expect(await typed('Application/PDF; charset=binary')).toBe('application/pdf');
+    expect(await typed('application/octet-stream', 'a.docx')).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    expect(await typed('text/pl\u0001ain')).toBe('application/pdf');
+    expect(await typed('"><script>/x')).toBe('application/pdf');
+  });
+
   it('refuses a file over its kind’s limit with 413 after reading the rest, keeping none of it', async () => {
     const { req, body } = request();
     const reading = readUpload(req, { limits: LIMITS, textFields: [] });

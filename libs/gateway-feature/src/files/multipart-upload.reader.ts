@@ -33,6 +33,7 @@ export const FILE_FIELD = 'file';
 const FRAMING_SLACK_BYTES = 256 * 1024;
 const MAX_FILENAME_LENGTH = 255;
 const MAX_FIELD_BYTES = 1024;
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,62}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}$/;
 
 const filePath = `body.${FILE_FIELD}`;
 
@@ -128,7 +129,8 @@ export function readUpload(req: IncomingMessage, opts: UploadReadOptions): Promi
       }
       const limit = sizeLimitFor(kind, opts.limits);
       const given = (partType ?? '').toLowerCase().split(';')[0].trim();
-      const mimeType = given && given !== 'application/octet-stream' && given.length <= 127 ? given : mimeTypeFor(extension);
+      // only a plain type/subtype is kept: it is served back as a header
+      const mimeType = MEDIA_TYPE.test(given) && given !== 'application/octet-stream' ? given : mimeTypeFor(extension);
       const current = { filename, extension, kind, mimeType, size: 0, content: [] as Buffer[], hash: createHash('sha256') };
       file = current;
       stream.on('data', (chunk: Buffer) => {
