@@ -5,6 +5,8 @@ import { PrismaClient } from '@shoal/platform';
 import type { FileStore } from './file-store';
 
 export const CHUNK_BYTES = 1024 * 1024;
+/** orphans looked at per sweep */
+const ORPHAN_BATCH = 1000;
 
 @Injectable()
 export class PostgresFileStore implements FileStore {
@@ -26,6 +28,34 @@ export class PostgresFileStore implements FileStore {
   async remove(tenantId: string, fileId: string): Promise<void> {
     await this.prisma.fileChunk.deleteMany({ where: { tenantId, fileId } });
   }
+
+  /** A maintenance sweep over every tenant: it deletes only bytes that no tenant's file row names. */
+  async removeOrphans(graceMs: number, now = Date.now()): Promise<number> {
+    const rows = await this.prisma.$queryRaw<Array<{ file_id: string }>>`
+      SELECT DISTINCT c.file_id FROM file_chunks c
+      WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.id = c.file_id)
+      LIMIT ${ORPHAN_BATCH}`;
+    // an upload in progress has its bytes stored and its row not yet written: its id's time says how long ago it began
+    const stale = rows.map((r) => r.file_id).filter((id) => (idTime(id) ?? now) < now - graceMs);
+    if (stale.length === 0) return 0;
+    await this.prisma.fileChunk.deleteMany({ where: { fileId: { in: stale } } });
+    return stale.length;
+  }
+}
+
+const ULID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/** The creation time (ms) a `file_…` id carries in its ULID, or null for anything else. */
+export function idTime(id: string): number | null {
+  const time = id.startsWith('file_') ? id.slice(5, 15) : '';
+  if (time.length !== 10) return null;
+  let ms = 0;
+  for (const c of time) {
+    const v = ULID_ALPHABET.indexOf(c);
+    if (v < 0) return null;
+    ms = ms * 32 + v;
+  }
+  return ms;
 }
 
 /** The bytes cut into pieces of `size` (the last one shorter), as views of one copy; an empty file is one empty piece. */

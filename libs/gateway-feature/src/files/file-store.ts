@@ -8,6 +8,11 @@ export interface FileStore {
   /** The bytes in order, a piece at a time; empty when the store holds nothing for that id. */
   read(tenantId: string, fileId: string): AsyncIterable<Buffer>;
   remove(tenantId: string, fileId: string): Promise<void>;
+  /**
+   * Removes bytes no file row names, of uploads begun over `graceMs` ago: what a crash between
+   * storing the bytes and writing the row leaves. Answers how many files' bytes went.
+   */
+  removeOrphans(graceMs: number, now?: number): Promise<number>;
 }
 
 export const FILE_STORE = Symbol('FILE_STORE');

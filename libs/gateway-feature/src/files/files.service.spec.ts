@@ -28,6 +28,7 @@ function service() {
       yield* [];
     },
     remove: async (_t, id) => void stored.splice(stored.indexOf(id), 1),
+    removeOrphans: async () => 0,
   };
   const repo = {
     create: async (tenantId: string, row: Omit<FileRow, 'tenantId' | 'createdAt'>) => {

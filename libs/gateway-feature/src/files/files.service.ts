@@ -1,7 +1,7 @@
 // Uploads: read as they stream in (bounded), bytes to the FileStore, then the metadata row, so a
 // file that can be listed can be read. Also the lookup a run's file inputs are resolved with.
 import type { IncomingMessage } from 'node:http';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { looksLikeId, newId } from '@shoal/contracts';
 import { ApiError, createLogger, type RequestContext } from '@shoal/platform';
 import { uploadIdsIn, type UploadedFileLookup } from '@shoal/workflow-dsl';
@@ -13,16 +13,43 @@ import { readUpload } from './multipart-upload.reader';
 
 const scopeOf = (ctx: RequestContext): FileScope => ({ tenantId: ctx.tenantId, workflowId: ctx.workflowId });
 
+/** how often a process sweeps orphaned bytes, and how old an upload must be for its bytes to count as orphaned */
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
+const ORPHAN_GRACE_MS = 60 * 60 * 1000;
+
 @Injectable()
-export class FilesService {
+export class FilesService implements OnModuleInit, OnModuleDestroy {
   private readonly log = createLogger('FilesService');
   private uploading = 0;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(FilesRepository) private readonly files: FilesRepository,
     @Inject(FILE_STORE) private readonly store: FileStore,
     @Inject(FILE_LIMITS) readonly limits: FileLimits,
   ) {}
+
+  onModuleInit(): void {
+    // every replica sweeps; the sweep is idempotent, and an hour apart it costs one query
+    this.sweeper = setInterval(() => void this.sweepOrphans(), SWEEP_EVERY_MS);
+    this.sweeper.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /** Removes the bytes of uploads that crashed between storing them and writing their row. */
+  async sweepOrphans(now = Date.now()): Promise<number> {
+    try {
+      const removed = await this.store.removeOrphans(ORPHAN_GRACE_MS, now);
+      if (removed) this.log.info({ removed }, 'removed the bytes of uploads never recorded');
+      return removed;
+    } catch (err) {
+      this.log.warn({ err }, 'could not sweep orphaned upload bytes');
+      return 0;
+    }
+  }
 
   /**
    * Reads the request's one file (multipart field `file`) and stores it for the caller's tenant
