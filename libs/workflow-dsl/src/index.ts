@@ -29,6 +29,7 @@ export {
   type UploadedFileFacts,
   type UploadedFileLookup,
   type ValidateRunFilesResult,
+  type FileRules,
 } from './run-input-files';
 export { FILE_KINDS, FILE_KIND_EXTENSIONS, fileKindOf, extensionOf, isFileKind, type FileKind } from './file-kinds';
 export { buildGraphIndex, type GraphIndex, type ScopeIndex } from './graph-index';

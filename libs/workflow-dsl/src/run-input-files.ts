@@ -161,8 +161,11 @@ function localFile(f: Fields, uploads: UploadedFileLookup | undefined): Fields |
 
 export type ValidateRunFilesResult = { ok: true; files: Fields[] } | { ok: false; issues: ValidationIssue[] };
 
-/** The request's `files` (Dify's, for sys.files): a list of at most `max` files, each as `toRunFile` takes it. */
-export function validateRunFiles(files: unknown, opts: { max: number; uploads?: UploadedFileLookup }): ValidateRunFilesResult {
+/** The request's `files` (Dify's, for sys.files): a list of at most `max` files, each as `toRunFile` takes it under `rules`. */
+export function validateRunFiles(
+  files: unknown,
+  opts: { max: number; rules?: FileRules; uploads?: UploadedFileLookup },
+): ValidateRunFilesResult {
   if (files === undefined || files === null) return { ok: true, files: [] };
   if (!Array.isArray(files))
     return {
@@ -177,7 +180,7 @@ export function validateRunFiles(files: unknown, opts: { max: number; uploads?: 
   const out: Fields[] = [];
   const issues: ValidationIssue[] = [];
   for (const [i, f] of files.entries()) {
-    const file = toRunFile(f, {}, opts.uploads);
+    const file = toRunFile(f, opts.rules ?? {}, opts.uploads);
     const path = formatPath(['files', i]);
     if (typeof file === 'string') issues.push({ path, code: 'invalid_value', message: `${path} ${file}` });
     else out.push(file);

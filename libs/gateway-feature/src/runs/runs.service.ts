@@ -31,6 +31,7 @@ import { RunsRepository, type RunRow, type RunStreamRow, type RunWithNodes } fro
 import { ConversationsService } from '../conversations/conversations.service';
 import { isChatflow } from '../conversations/chatflow';
 import { FilesService } from '../files/files.service';
+import { runFileRules } from '../files/run-file-rules';
 
 export interface StartRunInput {
   inputs: Record<string, unknown>;
@@ -72,7 +73,7 @@ export class RunsService implements BeforeApplicationShutdown {
       const issues = checked.issues.map((i) => ({ path: i.path, message: i.message, code: i.code }));
       throw ApiError.validation(`Invalid inputs: ${issues.map((i) => i.message).join('; ')}`, issues);
     }
-    const sysFiles = validateRunFiles(input.files, { max: this.files.limits.maxRunFiles, uploads });
+    const sysFiles = validateRunFiles(input.files, { ...runFileRules(wf.version.graph, this.files.limits), uploads });
     if (!sysFiles.ok) {
       const issues = sysFiles.issues.map((i) => ({ path: i.path, message: i.message, code: i.code }));
       throw ApiError.validation(`Invalid files: ${issues.map((i) => i.message).join('; ')}`, issues);
