@@ -116,6 +116,16 @@ describe('readUpload', () => {
     expect(bytesRead()).toBe(at); // nothing more is read
   });
 
+  it('ends when the client goes away mid-body, rather than waiting for the rest', async () => {
+    const { req, body } = request();
+    const reading = readUpload(req, { limits: LIMITS, textFields: [] });
+    body.write(part('a.txt', 'half').subarray(0, -6));
+    await new Promise((r) => setImmediate(r));
+    body.destroy();
+    const err = await refusal(reading);
+    expect([err.status, err.message]).toEqual([400, 'The upload was cut off before it ended']);
+  });
+
   it('refuses a declared length over the cap before reading anything', async () => {
     const { req, bytesRead } = request({ 'content-length': String(10 * 1024 * 1024) });
     const err = await refusal(Promise.resolve().then(() => readUpload(req, { limits: LIMITS, textFields: [] })));

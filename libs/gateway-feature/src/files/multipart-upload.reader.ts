@@ -178,7 +178,11 @@ export function readUpload(req: IncomingMessage, opts: UploadReadOptions): Promi
       resolve({ ...rest, sha256: hash.digest('hex'), fields });
     });
     req.on('data', count);
-    req.on('aborted', () => fail(malformed('The upload was cut off before it ended', 'body')));
+    // a client gone (or a request timeout) mid-body: the parser would wait for the rest forever
+    req.on('close', () => {
+      if (!req.readableEnded) fail(malformed('The upload was cut off before it ended', 'body'));
+    });
+    req.on('error', () => fail(malformed('The upload was cut off before it ended', 'body')));
     req.pipe(parser);
   });
 }
