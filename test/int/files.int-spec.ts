@@ -382,3 +382,25 @@ it('takes Dify’s files on POST /v1/chat-messages (sys.files) and lists them as
   const both = await json('GET', `/v1/messages?conversation_id=${said.body.conversation_id}&user=u-9`, chatKey);
   expect(both.body.data.map((m: Body) => m.message_files.length)).toEqual([1, 0]);
 });
+
+it('frees the upload slot of a client that leaves mid-body: more such clients than slots, then an upload still works', async () => {
+  const net = await import('node:net');
+  const url = new URL(s.url);
+  const body = '--B\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nthe first half of';
+  for (let i = 0; i < 10; i++) {
+    const socket = net.connect(Number(url.port), url.hostname);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(
+      `POST /v1/files HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.apiKey}\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: 100000\r\n\r\n${body}`,
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    socket.destroy();
+  }
+  // the server sees each close; a slot held by any of them would make this a 503 once 8 were held
+  let status = 0;
+  for (let i = 0; i < 50 && status !== 201; i++) {
+    status = (await upload('/v1/files', s.apiKey, formWith('after.txt', 'still works'))).status;
+    if (status !== 201) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(status).toBe(201);
+});
