@@ -16,7 +16,7 @@ import {
   type TestDatabase,
 } from '@shoal/testing';
 import OpenAI from 'openai';
-import { CompletionClient } from 'dify-client';
+import { ChatClient, CompletionClient } from 'dify-client';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { readFileSync } from 'node:fs';
@@ -184,6 +184,75 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
     } finally {
       await client.dispose();
     }
+  });
+
+  it('takes a file uploaded with dify-client’s fileUpload as a run input and as a chat message’s files (sys.files), and serves it back', async () => {
+    const rest = api({ baseUrl: edge.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => mock.calls() });
+    const create = async (name: string, nodes: object[]) =>
+      (
+        (
+          await rest.post('/v1/workflows', {
+            name,
+            graph: { nodes, edges: [{ source: 'start', target: (nodes[1] as { id: string }).id }] },
+          })
+        ).body as { id: string }
+      ).id;
+    const appKeyFor = async (workflowId: string) =>
+      (
+        (await rest.post('/v1/api-keys', { name: 'e2e files', scopes: ['runs:write', 'read'], workflow_id: workflowId })).body as {
+          key: string;
+        }
+      ).key;
+    const echo = await create('file echo', [
+      { id: 'start', data: { type: 'start', variables: [{ variable: 'doc', label: 'Doc', type: 'file', required: true }] } },
+      { id: 'end', data: { type: 'end', outputs: [{ variable: 'doc', value_selector: ['start', 'doc'] }] } },
+    ]);
+    const chat = await create('files chat', [
+      { id: 'start', data: { type: 'start', variables: [] } },
+      { id: 'answer', data: { type: 'answer', answer: 'got {{#sys.files#}}' } },
+    ]);
+    // dify-client as published: fileUpload(FormData); runWorkflow(inputs, user, stream) sends no files,
+    // createChatMessage(inputs, query, user, stream, conversation_id, files) does
+    type Uploaded = { status: number; data: { id: string; name: string; size: number; extension: string } };
+    const workflowApp = new CompletionClient(await appKeyFor(echo), `${edge.url}/v1`) as unknown as {
+      fileUpload(data: FormData): Promise<Uploaded>;
+      runWorkflow(
+        inputs: object,
+        user: string,
+        stream: boolean,
+      ): Promise<{ data: { data: { status: string; outputs: { doc: { related_id: string } } } } }>;
+    };
+    const chatKey = await appKeyFor(chat);
+    const chatApp = new ChatClient(chatKey, `${edge.url}/v1`);
+    const text = 'minutes of the e2e meeting\n'.repeat(1000);
+    const formOf = (name: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([text], { type: 'text/plain' }), name);
+      form.append('user', 'e2e-user');
+      return form;
+    };
+    const uploaded = await workflowApp.fileUpload(formOf('minutes.txt'));
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.data).toMatchObject({ name: 'minutes.txt', size: text.length, extension: 'txt' });
+    const ran = await workflowApp.runWorkflow(
+      { doc: { type: 'document', transfer_method: 'local_file', upload_file_id: uploaded.data.id } },
+      'e2e-user',
+      false,
+    );
+    expect(ran.data.data.status).toBe('succeeded');
+    expect(ran.data.data.outputs.doc.related_id).toBe(uploaded.data.id);
+
+    // a chat app's key uploads for its own app; the message's files reach the run as sys.files
+    const forChat = (await (chatApp as unknown as { fileUpload(data: FormData): Promise<Uploaded> }).fileUpload(formOf('agenda.txt'))).data;
+    const said = await chatApp.createChatMessage({}, 'what did I send?', 'e2e-user', false, null, [
+      { type: 'document', transfer_method: 'local_file', upload_file_id: forChat.id },
+    ] as never);
+    const answer = (said.data as { answer: string }).answer;
+    expect(answer).toContain(`"related_id":"${forChat.id}"`);
+    expect(answer).toContain('"filename":"agenda.txt"');
+    // the content route returns the bytes, from any gateway replica (they are in Postgres)
+    const content = await fetch(`${edge.url}/v1/files/${forChat.id}/content`, { headers: { authorization: `Bearer ${chatKey}` } });
+    expect(await content.text()).toBe(text);
   });
 
   it('keeps the ledger exactly-once in Postgres: one row per call id, each run priced from it', async () => {

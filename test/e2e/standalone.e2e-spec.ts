@@ -81,6 +81,14 @@ describe('standalone: the whole platform in one process', () => {
       graph.nodes[1].data.prompt_template![1].text = '{{#env.token#}} {{#start.question#}}';
       const secretWf = await a().post('/v1/workflows', { name: 'secret', graph });
       expect(secretWf.status).toBe(201);
+      // an uploaded file: its bytes are rows in the embedded Postgres (two 1 MiB chunks here)
+      const fileText = 'standalone keeps uploads\n'.repeat(60_000);
+      const form = new FormData();
+      form.append('file', new Blob([fileText], { type: 'text/plain' }), 'kept.txt');
+      const uploaded = (await (
+        await fetch(`${shoal.url}/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: form })
+      ).json()) as { id: string; size: number };
+      expect(uploaded.size).toBe(fileText.length);
 
       await shoal.stop();
       // this time without SHOAL_MOCK_PROVIDER_URL: mock-chat is the built-in mock, served in process
@@ -109,6 +117,10 @@ describe('standalone: the whole platform in one process', () => {
       const wf = readFileSync(path.join(dataDir, 'example-workflow-id'), 'utf8').trim();
       const fresh = await a().post(`/v1/workflows/${wf}/runs`, { inputs: { question: 'after the restart?' }, response_mode: 'blocking' });
       expect(fresh.body).toMatchObject({ status: 'succeeded', outputs: { answer: 'Mock answer: after the restart?' } });
+
+      // the upload survived the restart, byte for byte
+      const kept = await fetch(`${shoal.url}/v1/files/${uploaded.id}/content`, { headers: { authorization: `Bearer ${apiKey}` } });
+      expect(await kept.text()).toBe(fileText);
 
       // the secret opens after the restart (the key was kept), and is masked in what the run reports
       const secretRun = await a().post(`/v1/workflows/${secretWf.body.id}/runs`, { inputs: { question: 'q' }, response_mode: 'blocking' });

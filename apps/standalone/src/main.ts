@@ -22,6 +22,7 @@ import {
   rateLimitDefaultsOf,
 } from '@shoal/platform';
 import { createInProcessMockProvider } from '@shoal/mock-provider';
+import { fileLimitsOf } from '@shoal/gateway-feature';
 import { StandaloneModule } from './standalone.module';
 import { readDeploymentFile } from '@shoal/model-pool-feature';
 import { loadStandaloneConfig } from './standalone.config';
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
         },
         workflow: workflowLimitsOf(config),
         graphql: graphqlOptionsOf(config),
+        files: fileLimitsOf(config),
       },
     }),
     { shutdownHooks: false, http: httpServerOptions(config) },

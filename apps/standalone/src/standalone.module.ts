@@ -14,7 +14,7 @@ import {
   type SecretBox,
   DEFAULT_SSE_LIMITS,
 } from '@shoal/platform';
-import { GatewayModule } from '@shoal/gateway-feature';
+import { GatewayModule, type FileLimits } from '@shoal/gateway-feature';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from '@shoal/platform';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule, type ModelPoolOptions } from '@shoal/model-pool-feature';
@@ -43,6 +43,7 @@ export interface StandaloneOptions {
     runEvents?: Partial<InMemoryRunEventLimits>;
     workflow?: WorkflowLimits;
     graphql?: { maxDepth: number; maxCost: number; graphiql: boolean };
+    files?: FileLimits;
   };
 }
 
@@ -73,6 +74,7 @@ export class StandaloneModule {
           workflowLimits: o.limits?.workflow,
           secrets: o.secrets,
           graphql: o.limits?.graphql,
+          files: o.limits?.files,
         }),
         EngineModule.register({
           internalToken: o.internalToken,

@@ -22,6 +22,16 @@ export {
   type ValidateRunInputsResult,
   type RunInputLimits,
 } from './run-inputs.validator';
+export {
+  uploadIdsIn,
+  validateRunFiles,
+  MAX_UPLOAD_IDS_PER_RUN,
+  type UploadedFileFacts,
+  type UploadedFileLookup,
+  type ValidateRunFilesResult,
+  type FileRules,
+} from './run-input-files';
+export { FILE_KINDS, FILE_KIND_EXTENSIONS, fileKindOf, extensionOf, isFileKind, type FileKind } from './file-kinds';
 export { buildGraphIndex, type GraphIndex, type ScopeIndex } from './graph-index';
 export {
   parseVariableReferences,

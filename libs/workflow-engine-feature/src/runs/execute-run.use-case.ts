@@ -108,7 +108,7 @@ export class ExecuteRunUseCase {
       environment,
       inputLimits: this.opts.workflowLimits?.inputs,
       containerLimits: this.opts.workflowLimits?.containers,
-      sys: { user_id: run.endUser ?? undefined, app_id: run.workflowId, ...chat?.sys },
+      sys: { user_id: run.endUser ?? undefined, app_id: run.workflowId, files: run.files, ...chat?.sys },
       conversationVariables: chat?.variables,
       history: chat?.history,
       finished,

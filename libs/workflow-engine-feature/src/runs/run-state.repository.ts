@@ -24,6 +24,8 @@ export interface ClaimedRun {
   /** set when a cancel was requested: the run is stopped instead of executed */
   cancelRequestedAt: Date | null;
   callDepth: number;
+  /** sys.files: the Dify file objects the gateway resolved from the request's `files` */
+  files: unknown[];
   /** this claim's token: every write for the run is conditional on it still being the run's worker_id */
   lease: string;
 }
@@ -88,6 +90,7 @@ export class RunStateRepository {
       messageId: run.messageId,
       cancelRequestedAt: run.cancelRequestedAt,
       callDepth: run.callDepth,
+      files: Array.isArray(run.files) ? run.files : [],
       lease,
     };
   }
