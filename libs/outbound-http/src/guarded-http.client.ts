@@ -58,7 +58,8 @@ export class GuardedHttpClient {
       const res = await this.send(url, method, headers, body, req);
       const location = res.headers.location;
       if (!REDIRECTS.has(res.statusCode) || typeof location !== 'string') return this.read(res, url, req.maxResponseBytes);
-      res.body.destroy();
+      // a redirect's own body is dropped (read a little so the connection can be reused)
+      await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
       if (hop >= this.maxRedirects)
         throw new OutboundHttpError('too_many_redirects', `Stopped after ${this.maxRedirects} redirects (at ${url.host})`);
       const next = parseHttpUrl(location, url);
@@ -99,7 +100,7 @@ export class GuardedHttpClient {
   private async read(res: Dispatcher.ResponseData, url: URL, max: number): Promise<OutboundResponse> {
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > max) {
-      res.body.destroy();
+      discard(res.body);
       throw tooLarge(url, max);
     }
     const chunks: Buffer[] = [];
@@ -108,7 +109,7 @@ export class GuardedHttpClient {
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
         size += chunk.length;
         if (size > max) {
-          res.body.destroy();
+          discard(res.body);
           throw tooLarge(url, max);
         }
         chunks.push(chunk);
@@ -139,6 +140,12 @@ export class GuardedHttpClient {
     this.agents.set(key, agent);
     return agent;
   }
+}
+
+/** Stops reading a body (its socket is closed); the abort error that follows is expected, not unhandled. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function parseHttpUrl(text: string, base?: URL): URL {
