@@ -6,12 +6,16 @@ import {
   OutboundAddressPolicy,
   EMPTY_ALLOW_LIST,
   type HostResolver,
-  type OutboundHttpSettings,
+  type OutboundAllowList,
 } from '@shoal/outbound-http';
 import type { HttpFetcher, HttpFetchRequest, HttpFetchResponse, HttpNodeLimits } from '@shoal/workflow-runtime';
 
-/** The allowlist and limits (SHOAL_HTTP_ALLOW, HTTP_REQUEST_*); `resolve` replaces DNS (tests). */
-export type OutboundHttpOptions = OutboundHttpSettings & { resolve?: HostResolver };
+/** The allowlist and limits (SHOAL_HTTP_ALLOW, HTTP_REQUEST_*; Dify's defaults for those omitted); `resolve` replaces DNS (tests). */
+export interface OutboundHttpOptions {
+  allow: OutboundAllowList;
+  limits?: Partial<HttpNodeLimits>;
+  resolve?: HostResolver;
+}
 
 /** Provided by EngineModule from EngineOptions.outboundHttp. */
 export class GuardedHttpFetcher implements HttpFetcher, OnModuleDestroy {
