@@ -19,7 +19,7 @@ export const systemResolver: HostResolver = (host) => lookup(host, { all: true, 
 
 const RESOLVE_TIMEOUT_MS = 10_000;
 
-/** The address to connect to for `host`: the first the policy allows, or a refusal naming the first refused. */
+/** The address to connect to for `host`: the first answer the policy allows, or a refusal naming the first refused. */
 export async function pickAddress(host: string, policy: OutboundAddressPolicy, resolve: HostResolver): Promise<string> {
   const bare = unbracket(host);
   if (isIP(bare) !== 0) {
@@ -42,11 +42,12 @@ export async function pickAddress(host: string, policy: OutboundAddressPolicy, r
     clearTimeout(timer);
   }
   if (!answers.length) throw new OutboundHttpError('dns_failed', `Could not resolve ${bare}: no addresses`);
-  if (policy.allowsHost(bare)) return answers[0].address;
+  // a host the allowlist names may resolve inside, but never to a metadata address (only listing that address opens it)
+  const byName = policy.allowsHost(bare);
   let refused: OutboundAddressRefusedError | null = null;
   for (const { address } of answers) {
     const verdict = policy.check(address);
-    if (verdict.allowed) return address;
+    if (verdict.allowed || (byName && verdict.refusedAs !== 'cloud metadata')) return address;
     refused ??= new OutboundAddressRefusedError(bare, address, verdict.refusedAs ?? 'reserved');
   }
   throw refused as OutboundAddressRefusedError;
