@@ -230,6 +230,26 @@ describe('GuardedHttpClient: the SSRF suite', () => {
     }
   });
 
+  it('keeps method and body through a 307, and continues a POST as a body-less GET after a 303', async () => {
+    allowed.handler = (req, res, body) => {
+      if (req.url === '/307' || req.url === '/303') {
+        res.statusCode = Number(req.url.slice(1));
+        res.setHeader('location', '/landed');
+        return res.end();
+      }
+      res.end(`${req.method} ${body}`);
+    };
+    const post = (path: string) =>
+      get(client, `http://127.0.0.2:${allowed.port}${path}`, {
+        method: 'POST',
+        headers: [['Content-Type', 'text/plain']],
+        body: new TextEncoder().encode('payload'),
+      });
+    expect(Buffer.from((await post('/307')).body).toString()).toBe('POST payload');
+    expect(Buffer.from((await post('/303')).body).toString()).toBe('GET ');
+    expect(allowed.requests.at(-1)?.headers['content-type']).toBeUndefined();
+  });
+
   it('checks the address it connects to, once per connection: a rebinding name cannot slip in between', async () => {
     let calls = 0;
     // the first answer is an allowed address, every later one is loopback
