@@ -5,6 +5,7 @@
 //   direct   global fetch (undici), keep-alive                                  the floor the issue names
 //   request  undici.request on a plain Agent (the same client, no guard)        the floor of the client used
 //   guarded  the outbound client (address policy in the connector, capped read)  what the guard adds
+//   request, new connection / guarded, new connection: the same two on a server that closes each connection
 //   node     executeRun of start -> http-request -> end with the engine's fetcher  what the whole node adds
 // Prints p50/p99 per way and the added p50 over direct (the issue's target: <= 1 ms p50 for the node).
 // Needs a build: `node .ci/build.mjs && node bench/http-node.mjs [--dist dist] [--requests 2000]`.
@@ -25,11 +26,14 @@ const { GuardedHttpClient, OutboundAddressPolicy, parseAllowList } = require(pat
 
 const answer = JSON.stringify({ ok: true, items: [1, 2, 3] });
 const server = createServer((req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
+  // /close ends each connection after its answer: the next request opens (and the guard checks) a new one
+  const close = req.url.startsWith('/close') ? { connection: 'close' } : {};
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer), ...close });
   res.end(answer);
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${server.address().port}/items?x=1`;
+const closeUrl = `http://127.0.0.1:${server.address().port}/close`;
 
 const allow = parseAllowList('127.0.0.1');
 const client = new GuardedHttpClient({ policy: new OutboundAddressPolicy(allow.value) });
@@ -72,6 +76,22 @@ const ways = {
       body: null,
       timeouts,
       maxResponseBytes: 10 * 1024 * 1024,
+      sslVerify: true,
+    });
+    if (res.body.length !== Buffer.byteLength(answer)) throw new Error('guarded: wrong body');
+  },
+  'request, new connection': async () => {
+    const res = await request(closeUrl, { dispatcher: plain });
+    await res.body.text();
+  },
+  'guarded, new connection': async () => {
+    const res = await client.request({
+      method: 'GET',
+      url: closeUrl,
+      headers: [],
+      body: null,
+      timeouts,
+      maxResponseBytes: 1024,
       sslVerify: true,
     });
     if (res.body.length !== Buffer.byteLength(answer)) throw new Error('guarded: wrong body');
