@@ -19,6 +19,7 @@ const DIFY_TYPES = [
   'iteration',
   'loop',
   'list-operator',
+  'http-request',
 ];
 
 interface DslNode {

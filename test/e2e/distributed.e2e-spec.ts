@@ -76,7 +76,8 @@ beforeAll(async () => {
   ]);
   const urls = { MODEL_POOL_URL: pool.url, BILLING_URL: billing.url, DATABASE_URL: db.url };
   const [engine, gw] = await Promise.all([
-    startService({ app: 'workflow-engine', env: { ...commonEnv(), ...urls } }),
+    // the http-request compat fixtures call the mock provider on 127.0.0.1, which only the allowlist opens
+    startService({ app: 'workflow-engine', env: { ...commonEnv(), ...urls, SHOAL_HTTP_ALLOW: '127.0.0.1' } }),
     startService({ app: 'gateway', env: { ...commonEnv(), ...urls, SHOAL_BOOTSTRAP_KEY: BOOTSTRAP_KEY } }),
   ]);
   gateway = gw;

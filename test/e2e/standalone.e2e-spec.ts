@@ -16,7 +16,8 @@ let mock: MockProvider;
 // guards, not speed claims: a first start creates the PGlite database, which took 50-70 s on a
 // shared 2-core machine under load (bench, not tests, says how fast Shoal starts)
 const START_GUARD_MS = 180_000;
-const env = () => ({ SHOAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn', SHOAL_MOCK_PROVIDER_URL: mock.url });
+// SHOAL_HTTP_ALLOW: the http-request compat fixtures call the mock provider on 127.0.0.1
+const env = () => ({ SHOAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn', SHOAL_MOCK_PROVIDER_URL: mock.url, SHOAL_HTTP_ALLOW: '127.0.0.1' });
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'shoal-standalone-'));

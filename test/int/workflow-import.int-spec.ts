@@ -81,7 +81,7 @@ it('refuses bad YAML with 400 and its line and column, another mode and unsuppor
 
   const doc = parse(fixture('iteration-sequential'));
   doc.workflow.graph.nodes.push({ id: 'coder', data: { type: 'code', title: 'Code' } });
-  doc.workflow.graph.nodes.push({ id: 'fetcher', data: { type: 'http-request', title: 'Fetch' } });
+  doc.workflow.graph.nodes.push({ id: 'fetcher', data: { type: 'knowledge-retrieval', title: 'Fetch' } });
   const unsupported = await importYaml(JSON.stringify(doc));
   expect(unsupported.status).toBe(422);
   const nodes = unsupported.body.errors.map((e: Body) => [e.code, e.node_id]);
@@ -90,7 +90,7 @@ it('refuses bad YAML with 400 and its line and column, another mode and unsuppor
     ['unsupported_node_type', 'coder'],
     ['unsupported_node_type', 'fetcher'],
   ]);
-  expect(unsupported.body.detail).toMatch(/2 node\(s\) have a type Shoal does not run: .*'code'.*'http-request'/);
+  expect(unsupported.body.detail).toMatch(/2 node\(s\) have a type Shoal does not run: .*'code'.*'knowledge-retrieval'/);
 
   // valid DSL, graph Shoal refuses: a reference to a node that does not exist
   const dangling = fixture('llm-basic').replace(/\{\{#start\.(\w+)#\}\}/, '{{#nowhere.$1#}}');

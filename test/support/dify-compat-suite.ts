@@ -37,9 +37,16 @@ function planFor(f: CompatFixture): Plan {
   return { kind: 'runs' };
 }
 
+/**
+ * The host the http-request fixtures call (their `api_base` environment variable): replaced by the
+ * target's mock provider, which the target must let its http-request nodes reach (SHOAL_HTTP_ALLOW).
+ */
+export const COMPAT_HTTP_PLACEHOLDER = 'http://compat-http.invalid';
+
 /** Declares the suite: a describe per fixture, run against `target()` (resolved when the tests run). */
 export function difyCompatSuite(t: () => CompatTarget): void {
   const fixtures = loadCompatFixtures().map((f) => ({ f, plan: planFor(f) }));
+  const pointedAtMock = (yaml: string) => yaml.split(COMPAT_HTTP_PLACEHOLDER).join(t().mock.url);
   async function call(method: string, path: string, body: string, contentType: string) {
     const res = await fetch(`${t().url}${path}`, {
       method,
@@ -105,7 +112,7 @@ export function difyCompatSuite(t: () => CompatTarget): void {
     });
     if (plan.kind === 'refused') {
       it(`is refused at import with a 422 naming what Shoal does not run yet (${plan.naming.source})`, async () => {
-        const imported = await call('POST', '/v1/workflows/import', f.yaml, 'application/yaml');
+        const imported = await call('POST', '/v1/workflows/import', pointedAtMock(f.yaml), 'application/yaml');
         expect(imported.status).toBe(422);
         expect(JSON.stringify(imported.body)).toMatch(plan.naming);
       });
@@ -114,7 +121,7 @@ export function difyCompatSuite(t: () => CompatTarget): void {
     if (!f.case.ok) return;
     const theCase = f.case.value;
     it(`imports and runs as Dify does: ${theCase.runs.map((r) => r.expected.status).join(', ')}`, async () => {
-      const imported = await call('POST', '/v1/workflows/import', f.yaml, 'application/yaml');
+      const imported = await call('POST', '/v1/workflows/import', pointedAtMock(f.yaml), 'application/yaml');
       expect(imported.body).toMatchObject({ object: 'workflow' });
       let conversationId: string | undefined;
       for (const [i, run] of theCase.runs.entries()) {
@@ -131,7 +138,7 @@ export function difyCompatSuite(t: () => CompatTarget): void {
     });
     if (theCase.mode !== 'advanced-chat') return;
     it('streams each turn as Dify chat events whose text is the message', async () => {
-      const imported = await call('POST', '/v1/workflows/import', f.yaml, 'application/yaml');
+      const imported = await call('POST', '/v1/workflows/import', pointedAtMock(f.yaml), 'application/yaml');
       let conversationId: string | undefined;
       for (const [i, run] of theCase.runs.entries()) {
         const got = await streamTurn(imported.body.id as string, run, conversationId);

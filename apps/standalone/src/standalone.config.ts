@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { filesEnv } from '@shoal/gateway-feature';
+import { outboundHttpEnv } from '@shoal/outbound-http';
 import { authEnv, checkHttpEnv, env, graphqlEnv, httpEnv, parseConfig, runEventsEnv, sseEnv, workflowLimitsEnv } from '@shoal/platform';
 
 export const standaloneConfigSchema = z
@@ -28,6 +29,7 @@ export const standaloneConfigSchema = z
     ...workflowLimitsEnv,
     ...graphqlEnv,
     ...filesEnv,
+    ...outboundHttpEnv,
     /** bytes of finished runs' events the in-process store keeps */
     RUN_EVENTS_MEMORY_MAX_BYTES: env.positiveInt(64 * 1024 * 1024),
     SSE_MAX_STREAMS_PER_KEY: env.positiveInt(100),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { outboundHttpEnv } from '@shoal/outbound-http';
 import { checkHttpEnv, databaseEnv, env, parseConfig, runEventsEnv, secretsEnv, serviceEnv, workflowLimitsEnv } from '@shoal/platform';
 
 export const engineConfigSchema = z
@@ -9,6 +10,7 @@ export const engineConfigSchema = z
     ...runEventsEnv,
     ...workflowLimitsEnv,
     ...secretsEnv,
+    ...outboundHttpEnv,
     MODEL_POOL_URL: env.url(['http', 'https']),
     ENGINE_CONCURRENCY: env.positiveInt(16),
   })

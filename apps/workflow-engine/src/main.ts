@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
 import { loadEngineConfig } from './engine.config';
 import { EngineModule } from '@shoal/workflow-engine-feature';
+import { outboundHttpSettingsOf } from '@shoal/outbound-http';
 
 runService(
   'workflow-engine',
@@ -14,5 +15,6 @@ runService(
       concurrency: config.ENGINE_CONCURRENCY,
       workflowLimits: workflowLimitsOf(config),
       secrets: secretBoxOf(config),
+      outboundHttp: outboundHttpSettingsOf(config),
     }),
 );

@@ -133,8 +133,21 @@ export {
   type LoopNode,
   type LoopStartNode,
   type LoopEndNode,
+  type HttpRequestNode,
   type NodeOfType,
 } from './workflow-graph.types';
+export {
+  HTTP_METHODS,
+  HTTP_BODY_TYPES,
+  HTTP_NODE_LIMITS,
+  HTTP_REQUEST_OUTPUT_FIELDS,
+  type HttpRequestNodeData,
+  type HttpMethod,
+  type HttpBodyType,
+  type HttpBodyItem,
+  type HttpAuthorization,
+  type HttpTimeout,
+} from './nodes/http-request.node';
 export { importDifyDsl } from './dify/dify-dsl.importer';
 export { exportDifyDsl, type DifyExportOptions } from './dify/dify-dsl.exporter';
 export { parseModelMapParam, type ParseModelMapResult } from './dify/model-map.parser';

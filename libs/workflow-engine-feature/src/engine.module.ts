@@ -6,6 +6,7 @@ import { RunProcessor } from './runs/run.processor';
 import { RunStateRepository } from './runs/run-state.repository';
 import { ConversationTurnsRepository } from './conversations/conversation-turns.repository';
 import { RunCancellations } from './runs/run-cancellations';
+import { GuardedHttpFetcher } from './http/guarded.http-fetcher';
 
 /** workflow-engine's processors and services; infrastructure comes from PlatformModule. */
 @Module({})
@@ -27,6 +28,7 @@ export class EngineModule {
         RunStateRepository,
         ConversationTurnsRepository,
         RunCancellations,
+        { provide: GuardedHttpFetcher, useFactory: () => new GuardedHttpFetcher(opts.outboundHttp) },
         ExecuteRunUseCase,
         RunProcessor,
       ],

@@ -10,7 +10,16 @@ import {
 } from '@shoal/workflow-dsl';
 import type { NodeExecutor, NodeExecutors } from './node-executor';
 import { defaultNodeExecutors } from './nodes/default-node-executors';
-import { systemClock, type CheckpointStore, type Clock, type EventSink, type FinishedNodeRecord, type LlmPort } from './ports';
+import {
+  NO_HTTP_FETCHER,
+  systemClock,
+  type CheckpointStore,
+  type Clock,
+  type EventSink,
+  type FinishedNodeRecord,
+  type HttpFetcher,
+  type LlmPort,
+} from './ports';
 import { Scheduler } from './scheduler';
 import { DEFAULT_CONTAINER_LIMITS, scopePathOfKey, type ContainerLimits } from './scope';
 import type { RestoredNode } from './subgraph.runner';
@@ -26,6 +35,8 @@ import { RunCost } from './run-cost';
 
 export interface RunPorts {
   llm: LlmPort;
+  /** Sends http-request nodes' requests; without one those nodes fail. */
+  http?: HttpFetcher;
   checkpoints: CheckpointStore;
   events: EventSink;
   clock?: Clock;
@@ -226,6 +237,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     inputLimits: opts.inputLimits ?? {},
     executors,
     llm: ports.llm,
+    http: ports.http ?? NO_HTTP_FETCHER,
     checkpoints: ports.checkpoints,
     events: ports.events,
     clock,

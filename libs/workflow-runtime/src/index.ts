@@ -17,7 +17,7 @@
 //   DEFAULT_CONTAINER_LIMITS                       -> { maxIterationItems: 1000, maxLoopCount: 100, maxParallelism: 10 }
 //   VariablePool                                   -> [nodeId, field, ...path] -> value
 //
-// Ports the apps implement: LlmPort, CheckpointStore, EventSink, Clock (see ports.ts for the contracts).
+// Ports the apps implement: LlmPort, CheckpointStore, EventSink, Clock, HttpFetcher (see ports.ts for the contracts).
 
 export { executeRun, STOPPED_MESSAGE, type ExecuteRunOptions, type RunOutcome, type RunPorts } from './execute-run';
 export { DEFAULT_RUN_LIMITS, type RunLimits } from './run-limits';
@@ -37,7 +37,14 @@ export {
   type TokenCounts,
   type EventSink,
   type Clock,
+  type HttpFetcher,
+  type HttpFetchRequest,
+  type HttpFetchResponse,
+  type HttpNodeLimits,
+  DEFAULT_HTTP_NODE_LIMITS,
+  NO_HTTP_FETCHER,
 } from './ports';
+export { HttpRequestNodeError, ResponseSizeError, HttpResponseCodeError } from './nodes/http-request.errors';
 export type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
 export { llmCallId } from './call-id';
 export { RunCost, addAmounts, type NodeCost } from './run-cost';

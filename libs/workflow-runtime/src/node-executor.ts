@@ -1,6 +1,6 @@
 // The contract between the scheduler and one node type's behaviour.
 import type { NodeOfType, NodeType, WorkflowNode, RunInputLimits } from '@shoal/workflow-dsl';
-import type { LlmPort, TokenCounts } from './ports';
+import type { HttpFetcher, LlmPort, TokenCounts } from './ports';
 import type { ScopeRunner } from './scope';
 import type { VariablePool } from './variable-pool';
 import type { HistoryTurn } from './llm-memory';
@@ -18,6 +18,8 @@ export interface NodeRunContext {
   /** Bounds for the run's inputs (the start node checks them). */
   readonly inputLimits: Readonly<Partial<RunInputLimits>>;
   readonly llm: LlmPort;
+  /** Sends http-request nodes' requests. */
+  readonly http: HttpFetcher;
   /** Aborted when the run is cancelled or stops on an infrastructure error. */
   readonly signal: AbortSignal;
   /** The conversation's earlier turns, oldest first, for LLM nodes with memory; empty outside chatflows. */

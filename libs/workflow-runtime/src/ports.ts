@@ -116,3 +116,65 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** One outbound request of an http-request node, fully built: the fetcher only sends it. */
+export interface HttpFetchRequest {
+  /** Upper case: GET, POST, ... */
+  method: string;
+  url: string;
+  headers: Array<[string, string]>;
+  body: Uint8Array | null;
+  timeouts: { connectMs: number; readMs: number; writeMs: number };
+  /** The fetcher stops reading (and fails) past this many response body bytes. */
+  maxResponseBytes: number;
+  sslVerify: boolean;
+  signal: AbortSignal;
+}
+
+export interface HttpFetchResponse {
+  status: number;
+  /** As received, names lower-cased, repeated names kept. */
+  headers: Array<[string, string]>;
+  body: Uint8Array;
+  /** The URL that answered (after redirects). */
+  url: string;
+}
+
+/**
+ * Sends http-request nodes' requests. The apps' fetcher decides which addresses may be reached
+ * (the outbound address policy) and follows redirects itself; a refusal or a network failure is a
+ * rejection whose message names it (it becomes the node's error).
+ */
+export interface HttpFetcher {
+  fetch(req: HttpFetchRequest): Promise<HttpFetchResponse>;
+  /** The operator's bounds for http-request nodes; DEFAULT_HTTP_NODE_LIMITS for those omitted. */
+  readonly limits?: Partial<HttpNodeLimits>;
+}
+
+/** Dify's HTTP_REQUEST_* settings, with Dify's defaults. */
+export interface HttpNodeLimits {
+  /** Seconds; a node's own timeout is capped at these, and they are the default when it sets none. */
+  maxConnectTimeout: number;
+  maxReadTimeout: number;
+  maxWriteTimeout: number;
+  /** Response bytes when the response is a file (HTTP_REQUEST_NODE_MAX_BINARY_SIZE); also bounds request bodies. */
+  maxBinaryBytes: number;
+  /** Response bytes when it is text (HTTP_REQUEST_NODE_MAX_TEXT_SIZE). */
+  maxTextBytes: number;
+  /** Whether TLS certificates are verified when a node does not say (HTTP_REQUEST_NODE_SSL_VERIFY). */
+  sslVerify: boolean;
+}
+
+export const DEFAULT_HTTP_NODE_LIMITS: Readonly<HttpNodeLimits> = {
+  maxConnectTimeout: 10,
+  maxReadTimeout: 600,
+  maxWriteTimeout: 600,
+  maxBinaryBytes: 10 * 1024 * 1024,
+  maxTextBytes: 1024 * 1024,
+  sslVerify: true,
+};
+
+/** The fetcher of a run that was given none: every request fails, saying so. */
+export const NO_HTTP_FETCHER: HttpFetcher = {
+  fetch: () => Promise.reject(new Error('http-request nodes cannot run here: no HTTP fetcher is configured')),
+};

@@ -14,7 +14,16 @@ import {
 import { llmCallId } from './call-id';
 import { isThenable } from './is-thenable';
 import type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
-import type { CheckpointStore, Clock, EventSink, LlmPort, NodeExecutionFinish, NodeExecutionStart, TokenCounts } from './ports';
+import type {
+  CheckpointStore,
+  Clock,
+  EventSink,
+  HttpFetcher,
+  LlmPort,
+  NodeExecutionFinish,
+  NodeExecutionStart,
+  TokenCounts,
+} from './ports';
 import { retryPolicyOf, runWithRetries, type AttemptResult, type Sleeper } from './retry';
 import { errorMessage } from './error-message';
 import { nodeRetryData } from './node-retry.event';
@@ -40,6 +49,7 @@ export interface SchedulerOptions {
   inputLimits: Readonly<Partial<RunInputLimits>>;
   executors: NodeExecutors;
   llm: LlmPort;
+  http: HttpFetcher;
   checkpoints: CheckpointStore;
   events: EventSink;
   clock: Clock;
@@ -421,6 +431,7 @@ export class Scheduler {
         runInputs: o.runInputs,
         inputLimits: o.inputLimits,
         llm: o.llm,
+        http: o.http,
         signal: o.controller.signal,
         history: o.history,
         emitTextChunk: stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null,

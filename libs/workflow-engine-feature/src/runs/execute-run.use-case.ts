@@ -16,6 +16,7 @@ import {
   type WorkflowLimits,
 } from '@shoal/platform';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
+import { GuardedHttpFetcher, type OutboundHttpOptions } from '../http/guarded.http-fetcher';
 import { RunStateRepository, type ClaimedRun, type FinishedRunRow } from './run-state.repository';
 import { RunCancellations } from './run-cancellations';
 import { ConversationTurnsRepository } from '../conversations/conversation-turns.repository';
@@ -31,6 +32,8 @@ export interface EngineOptions {
   workflowLimits?: WorkflowLimits;
   /** opens workflows' sealed secret environment variables (SHOAL_SECRETS_KEY, the gateway's key) */
   secrets?: SecretBox | null;
+  /** http-request nodes: the allowlist (SHOAL_HTTP_ALLOW) and limits; public addresses only and Dify's limits when omitted */
+  outboundHttp?: OutboundHttpOptions;
 }
 
 const GRAPH_CACHE_ENTRIES = 1000;
@@ -55,6 +58,7 @@ export class ExecuteRunUseCase {
     @Inject(ConversationTurnsRepository) private readonly turns: ConversationTurnsRepository,
     @Inject(RunCancellations) private readonly cancellations: RunCancellations,
     @Inject(CHAT_COMPLETIONS_PORT) private readonly chat: ChatCompletionsPort,
+    @Inject(GuardedHttpFetcher) private readonly http: GuardedHttpFetcher,
   ) {}
 
   async execute(runId: string, traceparent?: string): Promise<void> {
@@ -116,7 +120,12 @@ export class ExecuteRunUseCase {
       limits: this.opts.workflowLimits?.run,
       callDepth: run.callDepth,
       signal: held.signal,
-      ports: { llm, checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease), events: chat ? chat.sink(sink) : sink },
+      ports: {
+        llm,
+        http: this.http,
+        checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease),
+        events: chat ? chat.sink(sink) : sink,
+      },
       streamChunks: run.responseMode === 'streaming',
       streamedText: finished.length && run.responseMode === 'streaming' ? await this.streamedText(runId) : undefined,
       startedAt: run.createdAt.getTime(),
