@@ -123,8 +123,19 @@ export {
   type LoopNode,
   type LoopStartNode,
   type LoopEndNode,
+  type CodeNode,
   type NodeOfType,
 } from './workflow-graph.types';
+export {
+  CODE_LANGUAGES,
+  CODE_OUTPUT_TYPES,
+  MAX_CODE_OUTPUT_DEPTH,
+  type CodeNodeData,
+  type CodeLanguage,
+  type CodeOutput,
+  type CodeOutputType,
+  type CodeVariable,
+} from './nodes/code.node';
 export { importDifyDsl } from './dify/dify-dsl.importer';
 export { exportDifyDsl, type DifyExportOptions } from './dify/dify-dsl.exporter';
 export { parseModelMapParam, type ParseModelMapResult } from './dify/model-map.parser';

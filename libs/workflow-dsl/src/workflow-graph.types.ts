@@ -10,6 +10,7 @@ import type { ListOperatorNodeData } from './nodes/list-operator.node';
 import type { AssignerNodeData } from './nodes/assigner.node';
 import type { IterationNodeData, IterationStartNodeData } from './nodes/iteration.node';
 import type { LoopEndNodeData, LoopNodeData, LoopStartNodeData } from './nodes/loop.node';
+import type { CodeNodeData } from './nodes/code.node';
 import type { NodeType } from './nodes/node-registry';
 
 interface NodeOf<D> {
@@ -34,6 +35,7 @@ export type IterationStartNode = NodeOf<IterationStartNodeData>;
 export type LoopNode = NodeOf<LoopNodeData>;
 export type LoopStartNode = NodeOf<LoopStartNodeData>;
 export type LoopEndNode = NodeOf<LoopEndNodeData>;
+export type CodeNode = NodeOf<CodeNodeData>;
 
 /** Discriminated on `data.type`. */
 export type WorkflowNode =
@@ -51,7 +53,8 @@ export type WorkflowNode =
   | IterationStartNode
   | LoopNode
   | LoopStartNode
-  | LoopEndNode;
+  | LoopEndNode
+  | CodeNode;
 
 export type NodeOfType<T extends NodeType> = Extract<WorkflowNode, { data: { type: T } }>;
 

@@ -28,6 +28,7 @@ import type { StreamCoordinator } from './stream-coordinator';
 import type { HistoryTurn } from './llm-memory';
 import type { VariablePool } from './variable-pool';
 import { RunCost, costCarriedBy } from './run-cost';
+import type { CodeNodeSupport } from './nodes/code.node';
 
 export interface SchedulerOptions {
   runId: string;
@@ -40,6 +41,7 @@ export interface SchedulerOptions {
   inputLimits: Readonly<Partial<RunInputLimits>>;
   executors: NodeExecutors;
   llm: LlmPort;
+  code: CodeNodeSupport | null;
   checkpoints: CheckpointStore;
   events: EventSink;
   clock: Clock;
@@ -421,6 +423,7 @@ export class Scheduler {
         runInputs: o.runInputs,
         inputLimits: o.inputLimits,
         llm: o.llm,
+        code: o.code,
         signal: o.controller.signal,
         history: o.history,
         emitTextChunk: stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null,
