@@ -18,6 +18,7 @@ import {
   SecretBox,
   sseLimitsOf,
   workflowLimitsOf,
+  codeSettingsOf,
   graphqlOptionsOf,
   rateLimitDefaultsOf,
 } from '@shoal/platform';
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
         },
         workflow: workflowLimitsOf(config),
         graphql: graphqlOptionsOf(config),
+        code: codeSettingsOf(config),
       },
     }),
     { shutdownHooks: false, http: httpServerOptions(config) },

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { authEnv, checkHttpEnv, env, graphqlEnv, httpEnv, parseConfig, runEventsEnv, sseEnv, workflowLimitsEnv } from '@shoal/platform';
+import { authEnv, checkHttpEnv, codeSandboxEnv, env, graphqlEnv, httpEnv, parseConfig, runEventsEnv, sseEnv, workflowLimitsEnv } from '@shoal/platform';
 
 export const standaloneConfigSchema = z
   .object({
@@ -25,6 +25,7 @@ export const standaloneConfigSchema = z
     ...authEnv,
     ...runEventsEnv,
     ...workflowLimitsEnv,
+    ...codeSandboxEnv,
     ...graphqlEnv,
     /** bytes of finished runs' events the in-process store keeps */
     RUN_EVENTS_MEMORY_MAX_BYTES: env.positiveInt(64 * 1024 * 1024),

@@ -15,7 +15,7 @@ import {
   DEFAULT_SSE_LIMITS,
 } from '@shoal/platform';
 import { GatewayModule } from '@shoal/gateway-feature';
-import { DEFAULT_STREAM_LIMITS, type StreamLimits } from '@shoal/platform';
+import { DEFAULT_STREAM_LIMITS, type CodeSettings, type StreamLimits } from '@shoal/platform';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule, type ModelPoolOptions } from '@shoal/model-pool-feature';
 import { BillingModule } from '@shoal/billing-feature';
@@ -43,6 +43,7 @@ export interface StandaloneOptions {
     runEvents?: Partial<InMemoryRunEventLimits>;
     workflow?: WorkflowLimits;
     graphql?: { maxDepth: number; maxCost: number; graphiql: boolean };
+    code?: CodeSettings;
   };
 }
 
@@ -79,6 +80,7 @@ export class StandaloneModule {
           concurrency: o.engineConcurrency,
           workflowLimits: o.limits?.workflow,
           secrets: o.secrets,
+          code: o.limits?.code,
         }),
         ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, providerFetch: o.providerFetch, sse, publicApi: false }),
         BillingModule.register({ concurrency: 1 }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkHttpEnv, databaseEnv, env, parseConfig, runEventsEnv, secretsEnv, serviceEnv, workflowLimitsEnv } from '@shoal/platform';
+import { checkHttpEnv, codeSandboxEnv, databaseEnv, env, parseConfig, runEventsEnv, secretsEnv, serviceEnv, workflowLimitsEnv } from '@shoal/platform';
 
 export const engineConfigSchema = z
   .object({
@@ -8,6 +8,7 @@ export const engineConfigSchema = z
     ...databaseEnv,
     ...runEventsEnv,
     ...workflowLimitsEnv,
+    ...codeSandboxEnv,
     ...secretsEnv,
     MODEL_POOL_URL: env.url(['http', 'https']),
     ENGINE_CONCURRENCY: env.positiveInt(16),

@@ -1,6 +1,6 @@
 // workflow-engine: BullMQ workers that execute workflow runs. Its HTTP port serves health only.
 import 'reflect-metadata';
-import { runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
+import { codeSettingsOf, runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
 import { loadEngineConfig } from './engine.config';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 
@@ -14,5 +14,6 @@ runService(
       concurrency: config.ENGINE_CONCURRENCY,
       workflowLimits: workflowLimitsOf(config),
       secrets: secretBoxOf(config),
+      code: codeSettingsOf(config),
     }),
 );

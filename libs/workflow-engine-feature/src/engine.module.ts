@@ -6,6 +6,7 @@ import { RunProcessor } from './runs/run.processor';
 import { RunStateRepository } from './runs/run-state.repository';
 import { ConversationTurnsRepository } from './conversations/conversation-turns.repository';
 import { RunCancellations } from './runs/run-cancellations';
+import { CODE_SANDBOX_LIMITS, CodeSandboxHost } from './code/code-sandbox.host';
 
 /** workflow-engine's processors and services; infrastructure comes from PlatformModule. */
 @Module({})
@@ -27,6 +28,8 @@ export class EngineModule {
         RunStateRepository,
         ConversationTurnsRepository,
         RunCancellations,
+        { provide: CODE_SANDBOX_LIMITS, useValue: opts.code?.sandbox ?? {} },
+        CodeSandboxHost,
         ExecuteRunUseCase,
         RunProcessor,
       ],

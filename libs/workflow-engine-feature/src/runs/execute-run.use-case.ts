@@ -13,6 +13,7 @@ import {
   openWorkflowSecrets,
   type RunEventStore,
   type SecretBox,
+  type CodeSettings,
   type WorkflowLimits,
 } from '@shoal/platform';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
@@ -20,6 +21,7 @@ import { RunStateRepository, type ClaimedRun, type FinishedRunRow } from './run-
 import { RunCancellations } from './run-cancellations';
 import { ConversationTurnsRepository } from '../conversations/conversation-turns.repository';
 import { ChatTurn } from '../conversations/chat-turn';
+import { CodeSandboxHost } from '../code/code-sandbox.host';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
 export interface EngineOptions {
@@ -31,6 +33,8 @@ export interface EngineOptions {
   workflowLimits?: WorkflowLimits;
   /** opens workflows' sealed secret environment variables (SHOAL_SECRETS_KEY, the gateway's key) */
   secrets?: SecretBox | null;
+  /** code nodes: the sandbox's limits (SHOAL_CODE_*) and Dify's output bounds (CODE_MAX_*); defaults when omitted */
+  code?: CodeSettings;
 }
 
 const GRAPH_CACHE_ENTRIES = 1000;
@@ -55,6 +59,7 @@ export class ExecuteRunUseCase {
     @Inject(ConversationTurnsRepository) private readonly turns: ConversationTurnsRepository,
     @Inject(RunCancellations) private readonly cancellations: RunCancellations,
     @Inject(CHAT_COMPLETIONS_PORT) private readonly chat: ChatCompletionsPort,
+    @Inject(CodeSandboxHost) private readonly code: CodeSandboxHost,
   ) {}
 
   async execute(runId: string, traceparent?: string): Promise<void> {
@@ -114,9 +119,10 @@ export class ExecuteRunUseCase {
       finished,
       startedAttempts,
       limits: this.opts.workflowLimits?.run,
+      codeLimits: this.opts.code?.output,
       callDepth: run.callDepth,
       signal: held.signal,
-      ports: { llm, checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease), events: chat ? chat.sink(sink) : sink },
+      ports: { llm, code: this.code.sandbox, checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease), events: chat ? chat.sink(sink) : sink },
       streamChunks: run.responseMode === 'streaming',
       streamedText: finished.length && run.responseMode === 'streaming' ? await this.streamedText(runId) : undefined,
       startedAt: run.createdAt.getTime(),
