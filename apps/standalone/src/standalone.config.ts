@@ -1,6 +1,17 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { authEnv, checkHttpEnv, codeSandboxEnv, env, graphqlEnv, httpEnv, parseConfig, runEventsEnv, sseEnv, workflowLimitsEnv } from '@shoal/platform';
+import {
+  authEnv,
+  checkHttpEnv,
+  codeSandboxEnv,
+  env,
+  graphqlEnv,
+  httpEnv,
+  parseConfig,
+  runEventsEnv,
+  sseEnv,
+  workflowLimitsEnv,
+} from '@shoal/platform';
 
 export const standaloneConfigSchema = z
   .object({

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { checkHttpEnv, codeSandboxEnv, databaseEnv, env, parseConfig, runEventsEnv, secretsEnv, serviceEnv, workflowLimitsEnv } from '@shoal/platform';
+import {
+  checkHttpEnv,
+  codeSandboxEnv,
+  databaseEnv,
+  env,
+  parseConfig,
+  runEventsEnv,
+  secretsEnv,
+  serviceEnv,
+  workflowLimitsEnv,
+} from '@shoal/platform';
 
 export const engineConfigSchema = z
   .object({

@@ -4,6 +4,7 @@
 // signals, the host's modules) before any user code runs. Node runs this file directly: it imports no file of ours.
 import { constants as fsConstants } from 'node:fs';
 import { constants as osConstants } from 'node:os';
+import { createRequire } from 'node:module';
 
 interface Job {
   id: number;
@@ -87,9 +88,8 @@ function lockDown(): void {
 }
 
 async function start(): Promise<Runner> {
-  const { loadPyodide } = (await import(`${pyodideDir}/pyodide.mjs`)) as {
-    loadPyodide(o: object): Promise<PyodideLike>;
-  };
+  // Pyodide's CommonJS build, so that this file loads the same way as TypeScript (tests) and as swc's output
+  const { loadPyodide } = createRequire(`${pyodideDir}/`)('./pyodide.js') as { loadPyodide(o: object): Promise<PyodideLike> };
   const py = await loadPyodide({ indexURL: `${pyodideDir}/`, stdout: () => undefined, stderr: () => undefined, env: {}, packages: [] });
   const runner = py.runPython(runnerSource) as Runner;
   for (const name of ['js', 'pyodide_js']) {

@@ -122,7 +122,12 @@ export class ExecuteRunUseCase {
       codeLimits: this.opts.code?.output,
       callDepth: run.callDepth,
       signal: held.signal,
-      ports: { llm, code: this.code.sandbox, checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease), events: chat ? chat.sink(sink) : sink },
+      ports: {
+        llm,
+        code: this.code.sandbox,
+        checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease),
+        events: chat ? chat.sink(sink) : sink,
+      },
       streamChunks: run.responseMode === 'streaming',
       streamedText: finished.length && run.responseMode === 'streaming' ? await this.streamedText(runId) : undefined,
       startedAt: run.createdAt.getTime(),
