@@ -27,18 +27,22 @@ def __shoal_install():
     for name in sorted(allowed):
         real_import(name)
     # what the runner needs keeps its own references, so user code that replaces them changes nothing here
-    loads, dumps, format_exception_only, extract_tb, modules = json.loads, json.dumps, traceback.format_exception_only, traceback.extract_tb, sys.modules
+    loads, dumps, extract_tb, modules = json.loads, json.dumps, traceback.extract_tb, sys.modules
 
     # no module may hand out a JavaScript object (the way out of Pyodide into the host)
     for mod_name in ("js", "pyodide_js"):
         modules.pop(mod_name, None)
+    # nor the functions that make JavaScript objects out of Python ones (to_js and its kin)
+    producers = {"to_js", "create_proxy", "create_once_callable", "raw_call", "run_sync", "can_run_sync", "destroy_proxies",
+                 "create_promise_converter", "js2py_promise", "register_js_module", "unregister_js_module", "run_js",
+                 "pyfetch", "trigger_fatal_error", "jsfinder"}
     for mod in list(modules.values()):
-        for key, value in list(getattr(mod, "__dict__", {}).items()):
-            if isinstance(value, JsProxy):
-                try:
-                    setattr(mod, key, None)
-                except Exception:
-                    pass
+        namespace = getattr(mod, "__dict__", None)
+        if not isinstance(namespace, dict):
+            continue
+        for key, value in list(namespace.items()):
+            if isinstance(value, JsProxy) or key in producers or key.startswith(("py2js", "js2py")):
+                namespace.pop(key, None)
 
     denied_builtins = {"open", "input", "breakpoint", "help", "exit", "quit", "copyright", "credits", "license", "__import__", "__loader__", "__spec__"}
     safe_builtins = {k: v for k, v in builtins.__dict__.items() if k not in denied_builtins}
@@ -76,7 +80,7 @@ def __shoal_install():
             return fail("error", "RecursionError: maximum recursion depth exceeded")
         except BaseException as e:
             line = next((f.lineno for f in reversed(extract_tb(e.__traceback__)) if f.filename == "<code>"), None)
-            text = format_exception_only(type(e), e)[-1].strip()
+            text = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
             return fail("error", f"{text} (line {line})" if line else text)
         if len(output) > max_output:
             return fail("output", f"the output of main is {len(output)} characters of JSON, more than the limit of {max_output}")
