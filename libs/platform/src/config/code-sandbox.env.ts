@@ -17,8 +17,15 @@ export const codeSandboxEnv = {
   /** executions waiting for a free worker, per language, before new ones are refused */
   SHOAL_CODE_MAX_QUEUE: env.positiveInt(100),
   CODE_MAX_STRING_LENGTH: env.positiveInt(80_000),
-  CODE_MAX_NUMBER: z.coerce.number().positive().default(9223372036854775807),
-  CODE_MIN_NUMBER: z.coerce.number().negative().default(-9223372036854775807),
+  // Dify: ±9223372036854775807 (2^63 - 1), which a double holds as ±2^63
+  CODE_MAX_NUMBER: z.coerce
+    .number()
+    .positive()
+    .default(2 ** 63),
+  CODE_MIN_NUMBER: z.coerce
+    .number()
+    .negative()
+    .default(-(2 ** 63)),
   CODE_MAX_PRECISION: env.positiveInt(20),
   CODE_MAX_DEPTH: env.positiveInt(5),
   CODE_MAX_STRING_ARRAY_LENGTH: env.positiveInt(30),

@@ -20,8 +20,9 @@ export interface CodeOutputLimits {
 
 export const DEFAULT_CODE_OUTPUT_LIMITS: Readonly<CodeOutputLimits> = {
   maxStringLength: 80_000,
-  maxNumber: 9223372036854775807,
-  minNumber: -9223372036854775807,
+  // Dify's ±9223372036854775807 (2^63 - 1), which a double holds as ±2^63
+  maxNumber: 2 ** 63,
+  minNumber: -(2 ** 63),
   maxPrecision: 20,
   maxDepth: 5,
   maxNumberArrayLength: 1000,
