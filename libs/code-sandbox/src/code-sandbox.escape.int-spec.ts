@@ -150,6 +150,16 @@ describe('code sandbox escape attempts', () => {
     });
   });
 
+  it('lets JavaScript log (into nothing), as code written for Dify does', async () => {
+    await expect(
+      sandbox.run({
+        language: 'javascript',
+        code: "function main({ a }) {\n  console.log('a is', a)\n  return { a }\n}",
+        inputs: { a: 1 },
+      }),
+    ).resolves.toEqual({ a: 1 });
+  });
+
   it('leaves nothing behind for the next JavaScript execution', async () => {
     await sandbox.run({
       language: 'javascript',

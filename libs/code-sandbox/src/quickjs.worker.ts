@@ -25,6 +25,9 @@ const CALL = `
   return JSON.stringify(out === undefined ? null : out);
 })()`;
 
+// Dify runs JavaScript in Node, where code may log: console exists here and discards (no host function behind it)
+const PRELUDE = `globalThis.console = Object.freeze(Object.fromEntries(['log', 'info', 'warn', 'error', 'debug', 'trace'].map((k) => [k, () => undefined])));`;
+
 let quickjs: QuickJSWASMModule | null = null;
 
 function failure(id: number, kind: string, message: string) {
@@ -41,6 +44,7 @@ function run(mod: QuickJSWASMModule, job: Job): { reply: object; healthy: boolea
   const ctx = rt.newContext();
   let reply: object;
   try {
+    ctx.unwrapResult(ctx.evalCode(PRELUDE, 'prelude.js')).dispose();
     const inputs = ctx.newString(job.inputs);
     ctx.setProp(ctx.global, '__inputs', inputs);
     inputs.dispose();
