@@ -79,6 +79,11 @@ export function spawnPyodideProcess(events: SandboxExecutorEvents, memoryBytes: 
       }, MEMORY_POLL_MS);
       poll.unref();
     },
+    // WebAssembly memory never shrinks: a process that kept half its budget starts the next execution afresh
+    worn() {
+      const rss = child.pid === undefined || baseline === 0 ? null : residentBytes(child.pid);
+      return rss !== null && rss - baseline > memoryBytes / 2;
+    },
     kill() {
       dead = true;
       stopPolling();

@@ -5,6 +5,7 @@ import type { SandboxJob } from './sandbox-protocol';
 class FakeExecutor implements SandboxExecutor {
   readonly jobs: SandboxJob[] = [];
   killed = false;
+  isWorn = false;
   ready = Promise.resolve();
   constructor(readonly events: SandboxExecutorEvents) {}
   post(job: SandboxJob): void {
@@ -12,6 +13,9 @@ class FakeExecutor implements SandboxExecutor {
   }
   kill(): void {
     this.killed = true;
+  }
+  worn(): boolean {
+    return this.isWorn;
   }
   answer(output = '{"ok":true}'): void {
     this.events.reply({ id: this.jobs[this.jobs.length - 1].id, ok: true, output });
@@ -87,6 +91,21 @@ describe('SandboxPool', () => {
     running.abort();
     await expect(first).rejects.toMatchObject({ code: 'cancelled' });
     expect(spawned[0].killed).toBe(true);
+    p.close();
+  });
+
+  it('replaces an executor that says it is worn after its job, and keeps its answer', async () => {
+    const { p, spawned } = pool();
+    const job = p.run(spec);
+    await tick();
+    spawned[0].isWorn = true;
+    spawned[0].answer('"kept"');
+    await expect(job).resolves.toBe('"kept"');
+    expect(spawned[0].killed).toBe(true);
+    const next = p.run(spec);
+    await tick();
+    spawned[1].answer();
+    await expect(next).resolves.toBe('{"ok":true}');
     p.close();
   });
 

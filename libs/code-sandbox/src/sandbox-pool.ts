@@ -11,6 +11,8 @@ export interface SandboxExecutor {
   post(job: SandboxJob): void;
   /** Ends it at once, whatever it is doing. */
   kill(): void;
+  /** True when it should be replaced after its current job (it kept too much memory). */
+  worn?(): boolean;
 }
 
 export interface SandboxExecutorEvents {
@@ -90,10 +92,10 @@ export class SandboxPool {
     this.watchAbort(pending, slot);
     if (!slot.executor) slot.executor = this.spawn(slot);
     const executor = slot.executor;
-    const startTimer = setTimeout(
-      () => this.fail(slot, 'crashed', `the ${this.o.name} sandbox did not start within ${this.o.startTimeoutMs} ms`),
-      this.o.startTimeoutMs,
-    );
+    const startTimer = setTimeout(() => {
+      if (slot.current === pending)
+        this.fail(slot, 'crashed', `the ${this.o.name} sandbox did not start within ${this.o.startTimeoutMs} ms`);
+    }, this.o.startTimeoutMs);
     executor.ready.then(
       () => {
         clearTimeout(startTimer);
@@ -117,7 +119,7 @@ export class SandboxPool {
       reply: (reply) => {
         if (slot.executor !== executor || slot.current?.job.id !== reply.id) return; // a stale or forged reply
         const pending = slot.current;
-        this.release(slot, reply.ok || reply.kind === 'error' || reply.kind === 'output');
+        this.release(slot, (reply.ok || reply.kind === 'error' || reply.kind === 'output') && !executor.worn?.());
         if (reply.ok) pending.resolve(reply.output);
         else this.settle(pending, new CodeSandboxError(reply.kind, reply.message));
         this.next(slot);
