@@ -80,7 +80,7 @@ const JS_CASES: Array<[string, string, RegExp]> = [
   ['catching the interrupt does not help', 'function main() { for (;;) { try { for (;;) {} } catch (e) {} } }', /time limit of 2000 ms/],
   [
     'a memory bomb hits the memory limit',
-    'function main() { const a = []; for (;;) a.push(new Uint8Array(1 << 20)) }',
+    'function main() { const a = []; for (;;) a.push(new Uint8Array(4 << 20)) }',
     /memory limit of 32 MiB/,
   ],
   ['a string bomb fails', "function main() { let s = 'x'; for (;;) s += s }", /memory limit|string too long|RangeError/],
