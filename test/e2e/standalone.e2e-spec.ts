@@ -7,6 +7,7 @@ import path from 'node:path';
 import { startMockProvider, startService, type MockProvider, type ServiceProcess } from '@shoal/testing';
 import { listeningTcpPorts } from '../support/listening-ports';
 import { api, QA_WORKFLOW, readSse, shoalFlow } from '../support/shoal-flow';
+import { difyCompatSuite } from '../support/dify-compat-suite';
 
 let shoal: ServiceProcess;
 let dataDir: string;
@@ -57,6 +58,8 @@ describe('standalone: the whole platform in one process', () => {
     apiKey,
     mockCalls: () => mock.calls(),
   }));
+
+  describe('the Dify compatibility fixtures', () => difyCompatSuite(() => ({ url: shoal.url, apiKey, mock })));
 
   it(
     'keeps workflows, runs, their events and the ledger across a restart; later starts open only the HTTP port and show only the key prefix',
