@@ -76,8 +76,12 @@ beforeAll(async () => {
   ]);
   const urls = { MODEL_POOL_URL: pool.url, BILLING_URL: billing.url, DATABASE_URL: db.url };
   const [engine, gw] = await Promise.all([
-    // the http-request compat fixtures call the mock provider on 127.0.0.1, which only the allowlist opens
-    startService({ app: 'workflow-engine', env: { ...commonEnv(), ...urls, SHOAL_HTTP_ALLOW: '127.0.0.1' } }),
+    // the http-request compat fixtures call the mock provider on 127.0.0.1, which only the allowlist opens;
+    // a short code time limit, so that the runaway code node below fails soon
+    startService({
+      app: 'workflow-engine',
+      env: { ...commonEnv(), ...urls, SHOAL_HTTP_ALLOW: '127.0.0.1', SHOAL_CODE_TIMEOUT_MS: '2000' },
+    }),
     startService({ app: 'gateway', env: { ...commonEnv(), ...urls, SHOAL_BOOTSTRAP_KEY: BOOTSTRAP_KEY } }),
   ]);
   gateway = gw;
@@ -408,6 +412,47 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
     expect(calls).toHaveLength(1);
     const shown = JSON.stringify([wf.body, run.body, (await a.get(`/v1/runs/${run.body.id}`)).body]);
     expect(shown).not.toContain(secret);
+  });
+
+  it('runs JavaScript and Python code nodes in the engine process, and keeps serving after a runaway one', async () => {
+    const a = api({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => 0 });
+    const codeNode = (id: string, language: string, code: string, from: string[], outputs: Record<string, { type: string }>) => ({
+      id,
+      data: { type: 'code', code_language: language, code, variables: [{ variable: 'arg1', value_selector: from }], outputs },
+    });
+    const graph = (code: ReturnType<typeof codeNode>[]) => ({
+      nodes: [
+        { id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input' }] } },
+        ...code,
+        { id: 'end', data: { type: 'end', outputs: [{ variable: 'out', value_selector: [code[code.length - 1].id, 'result'] }] } },
+      ],
+      edges: ['start', ...code.map((c) => c.id), 'end']
+        .slice(1)
+        .map((id, i, ids) => ({ source: i === 0 ? 'start' : ids[i - 1], target: id })),
+    });
+    const wf = await a.post('/v1/workflows', {
+      name: 'code',
+      graph: graph([
+        codeNode('js', 'javascript', 'function main({ arg1 }) {\n  return { result: arg1.split(" ").length }\n}', ['start', 'q'], {
+          result: { type: 'number' },
+        }),
+        codeNode('py', 'python3', 'def main(arg1):\n    return {"result": f"{arg1} words"}', ['js', 'result'], {
+          result: { type: 'string' },
+        }),
+      ]),
+    });
+    expect(wf.status).toBe(201);
+    const run = async (id: string) => (await a.post(`/v1/workflows/${id}/runs`, { inputs: { q: 'one two three' } })).body;
+    expect(await run(wf.body.id)).toMatchObject({ status: 'succeeded', outputs: { out: '3 words' } });
+
+    const runaway = await a.post('/v1/workflows', {
+      name: 'runaway',
+      graph: graph([codeNode('loop', 'javascript', 'function main() { for (;;) {} }', ['start', 'q'], { result: { type: 'string' } })]),
+    });
+    const failed = await run(runaway.body.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toContain('the code ran longer than its time limit of 2000 ms');
+    expect(await run(wf.body.id)).toMatchObject({ status: 'succeeded', outputs: { out: '3 words' } });
   });
 
   it('refuses to start with a bad variable and names it', async () => {

@@ -19,6 +19,7 @@ import {
   SecretBox,
   sseLimitsOf,
   workflowLimitsOf,
+  codeSettingsOf,
   graphqlOptionsOf,
   rateLimitDefaultsOf,
 } from '@shoal/platform';
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
         workflow: workflowLimitsOf(config),
         graphql: graphqlOptionsOf(config),
         files: fileLimitsOf(config),
+        code: codeSettingsOf(config),
       },
     }),
     { shutdownHooks: false, http: httpServerOptions(config) },

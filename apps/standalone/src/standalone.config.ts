@@ -2,7 +2,18 @@ import path from 'node:path';
 import { z } from 'zod';
 import { filesEnv } from '@shoal/gateway-feature';
 import { outboundHttpEnv } from '@shoal/outbound-http';
-import { authEnv, checkHttpEnv, env, graphqlEnv, httpEnv, parseConfig, runEventsEnv, sseEnv, workflowLimitsEnv } from '@shoal/platform';
+import {
+  authEnv,
+  checkHttpEnv,
+  codeSandboxEnv,
+  env,
+  graphqlEnv,
+  httpEnv,
+  parseConfig,
+  runEventsEnv,
+  sseEnv,
+  workflowLimitsEnv,
+} from '@shoal/platform';
 
 export const standaloneConfigSchema = z
   .object({
@@ -27,6 +38,7 @@ export const standaloneConfigSchema = z
     ...authEnv,
     ...runEventsEnv,
     ...workflowLimitsEnv,
+    ...codeSandboxEnv,
     ...graphqlEnv,
     ...filesEnv,
     ...outboundHttpEnv,

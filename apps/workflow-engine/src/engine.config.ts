@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { outboundHttpEnv } from '@shoal/outbound-http';
-import { checkHttpEnv, databaseEnv, env, parseConfig, runEventsEnv, secretsEnv, serviceEnv, workflowLimitsEnv } from '@shoal/platform';
+import {
+  checkHttpEnv,
+  codeSandboxEnv,
+  databaseEnv,
+  env,
+  parseConfig,
+  runEventsEnv,
+  secretsEnv,
+  serviceEnv,
+  workflowLimitsEnv,
+} from '@shoal/platform';
 
 export const engineConfigSchema = z
   .object({
@@ -9,6 +19,7 @@ export const engineConfigSchema = z
     ...databaseEnv,
     ...runEventsEnv,
     ...workflowLimitsEnv,
+    ...codeSandboxEnv,
     ...secretsEnv,
     ...outboundHttpEnv,
     MODEL_POOL_URL: env.url(['http', 'https']),

@@ -1,6 +1,6 @@
 // workflow-engine: BullMQ workers that execute workflow runs. Its HTTP port serves health only.
 import 'reflect-metadata';
-import { runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
+import { codeSettingsOf, runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
 import { loadEngineConfig } from './engine.config';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { outboundHttpSettingsOf } from '@shoal/outbound-http';
@@ -16,5 +16,6 @@ runService(
       workflowLimits: workflowLimitsOf(config),
       secrets: secretBoxOf(config),
       outboundHttp: outboundHttpSettingsOf(config),
+      code: codeSettingsOf(config),
     }),
 );

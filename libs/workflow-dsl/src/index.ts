@@ -134,8 +134,19 @@ export {
   type LoopStartNode,
   type LoopEndNode,
   type HttpRequestNode,
+  type CodeNode,
   type NodeOfType,
 } from './workflow-graph.types';
+export {
+  CODE_LANGUAGES,
+  CODE_OUTPUT_TYPES,
+  MAX_CODE_OUTPUT_DEPTH,
+  type CodeNodeData,
+  type CodeLanguage,
+  type CodeOutput,
+  type CodeOutputType,
+  type CodeVariable,
+} from './nodes/code.node';
 export {
   HTTP_METHODS,
   HTTP_BODY_TYPES,

@@ -11,6 +11,7 @@ import type { AssignerNodeData } from './nodes/assigner.node';
 import type { IterationNodeData, IterationStartNodeData } from './nodes/iteration.node';
 import type { LoopEndNodeData, LoopNodeData, LoopStartNodeData } from './nodes/loop.node';
 import type { HttpRequestNodeData } from './nodes/http-request.node';
+import type { CodeNodeData } from './nodes/code.node';
 import type { NodeType } from './nodes/node-registry';
 
 interface NodeOf<D> {
@@ -36,6 +37,7 @@ export type LoopNode = NodeOf<LoopNodeData>;
 export type LoopStartNode = NodeOf<LoopStartNodeData>;
 export type LoopEndNode = NodeOf<LoopEndNodeData>;
 export type HttpRequestNode = NodeOf<HttpRequestNodeData>;
+export type CodeNode = NodeOf<CodeNodeData>;
 
 /** Discriminated on `data.type`. */
 export type WorkflowNode =
@@ -54,7 +56,8 @@ export type WorkflowNode =
   | LoopNode
   | LoopStartNode
   | LoopEndNode
-  | HttpRequestNode;
+  | HttpRequestNode
+  | CodeNode;
 
 export type NodeOfType<T extends NodeType> = Extract<WorkflowNode, { data: { type: T } }>;
 

@@ -7,6 +7,7 @@ import { RunStateRepository } from './runs/run-state.repository';
 import { ConversationTurnsRepository } from './conversations/conversation-turns.repository';
 import { RunCancellations } from './runs/run-cancellations';
 import { GuardedHttpFetcher } from './http/guarded.http-fetcher';
+import { CODE_SANDBOX_LIMITS, CodeSandboxHost } from './code/code-sandbox.host';
 
 /** workflow-engine's processors and services; infrastructure comes from PlatformModule. */
 @Module({})
@@ -29,6 +30,8 @@ export class EngineModule {
         ConversationTurnsRepository,
         RunCancellations,
         { provide: GuardedHttpFetcher, useFactory: () => new GuardedHttpFetcher(opts.outboundHttp) },
+        { provide: CODE_SANDBOX_LIMITS, useValue: opts.code?.sandbox ?? {} },
+        CodeSandboxHost,
         ExecuteRunUseCase,
         RunProcessor,
       ],

@@ -19,6 +19,7 @@ import {
   type FinishedNodeRecord,
   type HttpFetcher,
   type LlmPort,
+  type CodeSandbox,
 } from './ports';
 import { Scheduler } from './scheduler';
 import { DEFAULT_CONTAINER_LIMITS, scopePathOfKey, type ContainerLimits } from './scope';
@@ -32,6 +33,8 @@ import type { RunLimitError } from './runtime.errors';
 import { NO_SECRETS, SecretMasker } from './secret-masker';
 import { VariablePool } from './variable-pool';
 import { RunCost } from './run-cost';
+import { codeNodeSupport } from './nodes/code.node';
+import type { CodeOutputLimits } from './nodes/code-output.validator';
 
 export interface RunPorts {
   llm: LlmPort;
@@ -40,6 +43,8 @@ export interface RunPorts {
   checkpoints: CheckpointStore;
   events: EventSink;
   clock?: Clock;
+  /** Runs code nodes' code; without it code nodes fail. */
+  code?: CodeSandbox;
   /** Waits between a node's retries (a timer by default; tests inject one that does not sleep). */
   sleeper?: Sleeper;
 }
@@ -69,6 +74,8 @@ export interface ExecuteRunOptions {
   startedAttempts?: ReadonlyMap<string, number>;
   /** Steps, retries, run time, variable size and call depth bounds (DEFAULT_RUN_LIMITS for those omitted). */
   limits?: Partial<RunLimits>;
+  /** Dify's CODE_MAX_* bounds on code nodes' outputs (DEFAULT_CODE_OUTPUT_LIMITS for those omitted). */
+  codeLimits?: Partial<CodeOutputLimits>;
   /** How many runs deep this one is nested in the runs that called it (0: called by a client). */
   callDepth?: number;
   ports: RunPorts;
@@ -238,6 +245,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     executors,
     llm: ports.llm,
     http: ports.http ?? NO_HTTP_FETCHER,
+    code: codeNodeSupport(ports.code, opts.codeLimits),
     checkpoints: ports.checkpoints,
     events: ports.events,
     clock,

@@ -5,6 +5,7 @@ import type { ScopeRunner } from './scope';
 import type { VariablePool } from './variable-pool';
 import type { HistoryTurn } from './llm-memory';
 import type { NodeCost } from './run-cost';
+import type { CodeNodeSupport } from './nodes/code.node';
 
 export interface NodeRunContext {
   readonly runId: string;
@@ -20,6 +21,8 @@ export interface NodeRunContext {
   readonly llm: LlmPort;
   /** Sends http-request nodes' requests. */
   readonly http: HttpFetcher;
+  /** The code sandbox and output limits for code nodes; null when the run has no sandbox (code nodes fail). */
+  readonly code: CodeNodeSupport | null;
   /** Aborted when the run is cancelled or stops on an infrastructure error. */
   readonly signal: AbortSignal;
   /** The conversation's earlier turns, oldest first, for LLM nodes with memory; empty outside chatflows. */

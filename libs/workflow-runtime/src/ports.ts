@@ -178,3 +178,26 @@ export const DEFAULT_HTTP_NODE_LIMITS: Readonly<HttpNodeLimits> = {
 export const NO_HTTP_FETCHER: HttpFetcher = {
   fetch: () => Promise.reject(new Error('http-request nodes cannot run here: no HTTP fetcher is configured')),
 };
+export type CodeSandboxLanguage = 'javascript' | 'python3';
+
+export interface CodeSandboxRequest {
+  language: CodeSandboxLanguage;
+  /** Source that defines `main`. */
+  code: string;
+  /** The node's variables: JavaScript's `main` gets them as one object, Python's as keyword arguments. */
+  inputs: Record<string, unknown>;
+  /** Aborted when the run stops: the execution is ended. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs user code in isolation (no host process, files, environment, network or other runs), within
+ * the sandbox's own time, memory and output-size limits.
+ */
+export interface CodeSandbox {
+  /**
+   * Resolves with what `main` returned, as JSON would carry it. Rejects with an error whose message is
+   * the node's error (the code threw, ran out of time or memory, returned too much).
+   */
+  run(req: CodeSandboxRequest): Promise<unknown>;
+}

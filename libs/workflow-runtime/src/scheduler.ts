@@ -37,6 +37,7 @@ import type { StreamCoordinator } from './stream-coordinator';
 import type { HistoryTurn } from './llm-memory';
 import type { VariablePool } from './variable-pool';
 import { RunCost, costCarriedBy } from './run-cost';
+import type { CodeNodeSupport } from './nodes/code.node';
 
 export interface SchedulerOptions {
   runId: string;
@@ -50,6 +51,7 @@ export interface SchedulerOptions {
   executors: NodeExecutors;
   llm: LlmPort;
   http: HttpFetcher;
+  code: CodeNodeSupport | null;
   checkpoints: CheckpointStore;
   events: EventSink;
   clock: Clock;
@@ -432,6 +434,7 @@ export class Scheduler {
         inputLimits: o.inputLimits,
         llm: o.llm,
         http: o.http,
+        code: o.code,
         signal: o.controller.signal,
         history: o.history,
         emitTextChunk: stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null,

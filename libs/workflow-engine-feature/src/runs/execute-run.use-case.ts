@@ -13,6 +13,7 @@ import {
   openWorkflowSecrets,
   type RunEventStore,
   type SecretBox,
+  type CodeSettings,
   type WorkflowLimits,
 } from '@shoal/platform';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
@@ -21,6 +22,7 @@ import { RunStateRepository, type ClaimedRun, type FinishedRunRow } from './run-
 import { RunCancellations } from './run-cancellations';
 import { ConversationTurnsRepository } from '../conversations/conversation-turns.repository';
 import { ChatTurn } from '../conversations/chat-turn';
+import { CodeSandboxHost } from '../code/code-sandbox.host';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
 export interface EngineOptions {
@@ -34,6 +36,8 @@ export interface EngineOptions {
   secrets?: SecretBox | null;
   /** http-request nodes: the allowlist (SHOAL_HTTP_ALLOW) and limits; public addresses only and Dify's limits when omitted */
   outboundHttp?: OutboundHttpOptions;
+  /** code nodes: the sandbox's limits (SHOAL_CODE_*) and Dify's output bounds (CODE_MAX_*); defaults when omitted */
+  code?: CodeSettings;
 }
 
 const GRAPH_CACHE_ENTRIES = 1000;
@@ -59,6 +63,7 @@ export class ExecuteRunUseCase {
     @Inject(RunCancellations) private readonly cancellations: RunCancellations,
     @Inject(CHAT_COMPLETIONS_PORT) private readonly chat: ChatCompletionsPort,
     @Inject(GuardedHttpFetcher) private readonly http: GuardedHttpFetcher,
+    @Inject(CodeSandboxHost) private readonly code: CodeSandboxHost,
   ) {}
 
   async execute(runId: string, traceparent?: string): Promise<void> {
@@ -118,11 +123,13 @@ export class ExecuteRunUseCase {
       finished,
       startedAttempts,
       limits: this.opts.workflowLimits?.run,
+      codeLimits: this.opts.code?.output,
       callDepth: run.callDepth,
       signal: held.signal,
       ports: {
         llm,
         http: this.http,
+        code: this.code.sandbox,
         checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease),
         events: chat ? chat.sink(sink) : sink,
       },

@@ -13,6 +13,7 @@ import { containerPartExecutor } from './container-events';
 import { iterationNodeExecutor } from './iteration.node';
 import { loopNodeExecutor } from './loop.node';
 import { httpRequestNodeExecutor } from './http-request.node';
+import { codeNodeExecutor } from './code.node';
 
 export const defaultNodeExecutors: NodeExecutors = {
   start: startNodeExecutor,
@@ -31,4 +32,5 @@ export const defaultNodeExecutors: NodeExecutors = {
   'loop-start': containerPartExecutor,
   'loop-end': containerPartExecutor,
   'http-request': httpRequestNodeExecutor,
+  code: codeNodeExecutor,
 };
