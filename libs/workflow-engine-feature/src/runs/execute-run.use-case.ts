@@ -78,8 +78,11 @@ export class ExecuteRunUseCase {
       await this.announceIfUnannounced(runId);
       return;
     }
-    const finished = await this.runs.finishedNodes(run.tenantId, runId);
-    const startedAttempts = finished.length || run.attempts > 1 ? await this.runs.startedAttempts(run.tenantId, runId) : undefined;
+    // checkpoints are written only under a lease, and every lease is a claim that counts an
+    // attempt: a run on its first attempt has none to read
+    const resumed = run.attempts > 1;
+    const finished = resumed ? await this.runs.finishedNodes(run.tenantId, runId) : [];
+    const startedAttempts = resumed ? await this.runs.startedAttempts(run.tenantId, runId) : undefined;
     if (finished.length) this.log.info({ runId, attempt: run.attempts, finished: finished.length }, 'resuming run from its checkpoints');
 
     // workflow_finished waits until the run row holds the final totals, so whoever reacts to it reads them
@@ -99,6 +102,7 @@ export class ExecuteRunUseCase {
     // a cancel that came before this claim (or before a crash) stops the run before any node runs
     const held = this.cancellations.hold(runId);
     if (run.cancelRequestedAt) this.cancellations.cancel(runId);
+    const checkpoints = this.runs.checkpointsFor(run.tenantId, run.lease);
     const outcome = await executeRun({
       runId,
       workflowId: run.workflowId,
@@ -116,7 +120,7 @@ export class ExecuteRunUseCase {
       limits: this.opts.workflowLimits?.run,
       callDepth: run.callDepth,
       signal: held.signal,
-      ports: { llm, checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease), events: chat ? chat.sink(sink) : sink },
+      ports: { llm, checkpoints, events: chat ? chat.sink(sink) : sink },
       streamChunks: run.responseMode === 'streaming',
       streamedText: finished.length && run.responseMode === 'streaming' ? await this.streamedText(runId) : undefined,
       startedAt: run.createdAt.getTime(),
@@ -124,16 +128,23 @@ export class ExecuteRunUseCase {
 
     // the turn is written before the run is finished, so a conversation's next run sees it
     await chat?.record(outcome);
-    await this.runs.finish(run.tenantId, runId, run.lease, {
-      status: outcome.status,
-      outputs: outcome.outputs,
-      error: outcome.error,
-      totalTokens: outcome.totalTokens,
-      totalSteps: outcome.steps,
-      elapsedMs: outcome.elapsedMs,
-      totalPrice: outcome.totalPrice,
-      currency: outcome.currency ?? 'USD',
-    });
+    // deterministic nodes whose checkpoints were deferred are committed with the run's totals
+    await this.runs.finish(
+      run.tenantId,
+      runId,
+      run.lease,
+      {
+        status: outcome.status,
+        outputs: outcome.outputs,
+        error: outcome.error,
+        totalTokens: outcome.totalTokens,
+        totalSteps: outcome.steps,
+        elapsedMs: outcome.elapsedMs,
+        totalPrice: outcome.totalPrice,
+        currency: outcome.currency ?? 'USD',
+      },
+      checkpoints.pending(),
+    );
     if (finishedBody) {
       // message_end goes out just before workflow_finished (Dify sends it just after), so that a stream that ends at workflow_finished has it
       if (chat && (outcome.status === 'succeeded' || outcome.status === 'partial-succeeded'))
