@@ -270,15 +270,23 @@ async function main() {
     const engine = await start('workflow-engine', { MODEL_POOL_URL: pool.url });
 
     const standalonePort = await freePort();
+    const standaloneMain = path.join(root, 'dist/apps/standalone/src/main.js');
     const standaloneArgs = [
       ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/standalone`] : []),
       '--enable-source-maps',
-      path.join(root, 'dist/apps/standalone/src/main.js'),
+      trace ? path.join(root, 'bench/trace-entry.cjs') : standaloneMain,
     ];
     const standalone = await spawnUntil(
       'standalone',
       standaloneArgs,
-      { PORT: String(standalonePort), SHOAL_DATA_DIR: path.join(work, 'standalone'), SHOAL_BOOTSTRAP_KEY: key, SHOAL_MOCK_PROVIDER_URL: mockUrl, LOG_LEVEL: 'warn' },
+      {
+        PORT: String(standalonePort),
+        SHOAL_DATA_DIR: path.join(work, 'standalone'),
+        SHOAL_BOOTSTRAP_KEY: key,
+        SHOAL_MOCK_PROVIDER_URL: mockUrl,
+        LOG_LEVEL: 'warn',
+        ...(trace ? { BENCH_ENTRY: standaloneMain, BENCH_TRACE_FILE: traceFile, BENCH_TRACE_NAME: 'standalone' } : {}),
+      },
       new RegExp(`http://127\\.0\\.0\\.1:${standalonePort}`),
     );
     children.push(standalone);
@@ -324,13 +332,9 @@ async function main() {
       }
 
     const timelines = {};
-    let traced;
+    const traced = {};
     for (const t of targets) {
-      timelines[t.name] = await runTimeline({
-        ...t,
-        headers,
-        onRun: t.name === 'distributed' ? (id, sent, answered) => (traced = { id, sent, answered }) : undefined,
-      });
+      timelines[t.name] = await runTimeline({ ...t, headers, onRun: (id, sent, answered) => (traced[t.name] = { id, sent, answered }) });
     }
 
     const machine = `${cpus().length} cores, Node ${process.version}`;
@@ -340,22 +344,22 @@ async function main() {
     lines.push('', 'One run at a time (median of 9), ms:');
     for (const [n, tl] of Object.entries(timelines)) lines.push(`- ${n}: ${timelineLine(tl)}`);
 
-    if (trace && traced) {
+    if (trace) {
       await sleep(500); // the last trace lines are flushed every 200 ms
-      const spans = readFileSync(traceFile, 'utf8')
+      const all = readFileSync(traceFile, 'utf8')
         .split('\n')
         .filter(Boolean)
-        .map((l) => JSON.parse(l))
-        .filter((s) => s.e >= traced.sent && s.s <= traced.answered)
-        .sort((a, b) => a.s - b.s);
-      lines.push('', `Trace of the last distributed run (${traced.id}), ms from the request; [start, end] per statement or command:`);
-      for (const s of spans)
-        lines.push(`  ${fmt(s.s - traced.sent, 1).padStart(7)} ${fmt(s.e - traced.sent, 1).padStart(7)}  ${s.p.padEnd(15)} ${s.k.padEnd(5)} ${s.w}`);
-      lines.push(`  ${fmt(traced.answered - traced.sent, 1).padStart(7)}          answer received`);
-      const count = (p, k) => spans.filter((s) => s.p === p && s.k === k).length;
-      lines.push(
-        `  statements: gateway ${count('gateway', 'pg')} pg, ${count('gateway', 'redis')} redis; engine ${count('workflow-engine', 'pg')} pg, ${count('workflow-engine', 'redis')} redis`,
-      );
+        .map((l) => JSON.parse(l));
+      for (const [name, run] of Object.entries(traced)) {
+        const spans = all.filter((s) => s.e >= run.sent && s.s <= run.answered).sort((a, b) => a.s - b.s);
+        lines.push('', `Trace of the last ${name} run (${run.id}), ms from the request; [start, end] per statement or command:`);
+        for (const s of spans)
+          lines.push(`  ${fmt(s.s - run.sent, 1).padStart(7)} ${fmt(s.e - run.sent, 1).padStart(7)}  ${s.p.padEnd(15)} ${s.k.padEnd(5)} ${s.w}`);
+        lines.push(`  ${fmt(run.answered - run.sent, 1).padStart(7)}          answer received`);
+        const counts = new Map();
+        for (const s of spans) counts.set(`${s.p} ${s.k}`, (counts.get(`${s.p} ${s.k}`) ?? 0) + 1);
+        lines.push(`  statements and commands: ${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+      }
     }
 
     if (profile) {
