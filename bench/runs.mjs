@@ -33,7 +33,11 @@ export const benchGraph = {
 const runBody = JSON.stringify({ inputs: { q: 'benchmark me please' }, response_mode: 'blocking' });
 
 export async function createBenchWorkflow(baseUrl, headers) {
-  const res = await fetch(`${baseUrl}/v1/workflows`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench', graph: benchGraph }) });
+  const res = await fetch(`${baseUrl}/v1/workflows`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: 'bench', graph: benchGraph }),
+  });
   if (res.status !== 201 && res.status !== 200) throw new Error(`creating the bench workflow answered ${res.status} ${await res.text()}`);
   return (await res.json()).id;
 }
@@ -64,14 +68,20 @@ export async function blockingRuns({ baseUrl, headers, workflowId, duration, con
     });
   await run(2);
   const pids = await processes();
-  const before = new Map(Object.values(pids).flat().map((p) => [p, cpuMs(p)]));
+  const before = new Map(
+    Object.values(pids)
+      .flat()
+      .map((p) => [p, cpuMs(p)]),
+  );
   const r = await run(duration);
   // a process gone meanwhile (a pooled Postgres connection closed) counts for nothing
   const used = (p) => {
     const d = cpuMs(p) - before.get(p);
     return Number.isFinite(d) ? d : 0;
   };
-  const cpu = Object.fromEntries(Object.entries(pids).map(([n, ps]) => [n, ps.reduce((a, p) => a + used(p), 0) / Math.max(1, r.requests.total)]));
+  const cpu = Object.fromEntries(
+    Object.entries(pids).map(([n, ps]) => [n, ps.reduce((a, p) => a + used(p), 0) / Math.max(1, r.requests.total)]),
+  );
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpu };
 }
 
@@ -202,7 +212,11 @@ async function main() {
   const sleep = (t) => new Promise((r) => setTimeout(r, t));
   const spawnUntil = (name, args, env, ready) =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, {
+        cwd: root,
+        env: { PATH: process.env.PATH, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       const timer = setTimeout(() => reject(new Error(`${name} not ready:\n${out.slice(-2000)}`)), 60_000);
       const onData = (d) => {
@@ -230,7 +244,11 @@ async function main() {
     if (!node.length && !env.BENCH_TRACE_FILE) return { env: {} };
     return {
       entry: path.join(root, env.BENCH_TRACE_FILE ? 'bench/trace-entry.cjs' : 'bench/profiled-entry.cjs'),
-      env: { ...env, BENCH_ENTRY: path.join(root, `dist/apps/${app}/src/main.js`), ...(node.length ? { NODE_OPTIONS: node.join(' ') } : {}) },
+      env: {
+        ...env,
+        BENCH_ENTRY: path.join(root, `dist/apps/${app}/src/main.js`),
+        ...(node.length ? { NODE_OPTIONS: node.join(' ') } : {}),
+      },
     };
   };
 
@@ -238,7 +256,11 @@ async function main() {
   const services = [];
   try {
     await admin(`CREATE DATABASE "${dbName}"`);
-    const m = spawnSync(process.execPath, ['prisma/migrate.mjs', 'deploy'], { cwd: root, env: { ...process.env, DATABASE_URL: withDb(dbName) }, stdio: 'ignore' });
+    const m = spawnSync(process.execPath, ['prisma/migrate.mjs', 'deploy'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: withDb(dbName) },
+      stdio: 'ignore',
+    });
     if (m.status !== 0) throw new Error('migration failed');
     const mockPort = await freePort();
     children.push(
@@ -254,10 +276,26 @@ async function main() {
     writeFileSync(
       poolConfig,
       JSON.stringify({
-        deployments: [{ id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mockUrl, apiKey: 'mock', upstreamModel: 'mock-chat', weight: 1 }],
+        deployments: [
+          {
+            id: 'dep_mock',
+            model: 'mock-chat',
+            provider: 'openai-compatible',
+            baseUrl: mockUrl,
+            apiKey: 'mock',
+            upstreamModel: 'mock-chat',
+            weight: 1,
+          },
+        ],
       }),
     );
-    const common = { REDIS_URL: redisUrl, REDIS_PREFIX: prefix, SHOAL_INTERNAL_TOKEN: 'bench-internal-token-0123456789', LOG_LEVEL: 'warn', DATABASE_URL: withDb(dbName) };
+    const common = {
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      SHOAL_INTERNAL_TOKEN: 'bench-internal-token-0123456789',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: withDb(dbName),
+    };
     const start = async (app, env) => {
       const i = instrumented(app);
       const s = await startService({ app, ...(i.entry ? { entry: i.entry } : {}), env: { ...common, ...env, ...i.env } });
@@ -303,7 +341,8 @@ async function main() {
         await c.end();
       }
     };
-    const redisPids = () => (spawnSync('pgrep', ['-x', 'redis-server'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).map(Number);
+    const redisPids = () =>
+      (spawnSync('pgrep', ['-x', 'redis-server'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).map(Number);
     const outside = { mock: [children[0].pid], 'load generator': [process.pid] };
     const targets = [
       {
@@ -319,7 +358,11 @@ async function main() {
           ...outside,
         }),
       },
-      { name: 'standalone', baseUrl: `http://127.0.0.1:${standalonePort}`, processes: async () => ({ standalone: [standalone.pid], ...outside }) },
+      {
+        name: 'standalone',
+        baseUrl: `http://127.0.0.1:${standalonePort}`,
+        processes: async () => ({ standalone: [standalone.pid], ...outside }),
+      },
     ];
     for (const t of targets) t.workflowId = await createBenchWorkflow(t.baseUrl, headers);
 
@@ -328,7 +371,9 @@ async function main() {
       for (const t of targets) {
         const s = await blockingRuns({ ...t, headers, duration, connections });
         results.push({ name: t.name, ...s });
-        process.stdout.write(`${t.name}: ${fmt(s.rps)} runs/s, p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms, ${s.errors} errors; ${cpuLine(s.cpu)}\n`);
+        process.stdout.write(
+          `${t.name}: ${fmt(s.rps)} runs/s, p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms, ${s.errors} errors; ${cpuLine(s.cpu)}\n`,
+        );
       }
 
     const timelines = {};
@@ -354,7 +399,9 @@ async function main() {
         const spans = all.filter((s) => s.e >= run.sent && s.s <= run.answered).sort((a, b) => a.s - b.s);
         lines.push('', `Trace of the last ${name} run (${run.id}), ms from the request; [start, end] per statement or command:`);
         for (const s of spans)
-          lines.push(`  ${fmt(s.s - run.sent, 1).padStart(7)} ${fmt(s.e - run.sent, 1).padStart(7)}  ${s.p.padEnd(15)} ${s.k.padEnd(5)} ${s.w}`);
+          lines.push(
+            `  ${fmt(s.s - run.sent, 1).padStart(7)} ${fmt(s.e - run.sent, 1).padStart(7)}  ${s.p.padEnd(15)} ${s.k.padEnd(5)} ${s.w}`,
+          );
         lines.push(`  ${fmt(run.answered - run.sent, 1).padStart(7)}          answer received`);
         const counts = new Map();
         for (const s of spans) counts.set(`${s.p} ${s.k}`, (counts.get(`${s.p} ${s.k}`) ?? 0) + 1);

@@ -25,7 +25,11 @@ pg.Client.prototype.query = function (config, values, callback) {
   const start = now();
   const out = query.call(this, config, values, callback);
   const what = text.replace(/\s+/g, ' ').slice(0, 160);
-  if (out && typeof out.then === 'function') out.then(() => record('pg', what, start), () => record('pg', what, start));
+  if (out && typeof out.then === 'function')
+    out.then(
+      () => record('pg', what, start),
+      () => record('pg', what, start),
+    );
   else record('pg', what, start);
   return out;
 };
