@@ -3,7 +3,7 @@
 // workflow_finished. The run never waits for billing: the ledger reconciles with it later.
 import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { CHAT_COMPLETIONS_PORT, workflowFinishedOf, type ChatCompletionsPort, type RunEventBody } from '@shoal/contracts';
+import { CHAT_COMPLETIONS_PORT, workflowFinishedOf, type ChatCompletionsPort } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, memoryTurnsOf, type EventSink } from '@shoal/workflow-runtime';
 import {
@@ -85,12 +85,12 @@ export class ExecuteRunUseCase {
     const startedAttempts = resumed ? await this.runs.startedAttempts(run.tenantId, runId) : undefined;
     if (finished.length) this.log.info({ runId, attempt: run.attempts, finished: finished.length }, 'resuming run from its checkpoints');
 
-    // workflow_finished waits until the run row holds the final totals, so whoever reacts to it reads them
-    let finishedBody: RunEventBody | undefined;
+    // the run's end has one owner, this use case: workflow_finished is built once, from what finish()
+    // stores, and appended only after the row holds it (whoever reacts to it reads the final totals).
+    // The runtime's own announcement of the end is not passed on.
     const sink: EventSink = {
       emit: async (body) => {
-        if (body.event === 'workflow_finished') finishedBody = body;
-        else await this.events.append(runId, body);
+        if (body.event !== 'workflow_finished') await this.events.append(runId, body);
       },
     };
     const chat = await this.chatTurnOf(run, graph);
@@ -129,7 +129,7 @@ export class ExecuteRunUseCase {
     // the turn is written before the run is finished, so a conversation's next run sees it
     await chat?.record(outcome);
     // deterministic nodes whose checkpoints were deferred are committed with the run's totals
-    await this.runs.finish(
+    const finishedAt = await this.runs.finish(
       run.tenantId,
       runId,
       run.lease,
@@ -145,16 +145,30 @@ export class ExecuteRunUseCase {
       },
       checkpoints.pending(),
     );
-    if (finishedBody) {
-      // message_end goes out just before workflow_finished (Dify sends it just after), so that a stream that ends at workflow_finished has it
-      if (chat && (outcome.status === 'succeeded' || outcome.status === 'partial-succeeded'))
-        await this.events.append(
-          runId,
-          await chat.messageEnd(outcome, { total_price: outcome.totalPrice, currency: outcome.currency ?? 'USD' }),
-        );
-      const e = await this.events.append(runId, finishedBody);
-      if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
-    }
+    // message_end goes out just before workflow_finished (Dify sends it just after), so that a stream that ends at workflow_finished has it
+    if (chat && (outcome.status === 'succeeded' || outcome.status === 'partial-succeeded'))
+      await this.events.append(
+        runId,
+        await chat.messageEnd(outcome, { total_price: outcome.totalPrice, currency: outcome.currency ?? 'USD' }),
+      );
+    await this.announce({
+      id: runId,
+      tenantId: run.tenantId,
+      workflowId: run.workflowId,
+      status: outcome.status,
+      outputs: outcome.outputs,
+      error: outcome.error,
+      totalTokens: outcome.totalTokens,
+      totalSteps: outcome.steps,
+      createdAt: run.createdAt,
+      finishedAt,
+    });
+  }
+
+  /** Appends the run's workflow_finished, built from its stored facts, and records its sequence number. */
+  private async announce(run: FinishedRunRow): Promise<void> {
+    const e = await this.events.append(run.id, workflowFinishedOf(run));
+    if (e) await this.runs.setLastEventSeq(run.tenantId, run.id, e.sequence);
   }
 
   /**
@@ -163,9 +177,7 @@ export class ExecuteRunUseCase {
    */
   private async announceIfUnannounced(runId: string): Promise<void> {
     const run = await this.runs.unannouncedFinish(runId);
-    if (!run) return;
-    const e = await this.events.append(runId, finishedEventOf(run));
-    if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
+    if (run) await this.announce(run);
   }
 
   private async chatTurnOf(run: ClaimedRun, graph: WorkflowGraph): Promise<ChatTurn | null> {
@@ -205,8 +217,4 @@ export class ExecuteRunUseCase {
     this.graphs.set(versionId, { graph: parsed.graph, bytes: Buffer.byteLength(JSON.stringify(stored)) });
     return parsed.graph;
   }
-}
-
-function finishedEventOf(run: FinishedRunRow): RunEventBody {
-  return workflowFinishedOf(run);
 }

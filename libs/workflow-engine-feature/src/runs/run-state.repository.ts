@@ -137,9 +137,9 @@ export class RunStateRepository {
    * deterministic nodes committed with the run's end), in one statement, if `lease` is still this
    * run's; otherwise LeaseLostError and nothing is written.
    */
-  async finish(tenantId: string, runId: string, lease: string, t: RunTotals, pending: NodeRow[] = []): Promise<void> {
+  async finish(tenantId: string, runId: string, lease: string, t: RunTotals, pending: NodeRow[] = []): Promise<Date> {
     // the database's run_status labels are the API's statuses ('partial-succeeded'); Prisma maps them to its own names
-    const [r] = await this.prisma.$queryRaw<Array<{ finished: number }>>`
+    const [r] = await this.prisma.$queryRaw<Array<{ finished_at: Date | null }>>`
       WITH held AS (
         SELECT id FROM workflow_runs
         WHERE id = ${runId} AND tenant_id = ${tenantId} AND worker_id = ${lease} AND status = 'running' FOR UPDATE
@@ -149,10 +149,11 @@ export class RunStateRepository {
           error = ${t.error}, total_tokens = ${t.totalTokens}, total_steps = ${t.totalSteps}, elapsed_ms = ${Math.round(t.elapsedMs)},
           total_price = ${t.totalPrice}::numeric, currency = ${t.currency}, finished_at = now(), updated_at = now()
         FROM held WHERE w.id = held.id
-        RETURNING 1
+        RETURNING w.finished_at
       )
-      SELECT (SELECT count(*) FROM finished)::int AS finished`;
-    if (!r?.finished) throw new LeaseLostError(runId);
+      SELECT (SELECT finished_at FROM finished) AS finished_at`;
+    if (!r?.finished_at) throw new LeaseLostError(runId);
+    return r.finished_at;
   }
 
   async fail(runId: string, error: string): Promise<void> {
