@@ -53,6 +53,21 @@ export function cpuMs(pid) {
   }
 }
 
+/** The Postgres backends serving `dbName` (their CPU is the database's work for the bench). */
+export async function postgresBackends(pgUrl, dbName) {
+  const c = new pg.Client({ connectionString: pgUrl });
+  await c.connect();
+  try {
+    return (await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName])).rows.map((r) => r.pid);
+  } finally {
+    await c.end();
+  }
+}
+
+/** redis-server's process (shared with whatever else uses it on this machine). */
+export const redisPids = () =>
+  (spawnSync('pgrep', ['-x', 'redis-server'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).map(Number);
+
 /**
  * The most blocking runs per second at `connections`, for `duration` seconds (after a 2 s warm-up).
  * `processes()` names the processes whose CPU time per run is reported (read before and after).
@@ -332,17 +347,6 @@ async function main() {
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     // CPU per run: Shoal's processes, the mock, the load generator (this process), Postgres' backends
     // serving the bench database and Redis (shared with whatever else runs on the machine)
-    const backends = async () => {
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      try {
-        return (await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName])).rows.map((r) => r.pid);
-      } finally {
-        await c.end();
-      }
-    };
-    const redisPids = () =>
-      (spawnSync('pgrep', ['-x', 'redis-server'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).map(Number);
     const outside = { mock: [children[0].pid], 'load generator': [process.pid] };
     const targets = [
       {
@@ -353,7 +357,7 @@ async function main() {
           'workflow-engine': [engine.child.pid],
           'model-pool': [pool.child.pid],
           billing: [billing.child.pid],
-          postgres: await backends(),
+          postgres: await postgresBackends(pgUrl, dbName),
           redis: redisPids(),
           ...outside,
         }),
