@@ -5,11 +5,12 @@
 // the mock provider, billing, model-pool, gateway and workflow-engine (distributed), and standalone.
 // Options: --duration <s> (default 10), --connections <n> (default 32), --rounds <n> (default 1:
 // both topologies measured in turn, n times), --profile (node --cpu-prof of gateway, workflow-engine,
-// model-pool and standalone, summarised), --trace (every Postgres statement and Redis command of
+// model-pool and standalone, summarised), --engine-concurrency <n> (both topologies' ENGINE_CONCURRENCY),
+// --only distributed|standalone, --trace (every Postgres statement and Redis command of
 // gateway and workflow-engine during one run, laid out on its timeline).
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -201,6 +202,10 @@ async function main() {
   const rounds = arg('rounds', 1);
   const profile = process.argv.includes('--profile');
   const trace = process.argv.includes('--trace');
+  const concurrency = arg('engine-concurrency', 0); // 0: each topology's default
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
+  const engineEnv = concurrency ? { ENGINE_CONCURRENCY: String(concurrency) } : {};
   const pgUrl = process.env.SHOAL_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const redisUrl = process.env.SHOAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const key = 'sk-shoal-bench-key-0123456789abcdef';
@@ -236,6 +241,7 @@ async function main() {
       const timer = setTimeout(() => reject(new Error(`${name} not ready:\n${out.slice(-2000)}`)), 60_000);
       const onData = (d) => {
         out += d;
+        appendFileSync(path.join(work, `${name}.log`), d);
         if (ready.test(out)) {
           clearTimeout(timer);
           resolve(child);
@@ -320,7 +326,7 @@ async function main() {
     const billing = await start('billing', {});
     const pool = await start('model-pool', { MODEL_POOL_CONFIG: poolConfig });
     const gateway = await start('gateway', { MODEL_POOL_URL: pool.url, BILLING_URL: billing.url, SHOAL_BOOTSTRAP_KEY: key });
-    const engine = await start('workflow-engine', { MODEL_POOL_URL: pool.url });
+    const engine = await start('workflow-engine', { MODEL_POOL_URL: pool.url, ...engineEnv });
 
     const standalonePort = await freePort();
     const standaloneMain = path.join(root, 'dist/apps/standalone/src/main.js');
@@ -338,6 +344,7 @@ async function main() {
         SHOAL_BOOTSTRAP_KEY: key,
         SHOAL_MOCK_PROVIDER_URL: mockUrl,
         LOG_LEVEL: 'warn',
+        ...engineEnv,
         ...(trace ? { BENCH_ENTRY: standaloneMain, BENCH_TRACE_FILE: traceFile, BENCH_TRACE_NAME: 'standalone' } : {}),
       },
       new RegExp(`http://127\\.0\\.0\\.1:${standalonePort}`),
@@ -368,6 +375,7 @@ async function main() {
         processes: async () => ({ standalone: [standalone.pid], ...outside }),
       },
     ];
+    if (only) targets.splice(0, targets.length, ...targets.filter((t) => t.name === only));
     for (const t of targets) t.workflowId = await createBenchWorkflow(t.baseUrl, headers);
 
     const results = [];
@@ -430,7 +438,7 @@ async function main() {
       }
       lines.push(`(profiles in ${profileDir})`);
     }
-    process.stdout.write(`\n${lines.join('\n')}\n`);
+    process.stdout.write(`\n${lines.join('\n')}\n(logs of the processes it spawned in ${work})\n`);
   } finally {
     for (const s of services.reverse()) await s.stop().catch(() => {});
     for (const c of children.reverse()) await stopChild(c);
