@@ -31,7 +31,8 @@ export const standaloneConfigSchema = z
     DEEPSEEK_BASE_URL: z.string().optional(),
     OPENAI_API_KEY: z.string().optional(),
     OPENAI_BASE_URL: z.string().optional(),
-    ENGINE_CONCURRENCY: env.positiveInt(8),
+    // runs wait on LLM calls far more than they compute (see the engine's default)
+    ENGINE_CONCURRENCY: env.positiveInt(64),
     LOG_LEVEL: env.logLevel().default('warn'),
     ...httpEnv,
     ...sseEnv,

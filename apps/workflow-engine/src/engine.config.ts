@@ -23,7 +23,8 @@ export const engineConfigSchema = z
     ...secretsEnv,
     ...outboundHttpEnv,
     MODEL_POOL_URL: env.url(['http', 'https']),
-    ENGINE_CONCURRENCY: env.positiveInt(16),
+    // runs wait on LLM calls (seconds each) far more than they compute: a replica keeps many in flight
+    ENGINE_CONCURRENCY: env.positiveInt(256),
   })
   .superRefine(checkHttpEnv);
 export type EngineConfig = z.infer<typeof engineConfigSchema>;

@@ -47,6 +47,13 @@ export interface NodeRunResult {
 export interface NodeExecutor<N extends WorkflowNode = WorkflowNode> {
   /** True for nodes that call the LLM port: their records carry the call id. */
   readonly callsLlm: boolean;
+  /**
+   * True for nodes without effects whose outputs a resumed run recomputes identically from the
+   * variable pool (templates, conditions, aggregators, assigners, list operators, start, end,
+   * answer): their checkpoint may be committed together with the next one instead of alone. Absent
+   * or false (LLM, HTTP, code, tools, containers): committed before their successors start.
+   */
+  readonly deterministic?: boolean;
   /** Throw to fail the node; the error's message becomes the node's error. Sync results skip a microtask. */
   execute(node: N, ctx: NodeRunContext): NodeRunResult | Promise<NodeRunResult>;
   /**

@@ -69,6 +69,11 @@ export interface NodeExecutionStart {
   /** Set for nodes that call the LLM port. */
   callId: string | null;
   startedAt: number;
+  /**
+   * The node has no effects and a resumed run recomputes it identically (NodeExecutor.deterministic):
+   * the store may skip its start and commit its finish with the next checkpoint it writes.
+   */
+  deterministic?: boolean;
 }
 
 export interface NodeExecutionFinish extends NodeExecutionStart {
@@ -98,7 +103,14 @@ export interface CheckpointStore {
    * with a new executionId and index: store it as an upsert on (runId, executionKey).
    */
   nodeStarted(rec: NodeExecutionStart): Promise<void>;
-  /** Must be durable when the promise resolves: successors start right after. */
+  /**
+   * Must be durable when the promise resolves (successors start right after), except for a
+   * `deterministic` node: its record may instead be committed with the next record the store
+   * writes (the next nodeStarted or nodeFinished of a node with effects, or the run's end), since a
+   * run resumed without it recomputes it identically. A store that defers must commit every
+   * deferred record no later than the next one it writes, so that what is committed is always
+   * closed under "ran before".
+   */
   nodeFinished(rec: NodeExecutionFinish): Promise<void>;
 }
 

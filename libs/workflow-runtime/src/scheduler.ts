@@ -274,6 +274,7 @@ export class Scheduler {
       attempt: firstAttempt,
       callId: executor?.callsLlm ? llmCallId(o.runId, executionKey, firstAttempt) : null,
       startedAt: o.clock.now(),
+      deterministic: executor?.deterministic === true,
     };
     await o.checkpoints.nodeStarted(start);
     const startedData: NodeStartedData = {
@@ -353,6 +354,7 @@ export class Scheduler {
       attempt: current.attempt,
       callId: current.callId,
       startedAt: start.startedAt,
+      deterministic: start.deterministic,
       status: exception ? 'exception' : error === null ? 'succeeded' : 'failed',
       inputs: o.secrets.mask(result?.inputs ?? null),
       processData: o.secrets.mask(result?.processData ?? null),

@@ -1,6 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
-import { QUEUE_DEFAULTS, type QueueName } from '@shoal/contracts';
-import type { EnqueueOptions, JobHandler, JobQueue, ProcessOptions } from './job-queue';
+import { QUEUE_DEFAULTS, type QueueName, type QueuePayload } from '@shoal/contracts';
+import { parseJobPayload, type EnqueueOptions, type JobHandler, type JobQueue, type ProcessOptions } from './job-queue';
 import { createLogger } from '../logging/logger';
 
 export class BullMqJobQueue implements JobQueue {
@@ -22,7 +22,7 @@ export class BullMqJobQueue implements JobQueue {
     return q;
   }
 
-  async enqueue(name: QueueName, payload: unknown, opts: EnqueueOptions): Promise<void> {
+  async enqueue<Q extends QueueName>(name: Q, payload: QueuePayload<Q>, opts: EnqueueOptions): Promise<void> {
     const defaults = QUEUE_DEFAULTS[name];
     await this.queue(name).add(name, payload, {
       jobId: opts.jobId,
@@ -33,10 +33,14 @@ export class BullMqJobQueue implements JobQueue {
     });
   }
 
-  process(name: QueueName, handler: JobHandler, opts: ProcessOptions = {}): void {
+  process<Q extends QueueName>(name: Q, handler: JobHandler<QueuePayload<Q>>, opts: ProcessOptions<QueuePayload<Q>> = {}): void {
     const worker = new Worker(
       name,
-      async (job) => handler(job.data, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 }),
+      async (job) => {
+        const parsed = parseJobPayload(name, job.data);
+        if (!parsed.ok) return this.log.error({ queue: name, jobId: job.id, issues: parsed.issues }, 'dropping a malformed job');
+        return handler(parsed.payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
+      },
       // a job whose worker died is taken over (stalled) up to 3 times before it counts as failed
       { connection: this.connection, prefix: this.prefix, concurrency: opts.concurrency ?? 8, lockDuration: 30_000, maxStalledCount: 3 },
     );
@@ -44,9 +48,10 @@ export class BullMqJobQueue implements JobQueue {
       this.log.warn({ err, queue: name, jobId: job?.id, attempt: job?.attemptsMade }, 'job failed');
       // the last attempt, or stalled too often (BullMQ fails those without running the processor)
       const exhausted = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
-      if (exhausted && job && opts.onExhausted) {
+      const parsed = job ? parseJobPayload(name, job.data) : undefined;
+      if (exhausted && job && parsed?.ok && opts.onExhausted) {
         opts
-          .onExhausted(job.data, err)
+          .onExhausted(parsed.payload, err)
           .catch((e: unknown) => this.log.error({ err: e, queue: name, jobId: job.id }, 'could not record a job that failed for good'));
       }
     });

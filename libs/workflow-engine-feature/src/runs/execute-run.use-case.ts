@@ -3,7 +3,7 @@
 // workflow_finished. The run never waits for billing: the ledger reconciles with it later.
 import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { CHAT_COMPLETIONS_PORT, workflowFinishedOf, type ChatCompletionsPort, type RunEventBody } from '@shoal/contracts';
+import { CHAT_COMPLETIONS_PORT, workflowFinishedOf, type ChatCompletionsPort } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, memoryTurnsOf, type EventSink } from '@shoal/workflow-runtime';
 import {
@@ -87,16 +87,19 @@ export class ExecuteRunUseCase {
       await this.announceIfUnannounced(runId);
       return;
     }
-    const finished = await this.runs.finishedNodes(run.tenantId, runId);
-    const startedAttempts = finished.length || run.attempts > 1 ? await this.runs.startedAttempts(run.tenantId, runId) : undefined;
+    // checkpoints are written only under a lease, and every lease is a claim that counts an
+    // attempt: a run on its first attempt has none to read
+    const resumed = run.attempts > 1;
+    const finished = resumed ? await this.runs.finishedNodes(run.tenantId, runId) : [];
+    const startedAttempts = resumed ? await this.runs.startedAttempts(run.tenantId, runId) : undefined;
     if (finished.length) this.log.info({ runId, attempt: run.attempts, finished: finished.length }, 'resuming run from its checkpoints');
 
-    // workflow_finished waits until the run row holds the final totals, so whoever reacts to it reads them
-    let finishedBody: RunEventBody | undefined;
+    // the run's end has one owner, this use case: workflow_finished is built once, from what finish()
+    // stores, and appended only after the row holds it (whoever reacts to it reads the final totals).
+    // The runtime's own announcement of the end is not passed on.
     const sink: EventSink = {
       emit: async (body) => {
-        if (body.event === 'workflow_finished') finishedBody = body;
-        else await this.events.append(runId, body);
+        if (body.event !== 'workflow_finished') await this.events.append(runId, body);
       },
     };
     const chat = await this.chatTurnOf(run, graph);
@@ -108,6 +111,7 @@ export class ExecuteRunUseCase {
     // a cancel that came before this claim (or before a crash) stops the run before any node runs
     const held = this.cancellations.hold(runId);
     if (run.cancelRequestedAt) this.cancellations.cancel(runId);
+    const checkpoints = this.runs.checkpointsFor(run.tenantId, run.lease);
     const outcome = await executeRun({
       runId,
       workflowId: run.workflowId,
@@ -126,13 +130,7 @@ export class ExecuteRunUseCase {
       codeLimits: this.opts.code?.output,
       callDepth: run.callDepth,
       signal: held.signal,
-      ports: {
-        llm,
-        http: this.http,
-        code: this.code.sandbox,
-        checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease),
-        events: chat ? chat.sink(sink) : sink,
-      },
+      ports: { llm, http: this.http, code: this.code.sandbox, checkpoints, events: chat ? chat.sink(sink) : sink },
       streamChunks: run.responseMode === 'streaming',
       streamedText: finished.length && run.responseMode === 'streaming' ? await this.streamedText(runId) : undefined,
       startedAt: run.createdAt.getTime(),
@@ -140,26 +138,47 @@ export class ExecuteRunUseCase {
 
     // the turn is written before the run is finished, so a conversation's next run sees it
     await chat?.record(outcome);
-    await this.runs.finish(run.tenantId, runId, run.lease, {
+    // deterministic nodes whose checkpoints were deferred are committed with the run's totals
+    const finishedAt = await this.runs.finish(
+      run.tenantId,
+      runId,
+      run.lease,
+      {
+        status: outcome.status,
+        outputs: outcome.outputs,
+        error: outcome.error,
+        totalTokens: outcome.totalTokens,
+        totalSteps: outcome.steps,
+        elapsedMs: outcome.elapsedMs,
+        totalPrice: outcome.totalPrice,
+        currency: outcome.currency ?? 'USD',
+      },
+      checkpoints.pending(),
+    );
+    // message_end goes out just before workflow_finished (Dify sends it just after), so that a stream that ends at workflow_finished has it
+    if (chat && (outcome.status === 'succeeded' || outcome.status === 'partial-succeeded'))
+      await this.events.append(
+        runId,
+        await chat.messageEnd(outcome, { total_price: outcome.totalPrice, currency: outcome.currency ?? 'USD' }),
+      );
+    await this.announce({
+      id: runId,
+      tenantId: run.tenantId,
+      workflowId: run.workflowId,
       status: outcome.status,
       outputs: outcome.outputs,
       error: outcome.error,
       totalTokens: outcome.totalTokens,
       totalSteps: outcome.steps,
-      elapsedMs: outcome.elapsedMs,
-      totalPrice: outcome.totalPrice,
-      currency: outcome.currency ?? 'USD',
+      createdAt: run.createdAt,
+      finishedAt,
     });
-    if (finishedBody) {
-      // message_end goes out just before workflow_finished (Dify sends it just after), so that a stream that ends at workflow_finished has it
-      if (chat && (outcome.status === 'succeeded' || outcome.status === 'partial-succeeded'))
-        await this.events.append(
-          runId,
-          await chat.messageEnd(outcome, { total_price: outcome.totalPrice, currency: outcome.currency ?? 'USD' }),
-        );
-      const e = await this.events.append(runId, finishedBody);
-      if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
-    }
+  }
+
+  /** Appends the run's workflow_finished, built from its stored facts, and records its sequence number. */
+  private async announce(run: FinishedRunRow): Promise<void> {
+    const e = await this.events.append(run.id, workflowFinishedOf(run));
+    if (e) await this.runs.setLastEventSeq(run.tenantId, run.id, e.sequence);
   }
 
   /**
@@ -168,9 +187,7 @@ export class ExecuteRunUseCase {
    */
   private async announceIfUnannounced(runId: string): Promise<void> {
     const run = await this.runs.unannouncedFinish(runId);
-    if (!run) return;
-    const e = await this.events.append(runId, finishedEventOf(run));
-    if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
+    if (run) await this.announce(run);
   }
 
   private async chatTurnOf(run: ClaimedRun, graph: WorkflowGraph): Promise<ChatTurn | null> {
@@ -210,8 +227,4 @@ export class ExecuteRunUseCase {
     this.graphs.set(versionId, { graph: parsed.graph, bytes: Buffer.byteLength(JSON.stringify(stored)) });
     return parsed.graph;
   }
-}
-
-function finishedEventOf(run: FinishedRunRow): RunEventBody {
-  return workflowFinishedOf(run);
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { QUEUES, runJobSchema } from '@shoal/contracts';
+import { QUEUES } from '@shoal/contracts';
 import { JOB_QUEUE, createLogger, type JobQueue } from '@shoal/platform';
 import { ENGINE_OPTIONS, ExecuteRunUseCase, type EngineOptions } from './execute-run.use-case';
 import { LeaseLostError } from './lease-lost.error';
@@ -18,28 +18,20 @@ export class RunProcessor implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     this.queue.process(
       QUEUES.workflowRuns,
-      async (payload, job) => {
-        const parsed = runJobSchema.safeParse(payload);
-        if (!parsed.success) {
-          this.log.error({ jobId: job.jobId, issues: parsed.error.issues }, 'dropping malformed run job');
-          return;
-        }
+      // the queue layer has validated the payload against the queue's schema (QUEUE_PAYLOADS)
+      async (job) => {
         try {
-          await this.useCase.execute(parsed.data.runId, parsed.data.traceparent);
+          await this.useCase.execute(job.runId, job.traceparent);
         } catch (err) {
           // another worker owns the run now; this delivery has nothing left to do
-          if (err instanceof LeaseLostError)
-            return this.log.warn({ runId: parsed.data.runId }, 'run taken over by another worker: stopping here');
+          if (err instanceof LeaseLostError) return this.log.warn({ runId: job.runId }, 'run taken over by another worker: stopping here');
           throw err;
         }
       },
       {
         concurrency: this.opts.concurrency,
         // every retry used, or its workers kept dying: the run must not stay "running" forever
-        onExhausted: async (payload, err) => {
-          const parsed = runJobSchema.safeParse(payload);
-          if (parsed.success) await this.useCase.giveUp(parsed.data.runId, err);
-        },
+        onExhausted: async (job, err) => this.useCase.giveUp(job.runId, err),
       },
     );
     // runs whose job may be gone (standalone restarted, Redis lost its data): queue them again;
