@@ -11,7 +11,8 @@
 // generator for everyone. Prints a table with ratios and saves it under the system's temp
 // directory; with --write it replaces the results in bench/README.md instead.
 // Options: --duration <s> (default 10), --connections <n> (default 32), --write,
-// --profile (CPU profiles of model-pool, gateway and standalone under load, summarised).
+// --profile (CPU profiles of model-pool, gateway and standalone under load, summarised),
+// --chat-only (only (a) and (b), no ledger benchmark).
 // Then it runs bench/ledger.mjs (the usage ledger: batched ingest and lag against the old path).
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
@@ -36,6 +37,8 @@ const duration = arg('duration', 10);
 const connections = arg('connections', 32);
 const writeReadme = process.argv.includes('--write');
 const profile = process.argv.includes('--profile');
+// only (a) and (b): no workflow runs, no ledger benchmark (a quicker loop while working on the chat path)
+const chatOnly = process.argv.includes('--chat-only');
 const pgUrl = process.env.SHOAL_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.SHOAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const key = 'sk-shoal-bench-key-0123456789abcdef';
@@ -64,6 +67,54 @@ const rssMb = (pid) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 };
+
+/** CPU seconds a process has used so far (user + system), from /proc; 0 once it is gone. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+/** Pids of the processes named `comm` (Redis and Postgres run beside the benchmark, not under it). */
+function pidsNamed(comm) {
+  const out = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === comm) out.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+/** The whole machine's busy CPU seconds so far, from /proc/stat (every process, ours or not). */
+function machineBusySeconds() {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const idle = ticks[3] + ticks[4];
+  return (ticks.reduce((a, b) => a + b, 0) - idle) / 100;
+}
+/**
+ * Runs `fn` and says how many cores each process used meanwhile: the load generator (this process:
+ * autocannon runs in it), the given children, Redis and Postgres, and the machine as a whole.
+ */
+async function withCpu(procs, fn) {
+  const groups = { ...procs, redis: pidsNamed('redis-server'), postgres: pidsNamed('postgres') };
+  const sum = (pids) => pids.reduce((a, pid) => a + cpuSeconds(pid), 0);
+  const before = Object.fromEntries(Object.entries(groups).map(([n, pids]) => [n, sum(pids)]));
+  const self0 = process.cpuUsage();
+  const machine0 = machineBusySeconds();
+  const t0 = performance.now();
+  const result = await fn();
+  const secs = (performance.now() - t0) / 1000;
+  const self = process.cpuUsage(self0);
+  const cores = { 'load generator': (self.user + self.system) / 1e6 / secs };
+  for (const [n, pids] of Object.entries(groups)) cores[n] = (sum(pids) - before[n]) / secs;
+  cores.machine = (machineBusySeconds() - machine0) / secs;
+  return { result, cores };
+}
 
 /** A child process we start ourselves (mock provider, Portkey, standalone): resolves once `ready` is printed. */
 function spawnUntil(name, args, env, ready, timeoutMs = 60_000) {
@@ -273,11 +324,21 @@ try {
 
   process.stdout.write(`(a) chat completions: ${duration}s each at ${connections} connections, then ${duration}s each at 500 req/s\n`);
   const max = {};
+  const cpu = {};
   const fixed = {};
   const stream = {};
+  const procs = {
+    'mock provider': [mock.child.pid],
+    Portkey: [portkey.child.pid],
+    'model-pool': [pool.child.pid],
+    billing: [billing.child.pid],
+    standalone: [standalone.child.pid],
+  };
   for (const t of targets) {
     await load({ url: t.url, method: 'POST', headers: t.headers, body: chatBody, duration: 2 });
-    max[t.name] = summary(await load({ url: t.url, method: 'POST', headers: t.headers, body: chatBody }));
+    const measured = await withCpu(procs, () => load({ url: t.url, method: 'POST', headers: t.headers, body: chatBody }));
+    max[t.name] = summary(measured.result);
+    cpu[t.name] = measured.cores;
     process.stdout.write(`  ${t.name}: ${Math.round(max[t.name].rps)} req/s\n`);
   }
   for (const t of targets) {
@@ -313,8 +374,8 @@ try {
       },
     }),
   }).then((r) => r.json());
-  process.stdout.write(`(c) blocking workflow runs, ${duration}s, ${connections} connections\n`);
-  const runs = summary(
+  if (!chatOnly) process.stdout.write(`(c) blocking workflow runs, ${duration}s, ${connections} connections\n`);
+  const runs = chatOnly ? undefined : summary(
     await load({
       url: `${gateway.url}/v1/workflows/${wf.id}/runs`,
       method: 'POST',
@@ -356,6 +417,12 @@ try {
     '| --- | ---: | ---: | ---: | ---: | --- |',
     ...maxRows,
     '',
+    `Cores each process used meanwhile (of ${cpus().length}; the load generator is autocannon in the benchmark's process):`,
+    '',
+    `| chat completions | ${Object.keys(cpu[direct]).join(' | ')} |`,
+    `| --- | ${Object.keys(cpu[direct]).map(() => '---:').join(' | ')} |`,
+    ...targets.map((t) => `| ${t.name} | ${Object.values(cpu[t.name]).map((c) => fmt(c, 2)).join(' | ')} |`),
+    '',
     'Latency at a fixed 500 req/s, and time to the first streamed byte (200 calls one after another), each against the direct call:',
     '',
     '| chat completions | p50 ms | p99 ms | added p50 / p99 ms | stream TTFB p50 ms | added TTFB ms | errors |',
@@ -368,7 +435,9 @@ try {
     '',
     `Standalone start to ready (the process, from spawn to its banner; \`npm start\` builds first): ${fmt(first.readyMs)} ms on a fresh data directory, ${fmt(standalone.readyMs)} ms restarted on it.`,
     '',
-    `(c) blocking runs of start → llm → end, distributed: ${fmt(runs.rps)} runs/s, p50 ${fmt(runs.p50)} ms, p99 ${fmt(runs.p99)} ms, ${runs.errors} errors.`,
+    runs
+      ? `(c) blocking runs of start → llm → end, distributed: ${fmt(runs.rps)} runs/s, p50 ${fmt(runs.p50)} ms, p99 ${fmt(runs.p99)} ms, ${runs.errors} errors.`
+      : '(c) not measured (--chat-only).',
     '',
   ].join('\n');
 
@@ -421,7 +490,9 @@ try {
 }
 
 // the usage ledger's own benchmark, after this one's services are gone
-const ledgerBench = spawnSync(process.execPath, [path.join(root, 'bench/ledger.mjs'), ...(writeReadme ? ['--write'] : [])], {
+const ledgerBench = chatOnly
+  ? { status: 0 }
+  : spawnSync(process.execPath, [path.join(root, 'bench/ledger.mjs'), ...(writeReadme ? ['--write'] : [])], {
   stdio: 'inherit',
 });
 if (ledgerBench.status !== 0) process.exitCode = 1;
