@@ -2,7 +2,7 @@
 // `npm run bench`: Shoal's chat path against Portkey's OSS gateway, measured side by side in one
 // run on this machine, each against the mock provider called directly.
 //  (a) POST /v1/chat/completions, JSON answers: the most requests per second each one serves;
-//      latency added over the direct call at a fixed 500 req/s; time to the first streamed byte
+//      latency added over the direct call at a steady 500 req/s (evenly spaced requests); time to the first streamed byte
 //      added over the direct call. Shoal distributed is model-pool's public route (what the edge
 //      sends a chat to: one Shoal process between client and provider); standalone is one process.
 //  (b) idle memory of each process, and standalone's start to ready (fresh data dir, then restart);
@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import pg from 'pg';
-import { Agent, request } from 'undici';
+import { Agent, Pool, request } from 'undici';
 import { summarizeProfile } from './profile-summary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,6 +45,12 @@ const key = 'sk-shoal-bench-key-0123456789abcdef';
 const token = 'bench-internal-token-0123456789';
 const dbName = `shoal_bench_${Date.now().toString(36)}`;
 const prefix = `shoalbench:${Date.now().toString(36)}:`;
+// Shoal's processes run with the Node flags its image runs them with (the Dockerfile's ENTRYPOINT,
+// the one place they are set); BENCH_NODE_ARGS="..." tries others
+const nodeArgs =
+  process.env.BENCH_NODE_ARGS !== undefined
+    ? process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean)
+    : JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(path.join(root, 'deploy/docker/Dockerfile'), 'utf8'))[1]).slice(1);
 const work = mkdtempSync(path.join(tmpdir(), 'shoal-bench-'));
 const profileDir = path.join(work, 'profiles');
 
@@ -101,9 +107,11 @@ function machineBusySeconds() {
  * autocannon runs in it), the given children, Redis and Postgres, and the machine as a whole.
  */
 async function withCpu(procs, fn) {
-  const groups = { ...procs, redis: pidsNamed('redis-server'), postgres: pidsNamed('postgres') };
-  const sum = (pids) => pids.reduce((a, pid) => a + cpuSeconds(pid), 0);
-  const before = Object.fromEntries(Object.entries(groups).map(([n, pids]) => [n, sum(pids)]));
+  const groups = { ...procs, redis: () => pidsNamed('redis-server'), postgres: () => pidsNamed('postgres') };
+  const pidsOf = (g) => (typeof g === 'function' ? g() : g);
+  // per process: one that starts meanwhile (a Postgres backend) counts from 0, one that exits is left out
+  const before = new Map(Object.values(groups).flatMap((g) => pidsOf(g).map((pid) => [pid, cpuSeconds(pid)])));
+  const used = (g) => pidsOf(g).reduce((a, pid) => a + Math.max(0, cpuSeconds(pid) - (before.get(pid) ?? 0)), 0);
   const self0 = process.cpuUsage();
   const machine0 = machineBusySeconds();
   const t0 = performance.now();
@@ -111,7 +119,7 @@ async function withCpu(procs, fn) {
   const secs = (performance.now() - t0) / 1000;
   const self = process.cpuUsage(self0);
   const cores = { 'load generator': (self.user + self.system) / 1e6 / secs };
-  for (const [n, pids] of Object.entries(groups)) cores[n] = (sum(pids) - before[n]) / secs;
+  for (const [n, g] of Object.entries(groups)) cores[n] = used(g) / secs;
   cores.machine = (machineBusySeconds() - machine0) / secs;
   return { result, cores };
 }
@@ -157,6 +165,42 @@ const summary = (r) => ({
   p99: r.latency.p99,
   errors: r.errors + r.non2xx,
 });
+
+/**
+ * Latency at a steady `rate` req/s: requests start evenly spaced (open loop: a slow answer does not
+ * delay the next request), over pooled keep-alive connections, and each is timed from its start
+ * to the last byte of its answer. autocannon's `overallRate` is not this: it sends each second's
+ * quota at once and then waits, so it measures a burst at full concurrency.
+ */
+async function paced(target, rate, seconds) {
+  const pool = new Pool(new URL(target.url).origin, { connections: 64, keepAliveTimeout: 30_000 });
+  const path = new URL(target.url).pathname;
+  const times = [];
+  let errors = 0;
+  const one = async () => {
+    const t0 = performance.now();
+    try {
+      const res = await pool.request({ method: 'POST', path, headers: target.headers, body: chatBody });
+      await res.body.arrayBuffer();
+      if (res.statusCode !== 200) errors++;
+      else times.push(performance.now() - t0);
+    } catch {
+      errors++;
+    }
+  };
+  const inFlight = [];
+  const total = rate * seconds;
+  const start = performance.now();
+  for (let i = 0; i < total;) {
+    const due = Math.floor(((performance.now() - start) * rate) / 1000) + 1;
+    for (; i < Math.min(due, total); i++) inFlight.push(one());
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inFlight);
+  await pool.close();
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(times.length / 2)], p99: times[Math.floor(times.length * 0.99)], errors };
+}
 
 /** Time to the first byte of a streamed answer, over `n` calls one after another (keep-alive). */
 async function ttfb(target, n) {
@@ -247,21 +291,24 @@ try {
       : { env: {} };
   const common = { REDIS_URL: redisUrl, REDIS_PREFIX: prefix, SHOAL_INTERNAL_TOKEN: token, LOG_LEVEL: 'warn' };
   const db = { DATABASE_URL: withDb(dbName) };
-  const [billing] = await Promise.all([startService({ app: 'billing', env: { ...common, ...db } })]);
+  const [billing] = await Promise.all([startService({ app: 'billing', nodeArgs, env: { ...common, ...db } })]);
   const mp = profiled('model-pool');
   const pool = await startService({
     app: 'model-pool',
+    nodeArgs,
     ...(mp.entry ? { entry: mp.entry } : {}),
     env: { ...common, ...db, ...mp.env, MODEL_POOL_CONFIG: poolConfig },
   });
   const gw = profiled('gateway');
   const gateway = await startService({
     app: 'gateway',
+    nodeArgs,
     ...(gw.entry ? { entry: gw.entry } : {}),
     env: { ...common, ...db, ...gw.env, MODEL_POOL_URL: pool.url, BILLING_URL: billing.url, SHOAL_BOOTSTRAP_KEY: key },
   });
   const engine = await startService({
     app: 'workflow-engine',
+    nodeArgs,
     env: { ...common, ...db, MODEL_POOL_URL: pool.url },
   });
   services.push(pool, billing, engine, gateway);
@@ -277,7 +324,7 @@ try {
     LOG_LEVEL: 'warn',
     ...extra,
   });
-  const standaloneArgs = ['--enable-source-maps', path.join(root, 'dist/apps/standalone/src/main.js')];
+  const standaloneArgs = [...nodeArgs, path.join(root, 'dist/apps/standalone/src/main.js')];
   const readyLine = new RegExp(`http://127\\.0\\.0\\.1:${standalonePort}`);
   const first = await spawnUntil('standalone', standaloneArgs, standaloneEnv(), readyLine);
   await stopChild(first.child);
@@ -302,7 +349,12 @@ try {
 
   const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const targets = [
-    { name: 'mock provider directly', url: `${mockUrl}/chat/completions`, headers: { 'content-type': 'application/json' } },
+    {
+      name: 'mock provider directly',
+      url: `${mockUrl}/chat/completions`,
+      headers: { 'content-type': 'application/json' },
+      own: ['mock provider'],
+    },
     {
       name: 'Portkey gateway → mock',
       url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`,
@@ -312,9 +364,16 @@ try {
         'x-portkey-provider': 'openai',
         'x-portkey-custom-host': mockUrl,
       },
+      own: ['Portkey'],
     },
-    { name: 'Shoal distributed: model-pool → mock', url: `${pool.url}/v1/chat/completions`, headers: auth },
-    { name: 'Shoal standalone → mock', url: `${standaloneUrl}/v1/chat/completions`, headers: auth },
+    // `own`: the processes that serve this path (their CPU per request is compared below)
+    {
+      name: 'Shoal distributed: model-pool → mock',
+      url: `${pool.url}/v1/chat/completions`,
+      headers: auth,
+      own: ['model-pool', 'billing', 'redis', 'postgres'],
+    },
+    { name: 'Shoal standalone → mock', url: `${standaloneUrl}/v1/chat/completions`, headers: auth, own: ['standalone'] },
   ];
   for (const t of targets) {
     const res = await fetch(t.url, { method: 'POST', headers: t.headers, body: chatBody });
@@ -322,7 +381,9 @@ try {
     await res.arrayBuffer();
   }
 
-  process.stdout.write(`(a) chat completions: ${duration}s each at ${connections} connections, then ${duration}s each at 500 req/s\n`);
+  process.stdout.write(
+    `(a) chat completions: ${duration}s each at ${connections} connections, then ${duration}s each at a steady 500 req/s\n`,
+  );
   const max = {};
   const cpu = {};
   const fixed = {};
@@ -342,7 +403,8 @@ try {
     process.stdout.write(`  ${t.name}: ${Math.round(max[t.name].rps)} req/s\n`);
   }
   for (const t of targets) {
-    fixed[t.name] = summary(await load({ url: t.url, method: 'POST', headers: t.headers, body: chatBody, overallRate: 500 }));
+    await paced(t, 500, 1); // warm the connections
+    fixed[t.name] = await paced(t, 500, duration);
   }
   for (const t of targets) stream[t.name] = await ttfb(t, 200);
 
@@ -375,15 +437,18 @@ try {
     }),
   }).then((r) => r.json());
   if (!chatOnly) process.stdout.write(`(c) blocking workflow runs, ${duration}s, ${connections} connections\n`);
-  const runs = chatOnly ? undefined : summary(
-    await load({
-      url: `${gateway.url}/v1/workflows/${wf.id}/runs`,
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ inputs: { q: 'benchmark me please' }, response_mode: 'blocking' }),
-    }),
-  );
+  const runs = chatOnly
+    ? undefined
+    : summary(
+        await load({
+          url: `${gateway.url}/v1/workflows/${wf.id}/runs`,
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ inputs: { q: 'benchmark me please' }, response_mode: 'blocking' }),
+        }),
+      );
 
+  const cpuPerRequest = (t) => (1000 * t.own.reduce((a, n) => a + cpu[t.name][n], 0)) / max[t.name].rps;
   const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const direct = targets[0].name;
   const portkeyName = targets[1].name;
@@ -407,7 +472,7 @@ try {
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const machine = `${cpus().length} cores (${cpus()[0]?.model?.trim() ?? 'unknown cpu'}), Node ${process.version}`;
   const report = [
-    `Run ${when} UTC on ${machine}; ${duration}s per measurement, load generator (autocannon) and every process on the same machine.`,
+    `Run ${when} UTC on ${machine}; ${duration}s per measurement, load generator (autocannon) and every process on the same machine; Shoal's processes run as \`node ${nodeArgs.join(' ')}\`.`,
     '',
     `**Chat req/s against Portkey: ${ratios}.**`,
     '',
@@ -420,10 +485,23 @@ try {
     `Cores each process used meanwhile (of ${cpus().length}; the load generator is autocannon in the benchmark's process):`,
     '',
     `| chat completions | ${Object.keys(cpu[direct]).join(' | ')} |`,
-    `| --- | ${Object.keys(cpu[direct]).map(() => '---:').join(' | ')} |`,
-    ...targets.map((t) => `| ${t.name} | ${Object.values(cpu[t.name]).map((c) => fmt(c, 2)).join(' | ')} |`),
+    `| --- | ${Object.keys(cpu[direct])
+      .map(() => '---:')
+      .join(' | ')} |`,
+    ...targets.map(
+      (t) =>
+        `| ${t.name} | ${Object.values(cpu[t.name])
+          .map((c) => fmt(c, 2))
+          .join(' | ')} |`,
+    ),
     '',
-    'Latency at a fixed 500 req/s, and time to the first streamed byte (200 calls one after another), each against the direct call:',
+    `CPU per request of the processes that serve each path (what the machine's load does not change much): ${targets
+      .map((t) => `${t.name} ${fmt(cpuPerRequest(t), 3)} ms (${t.own.join(' + ')})`)
+      .join(
+        '; ',
+      )}. Shoal distributed uses ${fmt(cpuPerRequest(targets[1]) / cpuPerRequest(targets[2]), 2)}× less CPU per request than Portkey, standalone ${fmt(cpuPerRequest(targets[1]) / cpuPerRequest(targets[3]), 2)}× less.`,
+    '',
+    'Latency at a steady 500 req/s (requests evenly spaced, open loop), and time to the first streamed byte (200 calls one after another), each against the direct call:',
     '',
     '| chat completions | p50 ms | p99 ms | added p50 / p99 ms | stream TTFB p50 ms | added TTFB ms | errors |',
     '| --- | ---: | ---: | --- | ---: | --- | ---: |',
@@ -493,6 +571,6 @@ try {
 const ledgerBench = chatOnly
   ? { status: 0 }
   : spawnSync(process.execPath, [path.join(root, 'bench/ledger.mjs'), ...(writeReadme ? ['--write'] : [])], {
-  stdio: 'inherit',
-});
+      stdio: 'inherit',
+    });
 if (ledgerBench.status !== 0) process.exitCode = 1;
