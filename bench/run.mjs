@@ -472,7 +472,7 @@ try {
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const machine = `${cpus().length} cores (${cpus()[0]?.model?.trim() ?? 'unknown cpu'}), Node ${process.version}`;
   const report = [
-    `Run ${when} UTC on ${machine}; ${duration}s per measurement, load generator (autocannon) and every process on the same machine; Shoal's processes run as \`node ${nodeArgs.join(' ')}\`.`,
+    `Run ${when} UTC on ${machine}; ${duration}s per measurement, load generator (autocannon) and every process on the same machine; Shoal's processes run as \`${['node', ...nodeArgs].join(' ')}\` (the image's ENTRYPOINT).`,
     '',
     `**Chat req/s against Portkey: ${ratios}.**`,
     '',
