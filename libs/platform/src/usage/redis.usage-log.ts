@@ -38,12 +38,14 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1`;
 
-// KEYS: open, intents, progress, stream. ARGV: key, max entries, then the entry (none: nothing billable).
+// KEYS: open, intents, progress, stream. ARGV: key, max entries, then the entry (none: nothing
+// billable). The entry is appended first: Redis does not undo a script's earlier writes when a
+// later one fails (out of memory), and an intent left open is still reaped as an estimate.
 const COMPLETE = `
+if ARGV[3] then redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'd', ARGV[3]) end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
-if ARGV[3] then redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'd', ARGV[3]) end
 return 1`;
 
 // A heartbeat only for an intent still open: it never reopens one closed meanwhile.
