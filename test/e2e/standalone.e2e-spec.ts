@@ -72,7 +72,16 @@ describe('standalone: the whole platform in one process', () => {
             headers: { authorization: `Bearer ${apiKey}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
           }),
         ).then((all) => all.filter((e) => e.data.event !== 'ping'));
-      const before = await a().get('/v1/usage/records?limit=1000');
+      // billing takes the last calls into the ledger within its linger after a short batch
+      // (lingerMs): compare against the ledger once it has stopped moving
+      const callIds = (res: { body: { data: Array<{ call_id: string }> } }) => res.body.data.map((r) => r.call_id).sort();
+      let before = await a().get('/v1/usage/records?limit=1000');
+      for (let i = 0; i < 20; i++) {
+        await new Promise((r) => setTimeout(r, 300));
+        const again = await a().get('/v1/usage/records?limit=1000');
+        if (JSON.stringify(callIds(again)) === JSON.stringify(callIds(before))) break;
+        before = again;
+      }
       const runId = before.body.data.find((r: { run_id: string | null }) => r.run_id).run_id;
       const eventsBefore = await events(runId);
       expect(eventsBefore.at(-1)?.data.event).toBe('workflow_finished');
@@ -104,9 +113,7 @@ describe('standalone: the whole platform in one process', () => {
       expect(run.status).toBe(200);
       expect(run.body.status).toBe('succeeded');
       const after = await a().get('/v1/usage/records?limit=1000');
-      expect(after.body.data.map((r: { call_id: string }) => r.call_id).sort()).toEqual(
-        before.body.data.map((r: { call_id: string }) => r.call_id).sort(),
-      );
+      expect(callIds(after)).toEqual(callIds(before));
 
       // the run's events replay from before the restart, and from any Last-Event-ID
       const replay = await events(runId);

@@ -74,7 +74,7 @@ class PlatformShutdown implements BeforeApplicationShutdown, OnApplicationShutdo
     @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
     @Inject(USAGE_LOG) private readonly usageLog: UsageLog,
     @Inject(PRICE_FEED) private readonly priceFeed: PriceFeed,
-    @Inject(REDIS) private readonly redis: { main: Redis; subscriber: Redis } | null,
+    @Inject(REDIS) private readonly redis: { main: Redis; subscriber: Redis; hot: Redis } | null,
     @Inject(PrismaClient) private readonly prisma: PrismaClient | null,
   ) {}
 
@@ -89,7 +89,8 @@ class PlatformShutdown implements BeforeApplicationShutdown, OnApplicationShutdo
     await this.events.close();
     await this.usageLog.close();
     await this.priceFeed.close();
-    if (this.redis) await Promise.allSettled([this.redis.main.quit(), Promise.resolve(this.redis.subscriber.disconnect())]);
+    if (this.redis)
+      await Promise.allSettled([this.redis.main.quit(), this.redis.hot.quit(), Promise.resolve(this.redis.subscriber.disconnect())]);
     if (this.prisma) await this.prisma.$disconnect();
   }
 }
@@ -106,11 +107,18 @@ export class PlatformModule {
       },
       {
         provide: REDIS,
-        // the subscriber connects on its first SUBSCRIBE: only services that follow runs (gateway) open it
+        // the subscriber connects on its first SUBSCRIBE: only services that follow runs (gateway) open it.
+        // `hot` carries the per-request commands (usage intents and entries, rate limits) with
+        // auto-pipelining: what concurrent requests send in the same tick goes out as one write
+        // (BullMQ's connection keeps its own protocol; nothing blocks on this one).
         useFactory: () =>
           opts.redis === 'memory'
             ? null
-            : { main: createRedis(opts.redis.url), subscriber: createRedis(opts.redis.url, { lazyConnect: true }) },
+            : {
+                main: createRedis(opts.redis.url),
+                subscriber: createRedis(opts.redis.url, { lazyConnect: true }),
+                hot: createRedis(opts.redis.url, { enableAutoPipelining: true }),
+              },
       },
       {
         provide: JOB_QUEUE,
@@ -147,8 +155,8 @@ export class PlatformModule {
       {
         provide: USAGE_LOG,
         inject: [REDIS],
-        useFactory: (redis: { main: Redis } | null): UsageLog =>
-          opts.redis === 'memory' || !redis ? new InMemoryUsageLog() : new RedisUsageLog(redis.main, opts.redis.prefix),
+        useFactory: (redis: { hot: Redis } | null): UsageLog =>
+          opts.redis === 'memory' || !redis ? new InMemoryUsageLog() : new RedisUsageLog(redis.hot, opts.redis.prefix),
       },
       {
         provide: PRICE_FEED,
@@ -183,8 +191,8 @@ export class PlatformModule {
       {
         provide: RATE_LIMITER,
         inject: [REDIS],
-        useFactory: (redis: { main: Redis } | null): RateLimiter =>
-          opts.redis !== 'memory' && redis ? new RedisRateLimiter(redis.main, opts.redis.prefix) : new InMemoryRateLimiter(),
+        useFactory: (redis: { hot: Redis } | null): RateLimiter =>
+          opts.redis !== 'memory' && redis ? new RedisRateLimiter(redis.hot, opts.redis.prefix) : new InMemoryRateLimiter(),
       },
       {
         provide: RateLimitGate,

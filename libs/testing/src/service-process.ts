@@ -63,6 +63,8 @@ export async function startService(opts: {
   readyPath?: string;
   timeoutMs?: number;
   entry?: string;
+  /** Node's own flags (default: source maps on, for readable stacks in test logs) */
+  nodeArgs?: string[];
 }): Promise<ServiceProcess> {
   const root = repoRoot();
   const entry = opts.entry ?? path.join(root, 'dist/apps', opts.app, 'src/main.js');
@@ -72,7 +74,7 @@ export async function startService(opts: {
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${opts.app}-${port}.log`);
   const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? ['--enable-source-maps']), entry], {
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...opts.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

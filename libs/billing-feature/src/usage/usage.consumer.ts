@@ -16,6 +16,12 @@ export interface UsageConsumerOptions {
   batchSize: number;
   /** how long one read waits for entries */
   blockMs: number;
+  /**
+   * after a batch that was not full, how long a loop waits before reading again: entries gather
+   * into fewer, larger batches (a statement and a commit per batch, not per few entries), for
+   * this much more lag to the ledger. The entries wait in the log meanwhile, not in memory.
+   */
+  lingerMs: number;
   /** an entry delivered this long ago and not acknowledged is taken over (its consumer died) */
   claimIdleMs: number;
   /** an intent with no heartbeat for this long belongs to a dead call and is billed as an estimate */
@@ -28,6 +34,7 @@ export const DEFAULT_USAGE_CONSUMER_OPTIONS: UsageConsumerOptions = {
   concurrency: 4,
   batchSize: 1000,
   blockMs: 1_000,
+  lingerMs: 100,
   claimIdleMs: 30_000,
   intentStaleMs: 120_000,
   reapEveryMs: 10_000,
@@ -101,6 +108,8 @@ export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationS
         if (entries.length === 0) entries = await this.usage.read(consumer, this.opts.batchSize, this.opts.blockMs);
         if (entries.length) await this.ingest(entries, catalog);
         failures = 0;
+        if (entries.length > 0 && entries.length < this.opts.batchSize && this.opts.lingerMs > 0 && !this.stopping)
+          await new Promise((r) => setTimeout(r, this.opts.lingerMs));
       } catch (err) {
         if (this.stopping) return;
         failures++;

@@ -1,5 +1,6 @@
 // Rate limits shared by every replica: one Lua script reads all of a request's limits and, only if
-// every one has room, counts the request in all of them, atomically.
+// every one has room, counts the request in all of them, atomically. Scripts are sent by their
+// SHA (EVALSHA), not as text on every request, and are auto-pipelined when the connection is.
 import type { Redis } from 'ioredis';
 import {
   decide,
@@ -45,12 +46,29 @@ counts[2 * n + 1] = ok
 return counts
 `;
 
+// KEYS: the token counters of the current minute. ARGV: tokens, expiry (ms).
+const RECORD_TOKENS = `
+for i = 1, #KEYS do
+  redis.call('INCRBY', KEYS[i], ARGV[1])
+  redis.call('PEXPIRE', KEYS[i], ARGV[2])
+end
+return 1`;
+
+type Scripts = {
+  // the key count comes first: a request has one to four limits
+  shoalRateAdmit(numberOfKeys: number, ...args: Array<string | number>): Promise<number[]>;
+  shoalRateRecordTokens(numberOfKeys: number, ...args: Array<string | number>): Promise<number>;
+};
+
 export class RedisRateLimiter implements RateLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    redis.defineCommand('shoalRateAdmit', { lua: ADMIT });
+    redis.defineCommand('shoalRateRecordTokens', { lua: RECORD_TOKENS });
+  }
 
   async admit(subject: RateLimitSubject): Promise<RateLimitDecision> {
     const specs = limitSpecs(subject);
@@ -59,7 +77,7 @@ export class RedisRateLimiter implements RateLimiter {
     const minute = Math.floor(now / WINDOW_MS);
     const keys = specs.flatMap((s) => [this.key(subject.tenantId, s.key, minute), this.key(subject.tenantId, s.key, minute - 1)]);
     const args = [now, WINDOW_MS, ...specs.flatMap((s) => [s.quota, s.cost])];
-    const out = (await this.redis.eval(ADMIT, keys.length, ...keys, ...args)) as number[];
+    const out = await this.scripts().shoalRateAdmit(keys.length, ...keys, ...args);
     // the evaluation below uses the counts the script read, before its own increment
     return decide(specs.map((s, i) => evaluate(s, out[2 * i], out[2 * i + 1], now)));
   }
@@ -67,13 +85,12 @@ export class RedisRateLimiter implements RateLimiter {
   async recordTokens(subject: Pick<RateLimitSubject, 'tenantId' | 'apiKeyId'>, tokens: number): Promise<void> {
     if (!(tokens > 0)) return;
     const minute = Math.floor(this.clock() / WINDOW_MS);
-    const pipe = this.redis.pipeline();
-    for (const k of tokenKeys(subject)) {
-      const key = this.key(subject.tenantId, k, minute);
-      pipe.incrby(key, Math.ceil(tokens));
-      pipe.pexpire(key, 2 * WINDOW_MS + 1000);
-    }
-    await pipe.exec();
+    const keys = tokenKeys(subject).map((k) => this.key(subject.tenantId, k, minute));
+    await this.scripts().shoalRateRecordTokens(keys.length, ...keys, Math.ceil(tokens), 2 * WINDOW_MS + 1000);
+  }
+
+  private scripts(): Scripts {
+    return this.redis as unknown as Scripts;
   }
 
   // one hash slot per tenant: a request's keys (its key's and its tenant's) can be used by one script on a cluster too

@@ -115,4 +115,31 @@ describe('RedisUsageLog (real Redis)', () => {
     expect(await log.reap('alive#1', '{"estimated":true}', 2_000)).toBe(false);
     expect(await log.read('billing', 10, 50)).toEqual([]);
   });
+
+  it('sends what concurrent calls open and close at the same moment as one write, on an auto-pipelined connection', async () => {
+    const hot = createRedis(testRedisUrl(), { enableAutoPipelining: true });
+    try {
+      const log = new RedisUsageLog(hot, `${base}${++n}:`);
+      // the first use of each script loads it (EVALSHA, then EVAL); counted from after that
+      await log.begin('warm#1', '{}', Date.now());
+      await log.complete('warm#1', '{}');
+      const socket = (hot as unknown as { stream: { write: (...a: unknown[]) => boolean } }).stream;
+      const write = socket.write.bind(socket);
+      let writes = 0;
+      socket.write = (...a: unknown[]) => {
+        writes++;
+        return write(...a);
+      };
+      await Promise.all(Array.from({ length: 20 }, (_, i) => log.begin(`call_${i}#1`, `{"i":${i}}`, Date.now())));
+      expect(writes).toBe(1);
+      writes = 0;
+      await Promise.all(Array.from({ length: 20 }, (_, i) => log.complete(`call_${i}#1`, i % 2 ? `{"i":${i}}` : null)));
+      expect(writes).toBe(1);
+      // each call's effect is its own: ten entries appended (the others billed nothing), no intent left open
+      expect(await log.backlog()).toBe(11);
+      expect(await log.stale(Date.now() + 1, 100)).toEqual([]);
+    } finally {
+      await hot.quit();
+    }
+  });
 });

@@ -1,7 +1,9 @@
 // The usage log on Redis. Entries are a stream read by one consumer group (XREADGROUP … COUNT n
 // BLOCK t), acknowledged and deleted after their batch commits (XACK + XDEL), and taken over
 // from a consumer that died holding them (XAUTOCLAIM). Open intents are a sorted set by last
-// seen time plus a hash of their JSON; closing one and appending its entry is one MULTI.
+// seen time plus a hash of their JSON; opening one is one script, closing one and appending its
+// entry another (atomic, one command each: on a connection with auto-pipelining, the intents and
+// entries of calls made at the same moment share one write to Redis and one reply read).
 //
 // Why a stream rather than the job queue: one XADD per event instead of a BullMQ job (a hash,
 // several list moves and Lua per job), reads of hundreds at once, and an acknowledgement only
@@ -30,6 +32,22 @@ redis.call('HDEL', KEYS[3], ARGV[1])
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'd', ARGV[2])
 return 1`;
 
+// KEYS: open, intents. ARGV: key, intent, now.
+const BEGIN = `
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+return 1`;
+
+// KEYS: open, intents, progress, stream. ARGV: key, max entries, then the entry (none: nothing
+// billable). The entry is appended first: Redis does not undo a script's earlier writes when a
+// later one fails (out of memory), and an intent left open is still reaped as an estimate.
+const COMPLETE = `
+if ARGV[3] then redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'd', ARGV[3]) end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return 1`;
+
 // A heartbeat only for an intent still open: it never reopens one closed meanwhile.
 const PROGRESS = `
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
@@ -38,6 +56,8 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1`;
 
 type Scripts = {
+  shoalIntentBegin(...args: Array<string | number>): Promise<number>;
+  shoalIntentComplete(...args: Array<string | number>): Promise<number>;
   shoalReapIntent(...args: Array<string | number>): Promise<number>;
   shoalIntentProgress(...args: Array<string | number>): Promise<number>;
 };
@@ -61,13 +81,14 @@ export class RedisUsageLog implements UsageLog {
     this.open = `${prefix}usage:open`;
     this.intents = `${prefix}usage:intents`;
     this.progressOf = `${prefix}usage:progress`;
+    this.redis.defineCommand('shoalIntentBegin', { numberOfKeys: 2, lua: BEGIN });
+    this.redis.defineCommand('shoalIntentComplete', { numberOfKeys: 4, lua: COMPLETE });
     this.redis.defineCommand('shoalReapIntent', { numberOfKeys: 4, lua: REAP });
     this.redis.defineCommand('shoalIntentProgress', { numberOfKeys: 2, lua: PROGRESS });
   }
 
   async begin(key: string, intent: string, now: number): Promise<void> {
-    const res = await this.redis.multi().hset(this.intents, key, intent).zadd(this.open, now, key).exec();
-    throwIfFailed(res);
+    await this.scripts().shoalIntentBegin(this.open, this.intents, key, intent, now);
   }
 
   async progress(key: string, completionTokens: number, now: number): Promise<void> {
@@ -75,9 +96,8 @@ export class RedisUsageLog implements UsageLog {
   }
 
   async complete(key: string, entry: string | null): Promise<void> {
-    const m = this.redis.multi().zrem(this.open, key).hdel(this.intents, key).hdel(this.progressOf, key);
-    if (entry !== null) m.xadd(this.stream, 'MAXLEN', '~', this.opts.maxEntries, '*', 'd', entry);
-    throwIfFailed(await m.exec());
+    const args = [this.open, this.intents, this.progressOf, this.stream, key, this.opts.maxEntries];
+    await this.scripts().shoalIntentComplete(...(entry === null ? args : [...args, entry]));
   }
 
   async stale(before: number, limit: number): Promise<OpenIntent[]> {
@@ -123,7 +143,8 @@ export class RedisUsageLog implements UsageLog {
       );
     let conn = this.blocking.get(consumer);
     if (!conn) {
-      conn = this.redis.duplicate();
+      // one command at a time on it: nothing to pipeline, and a blocking read must not wait for a tick
+      conn = this.redis.duplicate({ enableAutoPipelining: false });
       this.blocking.set(consumer, conn);
     }
     const res = (await conn.xreadgroup('GROUP', GROUP, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.stream, '>')) as Reply;
