@@ -22,13 +22,14 @@ export {
 } from './config/parse-config';
 export { LruCache, type LruCacheOptions } from './cache/lru-cache';
 export { createLogger, configureRootLogger, rootLogger, PinoNestLogger } from './logging/logger';
-export { ApiError, toApiError, type ApiErrorCode, type FieldIssue } from './errors/api-error';
+export { ApiError, toApiError, OUTAGE_RETRY_AFTER_SECONDS, type ApiErrorCode, type FieldIssue } from './errors/api-error';
+export { isInfrastructureError } from './errors/infrastructure-error';
 export { ProblemJsonFilter, OpenAiErrorFilter } from './errors/error-filters';
 export { HttpErrorFilter, errorStyleFor, type ErrorStyle } from './errors/error-style';
 export { createPrismaClient, PrismaClient, Prisma, type DatabaseOptions, type DbRunStatus, type DbNodeStatus } from './database/prisma';
 export { applyMigrations, findMigrationsDir } from './database/migrator';
 export { createRedis, type Redis } from './redis/redis';
-export { JOB_QUEUE, type JobQueue, type JobHandler, type JobContext, type EnqueueOptions, type ProcessOptions } from './queue/job-queue';
+export { JOB_QUEUE, type JobQueue, type JobPresence, type JobHandler, type JobContext, type EnqueueOptions, type ProcessOptions } from './queue/job-queue';
 export { BullMqJobQueue } from './queue/bullmq.job-queue';
 export { InMemoryJobQueue } from './queue/memory.job-queue';
 export { USAGE_LOG, type UsageLog, type UsageLogEntry, type OpenIntent } from './usage/usage-log';

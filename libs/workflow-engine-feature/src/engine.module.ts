@@ -6,6 +6,8 @@ import { RunProcessor } from './runs/run.processor';
 import { RunStateRepository } from './runs/run-state.repository';
 import { ConversationTurnsRepository } from './conversations/conversation-turns.repository';
 import { RunCancellations } from './runs/run-cancellations';
+import { StrandedRunsRepository } from './runs/stranded-runs.repository';
+import { StrandedRunsSweeper } from './runs/stranded-runs.sweeper';
 
 /** workflow-engine's processors and services; infrastructure comes from PlatformModule. */
 @Module({})
@@ -29,6 +31,8 @@ export class EngineModule {
         RunCancellations,
         ExecuteRunUseCase,
         RunProcessor,
+        StrandedRunsRepository,
+        StrandedRunsSweeper,
       ],
     };
   }

@@ -34,11 +34,16 @@ const RETRY_BASE_MS = 500;
 // a Retry-After from model-pool (every deployment cooling down) is honoured up to this
 const MAX_RETRY_AFTER_MS = 30_000;
 const retryable = (status: number) => status === 408 || status === 409 || status === 429 || status >= 500;
+// model-pool itself unreachable (refused, reset: it is restarting) is not the provider's answer: it is
+// retried for longer, up to a bounded time, as nothing reached the provider and nothing is billed
+const DEFAULT_OUTAGE_RETRY_MS = 30_000;
+const MAX_OUTAGE_WAIT_MS = 2000;
+const unreachable = (err: unknown) => (err as { code?: unknown }).code === 'upstream_unavailable';
 
 export class ModelPoolLlmAdapter implements LlmPort {
   constructor(
     private readonly pool: ChatCompletionsPort,
-    private readonly caller: { tenantId: string; apiKeyId: string | null; traceparent?: string },
+    private readonly caller: { tenantId: string; apiKeyId: string | null; traceparent?: string; outageRetryMs?: number },
   ) {}
 
   async chat(req: LlmChatRequest): Promise<LlmChatResult> {
@@ -59,11 +64,19 @@ export class ModelPoolLlmAdapter implements LlmPort {
       traceparent: this.caller.traceparent,
     };
     const signal = req.signal ?? new AbortController().signal;
-    for (let attempt = 0; ; attempt++) {
+    const outageDeadline = Date.now() + (this.caller.outageRetryMs ?? DEFAULT_OUTAGE_RETRY_MS);
+    for (let attempt = 0, outageWait = RETRY_BASE_MS; ; attempt++) {
       let answer: ChatCompletionsAnswer;
       try {
         answer = await this.pool.chatCompletions(ctx, parsed.data, signal);
       } catch (err) {
+        if (unreachable(err) && !signal.aborted && Date.now() + outageWait < outageDeadline) {
+          // not counted against the retries: the call never left this process
+          attempt--;
+          await backoff(0, outageWait / 1000, signal);
+          outageWait = Math.min(outageWait * 2, MAX_OUTAGE_WAIT_MS);
+          continue;
+        }
         const status = (err as { status?: unknown }).status;
         if (attempt < RETRIES && typeof status === 'number' && retryable(status) && !signal.aborted) {
           await backoff(attempt, retryAfterSecondsOf(err), signal);

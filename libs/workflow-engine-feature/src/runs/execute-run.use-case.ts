@@ -20,6 +20,7 @@ import { RunStateRepository, type ClaimedRun, type FinishedRunRow } from './run-
 import { RunCancellations } from './run-cancellations';
 import { ConversationTurnsRepository } from '../conversations/conversation-turns.repository';
 import { ChatTurn } from '../conversations/chat-turn';
+import type { RunDurabilityOptions } from './run-durability.options';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
 export interface EngineOptions {
@@ -31,6 +32,8 @@ export interface EngineOptions {
   workflowLimits?: WorkflowLimits;
   /** opens workflows' sealed secret environment variables (SHOAL_SECRETS_KEY, the gateway's key) */
   secrets?: SecretBox | null;
+  /** takeover, outage and sweeper timings (distributed); DEFAULT_RUN_DURABILITY's when omitted */
+  durability?: Partial<RunDurabilityOptions>;
 }
 
 const GRAPH_CACHE_ENTRIES = 1000;
@@ -95,6 +98,7 @@ export class ExecuteRunUseCase {
       tenantId: run.tenantId,
       apiKeyId: run.apiKeyId,
       traceparent,
+      outageRetryMs: this.opts.durability?.llmOutageRetryMs,
     });
     // a cancel that came before this claim (or before a crash) stops the run before any node runs
     const held = this.cancellations.hold(runId);
