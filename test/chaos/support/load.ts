@@ -172,15 +172,19 @@ export async function llmNodesSucceeded(s: ChaosShoal, runIds: string[]): Promis
   );
 }
 
-/** Runs whose price differs from the sum of their ledger rows (interrupted attempts aside: a run's price counts its nodes' final calls). */
+/**
+ * Runs whose price differs from the ledger's rows for the calls their finished nodes name (a run's
+ * price counts each node's final call; an attempt a crash interrupted is in the ledger only).
+ */
 export async function priceMismatches(s: ChaosShoal, runIds: string[]): Promise<string[]> {
   const rows = (
     await s.pg.query<{ id: string }>(
       `SELECT r.id FROM workflow_runs r
-         JOIN usage_records u ON u.run_id = r.id
+         LEFT JOIN node_executions n ON n.run_id = r.id AND n.status = 'succeeded' AND n.call_id IS NOT NULL
+         LEFT JOIN usage_records u ON u.call_id = n.call_id
         WHERE r.id = ANY($1) AND r.status = 'succeeded'
         GROUP BY r.id, r.total_price
-       HAVING bool_and(u.status <> 'interrupted') AND sum(u.total_cost) <> r.total_price`,
+       HAVING coalesce(sum(u.total_cost), 0) <> r.total_price`,
       [runIds],
     )
   ).rows;

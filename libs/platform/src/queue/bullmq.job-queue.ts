@@ -29,6 +29,10 @@ export class BullMqJobQueue implements JobQueue {
 
   async enqueue(name: QueueName, payload: unknown, opts: EnqueueOptions): Promise<void> {
     const defaults = QUEUE_DEFAULTS[name];
+    // Redis known to be unreachable: say so now rather than after the timeout
+    const status = (this.connection as { status?: unknown }).status;
+    if (typeof status === 'string' && status !== 'ready' && status !== 'connect' && status !== 'connecting')
+      throw Object.assign(new Error(`Redis is unreachable (connection ${status})`), { code: 'ECONNREFUSED' });
     await withTimeout(
       this.queue(name).add(name, payload, {
         jobId: opts.jobId,
