@@ -29,7 +29,15 @@ export { HttpErrorFilter, errorStyleFor, type ErrorStyle } from './errors/error-
 export { createPrismaClient, PrismaClient, Prisma, type DatabaseOptions, type DbRunStatus, type DbNodeStatus } from './database/prisma';
 export { applyMigrations, findMigrationsDir } from './database/migrator';
 export { createRedis, type Redis } from './redis/redis';
-export { JOB_QUEUE, type JobQueue, type JobPresence, type JobHandler, type JobContext, type EnqueueOptions, type ProcessOptions } from './queue/job-queue';
+export {
+  JOB_QUEUE,
+  type JobQueue,
+  type JobPresence,
+  type JobHandler,
+  type JobContext,
+  type EnqueueOptions,
+  type ProcessOptions,
+} from './queue/job-queue';
 export { BullMqJobQueue } from './queue/bullmq.job-queue';
 export { InMemoryJobQueue } from './queue/memory.job-queue';
 export { USAGE_LOG, type UsageLog, type UsageLogEntry, type OpenIntent } from './usage/usage-log';
@@ -113,4 +121,4 @@ export {
 } from './secrets/workflow-secrets';
 export { sendChatAnswer } from './http/chat-answer.reply';
 export { StreamSlots, STREAM_LIMITS, DEFAULT_STREAM_LIMITS, type StreamLimits } from './http/stream-slots';
-export { HttpChatCompletionsClient, type ModelPoolHttpOptions } from './chat/http-chat-completions.client';
+export { HttpChatCompletionsClient, ModelPoolBrokeOffError, type ModelPoolHttpOptions } from './chat/http-chat-completions.client';

@@ -15,6 +15,8 @@ export interface ClientResult {
   answer?: string;
   /** chat: the stream ended with [DONE], or with an explicit error event */
   ended?: 'done' | 'error-event' | 'cut';
+  /** streaming: the last event's sequence number seen */
+  lastSeq?: number;
   ms: number;
 }
 
@@ -41,6 +43,7 @@ interface Sse {
   event?: string;
   data?: { text?: string; outputs?: { answer?: string } };
   workflow_run_id?: string;
+  sequence?: number;
   error?: unknown;
   choices?: Array<{ delta?: { content?: string } }>;
 }
@@ -70,6 +73,7 @@ export async function streamingRun(s: ChaosShoal, question: string, boundMs: num
   let answer: string | undefined;
   let runId: string | undefined;
   let status: number | undefined;
+  let lastSeq: number | undefined;
   try {
     const res = await fetch(`${s.gateway.url}/v1/workflows/${s.workflowId}/runs`, {
       method: 'POST',
@@ -82,12 +86,13 @@ export async function streamingRun(s: ChaosShoal, question: string, boundMs: num
     await readEvents(res, (raw) => {
       const e = JSON.parse(raw) as Sse;
       runId ??= e.workflow_run_id;
+      lastSeq = e.sequence ?? lastSeq;
       if (e.event === 'text_chunk') text += e.data?.text ?? '';
       if (e.event === 'workflow_finished') answer = e.data?.outputs?.answer;
     });
     return { kind: 'streaming', outcome: 'answered', status, runId, text, answer, ms: Date.now() - t0 };
   } catch (err) {
-    return { kind: 'streaming', outcome: isTimeout(err) ? 'hung' : 'broken', status, runId, text, answer, ms: Date.now() - t0 };
+    return { kind: 'streaming', outcome: isTimeout(err) ? 'hung' : 'broken', status, runId, text, answer, lastSeq, ms: Date.now() - t0 };
   }
 }
 
@@ -165,9 +170,10 @@ export async function succeededNodes(s: ChaosShoal, runIds: string[]): Promise<M
 export async function llmNodesSucceeded(s: ChaosShoal, runIds: string[]): Promise<number> {
   return Number(
     (
-      await s.pg.query(`SELECT count(*)::int AS n FROM node_executions WHERE run_id = ANY($1) AND status = 'succeeded' AND node_type = 'llm'`, [
-        runIds,
-      ])
+      await s.pg.query(
+        `SELECT count(*)::int AS n FROM node_executions WHERE run_id = ANY($1) AND status = 'succeeded' AND node_type = 'llm'`,
+        [runIds],
+      )
     ).rows[0].n,
   );
 }

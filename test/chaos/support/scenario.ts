@@ -16,7 +16,7 @@ import {
   type RunRow,
 } from './load';
 
-export const CLIENT_BOUND_MS = 150_000;
+export const CLIENT_BOUND_MS = Number(process.env['CHAOS_CLIENT_BOUND_MS'] ?? 150_000);
 
 export interface InFlight {
   since: Date;
@@ -30,9 +30,7 @@ export async function putInFlight(s: ChaosShoal, tag: string, blocking: number, 
   const callsBefore = s.mock.calls();
   const ledgerBefore = await ledgerRows(s);
   const qs = questions(blocking + streaming, tag);
-  const clients = Promise.all(
-    qs.map((q, i) => (i < blocking ? blockingRun(s, q, CLIENT_BOUND_MS) : streamingRun(s, q, CLIENT_BOUND_MS))),
-  );
+  const clients = Promise.all(qs.map((q, i) => (i < blocking ? blockingRun(s, q, CLIENT_BOUND_MS) : streamingRun(s, q, CLIENT_BOUND_MS))));
   return { since, callsBefore, ledgerBefore, clients };
 }
 
@@ -84,7 +82,8 @@ export function figuresOf(scenario: string, out: Settled, extra: { takeoverMs?: 
     succeeded: out.runs.filter((r) => r.status === 'succeeded').length,
     failed: out.runs.filter((r) => r.status === 'failed').length,
     providerCalls: out.providerCalls,
-    wastedCalls: out.providerCalls - out.llmDone,
+    // beyond the calls whose answers were used: finished LLM nodes, and chat completions that got their answer
+    wastedCalls: out.providerCalls - out.llmDone - out.results.filter((r) => r.kind === 'chat' && r.ended === 'done').length,
     usageLost: out.providerCalls - out.ledger,
     hung: out.results.filter((r) => r.outcome === 'hung').length,
     ...(extra.notes ? { notes: extra.notes } : {}),

@@ -29,7 +29,7 @@ import {
 import { ApiError, createLogger } from '@shoal/platform';
 import { ProviderHttpClient } from './provider-http.client';
 import { SsePassThrough } from './sse-pass-through';
-import { UsageEmitter, type MeteredAttempt } from './usage.emitter';
+import { MeteringUnavailableError, UsageEmitter, type MeteredAttempt } from './usage.emitter';
 import { readJsonAnswer, withAliasModel, type JsonAnswer } from './json-answer';
 
 export const POOL_OPTIONS = Symbol('POOL_OPTIONS');
@@ -218,7 +218,18 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     attempt: (d: Deployment, attemptNo: number) => Promise<T>,
   ): Promise<{ value: T; deployment: Deployment }> {
     try {
-      return await runWithFailover({ model, router: this.router, attempt, signal, maxAttempts: this.opts.maxAttempts });
+      return await runWithFailover({
+        model,
+        router: this.router,
+        attempt,
+        signal,
+        maxAttempts: this.opts.maxAttempts,
+        // the usage log unreachable is no deployment's fault: no failover, no cooldown, the 503 goes up as it is
+        classify: (err) =>
+          err instanceof MeteringUnavailableError
+            ? { kind: 'unknown', failover: false, cooldownMs: 0, clientStatus: 503 }
+            : classifyProviderError(err, { now: this.router.now, policy: this.router.policy }),
+      });
     } catch (err) {
       throw this.toApiError(err, model);
     }

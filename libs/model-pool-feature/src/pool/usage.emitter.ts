@@ -6,7 +6,15 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { usageKey, type UsageEvent, type UsageIntent } from '@shoal/contracts';
 import type { Deployment, NormalizedUsage } from '@shoal/model-routing';
 import type { CallCost } from '@shoal/pricing';
-import { RATE_LIMITER, USAGE_LOG, createLogger, type RateLimiter, type UsageLog } from '@shoal/platform';
+import {
+  ApiError,
+  OUTAGE_RETRY_AFTER_SECONDS,
+  RATE_LIMITER,
+  USAGE_LOG,
+  createLogger,
+  type RateLimiter,
+  type UsageLog,
+} from '@shoal/platform';
 import { PriceCatalogCache } from './price-catalog.cache';
 import type { ChatCallContext as PoolCallContext } from '@shoal/contracts';
 
@@ -64,10 +72,21 @@ export class UsageEmitter {
     try {
       await this.usageLog.begin(key, JSON.stringify(intent), Date.now());
     } catch (err) {
-      // the call goes on: its usage entry is still written when it ends
-      this.log.warn({ err, callId: ctx.callId, attempt: a.attempt }, 'could not record the usage intent');
+      // a call whose intent is not recorded could be paid and never billed (its entry cannot be
+      // written either while Redis is down): the provider is not contacted, the caller gets a 503
+      this.log.warn({ err, callId: ctx.callId, attempt: a.attempt }, 'could not record the usage intent: refusing the call');
+      throw new MeteringUnavailableError();
     }
     return new MeteredAttempt(intent, key, this.usageLog, this.prices, this.heartbeatMs, this.log, this.rateLimiter);
+  }
+}
+
+/** The usage log (Redis) did not take the attempt's intent: the call is refused before the provider sees it. */
+export class MeteringUnavailableError extends ApiError {
+  constructor() {
+    super('upstream_unavailable', 'Usage metering is unavailable, so the call was not made; retry shortly', {
+      retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS,
+    });
   }
 }
 

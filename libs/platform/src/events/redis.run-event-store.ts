@@ -26,12 +26,21 @@ return ev`;
 
 /** A running run's keys live this long after its last event (a run whose worker died never finishes). */
 const ACTIVE_TTL_SECONDS = 24 * 3600;
+/**
+ * After the subscriber lost Redis, what was published meanwhile is gone, and a run that ended then
+ * sends nothing more that would reveal the gap: each subscription open across the reconnect reads
+ * its stream every this often until it closes. Subscriptions that never saw a reconnect never poll.
+ */
+const RESYNC_EVERY_MS = 2000;
 
 export class RedisRunEventStore implements RunEventStore {
   private readonly log = createLogger('RedisRunEventStore');
   private readonly listeners = new Map<string, Set<(e: RunEvent) => void>>();
   // per channel: resolves once Redis has acknowledged the SUBSCRIBE (every subscriber of the channel waits for it)
   private readonly subscribed = new Map<string, Promise<unknown>>();
+  // every open subscription's catch-up, started polling by a reconnect
+  private readonly resyncs = new Set<{ start(): void }>();
+  private connectedOnce = false;
 
   constructor(
     private readonly redis: Redis,
@@ -51,6 +60,17 @@ export class RedisRunEventStore implements RunEventStore {
         return;
       }
       for (const l of set) l(e);
+    });
+    this.subscriber.on('ready', () => {
+      if (!this.connectedOnce) {
+        this.connectedOnce = true;
+        return;
+      }
+      this.log.warn({ subscriptions: this.resyncs.size }, 'reconnected to Redis: catching up on run events that may have been missed');
+      // ioredis subscribes again by itself; asking again is harmless and does not rely on it
+      for (const channel of this.listeners.keys())
+        this.subscriber.subscribe(channel).catch((err: unknown) => this.log.warn({ err, channel }, 'could not subscribe again'));
+      for (const r of this.resyncs) r.start();
     });
   }
 
@@ -97,6 +117,15 @@ export class RedisRunEventStore implements RunEventStore {
     const channel = this.keys(runId)[2];
     const delivery = new OrderedDelivery(afterSeq, (after) => this.read(runId, after), onEvent);
     const listener = (e: RunEvent) => delivery.offer(e);
+    let poll: NodeJS.Timeout | undefined;
+    const resync = {
+      start: () => {
+        void delivery.catchUp().catch(() => undefined);
+        poll ??= setInterval(() => void delivery.catchUp().catch(() => undefined), RESYNC_EVERY_MS);
+        poll.unref();
+      },
+    };
+    this.resyncs.add(resync);
     let set = this.listeners.get(channel);
     if (!set) {
       set = new Set();
@@ -108,10 +137,14 @@ export class RedisRunEventStore implements RunEventStore {
       await this.subscribed.get(channel);
     } catch (err) {
       set.delete(listener);
+      this.resyncs.delete(resync);
+      clearInterval(poll);
       throw err;
     }
     const unsubscribe = () => {
       delivery.close();
+      clearInterval(poll);
+      this.resyncs.delete(resync);
       const s = this.listeners.get(channel);
       if (!s) return;
       s.delete(listener);

@@ -21,6 +21,7 @@ import { RunCancellations } from './run-cancellations';
 import { ConversationTurnsRepository } from '../conversations/conversation-turns.repository';
 import { ChatTurn } from '../conversations/chat-turn';
 import type { RunDurabilityOptions } from './run-durability.options';
+import { ModelPoolLostError } from './model-pool-lost.error';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
 export interface EngineOptions {
@@ -94,11 +95,13 @@ export class ExecuteRunUseCase {
       },
     };
     const chat = await this.chatTurnOf(run, graph);
+    let hopBroken = false;
     const llm = new ModelPoolLlmAdapter(this.chat, {
       tenantId: run.tenantId,
       apiKeyId: run.apiKeyId,
       traceparent,
       outageRetryMs: this.opts.durability?.llmOutageRetryMs,
+      onHopBroken: () => (hopBroken = true),
     });
     // a cancel that came before this claim (or before a crash) stops the run before any node runs
     const held = this.cancellations.hold(runId);
@@ -126,6 +129,8 @@ export class ExecuteRunUseCase {
       startedAt: run.createdAt.getTime(),
     }).finally(held.release);
 
+    // model-pool died under a call: not the run's failure; it is resumed (the call runs again as its next attempt)
+    if (outcome.status === 'failed' && hopBroken) throw new ModelPoolLostError(runId);
     // the turn is written before the run is finished, so a conversation's next run sees it
     await chat?.record(outcome);
     await this.runs.finish(run.tenantId, runId, run.lease, {
