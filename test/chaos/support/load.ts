@@ -239,7 +239,7 @@ export async function ledgerGaps(s: ChaosShoal, since: Date): Promise<string[]> 
   const prompts = s.mock
     .callLog()
     .map((c) => JSON.stringify((c.body as { messages?: Array<{ content?: unknown }> }).messages?.at(-1)?.content ?? ''));
-  const gaps: string[] = [];
+  const gaps: string[] = [`open usage intents: ${await s.redis.zcard(`${s.prefix}usage:open`)}`];
   for (const r of runs) {
     const calls = prompts.filter((p) => p.includes(r.q)).length;
     const ledger = rows.filter((x) => x.run_id === r.id);

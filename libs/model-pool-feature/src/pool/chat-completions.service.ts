@@ -104,29 +104,36 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     const { value: metered, deployment } = await this.route(
       body.model,
       signal,
-      this.metered(ctx, body, true, async (d, meter) => {
-        current.meter = meter;
-        current.deployment = d;
-        current.priced = undefined;
-        const res = await this.provider.post(d, upstreamBody(body, d, true), signal);
-        const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-        try {
-          // failover is still possible until the first event arrives
-          let first = '';
-          while (!first) {
-            const next = await upstream.next();
-            if (next.done) {
-              first = sse.flush();
-              break;
+      this.metered(
+        ctx,
+        body,
+        true,
+        async (d, meter) => {
+          current.meter = meter;
+          current.deployment = d;
+          current.priced = undefined;
+          const res = await this.provider.post(d, upstreamBody(body, d, true), signal);
+          const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+          try {
+            // failover is still possible until the first event arrives
+            let first = '';
+            while (!first) {
+              const next = await upstream.next();
+              if (next.done) {
+                first = sse.flush();
+                break;
+              }
+              first = sse.push(next.value);
             }
-            first = sse.push(next.value);
+            return { upstream, body: res.body, first };
+          } catch (err) {
+            res.body.destroy();
+            throw err;
           }
-          return { upstream, body: res.body, first };
-        } catch (err) {
-          res.body.destroy();
-          throw err;
-        }
-      }),
+        },
+        // a caller gone before the first chunk (its engine died) leaves a call the provider had: billed as interrupted
+        signal,
+      ),
     );
     return {
       status: 200,
