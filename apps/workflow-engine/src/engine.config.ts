@@ -24,8 +24,7 @@ export const engineConfigSchema = z
   .superRefine(checkHttpEnv)
   .superRefine((c, ctx) => {
     // renewed at half the lock: a lock under 1 s would be renewed faster than a busy event loop can promise
-    if (c.ENGINE_JOB_LOCK_MS < 1000)
-      ctx.addIssue({ code: 'custom', path: ['ENGINE_JOB_LOCK_MS'], message: 'must be at least 1000 (ms)' });
+    if (c.ENGINE_JOB_LOCK_MS < 1000) ctx.addIssue({ code: 'custom', path: ['ENGINE_JOB_LOCK_MS'], message: 'must be at least 1000 (ms)' });
   });
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 

@@ -99,7 +99,13 @@ export async function startChaosShoal(name: string, extra: { engines?: number } 
   const [poolPort, billingPort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const envs: Record<AppName, Record<string, string>> = {
     'model-pool': { ...common, MODEL_POOL_CONFIG: poolConfig, USAGE_HEARTBEAT_MS: '500' },
-    billing: { ...common, DATABASE_URL: databaseUrl, USAGE_INTENT_STALE_MS: '4000', USAGE_REAP_EVERY_MS: '1000', USAGE_CLAIM_IDLE_MS: '3000' },
+    billing: {
+      ...common,
+      DATABASE_URL: databaseUrl,
+      USAGE_INTENT_STALE_MS: '4000',
+      USAGE_REAP_EVERY_MS: '1000',
+      USAGE_CLAIM_IDLE_MS: '3000',
+    },
     gateway: {
       ...common,
       DATABASE_URL: databaseUrl,

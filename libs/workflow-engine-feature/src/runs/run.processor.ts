@@ -44,8 +44,7 @@ export class RunProcessor implements OnApplicationBootstrap, BeforeApplicationSh
           });
         } catch (err) {
           // another worker owns the run now; this delivery has nothing left to do
-          if (err instanceof LeaseLostError)
-            return this.log.warn({ runId }, 'run taken over by another worker: stopping here');
+          if (err instanceof LeaseLostError) return this.log.warn({ runId }, 'run taken over by another worker: stopping here');
           throw err;
         }
       },
