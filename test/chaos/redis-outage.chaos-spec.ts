@@ -44,11 +44,6 @@ it('Redis down 10 s: what needs it answers 503 fast, what does not keeps working
   await sleep(Math.max(0, 10_000 - (Date.now() - downAt)));
   s.redisProxy.up();
   s.mock.setFaults(undefined);
-  if (process.env['CHAOS_DEBUG']) {
-    await sleep(4000);
-    const chans = (await s.redis.pubsub('CHANNELS', `${s.prefix}*`)) as string[];
-    process.stdout.write(`[chaos] channels after recovery: ${chans.length} ${chans.slice(0, 3).join(' ')}\n`);
-  }
   const out = await settle(s, f);
   report(figuresOf('Redis down 10 s', out, { notes: describeProbes(probes) }));
   for (const r of out.results.filter((x) => x.outcome === 'hung' && x.kind === 'streaming').slice(0, 2)) {

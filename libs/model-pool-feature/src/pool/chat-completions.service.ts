@@ -258,6 +258,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
       return new ApiError(code, err.message, { status: err.clientStatus, retryAfterSeconds });
     }
     if (err instanceof Error && err.name === 'AbortError') return err;
+    if (err instanceof MeteringUnavailableError) return err;
     // not worth failing over (the request itself is at fault): the provider's status and message, minus anything key-like
     const failure = classifyProviderError(err);
     const message = redactKeyPatterns(failure.message ?? 'The provider rejected the request');
