@@ -63,7 +63,7 @@ export class BullMqJobQueue implements JobQueue {
     const worker = new Worker(
       name,
       async (job) => handler(job.data, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 }),
-      // a job whose worker died is taken over (stalled) up to 3 times before it counts as failed
+      // a job whose worker died is taken over (stalled) up to maxStalledCount times before it counts as failed
       {
         connection: this.connection,
         prefix: this.prefix,
