@@ -171,11 +171,11 @@ it('engine SIGTERM: runs in progress finish before it exits, nothing is asked tw
   });
 });
 
-it('engine SIGSTOP past its lock, SIGCONT after another took over: the stale worker writes nothing', async () => {
+it('engine SIGSTOP past its lock, SIGCONT after another took over: the stale worker writes nothing, events included', async () => {
   const callsBefore = s.mock.calls();
   const ledgerBefore = await ledgerRows(s);
-  s.mock.setFaults({ latencyMs: 1500 });
-  const { since, clients } = await inFlight('stop', 12, 0);
+  s.mock.setFaults({ latencyMs: 1500, interChunkDelayMs: 60 });
+  const { since, clients } = await inFlight('stop', 8, 4);
   const victim = s.engines[0]!;
   const pid = victim.child.pid!;
   const heldIds = (

@@ -46,7 +46,7 @@ export { InMemoryUsageLog, DEFAULT_IN_MEMORY_USAGE_LOG_LIMITS, type InMemoryUsag
 export { PRICE_FEED, MAX_PRICE_ROWS, type PriceFeed } from './usage/price-feed';
 export { RedisPriceFeed } from './usage/redis.price-feed';
 export { InMemoryPriceFeed } from './usage/memory.price-feed';
-export { RUN_EVENT_STORE, type RunEventStore, type Unsubscribe } from './events/run-event-store';
+export { RUN_EVENT_STORE, RunEventsFencedError, type RunEventStore, type Unsubscribe } from './events/run-event-store';
 export { RedisRunEventStore } from './events/redis.run-event-store';
 export { RUN_CANCEL_BUS, InMemoryRunCancelBus, RedisRunCancelBus, type RunCancelBus } from './runs/run-cancel-bus';
 export { InMemoryRunEventStore, DEFAULT_IN_MEMORY_RUN_EVENT_LIMITS, type InMemoryRunEventLimits } from './events/memory.run-event-store';

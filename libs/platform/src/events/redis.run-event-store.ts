@@ -1,14 +1,16 @@
 import type { Redis } from 'ioredis';
 import type { RunEvent, RunEventBody } from '@shoal/contracts';
 import { DEFAULT_RUN_EVENT_LIMITS, boundRunEvent, type RunEventLimits } from './run-event-limits';
-import { OrderedDelivery, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
+import { OrderedDelivery, RunEventsFencedError, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
 import { createLogger } from '../logging/logger';
 
 // INCR the run's sequence, XADD the event with the sequence as its stream id, PUBLISH it — atomically,
 // so concurrent appenders (parallel branches, or a zombie worker) never reorder or lose an event.
 // A run's stored bytes are counted (KEYS[4]); past ARGV[5] an event is dropped, unless it is the
 // final one (ARGV[6] = '1'), which also shortens the keys' lifetime to the finished TTL (ARGV[7]).
+// With a fence (ARGV[8]), the append happens only while it is the run's lease (KEYS[5]).
 const APPEND = `
+if ARGV[8] ~= '' and redis.call('GET', KEYS[5]) ~= ARGV[8] then return 'fenced' end
 local used = tonumber(redis.call('GET', KEYS[4]) or '0')
 local size = string.len(ARGV[3]) + 120
 if ARGV[6] ~= '1' and used + size > tonumber(ARGV[5]) then return false end
@@ -48,7 +50,7 @@ export class RedisRunEventStore implements RunEventStore {
     private readonly prefix: string,
     private readonly limits: RunEventLimits = DEFAULT_RUN_EVENT_LIMITS,
   ) {
-    this.redis.defineCommand('shoalAppendRunEvent', { numberOfKeys: 4, lua: APPEND });
+    this.redis.defineCommand('shoalAppendRunEvent', { numberOfKeys: 5, lua: APPEND });
     this.subscriber.on('message', (channel: string, message: string) => {
       const set = this.listeners.get(channel);
       if (!set) return;
@@ -83,7 +85,15 @@ export class RedisRunEventStore implements RunEventStore {
     ];
   }
 
-  async append(runId: string, raw: RunEventBody): Promise<RunEvent | undefined> {
+  async fence(runId: string, lease: string): Promise<void> {
+    await this.redis.set(this.leaseKey(runId), lease, 'EX', ACTIVE_TTL_SECONDS);
+  }
+
+  private leaseKey(runId: string): string {
+    return `${this.prefix}run:${runId}:lease`;
+  }
+
+  async append(runId: string, raw: RunEventBody, fence?: string): Promise<RunEvent | undefined> {
     const body = boundRunEvent(raw, this.limits.fieldMaxBytes);
     const append = (this.redis as unknown as { shoalAppendRunEvent(...a: Array<string | number>): Promise<string | null> })
       .shoalAppendRunEvent;
@@ -91,6 +101,7 @@ export class RedisRunEventStore implements RunEventStore {
     const json = await append.call(
       this.redis,
       ...this.keys(runId),
+      this.leaseKey(runId),
       JSON.stringify(runId),
       Date.now(),
       JSON.stringify(body),
@@ -98,7 +109,9 @@ export class RedisRunEventStore implements RunEventStore {
       this.limits.maxBytesPerRun,
       final,
       this.limits.finishedTtlSeconds,
+      fence ?? '',
     );
+    if (json === 'fenced') throw new RunEventsFencedError(runId);
     return json === null ? undefined : (JSON.parse(json) as RunEvent);
   }
 

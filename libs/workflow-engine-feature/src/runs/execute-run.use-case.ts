@@ -9,6 +9,7 @@ import { executeRun, memoryTurnsOf, type EventSink } from '@shoal/workflow-runti
 import {
   LruCache,
   RUN_EVENT_STORE,
+  RunEventsFencedError,
   createLogger,
   openWorkflowSecrets,
   type RunEventStore,
@@ -22,6 +23,7 @@ import { ConversationTurnsRepository } from '../conversations/conversation-turns
 import { ChatTurn } from '../conversations/chat-turn';
 import type { RunDurabilityOptions } from './run-durability.options';
 import { ModelPoolLostError } from './model-pool-lost.error';
+import { LeaseLostError } from './lease-lost.error';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
 export interface EngineOptions {
@@ -82,6 +84,8 @@ export class ExecuteRunUseCase {
       await this.announceIfUnannounced(runId);
       return;
     }
+    // from here a worker that held the run before (frozen, then woken) can append no event either
+    await this.events.fence(runId, run.lease);
     const finished = await this.runs.finishedNodes(run.tenantId, runId);
     const startedAttempts = finished.length || run.attempts > 1 ? await this.runs.startedAttempts(run.tenantId, runId) : undefined;
     if (finished.length) this.log.info({ runId, attempt: run.attempts, finished: finished.length }, 'resuming run from its checkpoints');
@@ -91,7 +95,7 @@ export class ExecuteRunUseCase {
     const sink: EventSink = {
       emit: async (body) => {
         if (body.event === 'workflow_finished') finishedBody = body;
-        else await this.events.append(runId, body);
+        else await this.appendFenced(runId, body, run.lease);
       },
     };
     const chat = await this.chatTurnOf(run, graph);
@@ -152,6 +156,16 @@ export class ExecuteRunUseCase {
         );
       const e = await this.events.append(runId, finishedBody);
       if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
+    }
+  }
+
+  /** An event of the run this worker holds: refused once another worker has taken the run over. */
+  private async appendFenced(runId: string, body: RunEventBody, lease: string): Promise<void> {
+    try {
+      await this.events.append(runId, body, lease);
+    } catch (err) {
+      if (err instanceof RunEventsFencedError) throw new LeaseLostError(runId);
+      throw err;
     }
   }
 
