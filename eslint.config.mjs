@@ -22,9 +22,18 @@ export default [
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:core'] },
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:core', 'type:contracts', 'type:mock-provider'],
+              onlyDependOnLibsWithTags: [
+                'type:feature',
+                'type:adapter',
+                'type:platform',
+                'type:core',
+                'type:contracts',
+                'type:mock-provider',
+              ],
             },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts'] },
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:adapter', 'type:platform', 'type:core', 'type:contracts'] },
+            // an adapter implements a core lib's port over I/O of its own (worker threads, child processes)
+            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:core', 'type:contracts'] },
             { sourceTag: 'type:mock-provider', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts', 'type:mock-provider'] },
             { sourceTag: 'scope:workflow-dsl', onlyDependOnLibsWithTags: ['scope:workflow-dsl'] },
@@ -34,6 +43,10 @@ export default [
               onlyDependOnLibsWithTags: ['scope:workflow-runtime', 'scope:workflow-dsl', 'scope:contracts'],
             },
             { sourceTag: 'scope:model-routing', onlyDependOnLibsWithTags: ['scope:model-routing', 'scope:contracts', 'scope:pricing'] },
+            {
+              sourceTag: 'scope:code-sandbox',
+              onlyDependOnLibsWithTags: ['scope:code-sandbox', 'scope:workflow-runtime', 'scope:workflow-dsl', 'scope:contracts'],
+            },
           ],
         },
       ],
@@ -73,6 +86,7 @@ export default [
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: [
                 'type:feature',
+                'type:adapter',
                 'type:platform',
                 'type:core',
                 'type:contracts',
@@ -80,7 +94,11 @@ export default [
                 'type:testing',
               ],
             },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:platform', 'type:core', 'type:contracts', 'type:testing'] },
+            {
+              sourceTag: 'type:feature',
+              onlyDependOnLibsWithTags: ['type:adapter', 'type:platform', 'type:core', 'type:contracts', 'type:testing'],
+            },
+            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:core', 'type:contracts', 'type:testing'] },
             { sourceTag: 'type:mock-provider', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:testing'] },
             { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:testing'] },

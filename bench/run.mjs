@@ -6,7 +6,8 @@
 //      added over the direct call. Shoal distributed is model-pool's public route (what the edge
 //      sends a chat to: one Shoal process between client and provider); standalone is one process.
 //  (b) idle memory of each process, and standalone's start to ready (fresh data dir, then restart);
-//  (c) blocking runs of a start -> llm -> end workflow, distributed.
+//  (c) blocking runs of a start -> llm -> end workflow, distributed and standalone (bench/runs.mjs):
+//      runs/s, CPU per run of each process, and one run's timeline.
 // The mock provider is a plain Node HTTP server in its own process; autocannon is the load
 // generator for everyone. Prints a table with ratios and saves it under the system's temp
 // directory; with --write it replaces the results in bench/README.md instead.
@@ -23,6 +24,7 @@ import { createRequire } from 'node:module';
 import pg from 'pg';
 import { Agent, request } from 'undici';
 import { summarizeProfile } from './profile-summary.mjs';
+import { blockingRuns, cpuLine, createBenchWorkflow, postgresBackends, redisPids, runTimeline, timelineLine } from './runs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -295,33 +297,31 @@ try {
     await sleep(1000);
   }
   await ledger.end();
-  const wf = await fetch(`${gateway.url}/v1/workflows`, {
-    method: 'POST',
-    headers: auth,
-    body: JSON.stringify({
-      name: 'bench',
-      graph: {
-        nodes: [
-          { id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input', required: true }] } },
-          { id: 'llm', data: { type: 'llm', model: { name: 'mock-chat' }, prompt_template: [{ role: 'user', text: '{{#start.q#}}' }] } },
-          { id: 'end', data: { type: 'end', outputs: [{ variable: 'a', value_selector: ['llm', 'text'] }] } },
-        ],
-        edges: [
-          { source: 'start', target: 'llm' },
-          { source: 'llm', target: 'end' },
-        ],
-      },
-    }),
-  }).then((r) => r.json());
+  // (c) both topologies, one after the other, then one run at a time for its timeline
+  const runTargets = [
+    {
+      name: 'distributed',
+      baseUrl: gateway.url,
+      processes: async () => ({
+        gateway: [gateway.child.pid],
+        'workflow-engine': [engine.child.pid],
+        'model-pool': [pool.child.pid],
+        billing: [billing.child.pid],
+        postgres: await postgresBackends(pgUrl, dbName),
+        redis: redisPids(),
+      }),
+    },
+    { name: 'standalone', baseUrl: standaloneUrl, processes: async () => ({ standalone: [standalone.child.pid] }) },
+  ];
   process.stdout.write(`(c) blocking workflow runs, ${duration}s, ${connections} connections\n`);
-  const runs = summary(
-    await load({
-      url: `${gateway.url}/v1/workflows/${wf.id}/runs`,
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ inputs: { q: 'benchmark me please' }, response_mode: 'blocking' }),
-    }),
-  );
+  const runs = {};
+  const timelines = {};
+  for (const t of runTargets) {
+    t.workflowId = await createBenchWorkflow(t.baseUrl, auth);
+    runs[t.name] = await blockingRuns({ ...t, headers: auth, duration, connections });
+    process.stdout.write(`  ${t.name}: ${Math.round(runs[t.name].rps)} runs/s\n`);
+  }
+  for (const t of runTargets) timelines[t.name] = await runTimeline({ ...t, headers: auth });
 
   const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const direct = targets[0].name;
@@ -368,7 +368,16 @@ try {
     '',
     `Standalone start to ready (the process, from spawn to its banner; \`npm start\` builds first): ${fmt(first.readyMs)} ms on a fresh data directory, ${fmt(standalone.readyMs)} ms restarted on it.`,
     '',
-    `(c) blocking runs of start → llm → end, distributed: ${fmt(runs.rps)} runs/s, p50 ${fmt(runs.p50)} ms, p99 ${fmt(runs.p99)} ms, ${runs.errors} errors.`,
+    `(c) blocking runs of start → llm → end (${connections} connections; CPU ms per run of each process; standalone's includes its embedded Postgres):`,
+    '',
+    ...runTargets.map(
+      ({ name: n }) =>
+        `- ${n}: ${fmt(runs[n].rps)} runs/s, p50 ${fmt(runs[n].p50)} ms, p99 ${fmt(runs[n].p99)} ms, ${runs[n].errors} errors; ${cpuLine(runs[n].cpu)}`,
+    ),
+    '',
+    'One run at a time (median of 9), ms:',
+    '',
+    ...runTargets.map(({ name: n }) => `- ${n}: ${timelineLine(timelines[n])}`),
     '',
   ].join('\n');
 

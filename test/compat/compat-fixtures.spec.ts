@@ -19,6 +19,9 @@ const DIFY_TYPES = [
   'iteration',
   'loop',
   'list-operator',
+  // part 2
+  'code',
+  'http-request',
 ];
 
 interface DslNode {

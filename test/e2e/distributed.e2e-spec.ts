@@ -16,13 +16,14 @@ import {
   type TestDatabase,
 } from '@shoal/testing';
 import OpenAI from 'openai';
-import { CompletionClient } from 'dify-client';
+import { ChatClient, CompletionClient } from 'dify-client';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { readFileSync } from 'node:fs';
 import { COMPAT_DSL_DIR } from '../compat/compat-fixtures.loader';
 import { api, eventually, QA_WORKFLOW, readSse, shoalFlow } from '../support/shoal-flow';
 import { startEdgeProxy, type EdgeProxy } from '../support/edge-proxy';
+import { difyCompatSuite } from '../support/dify-compat-suite';
 
 const BOOTSTRAP_KEY = 'sk-shoal-e2e-distributed-0123456789';
 let db: TestDatabase;
@@ -75,7 +76,12 @@ beforeAll(async () => {
   ]);
   const urls = { MODEL_POOL_URL: pool.url, BILLING_URL: billing.url, DATABASE_URL: db.url };
   const [engine, gw] = await Promise.all([
-    startService({ app: 'workflow-engine', env: { ...commonEnv(), ...urls } }),
+    // the http-request compat fixtures call the mock provider on 127.0.0.1, which only the allowlist opens;
+    // a short code time limit, so that the runaway code node below fails soon
+    startService({
+      app: 'workflow-engine',
+      env: { ...commonEnv(), ...urls, SHOAL_HTTP_ALLOW: '127.0.0.1', SHOAL_CODE_TIMEOUT_MS: '2000' },
+    }),
     startService({ app: 'gateway', env: { ...commonEnv(), ...urls, SHOAL_BOOTSTRAP_KEY: BOOTSTRAP_KEY } }),
   ]);
   gateway = gw;
@@ -183,6 +189,75 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
     } finally {
       await client.dispose();
     }
+  });
+
+  it('takes a file uploaded with dify-client’s fileUpload as a run input and as a chat message’s files (sys.files), and serves it back', async () => {
+    const rest = api({ baseUrl: edge.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => mock.calls() });
+    const create = async (name: string, nodes: object[]) =>
+      (
+        (
+          await rest.post('/v1/workflows', {
+            name,
+            graph: { nodes, edges: [{ source: 'start', target: (nodes[1] as { id: string }).id }] },
+          })
+        ).body as { id: string }
+      ).id;
+    const appKeyFor = async (workflowId: string) =>
+      (
+        (await rest.post('/v1/api-keys', { name: 'e2e files', scopes: ['runs:write', 'read'], workflow_id: workflowId })).body as {
+          key: string;
+        }
+      ).key;
+    const echo = await create('file echo', [
+      { id: 'start', data: { type: 'start', variables: [{ variable: 'doc', label: 'Doc', type: 'file', required: true }] } },
+      { id: 'end', data: { type: 'end', outputs: [{ variable: 'doc', value_selector: ['start', 'doc'] }] } },
+    ]);
+    const chat = await create('files chat', [
+      { id: 'start', data: { type: 'start', variables: [] } },
+      { id: 'answer', data: { type: 'answer', answer: 'got {{#sys.files#}}' } },
+    ]);
+    // dify-client as published: fileUpload(FormData); runWorkflow(inputs, user, stream) sends no files,
+    // createChatMessage(inputs, query, user, stream, conversation_id, files) does
+    type Uploaded = { status: number; data: { id: string; name: string; size: number; extension: string } };
+    const workflowApp = new CompletionClient(await appKeyFor(echo), `${edge.url}/v1`) as unknown as {
+      fileUpload(data: FormData): Promise<Uploaded>;
+      runWorkflow(
+        inputs: object,
+        user: string,
+        stream: boolean,
+      ): Promise<{ data: { data: { status: string; outputs: { doc: { related_id: string } } } } }>;
+    };
+    const chatKey = await appKeyFor(chat);
+    const chatApp = new ChatClient(chatKey, `${edge.url}/v1`);
+    const text = 'minutes of the e2e meeting\n'.repeat(1000);
+    const formOf = (name: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([text], { type: 'text/plain' }), name);
+      form.append('user', 'e2e-user');
+      return form;
+    };
+    const uploaded = await workflowApp.fileUpload(formOf('minutes.txt'));
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.data).toMatchObject({ name: 'minutes.txt', size: text.length, extension: 'txt' });
+    const ran = await workflowApp.runWorkflow(
+      { doc: { type: 'document', transfer_method: 'local_file', upload_file_id: uploaded.data.id } },
+      'e2e-user',
+      false,
+    );
+    expect(ran.data.data.status).toBe('succeeded');
+    expect(ran.data.data.outputs.doc.related_id).toBe(uploaded.data.id);
+
+    // a chat app's key uploads for its own app; the message's files reach the run as sys.files
+    const forChat = (await (chatApp as unknown as { fileUpload(data: FormData): Promise<Uploaded> }).fileUpload(formOf('agenda.txt'))).data;
+    const said = await chatApp.createChatMessage({}, 'what did I send?', 'e2e-user', false, null, [
+      { type: 'document', transfer_method: 'local_file', upload_file_id: forChat.id },
+    ] as never);
+    const answer = (said.data as { answer: string }).answer;
+    expect(answer).toContain(`"related_id":"${forChat.id}"`);
+    expect(answer).toContain('"filename":"agenda.txt"');
+    // the content route returns the bytes, from any gateway replica (they are in Postgres)
+    const content = await fetch(`${edge.url}/v1/files/${forChat.id}/content`, { headers: { authorization: `Bearer ${chatKey}` } });
+    expect(await content.text()).toBe(text);
   });
 
   it('keeps the ledger exactly-once in Postgres: one row per call id, each run priced from it', async () => {
@@ -339,6 +414,47 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
     expect(shown).not.toContain(secret);
   });
 
+  it('runs JavaScript and Python code nodes in the engine process, and keeps serving after a runaway one', async () => {
+    const a = api({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => 0 });
+    const codeNode = (id: string, language: string, code: string, from: string[], outputs: Record<string, { type: string }>) => ({
+      id,
+      data: { type: 'code', code_language: language, code, variables: [{ variable: 'arg1', value_selector: from }], outputs },
+    });
+    const graph = (code: ReturnType<typeof codeNode>[]) => ({
+      nodes: [
+        { id: 'start', data: { type: 'start', variables: [{ variable: 'q', type: 'text-input' }] } },
+        ...code,
+        { id: 'end', data: { type: 'end', outputs: [{ variable: 'out', value_selector: [code[code.length - 1].id, 'result'] }] } },
+      ],
+      edges: ['start', ...code.map((c) => c.id), 'end']
+        .slice(1)
+        .map((id, i, ids) => ({ source: i === 0 ? 'start' : ids[i - 1], target: id })),
+    });
+    const wf = await a.post('/v1/workflows', {
+      name: 'code',
+      graph: graph([
+        codeNode('js', 'javascript', 'function main({ arg1 }) {\n  return { result: arg1.split(" ").length }\n}', ['start', 'q'], {
+          result: { type: 'number' },
+        }),
+        codeNode('py', 'python3', 'def main(arg1):\n    return {"result": f"{arg1} words"}', ['js', 'result'], {
+          result: { type: 'string' },
+        }),
+      ]),
+    });
+    expect(wf.status).toBe(201);
+    const run = async (id: string) => (await a.post(`/v1/workflows/${id}/runs`, { inputs: { q: 'one two three' } })).body;
+    expect(await run(wf.body.id)).toMatchObject({ status: 'succeeded', outputs: { out: '3 words' } });
+
+    const runaway = await a.post('/v1/workflows', {
+      name: 'runaway',
+      graph: graph([codeNode('loop', 'javascript', 'function main() { for (;;) {} }', ['start', 'q'], { result: { type: 'string' } })]),
+    });
+    const failed = await run(runaway.body.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toContain('the code ran longer than its time limit of 2000 ms');
+    expect(await run(wf.body.id)).toMatchObject({ status: 'succeeded', outputs: { out: '3 words' } });
+  });
+
   it('refuses to start with a bad variable and names it', async () => {
     await expect(
       startService({
@@ -348,4 +464,7 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
       }),
     ).rejects.toThrow(/DATABASE_URL: must be a URL with protocol postgres or postgresql/);
   });
+
+  // last: the fixtures leave failed and retried runs, which the ledger checks above do not expect
+  describe('the Dify compatibility fixtures', () => difyCompatSuite(() => ({ url: edge.url, apiKey: BOOTSTRAP_KEY, mock })));
 });

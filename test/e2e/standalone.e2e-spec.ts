@@ -7,6 +7,7 @@ import path from 'node:path';
 import { startMockProvider, startService, type MockProvider, type ServiceProcess } from '@shoal/testing';
 import { listeningTcpPorts } from '../support/listening-ports';
 import { api, QA_WORKFLOW, readSse, shoalFlow } from '../support/shoal-flow';
+import { difyCompatSuite } from '../support/dify-compat-suite';
 
 let shoal: ServiceProcess;
 let dataDir: string;
@@ -15,7 +16,8 @@ let mock: MockProvider;
 // guards, not speed claims: a first start creates the PGlite database, which took 50-70 s on a
 // shared 2-core machine under load (bench, not tests, says how fast Shoal starts)
 const START_GUARD_MS = 180_000;
-const env = () => ({ SHOAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn', SHOAL_MOCK_PROVIDER_URL: mock.url });
+// SHOAL_HTTP_ALLOW: the http-request compat fixtures call the mock provider on 127.0.0.1
+const env = () => ({ SHOAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn', SHOAL_MOCK_PROVIDER_URL: mock.url, SHOAL_HTTP_ALLOW: '127.0.0.1' });
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'shoal-standalone-'));
@@ -58,6 +60,8 @@ describe('standalone: the whole platform in one process', () => {
     mockCalls: () => mock.calls(),
   }));
 
+  describe('the Dify compatibility fixtures', () => difyCompatSuite(() => ({ url: shoal.url, apiKey, mock })));
+
   it(
     'keeps workflows, runs, their events and the ledger across a restart; later starts open only the HTTP port and show only the key prefix',
     async () => {
@@ -78,6 +82,14 @@ describe('standalone: the whole platform in one process', () => {
       graph.nodes[1].data.prompt_template![1].text = '{{#env.token#}} {{#start.question#}}';
       const secretWf = await a().post('/v1/workflows', { name: 'secret', graph });
       expect(secretWf.status).toBe(201);
+      // an uploaded file: its bytes are rows in the embedded Postgres (two 1 MiB chunks here)
+      const fileText = 'standalone keeps uploads\n'.repeat(60_000);
+      const form = new FormData();
+      form.append('file', new Blob([fileText], { type: 'text/plain' }), 'kept.txt');
+      const uploaded = (await (
+        await fetch(`${shoal.url}/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: form })
+      ).json()) as { id: string; size: number };
+      expect(uploaded.size).toBe(fileText.length);
 
       await shoal.stop();
       // this time without SHOAL_MOCK_PROVIDER_URL: mock-chat is the built-in mock, served in process
@@ -106,6 +118,10 @@ describe('standalone: the whole platform in one process', () => {
       const wf = readFileSync(path.join(dataDir, 'example-workflow-id'), 'utf8').trim();
       const fresh = await a().post(`/v1/workflows/${wf}/runs`, { inputs: { question: 'after the restart?' }, response_mode: 'blocking' });
       expect(fresh.body).toMatchObject({ status: 'succeeded', outputs: { answer: 'Mock answer: after the restart?' } });
+
+      // the upload survived the restart, byte for byte
+      const kept = await fetch(`${shoal.url}/v1/files/${uploaded.id}/content`, { headers: { authorization: `Bearer ${apiKey}` } });
+      expect(await kept.text()).toBe(fileText);
 
       // the secret opens after the restart (the key was kept), and is masked in what the run reports
       const secretRun = await a().post(`/v1/workflows/${secretWf.body.id}/runs`, { inputs: { question: 'q' }, response_mode: 'blocking' });

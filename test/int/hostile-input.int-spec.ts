@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { ROUTE_PREFIX } from '@shoal/contracts';
 import { errorStyleFor, internalHeaders, type RouteEntry } from '@shoal/platform';
 import { startInProcessServices, type InProcessServices } from '../support/in-process-services';
-import { HOSTILE_QUERIES, HOSTILE_SEGMENTS, hostileBodies, prng } from '../support/hostile-inputs';
+import { HOSTILE_QUERIES, HOSTILE_SEGMENTS, hostileBodies, hostileMultipartBodies, prng } from '../support/hostile-inputs';
 
 const SEED = Number(process.env.SHOAL_FUZZ_SEED ?? Date.now() % 100_000);
 /** a request may take this many times the slowest benign request before it counts as hung */
@@ -278,6 +278,9 @@ it('covers every route of the router, with no 5xx, no hang, errors in the routeâ
     const takesBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
     if (takesBody) {
       for (const c of hostileBodies(templateFor(route), random)) await check(route, c.name, route.method, path, c);
+      // upload routes read multipart themselves: broken framing, hostile names, doubled files
+      if (route.accepts.includes('multipart/form-data'))
+        for (const c of hostileMultipartBodies(random)) await check(route, `multipart: ${c.name}`, route.method, path, c);
     }
     // hostile path parameters, one parameter at a time
     const params = route.url.match(/:[A-Za-z]+/g) ?? [];

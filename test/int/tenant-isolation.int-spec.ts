@@ -45,6 +45,11 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
       .text,
   ) as Body;
   expect(turn.conversation_id).toMatch(/^conv_/);
+  const form = new FormData();
+  form.append('file', new Blob(['a secret of tenant A'], { type: 'text/plain' }), 'a-only.txt');
+  const fileRes = await fetch(`${s.url}/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${A}` }, body: form });
+  const file = (await fileRes.json()) as Body;
+  expect(file.id).toMatch(/^file_/);
   const tenant = JSON.parse((await send(A, 'POST', '/v1/tenants', { name: 'tenant-b' })).text) as Body;
   const B = tenant.admin_key.key as string;
   // Dify's API acts on the app a key is bound to: tenant B's own app key
@@ -62,9 +67,10 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
     '/v1/workflows/tasks/:taskId': run.id,
     '/v1/chat-messages/:taskId': turn.id,
     '/v1/conversations/:id': turn.conversation_id,
+    '/v1/files/:id': file.id,
   };
-  const secretsOfA = [wf.id, run.id, key.id, key.key, A, turn.conversation_id, turn.id];
-  const before = await snapshotOfA(wf.id, run.id, key.id);
+  const secretsOfA = [wf.id, run.id, key.id, key.key, A, turn.conversation_id, turn.id, file.id, 'a secret of tenant A'];
+  const before = await snapshotOfA(wf.id, run.id, key.id, file.id);
 
   const routes = s.routes.filter((r) => r.method !== 'HEAD' && !INTERNAL.test(r.url) && !PUBLIC_WITHOUT_KEY.has(`${r.method} ${r.url}`));
   const unknown: string[] = [];
@@ -96,9 +102,17 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
   }
   expect(unknown).toEqual([]);
   expect(checked).toBeGreaterThanOrEqual(10);
-  expect(await snapshotOfA(wf.id, run.id, key.id)).toEqual(before);
+  expect(await snapshotOfA(wf.id, run.id, key.id, file.id)).toEqual(before);
   // and A still sees its own
   expect((await send(A, 'GET', `/v1/runs/${run.id}`)).status).toBe(200);
+  expect((await send(A, 'GET', `/v1/files/${file.id}/content`)).text).toBe('a secret of tenant A');
+  // nor can B's run name A's file in Dify's `files` (sys.files)
+  const difyFiles = await send(appKeyB, 'POST', '/v1/workflows/run', {
+    inputs,
+    user: 'b',
+    files: [{ type: 'document', transfer_method: 'local_file', upload_file_id: file.id }],
+  });
+  expect([difyFiles.status, JSON.parse(difyFiles.text).params]).toEqual([400, 'files[0]']);
 });
 
 function benignBody(url: string, inputs: Body, graph: unknown): unknown {
@@ -114,13 +128,15 @@ function benignBody(url: string, inputs: Body, graph: unknown): unknown {
   return {};
 }
 
-async function snapshotOfA(workflowId: string, runId: string, keyId: string) {
-  const [wf, versions, runs, key, nodes] = await Promise.all([
+async function snapshotOfA(workflowId: string, runId: string, keyId: string, fileId: string) {
+  const [wf, versions, runs, key, nodes, file, chunks] = await Promise.all([
     s.prisma.workflow.findUniqueOrThrow({ where: { id: workflowId } }),
     s.prisma.workflowVersion.count({ where: { workflowId } }),
     s.prisma.workflowRun.count({ where: { workflowId } }),
     s.prisma.apiKey.findUniqueOrThrow({ where: { id: keyId }, select: { revokedAt: true, name: true, scopes: true } }),
     s.prisma.nodeExecution.count({ where: { runId } }),
+    s.prisma.uploadedFile.findUniqueOrThrow({ where: { id: fileId } }),
+    s.prisma.fileChunk.count({ where: { fileId } }),
   ]);
-  return { wf: { ...wf, updatedAt: null }, versions, runs, key, nodes };
+  return { wf: { ...wf, updatedAt: null }, versions, runs, key, nodes, file, chunks };
 }

@@ -80,17 +80,17 @@ it('refuses bad YAML with 400 and its line and column, another mode and unsuppor
   expect(mode.body.errors).toEqual([expect.objectContaining({ path: 'app.mode', code: 'unsupported_mode' })]);
 
   const doc = parse(fixture('iteration-sequential'));
-  doc.workflow.graph.nodes.push({ id: 'coder', data: { type: 'code', title: 'Code' } });
-  doc.workflow.graph.nodes.push({ id: 'fetcher', data: { type: 'http-request', title: 'Fetch' } });
+  doc.workflow.graph.nodes.push({ id: 'retriever', data: { type: 'knowledge-retrieval', title: 'Retrieve' } });
+  doc.workflow.graph.nodes.push({ id: 'tooler', data: { type: 'tool', title: 'Tool' } });
   const unsupported = await importYaml(JSON.stringify(doc));
   expect(unsupported.status).toBe(422);
   const nodes = unsupported.body.errors.map((e: Body) => [e.code, e.node_id]);
   // every unsupported node at once
   expect(nodes).toEqual([
-    ['unsupported_node_type', 'coder'],
-    ['unsupported_node_type', 'fetcher'],
+    ['unsupported_node_type', 'retriever'],
+    ['unsupported_node_type', 'tooler'],
   ]);
-  expect(unsupported.body.detail).toMatch(/2 node\(s\) have a type Shoal does not run: .*'code'.*'http-request'/);
+  expect(unsupported.body.detail).toMatch(/2 node\(s\) have a type Shoal does not run: .*'knowledge-retrieval'.*'tool'/);
 
   // valid DSL, graph Shoal refuses: a reference to a node that does not exist
   const dangling = fixture('llm-basic').replace(/\{\{#start\.(\w+)#\}\}/, '{{#nowhere.$1#}}');

@@ -174,3 +174,117 @@ export const HOSTILE_QUERIES: Array<{ name: string; query: string }> = [
   { name: 'many call ids', query: `calls=${Array.from({ length: 500 }, (_, i) => `c${i}`).join(',')}` },
   { name: 'unicode', query: `run_id=${encodeURIComponent('🐟')}&tenant_id=${encodeURIComponent('‮')}` },
 ];
+
+/** A multipart/form-data body: each part's raw headers and content, framed by `boundary`. */
+function multipart(boundary: string, parts: Array<{ headers: string; content: string | Buffer }>, end = true): Buffer {
+  const chunks: Buffer[] = [];
+  for (const p of parts)
+    chunks.push(Buffer.from(`--${boundary}\r\n${p.headers}\r\n\r\n`, 'latin1'), Buffer.from(p.content), Buffer.from('\r\n'));
+  if (end) chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return Buffer.concat(chunks);
+}
+
+const filePart = (name: string, content: string | Buffer, field = 'file', type = 'text/plain') => ({
+  headers: `Content-Disposition: form-data; name="${field}"; filename="${name}"\r\nContent-Type: ${type}`,
+  content,
+});
+
+/**
+ * Hostile multipart bodies for an upload route (field `file`, optional text field `user`): broken
+ * framing, missing or doubled files, hostile names, too many parts, oversize fields, random bytes.
+ */
+export function hostileMultipartBodies(random: () => number): BodyCase[] {
+  const b = 'ShoalFuzzBoundary7MA4YWxkTrZu0gW';
+  const type = `multipart/form-data; boundary=${b}`;
+  const noise = Buffer.from(Array.from({ length: 4096 }, () => Math.floor(random() * 256)));
+  const cases: Array<Omit<BodyCase, 'contentType'> & { contentType?: string }> = [
+    { name: 'benign upload', body: multipart(b, [filePart('notes.txt', 'hello')]), mustReject: false },
+    {
+      name: 'benign upload with user',
+      body: multipart(b, [{ headers: 'Content-Disposition: form-data; name="user"', content: 'u-1' }, filePart('a.md', '# a')]),
+      mustReject: false,
+    },
+    { name: 'no boundary parameter', contentType: 'multipart/form-data', body: multipart(b, [filePart('a.txt', 'a')]), mustReject: true },
+    {
+      name: 'boundary that is not in the body',
+      contentType: 'multipart/form-data; boundary=other',
+      body: multipart(b, [filePart('a.txt', 'a')]),
+      mustReject: true,
+    },
+    {
+      name: 'quoted boundary',
+      contentType: `multipart/form-data; boundary="${b}"`,
+      body: multipart(b, [filePart('q.txt', 'q')]),
+      mustReject: false,
+    },
+    { name: 'cut off mid-file', body: multipart(b, [filePart('a.txt', 'half a fi')], false).subarray(0, -2), mustReject: true },
+    { name: 'no closing boundary', body: multipart(b, [filePart('a.txt', 'abc')], false), mustReject: true },
+    { name: 'empty body', body: '', mustReject: true },
+    { name: 'only the closing boundary', body: `--${b}--\r\n`, mustReject: true },
+    { name: 'random bytes', body: noise, mustReject: true },
+    {
+      name: 'random bytes inside the framing',
+      body: Buffer.concat([Buffer.from(`--${b}\r\n`), noise, Buffer.from(`\r\n--${b}--\r\n`)]),
+      mustReject: true,
+    },
+    {
+      name: 'file without a filename',
+      body: multipart(b, [{ headers: 'Content-Disposition: form-data; name="file"', content: 'x' }]),
+      mustReject: true,
+    },
+    { name: 'two files', body: multipart(b, [filePart('a.txt', 'a'), filePart('b.txt', 'b')]), mustReject: true },
+    { name: 'file in another field', body: multipart(b, [filePart('a.txt', 'a', 'attachment')]), mustReject: true },
+    {
+      name: 'unknown text field',
+      body: multipart(b, [{ headers: 'Content-Disposition: form-data; name="admin"', content: 'true' }, filePart('a.txt', 'a')]),
+      mustReject: true,
+    },
+    {
+      name: '1 MB user field',
+      body: multipart(b, [{ headers: 'Content-Disposition: form-data; name="user"', content: 'u'.repeat(MB) }, filePart('a.txt', 'a')]),
+      mustReject: true,
+    },
+    {
+      name: '2,000 parts',
+      body: multipart(
+        b,
+        Array.from({ length: 2000 }, () => ({ headers: 'Content-Disposition: form-data; name="user"', content: 'u' })),
+      ),
+      mustReject: true,
+    },
+    {
+      name: 'executable extension',
+      body: multipart(b, [filePart('setup.exe', 'MZ', 'file', 'application/octet-stream')]),
+      mustReject: true,
+    },
+    { name: 'no extension', body: multipart(b, [filePart('README', 'x')]), mustReject: true },
+    { name: 'path traversal in the filename', body: multipart(b, [filePart('../../etc/passwd.txt', 'x')]), mustReject: false },
+    { name: 'NUL in the filename', body: multipart(b, [filePart('a\u0000b.txt', 'x')]), mustReject: true },
+    { name: 'control characters in the filename', body: multipart(b, [filePart('a\u001b[31m.txt', 'x')]), mustReject: true },
+    { name: '10,000-character filename', body: multipart(b, [filePart(`${'a'.repeat(10_000)}.txt`, 'x')]), mustReject: true },
+    {
+      name: 'encoded UTF-8 filename',
+      body: multipart(b, [{ headers: 'Content-Disposition: form-data; name="file"; filename*=UTF-8\'\'%E2%9C%93%20ok.txt', content: 'x' }]),
+      mustReject: false,
+    },
+    {
+      name: 'invalid UTF-8 in the filename',
+      body: multipart(b, [{ headers: 'Content-Disposition: form-data; name="file"; filename="\xed\xbf\xbf.txt"', content: 'x' }]),
+      mustReject: false,
+    },
+    {
+      name: 'huge part header (the parser keeps 8 KB of it)',
+      body: multipart(b, [
+        { headers: `Content-Disposition: form-data; name="file"; filename="a.txt"\r\nX-Pad: ${'p'.repeat(200_000)}`, content: 'x' },
+      ]),
+      mustReject: false,
+    },
+    { name: '200 KB file', body: multipart(b, [filePart('big.csv', 'a,b\n'.repeat(50_000), 'file', 'text/csv')]), mustReject: false },
+    {
+      name: 'hostile part content type',
+      body: multipart(b, [filePart('a.txt', 'x', 'file', `text/html\r\nX-Injected: 1`)]),
+      mustReject: false,
+    },
+  ];
+  return cases.map((c) => ({ ...c, contentType: c.contentType ?? type }));
+}

@@ -28,7 +28,7 @@ import {
 } from '@shoal/testing';
 import { GatewayModule } from '@shoal/gateway-feature';
 import { DEFAULT_STREAM_LIMITS } from '@shoal/platform';
-import { EngineModule } from '@shoal/workflow-engine-feature';
+import { EngineModule, type EngineOptions } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule } from '@shoal/model-pool-feature';
 import { BillingModule } from '@shoal/billing-feature';
 
@@ -49,6 +49,8 @@ export interface InProcessServices {
 export interface InProcessOptions {
   /** how often open run streams send `ping` (the 10 s default when omitted) */
   pingIntervalMs?: number;
+  /** http-request nodes' allowlist and limits (public addresses only when omitted) */
+  outboundHttp?: EngineOptions['outboundHttp'];
 }
 
 export async function startInProcessServices(label: string, opts: InProcessOptions = {}): Promise<InProcessServices> {
@@ -78,7 +80,7 @@ export async function startInProcessServices(label: string, opts: InProcessOptio
       streams: DEFAULT_STREAM_LIMITS,
       secrets,
     }),
-    EngineModule.register({ internalToken, concurrency: 2, secrets }),
+    EngineModule.register({ internalToken, concurrency: 2, secrets, outboundHttp: opts.outboundHttp }),
     ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS, publicApi: false }),
     BillingModule.register({ concurrency: 1, blockMs: 200 }),
   ];

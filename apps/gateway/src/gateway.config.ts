@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { filesEnv } from '@shoal/gateway-feature';
 import {
   authEnv,
   checkHttpEnv,
@@ -24,6 +25,7 @@ export const gatewayConfigSchema = z
     ...workflowLimitsEnv,
     ...secretsEnv,
     ...graphqlEnv,
+    ...filesEnv,
     MODEL_POOL_URL: env.url(['http', 'https']),
     BILLING_URL: env.url(['http', 'https']),
     SHOAL_BOOTSTRAP_KEY: z.string().min(20, 'must be at least 20 characters').optional(),

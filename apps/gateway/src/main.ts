@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { runService, secretBoxOf, sseLimitsOf, workflowLimitsOf, graphqlOptionsOf } from '@shoal/platform';
 import { loadGatewayConfig } from './gateway.config';
-import { GatewayModule } from '@shoal/gateway-feature';
+import { GatewayModule, fileLimitsOf } from '@shoal/gateway-feature';
 
 runService(
   'gateway',
@@ -18,5 +18,6 @@ runService(
       workflowLimits: workflowLimitsOf(config),
       secrets: secretBoxOf(config),
       graphql: graphqlOptionsOf(config),
+      files: fileLimitsOf(config),
     }),
 );

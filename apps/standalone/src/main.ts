@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDeploymentConfig } from '@shoal/model-routing';
+import { outboundHttpSettingsOf } from '@shoal/outbound-http';
 import {
   configureRootLogger,
   createHttpApp,
@@ -18,10 +19,12 @@ import {
   SecretBox,
   sseLimitsOf,
   workflowLimitsOf,
+  codeSettingsOf,
   graphqlOptionsOf,
   rateLimitDefaultsOf,
 } from '@shoal/platform';
 import { createInProcessMockProvider } from '@shoal/mock-provider';
+import { fileLimitsOf } from '@shoal/gateway-feature';
 import { StandaloneModule } from './standalone.module';
 import { readDeploymentFile } from '@shoal/model-pool-feature';
 import { loadStandaloneConfig } from './standalone.config';
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
       providerFetch: mock ? new Map([[MOCK_DEPLOYMENT_ID, mock.fetch]]) : undefined,
       engineConcurrency: config.ENGINE_CONCURRENCY,
       secrets: new SecretBox(secretsKey(config.SHOAL_DATA_DIR)),
+      outboundHttp: outboundHttpSettingsOf(config),
       limits: {
         sse: sseLimitsOf(config),
         streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },
@@ -90,6 +94,8 @@ async function main(): Promise<void> {
         },
         workflow: workflowLimitsOf(config),
         graphql: graphqlOptionsOf(config),
+        files: fileLimitsOf(config),
+        code: codeSettingsOf(config),
       },
     }),
     { shutdownHooks: false, http: httpServerOptions(config) },

@@ -1,6 +1,19 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { authEnv, checkHttpEnv, env, graphqlEnv, httpEnv, parseConfig, runEventsEnv, sseEnv, workflowLimitsEnv } from '@shoal/platform';
+import { filesEnv } from '@shoal/gateway-feature';
+import { outboundHttpEnv } from '@shoal/outbound-http';
+import {
+  authEnv,
+  checkHttpEnv,
+  codeSandboxEnv,
+  env,
+  graphqlEnv,
+  httpEnv,
+  parseConfig,
+  runEventsEnv,
+  sseEnv,
+  workflowLimitsEnv,
+} from '@shoal/platform';
 
 export const standaloneConfigSchema = z
   .object({
@@ -18,14 +31,18 @@ export const standaloneConfigSchema = z
     DEEPSEEK_BASE_URL: z.string().optional(),
     OPENAI_API_KEY: z.string().optional(),
     OPENAI_BASE_URL: z.string().optional(),
-    ENGINE_CONCURRENCY: env.positiveInt(8),
+    // runs wait on LLM calls far more than they compute (see the engine's default)
+    ENGINE_CONCURRENCY: env.positiveInt(64),
     LOG_LEVEL: env.logLevel().default('warn'),
     ...httpEnv,
     ...sseEnv,
     ...authEnv,
     ...runEventsEnv,
     ...workflowLimitsEnv,
+    ...codeSandboxEnv,
     ...graphqlEnv,
+    ...filesEnv,
+    ...outboundHttpEnv,
     /** bytes of finished runs' events the in-process store keeps */
     RUN_EVENTS_MEMORY_MAX_BYTES: env.positiveInt(64 * 1024 * 1024),
     SSE_MAX_STREAMS_PER_KEY: env.positiveInt(100),

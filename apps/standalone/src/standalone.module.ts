@@ -14,11 +14,12 @@ import {
   type SecretBox,
   DEFAULT_SSE_LIMITS,
 } from '@shoal/platform';
-import { GatewayModule } from '@shoal/gateway-feature';
-import { DEFAULT_STREAM_LIMITS, type StreamLimits } from '@shoal/platform';
+import { GatewayModule, type FileLimits } from '@shoal/gateway-feature';
+import { DEFAULT_STREAM_LIMITS, type CodeSettings, type StreamLimits } from '@shoal/platform';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule, type ModelPoolOptions } from '@shoal/model-pool-feature';
 import { BillingModule } from '@shoal/billing-feature';
+import type { OutboundHttpSettings } from '@shoal/outbound-http';
 
 export interface StandaloneOptions {
   databaseUrl: string;
@@ -34,6 +35,8 @@ export interface StandaloneOptions {
   engineConcurrency: number;
   /** seals and opens workflows' secret environment variables (main.ts: a key kept in the data directory); none: secrets are refused */
   secrets?: SecretBox | null;
+  /** http-request nodes' allowlist (SHOAL_HTTP_ALLOW) and limits; public addresses only when omitted */
+  outboundHttp?: OutboundHttpSettings;
   /** the limits distributed mode reads from each service's environment; defaults when omitted */
   limits?: {
     sse?: SseLimits;
@@ -43,6 +46,8 @@ export interface StandaloneOptions {
     runEvents?: Partial<InMemoryRunEventLimits>;
     workflow?: WorkflowLimits;
     graphql?: { maxDepth: number; maxCost: number; graphiql: boolean };
+    files?: FileLimits;
+    code?: CodeSettings;
   };
 }
 
@@ -73,12 +78,15 @@ export class StandaloneModule {
           workflowLimits: o.limits?.workflow,
           secrets: o.secrets,
           graphql: o.limits?.graphql,
+          files: o.limits?.files,
         }),
         EngineModule.register({
           internalToken: o.internalToken,
           concurrency: o.engineConcurrency,
           workflowLimits: o.limits?.workflow,
           secrets: o.secrets,
+          outboundHttp: o.outboundHttp,
+          code: o.limits?.code,
         }),
         ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, providerFetch: o.providerFetch, sse, publicApi: false }),
         BillingModule.register({ concurrency: 1 }),

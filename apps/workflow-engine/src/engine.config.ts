@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { DEFAULT_RUN_DURABILITY } from '@shoal/workflow-engine-feature';
-import { checkHttpEnv, databaseEnv, env, parseConfig, runEventsEnv, secretsEnv, serviceEnv, workflowLimitsEnv } from '@shoal/platform';
+import { outboundHttpEnv } from '@shoal/outbound-http';
+import {
+  checkHttpEnv,
+  codeSandboxEnv,
+  databaseEnv,
+  env,
+  parseConfig,
+  runEventsEnv,
+  secretsEnv,
+  serviceEnv,
+  workflowLimitsEnv,
+} from '@shoal/platform';
 
 export const engineConfigSchema = z
   .object({
@@ -9,9 +20,12 @@ export const engineConfigSchema = z
     ...databaseEnv,
     ...runEventsEnv,
     ...workflowLimitsEnv,
+    ...codeSandboxEnv,
     ...secretsEnv,
+    ...outboundHttpEnv,
     MODEL_POOL_URL: env.url(['http', 'https']),
-    ENGINE_CONCURRENCY: env.positiveInt(16),
+    // runs wait on LLM calls (seconds each) far more than they compute: a replica keeps many in flight
+    ENGINE_CONCURRENCY: env.positiveInt(256),
     // takeover, outages and stranded runs (libs/workflow-engine-feature/src/runs/run-durability.options.ts)
     ENGINE_JOB_LOCK_MS: env.positiveInt(DEFAULT_RUN_DURABILITY.jobLockMs),
     ENGINE_STALL_CHECK_MS: env.positiveInt(DEFAULT_RUN_DURABILITY.stallCheckMs),

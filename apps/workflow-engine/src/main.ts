@@ -1,8 +1,9 @@
 // workflow-engine: BullMQ workers that execute workflow runs. Its HTTP port serves health only.
 import 'reflect-metadata';
-import { runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
+import { codeSettingsOf, runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
 import { loadEngineConfig } from './engine.config';
 import { EngineModule } from '@shoal/workflow-engine-feature';
+import { outboundHttpSettingsOf } from '@shoal/outbound-http';
 
 runService(
   'workflow-engine',
@@ -14,6 +15,8 @@ runService(
       concurrency: config.ENGINE_CONCURRENCY,
       workflowLimits: workflowLimitsOf(config),
       secrets: secretBoxOf(config),
+      outboundHttp: outboundHttpSettingsOf(config),
+      code: codeSettingsOf(config),
       durability: {
         jobLockMs: config.ENGINE_JOB_LOCK_MS,
         stallCheckMs: config.ENGINE_STALL_CHECK_MS,

@@ -2,56 +2,61 @@
 import { randomBytes } from 'node:crypto';
 
 export type IdPrefix =
-  'ten' | 'key' | 'wf' | 'wfv' | 'run' | 'nex' | 'dep' | 'cred' | 'use' | 'bud' | 'price' | 'chatcmpl' | 'conv' | 'msg';
+  'ten' | 'key' | 'wf' | 'wfv' | 'run' | 'nex' | 'dep' | 'cred' | 'use' | 'bud' | 'price' | 'chatcmpl' | 'conv' | 'msg' | 'file';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
-let lastTime = -1;
-let lastRandom = new Uint8Array(10);
+const TWO_40 = 2 ** 40;
 
-function encodeTime(time: number): string {
+// The 80 random bits as two 40-bit halves (exact in a double), and the encodings that change less
+// often than every id kept as strings: an id in the same millisecond re-encodes only the low half.
+let lastTime = -1;
+let timePart = '';
+let high = 0;
+let highPart = '';
+let low = 0;
+
+/** `chars` Crockford base32 characters of `value` (< 32^chars), most significant first. */
+function encode(value: number, chars: number): string {
   let out = '';
-  for (let i = 0; i < 10; i++) {
-    out = ALPHABET[time % 32] + out;
-    time = Math.floor(time / 32);
+  for (let i = 0; i < chars; i++) {
+    out = ALPHABET[value % 32] + out;
+    value = Math.floor(value / 32);
   }
   return out;
 }
 
-function encodeRandom(bytes: Uint8Array): string {
-  // 80 bits -> 16 chars of 5 bits
-  let out = '';
-  let acc = 0;
-  let bits = 0;
-  for (const b of bytes) {
-    acc = (acc << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out += ALPHABET[(acc >> bits) & 31];
-    }
-    acc &= (1 << bits) - 1;
-  }
-  return out;
+function fromBytes(bytes: Uint8Array, offset: number): number {
+  let value = 0;
+  for (let i = offset; i < offset + 5; i++) value = value * 256 + bytes[i];
+  return value;
+}
+
+// every 10-bit value as its two characters: 40 bits encode in four lookups
+const PAIRS = Array.from({ length: 1024 }, (_, i) => ALPHABET[i >> 5] + ALPHABET[i & 31]);
+const TWO_20 = 2 ** 20;
+
+/** The 8 characters of a 40-bit value. */
+function encode40(value: number): string {
+  const top = Math.floor(value / TWO_20);
+  const bottom = value % TWO_20;
+  return PAIRS[top >> 10] + PAIRS[top & 1023] + PAIRS[bottom >> 10] + PAIRS[bottom & 1023];
 }
 
 /** A ULID, monotonic within one process (same millisecond -> random part incremented). */
 export function ulid(now = Date.now()): string {
-  if (now <= lastTime) {
-    const next = new Uint8Array(lastRandom);
-    for (let i = next.length - 1; i >= 0; i--) {
-      if (next[i] < 255) {
-        next[i]++;
-        break;
-      }
-      next[i] = 0;
-    }
-    lastRandom = next;
-    now = lastTime;
-  } else {
+  if (now > lastTime) {
     lastTime = now;
-    lastRandom = new Uint8Array(randomBytes(10));
+    timePart = encode(now, 10);
+    const bytes = randomBytes(10);
+    high = fromBytes(bytes, 0);
+    highPart = encode40(high);
+    low = fromBytes(bytes, 5);
+  } else if (++low === TWO_40) {
+    low = 0;
+    high = (high + 1) % TWO_40;
+    highPart = encode40(high);
   }
-  return encodeTime(now) + encodeRandom(lastRandom);
+  return timePart + highPart + encode40(low);
 }
 
 export function newId(prefix: IdPrefix): string {

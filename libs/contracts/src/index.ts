@@ -1,6 +1,6 @@
 export { newId, ulid, hasPrefix, looksLikeId, type IdPrefix } from './ids';
 export * from './run-events';
-export { QUEUES, QUEUE_DEFAULTS, runJobSchema, type QueueName, type RunJob } from './queues';
+export { QUEUES, QUEUE_DEFAULTS, QUEUE_PAYLOADS, runJobSchema, type QueueName, type QueuePayload, type RunJob } from './queues';
 export {
   usageEventSchema,
   usageIntentSchema,

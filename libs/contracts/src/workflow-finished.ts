@@ -1,6 +1,6 @@
-// The workflow_finished event of a run that ended without the runtime announcing it (stopped while
-// queued, given up, or whose worker died between storing the totals and announcing them): built from
-// the run row, by whichever service ends it.
+// The workflow_finished event, built from the facts the run's row stores, by whoever ends the run:
+// the engine after storing a run's outcome (or for a run whose worker died between storing it and
+// announcing it, or that was given up), the gateway for a run stopped while queued.
 import type { RunEventBody, RunStatus } from './run-events';
 
 /** The error a run stopped by a cancel ends with. */
@@ -26,7 +26,8 @@ export function workflowFinishedOf(run: FinishedRunFacts): RunEventBody {
       id: run.id,
       workflow_id: run.workflowId,
       status: run.status,
-      outputs: run.outputs,
+      // a run that ended with an error announces no outputs (its row may hold an empty object)
+      outputs: run.error === null ? run.outputs : null,
       error: run.error,
       elapsed_time: (finishedAt.getTime() - run.createdAt.getTime()) / 1000,
       total_tokens: run.totalTokens,

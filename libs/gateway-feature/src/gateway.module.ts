@@ -27,6 +27,13 @@ import { DEFAULT_GRAPHQL_OPTIONS, GRAPHQL_OPTIONS, GraphqlServer, type GraphqlOp
 import { ConversationsController } from './conversations/conversations.controller';
 import { ConversationsRepository } from './conversations/conversations.repository';
 import { ConversationsService } from './conversations/conversations.service';
+import { FilesController } from './files/files.controller';
+import { FilesRepository } from './files/files.repository';
+import { FilesService } from './files/files.service';
+import { FILE_STORE } from './files/file-store';
+import { PostgresFileStore } from './files/file-chunks.repository';
+import { DEFAULT_FILE_LIMITS, FILE_LIMITS, type FileLimits } from './files/file-limits';
+import { DifyFilesController } from './dify/dify-files.controller';
 
 export interface GatewayOptions {
   /**
@@ -47,6 +54,8 @@ export interface GatewayOptions {
   secrets?: SecretBox | null;
   /** GraphQL query bounds and GraphiQL; defaults when omitted */
   graphql?: Partial<GraphqlOptions>;
+  /** upload sizes and kinds (Dify's defaults when omitted) */
+  files?: FileLimits;
 }
 
 /** The gateway's controllers and services; infrastructure comes from PlatformModule. */
@@ -66,6 +75,8 @@ export class GatewayModule {
         DifyWorkflowAppController,
         DifyChatAppController,
         ConversationsController,
+        FilesController,
+        DifyFilesController,
       ],
       providers: [
         ...(opts.modelPool === 'in-process' ? [] : [httpChatPort(opts.modelPool)]),
@@ -86,6 +97,10 @@ export class GatewayModule {
         RunsService,
         ConversationsRepository,
         ConversationsService,
+        { provide: FILE_LIMITS, useValue: opts.files ?? DEFAULT_FILE_LIMITS },
+        { provide: FILE_STORE, useClass: PostgresFileStore },
+        FilesRepository,
+        FilesService,
         BootstrapKeyService,
         ApiKeysService,
         { provide: GRAPHQL_OPTIONS, useValue: { ...DEFAULT_GRAPHQL_OPTIONS, ...opts.graphql } },

@@ -20,6 +20,7 @@ export {
   secretBoxOf,
   type WorkflowLimits,
 } from './config/parse-config';
+export { codeSandboxEnv, codeSettingsOf, type CodeSettings } from './config/code-sandbox.env';
 export { LruCache, type LruCacheOptions } from './cache/lru-cache';
 export { createLogger, configureRootLogger, rootLogger, PinoNestLogger } from './logging/logger';
 export { ApiError, toApiError, OUTAGE_RETRY_AFTER_SECONDS, type ApiErrorCode, type FieldIssue } from './errors/api-error';

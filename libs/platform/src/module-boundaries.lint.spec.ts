@@ -60,9 +60,29 @@ describe('module boundaries (apps -> feature libs -> {platform, core libs} -> co
       ),
     ).toEqual([
       expect.stringContaining(
-        'A project tagged with "type:feature" can only depend on libs tagged with "type:platform", "type:core", "type:contracts"',
+        'A project tagged with "type:feature" can only depend on libs tagged with "type:adapter", "type:platform", "type:core", "type:contracts"',
       ),
     ]);
+  });
+
+  it('keeps adapters (the code sandbox) below the feature libs and above the core libs', async () => {
+    expect(
+      await lint('libs/code-sandbox/src/bad.ts', "import { createLogger } from '@shoal/platform';\nexport const l = createLogger('x');\n"),
+    ).toEqual([
+      expect.stringContaining('A project tagged with "type:adapter" can only depend on libs tagged with "type:core", "type:contracts"'),
+    ]);
+    expect(
+      await lint(
+        'libs/workflow-runtime/src/bad.ts',
+        "import { WorkerCodeSandbox } from '@shoal/code-sandbox';\nexport const w = WorkerCodeSandbox;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await lint(
+        'libs/workflow-engine-feature/src/ok.ts',
+        "import { WorkerCodeSandbox } from '@shoal/code-sandbox';\nexport const ok = WorkerCodeSandbox;\n",
+      ),
+    ).toEqual([]);
   });
 
   it('rejects a feature lib importing the mock provider (only standalone, an app, composes it)', async () => {

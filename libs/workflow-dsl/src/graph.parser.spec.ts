@@ -158,14 +158,14 @@ describe('parseWorkflowGraph: shapes and normalization', () => {
 
   it('rejects an unknown node type and lists the supported ones', () => {
     const input = example();
-    input.nodes.push({ id: 'code', data: { type: 'code', code: 'return 1' } });
-    input.edges.push({ source: 'llm', target: 'code' });
+    input.nodes.push({ id: 'kr', data: { type: 'knowledge-retrieval', query_variable_selector: ['start', 'q'] } });
+    input.edges.push({ source: 'llm', target: 'kr' });
     const issue = issuesOf(input).find((i) => i.code === 'unknown_node_type');
     expect(issue).toEqual({
       path: 'nodes[3].data.type',
-      nodeId: 'code',
+      nodeId: 'kr',
       code: 'unknown_node_type',
-      message: `node 'code' (nodes[3]): data.type 'code' is not a supported node type; supported types: ${NODE_TYPES.map((t) => `'${t}'`).join(', ')}`,
+      message: `node 'kr' (nodes[3]): data.type 'knowledge-retrieval' is not a supported node type; supported types: ${NODE_TYPES.map((t) => `'${t}'`).join(', ')}`,
     });
   });
 

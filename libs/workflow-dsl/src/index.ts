@@ -22,6 +22,16 @@ export {
   type ValidateRunInputsResult,
   type RunInputLimits,
 } from './run-inputs.validator';
+export {
+  uploadIdsIn,
+  validateRunFiles,
+  MAX_UPLOAD_IDS_PER_RUN,
+  type UploadedFileFacts,
+  type UploadedFileLookup,
+  type ValidateRunFilesResult,
+  type FileRules,
+} from './run-input-files';
+export { FILE_KINDS, FILE_KIND_EXTENSIONS, fileKindOf, extensionOf, isFileKind, type FileKind } from './file-kinds';
 export { buildGraphIndex, type GraphIndex, type ScopeIndex } from './graph-index';
 export {
   parseVariableReferences,
@@ -123,8 +133,32 @@ export {
   type LoopNode,
   type LoopStartNode,
   type LoopEndNode,
+  type HttpRequestNode,
+  type CodeNode,
   type NodeOfType,
 } from './workflow-graph.types';
+export {
+  CODE_LANGUAGES,
+  CODE_OUTPUT_TYPES,
+  MAX_CODE_OUTPUT_DEPTH,
+  type CodeNodeData,
+  type CodeLanguage,
+  type CodeOutput,
+  type CodeOutputType,
+  type CodeVariable,
+} from './nodes/code.node';
+export {
+  HTTP_METHODS,
+  HTTP_BODY_TYPES,
+  HTTP_NODE_LIMITS,
+  HTTP_REQUEST_OUTPUT_FIELDS,
+  type HttpRequestNodeData,
+  type HttpMethod,
+  type HttpBodyType,
+  type HttpBodyItem,
+  type HttpAuthorization,
+  type HttpTimeout,
+} from './nodes/http-request.node';
 export { importDifyDsl } from './dify/dify-dsl.importer';
 export { exportDifyDsl, type DifyExportOptions } from './dify/dify-dsl.exporter';
 export { parseModelMapParam, type ParseModelMapResult } from './dify/model-map.parser';

@@ -91,7 +91,7 @@ describe('validateRunInputs', () => {
       return r.ok ? [] : r.issues.map((i) => i.message);
     };
     expect(bad({ doc: { type: 'document', transfer_method: 'local_file', upload_file_id: 'f1' } })).toEqual([
-      expect.stringMatching(/^inputs\.doc is an uploaded file \(local_file\)/),
+      expect.stringMatching(/^inputs\.doc names upload 'f1', which cannot be looked up here/),
     ]);
     expect(bad({ doc: 'file:///etc/passwd' })).toEqual([expect.stringMatching(/scheme is not http or https/)]);
     expect(bad({ doc: { type: 'image', url: 'https://example.com/x.png' } })).toEqual([expect.stringMatching(/takes 'document'/)]);

@@ -1,5 +1,6 @@
 // Checks a run's inputs against the start node's form, the way Dify's input form does.
 import type { StartVariable } from './nodes/start.node';
+import { toRunFile, type UploadedFileLookup } from './run-input-files';
 import { describeValue, formatPath, quoteList, type ValidationIssue } from './validation-issue';
 import { isNodeOfType, type WorkflowGraph } from './workflow-graph.types';
 
@@ -20,9 +21,15 @@ export const DEFAULT_RUN_INPUT_LIMITS: Readonly<RunInputLimits> = Object.freeze(
   maxNumberLength: 64,
 });
 
-export function validateRunInputs(graph: WorkflowGraph, inputs: unknown, limits: Partial<RunInputLimits> = {}): ValidateRunInputsResult {
+/** `uploads` resolves the `local_file` inputs' upload ids (see `uploadIdsIn`); without it they must be resolved file objects. */
+export function validateRunInputs(
+  graph: WorkflowGraph,
+  inputs: unknown,
+  limits: Partial<RunInputLimits> = {},
+  uploads?: UploadedFileLookup,
+): ValidateRunInputsResult {
   const start = graph.nodes.find((n) => isNodeOfType(n, 'start'));
-  return validateStartNodeInputs(start?.data.variables ?? [], inputs, limits);
+  return validateStartNodeInputs(start?.data.variables ?? [], inputs, limits, uploads);
 }
 
 /**
@@ -33,6 +40,7 @@ export function validateStartNodeInputs(
   variables: readonly StartVariable[],
   inputs: unknown,
   limits: Partial<RunInputLimits> = {},
+  uploads?: UploadedFileLookup,
 ): ValidateRunInputsResult {
   if (inputs !== undefined && inputs !== null && (typeof inputs !== 'object' || Array.isArray(inputs))) {
     return {
@@ -90,7 +98,7 @@ export function validateStartNodeInputs(
       }
       const parsed: Record<string, unknown>[] = [];
       for (const [i, f] of files.entries()) {
-        const file = toRemoteFile(f, variable);
+        const file = toRunFile(f, variable, uploads);
         if (typeof file === 'string') {
           const at = variable.type === 'file' ? path : formatPath(['inputs', variable.variable, i]);
           issues.push({ path: at, code: 'invalid_value', message: `${at} ${file}` });
@@ -193,58 +201,4 @@ function utf8Length(text: string): number {
     } else bytes += 3;
   }
   return bytes;
-}
-
-const FILE_KINDS = new Set(['image', 'document', 'audio', 'video', 'custom']);
-const MAX_URL_LENGTH = 2048;
-
-/**
- * A file input as Dify's API takes it, `{ type, transfer_method: 'remote_url', url }` (or just the
- * URL), checked against the variable's allowed kinds, extensions and methods; the pool gets Dify's
- * file object. Shoal takes files by URL and does not fetch them (uploads are not supported yet).
- * Returns what is wrong as a sentence when the value is not such a file.
- */
-function toRemoteFile(value: unknown, variable: StartVariable): Record<string, unknown> | string {
-  const given = typeof value === 'string' ? { transfer_method: 'remote_url', url: value } : value;
-  if (typeof given !== 'object' || given === null || Array.isArray(given))
-    return `must be a file: { "type", "transfer_method": "remote_url", "url" } or a URL (got ${describeValue(value)})`;
-  const f = given as Record<string, unknown>;
-  const method = f.transfer_method ?? 'remote_url';
-  if (method === 'local_file') return 'is an uploaded file (local_file); Shoal takes files by URL (remote_url) for now';
-  if (method !== 'remote_url') return `has transfer_method ${describeValue(method)}; must be 'remote_url'`;
-  if (variable.allowed_file_upload_methods?.length && !variable.allowed_file_upload_methods.includes('remote_url'))
-    return 'must be uploaded; this variable does not take URLs';
-  const url = f.url ?? f.remote_url;
-  if (typeof url !== 'string' || url.length > MAX_URL_LENGTH) return `must have a url of at most ${MAX_URL_LENGTH} characters`;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `has a url that is not a URL (${describeValue(url.slice(0, 80))})`;
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-    return `has a url whose scheme is not http or https (${parsed.protocol})`;
-  const kind = typeof f.type === 'string' ? f.type : 'custom';
-  if (!FILE_KINDS.has(kind)) return `has type ${describeValue(kind)}; must be one of ${quoteList([...FILE_KINDS])}`;
-  const filename = decodeURIComponent(parsed.pathname.split('/').pop() ?? '') || 'file';
-  const dot = filename.lastIndexOf('.');
-  const extension = dot > 0 ? filename.slice(dot).toLowerCase() : '';
-  const allowedKinds = variable.allowed_file_types ?? [];
-  if (allowedKinds.length && !allowedKinds.includes(kind)) {
-    // 'custom' admits the listed extensions, as Dify's form does
-    const byExtension =
-      allowedKinds.includes('custom') && (variable.allowed_file_extensions ?? []).map((e) => e.toLowerCase()).includes(extension);
-    if (!byExtension) return `has type '${kind}'; this variable takes ${quoteList(allowedKinds)}`;
-  }
-  return {
-    dify_model_identity: '__dify__file__',
-    type: kind,
-    transfer_method: 'remote_url',
-    remote_url: url,
-    url,
-    filename,
-    extension,
-    mime_type: null,
-    size: -1,
-  };
 }

@@ -10,6 +10,8 @@ import type { ListOperatorNodeData } from './nodes/list-operator.node';
 import type { AssignerNodeData } from './nodes/assigner.node';
 import type { IterationNodeData, IterationStartNodeData } from './nodes/iteration.node';
 import type { LoopEndNodeData, LoopNodeData, LoopStartNodeData } from './nodes/loop.node';
+import type { HttpRequestNodeData } from './nodes/http-request.node';
+import type { CodeNodeData } from './nodes/code.node';
 import type { NodeType } from './nodes/node-registry';
 
 interface NodeOf<D> {
@@ -34,6 +36,8 @@ export type IterationStartNode = NodeOf<IterationStartNodeData>;
 export type LoopNode = NodeOf<LoopNodeData>;
 export type LoopStartNode = NodeOf<LoopStartNodeData>;
 export type LoopEndNode = NodeOf<LoopEndNodeData>;
+export type HttpRequestNode = NodeOf<HttpRequestNodeData>;
+export type CodeNode = NodeOf<CodeNodeData>;
 
 /** Discriminated on `data.type`. */
 export type WorkflowNode =
@@ -51,7 +55,9 @@ export type WorkflowNode =
   | IterationStartNode
   | LoopNode
   | LoopStartNode
-  | LoopEndNode;
+  | LoopEndNode
+  | HttpRequestNode
+  | CodeNode;
 
 export type NodeOfType<T extends NodeType> = Extract<WorkflowNode, { data: { type: T } }>;
 

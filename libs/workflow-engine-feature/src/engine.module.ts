@@ -8,6 +8,8 @@ import { ConversationTurnsRepository } from './conversations/conversation-turns.
 import { RunCancellations } from './runs/run-cancellations';
 import { StrandedRunsRepository } from './runs/stranded-runs.repository';
 import { StrandedRunsSweeper } from './runs/stranded-runs.sweeper';
+import { GuardedHttpFetcher } from './http/guarded.http-fetcher';
+import { CODE_SANDBOX_LIMITS, CodeSandboxHost } from './code/code-sandbox.host';
 
 /** workflow-engine's processors and services; infrastructure comes from PlatformModule. */
 @Module({})
@@ -29,6 +31,9 @@ export class EngineModule {
         RunStateRepository,
         ConversationTurnsRepository,
         RunCancellations,
+        { provide: GuardedHttpFetcher, useFactory: () => new GuardedHttpFetcher(opts.outboundHttp) },
+        { provide: CODE_SANDBOX_LIMITS, useValue: opts.code?.sandbox ?? {} },
+        CodeSandboxHost,
         ExecuteRunUseCase,
         RunProcessor,
         StrandedRunsRepository,

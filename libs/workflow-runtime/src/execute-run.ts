@@ -10,7 +10,17 @@ import {
 } from '@shoal/workflow-dsl';
 import type { NodeExecutor, NodeExecutors } from './node-executor';
 import { defaultNodeExecutors } from './nodes/default-node-executors';
-import { systemClock, type CheckpointStore, type Clock, type EventSink, type FinishedNodeRecord, type LlmPort } from './ports';
+import {
+  NO_HTTP_FETCHER,
+  systemClock,
+  type CheckpointStore,
+  type Clock,
+  type EventSink,
+  type FinishedNodeRecord,
+  type HttpFetcher,
+  type LlmPort,
+  type CodeSandbox,
+} from './ports';
 import { Scheduler } from './scheduler';
 import { DEFAULT_CONTAINER_LIMITS, scopePathOfKey, type ContainerLimits } from './scope';
 import type { RestoredNode } from './subgraph.runner';
@@ -23,12 +33,18 @@ import type { RunLimitError } from './runtime.errors';
 import { NO_SECRETS, SecretMasker } from './secret-masker';
 import { VariablePool } from './variable-pool';
 import { RunCost } from './run-cost';
+import { codeNodeSupport } from './nodes/code.node';
+import type { CodeOutputLimits } from './nodes/code-output.validator';
 
 export interface RunPorts {
   llm: LlmPort;
+  /** Sends http-request nodes' requests; without one those nodes fail. */
+  http?: HttpFetcher;
   checkpoints: CheckpointStore;
   events: EventSink;
   clock?: Clock;
+  /** Runs code nodes' code; without it code nodes fail. */
+  code?: CodeSandbox;
   /** Waits between a node's retries (a timer by default; tests inject one that does not sleep). */
   sleeper?: Sleeper;
 }
@@ -58,6 +74,8 @@ export interface ExecuteRunOptions {
   startedAttempts?: ReadonlyMap<string, number>;
   /** Steps, retries, run time, variable size and call depth bounds (DEFAULT_RUN_LIMITS for those omitted). */
   limits?: Partial<RunLimits>;
+  /** Dify's CODE_MAX_* bounds on code nodes' outputs (DEFAULT_CODE_OUTPUT_LIMITS for those omitted). */
+  codeLimits?: Partial<CodeOutputLimits>;
   /** How many runs deep this one is nested in the runs that called it (0: called by a client). */
   callDepth?: number;
   ports: RunPorts;
@@ -226,6 +244,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     inputLimits: opts.inputLimits ?? {},
     executors,
     llm: ports.llm,
+    http: ports.http ?? NO_HTTP_FETCHER,
+    code: codeNodeSupport(ports.code, opts.codeLimits),
     checkpoints: ports.checkpoints,
     events: ports.events,
     clock,

@@ -17,7 +17,9 @@
 //   DEFAULT_CONTAINER_LIMITS                       -> { maxIterationItems: 1000, maxLoopCount: 100, maxParallelism: 10 }
 //   VariablePool                                   -> [nodeId, field, ...path] -> value
 //
-// Ports the apps implement: LlmPort, CheckpointStore, EventSink, Clock (see ports.ts for the contracts).
+//   codeLimits?: Partial<CodeOutputLimits>          -> Dify's CODE_MAX_* output bounds (DEFAULT_CODE_OUTPUT_LIMITS)
+//
+// Ports the apps implement: LlmPort, CheckpointStore, EventSink, Clock, HttpFetcher, CodeSandbox (see ports.ts for the contracts).
 
 export { executeRun, STOPPED_MESSAGE, type ExecuteRunOptions, type RunOutcome, type RunPorts } from './execute-run';
 export { DEFAULT_RUN_LIMITS, type RunLimits } from './run-limits';
@@ -37,7 +39,18 @@ export {
   type TokenCounts,
   type EventSink,
   type Clock,
+  type HttpFetcher,
+  type HttpFetchRequest,
+  type HttpFetchResponse,
+  type HttpNodeLimits,
+  DEFAULT_HTTP_NODE_LIMITS,
+  NO_HTTP_FETCHER,
+  type CodeSandbox,
+  type CodeSandboxRequest,
+  type CodeSandboxLanguage,
 } from './ports';
+export { HttpRequestNodeError, ResponseSizeError, HttpResponseCodeError } from './nodes/http-request.errors';
+export { DEFAULT_CODE_OUTPUT_LIMITS, CodeOutputError, type CodeOutputLimits } from './nodes/code-output.validator';
 export type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
 export { llmCallId } from './call-id';
 export { RunCost, addAmounts, type NodeCost } from './run-cost';

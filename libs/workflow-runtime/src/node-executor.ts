@@ -1,10 +1,11 @@
 // The contract between the scheduler and one node type's behaviour.
 import type { NodeOfType, NodeType, WorkflowNode, RunInputLimits } from '@shoal/workflow-dsl';
-import type { LlmPort, TokenCounts } from './ports';
+import type { HttpFetcher, LlmPort, TokenCounts } from './ports';
 import type { ScopeRunner } from './scope';
 import type { VariablePool } from './variable-pool';
 import type { HistoryTurn } from './llm-memory';
 import type { NodeCost } from './run-cost';
+import type { CodeNodeSupport } from './nodes/code.node';
 
 export interface NodeRunContext {
   readonly runId: string;
@@ -18,6 +19,10 @@ export interface NodeRunContext {
   /** Bounds for the run's inputs (the start node checks them). */
   readonly inputLimits: Readonly<Partial<RunInputLimits>>;
   readonly llm: LlmPort;
+  /** Sends http-request nodes' requests. */
+  readonly http: HttpFetcher;
+  /** The code sandbox and output limits for code nodes; null when the run has no sandbox (code nodes fail). */
+  readonly code: CodeNodeSupport | null;
   /** Aborted when the run is cancelled or stops on an infrastructure error. */
   readonly signal: AbortSignal;
   /** The conversation's earlier turns, oldest first, for LLM nodes with memory; empty outside chatflows. */
@@ -42,6 +47,13 @@ export interface NodeRunResult {
 export interface NodeExecutor<N extends WorkflowNode = WorkflowNode> {
   /** True for nodes that call the LLM port: their records carry the call id. */
   readonly callsLlm: boolean;
+  /**
+   * True for nodes without effects whose outputs a resumed run recomputes identically from the
+   * variable pool (templates, conditions, aggregators, assigners, list operators, start, end,
+   * answer): their checkpoint may be committed together with the next one instead of alone. Absent
+   * or false (LLM, HTTP, code, tools, containers): committed before their successors start.
+   */
+  readonly deterministic?: boolean;
   /** Throw to fail the node; the error's message becomes the node's error. Sync results skip a microtask. */
   execute(node: N, ctx: NodeRunContext): NodeRunResult | Promise<NodeRunResult>;
   /**

@@ -69,6 +69,11 @@ export interface NodeExecutionStart {
   /** Set for nodes that call the LLM port. */
   callId: string | null;
   startedAt: number;
+  /**
+   * The node has no effects and a resumed run recomputes it identically (NodeExecutor.deterministic):
+   * the store may skip its start and commit its finish with the next checkpoint it writes.
+   */
+  deterministic?: boolean;
 }
 
 export interface NodeExecutionFinish extends NodeExecutionStart {
@@ -98,7 +103,14 @@ export interface CheckpointStore {
    * with a new executionId and index: store it as an upsert on (runId, executionKey).
    */
   nodeStarted(rec: NodeExecutionStart): Promise<void>;
-  /** Must be durable when the promise resolves: successors start right after. */
+  /**
+   * Must be durable when the promise resolves (successors start right after), except for a
+   * `deterministic` node: its record may instead be committed with the next record the store
+   * writes (the next nodeStarted or nodeFinished of a node with effects, or the run's end), since a
+   * run resumed without it recomputes it identically. A store that defers must commit every
+   * deferred record no later than the next one it writes, so that what is committed is always
+   * closed under "ran before".
+   */
   nodeFinished(rec: NodeExecutionFinish): Promise<void>;
 }
 
@@ -116,3 +128,88 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** One outbound request of an http-request node, fully built: the fetcher only sends it. */
+export interface HttpFetchRequest {
+  /** Upper case: GET, POST, ... */
+  method: string;
+  url: string;
+  headers: Array<[string, string]>;
+  body: Uint8Array | null;
+  timeouts: { connectMs: number; readMs: number; writeMs: number };
+  /** The fetcher stops reading (and fails) past this many response body bytes. */
+  maxResponseBytes: number;
+  sslVerify: boolean;
+  signal: AbortSignal;
+}
+
+export interface HttpFetchResponse {
+  status: number;
+  /** As received, names lower-cased, repeated names kept. */
+  headers: Array<[string, string]>;
+  body: Uint8Array;
+  /** The URL that answered (after redirects). */
+  url: string;
+}
+
+/**
+ * Sends http-request nodes' requests. The apps' fetcher decides which addresses may be reached
+ * (the outbound address policy) and follows redirects itself; a refusal or a network failure is a
+ * rejection whose message names it (it becomes the node's error).
+ */
+export interface HttpFetcher {
+  fetch(req: HttpFetchRequest): Promise<HttpFetchResponse>;
+  /** The operator's bounds for http-request nodes; DEFAULT_HTTP_NODE_LIMITS for those omitted. */
+  readonly limits?: Partial<HttpNodeLimits>;
+}
+
+/** Dify's HTTP_REQUEST_* settings, with Dify's defaults. */
+export interface HttpNodeLimits {
+  /** Seconds; a node's own timeout is capped at these, and they are the default when it sets none. */
+  maxConnectTimeout: number;
+  maxReadTimeout: number;
+  maxWriteTimeout: number;
+  /** Response bytes when the response is a file (HTTP_REQUEST_NODE_MAX_BINARY_SIZE); also bounds request bodies. */
+  maxBinaryBytes: number;
+  /** Response bytes when it is text (HTTP_REQUEST_NODE_MAX_TEXT_SIZE). */
+  maxTextBytes: number;
+  /** Whether TLS certificates are verified when a node does not say (HTTP_REQUEST_NODE_SSL_VERIFY). */
+  sslVerify: boolean;
+}
+
+export const DEFAULT_HTTP_NODE_LIMITS: Readonly<HttpNodeLimits> = {
+  maxConnectTimeout: 10,
+  maxReadTimeout: 600,
+  maxWriteTimeout: 600,
+  maxBinaryBytes: 10 * 1024 * 1024,
+  maxTextBytes: 1024 * 1024,
+  sslVerify: true,
+};
+
+/** The fetcher of a run that was given none: every request fails, saying so. */
+export const NO_HTTP_FETCHER: HttpFetcher = {
+  fetch: () => Promise.reject(new Error('http-request nodes cannot run here: no HTTP fetcher is configured')),
+};
+export type CodeSandboxLanguage = 'javascript' | 'python3';
+
+export interface CodeSandboxRequest {
+  language: CodeSandboxLanguage;
+  /** Source that defines `main`. */
+  code: string;
+  /** The node's variables: JavaScript's `main` gets them as one object, Python's as keyword arguments. */
+  inputs: Record<string, unknown>;
+  /** Aborted when the run stops: the execution is ended. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs user code in isolation (no host process, files, environment, network or other runs), within
+ * the sandbox's own time, memory and output-size limits.
+ */
+export interface CodeSandbox {
+  /**
+   * Resolves with what `main` returned, as JSON would carry it. Rejects with an error whose message is
+   * the node's error (the code threw, ran out of time or memory, returned too much).
+   */
+  run(req: CodeSandboxRequest): Promise<unknown>;
+}

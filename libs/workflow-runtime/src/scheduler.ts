@@ -14,7 +14,16 @@ import {
 import { llmCallId } from './call-id';
 import { isThenable } from './is-thenable';
 import type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
-import type { CheckpointStore, Clock, EventSink, LlmPort, NodeExecutionFinish, NodeExecutionStart, TokenCounts } from './ports';
+import type {
+  CheckpointStore,
+  Clock,
+  EventSink,
+  HttpFetcher,
+  LlmPort,
+  NodeExecutionFinish,
+  NodeExecutionStart,
+  TokenCounts,
+} from './ports';
 import { retryPolicyOf, runWithRetries, type AttemptResult, type Sleeper } from './retry';
 import { errorMessage } from './error-message';
 import { nodeRetryData } from './node-retry.event';
@@ -28,6 +37,7 @@ import type { StreamCoordinator } from './stream-coordinator';
 import type { HistoryTurn } from './llm-memory';
 import type { VariablePool } from './variable-pool';
 import { RunCost, costCarriedBy } from './run-cost';
+import type { CodeNodeSupport } from './nodes/code.node';
 
 export interface SchedulerOptions {
   runId: string;
@@ -40,6 +50,8 @@ export interface SchedulerOptions {
   inputLimits: Readonly<Partial<RunInputLimits>>;
   executors: NodeExecutors;
   llm: LlmPort;
+  http: HttpFetcher;
+  code: CodeNodeSupport | null;
   checkpoints: CheckpointStore;
   events: EventSink;
   clock: Clock;
@@ -262,6 +274,7 @@ export class Scheduler {
       attempt: firstAttempt,
       callId: executor?.callsLlm ? llmCallId(o.runId, executionKey, firstAttempt) : null,
       startedAt: o.clock.now(),
+      deterministic: executor?.deterministic === true,
     };
     await o.checkpoints.nodeStarted(start);
     const startedData: NodeStartedData = {
@@ -341,6 +354,7 @@ export class Scheduler {
       attempt: current.attempt,
       callId: current.callId,
       startedAt: start.startedAt,
+      deterministic: start.deterministic,
       status: exception ? 'exception' : error === null ? 'succeeded' : 'failed',
       inputs: o.secrets.mask(result?.inputs ?? null),
       processData: o.secrets.mask(result?.processData ?? null),
@@ -421,6 +435,8 @@ export class Scheduler {
         runInputs: o.runInputs,
         inputLimits: o.inputLimits,
         llm: o.llm,
+        http: o.http,
+        code: o.code,
         signal: o.controller.signal,
         history: o.history,
         emitTextChunk: stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null,

@@ -1,6 +1,6 @@
 // Conversations and their turns, as the gateway reads and starts them. Every query is tenant-scoped.
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaClient, type Prisma } from '@shoal/platform';
+import { PrismaClient, Prisma } from '@shoal/platform';
 
 export type ConversationRow = Prisma.ConversationGetPayload<object>;
 export type MessageRow = Prisma.MessageGetPayload<object>;
@@ -117,6 +117,16 @@ export class ConversationsRepository {
   async rename(tenantId: string, workflowId: string, conversationId: string, name: string): Promise<ConversationRow | null> {
     const { count } = await this.prisma.conversation.updateMany({ where: { id: conversationId, tenantId, workflowId }, data: { name } });
     return count ? this.find(tenantId, conversationId) : null;
+  }
+
+  /** The files (sys.files) each of these runs was started with, by run id; runs without any are absent. */
+  async runFiles(tenantId: string, runIds: readonly string[]): Promise<Map<string, unknown[]>> {
+    if (runIds.length === 0) return new Map();
+    const rows = await this.prisma.workflowRun.findMany({
+      where: { tenantId, id: { in: [...runIds] }, files: { not: Prisma.DbNull } },
+      select: { id: true, files: true },
+    });
+    return new Map(rows.flatMap((r) => (Array.isArray(r.files) ? [[r.id, r.files as unknown[]] as const] : [])));
   }
 
   /** The query of the conversation's first turn ('' before any). */

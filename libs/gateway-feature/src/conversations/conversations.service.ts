@@ -63,4 +63,9 @@ export class ConversationsService {
     if (!found) throw ApiError.notFound('Message', page.firstId ?? '');
     return found;
   }
+
+  /** The files each turn's message came with (Dify's `files`), by run id. */
+  runFiles(ctx: RequestContext, runIds: readonly string[]): Promise<Map<string, unknown[]>> {
+    return this.conversations.runFiles(ctx.tenantId, runIds);
+  }
 }

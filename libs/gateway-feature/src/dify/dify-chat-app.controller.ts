@@ -26,6 +26,7 @@ import type { RunRow } from '../runs/runs.repository';
 import { RunsService } from '../runs/runs.service';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { appWorkflowId, unixSeconds } from './dify-app';
+import { difyMessageFiles } from './dify.presenter';
 
 const chatMessageSchema = z.object({
   query: z.string().min(1, 'is required').max(100_000),
@@ -34,7 +35,8 @@ const chatMessageSchema = z.object({
   user: z.string().trim().min(1, 'is required').max(256),
   // Dify clients send "" for a new conversation
   conversation_id: z.string().max(64).nullish(),
-  files: z.array(z.unknown()).max(0, 'file inputs are not supported by Shoal yet').nullish(),
+  // uploaded (`local_file`, by upload_file_id) or by URL; checked and bounded with the run's inputs
+  files: z.array(z.unknown()).max(100).nullish(),
   auto_generate_name: z.boolean().nullish(),
 });
 
@@ -108,6 +110,7 @@ export class DifyChatAppController {
         response_mode: mode,
         user: input.user,
         query: input.query,
+        files: input.files ?? undefined,
         ...(input.conversation_id ? { conversation_id: input.conversation_id } : {}),
       });
     if (mode === 'streaming') {
@@ -159,6 +162,10 @@ export class DifyChatAppController {
     const q = parseBody(messagesQuerySchema, query ?? {}, 'query');
     const conversation = await this.appConversation(ctx, q.conversation_id);
     const page = await this.conversations.messages(ctx, conversation.id, { firstId: q.first_id ?? null, limit: q.limit });
+    const files = await this.conversations.runFiles(
+      ctx,
+      page.messages.map((m) => m.runId),
+    );
     return {
       limit: q.limit,
       has_more: page.hasMore,
@@ -169,7 +176,7 @@ export class DifyChatAppController {
         inputs: {},
         query: m.query,
         answer: m.answer,
-        message_files: [],
+        message_files: difyMessageFiles(files.get(m.runId) ?? []),
         feedback: null,
         retriever_resources: [],
         created_at: unixSeconds(m.createdAt),

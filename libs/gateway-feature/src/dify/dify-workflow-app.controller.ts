@@ -13,13 +13,15 @@ import { RunsService } from '../runs/runs.service';
 import { StreamSlots } from '@shoal/platform';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { appWorkflowId } from './dify-app';
+import { FilesService } from '../files/files.service';
 import { difyBlockingAnswer, difyLogEntry, difyParameters, difyRunDetail } from './dify.presenter';
 
 const runSchema = z.object({
   inputs: z.record(z.string(), z.unknown()),
   response_mode: z.enum(['blocking', 'streaming']).nullish(),
   user: z.string().trim().min(1, 'is required').max(256),
-  files: z.array(z.unknown()).max(0, 'file inputs are not supported by Shoal yet').nullish(),
+  // uploaded (`local_file`, by upload_file_id) or by URL; checked and bounded with the run's inputs
+  files: z.array(z.unknown()).max(100).nullish(),
   trace_id: z.string().max(128).nullish(),
 });
 
@@ -44,6 +46,7 @@ export class DifyWorkflowAppController {
     @Inject(StreamSlots) private readonly slots: StreamSlots,
     @Inject(BLOCKING_TIMEOUT_MS) private readonly blockingTimeoutMs: number,
     @Inject(SSE_LIMITS) private readonly sse: SseLimits,
+    @Inject(FilesService) private readonly files: FilesService,
   ) {}
 
   @Post('workflows/run')
@@ -60,7 +63,8 @@ export class DifyWorkflowAppController {
     const input = parseBody(runSchema, body ?? {});
     const workflowId = appWorkflowId(ctx);
     const mode = input.response_mode ?? 'blocking';
-    const start = () => this.runs.start(ctx, workflowId, { inputs: input.inputs, response_mode: mode, user: input.user });
+    const start = () =>
+      this.runs.start(ctx, workflowId, { inputs: input.inputs, response_mode: mode, user: input.user, files: input.files ?? undefined });
     if (mode === 'streaming') {
       const release = this.slots.acquire(ctx.apiKeyId, null);
       try {
@@ -119,7 +123,7 @@ export class DifyWorkflowAppController {
   async parameters(@Ctx() ctx: RequestContext, @Query() query: unknown) {
     parseBody(userQuerySchema, query, 'query');
     const wf = await this.workflows.get(ctx, appWorkflowId(ctx));
-    return difyParameters({ ...wf.graph, features: storedFeatures(wf.version.graph) });
+    return difyParameters({ ...wf.graph, features: storedFeatures(wf.version.graph) }, this.files.limits);
   }
 
   @Get('info')

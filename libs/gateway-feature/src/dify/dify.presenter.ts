@@ -1,5 +1,6 @@
 // Shoal's runs and workflows in the shapes Dify's service API answers with.
 import { runStatusFromColumn } from '@shoal/contracts';
+import type { FileLimits } from '../files/file-limits';
 import type { StartVariable, WorkflowGraph } from '@shoal/workflow-dsl';
 import type { RunRow } from '../runs/runs.repository';
 import { unixSeconds } from './dify-app';
@@ -53,10 +54,30 @@ export function difyLogEntry(run: RunRow & { versionNumber: number }) {
   };
 }
 
+/** A message's files as Dify's GET /messages lists them: the Dify file objects its turn was started with. */
+export function difyMessageFiles(files: readonly unknown[]) {
+  return files.map((value) => {
+    const f = value as Record<string, unknown>;
+    return {
+      id: f.related_id ?? null,
+      type: f.type,
+      url: f.url,
+      belongs_to: 'user',
+      filename: f.filename,
+      extension: f.extension,
+      mime_type: f.mime_type,
+      size: f.size,
+      transfer_method: f.transfer_method,
+      upload_file_id: f.related_id ?? null,
+    };
+  });
+}
+
 const DISABLED = { enabled: false };
+const inMb = (bytes: number) => Math.floor(bytes / (1024 * 1024));
 
 /** GET /parameters: the start form as Dify's `user_input_form`, and the features Shoal keeps (off where it has none). */
-export function difyParameters(graph: WorkflowGraph & { features?: Record<string, unknown> }) {
+export function difyParameters(graph: WorkflowGraph & { features?: Record<string, unknown> }, files: FileLimits) {
   const start = graph.nodes.find((n) => n.data.type === 'start');
   const variables = ((start?.data as { variables?: StartVariable[] } | undefined)?.variables ?? []) as StartVariable[];
   const features = graph.features ?? {};
@@ -81,14 +102,15 @@ export function difyParameters(graph: WorkflowGraph & { features?: Record<string
         ...(v.options ? { options: v.options } : {}),
       },
     })),
-    // Shoal takes no files yet
-    file_upload: { image: { enabled: false, number_limits: 0, transfer_methods: [] } },
+    // the app's own file settings when its export had them (Shoal takes uploads either way)
+    file_upload: feature('file_upload', { image: { enabled: false, number_limits: 3, transfer_methods: ['local_file', 'remote_url'] } }),
+    // Dify states these in MB
     system_parameters: {
-      file_size_limit: 0,
-      image_file_size_limit: 0,
-      audio_file_size_limit: 0,
-      video_file_size_limit: 0,
-      workflow_file_upload_limit: 0,
+      file_size_limit: inMb(files.maxBytes),
+      image_file_size_limit: inMb(files.maxImageBytes),
+      audio_file_size_limit: inMb(files.maxAudioBytes),
+      video_file_size_limit: inMb(files.maxVideoBytes),
+      workflow_file_upload_limit: files.maxRunFiles,
     },
   };
 }

@@ -6,6 +6,9 @@ import { ApiError, blankWorkflowSecrets, holdsScope, type RequestContext, type S
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
 import type { GatewayBillingClient } from '../usage/billing.client';
 import type { ConversationsService } from '../conversations/conversations.service';
+import { fileContentUrl } from '../files/file.presenter';
+import type { FileRow } from '../files/files.repository';
+import type { FilesService } from '../files/files.service';
 import type { RunsRepository, RunRow } from '../runs/runs.repository';
 import type { RunsService } from '../runs/runs.service';
 import type { WorkflowDslService } from '../workflows/workflow-dsl.service';
@@ -21,6 +24,7 @@ export interface GraphqlServices {
   runsRepository: RunsRepository;
   billing: GatewayBillingClient;
   conversations: ConversationsService;
+  files: FilesService;
 }
 
 /** What every resolver gets: the caller, authenticated before the query was read. */
@@ -62,6 +66,22 @@ function runOf(run: RunRow) {
     currency: run.currency,
     createdAt: iso(run.createdAt),
     finishedAt: iso(run.finishedAt),
+  };
+}
+
+function fileOf(f: FileRow, publicBaseUrl: string | null) {
+  return {
+    id: f.id,
+    name: f.name,
+    size: f.size,
+    extension: f.extension,
+    mimeType: f.mimeType,
+    kind: f.kind,
+    sha256: f.sha256,
+    url: fileContentUrl(f.id, publicBaseUrl),
+    createdBy: f.endUser ?? f.apiKeyId,
+    workflowId: f.workflowId,
+    createdAt: f.createdAt.toISOString(),
   };
 }
 
@@ -111,6 +131,24 @@ export function graphqlResolvers(s: GraphqlServices): IResolvers<unknown, Graphq
         const ctx = caller(context, 'read');
         try {
           return runOf(await s.runs.get(ctx, args.id));
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 'not_found') return null;
+          throw err;
+        }
+      },
+      files: async (_: unknown, args: { first?: number; after?: string }, context: GraphqlContext) => {
+        const ctx = caller(context, 'read');
+        const { files, hasMore } = await s.files.list(ctx, { limit: pageSize(args.first), after: args.after ?? undefined });
+        return {
+          nodes: files.map((f) => fileOf(f, s.files.limits.publicBaseUrl)),
+          hasMore,
+          nextCursor: hasMore ? files[files.length - 1].id : null,
+        };
+      },
+      file: async (_: unknown, args: { id: string }, context: GraphqlContext) => {
+        const ctx = caller(context, 'read');
+        try {
+          return fileOf(await s.files.get(ctx, args.id), s.files.limits.publicBaseUrl);
         } catch (err) {
           if (err instanceof ApiError && err.code === 'not_found') return null;
           throw err;

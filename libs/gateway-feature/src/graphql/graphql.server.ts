@@ -10,6 +10,7 @@ import mercurius from 'mercurius';
 import { ApiError, ApiKeyAuthenticator, RateLimitGate, createLogger, toApiError, type RequestContext } from '@shoal/platform';
 import { GatewayBillingClient } from '../usage/billing.client';
 import { ConversationsService } from '../conversations/conversations.service';
+import { FilesService } from '../files/files.service';
 import { RunsRepository } from '../runs/runs.repository';
 import { RunsService } from '../runs/runs.service';
 import { WorkflowDslService } from '../workflows/workflow-dsl.service';
@@ -49,6 +50,7 @@ export class GraphqlServer implements OnModuleInit {
     @Inject(RunsRepository) private readonly runsRepository: RunsRepository,
     @Inject(GatewayBillingClient) private readonly billing: GatewayBillingClient,
     @Inject(ConversationsService) private readonly conversations: ConversationsService,
+    @Inject(FilesService) private readonly files: FilesService,
     @Inject(GRAPHQL_OPTIONS) private readonly opts: GraphqlOptions,
   ) {}
 
@@ -63,6 +65,7 @@ export class GraphqlServer implements OnModuleInit {
       runsRepository: this.runsRepository,
       billing: this.billing,
       conversations: this.conversations,
+      files: this.files,
     };
     void fastify.register(async (instance) => {
       // the key is checked before the query is read, as on every REST route; a WebSocket

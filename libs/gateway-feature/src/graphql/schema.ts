@@ -94,6 +94,29 @@ export const SCHEMA = /* GraphQL */ `
     messages(first: Int = 20): [Message!]!
   }
 
+  "An uploaded file; its bytes are at url (GET, with an API key)"
+  type File {
+    id: ID!
+    name: String!
+    size: Int!
+    "lower case, without the dot"
+    extension: String!
+    mimeType: String!
+    "document, image, audio, video or custom"
+    kind: String!
+    sha256: String!
+    url: String!
+    createdBy: String
+    workflowId: ID
+    createdAt: String!
+  }
+
+  type FilePage {
+    nodes: [File!]!
+    hasMore: Boolean!
+    nextCursor: String
+  }
+
   type WorkflowPage {
     nodes: [Workflow!]!
     hasMore: Boolean!
@@ -135,6 +158,9 @@ export const SCHEMA = /* GraphQL */ `
     runs(workflowId: ID, status: RunStatus, first: Int = 20, after: String): RunPage!
     run(id: ID!): Run
     conversation(id: ID!): Conversation
+    "uploaded files, newest first (a key bound to a workflow: that workflow's)"
+    files(first: Int = 20, after: String): FilePage!
+    file(id: ID!): File
     "the usage ledger: one row per model call, newest first"
     usage(runId: ID, first: Int = 100): [JSON!]!
   }

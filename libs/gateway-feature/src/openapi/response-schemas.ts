@@ -128,3 +128,26 @@ export const tenantResponse = z.object({
   created_at: isoTime,
   admin_key: apiKeyResponse,
 });
+
+export const fileResponse = z.object({
+  id: z.string().describe('file_…'),
+  object: z.literal('file'),
+  name: z.string(),
+  size: z.number().int().describe('bytes'),
+  extension: z.string().describe('lower case, without the dot'),
+  mime_type: z.string(),
+  kind: z.enum(['document', 'image', 'audio', 'video', 'custom']),
+  sha256: z.string().describe('hex SHA-256 of the bytes'),
+  url: z.string().describe('where its bytes are read (GET, with an API key)'),
+  created_by: z.string().nullable().describe('the end user it was uploaded for, else the uploading key'),
+  api_key_id: z.string().nullable(),
+  workflow_id: z.string().nullable().describe('set when uploaded with a key bound to a workflow'),
+  created_at: isoTime,
+});
+
+export const fileListResponse = z.object({
+  object: z.literal('list'),
+  data: z.array(fileResponse),
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable().describe('pass as `after` for the next page'),
+});

@@ -28,6 +28,7 @@ function runRow(over: Partial<RunRow> = {}): RunRow {
     traceId: null,
     idempotencyKey: null,
     lastEventSeq: 9,
+    files: null,
     cancelRequestedAt: null,
     callDepth: 0,
     createdAt: new Date('2026-03-01T12:00:00.000Z'),

@@ -24,6 +24,8 @@ export class RunsRepository {
       endUser: string | null;
       traceId: string | null;
       idempotencyKey?: string | null;
+      /** sys.files: Dify file objects (omitted: none) */
+      files?: Prisma.InputJsonValue[];
     },
   ): Promise<RunRow | 'duplicate'> {
     try {

@@ -1,3 +1,7 @@
+import { FilesService } from '../files/files.service';
+import type { FilesRepository } from '../files/files.repository';
+import type { FileStore } from '../files/file-store';
+import { DEFAULT_FILE_LIMITS } from '../files/file-limits';
 import { QUEUES, type QueueName, type RunEvent, type RunEventBody } from '@shoal/contracts';
 import {
   InMemoryRunCancelBus,
@@ -87,6 +91,7 @@ class FakeRunsRepo {
   ): Promise<RunRow> {
     const now = new Date();
     const row: RunRow = {
+      files: null,
       ...run,
       tenantId,
       inputs: run.inputs as Prisma.JsonValue,
@@ -272,6 +277,8 @@ describe('RunsService', () => {
       // chatflow turns are covered against Postgres (conversations int spec); these workflows have no answer nodes
       new ConversationsService(null as unknown as ConversationsRepository),
       cancelBus,
+      // uploads are covered against Postgres (files int spec); these runs name none
+      new FilesService({ findMany: async () => [] } as unknown as FilesRepository, null as unknown as FileStore, DEFAULT_FILE_LIMITS),
     );
   });
   afterEach(async () => {

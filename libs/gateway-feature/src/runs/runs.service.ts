@@ -25,10 +25,13 @@ import {
   type RunEventStore,
   type Unsubscribe,
 } from '@shoal/platform';
+import { validateRunFiles } from '@shoal/workflow-dsl';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { RunsRepository, type RunRow, type RunStreamRow, type RunWithNodes } from './runs.repository';
 import { ConversationsService } from '../conversations/conversations.service';
 import { isChatflow } from '../conversations/chatflow';
+import { FilesService } from '../files/files.service';
+import { runFileRules } from '../files/run-file-rules';
 
 export interface StartRunInput {
   inputs: Record<string, unknown>;
@@ -39,6 +42,8 @@ export interface StartRunInput {
   conversation_id?: string;
   /** the Idempotency-Key header: a retried request gets the run the first one started */
   idempotencyKey?: string;
+  /** Dify's `files`: files the run sees as sys.files (uploaded ones by `upload_file_id`) */
+  files?: unknown[];
 }
 
 @Injectable()
@@ -54,16 +59,24 @@ export class RunsService implements BeforeApplicationShutdown {
     @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
     @Inject(ConversationsService) private readonly conversations: ConversationsService,
     @Inject(RUN_CANCEL_BUS) private readonly cancels: RunCancelBus,
+    @Inject(FilesService) private readonly files: FilesService,
   ) {}
 
   /** Validate the inputs, write the queued run, enqueue it. Bad input writes nothing. */
   async start(ctx: RequestContext, workflowId: string, input: StartRunInput): Promise<RunRow> {
     const wf = await this.workflows.get(ctx, workflowId);
-    const checked = this.workflows.validateInputs(wf.graph, input.inputs);
+    // uploaded files the inputs and `files` name, among those this caller sees
+    const uploads = await this.files.lookupFor(ctx, input.inputs, input.files);
+    const checked = this.workflows.validateInputs(wf.graph, input.inputs, uploads);
     if (!checked.ok) {
       // the DSL already roots these at `inputs`
       const issues = checked.issues.map((i) => ({ path: i.path, message: i.message, code: i.code }));
       throw ApiError.validation(`Invalid inputs: ${issues.map((i) => i.message).join('; ')}`, issues);
+    }
+    const sysFiles = validateRunFiles(input.files, { ...runFileRules(wf.version.graph, this.files.limits), uploads });
+    if (!sysFiles.ok) {
+      const issues = sysFiles.issues.map((i) => ({ path: i.path, message: i.message, code: i.code }));
+      throw ApiError.validation(`Invalid files: ${issues.map((i) => i.message).join('; ')}`, issues);
     }
     const chat = isChatflow(wf.version.graph);
     if (chat && input.query === undefined)
@@ -89,6 +102,7 @@ export class RunsService implements BeforeApplicationShutdown {
       endUser: input.user ?? null,
       traceId: ctx.traceparent?.split('-')[1] ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
+      ...(sysFiles.files.length ? { files: sysFiles.files as Prisma.InputJsonValue[] } : {}),
     };
     let created: RunRow | 'duplicate';
     if (chat) {

@@ -3,6 +3,7 @@ import { looksLikeId } from '@shoal/contracts';
 import {
   parseWorkflowGraph,
   validateRunInputs,
+  type UploadedFileLookup,
   type ValidateRunInputsResult,
   type ValidationIssue,
   type WorkflowGraph,
@@ -67,8 +68,9 @@ export class WorkflowsService {
   }
 
   /** The run inputs checked against the workflow's start form and the configured size bounds. */
-  validateInputs(graph: WorkflowGraph, inputs: unknown): ValidateRunInputsResult {
-    return validateRunInputs(graph, inputs, this.limits.inputs);
+  /** `uploads` resolves uploaded-file inputs (FilesService.lookupFor). */
+  validateInputs(graph: WorkflowGraph, inputs: unknown, uploads?: UploadedFileLookup): ValidateRunInputsResult {
+    return validateRunInputs(graph, inputs, this.limits.inputs, uploads);
   }
 
   async create(ctx: RequestContext, input: { name: string; description?: string; graph: unknown }): Promise<WorkflowWithVersion> {

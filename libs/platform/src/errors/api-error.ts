@@ -31,6 +31,9 @@ export type ApiErrorCode =
   | 'payload_too_large'
   | 'uri_too_long'
   | 'unsupported_media_type'
+  | 'unsupported_file_type'
+  | 'no_file_uploaded'
+  | 'too_many_files'
   | 'headers_too_large'
   | 'rate_limited'
   | 'budget_exceeded'
@@ -62,6 +65,10 @@ const STATUS: Record<ApiErrorCode, number> = {
   payload_too_large: 413,
   uri_too_long: 414,
   unsupported_media_type: 415,
+  // uploads, with Dify's codes: a file of a kind not taken, a form without its file, more than one file
+  unsupported_file_type: 415,
+  no_file_uploaded: 400,
+  too_many_files: 400,
   headers_too_large: 431,
   rate_limited: 429,
   budget_exceeded: 402,

@@ -10,7 +10,7 @@ export type ErrorStyle = 'openai' | 'dify' | 'problem';
 const OPENAI_PATHS = /^\/(pool\/)?v1\/(chat\/completions|completions|models|embeddings)(\/|$)/;
 // Dify's service API for workflow apps, as Dify's clients call it
 const DIFY_PATHS =
-  /^\/v1\/(workflows\/run(\/[^/]*)?|workflows\/tasks\/[^/]*\/stop|workflows\/logs|parameters|info|meta|site|chat-messages(\/[^/]*\/stop)?|messages|conversations|conversations\/[^/]*\/(variables|name))\/?$/;
+  /^\/v1\/(workflows\/run(\/[^/]*)?|workflows\/tasks\/[^/]*\/stop|workflows\/logs|parameters|info|meta|site|chat-messages(\/[^/]*\/stop)?|messages|conversations|conversations\/[^/]*\/(variables|name)|files\/upload)\/?$/;
 
 export function errorStyleFor(url: string): ErrorStyle {
   const path = url.split('?')[0];

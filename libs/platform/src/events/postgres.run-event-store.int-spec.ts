@@ -47,6 +47,27 @@ describe('PostgresRunEventStore (real Postgres)', () => {
   });
   afterEach(() => store.close());
 
+  it('writes the appends of many runs together, each run numbered 1..n in its own order', async () => {
+    const repo = new RunEventsRepository(prisma);
+    const writes = jest.spyOn(repo, 'appendEach');
+    const many = new PostgresRunEventStore(repo);
+    const runs = Array.from({ length: 20 }, (_, i) => `run_many${i}`);
+    // each run appends its events one after another (as a worker does); the runs run side by side
+    await Promise.all(
+      runs.map(async (runId) => {
+        for (let i = 1; i <= 5; i++) expect((await many.append(runId, chunk(`${runId}-${i}`)))?.sequence).toBe(i);
+      }),
+    );
+    for (const runId of runs) {
+      const stored = await many.read(runId);
+      expect(stored.map((e) => [e.sequence, text(e)])).toEqual([1, 2, 3, 4, 5].map((i) => [i, `${runId}-${i}`]));
+    }
+    // 100 events, fewer writes: appends that arrived during a write went into the next one together
+    expect(writes.mock.calls.length).toBeLessThan(100);
+    expect(writes.mock.calls.every(([batch]) => new Set(batch.map((b) => b.runId)).size === batch.length)).toBe(true);
+    await many.close();
+  });
+
   it('numbers concurrent appends of a run 1..n in call order, each stamped with the run id', async () => {
     const all = await Promise.all(Array.from({ length: 30 }, (_, i) => store.append('run_pg_a', chunk(`c${i}`))));
     expect(all.map((e) => e?.sequence)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));

@@ -29,6 +29,11 @@ export class PostgresRunEventStore implements RunEventStore {
   // bytes this process stored per running run; a run that outlives its entry (evicted, or a
   // restart) starts counting again from 0, so the cap is per process lifetime of the run
   private readonly bytesPerRun = new LruCache<string, number>({ maxEntries: 10_000 });
+  // group commit: appends of every run that arrive while a write is in flight go in the next
+  // write together (one INSERT for many runs; at most one event per run, as a run's appends are
+  // serialised); each append still resolves only once its row is committed
+  private queued: QueuedAppend[] = [];
+  private writing = false;
 
   constructor(
     private readonly repo: RunEventsRepository,
@@ -60,7 +65,7 @@ export class PostgresRunEventStore implements RunEventStore {
       .catch(() => undefined)
       .then(async () => {
         const at = new Date();
-        const sequence = await this.repo.append(runId, data, at);
+        const sequence = await this.commit(runId, data, at);
         return { ...body, workflow_run_id: runId, task_id: runId, sequence, timestamp: at.getTime() } as RunEvent;
       });
     this.tails.set(runId, next);
@@ -70,6 +75,34 @@ export class PostgresRunEventStore implements RunEventStore {
       return e;
     } finally {
       if (this.tails.get(runId) === next) this.tails.delete(runId);
+    }
+  }
+
+  private commit(runId: string, data: string, at: Date): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ runId, data, at, resolve, reject });
+      if (!this.writing) void this.writeQueued();
+    });
+  }
+
+  private async writeQueued(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queued.length) {
+        let bytes = 0;
+        let n = 0;
+        while (n < this.queued.length && n < MAX_BATCH_EVENTS && (n === 0 || bytes + this.queued[n].data.length <= MAX_BATCH_CHARS))
+          bytes += this.queued[n++].data.length;
+        const batch = this.queued.splice(0, n);
+        try {
+          const sequences = await this.repo.appendEach(batch);
+          batch.forEach((b, i) => b.resolve(sequences[i]));
+        } catch (err) {
+          batch.forEach((b) => b.reject(err));
+        }
+      }
+    } finally {
+      this.writing = false;
     }
   }
 
@@ -110,6 +143,18 @@ export class PostgresRunEventStore implements RunEventStore {
     run();
   }
 }
+
+interface QueuedAppend {
+  runId: string;
+  data: string;
+  at: Date;
+  resolve(sequence: number): void;
+  reject(err: unknown): void;
+}
+
+/** A group-committed write holds at most this many events, and this many characters of them (one event may exceed it alone). */
+const MAX_BATCH_EVENTS = 256;
+const MAX_BATCH_CHARS = 4 * 1024 * 1024;
 
 function eventOf(runId: string, s: StoredRunEvent): RunEvent {
   return {

@@ -28,6 +28,26 @@ export class RunEventsRepository {
     return Number(row.sequence);
   }
 
+  /**
+   * Appends one event to each of several runs (at most one per run: a run's appends are
+   * serialised), each as its run's next sequence number, in one statement. Returns the sequence
+   * numbers in the order of `entries`.
+   */
+  async appendEach(entries: ReadonlyArray<{ runId: string; data: string; at: Date }>): Promise<number[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ run_id: string; sequence: number }>>`
+      INSERT INTO run_events (run_id, sequence, data, created_at)
+      SELECT r.run_id, COALESCE((SELECT MAX(e.sequence) FROM run_events e WHERE e.run_id = r.run_id), 0) + 1, r.data, r.created_at
+      FROM json_to_recordset(${JSON.stringify(entries.map((e) => ({ run_id: e.runId, data: e.data, created_at: e.at.toISOString() })))}::json)
+        AS r(run_id text, data text, created_at timestamptz)
+      RETURNING run_id, sequence`;
+    const byRun = new Map(rows.map((r) => [r.run_id, Number(r.sequence)]));
+    return entries.map((e) => {
+      const seq = byRun.get(e.runId);
+      if (seq === undefined) throw new Error(`run_events: the insert for run ${e.runId} returned no row`);
+      return seq;
+    });
+  }
+
   async after(runId: string, afterSeq: number): Promise<StoredRunEvent[]> {
     const rows = await this.prisma.runEvent.findMany({
       where: { runId, sequence: { gt: afterSeq } },

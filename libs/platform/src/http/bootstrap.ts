@@ -118,6 +118,8 @@ function hardenRequestHandling(fastify: FastifyInstance): void {
   });
   // the hook below lets only a route's own types through; those other than JSON arrive as text
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // an upload route streams its multipart body itself, with its own limits (the files routes): left unread here
+  fastify.addContentTypeParser('multipart/form-data', (_req, _payload, done) => done(null, undefined));
   fastify.addHook('onRequest', async (req) => {
     if (req.url.length > MAX_URL_LENGTH)
       throw new ApiError('uri_too_long', `The URL is longer than ${MAX_URL_LENGTH} characters`, {

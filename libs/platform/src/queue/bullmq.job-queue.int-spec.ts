@@ -70,12 +70,12 @@ describe('BullMqJobQueue (real Redis)', () => {
     await redis.quit();
   });
 
-  it('processes a job enqueued three times under one id once (call ids as model-pool makes them)', async () => {
+  it('processes a job enqueued three times under one id once', async () => {
     const { queue } = fresh();
     const seen: Array<{ payload: unknown; ctx: JobContext }> = [];
     const sentinel = deferred();
     queue.process(
-      QUEUES.usageEvents,
+      QUEUES.workflowRuns,
       async (payload, ctx) => {
         if (ctx.jobId === 'sentinel') return sentinel.resolve();
         seen.push({ payload, ctx });
@@ -83,44 +83,44 @@ describe('BullMqJobQueue (real Redis)', () => {
       { concurrency: 1 },
     );
     const callId = 'run_01jx8t5v0y0000000000000000:llm:0';
-    await Promise.all([1, 2, 3].map((i) => queue.enqueue(QUEUES.usageEvents, { delivery: i }, { jobId: callId })));
+    await Promise.all([1, 2, 3].map((i) => queue.enqueue(QUEUES.workflowRuns, { runId: `run_delivery${i}` }, { jobId: callId })));
     // FIFO with concurrency 1: any duplicate would have run before this one
-    await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'sentinel' });
+    await queue.enqueue(QUEUES.workflowRuns, { runId: 'run_1' }, { jobId: 'sentinel' });
     await sentinel.promise;
     expect(seen).toHaveLength(1);
     expect(seen[0].ctx).toEqual({ jobId: callId, attempt: 1 });
-    expect([1, 2, 3]).toContainEqual((seen[0].payload as { delivery: number }).delivery);
+    expect(['run_delivery1', 'run_delivery2', 'run_delivery3']).toContainEqual((seen[0].payload as { runId: string }).runId);
   });
 
   it('retries a job whose handler throws, and the second attempt knows it is the second', async () => {
     const { queue, inspect } = fresh();
     const attempts: number[] = [];
     const succeeded = deferred();
-    queue.process(QUEUES.usageEvents, async (_payload, ctx) => {
+    queue.process(QUEUES.workflowRuns, async (_payload, ctx) => {
       attempts.push(ctx.attempt);
       if (ctx.attempt === 1) throw new Error('billing database unavailable');
       succeeded.resolve();
     });
-    await queue.enqueue(QUEUES.usageEvents, { n: 1 }, { jobId: 'call-retry', attempts: 3, backoffMs: 10 });
+    await queue.enqueue(QUEUES.workflowRuns, { runId: 'run_n1' }, { jobId: 'call-retry', attempts: 3, backoffMs: 10 });
     await succeeded.promise;
     expect(attempts).toEqual([1, 2]);
-    const q = inspect(QUEUES.usageEvents);
+    const q = inspect(QUEUES.workflowRuns);
     await eventually(async () => (await q.getJobState('call-retry')) === 'completed', 'the job to complete');
   });
 
   it('gives up after `attempts` and leaves the job failed', async () => {
     const { queue, inspect } = fresh();
     let calls = 0;
-    queue.process(QUEUES.usageEvents, async () => {
+    queue.process(QUEUES.workflowRuns, async () => {
       calls++;
       throw new Error('always');
     });
-    await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'call-doomed', attempts: 2, backoffMs: 10 });
-    const q = inspect(QUEUES.usageEvents);
+    await queue.enqueue(QUEUES.workflowRuns, { runId: 'run_1' }, { jobId: 'call-doomed', attempts: 2, backoffMs: 10 });
+    const q = inspect(QUEUES.workflowRuns);
     await eventually(async () => (await q.getJobState('call-doomed')) === 'failed', 'the job to fail');
     expect(calls).toBe(2);
     // and a redelivery of the same id does not start it again
-    await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'call-doomed' });
+    await queue.enqueue(QUEUES.workflowRuns, { runId: 'run_1' }, { jobId: 'call-doomed' });
     expect(await q.getJobState('call-doomed')).toBe('failed');
   });
 

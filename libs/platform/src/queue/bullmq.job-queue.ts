@@ -1,6 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
-import { QUEUE_DEFAULTS, type QueueName } from '@shoal/contracts';
-import type { EnqueueOptions, JobHandler, JobPresence, JobQueue, ProcessOptions } from './job-queue';
+import { QUEUE_DEFAULTS, type QueueName, type QueuePayload } from '@shoal/contracts';
+import { parseJobPayload, type EnqueueOptions, type JobHandler, type JobPresence, type JobQueue, type ProcessOptions } from './job-queue';
 import { createLogger } from '../logging/logger';
 
 // an add that Redis does not acknowledge in this time fails (the caller answers 503) instead of
@@ -27,7 +27,7 @@ export class BullMqJobQueue implements JobQueue {
     return q;
   }
 
-  async enqueue(name: QueueName, payload: unknown, opts: EnqueueOptions): Promise<void> {
+  async enqueue<Q extends QueueName>(name: Q, payload: QueuePayload<Q>, opts: EnqueueOptions): Promise<void> {
     const defaults = QUEUE_DEFAULTS[name];
     // Redis known to be unreachable: say so now rather than after the timeout
     const status = (this.connection as { status?: unknown }).status;
@@ -51,7 +51,7 @@ export class BullMqJobQueue implements JobQueue {
     return state === 'completed' || state === 'failed' ? 'ended' : 'pending';
   }
 
-  async requeue(name: QueueName, payload: unknown, opts: EnqueueOptions): Promise<void> {
+  async requeue<Q extends QueueName>(name: Q, payload: QueuePayload<Q>, opts: EnqueueOptions): Promise<void> {
     if ((await this.presence(name, opts.jobId)) === 'ended') {
       // a job that is not active or locked is removable; a concurrent remover's second call finds nothing
       await withTimeout(this.queue(name).remove(opts.jobId), ENQUEUE_TIMEOUT_MS);
@@ -59,10 +59,14 @@ export class BullMqJobQueue implements JobQueue {
     await this.enqueue(name, payload, opts);
   }
 
-  process(name: QueueName, handler: JobHandler, opts: ProcessOptions = {}): void {
+  process<Q extends QueueName>(name: Q, handler: JobHandler<QueuePayload<Q>>, opts: ProcessOptions<QueuePayload<Q>> = {}): void {
     const worker = new Worker(
       name,
-      async (job) => handler(job.data, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 }),
+      async (job) => {
+        const parsed = parseJobPayload(name, job.data);
+        if (!parsed.ok) return this.log.error({ queue: name, jobId: job.id, issues: parsed.issues }, 'dropping a malformed job');
+        return handler(parsed.payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
+      },
       // a job whose worker died is taken over (stalled) up to maxStalledCount times before it counts as failed
       {
         connection: this.connection,
@@ -77,9 +81,10 @@ export class BullMqJobQueue implements JobQueue {
       this.log.warn({ err, queue: name, jobId: job?.id, attempt: job?.attemptsMade }, 'job failed');
       // the last attempt, or stalled too often (BullMQ fails those without running the processor)
       const exhausted = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
-      if (exhausted && job && opts.onExhausted) {
+      const parsed = job ? parseJobPayload(name, job.data) : undefined;
+      if (exhausted && job && parsed?.ok && opts.onExhausted) {
         opts
-          .onExhausted(job.data, err)
+          .onExhausted(parsed.payload, err)
           .catch((e: unknown) => this.log.error({ err: e, queue: name, jobId: job.id }, 'could not record a job that failed for good'));
       }
     });

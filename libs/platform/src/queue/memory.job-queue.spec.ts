@@ -1,4 +1,4 @@
-import { QUEUES } from '@shoal/contracts';
+import { QUEUE_DEFAULTS, QUEUES } from '@shoal/contracts';
 import { configureRootLogger } from '../logging/logger';
 import type { JobContext } from './job-queue';
 import { InMemoryJobQueue } from './memory.job-queue';
@@ -26,6 +26,8 @@ function signal() {
   return { on: (fn: () => void) => fns.push(fn), fire: () => fns.forEach((f) => f()) };
 }
 
+const RUN = { runId: 'run_1' };
+
 const flush = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 };
@@ -47,51 +49,49 @@ describe('InMemoryJobQueue', () => {
   it('runs a job enqueued twice with the same id once', async () => {
     const seen: Array<{ payload: unknown; ctx: JobContext }> = [];
     const ran = signal();
-    queue.process(QUEUES.usageEvents, async (payload, ctx) => {
+    queue.process(QUEUES.workflowRuns, async (payload, ctx) => {
       seen.push({ payload, ctx });
       ran.fire();
     });
-    await queue.enqueue(QUEUES.usageEvents, { n: 1 }, { jobId: 'call_1' });
-    await queue.enqueue(QUEUES.usageEvents, { n: 2 }, { jobId: 'call_1' });
-    await queue.enqueue(QUEUES.usageEvents, { n: 3 }, { jobId: 'call_2' });
+    await queue.enqueue(QUEUES.workflowRuns, { runId: 'run_n1' }, { jobId: 'call_1' });
+    await queue.enqueue(QUEUES.workflowRuns, { runId: 'run_n2' }, { jobId: 'call_1' });
+    await queue.enqueue(QUEUES.workflowRuns, { runId: 'run_n3' }, { jobId: 'call_2' });
     await until(() => seen.length >= 2, ran);
     await flush();
     expect(seen).toEqual([
-      { payload: { n: 1 }, ctx: { jobId: 'call_1', attempt: 1 } },
-      { payload: { n: 3 }, ctx: { jobId: 'call_2', attempt: 1 } },
+      { payload: { runId: 'run_n1' }, ctx: { jobId: 'call_1', attempt: 1 } },
+      { payload: { runId: 'run_n3' }, ctx: { jobId: 'call_2', attempt: 1 } },
     ]);
   });
 
   it('still ignores the id after the job has completed', async () => {
     const ran = signal();
     let runs = 0;
-    queue.process(QUEUES.usageEvents, async () => {
+    queue.process(QUEUES.workflowRuns, async () => {
       runs++;
       ran.fire();
     });
-    await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'call_1' });
+    await queue.enqueue(QUEUES.workflowRuns, RUN, { jobId: 'call_1' });
     await until(() => runs === 1, ran);
     await flush();
-    await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'call_1' });
+    await queue.enqueue(QUEUES.workflowRuns, RUN, { jobId: 'call_1' });
     await flush();
     expect(runs).toBe(1);
   });
 
-  it('keeps the same id on different queues apart', async () => {
+  it("validates each job against its queue's schema once, and drops a malformed one without its handler", async () => {
     const ran = signal();
-    const seen: string[] = [];
-    queue.process(QUEUES.usageEvents, async () => {
-      seen.push('usage');
+    const seen: unknown[] = [];
+    queue.process(QUEUES.workflowRuns, async (p) => {
+      seen.push(p);
       ran.fire();
     });
-    queue.process(QUEUES.workflowRuns, async () => {
-      seen.push('runs');
-      ran.fire();
-    });
-    await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'same' });
-    await queue.enqueue(QUEUES.workflowRuns, {}, { jobId: 'same' });
-    await until(() => seen.length === 2, ran);
-    expect(seen.sort()).toEqual(['runs', 'usage']);
+    // a producer that does not follow the contract (an older or newer version of it)
+    await queue.enqueue(QUEUES.workflowRuns, { runId: 'not-a-run-id' } as never, { jobId: 'bad' });
+    await queue.enqueue(QUEUES.workflowRuns, { runId: 'run_ok', traceparent: 't' }, { jobId: 'good' });
+    await until(() => seen.length === 1, ran);
+    await flush();
+    expect(seen).toEqual([{ runId: 'run_ok', traceparent: 't' }]);
   });
 
   it('holds jobs enqueued before a handler is registered, then runs them', async () => {
@@ -110,11 +110,11 @@ describe('InMemoryJobQueue', () => {
   it('retries a failing job with exponential backoff up to `attempts`, then stops', async () => {
     jest.useFakeTimers();
     const attempts: number[] = [];
-    queue.process(QUEUES.usageEvents, async (_p, ctx) => {
+    queue.process(QUEUES.workflowRuns, async (_p, ctx) => {
       attempts.push(ctx.attempt);
       throw new Error('billing database unavailable');
     });
-    await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'call_1', attempts: 4, backoffMs: 100 });
+    await queue.enqueue(QUEUES.workflowRuns, RUN, { jobId: 'call_1', attempts: 4, backoffMs: 100 });
     await jest.advanceTimersByTimeAsync(0);
     expect(attempts).toEqual([1]);
     // second attempt after 100 ms, third 200 ms later, fourth 400 ms after that
@@ -136,25 +136,25 @@ describe('InMemoryJobQueue', () => {
   it('stops retrying once an attempt succeeds', async () => {
     jest.useFakeTimers();
     const attempts: number[] = [];
-    queue.process(QUEUES.usageEvents, async (_p, ctx) => {
+    queue.process(QUEUES.workflowRuns, async (_p, ctx) => {
       attempts.push(ctx.attempt);
       if (ctx.attempt < 2) throw new Error('transient');
     });
-    await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'call_1', attempts: 5, backoffMs: 10 });
+    await queue.enqueue(QUEUES.workflowRuns, RUN, { jobId: 'call_1', attempts: 5, backoffMs: 10 });
     await jest.runAllTimersAsync();
     expect(attempts).toEqual([1, 2]);
   });
 
-  it('uses the queue defaults when the job names no attempts (usage events: 20)', async () => {
+  it('uses the queue defaults when the job names no attempts (workflow runs: 5)', async () => {
     jest.useFakeTimers();
     let attempts = 0;
-    queue.process(QUEUES.usageEvents, async () => {
+    queue.process(QUEUES.workflowRuns, async () => {
       attempts++;
       throw new Error('always');
     });
-    await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'call_1', backoffMs: 1 });
+    await queue.enqueue(QUEUES.workflowRuns, RUN, { jobId: 'call_1', backoffMs: 1 });
     await jest.runAllTimersAsync();
-    expect(attempts).toBe(20);
+    expect(attempts).toBe(QUEUE_DEFAULTS['workflow-runs'].attempts);
   });
 
   it('never runs more jobs at once than the concurrency, and starts the next as one finishes', async () => {
@@ -164,7 +164,7 @@ describe('InMemoryJobQueue', () => {
     let active = 0;
     let maxActive = 0;
     queue.process(
-      QUEUES.usageEvents,
+      QUEUES.workflowRuns,
       async (_p, ctx) => {
         active++;
         maxActive = Math.max(maxActive, active);
@@ -177,7 +177,7 @@ describe('InMemoryJobQueue', () => {
       },
       { concurrency: 3 },
     );
-    for (let i = 1; i <= 7; i++) await queue.enqueue(QUEUES.usageEvents, {}, { jobId: `j${i}` });
+    for (let i = 1; i <= 7; i++) await queue.enqueue(QUEUES.workflowRuns, RUN, { jobId: `j${i}` });
     await until(() => started.length === 3, changed);
     await flush();
     expect(started).toEqual(['j1', 'j2', 'j3']);
@@ -198,7 +198,7 @@ describe('InMemoryJobQueue', () => {
     const started = signal();
     const events: string[] = [];
     queue.process(
-      QUEUES.usageEvents,
+      QUEUES.workflowRuns,
       async (_p, ctx) => {
         events.push(`start ${ctx.jobId}`);
         started.fire();
@@ -207,8 +207,8 @@ describe('InMemoryJobQueue', () => {
       },
       { concurrency: 1 },
     );
-    await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'a' });
-    await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'b' });
+    await queue.enqueue(QUEUES.workflowRuns, RUN, { jobId: 'a' });
+    await queue.enqueue(QUEUES.workflowRuns, RUN, { jobId: 'b' });
     await until(() => events.length === 1, started);
     const closed = queue.close().then(() => events.push('closed'));
     await flush();
@@ -217,13 +217,13 @@ describe('InMemoryJobQueue', () => {
     await closed;
     await flush();
     expect(events).toEqual(['start a', 'end a', 'closed']);
-    await queue.enqueue(QUEUES.usageEvents, {}, { jobId: 'c' });
+    await queue.enqueue(QUEUES.workflowRuns, RUN, { jobId: 'c' });
     await flush();
     expect(events).toEqual(['start a', 'end a', 'closed']);
   });
 
   it('refuses a second handler for one queue', () => {
-    queue.process(QUEUES.usageEvents, async () => undefined);
-    expect(() => queue.process(QUEUES.usageEvents, async () => undefined)).toThrow(/already has a handler/);
+    queue.process(QUEUES.workflowRuns, async () => undefined);
+    expect(() => queue.process(QUEUES.workflowRuns, async () => undefined)).toThrow(/already has a handler/);
   });
 });

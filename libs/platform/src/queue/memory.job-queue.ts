@@ -1,7 +1,7 @@
 // In-process stand-in for BullMQ, for standalone mode and unit tests: same contract (deterministic
 // job ids, retries with backoff, bounded concurrency), nothing durable across restarts.
-import { QUEUE_DEFAULTS, type QueueName } from '@shoal/contracts';
-import type { EnqueueOptions, JobHandler, JobPresence, JobQueue, ProcessOptions } from './job-queue';
+import { QUEUE_DEFAULTS, type QueueName, type QueuePayload } from '@shoal/contracts';
+import { parseJobPayload, type EnqueueOptions, type JobHandler, type JobPresence, type JobQueue, type ProcessOptions } from './job-queue';
 import { createLogger } from '../logging/logger';
 
 const RETENTION_MS = 3_600_000;
@@ -27,7 +27,7 @@ export class InMemoryJobQueue implements JobQueue {
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
-  async enqueue(queue: QueueName, payload: unknown, opts: EnqueueOptions): Promise<void> {
+  async enqueue<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>, opts: EnqueueOptions): Promise<void> {
     const key = `${queue}:${opts.jobId}`;
     if (this.closed || this.known.has(key)) return;
     this.forgetOldJobs();
@@ -48,15 +48,32 @@ export class InMemoryJobQueue implements JobQueue {
     return this.known.get(key) === undefined ? 'pending' : 'ended';
   }
 
-  async requeue(queue: QueueName, payload: unknown, opts: EnqueueOptions): Promise<void> {
+  async requeue<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>, opts: EnqueueOptions): Promise<void> {
     const key = `${queue}:${opts.jobId}`;
     if (this.known.has(key) && this.known.get(key) !== undefined) this.known.delete(key);
     await this.enqueue(queue, payload, opts);
   }
 
-  process(queue: QueueName, handler: JobHandler, opts: ProcessOptions = {}): void {
+  process<Q extends QueueName>(queue: Q, handler: JobHandler<QueuePayload<Q>>, opts: ProcessOptions<QueuePayload<Q>> = {}): void {
     if (this.handlers.has(queue)) throw new Error(`queue ${queue} already has a handler`);
-    this.handlers.set(queue, { handler, concurrency: opts.concurrency ?? 8, active: 0, onExhausted: opts.onExhausted });
+    // validated once here, as BullMqJobQueue does, so that both deliver only what the schema reads
+    const checked: JobHandler = async (payload, ctx) => {
+      const parsed = parseJobPayload(queue, payload);
+      if (!parsed.ok) return this.log.error({ queue, jobId: ctx.jobId, issues: parsed.issues }, 'dropping a malformed job');
+      return handler(parsed.payload, ctx);
+    };
+    const onExhausted = opts.onExhausted;
+    this.handlers.set(queue, {
+      handler: checked,
+      concurrency: opts.concurrency ?? 8,
+      active: 0,
+      onExhausted: onExhausted
+        ? async (payload, err) => {
+            const parsed = parseJobPayload(queue, payload);
+            if (parsed.ok) await onExhausted(parsed.payload, err);
+          }
+        : undefined,
+    });
     this.drain(queue);
   }
 

@@ -11,6 +11,8 @@ import { listOperatorNodeDefinition } from './list-operator.node';
 import { assignerNodeDefinition } from './assigner.node';
 import { iterationNodeDefinition, iterationStartNodeDefinition } from './iteration.node';
 import { loopEndNodeDefinition, loopNodeDefinition, loopStartNodeDefinition } from './loop.node';
+import { httpRequestNodeDefinition } from './http-request.node';
+import { codeNodeDefinition } from './code.node';
 
 export const NODE_DEFINITIONS = {
   start: startNodeDefinition,
@@ -28,6 +30,8 @@ export const NODE_DEFINITIONS = {
   loop: loopNodeDefinition,
   'loop-start': loopStartNodeDefinition,
   'loop-end': loopEndNodeDefinition,
+  'http-request': httpRequestNodeDefinition,
+  code: codeNodeDefinition,
 } as const;
 
 /** Node types that hold a sub-graph (Dify's containers), and the start node type each begins with. */
@@ -41,10 +45,10 @@ export function isContainerType(type: string): type is ContainerNodeType {
 export type NodeType = keyof typeof NODE_DEFINITIONS;
 
 /** Node types whose `error_strategy` is honoured (Dify offers it on the nodes that call out). */
-export const ERROR_STRATEGY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm']);
+export const ERROR_STRATEGY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm', 'code', 'http-request']);
 
 /** Node types whose `retry_config` is honoured (Dify retries the nodes that call out: LLM, code, HTTP, tool). */
-export const RETRY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm']);
+export const RETRY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm', 'code', 'http-request']);
 
 export const NODE_TYPES = Object.keys(NODE_DEFINITIONS) as readonly NodeType[];
 

@@ -14,9 +14,11 @@ import {
   openWorkflowSecrets,
   type RunEventStore,
   type SecretBox,
+  type CodeSettings,
   type WorkflowLimits,
 } from '@shoal/platform';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
+import { GuardedHttpFetcher, type OutboundHttpOptions } from '../http/guarded.http-fetcher';
 import { RunStateRepository, type ClaimedRun, type FinishedRunRow } from './run-state.repository';
 import { RunCancellations } from './run-cancellations';
 import { ConversationTurnsRepository } from '../conversations/conversation-turns.repository';
@@ -24,6 +26,7 @@ import { ChatTurn } from '../conversations/chat-turn';
 import type { RunDurabilityOptions } from './run-durability.options';
 import { ModelPoolLostError } from './model-pool-lost.error';
 import { LeaseLostError } from './lease-lost.error';
+import { CodeSandboxHost } from '../code/code-sandbox.host';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
 export interface EngineOptions {
@@ -37,6 +40,10 @@ export interface EngineOptions {
   secrets?: SecretBox | null;
   /** takeover, outage and sweeper timings (distributed); DEFAULT_RUN_DURABILITY's when omitted */
   durability?: Partial<RunDurabilityOptions>;
+  /** http-request nodes: the allowlist (SHOAL_HTTP_ALLOW) and limits; public addresses only and Dify's limits when omitted */
+  outboundHttp?: OutboundHttpOptions;
+  /** code nodes: the sandbox's limits (SHOAL_CODE_*) and Dify's output bounds (CODE_MAX_*); defaults when omitted */
+  code?: CodeSettings;
 }
 
 const GRAPH_CACHE_ENTRIES = 1000;
@@ -61,6 +68,8 @@ export class ExecuteRunUseCase {
     @Inject(ConversationTurnsRepository) private readonly turns: ConversationTurnsRepository,
     @Inject(RunCancellations) private readonly cancellations: RunCancellations,
     @Inject(CHAT_COMPLETIONS_PORT) private readonly chat: ChatCompletionsPort,
+    @Inject(GuardedHttpFetcher) private readonly http: GuardedHttpFetcher,
+    @Inject(CodeSandboxHost) private readonly code: CodeSandboxHost,
   ) {}
 
   async execute(runId: string, traceparent?: string): Promise<void> {
@@ -86,16 +95,19 @@ export class ExecuteRunUseCase {
     }
     // from here a worker that held the run before (frozen, then woken) can append no event either
     await this.events.fence(runId, run.lease);
-    const finished = await this.runs.finishedNodes(run.tenantId, runId);
-    const startedAttempts = finished.length || run.attempts > 1 ? await this.runs.startedAttempts(run.tenantId, runId) : undefined;
+    // checkpoints are written only under a lease, and every lease is a claim that counts an
+    // attempt: a run on its first attempt has none to read
+    const resumed = run.attempts > 1;
+    const finished = resumed ? await this.runs.finishedNodes(run.tenantId, runId) : [];
+    const startedAttempts = resumed ? await this.runs.startedAttempts(run.tenantId, runId) : undefined;
     if (finished.length) this.log.info({ runId, attempt: run.attempts, finished: finished.length }, 'resuming run from its checkpoints');
 
-    // workflow_finished waits until the run row holds the final totals, so whoever reacts to it reads them
-    let finishedBody: RunEventBody | undefined;
+    // the run's end has one owner, this use case: workflow_finished is built once, from what finish()
+    // stores, and appended only after the row holds it (whoever reacts to it reads the final totals).
+    // The runtime's own announcement of the end is not passed on.
     const sink: EventSink = {
       emit: async (body) => {
-        if (body.event === 'workflow_finished') finishedBody = body;
-        else await this.appendFenced(runId, body, run.lease);
+        if (body.event !== 'workflow_finished') await this.appendFenced(runId, body, run.lease);
       },
     };
     const chat = await this.chatTurnOf(run, graph);
@@ -110,6 +122,7 @@ export class ExecuteRunUseCase {
     // a cancel that came before this claim (or before a crash) stops the run before any node runs
     const held = this.cancellations.hold(runId);
     if (run.cancelRequestedAt) this.cancellations.cancel(runId);
+    const checkpoints = this.runs.checkpointsFor(run.tenantId, run.lease);
     const outcome = await executeRun({
       runId,
       workflowId: run.workflowId,
@@ -119,15 +132,16 @@ export class ExecuteRunUseCase {
       environment,
       inputLimits: this.opts.workflowLimits?.inputs,
       containerLimits: this.opts.workflowLimits?.containers,
-      sys: { user_id: run.endUser ?? undefined, app_id: run.workflowId, ...chat?.sys },
+      sys: { user_id: run.endUser ?? undefined, app_id: run.workflowId, files: run.files, ...chat?.sys },
       conversationVariables: chat?.variables,
       history: chat?.history,
       finished,
       startedAttempts,
       limits: this.opts.workflowLimits?.run,
+      codeLimits: this.opts.code?.output,
       callDepth: run.callDepth,
       signal: held.signal,
-      ports: { llm, checkpoints: this.runs.checkpointsFor(run.tenantId, run.lease), events: chat ? chat.sink(sink) : sink },
+      ports: { llm, http: this.http, code: this.code.sandbox, checkpoints, events: chat ? chat.sink(sink) : sink },
       streamChunks: run.responseMode === 'streaming',
       streamedText: finished.length && run.responseMode === 'streaming' ? await this.streamedText(runId) : undefined,
       startedAt: run.createdAt.getTime(),
@@ -137,26 +151,47 @@ export class ExecuteRunUseCase {
     if (outcome.status === 'failed' && hopBroken) throw new ModelPoolLostError(runId);
     // the turn is written before the run is finished, so a conversation's next run sees it
     await chat?.record(outcome);
-    await this.runs.finish(run.tenantId, runId, run.lease, {
+    // deterministic nodes whose checkpoints were deferred are committed with the run's totals
+    const finishedAt = await this.runs.finish(
+      run.tenantId,
+      runId,
+      run.lease,
+      {
+        status: outcome.status,
+        outputs: outcome.outputs,
+        error: outcome.error,
+        totalTokens: outcome.totalTokens,
+        totalSteps: outcome.steps,
+        elapsedMs: outcome.elapsedMs,
+        totalPrice: outcome.totalPrice,
+        currency: outcome.currency ?? 'USD',
+      },
+      checkpoints.pending(),
+    );
+    // message_end goes out just before workflow_finished (Dify sends it just after), so that a stream that ends at workflow_finished has it
+    if (chat && (outcome.status === 'succeeded' || outcome.status === 'partial-succeeded'))
+      await this.events.append(
+        runId,
+        await chat.messageEnd(outcome, { total_price: outcome.totalPrice, currency: outcome.currency ?? 'USD' }),
+      );
+    await this.announce({
+      id: runId,
+      tenantId: run.tenantId,
+      workflowId: run.workflowId,
       status: outcome.status,
       outputs: outcome.outputs,
       error: outcome.error,
       totalTokens: outcome.totalTokens,
       totalSteps: outcome.steps,
-      elapsedMs: outcome.elapsedMs,
-      totalPrice: outcome.totalPrice,
-      currency: outcome.currency ?? 'USD',
+      createdAt: run.createdAt,
+      finishedAt,
     });
-    if (finishedBody) {
-      // message_end goes out just before workflow_finished (Dify sends it just after), so that a stream that ends at workflow_finished has it
-      if (chat && (outcome.status === 'succeeded' || outcome.status === 'partial-succeeded'))
-        await this.events.append(
-          runId,
-          await chat.messageEnd(outcome, { total_price: outcome.totalPrice, currency: outcome.currency ?? 'USD' }),
-        );
-      const e = await this.events.append(runId, finishedBody);
-      if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
-    }
+  }
+
+  /** Appends the run's workflow_finished, built from its stored facts, and records its sequence number. */
+  private async announce(run: FinishedRunRow): Promise<void> {
+    const e = await this.events.append(run.id, workflowFinishedOf(run));
+    if (e) await this.runs.setLastEventSeq(run.tenantId, run.id, e.sequence);
   }
 
   /** An event of the run this worker holds: refused once another worker has taken the run over. */
@@ -175,9 +210,7 @@ export class ExecuteRunUseCase {
    */
   private async announceIfUnannounced(runId: string): Promise<void> {
     const run = await this.runs.unannouncedFinish(runId);
-    if (!run) return;
-    const e = await this.events.append(runId, finishedEventOf(run));
-    if (e) await this.runs.setLastEventSeq(run.tenantId, runId, e.sequence);
+    if (run) await this.announce(run);
   }
 
   private async chatTurnOf(run: ClaimedRun, graph: WorkflowGraph): Promise<ChatTurn | null> {
@@ -217,8 +250,4 @@ export class ExecuteRunUseCase {
     this.graphs.set(versionId, { graph: parsed.graph, bytes: Buffer.byteLength(JSON.stringify(stored)) });
     return parsed.graph;
   }
-}
-
-function finishedEventOf(run: FinishedRunRow): RunEventBody {
-  return workflowFinishedOf(run);
 }

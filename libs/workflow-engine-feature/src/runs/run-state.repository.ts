@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CheckpointStore, FinishedNodeRecord } from '@shoal/workflow-runtime';
-import { NodeCheckpointsRepository } from './node-checkpoints.repository';
+import type { FinishedNodeRecord } from '@shoal/workflow-runtime';
+import { NodeCheckpointsRepository, upsertNodeRows, type NodeRow } from './node-checkpoints.repository';
 import { LeaseLostError } from './lease-lost.error';
-import { newId, runStatusFromColumn, runStatusToColumn } from '@shoal/contracts';
-import { PrismaClient, type Prisma } from '@shoal/platform';
+import { newId, runStatusFromColumn } from '@shoal/contracts';
+import { Prisma, PrismaClient } from '@shoal/platform';
 
 export interface ClaimedRun {
   id: string;
@@ -24,6 +24,8 @@ export interface ClaimedRun {
   /** set when a cancel was requested: the run is stopped instead of executed */
   cancelRequestedAt: Date | null;
   callDepth: number;
+  /** sys.files: the Dify file objects the gateway resolved from the request's `files` */
+  files: unknown[];
   /** this claim's token: every write for the run is conditional on it still being the run's worker_id */
   lease: string;
 }
@@ -63,33 +65,18 @@ export class RunStateRepository {
   async claim(runId: string, workerId: string): Promise<ClaimedRun | null> {
     // unique per claim, so a stalled worker on the same host and pid is fenced off as well
     const lease = `${workerId}:${newId('run').slice(4)}`;
-    const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
-      UPDATE workflow_runs SET status = 'running', attempts = attempts + 1, worker_id = ${lease},
-        started_at = COALESCE(started_at, now()), updated_at = now()
-      WHERE id = ${runId} AND status IN ('queued', 'running')
-      RETURNING id`;
-    if (rows.length === 0) return null;
-    const run = await this.prisma.workflowRun.findUnique({ where: { id: runId }, include: { version: { select: { graph: true } } } });
+    // one statement: the claim returns the run and its version's graph
+    const [run] = await this.prisma.$queryRaw<Array<Omit<ClaimedRun, 'lease'>>>`
+      UPDATE workflow_runs r SET status = 'running', attempts = r.attempts + 1, worker_id = ${lease},
+        started_at = COALESCE(r.started_at, now()), updated_at = now()
+      FROM workflow_versions v
+      WHERE r.id = ${runId} AND r.status IN ('queued', 'running') AND v.id = r.workflow_version_id
+      RETURNING r.id, r.tenant_id AS "tenantId", r.workflow_id AS "workflowId", r.workflow_version_id AS "workflowVersionId",
+        r.api_key_id AS "apiKeyId", r.inputs, r.end_user AS "endUser", r.response_mode AS "responseMode", v.graph,
+        r.created_at AS "createdAt", r.attempts, r.conversation_id AS "conversationId", r.query, r.message_id AS "messageId",
+        r.cancel_requested_at AS "cancelRequestedAt", r.call_depth AS "callDepth", r.files`;
     if (!run) return null;
-    return {
-      id: run.id,
-      tenantId: run.tenantId,
-      workflowId: run.workflowId,
-      workflowVersionId: run.workflowVersionId,
-      apiKeyId: run.apiKeyId,
-      inputs: run.inputs as Record<string, unknown>,
-      endUser: run.endUser,
-      responseMode: run.responseMode,
-      graph: run.version.graph,
-      createdAt: run.createdAt,
-      attempts: run.attempts,
-      conversationId: run.conversationId,
-      query: run.query,
-      messageId: run.messageId,
-      cancelRequestedAt: run.cancelRequestedAt,
-      callDepth: run.callDepth,
-      lease,
-    };
+    return { ...run, files: Array.isArray(run.files) ? run.files : [], lease };
   }
 
   /**
@@ -148,23 +135,28 @@ export class RunStateRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Stores the run's outcome, if `lease` is still this run's; otherwise LeaseLostError. */
-  async finish(tenantId: string, runId: string, lease: string, t: RunTotals): Promise<void> {
-    const { count } = await this.prisma.workflowRun.updateMany({
-      where: { id: runId, tenantId, workerId: lease, status: 'running' },
-      data: {
-        status: runStatusToColumn(t.status),
-        outputs: t.outputs as Prisma.InputJsonValue,
-        error: t.error,
-        totalTokens: t.totalTokens,
-        totalSteps: t.totalSteps,
-        elapsedMs: t.elapsedMs,
-        totalPrice: t.totalPrice,
-        currency: t.currency,
-        finishedAt: new Date(),
-      },
-    });
-    if (count === 0) throw new LeaseLostError(runId);
+  /**
+   * Stores the run's outcome, with the node records the checkpoint store still holds (`pending`:
+   * deterministic nodes committed with the run's end), in one statement, if `lease` is still this
+   * run's; otherwise LeaseLostError and nothing is written.
+   */
+  async finish(tenantId: string, runId: string, lease: string, t: RunTotals, pending: NodeRow[] = []): Promise<Date> {
+    // the database's run_status labels are the API's statuses ('partial-succeeded'); Prisma maps them to its own names
+    const [r] = await this.prisma.$queryRaw<Array<{ finished_at: Date | null }>>`
+      WITH held AS (
+        SELECT id FROM workflow_runs
+        WHERE id = ${runId} AND tenant_id = ${tenantId} AND worker_id = ${lease} AND status = 'running' FOR UPDATE
+      ), written AS (${pending.length ? upsertNodeRows(tenantId, pending) : Prisma.sql`SELECT 1`}),
+      finished AS (
+        UPDATE workflow_runs w SET status = ${t.status}::run_status, outputs = ${JSON.stringify(t.outputs)}::jsonb,
+          error = ${t.error}, total_tokens = ${t.totalTokens}, total_steps = ${t.totalSteps}, elapsed_ms = ${Math.round(t.elapsedMs)},
+          total_price = ${t.totalPrice}::numeric, currency = ${t.currency}, finished_at = now(), updated_at = now()
+        FROM held WHERE w.id = held.id
+        RETURNING w.finished_at
+      )
+      SELECT (SELECT finished_at FROM finished) AS finished_at`;
+    if (!r?.finished_at) throw new LeaseLostError(runId);
+    return r.finished_at;
   }
 
   async fail(runId: string, error: string): Promise<void> {
@@ -175,7 +167,7 @@ export class RunStateRepository {
   }
 
   /** The runtime's checkpoint store for one tenant's run (node_executions rows). */
-  checkpointsFor(tenantId: string, lease: string): CheckpointStore {
+  checkpointsFor(tenantId: string, lease: string): NodeCheckpointsRepository {
     return new NodeCheckpointsRepository(this.prisma, tenantId, lease);
   }
 

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { QUEUES, runJobSchema } from '@shoal/contracts';
+import { QUEUES } from '@shoal/contracts';
 import { JOB_QUEUE, createLogger, type JobQueue } from '@shoal/platform';
 import { ENGINE_OPTIONS, ExecuteRunUseCase, type EngineOptions } from './execute-run.use-case';
 import { LeaseLostError } from './lease-lost.error';
@@ -30,13 +30,9 @@ export class RunProcessor implements OnApplicationBootstrap, BeforeApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     this.queue.process(
       QUEUES.workflowRuns,
-      async (payload, job) => {
-        const parsed = runJobSchema.safeParse(payload);
-        if (!parsed.success) {
-          this.log.error({ jobId: job.jobId, issues: parsed.error.issues }, 'dropping malformed run job');
-          return;
-        }
-        const { runId, traceparent } = parsed.data;
+      // the queue layer has validated the payload against the queue's schema (QUEUE_PAYLOADS)
+      async (job) => {
+        const { runId, traceparent } = job;
         try {
           await waitOutOutages(() => this.useCase.execute(runId, traceparent), this.durability.outageRetryMs, {
             onWait: (err, waitMs) => this.log.warn({ err, runId, waitMs }, 'a dependency is unavailable: resuming the run when it answers'),
@@ -55,10 +51,7 @@ export class RunProcessor implements OnApplicationBootstrap, BeforeApplicationSh
         stalledIntervalMs: this.durability.stallCheckMs,
         maxStalledCount: this.durability.maxTakeovers,
         // every retry used, or its workers kept dying: the run must not stay "running" forever
-        onExhausted: async (payload, err) => {
-          const parsed = runJobSchema.safeParse(payload);
-          if (parsed.success) await this.useCase.giveUp(parsed.data.runId, err);
-        },
+        onExhausted: async (job, err) => this.useCase.giveUp(job.runId, err),
       },
     );
     // runs whose job may be gone (standalone restarted, Redis lost its data): queue them again;

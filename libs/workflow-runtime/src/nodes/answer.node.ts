@@ -7,6 +7,7 @@ const compiled = new WeakMap<AnswerNodeData, CompiledTemplate>();
 
 export const answerNodeExecutor: NodeExecutor<AnswerNode> = {
   callsLlm: false,
+  deterministic: true,
   execute(node, ctx) {
     let template = compiled.get(node.data);
     if (!template) {

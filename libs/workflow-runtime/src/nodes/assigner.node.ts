@@ -104,6 +104,7 @@ function writeVariables(pool: VariablePool, updates: ReadonlyArray<{ name: strin
 
 export const assignerNodeExecutor: NodeExecutor<AssignerNode> = {
   callsLlm: false,
+  deterministic: true,
   execute(node, ctx) {
     // Items see each other's writes (Dify's working copy), and the pool changes only if all succeed.
     const working = new Map<string, { selector: [string, string]; value: unknown }>();

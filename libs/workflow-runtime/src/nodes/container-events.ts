@@ -71,5 +71,6 @@ export class ContainerError extends Error {
 /** Marker executors for the nodes that only mark places inside a container. */
 export const containerPartExecutor = {
   callsLlm: false,
+  deterministic: true,
   execute: () => ({ inputs: null, outputs: {} }),
 } as const;

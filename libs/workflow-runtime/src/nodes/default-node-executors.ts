@@ -12,6 +12,8 @@ import { startNodeExecutor } from './start.node';
 import { containerPartExecutor } from './container-events';
 import { iterationNodeExecutor } from './iteration.node';
 import { loopNodeExecutor } from './loop.node';
+import { httpRequestNodeExecutor } from './http-request.node';
+import { codeNodeExecutor } from './code.node';
 
 export const defaultNodeExecutors: NodeExecutors = {
   start: startNodeExecutor,
@@ -29,4 +31,6 @@ export const defaultNodeExecutors: NodeExecutors = {
   loop: loopNodeExecutor,
   'loop-start': containerPartExecutor,
   'loop-end': containerPartExecutor,
+  'http-request': httpRequestNodeExecutor,
+  code: codeNodeExecutor,
 };

@@ -4,6 +4,7 @@ import type { NodeExecutor } from '../node-executor';
 
 export const endNodeExecutor: NodeExecutor<EndNode> = {
   callsLlm: false,
+  deterministic: true,
   execute(node, ctx) {
     const outputs: Record<string, unknown> = {};
     for (const { variable, value_selector } of node.data.outputs) {

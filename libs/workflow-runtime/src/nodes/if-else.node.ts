@@ -19,6 +19,7 @@ function expectedOf(condition: IfElseCondition, actual: unknown, pool: VariableP
 
 export const ifElseNodeExecutor: NodeExecutor<IfElseNode> = {
   callsLlm: false,
+  deterministic: true,
   execute(node, ctx) {
     const conditionResults: Array<Record<string, unknown>> = [];
     let inputConditions: Array<Record<string, unknown>> = [];

@@ -99,6 +99,7 @@ function compare(a: Item, b: Item): number {
 
 export const listOperatorNodeExecutor: NodeExecutor<ListOperatorNode> = {
   callsLlm: false,
+  deterministic: true,
   execute(node, ctx) {
     const { data } = node;
     const variable = ctx.pool.get(data.variable);

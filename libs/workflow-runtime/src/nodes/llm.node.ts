@@ -7,9 +7,9 @@ import {
   type LlmNode,
   type LlmNodeData,
 } from '@shoal/workflow-dsl';
-import type { NodeExecutor, NodeRunContext } from '../node-executor';
+import type { NodeExecutor, NodeRunContext, NodeRunResult } from '../node-executor';
 import type { LlmChatRequest, LlmRole } from '../ports';
-import { finalTexts, reasoningFormatOf, ReasoningStream } from '../llm-reasoning';
+import { finalTexts, reasoningFormatOf, ReasoningStream, type ReasoningFormat } from '../llm-reasoning';
 import { historyMessages, historyText, llmMemoryOf, memoryWindow, withCompletionHistory, type LlmMemoryConfig } from '../llm-memory';
 import { renderJinja2 } from './jinja2.renderer';
 
@@ -25,6 +25,8 @@ interface CompiledPrompt {
   query: CompiledTemplate | null;
   /** Every distinct reference, keyed as Dify keys LLM node inputs: `#start.question#`. */
   references: Array<{ key: string; selector: readonly string[] }>;
+  hasJinja2: boolean;
+  reasoningFormat: ReasoningFormat;
 }
 
 // Graph versions are immutable and reused across runs, so each prompt is compiled once per loaded graph.
@@ -45,7 +47,15 @@ function compile(data: LlmNodeData): CompiledPrompt {
     for (const part of m.parts) for (const ref of part.references) references.set(`#${ref.selector.join('.')}#`, ref.selector);
   const memory = llmMemoryOf(data.memory);
   const query = memory ? compileTemplate(memory.queryPromptTemplate || '{{#sys.query#}}') : null;
-  prompt = { messages, context, memory, query, references: [...references].map(([key, selector]) => ({ key, selector })) };
+  prompt = {
+    messages,
+    context,
+    memory,
+    query,
+    references: [...references].map(([key, selector]) => ({ key, selector })),
+    hasJinja2: messages.some((m) => m.jinja2 !== undefined),
+    reasoningFormat: reasoningFormatOf((data as { reasoning_format?: unknown }).reasoning_format),
+  };
   compiled.set(data, prompt);
   return prompt;
 }
@@ -59,14 +69,13 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
     for (const { key, selector } of prompt.references) inputs[key] = ctx.pool.get(selector) ?? null;
     const context = prompt.context ? contextText(ctx.pool.get(prompt.context)) : '';
     if (prompt.context) inputs['#context#'] = context;
-    const jinja2Variables = prompt.messages.some((m) => m.jinja2 !== undefined) ? jinja2VariablesOf(data, ctx, inputs) : null;
-    let messages = prompt.messages.map((m) => ({
-      role: m.role,
-      content:
-        m.jinja2 !== undefined
-          ? renderJinja2(m.jinja2, jinja2Variables ?? {})
-          : m.parts.map((part) => renderCompiledTemplate(part, ctx.pool.lookup)).join(context),
-    }));
+    const jinja2Variables = prompt.hasJinja2 ? jinja2VariablesOf(data, ctx, inputs) : null;
+    let messages: Array<{ role: LlmRole; content: string }> = [];
+    for (const m of prompt.messages)
+      messages.push({
+        role: m.role,
+        content: m.jinja2 !== undefined ? renderJinja2(m.jinja2, jinja2Variables ?? {}) : renderParts(m.parts, ctx.pool.lookup, context),
+      });
     if (prompt.memory && prompt.query) messages = withMemory(data, messages, prompt.memory, prompt.query, ctx.history, ctx.pool.lookup);
     const request: LlmChatRequest = {
       callId: ctx.callId,
@@ -78,7 +87,7 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
       signal: ctx.signal,
     };
     if (data.model.provider) request.provider = data.model.provider;
-    const format = reasoningFormatOf((data as { reasoning_format?: unknown }).reasoning_format);
+    const format = prompt.reasoningFormat;
     const emit = ctx.emitTextChunk;
     let stream: ReasoningStream | null = null;
     if (emit) {
@@ -92,7 +101,7 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
     stream?.end();
     const { text, reasoning } = finalTexts(format, result.text, result.reasoningContent ?? '');
     const { promptTokens, completionTokens, totalTokens } = result.usage;
-    return {
+    const ran: NodeRunResult = {
       inputs,
       outputs: {
         text,
@@ -107,10 +116,19 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
         prompts: messages,
       },
       tokens: { prompt: promptTokens, completion: completionTokens, total: totalTokens },
-      ...(result.cost ? { cost: result.cost } : {}),
     };
+    if (result.cost) ran.cost = result.cost;
+    return ran;
   },
 };
+
+/** A message's parts rendered and joined by the context (one part, no join, when context is off). */
+function renderParts(parts: readonly CompiledTemplate[], lookup: NodeRunContext['pool']['lookup'], context: string): string {
+  if (parts.length === 1) return renderCompiledTemplate(parts[0], lookup);
+  let out = '';
+  for (let i = 0; i < parts.length; i++) out += (i === 0 ? '' : context) + renderCompiledTemplate(parts[i], lookup);
+  return out;
+}
 
 /** The prompt with the conversation's earlier turns and the query, as Dify's fetch_prompt_messages builds it. */
 function withMemory(

@@ -5,6 +5,7 @@ import { InvalidRunInputsError } from '../runtime.errors';
 
 export const startNodeExecutor: NodeExecutor<StartNode> = {
   callsLlm: false,
+  deterministic: true,
   execute(node, ctx) {
     // The gateway validates before enqueuing; this is the backstop for runs that reach the engine otherwise.
     const result = validateStartNodeInputs(node.data.variables, ctx.runInputs, ctx.inputLimits);

@@ -5,6 +5,7 @@ import { renderJinja2 } from './jinja2.renderer';
 
 export const templateTransformNodeExecutor: NodeExecutor<TemplateTransformNode> = {
   callsLlm: false,
+  deterministic: true,
   execute(node, ctx) {
     const variables: Record<string, unknown> = {};
     for (const { variable, value_selector } of node.data.variables) variables[variable] = ctx.pool.get(value_selector) ?? null;

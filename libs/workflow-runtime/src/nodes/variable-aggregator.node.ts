@@ -31,5 +31,13 @@ function aggregate(node: VariableAggregatorNode | LegacyVariableAssignerNode, ct
   return { inputs, outputs };
 }
 
-export const variableAggregatorNodeExecutor: NodeExecutor<VariableAggregatorNode> = { callsLlm: false, execute: aggregate };
-export const legacyVariableAssignerNodeExecutor: NodeExecutor<LegacyVariableAssignerNode> = { callsLlm: false, execute: aggregate };
+export const variableAggregatorNodeExecutor: NodeExecutor<VariableAggregatorNode> = {
+  callsLlm: false,
+  deterministic: true,
+  execute: aggregate,
+};
+export const legacyVariableAssignerNodeExecutor: NodeExecutor<LegacyVariableAssignerNode> = {
+  callsLlm: false,
+  deterministic: true,
+  execute: aggregate,
+};

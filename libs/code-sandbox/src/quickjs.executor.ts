@@ -1,0 +1,40 @@
+// A QuickJS worker thread as a SandboxExecutor.
+import { Worker } from 'node:worker_threads';
+import path from 'node:path';
+import type { SandboxExecutor, SandboxExecutorEvents } from './sandbox-pool';
+import type { SandboxReply } from './sandbox-protocol';
+
+// the worker entry sits beside this file: .ts under the test runner (Node strips the types), .js when built
+const WORKER_FILE = path.join(__dirname, `quickjs.worker${path.extname(__filename)}`);
+
+export function spawnQuickJsWorker(events: SandboxExecutorEvents): SandboxExecutor {
+  const worker = new Worker(WORKER_FILE, {
+    // nothing of the host's environment, and no way to write to the host's stdio
+    env: {},
+    stdout: true,
+    stderr: true,
+    // the worker's own V8 heap (QuickJS's heap lives in its WebAssembly memory, bounded per execution)
+    resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
+  });
+  worker.stdout.resume();
+  worker.stderr.resume();
+  let dead = false;
+  worker.on('message', (reply: SandboxReply) => events.reply(reply));
+  worker.on('error', (err) => {
+    dead = true;
+    events.fail('crashed', `the JavaScript sandbox failed: ${err.message}`);
+  });
+  worker.on('exit', () => {
+    if (!dead) events.fail('crashed', 'the JavaScript sandbox stopped');
+    dead = true;
+  });
+  worker.unref();
+  return {
+    ready: Promise.resolve(),
+    post: (job) => worker.postMessage(job),
+    kill: () => {
+      dead = true;
+      void worker.terminate();
+    },
+  };
+}
