@@ -102,7 +102,7 @@ export async function startChaosShoal(name: string, extra: { engines?: number } 
     billing: {
       ...common,
       DATABASE_URL: databaseUrl,
-      USAGE_INTENT_STALE_MS: '4000',
+      USAGE_INTENT_STALE_MS: '15000',
       USAGE_REAP_EVERY_MS: '1000',
       USAGE_CLAIM_IDLE_MS: '3000',
     },

@@ -90,6 +90,11 @@ export class MeteringUnavailableError extends ApiError {
   }
 }
 
+// how long a usage entry is retried while Redis is unreachable, and the longest wait between tries
+// (short, so that the entry lands right after Redis is back, ahead of the reaper's estimate)
+const ENTRY_RETRY_MS = 300_000;
+const ENTRY_RETRY_MAX_WAIT_MS = 500;
+
 /** One provider attempt being metered: price it, complete it, or discard it. */
 export class MeteredAttempt {
   private completionSoFar = 0;
@@ -165,18 +170,30 @@ export class MeteredAttempt {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
-    for (let attempt = 1; ; attempt++) {
+    try {
+      await this.usageLog.complete(this.key, entry);
+    } catch (err) {
+      // Redis unreachable: the answer is not held back for it; the exact entry is written once Redis
+      // is back (in the background, for a bounded time), before the reaper would bill an estimate
+      this.log.warn({ err, usageKey: this.key }, 'usage entry not written yet: retrying in the background');
+      void this.closeLater(entry);
+    }
+  }
+
+  private async closeLater(entry: string | null): Promise<void> {
+    const deadline = Date.now() + ENTRY_RETRY_MS;
+    for (let wait = 100; ; wait = Math.min(wait * 2, ENTRY_RETRY_MAX_WAIT_MS)) {
+      await new Promise((r) => setTimeout(r, wait).unref());
       try {
         await this.usageLog.complete(this.key, entry);
         return;
       } catch (err) {
-        if (attempt >= 4) {
+        if (Date.now() + wait > deadline) {
           // the full entry is in the log line so that it can be replayed by hand; the intent
           // left open is reaped as an estimate, which the ledger keeps if this is never replayed
           this.log.error({ err, usageEntry: entry, usageKey: this.key }, 'usage entry could not be written');
           return;
         }
-        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
       }
     }
   }
