@@ -1,5 +1,6 @@
 // One Jest config, three projects: unit (*.spec.ts, no I/O), int (*.int-spec.ts, real
-// Postgres and Redis) and e2e (test/**/*.e2e-spec.ts, services as separate processes).
+// Postgres and Redis) and e2e (test/**/*.e2e-spec.ts, services as separate processes); chaos
+// (test/chaos, faults injected into the distributed services) runs with `npm run chaos`.
 // `npm test` (test/run-all.mjs) prepares the databases and runs them in that order.
 const swc = [
   '@swc/jest',
@@ -38,5 +39,7 @@ module.exports = {
     },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/int/**/*.int-spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // `npm run chaos`: every fault scenario (test/chaos/README.md); its *.e2e-spec.ts files run in the e2e tier too
+    { ...common, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.{chaos,e2e}-spec.ts'] },
   ],
 };

@@ -3,7 +3,7 @@
 // local servers where they are installed), prepares a freshly migrated template database for this
 // run (with the real `prisma migrate deploy`), then runs type checks, lint, unit, integration and
 // end-to-end tests. Prints one closing line: "N passed, N failed".
-//   --only unit|int|e2e|static   run one stage
+//   --only unit|int|e2e|static|chaos   run one stage (chaos: `npm run chaos`, not part of the default run)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,7 +139,7 @@ function jest(project, extra = []) {
 
 let failed = false;
 const template = `shoal_tpl_${process.pid}_${Date.now().toString(36)}`;
-const needsServers = stages.some((s) => s === 'int' || s === 'e2e');
+const needsServers = stages.some((s) => s === 'int' || s === 'e2e' || s === 'chaos');
 if (needsServers) {
   await ensurePostgres();
   await ensureRedis();
@@ -187,6 +187,14 @@ try {
       }
       log('End-to-end tests (services as separate processes)');
       if (jest('e2e', ['--runInBand']) !== 0) failed = true;
+    } else if (stage === 'chaos') {
+      log('Build (swc)');
+      if (run(process.execPath, ['.ci/build.mjs']) !== 0) {
+        failed = true;
+        continue;
+      }
+      log('Chaos scenarios (services killed, Postgres and Redis cut, runs in flight)');
+      if (jest('chaos', ['--runInBand']) !== 0) failed = true;
     }
   }
 } finally {

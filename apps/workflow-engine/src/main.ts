@@ -17,5 +17,14 @@ runService(
       secrets: secretBoxOf(config),
       outboundHttp: outboundHttpSettingsOf(config),
       code: codeSettingsOf(config),
+      durability: {
+        jobLockMs: config.ENGINE_JOB_LOCK_MS,
+        stallCheckMs: config.ENGINE_STALL_CHECK_MS,
+        maxTakeovers: config.ENGINE_MAX_TAKEOVERS,
+        outageRetryMs: config.ENGINE_OUTAGE_RETRY_MS,
+        sweepEveryMs: config.ENGINE_SWEEP_EVERY_MS,
+        sweepStaleMs: config.ENGINE_SWEEP_STALE_MS,
+        llmOutageRetryMs: config.ENGINE_LLM_OUTAGE_RETRY_MS,
+      },
     }),
 );

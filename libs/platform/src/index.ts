@@ -23,13 +23,22 @@ export {
 export { codeSandboxEnv, codeSettingsOf, type CodeSettings } from './config/code-sandbox.env';
 export { LruCache, type LruCacheOptions } from './cache/lru-cache';
 export { createLogger, configureRootLogger, rootLogger, PinoNestLogger } from './logging/logger';
-export { ApiError, toApiError, type ApiErrorCode, type FieldIssue } from './errors/api-error';
+export { ApiError, toApiError, OUTAGE_RETRY_AFTER_SECONDS, type ApiErrorCode, type FieldIssue } from './errors/api-error';
+export { isInfrastructureError } from './errors/infrastructure-error';
 export { ProblemJsonFilter, OpenAiErrorFilter } from './errors/error-filters';
 export { HttpErrorFilter, errorStyleFor, type ErrorStyle } from './errors/error-style';
 export { createPrismaClient, PrismaClient, Prisma, type DatabaseOptions, type DbRunStatus, type DbNodeStatus } from './database/prisma';
 export { applyMigrations, findMigrationsDir } from './database/migrator';
 export { createRedis, type Redis } from './redis/redis';
-export { JOB_QUEUE, type JobQueue, type JobHandler, type JobContext, type EnqueueOptions, type ProcessOptions } from './queue/job-queue';
+export {
+  JOB_QUEUE,
+  type JobQueue,
+  type JobPresence,
+  type JobHandler,
+  type JobContext,
+  type EnqueueOptions,
+  type ProcessOptions,
+} from './queue/job-queue';
 export { BullMqJobQueue } from './queue/bullmq.job-queue';
 export { InMemoryJobQueue } from './queue/memory.job-queue';
 export { USAGE_LOG, type UsageLog, type UsageLogEntry, type OpenIntent } from './usage/usage-log';
@@ -38,7 +47,7 @@ export { InMemoryUsageLog, DEFAULT_IN_MEMORY_USAGE_LOG_LIMITS, type InMemoryUsag
 export { PRICE_FEED, MAX_PRICE_ROWS, type PriceFeed } from './usage/price-feed';
 export { RedisPriceFeed } from './usage/redis.price-feed';
 export { InMemoryPriceFeed } from './usage/memory.price-feed';
-export { RUN_EVENT_STORE, type RunEventStore, type Unsubscribe } from './events/run-event-store';
+export { RUN_EVENT_STORE, RunEventsFencedError, type RunEventStore, type Unsubscribe } from './events/run-event-store';
 export { RedisRunEventStore } from './events/redis.run-event-store';
 export { RUN_CANCEL_BUS, InMemoryRunCancelBus, RedisRunCancelBus, type RunCancelBus } from './runs/run-cancel-bus';
 export { InMemoryRunEventStore, DEFAULT_IN_MEMORY_RUN_EVENT_LIMITS, type InMemoryRunEventLimits } from './events/memory.run-event-store';
@@ -113,4 +122,4 @@ export {
 } from './secrets/workflow-secrets';
 export { sendChatAnswer } from './http/chat-answer.reply';
 export { StreamSlots, STREAM_LIMITS, DEFAULT_STREAM_LIMITS, type StreamLimits } from './http/stream-slots';
-export { HttpChatCompletionsClient, type ModelPoolHttpOptions } from './chat/http-chat-completions.client';
+export { HttpChatCompletionsClient, ModelPoolBrokeOffError, type ModelPoolHttpOptions } from './chat/http-chat-completions.client';

@@ -11,7 +11,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { createPrismaClient, PrismaClient, type DatabaseOptions } from './database/prisma';
-import { createRedis, type Redis } from './redis/redis';
+import { FAIL_FAST_REDIS, createRedis, type Redis } from './redis/redis';
 import { JOB_QUEUE, type JobQueue } from './queue/job-queue';
 import { BullMqJobQueue } from './queue/bullmq.job-queue';
 import { InMemoryJobQueue } from './queue/memory.job-queue';
@@ -74,7 +74,7 @@ class PlatformShutdown implements BeforeApplicationShutdown, OnApplicationShutdo
     @Inject(RUN_EVENT_STORE) private readonly events: RunEventStore,
     @Inject(USAGE_LOG) private readonly usageLog: UsageLog,
     @Inject(PRICE_FEED) private readonly priceFeed: PriceFeed,
-    @Inject(REDIS) private readonly redis: { main: Redis; subscriber: Redis; hot: Redis } | null,
+    @Inject(REDIS) private readonly redis: { main: Redis; subscriber: Redis; queue: Redis; hot: Redis } | null,
     @Inject(PrismaClient) private readonly prisma: PrismaClient | null,
   ) {}
 
@@ -90,7 +90,12 @@ class PlatformShutdown implements BeforeApplicationShutdown, OnApplicationShutdo
     await this.usageLog.close();
     await this.priceFeed.close();
     if (this.redis)
-      await Promise.allSettled([this.redis.main.quit(), this.redis.hot.quit(), Promise.resolve(this.redis.subscriber.disconnect())]);
+      await Promise.allSettled([
+        this.redis.main.quit(),
+        this.redis.queue.quit(),
+        this.redis.hot.quit(),
+        Promise.resolve(this.redis.subscriber.disconnect()),
+      ]);
     if (this.prisma) await this.prisma.$disconnect();
   }
 }
@@ -107,25 +112,26 @@ export class PlatformModule {
       },
       {
         provide: REDIS,
-        // the subscriber connects on its first SUBSCRIBE: only services that follow runs (gateway) open it.
+        // the subscriber connects on its first SUBSCRIBE: only services that follow runs (gateway) open it;
+        // `main` fails fast while Redis is down (requests answer 503), BullMQ's `queue` waits Redis out
         // `hot` carries the per-request commands (usage intents and entries, rate limits) with
-        // auto-pipelining: what concurrent requests send in the same tick goes out as one write
-        // (BullMQ's connection keeps its own protocol; nothing blocks on this one).
+        // auto-pipelining: what concurrent requests send in the same tick goes out as one write; it fails fast too.
         useFactory: () =>
           opts.redis === 'memory'
             ? null
             : {
-                main: createRedis(opts.redis.url),
+                main: createRedis(opts.redis.url, FAIL_FAST_REDIS),
                 subscriber: createRedis(opts.redis.url, { lazyConnect: true }),
-                hot: createRedis(opts.redis.url, { enableAutoPipelining: true }),
+                queue: createRedis(opts.redis.url),
+                hot: createRedis(opts.redis.url, { ...FAIL_FAST_REDIS, enableAutoPipelining: true }),
               },
       },
       {
         provide: JOB_QUEUE,
         inject: [REDIS],
         // BullMQ takes the connection itself (it duplicates it for its blocking worker connections)
-        useFactory: (redis: { main: Redis } | null): JobQueue =>
-          opts.redis === 'memory' || !redis ? new InMemoryJobQueue() : new BullMqJobQueue(redis.main, `${opts.redis.prefix}bull`),
+        useFactory: (redis: { queue: Redis } | null): JobQueue =>
+          opts.redis === 'memory' || !redis ? new InMemoryJobQueue() : new BullMqJobQueue(redis.queue, `${opts.redis.prefix}bull`),
       },
       {
         provide: RUN_EVENT_STORE,

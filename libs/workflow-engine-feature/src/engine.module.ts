@@ -6,6 +6,8 @@ import { RunProcessor } from './runs/run.processor';
 import { RunStateRepository } from './runs/run-state.repository';
 import { ConversationTurnsRepository } from './conversations/conversation-turns.repository';
 import { RunCancellations } from './runs/run-cancellations';
+import { StrandedRunsRepository } from './runs/stranded-runs.repository';
+import { StrandedRunsSweeper } from './runs/stranded-runs.sweeper';
 import { GuardedHttpFetcher } from './http/guarded.http-fetcher';
 import { CODE_SANDBOX_LIMITS, CodeSandboxHost } from './code/code-sandbox.host';
 
@@ -34,6 +36,8 @@ export class EngineModule {
         CodeSandboxHost,
         ExecuteRunUseCase,
         RunProcessor,
+        StrandedRunsRepository,
+        StrandedRunsSweeper,
       ],
     };
   }

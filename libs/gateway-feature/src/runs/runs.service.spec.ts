@@ -165,6 +165,12 @@ class FakeQueue implements JobQueue {
     if (this.failWith) throw this.failWith;
     this.jobs.push({ queue, payload, opts });
   }
+  async presence(): Promise<'missing'> {
+    throw new Error('the gateway only enqueues');
+  }
+  async requeue(): Promise<void> {
+    throw new Error('the gateway only enqueues');
+  }
   process(): void {
     throw new Error('the gateway only enqueues');
   }

@@ -29,7 +29,7 @@ import {
 import { ApiError, createLogger } from '@shoal/platform';
 import { ProviderHttpClient } from './provider-http.client';
 import { SsePassThrough } from './sse-pass-through';
-import { UsageEmitter, type MeteredAttempt } from './usage.emitter';
+import { MeteringUnavailableError, UsageEmitter, type MeteredAttempt } from './usage.emitter';
 import { readJsonAnswer, withAliasModel, type JsonAnswer } from './json-answer';
 
 export const POOL_OPTIONS = Symbol('POOL_OPTIONS');
@@ -104,29 +104,36 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     const { value: metered, deployment } = await this.route(
       body.model,
       signal,
-      this.metered(ctx, body, true, async (d, meter) => {
-        current.meter = meter;
-        current.deployment = d;
-        current.priced = undefined;
-        const res = await this.provider.post(d, upstreamBody(body, d, true), signal);
-        const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-        try {
-          // failover is still possible until the first event arrives
-          let first = '';
-          while (!first) {
-            const next = await upstream.next();
-            if (next.done) {
-              first = sse.flush();
-              break;
+      this.metered(
+        ctx,
+        body,
+        true,
+        async (d, meter) => {
+          current.meter = meter;
+          current.deployment = d;
+          current.priced = undefined;
+          const res = await this.provider.post(d, upstreamBody(body, d, true), signal);
+          const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+          try {
+            // failover is still possible until the first event arrives
+            let first = '';
+            while (!first) {
+              const next = await upstream.next();
+              if (next.done) {
+                first = sse.flush();
+                break;
+              }
+              first = sse.push(next.value);
             }
-            first = sse.push(next.value);
+            return { upstream, body: res.body, first };
+          } catch (err) {
+            res.body.destroy();
+            throw err;
           }
-          return { upstream, body: res.body, first };
-        } catch (err) {
-          res.body.destroy();
-          throw err;
-        }
-      }),
+        },
+        // a caller gone before the first chunk (its engine died) leaves a call the provider had: billed as interrupted
+        signal,
+      ),
     );
     return {
       status: 200,
@@ -218,7 +225,18 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     attempt: (d: Deployment, attemptNo: number) => Promise<T>,
   ): Promise<{ value: T; deployment: Deployment }> {
     try {
-      return await runWithFailover({ model, router: this.router, attempt, signal, maxAttempts: this.opts.maxAttempts });
+      return await runWithFailover({
+        model,
+        router: this.router,
+        attempt,
+        signal,
+        maxAttempts: this.opts.maxAttempts,
+        // the usage log unreachable is no deployment's fault: no failover, no cooldown, the 503 goes up as it is
+        classify: (err) =>
+          err instanceof MeteringUnavailableError
+            ? { kind: 'unknown', failover: false, cooldownMs: 0, clientStatus: 503 }
+            : classifyProviderError(err, { now: this.router.now, policy: this.router.policy }),
+      });
     } catch (err) {
       throw this.toApiError(err, model);
     }
@@ -240,6 +258,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
       return new ApiError(code, err.message, { status: err.clientStatus, retryAfterSeconds });
     }
     if (err instanceof Error && err.name === 'AbortError') return err;
+    if (err instanceof MeteringUnavailableError) return err;
     // not worth failing over (the request itself is at fault): the provider's status and message, minus anything key-like
     const failure = classifyProviderError(err);
     const message = redactKeyPatterns(failure.message ?? 'The provider rejected the request');

@@ -6,7 +6,15 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { usageKey, type UsageEvent, type UsageIntent } from '@shoal/contracts';
 import type { Deployment, NormalizedUsage } from '@shoal/model-routing';
 import type { CallCost } from '@shoal/pricing';
-import { RATE_LIMITER, USAGE_LOG, createLogger, type RateLimiter, type UsageLog } from '@shoal/platform';
+import {
+  ApiError,
+  OUTAGE_RETRY_AFTER_SECONDS,
+  RATE_LIMITER,
+  USAGE_LOG,
+  createLogger,
+  type RateLimiter,
+  type UsageLog,
+} from '@shoal/platform';
 import { PriceCatalogCache } from './price-catalog.cache';
 import type { ChatCallContext as PoolCallContext } from '@shoal/contracts';
 
@@ -64,12 +72,28 @@ export class UsageEmitter {
     try {
       await this.usageLog.begin(key, JSON.stringify(intent), Date.now());
     } catch (err) {
-      // the call goes on: its usage entry is still written when it ends
-      this.log.warn({ err, callId: ctx.callId, attempt: a.attempt }, 'could not record the usage intent');
+      // a call whose intent is not recorded could be paid and never billed (its entry cannot be
+      // written either while Redis is down): the provider is not contacted, the caller gets a 503
+      this.log.warn({ err, callId: ctx.callId, attempt: a.attempt }, 'could not record the usage intent: refusing the call');
+      throw new MeteringUnavailableError();
     }
     return new MeteredAttempt(intent, key, this.usageLog, this.prices, this.heartbeatMs, this.log, this.rateLimiter);
   }
 }
+
+/** The usage log (Redis) did not take the attempt's intent: the call is refused before the provider sees it. */
+export class MeteringUnavailableError extends ApiError {
+  constructor() {
+    super('upstream_unavailable', 'Usage metering is unavailable, so the call was not made; retry shortly', {
+      retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS,
+    });
+  }
+}
+
+// how long a usage entry is retried while Redis is unreachable, and the longest wait between tries
+// (short, so that the entry lands right after Redis is back, ahead of the reaper's estimate)
+const ENTRY_RETRY_MS = 300_000;
+const ENTRY_RETRY_MAX_WAIT_MS = 500;
 
 /** One provider attempt being metered: price it, complete it, or discard it. */
 export class MeteredAttempt {
@@ -146,18 +170,30 @@ export class MeteredAttempt {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
-    for (let attempt = 1; ; attempt++) {
+    try {
+      await this.usageLog.complete(this.key, entry);
+    } catch (err) {
+      // Redis unreachable: the answer is not held back for it; the exact entry is written once Redis
+      // is back (in the background, for a bounded time), before the reaper would bill an estimate
+      this.log.warn({ err, usageKey: this.key }, 'usage entry not written yet: retrying in the background');
+      void this.closeLater(entry);
+    }
+  }
+
+  private async closeLater(entry: string | null): Promise<void> {
+    const deadline = Date.now() + ENTRY_RETRY_MS;
+    for (let wait = 100; ; wait = Math.min(wait * 2, ENTRY_RETRY_MAX_WAIT_MS)) {
+      await new Promise((r) => setTimeout(r, wait).unref());
       try {
         await this.usageLog.complete(this.key, entry);
         return;
       } catch (err) {
-        if (attempt >= 4) {
+        if (Date.now() + wait > deadline) {
           // the full entry is in the log line so that it can be replayed by hand; the intent
           // left open is reaped as an estimate, which the ledger keeps if this is never replayed
           this.log.error({ err, usageEntry: entry, usageKey: this.key }, 'usage entry could not be written');
           return;
         }
-        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
       }
     }
   }

@@ -24,6 +24,17 @@ const PASSED_HEADERS = ['content-type', 'retry-after', 'x-request-id', 'x-shoal-
 const CALL_TIMEOUT_MS = 600_000;
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
+/**
+ * model-pool died or its connection broke while it answered: unlike a refused connection, the call
+ * may have reached the provider (and is billed under its call id), so it must not be sent again
+ * under the same call id.
+ */
+export class ModelPoolBrokeOffError extends ApiError {
+  constructor() {
+    super('upstream_unavailable', 'The model service broke off its answer; retry shortly', { retryAfterSeconds: 1 });
+  }
+}
+
 export class HttpChatCompletionsClient implements ChatCompletionsPort, OnApplicationShutdown {
   private readonly log = createLogger('HttpChatCompletionsClient');
   private readonly pool: Pool;
@@ -75,6 +86,8 @@ export class HttpChatCompletionsClient implements ChatCompletionsPort, OnApplica
     } catch (err) {
       if (signal?.aborted) throw new ApiError('client_closed', 'The client closed the request');
       this.log.error({ err }, 'model-pool unreachable');
+      // a connection that was never made carried no call; one that closed after the request went out may have
+      if (!neverConnected(err)) throw new ModelPoolBrokeOffError();
       throw new ApiError('upstream_unavailable', 'The model service is unavailable; retry shortly', { retryAfterSeconds: 1 });
     }
     if (res.statusCode === 401) {
@@ -110,8 +123,17 @@ export class HttpChatCompletionsClient implements ChatCompletionsPort, OnApplica
       if (err instanceof ApiError) throw err;
       if (signal?.aborted) throw new ApiError('client_closed', 'The client closed the request');
       this.log.error({ err }, 'model-pool answer broke off');
-      throw new ApiError('upstream_unavailable', 'The model service broke off its answer; retry shortly', { retryAfterSeconds: 1 });
+      throw new ModelPoolBrokeOffError();
     }
     return { status: res.statusCode, headers: out, kind: 'json', body: Buffer.concat(chunks, size) };
   }
+}
+
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** The request never left: the connection to model-pool could not be made. */
+function neverConnected(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++)
+    if (typeof e.code === 'string' && NOT_CONNECTED.has(e.code)) return true;
+  return false;
 }

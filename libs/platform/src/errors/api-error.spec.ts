@@ -64,9 +64,13 @@ describe('toApiError', () => {
   });
 
   it('turns anything unknown into a 500 "Internal server error" without leaking its message', () => {
-    const api = toApiError(new Error('connect ECONNREFUSED 10.0.0.7:5432 password=hunter2'));
+    const api = toApiError(new Error('relation "x" does not exist at 10.0.0.7:5432 password=hunter2'));
     expect([api.status, api.code, api.message]).toEqual([500, 'internal_error', 'Internal server error']);
     expect(JSON.stringify(api.opts)).not.toContain('hunter2');
+    // an unreachable database is a 503 to retry, and it does not leak either
+    const outage = toApiError(new Error('connect ECONNREFUSED 10.0.0.7:5432 password=hunter2'));
+    expect([outage.status, outage.code]).toEqual([503, 'upstream_unavailable']);
+    expect(`${outage.message} ${JSON.stringify(outage.opts)}`).not.toMatch(/hunter2|10\.0\.0\.7/);
   });
 
   it('treats 5xx-status errors, strings and nullish values as internal errors too', () => {

@@ -1,6 +1,8 @@
 // The errors an API answers with. Domain code throws these (or its own errors that a filter maps);
 // each API style (problem+json, OpenAI, Dify) renders them in its own shape.
 
+import { isInfrastructureError } from './infrastructure-error';
+
 export interface FieldIssue {
   /** where: a JSON path into the request, e.g. "graph.nodes[1].data.model.name" */
   path: string;
@@ -41,6 +43,9 @@ export type ApiErrorCode =
   | 'timeout'
   | 'client_closed'
   | 'internal_error';
+
+/** What an answer during a database or Redis outage tells the client to wait before trying again. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 2;
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -117,6 +122,11 @@ export function toApiError(err: unknown): ApiError {
   if (/\b(22021|22P05)\b|invalid byte sequence|unsupported Unicode escape/.test(`${e?.code ?? ''} ${e?.message ?? ''}`)) {
     return new ApiError('invalid_request', 'The request contains a character that cannot be stored (such as U+0000)');
   }
+  // Postgres or Redis unreachable: a passing outage the client should retry, not a bug (the log names which)
+  if (isInfrastructureError(err))
+    return new ApiError('upstream_unavailable', 'A service Shoal depends on is unavailable; retry shortly', {
+      retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS,
+    });
   return new ApiError('internal_error', 'Internal server error');
 }
 

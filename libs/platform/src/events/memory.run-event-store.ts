@@ -42,6 +42,11 @@ export class InMemoryRunEventStore implements RunEventStore {
     });
   }
 
+  // one process (standalone): no frozen worker can outlive its lease, so appends are not fenced
+  async fence(): Promise<void> {
+    return undefined;
+  }
+
   async append(runId: string, raw: RunEventBody): Promise<RunEvent | undefined> {
     const body = boundRunEvent(raw, this.limits.fieldMaxBytes);
     const final = body.event === 'workflow_finished';

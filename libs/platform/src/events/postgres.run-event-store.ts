@@ -45,6 +45,11 @@ export class PostgresRunEventStore implements RunEventStore {
     this.fieldMaxBytes = opts.fieldMaxBytes ?? DEFAULT_RUN_EVENT_LIMITS.fieldMaxBytes;
   }
 
+  // one process (standalone): no frozen worker can outlive its lease, so appends are not fenced
+  async fence(): Promise<void> {
+    return undefined;
+  }
+
   async append(runId: string, raw: RunEventBody): Promise<RunEvent | undefined> {
     this.schedulePruning();
     const body = boundRunEvent(raw, this.fieldMaxBytes);

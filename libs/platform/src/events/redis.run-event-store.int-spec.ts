@@ -5,6 +5,7 @@ import { configureRootLogger } from '../logging/logger';
 import { createRedis, type Redis } from '../redis/redis';
 import { RedisRunEventStore } from './redis.run-event-store';
 import { DEFAULT_RUN_EVENT_LIMITS } from './run-event-limits';
+import { RunEventsFencedError } from './run-event-store';
 
 const chunk = (text: string): RunEventBody => ({ event: 'text_chunk', data: { text, from_variable_selector: ['llm', 'text'] } });
 const finished = (runId: string): RunEventBody => ({
@@ -108,6 +109,17 @@ describe('RedisRunEventStore (real Redis)', () => {
     } while (cursor !== '0');
     if (keys.length) await redis.del(...keys);
     await Promise.allSettled([redis.quit(), subscriber.quit()]);
+  });
+
+  it("fences appends: once another lease is the run's, the old one appends nothing; unfenced appends still go", async () => {
+    const runId = 'run_fence';
+    await store.fence(runId, 'lease-a');
+    expect(await store.append(runId, chunk('a1'), 'lease-a')).toMatchObject({ sequence: 1 });
+    await store.fence(runId, 'lease-b');
+    await expect(store.append(runId, chunk('a2'), 'lease-a')).rejects.toBeInstanceOf(RunEventsFencedError);
+    expect(await store.append(runId, chunk('b1'), 'lease-b')).toMatchObject({ sequence: 2 });
+    expect(await store.append(runId, chunk('gateway'))).toMatchObject({ sequence: 3 });
+    expect((await store.read(runId)).map((e) => (e.data as { text: string }).text)).toEqual(['a1', 'b1', 'gateway']);
   });
 
   it('numbers 200 concurrent appends to one run exactly 1..200, stream order = sequence order', async () => {

@@ -1,14 +1,16 @@
 import type { Redis } from 'ioredis';
 import type { RunEvent, RunEventBody } from '@shoal/contracts';
 import { DEFAULT_RUN_EVENT_LIMITS, boundRunEvent, type RunEventLimits } from './run-event-limits';
-import { OrderedDelivery, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
+import { OrderedDelivery, RunEventsFencedError, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
 import { createLogger } from '../logging/logger';
 
 // INCR the run's sequence, XADD the event with the sequence as its stream id, PUBLISH it — atomically,
 // so concurrent appenders (parallel branches, or a zombie worker) never reorder or lose an event.
 // A run's stored bytes are counted (KEYS[4]); past ARGV[5] an event is dropped, unless it is the
 // final one (ARGV[6] = '1'), which also shortens the keys' lifetime to the finished TTL (ARGV[7]).
+// With a fence (ARGV[8]), the append happens only while it is the run's lease (KEYS[5]).
 const APPEND = `
+if ARGV[8] ~= '' and redis.call('GET', KEYS[5]) ~= ARGV[8] then return 'fenced' end
 local used = tonumber(redis.call('GET', KEYS[4]) or '0')
 local size = string.len(ARGV[3]) + 120
 if ARGV[6] ~= '1' and used + size > tonumber(ARGV[5]) then return false end
@@ -26,12 +28,21 @@ return ev`;
 
 /** A running run's keys live this long after its last event (a run whose worker died never finishes). */
 const ACTIVE_TTL_SECONDS = 24 * 3600;
+/**
+ * After the subscriber lost Redis, what was published meanwhile is gone, and a run that ended then
+ * sends nothing more that would reveal the gap: each subscription open across the reconnect reads
+ * its stream every this often until it closes. Subscriptions that never saw a reconnect never poll.
+ */
+const RESYNC_EVERY_MS = 2000;
 
 export class RedisRunEventStore implements RunEventStore {
   private readonly log = createLogger('RedisRunEventStore');
   private readonly listeners = new Map<string, Set<(e: RunEvent) => void>>();
   // per channel: resolves once Redis has acknowledged the SUBSCRIBE (every subscriber of the channel waits for it)
   private readonly subscribed = new Map<string, Promise<unknown>>();
+  // every open subscription's catch-up, started polling by a reconnect
+  private readonly resyncs = new Set<{ start(): void }>();
+  private connectedOnce = false;
 
   constructor(
     private readonly redis: Redis,
@@ -39,7 +50,7 @@ export class RedisRunEventStore implements RunEventStore {
     private readonly prefix: string,
     private readonly limits: RunEventLimits = DEFAULT_RUN_EVENT_LIMITS,
   ) {
-    this.redis.defineCommand('shoalAppendRunEvent', { numberOfKeys: 4, lua: APPEND });
+    this.redis.defineCommand('shoalAppendRunEvent', { numberOfKeys: 5, lua: APPEND });
     this.subscriber.on('message', (channel: string, message: string) => {
       const set = this.listeners.get(channel);
       if (!set) return;
@@ -52,6 +63,17 @@ export class RedisRunEventStore implements RunEventStore {
       }
       for (const l of set) l(e);
     });
+    this.subscriber.on('ready', () => {
+      if (!this.connectedOnce) {
+        this.connectedOnce = true;
+        return;
+      }
+      this.log.warn({ subscriptions: this.resyncs.size }, 'reconnected to Redis: catching up on run events that may have been missed');
+      // ioredis subscribes again by itself; asking again is harmless and does not rely on it
+      for (const channel of this.listeners.keys())
+        this.subscriber.subscribe(channel).catch((err: unknown) => this.log.warn({ err, channel }, 'could not subscribe again'));
+      for (const r of this.resyncs) r.start();
+    });
   }
 
   private keys(runId: string): [string, string, string, string] {
@@ -63,7 +85,15 @@ export class RedisRunEventStore implements RunEventStore {
     ];
   }
 
-  async append(runId: string, raw: RunEventBody): Promise<RunEvent | undefined> {
+  async fence(runId: string, lease: string): Promise<void> {
+    await this.redis.set(this.leaseKey(runId), lease, 'EX', ACTIVE_TTL_SECONDS);
+  }
+
+  private leaseKey(runId: string): string {
+    return `${this.prefix}run:${runId}:lease`;
+  }
+
+  async append(runId: string, raw: RunEventBody, fence?: string): Promise<RunEvent | undefined> {
     const body = boundRunEvent(raw, this.limits.fieldMaxBytes);
     const append = (this.redis as unknown as { shoalAppendRunEvent(...a: Array<string | number>): Promise<string | null> })
       .shoalAppendRunEvent;
@@ -71,6 +101,7 @@ export class RedisRunEventStore implements RunEventStore {
     const json = await append.call(
       this.redis,
       ...this.keys(runId),
+      this.leaseKey(runId),
       JSON.stringify(runId),
       Date.now(),
       JSON.stringify(body),
@@ -78,7 +109,9 @@ export class RedisRunEventStore implements RunEventStore {
       this.limits.maxBytesPerRun,
       final,
       this.limits.finishedTtlSeconds,
+      fence ?? '',
     );
+    if (json === 'fenced') throw new RunEventsFencedError(runId);
     return json === null ? undefined : (JSON.parse(json) as RunEvent);
   }
 
@@ -97,6 +130,15 @@ export class RedisRunEventStore implements RunEventStore {
     const channel = this.keys(runId)[2];
     const delivery = new OrderedDelivery(afterSeq, (after) => this.read(runId, after), onEvent);
     const listener = (e: RunEvent) => delivery.offer(e);
+    let poll: NodeJS.Timeout | undefined;
+    const resync = {
+      start: () => {
+        void delivery.catchUp().catch(() => undefined);
+        poll ??= setInterval(() => void delivery.catchUp().catch(() => undefined), RESYNC_EVERY_MS);
+        poll.unref();
+      },
+    };
+    this.resyncs.add(resync);
     let set = this.listeners.get(channel);
     if (!set) {
       set = new Set();
@@ -108,10 +150,14 @@ export class RedisRunEventStore implements RunEventStore {
       await this.subscribed.get(channel);
     } catch (err) {
       set.delete(listener);
+      this.resyncs.delete(resync);
+      clearInterval(poll);
       throw err;
     }
     const unsubscribe = () => {
       delivery.close();
+      clearInterval(poll);
+      this.resyncs.delete(resync);
       const s = this.listeners.get(channel);
       if (!s) return;
       s.delete(listener);

@@ -12,7 +12,13 @@ export interface RunEventStore {
    * RunEventLimits). Resolves undefined, taking no number, when the run's log is at its byte cap;
    * workflow_finished is always stored.
    */
-  append(runId: string, body: RunEventBody): Promise<RunEvent | undefined>;
+  append(runId: string, body: RunEventBody, fence?: string): Promise<RunEvent | undefined>;
+  /**
+   * Makes `lease` the run's current writer: from now on an append fenced with another lease throws
+   * RunEventsFencedError (a frozen worker whose run was taken over appends nothing). Stores in one
+   * process (standalone) have no such worker and accept every append.
+   */
+  fence(runId: string, lease: string): Promise<void>;
   /** events with sequence > afterSeq, in order */
   read(runId: string, afterSeq?: number): Promise<RunEvent[]>;
   /** delivers every event with sequence > afterSeq exactly once and in order: the backlog first, then live ones */
@@ -23,6 +29,15 @@ export interface RunEventStore {
 }
 
 export const RUN_EVENT_STORE = Symbol('RUN_EVENT_STORE');
+
+/** An append fenced with a lease that is no longer the run's: another worker has taken the run over. */
+export class RunEventsFencedError extends Error {
+  readonly code = 'run_events_fenced';
+  constructor(readonly runId: string) {
+    super(`run ${runId} has another writer now: this append was refused`);
+    this.name = 'RunEventsFencedError';
+  }
+}
 
 /** Serializes delivery for one subscription: drops duplicates, fills gaps from the store. */
 export class OrderedDelivery {

@@ -1,7 +1,12 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { QUEUE_DEFAULTS, type QueueName, type QueuePayload } from '@shoal/contracts';
-import { parseJobPayload, type EnqueueOptions, type JobHandler, type JobQueue, type ProcessOptions } from './job-queue';
+import { parseJobPayload, type EnqueueOptions, type JobHandler, type JobPresence, type JobQueue, type ProcessOptions } from './job-queue';
 import { createLogger } from '../logging/logger';
+
+// an add that Redis does not acknowledge in this time fails (the caller answers 503) instead of
+// waiting in the connection's offline queue for as long as Redis is down
+const ENQUEUE_TIMEOUT_MS = 2000;
+const DEFAULT_LOCK_MS = 30_000;
 
 export class BullMqJobQueue implements JobQueue {
   private readonly log = createLogger('BullMqJobQueue');
@@ -24,13 +29,34 @@ export class BullMqJobQueue implements JobQueue {
 
   async enqueue<Q extends QueueName>(name: Q, payload: QueuePayload<Q>, opts: EnqueueOptions): Promise<void> {
     const defaults = QUEUE_DEFAULTS[name];
-    await this.queue(name).add(name, payload, {
-      jobId: opts.jobId,
-      attempts: opts.attempts ?? defaults.attempts,
-      backoff: { type: 'exponential', delay: opts.backoffMs ?? defaults.backoffMs },
-      removeOnComplete: { age: 3600, count: 10_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
+    // Redis known to be unreachable: say so now rather than after the timeout
+    const status = (this.connection as { status?: unknown }).status;
+    if (typeof status === 'string' && status !== 'ready' && status !== 'connect' && status !== 'connecting')
+      throw Object.assign(new Error(`Redis is unreachable (connection ${status})`), { code: 'ECONNREFUSED' });
+    await withTimeout(
+      this.queue(name).add(name, payload, {
+        jobId: opts.jobId,
+        attempts: opts.attempts ?? defaults.attempts,
+        backoff: { type: 'exponential', delay: opts.backoffMs ?? defaults.backoffMs },
+        removeOnComplete: { age: 3600, count: 10_000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      }),
+      ENQUEUE_TIMEOUT_MS,
+    );
+  }
+
+  async presence(name: QueueName, jobId: string): Promise<JobPresence> {
+    const state = await withTimeout(this.queue(name).getJobState(jobId), ENQUEUE_TIMEOUT_MS);
+    if (state === 'unknown') return 'missing';
+    return state === 'completed' || state === 'failed' ? 'ended' : 'pending';
+  }
+
+  async requeue<Q extends QueueName>(name: Q, payload: QueuePayload<Q>, opts: EnqueueOptions): Promise<void> {
+    if ((await this.presence(name, opts.jobId)) === 'ended') {
+      // a job that is not active or locked is removable; a concurrent remover's second call finds nothing
+      await withTimeout(this.queue(name).remove(opts.jobId), ENQUEUE_TIMEOUT_MS);
+    }
+    await this.enqueue(name, payload, opts);
   }
 
   process<Q extends QueueName>(name: Q, handler: JobHandler<QueuePayload<Q>>, opts: ProcessOptions<QueuePayload<Q>> = {}): void {
@@ -41,8 +67,15 @@ export class BullMqJobQueue implements JobQueue {
         if (!parsed.ok) return this.log.error({ queue: name, jobId: job.id, issues: parsed.issues }, 'dropping a malformed job');
         return handler(parsed.payload, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
       },
-      // a job whose worker died is taken over (stalled) up to 3 times before it counts as failed
-      { connection: this.connection, prefix: this.prefix, concurrency: opts.concurrency ?? 8, lockDuration: 30_000, maxStalledCount: 3 },
+      // a job whose worker died is taken over (stalled) up to maxStalledCount times before it counts as failed
+      {
+        connection: this.connection,
+        prefix: this.prefix,
+        concurrency: opts.concurrency ?? 8,
+        lockDuration: opts.lockDurationMs ?? DEFAULT_LOCK_MS,
+        stalledInterval: opts.stalledIntervalMs ?? DEFAULT_LOCK_MS,
+        maxStalledCount: opts.maxStalledCount ?? 3,
+      },
     );
     worker.on('failed', (job, err) => {
       this.log.warn({ err, queue: name, jobId: job?.id, attempt: job?.attemptsMade }, 'job failed');
@@ -68,4 +101,13 @@ export class BullMqJobQueue implements JobQueue {
     await this.stopWorkers();
     await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
+}
+
+/** Rejects with an ETIMEDOUT error (an infrastructure error: callers answer 503) when `p` takes longer than `ms`. */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`Redis did not answer within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

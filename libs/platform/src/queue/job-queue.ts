@@ -25,10 +25,29 @@ export interface ProcessOptions<P = unknown> {
    * worker died) more often than allowed. The place to mark what the job was for as failed.
    */
   onExhausted?: (payload: P, err: Error) => Promise<void>;
+  /**
+   * How long a job stays claimed by a worker that stopped renewing it (it renews at half this):
+   * after it, plus up to `stalledIntervalMs`, another worker takes the job over. Distributed only.
+   */
+  lockDurationMs?: number;
+  /** How often workers look for jobs whose lock expired (their worker died). Distributed only. */
+  stalledIntervalMs?: number;
+  /** Take-overs of one job before it counts as failed (a job that keeps killing its workers). */
+  maxStalledCount?: number;
 }
+
+/** Where a job is: still to run or running (`pending`), ended (`ended`), or unknown to the queue (`missing`). */
+export type JobPresence = 'pending' | 'ended' | 'missing';
 
 export interface JobQueue {
   enqueue<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>, opts: EnqueueOptions): Promise<void>;
+  /** Whether a job with this id is still to run, has ended (completed or failed), or is unknown. */
+  presence(queue: QueueName, jobId: string): Promise<JobPresence>;
+  /**
+   * Enqueues the job again even if an ended job holds its id (that one is removed first); a job
+   * still pending is left alone. Safe to call from several replicas at once: one job results.
+   */
+  requeue<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>, opts: EnqueueOptions): Promise<void>;
   /**
    * Start consuming `queue`; one handler per queue per process. A job whose payload does not match
    * the queue's schema is logged and dropped (completed without its handler): retrying would not mend it.

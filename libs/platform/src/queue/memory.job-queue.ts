@@ -1,7 +1,7 @@
 // In-process stand-in for BullMQ, for standalone mode and unit tests: same contract (deterministic
 // job ids, retries with backoff, bounded concurrency), nothing durable across restarts.
 import { QUEUE_DEFAULTS, type QueueName, type QueuePayload } from '@shoal/contracts';
-import { parseJobPayload, type EnqueueOptions, type JobHandler, type JobQueue, type ProcessOptions } from './job-queue';
+import { parseJobPayload, type EnqueueOptions, type JobHandler, type JobPresence, type JobQueue, type ProcessOptions } from './job-queue';
 import { createLogger } from '../logging/logger';
 
 const RETENTION_MS = 3_600_000;
@@ -40,6 +40,18 @@ export class InMemoryJobQueue implements JobQueue {
       maxAttempts: opts.attempts ?? d.attempts,
       backoffMs: opts.backoffMs ?? d.backoffMs,
     });
+  }
+
+  async presence(queue: QueueName, jobId: string): Promise<JobPresence> {
+    const key = `${queue}:${jobId}`;
+    if (!this.known.has(key)) return 'missing';
+    return this.known.get(key) === undefined ? 'pending' : 'ended';
+  }
+
+  async requeue<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>, opts: EnqueueOptions): Promise<void> {
+    const key = `${queue}:${opts.jobId}`;
+    if (this.known.has(key) && this.known.get(key) !== undefined) this.known.delete(key);
+    await this.enqueue(queue, payload, opts);
   }
 
   process<Q extends QueueName>(queue: Q, handler: JobHandler<QueuePayload<Q>>, opts: ProcessOptions<QueuePayload<Q>> = {}): void {

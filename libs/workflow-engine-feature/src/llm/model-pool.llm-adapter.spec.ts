@@ -1,4 +1,5 @@
 import type { ChatCompletionsAnswer, ChatCompletionsPort } from '@shoal/contracts';
+import { ApiError, ModelPoolBrokeOffError } from '@shoal/platform';
 import { ModelPoolLlmAdapter } from './model-pool.llm-adapter';
 
 const req = {
@@ -89,4 +90,48 @@ it('refuses parameters outside what providers accept before calling', async () =
   const p = port();
   await expect(new ModelPoolLlmAdapter(p, caller).chat({ ...req, params: { temperature: 7 } })).rejects.toThrow('temperature');
   expect(p.calls).toHaveLength(0);
+});
+
+describe('model-pool unreachable', () => {
+  const refused = () => new ApiError('upstream_unavailable', 'The model service is unavailable; retry shortly');
+  const ok = () => json(200, { choices: [{ message: { content: 'ok' }, finish_reason: 'stop' }] });
+
+  it('keeps retrying a refused connection past the hop retries, within the outage budget', async () => {
+    jest.useFakeTimers();
+    try {
+      const p = port(refused(), refused(), refused(), refused(), ok());
+      const answer = new ModelPoolLlmAdapter(p, { ...caller, outageRetryMs: 60_000 }).chat(req);
+      await jest.advanceTimersByTimeAsync(20_000);
+      await expect(answer).resolves.toMatchObject({ text: 'ok' });
+      expect(p.calls).toHaveLength(5);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('gives up once the outage budget is spent', async () => {
+    const p = port(refused(), refused(), refused(), refused());
+    await expect(new ModelPoolLlmAdapter(p, { ...caller, outageRetryMs: 1 }).chat(req)).rejects.toThrow('unavailable');
+  });
+
+  it('never sends again a call model-pool broke off (it may have reached the provider), and says so', async () => {
+    const p = port(new ModelPoolBrokeOffError(), ok());
+    const onHopBroken = jest.fn();
+    await expect(new ModelPoolLlmAdapter(p, { ...caller, onHopBroken }).chat(req)).rejects.toThrow('broke off');
+    expect(p.calls).toHaveLength(1);
+    expect(onHopBroken).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports a stream that breaks mid-answer as the hop broken', async () => {
+    async function* broken(): AsyncGenerator<Uint8Array> {
+      yield bytes('data: {"choices":[{"delta":{"content":"half"}}]}\n\n');
+      throw new Error('other side closed');
+    }
+    const p = port({ status: 200, headers: {}, kind: 'stream', body: broken() });
+    const onHopBroken = jest.fn();
+    await expect(new ModelPoolLlmAdapter(p, { ...caller, onHopBroken }).chat({ ...req, onChunk: () => undefined })).rejects.toThrow(
+      'other side closed',
+    );
+    expect(onHopBroken).toHaveBeenCalledTimes(1);
+  });
 });

@@ -11,6 +11,7 @@ import {
   type ShoalCost,
 } from '@shoal/contracts';
 import type { LlmChatRequest, LlmChatResult, LlmPort } from '@shoal/workflow-runtime';
+import { ModelPoolBrokeOffError } from '@shoal/platform';
 
 type Usage = LlmChatResult['usage'];
 interface Chunk {
@@ -34,11 +35,25 @@ const RETRY_BASE_MS = 500;
 // a Retry-After from model-pool (every deployment cooling down) is honoured up to this
 const MAX_RETRY_AFTER_MS = 30_000;
 const retryable = (status: number) => status === 408 || status === 409 || status === 429 || status >= 500;
+// model-pool itself unreachable (refused, reset: it is restarting) is not the provider's answer: it is
+// retried for longer, up to a bounded time, as nothing reached the provider and nothing is billed
+const DEFAULT_OUTAGE_RETRY_MS = 30_000;
+const MAX_OUTAGE_WAIT_MS = 2000;
+const unreachable = (err: unknown) =>
+  (err as { code?: unknown }).code === 'upstream_unavailable' && !(err instanceof ModelPoolBrokeOffError);
 
 export class ModelPoolLlmAdapter implements LlmPort {
   constructor(
     private readonly pool: ChatCompletionsPort,
-    private readonly caller: { tenantId: string; apiKeyId: string | null; traceparent?: string },
+    private readonly caller: {
+      tenantId: string;
+      apiKeyId: string | null;
+      traceparent?: string;
+      /** how long to keep retrying while model-pool refuses connections */
+      outageRetryMs?: number;
+      /** told when model-pool broke off a call mid-answer (it died): the run is resumed rather than failed */
+      onHopBroken?: () => void;
+    },
   ) {}
 
   async chat(req: LlmChatRequest): Promise<LlmChatResult> {
@@ -59,11 +74,24 @@ export class ModelPoolLlmAdapter implements LlmPort {
       traceparent: this.caller.traceparent,
     };
     const signal = req.signal ?? new AbortController().signal;
-    for (let attempt = 0; ; attempt++) {
+    const outageDeadline = Date.now() + (this.caller.outageRetryMs ?? DEFAULT_OUTAGE_RETRY_MS);
+    for (let attempt = 0, outageWait = RETRY_BASE_MS; ; attempt++) {
       let answer: ChatCompletionsAnswer;
       try {
         answer = await this.pool.chatCompletions(ctx, parsed.data, signal);
       } catch (err) {
+        if (unreachable(err) && !signal.aborted && Date.now() + outageWait < outageDeadline) {
+          // not counted against the retries: the call never left this process
+          attempt--;
+          await backoff(0, outageWait / 1000, signal);
+          outageWait = Math.min(outageWait * 2, MAX_OUTAGE_WAIT_MS);
+          continue;
+        }
+        // the call may have reached the provider: sending it again under this call id would bill it once for two calls
+        if (err instanceof ModelPoolBrokeOffError) {
+          this.caller.onHopBroken?.();
+          throw err;
+        }
         const status = (err as { status?: unknown }).status;
         if (attempt < RETRIES && typeof status === 'number' && retryable(status) && !signal.aborted) {
           await backoff(attempt, retryAfterSecondsOf(err), signal);
@@ -79,7 +107,7 @@ export class ModelPoolLlmAdapter implements LlmPort {
         }
         throw new Error(errorMessageOf(answer));
       }
-      return answer.kind === 'json' ? fromCompletion(answer.body, req.model) : fromStream(answer.body, req);
+      return answer.kind === 'json' ? fromCompletion(answer.body, req.model) : fromStream(answer.body, req, this.caller.onHopBroken);
     }
   }
 }
@@ -134,7 +162,7 @@ function fromCompletion(bytes: Uint8Array, model: string): LlmChatResult {
   };
 }
 
-async function fromStream(body: AsyncIterableIterator<Uint8Array>, req: LlmChatRequest): Promise<LlmChatResult> {
+async function fromStream(body: AsyncIterableIterator<Uint8Array>, req: LlmChatRequest, onHopBroken?: () => void): Promise<LlmChatResult> {
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let text = '';
@@ -167,7 +195,17 @@ async function fromStream(body: AsyncIterableIterator<Uint8Array>, req: LlmChatR
     if (chunk.usage) usage = usageOf(chunk.usage);
   };
   try {
-    for await (const bytes of body) {
+    for (;;) {
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await body.next();
+      } catch (err) {
+        // the connection to model-pool broke mid-answer (a provider's own break is an error event, above)
+        onHopBroken?.();
+        throw err;
+      }
+      if (next.done) break;
+      const bytes = next.value;
       carry += decoder.write(Buffer.from(bytes));
       if (carry.includes('\r')) carry = carry.replace(/\r\n?/g, '\n');
       let at: number;

@@ -3,12 +3,13 @@
 // workflow_finished. The run never waits for billing: the ledger reconciles with it later.
 import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { CHAT_COMPLETIONS_PORT, workflowFinishedOf, type ChatCompletionsPort } from '@shoal/contracts';
+import { CHAT_COMPLETIONS_PORT, workflowFinishedOf, type ChatCompletionsPort, type RunEventBody } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, memoryTurnsOf, type EventSink } from '@shoal/workflow-runtime';
 import {
   LruCache,
   RUN_EVENT_STORE,
+  RunEventsFencedError,
   createLogger,
   openWorkflowSecrets,
   type RunEventStore,
@@ -22,6 +23,9 @@ import { RunStateRepository, type ClaimedRun, type FinishedRunRow } from './run-
 import { RunCancellations } from './run-cancellations';
 import { ConversationTurnsRepository } from '../conversations/conversation-turns.repository';
 import { ChatTurn } from '../conversations/chat-turn';
+import type { RunDurabilityOptions } from './run-durability.options';
+import { ModelPoolLostError } from './model-pool-lost.error';
+import { LeaseLostError } from './lease-lost.error';
 import { CodeSandboxHost } from '../code/code-sandbox.host';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
@@ -34,6 +38,8 @@ export interface EngineOptions {
   workflowLimits?: WorkflowLimits;
   /** opens workflows' sealed secret environment variables (SHOAL_SECRETS_KEY, the gateway's key) */
   secrets?: SecretBox | null;
+  /** takeover, outage and sweeper timings (distributed); DEFAULT_RUN_DURABILITY's when omitted */
+  durability?: Partial<RunDurabilityOptions>;
   /** http-request nodes: the allowlist (SHOAL_HTTP_ALLOW) and limits; public addresses only and Dify's limits when omitted */
   outboundHttp?: OutboundHttpOptions;
   /** code nodes: the sandbox's limits (SHOAL_CODE_*) and Dify's output bounds (CODE_MAX_*); defaults when omitted */
@@ -87,6 +93,8 @@ export class ExecuteRunUseCase {
       await this.announceIfUnannounced(runId);
       return;
     }
+    // from here a worker that held the run before (frozen, then woken) can append no event either
+    await this.events.fence(runId, run.lease);
     // checkpoints are written only under a lease, and every lease is a claim that counts an
     // attempt: a run on its first attempt has none to read
     const resumed = run.attempts > 1;
@@ -99,14 +107,17 @@ export class ExecuteRunUseCase {
     // The runtime's own announcement of the end is not passed on.
     const sink: EventSink = {
       emit: async (body) => {
-        if (body.event !== 'workflow_finished') await this.events.append(runId, body);
+        if (body.event !== 'workflow_finished') await this.appendFenced(runId, body, run.lease);
       },
     };
     const chat = await this.chatTurnOf(run, graph);
+    let hopBroken = false;
     const llm = new ModelPoolLlmAdapter(this.chat, {
       tenantId: run.tenantId,
       apiKeyId: run.apiKeyId,
       traceparent,
+      outageRetryMs: this.opts.durability?.llmOutageRetryMs,
+      onHopBroken: () => (hopBroken = true),
     });
     // a cancel that came before this claim (or before a crash) stops the run before any node runs
     const held = this.cancellations.hold(runId);
@@ -136,6 +147,8 @@ export class ExecuteRunUseCase {
       startedAt: run.createdAt.getTime(),
     }).finally(held.release);
 
+    // model-pool died under a call: not the run's failure; it is resumed (the call runs again as its next attempt)
+    if (outcome.status === 'failed' && hopBroken) throw new ModelPoolLostError(runId);
     // the turn is written before the run is finished, so a conversation's next run sees it
     await chat?.record(outcome);
     // deterministic nodes whose checkpoints were deferred are committed with the run's totals
@@ -179,6 +192,16 @@ export class ExecuteRunUseCase {
   private async announce(run: FinishedRunRow): Promise<void> {
     const e = await this.events.append(run.id, workflowFinishedOf(run));
     if (e) await this.runs.setLastEventSeq(run.tenantId, run.id, e.sequence);
+  }
+
+  /** An event of the run this worker holds: refused once another worker has taken the run over. */
+  private async appendFenced(runId: string, body: RunEventBody, lease: string): Promise<void> {
+    try {
+      await this.events.append(runId, body, lease);
+    } catch (err) {
+      if (err instanceof RunEventsFencedError) throw new LeaseLostError(runId);
+      throw err;
+    }
   }
 
   /**

@@ -118,7 +118,8 @@ export class RunStateRepository {
    */
   async startedAttempts(tenantId: string, runId: string): Promise<Map<string, number>> {
     const rows = await this.prisma.nodeExecution.findMany({
-      where: { tenantId, runId, status: 'running' },
+      // failed too: a run resumed after an attempt that failed of an infrastructure error (ModelPoolLostError)
+      where: { tenantId, runId, status: { in: ['running', 'failed'] } },
       select: { executionKey: true, attempt: true },
     });
     // by execution key: a node inside an iteration or loop has one row per round
