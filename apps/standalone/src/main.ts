@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   const app = await createHttpApp(
     StandaloneModule.register({
       databaseUrl: pg.url,
+      usageJournal: path.join(config.SHOAL_DATA_DIR, 'usage.journal'),
       databaseConnections: 1,
       selfUrl: self,
       internalToken,

@@ -35,6 +35,8 @@ export interface StandaloneOptions {
   engineConcurrency: number;
   /** seals and opens workflows' secret environment variables (main.ts: a key kept in the data directory); none: secrets are refused */
   secrets?: SecretBox | null;
+  /** the usage log's journal (main.ts: a file in the data directory), so a crash loses no call's usage; in memory only when omitted */
+  usageJournal?: string;
   /** http-request nodes' allowlist (SHOAL_HTTP_ALLOW) and limits; public addresses only when omitted */
   outboundHttp?: OutboundHttpSettings;
   /** the limits distributed mode reads from each service's environment; defaults when omitted */
@@ -63,6 +65,7 @@ export class StandaloneModule {
           database: { url: o.databaseUrl, maxConnections: o.databaseConnections },
           redis: 'memory',
           runEventStore: 'database',
+          usageJournal: o.usageJournal,
           internalToken: o.internalToken,
           auth: o.limits?.auth,
           rateLimits: o.limits?.rateLimits,

@@ -53,6 +53,8 @@ export interface PlatformOptions {
   /** omit for services without a database (model-pool) */
   database?: DatabaseOptions;
   redis: { url: string; prefix: string } | 'memory';
+  /** when `redis` is 'memory': a file journalling the usage log, so that a crash loses no usage (standalone) */
+  usageJournal?: string;
   /** where run events live when `redis` is 'memory': in process (default), or in `database` (standalone: they survive a restart) */
   runEventStore?: 'memory' | 'database';
   internalToken: string;
@@ -162,7 +164,9 @@ export class PlatformModule {
         provide: USAGE_LOG,
         inject: [REDIS],
         useFactory: (redis: { hot: Redis } | null): UsageLog =>
-          opts.redis === 'memory' || !redis ? new InMemoryUsageLog() : new RedisUsageLog(redis.hot, opts.redis.prefix),
+          opts.redis === 'memory' || !redis
+            ? new InMemoryUsageLog(undefined, undefined, opts.usageJournal)
+            : new RedisUsageLog(redis.hot, opts.redis.prefix),
       },
       {
         provide: PRICE_FEED,

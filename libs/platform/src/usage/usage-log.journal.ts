@@ -1,0 +1,114 @@
+// The in-process usage log's journal (standalone): every change to open intents and entries is
+// appended to a file before the call it records goes on, so a process killed with calls in flight
+// or entries not yet in the ledger loses none of them. The writes are synchronous appends to the
+// page cache (they survive the process, not the machine), and the file is rewritten from the live
+// state once it grows past its bound, so its size follows what is open, not what ever happened.
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { createLogger } from '../logging/logger';
+import type { OpenIntent, UsageLogEntry } from './usage-log';
+
+export type JournalRecord =
+  | { t: 'b'; k: string; i: string; s: number }
+  | { t: 'p'; k: string; n: number; s: number }
+  | { t: 'c'; k: string; id?: string; d?: string }
+  | { t: 'e'; id: string; d: string }
+  | { t: 'a'; ids: string[] };
+
+export interface JournalState {
+  /** intents open when the journal ends: the process that opened them is gone */
+  intents: OpenIntent[];
+  /** entries appended and never acknowledged, oldest first */
+  entries: UsageLogEntry[];
+}
+
+/** The journal is rewritten from the live state once it is this large. */
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+
+export class UsageLogJournal {
+  private readonly log = createLogger('UsageLogJournal');
+  private fd: number;
+  private bytes: number;
+
+  constructor(
+    private readonly path: string,
+    private readonly maxBytes = DEFAULT_MAX_BYTES,
+  ) {
+    this.fd = openSync(path, 'a', 0o600);
+    this.bytes = statSync(path).size;
+  }
+
+  /** What the journal holds; a last line cut short by a crash is ignored. */
+  static read(path: string): JournalState {
+    if (!existsSync(path)) return { intents: [], entries: [] };
+    const intents = new Map<string, OpenIntent>();
+    const entries = new Map<string, string>();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    for (const line of lines) {
+      if (!line) continue;
+      let r: JournalRecord;
+      try {
+        r = JSON.parse(line) as JournalRecord;
+      } catch {
+        continue;
+      }
+      switch (r.t) {
+        case 'b':
+          intents.set(r.k, { key: r.k, intent: r.i, progress: 0, seenAt: r.s });
+          break;
+        case 'p': {
+          const open = intents.get(r.k);
+          if (open) Object.assign(open, { progress: r.n, seenAt: r.s });
+          break;
+        }
+        case 'c':
+          intents.delete(r.k);
+          if (r.id !== undefined && r.d !== undefined) entries.set(r.id, r.d);
+          break;
+        case 'e':
+          entries.set(r.id, r.d);
+          break;
+        case 'a':
+          for (const id of r.ids) entries.delete(id);
+          break;
+      }
+    }
+    return { intents: [...intents.values()], entries: [...entries].map(([id, data]) => ({ id, data })) };
+  }
+
+  append(record: JournalRecord): void {
+    const line = `${JSON.stringify(record)}\n`;
+    this.bytes += writeSync(this.fd, line);
+  }
+
+  /** True once the journal has grown past its bound: the owner should `rewrite` it. */
+  get full(): boolean {
+    return this.bytes > this.maxBytes;
+  }
+
+  /** Replaces the journal by the live state (written aside, flushed, then renamed over it). */
+  rewrite(state: JournalState): void {
+    const aside = `${this.path}.next`;
+    const fd = openSync(aside, 'w', 0o600);
+    try {
+      let text = '';
+      for (const i of state.intents) {
+        text += `${JSON.stringify({ t: 'b', k: i.key, i: i.intent, s: i.seenAt })}\n`;
+        if (i.progress > 0) text += `${JSON.stringify({ t: 'p', k: i.key, n: i.progress, s: i.seenAt })}\n`;
+      }
+      for (const e of state.entries) text += `${JSON.stringify({ t: 'e', id: e.id, d: e.data })}\n`;
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(aside, this.path);
+    closeSync(this.fd);
+    this.fd = openSync(this.path, 'a', 0o600);
+    this.bytes = statSync(this.path).size;
+    this.log.debug({ bytes: this.bytes }, 'usage journal rewritten');
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
