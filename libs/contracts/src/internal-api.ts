@@ -10,6 +10,11 @@ export const INTERNAL_HEADERS = {
   context: 'x-shoal-context',
   /** model-pool's answer names the call id it used (a response header) */
   callId: 'x-shoal-call-id',
+  /**
+   * model-pool refused a call before contacting any provider (its usage could not be metered): an
+   * outage of Shoal's own, which callers wait out like an unreachable model-pool (a response header)
+   */
+  callNotMade: 'x-shoal-call-not-made',
   traceparent: 'traceparent',
 } as const;
 

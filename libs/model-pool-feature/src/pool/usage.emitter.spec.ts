@@ -2,7 +2,7 @@ import { InMemoryPriceFeed, InMemoryUsageLog, configureRootLogger } from '@shoal
 import type { Deployment } from '@shoal/model-routing';
 import { usageEventSchema } from '@shoal/contracts';
 import { PriceCatalogCache } from './price-catalog.cache';
-import { MAX_HEARTBEAT_LIFETIME_MS, UsageEmitter } from './usage.emitter';
+import { MAX_HEARTBEAT_LIFETIME_MS, MeteringUnavailableError, UsageEmitter } from './usage.emitter';
 
 const deployment = {
   id: 'dep_1',
@@ -53,6 +53,15 @@ describe('UsageEmitter', () => {
     await jest.advanceTimersByTimeAsync(MAX_HEARTBEAT_LIFETIME_MS + 120_000);
     const [open] = await log.stale(Number.MAX_SAFE_INTEGER, 10);
     expect(Date.now() - open.seenAt).toBeGreaterThanOrEqual(90_000);
+  });
+
+  it('refuses the call when its intent cannot be recorded, marked as a call not made (a 503 the engine waits out)', async () => {
+    const log = new InMemoryUsageLog();
+    jest.spyOn(log, 'begin').mockRejectedValue(new Error('Connection is closed.'));
+    const emitter = new UsageEmitter(log, new PriceCatalogCache(new InMemoryPriceFeed()), 30_000);
+    const refused = emitter.begin(ctx, { model: 'mock-chat', deployment, attempt: 0, stream: false, promptTokenEstimate: 3 });
+    await expect(refused).rejects.toBeInstanceOf(MeteringUnavailableError);
+    await expect(refused).rejects.toMatchObject({ status: 503, opts: { headers: { 'x-shoal-call-not-made': 'metering' } } });
   });
 
   it('closes a refused attempt with no entry', async () => {

@@ -3,7 +3,7 @@
 // Redis, never an in-memory buffer: a process that dies mid-call leaves its intent open, and
 // billing's reaper bills it as estimated usage.
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { usageKey, type UsageEvent, type UsageIntent } from '@shoal/contracts';
+import { INTERNAL_HEADERS, usageKey, type UsageEvent, type UsageIntent } from '@shoal/contracts';
 import type { Deployment, NormalizedUsage } from '@shoal/model-routing';
 import type { CallCost } from '@shoal/pricing';
 import {
@@ -86,6 +86,8 @@ export class MeteringUnavailableError extends ApiError {
   constructor() {
     super('upstream_unavailable', 'Usage metering is unavailable, so the call was not made; retry shortly', {
       retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS,
+      // the engine waits this out as an outage of Shoal's own, not as a provider's failure
+      headers: { [INTERNAL_HEADERS.callNotMade]: 'metering' },
     });
   }
 }

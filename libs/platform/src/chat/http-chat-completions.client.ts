@@ -4,6 +4,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'undici';
 import {
+  INTERNAL_HEADERS,
   ROUTE_PREFIX,
   type ChatCallContext,
   type ChatCompletionRequest,
@@ -20,7 +21,14 @@ export interface ModelPoolHttpOptions {
   internalToken: string;
 }
 
-const PASSED_HEADERS = ['content-type', 'retry-after', 'x-request-id', 'x-shoal-call-id', 'x-shoal-deployment'];
+const PASSED_HEADERS = [
+  'content-type',
+  'retry-after',
+  'x-request-id',
+  INTERNAL_HEADERS.callId,
+  INTERNAL_HEADERS.callNotMade,
+  'x-shoal-deployment',
+];
 const CALL_TIMEOUT_MS = 600_000;
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
 

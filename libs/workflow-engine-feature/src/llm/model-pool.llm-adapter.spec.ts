@@ -109,6 +109,27 @@ describe('model-pool unreachable', () => {
     }
   });
 
+  it('waits out model-pool refusing calls it cannot meter (nothing reached a provider), within the outage budget', async () => {
+    const notMade = (): ChatCompletionsAnswer => ({
+      ...json(503, { error: { message: 'Usage metering is unavailable, so the call was not made; retry shortly' } }),
+      headers: { 'x-shoal-call-not-made': 'metering', 'retry-after': '1' },
+    });
+    jest.useFakeTimers();
+    try {
+      const p = port(notMade(), notMade(), notMade(), notMade(), ok());
+      const answer = new ModelPoolLlmAdapter(p, { ...caller, outageRetryMs: 60_000 }).chat(req);
+      await jest.advanceTimersByTimeAsync(30_000);
+      await expect(answer).resolves.toMatchObject({ text: 'ok' });
+      // more tries than the hop's own retries, all under the same call id (none reached a provider)
+      expect(p.calls).toHaveLength(5);
+      expect(new Set(p.calls.map((c) => (c as { ctx: { callId: string } }).ctx.callId)).size).toBe(1);
+    } finally {
+      jest.useRealTimers();
+    }
+    const spent = port(notMade(), notMade(), notMade(), notMade());
+    await expect(new ModelPoolLlmAdapter(spent, { ...caller, outageRetryMs: 1 }).chat(req)).rejects.toThrow('metering is unavailable');
+  });
+
   it('gives up once the outage budget is spent', async () => {
     const p = port(refused(), refused(), refused(), refused());
     await expect(new ModelPoolLlmAdapter(p, { ...caller, outageRetryMs: 1 }).chat(req)).rejects.toThrow('unavailable');

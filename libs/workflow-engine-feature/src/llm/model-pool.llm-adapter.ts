@@ -4,6 +4,7 @@
 // completion, on the final usage chunk of a stream, or on the error event of a broken stream).
 import { StringDecoder } from 'node:string_decoder';
 import {
+  INTERNAL_HEADERS,
   SHOAL_COST_FIELD,
   chatCompletionRequestSchema,
   type ChatCompletionsAnswer,
@@ -101,6 +102,14 @@ export class ModelPoolLlmAdapter implements LlmPort {
       }
       if (answer.status !== 200) {
         if (answer.kind === 'stream') await answer.body.return?.(undefined);
+        // refused before any provider was contacted (model-pool could not meter it): an outage of
+        // Shoal's own, waited out within the same budget as an unreachable model-pool
+        if (answer.headers[INTERNAL_HEADERS.callNotMade] && !signal.aborted && Date.now() + outageWait < outageDeadline) {
+          attempt--;
+          await backoff(0, Math.max(outageWait / 1000, Number(answer.headers['retry-after']) || 0), signal);
+          outageWait = Math.min(outageWait * 2, MAX_OUTAGE_WAIT_MS);
+          continue;
+        }
         if (attempt < RETRIES && retryable(answer.status) && !signal.aborted) {
           await backoff(attempt, Number(answer.headers['retry-after']) || undefined, signal);
           continue;
