@@ -201,7 +201,12 @@ it('resumes a crashed run from its checkpoints; the in-flight LLM node reruns as
   // the LLM node reran as the next attempt, with its own call id: the crashed attempt's provider
   // call and the rerun are each billed once, and no call id is used for two provider calls
   expect(mock.calls()).toBe(2);
-  const ledger = await prisma.usageRecord.findMany({ where: { runId }, orderBy: { startedAt: 'asc' } });
+  // the ledger catches up on its own time (the run never waits for billing, which batches)
+  let ledger = await prisma.usageRecord.findMany({ where: { runId }, orderBy: { startedAt: 'asc' } });
+  for (let i = 0; i < 200 && ledger.length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    ledger = await prisma.usageRecord.findMany({ where: { runId }, orderBy: { startedAt: 'asc' } });
+  }
   expect(ledger.map((r) => r.callId)).toEqual([callId, `${runId}:llm:1`]);
   const llm = await prisma.nodeExecution.findFirstOrThrow({ where: { runId, nodeId: 'llm' } });
   expect([llm.attempt, llm.callId]).toEqual([1, `${runId}:llm:1`]);
