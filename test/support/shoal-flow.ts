@@ -210,7 +210,11 @@ export function shoalFlow(target: () => ShoalUnderTest): void {
     expect(nodes[2].outputs).toEqual({ answer: want.answer });
     for (const n of nodes) expect(n.elapsed_ms).toEqual(expect.any(Number));
 
-    const usage = await api(target()).get(`/v1/usage/records?run_id=${res.body.id}`);
+    // the ledger catches up on its own time (billing batches; the run never waits for it)
+    const usage = await eventually(
+      () => api(target()).get(`/v1/usage/records?run_id=${res.body.id}`),
+      (u) => (u.body.data?.length ?? 0) >= 1,
+    );
     expect(usage.body.data).toHaveLength(1);
     expect(usage.body.data[0]).toMatchObject({
       model: 'mock-chat',

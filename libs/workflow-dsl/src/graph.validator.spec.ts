@@ -231,7 +231,7 @@ describe('parseWorkflowGraph: graph rules', () => {
     const referencing = entries(true);
     const time = (nodes: NodeEntry[]) => {
       let best = Infinity;
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 5; i++) {
         const t0 = performance.now();
         checkGraphStructure(nodes, edges);
         best = Math.min(best, performance.now() - t0);
@@ -240,6 +240,8 @@ describe('parseWorkflowGraph: graph rules', () => {
     };
     time(plain);
     time(referencing);
-    expect(time(referencing) / time(plain)).toBeLessThan(2);
+    // linear: about the same time (a shared machine makes it up to ~2x); an ancestor matrix over
+    // 30,000 nodes would be thousands of times slower, so 10x separates the two without flaking
+    expect(time(referencing) / time(plain)).toBeLessThan(10);
   });
 });
