@@ -25,7 +25,16 @@ import { createRequire } from 'node:module';
 import pg from 'pg';
 import { Agent, Pool, request } from 'undici';
 import { summarizeProfile } from './profile-summary.mjs';
-import { blockingRuns, cpuLine, createBenchWorkflow, postgresBackends, redisPids, runTimeline, timelineLine } from './runs.mjs';
+import {
+  blockingRuns,
+  cpuLine,
+  createBenchWorkflow,
+  postgresBackends,
+  redisPids,
+  runTimeline,
+  timelineLine,
+  writeMockPoolConfig,
+} from './runs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -264,23 +273,8 @@ try {
   );
   children.push(portkey.child);
 
-  const poolConfig = path.join(work, 'pool.json');
-  writeFileSync(
-    poolConfig,
-    JSON.stringify({
-      deployments: [
-        {
-          id: 'dep_mock',
-          model: 'mock-chat',
-          provider: 'openai-compatible',
-          baseUrl: mockUrl,
-          apiKey: 'mock',
-          upstreamModel: 'mock-chat',
-          weight: 1,
-        },
-      ],
-    }),
-  );
+  const poolConfig = writeMockPoolConfig(work, mockUrl);
+
   const profiled = (app) =>
     profile
       ? {

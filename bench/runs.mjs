@@ -170,6 +170,22 @@ export async function runTimeline({ baseUrl, headers, workflowId, n = 9, onRun }
   return Object.fromEntries(Object.keys(all[0]).map((k) => [k, median(all.map((p) => p[k]))]));
 }
 
+/** model-pool's deployments file in `dir`: mock-chat on the mock provider at `mockUrl`; its path. */
+export function writeMockPoolConfig(dir, mockUrl) {
+  const file = path.join(dir, 'pool.json');
+  const deployment = {
+    id: 'dep_mock',
+    model: 'mock-chat',
+    provider: 'openai-compatible',
+    baseUrl: mockUrl,
+    apiKey: 'mock',
+    upstreamModel: 'mock-chat',
+    weight: 1,
+  };
+  writeFileSync(file, JSON.stringify({ deployments: [deployment] }));
+  return file;
+}
+
 export const fmt = (n, d = 0) =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '—';
 
@@ -293,23 +309,7 @@ async function main() {
       ),
     );
     const mockUrl = `http://127.0.0.1:${mockPort}/v1`;
-    const poolConfig = path.join(work, 'pool.json');
-    writeFileSync(
-      poolConfig,
-      JSON.stringify({
-        deployments: [
-          {
-            id: 'dep_mock',
-            model: 'mock-chat',
-            provider: 'openai-compatible',
-            baseUrl: mockUrl,
-            apiKey: 'mock',
-            upstreamModel: 'mock-chat',
-            weight: 1,
-          },
-        ],
-      }),
-    );
+    const poolConfig = writeMockPoolConfig(work, mockUrl);
     const common = {
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,

@@ -76,16 +76,23 @@ export class ModelPoolLlmAdapter implements LlmPort {
     };
     const signal = req.signal ?? new AbortController().signal;
     const outageDeadline = Date.now() + (this.caller.outageRetryMs ?? DEFAULT_OUTAGE_RETRY_MS);
-    for (let attempt = 0, outageWait = RETRY_BASE_MS; ; attempt++) {
+    let outageWait = RETRY_BASE_MS;
+    // an outage of Shoal's own (the call never reached a provider) is waited out while the budget
+    // lasts, not counted against the hop's retries: false once the budget is spent
+    const waitOutOutage = async (retryAfterSeconds = 0): Promise<boolean> => {
+      if (signal.aborted || Date.now() + outageWait >= outageDeadline) return false;
+      await backoff(0, Math.max(outageWait / 1000, retryAfterSeconds), signal);
+      outageWait = Math.min(outageWait * 2, MAX_OUTAGE_WAIT_MS);
+      return true;
+    };
+    for (let attempt = 0; ; attempt++) {
       let answer: ChatCompletionsAnswer;
       try {
         answer = await this.pool.chatCompletions(ctx, parsed.data, signal);
       } catch (err) {
-        if (unreachable(err) && !signal.aborted && Date.now() + outageWait < outageDeadline) {
-          // not counted against the retries: the call never left this process
+        // model-pool unreachable: the call never left this process
+        if (unreachable(err) && (await waitOutOutage())) {
           attempt--;
-          await backoff(0, outageWait / 1000, signal);
-          outageWait = Math.min(outageWait * 2, MAX_OUTAGE_WAIT_MS);
           continue;
         }
         // the call may have reached the provider: sending it again under this call id would bill it once for two calls
@@ -102,12 +109,9 @@ export class ModelPoolLlmAdapter implements LlmPort {
       }
       if (answer.status !== 200) {
         if (answer.kind === 'stream') await answer.body.return?.(undefined);
-        // refused before any provider was contacted (model-pool could not meter it): an outage of
-        // Shoal's own, waited out within the same budget as an unreachable model-pool
-        if (answer.headers[INTERNAL_HEADERS.callNotMade] && !signal.aborted && Date.now() + outageWait < outageDeadline) {
+        // refused before any provider was contacted (model-pool could not meter it)
+        if (answer.headers[INTERNAL_HEADERS.callNotMade] && (await waitOutOutage(Number(answer.headers['retry-after']) || 0))) {
           attempt--;
-          await backoff(0, Math.max(outageWait / 1000, Number(answer.headers['retry-after']) || 0), signal);
-          outageWait = Math.min(outageWait * 2, MAX_OUTAGE_WAIT_MS);
           continue;
         }
         if (attempt < RETRIES && retryable(answer.status) && !signal.aborted) {
