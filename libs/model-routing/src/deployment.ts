@@ -29,9 +29,23 @@ export interface Deployment {
   readonly tpm?: number;
   readonly timeoutMs?: number;
   readonly priceOverride?: PriceOverride;
-  /** Where it came from, for the admin view: the config file or an env convenience variable. */
-  readonly source: 'file' | 'env';
+  /** Most calls in flight at once on this deployment (DeepSeek limits concurrency per account). */
+  readonly maxConcurrency?: number;
+  /** Taken out of rotation by an operator (`drain`); its weight and state are kept for `enable`. */
+  readonly drained?: boolean;
+  /** The tenant that owns it; absent or null: shared, defined by the platform (boot config or a platform admin). */
+  readonly tenantId?: string | null;
+  /** `cred_…` when the API key is a stored credential (admin API), so rotation and state can name it. */
+  readonly credentialId?: string;
+  /** Provider-specific base URL for requests with strict tool schemas (DeepSeek's beta endpoint). */
+  readonly strictToolsBaseUrl?: string;
+  /** Where it came from, for the admin view: the config file, an env convenience variable, or the admin API. */
+  readonly source: 'file' | 'env' | 'admin';
 }
+
+/** How an alias chooses among its healthy deployments. */
+export const ROUTING_STRATEGY_NAMES = ['weighted', 'least-in-flight', 'latency', 'usage', 'cost'] as const;
+export type RoutingStrategyName = (typeof ROUTING_STRATEGY_NAMES)[number];
 
 export interface ModelAlias {
   readonly name: string;
@@ -39,4 +53,12 @@ export interface ModelAlias {
   readonly deploymentIds: readonly string[];
   /** Aliases tried, in order, once every deployment of this one has failed. Not transitive. */
   readonly fallbacks: readonly string[];
+  /** Absent: `weighted` (smooth weighted round robin). */
+  readonly strategy?: RoutingStrategyName;
+  /** A stream whose first content token has not come by then fails over (keep-alive lines do not count). */
+  readonly ttftTimeoutMs?: number;
+  /** A stream that sends nothing for this long after its first token ends with an error event. */
+  readonly stallTimeoutMs?: number;
+  /** The tenant that owns it; absent or null: shared. A tenant's alias shadows a shared one of the same name. */
+  readonly tenantId?: string | null;
 }

@@ -255,6 +255,7 @@ describe('runWithFailover', () => {
       cooldown: () => Promise.reject(new Error('redis down')),
       recordSuccess: () => Promise.reject(new Error('redis down')),
       recordFailure: () => Promise.reject(new Error('redis down')),
+      snapshot: () => Promise.reject(new Error('redis down')),
     };
     const storeErrors: unknown[] = [];
     const { run, calls } = setup(

@@ -25,6 +25,30 @@ export interface HealthStore {
   /** Adds to the streak of consecutive failures and returns it (this one included). A streak whose
    *  first failure is older than `windowMs` starts over. */
   recordFailure(id: string, kind: FailureKind, windowMs: number): Promise<number>;
+  /** What the admin API's live view shows of each of `ids` (`GET /v1/admin/deployments/{id}/state`). */
+  snapshot(ids: readonly string[]): Promise<ReadonlyMap<string, HealthSnapshot>>;
+}
+
+/** A circuit breaker's state: closed (calls flow), open (none), half-open (probes only). */
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+/** One deployment's live health, as every replica sees it (or this process alone, when `shared` is false). */
+export interface HealthSnapshot {
+  readonly cooldown?: Cooldown;
+  readonly breaker: BreakerState;
+  readonly consecutiveFailures: number;
+  readonly lastFailureKind?: FailureKind;
+  readonly inFlight: number;
+  /** Exponentially weighted moving averages of time to first token and of whole-call latency. */
+  readonly ttftEwmaMs?: number;
+  readonly latencyEwmaMs?: number;
+  /** Failed share of the calls in the recent window (0..1); absent when there were none. */
+  readonly recentErrorRate?: number;
+  /** Requests and tokens used in the current minute, against the deployment's `rpm` / `tpm`. */
+  readonly rpmUsed?: number;
+  readonly tpmUsed?: number;
+  /** False when the state comes from this process only (the shared store is unreachable). */
+  readonly shared: boolean;
 }
 
 export interface DeploymentStats {
@@ -92,6 +116,17 @@ export class InMemoryHealthStore implements HealthStore {
     streak.count += 1;
     streak.lastKind = kind;
     return streak.count;
+  }
+
+  async snapshot(ids: readonly string[]): Promise<ReadonlyMap<string, HealthSnapshot>> {
+    const cooldowns = await this.getCooldowns(ids);
+    const out = new Map<string, HealthSnapshot>();
+    for (const id of ids) {
+      const stats = this.stats(id);
+      const cooldown = cooldowns.get(id);
+      out.set(id, { ...stats, ...(cooldown ? { cooldown } : {}), breaker: 'closed', inFlight: 0, shared: false });
+    }
+    return out;
   }
 
   /** Not part of the port: for the admin view and tests of this store. */

@@ -1,6 +1,14 @@
 // @shoal/model-routing: which deployment serves an LLM call, and what to do when it fails.
 // Plain TypeScript; the model-pool app does the I/O.
-export { PROVIDER_KINDS, type Deployment, type ModelAlias, type PriceOverride, type ProviderKind } from './deployment';
+export {
+  PROVIDER_KINDS,
+  ROUTING_STRATEGY_NAMES,
+  type Deployment,
+  type ModelAlias,
+  type PriceOverride,
+  type ProviderKind,
+  type RoutingStrategyName,
+} from './deployment';
 export { loadDeploymentConfig, type DeploymentConfig, type DeploymentConfigInput } from './deployment.config';
 export { DeploymentConfigError, type ConfigIssue } from './deployment-config.error';
 export { Secret, redactSecrets, redactKeyPatterns } from './secrets';
@@ -11,6 +19,8 @@ export {
   type Clock,
   type Cooldown,
   type DeploymentStats,
+  type BreakerState,
+  type HealthSnapshot,
   type HealthStore,
   type InMemoryHealthStoreOptions,
 } from './health.store';

@@ -47,6 +47,9 @@ function earliestOf(cooldowns: ReadonlyMap<string, Cooldown>): EarliestCooldown 
   return earliest;
 }
 
+/** Weight 0 or drained by an operator: configured, but never picked. */
+const inRotation = (d: Deployment): boolean => d.weight > 0 && d.drained !== true;
+
 export class ModelRouter {
   readonly policy: CooldownPolicy;
   readonly now: Clock;
@@ -113,7 +116,7 @@ export class ModelRouter {
    * picked; when nothing is left, says which cooldown ends first.
    */
   async pick(chain: readonly string[], tried: ReadonlySet<string>, attemptNo: number): Promise<PickResult | undefined> {
-    const usable = chain.map((model) => ({ model, deployments: this.deploymentsOf(model).filter((d) => d.weight > 0) }));
+    const usable = chain.map((model) => ({ model, deployments: this.deploymentsOf(model).filter(inRotation) }));
     const cooldowns = await this.cooldownsOf(usable.flatMap((u) => u.deployments.map((d) => d.id)));
 
     for (const allowRetry of [false, true]) {
@@ -133,7 +136,7 @@ export class ModelRouter {
   async allCoolingUntil(chain: readonly string[]): Promise<EarliestCooldown | undefined> {
     const ids = chain.flatMap((m) =>
       this.deploymentsOf(m)
-        .filter((d) => d.weight > 0)
+        .filter(inRotation)
         .map((d) => d.id),
     );
     const cooldowns = await this.cooldownsOf(ids);
