@@ -4,7 +4,7 @@
 // then µs per node execution of an 8-way fan-out/fan-in, a 100-item parallel iteration and a 50-round
 // loop, each against the linear graph's, and each shape's time per run against the same graph in
 // LangGraph (StateGraph without a checkpointer; Send for the iteration) when @langchain/langgraph is installed.
-// Needs a build: `node .ci/build.mjs && node bench/runtime.mjs [--dist dist] [--runs 20000]`.
+// Needs a build: `node .ci/build.mjs && node bench/runtime.mjs [--dist dist] [--runs 20000] [--no-langgraph]`.
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -176,6 +176,7 @@ const loop = parse({
 
 // The same shapes in LangGraph (no checkpointer), with the same no-op LLM, when it is installed.
 async function langGraphShapes() {
+  if (args.includes('--no-langgraph')) return null; // e.g. under --cpu-prof, to profile Shoal alone
   let lg;
   try {
     lg = await import('@langchain/langgraph');

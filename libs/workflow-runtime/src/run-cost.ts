@@ -55,4 +55,10 @@ export class RunCost {
     }
     this.amount = addAmounts(this.amount, cost.amount);
   }
+
+  /** Adds another total (a container round's) to this one, its stray currencies included. */
+  addTotal(other: RunCost): void {
+    if (other.currency !== null) this.add({ amount: other.amount, currency: other.currency });
+    this.otherCurrencies += other.otherCurrencies;
+  }
 }

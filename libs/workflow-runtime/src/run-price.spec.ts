@@ -82,4 +82,44 @@ describe("a run's price", () => {
     const outcome = await run(fakePorts());
     expect([outcome.totalPrice, outcome.currency]).toEqual(['0', null]);
   });
+
+  it('counts the calls made inside iterations and loops, as it counts their tokens', async () => {
+    const ports = fakePorts();
+    ports.llm.handler = () => ({ ...llmResult('ok'), cost: { amount: '0.25', currency: 'USD' } });
+    const iterated = graph({
+      nodes: [
+        { id: 'start', data: { type: 'start', variables: [{ variable: 'items', type: 'json_object' }] } },
+        {
+          id: 'iter',
+          data: { type: 'iteration', start_node_id: 'is', iterator_selector: ['start', 'items', 'list'], output_selector: ['ask', 'text'] },
+        },
+        { id: 'is', parentId: 'iter', data: { type: 'iteration-start' } },
+        {
+          id: 'ask',
+          parentId: 'iter',
+          data: { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text: '{{#iter.item#}}' }] },
+        },
+        { id: 'after', data: { type: 'llm', model: { name: 'm' }, prompt_template: [{ role: 'user', text: 'sum up' }] } },
+        { id: 'end', data: { type: 'end', outputs: [{ variable: 'v', value_selector: ['after', 'text'] }] } },
+      ],
+      edges: [
+        { source: 'start', target: 'iter' },
+        { source: 'is', target: 'ask' },
+        { source: 'iter', target: 'after' },
+        { source: 'after', target: 'end' },
+      ],
+    });
+    const outcome = await executeRun({
+      runId: 'run_1',
+      workflowId: 'wf_1',
+      workflowVersionId: 'wfv_1',
+      graph: iterated,
+      inputs: { items: { list: ['a', 'b', 'c'] } },
+      finished: [],
+      ports,
+    });
+    expect(outcome.status).toBe('succeeded');
+    expect(ports.llm.calls).toHaveLength(4);
+    expect([outcome.totalPrice, outcome.currency]).toEqual(['1', 'USD']);
+  });
 });

@@ -82,6 +82,18 @@ export interface SchedulerOptions {
   containerLimits?: Readonly<ContainerLimits>;
   /** Told at once when a port fails inside a round, so the run's own scheduler records it before anything settles. */
   onInfraError?: (error: unknown) => void;
+  /** Rejects when `controller` aborts: made once by the run's scheduler and shared by its rounds. */
+  aborted?: Promise<never>;
+}
+
+/** A promise that rejects with RunCancelledError once `signal` aborts; only ever raced against. */
+function abortedPromise(signal: AbortSignal): Promise<never> {
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(new RunCancelledError());
+    else signal.addEventListener('abort', () => reject(new RunCancelledError()), { once: true });
+  });
+  aborted.catch(() => undefined);
+  return aborted;
 }
 
 /** A node whose incoming edges are not all decided yet. */
@@ -136,7 +148,6 @@ export class Scheduler {
   private inFlight = 0;
   private stopping = false;
   private settle: () => void = () => undefined;
-  private onAbort: (() => void) | null = null;
 
   failure: NodeFailure | null = null;
   /** A run limit stopped the run (the step limit, a variable too large). */
@@ -159,21 +170,14 @@ export class Scheduler {
   constructor(private readonly o: SchedulerOptions) {
     this.counter = o.counter ?? { next: o.nextIndex };
     this.scopeRunner = new SubgraphRunner(o, this.counter, this, (child) => new Scheduler(child));
-    const signal = o.controller.signal;
-    this.aborted = new Promise<never>((_, reject) => {
-      if (signal.aborted) reject(new RunCancelledError());
-      else {
-        this.onAbort = () => reject(new RunCancelledError());
-        signal.addEventListener('abort', this.onAbort, { once: true });
-      }
-    });
-    // Only raced against; never awaited alone.
-    this.aborted.catch(() => undefined);
-    const restored = new Set(o.restored.map((r) => r.nodeId));
-    for (const nodeId of restored) o.stream?.coordinator.nodeFinished(nodeId);
+    // One listener on the run's signal, however many rounds its containers run (10 parallel rounds
+    // each adding their own tripped Node's MaxListeners warning, and cost a listener per round).
+    this.aborted = o.aborted ?? abortedPromise(o.controller.signal);
+    const restored = o.restored.length === 0 ? null : new Set(o.restored.map((r) => r.nodeId));
+    if (restored) for (const nodeId of restored) o.stream?.coordinator.nodeFinished(nodeId);
     o.stream?.coordinator.begin();
     for (const [id, incoming] of o.index.incomingEdges) {
-      if (restored.has(id)) continue;
+      if (restored?.has(id)) continue;
       if (incoming.length === 0) this.initiallyReady.push({ nodeId: id, from: null });
       else this.gates.set(id, { pending: incoming.length, from: null });
     }
@@ -192,11 +196,12 @@ export class Scheduler {
     this.live = true;
     for (const { nodeId, from } of this.initiallyReady) this.launch(nodeId, from);
     if (this.inFlight === 0) this.settle();
-    // The run's signal outlives this scheduler when it runs one round of a container: let go of it.
-    if (this.o.scope === undefined) return drained;
-    return drained.then(() => {
-      if (this.onAbort) this.o.controller.signal.removeEventListener('abort', this.onAbort);
-    });
+    return drained;
+  }
+
+  /** The run's abort promise, for the schedulers of its container rounds. */
+  get abortedSignal(): Promise<never> {
+    return this.aborted;
   }
 
   /** Nodes that neither ran nor were skipped (only for graphs that skipped validation, or when stopped). */

@@ -12,8 +12,11 @@ import {
   type ScopeRunner,
 } from './scope';
 import type { Scheduler, SchedulerOptions } from './scheduler';
+import type { ScopeIndex } from '@shoal/workflow-dsl';
+import type { VariablePool } from './variable-pool';
 import { RunCancelledError, WorkflowRuntimeError } from './runtime.errors';
 import { isThenable } from './is-thenable';
+import type { RunCost } from './run-cost';
 
 /** A node execution an earlier attempt finished, as a scheduler replays it. */
 export interface RestoredNode {
@@ -32,6 +35,60 @@ interface Tallies {
   tokens: number;
   exceptions: number;
   infraError: unknown;
+  readonly cost: RunCost;
+  /** The run's abort promise, shared with the round's scheduler. */
+  readonly abortedSignal: Promise<never>;
+}
+
+/**
+ * A round's scheduler options: the parent's, with the round's index, pool, scope and restored nodes.
+ * Spelled out rather than spread: `{ ...o, … }` of this many fields makes V8 build a dictionary-mode
+ * object, and every `this.o.x` of the round's scheduler then pays a hash lookup (a tenth of a
+ * parallel iteration's CPU went there). The mapped type makes forgetting a field a type error.
+ */
+function roundOptions(
+  o: SchedulerOptions,
+  index: ScopeIndex,
+  pool: VariablePool,
+  restored: readonly RestoredNode[],
+  scope: RunScope,
+  counter: { next: number },
+  aborted: Promise<never>,
+  onInfraError: (error: unknown) => void,
+): SchedulerOptions {
+  const child: { [K in keyof Required<SchedulerOptions>]: SchedulerOptions[K] } = {
+    runId: o.runId,
+    workflowId: o.workflowId,
+    index,
+    scopes: o.scopes,
+    pool,
+    runInputs: o.runInputs,
+    inputLimits: o.inputLimits,
+    executors: o.executors,
+    llm: o.llm,
+    http: o.http,
+    code: o.code,
+    checkpoints: o.checkpoints,
+    events: o.events,
+    clock: o.clock,
+    stream: o.stream,
+    history: o.history,
+    controller: o.controller,
+    nextIndex: o.nextIndex,
+    limits: o.limits,
+    sleeper: o.sleeper,
+    secrets: o.secrets,
+    firstAttempts: o.firstAttempts,
+    stepsBefore: o.stepsBefore,
+    restored,
+    scope,
+    counter,
+    innerRestored: o.innerRestored,
+    containerLimits: o.containerLimits,
+    onInfraError,
+    aborted,
+  };
+  return child;
 }
 
 export class SubgraphRunner implements ScopeRunner {
@@ -78,23 +135,18 @@ export class SubgraphRunner implements ScopeRunner {
       // Re-applies what restored nodes wrote outside their outputs (an assigner's loop variables).
       if (node && !r.exception) (o.executors[node.data.type] as NodeExecutor).restore?.(node, r.outputs, pool);
     }
-    const child = this.create({
-      ...o,
-      index: inner,
-      pool,
-      restored,
-      scope,
-      counter: this.counter,
-      onInfraError: (error) => {
+    const child = this.create(
+      roundOptions(o, inner, pool, restored, scope, this.counter, this.parent.abortedSignal, (error) => {
         this.parent.infraError ??= error;
         o.onInfraError?.(error);
-      },
-    });
+      }),
+    );
     await child.run();
     const p = this.parent;
     p.steps += child.steps;
     p.tokens += child.tokens;
     p.exceptions += child.exceptions;
+    p.cost.addTotal(child.cost);
     if (child.infraError !== null) {
       p.infraError ??= child.infraError;
       throw child.infraError;
