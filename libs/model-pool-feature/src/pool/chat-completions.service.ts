@@ -31,19 +31,31 @@ import { ProviderHttpClient } from './provider-http.client';
 import { SsePassThrough } from './sse-pass-through';
 import { MeteringUnavailableError, UsageEmitter, type MeteredAttempt } from './usage.emitter';
 import { readJsonAnswer, withAliasModel, type JsonAnswer } from './json-answer';
+import {
+  DEFAULT_STALL_TIMEOUT_MS,
+  DEFAULT_TTFT_TIMEOUT_MS,
+  StreamCutError,
+  StreamStalledError,
+  TtftTimeoutError,
+  nextWithin,
+  streamErrorCode,
+  streamErrorEvent,
+} from './stream-guard';
 
 export const POOL_OPTIONS = Symbol('POOL_OPTIONS');
 export const POOL_SSE_LIMITS = Symbol('POOL_SSE_LIMITS');
 export interface PoolOptions {
   maxAttempts: number;
+  /** A stream's first content token must come within this (an alias's `ttftTimeoutMs` wins); default 30 s. */
+  ttftTimeoutMs?: number;
+  /** After the first token, the most a stream may stay silent (an alias's `stallTimeoutMs` wins); default 60 s. */
+  stallTimeoutMs?: number;
 }
+
+/** Before the first content token: role-only chunks held back (failover still possible), at most this much. */
+const MAX_HELD_BYTES = 1024 * 1024;
 
 export type ChatBody = ChatCompletionRequest;
-
-/** The error event of a stream that broke after its first byte (with a run call's cost inside). */
-function streamInterrupted(cost: object): string {
-  return `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted', ...cost } })}\n\n`;
-}
 
 @Injectable()
 export class ChatCompletionsService implements ChatCompletionsPort {
@@ -76,8 +88,12 @@ export class ChatCompletionsService implements ChatCompletionsPort {
         async (d) => readJsonAnswer(await this.provider.post(d, upstreamBody(body, d, false), signal)),
         signal,
       ),
+      false,
+      estimatePromptTokens(body.messages),
     );
-    const cost = await value.meter.complete(normalizeUsage(deployment.provider, value.result.parsed.usage), 'succeeded');
+    const usage = normalizeUsage(deployment.provider, value.result.parsed.usage);
+    this.router.recordTokens(deployment, usage.totalTokens);
+    const cost = await value.meter.complete(usage, 'succeeded');
     return {
       status: 200,
       kind: 'json',
@@ -101,7 +117,14 @@ export class ChatCompletionsService implements ChatCompletionsPort {
         return costField(ctx, current.priced.cost);
       },
     });
-    const { value: metered, deployment } = await this.route(
+    const alias = this.router.alias(body.model);
+    const ttftMs = alias?.ttftTimeoutMs ?? this.opts.ttftTimeoutMs ?? DEFAULT_TTFT_TIMEOUT_MS;
+    const stallMs = alias?.stallTimeoutMs ?? this.opts.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    const {
+      value: metered,
+      deployment,
+      release,
+    } = await this.route(
       body.model,
       signal,
       this.metered(
@@ -112,34 +135,45 @@ export class ChatCompletionsService implements ChatCompletionsPort {
           current.meter = meter;
           current.deployment = d;
           current.priced = undefined;
-          const res = await this.provider.post(d, upstreamBody(body, d, true), signal);
-          const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+          // the TTFT limit covers the headers and everything up to the first content token
+          const ttft = new AbortController();
+          const timer = setTimeout(() => ttft.abort(new TtftTimeoutError(ttftMs)), ttftMs);
+          const attemptSignal = AbortSignal.any([signal, ttft.signal]);
+          let res: Awaited<ReturnType<ProviderHttpClient['post']>> | undefined;
           try {
-            // failover is still possible until the first event arrives
+            res = await this.provider.post(d, upstreamBody(body, d, true), attemptSignal);
+            const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+            // failover is still possible until the first content token: role-only chunks are held
+            // back, keep-alive lines dropped (they are not an answer)
             let first = '';
-            while (!first) {
+            while (sse.contentChunks === 0 && first.length < MAX_HELD_BYTES) {
               const next = await upstream.next();
               if (next.done) {
-                first = sse.flush();
+                first += sse.flush();
+                if (!sse.sawDone && !sse.sawFinish) throw new StreamCutError();
                 break;
               }
-              first = sse.push(next.value);
+              first += sse.push(next.value);
             }
             return { upstream, body: res.body, first };
           } catch (err) {
-            res.body.destroy();
-            throw err;
+            res?.body.destroy();
+            throw ttft.signal.aborted && !signal.aborted ? (ttft.signal.reason as Error) : err;
+          } finally {
+            clearTimeout(timer);
           }
         },
         // a caller gone before the first chunk (its engine died) leaves a call the provider had: billed as interrupted
         signal,
       ),
+      true,
+      estimatePromptTokens(body.messages),
     );
     return {
       status: 200,
       kind: 'stream',
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-shoal-call-id': ctx.callId, 'x-shoal-deployment': deployment.id },
-      body: this.relay(ctx, body, deployment, sse, metered.result, metered.meter, () => current.priced, signal),
+      body: this.relay(ctx, body, deployment, sse, metered.result, metered.meter, () => current.priced, signal, { stallMs, release }),
     };
   }
 
@@ -153,6 +187,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     meter: MeteredAttempt,
     pricedUsage: () => { usage: NormalizedUsage; cost: CallCost } | undefined,
     signal: AbortSignal,
+    { stallMs, release }: { stallMs: number; release: () => void },
   ): AsyncGenerator<Uint8Array> {
     let status: UsageEvent['status'] = 'interrupted';
     // A stream that broke, or a provider that ignores include_usage, leaves no usage chunk. The
@@ -162,13 +197,15 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     try {
       if (provider.first) yield Buffer.from(provider.first);
       for (;;) {
-        const next = await provider.upstream.next();
+        const next = await nextWithin(provider.upstream, stallMs, () => new StreamStalledError(stallMs));
         if (next.done) break;
         const out = sse.push(next.value);
         meter.progress(sse.contentChunks);
         if (out) yield Buffer.from(out);
       }
       let rest = sse.flush();
+      // the socket closed cleanly, but the answer never said it was over: a cut, not a success
+      if (!sse.sawDone && !sse.sawFinish) throw new StreamCutError();
       // a run's call learns the usage it is billed for, and its cost, even when the provider sent no usage
       if (!pricedUsage() && ctx.runId)
         rest += `data: ${JSON.stringify(estimatedUsageChunk(body.model, billed(), costField(ctx, meter.price(billed()))))}\n\n`;
@@ -178,19 +215,24 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     } catch (err) {
       if (!signal.aborted) {
         const failure = classifyProviderError(err);
+        const code = streamErrorCode(err);
         await this.router.reportFailure(deployment, failure);
         this.log.warn(
-          { deployment: deployment.id, kind: failure.kind, message: redactKeyPatterns(failure.message ?? '') },
+          { deployment: deployment.id, kind: failure.kind, code, message: redactKeyPatterns(failure.message ?? '') },
           'stream broke after the first chunk',
         );
         // a run's call learns what the broken stream still cost (it is billed), inside the error
         // object, which is what OpenAI clients surface (the SDK throws it as APIError.error)
-        yield Buffer.from(streamInterrupted(costField(ctx, meter.price(billed()))));
+        yield Buffer.from(streamErrorEvent(code, costField(ctx, meter.price(billed()))));
       }
     } finally {
       provider.body.destroy();
+      release();
       const priced = pricedUsage();
-      await meter.complete(billed(), status, priced?.cost);
+      const usage = billed();
+      this.router.recordTokens(deployment, usage.totalTokens);
+      // flagged estimated when the provider never sent its usage (a broken stream, or one that ignores include_usage)
+      await meter.complete(usage, status, priced?.cost, { estimated: !priced });
     }
   }
 
@@ -212,7 +254,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
       try {
         return { result: await call(deployment, meter), meter };
       } catch (err) {
-        if (abandoned?.aborted) await meter.complete(estimatedUsage(body.messages, 0), 'interrupted');
+        if (abandoned?.aborted) await meter.complete(estimatedUsage(body.messages, 0), 'interrupted', undefined, { estimated: true });
         else await meter.discard();
         throw err;
       }
@@ -223,13 +265,17 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     model: string,
     signal: AbortSignal,
     attempt: (d: Deployment, attemptNo: number) => Promise<T>,
-  ): Promise<{ value: T; deployment: Deployment }> {
+    keepInFlight = false,
+    promptTokens?: number,
+  ): Promise<{ value: T; deployment: Deployment; release: () => void }> {
     try {
       return await runWithFailover({
         model,
         router: this.router,
         attempt,
         signal,
+        keepInFlight,
+        promptTokens,
         maxAttempts: this.opts.maxAttempts,
         // the usage log unreachable is no deployment's fault: no failover, no cooldown, the 503 goes up as it is
         classify: (err) =>
