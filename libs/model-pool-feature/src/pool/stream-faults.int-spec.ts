@@ -34,6 +34,7 @@ interface Dep {
   url: string;
   model?: string;
   contextWindow?: number;
+  maxConcurrency?: number;
 }
 
 function service(deps: Dep[], aliases: object[] = []) {
@@ -47,6 +48,7 @@ function service(deps: Dep[], aliases: object[] = []) {
         apiKey: 'mock',
         upstreamModel: 'up-model',
         ...(d.contextWindow ? { contextWindow: d.contextWindow } : {}),
+        ...(d.maxConcurrency ? { maxConcurrency: d.maxConcurrency } : {}),
       })),
       aliases,
     },
@@ -175,6 +177,31 @@ describe('after the first content token', () => {
     const { chat, events } = service([{ id: 'dep_a', url: (await mock()).url }]);
     await drain(await chat.chatCompletions(ctx, body(), new AbortController().signal));
     expect(events).toEqual([expect.objectContaining({ status: 'succeeded', estimated: false })]);
+  });
+});
+
+describe('limits', () => {
+  it('a deployment at its concurrency cap gets no more calls until a stream on it ends', async () => {
+    const capped = await mock({ interChunkDelayMs: 30 });
+    const other = await mock();
+    const { chat } = service([
+      { id: 'dep_capped', url: capped.url, maxConcurrency: 1 },
+      { id: 'dep_other', url: other.url },
+    ]);
+    const first = await chat.chatCompletions(ctx, body(), new AbortController().signal);
+    expect(first.headers['x-shoal-deployment']).toBe('dep_capped');
+    // weighted round robin alone would send the next two calls one to each deployment
+    for (let i = 0; i < 2; i++) {
+      const next = await chat.chatCompletions(ctx, body({ stream: false }), new AbortController().signal);
+      expect(next.headers['x-shoal-deployment']).toBe('dep_other');
+    }
+    await drain(first);
+    const seen = new Set<string>();
+    for (let i = 0; i < 4; i++)
+      seen.add(
+        (await chat.chatCompletions(ctx, body({ stream: false }), new AbortController().signal)).headers['x-shoal-deployment'] as string,
+      );
+    expect(seen.has('dep_capped')).toBe(true);
   });
 });
 
