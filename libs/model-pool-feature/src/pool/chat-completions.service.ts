@@ -31,6 +31,7 @@ import { ProviderHttpClient } from './provider-http.client';
 import { SsePassThrough } from './sse-pass-through';
 import { MeteringUnavailableError, UsageEmitter, type MeteredAttempt } from './usage.emitter';
 import { readJsonAnswer, withAliasModel, type JsonAnswer } from './json-answer';
+import { estimatePromptTokens, estimatedUsage, estimatedUsageChunk } from './usage-estimate';
 import {
   DEFAULT_STALL_TIMEOUT_MS,
   DEFAULT_TTFT_TIMEOUT_MS,
@@ -38,6 +39,7 @@ import {
   StreamStalledError,
   TtftTimeoutError,
   nextWithin,
+  readToFirstContent,
   streamErrorCode,
   streamErrorEvent,
 } from './stream-guard';
@@ -51,9 +53,6 @@ export interface PoolOptions {
   /** After the first token, the most a stream may stay silent (an alias's `stallTimeoutMs` wins); default 60 s. */
   stallTimeoutMs?: number;
 }
-
-/** Before the first content token: role-only chunks held back (failover still possible), at most this much. */
-const MAX_HELD_BYTES = 1024 * 1024;
 
 export type ChatBody = ChatCompletionRequest;
 
@@ -143,18 +142,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
           try {
             res = await this.provider.post(d, upstreamBody(body, d, true), attemptSignal);
             const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-            // failover is still possible until the first content token: role-only chunks are held
-            // back, keep-alive lines dropped (they are not an answer)
-            let first = '';
-            while (sse.contentChunks === 0 && first.length < MAX_HELD_BYTES) {
-              const next = await upstream.next();
-              if (next.done) {
-                first += sse.flush();
-                if (!sse.sawDone && !sse.sawFinish) throw new StreamCutError();
-                break;
-              }
-              first += sse.push(next.value);
-            }
+            const first = await readToFirstContent(upstream, sse);
             return { upstream, body: res.body, first };
           } catch (err) {
             res?.body.destroy();
@@ -324,19 +312,6 @@ function upstreamBody(body: ChatBody, d: Deployment, stream: boolean): string {
   );
 }
 
-/** A rough token count of the prompt, for calls whose provider reported no usage. */
-export function estimatePromptTokens(messages: unknown): number {
-  if (!Array.isArray(messages)) return 0;
-  let chars = 0;
-  for (const m of messages as Array<{ content?: unknown }>) {
-    const content = m?.content;
-    if (typeof content === 'string') chars += content.length;
-    else if (Array.isArray(content))
-      for (const part of content as Array<{ text?: unknown }>) if (typeof part?.text === 'string') chars += part.text.length;
-  }
-  return Math.ceil(chars / 4);
-}
-
 /** The call's cost for Shoal's own engine (a call made for a run); nothing for a public client. */
 function costField(ctx: ChatCallContext, cost: CallCost): { [SHOAL_COST_FIELD]?: ShoalCost } {
   return ctx.runId ? { [SHOAL_COST_FIELD]: { amount: cost.total, currency: cost.currency } } : {};
@@ -345,20 +320,4 @@ function costField(ctx: ChatCallContext, cost: CallCost): { [SHOAL_COST_FIELD]?:
 /** A run call's JSON answer: the provider's completion with the caller's alias and Shoal's cost field (re-serialised: the engine reads it). */
 function withCost(answer: JsonAnswer, alias: string, cost: object): Buffer {
   return Buffer.from(JSON.stringify({ ...answer.parsed, model: alias, ...cost }));
-}
-
-/** The usage chunk model-pool sends a run's call in place of one its provider did not send. */
-function estimatedUsageChunk(model: string, u: NormalizedUsage, cost: object): object {
-  return {
-    object: 'chat.completion.chunk',
-    model,
-    choices: [],
-    usage: { prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.totalTokens },
-    ...cost,
-  };
-}
-
-function estimatedUsage(messages: unknown, completionTokens: number): NormalizedUsage {
-  const promptTokens = estimatePromptTokens(messages);
-  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, cachedPromptTokens: 0, reasoningTokens: 0 };
 }

@@ -3,6 +3,8 @@
 // After it: a stall limit between two reads, and one OpenAI-format error event for every way the
 // stream can break, then the end of the stream (never a `[DONE]`).
 
+import type { SsePassThrough } from './sse-pass-through';
+
 export const DEFAULT_TTFT_TIMEOUT_MS = 30_000;
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
@@ -31,6 +33,29 @@ export class StreamCutError extends Error {
   constructor() {
     super('the provider closed the stream before the answer was complete');
   }
+}
+
+/** Before the first content token: role-only chunks held back (failover still possible), at most this much. */
+const MAX_HELD_BYTES = 1024 * 1024;
+
+/**
+ * Reads the provider's stream up to its first content token and returns what to send the client
+ * first. Until then failover is still possible: role-only chunks are held back, keep-alive lines
+ * dropped (they are not an answer). A stream that ends before any content without saying it is
+ * done (`[DONE]`, a finish reason) was cut.
+ */
+export async function readToFirstContent(upstream: AsyncIterator<Uint8Array>, sse: SsePassThrough): Promise<string> {
+  let first = '';
+  while (sse.contentChunks === 0 && first.length < MAX_HELD_BYTES) {
+    const next = await upstream.next();
+    if (next.done) {
+      first += sse.flush();
+      if (!sse.sawDone && !sse.sawFinish) throw new StreamCutError();
+      break;
+    }
+    first += sse.push(next.value);
+  }
+  return first;
 }
 
 /** The next read of `it`, or `onTimeout()` thrown if it takes longer than `ms`. */
