@@ -125,6 +125,12 @@ describe('runWithFailover: context-window fallback', () => {
     expect(calls).toEqual(['dep_small']);
   });
 
+  it("answers the provider's 400 when no attempt is left for a larger window", async () => {
+    const { run, calls } = setup(aliases, [small, small2, big], { dep_small: [tooLong] });
+    await expect(run('small', () => 0.5, { maxAttempts: 1 })).rejects.toMatchObject({ status: 400, code: 'context_length_exceeded' });
+    expect(calls).toEqual(['dep_small']);
+  });
+
   it('skips windows smaller than the estimated prompt', async () => {
     const mid = { ...dep('dep_mid', 'big'), contextWindow: 16_000 };
     const { run, calls } = setup(

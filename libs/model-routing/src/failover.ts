@@ -175,7 +175,7 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
       // The caller went away: not the deployment's fault, and nobody is waiting for another try.
       if (signal?.aborted) throw err;
       const classified = classify(err);
-      if (classified.kind === 'context_length') {
+      if (classified.kind === 'context_length' && attempts.length + 1 < maxAttempts) {
         // a larger window may take it; the deployments at this size or smaller would refuse it too
         const larger = Math.max(minContextWindow ?? 0, contextWindowOf(deployment) ?? 0, opts.promptTokens ?? 0);
         const next = await router.pick(chain, tried, attemptNo + 1, { minContextWindow: larger });
