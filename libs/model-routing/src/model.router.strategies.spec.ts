@@ -75,4 +75,23 @@ describe('ModelRouter: strategies and limits', () => {
     const d = (await router.pick(['m'], new Set(), 1))!.deployment!;
     expect(['dep_a', 'dep_b']).toContain(d.id);
   });
+
+  it('routes on when the health store cannot give its snapshot, and says so', async () => {
+    class Broken extends InMemoryHealthStore {
+      override async snapshot(): Promise<ReadonlyMap<string, HealthSnapshot>> {
+        throw new Error('redis down');
+      }
+    }
+    const errors: string[] = [];
+    const router = new ModelRouter({
+      deployments: [dep('dep_a', 'm'), dep('dep_b', 'm')],
+      models: [{ name: 'm', deploymentIds: ['dep_a', 'dep_b'], fallbacks: [], strategy: 'least-in-flight' }],
+      health: new Broken(),
+      onStoreError: (_err, op) => errors.push(op),
+    });
+    const release = router.acquire(router.deployment('dep_a')!);
+    expect((await router.pick(['m'], new Set(), 1))?.deployment?.id).toBe('dep_b');
+    release();
+    expect(errors).toEqual(['snapshot']);
+  });
 });
