@@ -175,20 +175,20 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
       // The caller went away: not the deployment's fault, and nobody is waiting for another try.
       if (signal?.aborted) throw err;
       const classified = classify(err);
-      if (classified.kind === 'context_length' && attempts.length + 1 < maxAttempts) {
+      const failure: ProviderFailure = classified.message
+        ? { ...classified, message: redactSecrets(classified.message, [deployment.apiKey]) }
+        : classified;
+      if (failure.kind === 'context_length' && attempts.length + 1 < maxAttempts) {
         // a larger window may take it; the deployments at this size or smaller would refuse it too
         const larger = Math.max(minContextWindow ?? 0, contextWindowOf(deployment) ?? 0, opts.promptTokens ?? 0);
         const next = await router.pick(chain, tried, attemptNo + 1, { minContextWindow: larger });
         if (!next || !next.deployment || next.retry) throw err;
         minContextWindow = larger;
         nextPick = next;
-        attempts.push(failedAttempt(attemptNo, model, deployment, startedAtMs, router.now(), classified, 0));
+        attempts.push(failedAttempt(attemptNo, model, deployment, startedAtMs, router.now(), failure, 0));
         continue;
       }
-      if (!classified.failover) throw err;
-      const failure: ProviderFailure = classified.message
-        ? { ...classified, message: redactSecrets(classified.message, [deployment.apiKey]) }
-        : classified;
+      if (!failure.failover) throw err;
       lastFailure = failure;
       backoff.failed(deployment.id, router.now(), failure.retryAfterMs);
       const cooldownMs = await router.reportFailure(deployment, failure);
