@@ -31,7 +31,7 @@ import { ProviderHttpClient } from './provider-http.client';
 import { SsePassThrough } from './sse-pass-through';
 import { MeteringUnavailableError, UsageEmitter, type MeteredAttempt } from './usage.emitter';
 import { readJsonAnswer, withAliasModel, type JsonAnswer } from './json-answer';
-import { estimatePromptTokens, estimatedUsage, estimatedUsageChunk } from './usage-estimate';
+import { estimateCompletionTokens, estimatePromptTokens, estimatedUsage, estimatedUsageChunk } from './usage-estimate';
 import {
   DEFAULT_STALL_TIMEOUT_MS,
   DEFAULT_TTFT_TIMEOUT_MS,
@@ -90,9 +90,13 @@ export class ChatCompletionsService implements ChatCompletionsPort {
       false,
       estimatePromptTokens(body.messages),
     );
-    const usage = normalizeUsage(deployment.provider, value.result.parsed.usage);
+    // a provider that sent no usage object is billed Shoal's estimate, flagged as such
+    const reported = typeof value.result.parsed.usage === 'object' && value.result.parsed.usage !== null;
+    const usage = reported
+      ? normalizeUsage(deployment.provider, value.result.parsed.usage)
+      : estimatedUsage(body.messages, estimateCompletionTokens(value.result.parsed as { choices?: unknown }));
     this.router.recordTokens(deployment, usage.totalTokens);
-    const cost = await value.meter.complete(usage, 'succeeded');
+    const cost = await value.meter.complete(usage, 'succeeded', undefined, { estimated: !reported });
     return {
       status: 200,
       kind: 'json',

@@ -3,6 +3,8 @@
 // malformed chunk, cut) ends with an OpenAI-format error event and is metered as estimated;
 // Retry-After is honoured, the alias's fallback chain followed, and a prompt too long for one
 // deployment goes to a larger context window.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ChatCompletionsAnswer, UsageEvent } from '@shoal/contracts';
 import { InMemoryHealthStore, ModelRouter, loadDeploymentConfig } from '@shoal/model-routing';
 import { configureRootLogger } from '@shoal/platform';
@@ -177,6 +179,31 @@ describe('after the first content token', () => {
     const { chat, events } = service([{ id: 'dep_a', url: (await mock()).url }]);
     await drain(await chat.chatCompletions(ctx, body(), new AbortController().signal));
     expect(events).toEqual([expect.objectContaining({ status: 'succeeded', estimated: false })]);
+  });
+});
+
+describe('usage the provider never sent', () => {
+  it('a JSON answer without usage is metered with an estimate, flagged estimated', async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          id: 'c',
+          object: 'chat.completion',
+          model: 'up-model',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'twelve chars' }, finish_reason: 'stop' }],
+        }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { chat, events } = service([{ id: 'dep_nousage', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1` }]);
+      await drain(await chat.chatCompletions(ctx, body({ stream: false }), new AbortController().signal));
+      expect(events).toEqual([expect.objectContaining({ status: 'succeeded', estimated: true, completionTokens: 3 })]);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 

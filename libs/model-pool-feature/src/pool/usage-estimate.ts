@@ -31,3 +31,13 @@ export function estimatedUsage(messages: unknown, completionTokens: number): Nor
   const promptTokens = estimatePromptTokens(messages);
   return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, cachedPromptTokens: 0, reasoningTokens: 0 };
 }
+
+/** A JSON answer's completion, in tokens, estimated from its messages' text (4 characters a token). */
+export function estimateCompletionTokens(answer: { choices?: unknown }): number {
+  if (!Array.isArray(answer.choices)) return 0;
+  let chars = 0;
+  for (const c of answer.choices as Array<{ message?: { content?: unknown; reasoning_content?: unknown } }>) {
+    for (const text of [c?.message?.content, c?.message?.reasoning_content]) if (typeof text === 'string') chars += text.length;
+  }
+  return Math.ceil(chars / 4);
+}
