@@ -16,6 +16,8 @@ runService(
     return ModelPoolModule.register({
       deployments,
       maxAttempts: config.MODEL_POOL_MAX_ATTEMPTS,
+      ttftTimeoutMs: config.MODEL_POOL_TTFT_TIMEOUT_MS,
+      stallTimeoutMs: config.MODEL_POOL_STALL_TIMEOUT_MS,
       sse: sseLimitsOf(config),
       usageHeartbeatMs: config.USAGE_HEARTBEAT_MS,
       publicApi: config.DATABASE_URL !== undefined,

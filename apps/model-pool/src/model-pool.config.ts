@@ -19,6 +19,10 @@ export const modelPoolConfigSchema = z
     /** a JSON file of deployments; see libs/model-routing/README.md */
     MODEL_POOL_CONFIG: z.string().optional(),
     MODEL_POOL_MAX_ATTEMPTS: env.positiveInt(3),
+    /** a stream's first content token must come within this, or the call fails over (an alias's ttftTimeoutMs wins) */
+    MODEL_POOL_TTFT_TIMEOUT_MS: env.positiveInt(30_000),
+    /** after its first token, the longest a stream may send nothing before it ends with an error event (an alias's stallTimeoutMs wins) */
+    MODEL_POOL_STALL_TIMEOUT_MS: env.positiveInt(60_000),
     /** how often a call in progress refreshes its usage intent; keep it well under billing's USAGE_INTENT_STALE_MS */
     USAGE_HEARTBEAT_MS: env.positiveInt(30_000),
     /** open streamed chat completions per API key on the public routes, per process */

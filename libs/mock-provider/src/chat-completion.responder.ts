@@ -1,5 +1,5 @@
 // Writes the mock's chat completion, as one JSON body or as an SSE stream, applying the
-// streaming faults (stall, inter-chunk delay, cut, malformed chunk).
+// streaming faults (keep-alive lines, stall, inter-chunk delay, stall mid-stream, cut, malformed chunk).
 import { ServerResponse } from 'node:http';
 import { FaultSpec } from './fault-spec';
 import { pause, sendJson, write } from './http-io';
@@ -70,10 +70,17 @@ export async function streamCompletion(res: ServerResponse, c: Completion, fault
   res.writeHead(200, { ...c.headers, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
   res.flushHeaders();
 
+  for (let i = 0; i < (fault.keepAliveLines ?? 0); i++) {
+    if (!(await pause(fault.keepAliveIntervalMs, signal))) return;
+    await write(res, i % 2 === 0 ? ': keep-alive\n\n' : '\n');
+    if (res.destroyed) return;
+  }
   if (!(await event(delta({ role: 'assistant', content: '' })))) return;
   const pieces = mockWordPieces(c.usage.answer);
   for (let n = 1; n <= pieces.length; n++) {
     if (fault.cutAfterChunks !== undefined && n > fault.cutAfterChunks) return void res.destroy();
+    if (fault.stallAfterChunks !== undefined && n === fault.stallAfterChunks + 1 && !(await pause(fault.stallMs ?? 600_000, signal)))
+      return;
     const ok = fault.malformedChunkAt === n ? await send(malformed) : await event(delta({ content: pieces[n - 1] }));
     if (!ok) return;
   }

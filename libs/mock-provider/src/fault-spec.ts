@@ -18,6 +18,16 @@ export interface FaultSpec {
   cutAfterChunks?: number;
   /** Streaming: content chunk N (1-based) is sent as a data line that is not valid JSON. */
   malformedChunkAt?: number;
+  /** Streaming: before the first chunk, send this many keep-alive lines (`: keep-alive` comments and blank lines, as DeepSeek does while a request waits in its queue). */
+  keepAliveLines?: number;
+  /** Streaming: the wait before each keep-alive line (default 0). */
+  keepAliveIntervalMs?: number;
+  /** Streaming: after N content chunks, send nothing for `stallMs` (then carry on), with the socket open. */
+  stallAfterChunks?: number;
+  /** Streaming: how long the stall of `stallAfterChunks` lasts (default: 10 minutes). */
+  stallMs?: number;
+  /** Server-level faults only: apply to this share of matching requests (evenly spread: 0.5 → every other one), the rest answered normally. */
+  share?: number;
   /** Server-level faults only: apply to the next N matching requests, then clear. */
   times?: number;
   /** Apply only to requests for these models. */
@@ -35,6 +45,11 @@ export const faultSpecSchema = z.strictObject({
   interChunkDelayMs: ms.optional(),
   cutAfterChunks: z.number().int().nonnegative().optional(),
   malformedChunkAt: z.number().int().positive().optional(),
+  keepAliveLines: z.number().int().nonnegative().max(10_000).optional(),
+  keepAliveIntervalMs: ms.optional(),
+  stallAfterChunks: z.number().int().nonnegative().optional(),
+  stallMs: ms.optional(),
+  share: z.number().gt(0).max(1).optional(),
   times: z.number().int().positive().optional(),
   onlyModels: z.array(z.string()).optional(),
 }) satisfies z.ZodType<FaultSpec>;

@@ -66,6 +66,8 @@ export class MockProviderServer {
   private total = 0;
   private fault: FaultSpec | undefined;
   private remaining: number | undefined;
+  /** matching requests seen under the current server fault, for its `share` */
+  private seen = 0;
   private readonly created = Math.floor(Date.now() / 1000);
 
   constructor(
@@ -110,6 +112,7 @@ export class MockProviderServer {
   setFaults(faults: FaultSpec | undefined): void {
     this.fault = faults && validateFaultSpec(faults, 'mock provider faults');
     this.remaining = this.fault?.times;
+    this.seen = 0;
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
@@ -209,6 +212,11 @@ export class MockProviderServer {
     if (requestFault) return faultApplies(requestFault, model) ? requestFault : {};
     const fault = this.fault;
     if (!fault || !faultApplies(fault, model)) return {};
+    if (fault.share !== undefined) {
+      // evenly spread: the fault falls on request n when floor(n·share) steps up
+      const n = this.seen++;
+      if (Math.floor((n + 1) * fault.share) === Math.floor(n * fault.share)) return {};
+    }
     if (this.remaining !== undefined && --this.remaining <= 0) this.setFaults(undefined);
     return fault;
   }

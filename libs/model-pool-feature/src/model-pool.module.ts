@@ -12,6 +12,9 @@ import { ProviderHttpClient, type ProviderFetch } from './pool/provider-http.cli
 export interface ModelPoolOptions {
   deployments: DeploymentConfig;
   maxAttempts: number;
+  /** default TTFT and stall limits of streamed calls (an alias's own win); see PoolOptions */
+  ttftTimeoutMs?: number;
+  stallTimeoutMs?: number;
   /** deployments (by id) served in this process without a socket (standalone's built-in mock provider) */
   providerFetch?: ReadonlyMap<string, ProviderFetch>;
   /** how far a streaming client may fall behind before it is cut */
@@ -48,19 +51,25 @@ export class ModelPoolModule {
       global: true,
       controllers: [ChatCompletionsController, ...(opts.publicApi ? [PublicChatCompletionsController] : [])],
       providers: [
-        { provide: POOL_OPTIONS, useValue: { maxAttempts: opts.maxAttempts } },
+        {
+          provide: POOL_OPTIONS,
+          useValue: { maxAttempts: opts.maxAttempts, ttftTimeoutMs: opts.ttftTimeoutMs, stallTimeoutMs: opts.stallTimeoutMs },
+        },
         { provide: POOL_SSE_LIMITS, useValue: opts.sse },
         { provide: STREAM_LIMITS, useValue: opts.streams ?? DEFAULT_STREAM_LIMITS },
         StreamSlots,
         // health is per process for now; the Redis-shared store is the next model-pool issue
         {
           provide: ModelRouter,
-          useFactory: () =>
+          useFactory: (prices: PriceCatalogCache) =>
             new ModelRouter({
               deployments: opts.deployments.deployments,
               models: opts.deployments.models,
               health: new InMemoryHealthStore(),
+              // the cost strategy compares deployments by the catalog's price (a priceOverride wins)
+              price: (d) => prices.comparablePrice(d.model, d.upstreamModel),
             }),
+          inject: [PriceCatalogCache],
         },
         { provide: ProviderHttpClient, useFactory: () => new ProviderHttpClient(opts.providerFetch) },
         ProviderConnections,

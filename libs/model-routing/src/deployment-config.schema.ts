@@ -1,6 +1,6 @@
 // The config file's schema, and the wording of its errors.
 import { z } from 'zod';
-import { PROVIDER_KINDS } from './deployment';
+import { PROVIDER_KINDS, ROUTING_STRATEGY_NAMES } from './deployment';
 import type { ConfigIssue } from './deployment-config.error';
 
 export function isHttpUrl(value: string): boolean {
@@ -32,6 +32,8 @@ const deploymentSchema = z.strictObject({
   rpm: positiveInt.optional(),
   tpm: positiveInt.optional(),
   timeoutMs: positiveInt.optional(),
+  maxConcurrency: positiveInt.optional(),
+  contextWindow: positiveInt.optional(),
   priceOverride: z
     .strictObject({
       inputPerMillion: decimal,
@@ -44,9 +46,20 @@ const deploymentSchema = z.strictObject({
 });
 export type DeploymentEntry = z.infer<typeof deploymentSchema>;
 
+const aliasSchema = z.strictObject({
+  name: modelName,
+  strategy: z.enum(ROUTING_STRATEGY_NAMES).optional(),
+  fallbacks: z.array(modelName).max(16).optional(),
+  ttftTimeoutMs: positiveInt.optional(),
+  stallTimeoutMs: positiveInt.optional(),
+});
+export type AliasEntry = z.infer<typeof aliasSchema>;
+
 const fileSchema = z.strictObject({
   $schema: z.string().optional(),
   deployments: z.array(deploymentSchema),
+  /** Per-alias settings for aliases the deployments define (strategy, fallbacks, stream timeouts). */
+  aliases: z.array(aliasSchema).max(1000).optional(),
 });
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -84,8 +97,8 @@ const errorMap: z.core.$ZodErrorMap = (iss) => {
 };
 
 /** Parses the file's JSON; on failure, one issue per problem, each with its path. */
-export function parseConfigFile(file: unknown): { entries: DeploymentEntry[] } | { issues: ConfigIssue[] } {
+export function parseConfigFile(file: unknown): { entries: DeploymentEntry[]; aliases: AliasEntry[] } | { issues: ConfigIssue[] } {
   const parsed = fileSchema.safeParse(file, { error: errorMap });
-  if (parsed.success) return { entries: parsed.data.deployments };
+  if (parsed.success) return { entries: parsed.data.deployments, aliases: parsed.data.aliases ?? [] };
   return { issues: parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };
 }

@@ -1,7 +1,7 @@
 // Loads the pool's deployments from the parsed config file and the env convenience variables.
 import type { Deployment, ModelAlias, ProviderKind } from './deployment';
 import { DeploymentConfigError, type ConfigIssue } from './deployment-config.error';
-import { isHttpUrl, parseConfigFile, type DeploymentEntry } from './deployment-config.schema';
+import { isHttpUrl, parseConfigFile, type AliasEntry, type DeploymentEntry } from './deployment-config.schema';
 import { Secret } from './secrets';
 
 export interface DeploymentConfig {
@@ -73,6 +73,8 @@ function fromFile(entries: readonly DeploymentEntry[], env: DeploymentConfigInpu
       tpm: entry.tpm,
       timeoutMs: entry.timeoutMs,
       priceOverride: entry.priceOverride,
+      ...(entry.maxConcurrency !== undefined ? { maxConcurrency: entry.maxConcurrency } : {}),
+      ...(entry.contextWindow !== undefined ? { contextWindow: entry.contextWindow } : {}),
       source: 'file',
     });
   });
@@ -107,7 +109,12 @@ function fromEnv(env: DeploymentConfigInput['env'], fileModels: ReadonlySet<stri
   return out;
 }
 
-function buildModels(deployments: readonly Deployment[], entries: readonly DeploymentEntry[], issues: ConfigIssue[]): ModelAlias[] {
+function buildModels(
+  deployments: readonly Deployment[],
+  entries: readonly DeploymentEntry[],
+  aliases: readonly AliasEntry[],
+  issues: ConfigIssue[],
+): ModelAlias[] {
   const byName = new Map<string, { ids: string[]; fallbacks: string[]; firstIndex: number }>();
   deployments.forEach((d, i) => {
     const model = byName.get(d.model) ?? { ids: [], fallbacks: [], firstIndex: i };
@@ -126,6 +133,21 @@ function buildModels(deployments: readonly Deployment[], entries: readonly Deplo
     });
   });
 
+  // the `aliases` section: its fallbacks come after the deployments' own, in its order
+  const settings = new Map<string, AliasEntry>();
+  aliases.forEach((alias, i) => {
+    const at = `aliases[${i}]`;
+    const model = byName.get(alias.name);
+    if (!model) return void issues.push({ path: `${at}.name`, message: `no deployment serves model "${alias.name}"` });
+    if (settings.has(alias.name)) return void issues.push({ path: `${at}.name`, message: `"${alias.name}" is listed twice` });
+    settings.set(alias.name, alias);
+    (alias.fallbacks ?? []).forEach((fallback, j) => {
+      if (fallback === alias.name) issues.push({ path: `${at}.fallbacks[${j}]`, message: 'a model cannot fall back to itself' });
+      else if (!byName.has(fallback)) issues.push({ path: `${at}.fallbacks[${j}]`, message: `unknown model "${fallback}"` });
+      else if (!model.fallbacks.includes(fallback)) model.fallbacks.push(fallback);
+    });
+  });
+
   const weights = new Map(deployments.map((d) => [d.id, d.weight]));
   for (const [name, model] of byName) {
     if (model.ids.every((id) => weights.get(id) === 0)) {
@@ -135,7 +157,17 @@ function buildModels(deployments: readonly Deployment[], entries: readonly Deplo
       });
     }
   }
-  return [...byName].map(([name, m]) => ({ name, deploymentIds: m.ids, fallbacks: m.fallbacks }));
+  return [...byName].map(([name, m]) => {
+    const set = settings.get(name);
+    return {
+      name,
+      deploymentIds: m.ids,
+      fallbacks: m.fallbacks,
+      ...(set?.strategy ? { strategy: set.strategy } : {}),
+      ...(set?.ttftTimeoutMs ? { ttftTimeoutMs: set.ttftTimeoutMs } : {}),
+      ...(set?.stallTimeoutMs ? { stallTimeoutMs: set.stallTimeoutMs } : {}),
+    };
+  });
 }
 
 /**
@@ -145,10 +177,12 @@ function buildModels(deployments: readonly Deployment[], entries: readonly Deplo
 export function loadDeploymentConfig(input: DeploymentConfigInput): DeploymentConfig {
   const issues: ConfigIssue[] = [];
   let entries: DeploymentEntry[] = [];
+  let aliases: AliasEntry[] = [];
   if (input.file !== undefined) {
     const parsed = parseConfigFile(input.file);
     if ('issues' in parsed) throw new DeploymentConfigError(parsed.issues);
     entries = parsed.entries;
+    aliases = parsed.aliases;
   }
 
   const fileDeployments = fromFile(entries, input.env, issues);
@@ -167,7 +201,7 @@ export function loadDeploymentConfig(input: DeploymentConfigInput): DeploymentCo
     }
   });
 
-  const models = buildModels(deployments, entries, issues);
+  const models = buildModels(deployments, entries, aliases, issues);
   if (issues.length > 0) throw new DeploymentConfigError(issues);
   return { deployments: deployments.map((d) => Object.freeze(d)), models: models.map((m) => Object.freeze(m)) };
 }

@@ -28,6 +28,8 @@ export interface Deployment {
   readonly rpm?: number;
   readonly tpm?: number;
   readonly timeoutMs?: number;
+  /** Tokens the model takes in (prompt + completion); absent: the known limit of `upstreamModel`, if any (context-window.ts). */
+  readonly contextWindow?: number;
   readonly priceOverride?: PriceOverride;
   /** Most calls in flight at once on this deployment (DeepSeek limits concurrency per account). */
   readonly maxConcurrency?: number;

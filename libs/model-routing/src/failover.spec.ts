@@ -12,7 +12,12 @@ type Outcome = 'ok' | { status?: number; code?: string; headers?: Record<string,
 function setup(
   deployments: Deployment[],
   script: Record<string, Outcome[]>,
-  options: { fallbacks?: Record<string, string[]>; health?: HealthStore; onStoreError?: (err: unknown) => void } = {},
+  options: {
+    fallbacks?: Record<string, string[]>;
+    health?: HealthStore;
+    onStoreError?: (err: unknown) => void;
+    random?: () => number;
+  } = {},
 ) {
   const clock = new ManualClock();
   const health = options.health ?? new InMemoryHealthStore({ clock: clock.now });
@@ -32,7 +37,7 @@ function setup(
     if (outcome === 'ok') return `answer from ${d.id} on attempt ${attemptNo}`;
     throw Object.assign(new Error(outcome.message ?? `status ${outcome.status}`), outcome);
   };
-  const run = (model: string, extra: { maxAttempts?: number; signal?: AbortSignal } = {}) =>
+  const run = (model: string, extra: { maxAttempts?: number; signal?: AbortSignal; promptTokens?: number; maxWaitMs?: number } = {}) =>
     runWithFailover({
       model,
       router,
@@ -41,7 +46,7 @@ function setup(
         sleeps.push(ms);
         clock.advance(ms);
       },
-      random: () => 0.5,
+      random: options.random ?? (() => 0.5),
       ...extra,
     });
   return { clock, health, router, calls, sleeps, run };
@@ -189,7 +194,7 @@ describe('runWithFailover', () => {
     const { run, calls, sleeps } = setup([dep('dep_a', 'm')], { dep_a: [{ status: 500 }] });
     const result = await run('m');
     expect(calls).toEqual(['dep_a', 'dep_a']);
-    expect(sleeps).toEqual([75]); // 100 ms × (0.5 + 0.5 × 0.5)
+    expect(sleeps).toEqual([50]); // full jitter: 100 ms × 0.5
     expect(result.value).toBe('answer from dep_a on attempt 2');
   });
 

@@ -10,9 +10,11 @@
 import { AllDeploymentsFailedError } from './all-deployments-failed.error';
 import type { AttemptRecord } from './attempt-record';
 import type { Deployment } from './deployment';
+import { contextWindowOf } from './context-window';
 import { classifyProviderError, clientStatusFor } from './error.classifier';
-import type { ModelRouter } from './model.router';
+import type { ModelRouter, PickResult } from './model.router';
 import type { ProviderFailure } from './provider-failure';
+import { RetryBackoff } from './retry-backoff';
 import { redactSecrets } from './secrets';
 
 export interface FailoverOptions<T> {
@@ -31,6 +33,13 @@ export interface FailoverOptions<T> {
   readonly random?: () => number;
   /** Total time spent waiting (cooldowns, retry backoff) before giving up. */
   readonly maxWaitMs?: number;
+  /** The prompt's size in tokens, estimated: a context-window fallback only goes to larger windows than this. */
+  readonly promptTokens?: number;
+  /**
+   * True: the successful attempt's in-flight count is left running and `release` in the result ends
+   * it (a stream, which goes on after this returns). False (default): it ends with the attempt.
+   */
+  readonly keepInFlight?: boolean;
 }
 
 export interface FailoverResult<T> {
@@ -40,12 +49,14 @@ export interface FailoverResult<T> {
   readonly model: string;
   /** Every attempt, the successful one last. */
   readonly attempts: readonly AttemptRecord[];
+  /** Ends the call's in-flight count on its deployment (idempotent; already done unless `keepInFlight`). */
+  readonly release: () => void;
 }
 
 export const FAILOVER_DEFAULTS = Object.freeze({
   maxAttempts: 3,
   maxWaitMs: 2_000,
-  /** First backoff before calling a deployment again in the same request; doubles after. */
+  /** Ceiling of the first backoff (full jitter) before calling a deployment again in the same request; doubles after. */
   retryBaseMs: 100,
   /** Added at random to a cooldown wait, so replicas waiting on one deployment don't stampede it. */
   cooldownJitterMs: 100,
@@ -76,10 +87,12 @@ export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
  * Picks a deployment of `model`, calls `attempt`, and on a failure that another deployment might
  * not have (classified `failover`), cools the deployment down as classified and moves on: every
  * untried deployment of the model, then of each fallback alias in order, then (attempts left)
- * deployments already tried that are not cooling down, after a jittered backoff. A failure
- * without `failover` (bad request, context length, content filter) is rethrown at once, as is.
- * When every deployment is cooling down it waits for the first to come back if that fits in
- * `maxWaitMs`.
+ * deployments already tried that are not cooling down, after an exponential backoff with full
+ * jitter that never ends before the provider's Retry-After. A prompt too long for a deployment
+ * (`context_length`) moves on to a deployment of the chain with a larger known context window
+ * (context-window.ts), and only to those from then on; with none, the error is rethrown. Any other
+ * failure without `failover` (bad request, content filter) is rethrown at once, as is. When every
+ * deployment is cooling down it waits for the first to come back if that fits in `maxWaitMs`.
  *
  * @throws UnknownModelError if `model` is not an alias.
  * @throws AllDeploymentsFailedError when attempts run out or every deployment stays cooling down.
@@ -97,7 +110,10 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
   const tried = new Set<string>();
   let lastFailure: ProviderFailure | undefined;
   let waitedMs = 0;
-  let retries = 0;
+  let minContextWindow: number | undefined;
+  // the pick that found a larger window after a context-length failure, used as it is
+  let nextPick: PickResult | undefined;
+  const backoff = new RetryBackoff({ baseMs: FAILOVER_DEFAULTS.retryBaseMs, retryAfterCapMs: router.policy.rateLimitMaxMs, random });
 
   const wait = async (ms: number): Promise<void> => {
     await sleep(ms, signal);
@@ -107,7 +123,8 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
   while (attempts.length < maxAttempts) {
     if (signal?.aborted) throw abortError(signal);
     const attemptNo = attempts.length + 1;
-    const pick = await router.pick(chain, tried, attemptNo);
+    const pick = nextPick ?? (await router.pick(chain, tried, attemptNo, { minContextWindow }));
+    nextPick = undefined;
     if (!pick) break;
 
     if (!pick.deployment) {
@@ -128,18 +145,19 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
     }
 
     if (pick.retry) {
-      // Same deployment again in one request: back off (equal jitter) within what is left of the budget.
-      const backoff = FAILOVER_DEFAULTS.retryBaseMs * 2 ** retries * (0.5 + random() * 0.5);
-      retries += 1;
-      const delay = Math.min(backoff, maxWaitMs - waitedMs);
+      // Same deployment again in one request: back off, never before its Retry-After, within the budget.
+      const delay = backoff.next(pick.deployment.id, router.now());
+      if (waitedMs + delay > maxWaitMs) break;
       if (delay > 0) await wait(delay);
     }
 
     const { deployment, model } = pick;
     tried.add(deployment.id);
     const startedAtMs = router.now();
+    const release = router.acquire(deployment);
     try {
       const value = await opts.attempt(deployment, attemptNo);
+      if (!opts.keepInFlight) release();
       const latencyMs = router.now() - startedAtMs;
       await router.reportSuccess(deployment, latencyMs);
       attempts.push({
@@ -151,28 +169,30 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
         latencyMs,
         outcome: 'succeeded',
       });
-      return { value, deployment, model, attempts };
+      return { value, deployment, model, attempts, release };
     } catch (err) {
+      release();
       // The caller went away: not the deployment's fault, and nobody is waiting for another try.
       if (signal?.aborted) throw err;
       const classified = classify(err);
-      if (!classified.failover) throw err;
       const failure: ProviderFailure = classified.message
         ? { ...classified, message: redactSecrets(classified.message, [deployment.apiKey]) }
         : classified;
+      if (failure.kind === 'context_length' && attempts.length + 1 < maxAttempts) {
+        // a larger window may take it; the deployments at this size or smaller would refuse it too
+        const larger = Math.max(minContextWindow ?? 0, contextWindowOf(deployment) ?? 0, opts.promptTokens ?? 0);
+        const next = await router.pick(chain, tried, attemptNo + 1, { minContextWindow: larger });
+        if (!next || !next.deployment || next.retry) throw err;
+        minContextWindow = larger;
+        nextPick = next;
+        attempts.push(failedAttempt(attemptNo, model, deployment, startedAtMs, router.now(), failure, 0));
+        continue;
+      }
+      if (!failure.failover) throw err;
       lastFailure = failure;
+      backoff.failed(deployment.id, router.now(), failure.retryAfterMs);
       const cooldownMs = await router.reportFailure(deployment, failure);
-      attempts.push({
-        attemptNo,
-        model,
-        deploymentId: deployment.id,
-        provider: deployment.provider,
-        startedAtMs,
-        latencyMs: router.now() - startedAtMs,
-        outcome: 'failed',
-        failure,
-        cooldownMs,
-      });
+      attempts.push(failedAttempt(attemptNo, model, deployment, startedAtMs, router.now(), failure, cooldownMs));
     }
   }
 
@@ -188,4 +208,26 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
     clientStatus: lastFailure?.clientStatus ?? clientStatusFor(kind),
     retryAfterMs: cooling ? Math.max(0, Math.ceil(cooling.untilMs - router.now())) : lastFailure?.retryAfterMs,
   });
+}
+
+function failedAttempt(
+  attemptNo: number,
+  model: string,
+  deployment: Deployment,
+  startedAtMs: number,
+  nowMs: number,
+  failure: ProviderFailure,
+  cooldownMs: number,
+): AttemptRecord {
+  return {
+    attemptNo,
+    model,
+    deploymentId: deployment.id,
+    provider: deployment.provider,
+    startedAtMs,
+    latencyMs: nowMs - startedAtMs,
+    outcome: 'failed',
+    failure,
+    cooldownMs,
+  };
 }

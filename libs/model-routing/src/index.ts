@@ -14,6 +14,14 @@ export { DeploymentConfigError, type ConfigIssue } from './deployment-config.err
 export { Secret, redactSecrets, redactKeyPatterns } from './secrets';
 export type { RoutingContext, RoutingStrategy } from './routing.strategy';
 export { WeightedStrategy } from './weighted.strategy';
+export { LeastInFlightStrategy } from './least-in-flight.strategy';
+export { LatencyStrategy, type LatencyStrategyOptions } from './latency.strategy';
+export { UsageStrategy, headroom, type UsageStrategyOptions } from './usage.strategy';
+export { CostStrategy, overridePrice, type PriceLookup } from './cost.strategy';
+export { createStrategies, type StrategyOptions } from './routing-strategies';
+export { LocalLoad, mergeLoad, IDLE, type LiveLoad } from './live-load';
+export { KNOWN_CONTEXT_WINDOWS, contextWindowOf } from './context-window';
+export { RetryBackoff, type RetryBackoffOptions } from './retry-backoff';
 export {
   InMemoryHealthStore,
   type Clock,
@@ -27,7 +35,14 @@ export {
 export { DEFAULT_COOLDOWN_POLICY, TRANSIENT_KINDS, cooldownToApply, type CooldownPolicy } from './cooldown.policy';
 export { FAILURE_KINDS, type FailureKind, type ProviderFailure } from './provider-failure';
 export { classifyProviderError, clientStatusFor, parseRetryAfter, type ClassifyOptions, type ProviderErrorLike } from './error.classifier';
-export { ModelRouter, type EarliestCooldown, type ModelRouterOptions, type PickResult } from './model.router';
+export {
+  ModelRouter,
+  CAPACITY_RECHECK_MS,
+  type EarliestCooldown,
+  type ModelRouterOptions,
+  type PickOptions,
+  type PickResult,
+} from './model.router';
 export { runWithFailover, defaultSleep, FAILOVER_DEFAULTS, type FailoverOptions, type FailoverResult } from './failover';
 export type { AttemptRecord } from './attempt-record';
 export { UnknownModelError } from './unknown-model.error';

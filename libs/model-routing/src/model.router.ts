@@ -1,26 +1,34 @@
 // Deployments by alias, the routing strategy and the health store, put together: answers "which
 // deployment next?" and records what happened to it.
+import { contextWindowOf } from './context-window';
 import { DEFAULT_COOLDOWN_POLICY, cooldownToApply, type CooldownPolicy } from './cooldown.policy';
-import type { Deployment, ModelAlias } from './deployment';
+import type { PriceLookup } from './cost.strategy';
+import type { Deployment, ModelAlias, RoutingStrategyName } from './deployment';
 import { DeploymentConfigError } from './deployment-config.error';
 import type { Clock, Cooldown, HealthStore } from './health.store';
+import { LocalLoad, mergeLoad, type LiveLoad } from './live-load';
 import type { ProviderFailure } from './provider-failure';
 import type { RoutingStrategy } from './routing.strategy';
+import { createStrategies } from './routing-strategies';
 import { UnknownModelError } from './unknown-model.error';
-import { WeightedStrategy } from './weighted.strategy';
 
 export interface ModelRouterOptions {
   readonly deployments: readonly Deployment[];
   readonly models: readonly ModelAlias[];
   readonly health: HealthStore;
+  /** Replaces the `weighted` strategy (an alias without `strategy` uses it). */
   readonly strategy?: RoutingStrategy;
+  /** The catalog's price of a deployment, for aliases with strategy `cost`. */
+  readonly price?: PriceLookup;
+  /** In [0, 1); for the randomised strategies. */
+  readonly random?: () => number;
   readonly clock?: Clock;
   readonly policy?: Partial<CooldownPolicy>;
   /**
    * Called when the health store fails (Redis down). Routing then carries on as if every
    * deployment were healthy: a broken health store must not turn into failed LLM calls.
    */
-  readonly onStoreError?: (err: unknown, operation: 'getCooldowns' | 'recordSuccess' | 'recordFailure' | 'cooldown') => void;
+  readonly onStoreError?: (err: unknown, operation: 'getCooldowns' | 'snapshot' | 'recordSuccess' | 'recordFailure' | 'cooldown') => void;
 }
 
 export type EarliestCooldown = Cooldown & { readonly deploymentId: string };
@@ -50,11 +58,22 @@ function earliestOf(cooldowns: ReadonlyMap<string, Cooldown>): EarliestCooldown 
 /** Weight 0 or drained by an operator: configured, but never picked. */
 const inRotation = (d: Deployment): boolean => d.weight > 0 && d.drained !== true;
 
+const hasLimits = (d: Deployment): boolean => d.maxConcurrency !== undefined || d.rpm !== undefined || d.tpm !== undefined;
+
+/** How soon a deployment at its concurrency cap is looked at again (a slot frees when any call ends). */
+export const CAPACITY_RECHECK_MS = 25;
+
+export interface PickOptions {
+  /** Only deployments whose context window is known and larger (the context-window fallback). */
+  readonly minContextWindow?: number;
+}
+
 export class ModelRouter {
   readonly policy: CooldownPolicy;
   readonly now: Clock;
   private readonly health: HealthStore;
-  private readonly strategy: RoutingStrategy;
+  private readonly strategies: Record<RoutingStrategyName, RoutingStrategy>;
+  private readonly local: LocalLoad;
   private readonly onStoreError: NonNullable<ModelRouterOptions['onStoreError']>;
   private readonly aliases = new Map<string, ModelAlias>();
   private readonly byAlias = new Map<string, readonly Deployment[]>();
@@ -64,7 +83,8 @@ export class ModelRouter {
     this.policy = { ...DEFAULT_COOLDOWN_POLICY, ...options.policy };
     this.now = options.clock ?? Date.now;
     this.health = options.health;
-    this.strategy = options.strategy ?? new WeightedStrategy();
+    this.strategies = createStrategies({ weighted: options.strategy, price: options.price, random: options.random });
+    this.local = new LocalLoad(this.now);
     this.onStoreError = options.onStoreError ?? (() => undefined);
     for (const d of options.deployments) this.byId.set(d.id, d);
     for (const alias of options.models) {
@@ -85,6 +105,10 @@ export class ModelRouter {
 
   hasModel(name: string): boolean {
     return this.aliases.has(name);
+  }
+
+  alias(name: string): ModelAlias | undefined {
+    return this.aliases.get(name);
   }
 
   deployment(id: string): Deployment | undefined {
@@ -112,24 +136,78 @@ export class ModelRouter {
   /**
    * The next deployment for a call over `chain`: first one not yet tried (`tried`), alias by alias,
    * so every deployment of the model is tried before any fallback; then, once all were tried, one
-   * that is still not cooling down (a retry). Deployments cooling down or of weight 0 are never
-   * picked; when nothing is left, says which cooldown ends first.
+   * that is still not cooling down (a retry). Each alias chooses with its own strategy. Deployments
+   * cooling down, at their concurrency cap or RPM/TPM limit, or of weight 0 are never picked; when
+   * nothing is left, says which cooldown (or wait for capacity) ends first.
    */
-  async pick(chain: readonly string[], tried: ReadonlySet<string>, attemptNo: number): Promise<PickResult | undefined> {
-    const usable = chain.map((model) => ({ model, deployments: this.deploymentsOf(model).filter(inRotation) }));
-    const cooldowns = await this.cooldownsOf(usable.flatMap((u) => u.deployments.map((d) => d.id)));
+  async pick(
+    chain: readonly string[],
+    tried: ReadonlySet<string>,
+    attemptNo: number,
+    options: PickOptions = {},
+  ): Promise<PickResult | undefined> {
+    const min = options.minContextWindow;
+    const usable = chain.map((model) => ({
+      model,
+      strategy: this.strategies[this.aliases.get(model)?.strategy ?? 'weighted'],
+      deployments: this.deploymentsOf(model).filter((d) => inRotation(d) && (min === undefined || (contextWindowOf(d) ?? 0) > min)),
+    }));
+    const all = usable.flatMap((u) => u.deployments);
+    const blocked = new Map(await this.cooldownsOf(all.map((d) => d.id)));
+    const load = usable.some((u) => u.strategy.readsLoad) || all.some(hasLimits) ? await this.loadOf(all) : undefined;
+    if (load) for (const d of all) if (!blocked.has(d.id)) this.blockAtCapacity(d, load(d.id), blocked);
 
     for (const allowRetry of [false, true]) {
-      for (const { model, deployments } of usable) {
-        const candidates = deployments.filter((d) => !cooldowns.has(d.id) && (allowRetry || !tried.has(d.id)));
-        const deployment = candidates.length > 0 ? this.strategy.pick(candidates, { model, attemptNo }) : undefined;
+      for (const { model, strategy, deployments } of usable) {
+        const candidates = deployments.filter((d) => !blocked.has(d.id) && (allowRetry || !tried.has(d.id)));
+        const deployment = candidates.length > 0 ? strategy.pick(candidates, { model, attemptNo, load }) : undefined;
         if (deployment) return { deployment, model, retry: allowRetry };
       }
     }
 
-    const earliest = earliestOf(cooldowns);
-    // Undefined only if a custom strategy declined every candidate.
+    const earliest = earliestOf(blocked);
+    // Undefined when nothing is usable at all, or a strategy declined every candidate.
     return earliest ? { deployment: undefined, earliest } : undefined;
+  }
+
+  /**
+   * Counts a call in flight on `deployment` (and a request in this minute's RPM window) in this
+   * process; the returned function ends it. The health store's own in-flight count, where it keeps
+   * one (the shared store), is read next to this one: the larger wins.
+   */
+  acquire(deployment: Deployment): () => void {
+    return this.local.acquire(deployment.id);
+  }
+
+  /** Tokens a call used, for this process's TPM window. */
+  recordTokens(deployment: Deployment, tokens: number): void {
+    this.local.addTokens(deployment.id, tokens);
+  }
+
+  /** What `deployment` carries now, as routing sees it (this process and the health store together). */
+  async loadOf(deployments: readonly Deployment[]): Promise<(id: string) => LiveLoad> {
+    let shared: ReadonlyMap<string, LiveLoad> = new Map();
+    if (deployments.length > 0) {
+      try {
+        shared = await this.health.snapshot(deployments.map((d) => d.id));
+      } catch (err) {
+        this.onStoreError(err, 'snapshot');
+      }
+    }
+    const merged = new Map<string, LiveLoad>();
+    return (id) => {
+      let load = merged.get(id);
+      if (!load) merged.set(id, (load = mergeLoad(shared.get(id), this.local.of(id))));
+      return load;
+    };
+  }
+
+  private blockAtCapacity(d: Deployment, load: LiveLoad, blocked: Map<string, Cooldown>): void {
+    if (d.maxConcurrency !== undefined && load.inFlight >= d.maxConcurrency) {
+      blocked.set(d.id, { untilMs: this.now() + CAPACITY_RECHECK_MS, reason: 'rate_limited' });
+    } else if ((d.rpm !== undefined && (load.rpmUsed ?? 0) >= d.rpm) || (d.tpm !== undefined && (load.tpmUsed ?? 0) >= d.tpm)) {
+      blocked.set(d.id, { untilMs: this.local.windowEndsAt(), reason: 'rate_limited' });
+    }
   }
 
   /** The cooldown that ends first, if every usable deployment of `chain` is cooling down. */

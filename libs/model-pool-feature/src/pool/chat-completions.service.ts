@@ -31,19 +31,30 @@ import { ProviderHttpClient } from './provider-http.client';
 import { SsePassThrough } from './sse-pass-through';
 import { MeteringUnavailableError, UsageEmitter, type MeteredAttempt } from './usage.emitter';
 import { readJsonAnswer, withAliasModel, type JsonAnswer } from './json-answer';
+import { estimateCompletionTokens, estimatePromptTokens, estimatedUsage, estimatedUsageChunk } from './usage-estimate';
+import {
+  DEFAULT_STALL_TIMEOUT_MS,
+  DEFAULT_TTFT_TIMEOUT_MS,
+  StreamCutError,
+  StreamStalledError,
+  TtftTimeoutError,
+  nextWithin,
+  readToFirstContent,
+  streamErrorCode,
+  streamErrorEvent,
+} from './stream-guard';
 
 export const POOL_OPTIONS = Symbol('POOL_OPTIONS');
 export const POOL_SSE_LIMITS = Symbol('POOL_SSE_LIMITS');
 export interface PoolOptions {
   maxAttempts: number;
+  /** A stream's first content token must come within this (an alias's `ttftTimeoutMs` wins); default 30 s. */
+  ttftTimeoutMs?: number;
+  /** After the first token, the most a stream may stay silent (an alias's `stallTimeoutMs` wins); default 60 s. */
+  stallTimeoutMs?: number;
 }
 
 export type ChatBody = ChatCompletionRequest;
-
-/** The error event of a stream that broke after its first byte (with a run call's cost inside). */
-function streamInterrupted(cost: object): string {
-  return `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted before the answer was complete', type: 'api_error', param: null, code: 'upstream_stream_interrupted', ...cost } })}\n\n`;
-}
 
 @Injectable()
 export class ChatCompletionsService implements ChatCompletionsPort {
@@ -76,8 +87,16 @@ export class ChatCompletionsService implements ChatCompletionsPort {
         async (d) => readJsonAnswer(await this.provider.post(d, upstreamBody(body, d, false), signal)),
         signal,
       ),
+      false,
+      estimatePromptTokens(body.messages),
     );
-    const cost = await value.meter.complete(normalizeUsage(deployment.provider, value.result.parsed.usage), 'succeeded');
+    // a provider that sent no usage object is billed Shoal's estimate, flagged as such
+    const reported = typeof value.result.parsed.usage === 'object' && value.result.parsed.usage !== null;
+    const usage = reported
+      ? normalizeUsage(deployment.provider, value.result.parsed.usage)
+      : estimatedUsage(body.messages, estimateCompletionTokens(value.result.parsed as { choices?: unknown }));
+    this.router.recordTokens(deployment, usage.totalTokens);
+    const cost = await value.meter.complete(usage, 'succeeded', undefined, { estimated: !reported });
     return {
       status: 200,
       kind: 'json',
@@ -101,7 +120,14 @@ export class ChatCompletionsService implements ChatCompletionsPort {
         return costField(ctx, current.priced.cost);
       },
     });
-    const { value: metered, deployment } = await this.route(
+    const alias = this.router.alias(body.model);
+    const ttftMs = alias?.ttftTimeoutMs ?? this.opts.ttftTimeoutMs ?? DEFAULT_TTFT_TIMEOUT_MS;
+    const stallMs = alias?.stallTimeoutMs ?? this.opts.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    const {
+      value: metered,
+      deployment,
+      release,
+    } = await this.route(
       body.model,
       signal,
       this.metered(
@@ -112,34 +138,34 @@ export class ChatCompletionsService implements ChatCompletionsPort {
           current.meter = meter;
           current.deployment = d;
           current.priced = undefined;
-          const res = await this.provider.post(d, upstreamBody(body, d, true), signal);
-          const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+          // the TTFT limit covers the headers and everything up to the first content token
+          const ttft = new AbortController();
+          const timer = setTimeout(() => ttft.abort(new TtftTimeoutError(ttftMs)), ttftMs);
+          const attemptSignal = AbortSignal.any([signal, ttft.signal]);
+          let res: Awaited<ReturnType<ProviderHttpClient['post']>> | undefined;
           try {
-            // failover is still possible until the first event arrives
-            let first = '';
-            while (!first) {
-              const next = await upstream.next();
-              if (next.done) {
-                first = sse.flush();
-                break;
-              }
-              first = sse.push(next.value);
-            }
+            res = await this.provider.post(d, upstreamBody(body, d, true), attemptSignal);
+            const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+            const first = await readToFirstContent(upstream, sse);
             return { upstream, body: res.body, first };
           } catch (err) {
-            res.body.destroy();
-            throw err;
+            res?.body.destroy();
+            throw ttft.signal.aborted && !signal.aborted ? (ttft.signal.reason as Error) : err;
+          } finally {
+            clearTimeout(timer);
           }
         },
         // a caller gone before the first chunk (its engine died) leaves a call the provider had: billed as interrupted
         signal,
       ),
+      true,
+      estimatePromptTokens(body.messages),
     );
     return {
       status: 200,
       kind: 'stream',
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-shoal-call-id': ctx.callId, 'x-shoal-deployment': deployment.id },
-      body: this.relay(ctx, body, deployment, sse, metered.result, metered.meter, () => current.priced, signal),
+      body: this.relay(ctx, body, deployment, sse, metered.result, metered.meter, () => current.priced, signal, { stallMs, release }),
     };
   }
 
@@ -153,6 +179,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     meter: MeteredAttempt,
     pricedUsage: () => { usage: NormalizedUsage; cost: CallCost } | undefined,
     signal: AbortSignal,
+    { stallMs, release }: { stallMs: number; release: () => void },
   ): AsyncGenerator<Uint8Array> {
     let status: UsageEvent['status'] = 'interrupted';
     // A stream that broke, or a provider that ignores include_usage, leaves no usage chunk. The
@@ -162,13 +189,15 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     try {
       if (provider.first) yield Buffer.from(provider.first);
       for (;;) {
-        const next = await provider.upstream.next();
+        const next = await nextWithin(provider.upstream, stallMs, () => new StreamStalledError(stallMs));
         if (next.done) break;
         const out = sse.push(next.value);
         meter.progress(sse.contentChunks);
         if (out) yield Buffer.from(out);
       }
       let rest = sse.flush();
+      // the socket closed cleanly, but the answer never said it was over: a cut, not a success
+      if (!sse.sawDone && !sse.sawFinish) throw new StreamCutError();
       // a run's call learns the usage it is billed for, and its cost, even when the provider sent no usage
       if (!pricedUsage() && ctx.runId)
         rest += `data: ${JSON.stringify(estimatedUsageChunk(body.model, billed(), costField(ctx, meter.price(billed()))))}\n\n`;
@@ -178,19 +207,24 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     } catch (err) {
       if (!signal.aborted) {
         const failure = classifyProviderError(err);
+        const code = streamErrorCode(err);
         await this.router.reportFailure(deployment, failure);
         this.log.warn(
-          { deployment: deployment.id, kind: failure.kind, message: redactKeyPatterns(failure.message ?? '') },
+          { deployment: deployment.id, kind: failure.kind, code, message: redactKeyPatterns(failure.message ?? '') },
           'stream broke after the first chunk',
         );
         // a run's call learns what the broken stream still cost (it is billed), inside the error
         // object, which is what OpenAI clients surface (the SDK throws it as APIError.error)
-        yield Buffer.from(streamInterrupted(costField(ctx, meter.price(billed()))));
+        yield Buffer.from(streamErrorEvent(code, costField(ctx, meter.price(billed()))));
       }
     } finally {
       provider.body.destroy();
+      release();
       const priced = pricedUsage();
-      await meter.complete(billed(), status, priced?.cost);
+      const usage = billed();
+      this.router.recordTokens(deployment, usage.totalTokens);
+      // flagged estimated when the provider never sent its usage (a broken stream, or one that ignores include_usage)
+      await meter.complete(usage, status, priced?.cost, { estimated: !priced });
     }
   }
 
@@ -212,7 +246,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
       try {
         return { result: await call(deployment, meter), meter };
       } catch (err) {
-        if (abandoned?.aborted) await meter.complete(estimatedUsage(body.messages, 0), 'interrupted');
+        if (abandoned?.aborted) await meter.complete(estimatedUsage(body.messages, 0), 'interrupted', undefined, { estimated: true });
         else await meter.discard();
         throw err;
       }
@@ -223,13 +257,17 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     model: string,
     signal: AbortSignal,
     attempt: (d: Deployment, attemptNo: number) => Promise<T>,
-  ): Promise<{ value: T; deployment: Deployment }> {
+    keepInFlight = false,
+    promptTokens?: number,
+  ): Promise<{ value: T; deployment: Deployment; release: () => void }> {
     try {
       return await runWithFailover({
         model,
         router: this.router,
         attempt,
         signal,
+        keepInFlight,
+        promptTokens,
         maxAttempts: this.opts.maxAttempts,
         // the usage log unreachable is no deployment's fault: no failover, no cooldown, the 503 goes up as it is
         classify: (err) =>
@@ -278,19 +316,6 @@ function upstreamBody(body: ChatBody, d: Deployment, stream: boolean): string {
   );
 }
 
-/** A rough token count of the prompt, for calls whose provider reported no usage. */
-export function estimatePromptTokens(messages: unknown): number {
-  if (!Array.isArray(messages)) return 0;
-  let chars = 0;
-  for (const m of messages as Array<{ content?: unknown }>) {
-    const content = m?.content;
-    if (typeof content === 'string') chars += content.length;
-    else if (Array.isArray(content))
-      for (const part of content as Array<{ text?: unknown }>) if (typeof part?.text === 'string') chars += part.text.length;
-  }
-  return Math.ceil(chars / 4);
-}
-
 /** The call's cost for Shoal's own engine (a call made for a run); nothing for a public client. */
 function costField(ctx: ChatCallContext, cost: CallCost): { [SHOAL_COST_FIELD]?: ShoalCost } {
   return ctx.runId ? { [SHOAL_COST_FIELD]: { amount: cost.total, currency: cost.currency } } : {};
@@ -299,20 +324,4 @@ function costField(ctx: ChatCallContext, cost: CallCost): { [SHOAL_COST_FIELD]?:
 /** A run call's JSON answer: the provider's completion with the caller's alias and Shoal's cost field (re-serialised: the engine reads it). */
 function withCost(answer: JsonAnswer, alias: string, cost: object): Buffer {
   return Buffer.from(JSON.stringify({ ...answer.parsed, model: alias, ...cost }));
-}
-
-/** The usage chunk model-pool sends a run's call in place of one its provider did not send. */
-function estimatedUsageChunk(model: string, u: NormalizedUsage, cost: object): object {
-  return {
-    object: 'chat.completion.chunk',
-    model,
-    choices: [],
-    usage: { prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.totalTokens },
-    ...cost,
-  };
-}
-
-function estimatedUsage(messages: unknown, completionTokens: number): NormalizedUsage {
-  const promptTokens = estimatePromptTokens(messages);
-  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, cachedPromptTokens: 0, reasoningTokens: 0 };
 }

@@ -35,6 +35,16 @@ export class PriceCatalogCache implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe?.();
   }
 
+  /**
+   * A deployment's price now, per million tokens (input + output rates), for the cost strategy to
+   * compare deployments by; never used to bill. Undefined when the catalog has no price for it.
+   */
+  comparablePrice(model: string, upstreamModel: string): number | undefined {
+    const now = new Date();
+    const price = this.catalog.priceAt(upstreamModel, now) ?? this.catalog.priceAt(model, now);
+    return price ? price.inputPerMillion.plus(price.outputPerMillion).toNumber() : undefined;
+  }
+
   /** @throws PricingError for usage that cannot be priced */
   cost(call: CallToPrice): CallCost {
     return callCost(this.catalog, call);

@@ -3,6 +3,7 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
+import OpenAI from 'openai';
 import { loadDeploymentConfig } from '@shoal/model-routing';
 import { ApiKeysRepository, PlatformModule, configureRootLogger, createHttpApp, createPrismaClient, listen } from '@shoal/platform';
 import { createTestDatabase, startMockProvider, testRedisPrefix, testRedisUrl, type MockProvider, type TestDatabase } from '@shoal/testing';
@@ -100,4 +101,24 @@ it('bounds the streams one key holds open, and frees the slot when a stream ends
   const third = await chat({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'hi' }] });
   expect(third.status).toBe(200);
   await third.text();
+});
+
+it('ends a stream broken after its first token with an error the openai SDK raises, naming what broke', async () => {
+  mock.setFaults({ malformedChunkAt: 3, interChunkDelayMs: 20, times: 1 });
+  const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: KEY, maxRetries: 0, logLevel: 'off' });
+  const stream = await client.chat.completions.create({
+    model: 'mock-chat',
+    stream: true,
+    messages: [{ role: 'user', content: 'one two three four five' }],
+  });
+  let text = '';
+  const err = await (async () => {
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+  })().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(text.length).toBeGreaterThan(0);
+  expect(err).toBeInstanceOf(OpenAI.APIError);
+  expect(err).toMatchObject({ code: 'upstream_stream_malformed', type: 'api_error' });
 });

@@ -56,3 +56,19 @@ it('refuses an event that never ends instead of buffering it without bound', () 
     for (let i = 0; i <= MAX_EVENT_BYTES / piece.length; i++) sse.push(piece);
   }).toThrow(MalformedProviderStreamError);
 });
+
+it('drops keep-alive comments and blank events before the first data event, and passes comments on after it', () => {
+  const sse = new SsePassThrough({ alias: 'up-model', clientWantsUsage: true });
+  expect(sse.push(Buffer.from(': keep-alive\n\n\n\n: keep-alive\n\n'))).toBe('');
+  expect(sse.dataEvents).toBe(0);
+  expect(sse.push(Buffer.from(content('a') + ': keep-alive\n\n'))).toBe(content('a') + ': keep-alive\n\n');
+  expect(sse.dataEvents).toBe(1);
+});
+
+it('refuses a data line that is not a JSON object, and notes a finish reason', () => {
+  const sse = new SsePassThrough({ alias: 'up-model', clientWantsUsage: true });
+  expect(() => sse.push(Buffer.from('data: {"id":"c","choices":[{"delta":{"content":\n\n'))).toThrow(MalformedProviderStreamError);
+  const ok = new SsePassThrough({ alias: 'up-model', clientWantsUsage: true });
+  ok.push(Buffer.from(chunk({ id: 'c', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })));
+  expect(ok.sawFinish).toBe(true);
+});

@@ -16,9 +16,10 @@ export interface SsePassThroughOptions {
 /** far beyond any chat completion chunk: a provider that sends more without an event boundary is broken */
 export const MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
-/** The provider's stream is not SSE this relay can pass on (an event without end). */
+/** The provider's stream is not SSE this relay can pass on (an event without end, a data line that is not a JSON object). */
 export class MalformedProviderStreamError extends Error {
   override readonly name = 'MalformedProviderStreamError';
+  readonly code = 'upstream_stream_malformed';
   // classified as a server error: failover before the first event, an error event after it
   readonly status = 502;
 }
@@ -26,6 +27,7 @@ export class MalformedProviderStreamError extends Error {
 const MODEL_FIELD = /"model"\s*:\s*("(?:[^"\\]|\\.)*")/;
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
 const CONTENT = /"(content|reasoning_content)"\s*:\s*"[^"]|"tool_calls"\s*:\s*\[/;
+const FINISH = /"finish_reason"\s*:\s*"/;
 
 export class SsePassThrough {
   private readonly decoder = new StringDecoder('utf8');
@@ -37,6 +39,10 @@ export class SsePassThrough {
   /** chunks that carried content: the completion's size in tokens, roughly, when no usage came */
   contentChunks = 0;
   sawDone = false;
+  /** a chunk said why the answer ended (`finish_reason`): a stream that stops after it was complete */
+  sawFinish = false;
+  /** data events seen; until the first, SSE comments and blank events (keep-alives) are dropped */
+  dataEvents = 0;
 
   constructor(private readonly opts: SsePassThroughOptions) {
     this.aliasJson = JSON.stringify(opts.alias);
@@ -72,13 +78,20 @@ export class SsePassThrough {
   }
 
   private event(event: string): string | null {
-    if (!event.startsWith('data:')) return event.length ? event : null; // comments, `event:` lines: as they came
-    const data = event.slice(5).trimStart();
+    // comments, `event:` lines: as they came, once the answer has begun; before it they are the
+    // keep-alives a provider sends while the request waits in its queue (DeepSeek's `: keep-alive`)
+    if (!event.startsWith('data:')) return event.length && this.dataEvents > 0 ? event : null;
+    const data = event.slice(5).trim();
     if (data === '[DONE]') {
       this.sawDone = true;
       return event;
     }
+    // checked cheaply, not parsed: every chat completion chunk is one JSON object
+    if (!data.startsWith('{') || !data.endsWith('}'))
+      throw new MalformedProviderStreamError('the provider sent a data line that is not a JSON object');
+    this.dataEvents++;
     if (CONTENT.test(data)) this.contentChunks++;
+    if (!this.sawFinish && FINISH.test(data)) this.sawFinish = true;
     if (USAGE_OBJECT.test(data)) return this.usageEvent(data);
     return this.renamed(event);
   }

@@ -143,7 +143,13 @@ export class MeteredAttempt {
   }
 
   /** The attempt produced tokens: close the intent with its usage entry, priced here. */
-  async complete(usage: NormalizedUsage, status: UsageEvent['status'], cost: CallCost = this.price(usage)): Promise<CallCost> {
+  /** `estimated`: the provider never reported usage, these counts are Shoal's estimate (the ledger flags them). */
+  async complete(
+    usage: NormalizedUsage,
+    status: UsageEvent['status'],
+    cost: CallCost = this.price(usage),
+    { estimated = false }: { estimated?: boolean } = {},
+  ): Promise<CallCost> {
     const { promptTokenEstimate: _estimate, ...who } = this.intent;
     const event: UsageEvent = {
       ...who,
@@ -153,7 +159,7 @@ export class MeteredAttempt {
       reasoningTokens: usage.reasoningTokens,
       cost: { input: cost.input, output: cost.output, total: cost.total, currency: cost.currency },
       status,
-      estimated: false,
+      estimated,
       latencyMs: Math.max(0, Date.now() - this.startedAtMs),
     };
     await this.close(JSON.stringify(event));
