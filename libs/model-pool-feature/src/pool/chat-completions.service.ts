@@ -16,21 +16,23 @@ import {
 } from '@shoal/contracts';
 import type { CallCost } from '@shoal/pricing';
 import {
-  AllDeploymentsFailedError,
   ModelRouter,
-  UnknownModelError,
+  aliasesVisibleTo,
   classifyProviderError,
   normalizeUsage,
   redactKeyPatterns,
-  runWithFailover,
+  upstreamChatRequest,
   type Deployment,
   type NormalizedUsage,
+  type UpstreamChatRequest,
 } from '@shoal/model-routing';
-import { ApiError, createLogger } from '@shoal/platform';
+import { createLogger } from '@shoal/platform';
 import { ProviderHttpClient } from './provider-http.client';
 import { SsePassThrough } from './sse-pass-through';
-import { MeteringUnavailableError, UsageEmitter, type MeteredAttempt } from './usage.emitter';
+import { UsageEmitter, type MeteredAttempt } from './usage.emitter';
 import { readJsonAnswer, withAliasModel, type JsonAnswer } from './json-answer';
+import { BlankJsonAnswerError, isBlankAnswer } from './blank-json-answer';
+import { routePoolCall } from './pool-failover';
 
 export const POOL_OPTIONS = Symbol('POOL_OPTIONS');
 export const POOL_SSE_LIMITS = Symbol('POOL_SSE_LIMITS');
@@ -59,8 +61,14 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     return body.stream ? this.stream(ctx, body, signal) : this.complete(ctx, body, signal);
   }
 
-  async models(): Promise<ModelListEntry[]> {
-    return this.router.models().map((m) => ({ id: m.name, object: 'model' as const, created: 0, owned_by: 'shoal' }));
+  /** The aliases the caller's tenant may call: the shared ones and its own. */
+  async models(ctx: Pick<ChatCallContext, 'tenantId'>): Promise<ModelListEntry[]> {
+    return aliasesVisibleTo(this.router.models(), ctx.tenantId).map((m) => ({
+      id: m.name,
+      object: 'model' as const,
+      created: 0,
+      owned_by: m.tenantId ? 'tenant' : 'shoal',
+    }));
   }
 
   async complete(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
@@ -69,21 +77,45 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     const { value, deployment } = await this.route(
       body.model,
       signal,
-      this.metered(
-        ctx,
-        body,
-        false,
-        async (d) => readJsonAnswer(await this.provider.post(d, upstreamBody(body, d, false), signal)),
-        signal,
-      ),
+      this.metered(ctx, body, false, (d, meter, request) => this.answerOf(d, meter, request, signal), signal),
     );
-    const cost = await value.meter.complete(normalizeUsage(deployment.provider, value.result.parsed.usage), 'succeeded');
+    const cost = await value.meter.complete(value.result.usage, 'succeeded');
+    const answer = value.result.answer;
     return {
       status: 200,
       kind: 'json',
       headers: { 'content-type': 'application/json', 'x-shoal-call-id': ctx.callId, 'x-shoal-deployment': deployment.id },
-      body: ctx.runId ? withCost(value.result, body.model, costField(ctx, cost)) : withAliasModel(value.result, body.model),
+      body: ctx.runId ? withCost(answer, body.model, costField(ctx, cost)) : withAliasModel(answer, body.model),
     };
+  }
+
+  /**
+   * One non-streamed provider call, and its usage. A JSON-mode answer that came back blank (DeepSeek
+   * may answer one) is billed and asked once more on the same deployment; blank twice is an error
+   * saying so, metered with both calls' usage.
+   */
+  private async answerOf(
+    d: Deployment,
+    meter: MeteredAttempt,
+    request: UpstreamChatRequest,
+    signal: AbortSignal,
+  ): Promise<{ answer: JsonAnswer; usage: NormalizedUsage }> {
+    const payload = JSON.stringify(request.body);
+    const first = await readJsonAnswer(await this.provider.post(d, request.url, payload, signal));
+    const firstUsage = normalizeUsage(d.provider, first.parsed.usage);
+    if (!request.jsonMode || !isBlankAnswer(first.parsed)) return { answer: first, usage: firstUsage };
+    this.log.warn({ deployment: d.id }, 'blank answer to a JSON-mode request: asking once more');
+    let second: JsonAnswer;
+    try {
+      second = await readJsonAnswer(await this.provider.post(d, request.url, payload, signal));
+    } catch (err) {
+      await meter.complete(firstUsage, 'failed');
+      throw err;
+    }
+    const usage = addUsage(firstUsage, normalizeUsage(d.provider, second.parsed.usage));
+    if (!isBlankAnswer(second.parsed)) return { answer: second, usage };
+    await meter.complete(usage, 'failed');
+    throw new BlankJsonAnswerError();
   }
 
   /** Fails over until the provider's first chunk; after that a break is an explicit error event in the stream. */
@@ -108,11 +140,11 @@ export class ChatCompletionsService implements ChatCompletionsPort {
         ctx,
         body,
         true,
-        async (d, meter) => {
+        async (d, meter, request) => {
           current.meter = meter;
           current.deployment = d;
           current.priced = undefined;
-          const res = await this.provider.post(d, upstreamBody(body, d, true), signal);
+          const res = await this.provider.post(d, request.url, JSON.stringify(request.body), signal);
           const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
           try {
             // failover is still possible until the first event arrives
@@ -198,19 +230,21 @@ export class ChatCompletionsService implements ChatCompletionsPort {
    * Wraps one provider attempt in its metering: the intent is recorded before the provider is
    * contacted; an attempt the provider refused produced nothing it bills, so it leaves no row. One
    * the caller abandoned while the provider worked on it (`abandoned` aborted) is billed its prompt.
+   * A request the deployment's provider would refuse (its rules, checked here) is refused before any of it.
    */
   private metered<T>(
     ctx: ChatCallContext,
     body: ChatBody,
     stream: boolean,
-    call: (d: Deployment, meter: MeteredAttempt) => Promise<T>,
+    call: (d: Deployment, meter: MeteredAttempt, request: UpstreamChatRequest) => Promise<T>,
     abandoned?: AbortSignal,
   ): (d: Deployment, attempt: number) => Promise<{ result: T; meter: MeteredAttempt }> {
     const promptTokenEstimate = estimatePromptTokens(body.messages);
     return async (deployment, attempt) => {
+      const request = upstreamChatRequest(body, deployment, stream);
       const meter = await this.usage.begin(ctx, { model: body.model, deployment, attempt, stream, promptTokenEstimate });
       try {
-        return { result: await call(deployment, meter), meter };
+        return { result: await call(deployment, meter, request), meter };
       } catch (err) {
         if (abandoned?.aborted) await meter.complete(estimatedUsage(body.messages, 0), 'interrupted');
         else await meter.discard();
@@ -219,63 +253,13 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     };
   }
 
-  private async route<T>(
+  private route<T>(
     model: string,
     signal: AbortSignal,
     attempt: (d: Deployment, attemptNo: number) => Promise<T>,
   ): Promise<{ value: T; deployment: Deployment }> {
-    try {
-      return await runWithFailover({
-        model,
-        router: this.router,
-        attempt,
-        signal,
-        maxAttempts: this.opts.maxAttempts,
-        // the usage log unreachable is no deployment's fault: no failover, no cooldown, the 503 goes up as it is
-        classify: (err) =>
-          err instanceof MeteringUnavailableError
-            ? { kind: 'unknown', failover: false, cooldownMs: 0, clientStatus: 503 }
-            : classifyProviderError(err, { now: this.router.now, policy: this.router.policy }),
-      });
-    } catch (err) {
-      throw this.toApiError(err, model);
-    }
+    return routePoolCall(this.router, this.opts.maxAttempts, model, signal, attempt);
   }
-
-  private toApiError(err: unknown, model: string): unknown {
-    if (err instanceof UnknownModelError)
-      return new ApiError('model_not_found', `The model '${model}' does not exist or is not configured in the pool`, { param: 'model' });
-    if (err instanceof AllDeploymentsFailedError) {
-      const retryAfterSeconds = err.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(err.retryAfterMs / 1000));
-      const code =
-        err.clientStatus === 429
-          ? 'rate_limited'
-          : err.clientStatus === 503
-            ? 'upstream_unavailable'
-            : err.clientStatus === 504
-              ? 'timeout'
-              : 'upstream_error';
-      return new ApiError(code, err.message, { status: err.clientStatus, retryAfterSeconds });
-    }
-    if (err instanceof Error && err.name === 'AbortError') return err;
-    if (err instanceof MeteringUnavailableError) return err;
-    // not worth failing over (the request itself is at fault): the provider's status and message, minus anything key-like
-    const failure = classifyProviderError(err);
-    const message = redactKeyPatterns(failure.message ?? 'The provider rejected the request');
-    return new ApiError(failure.clientStatus >= 500 ? 'upstream_error' : 'invalid_request', message, {
-      status: failure.clientStatus,
-      ...(failure.param ? { param: failure.param } : {}),
-    });
-  }
-}
-
-/** The request as the provider gets it: the caller's fields, the deployment's model name, usage asked for when streaming. */
-function upstreamBody(body: ChatBody, d: Deployment, stream: boolean): string {
-  return JSON.stringify(
-    stream
-      ? { ...body, model: d.upstreamModel, stream: true, stream_options: { ...body.stream_options, include_usage: true } }
-      : { ...body, model: d.upstreamModel, stream: false },
-  );
 }
 
 /** A rough token count of the prompt, for calls whose provider reported no usage. */
@@ -309,6 +293,16 @@ function estimatedUsageChunk(model: string, u: NormalizedUsage, cost: object): o
     choices: [],
     usage: { prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.totalTokens },
     ...cost,
+  };
+}
+
+function addUsage(a: NormalizedUsage, b: NormalizedUsage): NormalizedUsage {
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    totalTokens: a.totalTokens + b.totalTokens,
+    cachedPromptTokens: a.cachedPromptTokens + b.cachedPromptTokens,
+    reasoningTokens: a.reasoningTokens + b.reasoningTokens,
   };
 }
 
