@@ -18,6 +18,15 @@ export interface FaultSpec {
   cutAfterChunks?: number;
   /** Streaming: content chunk N (1-based) is sent as a data line that is not valid JSON. */
   malformedChunkAt?: number;
+  /** Answer with blank content (DeepSeek's JSON mode does so now and then); usage still counts the prompt. */
+  blankAnswer?: boolean;
+  /**
+   * Lines sent while the request "waits in the queue", before the answer, as DeepSeek sends them:
+   * `: keep-alive` SSE comments on a stream, empty lines before a JSON body.
+   */
+  keepAliveLines?: number;
+  /** Between two keep-alive lines (default 50 ms). */
+  keepAliveIntervalMs?: number;
   /** Server-level faults only: apply to the next N matching requests, then clear. */
   times?: number;
   /** Apply only to requests for these models. */
@@ -35,6 +44,9 @@ export const faultSpecSchema = z.strictObject({
   interChunkDelayMs: ms.optional(),
   cutAfterChunks: z.number().int().nonnegative().optional(),
   malformedChunkAt: z.number().int().positive().optional(),
+  blankAnswer: z.boolean().optional(),
+  keepAliveLines: z.number().int().nonnegative().max(10_000).optional(),
+  keepAliveIntervalMs: ms.optional(),
   times: z.number().int().positive().optional(),
   onlyModels: z.array(z.string()).optional(),
 }) satisfies z.ZodType<FaultSpec>;

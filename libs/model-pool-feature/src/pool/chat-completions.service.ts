@@ -48,7 +48,7 @@ function streamInterrupted(cost: object): string {
 }
 
 @Injectable()
-export class ChatCompletionsService implements ChatCompletionsPort {
+export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embeddings'> {
   private readonly log = createLogger('ChatCompletionsService');
   constructor(
     @Inject(ProviderHttpClient) private readonly provider: ProviderHttpClient,
