@@ -75,7 +75,11 @@ it('answers chat completions, JSON and streamed, without a request to its own mo
 });
 
 it('answers embeddings through the gateway, in process', async () => {
-  const res = await fetch(`${url}/v1/embeddings`, { method: 'POST', headers: auth, body: JSON.stringify({ model: 'mock-embed', input: ['a b', 'c'] }) });
+  const res = await fetch(`${url}/v1/embeddings`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ model: 'mock-embed', input: ['a b', 'c'] }),
+  });
   expect(res.status).toBe(200);
   const body = (await res.json()) as { model: string; data: Array<{ embedding: number[] }> };
   expect(body.model).toBe('mock-embed');

@@ -9,7 +9,10 @@ export const MAX_EMBEDDING_INPUT_LENGTH = 100_000;
 /** Characters (or token ids) over all inputs of one request. */
 export const MAX_EMBEDDING_TOTAL_LENGTH = 2_000_000;
 
-const text = z.string().min(1, 'must not be empty').max(MAX_EMBEDDING_INPUT_LENGTH, `must be at most ${MAX_EMBEDDING_INPUT_LENGTH} characters`);
+const text = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(MAX_EMBEDDING_INPUT_LENGTH, `must be at most ${MAX_EMBEDDING_INPUT_LENGTH} characters`);
 const tokens = z
   .array(z.number().int('must be integer token ids').nonnegative('must be token ids'))
   .min(1, 'must not be empty')

@@ -90,7 +90,8 @@ export async function streamCompletion(res: ServerResponse, c: Completion, fault
 
   if (!(await event(delta({ role: 'assistant', content: '' })))) return;
   // thinking mode: the reasoning streams first, as reasoning_content deltas with no content
-  for (const piece of c.reasoning ? mockWordPieces(c.reasoning) : []) if (!(await event(delta({ content: null, reasoning_content: piece })))) return;
+  for (const piece of c.reasoning ? mockWordPieces(c.reasoning) : [])
+    if (!(await event(delta({ content: null, reasoning_content: piece })))) return;
   const pieces = mockWordPieces(c.usage.answer);
   for (let n = 1; n <= pieces.length; n++) {
     if (fault.cutAfterChunks !== undefined && n > fault.cutAfterChunks) return void res.destroy();

@@ -39,7 +39,8 @@ export function deepseekRefusal(body: Body, beta: boolean): { status: number; bo
       return bad("Prompt must contain the word 'json' in some form to use 'response_format' of type 'json_object'", 'messages');
   }
   const strict = Array.isArray(body.tools) && body.tools.some((t) => isRecord(t) && isRecord(t.function) && t.function.strict === true);
-  if (strict && !beta) return bad('strict mode for tools is only available on the beta endpoint (base_url=https://api.deepseek.com/beta)', 'tools');
+  if (strict && !beta)
+    return bad('strict mode for tools is only available on the beta endpoint (base_url=https://api.deepseek.com/beta)', 'tools');
   if (thinkingEnabled(body)) {
     // in thinking mode every assistant tool-call turn since the last user message must carry its reasoning back
     const lastUser = body.messages.map((m) => m.role).lastIndexOf('user');

@@ -44,7 +44,12 @@ describe('mock provider: DeepSeek behaviours', () => {
 
   it('streams reasoning_content deltas before content, and none with thinking disabled', async () => {
     const deltas = async (thinking: 'enabled' | 'disabled') => {
-      const res = await post({ model: 'deepseek-flash', stream: true, thinking: { type: thinking }, messages: [{ role: 'user', content: 'hi' }] });
+      const res = await post({
+        model: 'deepseek-flash',
+        stream: true,
+        thinking: { type: thinking },
+        messages: [{ role: 'user', content: 'hi' }],
+      });
       return (await res.text()).split('\n').filter((l) => l.includes('reasoning_content')).length;
     };
     expect(await deltas('enabled')).toBeGreaterThan(0);

@@ -241,7 +241,8 @@ export class MockProviderServer {
       id: `chatcmpl-${randomBytes(12).toString('hex')}`,
       created: Math.floor(Date.now() / 1000),
       model: request.model,
-      usage: shape?.usage ?? (fault.blankAnswer ? { ...usage, answer: '', completion_tokens: 0, total_tokens: usage.prompt_tokens } : usage),
+      usage:
+        shape?.usage ?? (fault.blankAnswer ? { ...usage, answer: '', completion_tokens: 0, total_tokens: usage.prompt_tokens } : usage),
       includeUsage: request.stream_options?.include_usage === true,
       headers: { 'x-request-id': `req_${randomBytes(12).toString('hex')}` },
       ...(shape ? { reasoning: shape.reasoning, cacheHitTokens: shape.cacheHitTokens } : {}),

@@ -56,7 +56,10 @@ function fromFile(entries: readonly DeploymentEntry[], env: DeploymentConfigInpu
     } else if (entry.apiKey === undefined && entry.apiKeyEnv === undefined) {
       // a local server without auth (Ollama, vLLM) is called without an Authorization header
       if (entry.provider !== 'openai-compatible')
-        issues.push({ path: at, message: 'exactly one of "apiKey" or "apiKeyEnv" is required (only "openai-compatible" may have neither)' });
+        issues.push({
+          path: at,
+          message: 'exactly one of "apiKey" or "apiKeyEnv" is required (only "openai-compatible" may have neither)',
+        });
     } else if (entry.apiKeyEnv !== undefined) {
       apiKey = envValue(env, entry.apiKeyEnv);
       if (apiKey === undefined) {

@@ -8,7 +8,16 @@ import OpenAI from 'openai';
 import { usageEventSchema, type UsageEvent } from '@shoal/contracts';
 import { loadDeploymentConfig } from '@shoal/model-routing';
 import { DEFAULT_PRICE_CATALOG, costOf, formatMoney } from '@shoal/pricing';
-import { ApiKeysRepository, PlatformModule, USAGE_LOG, configureRootLogger, createHttpApp, createPrismaClient, listen, type UsageLog } from '@shoal/platform';
+import {
+  ApiKeysRepository,
+  PlatformModule,
+  USAGE_LOG,
+  configureRootLogger,
+  createHttpApp,
+  createPrismaClient,
+  listen,
+  type UsageLog,
+} from '@shoal/platform';
 import { createTestDatabase, startMockProvider, testRedisPrefix, testRedisUrl, type MockProvider, type TestDatabase } from '@shoal/testing';
 import { ModelPoolModule } from '../model-pool.module';
 
@@ -61,8 +70,17 @@ beforeAll(async () => {
   const withBeta = { ...deployments, deployments: deployments.deployments.map((d) => ({ ...d, strictToolsBaseUrl: beta })) };
   @Module({
     imports: [
-      PlatformModule.forRoot({ database: { url: db.url, maxConnections: 2 }, redis: { url: testRedisUrl(), prefix }, internalToken: 'x'.repeat(32) }),
-      ModelPoolModule.register({ deployments: withBeta, maxAttempts: 2, sse: { maxBufferedBytes: 1 << 20, stallTimeoutMs: 10_000 }, publicApi: true }),
+      PlatformModule.forRoot({
+        database: { url: db.url, maxConnections: 2 },
+        redis: { url: testRedisUrl(), prefix },
+        internalToken: 'x'.repeat(32),
+      }),
+      ModelPoolModule.register({
+        deployments: withBeta,
+        maxAttempts: 2,
+        sse: { maxBufferedBytes: 1 << 20, stallTimeoutMs: 10_000 },
+        publicApi: true,
+      }),
     ],
   })
   class DeepseekPoolModule {}

@@ -8,7 +8,16 @@ import OpenAI from 'openai';
 import { usageEventSchema, type UsageEvent } from '@shoal/contracts';
 import { loadDeploymentConfig, type ModelAlias } from '@shoal/model-routing';
 import { DEFAULT_PRICE_CATALOG, costOf, formatMoney } from '@shoal/pricing';
-import { ApiKeysRepository, PlatformModule, USAGE_LOG, configureRootLogger, createHttpApp, createPrismaClient, listen, type UsageLog } from '@shoal/platform';
+import {
+  ApiKeysRepository,
+  PlatformModule,
+  USAGE_LOG,
+  configureRootLogger,
+  createHttpApp,
+  createPrismaClient,
+  listen,
+  type UsageLog,
+} from '@shoal/platform';
 import {
   createTestDatabase,
   mockEmbedding,
@@ -53,11 +62,23 @@ beforeAll(async () => {
   });
   // aliases of tenants: the key's own shows, another tenant's does not
   const tenantAlias = (name: string, tenantId: string): ModelAlias => ({ name, deploymentIds: ['dep_embed_b'], fallbacks: [], tenantId });
-  const deployments = { ...config, models: [...config.models, tenantAlias('ours', boot.tenantId), tenantAlias('theirs', 'ten_someone_else')] };
+  const deployments = {
+    ...config,
+    models: [...config.models, tenantAlias('ours', boot.tenantId), tenantAlias('theirs', 'ten_someone_else')],
+  };
   @Module({
     imports: [
-      PlatformModule.forRoot({ database: { url: db.url, maxConnections: 2 }, redis: { url: testRedisUrl(), prefix }, internalToken: 'x'.repeat(32) }),
-      ModelPoolModule.register({ deployments, maxAttempts: 2, sse: { maxBufferedBytes: 1 << 20, stallTimeoutMs: 10_000 }, publicApi: true }),
+      PlatformModule.forRoot({
+        database: { url: db.url, maxConnections: 2 },
+        redis: { url: testRedisUrl(), prefix },
+        internalToken: 'x'.repeat(32),
+      }),
+      ModelPoolModule.register({
+        deployments,
+        maxAttempts: 2,
+        sse: { maxBufferedBytes: 1 << 20, stallTimeoutMs: 10_000 },
+        publicApi: true,
+      }),
     ],
   })
   class EmbeddingsPoolModule {}

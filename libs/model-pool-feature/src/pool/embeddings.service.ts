@@ -45,7 +45,13 @@ export class EmbeddingsService {
       kind: 'json',
       headers: { 'content-type': 'application/json', 'x-shoal-call-id': ctx.callId, 'x-shoal-deployment': deployment.id },
       body: ctx.runId
-        ? Buffer.from(JSON.stringify({ ...value.answer.parsed, model: body.model, [SHOAL_COST_FIELD]: { amount: cost.total, currency: cost.currency } }))
+        ? Buffer.from(
+            JSON.stringify({
+              ...value.answer.parsed,
+              model: body.model,
+              [SHOAL_COST_FIELD]: { amount: cost.total, currency: cost.currency },
+            }),
+          )
         : withAliasModel(value.answer, body.model),
     };
   }
@@ -69,7 +75,10 @@ export class EmbeddingsService {
 /** @throws RequestRefusedError for a provider without an embeddings endpoint */
 function embeddingsUrlOf(d: Deployment): string {
   if (d.provider === 'deepseek')
-    throw new RequestRefusedError("DeepSeek serves no embeddings: ask for a model served by an 'openai' or OpenAI-compatible deployment", 'model');
+    throw new RequestRefusedError(
+      "DeepSeek serves no embeddings: ask for a model served by an 'openai' or OpenAI-compatible deployment",
+      'model',
+    );
   return endpointUrl(d.baseUrl, d.provider, 'embeddings');
 }
 

@@ -47,5 +47,12 @@ export class PublicChatCompletionsController {
 }
 
 function callOf(ctx: RequestContext): ChatCallContext {
-  return { tenantId: ctx.tenantId, apiKeyId: ctx.apiKeyId, runId: null, nodeId: null, callId: newId('chatcmpl'), traceparent: ctx.traceparent };
+  return {
+    tenantId: ctx.tenantId,
+    apiKeyId: ctx.apiKeyId,
+    runId: null,
+    nodeId: null,
+    callId: newId('chatcmpl'),
+    traceparent: ctx.traceparent,
+  };
 }

@@ -49,14 +49,22 @@ describe('upstreamChatRequest', () => {
     expect(chat.body).toMatchObject({ model: 'deepseek-flash', thinking: { type: 'disabled' } });
     const reasoner = upstreamChatRequest({ model: 'a', messages: [user('hi')] }, deepseek('deepseek-reasoner'), false);
     expect(reasoner.body).toMatchObject({ model: 'deepseek-flash', thinking: { type: 'enabled' } });
-    const chosen = upstreamChatRequest({ model: 'a', messages: [user('hi')], thinking: { type: 'enabled' } }, deepseek('deepseek-chat'), false);
+    const chosen = upstreamChatRequest(
+      { model: 'a', messages: [user('hi')], thinking: { type: 'enabled' } },
+      deepseek('deepseek-chat'),
+      false,
+    );
     expect(chosen.body.thinking).toEqual({ type: 'enabled' });
     const v4 = upstreamChatRequest({ model: 'a', messages: [user('hi')] }, deepseek('deepseek-v4-flash'), false);
     expect(v4.body).toEqual({ model: 'deepseek-flash', messages: [user('hi')], stream: false });
   });
 
   it('asks for usage on a stream, keeping the caller stream options', () => {
-    const req = upstreamChatRequest({ model: 'a', messages: [user('hi')], stream: true, stream_options: { x: 1 } }, deepseek('deepseek-flash'), true);
+    const req = upstreamChatRequest(
+      { model: 'a', messages: [user('hi')], stream: true, stream_options: { x: 1 } },
+      deepseek('deepseek-flash'),
+      true,
+    );
     expect(req.body).toMatchObject({ stream: true, stream_options: { x: 1, include_usage: true } });
   });
 
@@ -73,12 +81,21 @@ describe('upstreamChatRequest', () => {
   });
 
   it('leaves reasoning_effort of other providers alone (OpenAI takes "medium")', () => {
-    const req = upstreamChatRequest({ model: 'a', messages: [user('hi')], reasoning_effort: 'medium' }, dep('d', 'gpt', 1, 'openai'), false);
+    const req = upstreamChatRequest(
+      { model: 'a', messages: [user('hi')], reasoning_effort: 'medium' },
+      dep('d', 'gpt', 1, 'openai'),
+      false,
+    );
     expect(req.body.reasoning_effort).toBe('medium');
   });
 
   it('refuses images to deepseek-v4-pro, naming the part; deepseek-flash takes them', () => {
-    const messages = [user([{ type: 'text', text: 'what is it?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AA' } }])];
+    const messages = [
+      user([
+        { type: 'text', text: 'what is it?' },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,AA' } },
+      ]),
+    ];
     const err = refusal(() => upstreamChatRequest({ model: 'a', messages }, deepseek('deepseek-v4-pro'), false));
     expect(err.error.param).toBe('messages[0].content[1]');
     expect(err.message).toContain('deepseek-v4-pro does not take images');

@@ -13,7 +13,13 @@ export interface DeepseekModel {
 
 export const DEEPSEEK_MODELS: Readonly<Record<string, DeepseekModel>> = Object.freeze({
   'deepseek-flash': { name: 'deepseek-flash', contextTokens: 1_000_000, maxOutputTokens: 384_000, images: true, accountConcurrency: 2_500 },
-  'deepseek-v4-pro': { name: 'deepseek-v4-pro', contextTokens: 1_000_000, maxOutputTokens: 384_000, images: false, accountConcurrency: 500 },
+  'deepseek-v4-pro': {
+    name: 'deepseek-v4-pro',
+    contextTokens: 1_000_000,
+    maxOutputTokens: 384_000,
+    images: false,
+    accountConcurrency: 500,
+  },
 });
 
 export interface RetiredModelName {

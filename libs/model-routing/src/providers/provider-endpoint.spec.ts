@@ -6,7 +6,11 @@ describe('endpointUrl', () => {
     ['https://api.openai.com', 'openai', 'https://api.openai.com/v1/chat/completions'],
     ['http://127.0.0.1:11434/', 'openai-compatible', 'http://127.0.0.1:11434/v1/chat/completions'],
     ['http://vllm.local:8000/v1/', 'openai-compatible', 'http://vllm.local:8000/v1/chat/completions'],
-    ['https://dashscope.aliyuncs.com/compatible-mode/v1', 'openai-compatible', 'https://dashscope.aliyuncs.com/compatible-mode/v1/chat/completions'],
+    [
+      'https://dashscope.aliyuncs.com/compatible-mode/v1',
+      'openai-compatible',
+      'https://dashscope.aliyuncs.com/compatible-mode/v1/chat/completions',
+    ],
     ['https://open.bigmodel.cn/api/paas/v4', 'openai-compatible', 'https://open.bigmodel.cn/api/paas/v4/chat/completions'],
     ['https://api.moonshot.cn/v1/chat/completions', 'openai-compatible', 'https://api.moonshot.cn/v1/chat/completions'],
     ['https://api.deepseek.com', 'deepseek', 'https://api.deepseek.com/chat/completions'],
