@@ -39,14 +39,18 @@ let mock: MockProvider;
 let app: NestFastifyApplication;
 let client: OpenAI;
 let usageLog: UsageLog;
+let readOnlyKey: string;
+let baseUrl: string;
 
 beforeAll(async () => {
   configureRootLogger({ service: 'test', level: 'silent' });
   db = await createTestDatabase('pool_embeddings');
   const prisma = createPrismaClient({ url: db.url, maxConnections: 1 });
-  const boot = await new ApiKeysRepository(prisma).bootstrap(KEY);
-  await prisma.$disconnect();
+  const keys = new ApiKeysRepository(prisma);
+  const boot = await keys.bootstrap(KEY);
   if (!boot.created) throw new Error('expected a fresh tenant');
+  readOnlyKey = (await keys.create(boot.tenantId, { name: 'read only', scopes: ['read'] })).secret;
+  await prisma.$disconnect();
   mock = await startMockProvider({ models: ['mock-embed', 'deepseek-flash'] });
   const origin = mock.url.replace(/\/v1$/, '');
   const config = loadDeploymentConfig({
@@ -84,6 +88,7 @@ beforeAll(async () => {
   class EmbeddingsPoolModule {}
   app = await createHttpApp(EmbeddingsPoolModule, { shutdownHooks: false });
   const url = await listen(app, { port: 0, host: '127.0.0.1' });
+  baseUrl = url;
   usageLog = app.get<UsageLog>(USAGE_LOG);
   client = new OpenAI({ baseURL: `${url}/v1`, apiKey: KEY, maxRetries: 0, logLevel: 'off' });
 });
@@ -169,4 +174,19 @@ it('refuses embeddings from a DeepSeek alias (DeepSeek serves none) without call
 it("lists the shared aliases and its tenant's own, never another tenant's", async () => {
   const models = await client.models.list();
   expect(models.data.map((m) => m.id)).toEqual(['embed', 'chat-only', 'ours']);
+});
+
+it("refuses a key without the 'chat' scope on every model route, naming the scope", async () => {
+  const headers = { authorization: `Bearer ${readOnlyKey}`, 'content-type': 'application/json' };
+  const models = await fetch(`${baseUrl}/v1/models`, { headers });
+  const embeddings = await fetch(`${baseUrl}/v1/embeddings`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ model: 'embed', input: 'x' }),
+  });
+  for (const res of [models, embeddings]) {
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain("'chat' scope");
+  }
+  expect(mock.calls()).toBe(0);
 });

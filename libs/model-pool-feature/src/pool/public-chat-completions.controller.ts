@@ -5,12 +5,24 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { chatCompletionRequestSchema, embeddingsRequestSchema, newId, type ChatCallContext } from '@shoal/contracts';
-import { ApiKeyGuard, Ctx, StreamSlots, clientGone, parseBody, sendChatAnswer, type RequestContext, type SseLimits } from '@shoal/platform';
+import {
+  ApiKeyGuard,
+  Ctx,
+  RequireScope,
+  StreamSlots,
+  clientGone,
+  parseBody,
+  sendChatAnswer,
+  type RequestContext,
+  type SseLimits,
+} from '@shoal/platform';
 import { ChatCompletionsService, POOL_SSE_LIMITS } from './chat-completions.service';
 import { EmbeddingsService } from './embeddings.service';
 
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
+// as on the gateway: a key without the `chat` scope (a workflow-bound key, a read-only one) calls no model here either
+@RequireScope('chat')
 export class PublicChatCompletionsController {
   constructor(
     @Inject(ChatCompletionsService) private readonly chat: ChatCompletionsService,
