@@ -230,6 +230,19 @@ describe('JSON mode', () => {
   });
 });
 
+describe('queued requests', () => {
+  it('reads a JSON answer DeepSeek preceded with keep-alive empty lines while the request was queued', async () => {
+    mock.setFaults({ keepAliveLines: 3, keepAliveIntervalMs: 5, times: 1 });
+    const done = await client.chat.completions.create({
+      model: 'flash',
+      messages: [{ role: 'user', content: 'queued' }],
+      ...({ thinking: { type: 'disabled' } } as object),
+    });
+    expect(done.choices[0].message.content).toBe('Mock answer: queued');
+    expect((await entries()).map((e) => [e.promptTokens, e.status])).toEqual([[1, 'succeeded']]);
+  });
+});
+
 describe('models and endpoints', () => {
   it('sends strict tool schemas to the beta base URL, and the rest to the base URL', async () => {
     const tools = (strict: boolean): OpenAI.Chat.ChatCompletionTool[] => [
