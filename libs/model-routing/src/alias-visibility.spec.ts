@@ -1,4 +1,4 @@
-import { aliasesVisibleTo } from './alias-visibility';
+import { aliasesVisibleTo, isAliasVisibleTo } from './alias-visibility';
 import type { ModelAlias } from './deployment';
 
 const alias = (name: string, tenantId?: string | null): ModelAlias => ({ name, deploymentIds: [], fallbacks: [], tenantId });
@@ -14,5 +14,14 @@ describe('aliasesVisibleTo', () => {
     ]);
     expect(aliasesVisibleTo(aliases, 'ten_2').map((a) => a.name)).toEqual(['shared-a', 'fast', 'theirs']);
     expect(aliasesVisibleTo(aliases, 'ten_3').map((a) => a.name)).toEqual(['shared-a', 'fast']);
+  });
+
+  it("a tenant may call a shared alias and its own, not another tenant's", () => {
+    expect([alias('a'), alias('b', null), alias('c', 'ten_1'), alias('d', 'ten_2')].map((a) => isAliasVisibleTo(a, 'ten_1'))).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 });

@@ -16,3 +16,8 @@ export function aliasesVisibleTo(aliases: readonly ModelAlias[], tenantId: strin
   }
   return out;
 }
+
+/** Whether a tenant may call `alias`: a shared one, or its own. */
+export function isAliasVisibleTo(alias: Pick<ModelAlias, 'tenantId'>, tenantId: string): boolean {
+  return alias.tenantId === undefined || alias.tenantId === null || alias.tenantId === tenantId;
+}

@@ -32,6 +32,8 @@ const deploymentSchema = z.strictObject({
   rpm: positiveInt.optional(),
   tpm: positiveInt.optional(),
   timeoutMs: positiveInt.optional(),
+  /** where requests with strict tool schemas go (DeepSeek: its beta base URL, the default) */
+  strictToolsBaseUrl: httpUrl.optional(),
   priceOverride: z
     .strictObject({
       inputPerMillion: decimal,

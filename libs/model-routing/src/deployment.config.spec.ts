@@ -224,3 +224,16 @@ describe('keyless OpenAI-compatible endpoints', () => {
     expect(config.deployments[0].apiKey.reveal()).toBe('');
   });
 });
+
+describe('strict tool schemas', () => {
+  it('takes a per-deployment strictToolsBaseUrl, and names it when it is not a URL', () => {
+    const config = loadDeploymentConfig({
+      file: { deployments: [{ ...base, provider: 'deepseek', strictToolsBaseUrl: 'https://proxy.test/ds-beta/' }] },
+      env: {},
+    });
+    expect(config.deployments[0].strictToolsBaseUrl).toBe('https://proxy.test/ds-beta');
+    expect(
+      errorOf(() => loadDeploymentConfig({ file: { deployments: [{ ...base, strictToolsBaseUrl: 'beta' }] }, env: {} })).message,
+    ).toContain('deployments[0].strictToolsBaseUrl: must be a URL');
+  });
+});

@@ -80,6 +80,7 @@ function fromFile(entries: readonly DeploymentEntry[], env: DeploymentConfigInpu
       tpm: entry.tpm,
       timeoutMs: entry.timeoutMs,
       priceOverride: entry.priceOverride,
+      ...(entry.strictToolsBaseUrl ? { strictToolsBaseUrl: entry.strictToolsBaseUrl.replace(/\/+$/, '') } : {}),
       source: 'file',
     });
   });

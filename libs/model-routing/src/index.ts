@@ -33,7 +33,7 @@ export type { AttemptRecord } from './attempt-record';
 export { UnknownModelError } from './unknown-model.error';
 export { AllDeploymentsFailedError, type AllDeploymentsFailedDetails } from './all-deployments-failed.error';
 export { normalizeUsage, ZERO_USAGE, type NormalizedUsage } from './usage.normalizer';
-export { aliasesVisibleTo } from './alias-visibility';
+export { aliasesVisibleTo, isAliasVisibleTo } from './alias-visibility';
 export {
   DEEPSEEK_MODELS,
   DEEPSEEK_RETIRED_MODELS,

@@ -87,6 +87,11 @@ export class ModelRouter {
     return this.aliases.has(name);
   }
 
+  /** The alias of that name, if configured. */
+  alias(name: string): ModelAlias | undefined {
+    return this.aliases.get(name);
+  }
+
   deployment(id: string): Deployment | undefined {
     return this.byId.get(id);
   }

@@ -32,7 +32,7 @@ import { SsePassThrough } from './sse-pass-through';
 import { UsageEmitter, type MeteredAttempt } from './usage.emitter';
 import { readJsonAnswer, withAliasModel, type JsonAnswer } from './json-answer';
 import { BlankJsonAnswerError, isBlankAnswer } from './blank-json-answer';
-import { routePoolCall } from './pool-failover';
+import { assertModelVisible, routePoolCall } from './pool-failover';
 
 export const POOL_OPTIONS = Symbol('POOL_OPTIONS');
 export const POOL_SSE_LIMITS = Symbol('POOL_SSE_LIMITS');
@@ -57,7 +57,8 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
     @Inject(POOL_OPTIONS) private readonly opts: PoolOptions,
   ) {}
 
-  chatCompletions(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
+  async chatCompletions(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
+    assertModelVisible(this.router, ctx.tenantId, body.model);
     return body.stream ? this.stream(ctx, body, signal) : this.complete(ctx, body, signal);
   }
 

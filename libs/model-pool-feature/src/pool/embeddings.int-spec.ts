@@ -190,3 +190,13 @@ it("refuses a key without the 'chat' scope on every model route, naming the scop
   }
   expect(mock.calls()).toBe(0);
 });
+
+it("refuses another tenant's alias as a model that does not exist, and serves its own", async () => {
+  const theirs = await failure(client.embeddings.create({ model: 'theirs', input: 'x' }));
+  expect(theirs).toBeInstanceOf(OpenAI.NotFoundError);
+  expect(theirs?.message).toContain("The model 'theirs' does not exist");
+  const chat = await failure(client.chat.completions.create({ model: 'theirs', messages: [{ role: 'user', content: 'x' }] }));
+  expect(chat?.status).toBe(404);
+  expect(mock.calls()).toBe(0);
+  expect((await client.embeddings.create({ model: 'ours', input: 'x' })).model).toBe('ours');
+});

@@ -14,7 +14,7 @@ import {
 import { POOL_OPTIONS, type PoolOptions } from './chat-completions.service';
 import { ProviderHttpClient, ProviderHttpError } from './provider-http.client';
 import { MalformedProviderAnswerError, readJsonAnswer, withAliasModel, type JsonAnswer } from './json-answer';
-import { routePoolCall } from './pool-failover';
+import { assertModelVisible, routePoolCall } from './pool-failover';
 import { UsageEmitter } from './usage.emitter';
 
 @Injectable()
@@ -27,6 +27,7 @@ export class EmbeddingsService {
   ) {}
 
   async embeddings(ctx: ChatCallContext, body: EmbeddingsRequest, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
+    assertModelVisible(this.router, ctx.tenantId, body.model);
     const promptTokenEstimate = estimateInputTokens(body.input);
     const { value, deployment } = await routePoolCall(this.router, this.opts.maxAttempts, body.model, signal, async (d, attempt) => {
       const url = embeddingsUrlOf(d);

@@ -5,6 +5,7 @@ import {
   AllDeploymentsFailedError,
   UnknownModelError,
   classifyProviderError,
+  isAliasVisibleTo,
   redactKeyPatterns,
   runWithFailover,
   type Deployment,
@@ -14,6 +15,15 @@ import {
 import { ApiError } from '@shoal/platform';
 import { BlankJsonAnswerError } from './blank-json-answer';
 import { MeteringUnavailableError } from './usage.emitter';
+
+/**
+ * Refuses, as an unknown model, an alias the caller's tenant may not call (another tenant's): the
+ * same answer as for a name that does not exist, so tenants learn nothing of each other's aliases.
+ */
+export function assertModelVisible(router: ModelRouter, tenantId: string, model: string): void {
+  const alias = router.alias(model);
+  if (alias && !isAliasVisibleTo(alias, tenantId)) throw poolApiError(new UnknownModelError(model), model);
+}
 
 /** Runs `attempt` on the alias's deployments until one answers; throws what the caller should see. */
 export async function routePoolCall<T>(
