@@ -10,6 +10,7 @@ import { loadDeploymentConfig, type ModelAlias } from '@shoal/model-routing';
 import { DEFAULT_PRICE_CATALOG, costOf, formatMoney } from '@shoal/pricing';
 import {
   ApiKeysRepository,
+  HttpChatCompletionsClient,
   PlatformModule,
   USAGE_LOG,
   configureRootLogger,
@@ -199,4 +200,23 @@ it("refuses another tenant's alias as a model that does not exist, and serves it
   expect(chat?.status).toBe(404);
   expect(mock.calls()).toBe(0);
   expect((await client.embeddings.create({ model: 'ours', input: 'x' })).model).toBe('ours');
+});
+
+it('answers embeddings and the model list over the internal routes, as the gateway and the engine reach them when distributed', async () => {
+  const pool = new HttpChatCompletionsClient({ baseUrl, internalToken: 'x'.repeat(32) });
+  try {
+    const ctx = { tenantId: 'ten_someone_else', apiKeyId: null, runId: null, nodeId: null, callId: 'chatcmpl_internal_1' };
+    const answer = await pool.embeddings(ctx, { model: 'embed', input: 'over http' }, AbortSignal.timeout(10_000));
+    expect(answer.status).toBe(200);
+    const body = JSON.parse(Buffer.from(answer.kind === 'json' ? answer.body : new Uint8Array()).toString('utf8')) as {
+      data: Array<{ embedding: number[] }>;
+    };
+    expect(body.data[0].embedding).toEqual(mockEmbedding('over http'));
+    // the other tenant sees its own alias, not this key's tenant's
+    expect((await pool.models(ctx)).map((m) => m.id)).toEqual(['embed', 'chat-only', 'theirs']);
+    const [e] = await entries();
+    expect(e).toMatchObject({ callId: 'chatcmpl_internal_1', tenantId: 'ten_someone_else', status: 'succeeded' });
+  } finally {
+    await pool.onApplicationShutdown();
+  }
 });
