@@ -566,6 +566,7 @@ describe('docker-compose.yml', () => {
     const port = (s: ServiceName) => `${s}:${envStr(s, 'PORT')}`;
     expect(edgeConf().locations).toEqual({
       '= /v1/chat/completions': port('model-pool'),
+      '= /v1/embeddings': port('model-pool'),
       '= /v1/models': port('model-pool'),
       '/': port('gateway'),
     });
@@ -1197,7 +1198,12 @@ describe.each(BUILDS)('kustomize build %s', (dirRel) => {
         routes[`${String(p.pathType)} ${String(p.path)}`] = nameOf(target);
       }
     }
-    expect(routes).toEqual({ 'Exact /v1/chat/completions': 'model-pool', 'Exact /v1/models': 'model-pool', 'Prefix /': 'gateway' });
+    expect(routes).toEqual({
+      'Exact /v1/chat/completions': 'model-pool',
+      'Exact /v1/embeddings': 'model-pool',
+      'Exact /v1/models': 'model-pool',
+      'Prefix /': 'gateway',
+    });
     expect(objOr(obj(ingress.metadata, 'metadata').annotations, 'annotations')['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
   });
 

@@ -11,7 +11,7 @@ export const modelPoolConfigSchema = z
     ...authEnv,
     /**
      * Postgres, for the API keys of the public chat routes. Set: model-pool serves
-     * /v1/chat/completions and /v1/models itself (the edge routes them here). Unset: only the
+     * /v1/chat/completions, /v1/embeddings and /v1/models itself (the edge routes them here). Unset: only the
      * internal routes gateway and workflow-engine call.
      */
     DATABASE_URL: databaseEnv.DATABASE_URL.optional(),

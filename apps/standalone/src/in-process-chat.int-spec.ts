@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { loadDeploymentConfig } from '@shoal/model-routing';
 import { createHttpApp, listen } from '@shoal/platform';
-import { createTestDatabase, freePort, startMockProvider, type MockProvider, type TestDatabase } from '@shoal/testing';
+import { createTestDatabase, freePort, mockEmbedding, startMockProvider, type MockProvider, type TestDatabase } from '@shoal/testing';
 import { StandaloneModule } from './standalone.module';
 
 jest.setTimeout(60_000);
@@ -20,12 +20,15 @@ const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json
 
 beforeAll(async () => {
   db = await createTestDatabase('in_process_chat');
-  mock = await startMockProvider();
+  mock = await startMockProvider({ models: ['mock-chat', 'mock-embed'] });
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   const deployments = loadDeploymentConfig({
     file: {
-      deployments: [{ id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', weight: 1 }],
+      deployments: [
+        { id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', weight: 1 },
+        { id: 'dep_embed', model: 'mock-embed', provider: 'openai-compatible', baseUrl: mock.url, apiKey: 'mock', weight: 1 },
+      ],
     },
     env: {},
   });
@@ -65,10 +68,23 @@ it('answers chat completions, JSON and streamed, without a request to its own mo
   expect(stream.status).toBe(200);
   expect((await stream.text()).trimEnd().endsWith('data: [DONE]')).toBe(true);
   const models = await fetch(`${url}/v1/models`, { headers: auth });
-  expect(((await models.json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)).toEqual(['mock-chat']);
+  expect(((await models.json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)).toEqual(['mock-chat', 'mock-embed']);
   expect(mock.calls() - calls).toBe(2);
   expect(seen.filter((p) => p.startsWith('/pool/'))).toEqual([]);
   expect(seen.filter((p) => p.startsWith('/v1/chat/completions'))).toHaveLength(2);
+});
+
+it('answers embeddings through the gateway, in process', async () => {
+  const res = await fetch(`${url}/v1/embeddings`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ model: 'mock-embed', input: ['a b', 'c'] }),
+  });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { model: string; data: Array<{ embedding: number[] }> };
+  expect(body.model).toBe('mock-embed');
+  expect(body.data.map((d) => d.embedding)).toEqual([mockEmbedding('a b'), mockEmbedding('c')]);
+  expect(seen.filter((p) => p.startsWith('/pool/'))).toEqual([]);
 });
 
 it("runs a workflow's LLM node without a request to its own model-pool routes", async () => {

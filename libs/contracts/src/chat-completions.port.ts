@@ -2,6 +2,7 @@
 // binds it to model-pool's service in process (no HTTP to its own port); distributed binds it to an
 // HTTP client of model-pool. Either way the caller gets the provider's bytes, passed through.
 import type { ChatCompletionRequest } from './chat-request';
+import type { EmbeddingsRequest } from './embeddings-request';
 
 /** Who a chat call is for, and its id (the ledger's idempotency key). */
 export interface ChatCallContext {
@@ -37,6 +38,9 @@ export interface ChatCompletionsPort {
    * as an OpenAI error answer over HTTP; either way they keep OpenAI's shape at the edge.
    */
   chatCompletions(ctx: ChatCallContext, body: ChatCompletionRequest, signal: AbortSignal): Promise<ChatCompletionsAnswer>;
+  /** Embeddings, routed, metered and failed over as chat is; always a JSON answer. */
+  embeddings(ctx: ChatCallContext, body: EmbeddingsRequest, signal: AbortSignal): Promise<ChatCompletionsAnswer>;
+  /** The aliases the caller's tenant may call. */
   models(ctx: ChatCallContext, signal?: AbortSignal): Promise<ModelListEntry[]>;
 }
 

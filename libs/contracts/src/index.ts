@@ -15,6 +15,13 @@ export {
 } from './usage';
 export { INTERNAL_HEADERS, ROUTE_PREFIX } from './internal-api';
 export { chatCompletionRequestSchema, type ChatCompletionRequest } from './chat-request';
+export {
+  embeddingsRequestSchema,
+  MAX_EMBEDDING_INPUTS,
+  MAX_EMBEDDING_INPUT_LENGTH,
+  MAX_EMBEDDING_TOTAL_LENGTH,
+  type EmbeddingsRequest,
+} from './embeddings-request';
 export { workflowFinishedOf, RUN_STOPPED_MESSAGE, type FinishedRunFacts } from './workflow-finished';
 export {
   CHAT_COMPLETIONS_PORT,

@@ -3,7 +3,7 @@
 import { ServerResponse } from 'node:http';
 import { FaultSpec } from './fault-spec';
 import { pause, sendJson, write } from './http-io';
-import { MockUsage, mockWordPieces } from './mock-answer';
+import { MockUsage, mockTokenCount, mockWordPieces } from './mock-answer';
 
 export const SYSTEM_FINGERPRINT = 'shoal-mock';
 
@@ -14,34 +14,55 @@ export interface Completion {
   usage: MockUsage;
   includeUsage: boolean;
   headers: Record<string, string>;
+  /** Thinking mode (DeepSeek): the reasoning_content sent ahead of the answer. */
+  reasoning?: string;
+  /** DeepSeek's usage shape: prompt tokens served from its cache (the rest are cache misses). */
+  cacheHitTokens?: number;
 }
 
-function usageOf(u: MockUsage) {
-  return {
-    prompt_tokens: u.prompt_tokens,
-    completion_tokens: u.completion_tokens,
-    total_tokens: u.total_tokens,
-    prompt_tokens_details: { cached_tokens: 0 },
+function usageOf(c: Completion) {
+  const u = c.usage;
+  const reasoningTokens = c.reasoning ? mockTokenCount(c.reasoning) : 0;
+  const common = { prompt_tokens: u.prompt_tokens, completion_tokens: u.completion_tokens, total_tokens: u.total_tokens };
+  if (c.cacheHitTokens !== undefined)
+    return {
+      ...common,
+      prompt_cache_hit_tokens: c.cacheHitTokens,
+      prompt_cache_miss_tokens: u.prompt_tokens - c.cacheHitTokens,
+      completion_tokens_details: { reasoning_tokens: reasoningTokens },
+    };
+  return { ...common, prompt_tokens_details: { cached_tokens: 0 } };
+}
+
+/**
+ * DeepSeek's keep-alive while a request waits in its queue: on a stream, `: keep-alive` comments
+ * alternating with blank lines (it sends both kinds); before a JSON body, empty lines.
+ */
+async function keepAlive(res: ServerResponse, fault: FaultSpec, lines: readonly string[], signal: AbortSignal): Promise<boolean> {
+  for (let i = 0; i < (fault.keepAliveLines ?? 0); i++) {
+    if (!(await pause(fault.keepAliveIntervalMs ?? 50, signal))) return false;
+    await write(res, lines[i % lines.length]);
+    if (res.destroyed) return false;
+  }
+  return !res.destroyed;
+}
+
+export async function sendCompletion(res: ServerResponse, c: Completion, fault: FaultSpec, signal: AbortSignal): Promise<void> {
+  const message = { role: 'assistant', content: c.usage.answer, ...(c.reasoning ? { reasoning_content: c.reasoning } : {}) };
+  const body = {
+    id: c.id,
+    object: 'chat.completion',
+    created: c.created,
+    model: c.model,
+    system_fingerprint: SYSTEM_FINGERPRINT,
+    choices: [{ index: 0, message, finish_reason: c.usage.finish_reason, logprobs: null }],
+    usage: usageOf(c),
   };
-}
-
-export function sendCompletion(res: ServerResponse, c: Completion): void {
-  sendJson(
-    res,
-    200,
-    {
-      id: c.id,
-      object: 'chat.completion',
-      created: c.created,
-      model: c.model,
-      system_fingerprint: SYSTEM_FINGERPRINT,
-      choices: [
-        { index: 0, message: { role: 'assistant', content: c.usage.answer }, finish_reason: c.usage.finish_reason, logprobs: null },
-      ],
-      usage: usageOf(c.usage),
-    },
-    c.headers,
-  );
+  if (!fault.keepAliveLines) return sendJson(res, 200, body, c.headers);
+  res.writeHead(200, { ...c.headers, 'Content-Type': 'application/json' });
+  res.flushHeaders();
+  if (!(await keepAlive(res, fault, ['\n'], signal))) return;
+  res.end(JSON.stringify(body));
 }
 
 export async function streamCompletion(res: ServerResponse, c: Completion, fault: FaultSpec, signal: AbortSignal): Promise<void> {
@@ -69,13 +90,12 @@ export async function streamCompletion(res: ServerResponse, c: Completion, fault
 
   res.writeHead(200, { ...c.headers, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
   res.flushHeaders();
+  if (!(await keepAlive(res, fault, [': keep-alive\n\n', '\n'], signal))) return;
 
-  for (let i = 0; i < (fault.keepAliveLines ?? 0); i++) {
-    if (!(await pause(fault.keepAliveIntervalMs, signal))) return;
-    await write(res, i % 2 === 0 ? ': keep-alive\n\n' : '\n');
-    if (res.destroyed) return;
-  }
   if (!(await event(delta({ role: 'assistant', content: '' })))) return;
+  // thinking mode: the reasoning streams first, as reasoning_content deltas with no content
+  for (const piece of c.reasoning ? mockWordPieces(c.reasoning) : [])
+    if (!(await event(delta({ content: null, reasoning_content: piece })))) return;
   const pieces = mockWordPieces(c.usage.answer);
   for (let n = 1; n <= pieces.length; n++) {
     if (fault.cutAfterChunks !== undefined && n > fault.cutAfterChunks) return void res.destroy();
@@ -89,7 +109,7 @@ export async function streamCompletion(res: ServerResponse, c: Completion, fault
   if (fault.malformedChunkAt !== undefined && fault.malformedChunkAt > pieces.length && !(await send(malformed))) return;
 
   if (!(await event(delta({}, c.usage.finish_reason)))) return;
-  if (c.includeUsage && !(await event(chunk([], usageOf(c.usage))))) return;
+  if (c.includeUsage && !(await event(chunk([], usageOf(c))))) return;
   if (!(await send('data: [DONE]\n\n'))) return;
   res.end();
 }

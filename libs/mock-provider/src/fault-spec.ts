@@ -18,9 +18,14 @@ export interface FaultSpec {
   cutAfterChunks?: number;
   /** Streaming: content chunk N (1-based) is sent as a data line that is not valid JSON. */
   malformedChunkAt?: number;
-  /** Streaming: before the first chunk, send this many keep-alive lines (`: keep-alive` comments and blank lines, as DeepSeek does while a request waits in its queue). */
+  /** Answer with blank content (DeepSeek's JSON mode does so now and then); usage still counts the prompt. */
+  blankAnswer?: boolean;
+  /**
+   * Lines sent while the request "waits in the queue", before the answer, as DeepSeek sends them:
+   * on a stream `: keep-alive` SSE comments alternating with blank lines, empty lines before a JSON body.
+   */
   keepAliveLines?: number;
-  /** Streaming: the wait before each keep-alive line (default 0). */
+  /** The wait before each keep-alive line (default 50 ms). */
   keepAliveIntervalMs?: number;
   /** Streaming: after N content chunks, send nothing for `stallMs` (then carry on), with the socket open. */
   stallAfterChunks?: number;
@@ -45,6 +50,7 @@ export const faultSpecSchema = z.strictObject({
   interChunkDelayMs: ms.optional(),
   cutAfterChunks: z.number().int().nonnegative().optional(),
   malformedChunkAt: z.number().int().positive().optional(),
+  blankAnswer: z.boolean().optional(),
   keepAliveLines: z.number().int().nonnegative().max(10_000).optional(),
   keepAliveIntervalMs: ms.optional(),
   stallAfterChunks: z.number().int().nonnegative().optional(),

@@ -17,3 +17,5 @@ export {
   type MockContentPart,
 } from './mock-answer';
 export { type OpenAiErrorBody } from './openai-error';
+export { MOCK_REASONING_PREFIX } from './deepseek.behaviour';
+export { mockEmbedding, MOCK_EMBEDDING_DIMENSIONS } from './embeddings.responder';

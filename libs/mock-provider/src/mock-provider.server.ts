@@ -8,6 +8,8 @@ import { Completion, sendCompletion, streamCompletion } from './chat-completion.
 import { FAULT_HEADER, faultApplies, FaultSpec, parseFaultHeader, validateFaultSpec } from './fault-spec';
 import { BodyTooLargeError, flatHeaders, pause, readBody, sendJson } from './http-io';
 import { mockUsageFor } from './mock-answer';
+import { deepseekRefusal, deepseekShape, isDeepseekModel } from './deepseek.behaviour';
+import { embeddingsAnswer, embeddingsRequestSchema } from './embeddings.responder';
 import { injectedError, openAiError, OpenAiErrorBody } from './openai-error';
 
 export interface MockProviderOptions {
@@ -54,6 +56,7 @@ export interface MockProvider {
 
 export const MOCK_OWNER = 'shoal-mock-provider';
 const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+const CHAT_PATHS = ['/v1/chat/completions', '/chat/completions', '/beta/chat/completions'];
 
 type Decision =
   { kind: 'reject'; status: number; body: OpenAiErrorBody } | { kind: 'answer'; completion: Completion; stream: boolean; fault: FaultSpec };
@@ -118,7 +121,9 @@ export class MockProviderServer {
   private async route(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://mock').pathname;
     if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { status: 'ok', service: MOCK_OWNER });
-    if (req.method === 'POST' && path === '/v1/chat/completions') return this.chat(req, res, signal);
+    // `/beta` is DeepSeek's base URL for strict tool schemas; `/chat/completions` its bare one
+    if (req.method === 'POST' && CHAT_PATHS.includes(path)) return this.chat(req, res, signal, path.startsWith('/beta/'));
+    if (req.method === 'POST' && path === '/v1/embeddings') return this.embeddings(req, res, signal);
     const authError = this.checkAuth(req);
     if (authError) return sendJson(res, 401, authError);
     if (req.method === 'GET' && path === '/v1/models') {
@@ -135,7 +140,7 @@ export class MockProviderServer {
     );
   }
 
-  private async chat(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+  private async chat(req: IncomingMessage, res: ServerResponse, signal: AbortSignal, beta = false): Promise<void> {
     const at = Date.now();
     const headers = flatHeaders(req);
     let raw: string;
@@ -154,7 +159,7 @@ export class MockProviderServer {
     } catch {
       // Kept as text: the log shows what was sent, and decide() answers 400.
     }
-    const decision = this.decide(req, body, typeof body === 'string');
+    const decision = this.decide(req, body, typeof body === 'string', beta);
     const fields = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
     const status = decision.kind === 'reject' ? decision.status : (decision.fault.status ?? (decision.fault.errorBody ? 500 : 200));
     this.record({ at, model: typeof fields.model === 'string' ? fields.model : '', stream: fields.stream === true, status, headers, body });
@@ -165,12 +170,46 @@ export class MockProviderServer {
     if (!(await pause(fault.latencyMs, signal))) return;
     if (status !== 200) return sendJson(res, status, fault.errorBody ?? injectedError(status), completion.headers);
     if (decision.stream) return streamCompletion(res, completion, fault, signal);
-    sendCompletion(res, completion);
+    return sendCompletion(res, completion, fault, signal);
+  }
+
+  // the same checks and faults as a chat call (auth, body, fault header, model), with its own shapes
+  private async embeddings(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    const at = Date.now();
+    const headers = flatHeaders(req);
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(req, BODY_LIMIT_BYTES));
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) return sendJson(res, 413, openAiError('Request body too large', 'invalid_request_error'));
+      body = undefined;
+    }
+    const answer = ((): { status: number; body: unknown; fault: FaultSpec } => {
+      const authError = this.checkAuth(req);
+      if (authError) return { status: 401, body: authError, fault: {} };
+      const parsed = embeddingsRequestSchema.safeParse(body);
+      if (!parsed.success) {
+        const problem = describeProblem(parsed.error, body);
+        return { status: 400, body: openAiError(problem.message, 'invalid_request_error', problem.param, problem.code), fault: {} };
+      }
+      if (!this.models.includes(parsed.data.model)) return { status: 404, body: this.unknownModel(parsed.data.model), fault: {} };
+      const header = req.headers[FAULT_HEADER];
+      const requestFault = typeof header === 'string' ? parseFaultHeader(header) : undefined;
+      if (typeof requestFault === 'string') return { status: 400, body: openAiError(requestFault, 'invalid_request_error'), fault: {} };
+      const fault = this.faultFor(parsed.data.model, requestFault);
+      const status = fault.status ?? (fault.errorBody ? 500 : 200);
+      return { status, body: status === 200 ? embeddingsAnswer(parsed.data) : (fault.errorBody ?? injectedError(status)), fault };
+    })();
+    const model = body !== null && typeof body === 'object' ? (body as { model?: unknown }).model : undefined;
+    this.record({ at, model: typeof model === 'string' ? model : '', stream: false, status: answer.status, headers, body });
+    if (!(await pause(answer.fault.latencyMs, signal))) return;
+    const retryAfter = answer.fault.retryAfter;
+    sendJson(res, answer.status, answer.body, retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {});
   }
 
   // Checked in the order a real provider would: auth, body, fault header, model; a fault
   // applies only to a request that would otherwise succeed.
-  private decide(req: IncomingMessage, body: unknown, notJson: boolean): Decision {
+  private decide(req: IncomingMessage, body: unknown, notJson: boolean, beta: boolean): Decision {
     const authError = this.checkAuth(req);
     if (authError) return { kind: 'reject', status: 401, body: authError };
     if (notJson) {
@@ -193,17 +232,25 @@ export class MockProviderServer {
     const requestFault = typeof header === 'string' ? parseFaultHeader(header) : undefined;
     if (typeof requestFault === 'string')
       return { kind: 'reject', status: 400, body: openAiError(requestFault, 'invalid_request_error', null, 'invalid_mock_fault') };
+    const deepseek = isDeepseekModel(request.model);
+    const refusal = deepseek ? deepseekRefusal(request, beta) : undefined;
+    if (refusal) return { kind: 'reject', ...refusal };
     if (!this.models.includes(request.model)) return { kind: 'reject', status: 404, body: this.unknownModel(request.model) };
 
+    const fault = this.faultFor(request.model, requestFault);
+    const usage = mockUsageFor(request.messages, request.max_completion_tokens ?? request.max_tokens ?? undefined);
+    const shape = deepseek ? deepseekShape(request, usage, fault.blankAnswer === true) : undefined;
     const completion: Completion = {
       id: `chatcmpl-${randomBytes(12).toString('hex')}`,
       created: Math.floor(Date.now() / 1000),
       model: request.model,
-      usage: mockUsageFor(request.messages, request.max_completion_tokens ?? request.max_tokens ?? undefined),
+      usage:
+        shape?.usage ?? (fault.blankAnswer ? { ...usage, answer: '', completion_tokens: 0, total_tokens: usage.prompt_tokens } : usage),
       includeUsage: request.stream_options?.include_usage === true,
       headers: { 'x-request-id': `req_${randomBytes(12).toString('hex')}` },
+      ...(shape ? { reasoning: shape.reasoning, cacheHitTokens: shape.cacheHitTokens } : {}),
     };
-    return { kind: 'answer', completion, stream: request.stream === true, fault: this.faultFor(request.model, requestFault) };
+    return { kind: 'answer', completion, stream: request.stream === true, fault };
   }
 
   // A request's own fault header replaces the server's fault for that request (which is then

@@ -5,6 +5,8 @@ import { DEFAULT_STREAM_LIMITS, STREAM_LIMITS, StreamSlots, type SseLimits, type
 import { ChatCompletionsController } from './pool/chat-completions.controller';
 import { PublicChatCompletionsController } from './pool/public-chat-completions.controller';
 import { ChatCompletionsService, POOL_OPTIONS, POOL_SSE_LIMITS } from './pool/chat-completions.service';
+import { EmbeddingsService } from './pool/embeddings.service';
+import { poolPort } from './pool/pool.port';
 import { DEFAULT_USAGE_HEARTBEAT_MS, USAGE_HEARTBEAT_MS, UsageEmitter } from './pool/usage.emitter';
 import { PriceCatalogCache } from './pool/price-catalog.cache';
 import { ProviderHttpClient, type ProviderFetch } from './pool/provider-http.client';
@@ -22,7 +24,7 @@ export interface ModelPoolOptions {
   /** how often a call in progress refreshes its usage intent (default 30 s) */
   usageHeartbeatMs?: number;
   /**
-   * Serve the public `/v1/chat/completions` and `/v1/models` with API-key auth (distributed: the
+   * Serve the public `/v1/chat/completions`, `/v1/embeddings` and `/v1/models` with API-key auth (distributed: the
    * edge routes them here; needs the database). Off in standalone, where the gateway's routes call
    * this module in process through CHAT_COMPLETIONS_PORT.
    */
@@ -77,7 +79,8 @@ export class ModelPoolModule {
         PriceCatalogCache,
         UsageEmitter,
         ChatCompletionsService,
-        { provide: CHAT_COMPLETIONS_PORT, useExisting: ChatCompletionsService },
+        EmbeddingsService,
+        { provide: CHAT_COMPLETIONS_PORT, useFactory: poolPort, inject: [ChatCompletionsService, EmbeddingsService] },
       ],
       exports: [CHAT_COMPLETIONS_PORT],
     };

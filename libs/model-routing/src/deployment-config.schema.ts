@@ -34,6 +34,8 @@ const deploymentSchema = z.strictObject({
   timeoutMs: positiveInt.optional(),
   maxConcurrency: positiveInt.optional(),
   contextWindow: positiveInt.optional(),
+  /** where requests with strict tool schemas go (DeepSeek: its beta base URL, the default) */
+  strictToolsBaseUrl: httpUrl.optional(),
   priceOverride: z
     .strictObject({
       inputPerMillion: decimal,

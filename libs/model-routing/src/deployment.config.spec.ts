@@ -91,11 +91,11 @@ describe('loadDeploymentConfig: file', () => {
       'deployments[0].priceOverride.currency: must be a three-letter currency code such as "USD"',
     ],
     ['an id without dep_', [{ ...base, id: 'mock' }], 'deployments[0].id: must be "dep_" followed by letters, digits, ".", "_" or "-"'],
-    ['both apiKey and apiKeyEnv', [{ ...base, apiKeyEnv: 'X' }], 'deployments[0]: exactly one of "apiKey" or "apiKeyEnv" is required'],
+    ['both apiKey and apiKeyEnv', [{ ...base, apiKeyEnv: 'X' }], 'deployments[0]: only one of "apiKey" or "apiKeyEnv" may be given'],
     [
-      'neither apiKey nor apiKeyEnv',
-      [{ ...base, apiKey: undefined }],
-      'deployments[0]: exactly one of "apiKey" or "apiKeyEnv" is required',
+      'neither apiKey nor apiKeyEnv for a provider that needs a key',
+      [{ ...base, provider: 'deepseek', apiKey: undefined }],
+      'deployments[0]: exactly one of "apiKey" or "apiKeyEnv" is required (only "openai-compatible" may have neither)',
     ],
     [
       'an unset apiKeyEnv',
@@ -212,5 +212,28 @@ describe('loadDeploymentConfig: env conveniences', () => {
     expect(errorOf(() => load([{ ...base, id: 'dep_env_openai_gpt-4o' }], { OPENAI_API_KEY: 'k' })).message).toBe(
       'deployments[0].id: id "dep_env_openai_gpt-4o" is reserved for an env-derived deployment',
     );
+  });
+});
+
+describe('keyless OpenAI-compatible endpoints', () => {
+  it('loads an openai-compatible deployment without a key (Ollama, vLLM) with an empty one', () => {
+    const config = loadDeploymentConfig({
+      file: { deployments: [{ ...base, apiKey: undefined, baseUrl: 'http://127.0.0.1:11434' }] },
+      env: {},
+    });
+    expect(config.deployments[0].apiKey.reveal()).toBe('');
+  });
+});
+
+describe('strict tool schemas', () => {
+  it('takes a per-deployment strictToolsBaseUrl, and names it when it is not a URL', () => {
+    const config = loadDeploymentConfig({
+      file: { deployments: [{ ...base, provider: 'deepseek', strictToolsBaseUrl: 'https://proxy.test/ds-beta/' }] },
+      env: {},
+    });
+    expect(config.deployments[0].strictToolsBaseUrl).toBe('https://proxy.test/ds-beta');
+    expect(
+      errorOf(() => loadDeploymentConfig({ file: { deployments: [{ ...base, strictToolsBaseUrl: 'beta' }] }, env: {} })).message,
+    ).toContain('deployments[0].strictToolsBaseUrl: must be a URL');
   });
 });

@@ -51,8 +51,15 @@ function fromFile(entries: readonly DeploymentEntry[], env: DeploymentConfigInpu
   entries.forEach((entry, i) => {
     const at = `deployments[${i}]`;
     let apiKey: string | undefined;
-    if ((entry.apiKey === undefined) === (entry.apiKeyEnv === undefined)) {
-      issues.push({ path: at, message: 'exactly one of "apiKey" or "apiKeyEnv" is required' });
+    if (entry.apiKey !== undefined && entry.apiKeyEnv !== undefined) {
+      issues.push({ path: at, message: 'only one of "apiKey" or "apiKeyEnv" may be given' });
+    } else if (entry.apiKey === undefined && entry.apiKeyEnv === undefined) {
+      // a local server without auth (Ollama, vLLM) is called without an Authorization header
+      if (entry.provider !== 'openai-compatible')
+        issues.push({
+          path: at,
+          message: 'exactly one of "apiKey" or "apiKeyEnv" is required (only "openai-compatible" may have neither)',
+        });
     } else if (entry.apiKeyEnv !== undefined) {
       apiKey = envValue(env, entry.apiKeyEnv);
       if (apiKey === undefined) {
@@ -75,6 +82,7 @@ function fromFile(entries: readonly DeploymentEntry[], env: DeploymentConfigInpu
       priceOverride: entry.priceOverride,
       ...(entry.maxConcurrency !== undefined ? { maxConcurrency: entry.maxConcurrency } : {}),
       ...(entry.contextWindow !== undefined ? { contextWindow: entry.contextWindow } : {}),
+      ...(entry.strictToolsBaseUrl ? { strictToolsBaseUrl: entry.strictToolsBaseUrl.replace(/\/+$/, '') } : {}),
       source: 'file',
     });
   });

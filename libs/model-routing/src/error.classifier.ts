@@ -2,6 +2,7 @@
 // app built) into a ProviderFailure: the failure's kind, whether to fail over, how long to rest.
 import { DEFAULT_COOLDOWN_POLICY, type CooldownPolicy } from './cooldown.policy';
 import type { FailureKind, ProviderFailure } from './provider-failure';
+import { deepseekErrorMeaning } from './providers/deepseek.errors';
 import { redactKeyPatterns } from './secrets';
 
 /** The fields read from a thrown error; the openai SDK's APIError has all of them. */
@@ -16,12 +17,16 @@ export interface ProviderErrorLike {
   message?: string;
   /** The provider's JSON error body, as the openai SDK keeps it. */
   error?: unknown;
+  /** The deployment's provider kind, when the app's client knows it: DeepSeek's codes are read by DeepSeek's table. */
+  provider?: string;
 }
 
 export interface ClassifyOptions {
   /** Epoch ms; needed to turn an HTTP-date Retry-After into a duration. */
   readonly now?: () => number;
   readonly policy?: Partial<CooldownPolicy>;
+  /** The deployment's provider kind, when the error does not carry it. */
+  readonly provider?: string;
 }
 
 type Fields = {
@@ -32,6 +37,7 @@ type Fields = {
   message: string;
   headers: unknown;
   param?: string;
+  provider?: string;
 };
 
 // The SDK's message repeats the body's ("400 Invalid 'n'" and "Invalid 'n'"): keep each once, the
@@ -59,6 +65,7 @@ function readFields(error: unknown): Fields {
     const e = current;
     if (fields.status === undefined && typeof e.status === 'number') fields.status = e.status;
     if (fields.headers === undefined && isRecord(e.headers)) fields.headers = e.headers;
+    fields.provider ??= str(e.provider);
     for (const source of [e, isRecord(e.error) ? e.error : undefined]) {
       if (!source) continue;
       const code = str(source.code) ?? (typeof source.code === 'number' ? String(source.code) : undefined);
@@ -201,17 +208,22 @@ const MAX_MESSAGE = 500;
 export function classifyProviderError(error: unknown, options: ClassifyOptions = {}): ProviderFailure {
   const policy = { ...DEFAULT_COOLDOWN_POLICY, ...options.policy };
   const fields = readFields(error);
-  const kind = kindOf(fields);
+  const provider = fields.provider ?? options.provider;
+  const deepseek = provider === 'deepseek' ? deepseekErrorMeaning(fields.status) : undefined;
+  const generic = kindOf(fields);
+  // DeepSeek's table decides, except that a 400/422 whose message says context length or content filter stays that
+  const kind = deepseek && generic !== 'context_length' && generic !== 'content_filter' ? deepseek.kind : generic;
   const retryAfterMs = parseRetryAfter(fields.headers, (options.now ?? Date.now)());
   const rule = RULES[kind];
-  const raw = fields.message || (typeof error === 'string' ? error : '');
+  const said = fields.message || (typeof error === 'string' ? error : '');
+  const raw = deepseek ? `DeepSeek ${String(fields.status)} ${deepseek.meaning}${said ? `: ${said}` : ''}` : said;
   const message = raw ? redactKeyPatterns(raw).slice(0, MAX_MESSAGE) : undefined;
   return {
     kind,
     failover: rule.failover,
     cooldownMs: rule.cooldownMs(policy, retryAfterMs),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    clientStatus: rule.clientStatus(fields.status),
+    clientStatus: deepseek?.clientStatus ?? rule.clientStatus(fields.status),
     ...(fields.status !== undefined ? { upstreamStatus: fields.status } : {}),
     ...(message !== undefined ? { message } : {}),
     ...(fields.param !== undefined ? { param: fields.param } : {}),

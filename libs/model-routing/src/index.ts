@@ -48,3 +48,23 @@ export type { AttemptRecord } from './attempt-record';
 export { UnknownModelError } from './unknown-model.error';
 export { AllDeploymentsFailedError, type AllDeploymentsFailedDetails } from './all-deployments-failed.error';
 export { normalizeUsage, ZERO_USAGE, type NormalizedUsage } from './usage.normalizer';
+export { aliasesVisibleTo, isAliasVisibleTo } from './alias-visibility';
+export {
+  DEEPSEEK_MODELS,
+  DEEPSEEK_RETIRED_MODELS,
+  deepseekModelOf,
+  retiredModelOf,
+  upstreamModelOf,
+  type DeepseekModel,
+  type RetiredModelName,
+} from './providers/deepseek.models';
+export { DEEPSEEK_ERROR_CODES, deepseekErrorMeaning, type ProviderErrorMeaning } from './providers/deepseek.errors';
+export { DEEPSEEK_STRICT_TOOLS_BASE_URL, endpointUrl, strictToolsBaseUrlOf, type ProviderPath } from './providers/provider-endpoint';
+export {
+  DEEPSEEK_REASONING_EFFORTS,
+  DEEPSEEK_THINKING_TYPES,
+  upstreamChatRequest,
+  type ChatBody as UpstreamChatBody,
+  type UpstreamChatRequest,
+} from './providers/chat-request.adapter';
+export { RequestRefusedError } from './providers/request-refused.error';

@@ -107,6 +107,7 @@ export class ModelRouter {
     return this.aliases.has(name);
   }
 
+  /** The alias of that name, if configured. */
   alias(name: string): ModelAlias | undefined {
     return this.aliases.get(name);
   }

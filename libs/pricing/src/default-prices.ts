@@ -34,6 +34,9 @@ export const DEFAULT_PRICES: ReadonlyArray<Readonly<PriceRow>> = Object.freeze(
         effectiveFrom: FROM,
       },
 
+      // The mock provider's embedding model: MADE UP as mock-chat's are; embeddings bill input only.
+      { model: 'mock-embed', currency: 'USD', inputPerMillion: '0.02', outputPerMillion: '0', effectiveFrom: FROM },
+
       // DeepSeek, USD, from the Models & Pricing page of api-docs.deepseek.com (deepseek-flash =
       // DeepSeek-V4.1-Flash, deepseek-v4-pro = DeepSeek-V4-Pro-0813). DeepSeek reprices often:
       // verify against api-docs.deepseek.com before relying on them. Thinking tokens are billed
@@ -66,6 +69,9 @@ export const DEFAULT_PRICES: ReadonlyArray<Readonly<PriceRow>> = Object.freeze(
         outputPerMillion: '0.60',
         effectiveFrom: FROM,
       },
+      // OpenAI embeddings (standard tier): input only.
+      { model: 'text-embedding-3-small', currency: 'USD', inputPerMillion: '0.02', outputPerMillion: '0', effectiveFrom: FROM },
+      { model: 'text-embedding-3-large', currency: 'USD', inputPerMillion: '0.13', outputPerMillion: '0', effectiveFrom: FROM },
       {
         model: 'gpt-4o',
         currency: 'USD',

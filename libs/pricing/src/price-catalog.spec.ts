@@ -81,7 +81,16 @@ describe('DEFAULT_PRICES', () => {
   });
 
   it('covers the DeepSeek and OpenAI models Shoal ships with, from 2025-01-01', () => {
-    expect(DEFAULT_PRICE_CATALOG.models()).toEqual(['deepseek-flash', 'deepseek-v4-pro', 'gpt-4o', 'gpt-4o-mini', 'mock-chat']);
+    expect(DEFAULT_PRICE_CATALOG.models()).toEqual([
+      'deepseek-flash',
+      'deepseek-v4-pro',
+      'gpt-4o',
+      'gpt-4o-mini',
+      'mock-chat',
+      'mock-embed',
+      'text-embedding-3-large',
+      'text-embedding-3-small',
+    ]);
     expect(DEFAULT_PRICE_CATALOG.priceAt('gpt-4o', new Date('2024-12-31T23:59:59Z'))).toBeUndefined();
     const gpt4oMini = DEFAULT_PRICE_CATALOG.priceAt('gpt-4o-mini', at)!;
     expect([gpt4oMini.inputPerMillion, gpt4oMini.cachedInputPerMillion, gpt4oMini.outputPerMillion].map(String)).toEqual([

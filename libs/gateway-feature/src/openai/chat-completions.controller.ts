@@ -3,7 +3,7 @@
 // model-pool over HTTP (distributed, where the edge normally sends these routes to model-pool itself).
 import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { CHAT_COMPLETIONS_PORT, chatCompletionRequestSchema, type ChatCompletionsPort } from '@shoal/contracts';
+import { CHAT_COMPLETIONS_PORT, chatCompletionRequestSchema, embeddingsRequestSchema, type ChatCompletionsPort } from '@shoal/contracts';
 import {
   ApiDoc,
   ApiKeyGuard,
@@ -49,9 +49,24 @@ export class ChatCompletionsController {
     }
   }
 
+  @Post('embeddings')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'Create embeddings (OpenAI-compatible)',
+    description:
+      'The OpenAI Embeddings API, routed, metered and failed over across the model pool as chat completions are. At most 2048 inputs, 100,000 characters (or token ids) each, 2,000,000 in all.',
+    body: embeddingsRequestSchema,
+    responses: { 200: { description: 'The embeddings, one per input, in input order' } },
+    errors: [404, 502, 503],
+  })
+  async embeddings(@Ctx() ctx: RequestContext, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
+    const request = parseBody(embeddingsRequestSchema, body);
+    await sendChatAnswer(reply, await this.pool.embeddings(chatCallOf(ctx), request, clientGone(reply)), this.sse);
+  }
+
   @Get('models')
   @ApiDoc({
-    summary: 'List the models (aliases) this deployment serves (OpenAI-compatible)',
+    summary: 'List the models (aliases) this API key may use (OpenAI-compatible)',
     responses: { 200: { description: 'Models' } },
   })
   async models(@Ctx() ctx: RequestContext) {

@@ -16,20 +16,22 @@ import {
 } from '@shoal/contracts';
 import type { CallCost } from '@shoal/pricing';
 import {
-  AllDeploymentsFailedError,
   ModelRouter,
-  UnknownModelError,
+  aliasesVisibleTo,
   classifyProviderError,
   normalizeUsage,
   redactKeyPatterns,
-  runWithFailover,
+  upstreamChatRequest,
   type Deployment,
   type NormalizedUsage,
+  type UpstreamChatRequest,
 } from '@shoal/model-routing';
-import { ApiError, createLogger } from '@shoal/platform';
+import { createLogger } from '@shoal/platform';
 import { ProviderHttpClient } from './provider-http.client';
 import { SsePassThrough } from './sse-pass-through';
-import { MeteringUnavailableError, UsageEmitter, type MeteredAttempt } from './usage.emitter';
+import { UsageEmitter, type MeteredAttempt } from './usage.emitter';
+import { BlankJsonAnswerError, isBlankAnswer } from './blank-json-answer';
+import { assertModelVisible, routePoolCall } from './pool-failover';
 import { readJsonAnswer, withAliasModel, type JsonAnswer } from './json-answer';
 import { estimateCompletionTokens, estimatePromptTokens, estimatedUsage, estimatedUsageChunk } from './usage-estimate';
 import {
@@ -57,7 +59,7 @@ export interface PoolOptions {
 export type ChatBody = ChatCompletionRequest;
 
 @Injectable()
-export class ChatCompletionsService implements ChatCompletionsPort {
+export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embeddings'> {
   private readonly log = createLogger('ChatCompletionsService');
   constructor(
     @Inject(ProviderHttpClient) private readonly provider: ProviderHttpClient,
@@ -66,12 +68,19 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     @Inject(POOL_OPTIONS) private readonly opts: PoolOptions,
   ) {}
 
-  chatCompletions(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
+  async chatCompletions(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
+    assertModelVisible(this.router, ctx.tenantId, body.model);
     return body.stream ? this.stream(ctx, body, signal) : this.complete(ctx, body, signal);
   }
 
-  async models(): Promise<ModelListEntry[]> {
-    return this.router.models().map((m) => ({ id: m.name, object: 'model' as const, created: 0, owned_by: 'shoal' }));
+  /** The aliases the caller's tenant may call: the shared ones and its own. */
+  async models(ctx: Pick<ChatCallContext, 'tenantId'>): Promise<ModelListEntry[]> {
+    return aliasesVisibleTo(this.router.models(), ctx.tenantId).map((m) => ({
+      id: m.name,
+      object: 'model' as const,
+      created: 0,
+      owned_by: m.tenantId ? 'tenant' : 'shoal',
+    }));
   }
 
   async complete(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
@@ -80,29 +89,51 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     const { value, deployment } = await this.route(
       body.model,
       signal,
-      this.metered(
-        ctx,
-        body,
-        false,
-        async (d) => readJsonAnswer(await this.provider.post(d, upstreamBody(body, d, false), signal)),
-        signal,
-      ),
+      this.metered(ctx, body, false, (d, meter, request) => this.answerOf(d, meter, request, body, signal), signal),
       false,
       estimatePromptTokens(body.messages),
     );
-    // a provider that sent no usage object is billed Shoal's estimate, flagged as such
-    const reported = typeof value.result.parsed.usage === 'object' && value.result.parsed.usage !== null;
-    const usage = reported
-      ? normalizeUsage(deployment.provider, value.result.parsed.usage)
-      : estimatedUsage(body.messages, estimateCompletionTokens(value.result.parsed as { choices?: unknown }));
+    const { answer, usage, estimated } = value.result;
     this.router.recordTokens(deployment, usage.totalTokens);
-    const cost = await value.meter.complete(usage, 'succeeded', undefined, { estimated: !reported });
+    const cost = await value.meter.complete(usage, 'succeeded', undefined, { estimated });
     return {
       status: 200,
       kind: 'json',
       headers: { 'content-type': 'application/json', 'x-shoal-call-id': ctx.callId, 'x-shoal-deployment': deployment.id },
-      body: ctx.runId ? withCost(value.result, body.model, costField(ctx, cost)) : withAliasModel(value.result, body.model),
+      body: ctx.runId ? withCost(answer, body.model, costField(ctx, cost)) : withAliasModel(answer, body.model),
     };
+  }
+
+  /**
+   * One non-streamed provider call, and its usage (Shoal's estimate, flagged, when the provider sent
+   * none). A JSON-mode answer that came back blank (DeepSeek may answer one) is billed and asked once
+   * more on the same deployment; blank twice is an error saying so, metered with both calls' usage.
+   */
+  private async answerOf(
+    d: Deployment,
+    meter: MeteredAttempt,
+    request: UpstreamChatRequest,
+    body: ChatBody,
+    signal: AbortSignal,
+  ): Promise<{ answer: JsonAnswer; usage: NormalizedUsage; estimated: boolean }> {
+    const payload = JSON.stringify(request.body);
+    const first = await readJsonAnswer(await this.provider.post(d, request.url, payload, signal));
+    const firstUsage = usageOfAnswer(d, first, body);
+    if (!request.jsonMode || !isBlankAnswer(first.parsed)) return { answer: first, ...firstUsage };
+    this.log.warn({ deployment: d.id }, 'blank answer to a JSON-mode request: asking once more');
+    let second: JsonAnswer;
+    try {
+      second = await readJsonAnswer(await this.provider.post(d, request.url, payload, signal));
+    } catch (err) {
+      await meter.complete(firstUsage.usage, 'failed', undefined, { estimated: firstUsage.estimated });
+      throw err;
+    }
+    const secondUsage = usageOfAnswer(d, second, body);
+    const usage = addUsage(firstUsage.usage, secondUsage.usage);
+    const estimated = firstUsage.estimated || secondUsage.estimated;
+    if (!isBlankAnswer(second.parsed)) return { answer: second, usage, estimated };
+    await meter.complete(usage, 'failed', undefined, { estimated });
+    throw new BlankJsonAnswerError();
   }
 
   /** Fails over until the provider's first chunk; after that a break is an explicit error event in the stream. */
@@ -134,7 +165,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
         ctx,
         body,
         true,
-        async (d, meter) => {
+        async (d, meter, request) => {
           current.meter = meter;
           current.deployment = d;
           current.priced = undefined;
@@ -144,7 +175,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
           const attemptSignal = AbortSignal.any([signal, ttft.signal]);
           let res: Awaited<ReturnType<ProviderHttpClient['post']>> | undefined;
           try {
-            res = await this.provider.post(d, upstreamBody(body, d, true), attemptSignal);
+            res = await this.provider.post(d, request.url, JSON.stringify(request.body), attemptSignal);
             const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
             const first = await readToFirstContent(upstream, sse);
             return { upstream, body: res.body, first };
@@ -232,19 +263,21 @@ export class ChatCompletionsService implements ChatCompletionsPort {
    * Wraps one provider attempt in its metering: the intent is recorded before the provider is
    * contacted; an attempt the provider refused produced nothing it bills, so it leaves no row. One
    * the caller abandoned while the provider worked on it (`abandoned` aborted) is billed its prompt.
+   * A request the deployment's provider would refuse (its rules, checked here) is refused before any of it.
    */
   private metered<T>(
     ctx: ChatCallContext,
     body: ChatBody,
     stream: boolean,
-    call: (d: Deployment, meter: MeteredAttempt) => Promise<T>,
+    call: (d: Deployment, meter: MeteredAttempt, request: UpstreamChatRequest) => Promise<T>,
     abandoned?: AbortSignal,
   ): (d: Deployment, attempt: number) => Promise<{ result: T; meter: MeteredAttempt }> {
     const promptTokenEstimate = estimatePromptTokens(body.messages);
     return async (deployment, attempt) => {
+      const request = upstreamChatRequest(body, deployment, stream);
       const meter = await this.usage.begin(ctx, { model: body.model, deployment, attempt, stream, promptTokenEstimate });
       try {
-        return { result: await call(deployment, meter), meter };
+        return { result: await call(deployment, meter, request), meter };
       } catch (err) {
         if (abandoned?.aborted) await meter.complete(estimatedUsage(body.messages, 0), 'interrupted', undefined, { estimated: true });
         else await meter.discard();
@@ -253,67 +286,15 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     };
   }
 
-  private async route<T>(
+  private route<T>(
     model: string,
     signal: AbortSignal,
     attempt: (d: Deployment, attemptNo: number) => Promise<T>,
     keepInFlight = false,
     promptTokens?: number,
   ): Promise<{ value: T; deployment: Deployment; release: () => void }> {
-    try {
-      return await runWithFailover({
-        model,
-        router: this.router,
-        attempt,
-        signal,
-        keepInFlight,
-        promptTokens,
-        maxAttempts: this.opts.maxAttempts,
-        // the usage log unreachable is no deployment's fault: no failover, no cooldown, the 503 goes up as it is
-        classify: (err) =>
-          err instanceof MeteringUnavailableError
-            ? { kind: 'unknown', failover: false, cooldownMs: 0, clientStatus: 503 }
-            : classifyProviderError(err, { now: this.router.now, policy: this.router.policy }),
-      });
-    } catch (err) {
-      throw this.toApiError(err, model);
-    }
+    return routePoolCall(this.router, this.opts.maxAttempts, model, signal, attempt, { keepInFlight, promptTokens });
   }
-
-  private toApiError(err: unknown, model: string): unknown {
-    if (err instanceof UnknownModelError)
-      return new ApiError('model_not_found', `The model '${model}' does not exist or is not configured in the pool`, { param: 'model' });
-    if (err instanceof AllDeploymentsFailedError) {
-      const retryAfterSeconds = err.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(err.retryAfterMs / 1000));
-      const code =
-        err.clientStatus === 429
-          ? 'rate_limited'
-          : err.clientStatus === 503
-            ? 'upstream_unavailable'
-            : err.clientStatus === 504
-              ? 'timeout'
-              : 'upstream_error';
-      return new ApiError(code, err.message, { status: err.clientStatus, retryAfterSeconds });
-    }
-    if (err instanceof Error && err.name === 'AbortError') return err;
-    if (err instanceof MeteringUnavailableError) return err;
-    // not worth failing over (the request itself is at fault): the provider's status and message, minus anything key-like
-    const failure = classifyProviderError(err);
-    const message = redactKeyPatterns(failure.message ?? 'The provider rejected the request');
-    return new ApiError(failure.clientStatus >= 500 ? 'upstream_error' : 'invalid_request', message, {
-      status: failure.clientStatus,
-      ...(failure.param ? { param: failure.param } : {}),
-    });
-  }
-}
-
-/** The request as the provider gets it: the caller's fields, the deployment's model name, usage asked for when streaming. */
-function upstreamBody(body: ChatBody, d: Deployment, stream: boolean): string {
-  return JSON.stringify(
-    stream
-      ? { ...body, model: d.upstreamModel, stream: true, stream_options: { ...body.stream_options, include_usage: true } }
-      : { ...body, model: d.upstreamModel, stream: false },
-  );
 }
 
 /** The call's cost for Shoal's own engine (a call made for a run); nothing for a public client. */
@@ -324,4 +305,21 @@ function costField(ctx: ChatCallContext, cost: CallCost): { [SHOAL_COST_FIELD]?:
 /** A run call's JSON answer: the provider's completion with the caller's alias and Shoal's cost field (re-serialised: the engine reads it). */
 function withCost(answer: JsonAnswer, alias: string, cost: object): Buffer {
   return Buffer.from(JSON.stringify({ ...answer.parsed, model: alias, ...cost }));
+}
+
+/** What a non-streamed answer used: as the provider reported it, else Shoal's estimate, flagged. */
+function usageOfAnswer(d: Deployment, answer: JsonAnswer, body: ChatBody): { usage: NormalizedUsage; estimated: boolean } {
+  const raw = answer.parsed.usage;
+  if (typeof raw === 'object' && raw !== null) return { usage: normalizeUsage(d.provider, raw), estimated: false };
+  return { usage: estimatedUsage(body.messages, estimateCompletionTokens(answer.parsed as { choices?: unknown })), estimated: true };
+}
+
+function addUsage(a: NormalizedUsage, b: NormalizedUsage): NormalizedUsage {
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    totalTokens: a.totalTokens + b.totalTokens,
+    cachedPromptTokens: a.cachedPromptTokens + b.cachedPromptTokens,
+    reasoningTokens: a.reasoningTokens + b.reasoningTokens,
+  };
 }

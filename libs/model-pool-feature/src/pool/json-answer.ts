@@ -4,7 +4,7 @@ import type { ProviderResponse } from './provider-http.client';
 
 export interface JsonAnswer {
   bytes: Buffer;
-  parsed: { model?: unknown; usage?: unknown };
+  parsed: { model?: unknown; usage?: unknown; choices?: unknown };
 }
 
 /** far beyond any chat completion; a provider that sends more is broken */

@@ -1,4 +1,4 @@
-// Calls a provider's `/chat/completions` over pooled keep-alive connections (one undici Pool per
+// Calls a provider's endpoint (`/chat/completions`, `/embeddings`) over pooled keep-alive connections (one undici Pool per
 // provider origin) and hands back its status, headers and body as bytes. No SDK in the way: the
 // request body is built once by the caller, the answer is passed through, and only what metering
 // needs is read from it (see sse-pass-through.ts). A non-2xx answer is thrown as a
@@ -25,6 +25,8 @@ export class ProviderHttpError extends Error {
     /** the provider's `error` object, when its body was OpenAI-shaped JSON */
     readonly error: unknown,
     message: string,
+    /** the deployment's provider kind: the classifier reads DeepSeek's codes by DeepSeek's table */
+    readonly provider?: string,
   ) {
     super(message);
   }
@@ -43,21 +45,23 @@ export class ProviderHttpClient {
   constructor(private readonly fetchByDeployment: ReadonlyMap<string, ProviderFetch> = new Map()) {}
 
   /**
-   * POSTs `body` to the deployment's `/chat/completions`. Resolves once the provider's headers are
-   * in, with a 2xx; throws ProviderHttpError for any other status, and undici's (or fetch's)
-   * error for a connection failure or timeout. `signal` aborts the call, the body included.
+   * POSTs `body` to `endpoint`, one of the deployment's endpoints (see `endpointUrl`). Resolves once
+   * the provider's headers are in, with a 2xx; throws ProviderHttpError for any other status, and
+   * undici's (or fetch's) error for a connection failure or timeout. `signal` aborts the call, the
+   * body included. A deployment without a key (Ollama, a local vLLM) is called without `Authorization`.
    */
-  async post(d: Deployment, body: string, signal: AbortSignal | undefined): Promise<ProviderResponse> {
-    const url = new URL(`${d.baseUrl}/chat/completions`);
-    const headers = {
+  async post(d: Deployment, endpoint: string, body: string, signal: AbortSignal | undefined): Promise<ProviderResponse> {
+    const url = new URL(endpoint);
+    const key = d.apiKey.reveal();
+    const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
-      authorization: `Bearer ${d.apiKey.reveal()}`,
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
     };
     const inProcess = this.fetchByDeployment.get(d.id);
     const res = inProcess ? await viaFetch(inProcess, url, headers, body, signal) : await this.viaPool(d, url, headers, body, signal);
     if (res.status >= 200 && res.status < 300) return res;
-    throw await errorOf(res);
+    throw await errorOf(res, d.provider);
   }
 
   /** Lets calls in flight finish for up to `graceMs` (runs were drained before this), then cuts what is left. */
@@ -116,7 +120,7 @@ async function viaFetch(
   return { status: res.status, headers: out, body: res.body ? Readable.fromWeb(res.body as never) : Readable.from([]) };
 }
 
-async function errorOf(res: ProviderResponse): Promise<ProviderHttpError> {
+async function errorOf(res: ProviderResponse, provider: string): Promise<ProviderHttpError> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -143,5 +147,5 @@ async function errorOf(res: ProviderResponse): Promise<ProviderHttpError> {
     error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string'
       ? (error as { message: string }).message
       : text.slice(0, 500) || `the provider answered ${res.status}`;
-  return new ProviderHttpError(res.status, res.headers, error, message);
+  return new ProviderHttpError(res.status, res.headers, error, message, provider);
 }

@@ -4,7 +4,7 @@
 // billing's reaper bills it as estimated usage.
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { INTERNAL_HEADERS, usageKey, type UsageEvent, type UsageIntent } from '@shoal/contracts';
-import type { Deployment, NormalizedUsage } from '@shoal/model-routing';
+import { upstreamModelOf, type Deployment, type NormalizedUsage } from '@shoal/model-routing';
 import type { CallCost } from '@shoal/pricing';
 import {
   ApiError,
@@ -61,7 +61,8 @@ export class UsageEmitter {
       deploymentId: d.id,
       provider: d.provider,
       model: a.model,
-      upstreamModel: d.upstreamModel,
+      // a retired DeepSeek name is sent, and priced, as the model that serves it now
+      upstreamModel: upstreamModelOf(d),
       priceOverride: d.priceOverride ? { ...d.priceOverride } : null,
       stream: a.stream,
       startedAt: new Date().toISOString(),

@@ -10,6 +10,7 @@ import {
   type ChatCompletionRequest,
   type ChatCompletionsAnswer,
   type ChatCompletionsPort,
+  type EmbeddingsRequest,
   type ModelListEntry,
 } from '@shoal/contracts';
 import { internalHeaders } from '../auth/internal-context';
@@ -61,6 +62,10 @@ export class HttpChatCompletionsClient implements ChatCompletionsPort, OnApplica
 
   async chatCompletions(ctx: ChatCallContext, body: ChatCompletionRequest, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
     return this.call(ctx, 'POST', '/chat/completions', JSON.stringify(body), signal);
+  }
+
+  async embeddings(ctx: ChatCallContext, body: EmbeddingsRequest, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
+    return this.call(ctx, 'POST', '/embeddings', JSON.stringify(body), signal);
   }
 
   async models(ctx: ChatCallContext, signal?: AbortSignal): Promise<ModelListEntry[]> {

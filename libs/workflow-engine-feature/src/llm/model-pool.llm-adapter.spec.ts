@@ -26,6 +26,7 @@ function port(...answers: Array<ChatCompletionsAnswer | Error>): ChatCompletions
       return next;
     },
     models: async () => [],
+    embeddings: () => Promise.reject(new Error('not used')),
   };
 }
 const json = (status: number, body: object): ChatCompletionsAnswer => ({
