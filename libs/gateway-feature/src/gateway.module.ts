@@ -50,7 +50,7 @@ export interface GatewayOptions {
   streams: StreamLimits;
   /** graph and run input bounds; the DSL's defaults when omitted */
   workflowLimits?: WorkflowLimits;
-  /** seals secret environment variables (SHOAL_SECRETS_KEY); without it workflows carrying secret values are refused */
+  /** seals secret environment variables (SHOAL_SECRET_KEY); without it workflows carrying secret values are refused */
   secrets?: SecretBox | null;
   /** GraphQL query bounds and GraphiQL; defaults when omitted */
   graphql?: Partial<GraphqlOptions>;

@@ -18,6 +18,7 @@ export {
   workflowLimitsOf,
   secretsEnv,
   secretBoxOf,
+  parseSecretKeys,
   type WorkflowLimits,
 } from './config/parse-config';
 export { codeSandboxEnv, codeSettingsOf, type CodeSettings } from './config/code-sandbox.env';
@@ -112,7 +113,7 @@ export { MAX_JSON_DEPTH } from './http/json-safety.scan';
 export { AcceptsBody, mediaTypeOf } from './http/body-content-type.hook';
 export { RouteTable, type RouteEntry } from './http/route-table';
 export { SseStream, DEFAULT_SSE_LIMITS, type SseLimits } from './http/sse-stream';
-export { SecretBox, SecretBoxError, parseSecretsKey } from './secrets/secret-box';
+export { SecretBox, SecretBoxError, parseSecretsKey, secretKeyId } from './secrets/secret-box';
 export {
   sealWorkflowSecrets,
   blankWorkflowSecrets,

@@ -55,7 +55,7 @@ export function openWorkflowSecrets(graph: unknown, tenantId: string, box: Secre
     if (!isSecret(v) || !SecretBox.isSealed(v.value)) continue;
     if (!box)
       throw new Error(
-        `The workflow's secret environment variable '${String(v.name)}' is encrypted, and SHOAL_SECRETS_KEY is not set on this service`,
+        `The workflow's secret environment variable '${String(v.name)}' is encrypted, and SHOAL_SECRET_KEY is not set on this service`,
       );
     out[String(v.name)] = box.open(v.value, ownerOf(tenantId, v.name));
   }
