@@ -1,7 +1,20 @@
 import { Inject, Injectable, type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
-import { InMemoryHealthStore, ModelRouter, type DeploymentConfig } from '@shoal/model-routing';
-import { DEFAULT_STREAM_LIMITS, STREAM_LIMITS, StreamSlots, type SseLimits, type StreamLimits } from '@shoal/platform';
+import { CHAT_COMPLETIONS_PORT, POOL_STATE_PORT } from '@shoal/contracts';
+import { InMemoryHealthStore, type DeploymentConfig } from '@shoal/model-routing';
+import {
+  DEFAULT_STREAM_LIMITS,
+  POOL_CONFIG_BUS,
+  PoolConfigReaderRepository,
+  STREAM_LIMITS,
+  StreamSlots,
+  type PoolConfigBus,
+  type SecretBox,
+  type SseLimits,
+  type StreamLimits,
+} from '@shoal/platform';
+import { POOL_HEALTH_STORE, POOL_ROUTERS_OPTIONS, PoolRouters, type PoolRoutersOptions } from './pool-config/pool-routers';
+import { PoolStateController } from './pool-config/pool-state.controller';
+import { PoolStateService } from './pool-config/pool-state.service';
 import { ChatCompletionsController } from './pool/chat-completions.controller';
 import { PublicChatCompletionsController } from './pool/public-chat-completions.controller';
 import { ChatCompletionsService, POOL_OPTIONS, POOL_SSE_LIMITS } from './pool/chat-completions.service';
@@ -10,7 +23,12 @@ import { PriceCatalogCache } from './pool/price-catalog.cache';
 import { ProviderHttpClient, type ProviderFetch } from './pool/provider-http.client';
 
 export interface ModelPoolOptions {
+  /** the boot seed (MODEL_POOL_CONFIG file, env keys); merged with the stored config when there is a database */
   deployments: DeploymentConfig;
+  /** opens stored provider credentials (SHOAL_SECRET_KEY); without it stored deployments are left out, loudly */
+  secrets?: SecretBox | null;
+  /** how often the stored config's version is checked, for a missed change message (default 5 s) */
+  configPollMs?: number;
   maxAttempts: number;
   /** deployments (by id) served in this process without a socket (standalone's built-in mock provider) */
   providerFetch?: ReadonlyMap<string, ProviderFetch>;
@@ -27,6 +45,8 @@ export interface ModelPoolOptions {
   /** open streamed chat completions per API key on the public routes (SSE_MAX_STREAMS_PER_KEY); the platform's defaults when omitted */
   streams?: StreamLimits;
 }
+
+const DEFAULT_CONFIG_POLL_MS = 5_000;
 
 @Injectable()
 class ProviderConnections implements OnApplicationShutdown {
@@ -46,22 +66,28 @@ export class ModelPoolModule {
     return {
       module: ModelPoolModule,
       global: true,
-      controllers: [ChatCompletionsController, ...(opts.publicApi ? [PublicChatCompletionsController] : [])],
+      controllers: [ChatCompletionsController, PoolStateController, ...(opts.publicApi ? [PublicChatCompletionsController] : [])],
       providers: [
         { provide: POOL_OPTIONS, useValue: { maxAttempts: opts.maxAttempts } },
         { provide: POOL_SSE_LIMITS, useValue: opts.sse },
         { provide: STREAM_LIMITS, useValue: opts.streams ?? DEFAULT_STREAM_LIMITS },
         StreamSlots,
-        // health is per process for now; the Redis-shared store is the next model-pool issue
+        // one health store for every router of every config version, so health survives a reload
+        { provide: POOL_HEALTH_STORE, useFactory: () => new InMemoryHealthStore() },
         {
-          provide: ModelRouter,
-          useFactory: () =>
-            new ModelRouter({
-              deployments: opts.deployments.deployments,
-              models: opts.deployments.models,
-              health: new InMemoryHealthStore(),
-            }),
+          provide: POOL_ROUTERS_OPTIONS,
+          inject: [PoolConfigReaderRepository, POOL_CONFIG_BUS],
+          useFactory: (reader: PoolConfigReaderRepository | null, bus: PoolConfigBus): PoolRoutersOptions => ({
+            seed: opts.deployments,
+            reader,
+            bus,
+            secrets: opts.secrets ?? null,
+            pollMs: opts.configPollMs ?? DEFAULT_CONFIG_POLL_MS,
+          }),
         },
+        PoolRouters,
+        PoolStateService,
+        { provide: POOL_STATE_PORT, useExisting: PoolStateService },
         { provide: ProviderHttpClient, useFactory: () => new ProviderHttpClient(opts.providerFetch) },
         ProviderConnections,
         { provide: USAGE_HEARTBEAT_MS, useValue: opts.usageHeartbeatMs ?? DEFAULT_USAGE_HEARTBEAT_MS },
@@ -70,7 +96,7 @@ export class ModelPoolModule {
         ChatCompletionsService,
         { provide: CHAT_COMPLETIONS_PORT, useExisting: ChatCompletionsService },
       ],
-      exports: [CHAT_COMPLETIONS_PORT],
+      exports: [CHAT_COMPLETIONS_PORT, POOL_STATE_PORT, PoolRouters],
     };
   }
 }

@@ -33,3 +33,6 @@ export type { AttemptRecord } from './attempt-record';
 export { UnknownModelError } from './unknown-model.error';
 export { AllDeploymentsFailedError, type AllDeploymentsFailedDetails } from './all-deployments-failed.error';
 export { normalizeUsage, ZERO_USAGE, type NormalizedUsage } from './usage.normalizer';
+export { PoolView, type AliasSettings, type StoredPool } from './pool.view';
+export { upstreamModelNotice, type UpstreamModelNotice } from './retired-models';
+export { deploymentFieldSchemas, isHttpUrl } from './deployment-config.schema';

@@ -37,7 +37,7 @@ export class ChatCompletionsController {
   }
 
   @Get('models')
-  async models() {
-    return { object: 'list', data: await this.chat.models() };
+  async models(@InternalCtx() internal: VerifiedInternalContext) {
+    return { object: 'list', data: await this.chat.models(internal) };
   }
 }

@@ -27,6 +27,7 @@ import {
   type NormalizedUsage,
 } from '@shoal/model-routing';
 import { ApiError, createLogger } from '@shoal/platform';
+import { PoolRouters } from '../pool-config/pool-routers';
 import { ProviderHttpClient } from './provider-http.client';
 import { SsePassThrough } from './sse-pass-through';
 import { MeteringUnavailableError, UsageEmitter, type MeteredAttempt } from './usage.emitter';
@@ -50,23 +51,29 @@ export class ChatCompletionsService implements ChatCompletionsPort {
   private readonly log = createLogger('ChatCompletionsService');
   constructor(
     @Inject(ProviderHttpClient) private readonly provider: ProviderHttpClient,
-    @Inject(ModelRouter) private readonly router: ModelRouter,
+    @Inject(PoolRouters) private readonly pools: PoolRouters,
     @Inject(UsageEmitter) private readonly usage: UsageEmitter,
     @Inject(POOL_OPTIONS) private readonly opts: PoolOptions,
   ) {}
 
   chatCompletions(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
-    return body.stream ? this.stream(ctx, body, signal) : this.complete(ctx, body, signal);
+    // the tenant's view of the pool at this moment: a reload during the call does not change its router
+    const router = this.pools.routerFor(ctx.tenantId);
+    return body.stream ? this.stream(ctx, body, signal, router) : this.complete(ctx, body, signal, router);
   }
 
-  async models(): Promise<ModelListEntry[]> {
-    return this.router.models().map((m) => ({ id: m.name, object: 'model' as const, created: 0, owned_by: 'shoal' }));
+  /** The aliases the caller's tenant may use; shared ones only without a tenant. */
+  async models(ctx?: { tenantId: string }): Promise<ModelListEntry[]> {
+    return this.pools
+      .aliasesFor(ctx?.tenantId ?? null)
+      .map((m) => ({ id: m.name, object: 'model' as const, created: 0, owned_by: 'shoal' }));
   }
 
-  async complete(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
+  async complete(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal, router: ModelRouter): Promise<ChatCompletionsAnswer> {
     // A caller that leaves (a cancelled run, a client gone) stops the call in flight too: the
     // provider bills the prompt, so the attempt is metered as interrupted with estimated usage.
     const { value, deployment } = await this.route(
+      router,
       body.model,
       signal,
       this.metered(
@@ -87,7 +94,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
   }
 
   /** Fails over until the provider's first chunk; after that a break is an explicit error event in the stream. */
-  async stream(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
+  async stream(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal, router: ModelRouter): Promise<ChatCompletionsAnswer> {
     // each attempt sets its meter and deployment before its first byte is read (the usage chunk may
     // come in the first read); the pass-through adds the cost to the usage chunk of a run's call
     const current: { meter?: MeteredAttempt; deployment?: Deployment; priced?: { usage: NormalizedUsage; cost: CallCost } } = {};
@@ -102,6 +109,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
       },
     });
     const { value: metered, deployment } = await this.route(
+      router,
       body.model,
       signal,
       this.metered(
@@ -139,7 +147,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
       status: 200,
       kind: 'stream',
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-shoal-call-id': ctx.callId, 'x-shoal-deployment': deployment.id },
-      body: this.relay(ctx, body, deployment, sse, metered.result, metered.meter, () => current.priced, signal),
+      body: this.relay(ctx, body, router, deployment, sse, metered.result, metered.meter, () => current.priced, signal),
     };
   }
 
@@ -147,6 +155,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
   private async *relay(
     ctx: ChatCallContext,
     body: ChatBody,
+    router: ModelRouter,
     deployment: Deployment,
     sse: SsePassThrough,
     provider: { upstream: AsyncIterator<Uint8Array>; body: Readable; first: string },
@@ -178,7 +187,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     } catch (err) {
       if (!signal.aborted) {
         const failure = classifyProviderError(err);
-        await this.router.reportFailure(deployment, failure);
+        await router.reportFailure(deployment, failure);
         this.log.warn(
           { deployment: deployment.id, kind: failure.kind, message: redactKeyPatterns(failure.message ?? '') },
           'stream broke after the first chunk',
@@ -220,6 +229,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
   }
 
   private async route<T>(
+    router: ModelRouter,
     model: string,
     signal: AbortSignal,
     attempt: (d: Deployment, attemptNo: number) => Promise<T>,
@@ -227,7 +237,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     try {
       return await runWithFailover({
         model,
-        router: this.router,
+        router,
         attempt,
         signal,
         maxAttempts: this.opts.maxAttempts,
@@ -235,7 +245,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
         classify: (err) =>
           err instanceof MeteringUnavailableError
             ? { kind: 'unknown', failover: false, cooldownMs: 0, clientStatus: 503 }
-            : classifyProviderError(err, { now: this.router.now, policy: this.router.policy }),
+            : classifyProviderError(err, { now: router.now, policy: router.policy }),
       });
     } catch (err) {
       throw this.toApiError(err, model);

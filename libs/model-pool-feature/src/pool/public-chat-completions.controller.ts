@@ -39,7 +39,7 @@ export class PublicChatCompletionsController {
   }
 
   @Get('models')
-  async models() {
-    return { object: 'list', data: await this.chat.models() };
+  async models(@Ctx() ctx: RequestContext) {
+    return { object: 'list', data: await this.chat.models(ctx) };
   }
 }

@@ -233,7 +233,8 @@ export const serviceEnv = {
   ...httpEnv,
 };
 
-const secretKey = () => z.string().refine((v) => parseSecretsKey(v) !== null, 'must be base64 of exactly 32 bytes (openssl rand -base64 32)');
+const secretKey = () =>
+  z.string().refine((v) => parseSecretsKey(v) !== null, 'must be base64 of exactly 32 bytes (openssl rand -base64 32)');
 
 /**
  * SHOAL_SECRET_KEY: the AES-256-GCM key (base64 of 32 bytes; `openssl rand -base64 32`) that seals
@@ -268,7 +269,9 @@ export function parseSecretKeys(c: {
   const current = c.SHOAL_SECRET_KEY ? parseSecretsKey(c.SHOAL_SECRET_KEY) : null;
   const legacy = c.SHOAL_SECRETS_KEY ? parseSecretsKey(c.SHOAL_SECRETS_KEY) : null;
   if (current && legacy && !current.equals(legacy))
-    throw new ConfigError([{ variable: 'SHOAL_SECRETS_KEY', message: 'differs from SHOAL_SECRET_KEY (its newer name); set only SHOAL_SECRET_KEY' }]);
+    throw new ConfigError([
+      { variable: 'SHOAL_SECRETS_KEY', message: 'differs from SHOAL_SECRET_KEY (its newer name); set only SHOAL_SECRET_KEY' },
+    ]);
   const previous = (c.SHOAL_SECRET_KEY_PREVIOUS ?? '')
     .split(',')
     .map((k) => parseSecretsKey(k))
@@ -283,7 +286,11 @@ export function parseSecretKeys(c: {
 }
 
 /** The SecretBox an app's parsed `secretsEnv` describes; null when no key is configured. */
-export function secretBoxOf(c: { SHOAL_SECRET_KEY?: string; SHOAL_SECRETS_KEY?: string; SHOAL_SECRET_KEY_PREVIOUS?: string }): SecretBox | null {
+export function secretBoxOf(c: {
+  SHOAL_SECRET_KEY?: string;
+  SHOAL_SECRETS_KEY?: string;
+  SHOAL_SECRET_KEY_PREVIOUS?: string;
+}): SecretBox | null {
   const keys = parseSecretKeys(c);
   return keys ? new SecretBox(keys.current, keys.previous) : null;
 }

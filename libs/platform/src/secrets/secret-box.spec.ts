@@ -20,7 +20,9 @@ describe('SecretBox (AES-256-GCM)', () => {
   it('refuses another owner, another key, and an altered value', () => {
     const sealed = new SecretBox(key).seal('s3cret', 'ten_a:env:token');
     expect(() => new SecretBox(key).open(sealed, 'ten_b:env:token')).toThrow(SecretBoxError);
-    expect(() => new SecretBox(randomBytes(32)).open(sealed, 'ten_a:env:token')).toThrow(/neither SHOAL_SECRET_KEY nor in SHOAL_SECRET_KEY_PREVIOUS/);
+    expect(() => new SecretBox(randomBytes(32)).open(sealed, 'ten_a:env:token')).toThrow(
+      /neither SHOAL_SECRET_KEY nor in SHOAL_SECRET_KEY_PREVIOUS/,
+    );
     const flipped = sealed.slice(0, -2) + (sealed.endsWith('AA') ? 'BA' : 'AA');
     expect(() => new SecretBox(key).open(flipped, 'ten_a:env:token')).toThrow(SecretBoxError);
     expect(() => new SecretBox(key).open('shoal:enc:v1:abc', 'ten_a:env:token')).toThrow(/truncated/);
