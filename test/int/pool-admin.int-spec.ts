@@ -25,6 +25,8 @@ const KEY_B = `sk-tenant-b-${randomBytes(12).toString('hex')}`;
 const KEY_SHARED = `sk-platform-${randomBytes(12).toString('hex')}`;
 const ALL_KEYS = [KEY_A, KEY_A2, KEY_B, KEY_SHARED];
 
+type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 let s: InProcessServices;
 let replica: { url: string; close(): Promise<void> };
 let keyB: string;
@@ -37,7 +39,7 @@ async function call(url: string, key: string, method: string, path: string, body
   });
   const text = await res.text();
   answers.push(text);
-  return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as Record<string, any>) : {} };
+  return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as Body) : {} };
 }
 
 const admin = (method: string, path: string, body?: unknown, key = s.apiKey) => call(s.url, key, method, path, body);

@@ -56,7 +56,12 @@ describe('PoolView', () => {
     expect(view.configFor(null).models.find((m) => m.name === 'chat')?.fallbacks).toEqual(['backup']); // seed settings kept
     const backup = view.configFor(null).models.find((m) => m.name === 'backup');
     expect(backup).toMatchObject({ deploymentIds: ['dep_seed_b'], strategy: 'least-in-flight', fallbacks: ['chat'] });
-    expect(view.configFor(null).deployments.map((d) => d.id).sort()).toEqual(['dep_s1', 'dep_seed_b']);
+    expect(
+      view
+        .configFor(null)
+        .deployments.map((d) => d.id)
+        .sort(),
+    ).toEqual(['dep_s1', 'dep_seed_b']);
   });
 
   it('a tenant’s own alias shadows the shared one for that tenant only; another tenant never sees it', () => {
