@@ -9,10 +9,14 @@ import {
   configureRootLogger,
   createPrismaClient,
   credentialOwner,
+  openWorkflowSecrets,
   secretKeyId,
   type PrismaClient,
 } from '@shoal/platform';
-import { SecretRotationService } from '@shoal/gateway-feature';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SecretRotationService, WorkflowSecretsRepository } from '@shoal/gateway-feature';
+import { COMPAT_DSL_DIR } from '../compat/compat-fixtures.loader';
 import { startInProcessServices, startModelPoolReplica, type InProcessServices } from '../support/in-process-services';
 
 const logLines: string[] = [];
@@ -271,7 +275,11 @@ describe('key rotation', () => {
   });
   afterAll(() => prisma.$disconnect());
 
-  it('old key in PREVIOUS still opens; after the pass every credential opens with the new key alone', async () => {
+  it('old key in PREVIOUS still opens; after the pass every credential and workflow secret opens with the new key alone', async () => {
+    // a workflow whose secret variable the gateway sealed under its key (s.secrets): that key becomes the old one
+    const yaml = readFileSync(path.join(COMPAT_DSL_DIR, 'env-variables.yml'), 'utf8');
+    const wf = await admin('POST', '/v1/workflows/import', { yaml_content: yaml });
+    expect(wf.status).toBe(201);
     const oldKey = randomBytes(32);
     const newKey = randomBytes(32);
     const repo = new PoolCredentialsRepository(prisma);
@@ -286,13 +294,16 @@ describe('key rotation', () => {
       );
       ids.push(id);
     }
-    const rotating = new SecretBox(newKey, [oldKey]);
+    const rotating = new SecretBox(newKey, [oldKey, s.secretKey]);
     const row0 = await prisma.providerCredential.findUniqueOrThrow({ where: { id: ids[0] } });
     expect(rotating.open(row0.sealed, credentialOwner(null, ids[0]))).toBe(KEY_A); // still opens mid-rotation
 
-    const outcome = await new SecretRotationService(repo, rotating).resealAll();
+    const versions = new WorkflowSecretsRepository(prisma);
+    const outcome = await new SecretRotationService(repo, versions, rotating).resealAll();
     const creds = outcome.targets.find((t) => t.target === 'provider_credentials')!;
     expect(creds.resealed).toBeGreaterThanOrEqual(2);
+    expect(creds.failed).toEqual([]);
+    expect(outcome.targets.find((t) => t.target === 'workflow_secret_variables')).toMatchObject({ resealed: 1, failed: [] });
     const newOnly = new SecretBox(newKey);
     for (const [i, plain] of [KEY_A, KEY_B].entries()) {
       const row = await prisma.providerCredential.findUniqueOrThrow({ where: { id: ids[i] } });
@@ -300,9 +311,14 @@ describe('key rotation', () => {
       expect(newOnly.open(row.sealed, credentialOwner(null, ids[i]))).toBe(plain);
       expect(() => oldBox.open(row.sealed, credentialOwner(null, ids[i]))).toThrow();
     }
+    const version = await prisma.workflowVersion.findFirstOrThrow({ where: { workflowId: wf.json.id } });
+    expect(openWorkflowSecrets(version.graph, version.tenantId, newOnly)).toEqual({ api_key: 'sk-compat-test' });
+    expect(() => openWorkflowSecrets(version.graph, version.tenantId, new SecretBox(s.secretKey))).toThrow();
+    // every credential the gateway stored earlier was resealed too
+    for (const row of await prisma.providerCredential.findMany()) expect(row.keyId).toBe(secretKeyId(newKey));
     // a second pass has nothing left to do
-    const again = await new SecretRotationService(repo, rotating).resealAll();
-    expect(again.targets[0].resealed).toBe(0);
+    const again = await new SecretRotationService(repo, versions, rotating).resealAll();
+    expect(again.targets.map((t) => t.resealed)).toEqual([0, 0]);
   });
 
   it('POST /v1/admin/credentials/rotate is a platform admin’s, and reports what it resealed', async () => {

@@ -43,8 +43,9 @@ export interface InProcessServices {
   routes: RouteEntry[];
   prisma: PrismaClient;
   mock: MockProvider;
-  /** the SecretBox every service of this process shares (SHOAL_SECRET_KEY) */
+  /** the SecretBox every service of this process shares (SHOAL_SECRET_KEY), and its key */
   secrets: SecretBox;
+  secretKey: Buffer;
   close(): Promise<void>;
 }
 
@@ -70,7 +71,8 @@ export async function startInProcessServices(label: string, opts: InProcessOptio
     env: {},
   });
   const internal = { baseUrl: url, internalToken };
-  const secrets = new SecretBox(randomBytes(32));
+  const secretKey = randomBytes(32);
+  const secrets = new SecretBox(secretKey);
   const modules: DynamicModule[] = [
     PlatformModule.forRoot({ database: { url: db.url, maxConnections: 5 }, redis: { url: testRedisUrl(), prefix }, internalToken }),
     GatewayModule.register({
@@ -103,6 +105,7 @@ export async function startInProcessServices(label: string, opts: InProcessOptio
     prisma,
     mock,
     secrets,
+    secretKey,
     close: async () => {
       await app.close();
       await prisma.$disconnect();

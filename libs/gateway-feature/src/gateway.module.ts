@@ -41,6 +41,7 @@ import { CredentialsService } from './pool-admin/credentials.service';
 import { DeploymentsService } from './pool-admin/deployments.service';
 import { AliasesService } from './pool-admin/aliases.service';
 import { SecretRotationService } from './pool-admin/secret-rotation.service';
+import { WorkflowSecretsRepository } from './workflows/workflow-secrets.repository';
 
 export interface GatewayOptions {
   /**
@@ -119,6 +120,7 @@ export class GatewayModule {
         DeploymentsService,
         AliasesService,
         SecretRotationService,
+        WorkflowSecretsRepository,
       ],
       exports: [BootstrapKeyService],
     };

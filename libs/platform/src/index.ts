@@ -120,6 +120,7 @@ export {
   openWorkflowSecrets,
   secretValuePaths,
   nonStringSecretPaths,
+  resealWorkflowSecrets,
 } from './secrets/workflow-secrets';
 export { sendChatAnswer } from './http/chat-answer.reply';
 export { StreamSlots, STREAM_LIMITS, DEFAULT_STREAM_LIMITS, type StreamLimits } from './http/stream-slots';

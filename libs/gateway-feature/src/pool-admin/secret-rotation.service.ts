@@ -1,9 +1,11 @@
 // The re-encryption pass of a key rotation: every sealed value not sealed by the current
 // SHOAL_SECRET_KEY is opened (with a key of SHOAL_SECRET_KEY_PREVIOUS) and sealed again under the
 // current one, page by page, each row compare-and-set so a concurrent update is never overwritten.
-// Targets are a list, so stores of other secrets (MCP server headers, …) join the pass by adding one.
+// Targets are a list (provider credentials, workflows' secret variables), so stores of other secrets
+// (MCP server headers, …) join the pass by adding one.
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError, PoolCredentialsRepository, SecretBox, createLogger, credentialOwner } from '@shoal/platform';
+import { ApiError, PoolCredentialsRepository, SecretBox, createLogger, credentialOwner, resealWorkflowSecrets } from '@shoal/platform';
+import { WorkflowSecretsRepository } from '../workflows/workflow-secrets.repository';
 import { SECRET_BOX } from '../workflows/workflow-limits';
 
 export interface ResealOutcome {
@@ -57,6 +59,28 @@ export class CredentialResealTarget implements ResealTarget {
   }
 }
 
+/** Workflows' secret environment variables (`workflow_versions.graph`). */
+export class WorkflowSecretsResealTarget implements ResealTarget {
+  readonly name = 'workflow_secret_variables';
+  constructor(private readonly versions: WorkflowSecretsRepository) {}
+
+  async reseal(box: SecretBox): Promise<ResealOutcome> {
+    const out: ResealOutcome = { target: this.name, resealed: 0, current: 0, failed: [] };
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.versions.sealedPage(after, PAGE);
+      for (const v of page) {
+        const { graph, resealed, failed } = resealWorkflowSecrets(v.graph as object, v.tenantId, box);
+        out.failed.push(...failed.map((name) => `${v.id}:${name}`));
+        if (resealed === 0) out.current++;
+        else if (await this.versions.reseal(v.id, v.checksum, graph)) out.resealed += resealed;
+      }
+      if (page.length < PAGE) return out;
+      after = page[page.length - 1].id;
+    }
+  }
+}
+
 @Injectable()
 export class SecretRotationService {
   private readonly log = createLogger('SecretRotationService');
@@ -64,9 +88,10 @@ export class SecretRotationService {
 
   constructor(
     @Inject(PoolCredentialsRepository) credentials: PoolCredentialsRepository,
+    @Inject(WorkflowSecretsRepository) workflows: WorkflowSecretsRepository,
     @Inject(SECRET_BOX) private readonly box: SecretBox | null,
   ) {
-    this.targets = [new CredentialResealTarget(credentials)];
+    this.targets = [new CredentialResealTarget(credentials), new WorkflowSecretsResealTarget(workflows)];
   }
 
   async resealAll(): Promise<{ key_id: string; targets: ResealOutcome[] }> {

@@ -27,9 +27,14 @@ export class RedisPoolConfigBus implements PoolConfigBus {
     this.channel = `${prefix}pool:config-changed`;
   }
 
+  /** Never throws: the write it follows has committed, and a replica that misses the nudge finds the change by its periodic version check. */
   async publish(): Promise<void> {
     this.onLocal?.();
-    await this.redis.publish(this.channel, 'changed');
+    try {
+      await this.redis.publish(this.channel, 'changed');
+    } catch (err) {
+      this.log.warn({ err }, 'could not announce a pool config change; replicas pick it up at their next version check');
+    }
   }
 
   async subscribe(onChange: () => void): Promise<void> {

@@ -61,3 +61,27 @@ export function openWorkflowSecrets(graph: unknown, tenantId: string, box: Secre
   }
   return out;
 }
+
+/**
+ * For a key rotation: a copy of `graph` whose sealed secret values not sealed by `box`'s current key
+ * are sealed again under it (same plaintext, same owner). `failed` names the variables that open with
+ * no configured key (left as they are).
+ */
+export function resealWorkflowSecrets<G>(graph: G, tenantId: string, box: SecretBox): { graph: G; resealed: number; failed: string[] } {
+  let resealed = 0;
+  const failed: string[] = [];
+  const env = envOf(graph);
+  const next = env.map((v) => {
+    if (!isSecret(v) || !SecretBox.isSealed(v.value) || !box.needsReseal(v.value)) return v;
+    const owner = ownerOf(tenantId, v.name);
+    try {
+      const value = box.seal(box.open(v.value, owner), owner);
+      resealed++;
+      return { ...v, value };
+    } catch {
+      failed.push(String(v.name));
+      return v;
+    }
+  });
+  return { graph: resealed > 0 ? { ...graph, environment_variables: next } : graph, resealed, failed };
+}
