@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SecretRotationService, WorkflowSecretsRepository } from '@shoal/gateway-feature';
 import { COMPAT_DSL_DIR } from '../compat/compat-fixtures.loader';
-import { startInProcessServices, startModelPoolReplica, type InProcessServices } from '../support/in-process-services';
+import { startGatewayReplica, startInProcessServices, startModelPoolReplica, type InProcessServices } from '../support/in-process-services';
 
 const logLines: string[] = [];
 const answers: string[] = [];
@@ -265,6 +265,15 @@ describe('live apply', () => {
       in_flight: 0,
       upstream_model_notice: { status: 'retired', replacement: 'deepseek-flash' },
     });
+    // distributed: a gateway that reaches model-pool over its internal route (signed call context)
+    const gateway = await startGatewayReplica(s);
+    try {
+      const remote = await call(gateway.url, s.apiKey, 'GET', `/v1/admin/deployments/${dep}/state`);
+      expect(remote.json).toMatchObject({ id: dep, status: 'healthy', loaded: true, breaker: 'closed' });
+      expect((await call(gateway.url, keyB, 'GET', `/v1/admin/deployments/${dep}/state`)).status).toBe(404);
+    } finally {
+      await gateway.close();
+    }
   });
 });
 
