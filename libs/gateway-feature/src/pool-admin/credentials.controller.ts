@@ -3,7 +3,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Qu
 import { ApiDoc, ApiKeyGuard, Ctx, RequireScope, parseBody, poolScopeCheck, type RequestContext } from './pool-admin.imports';
 import { credentialListResponse, credentialResponse, rotationResponse } from './pool-admin.responses';
 import { presentCredential } from './pool-admin.presenter';
-import { createCredentialSchema, scopeQuerySchema, updateCredentialSchema } from './pool-admin.requests';
+import { createCredentialSchema, rotateCredentialsSchema, scopeQuerySchema, updateCredentialSchema } from './pool-admin.requests';
 import { CredentialsService } from './credentials.service';
 import { SecretRotationService } from './secret-rotation.service';
 
@@ -41,7 +41,9 @@ export class CredentialsController {
     description:
       'Run after deploying a new SHOAL_SECRET_KEY with the old one in SHOAL_SECRET_KEY_PREVIOUS; then the old key can be removed.',
   })
-  async rotate() {
+  async rotate(@Body() body: unknown) {
+    // no body, or an empty object: the pass takes no options (yet)
+    parseBody(rotateCredentialsSchema, body === undefined ? {} : body);
     return this.rotation.resealAll();
   }
 

@@ -20,6 +20,9 @@ export const createCredentialSchema = z.strictObject({
   api_key: z.string().trim().min(1).max(4096),
 });
 
+/** The re-encryption pass takes no options: an empty object, or no body. */
+export const rotateCredentialsSchema = z.strictObject({});
+
 export const updateCredentialSchema = z
   .strictObject({ name: name.optional(), api_key: z.string().trim().min(1).max(4096).optional() })
   .refine((b) => Object.keys(b).length > 0, 'must change at least one of "name", "api_key"');
