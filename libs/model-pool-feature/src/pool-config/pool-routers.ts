@@ -74,7 +74,7 @@ export class PoolRouters implements OnModuleInit, OnModuleDestroy {
     if (tenantId === null || !pool.view.hasOwnConfig(tenantId)) return pool.shared;
     let router = pool.tenants.get(tenantId);
     if (!router) {
-      router = new ModelRouter({ ...pool.view.configFor(tenantId), health: this.health });
+      router = this.newRouter(pool.view.configFor(tenantId));
       pool.tenants.set(tenantId, router);
     }
     return router;
@@ -140,6 +140,11 @@ export class PoolRouters implements OnModuleInit, OnModuleDestroy {
   }
 
   private build(view: PoolView, problems: ReadonlyMap<string, string>): LoadedPool {
-    return { view, shared: new ModelRouter({ ...view.configFor(null), health: this.health }), tenants: new Map(), problems };
+    return { view, shared: this.newRouter(view.configFor(null)), tenants: new Map(), problems };
+  }
+
+  /** Every router of every tenant and version is made here, over the one shared health store. */
+  private newRouter(config: DeploymentConfig): ModelRouter {
+    return new ModelRouter({ ...config, health: this.health });
   }
 }
