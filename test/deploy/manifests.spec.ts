@@ -57,20 +57,28 @@ const SERVICES: Record<ServiceName, ServiceSpec> = {
       'LOG_LEVEL',
       'RUN_BLOCKING_TIMEOUT_MS',
     ],
-    optional: ['SHOAL_BOOTSTRAP_KEY', 'SHOAL_SECRETS_KEY'],
+    optional: ['SHOAL_BOOTSTRAP_KEY', 'SHOAL_SECRET_KEY', 'SHOAL_SECRET_KEY_PREVIOUS'],
   },
   'workflow-engine': {
     port: 8081,
     db: true,
     required: ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'MODEL_POOL_URL', 'SHOAL_INTERNAL_TOKEN', 'ENGINE_CONCURRENCY'],
-    optional: ['SHOAL_SECRETS_KEY'],
+    optional: ['SHOAL_SECRET_KEY', 'SHOAL_SECRET_KEY_PREVIOUS'],
   },
   'model-pool': {
     port: 8082,
     // the API keys of the public chat routes it serves behind the edge
     db: true,
     required: ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'SHOAL_INTERNAL_TOKEN'],
-    optional: ['MODEL_POOL_CONFIG', 'DEEPSEEK_API_KEY', 'OPENAI_API_KEY', 'DEEPSEEK_BASE_URL', 'OPENAI_BASE_URL'],
+    optional: [
+      'MODEL_POOL_CONFIG',
+      'DEEPSEEK_API_KEY',
+      'OPENAI_API_KEY',
+      'DEEPSEEK_BASE_URL',
+      'OPENAI_BASE_URL',
+      'SHOAL_SECRET_KEY',
+      'SHOAL_SECRET_KEY_PREVIOUS',
+    ],
   },
   billing: {
     port: 8083,
@@ -88,7 +96,8 @@ const SECRET_VARS = new Set([
   'REDIS_URL',
   'SHOAL_INTERNAL_TOKEN',
   'SHOAL_BOOTSTRAP_KEY',
-  'SHOAL_SECRETS_KEY',
+  'SHOAL_SECRET_KEY',
+  'SHOAL_SECRET_KEY_PREVIOUS',
   'DEEPSEEK_API_KEY',
   'OPENAI_API_KEY',
 ]);

@@ -44,7 +44,7 @@ const commonEnv = () => ({
   REDIS_URL: redisUrl,
   REDIS_PREFIX: prefix,
   SHOAL_INTERNAL_TOKEN: 'e2e-internal-token-0123456789',
-  SHOAL_SECRETS_KEY: SECRETS_KEY,
+  SHOAL_SECRET_KEY: SECRETS_KEY,
 });
 
 beforeAll(async () => {

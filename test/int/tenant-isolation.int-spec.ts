@@ -50,6 +50,27 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
   const fileRes = await fetch(`${s.url}/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${A}` }, body: form });
   const file = (await fileRes.json()) as Body;
   expect(file.id).toMatch(/^file_/);
+  // A's pool config: a credential, a deployment using it, an alias
+  const providerKeyOfA = 'sk-provider-key-of-tenant-a-0123456789';
+  const cred = JSON.parse(
+    (await send(A, 'POST', '/v1/admin/credentials', { provider: 'openai', name: 'a-cred', api_key: providerKeyOfA })).text,
+  ) as Body;
+  const dep = JSON.parse(
+    (
+      await send(A, 'POST', '/v1/admin/deployments', {
+        alias: 'a-alias',
+        provider: 'openai',
+        base_url: 'https://api.openai.com/v1',
+        credential_id: cred.id,
+      })
+    ).text,
+  ) as Body;
+  const alias = JSON.parse((await send(A, 'POST', '/v1/admin/aliases', { name: 'a-alias', strategy: 'latency' })).text) as Body;
+  expect([cred.id, dep.id, alias.id]).toEqual([
+    expect.stringMatching(/^cred_/),
+    expect.stringMatching(/^dep_/),
+    expect.stringMatching(/^alias_/),
+  ]);
   const tenant = JSON.parse((await send(A, 'POST', '/v1/tenants', { name: 'tenant-b' })).text) as Body;
   const B = tenant.admin_key.key as string;
   // Dify's API acts on the app a key is bound to: tenant B's own app key
@@ -68,8 +89,32 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
     '/v1/chat-messages/:taskId': turn.id,
     '/v1/conversations/:id': turn.conversation_id,
     '/v1/files/:id': file.id,
+    '/v1/admin/credentials/:id': cred.id,
+    '/v1/admin/deployments/:id': dep.id,
+    '/v1/admin/aliases/:id': alias.id,
   };
-  const secretsOfA = [wf.id, run.id, key.id, key.key, A, turn.conversation_id, turn.id, file.id, 'a secret of tenant A'];
+  const secretsOfA = [
+    wf.id,
+    run.id,
+    key.id,
+    key.key,
+    A,
+    turn.conversation_id,
+    turn.id,
+    file.id,
+    'a secret of tenant A',
+    cred.id,
+    dep.id,
+    alias.id,
+    providerKeyOfA,
+  ];
+  const poolOfA = () =>
+    Promise.all([
+      s.prisma.providerCredential.findUniqueOrThrow({ where: { id: cred.id } }),
+      s.prisma.poolDeployment.findUniqueOrThrow({ where: { id: dep.id } }),
+      s.prisma.poolAlias.findUniqueOrThrow({ where: { id: alias.id } }),
+    ]);
+  const poolBefore = await poolOfA();
   const before = await snapshotOfA(wf.id, run.id, key.id, file.id);
 
   const routes = s.routes.filter((r) => r.method !== 'HEAD' && !INTERNAL.test(r.url) && !PUBLIC_WITHOUT_KEY.has(`${r.method} ${r.url}`));
@@ -103,6 +148,7 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
   expect(unknown).toEqual([]);
   expect(checked).toBeGreaterThanOrEqual(10);
   expect(await snapshotOfA(wf.id, run.id, key.id, file.id)).toEqual(before);
+  expect(await poolOfA()).toEqual(poolBefore);
   // and A still sees its own
   expect((await send(A, 'GET', `/v1/runs/${run.id}`)).status).toBe(200);
   expect((await send(A, 'GET', `/v1/files/${file.id}/content`)).text).toBe('a secret of tenant A');
@@ -124,6 +170,11 @@ function benignBody(url: string, inputs: Body, graph: unknown): unknown {
     return { yaml_content: 'app: {name: b, mode: workflow}\nkind: app\nworkflow: {graph: {nodes: [], edges: []}}' };
   if (url === '/v1/api-keys') return { name: 'b-key', scopes: ['read'] };
   if (url === '/v1/tenants') return { name: 'c' };
+  // a valid change, so that only the lookup can refuse it
+  if (url === '/v1/admin/credentials/:id') return { name: 'taken over' };
+  if (url === '/v1/admin/deployments/:id') return { weight: 0 };
+  if (url === '/v1/admin/deployments/:id/state') return { action: 'drain' };
+  if (url === '/v1/admin/aliases/:id') return { strategy: 'cost' };
   if (url.includes('chat/completions')) return { model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }] };
   return {};
 }

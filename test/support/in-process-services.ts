@@ -43,6 +43,9 @@ export interface InProcessServices {
   routes: RouteEntry[];
   prisma: PrismaClient;
   mock: MockProvider;
+  /** the SecretBox every service of this process shares (SHOAL_SECRET_KEY), and its key */
+  secrets: SecretBox;
+  secretKey: Buffer;
   close(): Promise<void>;
 }
 
@@ -68,7 +71,8 @@ export async function startInProcessServices(label: string, opts: InProcessOptio
     env: {},
   });
   const internal = { baseUrl: url, internalToken };
-  const secrets = new SecretBox(randomBytes(32));
+  const secretKey = randomBytes(32);
+  const secrets = new SecretBox(secretKey);
   const modules: DynamicModule[] = [
     PlatformModule.forRoot({ database: { url: db.url, maxConnections: 5 }, redis: { url: testRedisUrl(), prefix }, internalToken }),
     GatewayModule.register({
@@ -81,7 +85,7 @@ export async function startInProcessServices(label: string, opts: InProcessOptio
       secrets,
     }),
     EngineModule.register({ internalToken, concurrency: 2, secrets, outboundHttp: opts.outboundHttp }),
-    ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS, publicApi: false }),
+    ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS, publicApi: false, secrets }),
     BillingModule.register({ concurrency: 1, blockMs: 200 }),
   ];
   @Module({ imports: modules })
@@ -100,6 +104,8 @@ export async function startInProcessServices(label: string, opts: InProcessOptio
     routes,
     prisma,
     mock,
+    secrets,
+    secretKey,
     close: async () => {
       await app.close();
       await prisma.$disconnect();
@@ -143,6 +149,45 @@ export async function startGatewayReplica(
   })
   class GatewayReplicaModule {}
   const app = await createHttpApp(GatewayReplicaModule, { shutdownHooks: false });
+  await listen(app, { port, host: '127.0.0.1' });
+  return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/**
+ * A second model-pool on the same Postgres and Redis (a replica behind the edge), serving the public
+ * chat routes with API keys. It hears pool config changes as any replica does: over Redis pub/sub,
+ * and by its periodic version check (`configPollMs`, long by default here so that a test proves the push).
+ */
+export async function startModelPoolReplica(
+  s: InProcessServices,
+  opts: { configPollMs?: number } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const deployments = loadDeploymentConfig({
+    file: {
+      deployments: [{ id: 'dep_mock', model: 'mock-chat', provider: 'openai-compatible', baseUrl: s.mock.url, apiKey: 'mock', weight: 1 }],
+    },
+    env: {},
+  });
+  @Module({
+    imports: [
+      PlatformModule.forRoot({
+        database: { url: s.databaseUrl, maxConnections: 3 },
+        redis: { url: testRedisUrl(), prefix: s.redisPrefix },
+        internalToken: s.internalToken,
+      }),
+      ModelPoolModule.register({
+        deployments,
+        maxAttempts: 2,
+        sse: DEFAULT_SSE_LIMITS,
+        publicApi: true,
+        secrets: s.secrets,
+        configPollMs: opts.configPollMs ?? 60_000,
+      }),
+    ],
+  })
+  class ModelPoolReplicaModule {}
+  const app = await createHttpApp(ModelPoolReplicaModule, { shutdownHooks: false });
   await listen(app, { port, host: '127.0.0.1' });
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }

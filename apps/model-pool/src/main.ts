@@ -15,6 +15,8 @@ runService(
     );
     return ModelPoolModule.register({
       deployments,
+      secrets: config.secrets,
+      configPollMs: config.MODEL_POOL_CONFIG_POLL_MS,
       maxAttempts: config.MODEL_POOL_MAX_ATTEMPTS,
       ttftTimeoutMs: config.MODEL_POOL_TTFT_TIMEOUT_MS,
       stallTimeoutMs: config.MODEL_POOL_STALL_TIMEOUT_MS,

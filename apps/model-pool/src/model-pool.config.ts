@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { loadDeploymentConfig, type DeploymentConfig } from '@shoal/model-routing';
-import { authEnv, checkHttpEnv, databaseEnv, env, parseConfig, serviceEnv, sseEnv } from '@shoal/platform';
+import {
+  authEnv,
+  checkHttpEnv,
+  databaseEnv,
+  env,
+  parseConfig,
+  secretBoxOf,
+  secretsEnv,
+  serviceEnv,
+  sseEnv,
+  type SecretBox,
+} from '@shoal/platform';
 import { readDeploymentFile } from '@shoal/model-pool-feature';
 
 export const modelPoolConfigSchema = z
@@ -9,8 +20,13 @@ export const modelPoolConfigSchema = z
     ...serviceEnv,
     ...sseEnv,
     ...authEnv,
+    /** opens the provider credentials stored through the admin API (the gateway's key) */
+    ...secretsEnv,
+    /** how often the stored pool config's version is compared with the loaded one (a missed change message) */
+    MODEL_POOL_CONFIG_POLL_MS: env.positiveInt(5_000),
     /**
-     * Postgres, for the API keys of the public chat routes. Set: model-pool serves
+     * Postgres, for the API keys of the public chat routes and the pool config stored through the
+     * admin API (merged with the file/env seed, reloaded live). Set: model-pool serves
      * /v1/chat/completions, /v1/embeddings and /v1/models itself (the edge routes them here). Unset: only the
      * internal routes gateway and workflow-engine call.
      */
@@ -36,10 +52,12 @@ export const modelPoolConfigSchema = z
 export type ModelPoolConfig = z.infer<typeof modelPoolConfigSchema>;
 
 /** The service's variables plus the deployments they describe (file and provider shortcuts). */
-export function loadModelPoolConfig(e: Record<string, string | undefined>): ModelPoolConfig & { deployments: DeploymentConfig } {
+export function loadModelPoolConfig(
+  e: Record<string, string | undefined>,
+): ModelPoolConfig & { deployments: DeploymentConfig; secrets: SecretBox | null } {
   const config = parseConfig(modelPoolConfigSchema, e);
   const file = config.MODEL_POOL_CONFIG ? readDeploymentFile(config.MODEL_POOL_CONFIG) : undefined;
   // the whole environment: deployments may name the variable that holds their key (apiKeyEnv)
   const deployments = loadDeploymentConfig({ file, env: e });
-  return { ...config, deployments };
+  return { ...config, deployments, secrets: secretBoxOf(config) };
 }

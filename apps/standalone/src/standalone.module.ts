@@ -91,7 +91,14 @@ export class StandaloneModule {
           outboundHttp: o.outboundHttp,
           code: o.limits?.code,
         }),
-        ModelPoolModule.register({ deployments: o.deployments, maxAttempts: 3, providerFetch: o.providerFetch, sse, publicApi: false }),
+        ModelPoolModule.register({
+          deployments: o.deployments,
+          maxAttempts: 3,
+          providerFetch: o.providerFetch,
+          sse,
+          publicApi: false,
+          secrets: o.secrets,
+        }),
         BillingModule.register({ concurrency: 1 }),
       ],
     };

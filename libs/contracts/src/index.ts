@@ -30,3 +30,4 @@ export {
   type ChatCompletionsPort,
   type ModelListEntry,
 } from './chat-completions.port';
+export { POOL_STATE_PORT, MAX_STATE_IDS, type DeploymentLiveState, type PoolStatePort } from './pool-state.port';

@@ -3,8 +3,8 @@ import type { SecretBox, WorkflowLimits } from '@shoal/platform';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
 import { ModelPoolClient } from './openai/model-pool.client';
-import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
-import { HttpChatCompletionsClient, type ModelPoolHttpOptions } from '@shoal/platform';
+import { CHAT_COMPLETIONS_PORT, POOL_STATE_PORT } from '@shoal/contracts';
+import { HttpChatCompletionsClient, HttpPoolStateClient, type ModelPoolHttpOptions } from '@shoal/platform';
 import { WorkflowsController } from './workflows/workflows.controller';
 import { WorkflowsRepository } from './workflows/workflows.repository';
 import { WorkflowsService } from './workflows/workflows.service';
@@ -34,6 +34,14 @@ import { FILE_STORE } from './files/file-store';
 import { PostgresFileStore } from './files/file-chunks.repository';
 import { DEFAULT_FILE_LIMITS, FILE_LIMITS, type FileLimits } from './files/file-limits';
 import { DifyFilesController } from './dify/dify-files.controller';
+import { CredentialsController } from './pool-admin/credentials.controller';
+import { DeploymentsController } from './pool-admin/deployments.controller';
+import { AliasesController } from './pool-admin/aliases.controller';
+import { CredentialsService } from './pool-admin/credentials.service';
+import { DeploymentsService } from './pool-admin/deployments.service';
+import { AliasesService } from './pool-admin/aliases.service';
+import { SecretRotationService } from './pool-admin/secret-rotation.service';
+import { WorkflowSecretsRepository } from './workflows/workflow-secrets.repository';
 
 export interface GatewayOptions {
   /**
@@ -50,7 +58,7 @@ export interface GatewayOptions {
   streams: StreamLimits;
   /** graph and run input bounds; the DSL's defaults when omitted */
   workflowLimits?: WorkflowLimits;
-  /** seals secret environment variables (SHOAL_SECRETS_KEY); without it workflows carrying secret values are refused */
+  /** seals provider credentials and secret environment variables (SHOAL_SECRET_KEY); without it both are refused */
   secrets?: SecretBox | null;
   /** GraphQL query bounds and GraphiQL; defaults when omitted */
   graphql?: Partial<GraphqlOptions>;
@@ -77,9 +85,12 @@ export class GatewayModule {
         ConversationsController,
         FilesController,
         DifyFilesController,
+        CredentialsController,
+        DeploymentsController,
+        AliasesController,
       ],
       providers: [
-        ...(opts.modelPool === 'in-process' ? [] : [httpChatPort(opts.modelPool)]),
+        ...(opts.modelPool === 'in-process' ? [] : httpModelPoolPorts(opts.modelPool)),
         { provide: WORKFLOW_LIMITS, useValue: opts.workflowLimits ?? DEFAULT_WORKFLOW_LIMITS },
         { provide: GATEWAY_BILLING_OPTIONS, useValue: opts.billing },
         { provide: SECRET_BOX, useValue: opts.secrets ?? null },
@@ -105,12 +116,21 @@ export class GatewayModule {
         ApiKeysService,
         { provide: GRAPHQL_OPTIONS, useValue: { ...DEFAULT_GRAPHQL_OPTIONS, ...opts.graphql } },
         GraphqlServer,
+        CredentialsService,
+        DeploymentsService,
+        AliasesService,
+        SecretRotationService,
+        WorkflowSecretsRepository,
       ],
       exports: [BootstrapKeyService],
     };
   }
 }
 
-function httpChatPort(opts: ModelPoolHttpOptions) {
-  return { provide: CHAT_COMPLETIONS_PORT, useFactory: () => new HttpChatCompletionsClient(opts) };
+// distributed: model-pool's internal routes; in process, ModelPoolModule provides both ports
+function httpModelPoolPorts(opts: ModelPoolHttpOptions) {
+  return [
+    { provide: CHAT_COMPLETIONS_PORT, useFactory: () => new HttpChatCompletionsClient(opts) },
+    { provide: POOL_STATE_PORT, useFactory: () => new HttpPoolStateClient(opts) },
+  ];
 }

@@ -1,7 +1,20 @@
 import { Inject, Injectable, type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
-import { InMemoryHealthStore, ModelRouter, type DeploymentConfig } from '@shoal/model-routing';
-import { DEFAULT_STREAM_LIMITS, STREAM_LIMITS, StreamSlots, type SseLimits, type StreamLimits } from '@shoal/platform';
+import { CHAT_COMPLETIONS_PORT, POOL_STATE_PORT } from '@shoal/contracts';
+import { InMemoryHealthStore, type DeploymentConfig } from '@shoal/model-routing';
+import {
+  DEFAULT_STREAM_LIMITS,
+  POOL_CONFIG_BUS,
+  PoolConfigReaderRepository,
+  STREAM_LIMITS,
+  StreamSlots,
+  type PoolConfigBus,
+  type SecretBox,
+  type SseLimits,
+  type StreamLimits,
+} from '@shoal/platform';
+import { POOL_HEALTH_STORE, POOL_ROUTERS_OPTIONS, PoolRouters, type PoolRoutersOptions } from './pool-config/pool-routers';
+import { PoolStateController } from './pool-config/pool-state.controller';
+import { PoolStateService } from './pool-config/pool-state.service';
 import { ChatCompletionsController } from './pool/chat-completions.controller';
 import { PublicChatCompletionsController } from './pool/public-chat-completions.controller';
 import { ChatCompletionsService, POOL_OPTIONS, POOL_SSE_LIMITS } from './pool/chat-completions.service';
@@ -12,7 +25,12 @@ import { PriceCatalogCache } from './pool/price-catalog.cache';
 import { ProviderHttpClient, type ProviderFetch } from './pool/provider-http.client';
 
 export interface ModelPoolOptions {
+  /** the boot seed (MODEL_POOL_CONFIG file, env keys); merged with the stored config when there is a database */
   deployments: DeploymentConfig;
+  /** opens stored provider credentials (SHOAL_SECRET_KEY); without it stored deployments are left out, loudly */
+  secrets?: SecretBox | null;
+  /** how often the stored config's version is checked, for a missed change message (default 5 s) */
+  configPollMs?: number;
   maxAttempts: number;
   /** default TTFT and stall limits of streamed calls (an alias's own win); see PoolOptions */
   ttftTimeoutMs?: number;
@@ -33,6 +51,8 @@ export interface ModelPoolOptions {
   streams?: StreamLimits;
 }
 
+const DEFAULT_CONFIG_POLL_MS = 5_000;
+
 @Injectable()
 class ProviderConnections implements OnApplicationShutdown {
   constructor(@Inject(ProviderHttpClient) private readonly client: ProviderHttpClient) {}
@@ -51,7 +71,7 @@ export class ModelPoolModule {
     return {
       module: ModelPoolModule,
       global: true,
-      controllers: [ChatCompletionsController, ...(opts.publicApi ? [PublicChatCompletionsController] : [])],
+      controllers: [ChatCompletionsController, PoolStateController, ...(opts.publicApi ? [PublicChatCompletionsController] : [])],
       providers: [
         {
           provide: POOL_OPTIONS,
@@ -60,19 +80,24 @@ export class ModelPoolModule {
         { provide: POOL_SSE_LIMITS, useValue: opts.sse },
         { provide: STREAM_LIMITS, useValue: opts.streams ?? DEFAULT_STREAM_LIMITS },
         StreamSlots,
-        // health is per process for now; the Redis-shared store is the next model-pool issue
+        // one health store for every router of every config version, so health survives a reload
+        { provide: POOL_HEALTH_STORE, useFactory: () => new InMemoryHealthStore() },
         {
-          provide: ModelRouter,
-          useFactory: (prices: PriceCatalogCache) =>
-            new ModelRouter({
-              deployments: opts.deployments.deployments,
-              models: opts.deployments.models,
-              health: new InMemoryHealthStore(),
-              // the cost strategy compares deployments by the catalog's price (a priceOverride wins)
-              price: (d) => prices.comparablePrice(d.model, d.upstreamModel),
-            }),
-          inject: [PriceCatalogCache],
+          provide: POOL_ROUTERS_OPTIONS,
+          inject: [PoolConfigReaderRepository, POOL_CONFIG_BUS, PriceCatalogCache],
+          useFactory: (reader: PoolConfigReaderRepository | null, bus: PoolConfigBus, prices: PriceCatalogCache): PoolRoutersOptions => ({
+            seed: opts.deployments,
+            reader,
+            bus,
+            secrets: opts.secrets ?? null,
+            pollMs: opts.configPollMs ?? DEFAULT_CONFIG_POLL_MS,
+            // the cost strategy compares deployments by the catalog's price (a priceOverride wins)
+            price: (d) => prices.comparablePrice(d.model, d.upstreamModel),
+          }),
         },
+        PoolRouters,
+        PoolStateService,
+        { provide: POOL_STATE_PORT, useExisting: PoolStateService },
         { provide: ProviderHttpClient, useFactory: () => new ProviderHttpClient(opts.providerFetch) },
         ProviderConnections,
         { provide: USAGE_HEARTBEAT_MS, useValue: opts.usageHeartbeatMs ?? DEFAULT_USAGE_HEARTBEAT_MS },
@@ -82,7 +107,7 @@ export class ModelPoolModule {
         EmbeddingsService,
         { provide: CHAT_COMPLETIONS_PORT, useFactory: poolPort, inject: [ChatCompletionsService, EmbeddingsService] },
       ],
-      exports: [CHAT_COMPLETIONS_PORT],
+      exports: [CHAT_COMPLETIONS_PORT, POOL_STATE_PORT, PoolRouters],
     };
   }
 }

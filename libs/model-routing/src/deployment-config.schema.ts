@@ -16,6 +16,15 @@ const modelName = z.string().regex(/^\S+$/, 'must be a non-empty model name with
 const httpUrl = z.string().refine(isHttpUrl, 'must be a URL');
 const positiveInt = z.number().int().min(1);
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal string such as "0.27"');
+const priceOverride = z.strictObject({
+  inputPerMillion: decimal,
+  outputPerMillion: decimal,
+  cachedInputPerMillion: decimal.optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter currency code such as "USD"'),
+});
+
+/** The field schemas (and wording) a deployment's settings share wherever they are written: the file, the admin API. */
+export const deploymentFieldSchemas = { modelName, httpUrl, positiveInt, decimal, priceOverride, provider: z.enum(PROVIDER_KINDS) };
 
 const deploymentSchema = z.strictObject({
   id: z.string().regex(/^dep_[A-Za-z0-9._-]+$/, 'must be "dep_" followed by letters, digits, ".", "_" or "-"'),
@@ -36,14 +45,7 @@ const deploymentSchema = z.strictObject({
   contextWindow: positiveInt.optional(),
   /** where requests with strict tool schemas go (DeepSeek: its beta base URL, the default) */
   strictToolsBaseUrl: httpUrl.optional(),
-  priceOverride: z
-    .strictObject({
-      inputPerMillion: decimal,
-      outputPerMillion: decimal,
-      cachedInputPerMillion: decimal.optional(),
-      currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter currency code such as "USD"'),
-    })
-    .optional(),
+  priceOverride: priceOverride.optional(),
   fallbacks: z.array(modelName).optional(),
 });
 export type DeploymentEntry = z.infer<typeof deploymentSchema>;

@@ -68,3 +68,6 @@ export {
   type UpstreamChatRequest,
 } from './providers/chat-request.adapter';
 export { RequestRefusedError } from './providers/request-refused.error';
+export { PoolView, type AliasSettings, type StoredPool } from './pool.view';
+export { upstreamModelNotice, type UpstreamModelNotice } from './retired-models';
+export { deploymentFieldSchemas, isHttpUrl } from './deployment-config.schema';

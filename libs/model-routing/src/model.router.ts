@@ -22,6 +22,8 @@ export interface ModelRouterOptions {
   readonly price?: PriceLookup;
   /** In [0, 1); for the randomised strategies. */
   readonly random?: () => number;
+  /** This process's load counts, when several routers (config versions, tenant views) must share them. */
+  readonly localLoad?: LocalLoad;
   readonly clock?: Clock;
   readonly policy?: Partial<CooldownPolicy>;
   /**
@@ -84,7 +86,7 @@ export class ModelRouter {
     this.now = options.clock ?? Date.now;
     this.health = options.health;
     this.strategies = createStrategies({ weighted: options.strategy, price: options.price, random: options.random });
-    this.local = new LocalLoad(this.now);
+    this.local = options.localLoad ?? new LocalLoad(this.now);
     this.onStoreError = options.onStoreError ?? (() => undefined);
     for (const d of options.deployments) this.byId.set(d.id, d);
     for (const alias of options.models) {

@@ -18,6 +18,7 @@ export {
   workflowLimitsOf,
   secretsEnv,
   secretBoxOf,
+  parseSecretKeys,
   type WorkflowLimits,
 } from './config/parse-config';
 export { codeSandboxEnv, codeSettingsOf, type CodeSettings } from './config/code-sandbox.env';
@@ -112,14 +113,41 @@ export { MAX_JSON_DEPTH } from './http/json-safety.scan';
 export { AcceptsBody, mediaTypeOf } from './http/body-content-type.hook';
 export { RouteTable, type RouteEntry } from './http/route-table';
 export { SseStream, DEFAULT_SSE_LIMITS, type SseLimits } from './http/sse-stream';
-export { SecretBox, SecretBoxError, parseSecretsKey } from './secrets/secret-box';
+export { SecretBox, SecretBoxError, parseSecretsKey, secretKeyId } from './secrets/secret-box';
 export {
   sealWorkflowSecrets,
   blankWorkflowSecrets,
   openWorkflowSecrets,
   secretValuePaths,
   nonStringSecretPaths,
+  resealWorkflowSecrets,
 } from './secrets/workflow-secrets';
 export { sendChatAnswer } from './http/chat-answer.reply';
 export { StreamSlots, STREAM_LIMITS, DEFAULT_STREAM_LIMITS, type StreamLimits } from './http/stream-slots';
 export { HttpChatCompletionsClient, ModelPoolBrokeOffError, type ModelPoolHttpOptions } from './chat/http-chat-completions.client';
+export {
+  credentialOwner,
+  type PoolScope,
+  type CredentialView,
+  type NewCredential,
+  type PoolDeploymentRecord,
+  type PoolDeploymentInput,
+  type PoolAliasRecord,
+  type PoolAliasInput,
+  type PoolConfigRows,
+  type PriceOverrideRecord,
+} from './pool-config/pool-config.records';
+export {
+  PoolCredentialsRepository,
+  MAX_CREDENTIALS_PER_SCOPE,
+  type DeleteCredentialResult,
+} from './pool-config/pool-credentials.repository';
+export {
+  PoolDeploymentsRepository,
+  MAX_DEPLOYMENTS_PER_SCOPE,
+  type DeploymentWriteResult,
+} from './pool-config/pool-deployments.repository';
+export { PoolAliasesRepository, MAX_ALIASES_PER_SCOPE, type AliasWriteResult } from './pool-config/pool-aliases.repository';
+export { PoolConfigReaderRepository, MAX_POOL_ROWS } from './pool-config/pool-config.reader.repository';
+export { POOL_CONFIG_BUS, RedisPoolConfigBus, InProcessPoolConfigBus, type PoolConfigBus } from './pool-config/pool-config.bus';
+export { HttpPoolStateClient } from './chat/http-pool-state.client';

@@ -48,6 +48,11 @@ import { InMemoryUsageLog } from './usage/memory.usage-log';
 import { PRICE_FEED, type PriceFeed } from './usage/price-feed';
 import { RedisPriceFeed } from './usage/redis.price-feed';
 import { InMemoryPriceFeed } from './usage/memory.price-feed';
+import { InProcessPoolConfigBus, POOL_CONFIG_BUS, RedisPoolConfigBus, type PoolConfigBus } from './pool-config/pool-config.bus';
+import { PoolCredentialsRepository } from './pool-config/pool-credentials.repository';
+import { PoolDeploymentsRepository } from './pool-config/pool-deployments.repository';
+import { PoolAliasesRepository } from './pool-config/pool-aliases.repository';
+import { PoolConfigReaderRepository } from './pool-config/pool-config.reader.repository';
 
 export interface PlatformOptions {
   /** omit for services without a database (model-pool) */
@@ -213,6 +218,20 @@ export class PlatformModule {
       },
       ApiKeyGuard,
       EdgeAuth,
+      // the pool config (admin API writes, model-pool reads); only where there is a database
+      ...[PoolCredentialsRepository, PoolDeploymentsRepository, PoolAliasesRepository, PoolConfigReaderRepository].map((repo) => ({
+        provide: repo,
+        inject: [PrismaClient],
+        useFactory: (prisma: PrismaClient | null) => (prisma ? new repo(prisma) : null),
+      })),
+      {
+        provide: POOL_CONFIG_BUS,
+        inject: [REDIS],
+        useFactory: (redis: { main: Redis; subscriber: Redis } | null): PoolConfigBus =>
+          opts.redis !== 'memory' && redis
+            ? new RedisPoolConfigBus(redis.main, redis.subscriber, opts.redis.prefix)
+            : new InProcessPoolConfigBus(),
+      },
       {
         provide: READINESS_CHECKS,
         inject: [PrismaClient, REDIS],
@@ -245,6 +264,11 @@ export class PlatformModule {
         EdgeAuth,
         RATE_LIMITER,
         RateLimitGate,
+        PoolCredentialsRepository,
+        PoolDeploymentsRepository,
+        PoolAliasesRepository,
+        PoolConfigReaderRepository,
+        POOL_CONFIG_BUS,
       ],
     };
   }

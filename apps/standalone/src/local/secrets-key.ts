@@ -1,4 +1,4 @@
-// Standalone mode's SHOAL_SECRETS_KEY: 32 random bytes made on the first start and kept in the
+// Standalone mode's SHOAL_SECRET_KEY: 32 random bytes made on the first start and kept in the
 // data directory (mode 0600, in the 0700 directory), so secret environment variables sealed by one
 // start open on the next. Losing the file loses those secrets (re-enter them), nothing else.
 import { randomBytes } from 'node:crypto';

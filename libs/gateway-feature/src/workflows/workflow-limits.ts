@@ -9,5 +9,5 @@ export const DEFAULT_WORKFLOW_LIMITS: WorkflowLimits = {
   inputs: { maxInputBytes: DEFAULT_RUN_INPUT_LIMITS.maxInputBytes, maxTotalInputBytes: DEFAULT_RUN_INPUT_LIMITS.maxTotalInputBytes },
 };
 
-/** The SecretBox sealing secret environment variables (SHOAL_SECRETS_KEY); null when none is configured. */
+/** The SecretBox sealing secret environment variables (SHOAL_SECRET_KEY); null when none is configured. */
 export const SECRET_BOX = Symbol('SECRET_BOX');

@@ -192,13 +192,13 @@ describe('WorkflowsService: secret environment variables', () => {
     expect(() => openWorkflowSecrets(stored, 'ten_other', box)).toThrow(SecretBoxError);
   });
 
-  it('without SHOAL_SECRETS_KEY refuses a graph carrying a secret value (422 naming it), and stores nothing', async () => {
+  it('without SHOAL_SECRET_KEY refuses a graph carrying a secret value (422 naming it), and stores nothing', async () => {
     const repo = new FakeWorkflows();
     const service = new WorkflowsService(repo as unknown as WorkflowsRepository);
     const err = await service.create(ctx(), { name: 'w', graph: withSecret('sk-very-secret-value') }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).status).toBe(422);
-    expect((err as ApiError).message).toContain('SHOAL_SECRETS_KEY');
+    expect((err as ApiError).message).toContain('SHOAL_SECRET_KEY');
     expect((err as ApiError).opts.issues?.[0].path).toBe('graph.environment_variables[1].value');
     expect(JSON.stringify(err)).not.toContain('sk-very-secret-value');
     expect(repo.created).toHaveLength(0);

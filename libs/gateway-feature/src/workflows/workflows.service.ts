@@ -40,7 +40,7 @@ export class WorkflowsService {
 
   /**
    * The graph to store: its secret environment values sealed for the tenant. Without
-   * SHOAL_SECRETS_KEY a graph carrying a secret value is refused (422), naming each one under `root`.
+   * SHOAL_SECRET_KEY a graph carrying a secret value is refused (422), naming each one under `root`.
    */
   sealSecrets<G>(ctx: RequestContext, graph: G, root: string): G {
     const notStrings = nonStringSecretPaths(graph);
@@ -55,12 +55,12 @@ export class WorkflowsService {
     // well-formed, but this deployment cannot keep it: 422, as for a node type Shoal does not run
     throw new ApiError(
       'validation_failed',
-      'Secret environment variables cannot be stored: this gateway has no SHOAL_SECRETS_KEY to encrypt them with',
+      'Secret environment variables cannot be stored: this gateway has no SHOAL_SECRET_KEY to encrypt them with',
       {
         status: 422,
         issues: paths.map((p) => ({
           path: `${root}.${p}`,
-          message: 'needs SHOAL_SECRETS_KEY on the gateway to be stored encrypted',
+          message: 'needs SHOAL_SECRET_KEY on the gateway to be stored encrypted',
           code: 'unsupported',
         })),
       },

@@ -5,9 +5,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatCompletionsAnswer, UsageEvent } from '@shoal/contracts';
-import { InMemoryHealthStore, ModelRouter, loadDeploymentConfig } from '@shoal/model-routing';
-import { ApiError, configureRootLogger } from '@shoal/platform';
+import { InMemoryHealthStore, loadDeploymentConfig } from '@shoal/model-routing';
+import { ApiError, InProcessPoolConfigBus, configureRootLogger } from '@shoal/platform';
 import { startMockProvider, type MockProvider } from '@shoal/testing';
+import { PoolRouters } from '../pool-config/pool-routers';
 import { ChatCompletionsService, type ChatBody } from './chat-completions.service';
 import { ProviderHttpClient } from './provider-http.client';
 import type { UsageEmitter } from './usage.emitter';
@@ -68,7 +69,10 @@ function service(deployments: Array<{ id: string; baseUrl: string; model?: strin
       },
     }),
   } as unknown as UsageEmitter;
-  const router = new ModelRouter({ deployments: config.deployments, models: config.models, health: new InMemoryHealthStore() });
+  const router = new PoolRouters(
+    { seed: config, reader: null, bus: new InProcessPoolConfigBus(), secrets: null, pollMs: 60_000 },
+    new InMemoryHealthStore(),
+  );
   const provider = new ProviderHttpClient();
   clients.push(provider);
   return { chat: new ChatCompletionsService(provider, router, usage, { maxAttempts: 3 }), events };

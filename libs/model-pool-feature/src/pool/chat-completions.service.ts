@@ -27,6 +27,7 @@ import {
   type UpstreamChatRequest,
 } from '@shoal/model-routing';
 import { createLogger } from '@shoal/platform';
+import { PoolRouters } from '../pool-config/pool-routers';
 import { ProviderHttpClient } from './provider-http.client';
 import { SsePassThrough } from './sse-pass-through';
 import { UsageEmitter, type MeteredAttempt } from './usage.emitter';
@@ -63,19 +64,21 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
   private readonly log = createLogger('ChatCompletionsService');
   constructor(
     @Inject(ProviderHttpClient) private readonly provider: ProviderHttpClient,
-    @Inject(ModelRouter) private readonly router: ModelRouter,
+    @Inject(PoolRouters) private readonly pools: PoolRouters,
     @Inject(UsageEmitter) private readonly usage: UsageEmitter,
     @Inject(POOL_OPTIONS) private readonly opts: PoolOptions,
   ) {}
 
   async chatCompletions(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
-    assertModelVisible(this.router, ctx.tenantId, body.model);
-    return body.stream ? this.stream(ctx, body, signal) : this.complete(ctx, body, signal);
+    // the tenant's view of the pool at this moment: a reload during the call does not change its router
+    const router = this.pools.routerFor(ctx.tenantId);
+    assertModelVisible(router, ctx.tenantId, body.model);
+    return body.stream ? this.stream(ctx, body, signal, router) : this.complete(ctx, body, signal, router);
   }
 
   /** The aliases the caller's tenant may call: the shared ones and its own. */
   async models(ctx: Pick<ChatCallContext, 'tenantId'>): Promise<ModelListEntry[]> {
-    return aliasesVisibleTo(this.router.models(), ctx.tenantId).map((m) => ({
+    return aliasesVisibleTo(this.pools.aliasesFor(ctx.tenantId), ctx.tenantId).map((m) => ({
       id: m.name,
       object: 'model' as const,
       created: 0,
@@ -83,10 +86,11 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
     }));
   }
 
-  async complete(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
+  async complete(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal, router: ModelRouter): Promise<ChatCompletionsAnswer> {
     // A caller that leaves (a cancelled run, a client gone) stops the call in flight too: the
     // provider bills the prompt, so the attempt is metered as interrupted with estimated usage.
     const { value, deployment } = await this.route(
+      router,
       body.model,
       signal,
       this.metered(ctx, body, false, (d, meter, request) => this.answerOf(d, meter, request, body, signal), signal),
@@ -94,7 +98,7 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
       estimatePromptTokens(body.messages),
     );
     const { answer, usage, estimated } = value.result;
-    this.router.recordTokens(deployment, usage.totalTokens);
+    router.recordTokens(deployment, usage.totalTokens);
     const cost = await value.meter.complete(usage, 'succeeded', undefined, { estimated });
     return {
       status: 200,
@@ -137,7 +141,7 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
   }
 
   /** Fails over until the provider's first chunk; after that a break is an explicit error event in the stream. */
-  async stream(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
+  async stream(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal, router: ModelRouter): Promise<ChatCompletionsAnswer> {
     // each attempt sets its meter and deployment before its first byte is read (the usage chunk may
     // come in the first read); the pass-through adds the cost to the usage chunk of a run's call
     const current: { meter?: MeteredAttempt; deployment?: Deployment; priced?: { usage: NormalizedUsage; cost: CallCost } } = {};
@@ -151,7 +155,7 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
         return costField(ctx, current.priced.cost);
       },
     });
-    const alias = this.router.alias(body.model);
+    const alias = router.alias(body.model);
     const ttftMs = alias?.ttftTimeoutMs ?? this.opts.ttftTimeoutMs ?? DEFAULT_TTFT_TIMEOUT_MS;
     const stallMs = alias?.stallTimeoutMs ?? this.opts.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
     const {
@@ -159,6 +163,7 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
       deployment,
       release,
     } = await this.route(
+      router,
       body.model,
       signal,
       this.metered(
@@ -196,7 +201,10 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
       status: 200,
       kind: 'stream',
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-shoal-call-id': ctx.callId, 'x-shoal-deployment': deployment.id },
-      body: this.relay(ctx, body, deployment, sse, metered.result, metered.meter, () => current.priced, signal, { stallMs, release }),
+      body: this.relay(ctx, body, router, deployment, sse, metered.result, metered.meter, () => current.priced, signal, {
+        stallMs,
+        release,
+      }),
     };
   }
 
@@ -204,6 +212,7 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
   private async *relay(
     ctx: ChatCallContext,
     body: ChatBody,
+    router: ModelRouter,
     deployment: Deployment,
     sse: SsePassThrough,
     provider: { upstream: AsyncIterator<Uint8Array>; body: Readable; first: string },
@@ -239,7 +248,7 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
       if (!signal.aborted) {
         const failure = classifyProviderError(err);
         const code = streamErrorCode(err);
-        await this.router.reportFailure(deployment, failure);
+        await router.reportFailure(deployment, failure);
         this.log.warn(
           { deployment: deployment.id, kind: failure.kind, code, message: redactKeyPatterns(failure.message ?? '') },
           'stream broke after the first chunk',
@@ -253,7 +262,7 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
       release();
       const priced = pricedUsage();
       const usage = billed();
-      this.router.recordTokens(deployment, usage.totalTokens);
+      router.recordTokens(deployment, usage.totalTokens);
       // flagged estimated when the provider never sent its usage (a broken stream, or one that ignores include_usage)
       await meter.complete(usage, status, priced?.cost, { estimated: !priced });
     }
@@ -287,13 +296,14 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
   }
 
   private route<T>(
+    router: ModelRouter,
     model: string,
     signal: AbortSignal,
     attempt: (d: Deployment, attemptNo: number) => Promise<T>,
     keepInFlight = false,
     promptTokens?: number,
   ): Promise<{ value: T; deployment: Deployment; release: () => void }> {
-    return routePoolCall(this.router, this.opts.maxAttempts, model, signal, attempt, { keepInFlight, promptTokens });
+    return routePoolCall(router, this.opts.maxAttempts, model, signal, attempt, { keepInFlight, promptTokens });
   }
 }
 

@@ -3,7 +3,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SHOAL_COST_FIELD, type ChatCallContext, type ChatCompletionsAnswer, type EmbeddingsRequest } from '@shoal/contracts';
 import {
-  ModelRouter,
   RequestRefusedError,
   endpointUrl,
   normalizeUsage,
@@ -16,20 +15,22 @@ import { ProviderHttpClient, ProviderHttpError } from './provider-http.client';
 import { MalformedProviderAnswerError, readJsonAnswer, withAliasModel, type JsonAnswer } from './json-answer';
 import { assertModelVisible, routePoolCall } from './pool-failover';
 import { UsageEmitter } from './usage.emitter';
+import { PoolRouters } from '../pool-config/pool-routers';
 
 @Injectable()
 export class EmbeddingsService {
   constructor(
     @Inject(ProviderHttpClient) private readonly provider: ProviderHttpClient,
-    @Inject(ModelRouter) private readonly router: ModelRouter,
+    @Inject(PoolRouters) private readonly pools: PoolRouters,
     @Inject(UsageEmitter) private readonly usage: UsageEmitter,
     @Inject(POOL_OPTIONS) private readonly opts: PoolOptions,
   ) {}
 
   async embeddings(ctx: ChatCallContext, body: EmbeddingsRequest, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
-    assertModelVisible(this.router, ctx.tenantId, body.model);
+    const router = this.pools.routerFor(ctx.tenantId);
+    assertModelVisible(router, ctx.tenantId, body.model);
     const promptTokenEstimate = estimateInputTokens(body.input);
-    const { value, deployment } = await routePoolCall(this.router, this.opts.maxAttempts, body.model, signal, async (d, attempt) => {
+    const { value, deployment } = await routePoolCall(router, this.opts.maxAttempts, body.model, signal, async (d, attempt) => {
       const url = embeddingsUrlOf(d);
       const meter = await this.usage.begin(ctx, { model: body.model, deployment: d, attempt, stream: false, promptTokenEstimate });
       try {

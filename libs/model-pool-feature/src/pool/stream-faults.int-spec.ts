@@ -6,8 +6,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatCompletionsAnswer, UsageEvent } from '@shoal/contracts';
-import { InMemoryHealthStore, ModelRouter, loadDeploymentConfig } from '@shoal/model-routing';
-import { configureRootLogger } from '@shoal/platform';
+import { InMemoryHealthStore, loadDeploymentConfig } from '@shoal/model-routing';
+import { InProcessPoolConfigBus, configureRootLogger } from '@shoal/platform';
+import { PoolRouters } from '../pool-config/pool-routers';
 import { startMockProvider, type FaultSpec, type MockProvider } from '@shoal/testing';
 import { ChatCompletionsService, type ChatBody } from './chat-completions.service';
 import { ProviderHttpClient } from './provider-http.client';
@@ -69,7 +70,10 @@ function service(deps: Dep[], aliases: object[] = []) {
       },
     }),
   } as unknown as UsageEmitter;
-  const router = new ModelRouter({ deployments: config.deployments, models: config.models, health: new InMemoryHealthStore() });
+  const router = new PoolRouters(
+    { seed: config, reader: null, bus: new InProcessPoolConfigBus(), secrets: null, pollMs: 60_000 },
+    new InMemoryHealthStore(),
+  );
   const provider = new ProviderHttpClient();
   clients.push(provider);
   return { chat: new ChatCompletionsService(provider, router, usage, { maxAttempts: 3 }), events };

@@ -233,22 +233,66 @@ export const serviceEnv = {
   ...httpEnv,
 };
 
+const secretKey = () =>
+  z.string().refine((v) => parseSecretsKey(v) !== null, 'must be base64 of exactly 32 bytes (openssl rand -base64 32)');
+
 /**
- * SHOAL_SECRETS_KEY: the AES-256-GCM key (base64 of 32 bytes; `openssl rand -base64 32`) that seals
- * workflows' secret environment variables at rest. The gateway seals with it, the engine opens with
- * it, so both need the same one. Without it the gateway refuses a workflow that carries a secret value.
+ * SHOAL_SECRET_KEY: the AES-256-GCM key (base64 of 32 bytes; `openssl rand -base64 32`) that seals
+ * secrets at rest: provider credentials (model-pool opens them, the gateway seals them) and
+ * workflows' secret environment variables (the gateway seals, the engine opens). Services that share
+ * secrets need the same one. SHOAL_SECRETS_KEY is its older name, still read. Rotation:
+ * SHOAL_SECRET_KEY_PREVIOUS lists old keys (comma-separated) that still open what they sealed until
+ * the re-encryption pass (POST /v1/admin/credentials/rotate) has resealed everything.
  */
 export const secretsEnv = {
-  SHOAL_SECRETS_KEY: z
+  SHOAL_SECRET_KEY: secretKey().optional(),
+  SHOAL_SECRETS_KEY: secretKey().optional(),
+  SHOAL_SECRET_KEY_PREVIOUS: z
     .string()
-    .refine((v) => parseSecretsKey(v) !== null, 'must be base64 of exactly 32 bytes (openssl rand -base64 32)')
+    .refine(
+      (v) => v.split(',').every((k) => k.trim() === '' || parseSecretsKey(k) !== null),
+      'must be a comma-separated list of base64 keys of exactly 32 bytes each',
+    )
     .optional(),
 };
 
+/**
+ * The one reading of the secret key variables: the current key (SHOAL_SECRET_KEY, or its older name
+ * SHOAL_SECRETS_KEY; both set must agree) and the previous ones; null when no key is configured.
+ * @throws ConfigError naming the variable
+ */
+export function parseSecretKeys(c: {
+  SHOAL_SECRET_KEY?: string;
+  SHOAL_SECRETS_KEY?: string;
+  SHOAL_SECRET_KEY_PREVIOUS?: string;
+}): { current: Buffer; previous: Buffer[] } | null {
+  const current = c.SHOAL_SECRET_KEY ? parseSecretsKey(c.SHOAL_SECRET_KEY) : null;
+  const legacy = c.SHOAL_SECRETS_KEY ? parseSecretsKey(c.SHOAL_SECRETS_KEY) : null;
+  if (current && legacy && !current.equals(legacy))
+    throw new ConfigError([
+      { variable: 'SHOAL_SECRETS_KEY', message: 'differs from SHOAL_SECRET_KEY (its newer name); set only SHOAL_SECRET_KEY' },
+    ]);
+  const previous = (c.SHOAL_SECRET_KEY_PREVIOUS ?? '')
+    .split(',')
+    .map((k) => parseSecretsKey(k))
+    .filter((k): k is Buffer => k !== null);
+  const key = current ?? legacy;
+  if (!key) {
+    if (previous.length > 0)
+      throw new ConfigError([{ variable: 'SHOAL_SECRET_KEY', message: 'is required when SHOAL_SECRET_KEY_PREVIOUS is set' }]);
+    return null;
+  }
+  return { current: key, previous };
+}
+
 /** The SecretBox an app's parsed `secretsEnv` describes; null when no key is configured. */
-export function secretBoxOf(c: { SHOAL_SECRETS_KEY?: string }): SecretBox | null {
-  const key = c.SHOAL_SECRETS_KEY ? parseSecretsKey(c.SHOAL_SECRETS_KEY) : null;
-  return key ? new SecretBox(key) : null;
+export function secretBoxOf(c: {
+  SHOAL_SECRET_KEY?: string;
+  SHOAL_SECRETS_KEY?: string;
+  SHOAL_SECRET_KEY_PREVIOUS?: string;
+}): SecretBox | null {
+  const keys = parseSecretKeys(c);
+  return keys ? new SecretBox(keys.current, keys.previous) : null;
 }
 
 /** GraphQL's bounds, and GraphiQL (development only: its page loads its UI from a CDN). */

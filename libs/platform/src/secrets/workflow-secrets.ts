@@ -55,9 +55,33 @@ export function openWorkflowSecrets(graph: unknown, tenantId: string, box: Secre
     if (!isSecret(v) || !SecretBox.isSealed(v.value)) continue;
     if (!box)
       throw new Error(
-        `The workflow's secret environment variable '${String(v.name)}' is encrypted, and SHOAL_SECRETS_KEY is not set on this service`,
+        `The workflow's secret environment variable '${String(v.name)}' is encrypted, and SHOAL_SECRET_KEY is not set on this service`,
       );
     out[String(v.name)] = box.open(v.value, ownerOf(tenantId, v.name));
   }
   return out;
+}
+
+/**
+ * For a key rotation: a copy of `graph` whose sealed secret values not sealed by `box`'s current key
+ * are sealed again under it (same plaintext, same owner). `failed` names the variables that open with
+ * no configured key (left as they are).
+ */
+export function resealWorkflowSecrets<G>(graph: G, tenantId: string, box: SecretBox): { graph: G; resealed: number; failed: string[] } {
+  let resealed = 0;
+  const failed: string[] = [];
+  const env = envOf(graph);
+  const next = env.map((v) => {
+    if (!isSecret(v) || !SecretBox.isSealed(v.value) || !box.needsReseal(v.value)) return v;
+    const owner = ownerOf(tenantId, v.name);
+    try {
+      const value = box.seal(box.open(v.value, owner), owner);
+      resealed++;
+      return { ...v, value };
+    } catch {
+      failed.push(String(v.name));
+      return v;
+    }
+  });
+  return { graph: resealed > 0 ? { ...graph, environment_variables: next } : graph, resealed, failed };
 }

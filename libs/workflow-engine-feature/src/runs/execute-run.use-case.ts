@@ -36,7 +36,7 @@ export interface EngineOptions {
   concurrency: number;
   /** the same graph and input bounds the gateway checks (WORKFLOW_MAX_*, RUN_INPUT*_MAX_BYTES); the DSL's defaults when omitted */
   workflowLimits?: WorkflowLimits;
-  /** opens workflows' sealed secret environment variables (SHOAL_SECRETS_KEY, the gateway's key) */
+  /** opens workflows' sealed secret environment variables (SHOAL_SECRET_KEY, the gateway's key) */
   secrets?: SecretBox | null;
   /** takeover, outage and sweeper timings (distributed); DEFAULT_RUN_DURABILITY's when omitted */
   durability?: Partial<RunDurabilityOptions>;
