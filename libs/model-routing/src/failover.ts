@@ -10,6 +10,7 @@
 import { AllDeploymentsFailedError } from './all-deployments-failed.error';
 import type { AttemptRecord } from './attempt-record';
 import type { Deployment } from './deployment';
+import type { Lease } from './health.store';
 import { classifyProviderError, clientStatusFor } from './error.classifier';
 import type { ModelRouter } from './model.router';
 import type { ProviderFailure } from './provider-failure';
@@ -31,6 +32,8 @@ export interface FailoverOptions<T> {
   readonly random?: () => number;
   /** Total time spent waiting (cooldowns, retry backoff) before giving up. */
   readonly maxWaitMs?: number;
+  /** A streamed call's `attempt` resolves at its first chunk: its time counts as TTFT, not latency. */
+  readonly stream?: boolean;
 }
 
 export interface FailoverResult<T> {
@@ -40,6 +43,8 @@ export interface FailoverResult<T> {
   readonly model: string;
   /** Every attempt, the successful one last. */
   readonly attempts: readonly AttemptRecord[];
+  /** The in-flight slot the call holds on `deployment`: `router.release` it when the call ends. */
+  readonly lease?: Lease;
 }
 
 export const FAILOVER_DEFAULTS = Object.freeze({
@@ -141,7 +146,7 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
     try {
       const value = await opts.attempt(deployment, attemptNo);
       const latencyMs = router.now() - startedAtMs;
-      await router.reportSuccess(deployment, latencyMs);
+      await router.reportSuccess(deployment, latencyMs, opts.stream ? { ttftMs: latencyMs, latency: false } : { ttftMs: latencyMs });
       attempts.push({
         attemptNo,
         model,
@@ -151,17 +156,24 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
         latencyMs,
         outcome: 'succeeded',
       });
-      return { value, deployment, model, attempts };
+      return { value, deployment, model, attempts, ...(pick.lease ? { lease: pick.lease } : {}) };
     } catch (err) {
       // The caller went away: not the deployment's fault, and nobody is waiting for another try.
-      if (signal?.aborted) throw err;
+      if (signal?.aborted) {
+        await router.release(pick.lease);
+        throw err;
+      }
       const classified = classify(err);
-      if (!classified.failover) throw err;
+      if (!classified.failover) {
+        await router.release(pick.lease);
+        throw err;
+      }
       const failure: ProviderFailure = classified.message
         ? { ...classified, message: redactSecrets(classified.message, [deployment.apiKey]) }
         : classified;
       lastFailure = failure;
       const cooldownMs = await router.reportFailure(deployment, failure);
+      await router.release(pick.lease);
       attempts.push({
         attemptNo,
         model,
