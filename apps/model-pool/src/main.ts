@@ -16,6 +16,12 @@ runService(
     return ModelPoolModule.register({
       deployments,
       maxAttempts: config.MODEL_POOL_MAX_ATTEMPTS,
+      healthRedisPrefix: config.REDIS_PREFIX,
+      healthPolicy: {
+        failureThreshold: config.MODEL_POOL_BREAKER_THRESHOLD,
+        transientCooldownMs: config.MODEL_POOL_BREAKER_OPEN_MS,
+        inFlightLeaseMs: config.MODEL_POOL_INFLIGHT_LEASE_MS,
+      },
       sse: sseLimitsOf(config),
       usageHeartbeatMs: config.USAGE_HEARTBEAT_MS,
       publicApi: config.DATABASE_URL !== undefined,

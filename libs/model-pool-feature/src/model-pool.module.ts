@@ -1,7 +1,9 @@
 import { Inject, Injectable, type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
-import { InMemoryHealthStore, ModelRouter, type DeploymentConfig } from '@shoal/model-routing';
-import { DEFAULT_STREAM_LIMITS, STREAM_LIMITS, StreamSlots, type SseLimits, type StreamLimits } from '@shoal/platform';
+import { InMemoryHealthStore, ModelRouter, type CooldownPolicy, type DeploymentConfig, type HealthStore } from '@shoal/model-routing';
+import { DEFAULT_STREAM_LIMITS, REDIS, STREAM_LIMITS, StreamSlots, type Redis, type SseLimits, type StreamLimits } from '@shoal/platform';
+import { logHealthStoreError, logHealthTransition } from './health/health-transition.logger';
+import { RedisHealthStore } from './health/redis.health-store';
 import { ChatCompletionsController } from './pool/chat-completions.controller';
 import { PublicChatCompletionsController } from './pool/public-chat-completions.controller';
 import { ChatCompletionsService, POOL_OPTIONS, POOL_SSE_LIMITS } from './pool/chat-completions.service';
@@ -26,6 +28,24 @@ export interface ModelPoolOptions {
   publicApi: boolean;
   /** open streamed chat completions per API key on the public routes (SSE_MAX_STREAMS_PER_KEY); the platform's defaults when omitted */
   streams?: StreamLimits;
+  /**
+   * Deployment health: shared by every replica through Redis under this key prefix (REDIS_PREFIX)
+   * when the platform has Redis; per process otherwise (standalone).
+   */
+  healthRedisPrefix?: string;
+  /** Cooldown and breaker settings (thresholds, open periods, leases); the defaults when omitted. */
+  healthPolicy?: Partial<CooldownPolicy>;
+}
+
+/** The deployment health store the router uses (a Redis one when shared). */
+export const HEALTH_STORE = Symbol('HEALTH_STORE');
+
+@Injectable()
+class HealthStoreShutdown implements OnApplicationShutdown {
+  constructor(@Inject(HEALTH_STORE) private readonly store: HealthStore) {}
+  onApplicationShutdown(): void {
+    if (this.store instanceof RedisHealthStore) this.store.stop();
+  }
 }
 
 @Injectable()
@@ -52,14 +72,29 @@ export class ModelPoolModule {
         { provide: POOL_SSE_LIMITS, useValue: opts.sse },
         { provide: STREAM_LIMITS, useValue: opts.streams ?? DEFAULT_STREAM_LIMITS },
         StreamSlots,
-        // health is per process for now; the Redis-shared store is the next model-pool issue
+        {
+          provide: HEALTH_STORE,
+          inject: [REDIS],
+          useFactory: (redis: { hot: Redis; subscriber: Redis } | null): HealthStore => {
+            if (!redis || opts.healthRedisPrefix === undefined) return new InMemoryHealthStore();
+            const store = new RedisHealthStore(redis.hot, redis.subscriber, opts.healthRedisPrefix);
+            // not awaited: a Redis that is down at boot must not stop model-pool (the store degrades)
+            void store.start();
+            return store;
+          },
+        },
+        HealthStoreShutdown,
         {
           provide: ModelRouter,
-          useFactory: () =>
+          inject: [HEALTH_STORE],
+          useFactory: (health: HealthStore) =>
             new ModelRouter({
               deployments: opts.deployments.deployments,
               models: opts.deployments.models,
-              health: new InMemoryHealthStore(),
+              health,
+              ...(opts.healthPolicy ? { policy: opts.healthPolicy } : {}),
+              onTransition: logHealthTransition,
+              onStoreError: logHealthStoreError,
             }),
         },
         { provide: ProviderHttpClient, useFactory: () => new ProviderHttpClient(opts.providerFetch) },
@@ -70,7 +105,7 @@ export class ModelPoolModule {
         ChatCompletionsService,
         { provide: CHAT_COMPLETIONS_PORT, useExisting: ChatCompletionsService },
       ],
-      exports: [CHAT_COMPLETIONS_PORT],
+      exports: [CHAT_COMPLETIONS_PORT, HEALTH_STORE, ModelRouter],
     };
   }
 }

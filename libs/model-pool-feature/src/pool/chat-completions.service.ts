@@ -24,6 +24,7 @@ import {
   redactKeyPatterns,
   runWithFailover,
   type Deployment,
+  type Lease,
   type NormalizedUsage,
 } from '@shoal/model-routing';
 import { ApiError, createLogger } from '@shoal/platform';
@@ -66,9 +67,10 @@ export class ChatCompletionsService implements ChatCompletionsPort {
   async complete(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal): Promise<ChatCompletionsAnswer> {
     // A caller that leaves (a cancelled run, a client gone) stops the call in flight too: the
     // provider bills the prompt, so the attempt is metered as interrupted with estimated usage.
-    const { value, deployment } = await this.route(
+    const { value, deployment, lease } = await this.route(
       body.model,
       signal,
+      false,
       this.metered(
         ctx,
         body,
@@ -77,7 +79,9 @@ export class ChatCompletionsService implements ChatCompletionsPort {
         signal,
       ),
     );
-    const cost = await value.meter.complete(normalizeUsage(deployment.provider, value.result.parsed.usage), 'succeeded');
+    const usage = normalizeUsage(deployment.provider, value.result.parsed.usage);
+    await this.router.release(lease, usage.totalTokens);
+    const cost = await value.meter.complete(usage, 'succeeded');
     return {
       status: 200,
       kind: 'json',
@@ -101,9 +105,10 @@ export class ChatCompletionsService implements ChatCompletionsPort {
         return costField(ctx, current.priced.cost);
       },
     });
-    const { value: metered, deployment } = await this.route(
+    const { value: metered, deployment, lease } = await this.route(
       body.model,
       signal,
+      true,
       this.metered(
         ctx,
         body,
@@ -139,7 +144,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
       status: 200,
       kind: 'stream',
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-shoal-call-id': ctx.callId, 'x-shoal-deployment': deployment.id },
-      body: this.relay(ctx, body, deployment, sse, metered.result, metered.meter, () => current.priced, signal),
+      body: this.relay(ctx, body, { deployment, lease }, sse, metered.result, metered.meter, () => current.priced, signal),
     };
   }
 
@@ -147,7 +152,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
   private async *relay(
     ctx: ChatCallContext,
     body: ChatBody,
-    deployment: Deployment,
+    { deployment, lease }: { deployment: Deployment; lease?: Lease },
     sse: SsePassThrough,
     provider: { upstream: AsyncIterator<Uint8Array>; body: Readable; first: string },
     meter: MeteredAttempt,
@@ -190,6 +195,7 @@ export class ChatCompletionsService implements ChatCompletionsPort {
     } finally {
       provider.body.destroy();
       const priced = pricedUsage();
+      await this.router.release(lease, billed().totalTokens);
       await meter.complete(billed(), status, priced?.cost);
     }
   }
@@ -222,11 +228,13 @@ export class ChatCompletionsService implements ChatCompletionsPort {
   private async route<T>(
     model: string,
     signal: AbortSignal,
+    stream: boolean,
     attempt: (d: Deployment, attemptNo: number) => Promise<T>,
-  ): Promise<{ value: T; deployment: Deployment }> {
+  ): Promise<{ value: T; deployment: Deployment; lease?: Lease }> {
     try {
       return await runWithFailover({
         model,
+        stream,
         router: this.router,
         attempt,
         signal,
