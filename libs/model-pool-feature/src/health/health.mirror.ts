@@ -33,7 +33,15 @@ function parse(message: string): RoutingView | undefined {
   try {
     const m = JSON.parse(message) as Partial<RoutingView>;
     if (typeof m.id !== 'string' || typeof m.v !== 'number' || typeof m.cu !== 'number' || typeof m.bu !== 'number') return undefined;
-    return { id: m.id, v: m.v, cu: m.cu, cr: typeof m.cr === 'string' ? m.cr : '', bo: m.bo === 1 ? 1 : 0, bu: m.bu, lk: typeof m.lk === 'string' ? m.lk : '' };
+    return {
+      id: m.id,
+      v: m.v,
+      cu: m.cu,
+      cr: typeof m.cr === 'string' ? m.cr : '',
+      bo: m.bo === 1 ? 1 : 0,
+      bu: m.bu,
+      lk: typeof m.lk === 'string' ? m.lk : '',
+    };
   } catch {
     return undefined;
   }

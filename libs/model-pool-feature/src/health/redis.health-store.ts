@@ -188,7 +188,11 @@ export class RedisHealthStore implements HealthStore {
           this.channel,
           WINDOW_TTL_MS,
         );
-        return { cooldownMs: Number(cooldownMs), streak: Number(streak), ...(transition ? { transition: transition as HealthTransition } : {}) };
+        return {
+          cooldownMs: Number(cooldownMs),
+          streak: Number(streak),
+          ...(transition ? { transition: transition as HealthTransition } : {}),
+        };
       },
       () => this.local.applyFailure(id, failure, p),
     );
@@ -217,9 +221,25 @@ export class RedisHealthStore implements HealthStore {
       async () => {
         const now = this.clock();
         const token = randomBytes(9).toString('base64url');
-        const [state, inflight, probe, window] = [this.key('state', id), this.key('inflight', id), this.key('probe', id), this.windowKey(id, now)];
+        const [state, inflight, probe, window] = [
+          this.key('state', id),
+          this.key('inflight', id),
+          this.key('probe', id),
+          this.windowKey(id, now),
+        ];
         const run = () =>
-          this.scripts().shoalHealthAcquire(state, inflight, probe, window, now, token, p.inFlightLeaseMs, p.probeTimeoutMs, limits.maxConcurrency ?? '', WINDOW_TTL_MS);
+          this.scripts().shoalHealthAcquire(
+            state,
+            inflight,
+            probe,
+            window,
+            now,
+            token,
+            p.inFlightLeaseMs,
+            p.probeTimeoutMs,
+            limits.maxConcurrency ?? '',
+            WINDOW_TTL_MS,
+          );
         // the mirror says closed and not cooling, and there is no cap to enforce: count the call without waiting for Redis
         const view = this.mirror.get(id);
         if (view && limits.maxConcurrency === undefined && breakerAt(view, now) === 'closed' && !blockAt(view, now)) {
@@ -227,7 +247,8 @@ export class RedisHealthStore implements HealthStore {
           return { granted: true, lease: { deploymentId: id, token, probe: false } };
         }
         const admission = await run();
-        if (admission === 'ok' || admission === 'probe') return { granted: true, lease: { deploymentId: id, token, probe: admission === 'probe' } };
+        if (admission === 'ok' || admission === 'probe')
+          return { granted: true, lease: { deploymentId: id, token, probe: admission === 'probe' } };
         return { granted: false, reason: admission as 'cooling' | 'probe_in_flight' | 'at_capacity' };
       },
       async () => {
@@ -298,7 +319,15 @@ export class RedisHealthStore implements HealthStore {
       const [err, fields] = replies[i] ?? [new Error('no reply')];
       if (err) throw err;
       const [v, cu, cr, bo, bu, lk] = fields as Array<string | null>;
-      const view: RoutingView = { id, v: Number(v ?? 0), cu: Number(cu ?? 0), cr: cr ?? '', bo: bo === '1' ? 1 : 0, bu: Number(bu ?? 0), lk: lk ?? '' };
+      const view: RoutingView = {
+        id,
+        v: Number(v ?? 0),
+        cu: Number(cu ?? 0),
+        cr: cr ?? '',
+        bo: bo === '1' ? 1 : 0,
+        bu: Number(bu ?? 0),
+        lk: lk ?? '',
+      };
       this.mirror.offer(view);
       out.set(id, viewOf(view));
     });
@@ -382,7 +411,13 @@ function healthOf(f: Record<string, string>): DeploymentHealth {
   };
 }
 
-function snapshotOf(h: DeploymentHealth, inFlight: number, cur: Record<string, string>, prev: Record<string, string>, now: number): HealthSnapshot {
+function snapshotOf(
+  h: DeploymentHealth,
+  inFlight: number,
+  cur: Record<string, string>,
+  prev: Record<string, string>,
+  now: number,
+): HealthSnapshot {
   const count = (k: string): number => slidingCount(Number(cur[k] ?? 0), Number(prev[k] ?? 0), now, HEALTH_WINDOW_MS);
   const calls = count('n');
   const cooldown = blockAt(h, now);

@@ -105,7 +105,11 @@ export class ChatCompletionsService implements ChatCompletionsPort {
         return costField(ctx, current.priced.cost);
       },
     });
-    const { value: metered, deployment, lease } = await this.route(
+    const {
+      value: metered,
+      deployment,
+      lease,
+    } = await this.route(
       body.model,
       signal,
       true,
