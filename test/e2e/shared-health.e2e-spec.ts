@@ -3,8 +3,9 @@
 // deployment, the other's next request does not go there (a third replica on its own Redis prefix,
 // the control, still does); the deployment comes back when its Retry-After ends; a breaker opened by
 // one replica keeps the other's calls off the deployment, lets one probe through when half-open, and
-// closes on its success.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// closes on its success; a bad key takes out every deployment using it, logged once at error level,
+// the key itself in no log line.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { internalHeaders } from '@shoal/platform';
@@ -17,6 +18,8 @@ const BREAKER_OPEN_MS = 3_000;
 let x: MockProvider;
 let y: MockProvider;
 let z: MockProvider;
+let k: MockProvider;
+const SHARED_KEY = 'sk-e2e-shared-credential-0123456789';
 let a: ServiceProcess;
 let b: ServiceProcess;
 let control: ServiceProcess;
@@ -24,7 +27,7 @@ let control: ServiceProcess;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  [x, y, z] = await Promise.all([startMockProvider(), startMockProvider(), startMockProvider()]);
+  [x, y, z, k] = await Promise.all([startMockProvider(), startMockProvider(), startMockProvider(), startMockProvider()]);
   const dir = mkdtempSync(path.join(tmpdir(), 'shoal-e2e-health-'));
   const config = path.join(dir, 'model-pool.json');
   const dep = (id: string, model: string, mock: MockProvider) => ({
@@ -37,7 +40,14 @@ beforeAll(async () => {
     weight: 1,
   });
   // `chat`: x then y, equal weights (smooth weighted round robin: a fresh replica's first pick is x)
-  writeFileSync(config, JSON.stringify({ deployments: [dep('dep_x', 'chat', x), dep('dep_y', 'chat', y), dep('dep_z', 'solo', z)] }));
+  // `keyed`: two deployments on one endpoint with one key (two model names of one account)
+  const keyed = (id: string) => ({ ...dep(id, 'keyed', k), apiKey: SHARED_KEY });
+  writeFileSync(
+    config,
+    JSON.stringify({
+      deployments: [dep('dep_x', 'chat', x), dep('dep_y', 'chat', y), dep('dep_z', 'solo', z), keyed('dep_k1'), keyed('dep_k2')],
+    }),
+  );
   const env = (prefix: string) => ({
     REDIS_URL: testRedisUrl(),
     REDIS_PREFIX: prefix,
@@ -57,7 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([a, b, control].filter(Boolean).map((s) => s.stop()));
-  await Promise.all([x, y, z].filter(Boolean).map((m) => m.close()));
+  await Promise.all([x, y, z, k].filter(Boolean).map((m) => m.close()));
 });
 
 let callNo = 0;
@@ -131,5 +141,26 @@ describe('two model-pool replicas sharing deployment health through Redis', () =
     z.setFaults(undefined);
     expect(await chat(b, 'solo')).toMatchObject({ status: 200, deployment: 'dep_z' });
     expect(await chat(a, 'solo')).toMatchObject({ status: 200, deployment: 'dep_z' });
+  });
+
+  it('a bad key takes every deployment using it out, on every replica, said loudly once and without the key', async () => {
+    k.setFaults({ status: 401 });
+    expect((await chat(a, 'keyed')).status).toBe(502);
+    // the first deployment's 401 took the second one (same key) out with it: one call only
+    expect(k.calls()).toBe(1);
+    expect((await chat(b, 'keyed')).status).toBe(502);
+    expect(k.calls()).toBe(1);
+
+    const lines = (p: ServiceProcess) =>
+      readFileSync(p.logFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: string; name?: string; msg: string; deployments?: string[] });
+    const loud = lines(a).filter((l) => l.level === 'error' && /credential/.test(l.msg));
+    expect(loud).toHaveLength(1);
+    expect(loud[0]!.deployments).toEqual(['dep_k1', 'dep_k2']);
+    // once per transition: the replica that only found the credential out says nothing of it
+    expect(lines(b).filter((l) => l.name === 'DeploymentHealth')).toEqual([]);
+    for (const p of [a, b, control]) expect(readFileSync(p.logFile, 'utf8')).not.toContain(SHARED_KEY);
   });
 });

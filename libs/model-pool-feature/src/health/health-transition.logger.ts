@@ -5,7 +5,9 @@
 import type { HealthStoreOperation, HealthTransitionEvent } from '@shoal/model-routing';
 import { createLogger } from '@shoal/platform';
 
-const log = createLogger('DeploymentHealth');
+// made on first use: the root logger (service name, level) is configured after this module loads
+let logger: ReturnType<typeof createLogger> | undefined;
+const log = (): ReturnType<typeof createLogger> => (logger ??= createLogger('DeploymentHealth'));
 
 export function logHealthTransition(e: HealthTransitionEvent): void {
   const fields = {
@@ -17,16 +19,19 @@ export function logHealthTransition(e: HealthTransitionEvent): void {
     ...(e.credentialDeployments ? { deployments: e.credentialDeployments } : {}),
   };
   if (e.kind === 'auth' || e.kind === 'insufficient_balance') {
-    log.error(
+    log().error(
       fields,
       e.kind === 'auth'
         ? 'provider refused the credential (401/403): every deployment using it is out of rotation until an operator fixes the key'
         : 'provider reports insufficient balance (402): every deployment using the credential is out of rotation until it is topped up',
     );
   } else if (e.transition === 'breaker_opened' || e.transition === 'breaker_reopened') {
-    log.warn(fields, 'circuit breaker open: deployment out of rotation, a single probe after the open period');
+    log().warn(fields, 'circuit breaker open: deployment out of rotation, a single probe after the open period');
   } else {
-    log.info(fields, e.transition === 'breaker_closed' ? 'circuit breaker closed: deployment back in rotation' : 'deployment cooling down');
+    log().info(
+      fields,
+      e.transition === 'breaker_closed' ? 'circuit breaker closed: deployment back in rotation' : 'deployment cooling down',
+    );
   }
 }
 
@@ -36,5 +41,5 @@ export function logHealthStoreError(err: unknown, operation: HealthStoreOperatio
   const now = Date.now();
   if (now - lastStoreErrorAt < 60_000) return;
   lastStoreErrorAt = now;
-  log.warn({ err, operation }, 'health store failed: routing as if every deployment were healthy');
+  log().warn({ err, operation }, 'health store failed: routing as if every deployment were healthy');
 }
