@@ -161,20 +161,15 @@ export class ModelRouter {
           if (!deployment) break;
           const acquired = await this.acquire(deployment);
           if (acquired.lease) return { deployment, model, retry: allowRetry, lease: acquired.lease };
-          // at its cap, or another caller holds its half-open probe: the next candidate
+          // at its cap, another caller holds its half-open probe, or it began cooling since the read
+          // above: the next candidate; if none is left, look again shortly (a slot frees when a call ends)
           refused.add(deployment.id);
-          if (acquired.refused === 'at_capacity' || acquired.refused === 'probe_in_flight')
-            busy ??= {
-              deploymentId: deployment.id,
-              untilMs: this.now() + CAPACITY_RECHECK_MS,
-              reason: acquired.refused === 'at_capacity' ? 'overloaded' : 'server_error',
-            };
+          busy ??= { deploymentId: deployment.id, untilMs: this.now() + CAPACITY_RECHECK_MS, reason: 'overloaded' };
           candidates = candidates.filter((d) => d !== deployment);
         }
       }
     }
 
-    // at a concurrency cap or probing, a slot frees when a call ends: look again shortly
     const cooling = earliestOf(cooldowns);
     const earliest = busy && (!cooling || busy.untilMs < cooling.untilMs) ? busy : cooling;
     if (earliest) return { deployment: undefined, earliest };
@@ -249,10 +244,10 @@ export class ModelRouter {
     }
   }
 
-  private async acquire(d: Deployment): Promise<{ lease?: Lease; refused?: string }> {
+  private async acquire(d: Deployment): Promise<{ lease?: Lease }> {
     try {
       const r = await this.health.acquire(d.id, d.maxConcurrency !== undefined ? { maxConcurrency: d.maxConcurrency } : {}, this.policy);
-      return r.granted ? { lease: r.lease } : { refused: r.reason };
+      return r.granted ? { lease: r.lease } : {};
     } catch (err) {
       // a broken store must not stop calls: the call goes ahead uncounted
       this.onStoreError(err, 'acquire');
