@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { internalHeaders } from '@shoal/platform';
+import { createRedis, internalHeaders } from '@shoal/platform';
 import { startMockProvider, startService, testRedisPrefix, testRedisUrl, type MockProvider, type ServiceProcess } from '@shoal/testing';
 
 jest.setTimeout(180_000);
@@ -23,6 +23,7 @@ const SHARED_KEY = 'sk-e2e-shared-credential-0123456789';
 let a: ServiceProcess;
 let b: ServiceProcess;
 let control: ServiceProcess;
+const prefixes: string[] = [];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,17 +58,23 @@ beforeAll(async () => {
     MODEL_POOL_BREAKER_THRESHOLD: '2',
     MODEL_POOL_BREAKER_OPEN_MS: String(BREAKER_OPEN_MS),
   });
-  const shared = testRedisPrefix('e2e-health');
+  prefixes.push(testRedisPrefix('e2e-health'), testRedisPrefix('e2e-health-control'));
   [a, b, control] = await Promise.all([
-    startService({ app: 'model-pool', env: env(shared), timeoutMs: 90_000 }),
-    startService({ app: 'model-pool', env: env(shared), timeoutMs: 90_000 }),
-    startService({ app: 'model-pool', env: env(testRedisPrefix('e2e-health-control')), timeoutMs: 90_000 }),
+    startService({ app: 'model-pool', env: env(prefixes[0]!), timeoutMs: 90_000 }),
+    startService({ app: 'model-pool', env: env(prefixes[0]!), timeoutMs: 90_000 }),
+    startService({ app: 'model-pool', env: env(prefixes[1]!), timeoutMs: 90_000 }),
   ]);
 }, 150_000);
 
 afterAll(async () => {
   await Promise.all([a, b, control].filter(Boolean).map((s) => s.stop()));
   await Promise.all([x, y, z, k].filter(Boolean).map((m) => m.close()));
+  const redis = createRedis(testRedisUrl());
+  for (const prefix of prefixes) {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+  await redis.quit();
 });
 
 let callNo = 0;

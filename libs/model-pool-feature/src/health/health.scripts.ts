@@ -7,9 +7,13 @@
 // The state hash's fields: v version, cu/cr cooldown until/reason, bo/bu/bl breaker open/until/level,
 // s/ss streak count/start, lk last failure kind, rl/ra rate-limit level/at, tt/le TTFT/latency EWMA.
 // Window hashes (one per deployment and minute): q requests, t tokens, n calls, e errors.
+// A state hash expires a day after its last write: a deployment deleted from the configuration
+// leaves nothing behind for long, and a day-idle one starts over healthy (every cooldown and open
+// period is far shorter).
 
 /** The routing view a script publishes: JSON `{id, v, cu, cr, bo, bu, lk}`. */
 const PUBLISH_VIEW = `
+local STATE_TTL_MS = 86400000
 local function publishView(channel, id, v, cu, cr, bo, bu, lk)
   redis.call('PUBLISH', channel, cjson.encode({id = id, v = v, cu = cu, cr = cr, bo = bo, bu = bu, lk = lk}))
 end
@@ -61,6 +65,7 @@ else
   cool(cooldownMs)
 end
 redis.call('HSET', KEYS[1], 'v', v, 'cu', cu, 'cr', cr, 'bo', bo and 1 or 0, 'bu', bu, 'bl', bl, 's', s, 'ss', ss, 'lk', kind, 'rl', rl, 'ra', ra)
+redis.call('PEXPIRE', KEYS[1], STATE_TTL_MS)
 redis.call('HINCRBY', KEYS[2], 'n', 1)
 redis.call('HINCRBY', KEYS[2], 'e', 1)
 redis.call('PEXPIRE', KEYS[2], ARGV[15])
@@ -90,6 +95,7 @@ tt = ewma(tt, tonumber(ARGV[4]))
 redis.call('HSET', KEYS[1], 'v', v, 's', 0, 'ss', 0, 'bo', 0, 'bu', 0, 'bl', 0)
 if le ~= nil then redis.call('HSET', KEYS[1], 'le', le) end
 if tt ~= nil then redis.call('HSET', KEYS[1], 'tt', tt) end
+redis.call('PEXPIRE', KEYS[1], STATE_TTL_MS)
 redis.call('HINCRBY', KEYS[2], 'n', 1)
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
 redis.call('DEL', KEYS[3])
@@ -107,6 +113,7 @@ local untilMs = tonumber(ARGV[2])
 if untilMs <= tonumber(f[2] or '0') then return 0 end
 local v = tonumber(f[1] or '0') + 1
 redis.call('HSET', KEYS[1], 'v', v, 'cu', untilMs, 'cr', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], STATE_TTL_MS)
 publishView(ARGV[4], ARGV[1], v, untilMs, ARGV[3], f[3] == '1' and 1 or 0, tonumber(f[4] or '0'), f[5] or '')
 return 1
 `;

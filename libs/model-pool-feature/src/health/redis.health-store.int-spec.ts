@@ -22,8 +22,15 @@ const FAIL_FAST = { maxRetriesPerRequest: 1, retryStrategy: (times: number) => M
 
 const connections: Redis[] = [];
 const stores: RedisHealthStore[] = [];
+const prefixes = new Set<string>();
 afterAll(async () => {
   for (const s of stores) s.stop();
+  const redis = createRedis(testRedisUrl());
+  for (const prefix of prefixes) {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+  await redis.quit();
   await Promise.allSettled(connections.map((c) => c.quit()));
 });
 
@@ -31,6 +38,7 @@ const clock = { now: Date.now() };
 const now = (): number => clock.now;
 
 async function replica(prefix: string, url = testRedisUrl(), opts: { timeoutMs?: number; retryAfterMs?: number } = {}) {
+  if (url === testRedisUrl()) prefixes.add(prefix);
   const hot = createRedis(url, FAIL_FAST);
   const sub = createRedis(url, { lazyConnect: true, retryStrategy: (times: number) => Math.min(times * 50, 200) });
   connections.push(hot, sub);
@@ -83,6 +91,10 @@ describe('RedisHealthStore, two replicas on one Redis', () => {
     await b.store.applyFailure('dep_x', failure(429, { 'retry-after': '2' }), policy);
     const seen = await b.store.getCooldowns(['dep_x']);
     expect(seen.get('dep_x')).toEqual({ untilMs: clock.now + policy.authCooldownMs, reason: 'auth' });
+    // state lives a day after its last write, so a deployment deleted from the config leaves nothing for long
+    const ttl = await a.hot.pttl(`${prefix}pool:state:dep_x`);
+    expect(ttl).toBeGreaterThan(86_000_000);
+    expect(ttl).toBeLessThanOrEqual(86_400_000);
     await b.store.cooldown('dep_y', clock.now + 5_000, 'insufficient_balance');
     await b.store.cooldown('dep_y', clock.now + 1_000, 'rate_limited');
     expect((await a.store.getCooldowns(['dep_y'])).get('dep_y')).toEqual({ untilMs: clock.now + 5_000, reason: 'insufficient_balance' });
