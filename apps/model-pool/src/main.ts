@@ -20,6 +20,12 @@ runService(
       maxAttempts: config.MODEL_POOL_MAX_ATTEMPTS,
       ttftTimeoutMs: config.MODEL_POOL_TTFT_TIMEOUT_MS,
       stallTimeoutMs: config.MODEL_POOL_STALL_TIMEOUT_MS,
+      healthRedisPrefix: config.REDIS_PREFIX,
+      healthPolicy: {
+        failureThreshold: config.MODEL_POOL_BREAKER_THRESHOLD,
+        transientCooldownMs: config.MODEL_POOL_BREAKER_OPEN_MS,
+        inFlightLeaseMs: config.MODEL_POOL_INFLIGHT_LEASE_MS,
+      },
       sse: sseLimitsOf(config),
       usageHeartbeatMs: config.USAGE_HEARTBEAT_MS,
       publicApi: config.DATABASE_URL !== undefined,

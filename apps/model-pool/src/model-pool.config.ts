@@ -39,6 +39,12 @@ export const modelPoolConfigSchema = z
     MODEL_POOL_TTFT_TIMEOUT_MS: env.positiveInt(30_000),
     /** after its first token, the longest a stream may send nothing before it ends with an error event (an alias's stallTimeoutMs wins) */
     MODEL_POOL_STALL_TIMEOUT_MS: env.positiveInt(60_000),
+    /** transient failures (5xx, timeouts) in a row within a minute that open a deployment's circuit breaker */
+    MODEL_POOL_BREAKER_THRESHOLD: env.positiveInt(3),
+    /** how long a breaker stays open before one half-open probe; doubles per failed probe, up to 5 minutes */
+    MODEL_POOL_BREAKER_OPEN_MS: env.positiveInt(10_000),
+    /** an in-flight slot whose process died stops counting against maxConcurrency after this */
+    MODEL_POOL_INFLIGHT_LEASE_MS: env.positiveInt(600_000),
     /** how often a call in progress refreshes its usage intent; keep it well under billing's USAGE_INTENT_STALE_MS */
     USAGE_HEARTBEAT_MS: env.positiveInt(30_000),
     /** open streamed chat completions per API key on the public routes, per process */

@@ -1,17 +1,21 @@
 import { Inject, Injectable, type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { CHAT_COMPLETIONS_PORT, POOL_STATE_PORT } from '@shoal/contracts';
-import { InMemoryHealthStore, type DeploymentConfig } from '@shoal/model-routing';
+import { InMemoryHealthStore, type CooldownPolicy, type DeploymentConfig, type HealthStore } from '@shoal/model-routing';
 import {
   DEFAULT_STREAM_LIMITS,
   POOL_CONFIG_BUS,
   PoolConfigReaderRepository,
+  REDIS,
   STREAM_LIMITS,
   StreamSlots,
   type PoolConfigBus,
+  type Redis,
   type SecretBox,
   type SseLimits,
   type StreamLimits,
 } from '@shoal/platform';
+import { logHealthStoreError, logHealthTransition } from './health/health-transition.logger';
+import { RedisHealthStore } from './health/redis.health-store';
 import { POOL_HEALTH_STORE, POOL_ROUTERS_OPTIONS, PoolRouters, type PoolRoutersOptions } from './pool-config/pool-routers';
 import { PoolStateController } from './pool-config/pool-state.controller';
 import { PoolStateService } from './pool-config/pool-state.service';
@@ -49,6 +53,24 @@ export interface ModelPoolOptions {
   publicApi: boolean;
   /** open streamed chat completions per API key on the public routes (SSE_MAX_STREAMS_PER_KEY); the platform's defaults when omitted */
   streams?: StreamLimits;
+  /**
+   * Deployment health: shared by every replica through Redis under this key prefix (REDIS_PREFIX)
+   * when the platform has Redis; per process otherwise (standalone).
+   */
+  healthRedisPrefix?: string;
+  /** Cooldown and breaker settings (thresholds, open periods, leases); the defaults when omitted. */
+  healthPolicy?: Partial<CooldownPolicy>;
+}
+
+/** The deployment health store the router uses (a Redis one when shared). */
+export const HEALTH_STORE = Symbol('HEALTH_STORE');
+
+@Injectable()
+class HealthStoreShutdown implements OnApplicationShutdown {
+  constructor(@Inject(HEALTH_STORE) private readonly store: HealthStore) {}
+  onApplicationShutdown(): void {
+    if (this.store instanceof RedisHealthStore) this.store.stop();
+  }
 }
 
 const DEFAULT_CONFIG_POLL_MS = 5_000;
@@ -80,8 +102,21 @@ export class ModelPoolModule {
         { provide: POOL_SSE_LIMITS, useValue: opts.sse },
         { provide: STREAM_LIMITS, useValue: opts.streams ?? DEFAULT_STREAM_LIMITS },
         StreamSlots,
-        // one health store for every router of every config version, so health survives a reload
-        { provide: POOL_HEALTH_STORE, useFactory: () => new InMemoryHealthStore() },
+        {
+          // one health store for every router of every config version and tenant view, so health
+          // survives a reload; shared by every replica through Redis when there is one
+          provide: POOL_HEALTH_STORE,
+          inject: [REDIS],
+          useFactory: (redis: { hot: Redis; subscriber: Redis } | null): HealthStore => {
+            if (!redis || opts.healthRedisPrefix === undefined) return new InMemoryHealthStore();
+            const store = new RedisHealthStore(redis.hot, redis.subscriber, opts.healthRedisPrefix);
+            // not awaited: a Redis that is down at boot must not stop model-pool (the store degrades)
+            void store.start();
+            return store;
+          },
+        },
+        { provide: HEALTH_STORE, useExisting: POOL_HEALTH_STORE },
+        HealthStoreShutdown,
         {
           provide: POOL_ROUTERS_OPTIONS,
           inject: [PoolConfigReaderRepository, POOL_CONFIG_BUS, PriceCatalogCache],
@@ -93,6 +128,9 @@ export class ModelPoolModule {
             pollMs: opts.configPollMs ?? DEFAULT_CONFIG_POLL_MS,
             // the cost strategy compares deployments by the catalog's price (a priceOverride wins)
             price: (d) => prices.comparablePrice(d.model, d.upstreamModel),
+            ...(opts.healthPolicy ? { policy: opts.healthPolicy } : {}),
+            onTransition: logHealthTransition,
+            onStoreError: logHealthStoreError,
           }),
         },
         PoolRouters,
@@ -107,7 +145,7 @@ export class ModelPoolModule {
         EmbeddingsService,
         { provide: CHAT_COMPLETIONS_PORT, useFactory: poolPort, inject: [ChatCompletionsService, EmbeddingsService] },
       ],
-      exports: [CHAT_COMPLETIONS_PORT, POOL_STATE_PORT, PoolRouters],
+      exports: [CHAT_COMPLETIONS_PORT, POOL_STATE_PORT, PoolRouters, HEALTH_STORE],
     };
   }
 }

@@ -20,6 +20,18 @@ export interface CooldownPolicy {
   readonly balanceCooldownMs: number;
   /** 404: the deployment's base URL or upstream model is wrong. */
   readonly notFoundCooldownMs: number;
+  /** A rate limit without Retry-After doubles the next one's rest (`rateLimitDefaultMs` × 2^level, up
+   *  to `rateLimitMaxMs`); the level drops by one for every this long without a rate limit. */
+  readonly rateLimitDecayMs: number;
+  /** The circuit breaker, opened by `failureThreshold` transient failures: first open for
+   *  `transientCooldownMs`, each failed half-open probe doubles it, up to this. */
+  readonly breakerMaxOpenMs: number;
+  /** A half-open probe that never reports back (its process died) frees the probe slot after this. */
+  readonly probeTimeoutMs: number;
+  /** An in-flight call that never releases its slot (its process died) stops counting after this. */
+  readonly inFlightLeaseMs: number;
+  /** Weight of the newest sample in the TTFT and latency EWMAs. */
+  readonly ewmaAlpha: number;
 }
 
 export const DEFAULT_COOLDOWN_POLICY: CooldownPolicy = Object.freeze({
@@ -32,6 +44,11 @@ export const DEFAULT_COOLDOWN_POLICY: CooldownPolicy = Object.freeze({
   authCooldownMs: 300_000,
   balanceCooldownMs: 300_000,
   notFoundCooldownMs: 300_000,
+  rateLimitDecayMs: 60_000,
+  breakerMaxOpenMs: 300_000,
+  probeTimeoutMs: 60_000,
+  inFlightLeaseMs: 600_000,
+  ewmaAlpha: 0.2,
 });
 
 /**

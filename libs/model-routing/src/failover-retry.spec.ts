@@ -1,6 +1,7 @@
 import { AllDeploymentsFailedError } from './all-deployments-failed.error';
 import type { Deployment, ModelAlias } from './deployment';
 import { runWithFailover } from './failover';
+import type { FailureOutcome } from './deployment-health';
 import { InMemoryHealthStore, type HealthStore } from './health.store';
 import { ModelRouter } from './model.router';
 import { dep, ManualClock } from './testing/fixtures';
@@ -42,8 +43,8 @@ const tooLong = { status: 400, code: 'context_length_exceeded', message: "This m
 
 /** A store that forgets every cooldown (a replica whose shared store lost a write). */
 class ForgetfulStore extends InMemoryHealthStore {
-  override async cooldown(): Promise<void> {
-    return undefined;
+  override async applyFailure(): Promise<FailureOutcome> {
+    return { cooldownMs: 0, streak: 1 };
   }
 }
 

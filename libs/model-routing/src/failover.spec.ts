@@ -259,7 +259,10 @@ describe('runWithFailover', () => {
       getCooldowns: () => Promise.reject(new Error('redis down')),
       cooldown: () => Promise.reject(new Error('redis down')),
       recordSuccess: () => Promise.reject(new Error('redis down')),
-      recordFailure: () => Promise.reject(new Error('redis down')),
+      applyFailure: () => Promise.reject(new Error('redis down')),
+      applySuccess: () => Promise.reject(new Error('redis down')),
+      acquire: () => Promise.reject(new Error('redis down')),
+      release: () => Promise.reject(new Error('redis down')),
       snapshot: () => Promise.reject(new Error('redis down')),
     };
     const storeErrors: unknown[] = [];

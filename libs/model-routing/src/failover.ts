@@ -11,6 +11,7 @@ import { AllDeploymentsFailedError } from './all-deployments-failed.error';
 import type { AttemptRecord } from './attempt-record';
 import type { Deployment } from './deployment';
 import { contextWindowOf } from './context-window';
+import type { Lease } from './health.store';
 import { classifyProviderError, clientStatusFor } from './error.classifier';
 import type { ModelRouter, PickResult } from './model.router';
 import type { ProviderFailure } from './provider-failure';
@@ -40,6 +41,8 @@ export interface FailoverOptions<T> {
    * it (a stream, which goes on after this returns). False (default): it ends with the attempt.
    */
   readonly keepInFlight?: boolean;
+  /** A streamed call's `attempt` resolves at its first chunk: its time counts as TTFT, not latency. */
+  readonly stream?: boolean;
 }
 
 export interface FailoverResult<T> {
@@ -49,8 +52,13 @@ export interface FailoverResult<T> {
   readonly model: string;
   /** Every attempt, the successful one last. */
   readonly attempts: readonly AttemptRecord[];
-  /** Ends the call's in-flight count on its deployment (idempotent; already done unless `keepInFlight`). */
-  readonly release: () => void;
+  /**
+   * Ends the call's in-flight count on its deployment, in this process and in the health store
+   * (handing back `lease`, `tokens` into its TPM window). Idempotent; already done unless `keepInFlight`.
+   */
+  readonly release: (tokens?: number) => void;
+  /** The in-flight slot the call holds in the health store on `deployment`. */
+  readonly lease?: Lease;
 }
 
 export const FAILOVER_DEFAULTS = Object.freeze({
@@ -147,19 +155,33 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
     if (pick.retry) {
       // Same deployment again in one request: back off, never before its Retry-After, within the budget.
       const delay = backoff.next(pick.deployment.id, router.now());
-      if (waitedMs + delay > maxWaitMs) break;
-      if (delay > 0) await wait(delay);
+      if (waitedMs + delay > maxWaitMs) {
+        await router.release(pick.lease);
+        break;
+      }
+      if (delay > 0)
+        await wait(delay).catch(async (err: unknown) => {
+          await router.release(pick.lease);
+          throw err;
+        });
     }
 
     const { deployment, model } = pick;
     tried.add(deployment.id);
     const startedAtMs = router.now();
-    const release = router.acquire(deployment);
+    const localRelease = router.acquire(deployment);
+    let leaseHeld = true;
+    const release = (tokens?: number): void => {
+      localRelease();
+      if (!leaseHeld) return;
+      leaseHeld = false;
+      void router.release(pick.lease, tokens);
+    };
     try {
       const value = await opts.attempt(deployment, attemptNo);
       if (!opts.keepInFlight) release();
       const latencyMs = router.now() - startedAtMs;
-      await router.reportSuccess(deployment, latencyMs);
+      await router.reportSuccess(deployment, latencyMs, opts.stream ? { ttftMs: latencyMs, latency: false } : { ttftMs: latencyMs });
       attempts.push({
         attemptNo,
         model,
@@ -169,7 +191,7 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
         latencyMs,
         outcome: 'succeeded',
       });
-      return { value, deployment, model, attempts, release };
+      return { value, deployment, model, attempts, release, ...(pick.lease ? { lease: pick.lease } : {}) };
     } catch (err) {
       release();
       // The caller went away: not the deployment's fault, and nobody is waiting for another try.
@@ -182,7 +204,10 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
         // a larger window may take it; the deployments at this size or smaller would refuse it too
         const larger = Math.max(minContextWindow ?? 0, contextWindowOf(deployment) ?? 0, opts.promptTokens ?? 0);
         const next = await router.pick(chain, tried, attemptNo + 1, { minContextWindow: larger });
-        if (!next || !next.deployment || next.retry) throw err;
+        if (!next || !next.deployment || next.retry) {
+          if (next?.deployment) await router.release(next.lease);
+          throw err;
+        }
         minContextWindow = larger;
         nextPick = next;
         attempts.push(failedAttempt(attemptNo, model, deployment, startedAtMs, router.now(), failure, 0));

@@ -1,6 +1,9 @@
-// Deployment health: cooldowns and failure streaks. A port, because in production every replica of
-// model-pool must see the same cooldowns (Redis); the in-memory store serves tests and standalone mode.
-import type { FailureKind } from './provider-failure';
+// Deployment health: cooldowns, breakers, streaks, in-flight slots, usage windows. A port, because in
+// production every replica of model-pool must see the same state (Redis, model-pool-feature); the
+// in-memory store serves tests, standalone mode and a replica whose Redis is down.
+import type { CooldownPolicy } from './cooldown.policy';
+import type { Admission, FailureOutcome, SuccessOutcome, SuccessSample } from './deployment-health';
+import type { FailureKind, ProviderFailure } from './provider-failure';
 
 /** Epoch milliseconds. Injected everywhere so tests never wait on a real clock. */
 export type Clock = () => number;
@@ -11,23 +14,49 @@ export interface Cooldown {
 }
 
 /**
- * Shared health state. Every method may be a network round trip, hence the promises; a Redis
- * implementation maps them to one MGET, one SET with PX, and an INCR + PEXPIRE per call.
+ * Shared health state. Every method may be a network round trip, hence the promises. Transitions
+ * follow `deployment-health.ts`; the Redis store runs each as one Lua script and pushes the
+ * routing-relevant ones to every replica, whose local mirror answers `getCooldowns` without Redis.
  */
 export interface HealthStore {
-  /** The cooldowns still running (until > now) among `ids`; ids not cooling are absent. */
+  /** What keeps each of `ids` out of rotation now (a cooldown, or an open breaker); ids free to call are absent. */
   getCooldowns(ids: readonly string[]): Promise<ReadonlyMap<string, Cooldown>>;
   /** Cools `id` down until `untilMs`. Extends a running cooldown, never shortens it: two replicas
    *  reporting different failures must not undo each other. */
   cooldown(id: string, untilMs: number, reason: FailureKind): Promise<void>;
-  /** Ends the failure streak; latency feeds future latency-aware strategies. */
-  recordSuccess(id: string, latencyMs: number): Promise<void>;
-  /** Adds to the streak of consecutive failures and returns it (this one included). A streak whose
-   *  first failure is older than `windowMs` starts over. */
-  recordFailure(id: string, kind: FailureKind, windowMs: number): Promise<number>;
+  /** A successful call (see {@link HealthStore.applySuccess}); `latencyMs` feeds the latency EWMA. */
+  recordSuccess(id: string, latencyMs: number, ttftMs?: number): Promise<void>;
+  /** One failed call, atomically: streak, error window, cooldown or breaker as `policy` says. */
+  applyFailure(id: string, failure: ProviderFailure, policy: CooldownPolicy): Promise<FailureOutcome>;
+  /** One successful call: the streak ends, an open or half-open breaker closes, the EWMAs move. */
+  applySuccess(id: string, sample: SuccessSample, policy: CooldownPolicy): Promise<SuccessOutcome>;
+  /**
+   * Takes an in-flight slot on `id`, atomically: refused while it cools down or its breaker is open,
+   * to all but one caller (the probe) while half-open, and at `maxConcurrency` calls in flight. A slot
+   * not released within `policy.inFlightLeaseMs` (its process died) stops counting.
+   */
+  acquire(id: string, limits: AcquireLimits, policy: CooldownPolicy): Promise<AcquireResult>;
+  /** Frees the slot; `tokens` (the call's total) count against the deployment's TPM window. */
+  release(lease: Lease, tokens?: number): Promise<void>;
   /** What the admin API's live view shows of each of `ids` (`GET /v1/admin/deployments/{id}/state`). */
   snapshot(ids: readonly string[]): Promise<ReadonlyMap<string, HealthSnapshot>>;
 }
+
+export interface AcquireLimits {
+  readonly maxConcurrency?: number;
+}
+
+/** An in-flight slot on a deployment; `probe` when it is the half-open breaker's one probe. */
+export interface Lease {
+  readonly deploymentId: string;
+  readonly token: string;
+  readonly probe: boolean;
+  /** Taken from the per-process store while the shared one was unreachable. */
+  readonly local?: boolean;
+}
+
+export type AcquireResult =
+  { readonly granted: true; readonly lease: Lease } | { readonly granted: false; readonly reason: Exclude<Admission, 'ok' | 'probe'> };
 
 /** A circuit breaker's state: closed (calls flow), open (none), half-open (probes only). */
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -51,92 +80,4 @@ export interface HealthSnapshot {
   readonly shared: boolean;
 }
 
-export interface DeploymentStats {
-  readonly consecutiveFailures: number;
-  readonly lastFailureKind?: FailureKind;
-  /** Exponentially weighted moving average of successful call latency. */
-  readonly latencyEwmaMs?: number;
-}
-
-interface Streak {
-  count: number;
-  firstAtMs: number;
-  lastKind: FailureKind;
-}
-
-export interface InMemoryHealthStoreOptions {
-  readonly clock?: Clock;
-  /** Weight of the newest sample in the latency EWMA. */
-  readonly latencyAlpha?: number;
-}
-
-export class InMemoryHealthStore implements HealthStore {
-  private readonly clock: Clock;
-  private readonly alpha: number;
-  private readonly cooldowns = new Map<string, Cooldown>();
-  private readonly streaks = new Map<string, Streak>();
-  private readonly latency = new Map<string, number>();
-
-  constructor(options: InMemoryHealthStoreOptions = {}) {
-    this.clock = options.clock ?? Date.now;
-    this.alpha = options.latencyAlpha ?? 0.2;
-  }
-
-  async getCooldowns(ids: readonly string[]): Promise<ReadonlyMap<string, Cooldown>> {
-    const now = this.clock();
-    const out = new Map<string, Cooldown>();
-    for (const id of ids) {
-      const cooldown = this.cooldowns.get(id);
-      if (!cooldown) continue;
-      if (cooldown.untilMs > now) out.set(id, cooldown);
-      else this.cooldowns.delete(id);
-    }
-    return out;
-  }
-
-  async cooldown(id: string, untilMs: number, reason: FailureKind): Promise<void> {
-    const current = this.cooldowns.get(id);
-    if (current && current.untilMs >= untilMs) return;
-    this.cooldowns.set(id, { untilMs, reason });
-  }
-
-  async recordSuccess(id: string, latencyMs: number): Promise<void> {
-    this.streaks.delete(id);
-    const previous = this.latency.get(id);
-    this.latency.set(id, previous === undefined ? latencyMs : previous + this.alpha * (latencyMs - previous));
-  }
-
-  async recordFailure(id: string, kind: FailureKind, windowMs: number): Promise<number> {
-    const now = this.clock();
-    const streak = this.streaks.get(id);
-    if (!streak || now - streak.firstAtMs > windowMs) {
-      this.streaks.set(id, { count: 1, firstAtMs: now, lastKind: kind });
-      return 1;
-    }
-    streak.count += 1;
-    streak.lastKind = kind;
-    return streak.count;
-  }
-
-  async snapshot(ids: readonly string[]): Promise<ReadonlyMap<string, HealthSnapshot>> {
-    const cooldowns = await this.getCooldowns(ids);
-    const out = new Map<string, HealthSnapshot>();
-    for (const id of ids) {
-      const stats = this.stats(id);
-      const cooldown = cooldowns.get(id);
-      out.set(id, { ...stats, ...(cooldown ? { cooldown } : {}), breaker: 'closed', inFlight: 0, shared: false });
-    }
-    return out;
-  }
-
-  /** Not part of the port: for the admin view and tests of this store. */
-  stats(id: string): DeploymentStats {
-    const streak = this.streaks.get(id);
-    const latencyEwmaMs = this.latency.get(id);
-    return {
-      consecutiveFailures: streak?.count ?? 0,
-      ...(streak ? { lastFailureKind: streak.lastKind } : {}),
-      ...(latencyEwmaMs !== undefined ? { latencyEwmaMs } : {}),
-    };
-  }
-}
+export { InMemoryHealthStore, type DeploymentStats, type InMemoryHealthStoreOptions } from './memory.health-store';

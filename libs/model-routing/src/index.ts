@@ -31,7 +31,27 @@ export {
   type HealthSnapshot,
   type HealthStore,
   type InMemoryHealthStoreOptions,
+  type AcquireLimits,
+  type AcquireResult,
+  type Lease,
 } from './health.store';
+export { HEALTH_WINDOW_MS } from './memory.health-store';
+export {
+  HEALTHY,
+  admit,
+  applyFailure,
+  applySuccess,
+  blockAt,
+  breakerAt,
+  decayedLevel,
+  slidingCount,
+  type Admission,
+  type DeploymentHealth,
+  type FailureOutcome,
+  type HealthTransition,
+  type SuccessOutcome,
+  type SuccessSample,
+} from './deployment-health';
 export { DEFAULT_COOLDOWN_POLICY, TRANSIENT_KINDS, cooldownToApply, type CooldownPolicy } from './cooldown.policy';
 export { FAILURE_KINDS, type FailureKind, type ProviderFailure } from './provider-failure';
 export { classifyProviderError, clientStatusFor, parseRetryAfter, type ClassifyOptions, type ProviderErrorLike } from './error.classifier';
@@ -39,6 +59,8 @@ export {
   ModelRouter,
   CAPACITY_RECHECK_MS,
   type EarliestCooldown,
+  type HealthStoreOperation,
+  type HealthTransitionEvent,
   type ModelRouterOptions,
   type PickOptions,
   type PickResult,

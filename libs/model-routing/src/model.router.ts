@@ -1,13 +1,14 @@
 // Deployments by alias, the routing strategy and the health store, put together: answers "which
 // deployment next?" and records what happened to it.
 import { contextWindowOf } from './context-window';
-import { DEFAULT_COOLDOWN_POLICY, cooldownToApply, type CooldownPolicy } from './cooldown.policy';
+import { DEFAULT_COOLDOWN_POLICY, type CooldownPolicy } from './cooldown.policy';
 import type { PriceLookup } from './cost.strategy';
 import type { Deployment, ModelAlias, RoutingStrategyName } from './deployment';
 import { DeploymentConfigError } from './deployment-config.error';
-import type { Clock, Cooldown, HealthStore } from './health.store';
+import type { HealthTransition } from './deployment-health';
+import type { Clock, Cooldown, HealthStore, Lease } from './health.store';
 import { LocalLoad, mergeLoad, type LiveLoad } from './live-load';
-import type { ProviderFailure } from './provider-failure';
+import type { FailureKind, ProviderFailure } from './provider-failure';
 import type { RoutingStrategy } from './routing.strategy';
 import { createStrategies } from './routing-strategies';
 import { UnknownModelError } from './unknown-model.error';
@@ -30,8 +31,26 @@ export interface ModelRouterOptions {
    * Called when the health store fails (Redis down). Routing then carries on as if every
    * deployment were healthy: a broken health store must not turn into failed LLM calls.
    */
-  readonly onStoreError?: (err: unknown, operation: 'getCooldowns' | 'snapshot' | 'recordSuccess' | 'recordFailure' | 'cooldown') => void;
+  readonly onStoreError?: (err: unknown, operation: HealthStoreOperation) => void;
+  /** A deployment's health changed in a way operators should hear of (the app logs it; auth and balance loudly). */
+  readonly onTransition?: (event: HealthTransitionEvent) => void;
 }
+
+export type HealthStoreOperation = 'getCooldowns' | 'snapshot' | 'recordSuccess' | 'recordFailure' | 'cooldown' | 'acquire' | 'release';
+
+export interface HealthTransitionEvent {
+  readonly deploymentId: string;
+  readonly transition: HealthTransition;
+  readonly kind?: FailureKind;
+  /** How long it is out of rotation (cooldown or open breaker), from now. */
+  readonly cooldownMs?: number;
+  /** For a credential failure (auth, balance): every deployment taken out with it, this one included. */
+  readonly credentialDeployments?: readonly string[];
+  readonly credentialId?: string;
+}
+
+/** Failures that condemn the key, not the endpoint: every deployment using the same credential rests. */
+const CREDENTIAL_KINDS: ReadonlySet<FailureKind> = new Set<FailureKind>(['auth', 'insufficient_balance']);
 
 export type EarliestCooldown = Cooldown & { readonly deploymentId: string };
 
@@ -42,6 +61,8 @@ export type PickResult =
       readonly model: string;
       /** True when it was already tried in this call: the caller should back off first. */
       readonly retry: boolean;
+      /** The in-flight slot taken on it in the health store; hand it back with `release` when the call ends. */
+      readonly lease?: Lease;
     }
   | {
       readonly deployment: undefined;
@@ -77,6 +98,9 @@ export class ModelRouter {
   private readonly strategies: Record<RoutingStrategyName, RoutingStrategy>;
   private readonly local: LocalLoad;
   private readonly onStoreError: NonNullable<ModelRouterOptions['onStoreError']>;
+  private readonly onTransition: NonNullable<ModelRouterOptions['onTransition']>;
+  /** credential identity → the deployments using it */
+  private readonly byCredential = new Map<string, Deployment[]>();
   private readonly aliases = new Map<string, ModelAlias>();
   private readonly byAlias = new Map<string, readonly Deployment[]>();
   private readonly byId = new Map<string, Deployment>();
@@ -88,7 +112,12 @@ export class ModelRouter {
     this.strategies = createStrategies({ weighted: options.strategy, price: options.price, random: options.random });
     this.local = options.localLoad ?? new LocalLoad(this.now);
     this.onStoreError = options.onStoreError ?? (() => undefined);
-    for (const d of options.deployments) this.byId.set(d.id, d);
+    this.onTransition = options.onTransition ?? (() => undefined);
+    for (const d of options.deployments) {
+      this.byId.set(d.id, d);
+      const credential = credentialOf(d);
+      this.byCredential.set(credential, [...(this.byCredential.get(credential) ?? []), d]);
+    }
     for (const alias of options.models) {
       const deployments = alias.deploymentIds.map((id) => {
         const d = this.byId.get(id);
@@ -160,11 +189,21 @@ export class ModelRouter {
     const load = usable.some((u) => u.strategy.readsLoad) || all.some(hasLimits) ? await this.loadOf(all) : undefined;
     if (load) for (const d of all) if (!blocked.has(d.id)) this.blockAtCapacity(d, load(d.id), blocked);
 
+    const refused = new Set<string>();
     for (const allowRetry of [false, true]) {
       for (const { model, strategy, deployments } of usable) {
-        const candidates = deployments.filter((d) => !blocked.has(d.id) && (allowRetry || !tried.has(d.id)));
-        const deployment = candidates.length > 0 ? strategy.pick(candidates, { model, attemptNo, load }) : undefined;
-        if (deployment) return { deployment, model, retry: allowRetry };
+        let candidates = deployments.filter((d) => !blocked.has(d.id) && !refused.has(d.id) && (allowRetry || !tried.has(d.id)));
+        while (candidates.length > 0) {
+          const deployment = strategy.pick(candidates, { model, attemptNo, load });
+          if (!deployment) break;
+          const acquired = await this.acquireSlot(deployment);
+          if (acquired.lease) return { deployment, model, retry: allowRetry, lease: acquired.lease };
+          // at its cap across replicas, another caller holds its half-open probe, or it began cooling
+          // since the read above: the next candidate; if none is left, look again shortly
+          refused.add(deployment.id);
+          if (!blocked.has(deployment.id)) blocked.set(deployment.id, { untilMs: this.now() + CAPACITY_RECHECK_MS, reason: 'overloaded' });
+          candidates = candidates.filter((d) => d !== deployment);
+        }
       }
     }
 
@@ -207,7 +246,7 @@ export class ModelRouter {
 
   private blockAtCapacity(d: Deployment, load: LiveLoad, blocked: Map<string, Cooldown>): void {
     if (d.maxConcurrency !== undefined && load.inFlight >= d.maxConcurrency) {
-      blocked.set(d.id, { untilMs: this.now() + CAPACITY_RECHECK_MS, reason: 'rate_limited' });
+      blocked.set(d.id, { untilMs: this.now() + CAPACITY_RECHECK_MS, reason: 'overloaded' });
     } else if ((d.rpm !== undefined && (load.rpmUsed ?? 0) >= d.rpm) || (d.tpm !== undefined && (load.tpmUsed ?? 0) >= d.tpm)) {
       blocked.set(d.id, { untilMs: this.local.windowEndsAt(), reason: 'rate_limited' });
     }
@@ -226,36 +265,69 @@ export class ModelRouter {
   }
 
   /** For the app too: a stream that ends well after failover is over still reports here. */
-  async reportSuccess(deployment: Deployment, latencyMs: number): Promise<void> {
+  async reportSuccess(deployment: Deployment, latencyMs: number, sample: { ttftMs?: number; latency?: boolean } = {}): Promise<void> {
     try {
-      await this.health.recordSuccess(deployment.id, latencyMs);
+      const outcome = await this.health.applySuccess(
+        deployment.id,
+        { ...(sample.latency === false ? {} : { latencyMs }), ...(sample.ttftMs !== undefined ? { ttftMs: sample.ttftMs } : {}) },
+        this.policy,
+      );
+      if (outcome.transition) this.onTransition({ deploymentId: deployment.id, transition: outcome.transition });
     } catch (err) {
       this.onStoreError(err, 'recordSuccess');
     }
   }
 
   /**
-   * Records a failure and cools the deployment down as the policy says. Returns the cooldown
-   * applied (0 if none). A failure without `failover` is the request's fault and leaves no trace.
-   * For the app too: a stream that breaks after its first byte is reported here, not failed over.
+   * Records a failure and cools the deployment down or opens its breaker as the policy says
+   * (`deployment-health.ts`). Returns how long it is out of rotation (0 if not). A failure without
+   * `failover` is the request's fault and leaves no trace. A bad key or an empty balance takes every
+   * deployment using the same credential out with it. For the app too: a stream that breaks after
+   * its first byte is reported here, not failed over.
    */
   async reportFailure(deployment: Deployment, failure: ProviderFailure): Promise<number> {
     if (!failure.failover) return 0;
-    let streak = 1;
+    let cooldownMs = 0;
     try {
-      streak = await this.health.recordFailure(deployment.id, failure.kind, this.policy.failureWindowMs);
+      const outcome = await this.health.applyFailure(deployment.id, failure, this.policy);
+      cooldownMs = outcome.cooldownMs;
+      const siblings = CREDENTIAL_KINDS.has(failure.kind) ? (this.byCredential.get(credentialOf(deployment)) ?? []) : [];
+      for (const d of siblings)
+        if (d !== deployment && cooldownMs > 0) await this.health.cooldown(d.id, this.now() + cooldownMs, failure.kind);
+      if (outcome.transition)
+        this.onTransition({
+          deploymentId: deployment.id,
+          transition: outcome.transition,
+          kind: failure.kind,
+          cooldownMs,
+          ...(siblings.length > 0 ? { credentialDeployments: siblings.map((d) => d.id) } : {}),
+          ...(deployment.credentialId ? { credentialId: deployment.credentialId } : {}),
+        });
     } catch (err) {
       this.onStoreError(err, 'recordFailure');
     }
-    const cooldownMs = cooldownToApply(failure, streak, this.policy);
-    if (cooldownMs > 0) {
-      try {
-        await this.health.cooldown(deployment.id, this.now() + cooldownMs, failure.kind);
-      } catch (err) {
-        this.onStoreError(err, 'cooldown');
-      }
-    }
     return cooldownMs;
+  }
+
+  /** Hands back an in-flight slot taken by `pick`; `tokens` count against the deployment's TPM window. */
+  async release(lease: Lease | undefined, tokens?: number): Promise<void> {
+    if (!lease || lease.token === '') return;
+    try {
+      await this.health.release(lease, tokens);
+    } catch (err) {
+      this.onStoreError(err, 'release');
+    }
+  }
+
+  private async acquireSlot(d: Deployment): Promise<{ lease?: Lease }> {
+    try {
+      const r = await this.health.acquire(d.id, d.maxConcurrency !== undefined ? { maxConcurrency: d.maxConcurrency } : {}, this.policy);
+      return r.granted ? { lease: r.lease } : {};
+    } catch (err) {
+      // a broken store must not stop calls: the call goes ahead uncounted
+      this.onStoreError(err, 'acquire');
+      return { lease: { deploymentId: d.id, token: '', probe: false } };
+    }
   }
 
   private async cooldownsOf(ids: readonly string[]): Promise<ReadonlyMap<string, Cooldown>> {
@@ -267,4 +339,9 @@ export class ModelRouter {
       return new Map();
     }
   }
+}
+
+/** Deployments share a credential when they name the same stored one, or use the same key on the same endpoint. */
+function credentialOf(d: Deployment): string {
+  return d.credentialId ?? `${d.baseUrl}\n${d.apiKey.reveal()}`;
 }

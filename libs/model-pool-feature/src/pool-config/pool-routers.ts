@@ -12,6 +12,8 @@ import {
   type HealthStore,
   type ModelAlias,
   type PriceLookup,
+  type CooldownPolicy,
+  type ModelRouterOptions,
 } from '@shoal/model-routing';
 import type { DeploymentLiveState } from '@shoal/contracts';
 import { createLogger, type PoolConfigBus, type PoolConfigReaderRepository, type SecretBox } from '@shoal/platform';
@@ -32,6 +34,10 @@ export interface PoolRoutersOptions {
   pollMs: number;
   /** the catalog's price of a deployment, for aliases routed by cost */
   price?: PriceLookup;
+  /** cooldown and breaker settings; the defaults when omitted */
+  policy?: Partial<CooldownPolicy>;
+  onTransition?: ModelRouterOptions['onTransition'];
+  onStoreError?: ModelRouterOptions['onStoreError'];
 }
 
 interface LoadedPool {
@@ -157,6 +163,7 @@ export class PoolRouters implements OnModuleInit, OnModuleDestroy {
 
   /** Every router of every tenant and version is made here, over the one shared health store. */
   private newRouter(config: DeploymentConfig): ModelRouter {
-    return new ModelRouter({ ...config, health: this.health, price: this.opts.price, localLoad: this.load });
+    const { price, policy, onTransition, onStoreError } = this.opts;
+    return new ModelRouter({ ...config, health: this.health, price, policy, onTransition, onStoreError, localLoad: this.load });
   }
 }

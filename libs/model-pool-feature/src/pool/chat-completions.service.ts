@@ -89,16 +89,17 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
   async complete(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal, router: ModelRouter): Promise<ChatCompletionsAnswer> {
     // A caller that leaves (a cancelled run, a client gone) stops the call in flight too: the
     // provider bills the prompt, so the attempt is metered as interrupted with estimated usage.
-    const { value, deployment } = await this.route(
+    const { value, deployment, release } = await this.route(
       router,
       body.model,
       signal,
       this.metered(ctx, body, false, (d, meter, request) => this.answerOf(d, meter, request, body, signal), signal),
-      false,
-      estimatePromptTokens(body.messages),
+      { keepInFlight: true, promptTokens: estimatePromptTokens(body.messages) },
     );
     const { answer, usage, estimated } = value.result;
     router.recordTokens(deployment, usage.totalTokens);
+    // the in-flight slot ends here, its tokens into the deployment's TPM window on every replica
+    release(usage.totalTokens);
     const cost = await value.meter.complete(usage, 'succeeded', undefined, { estimated });
     return {
       status: 200,
@@ -194,8 +195,7 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
         // a caller gone before the first chunk (its engine died) leaves a call the provider had: billed as interrupted
         signal,
       ),
-      true,
-      estimatePromptTokens(body.messages),
+      { keepInFlight: true, promptTokens: estimatePromptTokens(body.messages), stream: true },
     );
     return {
       status: 200,
@@ -219,7 +219,7 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
     meter: MeteredAttempt,
     pricedUsage: () => { usage: NormalizedUsage; cost: CallCost } | undefined,
     signal: AbortSignal,
-    { stallMs, release }: { stallMs: number; release: () => void },
+    { stallMs, release }: { stallMs: number; release: (tokens?: number) => void },
   ): AsyncGenerator<Uint8Array> {
     let status: UsageEvent['status'] = 'interrupted';
     // A stream that broke, or a provider that ignores include_usage, leaves no usage chunk. The
@@ -259,9 +259,9 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
       }
     } finally {
       provider.body.destroy();
-      release();
       const priced = pricedUsage();
       const usage = billed();
+      release(usage.totalTokens);
       router.recordTokens(deployment, usage.totalTokens);
       // flagged estimated when the provider never sent its usage (a broken stream, or one that ignores include_usage)
       await meter.complete(usage, status, priced?.cost, { estimated: !priced });
@@ -300,10 +300,9 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
     model: string,
     signal: AbortSignal,
     attempt: (d: Deployment, attemptNo: number) => Promise<T>,
-    keepInFlight = false,
-    promptTokens?: number,
-  ): Promise<{ value: T; deployment: Deployment; release: () => void }> {
-    return routePoolCall(router, this.opts.maxAttempts, model, signal, attempt, { keepInFlight, promptTokens });
+    options: { keepInFlight?: boolean; promptTokens?: number; stream?: boolean },
+  ): Promise<{ value: T; deployment: Deployment; release: (tokens?: number) => void }> {
+    return routePoolCall(router, this.opts.maxAttempts, model, signal, attempt, options);
   }
 }
 

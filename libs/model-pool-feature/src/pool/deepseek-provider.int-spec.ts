@@ -32,12 +32,13 @@ let client: OpenAI;
 let usageLog: UsageLog;
 
 const CODES = [400, 401, 402, 422, 429, 500, 503];
+// each deployment its own key: a bad key or an empty balance takes out every deployment sharing it
 const ds = (id: string, model: string, upstreamModel: string, baseUrl: string) => ({
   id,
   model,
   provider: 'deepseek',
   baseUrl,
-  apiKey: 'sk-deepseek-test',
+  apiKey: `sk-deepseek-test-${id}`,
   upstreamModel,
 });
 

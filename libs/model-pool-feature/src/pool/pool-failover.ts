@@ -33,8 +33,8 @@ export async function routePoolCall<T>(
   model: string,
   signal: AbortSignal,
   attempt: (d: Deployment, attemptNo: number) => Promise<T>,
-  options: Pick<FailoverOptions<T>, 'keepInFlight' | 'promptTokens'> = {},
-): Promise<{ value: T; deployment: Deployment; release: () => void }> {
+  options: Pick<FailoverOptions<T>, 'keepInFlight' | 'promptTokens' | 'stream'> = {},
+): Promise<{ value: T; deployment: Deployment; release: (tokens?: number) => void }> {
   try {
     return await runWithFailover({
       model,
