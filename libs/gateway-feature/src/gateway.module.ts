@@ -30,8 +30,7 @@ import { ConversationsService } from './conversations/conversations.service';
 import { FilesController } from './files/files.controller';
 import { FilesRepository } from './files/files.repository';
 import { FilesService } from './files/files.service';
-import { FILE_STORE } from './files/file-store';
-import { PostgresFileStore } from './files/file-chunks.repository';
+import { FILE_STORE, PostgresFileStore } from '@shoal/platform';
 import { DEFAULT_FILE_LIMITS, FILE_LIMITS, type FileLimits } from './files/file-limits';
 import { DifyFilesController } from './dify/dify-files.controller';
 

@@ -123,3 +123,5 @@ export {
 export { sendChatAnswer } from './http/chat-answer.reply';
 export { StreamSlots, STREAM_LIMITS, DEFAULT_STREAM_LIMITS, type StreamLimits } from './http/stream-slots';
 export { HttpChatCompletionsClient, ModelPoolBrokeOffError, type ModelPoolHttpOptions } from './chat/http-chat-completions.client';
+export { FILE_STORE, type FileStore } from './files/file-store';
+export { PostgresFileStore, CHUNK_BYTES, idTime, rechunk } from './files/file-chunks.repository';
