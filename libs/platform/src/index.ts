@@ -21,6 +21,7 @@ export {
   type WorkflowLimits,
 } from './config/parse-config';
 export { codeSandboxEnv, codeSettingsOf, type CodeSettings } from './config/code-sandbox.env';
+export { documentExtractorEnv, documentSettingsOf, type DocumentSettings } from './config/document-extractor.env';
 export { LruCache, type LruCacheOptions } from './cache/lru-cache';
 export { createLogger, configureRootLogger, rootLogger, PinoNestLogger } from './logging/logger';
 export { ApiError, toApiError, OUTAGE_RETRY_AFTER_SECONDS, type ApiErrorCode, type FieldIssue } from './errors/api-error';
