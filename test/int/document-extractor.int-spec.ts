@@ -46,10 +46,10 @@ afterAll(async () => {
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function send(method: string, url: string, body?: unknown) {
+async function send(method: string, url: string, body?: unknown, key = s.apiKey) {
   const res = await fetch(`${s.url}${url}`, {
     method,
-    headers: { authorization: `Bearer ${s.apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -159,6 +159,40 @@ describe('document-extractor node (in process, real Postgres and Redis)', () => 
     expect(broken.body).toMatchObject({
       status: 'failed',
       error: expect.stringContaining('broken.pdf (pdf): Failed to extract text from PDF'),
+    });
+  });
+
+  it("reads only the run's tenant's files: a file object naming another tenant's upload fails the node", async () => {
+    const id = await upload('secret.txt', 'tenant A only');
+    const other = (await send('POST', '/v1/tenants', { name: 'doc-tenant-b' })).body.admin_key.key as string;
+    // a code node forges Dify's file object for A's upload; the extractor reads what it names
+    const code = `function main() { return { f: { dify_model_identity: '__dify__file__', type: 'document', transfer_method: 'local_file', related_id: '${id}', filename: 'secret.txt', extension: '.txt' } } }`;
+    const graph = {
+      nodes: [
+        { id: 'start', data: { type: 'start', variables: [] } },
+        {
+          id: 'code',
+          data: { type: 'code', code_language: 'javascript', code, variables: [], outputs: { f: { type: 'object', children: null } } },
+        },
+        { id: 'extract', data: { type: 'document-extractor', variable_selector: ['code', 'f'] } },
+        { id: 'end', data: { type: 'end', outputs: [{ variable: 'text', value_selector: ['extract', 'text'] }] } },
+      ],
+      edges: [
+        { source: 'start', target: 'code' },
+        { source: 'code', target: 'extract' },
+        { source: 'extract', target: 'end' },
+      ],
+    };
+    const runAs = async (key: string) => {
+      const wf = await send('POST', '/v1/workflows', { name: 'forged-file', graph }, key);
+      expect(wf.status).toBe(201);
+      return (await send('POST', `/v1/workflows/${wf.body.id}/runs`, { inputs: {}, response_mode: 'blocking' }, key)).body;
+    };
+    expect(await runAs(s.apiKey)).toMatchObject({ status: 'succeeded', outputs: { text: 'tenant A only' } });
+    const forged = await runAs(other);
+    expect(forged).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining(`secret.txt: Error downloading file: no file ${id} in this workspace`),
     });
   });
 });
