@@ -105,5 +105,13 @@ describe('DocumentParserPool (worker threads)', () => {
     const second = busy.parse('json', utf8('2'), never);
     await expect(busy.parse('json', utf8('3'), never)).rejects.toThrow('the document parsers are busy');
     expect([await first, await second]).toEqual(['1', '2']);
+    // a waiting document whose run stops leaves the queue without waiting for a worker
+    const running = busy.parse('json', utf8('4'), never);
+    const stop = new AbortController();
+    const waiting = busy.parse('json', utf8('5'), stop.signal);
+    stop.abort(new Error('stopped while waiting'));
+    await expect(waiting).rejects.toThrow('stopped while waiting');
+    expect(await busy.parse('json', utf8('6'), never)).toBe('6');
+    expect(await running).toBe('4');
   });
 });

@@ -52,7 +52,19 @@ export class DocumentParserPool {
     if (this.running >= this.limits.workers) {
       if (this.waiting.length >= this.limits.maxQueue)
         throw new Error(`the document parsers are busy: ${this.waiting.length} documents are already waiting`);
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      // a run stopped while its document waits leaves the queue at once
+      await new Promise<void>((resolve, reject) => {
+        const admit = () => {
+          signal.removeEventListener('abort', leave);
+          resolve();
+        };
+        const leave = () => {
+          this.waiting.splice(this.waiting.indexOf(admit), 1);
+          reject(signal.reason instanceof Error ? signal.reason : new Error('the run was stopped'));
+        };
+        signal.addEventListener('abort', leave, { once: true });
+        this.waiting.push(admit);
+      });
     }
     this.running++;
     try {
