@@ -38,8 +38,8 @@ function planFor(f: CompatFixture): Plan {
 }
 
 /**
- * The host the http-request fixtures call (their `api_base` environment variable): replaced by the
- * target's mock provider, which the target must let its http-request nodes reach (SHOAL_HTTP_ALLOW).
+ * The host the http-request fixtures call (their `api_base` environment variable) and the
+ * document-extractor fixtures' file URLs name (in their inputs): replaced by the target's mock provider, which the target must let its http-request nodes reach (SHOAL_HTTP_ALLOW).
  */
 export const COMPAT_HTTP_PLACEHOLDER = 'http://compat-http.invalid';
 
@@ -47,6 +47,8 @@ export const COMPAT_HTTP_PLACEHOLDER = 'http://compat-http.invalid';
 export function difyCompatSuite(t: () => CompatTarget): void {
   const fixtures = loadCompatFixtures().map((f) => ({ f, plan: planFor(f) }));
   const pointedAtMock = (yaml: string) => yaml.split(COMPAT_HTTP_PLACEHOLDER).join(t().mock.url);
+  // file inputs given by URL (document-extractor fixtures) name the placeholder too
+  const inputsFor = (run: CompatRun) => JSON.parse(pointedAtMock(JSON.stringify(run.inputs ?? {}))) as unknown;
   async function call(method: string, path: string, body: string, contentType: string) {
     const res = await fetch(`${t().url}${path}`, {
       method,
@@ -64,7 +66,7 @@ export function difyCompatSuite(t: () => CompatTarget): void {
       const res = await call(
         'POST',
         `/v1/workflows/${workflowId}/runs`,
-        JSON.stringify({ inputs: run.inputs, response_mode: 'blocking', user: run.user ?? 'compat-user', ...chat }),
+        JSON.stringify({ inputs: inputsFor(run), response_mode: 'blocking', user: run.user ?? 'compat-user', ...chat }),
         'application/json',
       );
       expect(res.status).toBe(200);
@@ -82,7 +84,7 @@ export function difyCompatSuite(t: () => CompatTarget): void {
         method: 'POST',
         headers: { authorization: `Bearer ${t().apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({
-          inputs: run.inputs,
+          inputs: inputsFor(run),
           response_mode: 'streaming',
           user: run.user ?? 'compat-user',
           query: run.query,

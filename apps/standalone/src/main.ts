@@ -20,6 +20,7 @@ import {
   sseLimitsOf,
   workflowLimitsOf,
   codeSettingsOf,
+  documentSettingsOf,
   graphqlOptionsOf,
   rateLimitDefaultsOf,
 } from '@shoal/platform';
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
         graphql: graphqlOptionsOf(config),
         files: fileLimitsOf(config),
         code: codeSettingsOf(config),
+        documents: documentSettingsOf(config),
       },
     }),
     { shutdownHooks: false, http: httpServerOptions(config) },

@@ -15,7 +15,7 @@ import {
   DEFAULT_SSE_LIMITS,
 } from '@shoal/platform';
 import { GatewayModule, type FileLimits } from '@shoal/gateway-feature';
-import { DEFAULT_STREAM_LIMITS, type CodeSettings, type StreamLimits } from '@shoal/platform';
+import { DEFAULT_STREAM_LIMITS, type CodeSettings, type DocumentSettings, type StreamLimits } from '@shoal/platform';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule, type ModelPoolOptions } from '@shoal/model-pool-feature';
 import { BillingModule } from '@shoal/billing-feature';
@@ -50,6 +50,7 @@ export interface StandaloneOptions {
     graphql?: { maxDepth: number; maxCost: number; graphiql: boolean };
     files?: FileLimits;
     code?: CodeSettings;
+    documents?: DocumentSettings;
   };
 }
 
@@ -90,6 +91,7 @@ export class StandaloneModule {
           secrets: o.secrets,
           outboundHttp: o.outboundHttp,
           code: o.limits?.code,
+          documents: o.limits?.documents,
         }),
         ModelPoolModule.register({
           deployments: o.deployments,

@@ -4,6 +4,7 @@ import { outboundHttpEnv } from '@shoal/outbound-http';
 import {
   checkHttpEnv,
   codeSandboxEnv,
+  documentExtractorEnv,
   databaseEnv,
   env,
   parseConfig,
@@ -21,6 +22,7 @@ export const engineConfigSchema = z
     ...runEventsEnv,
     ...workflowLimitsEnv,
     ...codeSandboxEnv,
+    ...documentExtractorEnv,
     ...secretsEnv,
     ...outboundHttpEnv,
     MODEL_POOL_URL: env.url(['http', 'https']),

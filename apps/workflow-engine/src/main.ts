@@ -1,6 +1,6 @@
 // workflow-engine: BullMQ workers that execute workflow runs. Its HTTP port serves health only.
 import 'reflect-metadata';
-import { codeSettingsOf, runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
+import { codeSettingsOf, documentSettingsOf, runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
 import { loadEngineConfig } from './engine.config';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { outboundHttpSettingsOf } from '@shoal/outbound-http';
@@ -17,6 +17,7 @@ runService(
       secrets: secretBoxOf(config),
       outboundHttp: outboundHttpSettingsOf(config),
       code: codeSettingsOf(config),
+      documents: documentSettingsOf(config),
       durability: {
         jobLockMs: config.ENGINE_JOB_LOCK_MS,
         stallCheckMs: config.ENGINE_STALL_CHECK_MS,

@@ -1,5 +1,6 @@
 // A mock OpenAI-compatible provider: a real HTTP server (node:http) speaking the Chat
 // Completions API with deterministic answers and switchable faults. A test and demo tool.
+import { MOCK_DOCUMENTS } from './mock-documents';
 import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -124,6 +125,8 @@ export class MockProviderServer {
     // `/beta` is DeepSeek's base URL for strict tool schemas; `/chat/completions` its bare one
     if (req.method === 'POST' && CHAT_PATHS.includes(path)) return this.chat(req, res, signal, path.startsWith('/beta/'));
     if (req.method === 'POST' && path === '/v1/embeddings') return this.embeddings(req, res, signal);
+    if (req.method === 'GET' && path.startsWith('/v1/files/'))
+      return sendDocument(res, decodeURIComponent(path.slice('/v1/files/'.length)));
     const authError = this.checkAuth(req);
     if (authError) return sendJson(res, 401, authError);
     if (req.method === 'GET' && path === '/v1/models') {
@@ -324,4 +327,17 @@ export async function startMockProvider(opts: MockProviderOptions = {}): Promise
         server.closeAllConnections();
       }),
   };
+}
+
+/** One of MOCK_DOCUMENTS as an attachment, or 404. */
+function sendDocument(res: ServerResponse, name: string): void {
+  const doc = Object.hasOwn(MOCK_DOCUMENTS, name) ? MOCK_DOCUMENTS[name] : undefined;
+  if (!doc)
+    return sendJson(res, 404, openAiError(`No document ${name} on shoal-mock-provider`, 'invalid_request_error', null, 'not_found'));
+  res.writeHead(200, {
+    'content-type': doc.contentType,
+    'content-length': doc.body.length,
+    'content-disposition': `attachment; filename="${name}"`,
+  });
+  res.end(doc.body);
 }

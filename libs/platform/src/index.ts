@@ -22,6 +22,7 @@ export {
   type WorkflowLimits,
 } from './config/parse-config';
 export { codeSandboxEnv, codeSettingsOf, type CodeSettings } from './config/code-sandbox.env';
+export { documentExtractorEnv, documentSettingsOf, type DocumentSettings } from './config/document-extractor.env';
 export { LruCache, type LruCacheOptions } from './cache/lru-cache';
 export { createLogger, configureRootLogger, rootLogger, PinoNestLogger } from './logging/logger';
 export { ApiError, toApiError, OUTAGE_RETRY_AFTER_SECONDS, type ApiErrorCode, type FieldIssue } from './errors/api-error';
@@ -151,3 +152,5 @@ export { PoolAliasesRepository, MAX_ALIASES_PER_SCOPE, type AliasWriteResult } f
 export { PoolConfigReaderRepository, MAX_POOL_ROWS } from './pool-config/pool-config.reader.repository';
 export { POOL_CONFIG_BUS, RedisPoolConfigBus, InProcessPoolConfigBus, type PoolConfigBus } from './pool-config/pool-config.bus';
 export { HttpPoolStateClient } from './chat/http-pool-state.client';
+export { FILE_STORE, type FileStore } from './files/file-store';
+export { PostgresFileStore, CHUNK_BYTES, idTime, rechunk } from './files/file-chunks.repository';

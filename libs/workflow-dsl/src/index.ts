@@ -135,6 +135,7 @@ export {
   type LoopEndNode,
   type HttpRequestNode,
   type CodeNode,
+  type DocumentExtractorNode,
   type NodeOfType,
 } from './workflow-graph.types';
 export {
@@ -147,6 +148,7 @@ export {
   type CodeOutputType,
   type CodeVariable,
 } from './nodes/code.node';
+export { DOCUMENT_EXTRACTOR_OUTPUT_FIELDS, type DocumentExtractorNodeData } from './nodes/document-extractor.node';
 export {
   HTTP_METHODS,
   HTTP_BODY_TYPES,

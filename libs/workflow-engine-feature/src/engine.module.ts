@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
-import { HttpChatCompletionsClient } from '@shoal/platform';
+import { FILE_STORE, HttpChatCompletionsClient, PostgresFileStore } from '@shoal/platform';
 import { ENGINE_OPTIONS, ExecuteRunUseCase, type EngineOptions } from './runs/execute-run.use-case';
 import { RunProcessor } from './runs/run.processor';
 import { RunStateRepository } from './runs/run-state.repository';
@@ -10,6 +10,8 @@ import { StrandedRunsRepository } from './runs/stranded-runs.repository';
 import { StrandedRunsSweeper } from './runs/stranded-runs.sweeper';
 import { GuardedHttpFetcher } from './http/guarded.http-fetcher';
 import { CODE_SANDBOX_LIMITS, CodeSandboxHost } from './code/code-sandbox.host';
+import { NodeFilesRepository } from './documents/node-files.repository';
+import { DOCUMENT_LIMITS, RunFilesService } from './documents/run-files.service';
 
 /** workflow-engine's processors and services; infrastructure comes from PlatformModule. */
 @Module({})
@@ -34,6 +36,10 @@ export class EngineModule {
         { provide: GuardedHttpFetcher, useFactory: () => new GuardedHttpFetcher(opts.outboundHttp) },
         { provide: CODE_SANDBOX_LIMITS, useValue: opts.code?.sandbox ?? {} },
         CodeSandboxHost,
+        { provide: FILE_STORE, useClass: PostgresFileStore },
+        NodeFilesRepository,
+        { provide: DOCUMENT_LIMITS, useValue: opts.documents ?? {} },
+        RunFilesService,
         ExecuteRunUseCase,
         RunProcessor,
         StrandedRunsRepository,

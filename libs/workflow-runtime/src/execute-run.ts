@@ -20,6 +20,9 @@ import {
   type HttpFetcher,
   type LlmPort,
   type CodeSandbox,
+  type DocumentReader,
+  type NodeFileStore,
+  NO_DOCUMENT_READER,
 } from './ports';
 import { Scheduler } from './scheduler';
 import { DEFAULT_CONTAINER_LIMITS, scopePathOfKey, type ContainerLimits } from './scope';
@@ -45,6 +48,10 @@ export interface RunPorts {
   clock?: Clock;
   /** Runs code nodes' code; without it code nodes fail. */
   code?: CodeSandbox;
+  /** Reads document-extractor nodes' files; without it those nodes fail. */
+  documents?: DocumentReader;
+  /** Stores files nodes receive (http-request responses); without it such a file is described by its URL only. */
+  fileStore?: NodeFileStore;
   /** Waits between a node's retries (a timer by default; tests inject one that does not sleep). */
   sleeper?: Sleeper;
 }
@@ -246,6 +253,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     llm: ports.llm,
     http: ports.http ?? NO_HTTP_FETCHER,
     code: codeNodeSupport(ports.code, opts.codeLimits),
+    documents: ports.documents ?? NO_DOCUMENT_READER,
+    fileStore: ports.fileStore ?? null,
     checkpoints: ports.checkpoints,
     events: ports.events,
     clock,

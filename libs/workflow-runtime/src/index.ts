@@ -19,7 +19,8 @@
 //
 //   codeLimits?: Partial<CodeOutputLimits>          -> Dify's CODE_MAX_* output bounds (DEFAULT_CODE_OUTPUT_LIMITS)
 //
-// Ports the apps implement: LlmPort, CheckpointStore, EventSink, Clock, HttpFetcher, CodeSandbox (see ports.ts for the contracts).
+// Ports the apps implement: LlmPort, CheckpointStore, EventSink, Clock, HttpFetcher, CodeSandbox, DocumentReader,
+// NodeFileStore (see ports.ts for the contracts).
 
 export { executeRun, STOPPED_MESSAGE, type ExecuteRunOptions, type RunOutcome, type RunPorts } from './execute-run';
 export { DEFAULT_RUN_LIMITS, type RunLimits } from './run-limits';
@@ -48,7 +49,13 @@ export {
   type CodeSandbox,
   type CodeSandboxRequest,
   type CodeSandboxLanguage,
+  type RunFile,
+  type DocumentReader,
+  NO_DOCUMENT_READER,
+  type NodeFileStore,
+  type NodeFileToStore,
 } from './ports';
+export { DocumentExtractorError, MAX_DOCUMENTS_PER_NODE } from './nodes/document-extractor.node';
 export { HttpRequestNodeError, ResponseSizeError, HttpResponseCodeError } from './nodes/http-request.errors';
 export { DEFAULT_CODE_OUTPUT_LIMITS, CodeOutputError, type CodeOutputLimits } from './nodes/code-output.validator';
 export type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';

@@ -1,6 +1,6 @@
 // The contract between the scheduler and one node type's behaviour.
 import type { NodeOfType, NodeType, WorkflowNode, RunInputLimits } from '@shoal/workflow-dsl';
-import type { HttpFetcher, LlmPort, TokenCounts } from './ports';
+import type { DocumentReader, HttpFetcher, LlmPort, NodeFileStore, TokenCounts } from './ports';
 import type { ScopeRunner } from './scope';
 import type { VariablePool } from './variable-pool';
 import type { HistoryTurn } from './llm-memory';
@@ -23,6 +23,10 @@ export interface NodeRunContext {
   readonly http: HttpFetcher;
   /** The code sandbox and output limits for code nodes; null when the run has no sandbox (code nodes fail). */
   readonly code: CodeNodeSupport | null;
+  /** Reads document-extractor nodes' files. */
+  readonly documents: DocumentReader;
+  /** Stores files nodes receive; null when the run has no store (an http-request file is then described by its URL). */
+  readonly fileStore: NodeFileStore | null;
   /** Aborted when the run is cancelled or stops on an infrastructure error. */
   readonly signal: AbortSignal;
   /** The conversation's earlier turns, oldest first, for LLM nodes with memory; empty outside chatflows. */

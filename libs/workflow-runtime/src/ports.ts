@@ -213,3 +213,36 @@ export interface CodeSandbox {
    */
   run(req: CodeSandboxRequest): Promise<unknown>;
 }
+
+/** A file in the variable pool: Dify's file object (`dify_model_identity: '__dify__file__'`, transfer_method, related_id, url, …). */
+export type RunFile = Readonly<Record<string, unknown>>;
+
+/**
+ * Reads document-extractor nodes' files: an uploaded or stored file (`local_file`, `tool_file`) from
+ * the run's tenant's store, a `remote_url` through the outbound address policy, and parses it by
+ * extension (else MIME type) within the reader's bounds (bytes, pages, characters, time).
+ */
+export interface DocumentReader {
+  /** The file's text. Rejects with an error whose message is the node's error, naming the file (and format). */
+  extractText(file: RunFile, signal: AbortSignal): Promise<string>;
+}
+
+/** The reader of a run that was given none: every extraction fails, saying so. */
+export const NO_DOCUMENT_READER: DocumentReader = {
+  extractText: () => Promise.reject(new Error('document-extractor nodes cannot run here: no document reader is configured')),
+};
+
+/** A file a node received, to be stored for the run's tenant (http-request response files). */
+export interface NodeFileToStore {
+  filename: string;
+  mimeType: string;
+  /** lower case, with its dot (`.pdf`), or '' */
+  extension: string;
+  bytes: Uint8Array;
+}
+
+/** Stores files nodes produce, tenant-scoped, so later nodes (and the API) can read them. */
+export interface NodeFileStore {
+  /** Answers the stored file's id and the URL its content is read at. */
+  save(file: NodeFileToStore, signal: AbortSignal): Promise<{ id: string; url: string }>;
+}

@@ -23,6 +23,8 @@ import type {
   NodeExecutionFinish,
   NodeExecutionStart,
   TokenCounts,
+  DocumentReader,
+  NodeFileStore,
 } from './ports';
 import { retryPolicyOf, runWithRetries, type AttemptResult, type Sleeper } from './retry';
 import { errorMessage } from './error-message';
@@ -52,6 +54,8 @@ export interface SchedulerOptions {
   llm: LlmPort;
   http: HttpFetcher;
   code: CodeNodeSupport | null;
+  documents: DocumentReader;
+  fileStore: NodeFileStore | null;
   checkpoints: CheckpointStore;
   events: EventSink;
   clock: Clock;
@@ -442,6 +446,8 @@ export class Scheduler {
         llm: o.llm,
         http: o.http,
         code: o.code,
+        documents: o.documents,
+        fileStore: o.fileStore,
         signal: o.controller.signal,
         history: o.history,
         emitTextChunk: stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null,

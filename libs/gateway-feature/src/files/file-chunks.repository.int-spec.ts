@@ -1,6 +1,6 @@
 import { createPrismaClient, type PrismaClient } from '@shoal/platform';
 import { createTestDatabase, type TestDatabase } from '@shoal/testing';
-import { CHUNK_BYTES, PostgresFileStore, idTime } from './file-chunks.repository';
+import { CHUNK_BYTES, PostgresFileStore, idTime } from '@shoal/platform';
 
 // the `int` project's testTimeout is not applied per project by Jest; a generous guard, not a speed claim
 jest.setTimeout(30_000);

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { ApiError, type RequestContext } from '@shoal/platform';
 import { DEFAULT_FILE_LIMITS } from './file-limits';
-import type { FileStore } from './file-store';
+import type { FileStore } from '@shoal/platform';
 import type { FileRow, FilesRepository } from './files.repository';
 import { FilesService } from './files.service';
 

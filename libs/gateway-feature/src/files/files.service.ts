@@ -3,10 +3,9 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { looksLikeId, newId } from '@shoal/contracts';
-import { ApiError, createLogger, type RequestContext } from '@shoal/platform';
+import { ApiError, FILE_STORE, createLogger, type FileStore, type RequestContext } from '@shoal/platform';
 import { uploadIdsIn, type UploadedFileLookup } from '@shoal/workflow-dsl';
 import { FILE_LIMITS, type FileLimits } from './file-limits';
-import { FILE_STORE, type FileStore } from './file-store';
 import { fileContentUrl } from './file.presenter';
 import { FilesRepository, type FileRow, type FileScope } from './files.repository';
 import { readUpload } from './multipart-upload.reader';

@@ -1,6 +1,6 @@
 import { FilesService } from '../files/files.service';
 import type { FilesRepository } from '../files/files.repository';
-import type { FileStore } from '../files/file-store';
+import type { FileStore } from '@shoal/platform';
 import { DEFAULT_FILE_LIMITS } from '../files/file-limits';
 import { QUEUES, type QueueName, type RunEvent, type RunEventBody } from '@shoal/contracts';
 import {

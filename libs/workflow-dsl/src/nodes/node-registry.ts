@@ -13,6 +13,7 @@ import { iterationNodeDefinition, iterationStartNodeDefinition } from './iterati
 import { loopEndNodeDefinition, loopNodeDefinition, loopStartNodeDefinition } from './loop.node';
 import { httpRequestNodeDefinition } from './http-request.node';
 import { codeNodeDefinition } from './code.node';
+import { documentExtractorNodeDefinition } from './document-extractor.node';
 
 export const NODE_DEFINITIONS = {
   start: startNodeDefinition,
@@ -32,6 +33,7 @@ export const NODE_DEFINITIONS = {
   'loop-end': loopEndNodeDefinition,
   'http-request': httpRequestNodeDefinition,
   code: codeNodeDefinition,
+  'document-extractor': documentExtractorNodeDefinition,
 } as const;
 
 /** Node types that hold a sub-graph (Dify's containers), and the start node type each begins with. */

@@ -27,6 +27,7 @@ import type { RunDurabilityOptions } from './run-durability.options';
 import { ModelPoolLostError } from './model-pool-lost.error';
 import { LeaseLostError } from './lease-lost.error';
 import { CodeSandboxHost } from '../code/code-sandbox.host';
+import { RunFilesService, type DocumentLimits } from '../documents/run-files.service';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
 export interface EngineOptions {
@@ -44,6 +45,8 @@ export interface EngineOptions {
   outboundHttp?: OutboundHttpOptions;
   /** code nodes: the sandbox's limits (SHOAL_CODE_*) and Dify's output bounds (CODE_MAX_*); defaults when omitted */
   code?: CodeSettings;
+  /** document-extractor nodes: bytes, pages, characters, time and workers (SHOAL_DOCUMENT_*); DEFAULT_DOCUMENT_LIMITS when omitted */
+  documents?: Partial<DocumentLimits>;
 }
 
 const GRAPH_CACHE_ENTRIES = 1000;
@@ -70,6 +73,7 @@ export class ExecuteRunUseCase {
     @Inject(CHAT_COMPLETIONS_PORT) private readonly chat: ChatCompletionsPort,
     @Inject(GuardedHttpFetcher) private readonly http: GuardedHttpFetcher,
     @Inject(CodeSandboxHost) private readonly code: CodeSandboxHost,
+    @Inject(RunFilesService) private readonly runFiles: RunFilesService,
   ) {}
 
   async execute(runId: string, traceparent?: string): Promise<void> {
@@ -123,6 +127,7 @@ export class ExecuteRunUseCase {
     const held = this.cancellations.hold(runId);
     if (run.cancelRequestedAt) this.cancellations.cancel(runId);
     const checkpoints = this.runs.checkpointsFor(run.tenantId, run.lease);
+    const fileOwner = { tenantId: run.tenantId, workflowId: run.workflowId, apiKeyId: run.apiKeyId, endUser: run.endUser };
     const outcome = await executeRun({
       runId,
       workflowId: run.workflowId,
@@ -141,7 +146,15 @@ export class ExecuteRunUseCase {
       codeLimits: this.opts.code?.output,
       callDepth: run.callDepth,
       signal: held.signal,
-      ports: { llm, http: this.http, code: this.code.sandbox, checkpoints, events: chat ? chat.sink(sink) : sink },
+      ports: {
+        llm,
+        http: this.http,
+        code: this.code.sandbox,
+        documents: this.runFiles.readerFor(fileOwner),
+        fileStore: this.runFiles.storeFor(fileOwner),
+        checkpoints,
+        events: chat ? chat.sink(sink) : sink,
+      },
       streamChunks: run.responseMode === 'streaming',
       streamedText: finished.length && run.responseMode === 'streaming' ? await this.streamedText(runId) : undefined,
       startedAt: run.createdAt.getTime(),

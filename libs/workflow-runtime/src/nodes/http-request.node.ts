@@ -7,7 +7,7 @@ import { DEFAULT_HTTP_NODE_LIMITS, type HttpFetchRequest, type HttpNodeLimits } 
 import { errorMessage } from '../error-message';
 import { buildHttpRequest, type BodyFile } from './http-request.builder';
 import { HttpRequestNodeError, HttpResponseCodeError, ResponseSizeError } from './http-request.errors';
-import { decodeText, headersObject, isFileResponse, responseFile } from './http-response';
+import { decodeText, headersObject, isFileResponse, responseFile, storedFile } from './http-response';
 
 /** Files one request may send (binary and form-data items together). */
 const MAX_BODY_FILES = 20;
@@ -47,12 +47,28 @@ export const httpRequestNodeExecutor: NodeExecutor<HttpRequestNode> = {
         status_code: res.status,
         body: isFile ? '' : decodeText(headers, res.body),
         headers,
-        files: isFile ? [responseFile(res.url, headers, res.body.length)] : [],
+        files: isFile ? [await storedResponseFile(ctx, res.url, headers, res.body)] : [],
       },
       processData: { request: req.log },
     };
   },
 };
+
+/** The response file, stored for the run's tenant when the run has a file store (else described by its URL). */
+async function storedResponseFile(ctx: NodeRunContext, url: string, headers: Readonly<Record<string, string>>, body: Uint8Array) {
+  const file = responseFile(url, headers, body.length);
+  if (!ctx.fileStore) return file;
+  try {
+    const stored = await ctx.fileStore.save(
+      { filename: file.filename, mimeType: file.mime_type, extension: file.extension ?? '', bytes: body },
+      ctx.signal,
+    );
+    return storedFile(file, stored);
+  } catch (e) {
+    if (ctx.signal.aborted) throw e;
+    throw new HttpRequestNodeError(`could not store the response file ${file.filename}: ${errorMessage(e)}`);
+  }
+}
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(2);
 

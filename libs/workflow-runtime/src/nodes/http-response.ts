@@ -122,11 +122,8 @@ function fileKind(mimeType: string): string {
   return 'custom';
 }
 
-/**
- * The response described as Dify's file object. Shoal has no file store for node outputs yet, so
- * the file points at the URL that answered (remote_url) rather than at stored bytes.
- */
-export function responseFile(url: string, headers: Readonly<Record<string, string>>, size: number): Record<string, unknown> {
+/** The response described as Dify's file object, pointing at the URL that answered (remote_url). */
+export function responseFile(url: string, headers: Readonly<Record<string, string>>, size: number): ResponseFile {
   const mimeType = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() || 'application/octet-stream';
   const fromUrl = safeDecode(new URL(url).pathname.split('/').pop() ?? '');
   const filename = contentDisposition(headers['content-disposition']).filename || fromUrl || `file${EXTENSIONS[mimeType] ?? ''}`;
@@ -136,12 +133,24 @@ export function responseFile(url: string, headers: Readonly<Record<string, strin
     type: fileKind(mimeType),
     transfer_method: 'remote_url',
     remote_url: url,
+    related_id: null,
     url,
     filename,
-    extension: dot > 0 ? filename.slice(dot) : (EXTENSIONS[mimeType] ?? null),
+    extension: dot > 0 ? filename.slice(dot).toLowerCase() : (EXTENSIONS[mimeType] ?? null),
     mime_type: mimeType,
     size,
   };
+}
+
+export interface ResponseFile extends Record<string, unknown> {
+  filename: string;
+  extension: string | null;
+  mime_type: string;
+}
+
+/** The response file once stored: Dify's tool file (`transfer_method: tool_file`, `related_id` the stored id). */
+export function storedFile(file: ResponseFile, stored: { id: string; url: string }): ResponseFile {
+  return { ...file, transfer_method: 'tool_file', remote_url: null, related_id: stored.id, url: stored.url };
 }
 
 function safeDecode(s: string): string {

@@ -1,7 +1,7 @@
 // The Postgres FileStore: a file's bytes as rows of at most 1 MiB in file_chunks, written in one
 // transaction and read back one row at a time. Every query takes the tenant id.
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaClient } from '@shoal/platform';
+import { PrismaClient } from '../database/prisma';
 import type { FileStore } from './file-store';
 
 export const CHUNK_BYTES = 1024 * 1024;
