@@ -12,6 +12,7 @@ import type { IterationNodeData, IterationStartNodeData } from './nodes/iteratio
 import type { LoopEndNodeData, LoopNodeData, LoopStartNodeData } from './nodes/loop.node';
 import type { HttpRequestNodeData } from './nodes/http-request.node';
 import type { CodeNodeData } from './nodes/code.node';
+import type { ToolNodeData } from './nodes/tool.node';
 import type { NodeType } from './nodes/node-registry';
 
 interface NodeOf<D> {
@@ -38,6 +39,7 @@ export type LoopStartNode = NodeOf<LoopStartNodeData>;
 export type LoopEndNode = NodeOf<LoopEndNodeData>;
 export type HttpRequestNode = NodeOf<HttpRequestNodeData>;
 export type CodeNode = NodeOf<CodeNodeData>;
+export type ToolNode = NodeOf<ToolNodeData>;
 
 /** Discriminated on `data.type`. */
 export type WorkflowNode =
@@ -57,7 +59,8 @@ export type WorkflowNode =
   | LoopStartNode
   | LoopEndNode
   | HttpRequestNode
-  | CodeNode;
+  | CodeNode
+  | ToolNode;
 
 export type NodeOfType<T extends NodeType> = Extract<WorkflowNode, { data: { type: T } }>;
 

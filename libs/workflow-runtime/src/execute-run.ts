@@ -20,6 +20,8 @@ import {
   type HttpFetcher,
   type LlmPort,
   type CodeSandbox,
+  type ToolInvoker,
+  NO_TOOL_INVOKER,
 } from './ports';
 import { Scheduler } from './scheduler';
 import { DEFAULT_CONTAINER_LIMITS, scopePathOfKey, type ContainerLimits } from './scope';
@@ -45,6 +47,8 @@ export interface RunPorts {
   clock?: Clock;
   /** Runs code nodes' code; without it code nodes fail. */
   code?: CodeSandbox;
+  /** Calls MCP tools (tool nodes with provider_type mcp); without one those nodes fail. */
+  tools?: ToolInvoker;
   /** Waits between a node's retries (a timer by default; tests inject one that does not sleep). */
   sleeper?: Sleeper;
 }
@@ -246,6 +250,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     llm: ports.llm,
     http: ports.http ?? NO_HTTP_FETCHER,
     code: codeNodeSupport(ports.code, opts.codeLimits),
+    tools: ports.tools ?? NO_TOOL_INVOKER,
     checkpoints: ports.checkpoints,
     events: ports.events,
     clock,

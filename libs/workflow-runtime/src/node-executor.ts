@@ -1,6 +1,6 @@
 // The contract between the scheduler and one node type's behaviour.
 import type { NodeOfType, NodeType, WorkflowNode, RunInputLimits } from '@shoal/workflow-dsl';
-import type { HttpFetcher, LlmPort, TokenCounts } from './ports';
+import type { Clock, HttpFetcher, LlmPort, TokenCounts, ToolInvoker } from './ports';
 import type { ScopeRunner } from './scope';
 import type { VariablePool } from './variable-pool';
 import type { HistoryTurn } from './llm-memory';
@@ -23,6 +23,10 @@ export interface NodeRunContext {
   readonly http: HttpFetcher;
   /** The code sandbox and output limits for code nodes; null when the run has no sandbox (code nodes fail). */
   readonly code: CodeNodeSupport | null;
+  /** Calls MCP tools for tool nodes (built-in tools run in the runtime). */
+  readonly tools: ToolInvoker;
+  /** The run's clock (built-in time tools read it). */
+  readonly clock: Clock;
   /** Aborted when the run is cancelled or stops on an infrastructure error. */
   readonly signal: AbortSignal;
   /** The conversation's earlier turns, oldest first, for LLM nodes with memory; empty outside chatflows. */

@@ -23,6 +23,7 @@ import type {
   NodeExecutionFinish,
   NodeExecutionStart,
   TokenCounts,
+  ToolInvoker,
 } from './ports';
 import { retryPolicyOf, runWithRetries, type AttemptResult, type Sleeper } from './retry';
 import { errorMessage } from './error-message';
@@ -52,6 +53,7 @@ export interface SchedulerOptions {
   llm: LlmPort;
   http: HttpFetcher;
   code: CodeNodeSupport | null;
+  tools: ToolInvoker;
   checkpoints: CheckpointStore;
   events: EventSink;
   clock: Clock;
@@ -437,6 +439,8 @@ export class Scheduler {
         llm: o.llm,
         http: o.http,
         code: o.code,
+        tools: o.tools,
+        clock: o.clock,
         signal: o.controller.signal,
         history: o.history,
         emitTextChunk: stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null,

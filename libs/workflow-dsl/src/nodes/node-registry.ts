@@ -13,6 +13,7 @@ import { iterationNodeDefinition, iterationStartNodeDefinition } from './iterati
 import { loopEndNodeDefinition, loopNodeDefinition, loopStartNodeDefinition } from './loop.node';
 import { httpRequestNodeDefinition } from './http-request.node';
 import { codeNodeDefinition } from './code.node';
+import { toolNodeDefinition } from './tool.node';
 
 export const NODE_DEFINITIONS = {
   start: startNodeDefinition,
@@ -32,6 +33,7 @@ export const NODE_DEFINITIONS = {
   'loop-end': loopEndNodeDefinition,
   'http-request': httpRequestNodeDefinition,
   code: codeNodeDefinition,
+  tool: toolNodeDefinition,
 } as const;
 
 /** Node types that hold a sub-graph (Dify's containers), and the start node type each begins with. */
@@ -45,10 +47,10 @@ export function isContainerType(type: string): type is ContainerNodeType {
 export type NodeType = keyof typeof NODE_DEFINITIONS;
 
 /** Node types whose `error_strategy` is honoured (Dify offers it on the nodes that call out). */
-export const ERROR_STRATEGY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm', 'code', 'http-request']);
+export const ERROR_STRATEGY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm', 'code', 'http-request', 'tool']);
 
 /** Node types whose `retry_config` is honoured (Dify retries the nodes that call out: LLM, code, HTTP, tool). */
-export const RETRY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm', 'code', 'http-request']);
+export const RETRY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm', 'code', 'http-request', 'tool']);
 
 export const NODE_TYPES = Object.keys(NODE_DEFINITIONS) as readonly NodeType[];
 

@@ -14,6 +14,7 @@ import { iterationNodeExecutor } from './iteration.node';
 import { loopNodeExecutor } from './loop.node';
 import { httpRequestNodeExecutor } from './http-request.node';
 import { codeNodeExecutor } from './code.node';
+import { toolNodeExecutor } from './tool.node';
 
 export const defaultNodeExecutors: NodeExecutors = {
   start: startNodeExecutor,
@@ -33,4 +34,5 @@ export const defaultNodeExecutors: NodeExecutors = {
   'loop-end': containerPartExecutor,
   'http-request': httpRequestNodeExecutor,
   code: codeNodeExecutor,
+  tool: toolNodeExecutor,
 };
