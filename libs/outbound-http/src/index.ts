@@ -32,3 +32,4 @@ export {
   type McpToolInfo,
   type McpCallResult,
 } from './mcp/mcp.client';
+export { McpToolsCache, type McpToolsCacheOptions } from './mcp/mcp-tools.cache';

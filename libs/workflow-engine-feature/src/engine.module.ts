@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
-import { HttpChatCompletionsClient } from '@shoal/platform';
+import { HttpChatCompletionsClient, McpServersRepository, PrismaClient } from '@shoal/platform';
+import { McpToolHost } from './tools/mcp-tool.host';
 import { ENGINE_OPTIONS, ExecuteRunUseCase, type EngineOptions } from './runs/execute-run.use-case';
 import { RunProcessor } from './runs/run.processor';
 import { RunStateRepository } from './runs/run-state.repository';
@@ -34,6 +35,18 @@ export class EngineModule {
         { provide: GuardedHttpFetcher, useFactory: () => new GuardedHttpFetcher(opts.outboundHttp) },
         { provide: CODE_SANDBOX_LIMITS, useValue: opts.code?.sandbox ?? {} },
         CodeSandboxHost,
+        { provide: McpServersRepository, inject: [PrismaClient], useFactory: (prisma: PrismaClient) => new McpServersRepository(prisma) },
+        {
+          provide: McpToolHost,
+          inject: [McpServersRepository],
+          useFactory: (servers: McpServersRepository) =>
+            new McpToolHost(servers, {
+              allow: opts.outboundHttp?.allow,
+              resolve: opts.outboundHttp?.resolve,
+              limits: opts.mcp,
+              secrets: opts.secrets,
+            }),
+        },
         ExecuteRunUseCase,
         RunProcessor,
         StrandedRunsRepository,

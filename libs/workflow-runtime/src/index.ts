@@ -80,3 +80,4 @@ export {
   InvalidRunInputsError,
   type WorkflowRuntimeErrorCode,
 } from './runtime.errors';
+export { mcpArguments, mcpResultToOutput, McpToolError, type McpResultLike } from './tools/mcp-result';

@@ -27,6 +27,8 @@ import type { RunDurabilityOptions } from './run-durability.options';
 import { ModelPoolLostError } from './model-pool-lost.error';
 import { LeaseLostError } from './lease-lost.error';
 import { CodeSandboxHost } from '../code/code-sandbox.host';
+import { McpToolHost } from '../tools/mcp-tool.host';
+import type { McpClientLimits } from '@shoal/outbound-http';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
 export interface EngineOptions {
@@ -44,6 +46,8 @@ export interface EngineOptions {
   outboundHttp?: OutboundHttpOptions;
   /** code nodes: the sandbox's limits (SHOAL_CODE_*) and Dify's output bounds (CODE_MAX_*); defaults when omitted */
   code?: CodeSettings;
+  /** tool nodes' MCP calls: time, size and tool-count bounds (DEFAULT_MCP_CLIENT_LIMITS when omitted); addresses as outboundHttp */
+  mcp?: Partial<McpClientLimits>;
 }
 
 const GRAPH_CACHE_ENTRIES = 1000;
@@ -70,6 +74,7 @@ export class ExecuteRunUseCase {
     @Inject(CHAT_COMPLETIONS_PORT) private readonly chat: ChatCompletionsPort,
     @Inject(GuardedHttpFetcher) private readonly http: GuardedHttpFetcher,
     @Inject(CodeSandboxHost) private readonly code: CodeSandboxHost,
+    @Inject(McpToolHost) private readonly tools: McpToolHost,
   ) {}
 
   async execute(runId: string, traceparent?: string): Promise<void> {
@@ -141,7 +146,14 @@ export class ExecuteRunUseCase {
       codeLimits: this.opts.code?.output,
       callDepth: run.callDepth,
       signal: held.signal,
-      ports: { llm, http: this.http, code: this.code.sandbox, checkpoints, events: chat ? chat.sink(sink) : sink },
+      ports: {
+        llm,
+        http: this.http,
+        code: this.code.sandbox,
+        tools: this.tools.forTenant(run.tenantId),
+        checkpoints,
+        events: chat ? chat.sink(sink) : sink,
+      },
       streamChunks: run.responseMode === 'streaming',
       streamedText: finished.length && run.responseMode === 'streaming' ? await this.streamedText(runId) : undefined,
       startedAt: run.createdAt.getTime(),
