@@ -34,6 +34,29 @@ import { FILE_STORE } from './files/file-store';
 import { PostgresFileStore } from './files/file-chunks.repository';
 import { DEFAULT_FILE_LIMITS, FILE_LIMITS, type FileLimits } from './files/file-limits';
 import { DifyFilesController } from './dify/dify-files.controller';
+import {
+  EMPTY_ALLOW_LIST,
+  McpClient,
+  OutboundAddressPolicy,
+  type HostResolver,
+  type McpClientLimits,
+  type OutboundAllowList,
+} from '@shoal/outbound-http';
+import { McpServersRepository, PrismaClient } from '@shoal/platform';
+import { ToolsController } from './tools/tools.controller';
+import { DEFAULT_MAX_MCP_SERVERS, TOOLS_OPTIONS, ToolsService, type ToolsOptions } from './tools/tools.service';
+import { MCP_CATALOG, McpCatalog } from './tools/mcp-catalog';
+
+/** Tool nodes' MCP servers: the outbound address policy their URLs obey, and bounds. */
+export interface GatewayToolsOptions {
+  /** SHOAL_HTTP_ALLOW; public addresses only when omitted */
+  allow?: OutboundAllowList;
+  /** replaces DNS (tests) */
+  resolve?: HostResolver;
+  /** MCP_* bounds (DEFAULT_MCP_CLIENT_LIMITS when omitted) */
+  limits?: Partial<McpClientLimits>;
+  maxServersPerTenant?: number;
+}
 
 export interface GatewayOptions {
   /**
@@ -56,6 +79,8 @@ export interface GatewayOptions {
   graphql?: Partial<GraphqlOptions>;
   /** upload sizes and kinds (Dify's defaults when omitted) */
   files?: FileLimits;
+  /** MCP servers for tool nodes: address policy and bounds */
+  tools?: GatewayToolsOptions;
 }
 
 /** The gateway's controllers and services; infrastructure comes from PlatformModule. */
@@ -77,6 +102,7 @@ export class GatewayModule {
         ConversationsController,
         FilesController,
         DifyFilesController,
+        ToolsController,
       ],
       providers: [
         ...(opts.modelPool === 'in-process' ? [] : [httpChatPort(opts.modelPool)]),
@@ -105,6 +131,25 @@ export class GatewayModule {
         ApiKeysService,
         { provide: GRAPHQL_OPTIONS, useValue: { ...DEFAULT_GRAPHQL_OPTIONS, ...opts.graphql } },
         GraphqlServer,
+        { provide: McpServersRepository, inject: [PrismaClient], useFactory: (prisma: PrismaClient) => new McpServersRepository(prisma) },
+        {
+          provide: TOOLS_OPTIONS,
+          useValue: {
+            maxServersPerTenant: opts.tools?.maxServersPerTenant ?? DEFAULT_MAX_MCP_SERVERS,
+            policy: new OutboundAddressPolicy(opts.tools?.allow ?? EMPTY_ALLOW_LIST),
+            resolve: opts.tools?.resolve,
+          } satisfies ToolsOptions,
+        },
+        {
+          provide: MCP_CATALOG,
+          inject: [TOOLS_OPTIONS],
+          useFactory: (t: ToolsOptions) =>
+            new McpCatalog(
+              new McpClient({ policy: t.policy, resolve: opts.tools?.resolve, limits: opts.tools?.limits }),
+              opts.secrets ?? null,
+            ),
+        },
+        ToolsService,
       ],
       exports: [BootstrapKeyService],
     };

@@ -19,7 +19,7 @@ export {
   type AddressVerdict,
   type AllowListParse,
 } from './address-policy';
-export { systemResolver, type HostResolver, type ResolvedAddress } from './guarded.connector';
+export { systemResolver, pickAddress, type HostResolver, type ResolvedAddress } from './guarded.connector';
 export { GuardedHttpClient, type GuardedHttpClientOptions, type OutboundRequest, type OutboundResponse } from './guarded-http.client';
 export { OutboundHttpError, OutboundAddressRefusedError, type OutboundHttpErrorCode } from './outbound-http.errors';
 export { outboundHttpEnv, outboundHttpSettingsOf, type OutboundHttpSettings } from './outbound-http.config';
@@ -33,3 +33,4 @@ export {
   type McpCallResult,
 } from './mcp/mcp.client';
 export { McpToolsCache, type McpToolsCacheOptions } from './mcp/mcp-tools.cache';
+export { mcpEnv, mcpLimitsOf } from './mcp/mcp.config';

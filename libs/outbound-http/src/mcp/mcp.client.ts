@@ -120,9 +120,18 @@ export class McpClient {
     } catch (e) {
       if (deadline.aborted && !signal?.aborted)
         throw new OutboundHttpError('timeout', `the MCP server did not answer within ${timeoutMs} ms`);
-      throw e;
+      throw masked(e, Object.values(ep.headers));
     } finally {
       await client.close().catch(() => undefined);
     }
   }
+}
+
+/** The error with any header value (a secret) blanked out of its message: a server may echo what it was sent. */
+function masked(e: unknown, secrets: readonly string[]): unknown {
+  if (!(e instanceof Error)) return e;
+  const values = secrets.filter((v) => v.length >= 4);
+  if (!values.some((v) => e.message.includes(v))) return e;
+  e.message = values.reduce((m, v) => m.split(v).join('***'), e.message);
+  return e;
 }
