@@ -22,6 +22,7 @@ const DIFY_TYPES = [
   // part 2
   'code',
   'http-request',
+  'tool',
 ];
 
 interface DslNode {
