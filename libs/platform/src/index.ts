@@ -123,10 +123,5 @@ export {
 export { sendChatAnswer } from './http/chat-answer.reply';
 export { StreamSlots, STREAM_LIMITS, DEFAULT_STREAM_LIMITS, type StreamLimits } from './http/stream-slots';
 export { HttpChatCompletionsClient, ModelPoolBrokeOffError, type ModelPoolHttpOptions } from './chat/http-chat-completions.client';
-export {
-  McpServersRepository,
-  type McpServerRecord,
-  type NewMcpServer,
-  type McpServerCreateRefusal,
-} from './tools/mcp-servers.repository';
+export { McpServersRepository, type McpServerRecord, type NewMcpServer, type McpServerCreateRefusal } from './tools/mcp-servers.repository';
 export { sealMcpHeaders, openMcpHeaders, mcpHeadersOwner } from './tools/mcp-headers';
