@@ -90,6 +90,18 @@ describe('MCP tools', () => {
     expect((await send('POST', '/v1/tools/mcp-servers', { name: 'local', url: mcp.url })).status).toBe(409);
   });
 
+  it('keeps a tenant’s servers its own', async () => {
+    const tenant = await send('POST', '/v1/tenants', { name: 'other tenant' });
+    expect(tenant.status).toBe(201);
+    const key = tenant.body.admin_key.key as string;
+    const as = (method: string, url: string) => fetch(`${s.url}${url}`, { method, headers: { authorization: `Bearer ${key}` } });
+    expect((await as('GET', `/v1/tools/mcp-servers/${serverId}`)).status).toBe(404);
+    expect((await as('DELETE', `/v1/tools/mcp-servers/${serverId}`)).status).toBe(404);
+    expect(((await (await as('GET', '/v1/tools/mcp-servers')).json()) as Body).data).toEqual([]);
+    const tools = (await (await as('GET', '/v1/tools')).json()) as Body;
+    expect(tools.data.map((p: Body) => p.provider_id)).not.toContain(serverId);
+  });
+
   it('lists built-in tools and the server’s tools with their input schemas', async () => {
     const res = await send('GET', '/v1/tools');
     expect(res.status).toBe(200);

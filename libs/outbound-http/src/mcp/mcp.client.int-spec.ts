@@ -58,6 +58,23 @@ describe('McpClient', () => {
     await expect(client(allow('127.0.0.1')).listTools({ url: redirectUrl, headers: {} })).rejects.toThrow(/169\.254\.169\.254/);
   });
 
+  it('follows a redirect to another origin without the configured headers', async () => {
+    const other = await startMcpTestServer('127.0.0.2');
+    const hop = createServer((req, res) => res.writeHead(307, { location: other.url }).end());
+    await new Promise<void>((r) => hop.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(hop.address() as AddressInfo).port}/mcp`;
+      const tools = await client(allow('127.0.0.0/8')).listTools({ url, headers: { 'x-api-key': 'k-123' } });
+      expect(tools.length).toBe(6);
+      expect(other.requests.length).toBeGreaterThan(0);
+      expect(other.requests.every((h) => h['x-api-key'] === undefined)).toBe(true);
+    } finally {
+      hop.closeAllConnections();
+      await new Promise((r) => hop.close(r));
+      await other.close();
+    }
+  });
+
   it('bounds a call by time and a result by size', async () => {
     const c = client(allow('127.0.0.1'), { callTimeoutMs: 300, maxResponseBytes: 64 * 1024 });
     await expect(c.callTool({ url: server.url, headers: {} }, 'slow', { ms: 3000 })).rejects.toThrow(/did not answer within 300 ms/);
