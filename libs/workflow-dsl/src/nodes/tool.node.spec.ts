@@ -75,6 +75,23 @@ describe('tool node definition', () => {
     ]);
   });
 
+  it('knows a built-in tool’s outputs; an MCP tool may add variables (its structured output)', () => {
+    const readsSum = (provider_type: string) =>
+      parseWorkflowGraph({
+        nodes: [
+          start,
+          { id: 't', data: difyToolData({ provider_type, provider_id: 'mcp_x' }) },
+          { id: 'end', data: { type: 'end', outputs: [{ variable: 's', value_selector: ['t', 'sum'] }] } },
+        ],
+        edges: [
+          { source: 'start', target: 't' },
+          { source: 't', target: 'end' },
+        ],
+      }).ok;
+    expect(readsSum('mcp')).toBe(true);
+    expect(readsSum('builtin')).toBe(false);
+  });
+
   it('checks providers and tools against a catalog, naming the node', () => {
     const nodes = (data: Record<string, unknown>) => (parse(data) as { graph: WorkflowGraph }).graph;
     const catalog: ToolCatalog = {

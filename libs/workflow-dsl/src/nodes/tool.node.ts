@@ -133,5 +133,6 @@ export const toolNodeDefinition: NodeDefinition<ToolNodeData, Parsed> = {
     }),
   check,
   references,
-  outputFields: () => TOOL_OUTPUT_FIELDS,
+  // an MCP tool's structured output adds variables the graph cannot know before the run
+  outputFields: (parsed) => (parsed.provider_type === 'builtin' ? TOOL_OUTPUT_FIELDS : null),
 };
