@@ -23,6 +23,7 @@ const DIFY_TYPES = [
   'code',
   'http-request',
   'document-extractor',
+  'tool',
 ];
 
 interface DslNode {

@@ -24,6 +24,7 @@ import { COMPAT_DSL_DIR } from '../compat/compat-fixtures.loader';
 import { api, eventually, QA_WORKFLOW, readSse, shoalFlow } from '../support/shoal-flow';
 import { startEdgeProxy, type EdgeProxy } from '../support/edge-proxy';
 import { difyCompatSuite } from '../support/dify-compat-suite';
+import { mcpRoundTrip } from '../support/mcp-round-trip';
 
 const BOOTSTRAP_KEY = 'sk-shoal-e2e-distributed-0123456789';
 let db: TestDatabase;
@@ -82,7 +83,8 @@ beforeAll(async () => {
       app: 'workflow-engine',
       env: { ...commonEnv(), ...urls, SHOAL_HTTP_ALLOW: '127.0.0.1', SHOAL_CODE_TIMEOUT_MS: '2000' },
     }),
-    startService({ app: 'gateway', env: { ...commonEnv(), ...urls, SHOAL_BOOTSTRAP_KEY: BOOTSTRAP_KEY } }),
+    // SHOAL_HTTP_ALLOW: the MCP round trip registers a server on 127.0.0.1
+    startService({ app: 'gateway', env: { ...commonEnv(), ...urls, SHOAL_BOOTSTRAP_KEY: BOOTSTRAP_KEY, SHOAL_HTTP_ALLOW: '127.0.0.1' } }),
   ]);
   gateway = gw;
   services = [pool, billing, engine, gw];
@@ -467,4 +469,6 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
 
   // last: the fixtures leave failed and retried runs, which the ledger checks above do not expect
   describe('the Dify compatibility fixtures', () => difyCompatSuite(() => ({ url: edge.url, apiKey: BOOTSTRAP_KEY, mock })));
+
+  describe('MCP tools', () => mcpRoundTrip(() => ({ url: edge.url, apiKey: BOOTSTRAP_KEY })));
 });

@@ -8,6 +8,7 @@ import { startMockProvider, startService, type MockProvider, type ServiceProcess
 import { listeningTcpPorts } from '../support/listening-ports';
 import { api, QA_WORKFLOW, readSse, shoalFlow } from '../support/shoal-flow';
 import { difyCompatSuite } from '../support/dify-compat-suite';
+import { mcpRoundTrip } from '../support/mcp-round-trip';
 
 let shoal: ServiceProcess;
 let dataDir: string;
@@ -61,6 +62,8 @@ describe('standalone: the whole platform in one process', () => {
   }));
 
   describe('the Dify compatibility fixtures', () => difyCompatSuite(() => ({ url: shoal.url, apiKey, mock })));
+
+  describe('MCP tools', () => mcpRoundTrip(() => ({ url: shoal.url, apiKey })));
 
   it(
     'keeps workflows, runs, their events and the ledger across a restart; later starts open only the HTTP port and show only the key prefix',

@@ -81,7 +81,7 @@ it('refuses bad YAML with 400 and its line and column, another mode and unsuppor
 
   const doc = parse(fixture('iteration-sequential'));
   doc.workflow.graph.nodes.push({ id: 'retriever', data: { type: 'knowledge-retrieval', title: 'Retrieve' } });
-  doc.workflow.graph.nodes.push({ id: 'tooler', data: { type: 'tool', title: 'Tool' } });
+  doc.workflow.graph.nodes.push({ id: 'tooler', data: { type: 'agent', title: 'Agent' } });
   const unsupported = await importYaml(JSON.stringify(doc));
   expect(unsupported.status).toBe(422);
   const nodes = unsupported.body.errors.map((e: Body) => [e.code, e.node_id]);
@@ -90,7 +90,7 @@ it('refuses bad YAML with 400 and its line and column, another mode and unsuppor
     ['unsupported_node_type', 'retriever'],
     ['unsupported_node_type', 'tooler'],
   ]);
-  expect(unsupported.body.detail).toMatch(/2 node\(s\) have a type Shoal does not run: .*'knowledge-retrieval'.*'tool'/);
+  expect(unsupported.body.detail).toMatch(/2 node\(s\) have a type Shoal does not run: .*'knowledge-retrieval'.*'agent'/);
 
   // valid DSL, graph Shoal refuses: a reference to a node that does not exist
   const dangling = fixture('llm-basic').replace(/\{\{#start\.(\w+)#\}\}/, '{{#nowhere.$1#}}');

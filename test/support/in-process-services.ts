@@ -83,6 +83,7 @@ export async function startInProcessServices(label: string, opts: InProcessOptio
       sse: { ...DEFAULT_SSE_LIMITS, ...(opts.pingIntervalMs ? { pingIntervalMs: opts.pingIntervalMs } : {}) },
       streams: DEFAULT_STREAM_LIMITS,
       secrets,
+      tools: { allow: opts.outboundHttp?.allow },
     }),
     EngineModule.register({ internalToken, concurrency: 2, secrets, outboundHttp: opts.outboundHttp }),
     ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS, publicApi: false, secrets }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { filesEnv } from '@shoal/gateway-feature';
+import { mcpEnv, outboundHttpEnv } from '@shoal/outbound-http';
 import {
   authEnv,
   checkHttpEnv,
@@ -26,6 +27,10 @@ export const gatewayConfigSchema = z
     ...secretsEnv,
     ...graphqlEnv,
     ...filesEnv,
+    ...mcpEnv,
+    /** MCP server URLs obey the same outbound address policy as http-request nodes */
+    SHOAL_HTTP_ALLOW: outboundHttpEnv.SHOAL_HTTP_ALLOW,
+    MCP_MAX_SERVERS_PER_TENANT: env.positiveInt(20),
     MODEL_POOL_URL: env.url(['http', 'https']),
     BILLING_URL: env.url(['http', 'https']),
     SHOAL_BOOTSTRAP_KEY: z.string().min(20, 'must be at least 20 characters').optional(),

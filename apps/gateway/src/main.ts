@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { runService, secretBoxOf, sseLimitsOf, workflowLimitsOf, graphqlOptionsOf } from '@shoal/platform';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule, fileLimitsOf } from '@shoal/gateway-feature';
+import { mcpLimitsOf } from '@shoal/outbound-http';
 
 runService(
   'gateway',
@@ -19,5 +20,6 @@ runService(
       secrets: secretBoxOf(config),
       graphql: graphqlOptionsOf(config),
       files: fileLimitsOf(config),
+      tools: { allow: config.SHOAL_HTTP_ALLOW, limits: mcpLimitsOf(config), maxServersPerTenant: config.MCP_MAX_SERVERS_PER_TENANT },
     }),
 );

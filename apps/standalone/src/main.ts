@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDeploymentConfig } from '@shoal/model-routing';
-import { outboundHttpSettingsOf } from '@shoal/outbound-http';
+import { mcpLimitsOf, outboundHttpSettingsOf } from '@shoal/outbound-http';
 import {
   configureRootLogger,
   createHttpApp,
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
       engineConcurrency: config.ENGINE_CONCURRENCY,
       secrets: new SecretBox(secretsKey(config.SHOAL_DATA_DIR)),
       outboundHttp: outboundHttpSettingsOf(config),
+      mcp: { limits: mcpLimitsOf(config) },
       limits: {
         sse: sseLimitsOf(config),
         streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },

@@ -19,7 +19,7 @@ import { DEFAULT_STREAM_LIMITS, type CodeSettings, type DocumentSettings, type S
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule, type ModelPoolOptions } from '@shoal/model-pool-feature';
 import { BillingModule } from '@shoal/billing-feature';
-import type { OutboundHttpSettings } from '@shoal/outbound-http';
+import type { McpClientLimits, OutboundHttpSettings } from '@shoal/outbound-http';
 
 export interface StandaloneOptions {
   databaseUrl: string;
@@ -39,6 +39,8 @@ export interface StandaloneOptions {
   usageJournal?: string;
   /** http-request nodes' allowlist (SHOAL_HTTP_ALLOW) and limits; public addresses only when omitted */
   outboundHttp?: OutboundHttpSettings;
+  /** MCP calls' bounds (MCP_*) and MCP servers per tenant; defaults when omitted */
+  mcp?: { limits?: Partial<McpClientLimits>; maxServersPerTenant?: number };
   /** the limits distributed mode reads from each service's environment; defaults when omitted */
   limits?: {
     sse?: SseLimits;
@@ -83,6 +85,7 @@ export class StandaloneModule {
           secrets: o.secrets,
           graphql: o.limits?.graphql,
           files: o.limits?.files,
+          tools: { allow: o.outboundHttp?.allow, limits: o.mcp?.limits, maxServersPerTenant: o.mcp?.maxServersPerTenant },
         }),
         EngineModule.register({
           internalToken: o.internalToken,
@@ -90,6 +93,7 @@ export class StandaloneModule {
           workflowLimits: o.limits?.workflow,
           secrets: o.secrets,
           outboundHttp: o.outboundHttp,
+          mcp: o.mcp?.limits,
           code: o.limits?.code,
           documents: o.limits?.documents,
         }),

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { codeSettingsOf, documentSettingsOf, runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
 import { loadEngineConfig } from './engine.config';
 import { EngineModule } from '@shoal/workflow-engine-feature';
-import { outboundHttpSettingsOf } from '@shoal/outbound-http';
+import { mcpLimitsOf, outboundHttpSettingsOf } from '@shoal/outbound-http';
 
 runService(
   'workflow-engine',
@@ -16,6 +16,7 @@ runService(
       workflowLimits: workflowLimitsOf(config),
       secrets: secretBoxOf(config),
       outboundHttp: outboundHttpSettingsOf(config),
+      mcp: mcpLimitsOf(config),
       code: codeSettingsOf(config),
       documents: documentSettingsOf(config),
       durability: {

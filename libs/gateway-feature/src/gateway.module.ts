@@ -41,6 +41,29 @@ import { DeploymentsService } from './pool-admin/deployments.service';
 import { AliasesService } from './pool-admin/aliases.service';
 import { SecretRotationService } from './pool-admin/secret-rotation.service';
 import { WorkflowSecretsRepository } from './workflows/workflow-secrets.repository';
+import {
+  EMPTY_ALLOW_LIST,
+  McpClient,
+  OutboundAddressPolicy,
+  type HostResolver,
+  type McpClientLimits,
+  type OutboundAllowList,
+} from '@shoal/outbound-http';
+import { McpServersRepository, PrismaClient } from '@shoal/platform';
+import { ToolsController } from './tools/tools.controller';
+import { DEFAULT_MAX_MCP_SERVERS, TOOLS_OPTIONS, ToolsService, type ToolsOptions } from './tools/tools.service';
+import { MCP_CATALOG, McpCatalog } from './tools/mcp-catalog';
+
+/** Tool nodes' MCP servers: the outbound address policy their URLs obey, and bounds. */
+export interface GatewayToolsOptions {
+  /** SHOAL_HTTP_ALLOW; public addresses only when omitted */
+  allow?: OutboundAllowList;
+  /** replaces DNS (tests) */
+  resolve?: HostResolver;
+  /** MCP_* bounds (DEFAULT_MCP_CLIENT_LIMITS when omitted) */
+  limits?: Partial<McpClientLimits>;
+  maxServersPerTenant?: number;
+}
 
 export interface GatewayOptions {
   /**
@@ -63,6 +86,8 @@ export interface GatewayOptions {
   graphql?: Partial<GraphqlOptions>;
   /** upload sizes and kinds (Dify's defaults when omitted) */
   files?: FileLimits;
+  /** MCP servers for tool nodes: address policy and bounds */
+  tools?: GatewayToolsOptions;
 }
 
 /** The gateway's controllers and services; infrastructure comes from PlatformModule. */
@@ -87,6 +112,7 @@ export class GatewayModule {
         CredentialsController,
         DeploymentsController,
         AliasesController,
+        ToolsController,
       ],
       providers: [
         ...(opts.modelPool === 'in-process' ? [] : httpModelPoolPorts(opts.modelPool)),
@@ -120,6 +146,25 @@ export class GatewayModule {
         AliasesService,
         SecretRotationService,
         WorkflowSecretsRepository,
+        { provide: McpServersRepository, inject: [PrismaClient], useFactory: (prisma: PrismaClient) => new McpServersRepository(prisma) },
+        {
+          provide: TOOLS_OPTIONS,
+          useValue: {
+            maxServersPerTenant: opts.tools?.maxServersPerTenant ?? DEFAULT_MAX_MCP_SERVERS,
+            policy: new OutboundAddressPolicy(opts.tools?.allow ?? EMPTY_ALLOW_LIST),
+            resolve: opts.tools?.resolve,
+          } satisfies ToolsOptions,
+        },
+        {
+          provide: MCP_CATALOG,
+          inject: [TOOLS_OPTIONS],
+          useFactory: (t: ToolsOptions) =>
+            new McpCatalog(
+              new McpClient({ policy: t.policy, resolve: opts.tools?.resolve, limits: opts.tools?.limits }),
+              opts.secrets ?? null,
+            ),
+        },
+        ToolsService,
       ],
       exports: [BootstrapKeyService],
     };

@@ -154,3 +154,5 @@ export { POOL_CONFIG_BUS, RedisPoolConfigBus, InProcessPoolConfigBus, type PoolC
 export { HttpPoolStateClient } from './chat/http-pool-state.client';
 export { FILE_STORE, type FileStore } from './files/file-store';
 export { PostgresFileStore, CHUNK_BYTES, idTime, rechunk } from './files/file-chunks.repository';
+export { McpServersRepository, type McpServerRecord, type NewMcpServer, type McpServerCreateRefusal } from './tools/mcp-servers.repository';
+export { sealMcpHeaders, openMcpHeaders, mcpHeadersOwner } from './tools/mcp-headers';

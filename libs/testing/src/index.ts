@@ -29,3 +29,4 @@ export {
 } from '@shoal/mock-provider';
 export { createTestDatabase, testRedisPrefix, testRedisUrl, withDatabase, type TestDatabase } from './test-database';
 export { startService, freePort, waitForHttp, repoRoot, type ServiceProcess } from './service-process';
+export { startMcpTestServer, type McpTestServer } from './mcp-test-server';

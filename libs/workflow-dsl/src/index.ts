@@ -136,6 +136,7 @@ export {
   type HttpRequestNode,
   type CodeNode,
   type DocumentExtractorNode,
+  type ToolNode,
   type NodeOfType,
 } from './workflow-graph.types';
 export {
@@ -161,6 +162,16 @@ export {
   type HttpAuthorization,
   type HttpTimeout,
 } from './nodes/http-request.node';
+export {
+  DIFY_TOOL_PROVIDER_TYPES,
+  TOOL_PROVIDER_TYPES,
+  TOOL_OUTPUT_FIELDS,
+  TOOL_NODE_LIMITS,
+  type ToolNodeData,
+  type ToolInput,
+  type ToolProviderType,
+} from './nodes/tool.node';
+export { checkToolNodes, mcpProviderIds, type ToolCatalog, type ToolCatalogProvider } from './tool-catalog.check';
 export { importDifyDsl } from './dify/dify-dsl.importer';
 export { exportDifyDsl, type DifyExportOptions } from './dify/dify-dsl.exporter';
 export { parseModelMapParam, type ParseModelMapResult } from './dify/model-map.parser';

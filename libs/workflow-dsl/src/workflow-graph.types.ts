@@ -13,6 +13,7 @@ import type { LoopEndNodeData, LoopNodeData, LoopStartNodeData } from './nodes/l
 import type { HttpRequestNodeData } from './nodes/http-request.node';
 import type { CodeNodeData } from './nodes/code.node';
 import type { DocumentExtractorNodeData } from './nodes/document-extractor.node';
+import type { ToolNodeData } from './nodes/tool.node';
 import type { NodeType } from './nodes/node-registry';
 
 interface NodeOf<D> {
@@ -40,6 +41,7 @@ export type LoopEndNode = NodeOf<LoopEndNodeData>;
 export type HttpRequestNode = NodeOf<HttpRequestNodeData>;
 export type CodeNode = NodeOf<CodeNodeData>;
 export type DocumentExtractorNode = NodeOf<DocumentExtractorNodeData>;
+export type ToolNode = NodeOf<ToolNodeData>;
 
 /** Discriminated on `data.type`. */
 export type WorkflowNode =
@@ -60,7 +62,8 @@ export type WorkflowNode =
   | LoopEndNode
   | HttpRequestNode
   | CodeNode
-  | DocumentExtractorNode;
+  | DocumentExtractorNode
+  | ToolNode;
 
 export type NodeOfType<T extends NodeType> = Extract<WorkflowNode, { data: { type: T } }>;
 

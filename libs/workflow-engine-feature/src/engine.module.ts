@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
 import { FILE_STORE, HttpChatCompletionsClient, PostgresFileStore } from '@shoal/platform';
+import { HttpChatCompletionsClient, McpServersRepository, PrismaClient } from '@shoal/platform';
+import { McpToolHost } from './tools/mcp-tool.host';
 import { ENGINE_OPTIONS, ExecuteRunUseCase, type EngineOptions } from './runs/execute-run.use-case';
 import { RunProcessor } from './runs/run.processor';
 import { RunStateRepository } from './runs/run-state.repository';
@@ -40,6 +42,18 @@ export class EngineModule {
         NodeFilesRepository,
         { provide: DOCUMENT_LIMITS, useValue: opts.documents ?? {} },
         RunFilesService,
+        { provide: McpServersRepository, inject: [PrismaClient], useFactory: (prisma: PrismaClient) => new McpServersRepository(prisma) },
+        {
+          provide: McpToolHost,
+          inject: [McpServersRepository],
+          useFactory: (servers: McpServersRepository) =>
+            new McpToolHost(servers, {
+              allow: opts.outboundHttp?.allow,
+              resolve: opts.outboundHttp?.resolve,
+              limits: opts.mcp,
+              secrets: opts.secrets,
+            }),
+        },
         ExecuteRunUseCase,
         RunProcessor,
         StrandedRunsRepository,

@@ -23,6 +23,8 @@ import {
   type DocumentReader,
   type NodeFileStore,
   NO_DOCUMENT_READER,
+  type ToolInvoker,
+  NO_TOOL_INVOKER,
 } from './ports';
 import { Scheduler } from './scheduler';
 import { DEFAULT_CONTAINER_LIMITS, scopePathOfKey, type ContainerLimits } from './scope';
@@ -52,6 +54,8 @@ export interface RunPorts {
   documents?: DocumentReader;
   /** Stores files nodes receive (http-request responses); without it such a file is described by its URL only. */
   fileStore?: NodeFileStore;
+  /** Calls MCP tools (tool nodes with provider_type mcp); without one those nodes fail. */
+  tools?: ToolInvoker;
   /** Waits between a node's retries (a timer by default; tests inject one that does not sleep). */
   sleeper?: Sleeper;
 }
@@ -255,6 +259,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     code: codeNodeSupport(ports.code, opts.codeLimits),
     documents: ports.documents ?? NO_DOCUMENT_READER,
     fileStore: ports.fileStore ?? null,
+    tools: ports.tools ?? NO_TOOL_INVOKER,
     checkpoints: ports.checkpoints,
     events: ports.events,
     clock,

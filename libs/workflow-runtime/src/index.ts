@@ -21,6 +21,9 @@
 //
 // Ports the apps implement: LlmPort, CheckpointStore, EventSink, Clock, HttpFetcher, CodeSandbox, DocumentReader,
 // NodeFileStore (see ports.ts for the contracts).
+//   BUILTIN_TOOL_PROVIDERS, builtinTool(providerId, toolName) -> the built-in tools (time, json_process, text) tool nodes run in-process
+//
+// Ports the apps implement: LlmPort, CheckpointStore, EventSink, Clock, HttpFetcher, CodeSandbox, ToolInvoker (see ports.ts for the contracts).
 
 export { executeRun, STOPPED_MESSAGE, type ExecuteRunOptions, type RunOutcome, type RunPorts } from './execute-run';
 export { DEFAULT_RUN_LIMITS, type RunLimits } from './run-limits';
@@ -56,6 +59,20 @@ export {
   type NodeFileToStore,
 } from './ports';
 export { DocumentExtractorError, MAX_DOCUMENTS_PER_NODE } from './nodes/document-extractor.node';
+  type ToolInvoker,
+  type ToolCallRequest,
+  type ToolCallOutput,
+  NO_TOOL_INVOKER,
+} from './ports';
+export { ToolNodeError } from './nodes/tool.node';
+export { BUILTIN_TOOL_PROVIDERS, builtinToolProvider, builtinTool } from './tools/builtin-tools';
+export {
+  ToolInvokeError,
+  type BuiltinTool,
+  type BuiltinToolProvider,
+  type ToolParameterDeclaration,
+  type ToolParameterType,
+} from './tools/builtin-tool';
 export { HttpRequestNodeError, ResponseSizeError, HttpResponseCodeError } from './nodes/http-request.errors';
 export { DEFAULT_CODE_OUTPUT_LIMITS, CodeOutputError, type CodeOutputLimits } from './nodes/code-output.validator';
 export type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
@@ -72,3 +89,4 @@ export {
   InvalidRunInputsError,
   type WorkflowRuntimeErrorCode,
 } from './runtime.errors';
+export { mcpArguments, mcpResultToOutput, McpToolError, type McpResultLike } from './tools/mcp-result';

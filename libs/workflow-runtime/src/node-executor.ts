@@ -1,6 +1,6 @@
 // The contract between the scheduler and one node type's behaviour.
 import type { NodeOfType, NodeType, WorkflowNode, RunInputLimits } from '@shoal/workflow-dsl';
-import type { DocumentReader, HttpFetcher, LlmPort, NodeFileStore, TokenCounts } from './ports';
+import type { Clock, DocumentReader, HttpFetcher, LlmPort, NodeFileStore, TokenCounts, ToolInvoker } from './ports';
 import type { ScopeRunner } from './scope';
 import type { VariablePool } from './variable-pool';
 import type { HistoryTurn } from './llm-memory';
@@ -27,6 +27,10 @@ export interface NodeRunContext {
   readonly documents: DocumentReader;
   /** Stores files nodes receive; null when the run has no store (an http-request file is then described by its URL). */
   readonly fileStore: NodeFileStore | null;
+  /** Calls MCP tools for tool nodes (built-in tools run in the runtime). */
+  readonly tools: ToolInvoker;
+  /** The run's clock (built-in time tools read it). */
+  readonly clock: Clock;
   /** Aborted when the run is cancelled or stops on an infrastructure error. */
   readonly signal: AbortSignal;
   /** The conversation's earlier turns, oldest first, for LLM nodes with memory; empty outside chatflows. */

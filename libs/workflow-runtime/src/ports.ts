@@ -1,4 +1,4 @@
-// The runtime's only ways out: an LLM client, a checkpoint store, an event sink and a clock. Apps implement them.
+// The runtime's only ways out: LLM client, checkpoint store, event sink, clock, HTTP fetcher, code sandbox, tool invoker. Apps implement them.
 import type { NodeStatus, RunEventBody } from '@shoal/contracts';
 import type { LlmCompletionParams, NodeType } from '@shoal/workflow-dsl';
 import type { NodeCost } from './run-cost';
@@ -246,3 +246,38 @@ export interface NodeFileStore {
   /** Answers the stored file's id and the URL its content is read at. */
   save(file: NodeFileToStore, signal: AbortSignal): Promise<{ id: string; url: string }>;
 }
+/** What one tool call returned, as Dify's tool messages add up: text, JSON objects, files, and named variables. */
+export interface ToolCallOutput {
+  text: string;
+  /** Each JSON object (or array) the tool returned, in order. */
+  json: Array<Record<string, unknown> | unknown[]>;
+  files: Array<Record<string, unknown>>;
+  /** Extra outputs by name (Dify's variable messages); absent when none. */
+  variables?: Record<string, unknown>;
+}
+
+export interface ToolCallRequest {
+  /** For now only 'mcp': built-in tools run inside the runtime. */
+  providerType: 'mcp';
+  /** The MCP server's id, looked up for the run's tenant. */
+  providerId: string;
+  toolName: string;
+  /** Rendered and selected values, by parameter name. */
+  parameters: Record<string, unknown>;
+  runId: string;
+  nodeId: string;
+  signal: AbortSignal;
+}
+
+/**
+ * Calls tools outside the runtime (MCP servers), bound to one run's tenant by the app that builds it.
+ * A refusal, a timeout or the tool's own error is a rejection whose message says which (the node's error).
+ */
+export interface ToolInvoker {
+  invoke(req: ToolCallRequest): Promise<ToolCallOutput>;
+}
+
+/** The invoker of a run that was given none: every MCP tool call fails, saying so. */
+export const NO_TOOL_INVOKER: ToolInvoker = {
+  invoke: () => Promise.reject(new Error('MCP tools cannot run here: no tool invoker is configured')),
+};

@@ -25,6 +25,7 @@ import type {
   TokenCounts,
   DocumentReader,
   NodeFileStore,
+  ToolInvoker,
 } from './ports';
 import { retryPolicyOf, runWithRetries, type AttemptResult, type Sleeper } from './retry';
 import { errorMessage } from './error-message';
@@ -56,6 +57,7 @@ export interface SchedulerOptions {
   code: CodeNodeSupport | null;
   documents: DocumentReader;
   fileStore: NodeFileStore | null;
+  tools: ToolInvoker;
   checkpoints: CheckpointStore;
   events: EventSink;
   clock: Clock;
@@ -448,6 +450,8 @@ export class Scheduler {
         code: o.code,
         documents: o.documents,
         fileStore: o.fileStore,
+        tools: o.tools,
+        clock: o.clock,
         signal: o.controller.signal,
         history: o.history,
         emitTextChunk: stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null,

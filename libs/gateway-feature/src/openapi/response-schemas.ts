@@ -151,3 +151,42 @@ export const fileListResponse = z.object({
   has_more: z.boolean(),
   next_cursor: z.string().nullable().describe('pass as `after` for the next page'),
 });
+
+export const mcpServerResponse = z.object({
+  id: z.string().describe('mcp_…; a tool node’s provider_id'),
+  object: z.literal('mcp_server'),
+  name: z.string(),
+  url: z.string(),
+  header_names: z.array(z.string()).describe('the names of the stored headers; their values are never answered'),
+  created_at: isoTime,
+});
+
+export const mcpServerListResponse = z.object({
+  object: z.literal('list'),
+  data: z.array(mcpServerResponse),
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable().describe('pass as `after` for the next page'),
+});
+
+export const toolCatalogResponse = z.object({
+  object: z.literal('list'),
+  data: z.array(
+    z.object({
+      provider_type: z.enum(['builtin', 'mcp']),
+      provider_id: z.string(),
+      provider_name: z.string(),
+      aliases: z.array(z.string()).optional().describe('other provider_ids naming it (Dify’s plugin ids)'),
+      status: z.enum(['ok', 'unreachable']),
+      error: z.string().optional().describe('why an MCP server’s tools could not be listed'),
+      tools: z.array(
+        z.object({
+          name: z.string(),
+          label: z.string().optional(),
+          description: z.string(),
+          parameters: z.array(z.record(z.string(), z.unknown())).optional().describe('a built-in tool’s parameters'),
+          input_schema: z.record(z.string(), z.unknown()).optional().describe('an MCP tool’s JSON schema'),
+        }),
+      ),
+    }),
+  ),
+});

@@ -56,6 +56,7 @@ export class WorkflowDslService {
     const graph = storedGraphOf(result.workflow);
     const parsed = parseWorkflowGraph(graph);
     if (!parsed.ok) throw importRefused(422, parsed.issues.map(inDocument));
+    await this.workflows.checkTools(ctx, parsed.graph, 'workflow.graph');
     const wf = result.workflow;
     const workflow = await this.repository.create(ctx.tenantId, {
       name: (wf.name.trim() || 'Imported workflow').slice(0, MAX_NAME_LENGTH),

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { looksLikeId } from '@shoal/contracts';
 import {
+  checkToolNodes,
   parseWorkflowGraph,
   validateRunInputs,
   type UploadedFileLookup,
@@ -19,6 +20,7 @@ import {
   type WorkflowLimits,
 } from '@shoal/platform';
 import { DEFAULT_WORKFLOW_LIMITS, SECRET_BOX, WORKFLOW_LIMITS } from './workflow-limits';
+import { ToolsService } from '../tools/tools.service';
 import { WorkflowsRepository, type VersionSummary, type WorkflowSummary, type WorkflowWithVersion } from './workflows.repository';
 
 export function toFieldIssues(root: string, issues: ReadonlyArray<ValidationIssue>): FieldIssue[] {
@@ -36,7 +38,23 @@ export class WorkflowsService {
     @Inject(WorkflowsRepository) private readonly workflows: WorkflowsRepository,
     @Inject(WORKFLOW_LIMITS) private readonly limits: WorkflowLimits = DEFAULT_WORKFLOW_LIMITS,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox | null = null,
+    @Optional() @Inject(ToolsService) private readonly tools: ToolsService | null = null,
   ) {}
+
+  /**
+   * Tool nodes against the built-in providers and the tenant's MCP servers: an unknown provider or
+   * tool is a 400 naming the node (under `root`). Without a ToolsService (unit tests) nothing is checked.
+   */
+  async checkTools(ctx: RequestContext, graph: WorkflowGraph, root: string): Promise<void> {
+    if (!this.tools || !graph.nodes.some((n) => n.data.type === 'tool')) return;
+    const issues = checkToolNodes(graph, await this.tools.catalogFor(ctx, graph));
+    if (!issues.length) return;
+    const fields = toFieldIssues(root, issues);
+    throw ApiError.validation(
+      `The workflow graph is invalid: ${fields[0].message}${fields.length > 1 ? ` (and ${fields.length - 1} more)` : ''}`,
+      fields,
+    );
+  }
 
   /**
    * The graph to store: its secret environment values sealed for the tenant. Without
@@ -74,7 +92,9 @@ export class WorkflowsService {
   }
 
   async create(ctx: RequestContext, input: { name: string; description?: string; graph: unknown }): Promise<WorkflowWithVersion> {
-    const graph = this.sealSecrets(ctx, this.parseGraph(input.graph), 'graph');
+    const parsed = this.parseGraph(input.graph);
+    await this.checkTools(ctx, parsed, 'graph');
+    const graph = this.sealSecrets(ctx, parsed, 'graph');
     return this.workflows.create(ctx.tenantId, { name: input.name, description: input.description ?? '', graph });
   }
 
@@ -107,10 +127,9 @@ export class WorkflowsService {
   /** Publishes a new version: runs started from now on use it; running ones keep theirs. */
   async publish(ctx: RequestContext, workflowId: string, graphInput: unknown): Promise<WorkflowWithVersion> {
     if (!looksLikeId(workflowId, 'wf')) throw ApiError.notFound('Workflow', workflowId);
-    const graph = keepSecretsOf(
-      await this.workflows.findLatest(ctx.tenantId, workflowId),
-      this.sealSecrets(ctx, this.parseGraph(graphInput), 'graph'),
-    );
+    const parsed = this.parseGraph(graphInput);
+    await this.checkTools(ctx, parsed, 'graph');
+    const graph = keepSecretsOf(await this.workflows.findLatest(ctx.tenantId, workflowId), this.sealSecrets(ctx, parsed, 'graph'));
     const wf = await this.workflows.addVersion(ctx.tenantId, workflowId, graph);
     if (!wf) throw ApiError.notFound('Workflow', workflowId);
     return wf;

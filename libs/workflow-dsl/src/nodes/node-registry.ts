@@ -14,6 +14,7 @@ import { loopEndNodeDefinition, loopNodeDefinition, loopStartNodeDefinition } fr
 import { httpRequestNodeDefinition } from './http-request.node';
 import { codeNodeDefinition } from './code.node';
 import { documentExtractorNodeDefinition } from './document-extractor.node';
+import { toolNodeDefinition } from './tool.node';
 
 export const NODE_DEFINITIONS = {
   start: startNodeDefinition,
@@ -34,6 +35,7 @@ export const NODE_DEFINITIONS = {
   'http-request': httpRequestNodeDefinition,
   code: codeNodeDefinition,
   'document-extractor': documentExtractorNodeDefinition,
+  tool: toolNodeDefinition,
 } as const;
 
 /** Node types that hold a sub-graph (Dify's containers), and the start node type each begins with. */
@@ -47,10 +49,10 @@ export function isContainerType(type: string): type is ContainerNodeType {
 export type NodeType = keyof typeof NODE_DEFINITIONS;
 
 /** Node types whose `error_strategy` is honoured (Dify offers it on the nodes that call out). */
-export const ERROR_STRATEGY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm', 'code', 'http-request']);
+export const ERROR_STRATEGY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm', 'code', 'http-request', 'tool']);
 
 /** Node types whose `retry_config` is honoured (Dify retries the nodes that call out: LLM, code, HTTP, tool). */
-export const RETRY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm', 'code', 'http-request']);
+export const RETRY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm', 'code', 'http-request', 'tool']);
 
 export const NODE_TYPES = Object.keys(NODE_DEFINITIONS) as readonly NodeType[];
 

@@ -28,6 +28,8 @@ import { ModelPoolLostError } from './model-pool-lost.error';
 import { LeaseLostError } from './lease-lost.error';
 import { CodeSandboxHost } from '../code/code-sandbox.host';
 import { RunFilesService, type DocumentLimits } from '../documents/run-files.service';
+import { McpToolHost } from '../tools/mcp-tool.host';
+import type { McpClientLimits } from '@shoal/outbound-http';
 
 export const ENGINE_OPTIONS = Symbol('ENGINE_OPTIONS');
 export interface EngineOptions {
@@ -47,6 +49,8 @@ export interface EngineOptions {
   code?: CodeSettings;
   /** document-extractor nodes: bytes, pages, characters, time and workers (SHOAL_DOCUMENT_*); DEFAULT_DOCUMENT_LIMITS when omitted */
   documents?: Partial<DocumentLimits>;
+  /** tool nodes' MCP calls: time, size and tool-count bounds (DEFAULT_MCP_CLIENT_LIMITS when omitted); addresses as outboundHttp */
+  mcp?: Partial<McpClientLimits>;
 }
 
 const GRAPH_CACHE_ENTRIES = 1000;
@@ -74,6 +78,7 @@ export class ExecuteRunUseCase {
     @Inject(GuardedHttpFetcher) private readonly http: GuardedHttpFetcher,
     @Inject(CodeSandboxHost) private readonly code: CodeSandboxHost,
     @Inject(RunFilesService) private readonly runFiles: RunFilesService,
+    @Inject(McpToolHost) private readonly tools: McpToolHost,
   ) {}
 
   async execute(runId: string, traceparent?: string): Promise<void> {
@@ -152,6 +157,7 @@ export class ExecuteRunUseCase {
         code: this.code.sandbox,
         documents: this.runFiles.readerFor(fileOwner),
         fileStore: this.runFiles.storeFor(fileOwner),
+        tools: this.tools.forTenant(run.tenantId),
         checkpoints,
         events: chat ? chat.sink(sink) : sink,
       },

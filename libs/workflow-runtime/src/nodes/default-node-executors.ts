@@ -15,6 +15,7 @@ import { loopNodeExecutor } from './loop.node';
 import { httpRequestNodeExecutor } from './http-request.node';
 import { codeNodeExecutor } from './code.node';
 import { documentExtractorNodeExecutor } from './document-extractor.node';
+import { toolNodeExecutor } from './tool.node';
 
 export const defaultNodeExecutors: NodeExecutors = {
   start: startNodeExecutor,
@@ -35,4 +36,5 @@ export const defaultNodeExecutors: NodeExecutors = {
   'http-request': httpRequestNodeExecutor,
   code: codeNodeExecutor,
   'document-extractor': documentExtractorNodeExecutor,
+  tool: toolNodeExecutor,
 };
