@@ -86,6 +86,8 @@ export { START_VARIABLE_TYPES, type StartNodeData, type StartVariable, type Star
 export {
   LLM_OUTPUT_FIELDS,
   llmContextSelector,
+  llmVisionOf,
+  type LlmVisionConfig,
   type LlmNodeData,
   type LlmModelConfig,
   type LlmCompletionParams,
@@ -135,6 +137,8 @@ export {
   type LoopEndNode,
   type HttpRequestNode,
   type CodeNode,
+  type QuestionClassifierNode,
+  type ParameterExtractorNode,
   type NodeOfType,
 } from './workflow-graph.types';
 export {
@@ -159,6 +163,15 @@ export {
   type HttpAuthorization,
   type HttpTimeout,
 } from './nodes/http-request.node';
+export { QUESTION_CLASSIFIER_OUTPUT_FIELDS, type QuestionClassifierNodeData, type QuestionClass } from './nodes/question-classifier.node';
+export {
+  EXTRACTOR_PARAMETER_TYPES,
+  EXTRACTOR_STATUS_FIELDS,
+  type ParameterExtractorNodeData,
+  type ExtractorParameter,
+  type ExtractorParameterType,
+  type ExtractorReasoningMode,
+} from './nodes/parameter-extractor.node';
 export { importDifyDsl } from './dify/dify-dsl.importer';
 export { exportDifyDsl, type DifyExportOptions } from './dify/dify-dsl.exporter';
 export { parseModelMapParam, type ParseModelMapResult } from './dify/model-map.parser';

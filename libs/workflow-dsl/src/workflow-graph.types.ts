@@ -12,6 +12,8 @@ import type { IterationNodeData, IterationStartNodeData } from './nodes/iteratio
 import type { LoopEndNodeData, LoopNodeData, LoopStartNodeData } from './nodes/loop.node';
 import type { HttpRequestNodeData } from './nodes/http-request.node';
 import type { CodeNodeData } from './nodes/code.node';
+import type { QuestionClassifierNodeData } from './nodes/question-classifier.node';
+import type { ParameterExtractorNodeData } from './nodes/parameter-extractor.node';
 import type { NodeType } from './nodes/node-registry';
 
 interface NodeOf<D> {
@@ -38,6 +40,8 @@ export type LoopStartNode = NodeOf<LoopStartNodeData>;
 export type LoopEndNode = NodeOf<LoopEndNodeData>;
 export type HttpRequestNode = NodeOf<HttpRequestNodeData>;
 export type CodeNode = NodeOf<CodeNodeData>;
+export type QuestionClassifierNode = NodeOf<QuestionClassifierNodeData>;
+export type ParameterExtractorNode = NodeOf<ParameterExtractorNodeData>;
 
 /** Discriminated on `data.type`. */
 export type WorkflowNode =
@@ -57,7 +61,9 @@ export type WorkflowNode =
   | LoopStartNode
   | LoopEndNode
   | HttpRequestNode
-  | CodeNode;
+  | CodeNode
+  | QuestionClassifierNode
+  | ParameterExtractorNode;
 
 export type NodeOfType<T extends NodeType> = Extract<WorkflowNode, { data: { type: T } }>;
 

@@ -13,6 +13,8 @@ import { iterationNodeDefinition, iterationStartNodeDefinition } from './iterati
 import { loopEndNodeDefinition, loopNodeDefinition, loopStartNodeDefinition } from './loop.node';
 import { httpRequestNodeDefinition } from './http-request.node';
 import { codeNodeDefinition } from './code.node';
+import { questionClassifierNodeDefinition } from './question-classifier.node';
+import { parameterExtractorNodeDefinition } from './parameter-extractor.node';
 
 export const NODE_DEFINITIONS = {
   start: startNodeDefinition,
@@ -32,6 +34,8 @@ export const NODE_DEFINITIONS = {
   'loop-end': loopEndNodeDefinition,
   'http-request': httpRequestNodeDefinition,
   code: codeNodeDefinition,
+  'question-classifier': questionClassifierNodeDefinition,
+  'parameter-extractor': parameterExtractorNodeDefinition,
 } as const;
 
 /** Node types that hold a sub-graph (Dify's containers), and the start node type each begins with. */
@@ -45,10 +49,22 @@ export function isContainerType(type: string): type is ContainerNodeType {
 export type NodeType = keyof typeof NODE_DEFINITIONS;
 
 /** Node types whose `error_strategy` is honoured (Dify offers it on the nodes that call out). */
-export const ERROR_STRATEGY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm', 'code', 'http-request']);
+export const ERROR_STRATEGY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>([
+  'llm',
+  'code',
+  'http-request',
+  'question-classifier',
+  'parameter-extractor',
+]);
 
 /** Node types whose `retry_config` is honoured (Dify retries the nodes that call out: LLM, code, HTTP, tool). */
-export const RETRY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm', 'code', 'http-request']);
+export const RETRY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>([
+  'llm',
+  'code',
+  'http-request',
+  'question-classifier',
+  'parameter-extractor',
+]);
 
 export const NODE_TYPES = Object.keys(NODE_DEFINITIONS) as readonly NodeType[];
 

@@ -14,6 +14,8 @@ import { iterationNodeExecutor } from './iteration.node';
 import { loopNodeExecutor } from './loop.node';
 import { httpRequestNodeExecutor } from './http-request.node';
 import { codeNodeExecutor } from './code.node';
+import { questionClassifierNodeExecutor } from './question-classifier.node';
+import { parameterExtractorNodeExecutor } from './parameter-extractor.node';
 
 export const defaultNodeExecutors: NodeExecutors = {
   start: startNodeExecutor,
@@ -33,4 +35,6 @@ export const defaultNodeExecutors: NodeExecutors = {
   'loop-end': containerPartExecutor,
   'http-request': httpRequestNodeExecutor,
   code: codeNodeExecutor,
+  'question-classifier': questionClassifierNodeExecutor,
+  'parameter-extractor': parameterExtractorNodeExecutor,
 };
