@@ -25,6 +25,26 @@ function usageOf(u: MockUsage) {
   };
 }
 
+/** The assistant message: the answer, or a scripted function call, with any scripted reasoning. */
+function messageOf(u: MockUsage) {
+  return {
+    role: 'assistant',
+    content: u.tool_calls ? null : u.answer,
+    ...(u.reasoning !== undefined ? { reasoning_content: u.reasoning } : {}),
+    ...(u.tool_calls ? { tool_calls: wireToolCalls(u).map(({ index: _index, ...call }) => call) } : {}),
+  };
+}
+
+/** As stream deltas carry them (with `index`); a completion's message leaves the index out. */
+function wireToolCalls(u: MockUsage) {
+  return (u.tool_calls ?? []).map((t, index) => ({
+    index,
+    id: t.id,
+    type: 'function',
+    function: { name: t.name, arguments: t.arguments },
+  }));
+}
+
 export function sendCompletion(res: ServerResponse, c: Completion): void {
   sendJson(
     res,
@@ -35,9 +55,7 @@ export function sendCompletion(res: ServerResponse, c: Completion): void {
       created: c.created,
       model: c.model,
       system_fingerprint: SYSTEM_FINGERPRINT,
-      choices: [
-        { index: 0, message: { role: 'assistant', content: c.usage.answer }, finish_reason: c.usage.finish_reason, logprobs: null },
-      ],
+      choices: [{ index: 0, message: messageOf(c.usage), finish_reason: c.usage.finish_reason, logprobs: null }],
       usage: usageOf(c.usage),
     },
     c.headers,
@@ -71,6 +89,9 @@ export async function streamCompletion(res: ServerResponse, c: Completion, fault
   res.flushHeaders();
 
   if (!(await event(delta({ role: 'assistant', content: '' })))) return;
+  for (const piece of c.usage.reasoning !== undefined ? mockWordPieces(c.usage.reasoning) : [])
+    if (!(await event(delta({ reasoning_content: piece })))) return;
+  if (c.usage.tool_calls && !(await event(delta({ tool_calls: wireToolCalls(c.usage) })))) return;
   const pieces = mockWordPieces(c.usage.answer);
   for (let n = 1; n <= pieces.length; n++) {
     if (fault.cutAfterChunks !== undefined && n > fault.cutAfterChunks) return void res.destroy();

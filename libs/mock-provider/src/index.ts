@@ -17,3 +17,4 @@ export {
   type MockContentPart,
 } from './mock-answer';
 export { type OpenAiErrorBody } from './openai-error';
+export { mockScript, mockScriptedTurn, type MockTurn, type MockToolCall } from './mock-script';
