@@ -22,6 +22,8 @@ const DIFY_TYPES = [
   // part 2
   'code',
   'http-request',
+  'question-classifier',
+  'parameter-extractor',
 ];
 
 interface DslNode {

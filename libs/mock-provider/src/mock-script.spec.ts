@@ -4,11 +4,14 @@ import { mockScript, mockScriptedTurn } from './mock-script';
 import { MockProvider, startMockProvider } from './mock-provider.server';
 
 describe('mock script (answers written in the prompt)', () => {
-  it('reads answers, tool calls and reasoning from system and user messages, in order', () => {
+  it('reads answers, tool calls and reasoning, in order, from the last system or user message that has a script', () => {
+    const script = '<mock-reasoning>think first</mock-reasoning><mock-answer>{"a": 1}</mock-answer>';
+    const call = '<mock-tool-call name="extract_parameters">{"city": "Paris"}</mock-tool-call>';
     const turns = mockScript([
-      { role: 'system', content: 'be exact <mock-reasoning>think first</mock-reasoning><mock-answer>{"a": 1}</mock-answer>' },
+      { role: 'system', content: 'history: <mock-answer>an earlier turn</mock-answer>' },
+      { role: 'user', content: [{ type: 'text', text: `now ${script} ${call}` }] },
       { role: 'assistant', content: '<mock-answer>ignored: assistants do not script</mock-answer>' },
-      { role: 'user', content: [{ type: 'text', text: '<mock-tool-call name="extract_parameters">{"city": "Paris"}</mock-tool-call>' }] },
+      { role: 'user', content: 'no script here' },
     ]);
     expect(turns).toEqual([
       { content: '{"a": 1}', reasoning: 'think first' },

@@ -5,7 +5,8 @@
 //   <mock-tool-call name="NAME">ARGS</mock-tool-call>  answer with a call of function NAME, arguments ARGS
 //   <mock-reasoning>TEXT</mock-reasoning>              the next answer's reasoning_content (a thinking model)
 //
-// Directives are read from system and user messages, in order; each answer or tool call is one turn.
+// Directives are read from the last system or user message that has any (a conversation's history may
+// hold earlier turns' scripts; the newest one counts); each answer or tool call in it is one turn.
 // The turn answered is the number of earlier turns already in the conversation as assistant
 // messages (a repair call sends the wrong answer back), so a script of two turns answers the first
 // call with the first and the follow-up with the second; past the last turn, the last repeats.
@@ -43,7 +44,8 @@ function textOf(m: ScriptMessage): string {
 export function mockScript(messages: ReadonlyArray<ScriptMessage>): MockTurn[] {
   const turns: MockTurn[] = [];
   let reasoning: string | undefined;
-  for (const m of messages) {
+  for (let i = messages.length - 1; i >= 0 && !turns.length; i--) {
+    const m = messages[i];
     if (m.role !== 'system' && m.role !== 'user') continue;
     const text = textOf(m).slice(0, MAX_SCANNED_CHARS);
     if (!text.includes('<mock-')) continue;
