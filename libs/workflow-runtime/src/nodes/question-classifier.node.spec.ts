@@ -135,6 +135,54 @@ describe('question-classifier node (Dify QuestionClassifierNode)', () => {
     expect(outcome.outputs.why).toMatch(/could not find json block/);
   });
 
+  it('retries with retry_config as its next attempt (own call id), and sends vision images with the query', async () => {
+    const ports = fakePorts();
+    let n = 0;
+    ports.llm.handler = () => {
+      if (n++ === 0) throw new Error('provider said 500');
+      return llmResult('{"category_id": "a", "category_name": "A"}');
+    };
+    const g = graph({
+      nodes: [
+        {
+          id: 'start',
+          data: {
+            type: 'start',
+            variables: [
+              { variable: 'q', type: 'paragraph' },
+              { variable: 'pic', type: 'file' },
+            ],
+          },
+        },
+        {
+          id: 'qc',
+          data: {
+            type: 'question-classifier',
+            model: { name: 'm' },
+            query_variable_selector: ['start', 'q'],
+            classes: [{ id: 'a', name: 'A' }],
+            retry_config: { retry_enabled: true, max_retries: 1, retry_interval: 0 },
+            vision: { enabled: true, configs: { variable_selector: ['start', 'pic'], detail: 'low' } },
+          },
+        },
+        { id: 'end', data: { type: 'end', outputs: [{ variable: 'c', value_selector: ['qc', 'class_id'] }] } },
+      ],
+      edges: [
+        { source: 'start', target: 'qc' },
+        { source: 'qc', target: 'end', sourceHandle: 'a' },
+      ],
+    });
+    const inputs = { q: 'what is it', pic: 'https://img.example/x.webp' };
+    const outcome = await executeRun({ runId: 'r', workflowId: 'w', workflowVersionId: 'v', graph: g, inputs, finished: [], ports });
+    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { c: 'a' } });
+    expect(ports.llm.calls.map((c) => c.callId)).toEqual(['r:qc:0', 'r:qc:1']);
+    const last = ports.llm.calls[1].messages.at(-1);
+    expect(Array.isArray(last?.content) && last.content[0]).toEqual({
+      type: 'image_url',
+      image_url: { url: 'https://img.example/x.webp', detail: 'low' },
+    });
+  });
+
   it('reads past <think> blocks and a one-object list', () => {
     const cls = [
       { id: 'a', name: 'A', label: '' },
