@@ -83,17 +83,8 @@ export {
   type ErrorDefaultValue,
 } from './nodes/node-definition';
 export { START_VARIABLE_TYPES, type StartNodeData, type StartVariable, type StartVariableType } from './nodes/start.node';
-export {
-  LLM_OUTPUT_FIELDS,
-  llmContextSelector,
-  llmVisionOf,
-  type LlmVisionConfig,
-  type LlmNodeData,
-  type LlmModelConfig,
-  type LlmCompletionParams,
-  type LlmPromptMessage,
-  type LlmMessageRole,
-} from './nodes/llm.node';
+export { LLM_OUTPUT_FIELDS, llmContextSelector, type LlmNodeData, type LlmPromptMessage, type LlmMessageRole } from './nodes/llm.node';
+export { llmVisionOf, type LlmVisionConfig, type LlmModelConfig, type LlmCompletionParams } from './nodes/llm-model.schema';
 export type { EndNodeData, EndOutput } from './nodes/end.node';
 export {
   COMPARISON_OPERATORS,

@@ -13,7 +13,14 @@ import {
   type NodeDefinition,
   type NodeReference,
 } from './node-definition';
-import { llmMemorySchema, llmModelSchema, llmVisionReferences, llmVisionSchema, normalizeLlmModel, type LlmModelConfig } from './llm.node';
+import {
+  llmMemorySchema,
+  llmModelSchema,
+  llmVisionReferences,
+  llmVisionSchema,
+  normalizeLlmModel,
+  type LlmModelConfig,
+} from './llm-model.schema';
 
 /** The types Dify's parameter extractor takes (its _VALID_PARAMETER_TYPES); `bool` and `select` are its legacy names. */
 export const EXTRACTOR_PARAMETER_TYPES = [

@@ -11,7 +11,14 @@ import {
   type NodeDefinition,
   type NodeReference,
 } from './node-definition';
-import { llmMemorySchema, llmModelSchema, llmVisionReferences, llmVisionSchema, normalizeLlmModel, type LlmModelConfig } from './llm.node';
+import {
+  llmMemorySchema,
+  llmModelSchema,
+  llmVisionReferences,
+  llmVisionSchema,
+  normalizeLlmModel,
+  type LlmModelConfig,
+} from './llm-model.schema';
 
 export interface QuestionClass {
   id: string;
