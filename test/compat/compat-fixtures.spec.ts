@@ -24,6 +24,8 @@ const DIFY_TYPES = [
   'http-request',
   'document-extractor',
   'tool',
+  'question-classifier',
+  'parameter-extractor',
 ];
 
 interface DslNode {

@@ -2,7 +2,23 @@
 import { randomBytes } from 'node:crypto';
 
 export type IdPrefix =
-  'ten' | 'key' | 'wf' | 'wfv' | 'run' | 'nex' | 'dep' | 'cred' | 'use' | 'bud' | 'price' | 'chatcmpl' | 'conv' | 'msg' | 'file' | 'alias' | 'mcp';
+  | 'ten'
+  | 'key'
+  | 'wf'
+  | 'wfv'
+  | 'run'
+  | 'nex'
+  | 'dep'
+  | 'cred'
+  | 'use'
+  | 'bud'
+  | 'price'
+  | 'chatcmpl'
+  | 'conv'
+  | 'msg'
+  | 'file'
+  | 'alias'
+  | 'mcp';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const TWO_40 = 2 ** 40;

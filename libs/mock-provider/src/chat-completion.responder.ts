@@ -47,8 +47,35 @@ async function keepAlive(res: ServerResponse, fault: FaultSpec, lines: readonly 
   return !res.destroyed;
 }
 
+/** The reasoning sent ahead of the answer: DeepSeek's thinking mode, or a script's `<mock-reasoning>`. */
+function reasoningOf(c: Completion): string | undefined {
+  return c.reasoning ?? c.usage.reasoning;
+}
+
+/** The assistant message: the answer, or a scripted function call, with any reasoning. */
+function messageOf(c: Completion) {
+  const u = c.usage;
+  const reasoning = reasoningOf(c);
+  return {
+    role: 'assistant',
+    content: u.tool_calls ? null : u.answer,
+    ...(reasoning !== undefined ? { reasoning_content: reasoning } : {}),
+    ...(u.tool_calls ? { tool_calls: wireToolCalls(u).map(({ index: _index, ...call }) => call) } : {}),
+  };
+}
+
+/** As stream deltas carry them (with `index`); a completion's message leaves the index out. */
+function wireToolCalls(u: MockUsage) {
+  return (u.tool_calls ?? []).map((t, index) => ({
+    index,
+    id: t.id,
+    type: 'function',
+    function: { name: t.name, arguments: t.arguments },
+  }));
+}
+
 export async function sendCompletion(res: ServerResponse, c: Completion, fault: FaultSpec, signal: AbortSignal): Promise<void> {
-  const message = { role: 'assistant', content: c.usage.answer, ...(c.reasoning ? { reasoning_content: c.reasoning } : {}) };
+  const message = messageOf(c);
   const body = {
     id: c.id,
     object: 'chat.completion',
@@ -93,9 +120,11 @@ export async function streamCompletion(res: ServerResponse, c: Completion, fault
   if (!(await keepAlive(res, fault, [': keep-alive\n\n', '\n'], signal))) return;
 
   if (!(await event(delta({ role: 'assistant', content: '' })))) return;
-  // thinking mode: the reasoning streams first, as reasoning_content deltas with no content
-  for (const piece of c.reasoning ? mockWordPieces(c.reasoning) : [])
+  // thinking mode (DeepSeek) or a scripted reasoning: it streams first, as reasoning_content deltas with no content
+  const reasoning = reasoningOf(c);
+  for (const piece of reasoning !== undefined ? mockWordPieces(reasoning) : [])
     if (!(await event(delta({ content: null, reasoning_content: piece })))) return;
+  if (c.usage.tool_calls && !(await event(delta({ tool_calls: wireToolCalls(c.usage) })))) return;
   const pieces = mockWordPieces(c.usage.answer);
   for (let n = 1; n <= pieces.length; n++) {
     if (fault.cutAfterChunks !== undefined && n > fault.cutAfterChunks) return void res.destroy();

@@ -19,3 +19,4 @@ export {
 export { type OpenAiErrorBody } from './openai-error';
 export { MOCK_REASONING_PREFIX } from './deepseek.behaviour';
 export { mockEmbedding, MOCK_EMBEDDING_DIMENSIONS } from './embeddings.responder';
+export { mockScript, mockScriptedTurn, type MockTurn, type MockToolCall } from './mock-script';

@@ -1,5 +1,6 @@
 // The mock provider's deterministic "model": what it answers and how it counts tokens.
 // Exported so tests compute the expected answer and usage instead of hard-coding them.
+import { mockScriptedTurn, type MockToolCall } from './mock-script';
 
 /** A chat message as the OpenAI API takes it; the `openai` SDK's message params fit this shape. */
 export interface MockChatMessage {
@@ -18,7 +19,11 @@ export interface MockUsage {
   total_tokens: number;
   /** The answer as sent, after any `max_tokens` truncation. */
   answer: string;
-  finish_reason: 'stop' | 'length';
+  finish_reason: 'stop' | 'length' | 'tool_calls';
+  /** A scripted function call (mock-script.ts); `answer` is then ''. */
+  tool_calls?: MockToolCall[];
+  /** A scripted reasoning_content. */
+  reasoning?: string;
 }
 
 export const MOCK_ANSWER_PREFIX = 'Mock answer: ';
@@ -73,7 +78,20 @@ export function mockWordPieces(text: string): string[] {
  */
 export function mockUsageFor(messages: ReadonlyArray<MockChatMessage>, maxTokens?: number): MockUsage {
   const prompt = messages.reduce((sum, m) => sum + mockTokenCount(mockMessageText(m)), 0);
-  const full = mockAnswer(mockLastUserMessage(messages));
+  const scripted = mockScriptedTurn(messages);
+  if (scripted?.toolCall) {
+    const completion = mockTokenCount(scripted.toolCall.arguments);
+    return {
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: prompt + completion,
+      answer: '',
+      finish_reason: 'tool_calls',
+      tool_calls: [scripted.toolCall],
+      ...(scripted.reasoning !== undefined ? { reasoning: scripted.reasoning } : {}),
+    };
+  }
+  const full = scripted ? scripted.content : mockAnswer(mockLastUserMessage(messages));
   const fullTokens = mockTokenCount(full);
   const truncated = maxTokens !== undefined && maxTokens < fullTokens;
   const answer = truncated ? mockWordPieces(full).slice(0, Math.max(0, maxTokens)).join('') : full;
@@ -84,5 +102,6 @@ export function mockUsageFor(messages: ReadonlyArray<MockChatMessage>, maxTokens
     total_tokens: prompt + completion,
     answer,
     finish_reason: truncated ? 'length' : 'stop',
+    ...(scripted?.reasoning !== undefined ? { reasoning: scripted.reasoning } : {}),
   };
 }

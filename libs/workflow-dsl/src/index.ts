@@ -83,15 +83,8 @@ export {
   type ErrorDefaultValue,
 } from './nodes/node-definition';
 export { START_VARIABLE_TYPES, type StartNodeData, type StartVariable, type StartVariableType } from './nodes/start.node';
-export {
-  LLM_OUTPUT_FIELDS,
-  llmContextSelector,
-  type LlmNodeData,
-  type LlmModelConfig,
-  type LlmCompletionParams,
-  type LlmPromptMessage,
-  type LlmMessageRole,
-} from './nodes/llm.node';
+export { LLM_OUTPUT_FIELDS, llmContextSelector, type LlmNodeData, type LlmPromptMessage, type LlmMessageRole } from './nodes/llm.node';
+export { llmVisionOf, type LlmVisionConfig, type LlmModelConfig, type LlmCompletionParams } from './nodes/llm-model.schema';
 export type { EndNodeData, EndOutput } from './nodes/end.node';
 export {
   COMPARISON_OPERATORS,
@@ -137,6 +130,8 @@ export {
   type CodeNode,
   type DocumentExtractorNode,
   type ToolNode,
+  type QuestionClassifierNode,
+  type ParameterExtractorNode,
   type NodeOfType,
 } from './workflow-graph.types';
 export {
@@ -172,6 +167,15 @@ export {
   type ToolProviderType,
 } from './nodes/tool.node';
 export { checkToolNodes, mcpProviderIds, type ToolCatalog, type ToolCatalogProvider } from './tool-catalog.check';
+export { QUESTION_CLASSIFIER_OUTPUT_FIELDS, type QuestionClassifierNodeData, type QuestionClass } from './nodes/question-classifier.node';
+export {
+  EXTRACTOR_PARAMETER_TYPES,
+  EXTRACTOR_STATUS_FIELDS,
+  type ParameterExtractorNodeData,
+  type ExtractorParameter,
+  type ExtractorParameterType,
+  type ExtractorReasoningMode,
+} from './nodes/parameter-extractor.node';
 export { importDifyDsl } from './dify/dify-dsl.importer';
 export { exportDifyDsl, type DifyExportOptions } from './dify/dify-dsl.exporter';
 export { parseModelMapParam, type ParseModelMapResult } from './dify/model-map.parser';

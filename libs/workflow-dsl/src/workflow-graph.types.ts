@@ -14,6 +14,8 @@ import type { HttpRequestNodeData } from './nodes/http-request.node';
 import type { CodeNodeData } from './nodes/code.node';
 import type { DocumentExtractorNodeData } from './nodes/document-extractor.node';
 import type { ToolNodeData } from './nodes/tool.node';
+import type { QuestionClassifierNodeData } from './nodes/question-classifier.node';
+import type { ParameterExtractorNodeData } from './nodes/parameter-extractor.node';
 import type { NodeType } from './nodes/node-registry';
 
 interface NodeOf<D> {
@@ -42,6 +44,8 @@ export type HttpRequestNode = NodeOf<HttpRequestNodeData>;
 export type CodeNode = NodeOf<CodeNodeData>;
 export type DocumentExtractorNode = NodeOf<DocumentExtractorNodeData>;
 export type ToolNode = NodeOf<ToolNodeData>;
+export type QuestionClassifierNode = NodeOf<QuestionClassifierNodeData>;
+export type ParameterExtractorNode = NodeOf<ParameterExtractorNodeData>;
 
 /** Discriminated on `data.type`. */
 export type WorkflowNode =
@@ -63,7 +67,9 @@ export type WorkflowNode =
   | HttpRequestNode
   | CodeNode
   | DocumentExtractorNode
-  | ToolNode;
+  | ToolNode
+  | QuestionClassifierNode
+  | ParameterExtractorNode;
 
 export type NodeOfType<T extends NodeType> = Extract<WorkflowNode, { data: { type: T } }>;
 

@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
-import { FILE_STORE, HttpChatCompletionsClient, PostgresFileStore } from '@shoal/platform';
-import { HttpChatCompletionsClient, McpServersRepository, PrismaClient } from '@shoal/platform';
+import { FILE_STORE, HttpChatCompletionsClient, McpServersRepository, PostgresFileStore, PrismaClient } from '@shoal/platform';
 import { McpToolHost } from './tools/mcp-tool.host';
 import { ENGINE_OPTIONS, ExecuteRunUseCase, type EngineOptions } from './runs/execute-run.use-case';
 import { RunProcessor } from './runs/run.processor';

@@ -68,7 +68,7 @@ describe('resuming inside containers', () => {
   );
   const items = ['a', 'b', 'c', 'd', 'e'];
   const answer = (ports: ReturnType<typeof fakePorts>) =>
-    (ports.llm.handler = (req) => llmResult(req.messages[0].content.toUpperCase(), 3, 4));
+    (ports.llm.handler = (req) => llmResult(String(req.messages[0].content).toUpperCase(), 3, 4));
 
   it('a parallel iteration reruns no committed inner execution and outputs as an uncrashed run', async () => {
     const first = fakePorts();

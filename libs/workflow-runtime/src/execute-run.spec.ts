@@ -274,7 +274,7 @@ describe('executeRun: a linear run', () => {
       ],
     });
     const ports = fakePorts();
-    ports.llm.handler = (req) => llmResult(req.messages[0].content, 1, 2);
+    ports.llm.handler = (req) => llmResult(String(req.messages[0].content), 1, 2);
     const outcome = await executeRun(options(ports, { graph: g, inputs: {}, sys: { query: 'unused' } }));
     expect(ports.llm.calls[1].messages).toEqual([
       { role: 'user', content: '[][][run_1][{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}][first.usage.nope]' },

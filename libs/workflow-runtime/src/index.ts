@@ -36,6 +36,11 @@ export {
   type LlmChatResult,
   type LlmChatParams,
   type LlmRole,
+  type LlmMessage,
+  type LlmContentPart,
+  type LlmTool,
+  type LlmToolCall,
+  type LlmResponseFormat,
   type CheckpointStore,
   type NodeExecutionStart,
   type NodeExecutionFinish,
@@ -57,13 +62,12 @@ export {
   NO_DOCUMENT_READER,
   type NodeFileStore,
   type NodeFileToStore,
-} from './ports';
-export { DocumentExtractorError, MAX_DOCUMENTS_PER_NODE } from './nodes/document-extractor.node';
   type ToolInvoker,
   type ToolCallRequest,
   type ToolCallOutput,
   NO_TOOL_INVOKER,
 } from './ports';
+export { DocumentExtractorError, MAX_DOCUMENTS_PER_NODE } from './nodes/document-extractor.node';
 export { ToolNodeError } from './nodes/tool.node';
 export { BUILTIN_TOOL_PROVIDERS, builtinToolProvider, builtinTool } from './tools/builtin-tools';
 export {

@@ -45,11 +45,14 @@ export function llmMemoryOf(memory: unknown): LlmMemoryConfig | null {
   };
 }
 
+/** The node types that may have a memory. */
+const MEMORY_NODE_TYPES: ReadonlySet<string> = new Set(['llm', 'question-classifier', 'parameter-extractor']);
+
 /** How many earlier turns a run of `graph` can use: the widest memory window of its LLM nodes (0 without memory). */
 export function memoryTurnsOf(graph: { nodes: ReadonlyArray<{ data: { type: string } }> }): number {
   let turns = 0;
   for (const node of graph.nodes) {
-    if (node.data.type !== 'llm') continue;
+    if (!MEMORY_NODE_TYPES.has(node.data.type)) continue;
     const memory = llmMemoryOf((node.data as { memory?: unknown }).memory);
     if (memory) turns = Math.max(turns, memory.turns);
   }

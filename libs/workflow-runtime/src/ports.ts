@@ -5,6 +5,36 @@ import type { NodeCost } from './run-cost';
 
 export type LlmRole = 'system' | 'user' | 'assistant';
 
+/** A piece of a multimodal message, as OpenAI's chat API takes it. */
+export type LlmContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: 'high' | 'low' } };
+
+/** A function call the model made (its `arguments` as the JSON text the model wrote). */
+export interface LlmToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** A function the model may call: OpenAI's `tools[].function`. */
+export interface LlmTool {
+  name: string;
+  description: string;
+  /** A JSON schema of the arguments. */
+  parameters: Record<string, unknown>;
+}
+
+export interface LlmMessage {
+  role: LlmRole | 'tool';
+  content: string | LlmContentPart[];
+  /** An assistant message's earlier calls (few-shot examples). */
+  toolCalls?: LlmToolCall[];
+  /** A tool message: the call it answers. */
+  toolCallId?: string;
+}
+
+/** OpenAI's `response_format`: JSON mode, or a JSON schema the answer must follow. */
+export type LlmResponseFormat = { type: 'json_object' } | { type: 'json_schema'; name: string; schema: Record<string, unknown> };
+
 /** The sampling parameters an LLM node passes on: the node's completion_params. */
 export type LlmChatParams = LlmCompletionParams;
 
@@ -16,8 +46,11 @@ export interface LlmChatRequest {
   /** The node's `model.provider`, a routing hint; model-pool may ignore it. */
   provider?: string;
   model: string;
-  messages: Array<{ role: LlmRole; content: string }>;
+  messages: LlmMessage[];
   params: LlmChatParams;
+  /** Functions the model may call; the answer's calls come back in `toolCalls`. */
+  tools?: LlmTool[];
+  responseFormat?: LlmResponseFormat;
   /** When set, the adapter streams and calls this for each text delta. */
   onChunk?: (delta: string) => void;
   /** While streaming: called for each delta of the provider's separate reasoning (DeepSeek's `reasoning_content`). */
@@ -28,6 +61,8 @@ export interface LlmChatRequest {
 export interface LlmChatResult {
   text: string;
   reasoningContent?: string;
+  /** The functions the model called (non-streaming calls only). */
+  toolCalls?: LlmToolCall[];
   usage: { promptTokens: number; completionTokens: number; totalTokens: number };
   model: string;
   finishReason: string | null;

@@ -11,6 +11,16 @@ import {
   type NodeDefinition,
   type NodeReference,
 } from './node-definition';
+import {
+  llmMemorySchema,
+  llmModelSchema,
+  llmVisionReferences,
+  llmVisionSchema,
+  normalizeLlmModel,
+  type LlmModelConfig,
+} from './llm-model.schema';
+
+export type { LlmCompletionParams, LlmModelConfig } from './llm-model.schema';
 
 export type LlmMessageRole = 'system' | 'user' | 'assistant';
 
@@ -28,23 +38,6 @@ export interface LlmJinja2Variable {
   value_selector: string[];
 }
 
-export interface LlmCompletionParams {
-  temperature?: number;
-  top_p?: number;
-  max_tokens?: number;
-  presence_penalty?: number;
-  frequency_penalty?: number;
-  stop?: string[];
-}
-
-export interface LlmModelConfig {
-  provider?: string;
-  name: string;
-  /** Both modes are sent as chat; `completion` is kept so Dify exports round-trip. */
-  mode: 'chat' | 'completion';
-  completion_params: LlmCompletionParams;
-}
-
 export interface LlmNodeData extends BaseNodeData {
   type: 'llm';
   model: LlmModelConfig;
@@ -55,7 +48,7 @@ export interface LlmNodeData extends BaseNodeData {
    * prompt. Kept as read (Dify writes it disabled with an empty selector on every LLM node).
    */
   context?: unknown;
-  /** Accepted from Dify exports, not used yet. */
+  /** Dify's vision: image files at `configs.variable_selector` (sys.files by default) sent with the last user message. */
   vision?: unknown;
   /** Dify's chat memory: `{ window: { enabled, size }, role_prefix?, query_prompt_template? }` (the runtime reads it). */
   memory?: unknown;
@@ -63,6 +56,8 @@ export interface LlmNodeData extends BaseNodeData {
   reasoning_format?: 'tagged' | 'separated' | null;
   /** Dify's `prompt_config`: the variables of the node's Jinja2 messages. */
   prompt_config?: { jinja2_variables: LlmJinja2Variable[] };
+  /** Dify's structured output: set when `structured_output_enabled` (or graphon's `structured_output_switch_on`) and a schema is given. */
+  structured_output_schema?: Record<string, unknown>;
 }
 
 /** The selector of an LLM node's enabled context, or null (disabled, or no selector). */
@@ -72,21 +67,12 @@ export function llmContextSelector(data: { context?: unknown }): readonly string
   return c.variable_selector as string[];
 }
 
-/** What an LLM node writes to the variable pool. */
+/** What an LLM node writes to the variable pool (and `structured_output` when it has a schema). */
 export const LLM_OUTPUT_FIELDS = ['text', 'reasoning_content', 'usage', 'finish_reason'] as const;
 
-// the ranges providers accept (OpenAI, DeepSeek), so a bad value fails at save time, not mid-run
-const between = (min: number, max: number) =>
-  z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`).nullish();
-const completionParamsSchema = z.looseObject({
-  temperature: between(0, 2),
-  top_p: between(0, 1),
-  max_tokens: z.number().int().positive().nullish(),
-  presence_penalty: between(-2, 2),
-  frequency_penalty: between(-2, 2),
-  n: z.number().int().min(1, 'must be 1').max(1, 'must be 1: an LLM node uses one choice').nullish(),
-  stop: z.array(z.string()).nullish(),
-});
+/** Bounds on a structured output schema: its JSON text and nesting. */
+export const MAX_STRUCTURED_OUTPUT_SCHEMA_CHARS = 64 * 1024;
+export const MAX_STRUCTURED_OUTPUT_SCHEMA_DEPTH = 32;
 
 const messageSchema = z.looseObject({
   role: z.enum(['system', 'user', 'assistant']),
@@ -99,39 +85,20 @@ const completionPromptSchema = z.looseObject({ text: z.string(), edition_type: z
 const schema = z.looseObject({
   ...baseDataShape,
   type: z.literal('llm'),
-  model: z.looseObject({
-    provider: z.string().nullish(),
-    name: z.string().min(1),
-    mode: z.enum(['chat', 'completion']).nullish(),
-    completion_params: completionParamsSchema.nullish(),
-  }),
+  model: llmModelSchema,
   prompt_template: z.union([z.array(messageSchema).min(1), completionPromptSchema]),
   context: z.looseObject({ enabled: z.boolean().nullish(), variable_selector: z.array(z.string()).nullish() }).nullish(),
-  memory: z
-    .looseObject({
-      window: z.looseObject({ enabled: z.boolean().nullish(), size: z.number().int().min(1).max(10_000).nullish() }).nullish(),
-      role_prefix: z.looseObject({ user: z.string().max(1_000).nullish(), assistant: z.string().max(1_000).nullish() }).nullish(),
-      query_prompt_template: z.string().nullish(),
-    })
-    .nullish(),
+  memory: llmMemorySchema,
+  vision: llmVisionSchema,
+  structured_output_enabled: z.boolean().nullish(),
+  structured_output_switch_on: z.boolean().nullish(),
+  structured_output: z.looseObject({ schema: z.unknown().optional() }).nullish(),
   reasoning_format: z.enum(['tagged', 'separated']).nullish(),
   prompt_config: z
     .looseObject({ jinja2_variables: z.array(z.looseObject({ variable: variableNameSchema, value_selector: selectorSchema })).nullish() })
     .nullish(),
 });
 type ParsedLlm = z.infer<typeof schema>;
-
-function normalizeParams(p: z.infer<typeof completionParamsSchema> | null | undefined): LlmCompletionParams {
-  const out: LlmCompletionParams = {};
-  if (!p) return out;
-  if (p.temperature != null) out.temperature = p.temperature;
-  if (p.top_p != null) out.top_p = p.top_p;
-  if (p.max_tokens != null) out.max_tokens = p.max_tokens;
-  if (p.presence_penalty != null) out.presence_penalty = p.presence_penalty;
-  if (p.frequency_penalty != null) out.frequency_penalty = p.frequency_penalty;
-  if (p.stop != null && p.stop.length > 0) out.stop = p.stop;
-  return out;
-}
 
 function templateTexts(
   parsed: ParsedLlm,
@@ -144,8 +111,44 @@ function templateTexts(
 
 const isJinja2 = (t: { editionType: string | null | undefined }) => t.editionType === 'jinja2';
 
+/** The schema of an enabled structured output (Dify's `structured_output_enabled` + `structured_output.schema`), or null. */
+function structuredOutputSchemaOf(parsed: ParsedLlm): unknown {
+  const on = parsed.structured_output_enabled ?? parsed.structured_output_switch_on ?? false;
+  return on && parsed.structured_output ? (parsed.structured_output.schema ?? null) : null;
+}
+
+function schemaDepth(value: unknown, depth = 0): number {
+  if (depth > MAX_STRUCTURED_OUTPUT_SCHEMA_DEPTH || value === null || typeof value !== 'object') return depth;
+  let max = depth;
+  for (const v of Object.values(value)) max = Math.max(max, schemaDepth(v, depth + 1));
+  return max;
+}
+
+function checkStructuredOutput(parsed: ParsedLlm): LocalIssue[] {
+  const on = parsed.structured_output_enabled ?? parsed.structured_output_switch_on ?? false;
+  if (!on) return [];
+  const schema = structuredOutputSchemaOf(parsed);
+  const path = ['structured_output', 'schema'];
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema))
+    return [{ path, code: 'required', detail: 'must be a JSON schema object when structured_output_enabled is true' }];
+  if (JSON.stringify(schema).length > MAX_STRUCTURED_OUTPUT_SCHEMA_CHARS)
+    return [{ path, code: 'too_big', detail: `must be at most ${MAX_STRUCTURED_OUTPUT_SCHEMA_CHARS} characters of JSON` }];
+  if (schemaDepth(schema) > MAX_STRUCTURED_OUTPUT_SCHEMA_DEPTH)
+    return [{ path, code: 'too_big', detail: `must nest at most ${MAX_STRUCTURED_OUTPUT_SCHEMA_DEPTH} levels deep` }];
+  const type = (schema as { type?: unknown }).type;
+  if (type !== undefined && type !== 'object')
+    return [
+      {
+        path: [...path, 'type'],
+        code: 'invalid_value',
+        detail: `must be 'object': structured_output is an object (got ${JSON.stringify(type)})`,
+      },
+    ];
+  return [];
+}
+
 function check(parsed: ParsedLlm): LocalIssue[] {
-  const issues: LocalIssue[] = [];
+  const issues: LocalIssue[] = checkStructuredOutput(parsed);
   for (const t of templateTexts(parsed)) {
     if (t.editionType != null && t.editionType !== 'basic' && t.editionType !== 'jinja2')
       issues.push({
@@ -164,9 +167,7 @@ export const llmNodeDefinition: NodeDefinition<LlmNodeData, ParsedLlm> = {
   type: 'llm',
   schema,
   normalize: (parsed, nodeId) => {
-    const m = parsed.model;
-    const model: LlmModelConfig = { name: m.name, mode: m.mode ?? 'chat', completion_params: normalizeParams(m.completion_params) };
-    if (m.provider) model.provider = m.provider;
+    const model = normalizeLlmModel(parsed.model);
     const t = parsed.prompt_template;
     const message = (
       role: LlmMessageRole,
@@ -177,9 +178,11 @@ export const llmNodeDefinition: NodeDefinition<LlmNodeData, ParsedLlm> = {
         : { role, text: m.text };
     const prompt_template: LlmPromptMessage[] = Array.isArray(t) ? t.map((msg) => message(msg.role, msg)) : [message('user', t)];
     const jinja2 = parsed.prompt_config?.jinja2_variables;
+    const schema = structuredOutputSchemaOf(parsed);
     return normalizeData(parsed, 'llm', nodeId, {
       model,
       prompt_template,
+      ...(schema && typeof schema === 'object' ? { structured_output_schema: schema as Record<string, unknown> } : {}),
       ...(jinja2
         ? { prompt_config: { jinja2_variables: jinja2.map((v) => ({ variable: v.variable, value_selector: v.value_selector })) } }
         : {}),
@@ -198,11 +201,12 @@ export const llmNodeDefinition: NodeDefinition<LlmNodeData, ParsedLlm> = {
     );
     const context = llmContextSelector(parsed);
     if (context) refs.push({ path: ['context', 'variable_selector'], selector: context });
+    refs.push(...llmVisionReferences(parsed));
     const query = parsed.memory?.query_prompt_template;
     if (query)
       for (const ref of parseVariableReferences(query))
         refs.push({ path: ['memory', 'query_prompt_template'], selector: ref.selector, raw: ref.raw });
     return refs;
   },
-  outputFields: () => LLM_OUTPUT_FIELDS,
+  outputFields: (parsed) => (structuredOutputSchemaOf(parsed) ? [...LLM_OUTPUT_FIELDS, 'structured_output'] : LLM_OUTPUT_FIELDS),
 };

@@ -15,6 +15,8 @@ import { httpRequestNodeDefinition } from './http-request.node';
 import { codeNodeDefinition } from './code.node';
 import { documentExtractorNodeDefinition } from './document-extractor.node';
 import { toolNodeDefinition } from './tool.node';
+import { questionClassifierNodeDefinition } from './question-classifier.node';
+import { parameterExtractorNodeDefinition } from './parameter-extractor.node';
 
 export const NODE_DEFINITIONS = {
   start: startNodeDefinition,
@@ -36,6 +38,8 @@ export const NODE_DEFINITIONS = {
   code: codeNodeDefinition,
   'document-extractor': documentExtractorNodeDefinition,
   tool: toolNodeDefinition,
+  'question-classifier': questionClassifierNodeDefinition,
+  'parameter-extractor': parameterExtractorNodeDefinition,
 } as const;
 
 /** Node types that hold a sub-graph (Dify's containers), and the start node type each begins with. */
@@ -49,10 +53,24 @@ export function isContainerType(type: string): type is ContainerNodeType {
 export type NodeType = keyof typeof NODE_DEFINITIONS;
 
 /** Node types whose `error_strategy` is honoured (Dify offers it on the nodes that call out). */
-export const ERROR_STRATEGY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm', 'code', 'http-request', 'tool']);
+export const ERROR_STRATEGY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>([
+  'llm',
+  'code',
+  'http-request',
+  'tool',
+  'question-classifier',
+  'parameter-extractor',
+]);
 
 /** Node types whose `retry_config` is honoured (Dify retries the nodes that call out: LLM, code, HTTP, tool). */
-export const RETRY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>(['llm', 'code', 'http-request', 'tool']);
+export const RETRY_NODE_TYPES: ReadonlySet<NodeType> = new Set<NodeType>([
+  'llm',
+  'code',
+  'http-request',
+  'tool',
+  'question-classifier',
+  'parameter-extractor',
+]);
 
 export const NODE_TYPES = Object.keys(NODE_DEFINITIONS) as readonly NodeType[];
 

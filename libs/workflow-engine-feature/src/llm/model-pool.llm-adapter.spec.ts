@@ -157,3 +157,48 @@ describe('model-pool unreachable', () => {
     expect(onHopBroken).toHaveBeenCalledTimes(1);
   });
 });
+
+it('sends tools, few-shot tool calls, image parts and a response format as OpenAI takes them, and reads the calls back', async () => {
+  const p = port(
+    json(200, {
+      choices: [
+        {
+          message: {
+            content: null,
+            tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'extract_parameters', arguments: '{"a":1}' } }],
+          },
+          finish_reason: 'tool_calls',
+        },
+      ],
+      usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+    }),
+  );
+  const out = await new ModelPoolLlmAdapter(p, caller).chat({
+    ...req,
+    messages: [
+      { role: 'assistant', content: 'example', toolCalls: [{ id: 'ex', name: 'extract_parameters', arguments: '{}' }] },
+      { role: 'tool', content: 'ok', toolCallId: 'ex' },
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://img.example/a.png', detail: 'low' } }] },
+    ],
+    tools: [{ name: 'extract_parameters', description: 'd', parameters: { type: 'object' } }],
+    responseFormat: { type: 'json_schema', name: 'structured_output', schema: { type: 'object' } },
+  });
+  expect(out).toMatchObject({
+    text: '',
+    finishReason: 'tool_calls',
+    toolCalls: [{ id: 'call_9', name: 'extract_parameters', arguments: '{"a":1}' }],
+  });
+  expect((p.calls[0] as { body: unknown }).body).toMatchObject({
+    messages: [
+      {
+        role: 'assistant',
+        content: 'example',
+        tool_calls: [{ id: 'ex', type: 'function', function: { name: 'extract_parameters', arguments: '{}' } }],
+      },
+      { role: 'tool', content: 'ok', tool_call_id: 'ex' },
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://img.example/a.png', detail: 'low' } }] },
+    ],
+    tools: [{ type: 'function', function: { name: 'extract_parameters', description: 'd', parameters: { type: 'object' } } }],
+    response_format: { type: 'json_schema', json_schema: { name: 'structured_output', schema: { type: 'object' } } },
+  });
+});

@@ -11,7 +11,7 @@ import {
   type ChatCompletionsPort,
   type ShoalCost,
 } from '@shoal/contracts';
-import type { LlmChatRequest, LlmChatResult, LlmPort } from '@shoal/workflow-runtime';
+import type { LlmChatRequest, LlmChatResult, LlmMessage, LlmPort, LlmToolCall } from '@shoal/workflow-runtime';
 import { ModelPoolBrokeOffError } from '@shoal/platform';
 
 type Usage = LlmChatResult['usage'];
@@ -21,9 +21,17 @@ interface Chunk {
   choices?: Array<{ delta?: { content?: string | null; reasoning_content?: string | null }; finish_reason?: string | null }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null;
 }
+interface WireToolCall {
+  id?: string;
+  type?: string;
+  function?: { name?: string; arguments?: string };
+}
 interface Completion {
   model?: string;
-  choices?: Array<{ message?: { content?: string | null; reasoning_content?: string | null }; finish_reason?: string | null }>;
+  choices?: Array<{
+    message?: { content?: string | null; reasoning_content?: string | null; tool_calls?: WireToolCall[] | null };
+    finish_reason?: string | null;
+  }>;
   usage?: Chunk['usage'];
 }
 
@@ -60,8 +68,9 @@ export class ModelPoolLlmAdapter implements LlmPort {
   async chat(req: LlmChatRequest): Promise<LlmChatResult> {
     const parsed = chatCompletionRequestSchema.safeParse({
       model: req.model,
-      messages: req.messages,
+      messages: req.messages.map(wireMessage),
       ...req.params,
+      ...wireOptions(req),
       ...(req.onChunk ? { stream: true, stream_options: { include_usage: true } } : { stream: false }),
     });
     if (!parsed.success)
@@ -125,6 +134,37 @@ export class ModelPoolLlmAdapter implements LlmPort {
   }
 }
 
+/** A port message as OpenAI's API takes it. */
+function wireMessage(m: LlmMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = { role: m.role, content: m.content };
+  if (m.toolCalls?.length)
+    out.tool_calls = m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+  if (m.toolCallId) out.tool_call_id = m.toolCallId;
+  return out;
+}
+
+/** The request's tools and response format as OpenAI's API takes them. */
+function wireOptions(req: LlmChatRequest): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (req.tools?.length)
+    out.tools = req.tools.map((t) => ({
+      type: 'function',
+      function: { name: t.name, description: t.description, parameters: t.parameters },
+    }));
+  const f = req.responseFormat;
+  if (f?.type === 'json_object') out.response_format = { type: 'json_object' };
+  else if (f?.type === 'json_schema') out.response_format = { type: 'json_schema', json_schema: { name: f.name, schema: f.schema } };
+  return out;
+}
+
+/** The function calls of a completion's message. */
+function toolCallsOf(calls: WireToolCall[] | null | undefined): LlmToolCall[] {
+  const out: LlmToolCall[] = [];
+  for (const [i, c] of (calls ?? []).entries())
+    if (c.function?.name) out.push({ id: c.id ?? `call_${i}`, name: c.function.name, arguments: c.function.arguments ?? '' });
+  return out;
+}
+
 /** The retry-after model-pool gave in process (an API error's option), in seconds. */
 function retryAfterSecondsOf(err: unknown): number | undefined {
   const s = (err as { opts?: { retryAfterSeconds?: unknown } }).opts?.retryAfterSeconds;
@@ -165,9 +205,11 @@ function fromCompletion(bytes: Uint8Array, model: string): LlmChatResult {
   const res = JSON.parse(Buffer.from(bytes).toString('utf8')) as Completion;
   const choice = res.choices?.[0];
   const reasoning = choice?.message?.reasoning_content;
+  const toolCalls = toolCallsOf(choice?.message?.tool_calls);
   return {
     text: choice?.message?.content ?? '',
     ...(reasoning ? { reasoningContent: reasoning } : {}),
+    ...(toolCalls.length ? { toolCalls } : {}),
     usage: usageOf(res.usage),
     model: res.model ?? model,
     finishReason: choice?.finish_reason ?? null,

@@ -16,6 +16,8 @@ import { httpRequestNodeExecutor } from './http-request.node';
 import { codeNodeExecutor } from './code.node';
 import { documentExtractorNodeExecutor } from './document-extractor.node';
 import { toolNodeExecutor } from './tool.node';
+import { questionClassifierNodeExecutor } from './question-classifier.node';
+import { parameterExtractorNodeExecutor } from './parameter-extractor.node';
 
 export const defaultNodeExecutors: NodeExecutors = {
   start: startNodeExecutor,
@@ -37,4 +39,6 @@ export const defaultNodeExecutors: NodeExecutors = {
   code: codeNodeExecutor,
   'document-extractor': documentExtractorNodeExecutor,
   tool: toolNodeExecutor,
+  'question-classifier': questionClassifierNodeExecutor,
+  'parameter-extractor': parameterExtractorNodeExecutor,
 };

@@ -138,7 +138,7 @@ describe('iteration', () => {
     let most = 0;
     ports.llm.handler = async (req) => {
       const answer = deferred<ReturnType<typeof llmResult>>();
-      pending.push({ item: req.messages[0].content, answer });
+      pending.push({ item: String(req.messages[0].content), answer });
       most = Math.max(most, ++inFlight);
       const r = await answer.promise;
       inFlight--;
@@ -177,7 +177,7 @@ describe('iteration', () => {
     const failOnFig = (ports: ReturnType<typeof fakePorts>) => {
       ports.llm.handler = (req) => {
         if (req.messages[0].content === 'fig') throw new Error('provider said no');
-        return llmResult(req.messages[0].content.toUpperCase());
+        return llmResult(String(req.messages[0].content).toUpperCase());
       };
     };
 

@@ -2,16 +2,21 @@
 import {
   compileTemplate,
   llmContextSelector,
+  llmVisionOf,
+  type LlmVisionConfig,
   renderCompiledTemplate,
   type CompiledTemplate,
   type LlmNode,
   type LlmNodeData,
 } from '@shoal/workflow-dsl';
-import type { NodeExecutor, NodeRunContext, NodeRunResult } from '../node-executor';
-import type { LlmChatRequest, LlmRole } from '../ports';
+import type { NodeExecutor, NodeRunContext } from '../node-executor';
+import type { LlmChatRequest, LlmChatResult, LlmMessage, LlmRole } from '../ports';
 import { finalTexts, reasoningFormatOf, ReasoningStream, type ReasoningFormat } from '../llm-reasoning';
 import { historyMessages, historyText, llmMemoryOf, memoryWindow, withCompletionHistory, type LlmMemoryConfig } from '../llm-memory';
 import { renderJinja2 } from './jinja2.renderer';
+import { visionParts, withImages } from '../llm/llm-vision';
+import { LlmCallTally } from '../llm/llm-call';
+import { callWithStructuredOutput } from '../llm/structured-output.runner';
 
 /** Where Dify puts the node's context in a prompt. */
 const CONTEXT_MARK = '{{#context#}}';
@@ -27,6 +32,7 @@ interface CompiledPrompt {
   references: Array<{ key: string; selector: readonly string[] }>;
   hasJinja2: boolean;
   reasoningFormat: ReasoningFormat;
+  vision: LlmVisionConfig | null;
 }
 
 // Graph versions are immutable and reused across runs, so each prompt is compiled once per loaded graph.
@@ -55,6 +61,7 @@ function compile(data: LlmNodeData): CompiledPrompt {
     references: [...references].map(([key, selector]) => ({ key, selector })),
     hasJinja2: messages.some((m) => m.jinja2 !== undefined),
     reasoningFormat: reasoningFormatOf((data as { reasoning_format?: unknown }).reasoning_format),
+    vision: llmVisionOf(data),
   };
   compiled.set(data, prompt);
   return prompt;
@@ -70,13 +77,14 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
     const context = prompt.context ? contextText(ctx.pool.get(prompt.context)) : '';
     if (prompt.context) inputs['#context#'] = context;
     const jinja2Variables = prompt.hasJinja2 ? jinja2VariablesOf(data, ctx, inputs) : null;
-    let messages: Array<{ role: LlmRole; content: string }> = [];
+    let messages: LlmMessage[] = [];
     for (const m of prompt.messages)
       messages.push({
         role: m.role,
         content: m.jinja2 !== undefined ? renderJinja2(m.jinja2, jinja2Variables ?? {}) : renderParts(m.parts, ctx.pool.lookup, context),
       });
     if (prompt.memory && prompt.query) messages = withMemory(data, messages, prompt.memory, prompt.query, ctx.history, ctx.pool.lookup);
+    if (prompt.vision) messages = withImages(messages, visionParts(ctx.pool.get(prompt.vision.selector), prompt.vision));
     const request: LlmChatRequest = {
       callId: ctx.callId,
       runId: ctx.runId,
@@ -88,39 +96,55 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
     };
     if (data.model.provider) request.provider = data.model.provider;
     const format = prompt.reasoningFormat;
-    const emit = ctx.emitTextChunk;
-    let stream: ReasoningStream | null = null;
-    if (emit) {
-      const selector: [string, string] = [node.id, 'text'];
-      const s = new ReasoningStream(format, (text) => emit(text, selector));
-      request.onChunk = (delta) => s.text(delta);
-      request.onReasoningChunk = (delta) => s.reasoning(delta);
-      stream = s;
+    const schema = data.structured_output_schema;
+    const tally = new LlmCallTally();
+    let structured: Record<string, unknown> | null = null;
+    let result: LlmChatResult;
+    if (schema) {
+      // not streamed: a repaired answer would follow the wrong one on the stream
+      const outcome = await callWithStructuredOutput(ctx.llm, request, schema, tally);
+      ({ result, structured, messages } = outcome);
+    } else {
+      const stream = ctx.emitTextChunk ? streamTo(request, format, ctx.emitTextChunk, node.id) : null;
+      result = await ctx.llm.chat(request);
+      tally.add(result);
+      stream?.end();
     }
-    const result = await ctx.llm.chat(request);
-    stream?.end();
     const { text, reasoning } = finalTexts(format, result.text, result.reasoningContent ?? '');
-    const { promptTokens, completionTokens, totalTokens } = result.usage;
-    const ran: NodeRunResult = {
+    const outputs: Record<string, unknown> = {
+      text,
+      reasoning_content: reasoning,
+      usage: tally.usage(),
+      finish_reason: result.finishReason,
+    };
+    if (structured) outputs.structured_output = structured;
+    return {
       inputs,
-      outputs: {
-        text,
-        reasoning_content: reasoning,
-        usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: totalTokens },
-        finish_reason: result.finishReason,
-      },
+      outputs,
       processData: {
         model_mode: data.model.mode,
         model_provider: data.model.provider ?? null,
         model_name: data.model.name,
         prompts: messages,
       },
-      tokens: { prompt: promptTokens, completion: completionTokens, total: totalTokens },
+      ...tally.record(),
     };
-    if (result.cost) ran.cost = result.cost;
-    return ran;
   },
 };
+
+/** Streams the call's text (and reasoning, per reasoning_format) to the node's text chunks. */
+function streamTo(
+  request: LlmChatRequest,
+  format: ReasoningFormat,
+  emit: NonNullable<NodeRunContext['emitTextChunk']>,
+  nodeId: string,
+): ReasoningStream {
+  const selector: [string, string] = [nodeId, 'text'];
+  const s = new ReasoningStream(format, (text) => emit(text, selector));
+  request.onChunk = (delta) => s.text(delta);
+  request.onReasoningChunk = (delta) => s.reasoning(delta);
+  return s;
+}
 
 /** A message's parts rendered and joined by the context (one part, no join, when context is off). */
 function renderParts(parts: readonly CompiledTemplate[], lookup: NodeRunContext['pool']['lookup'], context: string): string {
@@ -133,19 +157,20 @@ function renderParts(parts: readonly CompiledTemplate[], lookup: NodeRunContext[
 /** The prompt with the conversation's earlier turns and the query, as Dify's fetch_prompt_messages builds it. */
 function withMemory(
   data: LlmNodeData,
-  messages: Array<{ role: LlmRole; content: string }>,
+  messages: LlmMessage[],
   memory: LlmMemoryConfig,
   queryTemplate: CompiledTemplate,
   history: NodeRunContext['history'],
   lookup: NodeRunContext['pool']['lookup'],
-): Array<{ role: LlmRole; content: string }> {
+): LlmMessage[] {
   const turns = memoryWindow(history, memory);
   const query = renderCompiledTemplate(queryTemplate, lookup);
   if (data.model.mode === 'completion') {
     // Dify refuses a completion model's memory without role prefixes (MemoryRolePrefixRequiredError)
     if (!memory.rolePrefix) throw new LlmMemoryError('Memory role prefix is required for completion model.');
     const [first, ...rest] = messages;
-    return [{ role: first.role, content: withCompletionHistory(first.content, historyText(turns, memory.rolePrefix), query) }, ...rest];
+    const content = withCompletionHistory(String(first.content), historyText(turns, memory.rolePrefix), query);
+    return [{ role: first.role, content }, ...rest];
   }
   const out = [...messages, ...historyMessages(turns)];
   if (query) out.push({ role: 'user', content: query });

@@ -1,0 +1,47 @@
+// What an LLM-calling node records of its calls: tokens and cost summed over every call it made
+// (a structured output's repair call is a second one), and the usage output Dify shows.
+import type { NodeRunResult } from '../node-executor';
+import type { LlmChatResult } from '../ports';
+import { addAmounts, type NodeCost } from '../run-cost';
+
+export class LlmCallTally {
+  prompt = 0;
+  completion = 0;
+  total = 0;
+  cost: NodeCost | undefined;
+
+  add(result: LlmChatResult): void {
+    this.prompt += result.usage.promptTokens;
+    this.completion += result.usage.completionTokens;
+    this.total += result.usage.totalTokens;
+    this.addCost(result.cost);
+  }
+
+  /** A failed call's cost (it may still have been billed). */
+  addCost(cost: NodeCost | null | undefined): void {
+    if (!cost) return;
+    if (!this.cost) this.cost = { ...cost };
+    else if (this.cost.currency === cost.currency)
+      this.cost = { amount: addAmounts(this.cost.amount, cost.amount), currency: cost.currency };
+  }
+
+  /** Dify's `usage` output (the token part of its LLMUsage). */
+  usage(): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+    return { prompt_tokens: this.prompt, completion_tokens: this.completion, total_tokens: this.total };
+  }
+
+  /** The node result's tokens and cost. */
+  record(): Pick<NodeRunResult, 'tokens' | 'cost'> {
+    return { tokens: { prompt: this.prompt, completion: this.completion, total: this.total }, ...(this.cost ? { cost: this.cost } : {}) };
+  }
+
+  /** An error that fails the node carrying what its calls cost, so the checkpoint records it. */
+  fail(err: Error): Error {
+    return this.cost ? Object.assign(err, { cost: this.cost }) : err;
+  }
+}
+
+/** The call id of a node attempt's n-th extra call (0: the attempt's own): each is billed on its own. */
+export function extraCallId(callId: string, n: number, what: string): string {
+  return n === 0 ? callId : `${callId}:${what}-${n}`;
+}
