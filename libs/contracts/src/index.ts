@@ -15,6 +15,7 @@ export {
 } from './usage';
 export { INTERNAL_HEADERS, ROUTE_PREFIX } from './internal-api';
 export { chatCompletionRequestSchema, type ChatCompletionRequest } from './chat-request';
+export { textReplaceOf, messageReplaceOf, applyStreamedText, RESUMED_REPLACE_REASON } from './streamed-text';
 export { workflowFinishedOf, RUN_STOPPED_MESSAGE, type FinishedRunFacts } from './workflow-finished';
 export {
   CHAT_COMPLETIONS_PORT,
