@@ -70,10 +70,11 @@ export function mockWordPieces(text: string): string[] {
 /**
  * What the mock answers and reports as usage for `messages`. With `maxTokens` below the
  * answer's token count the answer is cut to its first `maxTokens` words (finish_reason 'length').
+ * `scripted` replaces the deterministic answer (a test's script, see MockAnswerScript).
  */
-export function mockUsageFor(messages: ReadonlyArray<MockChatMessage>, maxTokens?: number): MockUsage {
+export function mockUsageFor(messages: ReadonlyArray<MockChatMessage>, maxTokens?: number, scripted?: string): MockUsage {
   const prompt = messages.reduce((sum, m) => sum + mockTokenCount(mockMessageText(m)), 0);
-  const full = mockAnswer(mockLastUserMessage(messages));
+  const full = scripted ?? mockAnswer(mockLastUserMessage(messages));
   const fullTokens = mockTokenCount(full);
   const truncated = maxTokens !== undefined && maxTokens < fullTokens;
   const answer = truncated ? mockWordPieces(full).slice(0, Math.max(0, maxTokens)).join('') : full;

@@ -7,7 +7,7 @@ import { chatRequestSchema, describeProblem } from './chat-request';
 import { Completion, sendCompletion, streamCompletion } from './chat-completion.responder';
 import { FAULT_HEADER, faultApplies, FaultSpec, parseFaultHeader, validateFaultSpec } from './fault-spec';
 import { BodyTooLargeError, flatHeaders, pause, readBody, sendJson } from './http-io';
-import { mockUsageFor } from './mock-answer';
+import { mockLastUserMessage, mockUsageFor } from './mock-answer';
 import { injectedError, openAiError, OpenAiErrorBody } from './openai-error';
 
 export interface MockProviderOptions {
@@ -24,6 +24,17 @@ export interface MockProviderOptions {
   /** The most recent calls kept in the call log (default 1000); `calls()` still counts them all. */
   callLogLimit?: number;
 }
+
+/**
+ * A scripted answer, asked per call: `question` is the call's last user message, `take` how many
+ * calls with that question came before this one plus 1 (1 for the first). Returning undefined keeps
+ * the deterministic answer. A real provider answers a repeated question otherwise; this lets a test
+ * say how (usage is counted on the scripted answer).
+ */
+export type MockAnswerScript = (call: { question: string; take: number }) => string | undefined;
+
+/** Questions whose takes a script counts at once; the oldest is forgotten past it. */
+const SCRIPT_QUESTIONS_LIMIT = 10_000;
 
 export interface MockCall {
   /** Date.now() when the request arrived. */
@@ -46,9 +57,11 @@ export interface MockProvider {
   calls(): number;
   /** The most recent calls, oldest first (at most `callLogLimit`). */
   callLog(): ReadonlyArray<MockCall>;
-  /** Clears the call log and the server-level faults. */
+  /** Clears the call log, the server-level faults and the answer script. */
   reset(): void;
   setFaults(faults: FaultSpec | undefined): void;
+  /** Answers by `script` from now on (undefined: the deterministic answers again); takes count from here. */
+  setAnswers(script: MockAnswerScript | undefined): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +79,8 @@ export class MockProviderServer {
   private total = 0;
   private fault: FaultSpec | undefined;
   private remaining: number | undefined;
+  private script: MockAnswerScript | undefined;
+  private readonly takes = new Map<string, number>();
   private readonly created = Math.floor(Date.now() / 1000);
 
   constructor(
@@ -105,6 +120,21 @@ export class MockProviderServer {
     this.log.length = 0;
     this.total = 0;
     this.setFaults(undefined);
+    this.setAnswers(undefined);
+  }
+
+  setAnswers(script: MockAnswerScript | undefined): void {
+    this.script = script;
+    this.takes.clear();
+  }
+
+  private scripted(question: string): string | undefined {
+    if (!this.script) return undefined;
+    const take = (this.takes.get(question) ?? 0) + 1;
+    this.takes.delete(question);
+    this.takes.set(question, take);
+    if (this.takes.size > SCRIPT_QUESTIONS_LIMIT) this.takes.delete(this.takes.keys().next().value as string);
+    return this.script({ question, take });
   }
 
   setFaults(faults: FaultSpec | undefined): void {
@@ -196,7 +226,11 @@ export class MockProviderServer {
       id: `chatcmpl-${randomBytes(12).toString('hex')}`,
       created: Math.floor(Date.now() / 1000),
       model: request.model,
-      usage: mockUsageFor(request.messages, request.max_completion_tokens ?? request.max_tokens ?? undefined),
+      usage: mockUsageFor(
+        request.messages,
+        request.max_completion_tokens ?? request.max_tokens ?? undefined,
+        this.scripted(mockLastUserMessage(request.messages)),
+      ),
       includeUsage: request.stream_options?.include_usage === true,
       headers: { 'x-request-id': `req_${randomBytes(12).toString('hex')}` },
     };
@@ -262,6 +296,7 @@ export async function startMockProvider(opts: MockProviderOptions = {}): Promise
     callLog: () => mock.callLog(),
     reset: () => mock.reset(),
     setFaults: (faults) => mock.setFaults(faults),
+    setAnswers: (script) => mock.setAnswers(script),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
