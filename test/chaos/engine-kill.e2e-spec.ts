@@ -23,7 +23,7 @@ let s: ChaosShoal;
 
 beforeAll(async () => {
   s = await startChaosShoal('engine');
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await s?.close();
 });

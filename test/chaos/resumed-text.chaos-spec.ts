@@ -106,7 +106,7 @@ async function replay(runId: string, lastEventId?: number): Promise<Event[]> {
 
 beforeAll(async () => {
   s = await startChaosShoal('text', { engines: 1 });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await s?.close();
 });
