@@ -166,7 +166,7 @@ export async function startPrivateServers(): Promise<PrivateServers> {
       ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
       asPostgres,
     );
-    const options = `-p ${pgPort} -c listen_addresses=127.0.0.1 -k ${data} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+    const options = `-p ${pgPort} -c listen_addresses=127.0.0.1 -k ${data} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c autovacuum=off -c max_connections=200`;
     let pgDown = true;
     const postgres: PrivatePostgres = {
       port: pgPort,
@@ -210,8 +210,9 @@ export async function startPrivateServers(): Promise<PrivateServers> {
       '',
       '--appendonly',
       'yes',
+      // no fsync of its own (a busy disk would stall every command); a SIGTERM still writes it out whole
       '--appendfsync',
-      'everysec',
+      'no',
       '--daemonize',
       'no',
       '--logfile',
