@@ -11,7 +11,7 @@ let s: ChaosShoal;
 
 beforeAll(async () => {
   s = await startChaosShoal('concurrent');
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await s?.close();
 });

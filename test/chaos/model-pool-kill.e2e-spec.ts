@@ -13,7 +13,7 @@ let s: ChaosShoal;
 
 beforeAll(async () => {
   s = await startChaosShoal('pool');
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await s?.close();
 });

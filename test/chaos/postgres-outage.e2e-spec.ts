@@ -1,5 +1,5 @@
-// Chaos: Postgres unreachable for 10 s, then for 40 s, with runs in flight (its connections reset,
-// new ones refused, through a proxy the suite controls). Requests that need it answer 503
+// Chaos: Postgres stopped for 10 s, then for 40 s, with runs in flight (the suite's own cluster,
+// `pg_ctl stop -m immediate`: its connections cut, new ones refused; started again with crash recovery). Requests that need it answer 503
 // upstream_unavailable with Retry-After at once, readiness says postgres is failing, and the runs in
 // flight wait the outage out and finish afterwards: none stranded, none failed, nothing unbilled.
 import { report, runsSince, sleep, until } from './support/load';
@@ -12,9 +12,8 @@ let s: ChaosShoal;
 
 beforeAll(async () => {
   s = await startChaosShoal('pg');
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
-  s.pgProxy.up();
   await s?.close();
 });
 
@@ -26,7 +25,7 @@ async function outage(seconds: number) {
     (n) => n >= 8,
     60_000,
   );
-  s.pgProxy.down();
+  await s.postgres.stop();
   const downAt = Date.now();
   await sleep(500);
   const probes: Probe[] = [
@@ -38,7 +37,7 @@ async function outage(seconds: number) {
     await probe(s, 'readyz', '/readyz', { auth: false }),
   ];
   await sleep(Math.max(0, seconds * 1000 - (Date.now() - downAt)));
-  s.pgProxy.up();
+  await s.postgres.start();
   s.mock.setFaults(undefined);
   const out = await settle(s, f);
   return { out, probes };

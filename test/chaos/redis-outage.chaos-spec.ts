@@ -1,4 +1,5 @@
-// Chaos: Redis unreachable for 10 s with runs in flight. Requests that need Redis (starting a run:
+// Chaos: Redis stopped for 10 s with runs in flight (the suite's own redis-server, SIGTERMed and
+// started again on the same port with its append-only file). Requests that need Redis (starting a run:
 // its queue; a chat completion: its usage intent) answer 503 with Retry-After within about a second
 // instead of waiting for Redis; requests that need only Postgres keep working; readiness says redis
 // is failing; workers reconnect by themselves and the runs in flight finish, billed exactly once.
@@ -12,9 +13,8 @@ let s: ChaosShoal;
 
 beforeAll(async () => {
   s = await startChaosShoal('redis');
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
-  s.redisProxy.up();
   await s?.close();
 });
 
@@ -26,7 +26,7 @@ it('Redis down 10 s: what needs it answers 503 fast, what does not keeps working
     (n) => n >= 8,
     60_000,
   );
-  s.redisProxy.down();
+  await s.redisServer.stop();
   const downAt = Date.now();
   await sleep(1000);
   const probes: Probe[] = [
@@ -42,7 +42,7 @@ it('Redis down 10 s: what needs it answers 503 fast, what does not keeps working
     await probe(s, 'readyz', '/readyz', { auth: false }),
   ];
   await sleep(Math.max(0, 10_000 - (Date.now() - downAt)));
-  s.redisProxy.up();
+  await s.redisServer.start();
   s.mock.setFaults(undefined);
   const out = await settle(s, f);
   report(figuresOf('Redis down 10 s', out, { notes: describeProbes(probes) }));

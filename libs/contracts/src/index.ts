@@ -22,6 +22,7 @@ export {
   MAX_EMBEDDING_TOTAL_LENGTH,
   type EmbeddingsRequest,
 } from './embeddings-request';
+export { textReplaceOf, messageReplaceOf, applyStreamedText, RESUMED_REPLACE_REASON } from './streamed-text';
 export { workflowFinishedOf, RUN_STOPPED_MESSAGE, type FinishedRunFacts } from './workflow-finished';
 export {
   CHAT_COMPLETIONS_PORT,

@@ -68,6 +68,10 @@ export interface TextChunkData {
   text: string;
   from_variable_selector: [string, string];
 }
+/** Dify's text_replace: the whole text streamed so far, replacing what the client joined (see streamed-text.ts). */
+export interface TextReplaceData {
+  text: string;
+}
 export interface WorkflowFinishedData {
   id: string;
   workflow_id: string;
@@ -134,6 +138,16 @@ export interface MessageData {
   from_variable_selector: [string, string];
   created_at: number;
 }
+/** Chatflow runs: the whole answer so far, replacing what the client joined (Dify's `message_replace`). */
+export interface MessageReplaceData {
+  id: string;
+  message_id: string;
+  conversation_id: string;
+  answer: string;
+  /** why the answer was replaced: `resumed` (the run was taken over after a crash and its text changed) */
+  reason: string;
+  created_at: number;
+}
 /** Dify's message usage: tokens, the price billing knew when the run ended, latency in seconds. */
 export interface MessageUsage {
   prompt_tokens: number;
@@ -156,6 +170,7 @@ export type RunEventBody =
   | { event: 'workflow_started'; data: WorkflowStartedData }
   | { event: 'node_started'; data: NodeStartedData }
   | { event: 'text_chunk'; data: TextChunkData }
+  | { event: 'text_replace'; data: TextReplaceData }
   | { event: 'node_finished'; data: NodeFinishedData }
   | { event: 'node_retry'; data: NodeRetryData }
   | { event: 'workflow_finished'; data: WorkflowFinishedData }
@@ -167,6 +182,7 @@ export type RunEventBody =
   | { event: 'loop_next'; data: ContainerNextData }
   | { event: 'loop_completed'; data: ContainerCompletedData }
   | { event: 'message'; data: MessageData }
+  | { event: 'message_replace'; data: MessageReplaceData }
   | { event: 'message_end'; data: MessageEndData };
 
 export type RunEventName = RunEventBody['event'];

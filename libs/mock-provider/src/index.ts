@@ -1,6 +1,13 @@
 // @shoal/mock-provider — an OpenAI-compatible mock provider (JSON and SSE) with fault injection: the
 // demo model `mock-chat` in standalone mode, and the upstream in tests and benchmarks.
-export { startMockProvider, MOCK_OWNER, type MockProvider, type MockProviderOptions, type MockCall } from './mock-provider.server';
+export {
+  startMockProvider,
+  MOCK_OWNER,
+  type MockProvider,
+  type MockProviderOptions,
+  type MockCall,
+  type MockAnswerScript,
+} from './mock-provider.server';
 export { createInProcessMockProvider, IN_PROCESS_MOCK_URL, type InProcessMockProvider } from './mock-provider.in-process';
 export { SYSTEM_FINGERPRINT } from './chat-completion.responder';
 export { FAULT_HEADER, type FaultSpec } from './fault-spec';

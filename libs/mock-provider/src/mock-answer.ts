@@ -75,23 +75,25 @@ export function mockWordPieces(text: string): string[] {
 /**
  * What the mock answers and reports as usage for `messages`. With `maxTokens` below the
  * answer's token count the answer is cut to its first `maxTokens` words (finish_reason 'length').
+ * `answered` replaces the deterministic answer (a test's per-call script, see MockAnswerScript); a
+ * script inside the prompt (`<mock-answer>`, `<mock-tool-call>`, see mock-script.ts) replaces it otherwise.
  */
-export function mockUsageFor(messages: ReadonlyArray<MockChatMessage>, maxTokens?: number): MockUsage {
+export function mockUsageFor(messages: ReadonlyArray<MockChatMessage>, maxTokens?: number, answered?: string): MockUsage {
   const prompt = messages.reduce((sum, m) => sum + mockTokenCount(mockMessageText(m)), 0);
-  const scripted = mockScriptedTurn(messages);
-  if (scripted?.toolCall) {
-    const completion = mockTokenCount(scripted.toolCall.arguments);
+  const turn = mockScriptedTurn(messages);
+  if (turn?.toolCall) {
+    const completion = mockTokenCount(turn.toolCall.arguments);
     return {
       prompt_tokens: prompt,
       completion_tokens: completion,
       total_tokens: prompt + completion,
       answer: '',
       finish_reason: 'tool_calls',
-      tool_calls: [scripted.toolCall],
-      ...(scripted.reasoning !== undefined ? { reasoning: scripted.reasoning } : {}),
+      tool_calls: [turn.toolCall],
+      ...(turn.reasoning !== undefined ? { reasoning: turn.reasoning } : {}),
     };
   }
-  const full = scripted ? scripted.content : mockAnswer(mockLastUserMessage(messages));
+  const full = answered ?? (turn ? turn.content : mockAnswer(mockLastUserMessage(messages)));
   const fullTokens = mockTokenCount(full);
   const truncated = maxTokens !== undefined && maxTokens < fullTokens;
   const answer = truncated ? mockWordPieces(full).slice(0, Math.max(0, maxTokens)).join('') : full;
@@ -102,6 +104,6 @@ export function mockUsageFor(messages: ReadonlyArray<MockChatMessage>, maxTokens
     total_tokens: prompt + completion,
     answer,
     finish_reason: truncated ? 'length' : 'stop',
-    ...(scripted?.reasoning !== undefined ? { reasoning: scripted.reasoning } : {}),
+    ...(turn?.reasoning !== undefined ? { reasoning: turn.reasoning } : {}),
   };
 }

@@ -23,6 +23,7 @@ export function createInProcessMockProvider(opts: Omit<MockProviderOptions, 'por
     callLog: () => mock.callLog(),
     reset: () => mock.reset(),
     setFaults: (faults) => mock.setFaults(faults),
+    setAnswers: (script) => mock.setAnswers(script),
   };
 }
 

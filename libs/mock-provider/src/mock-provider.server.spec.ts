@@ -57,6 +57,20 @@ describe('mock provider, as seen by the openai SDK', () => {
     expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true);
   });
 
+  it('answers a repeated question otherwise when scripted, per call, usage counted on what it sent', async () => {
+    mock.setAnswers(({ question, take }) => (take === 1 ? undefined : `take ${take} of ${question.length} chars`));
+    const first = await client(mock).chat.completions.create({ model: 'mock-chat', messages });
+    expect(first.choices[0].message.content).toBe(mockUsageFor(messages).answer);
+    const chunks = await collect(
+      await client(mock).chat.completions.create({ model: 'mock-chat', messages, stream: true, stream_options: { include_usage: true } }),
+    );
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(`take 2 of ${messages[1].content.length} chars`);
+    expect(chunks.at(-1)?.usage?.completion_tokens).toBe(5);
+    mock.setAnswers(undefined);
+    const again = await client(mock).chat.completions.create({ model: 'mock-chat', messages });
+    expect(again.choices[0].message.content).toBe(mockUsageFor(messages).answer);
+  });
+
   it('ends the stream with a usage chunk when stream_options.include_usage is set', async () => {
     const chunks = await collect(
       await client(mock).chat.completions.create({ model: 'mock-chat', messages, stream: true, stream_options: { include_usage: true } }),

@@ -8,7 +8,7 @@ import { chatRequestSchema, describeProblem } from './chat-request';
 import { Completion, sendCompletion, streamCompletion } from './chat-completion.responder';
 import { FAULT_HEADER, faultApplies, FaultSpec, parseFaultHeader, validateFaultSpec } from './fault-spec';
 import { BodyTooLargeError, flatHeaders, pause, readBody, sendJson } from './http-io';
-import { mockUsageFor } from './mock-answer';
+import { mockLastUserMessage, mockUsageFor } from './mock-answer';
 import { deepseekRefusal, deepseekShape, isDeepseekModel } from './deepseek.behaviour';
 import { embeddingsAnswer, embeddingsRequestSchema } from './embeddings.responder';
 import { injectedError, openAiError, OpenAiErrorBody } from './openai-error';
@@ -27,6 +27,17 @@ export interface MockProviderOptions {
   /** The most recent calls kept in the call log (default 1000); `calls()` still counts them all. */
   callLogLimit?: number;
 }
+
+/**
+ * A scripted answer, asked per call: `question` is the call's last user message, `take` how many
+ * calls with that question came before this one plus 1 (1 for the first). Returning undefined keeps
+ * the deterministic answer. A real provider answers a repeated question otherwise; this lets a test
+ * say how (usage is counted on the scripted answer).
+ */
+export type MockAnswerScript = (call: { question: string; take: number }) => string | undefined;
+
+/** Questions whose takes a script counts at once; the oldest is forgotten past it. */
+const SCRIPT_QUESTIONS_LIMIT = 10_000;
 
 export interface MockCall {
   /** Date.now() when the request arrived. */
@@ -49,9 +60,11 @@ export interface MockProvider {
   calls(): number;
   /** The most recent calls, oldest first (at most `callLogLimit`). */
   callLog(): ReadonlyArray<MockCall>;
-  /** Clears the call log and the server-level faults. */
+  /** Clears the call log, the server-level faults and the answer script. */
   reset(): void;
   setFaults(faults: FaultSpec | undefined): void;
+  /** Answers by `script` from now on (undefined: the deterministic answers again); takes count from here. */
+  setAnswers(script: MockAnswerScript | undefined): void;
   close(): Promise<void>;
 }
 
@@ -72,6 +85,8 @@ export class MockProviderServer {
   private remaining: number | undefined;
   /** matching requests seen under the current server fault, for its `share` */
   private seen = 0;
+  private script: MockAnswerScript | undefined;
+  private readonly takes = new Map<string, number>();
   private readonly created = Math.floor(Date.now() / 1000);
 
   constructor(
@@ -111,6 +126,21 @@ export class MockProviderServer {
     this.log.length = 0;
     this.total = 0;
     this.setFaults(undefined);
+    this.setAnswers(undefined);
+  }
+
+  setAnswers(script: MockAnswerScript | undefined): void {
+    this.script = script;
+    this.takes.clear();
+  }
+
+  private scripted(question: string): string | undefined {
+    if (!this.script) return undefined;
+    const take = (this.takes.get(question) ?? 0) + 1;
+    this.takes.delete(question);
+    this.takes.set(question, take);
+    if (this.takes.size > SCRIPT_QUESTIONS_LIMIT) this.takes.delete(this.takes.keys().next().value as string);
+    return this.script({ question, take });
   }
 
   setFaults(faults: FaultSpec | undefined): void {
@@ -241,7 +271,11 @@ export class MockProviderServer {
     if (!this.models.includes(request.model)) return { kind: 'reject', status: 404, body: this.unknownModel(request.model) };
 
     const fault = this.faultFor(request.model, requestFault);
-    const usage = mockUsageFor(request.messages, request.max_completion_tokens ?? request.max_tokens ?? undefined);
+    const usage = mockUsageFor(
+      request.messages,
+      request.max_completion_tokens ?? request.max_tokens ?? undefined,
+      this.scripted(mockLastUserMessage(request.messages)),
+    );
     const shape = deepseek ? deepseekShape(request, usage, fault.blankAnswer === true) : undefined;
     const completion: Completion = {
       id: `chatcmpl-${randomBytes(12).toString('hex')}`,
@@ -320,6 +354,7 @@ export async function startMockProvider(opts: MockProviderOptions = {}): Promise
     callLog: () => mock.callLog(),
     reset: () => mock.reset(),
     setFaults: (faults) => mock.setFaults(faults),
+    setAnswers: (script) => mock.setAnswers(script),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -95,7 +95,11 @@ export interface ExecuteRunOptions {
    * where those nodes reference it (see StreamCoordinator).
    */
   streamChunks?: boolean;
-  /** What earlier attempts of this run streamed (their text_chunk texts, joined): a resumed run does not send it again. */
+  /**
+   * The text earlier attempts of this run streamed, as a client holds it (chunks joined, replaces
+   * applied: `applyStreamedText`). A resumed run does not send it again where its text matches, and
+   * sends text_replace where it departs (see ChunkEmitter).
+   */
   streamedText?: string;
   /** The conversation's earlier turns, oldest first, for LLM nodes with memory (chatflows). */
   history?: readonly HistoryTurn[];
@@ -283,6 +287,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     clearTimeout(deadline);
   }
   if (scheduler.infraError !== null) throw scheduler.infraError;
+  // text an earlier attempt sent past the end of this one's is taken back before the run's end is told
+  chunks?.finish();
   await chunks?.settle();
 
   const limitError = runLimitError ?? scheduler.limitError;

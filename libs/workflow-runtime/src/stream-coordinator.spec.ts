@@ -1,4 +1,4 @@
-import type { RunEventBody } from '@shoal/contracts';
+import { applyStreamedText, type RunEventBody } from '@shoal/contracts';
 import { executeRun } from './index';
 import { deferred, fakePorts, graph, llmResult, settle, type Deferred } from './fake-ports.spec-helper';
 import type { LlmChatResult } from './ports';
@@ -204,7 +204,11 @@ describe('StreamCoordinator (through executeRun with streamChunks)', () => {
         streamedText,
       });
       expect(outcome.outputs.answer).toBe(`X ${rerunText} Z`);
-      return chunks(ports.events.events);
+      // a client that joins the chunks and applies replaces holds the run's answer
+      expect(ports.events.events.reduce(applyStreamedText, streamedText)).toBe(`X ${rerunText} Z`);
+      return ports.events.events.flatMap((e) =>
+        e.event === 'text_chunk' ? [e.data.text] : e.event === 'text_replace' ? [`replace:${e.data.text}`] : [],
+      );
     };
     // the crash came while the LLM streamed: it runs again, and only what is new goes out
     expect(await resume('X a1', false)).toEqual(['a2', ' Z']);
@@ -212,6 +216,8 @@ describe('StreamCoordinator (through executeRun with streamChunks)', () => {
     expect(await resume('X a1a2', true)).toEqual([' Z']);
     // the re-run LLM answered otherwise: the text from where it departs goes out
     expect(await resume('X a1', false, 'a1b2')).toEqual(['b2', ' Z']);
+    // ... or departs from what was sent: the text so far is replaced, then chunks go on
+    expect(await resume('X a1a2', false, 'b1b2')).toEqual(['replace:X b1', 'b2', ' Z']);
   });
 
   it('renders values that were not streamed as Dify markdown: arrays as "- item" lines, objects as indented JSON, numbers as text', () => {

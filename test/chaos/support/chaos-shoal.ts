@@ -1,23 +1,14 @@
-// Shoal distributed for the chaos suite: the four services as processes (two engines), each reaching
-// Postgres and Redis through a TCP proxy the suite can cut, LLM calls to a slow mock provider. A
-// service can be killed and started again on the same port, so the others' URLs stay right.
+// Shoal distributed for the chaos suite: the four services as processes (two engines) on a Postgres
+// cluster and a Redis server of the suite's own (support/private-servers.ts), which the outage
+// scenarios stop and start for real; LLM calls to a slow mock provider. A service can be killed and
+// started again on the same port, so the others' URLs stay right.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import { Pool } from 'pg';
 import { Redis } from 'ioredis';
-import {
-  createTestDatabase,
-  freePort,
-  startMockProvider,
-  startService,
-  testRedisPrefix,
-  testRedisUrl,
-  type MockProvider,
-  type ServiceProcess,
-  type TestDatabase,
-} from '@shoal/testing';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy';
+import { freePort, startMockProvider, startService, testRedisPrefix, type MockProvider, type ServiceProcess } from '@shoal/testing';
+import { startPrivateServers, type PrivatePostgres, type PrivateRedis, type PrivateServers } from './private-servers';
 
 export const CHAOS_KEY = 'sk-shoal-chaos-0123456789abcdef';
 const INTERNAL_TOKEN = 'chaos-internal-token-0123456789';
@@ -43,13 +34,15 @@ export const TWO_LLM_WORKFLOW = {
 export type AppName = 'gateway' | 'workflow-engine' | 'model-pool' | 'billing';
 
 export interface ChaosShoal {
-  db: TestDatabase;
-  pg: Client;
+  /** the suite's own Postgres (stop() / start() for an outage) */
+  postgres: PrivatePostgres;
+  /** the suite's own Redis (stop() / start() for an outage) */
+  redisServer: PrivateRedis;
+  /** the test's reads of the database: a pool, so it reconnects after an outage */
+  pg: Pool;
   redis: Redis;
   prefix: string;
   mock: MockProvider;
-  pgProxy: TcpProxy;
-  redisProxy: TcpProxy;
   gateway: ServiceProcess;
   engines: ServiceProcess[];
   pool: ServiceProcess;
@@ -72,15 +65,26 @@ export const ENGINE_ENV = {
 };
 
 export async function startChaosShoal(name: string, extra: { engines?: number } = {}): Promise<ChaosShoal> {
-  const db = await createTestDatabase(`chaos_${name}`);
+  const servers = await startPrivateServers();
+  const started: Array<{ close(): Promise<unknown> }> = [servers];
+  try {
+    return await startOn(servers, name, extra, started);
+  } catch (err) {
+    // a start that failed halfway leaves nothing running: afterAll has no shoal to close
+    for (const x of started.reverse()) await x.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function startOn(
+  servers: PrivateServers,
+  name: string,
+  extra: { engines?: number },
+  started: Array<{ close(): Promise<unknown> }>,
+): Promise<ChaosShoal> {
   const prefix = testRedisPrefix(`chaos-${name}`);
-  const redisTarget = new URL(testRedisUrl());
-  const pgTarget = new URL(db.url);
-  const [pgProxy, redisProxy, mock] = await Promise.all([
-    startTcpProxy({ host: pgTarget.hostname, port: Number(pgTarget.port || 5432) }),
-    startTcpProxy({ host: redisTarget.hostname, port: Number(redisTarget.port || 6379) }),
-    startMockProvider({ callLogLimit: 20_000 }),
-  ]);
+  const mock = await startMockProvider({ callLogLimit: 20_000 });
+  started.push(mock);
   const dir = mkdtempSync(path.join(tmpdir(), 'shoal-chaos-'));
   const poolConfig = path.join(dir, 'model-pool.json');
   writeFileSync(
@@ -90,12 +94,12 @@ export async function startChaosShoal(name: string, extra: { engines?: number } 
     }),
   );
   const common = {
-    REDIS_URL: redisProxy.url(testRedisUrl()),
+    REDIS_URL: servers.redis.url,
     REDIS_PREFIX: prefix,
     SHOAL_INTERNAL_TOKEN: INTERNAL_TOKEN,
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
   };
-  const databaseUrl = pgProxy.url(db.url);
+  const databaseUrl = servers.postgres.url('shoal');
   const [poolPort, billingPort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const envs: Record<AppName, Record<string, string>> = {
     'model-pool': { ...common, MODEL_POOL_CONFIG: poolConfig, USAGE_HEARTBEAT_MS: '500' },
@@ -116,13 +120,23 @@ export async function startChaosShoal(name: string, extra: { engines?: number } 
     'workflow-engine': { ...common, ...ENGINE_ENV, DATABASE_URL: databaseUrl, MODEL_POOL_URL: `http://127.0.0.1:${poolPort}` },
   };
   const ports: Partial<Record<AppName, number>> = { 'model-pool': poolPort, billing: billingPort, gateway: gatewayPort };
-  const start = (app: AppName) => startService({ app, env: envs[app], port: ports[app], timeoutMs: 60_000 });
+  const processes = new Set<ServiceProcess>();
+  started.push({ close: () => Promise.all([...processes].map((p) => p.stop('SIGKILL'))) });
+  const start = async (app: AppName) => {
+    const p = await startService({ app, env: envs[app], port: ports[app], timeoutMs: 120_000 });
+    processes.add(p);
+    return p;
+  };
   const [pool, billing] = await Promise.all([start('model-pool'), start('billing')]);
   const gateway = await start('gateway');
   const engines = await Promise.all(Array.from({ length: extra.engines ?? 2 }, () => start('workflow-engine')));
-  const pg = new Client({ connectionString: db.url });
-  await pg.connect();
-  const redis = new Redis(testRedisUrl());
+  // the test's own connections live through the outages it makes: a pool reconnects, errors of idle ones are expected
+  const pg = new Pool({ connectionString: databaseUrl, max: 4 });
+  pg.on('error', () => undefined);
+  started.push({ close: () => pg.end() });
+  const redis = new Redis(servers.redis.url, { maxRetriesPerRequest: 3 });
+  redis.on('error', () => undefined);
+  started.push({ close: async () => redis.disconnect() });
   const created = await fetch(`${gateway.url}/v1/workflows`, {
     method: 'POST',
     headers: { authorization: `Bearer ${CHAOS_KEY}`, 'content-type': 'application/json' },
@@ -131,13 +145,12 @@ export async function startChaosShoal(name: string, extra: { engines?: number } 
   if (created.status !== 201) throw new Error(`could not create the workflow: ${created.status} ${await created.text()}`);
   const workflowId = ((await created.json()) as { id: string }).id;
   const shoal: ChaosShoal = {
-    db,
+    postgres: servers.postgres,
+    redisServer: servers.redis,
     pg,
     redis,
     prefix,
     mock,
-    pgProxy,
-    redisProxy,
     gateway,
     engines,
     pool,
@@ -146,6 +159,7 @@ export async function startChaosShoal(name: string, extra: { engines?: number } 
     async restart(s) {
       const app = s.name as AppName;
       await s.stop('SIGKILL');
+      processes.delete(s);
       const next = await start(app);
       if (app === 'gateway') shoal.gateway = next;
       else if (app === 'model-pool') shoal.pool = next;
@@ -155,14 +169,15 @@ export async function startChaosShoal(name: string, extra: { engines?: number } 
     },
     startEngine: () => start('workflow-engine'),
     async close() {
-      const all = [shoal.gateway, shoal.pool, shoal.billing, ...shoal.engines];
-      await Promise.all(all.map((p) => p.stop('SIGTERM')));
-      await Promise.all([pgProxy.close(), redisProxy.close(), mock.close()]);
+      // a scenario that failed mid-outage leaves a server stopped: the services stop cleanly only with both up
+      if (servers.postgres.isDown()) await servers.postgres.start();
+      if (servers.redis.isDown()) await servers.redis.start();
+      await Promise.all([...processes].map((p) => p.stop('SIGTERM')));
+      processes.clear();
+      await mock.close();
       await pg.end();
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
-      await db.drop();
+      redis.disconnect();
+      await servers.close();
     },
   };
   return shoal;

@@ -10,7 +10,7 @@ export interface ClientResult {
   outcome: Outcome;
   status?: number;
   runId?: string;
-  /** streaming: the text_chunk texts joined, and the answer the run finished with */
+  /** streaming: the text as a client holds it (text_chunk texts joined, text_replace applied), and the answer the run finished with */
   text?: string;
   answer?: string;
   /** chat: the stream ended with [DONE], or with an explicit error event */
@@ -39,7 +39,7 @@ export async function blockingRun(s: ChaosShoal, question: string, boundMs: numb
   }
 }
 
-interface Sse {
+export interface Sse {
   event?: string;
   data?: { text?: string; outputs?: { answer?: string } };
   workflow_run_id?: string;
@@ -48,7 +48,7 @@ interface Sse {
   choices?: Array<{ delta?: { content?: string } }>;
 }
 
-async function readEvents(res: Response, onEvent: (raw: string) => void): Promise<void> {
+export async function readEvents(res: Response, onEvent: (raw: string) => void): Promise<void> {
   const decoder = new TextDecoder();
   let carry = '';
   for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -88,6 +88,8 @@ export async function streamingRun(s: ChaosShoal, question: string, boundMs: num
       runId ??= e.workflow_run_id;
       lastSeq = e.sequence ?? lastSeq;
       if (e.event === 'text_chunk') text += e.data?.text ?? '';
+      // a resumed run whose text departs from what was sent replaces it whole (Dify's text_replace)
+      if (e.event === 'text_replace') text = e.data?.text ?? '';
       if (e.event === 'workflow_finished') answer = e.data?.outputs?.answer;
     });
     return { kind: 'streaming', outcome: 'answered', status, runId, text, answer, ms: Date.now() - t0 };

@@ -1,4 +1,4 @@
-import type { RunEvent, RunEventBody } from '@shoal/contracts';
+import { messageReplaceOf, textReplaceOf, type RunEvent, type RunEventBody } from '@shoal/contracts';
 import { InMemoryRunEventStore } from './memory.run-event-store';
 
 const chunk = (text: string): RunEventBody => ({ event: 'text_chunk', data: { text, from_variable_selector: ['llm', 'text'] } });
@@ -136,6 +136,15 @@ describe('InMemoryRunEventStore bounds', () => {
       list: { __truncated: true, bytes: JSON.stringify(Array.from({ length: 500 }, (_, i) => i)).length },
     });
     expect((big.data as { outputs: unknown }).outputs).toEqual({ text: 'ok' });
+  });
+
+  it("keeps a replace's text whole: it is the client's whole answer, and cut it would be a wrong one", async () => {
+    const store = new InMemoryRunEventStore(limits);
+    const long = 'é'.repeat(2000);
+    const e = (await store.append('run_r', textReplaceOf(long)))!;
+    expect(e.data).toEqual({ text: long });
+    const m = (await store.append('run_r', messageReplaceOf({ id: 'm', message_id: 'm', conversation_id: 'c', created_at: 0 }, long)))!;
+    expect((m.data as { answer: string }).answer).toBe(long);
   });
 
   it('stops storing a run past its byte cap, without gaps in the sequence, and always stores workflow_finished', async () => {

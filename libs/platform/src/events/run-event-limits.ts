@@ -47,6 +47,9 @@ function bound(value: unknown, max: number): unknown {
 
 /** The event with every field of its `data` bounded by `fieldMaxBytes`; `data`'s own keys stay. */
 export function boundRunEvent(body: RunEventBody, fieldMaxBytes: number): RunEventBody {
+  // a replace carries the client's whole text: cut, it would leave every client with a wrong answer
+  // (the run's byte cap still bounds it)
+  if (body.event === 'text_replace' || body.event === 'message_replace') return body;
   const data = Object.fromEntries(Object.entries(body.data).map(([k, v]) => [k, bound(v, fieldMaxBytes)]));
   return { ...body, data } as RunEventBody;
 }

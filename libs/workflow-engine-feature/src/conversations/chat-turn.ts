@@ -1,7 +1,7 @@
 // One chatflow run as a turn of its conversation: what the run reads of the conversation (sys.query,
 // sys.conversation_id, sys.dialogue_count, its variables, its earlier turns for LLM memory), its text
 // streamed as Dify's `message` events, and the turn written once when the run ends.
-import type { MessageEndData, RunEventBody } from '@shoal/contracts';
+import { messageReplaceOf, type MessageEndData, type RunEventBody } from '@shoal/contracts';
 import type { EventSink, HistoryTurn, RunOutcome } from '@shoal/workflow-runtime';
 import type { ConversationTurnsRepository } from './conversation-turns.repository';
 
@@ -36,27 +36,25 @@ export class ChatTurn {
     return new ChatTurn(repo, run, sys, state.variables, state.history);
   }
 
-  /** The run's text goes out as Dify's chat `message` events rather than text_chunk. */
+  /** The run's text goes out as Dify's chat `message` (and `message_replace`) events rather than text_chunk (text_replace). */
   sink(inner: EventSink): EventSink {
     const { run } = this;
-    const createdAt = Math.floor(run.createdAt.getTime() / 1000);
+    const message = {
+      id: run.messageId,
+      message_id: run.messageId,
+      conversation_id: run.conversationId,
+      created_at: Math.floor(run.createdAt.getTime() / 1000),
+    };
     return {
-      emit: (body) =>
-        inner.emit(
-          body.event === 'text_chunk'
-            ? {
-                event: 'message',
-                data: {
-                  id: run.messageId,
-                  message_id: run.messageId,
-                  conversation_id: run.conversationId,
-                  answer: body.data.text,
-                  from_variable_selector: body.data.from_variable_selector,
-                  created_at: createdAt,
-                },
-              }
-            : body,
-        ),
+      emit: (body) => {
+        if (body.event === 'text_chunk')
+          return inner.emit({
+            event: 'message',
+            data: { ...message, answer: body.data.text, from_variable_selector: body.data.from_variable_selector },
+          });
+        if (body.event === 'text_replace') return inner.emit(messageReplaceOf(message, body.data.text));
+        return inner.emit(body);
+      },
     };
   }
 

@@ -3,7 +3,13 @@
 // workflow_finished. The run never waits for billing: the ledger reconciles with it later.
 import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { CHAT_COMPLETIONS_PORT, workflowFinishedOf, type ChatCompletionsPort, type RunEventBody } from '@shoal/contracts';
+import {
+  CHAT_COMPLETIONS_PORT,
+  applyStreamedText,
+  workflowFinishedOf,
+  type ChatCompletionsPort,
+  type RunEventBody,
+} from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import { executeRun, memoryTurnsOf, type EventSink } from '@shoal/workflow-runtime';
 import {
@@ -238,14 +244,9 @@ export class ExecuteRunUseCase {
     return ChatTurn.open(this.turns, { id, tenantId, conversationId, messageId, query: run.query ?? '', createdAt }, memoryTurnsOf(graph));
   }
 
-  /** The text an earlier attempt of the run streamed (text_chunk or message events), so a resume does not send it again. */
+  /** The text earlier attempts of the run streamed, as its clients hold it, so a resume sends only what changed. */
   private async streamedText(runId: string): Promise<string> {
-    let text = '';
-    for (const e of await this.events.read(runId)) {
-      if (e.event === 'text_chunk') text += e.data.text;
-      else if (e.event === 'message') text += e.data.answer;
-    }
-    return text;
+    return (await this.events.read(runId)).reduce(applyStreamedText, '');
   }
 
   unfinishedRunIds(): Promise<string[]> {

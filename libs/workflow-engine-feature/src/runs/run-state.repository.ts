@@ -118,7 +118,11 @@ export class RunStateRepository {
    */
   async startedAttempts(tenantId: string, runId: string): Promise<Map<string, number>> {
     const rows = await this.prisma.nodeExecution.findMany({
-      // failed too: a run resumed after an attempt that failed of an infrastructure error (ModelPoolLostError)
+      // failed too: a run resumed after an attempt that failed of an infrastructure error (ModelPoolLostError),
+      // whose tries may have reached the provider. A row holds its node's highest try (the start of each
+      // retry rewrites it), so numbering continues after every try that was made; a try that never
+      // reached the provider only leaves a gap. Finished rows are restored, never tried again.
+      // (attempt-numbering.int-spec.ts)
       where: { tenantId, runId, status: { in: ['running', 'failed'] } },
       select: { executionKey: true, attempt: true },
     });
