@@ -4,7 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import {
+  McpServersRepository,
   PoolCredentialsRepository,
+  openMcpHeaders,
+  sealMcpHeaders,
   SecretBox,
   configureRootLogger,
   createPrismaClient,
@@ -307,12 +310,28 @@ describe('key rotation', () => {
     const row0 = await prisma.providerCredential.findUniqueOrThrow({ where: { id: ids[0] } });
     expect(rotating.open(row0.sealed, credentialOwner(null, ids[0]))).toBe(KEY_A); // still opens mid-rotation
 
+    // an MCP server's headers sealed under the old key
+    const tenantId = (await prisma.tenant.findFirstOrThrow()).id;
+    const mcpId = 'mcp_rotation0';
+    await prisma.mcpServer.create({
+      data: {
+        id: mcpId,
+        tenantId,
+        name: 'rotation',
+        url: 'https://mcp.example.com/mcp',
+        headerNames: ['Authorization'],
+        sealedHeaders: sealMcpHeaders({ Authorization: 'Bearer mcp-secret' }, tenantId, mcpId, oldBox),
+      },
+    });
+    const mcpServers = new McpServersRepository(prisma);
+
     const versions = new WorkflowSecretsRepository(prisma);
-    const outcome = await new SecretRotationService(repo, versions, rotating).resealAll();
+    const outcome = await new SecretRotationService(repo, versions, mcpServers, rotating).resealAll();
     const creds = outcome.targets.find((t) => t.target === 'provider_credentials')!;
     expect(creds.resealed).toBeGreaterThanOrEqual(2);
     expect(creds.failed).toEqual([]);
     expect(outcome.targets.find((t) => t.target === 'workflow_secret_variables')).toMatchObject({ resealed: 1, failed: [] });
+    expect(outcome.targets.find((t) => t.target === 'mcp_server_headers')).toMatchObject({ resealed: 1, failed: [] });
     const newOnly = new SecretBox(newKey);
     for (const [i, plain] of [KEY_A, KEY_B].entries()) {
       const row = await prisma.providerCredential.findUniqueOrThrow({ where: { id: ids[i] } });
@@ -326,8 +345,11 @@ describe('key rotation', () => {
     // every credential the gateway stored earlier was resealed too
     for (const row of await prisma.providerCredential.findMany()) expect(row.keyId).toBe(secretKeyId(newKey));
     // a second pass has nothing left to do
-    const again = await new SecretRotationService(repo, versions, rotating).resealAll();
-    expect(again.targets.map((t) => t.resealed)).toEqual([0, 0]);
+    const mcp = await prisma.mcpServer.findUniqueOrThrow({ where: { id: mcpId } });
+    expect(openMcpHeaders({ ...mcp, sealedHeaders: mcp.sealedHeaders }, newOnly)).toEqual({ Authorization: 'Bearer mcp-secret' });
+    expect(() => openMcpHeaders(mcp, oldBox)).toThrow();
+    const again = await new SecretRotationService(repo, versions, mcpServers, rotating).resealAll();
+    expect(again.targets.map((t) => t.resealed)).toEqual([0, 0, 0]);
   });
 
   it('POST /v1/admin/credentials/rotate is a platform admin’s, and reports what it resealed', async () => {

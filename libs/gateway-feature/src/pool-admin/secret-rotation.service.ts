@@ -1,10 +1,19 @@
 // The re-encryption pass of a key rotation: every sealed value not sealed by the current
 // SHOAL_SECRET_KEY is opened (with a key of SHOAL_SECRET_KEY_PREVIOUS) and sealed again under the
 // current one, page by page, each row compare-and-set so a concurrent update is never overwritten.
-// Targets are a list (provider credentials, workflows' secret variables), so stores of other secrets
-// (MCP server headers, …) join the pass by adding one.
+// Targets are a list (provider credentials, workflows' secret variables, MCP servers' headers), so a
+// new store of secrets joins the pass by adding one.
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError, PoolCredentialsRepository, SecretBox, createLogger, credentialOwner, resealWorkflowSecrets } from '@shoal/platform';
+import {
+  ApiError,
+  McpServersRepository,
+  PoolCredentialsRepository,
+  SecretBox,
+  createLogger,
+  credentialOwner,
+  mcpHeadersOwner,
+  resealWorkflowSecrets,
+} from '@shoal/platform';
 import { WorkflowSecretsRepository } from '../workflows/workflow-secrets.repository';
 import { SECRET_BOX } from '../workflows/workflow-limits';
 
@@ -81,6 +90,38 @@ export class WorkflowSecretsResealTarget implements ResealTarget {
   }
 }
 
+/** Tool nodes' MCP servers' request headers (`mcp_servers.sealed_headers`). */
+export class McpHeadersResealTarget implements ResealTarget {
+  readonly name = 'mcp_server_headers';
+  constructor(private readonly servers: McpServersRepository) {}
+
+  async reseal(box: SecretBox): Promise<ResealOutcome> {
+    const out: ResealOutcome = { target: this.name, resealed: 0, current: 0, failed: [] };
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.servers.sealedPage(after, PAGE);
+      for (const row of page) {
+        if (!box.needsReseal(row.sealed)) {
+          out.current++;
+          continue;
+        }
+        const owner = mcpHeadersOwner(row.tenantId, row.id);
+        let plaintext: string;
+        try {
+          plaintext = box.open(row.sealed, owner);
+        } catch {
+          out.failed.push(row.id);
+          continue;
+        }
+        if (await this.servers.reseal(row.id, row.sealed, box.seal(plaintext, owner))) out.resealed++;
+        else out.current++;
+      }
+      if (page.length < PAGE) return out;
+      after = page[page.length - 1].id;
+    }
+  }
+}
+
 @Injectable()
 export class SecretRotationService {
   private readonly log = createLogger('SecretRotationService');
@@ -89,9 +130,14 @@ export class SecretRotationService {
   constructor(
     @Inject(PoolCredentialsRepository) credentials: PoolCredentialsRepository,
     @Inject(WorkflowSecretsRepository) workflows: WorkflowSecretsRepository,
+    @Inject(McpServersRepository) mcpServers: McpServersRepository,
     @Inject(SECRET_BOX) private readonly box: SecretBox | null,
   ) {
-    this.targets = [new CredentialResealTarget(credentials), new WorkflowSecretsResealTarget(workflows)];
+    this.targets = [
+      new CredentialResealTarget(credentials),
+      new WorkflowSecretsResealTarget(workflows),
+      new McpHeadersResealTarget(mcpServers),
+    ];
   }
 
   async resealAll(): Promise<{ key_id: string; targets: ResealOutcome[] }> {

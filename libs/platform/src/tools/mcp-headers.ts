@@ -13,6 +13,6 @@ export function openMcpHeaders(
   box: SecretBox | null,
 ): Record<string, string> {
   if (!server.sealedHeaders) return {};
-  if (!box) throw new Error('the MCP server has headers, and this process has no SHOAL_SECRETS_KEY to open them');
+  if (!box) throw new Error('the MCP server has headers, and this process has no SHOAL_SECRET_KEY to open them');
   return JSON.parse(box.open(server.sealedHeaders, mcpHeadersOwner(server.tenantId, server.id))) as Record<string, string>;
 }

@@ -56,4 +56,25 @@ export class McpServersRepository {
   async delete(tenantId: string, id: string): Promise<boolean> {
     return (await this.prisma.mcpServer.deleteMany({ where: { tenantId, id } })).count > 0;
   }
+
+  /**
+   * Every server with sealed headers, across tenants, a page at a time: for the key rotation's
+   * re-encryption pass only (it reseals each under its own owner, never reads one for a tenant).
+   */
+  sealedPage(afterId: string | null, limit: number): Promise<Array<{ id: string; tenantId: string; sealed: string }>> {
+    return this.prisma.mcpServer
+      .findMany({
+        where: { sealedHeaders: { not: null }, ...(afterId ? { id: { gt: afterId } } : {}) },
+        select: { id: true, tenantId: true, sealedHeaders: true },
+        orderBy: { id: 'asc' },
+        take: limit,
+      })
+      .then((rows) => rows.map((r) => ({ id: r.id, tenantId: r.tenantId, sealed: r.sealedHeaders as string })));
+  }
+
+  /** Replaces sealed headers if they are still the ones read (a concurrent change wins); true when replaced. */
+  async reseal(id: string, expected: string, sealed: string): Promise<boolean> {
+    const { count } = await this.prisma.mcpServer.updateMany({ where: { id, sealedHeaders: expected }, data: { sealedHeaders: sealed } });
+    return count === 1;
+  }
 }
