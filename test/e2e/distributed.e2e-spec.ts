@@ -72,7 +72,11 @@ beforeAll(async () => {
   );
   const [pool, billing] = await Promise.all([
     // with the database: it serves the public chat routes behind the edge, checking API keys itself
-    startService({ app: 'model-pool', env: { ...commonEnv(), MODEL_POOL_CONFIG: poolConfig, DATABASE_URL: db.url } }),
+    // the compatibility cases inject 500s into the one mock deployment: no breaker may turn the next case away
+    startService({
+      app: 'model-pool',
+      env: { ...commonEnv(), MODEL_POOL_CONFIG: poolConfig, DATABASE_URL: db.url, MODEL_POOL_BREAKER_THRESHOLD: '1000000' },
+    }),
     startService({ app: 'billing', env: { ...commonEnv(), DATABASE_URL: db.url } }),
   ]);
   const urls = { MODEL_POOL_URL: pool.url, BILLING_URL: billing.url, DATABASE_URL: db.url };

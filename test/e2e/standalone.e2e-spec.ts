@@ -18,7 +18,14 @@ let mock: MockProvider;
 // shared 2-core machine under load (bench, not tests, says how fast Shoal starts)
 const START_GUARD_MS = 180_000;
 // SHOAL_HTTP_ALLOW: the http-request compat fixtures call the mock provider on 127.0.0.1
-const env = () => ({ SHOAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn', SHOAL_MOCK_PROVIDER_URL: mock.url, SHOAL_HTTP_ALLOW: '127.0.0.1' });
+// the compatibility cases inject 500s into the one mock deployment: no breaker may turn the next case away
+const env = () => ({
+  SHOAL_DATA_DIR: dataDir,
+  LOG_LEVEL: 'warn',
+  SHOAL_MOCK_PROVIDER_URL: mock.url,
+  SHOAL_HTTP_ALLOW: '127.0.0.1',
+  MODEL_POOL_BREAKER_THRESHOLD: '1000000',
+});
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'shoal-standalone-'));

@@ -4,6 +4,7 @@
 // route can skip it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { newId } from '@shoal/contracts';
 import { errorStyleFor } from '@shoal/platform';
 import { COMPAT_DSL_DIR } from '../compat/compat-fixtures.loader';
 import { startInProcessServices, type InProcessServices } from '../support/in-process-services';
@@ -71,6 +72,18 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
     expect.stringMatching(/^dep_/),
     expect.stringMatching(/^alias_/),
   ]);
+  // an MCP server of A's (written directly: registering one over the API checks its address, which no test host can reach)
+  const tenantOfA = (await s.prisma.workflow.findUniqueOrThrow({ where: { id: wf.id } })).tenantId;
+  const mcp = await s.prisma.mcpServer.create({
+    data: {
+      id: newId('mcp'),
+      tenantId: tenantOfA,
+      name: 'a-mcp',
+      url: 'https://mcp.example.com/mcp',
+      headerNames: [],
+      sealedHeaders: null,
+    },
+  });
   const tenant = JSON.parse((await send(A, 'POST', '/v1/tenants', { name: 'tenant-b' })).text) as Body;
   const B = tenant.admin_key.key as string;
   // Dify's API acts on the app a key is bound to: tenant B's own app key
@@ -92,6 +105,7 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
     '/v1/admin/credentials/:id': cred.id,
     '/v1/admin/deployments/:id': dep.id,
     '/v1/admin/aliases/:id': alias.id,
+    '/v1/tools/mcp-servers/:id': mcp.id,
   };
   const secretsOfA = [
     wf.id,
@@ -106,6 +120,7 @@ it('answers tenant B 404 for every resource of tenant A on every route, leaks no
     cred.id,
     dep.id,
     alias.id,
+    mcp.id,
     providerKeyOfA,
   ];
   const poolOfA = () =>

@@ -58,7 +58,7 @@ it('stores a secret environment variable encrypted, never answers or streams it,
   const [row] = await s.prisma.$queryRaw<Array<{ graph: string }>>`
     SELECT graph::text AS graph FROM workflow_versions WHERE workflow_id = ${created.body.id}`;
   expect(row.graph).not.toContain(SECRET);
-  expect(row.graph).toContain('shoal:enc:v1:');
+  expect(row.graph).toContain('shoal:enc:v2:');
   expect(row.graph).toContain('eu-west-1');
 
   for (const path of [`/v1/workflows/${created.body.id}`, `/v1/workflows/${created.body.id}/export`]) {

@@ -86,7 +86,7 @@ export async function startInProcessServices(label: string, opts: InProcessOptio
       tools: { allow: opts.outboundHttp?.allow },
     }),
     EngineModule.register({ internalToken, concurrency: 2, secrets, outboundHttp: opts.outboundHttp }),
-    ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS, publicApi: false, secrets }),
+    ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS, publicApi: false, secrets, healthPolicy: NO_BREAKER }),
     BillingModule.register({ concurrency: 1, blockMs: 200 }),
   ];
   @Module({ imports: modules })
@@ -179,6 +179,7 @@ export async function startModelPoolReplica(
       }),
       ModelPoolModule.register({
         deployments,
+        healthPolicy: NO_BREAKER,
         maxAttempts: 2,
         sse: DEFAULT_SSE_LIMITS,
         publicApi: true,
@@ -192,3 +193,9 @@ export async function startModelPoolReplica(
   await listen(app, { port, host: '127.0.0.1' });
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
+/**
+ * Tests inject provider faults into the one mock deployment every test of a file shares: a breaker
+ * opened by one test's 500s would turn the next test's calls away. The breaker has tests of its own
+ * (model-routing's health specs, the Redis health store's, shared-health e2e).
+ */
+const NO_BREAKER = { failureThreshold: 1_000_000 };

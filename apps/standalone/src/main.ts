@@ -81,6 +81,7 @@ async function main(): Promise<void> {
       deployments,
       providerFetch: mock ? new Map([[MOCK_DEPLOYMENT_ID, mock.fetch]]) : undefined,
       engineConcurrency: config.ENGINE_CONCURRENCY,
+      healthPolicy: { failureThreshold: config.MODEL_POOL_BREAKER_THRESHOLD, transientCooldownMs: config.MODEL_POOL_BREAKER_OPEN_MS },
       secrets: new SecretBox(secretsKey(config.SHOAL_DATA_DIR)),
       outboundHttp: outboundHttpSettingsOf(config),
       mcp: { limits: mcpLimitsOf(config) },

@@ -34,6 +34,10 @@ export const standaloneConfigSchema = z
     OPENAI_BASE_URL: z.string().optional(),
     // runs wait on LLM calls far more than they compute (see the engine's default)
     ENGINE_CONCURRENCY: env.positiveInt(64),
+    /** as model-pool's: transient failures in a row (within a minute) that open a deployment's circuit breaker */
+    MODEL_POOL_BREAKER_THRESHOLD: env.positiveInt(3),
+    /** as model-pool's: how long a breaker stays open before one half-open probe (doubling per failed probe) */
+    MODEL_POOL_BREAKER_OPEN_MS: env.positiveInt(10_000),
     LOG_LEVEL: env.logLevel().default('warn'),
     ...httpEnv,
     ...sseEnv,

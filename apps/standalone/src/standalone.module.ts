@@ -3,7 +3,7 @@
 // reach model-pool's service in process through CHAT_COMPLETIONS_PORT; billing is still reached
 // over HTTP on this process's own port.
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { DeploymentConfig } from '@shoal/model-routing';
+import type { CooldownPolicy, DeploymentConfig } from '@shoal/model-routing';
 import {
   PlatformModule,
   type AuthFailureLimits,
@@ -33,6 +33,8 @@ export interface StandaloneOptions {
   /** deployments (by id) served in this process without a socket: the built-in mock provider */
   providerFetch?: ModelPoolOptions['providerFetch'];
   engineConcurrency: number;
+  /** the pool's cooldown and breaker settings (MODEL_POOL_BREAKER_*); the defaults when omitted */
+  healthPolicy?: Partial<CooldownPolicy>;
   /** seals and opens workflows' secret environment variables (main.ts: a key kept in the data directory); none: secrets are refused */
   secrets?: SecretBox | null;
   /** the usage log's journal (main.ts: a file in the data directory), so a crash loses no call's usage; in memory only when omitted */
@@ -104,6 +106,7 @@ export class StandaloneModule {
           sse,
           publicApi: false,
           secrets: o.secrets,
+          ...(o.healthPolicy ? { healthPolicy: o.healthPolicy } : {}),
         }),
         BillingModule.register({ concurrency: 1 }),
       ],
