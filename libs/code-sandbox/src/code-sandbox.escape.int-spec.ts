@@ -91,6 +91,12 @@ const JS_CASES: Array<[string, string, RegExp]> = [
     'function main() { const a = []; for (;;) a.push(new Uint8Array(4 << 20)) }',
     /memory limit of 32 MiB/,
   ],
+  // QuickJS's own limit does not count ArrayBuffer storage: the capped WebAssembly memory stops it
+  [
+    'an ArrayBuffer bomb hits the memory limit',
+    'function main() { const a = []; for (;;) a.push(new ArrayBuffer(16 << 20)) }',
+    /memory limit of 32 MiB/,
+  ],
   ['a string bomb fails', "function main() { let s = 'x'; for (;;) s += s }", /memory limit|string too long|RangeError/],
   ['deep recursion fails', 'function main() { const f = (n) => f(n + 1) + 1; return { r: f(0) } }', /stack overflow|Maximum call stack/],
   ['a huge output hits the output limit', "function main() { return { s: 'x'.repeat(200000) } }", /more than the limit of 100000/],

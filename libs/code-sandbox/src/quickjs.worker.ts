@@ -2,7 +2,7 @@
 // per execution, with the execution's memory, stack and time limits. QuickJS gets no host function at all.
 // Node runs this file directly (type stripping in tests, swc output in dist): it imports no file of ours.
 import { parentPort } from 'node:worker_threads';
-import { newQuickJSWASMModuleFromVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
+import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
 import variant from '@jitl/quickjs-wasmfile-release-sync';
 
 interface Job {
@@ -29,6 +29,30 @@ const CALL = `
 const PRELUDE = `globalThis.console = Object.freeze(Object.fromEntries(['log', 'info', 'warn', 'error', 'debug', 'trace'].map((k) => [k, () => undefined])));`;
 
 let quickjs: QuickJSWASMModule | null = null;
+let quickjsCapBytes = 0;
+
+const WASM_PAGE = 64 * 1024;
+// this lib's TypeScript config has no WebAssembly declarations; Node has the global
+const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => object } })
+  .WebAssembly.Memory;
+// what QuickJS itself needs beside the execution's heap: its static data, stack and runtime structures
+const WASM_HEADROOM_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The QuickJS module, on a WebAssembly memory that cannot grow past the execution's memory limit
+ * plus headroom. QuickJS's own limit (setMemoryLimit) does not count typed-array and ArrayBuffer
+ * storage, so without this cap a loop of `new Uint8Array(…)` grew the worker to gigabytes before the
+ * time limit; now such an allocation fails inside QuickJS as out of memory.
+ */
+async function moduleFor(memoryBytes: number): Promise<QuickJSWASMModule> {
+  const cap = memoryBytes + WASM_HEADROOM_BYTES;
+  if (quickjs && quickjsCapBytes === cap) return quickjs;
+  const pages = Math.ceil(cap / WASM_PAGE);
+  const wasmMemory = new WasmMemory({ initial: Math.min(256, pages), maximum: pages });
+  quickjs = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmMemory }));
+  quickjsCapBytes = cap;
+  return quickjs;
+}
 
 function failure(id: number, kind: string, message: string) {
   return { id, ok: false, kind, message };
@@ -90,8 +114,7 @@ function describeError(job: Job, err: { name?: string; message?: string; stack?:
 }
 
 async function handle(job: Job): Promise<void> {
-  quickjs ??= await newQuickJSWASMModuleFromVariant(variant);
-  const { reply, healthy } = run(quickjs, job);
+  const { reply, healthy } = run(await moduleFor(job.memoryBytes), job);
   if (!healthy) quickjs = null;
   parentPort?.postMessage(reply);
 }
