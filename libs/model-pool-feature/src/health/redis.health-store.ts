@@ -156,7 +156,12 @@ export class RedisHealthStore implements HealthStore {
 
   async cooldown(id: string, untilMs: number, reason: FailureKind): Promise<void> {
     await this.shared(
-      async () => void (await this.scripts().shoalHealthCooldown(this.key('state', id), id, untilMs, reason, this.channel)),
+      async () => {
+        await this.scripts().shoalHealthCooldown(this.key('state', id), id, untilMs, reason, this.channel);
+        // this replica's own next pick must see it now, not when its published copy comes back (the
+        // router cools a bad key's other deployments and picks again in the same call)
+        await this.readViews([id]);
+      },
       () => this.local.cooldown(id, untilMs, reason),
     );
   }
@@ -312,6 +317,14 @@ export class RedisHealthStore implements HealthStore {
       else missing.push(id);
     }
     if (missing.length === 0) return out;
+    for (const [id, view] of await this.readViews(missing)) out.set(id, view);
+    return out;
+  }
+
+  /** Reads the routing view of `ids` from Redis and keeps it in the mirror (unless it holds a newer one). */
+  private async readViews(ids: readonly string[]): Promise<ReadonlyMap<string, DeploymentHealth>> {
+    const out = new Map<string, DeploymentHealth>();
+    const missing = ids;
     const pipe = this.redis.pipeline();
     for (const id of missing) pipe.hmget(this.key('state', id), 'v', 'cu', 'cr', 'bo', 'bu', 'lk');
     const replies = (await pipe.exec()) ?? [];
