@@ -35,22 +35,32 @@ export interface ResealTarget {
 
 const PAGE = 200;
 
-/** Provider credentials (`provider_credentials.sealed`). */
-export class CredentialResealTarget implements ResealTarget {
-  readonly name = 'provider_credentials';
-  constructor(private readonly credentials: PoolCredentialsRepository) {}
+/** A store of one sealed value per row, as the single-value target walks it. */
+interface SealedRows {
+  sealedPage(afterId: string | null, limit: number): Promise<Array<{ id: string; tenantId: string | null; sealed: string }>>;
+  /** Replaces the value if it is still `expected` (compare-and-set); true when replaced. */
+  reseal(id: string, expected: string, sealed: string): Promise<boolean>;
+}
+
+/** A store of one sealed value per row, each bound to an owner derived from the row. */
+export class SealedValueResealTarget implements ResealTarget {
+  constructor(
+    readonly name: string,
+    private readonly rows: SealedRows,
+    private readonly ownerOf: (row: { id: string; tenantId: string | null }) => string,
+  ) {}
 
   async reseal(box: SecretBox): Promise<ResealOutcome> {
     const out: ResealOutcome = { target: this.name, resealed: 0, current: 0, failed: [] };
     let after: string | null = null;
     for (;;) {
-      const page = await this.credentials.sealedPage(after, PAGE);
+      const page = await this.rows.sealedPage(after, PAGE);
       for (const row of page) {
         if (!box.needsReseal(row.sealed)) {
           out.current++;
           continue;
         }
-        const owner = credentialOwner(row.tenantId, row.id);
+        const owner = this.ownerOf(row);
         let plaintext: string;
         try {
           plaintext = box.open(row.sealed, owner);
@@ -59,7 +69,7 @@ export class CredentialResealTarget implements ResealTarget {
           continue;
         }
         // a row changed since it was read keeps its newer value (sealed under the current key by that write)
-        if (await this.credentials.reseal(row.id, row.sealed, box.seal(plaintext, owner), box.keyId, new Date())) out.resealed++;
+        if (await this.rows.reseal(row.id, row.sealed, box.seal(plaintext, owner))) out.resealed++;
         else out.current++;
       }
       if (page.length < PAGE) return out;
@@ -90,38 +100,6 @@ export class WorkflowSecretsResealTarget implements ResealTarget {
   }
 }
 
-/** Tool nodes' MCP servers' request headers (`mcp_servers.sealed_headers`). */
-export class McpHeadersResealTarget implements ResealTarget {
-  readonly name = 'mcp_server_headers';
-  constructor(private readonly servers: McpServersRepository) {}
-
-  async reseal(box: SecretBox): Promise<ResealOutcome> {
-    const out: ResealOutcome = { target: this.name, resealed: 0, current: 0, failed: [] };
-    let after: string | null = null;
-    for (;;) {
-      const page = await this.servers.sealedPage(after, PAGE);
-      for (const row of page) {
-        if (!box.needsReseal(row.sealed)) {
-          out.current++;
-          continue;
-        }
-        const owner = mcpHeadersOwner(row.tenantId, row.id);
-        let plaintext: string;
-        try {
-          plaintext = box.open(row.sealed, owner);
-        } catch {
-          out.failed.push(row.id);
-          continue;
-        }
-        if (await this.servers.reseal(row.id, row.sealed, box.seal(plaintext, owner))) out.resealed++;
-        else out.current++;
-      }
-      if (page.length < PAGE) return out;
-      after = page[page.length - 1].id;
-    }
-  }
-}
-
 @Injectable()
 export class SecretRotationService {
   private readonly log = createLogger('SecretRotationService');
@@ -134,9 +112,18 @@ export class SecretRotationService {
     @Inject(SECRET_BOX) private readonly box: SecretBox | null,
   ) {
     this.targets = [
-      new CredentialResealTarget(credentials),
+      // provider credentials (`provider_credentials.sealed`), their key id and rotation time kept with them
+      new SealedValueResealTarget(
+        'provider_credentials',
+        {
+          sealedPage: (after, limit) => credentials.sealedPage(after, limit),
+          reseal: (id, expected, sealed) => credentials.reseal(id, expected, sealed, this.box?.keyId ?? '', new Date()),
+        },
+        (row) => credentialOwner(row.tenantId, row.id),
+      ),
       new WorkflowSecretsResealTarget(workflows),
-      new McpHeadersResealTarget(mcpServers),
+      // MCP servers' request headers (`mcp_servers.sealed_headers`), always a tenant's
+      new SealedValueResealTarget('mcp_server_headers', mcpServers, (row) => mcpHeadersOwner(row.tenantId ?? '', row.id)),
     ];
   }
 
