@@ -238,15 +238,19 @@ export async function ledgerGaps(s: ChaosShoal, since: Date): Promise<string[]> 
       [runs.map((r) => r.id)],
     )
   ).rows;
-  const prompts = s.mock
-    .callLog()
-    .map((c) => JSON.stringify((c.body as { messages?: Array<{ content?: unknown }> }).messages?.at(-1)?.content ?? ''));
+  const log = s.mock.callLog();
+  const prompts = log.map((c) => JSON.stringify((c.body as { messages?: Array<{ content?: unknown }> }).messages?.at(-1)?.content ?? ''));
   const gaps: string[] = [`open usage intents: ${await s.redis.zcard(`${s.prefix}usage:open`)}`];
   for (const r of runs) {
     const calls = prompts.filter((p) => p.includes(r.q)).length;
     const ledger = rows.filter((x) => x.run_id === r.id);
-    if (calls !== ledger.length)
+    if (calls !== ledger.length) {
       gaps.push(`${r.id}: ${calls} provider calls, ledger ${JSON.stringify(ledger.map((x) => `${x.call_id}#${x.attempt}:${x.status}`))}`);
+      // each call: when it arrived, its status, and the start of its prompt (which node asked)
+      for (const [i, p] of prompts.entries())
+        if (p.includes(r.q))
+          gaps.push(`  ${new Date(log[i]!.at).toISOString()} ${log[i]!.status} ${log[i]!.stream ? 'stream' : 'json'} ${p.slice(0, 80)}`);
+    }
   }
   return gaps;
 }

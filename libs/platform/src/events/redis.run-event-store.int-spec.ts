@@ -113,13 +113,27 @@ describe('RedisRunEventStore (real Redis)', () => {
 
   it("fences appends: once another lease is the run's, the old one appends nothing; unfenced appends still go", async () => {
     const runId = 'run_fence';
-    await store.fence(runId, 'lease-a');
-    expect(await store.append(runId, chunk('a1'), 'lease-a')).toMatchObject({ sequence: 1 });
-    await store.fence(runId, 'lease-b');
-    await expect(store.append(runId, chunk('a2'), 'lease-a')).rejects.toBeInstanceOf(RunEventsFencedError);
-    expect(await store.append(runId, chunk('b1'), 'lease-b')).toMatchObject({ sequence: 2 });
+    await store.fence(runId, 'host:1:lease-a', 1);
+    expect(await store.append(runId, chunk('a1'), 'host:1:lease-a')).toMatchObject({ sequence: 1 });
+    await store.fence(runId, 'host:2:lease-b', 2);
+    await expect(store.append(runId, chunk('a2'), 'host:1:lease-a')).rejects.toBeInstanceOf(RunEventsFencedError);
+    // a lease that is only a suffix of the current one is not it
+    await expect(store.append(runId, chunk('a3'), 'lease-b')).rejects.toBeInstanceOf(RunEventsFencedError);
+    expect(await store.append(runId, chunk('b1'), 'host:2:lease-b')).toMatchObject({ sequence: 2 });
     expect(await store.append(runId, chunk('gateway'))).toMatchObject({ sequence: 3 });
     expect((await store.read(runId)).map((e) => (e.data as { text: string }).text)).toEqual(['a1', 'b1', 'gateway']);
+  });
+
+  it('refuses the fence of an older claim: a worker frozen between its claim and its fence cannot take the stream back', async () => {
+    const runId = 'run_fence_order';
+    await store.fence(runId, 'host:2:newer', 2);
+    await expect(store.fence(runId, 'host:1:older', 1)).rejects.toBeInstanceOf(RunEventsFencedError);
+    await expect(store.append(runId, chunk('stale'), 'host:1:older')).rejects.toBeInstanceOf(RunEventsFencedError);
+    expect(await store.append(runId, chunk('owner'), 'host:2:newer')).toMatchObject({ sequence: 1 });
+    // a later claim still takes over
+    await store.fence(runId, 'host:3:latest', 3);
+    await expect(store.append(runId, chunk('late'), 'host:2:newer')).rejects.toBeInstanceOf(RunEventsFencedError);
+    expect((await store.read(runId)).map((e) => (e.data as { text: string }).text)).toEqual(['owner']);
   });
 
   it('numbers 200 concurrent appends to one run exactly 1..200, stream order = sequence order', async () => {

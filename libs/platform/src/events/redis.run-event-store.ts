@@ -8,9 +8,13 @@ import { createLogger } from '../logging/logger';
 // so concurrent appenders (parallel branches, or a zombie worker) never reorder or lose an event.
 // A run's stored bytes are counted (KEYS[4]); past ARGV[5] an event is dropped, unless it is the
 // final one (ARGV[6] = '1'), which also shortens the keys' lifetime to the finished TTL (ARGV[7]).
-// With a fence (ARGV[8]), the append happens only while it is the run's lease (KEYS[5]).
+// With a fence (ARGV[8]), the append happens only while it is the run's lease: KEYS[5] holds
+// '<claim> <lease>' (see FENCE), so the lease is its suffix after a space (leases have none).
 const APPEND = `
-if ARGV[8] ~= '' and redis.call('GET', KEYS[5]) ~= ARGV[8] then return 'fenced' end
+if ARGV[8] ~= '' then
+  local cur = redis.call('GET', KEYS[5])
+  if not cur or string.sub(cur, -string.len(ARGV[8]) - 1) ~= ' ' .. ARGV[8] then return 'fenced' end
+end
 local used = tonumber(redis.call('GET', KEYS[4]) or '0')
 local size = string.len(ARGV[3]) + 120
 if ARGV[6] ~= '1' and used + size > tonumber(ARGV[5]) then return false end
@@ -25,6 +29,18 @@ redis.call('EXPIRE', KEYS[2], ttl)
 redis.call('EXPIRE', KEYS[4], ttl)
 redis.call('PUBLISH', KEYS[3], ev)
 return ev`;
+
+// Makes ARGV[1] the run's lease (KEYS[1]) unless a later claim (ARGV[2], the run's attempt count
+// at the claim) holds it already: a worker frozen between its claim and its fence must not take the
+// stream back from the worker that claimed the run after it. 1 when fenced, 0 when refused.
+const FENCE = `
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local claim = tonumber(string.match(cur, '^(%d+) '))
+  if claim and claim > tonumber(ARGV[2]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[2] .. ' ' .. ARGV[1], 'EX', ARGV[3])
+return 1`;
 
 /** A running run's keys live this long after its last event (a run whose worker died never finishes). */
 const ACTIVE_TTL_SECONDS = 24 * 3600;
@@ -51,6 +67,7 @@ export class RedisRunEventStore implements RunEventStore {
     private readonly limits: RunEventLimits = DEFAULT_RUN_EVENT_LIMITS,
   ) {
     this.redis.defineCommand('shoalAppendRunEvent', { numberOfKeys: 5, lua: APPEND });
+    this.redis.defineCommand('shoalFenceRunEvents', { numberOfKeys: 1, lua: FENCE });
     this.subscriber.on('message', (channel: string, message: string) => {
       const set = this.listeners.get(channel);
       if (!set) return;
@@ -85,8 +102,10 @@ export class RedisRunEventStore implements RunEventStore {
     ];
   }
 
-  async fence(runId: string, lease: string): Promise<void> {
-    await this.redis.set(this.leaseKey(runId), lease, 'EX', ACTIVE_TTL_SECONDS);
+  async fence(runId: string, lease: string, claim: number): Promise<void> {
+    const fence = (this.redis as unknown as { shoalFenceRunEvents(...a: Array<string | number>): Promise<number> }).shoalFenceRunEvents;
+    const took = await fence.call(this.redis, this.leaseKey(runId), lease, claim, ACTIVE_TTL_SECONDS);
+    if (took !== 1) throw new RunEventsFencedError(runId);
   }
 
   private leaseKey(runId: string): string {

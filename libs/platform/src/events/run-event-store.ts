@@ -15,10 +15,13 @@ export interface RunEventStore {
   append(runId: string, body: RunEventBody, fence?: string): Promise<RunEvent | undefined>;
   /**
    * Makes `lease` the run's current writer: from now on an append fenced with another lease throws
-   * RunEventsFencedError (a frozen worker whose run was taken over appends nothing). Stores in one
-   * process (standalone) have no such worker and accept every append.
+   * RunEventsFencedError (a frozen worker whose run was taken over appends nothing). `claim` orders
+   * the leases (the run's attempt count at the claim): a lease whose claim is older than the current
+   * writer's is refused with RunEventsFencedError, so a worker frozen between its claim and this
+   * call cannot take the stream back. Stores in one process (standalone) have no such worker and
+   * accept every append.
    */
-  fence(runId: string, lease: string): Promise<void>;
+  fence(runId: string, lease: string, claim: number): Promise<void>;
   /** events with sequence > afterSeq, in order */
   read(runId: string, afterSeq?: number): Promise<RunEvent[]>;
   /** delivers every event with sequence > afterSeq exactly once and in order: the backlog first, then live ones */

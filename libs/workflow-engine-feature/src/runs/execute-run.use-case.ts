@@ -108,8 +108,14 @@ export class ExecuteRunUseCase {
       await this.announceIfUnannounced(runId);
       return;
     }
-    // from here a worker that held the run before (frozen, then woken) can append no event either
-    await this.events.fence(runId, run.lease);
+    // from here a worker that held the run before (frozen, then woken) can append no event either;
+    // and a worker frozen since its own claim, woken after a later one, stops here
+    try {
+      await this.events.fence(runId, run.lease, run.attempts);
+    } catch (err) {
+      if (err instanceof RunEventsFencedError) throw new LeaseLostError(runId);
+      throw err;
+    }
     // checkpoints are written only under a lease, and every lease is a claim that counts an
     // attempt: a run on its first attempt has none to read
     const resumed = run.attempts > 1;
