@@ -80,7 +80,7 @@ export {
 export { HttpRequestNodeError, ResponseSizeError, HttpResponseCodeError } from './nodes/http-request.errors';
 export { DEFAULT_CODE_OUTPUT_LIMITS, CodeOutputError, type CodeOutputLimits } from './nodes/code-output.validator';
 export type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
-export { llmCallId } from './call-id';
+export { extraCallId, llmCallId } from './call-id';
 export { RunCost, addAmounts, type NodeCost } from './run-cost';
 export { defaultNodeExecutors } from './nodes/default-node-executors';
 export { VariablePool } from './variable-pool';

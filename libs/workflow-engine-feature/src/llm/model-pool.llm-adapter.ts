@@ -11,7 +11,14 @@ import {
   type ChatCompletionsPort,
   type ShoalCost,
 } from '@shoal/contracts';
-import type { LlmChatRequest, LlmChatResult, LlmMessage, LlmPort, LlmToolCall } from '@shoal/workflow-runtime';
+import {
+  extraCallId,
+  type LlmChatRequest,
+  type LlmChatResult,
+  type LlmMessage,
+  type LlmPort,
+  type LlmToolCall,
+} from '@shoal/workflow-runtime';
 import { ModelPoolBrokeOffError } from '@shoal/platform';
 
 type Usage = LlmChatResult['usage'];
@@ -36,7 +43,7 @@ interface Completion {
 }
 
 // the hop to model-pool (not the provider: model-pool fails over between deployments itself) is
-// retried a couple of times on what a retry can fix, with the same call id, so usage is billed once
+// retried a couple of times on what a retry can fix
 const RETRIES = 2;
 // one SSE event of model-pool's: far beyond any chunk
 const MAX_EVENT_BYTES = 8 * 1024 * 1024;
@@ -75,7 +82,7 @@ export class ModelPoolLlmAdapter implements LlmPort {
     });
     if (!parsed.success)
       throw new Error(`invalid LLM request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const ctx = {
+    const base = {
       tenantId: this.caller.tenantId,
       apiKeyId: this.caller.apiKeyId,
       runId: req.runId,
@@ -83,6 +90,11 @@ export class ModelPoolLlmAdapter implements LlmPort {
       nodeId: req.nodeId,
       traceparent: this.caller.traceparent,
     };
+    // model-pool numbers the provider attempts of one call id from 1; a send after an answer whose
+    // attempts may have been metered gets an id of its own, so that each provider attempt stays one
+    // ledger row (the same id again would be taken for a redelivery and dropped)
+    let send = 0;
+    const ctxOf = () => (send === 0 ? base : { ...base, callId: extraCallId(req.callId, send, 'resend') });
     const signal = req.signal ?? new AbortController().signal;
     const outageDeadline = Date.now() + (this.caller.outageRetryMs ?? DEFAULT_OUTAGE_RETRY_MS);
     let outageWait = RETRY_BASE_MS;
@@ -97,7 +109,7 @@ export class ModelPoolLlmAdapter implements LlmPort {
     for (let attempt = 0; ; attempt++) {
       let answer: ChatCompletionsAnswer;
       try {
-        answer = await this.pool.chatCompletions(ctx, parsed.data, signal);
+        answer = await this.pool.chatCompletions(ctxOf(), parsed.data, signal);
       } catch (err) {
         // model-pool unreachable: the call never left this process
         if (unreachable(err) && (await waitOutOutage())) {
@@ -112,6 +124,7 @@ export class ModelPoolLlmAdapter implements LlmPort {
         const status = (err as { status?: unknown }).status;
         if (attempt < RETRIES && typeof status === 'number' && retryable(status) && !signal.aborted) {
           await backoff(attempt, retryAfterSecondsOf(err), signal);
+          send++;
           continue;
         }
         throw err;
@@ -125,6 +138,7 @@ export class ModelPoolLlmAdapter implements LlmPort {
         }
         if (attempt < RETRIES && retryable(answer.status) && !signal.aborted) {
           await backoff(attempt, Number(answer.headers['retry-after']) || undefined, signal);
+          send++;
           continue;
         }
         throw new Error(errorMessageOf(answer));

@@ -40,8 +40,3 @@ export class LlmCallTally {
     return this.cost ? Object.assign(err, { cost: this.cost }) : err;
   }
 }
-
-/** The call id of a node attempt's n-th extra call (0: the attempt's own): each is billed on its own. */
-export function extraCallId(callId: string, n: number, what: string): string {
-  return n === 0 ? callId : `${callId}:${what}-${n}`;
-}

@@ -2,7 +2,8 @@
 // validated, and repaired once with a second call (its own call id) when the answer does not match.
 import type { LlmChatRequest, LlmChatResult, LlmPort } from '../ports';
 import { costCarriedBy } from '../run-cost';
-import { LlmCallTally, extraCallId } from './llm-call';
+import { extraCallId } from '../call-id';
+import { LlmCallTally } from './llm-call';
 import {
   parseStructuredOutput,
   repairMessages,
