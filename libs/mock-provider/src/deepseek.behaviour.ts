@@ -64,10 +64,13 @@ export interface DeepseekShape {
   cacheHitTokens: number;
 }
 
-/** The answer DeepSeek gives: reasoning in thinking mode, a JSON object in JSON mode, blank when asked to be. */
-export function deepseekShape(body: Body, usage: MockUsage, blank: boolean): DeepseekShape {
+/**
+ * The answer DeepSeek gives: reasoning in thinking mode, a JSON object in JSON mode, `blank` (empty
+ * or whitespace content) when asked to be.
+ */
+export function deepseekShape(body: Body, usage: MockUsage, blank: string | undefined): DeepseekShape {
   const json = isRecord(body.response_format) && body.response_format.type === 'json_object';
-  const answer = blank ? '' : json ? JSON.stringify({ answer: usage.answer }) : usage.answer;
+  const answer = blank ?? (json ? JSON.stringify({ answer: usage.answer }) : usage.answer);
   const reasoning = thinkingEnabled(body) ? `${MOCK_REASONING_PREFIX}${mockLastUserMessage(body.messages)}` : undefined;
   const completion = mockTokenCount(answer) + (reasoning ? mockTokenCount(reasoning) : 0);
   const last = body.messages[body.messages.length - 1];

@@ -18,8 +18,11 @@ export interface FaultSpec {
   cutAfterChunks?: number;
   /** Streaming: content chunk N (1-based) is sent as a data line that is not valid JSON. */
   malformedChunkAt?: number;
-  /** Answer with blank content (DeepSeek's JSON mode does so now and then); usage still counts the prompt. */
-  blankAnswer?: boolean;
+  /**
+   * Answer with blank content (DeepSeek's JSON mode does so now and then); usage still counts the
+   * prompt. `true`: empty content; a string of whitespace (`"\n\n"`): that content (one stream delta).
+   */
+  blankAnswer?: boolean | string;
   /**
    * Lines sent while the request "waits in the queue", before the answer, as DeepSeek sends them:
    * on a stream `: keep-alive` SSE comments alternating with blank lines, empty lines before a JSON body.
@@ -50,7 +53,7 @@ export const faultSpecSchema = z.strictObject({
   interChunkDelayMs: ms.optional(),
   cutAfterChunks: z.number().int().nonnegative().optional(),
   malformedChunkAt: z.number().int().positive().optional(),
-  blankAnswer: z.boolean().optional(),
+  blankAnswer: z.union([z.boolean(), z.string().max(1000).regex(/^\s*$/, 'a blank answer is whitespace only')]).optional(),
   keepAliveLines: z.number().int().nonnegative().max(10_000).optional(),
   keepAliveIntervalMs: ms.optional(),
   stallAfterChunks: z.number().int().nonnegative().optional(),

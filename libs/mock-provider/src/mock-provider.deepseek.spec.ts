@@ -112,6 +112,34 @@ describe('mock provider: DeepSeek behaviours', () => {
     expect(JSON.parse((await ask()).choices[0].message.content ?? '')).toEqual({ answer: 'Mock answer: answer in json' });
   });
 
+  it('streams a whitespace-only blank answer as one content delta, when the fault names the whitespace', async () => {
+    mock.setFaults({ blankAnswer: '\n\n', times: 1 });
+    const ask = () =>
+      client.chat.completions.create({
+        model: 'deepseek-flash',
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: 'user', content: 'answer in json' }],
+        response_format: { type: 'json_object' },
+        ...({ thinking: { type: 'disabled' } } as object),
+      });
+    const read = async () => {
+      const deltas: string[] = [];
+      let usage: OpenAI.CompletionUsage | null | undefined;
+      for await (const chunk of await ask()) {
+        const content = chunk.choices[0]?.delta.content;
+        if (content) deltas.push(content);
+        usage ??= chunk.usage;
+      }
+      return { deltas, usage };
+    };
+    const blank = await read();
+    expect(blank.deltas).toEqual(['\n\n']);
+    expect(blank.usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 0, total_tokens: 3 });
+    expect(JSON.parse((await read()).deltas.join(''))).toEqual({ answer: 'Mock answer: answer in json' });
+    expect(() => mock.setFaults({ blankAnswer: 'not blank' })).toThrow(/whitespace only/);
+  });
+
   it('sends keep-alive lines while "queued": comments and blank lines on a stream, empty lines before JSON', async () => {
     mock.setFaults({ keepAliveLines: 2, keepAliveIntervalMs: 1 });
     const stream = await post({ model: 'deepseek-flash', stream: true, messages: [{ role: 'user', content: 'hi' }] });

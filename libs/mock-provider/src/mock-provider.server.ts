@@ -276,13 +276,15 @@ export class MockProviderServer {
       request.max_completion_tokens ?? request.max_tokens ?? undefined,
       this.scripted(mockLastUserMessage(request.messages)),
     );
-    const shape = deepseek ? deepseekShape(request, usage, fault.blankAnswer === true) : undefined;
+    const blank = blankAnswerOf(fault);
+    const shape = deepseek ? deepseekShape(request, usage, blank) : undefined;
     const completion: Completion = {
       id: `chatcmpl-${randomBytes(12).toString('hex')}`,
       created: Math.floor(Date.now() / 1000),
       model: request.model,
       usage:
-        shape?.usage ?? (fault.blankAnswer ? { ...usage, answer: '', completion_tokens: 0, total_tokens: usage.prompt_tokens } : usage),
+        shape?.usage ??
+        (blank !== undefined ? { ...usage, answer: blank, completion_tokens: 0, total_tokens: usage.prompt_tokens } : usage),
       includeUsage: request.stream_options?.include_usage === true,
       headers: { 'x-request-id': `req_${randomBytes(12).toString('hex')}` },
       ...(shape ? { reasoning: shape.reasoning, cacheHitTokens: shape.cacheHitTokens } : {}),
@@ -362,6 +364,12 @@ export async function startMockProvider(opts: MockProviderOptions = {}): Promise
         server.closeAllConnections();
       }),
   };
+}
+
+/** The content of a blank answer the fault asks for (`true`: empty), or undefined for a normal answer. */
+function blankAnswerOf(fault: FaultSpec): string | undefined {
+  if (typeof fault.blankAnswer === 'string') return fault.blankAnswer;
+  return fault.blankAnswer ? '' : undefined;
 }
 
 /** One of MOCK_DOCUMENTS as an attachment, or 404. */

@@ -45,7 +45,9 @@ import {
   readToFirstContent,
   streamErrorCode,
   streamErrorEvent,
+  type StreamStart,
 } from './stream-guard';
+import { StreamedAttemptUsage, addUsage } from './streamed-usage';
 
 export const POOL_OPTIONS = Symbol('POOL_OPTIONS');
 export const POOL_SSE_LIMITS = Symbol('POOL_SSE_LIMITS');
@@ -58,6 +60,23 @@ export interface PoolOptions {
 }
 
 export type ChatBody = ChatCompletionRequest;
+
+/** What every streamed attempt of one call shares. */
+interface StreamedCall {
+  body: ChatBody;
+  /** one relay for the call, reset for each provider stream */
+  sse: SsePassThrough;
+  billing: StreamedAttemptUsage;
+  signal: AbortSignal;
+  ttftMs: number;
+}
+
+/** A provider stream read up to its first content token. */
+interface OpenedStream {
+  upstream: AsyncIterator<Uint8Array>;
+  body: Readable;
+  start: StreamStart;
+}
 
 @Injectable()
 export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embeddings'> {
@@ -143,22 +162,20 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
 
   /** Fails over until the provider's first chunk; after that a break is an explicit error event in the stream. */
   async stream(ctx: ChatCallContext, body: ChatBody, signal: AbortSignal, router: ModelRouter): Promise<ChatCompletionsAnswer> {
-    // each attempt sets its meter and deployment before its first byte is read (the usage chunk may
-    // come in the first read); the pass-through adds the cost to the usage chunk of a run's call
-    const current: { meter?: MeteredAttempt; deployment?: Deployment; priced?: { usage: NormalizedUsage; cost: CallCost } } = {};
+    // the pass-through adds the cost to the usage chunk of a run's call
+    const billing = new StreamedAttemptUsage(body.messages);
     const sse = new SsePassThrough({
       alias: body.model,
       clientWantsUsage: body.stream_options?.include_usage === true,
       onUsage: (raw) => {
-        if (!current.meter || !current.deployment) return undefined;
-        const usage = normalizeUsage(current.deployment.provider, raw);
-        current.priced = { usage, cost: current.meter.price(usage) };
-        return costField(ctx, current.priced.cost);
+        const cost = billing.reported(raw);
+        return cost && costField(ctx, cost);
       },
     });
     const alias = router.alias(body.model);
     const ttftMs = alias?.ttftTimeoutMs ?? this.opts.ttftTimeoutMs ?? DEFAULT_TTFT_TIMEOUT_MS;
     const stallMs = alias?.stallTimeoutMs ?? this.opts.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    const call: StreamedCall = { body, sse, billing, signal, ttftMs };
     const {
       value: metered,
       deployment,
@@ -167,67 +184,92 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
       router,
       body.model,
       signal,
-      this.metered(
-        ctx,
-        body,
-        true,
-        async (d, meter, request) => {
-          current.meter = meter;
-          current.deployment = d;
-          current.priced = undefined;
-          // the TTFT limit covers the headers and everything up to the first content token
-          const ttft = new AbortController();
-          const timer = setTimeout(() => ttft.abort(new TtftTimeoutError(ttftMs)), ttftMs);
-          const attemptSignal = AbortSignal.any([signal, ttft.signal]);
-          let res: Awaited<ReturnType<ProviderHttpClient['post']>> | undefined;
-          try {
-            res = await this.provider.post(d, request.url, JSON.stringify(request.body), attemptSignal);
-            const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-            const first = await readToFirstContent(upstream, sse);
-            return { upstream, body: res.body, first };
-          } catch (err) {
-            res?.body.destroy();
-            throw ttft.signal.aborted && !signal.aborted ? (ttft.signal.reason as Error) : err;
-          } finally {
-            clearTimeout(timer);
-          }
-        },
-        // a caller gone before the first chunk (its engine died) leaves a call the provider had: billed as interrupted
-        signal,
-      ),
+      // a caller gone before the first chunk (its engine died) leaves a call the provider had: billed as interrupted
+      this.metered(ctx, body, true, (d, meter, request) => this.streamAttempt(d, meter, request, call), signal),
       { keepInFlight: true, promptTokens: estimatePromptTokens(body.messages), stream: true },
     );
     return {
       status: 200,
       kind: 'stream',
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-shoal-call-id': ctx.callId, 'x-shoal-deployment': deployment.id },
-      body: this.relay(ctx, body, router, deployment, sse, metered.result, metered.meter, () => current.priced, signal, {
-        stallMs,
-        release,
-      }),
+      body: this.relay(ctx, router, deployment, call, metered.result, metered.meter, { stallMs, release }),
     };
+  }
+
+  /**
+   * One streamed attempt, up to its first content token. A JSON-mode stream that ended blank
+   * (DeepSeek may answer so) is billed and asked once more on the same deployment, nothing of it
+   * sent on; blank twice is an error saying so, metered with both calls' usage.
+   */
+  private async streamAttempt(
+    d: Deployment,
+    meter: MeteredAttempt,
+    request: UpstreamChatRequest,
+    call: StreamedCall,
+  ): Promise<OpenedStream> {
+    const { sse, billing, signal } = call;
+    billing.begin(meter, d);
+    sse.reset({ jsonMode: request.jsonMode });
+    const payload = JSON.stringify(request.body);
+    const first = await this.openStream(d, request.url, payload, call);
+    if (!first.start.blankJsonAnswer) return first;
+    first.body.destroy();
+    this.log.warn({ deployment: d.id }, 'blank answer to a JSON-mode stream: asking once more');
+    const blank = billing.askedAgain(sse.contentChunks);
+    sse.reset({ jsonMode: true });
+    let second: OpenedStream;
+    try {
+      second = await this.openStream(d, request.url, payload, call);
+    } catch (err) {
+      // the blank answer stays billed; a caller gone while the provider worked on the second one leaves its prompt billed too
+      if (signal.aborted) {
+        const billed = billing.billed(sse.contentChunks);
+        await meter.complete(billed.usage, 'interrupted', billed.cost, { estimated: billed.estimated });
+      } else await meter.complete(blank.usage, 'failed', undefined, { estimated: blank.estimated });
+      throw err;
+    }
+    if (!second.start.blankJsonAnswer) return second;
+    second.body.destroy();
+    const both = billing.billed(sse.contentChunks);
+    await meter.complete(both.usage, 'failed', both.cost, { estimated: both.estimated });
+    throw new BlankJsonAnswerError();
+  }
+
+  /** One provider stream read up to its first content token; the TTFT limit covers the headers and all of that. */
+  private async openStream(d: Deployment, url: string, payload: string, { sse, signal, ttftMs }: StreamedCall): Promise<OpenedStream> {
+    const ttft = new AbortController();
+    const timer = setTimeout(() => ttft.abort(new TtftTimeoutError(ttftMs)), ttftMs);
+    const attemptSignal = AbortSignal.any([signal, ttft.signal]);
+    let res: Awaited<ReturnType<ProviderHttpClient['post']>> | undefined;
+    try {
+      res = await this.provider.post(d, url, payload, attemptSignal);
+      const upstream = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+      return { upstream, body: res.body, start: await readToFirstContent(upstream, sse) };
+    } catch (err) {
+      res?.body.destroy();
+      throw ttft.signal.aborted && !signal.aborted ? (ttft.signal.reason as Error) : err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   // pulled by the consumer: the provider's stream is read no faster than the client takes it
   private async *relay(
     ctx: ChatCallContext,
-    body: ChatBody,
     router: ModelRouter,
     deployment: Deployment,
-    sse: SsePassThrough,
-    provider: { upstream: AsyncIterator<Uint8Array>; body: Readable; first: string },
+    { body, sse, billing, signal }: StreamedCall,
+    provider: OpenedStream,
     meter: MeteredAttempt,
-    pricedUsage: () => { usage: NormalizedUsage; cost: CallCost } | undefined,
-    signal: AbortSignal,
     { stallMs, release }: { stallMs: number; release: (tokens?: number) => void },
   ): AsyncGenerator<Uint8Array> {
     let status: UsageEvent['status'] = 'interrupted';
     // A stream that broke, or a provider that ignores include_usage, leaves no usage chunk. The
     // provider still bills the prompt: estimate it (4 characters a token), and the completion from
     // what was streamed (providers send about one token per chunk).
-    const billed = (): NormalizedUsage => pricedUsage()?.usage ?? estimatedUsage(body.messages, sse.contentChunks);
+    const billed = () => billing.billed(sse.contentChunks);
     try {
-      if (provider.first) yield Buffer.from(provider.first);
+      if (provider.start.held) yield Buffer.from(provider.start.held);
       for (;;) {
         const next = await nextWithin(provider.upstream, stallMs, () => new StreamStalledError(stallMs));
         if (next.done) break;
@@ -239,8 +281,10 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
       // the socket closed cleanly, but the answer never said it was over: a cut, not a success
       if (!sse.sawDone && !sse.sawFinish) throw new StreamCutError();
       // a run's call learns the usage it is billed for, and its cost, even when the provider sent no usage
-      if (!pricedUsage() && ctx.runId)
-        rest += `data: ${JSON.stringify(estimatedUsageChunk(body.model, billed(), costField(ctx, meter.price(billed()))))}\n\n`;
+      if (!billing.providerReported && ctx.runId) {
+        const { usage } = billed();
+        rest += `data: ${JSON.stringify(estimatedUsageChunk(body.model, usage, costField(ctx, meter.price(usage))))}\n\n`;
+      }
       rest += sse.sawDone ? '' : 'data: [DONE]\n\n';
       status = 'succeeded';
       yield Buffer.from(rest);
@@ -255,16 +299,15 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
         );
         // a run's call learns what the broken stream still cost (it is billed), inside the error
         // object, which is what OpenAI clients surface (the SDK throws it as APIError.error)
-        yield Buffer.from(streamErrorEvent(code, costField(ctx, meter.price(billed()))));
+        yield Buffer.from(streamErrorEvent(code, costField(ctx, meter.price(billed().usage))));
       }
     } finally {
       provider.body.destroy();
-      const priced = pricedUsage();
-      const usage = billed();
+      const { usage, cost, estimated } = billed();
       release(usage.totalTokens);
       router.recordTokens(deployment, usage.totalTokens);
-      // flagged estimated when the provider never sent its usage (a broken stream, or one that ignores include_usage)
-      await meter.complete(usage, status, priced?.cost, { estimated: !priced });
+      // flagged estimated when a provider stream never sent its usage (a broken stream, or one that ignores include_usage)
+      await meter.complete(usage, status, cost, { estimated });
     }
   }
 
@@ -321,14 +364,4 @@ function usageOfAnswer(d: Deployment, answer: JsonAnswer, body: ChatBody): { usa
   const raw = answer.parsed.usage;
   if (typeof raw === 'object' && raw !== null) return { usage: normalizeUsage(d.provider, raw), estimated: false };
   return { usage: estimatedUsage(body.messages, estimateCompletionTokens(answer.parsed as { choices?: unknown })), estimated: true };
-}
-
-function addUsage(a: NormalizedUsage, b: NormalizedUsage): NormalizedUsage {
-  return {
-    promptTokens: a.promptTokens + b.promptTokens,
-    completionTokens: a.completionTokens + b.completionTokens,
-    totalTokens: a.totalTokens + b.totalTokens,
-    cachedPromptTokens: a.cachedPromptTokens + b.cachedPromptTokens,
-    reasoningTokens: a.reasoningTokens + b.reasoningTokens,
-  };
 }

@@ -1,11 +1,12 @@
 // DeepSeek through model-pool's public routes, as a client sees it: the `openai` SDK over real HTTP
 // against the mock provider's DeepSeek behaviours (thinking, reasoning deltas, cache-hit usage, JSON
-// mode's blank answer, strict tools on /beta, retired names, each error code), metered as billed.
+// mode's blank answer, streamed or not, strict tools on /beta, retired names, each error code),
+// metered as billed.
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import OpenAI from 'openai';
-import { usageEventSchema, type UsageEvent } from '@shoal/contracts';
+import { SHOAL_COST_FIELD, usageEventSchema, type UsageEvent } from '@shoal/contracts';
 import { loadDeploymentConfig } from '@shoal/model-routing';
 import { DEFAULT_PRICE_CATALOG, costOf, formatMoney } from '@shoal/pricing';
 import {
@@ -15,20 +16,32 @@ import {
   configureRootLogger,
   createHttpApp,
   createPrismaClient,
+  internalHeaders,
   listen,
   type UsageLog,
 } from '@shoal/platform';
-import { createTestDatabase, startMockProvider, testRedisPrefix, testRedisUrl, type MockProvider, type TestDatabase } from '@shoal/testing';
+import {
+  createTestDatabase,
+  mockAnswer,
+  mockTokenCount,
+  startMockProvider,
+  testRedisPrefix,
+  testRedisUrl,
+  type MockProvider,
+  type TestDatabase,
+} from '@shoal/testing';
 import { ModelPoolModule } from '../model-pool.module';
 
 jest.setTimeout(60_000);
 
 const KEY = 'sk-shoal-pool-deepseek-0123456789abcdef';
+const TOKEN = 'x'.repeat(32);
 const prefix = testRedisPrefix('pool-deepseek');
 let db: TestDatabase;
 let mock: MockProvider;
 let app: NestFastifyApplication;
 let client: OpenAI;
+let url: string;
 let usageLog: UsageLog;
 
 const CODES = [400, 401, 402, 422, 429, 500, 503];
@@ -74,7 +87,7 @@ beforeAll(async () => {
       PlatformModule.forRoot({
         database: { url: db.url, maxConnections: 2 },
         redis: { url: testRedisUrl(), prefix },
-        internalToken: 'x'.repeat(32),
+        internalToken: TOKEN,
       }),
       ModelPoolModule.register({
         deployments: withBeta,
@@ -86,7 +99,7 @@ beforeAll(async () => {
   })
   class DeepseekPoolModule {}
   app = await createHttpApp(DeepseekPoolModule, { shutdownHooks: false });
-  const url = await listen(app, { port: 0, host: '127.0.0.1' });
+  url = await listen(app, { port: 0, host: '127.0.0.1' });
   usageLog = app.get<UsageLog>(USAGE_LOG);
   client = new OpenAI({ baseURL: `${url}/v1`, apiKey: KEY, maxRetries: 0, logLevel: 'off' });
 });
@@ -228,6 +241,92 @@ describe('JSON mode', () => {
     expect(err?.message).toContain('blank content twice');
     expect(mock.calls()).toBe(2);
     expect((await entries()).map((e) => e.status)).toEqual(['failed']);
+  });
+});
+
+describe('JSON mode, streamed', () => {
+  const question = 'Answer in JSON: name a colour';
+  const json = JSON.stringify({ answer: mockAnswer(question) });
+  const request = (jsonMode: boolean) => ({
+    model: 'flash',
+    stream: true as const,
+    messages: [{ role: 'user' as const, content: question }],
+    ...(jsonMode ? { response_format: { type: 'json_object' as const } } : {}),
+    ...({ thinking: { type: 'disabled' } } as object),
+  });
+  const streamed = async (jsonMode: boolean) => {
+    const deltas: string[] = [];
+    for await (const chunk of await client.chat.completions.create(request(jsonMode))) {
+      const content = chunk.choices[0]?.delta.content;
+      if (content) deltas.push(content);
+    }
+    return deltas;
+  };
+
+  it('asks once more after a whitespace-only answer: the client gets the JSON alone, one usage row bills both calls', async () => {
+    mock.setFaults({ blankAnswer: '\n\n', times: 1 });
+    const deltas = await streamed(true);
+    // nothing of the blank stream reached the client: the content is the JSON, not "\n\n" then the JSON
+    expect(deltas.join('')).toBe(json);
+    expect(mock.calls()).toBe(2);
+    const got = await entries();
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({
+      attempt: 1,
+      status: 'succeeded',
+      estimated: false,
+      // the blank answer's prompt is billed too (6 mock tokens a call), its whitespace no completion tokens
+      promptTokens: 2 * mockTokenCount(question),
+      completionTokens: mockTokenCount(json),
+    });
+  });
+
+  it('tells a run what both calls cost, in the usage chunk, as the ledger bills them', async () => {
+    mock.setFaults({ blankAnswer: '\n\n', times: 1 });
+    const res = await fetch(`${url}/pool/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...internalHeaders(TOKEN, { tenantId: 'ten_blank', apiKeyId: null, runId: 'run_blank', callId: 'call_blank_run', nodeId: 'llm' }),
+      },
+      body: JSON.stringify(request(true)),
+    });
+    expect(res.status).toBe(200);
+    const chunks = (await res.text())
+      .split('\n\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map((l) => JSON.parse(l.slice(6)) as { choices: Array<{ delta?: { content?: string } }>; [k: string]: unknown });
+    expect(chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe(json);
+    const [e] = await entries();
+    expect(e.promptTokens).toBe(2 * mockTokenCount(question));
+    const price = DEFAULT_PRICE_CATALOG.priceAt('deepseek-flash', new Date(Date.parse(e.startedAt)))!;
+    expect(e.cost!.total).toBe(formatMoney(costOf(e, price).total));
+    const withCost = chunks.filter((c) => SHOAL_COST_FIELD in c);
+    expect(withCost).toHaveLength(1);
+    expect(withCost[0][SHOAL_COST_FIELD]).toEqual({ amount: e.cost!.total, currency: 'USD' });
+    // more than the second call alone would have cost
+    const second = { ...e, promptTokens: mockTokenCount(question), cachedPromptTokens: 0 };
+    expect(Number(e.cost!.total)).toBeGreaterThan(Number(formatMoney(costOf(second, price).total)));
+  });
+
+  it('answers 502 saying so after two blank answers, before a byte of either is sent, metered with both calls', async () => {
+    mock.setFaults({ blankAnswer: true, times: 2 });
+    const err = await failure(streamed(true));
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect(err?.status).toBe(502);
+    expect(err?.message).toContain('JSON-mode request (response_format: json_object) with blank content twice');
+    expect(mock.calls()).toBe(2);
+    const got = await entries();
+    expect(got.map((e) => [e.attempt, e.status, e.promptTokens, e.completionTokens])).toEqual([
+      [1, 'failed', 2 * mockTokenCount(question), 0],
+    ]);
+  });
+
+  it('passes a whitespace answer outside JSON mode on as it came, asking nothing again', async () => {
+    mock.setFaults({ blankAnswer: '\n\n', times: 1 });
+    expect(await streamed(false)).toEqual(['\n\n']);
+    expect(mock.calls()).toBe(1);
+    expect((await entries()).map((e) => [e.status, e.promptTokens])).toEqual([['succeeded', mockTokenCount(question)]]);
   });
 });
 

@@ -72,3 +72,62 @@ it('refuses a data line that is not a JSON object, and notes a finish reason', (
   ok.push(Buffer.from(chunk({ id: 'c', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })));
   expect(ok.sawFinish).toBe(true);
 });
+
+describe('JSON mode', () => {
+  const delta = (d: object) => chunk({ id: 'c', model: 'up-model', choices: [{ index: 0, delta: d }] });
+  const pushed = (sse: SsePassThrough, ...events: string[]) => events.map((e) => sse.push(Buffer.from(e))).join('');
+
+  it('counts whitespace-only content as content, but not as the answer begun; the first other character begins it', () => {
+    const sse = new SsePassThrough({ alias: 'up-model', clientWantsUsage: true, jsonMode: true });
+    // passed through all the same: what is held back is the caller's (readToFirstContent's) decision
+    expect(pushed(sse, delta({ role: 'assistant', content: '' }), delta({ content: '\n\n' }), delta({ content: ' \t' }))).toBe(
+      delta({ role: 'assistant', content: '' }) + delta({ content: '\n\n' }) + delta({ content: ' \t' }),
+    );
+    expect([sse.contentChunks, sse.answerBegun]).toEqual([2, false]);
+    pushed(sse, delta({ content: ' {' }));
+    expect([sse.contentChunks, sse.answerBegun]).toEqual([3, true]);
+    // once begun, whitespace inside the answer counts as it always did
+    pushed(sse, delta({ content: '\n' }));
+    expect([sse.contentChunks, sse.answerBegun]).toEqual([4, true]);
+  });
+
+  it.each([
+    ['reasoning_content', [{ content: null, reasoning_content: 'Let me think' }]],
+    ['tool_calls', [{ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }] }]],
+    ['content in a second choice', [{ content: ' ' }, { content: 'x' }]],
+  ])('%s begins the answer', (_what, deltas: object[]) => {
+    const sse = new SsePassThrough({ alias: 'up-model', clientWantsUsage: true, jsonMode: true });
+    pushed(sse, chunk({ id: 'c', model: 'up-model', choices: deltas.map((d, index) => ({ index, delta: d })) }));
+    expect(sse.answerBegun).toBe(true);
+  });
+
+  it('outside JSON mode any non-empty content begins the answer, as before', () => {
+    const sse = new SsePassThrough({ alias: 'up-model', clientWantsUsage: true });
+    pushed(sse, delta({ role: 'assistant', content: '' }));
+    expect(sse.answerBegun).toBe(false);
+    pushed(sse, delta({ content: '\n' }));
+    expect([sse.contentChunks, sse.answerBegun]).toEqual([1, true]);
+  });
+
+  it('reset forgets the last stream (partial event, model name, usage, counts) and takes the next one its mode', () => {
+    const sse = new SsePassThrough({ alias: 'my-alias', clientWantsUsage: true });
+    const half = content('a');
+    pushed(sse, content('x') + usage + 'data: [DONE]\n\n', half.slice(0, 20));
+    expect([sse.contentChunks, sse.answerBegun, sse.sawDone, sse.dataEvents]).toEqual([1, true, true, 2]);
+    sse.reset({ jsonMode: true });
+    expect([sse.contentChunks, sse.answerBegun, sse.sawDone, sse.sawFinish, sse.dataEvents, sse.usage, sse.jsonMode]).toEqual([
+      0,
+      false,
+      false,
+      false,
+      0,
+      undefined,
+      true,
+    ]);
+    // the half event of the last stream is gone, keep-alives are dropped again, and another model name is renamed
+    const other = chunk({ id: 'd', model: 'other-model', choices: [{ index: 0, delta: { content: '\n' } }] });
+    expect(sse.push(Buffer.from(': keep-alive\n\n' + other))).toBe(other.replace('other-model', 'my-alias'));
+    expect([sse.contentChunks, sse.answerBegun]).toEqual([1, false]);
+    expect(sse.flush()).toBe('');
+  });
+});

@@ -1,6 +1,7 @@
 // Passes a provider's SSE stream through as it came, reading only what metering needs: the usage
-// chunk and whether content was streamed. An event is parsed only when it carries a usage object;
-// the others are copied (with the provider's model name swapped for the caller's alias by a plain
+// chunk and whether content was streamed. An event is parsed only when it carries a usage object
+// (or, in JSON mode, while the answer has not begun: whether its content is only whitespace); the
+// others are copied (with the provider's model name swapped for the caller's alias by a plain
 // string replacement, when the two differ).
 import { StringDecoder } from 'node:string_decoder';
 
@@ -11,6 +12,11 @@ export interface SsePassThroughOptions {
   clientWantsUsage: boolean;
   /** told the provider's usage object when it arrives; fields it returns are added to that chunk (a run call's cost) */
   onUsage?: (usage: unknown) => Record<string, unknown> | undefined;
+  /**
+   * the request is in JSON mode (`response_format: json_object`): content that is only whitespace
+   * does not begin the answer (DeepSeek may answer JSON mode blank); `reset()` sets it per provider stream
+   */
+  jsonMode?: boolean;
 }
 
 /** far beyond any chat completion chunk: a provider that sends more without an event boundary is broken */
@@ -30,14 +36,20 @@ const CONTENT = /"(content|reasoning_content)"\s*:\s*"[^"]|"tool_calls"\s*:\s*\[
 const FINISH = /"finish_reason"\s*:\s*"/;
 
 export class SsePassThrough {
-  private readonly decoder = new StringDecoder('utf8');
+  private decoder = new StringDecoder('utf8');
   private carry = '';
   private providerModel: string | undefined;
   private readonly aliasJson: string;
+  private json: boolean;
   /** the provider's usage object (as sent), from the chunk that carried one */
   usage: unknown = undefined;
   /** chunks that carried content: the completion's size in tokens, roughly, when no usage came */
   contentChunks = 0;
+  /**
+   * a chunk carried the answer's first content (text, reasoning or a tool call; in JSON mode text
+   * that is not only whitespace): until then the stream may be held back, and failover is possible
+   */
+  answerBegun = false;
   sawDone = false;
   /** a chunk said why the answer ended (`finish_reason`): a stream that stops after it was complete */
   sawFinish = false;
@@ -46,6 +58,29 @@ export class SsePassThrough {
 
   constructor(private readonly opts: SsePassThroughOptions) {
     this.aliasJson = JSON.stringify(opts.alias);
+    this.json = opts.jsonMode ?? false;
+  }
+
+  /** the stream answers a JSON-mode request (whitespace-only content does not begin the answer) */
+  get jsonMode(): boolean {
+    return this.json;
+  }
+
+  /**
+   * Forgets everything read, for another provider stream of the same call (the next attempt after a
+   * failover, or a blank JSON-mode answer asked again): nothing of the last one carries over.
+   */
+  reset({ jsonMode }: { jsonMode: boolean }): void {
+    this.decoder = new StringDecoder('utf8');
+    this.carry = '';
+    this.providerModel = undefined;
+    this.json = jsonMode;
+    this.usage = undefined;
+    this.contentChunks = 0;
+    this.answerBegun = false;
+    this.sawDone = false;
+    this.sawFinish = false;
+    this.dataEvents = 0;
   }
 
   /** Takes provider bytes; returns the bytes to send on (complete events only; a partial one waits for the rest). */
@@ -90,7 +125,11 @@ export class SsePassThrough {
     if (!data.startsWith('{') || !data.endsWith('}'))
       throw new MalformedProviderStreamError('the provider sent a data line that is not a JSON object');
     this.dataEvents++;
-    if (CONTENT.test(data)) this.contentChunks++;
+    if (CONTENT.test(data)) {
+      this.contentChunks++;
+      // the regex alone outside JSON mode and once the answer has begun: the hot path parses nothing
+      if (!this.answerBegun) this.answerBegun = !this.json || !isBlankDelta(data);
+    }
     if (!this.sawFinish && FINISH.test(data)) this.sawFinish = true;
     if (USAGE_OBJECT.test(data)) return this.usageEvent(data);
     return this.renamed(event);
@@ -131,3 +170,28 @@ export class SsePassThrough {
     return event.replace(MODEL_FIELD, (whole, value: string) => (value === this.providerModel ? `"model":${this.aliasJson}` : whole));
   }
 }
+
+/**
+ * True when a chunk's deltas carry no content but whitespace, no reasoning and no tool call: held
+ * back in JSON mode. A chunk that does not parse is not called blank (it passes on as it did).
+ */
+function isBlankDelta(data: string): boolean {
+  let chunk: unknown;
+  try {
+    chunk = JSON.parse(data);
+  } catch {
+    return false;
+  }
+  const choices = isRecord(chunk) ? chunk.choices : undefined;
+  if (!Array.isArray(choices)) return true;
+  return choices.every((choice: unknown) => {
+    const delta = isRecord(choice) ? choice.delta : undefined;
+    if (!isRecord(delta)) return true;
+    const { content, reasoning_content: reasoning, tool_calls: toolCalls } = delta;
+    if (typeof content === 'string' && content.trim() !== '') return false;
+    if (typeof reasoning === 'string' && reasoning !== '') return false;
+    return !(Array.isArray(toolCalls) && toolCalls.length > 0);
+  });
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,6 +1,7 @@
 // Failover and stream faults over real HTTP against the mock provider: keep-alive lines never count
 // as the first token, a TTFT timeout fails over, a stream broken after its first token (stall,
-// malformed chunk, cut) ends with an OpenAI-format error event and is metered as estimated;
+// malformed chunk, cut) ends with an OpenAI-format error event and is metered as estimated; a blank
+// JSON-mode stream is asked again, billed with the next;
 // Retry-After is honoured, the alias's fallback chain followed, and a prompt too long for one
 // deployment goes to a larger context window.
 import http from 'node:http';
@@ -64,8 +65,19 @@ function service(deps: Dep[], aliases: object[] = []) {
       progress: () => undefined,
       price: () => free,
       discard: async () => undefined,
-      complete: async (u: { completionTokens: number }, status: UsageEvent['status'], _cost: unknown, o?: { estimated?: boolean }) => {
-        events.push({ deploymentId: a.deployment.id, status, completionTokens: u.completionTokens, estimated: o?.estimated ?? false });
+      complete: async (
+        u: { promptTokens: number; completionTokens: number },
+        status: UsageEvent['status'],
+        _cost: unknown,
+        o?: { estimated?: boolean },
+      ) => {
+        events.push({
+          deploymentId: a.deployment.id,
+          status,
+          promptTokens: u.promptTokens,
+          completionTokens: u.completionTokens,
+          estimated: o?.estimated ?? false,
+        });
         return free;
       },
     }),
@@ -208,6 +220,72 @@ describe('usage the provider never sent', () => {
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+});
+
+describe('a blank JSON-mode stream', () => {
+  const jsonMode = body({ response_format: { type: 'json_object' } } as Partial<ChatBody>);
+  // 'hello there, tell me something': 30 characters, an estimated prompt of 8 tokens
+  const promptEstimate = 8;
+
+  it('asked again where the provider sends no usage: one row, both calls estimated, the client sees the JSON alone', async () => {
+    const event = (delta: object, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', model: 'up-model', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const answers = [
+      [
+        event({ role: 'assistant', content: '' }),
+        event({ content: '\n' }),
+        event({ content: '  ' }),
+        event({}, 'stop'),
+        'data: [DONE]\n\n',
+      ],
+      [
+        event({ role: 'assistant', content: '' }),
+        event({ content: '{"a":' }),
+        event({ content: '1}' }),
+        event({}, 'stop'),
+        'data: [DONE]\n\n',
+      ],
+    ];
+    let calls = 0;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(answers[Math.min(calls++, answers.length - 1)].join(''));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { chat, events } = service([{ id: 'dep_nousage', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1` }]);
+      const sse = await drain(await chat.chatCompletions(ctx, jsonMode, new AbortController().signal));
+      expect(contentOf(sse)).toBe('{"a":1}');
+      expect(dataOf(sse).filter((d) => d.includes('"role"'))).toHaveLength(1);
+      expect(calls).toBe(2);
+      // the whitespace chunks count in the estimate: the provider bills them
+      expect(events).toEqual([
+        { deploymentId: 'dep_nousage', status: 'succeeded', promptTokens: 2 * promptEstimate, completionTokens: 4, estimated: true },
+      ]);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('whose second ask fails is billed as failed on its deployment, and the call fails over to the next', async () => {
+    const blank = await mock({ status: 503, share: 0.5 }); // the second request it gets is a 503
+    blank.setAnswers(() => '\n\n');
+    const good = await mock();
+    good.setAnswers(() => '{"ok": true}');
+    const { chat, events } = service([
+      { id: 'dep_blank', url: blank.url },
+      { id: 'dep_good', url: good.url },
+    ]);
+    const answer = await chat.chatCompletions(ctx, jsonMode, new AbortController().signal);
+    expect(answer.headers['x-shoal-deployment']).toBe('dep_good');
+    expect(contentOf(await drain(answer))).toBe('{"ok": true}');
+    expect(blank.callLog().map((c) => c.status)).toEqual([200, 503]);
+    expect(events).toEqual([
+      expect.objectContaining({ deploymentId: 'dep_blank', status: 'failed', completionTokens: 0, estimated: false }),
+      expect.objectContaining({ deploymentId: 'dep_good', status: 'succeeded', estimated: false }),
+    ]);
   });
 });
 

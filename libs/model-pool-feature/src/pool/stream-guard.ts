@@ -38,24 +38,35 @@ export class StreamCutError extends Error {
 /** Before the first content token: role-only chunks held back (failover still possible), at most this much. */
 const MAX_HELD_BYTES = 1024 * 1024;
 
+/** A provider stream read up to its first content token. */
+export interface StreamStart {
+  /** what to send the client first: the chunks held back, up to and including the first content token */
+  held: string;
+  /**
+   * the stream ended, complete, with nothing but blank content: a JSON-mode answer DeepSeek may
+   * give, asked once more. Never set outside JSON mode (an empty answer passes on as it came).
+   */
+  blankJsonAnswer: boolean;
+}
+
 /**
  * Reads the provider's stream up to its first content token and returns what to send the client
  * first. Until then failover is still possible: role-only chunks are held back, keep-alive lines
- * dropped (they are not an answer). A stream that ends before any content without saying it is
- * done (`[DONE]`, a finish reason) was cut.
+ * dropped (they are not an answer); in JSON mode whitespace-only content is held back too. A stream
+ * that ends before any content without saying it is done (`[DONE]`, a finish reason) was cut.
  */
-export async function readToFirstContent(upstream: AsyncIterator<Uint8Array>, sse: SsePassThrough): Promise<string> {
-  let first = '';
-  while (sse.contentChunks === 0 && first.length < MAX_HELD_BYTES) {
+export async function readToFirstContent(upstream: AsyncIterator<Uint8Array>, sse: SsePassThrough): Promise<StreamStart> {
+  let held = '';
+  while (!sse.answerBegun && held.length < MAX_HELD_BYTES) {
     const next = await upstream.next();
     if (next.done) {
-      first += sse.flush();
+      held += sse.flush();
       if (!sse.sawDone && !sse.sawFinish) throw new StreamCutError();
-      break;
+      return { held, blankJsonAnswer: sse.jsonMode && !sse.answerBegun };
     }
-    first += sse.push(next.value);
+    held += sse.push(next.value);
   }
-  return first;
+  return { held, blankJsonAnswer: false };
 }
 
 /** The next read of `it`, or `onTimeout()` thrown if it takes longer than `ms`. */
