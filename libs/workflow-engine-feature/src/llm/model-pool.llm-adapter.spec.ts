@@ -125,9 +125,9 @@ describe('model-pool unreachable', () => {
       const answer = new ModelPoolLlmAdapter(p, { ...caller, outageRetryMs: 60_000 }).chat(req);
       await jest.advanceTimersByTimeAsync(30_000);
       await expect(answer).resolves.toMatchObject({ text: 'ok' });
-      // more tries than the hop's own retries, all under the same call id (none reached a provider)
+      // more tries than the hop's own retries, each under a call id of its own
       expect(p.calls).toHaveLength(5);
-      expect(new Set(p.calls.map((c) => (c as { ctx: { callId: string } }).ctx.callId)).size).toBe(1);
+      expect(new Set(p.calls.map((c) => (c as { ctx: { callId: string } }).ctx.callId)).size).toBe(5);
     } finally {
       jest.useRealTimers();
     }

@@ -52,7 +52,7 @@ const RETRY_BASE_MS = 500;
 const MAX_RETRY_AFTER_MS = 30_000;
 const retryable = (status: number) => status === 408 || status === 409 || status === 429 || status >= 500;
 // model-pool itself unreachable (refused, reset: it is restarting) is not the provider's answer: it is
-// retried for longer, up to a bounded time, as nothing reached the provider and nothing is billed
+// retried for longer, up to a bounded time, as nothing should have reached the provider
 const DEFAULT_OUTAGE_RETRY_MS = 30_000;
 const MAX_OUTAGE_WAIT_MS = 2000;
 const unreachable = (err: unknown) =>
@@ -90,11 +90,12 @@ export class ModelPoolLlmAdapter implements LlmPort {
       nodeId: req.nodeId,
       traceparent: this.caller.traceparent,
     };
-    // model-pool numbers the provider attempts of one call id from 1; a send after an answer whose
-    // attempts may have been metered gets an id of its own, so that each provider attempt stays one
-    // ledger row (the same id again would be taken for a redelivery and dropped)
-    let send = 0;
-    const ctxOf = () => (send === 0 ? base : { ...base, callId: extraCallId(req.callId, send, 'resend') });
+    // model-pool numbers the provider attempts of one call id from 1, and billing drops a (call id,
+    // attempt) it has seen as a redelivery: every send gets an id of its own, so that each provider
+    // attempt stays one ledger row. Even a connection that looked never made may have carried the
+    // call (a process frozen past its connect timeout wakes to a timeout for a socket the kernel had opened).
+    let send = -1;
+    const nextCtx = () => (++send === 0 ? base : { ...base, callId: extraCallId(req.callId, send, 'resend') });
     const signal = req.signal ?? new AbortController().signal;
     const outageDeadline = Date.now() + (this.caller.outageRetryMs ?? DEFAULT_OUTAGE_RETRY_MS);
     let outageWait = RETRY_BASE_MS;
@@ -109,7 +110,7 @@ export class ModelPoolLlmAdapter implements LlmPort {
     for (let attempt = 0; ; attempt++) {
       let answer: ChatCompletionsAnswer;
       try {
-        answer = await this.pool.chatCompletions(ctxOf(), parsed.data, signal);
+        answer = await this.pool.chatCompletions(nextCtx(), parsed.data, signal);
       } catch (err) {
         // model-pool unreachable: the call never left this process
         if (unreachable(err) && (await waitOutOutage())) {
@@ -124,7 +125,6 @@ export class ModelPoolLlmAdapter implements LlmPort {
         const status = (err as { status?: unknown }).status;
         if (attempt < RETRIES && typeof status === 'number' && retryable(status) && !signal.aborted) {
           await backoff(attempt, retryAfterSecondsOf(err), signal);
-          send++;
           continue;
         }
         throw err;
@@ -138,7 +138,6 @@ export class ModelPoolLlmAdapter implements LlmPort {
         }
         if (attempt < RETRIES && retryable(answer.status) && !signal.aborted) {
           await backoff(attempt, Number(answer.headers['retry-after']) || undefined, signal);
-          send++;
           continue;
         }
         throw new Error(errorMessageOf(answer));
