@@ -181,7 +181,8 @@ export async function llmNodesSucceeded(s: ChaosShoal, runIds: string[]): Promis
 }
 
 /**
- * Runs whose price differs from the ledger's rows for the calls their finished nodes name (a run's
+ * Runs whose price differs from the ledger's rows for the calls their finished nodes name, with the
+ * engine's re-sends of them (`<call id>:resend-<n>`, sent while model-pool was unreachable) (a run's
  * price counts each node's final call; an attempt a crash interrupted is in the ledger only).
  */
 export async function priceMismatches(s: ChaosShoal, runIds: string[]): Promise<string[]> {
@@ -189,7 +190,7 @@ export async function priceMismatches(s: ChaosShoal, runIds: string[]): Promise<
     await s.pg.query<{ id: string }>(
       `SELECT r.id FROM workflow_runs r
          LEFT JOIN node_executions n ON n.run_id = r.id AND n.status = 'succeeded' AND n.call_id IS NOT NULL
-         LEFT JOIN usage_records u ON u.call_id = n.call_id
+         LEFT JOIN usage_records u ON u.call_id = n.call_id OR starts_with(u.call_id, n.call_id || ':resend-')
         WHERE r.id = ANY($1) AND r.status = 'succeeded'
         GROUP BY r.id, r.total_price
        HAVING coalesce(sum(u.total_cost), 0) <> r.total_price`,
