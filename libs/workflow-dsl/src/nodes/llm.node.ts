@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { LocalIssue } from '../zod-issues';
 import { parseVariableReferences } from '../variable-reference';
+import { schemaPatternIssues } from './schema-patterns';
 import {
   baseDataShape,
   normalizeData,
@@ -135,6 +136,8 @@ function checkStructuredOutput(parsed: ParsedLlm): LocalIssue[] {
     return [{ path, code: 'too_big', detail: `must be at most ${MAX_STRUCTURED_OUTPUT_SCHEMA_CHARS} characters of JSON` }];
   if (schemaDepth(schema) > MAX_STRUCTURED_OUTPUT_SCHEMA_DEPTH)
     return [{ path, code: 'too_big', detail: `must nest at most ${MAX_STRUCTURED_OUTPUT_SCHEMA_DEPTH} levels deep` }];
+  const patterns = schemaPatternIssues(schema, path, MAX_STRUCTURED_OUTPUT_SCHEMA_DEPTH);
+  if (patterns.length) return patterns;
   const type = (schema as { type?: unknown }).type;
   if (type !== undefined && type !== 'object')
     return [
