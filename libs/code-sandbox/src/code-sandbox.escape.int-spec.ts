@@ -189,6 +189,119 @@ describe('code sandbox escape attempts', () => {
     ).resolves.toEqual({ leak: 'undefined', polluted: null, parsed: { x: 1 } });
   });
 
+  // One QuickJS per worker is reset to a snapshot of its memory after every execution (quickjs.worker.ts):
+  // these show that the reset leaves nothing of one execution for the next, and that the limits hold on a
+  // reused interpreter.
+  describe('JavaScript: an execution starts from the same interpreter state every time', () => {
+    const js = (code: string, inputs: Record<string, unknown> = {}) => sandbox.run({ language: 'javascript', code, inputs });
+
+    it('leaves no global, binding, prototype change, registry entry or frozen builtin behind', async () => {
+      await js(`var leakedVar = 'v';
+        let leakedLet = 'l';
+        const leakedConst = 'c';
+        function leakedFunction() {}
+        globalThis.leakedGlobal = 'g';
+        function main() {
+          Object.prototype.polluted = 1;
+          Array.prototype.push = function () { return -1 };
+          Function.prototype.call = function () { return 'hijacked' };
+          String.prototype.toUpperCase = () => 'hijacked';
+          Symbol.for('shoal.leak').description;
+          globalThis[Symbol.for('shoal.leak')] = 'secret';
+          Math.random = () => 0.5;
+          Date.now = () => 0;
+          JSON.stringify = () => '{"hijacked":true}';
+          console.log = () => { throw new Error('hijacked') };
+          Object.freeze(Object.prototype);
+          Object.freeze(Array.prototype);
+          delete globalThis.Reflect;
+          return {};
+        }`);
+      await expect(
+        js(
+          `function main(i) {
+          const a = []; a.push(1);
+          console.log('still discards');
+          Object.prototype.added = 1; // throws in strict code if Object.prototype were still frozen
+          return {
+            globals: [typeof leakedVar, typeof leakedLet, typeof leakedConst, typeof leakedFunction, typeof leakedGlobal],
+            polluted: ({}).polluted ?? null, frozen: Object.isFrozen(Array.prototype), pushed: a.length,
+            called: Math.max.call(null, 1, 2), upper: 'a'.toUpperCase(), symbol: globalThis[Symbol.for('shoal.leak')] ?? null,
+            random: Math.random() !== 0.5, now: Date.now() > 0, reflect: typeof Reflect, parsed: i,
+          };
+        }`,
+          { x: 1 },
+        ),
+      ).resolves.toEqual({
+        globals: ['undefined', 'undefined', 'undefined', 'undefined', 'undefined'],
+        polluted: null,
+        frozen: false,
+        pushed: 1,
+        called: 2,
+        upper: 'A',
+        symbol: null,
+        random: true,
+        now: true,
+        reflect: 'object',
+        parsed: { x: 1 },
+      });
+    });
+
+    it('does not replay Math.random from one execution to the next, at the top level either', async () => {
+      const code = 'const first = Math.random();\nfunction main() { return { r: [first, Math.random(), Math.random()] } }';
+      const runs = (await Promise.all([js(code), js(code), js(code)])) as Array<{ r: number[] }>;
+      const all = runs.flatMap((x) => x.r);
+      expect(new Set(all).size).toBe(all.length);
+      for (const r of all) expect(r >= 0 && r < 1).toBe(true);
+    });
+
+    it('finds main however the code declares it', async () => {
+      for (const code of [
+        'var main = function ({ a }) { return { a } }',
+        'let main = ({ a }) => ({ a })',
+        'const main = ({ a }) => ({ a })',
+        'globalThis.main = ({ a }) => ({ a })',
+      ])
+        await expect(js(code, { a: 1 })).resolves.toEqual({ a: 1 });
+      await expect(js('export function main() { return {} }')).rejects.toThrow(/defines no function main/);
+    });
+
+    it('hands an execution memory a previous one filled as zeros, and the memory limit holds after the memory grew', async () => {
+      // 24 MiB of typed arrays (not counted by QuickJS's own limit) grows the WebAssembly memory; the execution succeeds
+      const fill = `function main() {
+        const kept = [];
+        for (let i = 0; i < 24; i++) kept.push(new Uint8Array(1 << 20).fill(0x5a));
+        return { n: kept.length };
+      }`;
+      await expect(js(fill)).resolves.toEqual({ n: 24 });
+      await expect(
+        js(`function main() {
+          let stale = 0;
+          for (let i = 0; i < 24; i++) { const b = new Uint8Array(1 << 20); for (let j = 0; j < b.length; j += 512) stale += b[j] }
+          const s = new Array(2000).fill(0).map((_, i) => 'k' + i).join('');
+          return { stale, length: s.length > 0 };
+        }`),
+      ).resolves.toEqual({ stale: 0, length: true });
+      // the allocator starts over each time: 20 × 24 MiB would not fit in one execution's 32 MiB
+      for (let i = 0; i < 20; i++) await expect(js(fill)).resolves.toEqual({ n: 24 });
+      await expect(js('function main() { const a = []; for (;;) a.push(new ArrayBuffer(16 << 20)) }')).rejects.toThrow(
+        /memory limit of 32 MiB/,
+      );
+      await expect(js(HEALTHY.javascript, { a: 2, b: 3 })).resolves.toEqual({ sum: 5 });
+    });
+
+    it('still stops a memory bomb and an endless loop after many executions on the same interpreter', async () => {
+      for (let i = 0; i < 300; i++) await expect(js(HEALTHY.javascript, { a: i, b: 1 })).resolves.toEqual({ sum: i + 1 });
+      await expect(js('function main() { const a = []; for (;;) a.push(new Uint8Array(4 << 20)) }')).rejects.toThrow(
+        /memory limit of 32 MiB/,
+      );
+      for (let i = 0; i < 300; i++) await expect(js(HEALTHY.javascript, { a: i, b: 1 })).resolves.toEqual({ sum: i + 1 });
+      await expect(js("function main() { let s = 'x'; for (;;) s += s }")).rejects.toThrow(/memory limit|string too long|RangeError/);
+      await expect(js('function main() { for (;;) {} }')).rejects.toThrow(new RegExp(`time limit of ${TIME_LIMIT_MS} ms`));
+      await expect(js(HEALTHY.javascript, { a: 2, b: 3 })).resolves.toEqual({ sum: 5 });
+    });
+  });
+
   it('leaves no module state behind for the next Python execution', async () => {
     await sandbox.run({
       language: 'python3',

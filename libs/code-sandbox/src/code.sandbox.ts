@@ -48,7 +48,7 @@ export class WorkerCodeSandbox implements CodeSandbox {
       maxQueue: l.maxQueue,
       graceMs: GRACE_MS,
       startTimeoutMs: 10_000,
-      spawn: spawnQuickJsWorker,
+      spawn: (events) => spawnQuickJsWorker(events, l.jsMemoryBytes),
     });
     // nothing of Pyodide is loaded until the first Python execution
     this.python = new SandboxPool({

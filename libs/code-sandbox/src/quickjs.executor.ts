@@ -3,12 +3,21 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import type { SandboxExecutor, SandboxExecutorEvents } from './sandbox-pool';
 import type { SandboxReply } from './sandbox-protocol';
+import { quickJsMemoryLayout, type QuickJsMemoryLayout } from './quickjs-memory-layout';
 
 // the worker entry sits beside this file: .ts under the test runner (Node strips the types), .js when built
 const WORKER_FILE = path.join(__dirname, `quickjs.worker${path.extname(__filename)}`);
 
-export function spawnQuickJsWorker(events: SandboxExecutorEvents): SandboxExecutor {
+/** `memoryBytes`: the limit jobs will carry, so the worker sets QuickJS up before the first. */
+export function spawnQuickJsWorker(events: SandboxExecutorEvents, memoryBytes: number): SandboxExecutor {
+  let layout: QuickJsMemoryLayout;
+  try {
+    layout = quickJsMemoryLayout();
+  } catch (err) {
+    return { ready: Promise.reject(err as Error), post: () => undefined, kill: () => undefined };
+  }
   const worker = new Worker(WORKER_FILE, {
+    workerData: { ...layout, memoryBytes },
     // nothing of the host's environment, and no way to write to the host's stdio
     env: {},
     stdout: true,
