@@ -32,7 +32,14 @@ export class SseStream {
   /** Takes over the reply and sends the 200 with SSE headers (plus `headers`). */
   static open(reply: FastifyReply, limits: SseLimits, headers: Record<string, string> = {}, status = 200): SseStream {
     reply.hijack();
-    reply.raw.writeHead(status, { ...SSE_HEADERS, ...headers });
+    try {
+      reply.raw.writeHead(status, { ...SSE_HEADERS, ...headers });
+    } catch (err) {
+      // the reply is no longer Fastify's to answer: a client left without a head would wait for
+      // its socket's timeout, so the connection is closed (and the caller's finally cleans up)
+      reply.raw.destroy();
+      throw err;
+    }
     return new SseStream(reply.raw, limits);
   }
 
