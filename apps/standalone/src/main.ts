@@ -23,6 +23,7 @@ import {
   documentSettingsOf,
   graphqlOptionsOf,
   rateLimitDefaultsOf,
+  fileStoreSettingsOf,
 } from '@shoal/platform';
 import { createInProcessMockProvider } from '@shoal/mock-provider';
 import { fileLimitsOf } from '@shoal/gateway-feature';
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
       secrets: new SecretBox(secretsKey(config.SHOAL_DATA_DIR)),
       outboundHttp: outboundHttpSettingsOf(config),
       mcp: { limits: mcpLimitsOf(config) },
+      fileStore: fileStoreSettingsOf(config, { defaultDir: path.join(config.SHOAL_DATA_DIR, 'files') }),
       limits: {
         sse: sseLimitsOf(config),
         streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },

@@ -4,10 +4,13 @@ import { filesEnv } from '@shoal/gateway-feature';
 import { mcpEnv, outboundHttpEnv } from '@shoal/outbound-http';
 import {
   authEnv,
+  checkFileStoreEnv,
   checkHttpEnv,
   codeSandboxEnv,
   documentExtractorEnv,
   env,
+  fileStoreEnv,
+  fileStoreKindEnv,
   graphqlEnv,
   httpEnv,
   parseConfig,
@@ -48,6 +51,9 @@ export const standaloneConfigSchema = z
     ...documentExtractorEnv,
     ...graphqlEnv,
     ...filesEnv,
+    ...fileStoreEnv,
+    /** files under SHOAL_DATA_DIR/files unless told otherwise (postgres keeps them in PGlite) */
+    SHOAL_FILE_STORE: fileStoreKindEnv('fs'),
     ...outboundHttpEnv,
     ...mcpEnv,
     /** bytes of finished runs' events the in-process store keeps */
@@ -55,7 +61,8 @@ export const standaloneConfigSchema = z
     SSE_MAX_STREAMS_PER_KEY: env.positiveInt(100),
     SSE_MAX_STREAMS_PER_RUN: env.positiveInt(20),
   })
-  .superRefine(checkHttpEnv);
+  .superRefine(checkHttpEnv)
+  .superRefine(checkFileStoreEnv({ dirRequired: false }));
 export type StandaloneConfig = z.infer<typeof standaloneConfigSchema>;
 
 export const loadStandaloneConfig = (e: Record<string, string | undefined>) => parseConfig(standaloneConfigSchema, e);

@@ -12,6 +12,7 @@ import {
   type SseLimits,
   type WorkflowLimits,
   type SecretBox,
+  type FileStoreSettings,
   DEFAULT_SSE_LIMITS,
 } from '@shoal/platform';
 import { GatewayModule, type FileLimits } from '@shoal/gateway-feature';
@@ -41,6 +42,8 @@ export interface StandaloneOptions {
   usageJournal?: string;
   /** http-request nodes' allowlist (SHOAL_HTTP_ALLOW) and limits; public addresses only when omitted */
   outboundHttp?: OutboundHttpSettings;
+  /** where file bytes are kept (main.ts: SHOAL_FILE_STORE, a directory in the data directory by default); Postgres when omitted */
+  fileStore?: FileStoreSettings;
   /** MCP calls' bounds (MCP_*) and MCP servers per tenant; defaults when omitted */
   mcp?: { limits?: Partial<McpClientLimits>; maxServersPerTenant?: number };
   /** the limits distributed mode reads from each service's environment; defaults when omitted */
@@ -87,6 +90,7 @@ export class StandaloneModule {
           secrets: o.secrets,
           graphql: o.limits?.graphql,
           files: o.limits?.files,
+          fileStore: o.fileStore,
           tools: { allow: o.outboundHttp?.allow, limits: o.mcp?.limits, maxServersPerTenant: o.mcp?.maxServersPerTenant },
         }),
         EngineModule.register({
@@ -98,6 +102,7 @@ export class StandaloneModule {
           mcp: o.mcp?.limits,
           code: o.limits?.code,
           documents: o.limits?.documents,
+          fileStore: o.fileStore,
         }),
         ModelPoolModule.register({
           deployments: o.deployments,

@@ -1,6 +1,6 @@
 // workflow-engine: BullMQ workers that execute workflow runs. Its HTTP port serves health only.
 import 'reflect-metadata';
-import { codeSettingsOf, documentSettingsOf, runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
+import { codeSettingsOf, documentSettingsOf, fileStoreSettingsOf, runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
 import { loadEngineConfig } from './engine.config';
 import { EngineModule } from '@shoal/workflow-engine-feature';
 import { mcpLimitsOf, outboundHttpSettingsOf } from '@shoal/outbound-http';
@@ -19,6 +19,7 @@ runService(
       mcp: mcpLimitsOf(config),
       code: codeSettingsOf(config),
       documents: documentSettingsOf(config),
+      fileStore: fileStoreSettingsOf(config),
       durability: {
         jobLockMs: config.ENGINE_JOB_LOCK_MS,
         stallCheckMs: config.ENGINE_STALL_CHECK_MS,

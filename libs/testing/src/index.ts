@@ -34,3 +34,4 @@ export {
 export { createTestDatabase, testRedisPrefix, testRedisUrl, withDatabase, type TestDatabase } from './test-database';
 export { startService, freePort, waitForHttp, repoRoot, type ServiceProcess } from './service-process';
 export { startMcpTestServer, type McpTestServer } from './mcp-test-server';
+export { startS3TestServer, type S3TestServer } from './s3-test-server';

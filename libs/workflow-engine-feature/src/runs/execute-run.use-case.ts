@@ -21,6 +21,7 @@ import {
   type RunEventStore,
   type SecretBox,
   type CodeSettings,
+  type FileStoreSettings,
   type WorkflowLimits,
 } from '@shoal/platform';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
@@ -57,6 +58,8 @@ export interface EngineOptions {
   documents?: Partial<DocumentLimits>;
   /** tool nodes' MCP calls: time, size and tool-count bounds (DEFAULT_MCP_CLIENT_LIMITS when omitted); addresses as outboundHttp */
   mcp?: Partial<McpClientLimits>;
+  /** where file bytes are kept (SHOAL_FILE_STORE): the gateway's store; Postgres when omitted */
+  fileStore?: FileStoreSettings;
 }
 
 const GRAPH_CACHE_ENTRIES = 1000;
