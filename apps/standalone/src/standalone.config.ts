@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { filesEnv } from '@shoal/gateway-feature';
-import { mcpEnv, outboundHttpEnv } from '@shoal/outbound-http';
+import { mcpEnv, mcpFilesEnv, outboundHttpEnv } from '@shoal/outbound-http';
 import {
   authEnv,
   checkFileStoreEnv,
@@ -56,6 +56,7 @@ export const standaloneConfigSchema = z
     SHOAL_FILE_STORE: fileStoreKindEnv('fs'),
     ...outboundHttpEnv,
     ...mcpEnv,
+    ...mcpFilesEnv,
     /** bytes of finished runs' events the in-process store keeps */
     RUN_EVENTS_MEMORY_MAX_BYTES: env.positiveInt(64 * 1024 * 1024),
     SSE_MAX_STREAMS_PER_KEY: env.positiveInt(100),

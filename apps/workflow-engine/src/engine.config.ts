@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_RUN_DURABILITY } from '@shoal/workflow-engine-feature';
-import { mcpEnv, outboundHttpEnv } from '@shoal/outbound-http';
+import { mcpEnv, mcpFilesEnv, outboundHttpEnv } from '@shoal/outbound-http';
 import {
   checkFileStoreEnv,
   checkHttpEnv,
@@ -29,6 +29,7 @@ export const engineConfigSchema = z
     ...secretsEnv,
     ...outboundHttpEnv,
     ...mcpEnv,
+    ...mcpFilesEnv,
     MODEL_POOL_URL: env.url(['http', 'https']),
     // runs wait on LLM calls (seconds each) far more than they compute: a replica keeps many in flight
     ENGINE_CONCURRENCY: env.positiveInt(256),

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { codeSettingsOf, documentSettingsOf, fileStoreSettingsOf, runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
 import { loadEngineConfig } from './engine.config';
 import { EngineModule } from '@shoal/workflow-engine-feature';
-import { mcpLimitsOf, outboundHttpSettingsOf } from '@shoal/outbound-http';
+import { mcpFileLimitsOf, mcpLimitsOf, outboundHttpSettingsOf } from '@shoal/outbound-http';
 
 runService(
   'workflow-engine',
@@ -17,6 +17,7 @@ runService(
       secrets: secretBoxOf(config),
       outboundHttp: outboundHttpSettingsOf(config),
       mcp: mcpLimitsOf(config),
+      toolFiles: mcpFileLimitsOf(config),
       code: codeSettingsOf(config),
       documents: documentSettingsOf(config),
       fileStore: fileStoreSettingsOf(config),

@@ -51,6 +51,8 @@ export class EngineModule {
               resolve: opts.outboundHttp?.resolve,
               limits: opts.mcp,
               secrets: opts.secrets,
+              // one file as large as an http-request node's response file may be
+              files: { maxFileBytes: opts.outboundHttp?.limits?.maxBinaryBytes, ...opts.toolFiles },
             }),
         },
         ExecuteRunUseCase,
