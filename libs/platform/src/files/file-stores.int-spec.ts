@@ -195,7 +195,7 @@ describe('S3FileStore (s3rver)', () => {
     wrong.onModuleDestroy();
   });
 
-  it('fails as an outage (503 and waited out) when the bucket does not answer', async () => {
+  it('fails as an outage (the API answers 503 with Retry-After) when the bucket does not answer', async () => {
     const down = new S3FileStore({ ...opts, endpoint: 'http://127.0.0.1:1', connectTimeoutMs: 1000 }, new FileRecordsRepository(prisma));
     const err = await bytesOf(down.read('ten_s3c', fileIdAt(Date.now()))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FileStoreError);

@@ -1,8 +1,9 @@
 // The S3-compatible FileStore (AWS S3, MinIO, R2, …): a file's bytes as one object,
 // `<prefix><tenant>/<file id>`, uploaded in one PutObject of known length (uploads are size-capped
-// and held in memory before they are stored) and read back as a stream. Orphans are found by
+// and held in memory before they are stored, so the body is a buffer the SDK can retry) and read back
+// as a stream. Orphans are found by
 // listing the prefix a bounded number of pages per sweep, the next sweep going on after the last key.
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -37,7 +38,7 @@ export interface S3FileStoreOptions {
   idleTimeoutMs?: number;
 }
 
-/** A failure of the bucket; `kind` says whether it is passing (the outage handling waits those out) or not. */
+/** A failure of the bucket; `kind` says whether it is passing (the API answers 503 with Retry-After) or not. */
 export class FileStoreError extends Error {
   constructor(
     message: string,
@@ -90,9 +91,11 @@ export class S3FileStore implements FileStore {
 
   async put(tenantId: string, fileId: string, content: readonly Buffer[]): Promise<void> {
     const Key = this.keyOf(tenantId, fileId);
-    const ContentLength = content.reduce((n, b) => n + b.length, 0);
+    // one buffer, not a stream of the pieces: the SDK retries a request whose body it can send again,
+    // never a stream's (the bytes are in memory already: uploads are size-capped and read before they are stored)
+    const Body = content.length === 1 ? content[0] : Buffer.concat(content as Buffer[]);
     await this.send('PutObject', () =>
-      this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key, Body: Readable.from(content), ContentLength })),
+      this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key, Body, ContentLength: Body.length })),
     );
   }
 
