@@ -57,13 +57,19 @@ const SERVICES: Record<ServiceName, ServiceSpec> = {
       'LOG_LEVEL',
       'RUN_BLOCKING_TIMEOUT_MS',
     ],
-    optional: ['SHOAL_BOOTSTRAP_KEY', 'SHOAL_SECRET_KEY', 'SHOAL_SECRET_KEY_PREVIOUS'],
+    optional: [
+      'SHOAL_BOOTSTRAP_KEY',
+      'SHOAL_SECRET_KEY',
+      'SHOAL_SECRET_KEY_PREVIOUS',
+      'SHOAL_S3_ACCESS_KEY_ID',
+      'SHOAL_S3_SECRET_ACCESS_KEY',
+    ],
   },
   'workflow-engine': {
     port: 8081,
     db: true,
     required: ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'MODEL_POOL_URL', 'SHOAL_INTERNAL_TOKEN', 'ENGINE_CONCURRENCY'],
-    optional: ['SHOAL_SECRET_KEY', 'SHOAL_SECRET_KEY_PREVIOUS'],
+    optional: ['SHOAL_SECRET_KEY', 'SHOAL_SECRET_KEY_PREVIOUS', 'SHOAL_S3_ACCESS_KEY_ID', 'SHOAL_S3_SECRET_ACCESS_KEY'],
   },
   'model-pool': {
     port: 8082,
@@ -98,6 +104,8 @@ const SECRET_VARS = new Set([
   'SHOAL_BOOTSTRAP_KEY',
   'SHOAL_SECRET_KEY',
   'SHOAL_SECRET_KEY_PREVIOUS',
+  'SHOAL_S3_ACCESS_KEY_ID',
+  'SHOAL_S3_SECRET_ACCESS_KEY',
   'DEEPSEEK_API_KEY',
   'OPENAI_API_KEY',
 ]);
@@ -675,7 +683,7 @@ describe('docker-compose.yml', () => {
     for (const n of Object.keys(services)) {
       for (const [k, v] of Object.entries(envOf(n))) {
         if (!SECRET_VARS.has(k) || k === 'DATABASE_URL' || k === 'REDIS_URL' || v === null) continue;
-        expect({ n, k, v }).toEqual({ n, k, v: expect.stringMatching(/^\$\{[A-Z_]+(:?[-?][^}]*)?\}$/) });
+        expect({ n, k, v }).toEqual({ n, k, v: expect.stringMatching(/^\$\{[A-Z][A-Z0-9_]*(:?[-?][^}]*)?\}$/) });
       }
     }
   });

@@ -1,7 +1,7 @@
 // Standalone mode (`npm start`): one process, embedded Postgres, in-process queue and events, the
 // mock provider for mock-chat. The same flow as distributed, then a restart that keeps the data,
 // including the runs' events, and opens no port but its HTTP port.
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startMockProvider, startService, type MockProvider, type ServiceProcess } from '@shoal/testing';
@@ -139,6 +139,11 @@ describe('standalone: the whole platform in one process', () => {
       // the upload survived the restart, byte for byte
       const kept = await fetch(`${shoal.url}/v1/files/${uploaded.id}/content`, { headers: { authorization: `Bearer ${apiKey}` } });
       expect(await kept.text()).toBe(fileText);
+      // ... kept as a file of the data directory (the standalone default store), readable by this user only
+      const stored = readdirSync(path.join(dataDir, 'files'), { recursive: true, encoding: 'utf8' }).filter((p) => p.endsWith(uploaded.id));
+      expect(stored).toHaveLength(1);
+      expect(readFileSync(path.join(dataDir, 'files', stored[0]), 'utf8')).toBe(fileText);
+      expect(statSync(path.join(dataDir, 'files', stored[0])).mode & 0o777).toBe(0o600);
 
       // the secret opens after the restart (the key was kept), and is masked in what the run reports
       const secretRun = await a().post(`/v1/workflows/${secretWf.body.id}/runs`, { inputs: { question: 'q' }, response_mode: 'blocking' });

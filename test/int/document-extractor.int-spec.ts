@@ -1,15 +1,24 @@
 // The document-extractor node over the API on real Postgres and Redis: uploaded files (file and file-list
 // inputs, read from the tenant's FileStore), a URL fetched through the outbound address policy,
-// and a file an http-request node received and stored; failures name the file.
+// and a file an http-request node received and stored; failures name the file. Once per file store:
+// Postgres, a directory, an S3-compatible server (s3rver): what `POST /v1/files` stores, a run reads.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { parseAllowList } from '@shoal/outbound-http';
+import type { FileStoreSettings } from '@shoal/platform';
+import { startS3TestServer, type S3TestServer } from '@shoal/testing';
 import { startInProcessServices, type InProcessServices } from '../support/in-process-services';
 import { minimalDocx, minimalPdf, p, table } from '../../libs/workflow-engine-feature/src/documents/document-fixtures.spec-helper';
 
 let s: InProcessServices;
 let server: Server;
 let base: string;
+let s3: S3TestServer;
+let fsRoot: string;
 const DOCX = minimalDocx(
   p('Quarterly report') +
     table([
@@ -35,14 +44,57 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const allow = parseAllowList('127.0.0.1/32');
-  if (!allow.ok) throw new Error(allow.error);
-  s = await startInProcessServices('doc_extract', { outboundHttp: { allow: allow.value } });
+  s3 = await startS3TestServer();
+  fsRoot = mkdtempSync(path.join(tmpdir(), 'shoal-doc-files-'));
 }, 90_000);
 afterAll(async () => {
-  await s?.close();
   server?.close();
+  await s3?.close();
+  if (fsRoot) rmSync(fsRoot, { recursive: true, force: true });
 });
+
+const STORES: Array<[string, () => FileStoreSettings]> = [
+  ['Postgres', () => ({ kind: 'postgres' })],
+  ['directory', () => ({ kind: 'fs', dir: fsRoot })],
+  [
+    'S3-compatible',
+    () => ({
+      kind: 's3',
+      s3: {
+        bucket: s3.bucket,
+        region: s3.region,
+        endpoint: s3.endpoint,
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+        forcePathStyle: true,
+        prefix: 'docs/',
+      },
+    }),
+  ],
+];
+
+/** Where the store keeps an upload's bytes: true when it holds them (and file_chunks does not, for fs and s3). */
+async function storedWhereConfigured(store: FileStoreSettings, id: string): Promise<boolean> {
+  const chunks = await s.prisma.fileChunk.count({ where: { fileId: id } });
+  if (store.kind === 'postgres') return chunks > 0;
+  if (chunks > 0) return false;
+  if (store.kind === 'fs') return existsSync(path.join(store.dir, tenantOf(), id.slice(-2), id));
+  const client = new S3Client({
+    region: store.s3.region,
+    endpoint: store.s3.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
+  try {
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: store.s3.bucket, Prefix: `docs/${tenantOf()}/${id}` }));
+    return (listed.KeyCount ?? 0) === 1;
+  } finally {
+    client.destroy();
+  }
+}
+
+let tenantId = '';
+const tenantOf = () => tenantId;
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -92,9 +144,22 @@ async function workflow(selector: string[], before?: Record<string, unknown>): P
 
 const run = (wf: string, body: Record<string, unknown>) => send('POST', `/v1/workflows/${wf}/runs`, { response_mode: 'blocking', ...body });
 
-describe('document-extractor node (in process, real Postgres and Redis)', () => {
+describe.each(STORES)('document-extractor node, files in the %s store (in process, real Postgres and Redis)', (_name, settings) => {
+  let store: FileStoreSettings;
+  beforeAll(async () => {
+    const allow = parseAllowList('127.0.0.1/32');
+    if (!allow.ok) throw new Error(allow.error);
+    store = settings();
+    s = await startInProcessServices('doc_extract', { outboundHttp: { allow: allow.value }, fileStore: store });
+    tenantId = (await s.prisma.apiKey.findFirstOrThrow({ select: { tenantId: true } })).tenantId;
+  }, 90_000);
+  afterAll(async () => {
+    await s?.close();
+  });
+
   it('extracts an uploaded PDF given as a file input', async () => {
     const id = await upload('brief.pdf', minimalPdf(['Hello from a PDF']));
+    expect(await storedWhereConfigured(store, id)).toBe(true);
     const wf = await workflow(['start', 'doc']);
     const res = await run(wf, { inputs: { doc: { type: 'document', transfer_method: 'local_file', upload_file_id: id } } });
     expect(res.body).toMatchObject({ status: 'succeeded' });
@@ -142,6 +207,7 @@ describe('document-extractor node (in process, real Postgres and Redis)', () => 
     const http = (detail.body.node_executions as Body[]).find((n) => n.node_id === 'before');
     const file = http?.outputs.files[0] as Body;
     expect(file).toMatchObject({ transfer_method: 'tool_file', filename: 'report.docx', extension: '.docx', size: DOCX.length });
+    expect(await storedWhereConfigured(store, file.related_id as string)).toBe(true);
     const content = await fetch(`${s.url}${file.url}`, { headers: { authorization: `Bearer ${s.apiKey}` } });
     expect(Buffer.from(await content.arrayBuffer()).equals(Buffer.from(DOCX))).toBe(true);
   });

@@ -4,10 +4,11 @@
 // secret: it reaches the server and no answer, event or log line.
 import { parseAllowList } from '@shoal/outbound-http';
 import { configureRootLogger } from '@shoal/platform';
-import { startMcpTestServer, type McpTestServer } from '@shoal/testing';
+import { MCP_TEST_PDF, MCP_TEST_PNG, startMcpTestServer, type McpTestServer } from '@shoal/testing';
 import { startInProcessServices, type InProcessServices } from '../support/in-process-services';
 
 const SECRET = 'mcp-header-secret-7f3a91c2';
+const FILE_CAP = 64 * 1024;
 const logs: string[] = [];
 
 let s: InProcessServices;
@@ -20,7 +21,8 @@ beforeAll(async () => {
   mcp = await startMcpTestServer();
   const allow = parseAllowList('127.0.0.1/32');
   if (!allow.ok) throw new Error(allow.error);
-  s = await startInProcessServices('mcp_tools', { outboundHttp: { allow: allow.value } });
+  // one file a tool returns may have as many bytes as an http-request node's response file: 64 KiB here
+  s = await startInProcessServices('mcp_tools', { outboundHttp: { allow: allow.value, limits: { maxBinaryBytes: FILE_CAP } } });
 }, 90_000);
 afterAll(async () => {
   await s?.close();
@@ -37,7 +39,7 @@ async function send(method: string, url: string, body?: unknown) {
   return { status: res.status, text, body: (text ? JSON.parse(text) : null) as Body };
 }
 
-function graph(serverId: string, tools: Array<{ id: string; tool: string; params: Record<string, unknown> }>) {
+function graph(serverId: string, tools: Array<{ id: string; tool: string; params: Record<string, unknown>; files?: boolean }>) {
   return {
     nodes: [
       { id: 'start', data: { type: 'start', variables: [{ variable: 'n', label: 'n', type: 'number', required: true }] } },
@@ -61,6 +63,7 @@ function graph(serverId: string, tools: Array<{ id: string; tool: string; params
           outputs: tools.flatMap((t) => [
             { variable: `${t.id}_text`, value_selector: [t.id, 'text'] },
             { variable: `${t.id}_json`, value_selector: [t.id, 'json'] },
+            ...(t.files ? [{ variable: `${t.id}_files`, value_selector: [t.id, 'files'] }] : []),
           ]),
         },
       },
@@ -143,6 +146,88 @@ describe('MCP tools', () => {
     const run = await send('POST', `/v1/workflows/${wf.body.id}/runs`, { inputs: { n: 1 }, response_mode: 'blocking' });
     expect(run.body.status).toBe('failed');
     expect(run.body.error).toContain('the tool broke on purpose');
+  });
+
+  it('keeps the image and the binary resource a tool returns as the tenant’s files, readable at their content URL', async () => {
+    const wf = await send('POST', '/v1/workflows', {
+      name: 'mcp chart',
+      graph: graph(serverId, [{ id: 'c', tool: 'chart', params: {}, files: true }]),
+    });
+    expect(wf.status).toBe(201);
+    const run = await send('POST', `/v1/workflows/${wf.body.id}/runs`, { inputs: { n: 1 }, response_mode: 'blocking' });
+    expect(run.body).toMatchObject({ status: 'succeeded' });
+    // the text resource is text; the image and the PDF are Dify's tool files
+    expect(run.body.outputs.c_text).toBe('Q3 chart: sales up 12%');
+    const files = run.body.outputs.c_files as Body[];
+    expect(files).toEqual([
+      expect.objectContaining({
+        dify_model_identity: '__dify__file__',
+        type: 'image',
+        transfer_method: 'tool_file',
+        filename: 'image.png',
+        extension: '.png',
+        mime_type: 'image/png',
+        size: MCP_TEST_PNG.length,
+      }),
+      expect.objectContaining({
+        type: 'document',
+        transfer_method: 'tool_file',
+        filename: 'q3.pdf',
+        extension: '.pdf',
+        mime_type: 'application/pdf',
+        size: MCP_TEST_PDF.length,
+      }),
+    ]);
+    for (const [file, bytes] of [
+      [files[0], MCP_TEST_PNG],
+      [files[1], MCP_TEST_PDF],
+    ] as const) {
+      expect(file.url).toBe(`/v1/files/${file.related_id}/content`);
+      const content = await fetch(`${s.url}${file.url}`, { headers: { authorization: `Bearer ${s.apiKey}` } });
+      expect(content.status).toBe(200);
+      expect(Buffer.from(await content.arrayBuffer()).equals(bytes)).toBe(true);
+      // listed with the tenant's files, owned by the run's workflow
+      const meta = await send('GET', `/v1/files/${file.related_id}`);
+      expect(meta.body).toMatchObject({ name: file.filename, size: bytes.length, mime_type: file.mime_type });
+      expect(await s.prisma.uploadedFile.count({ where: { id: file.related_id, workflowId: wf.body.id } })).toBe(1);
+    }
+  });
+
+  it('fails a tool node whose result passes a file limit, naming the limit, and stores none of its files', async () => {
+    const images = (count: number, bytes: number) => ({
+      count: { type: 'constant', value: String(count) },
+      bytes: { type: 'constant', value: String(bytes) },
+    });
+    const before = await s.prisma.uploadedFile.count();
+    const tooMany = await send('POST', '/v1/workflows', {
+      name: 'mcp many images',
+      graph: graph(serverId, [{ id: 'i', tool: 'images', params: images(11, 10) }]),
+    });
+    const many = await send('POST', `/v1/workflows/${tooMany.body.id}/runs`, { inputs: { n: 1 }, response_mode: 'blocking' });
+    expect(many.body).toMatchObject({ status: 'failed' });
+    expect(many.body.error).toContain('the tool returned more than 10 files; a tool node keeps at most 10 (MCP_MAX_FILES)');
+    const tooBig = await send('POST', '/v1/workflows', {
+      name: 'mcp big image',
+      graph: graph(serverId, [{ id: 'i', tool: 'images', params: images(1, FILE_CAP + 1) }]),
+    });
+    const big = await send('POST', `/v1/workflows/${tooBig.body.id}/runs`, { inputs: { n: 1 }, response_mode: 'blocking' });
+    expect(big.body).toMatchObject({ status: 'failed' });
+    expect(big.body.error).toContain(
+      `the tool returned image.png of ${FILE_CAP + 1} bytes; a file may have at most ${FILE_CAP} (HTTP_REQUEST_NODE_MAX_BINARY_SIZE)`,
+    );
+    expect(await s.prisma.uploadedFile.count()).toBe(before);
+    // within the limits the same tool's files are kept
+    const fine = await send('POST', '/v1/workflows', {
+      name: 'mcp images',
+      graph: graph(serverId, [{ id: 'i', tool: 'images', params: images(3, FILE_CAP), files: true }]),
+    });
+    const ok = await send('POST', `/v1/workflows/${fine.body.id}/runs`, { inputs: { n: 1 }, response_mode: 'blocking' });
+    expect(ok.body).toMatchObject({ status: 'succeeded' });
+    expect((ok.body.outputs.i_files as Body[]).map((f) => [f.filename, f.size])).toEqual([
+      ['image.png', FILE_CAP],
+      ['image-2.png', FILE_CAP],
+      ['image-3.png', FILE_CAP],
+    ]);
   });
 
   it('refuses a graph naming an unknown tool of the server, or an unknown server, naming the node', async () => {

@@ -14,6 +14,7 @@ import {
   createHttpApp,
   createPrismaClient,
   listen,
+  type FileStoreSettings,
   type PrismaClient,
   type RouteEntry,
 } from '@shoal/platform';
@@ -54,6 +55,8 @@ export interface InProcessOptions {
   pingIntervalMs?: number;
   /** http-request nodes' allowlist and limits (public addresses only when omitted) */
   outboundHttp?: EngineOptions['outboundHttp'];
+  /** where the gateway and the engine keep file bytes (Postgres when omitted) */
+  fileStore?: FileStoreSettings;
 }
 
 export async function startInProcessServices(label: string, opts: InProcessOptions = {}): Promise<InProcessServices> {
@@ -84,8 +87,9 @@ export async function startInProcessServices(label: string, opts: InProcessOptio
       streams: DEFAULT_STREAM_LIMITS,
       secrets,
       tools: { allow: opts.outboundHttp?.allow },
+      fileStore: opts.fileStore,
     }),
-    EngineModule.register({ internalToken, concurrency: 2, secrets, outboundHttp: opts.outboundHttp }),
+    EngineModule.register({ internalToken, concurrency: 2, secrets, outboundHttp: opts.outboundHttp, fileStore: opts.fileStore }),
     ModelPoolModule.register({ deployments, maxAttempts: 2, sse: DEFAULT_SSE_LIMITS, publicApi: false, secrets, healthPolicy: NO_BREAKER }),
     BillingModule.register({ concurrency: 1, blockMs: 200 }),
   ];

@@ -3,9 +3,11 @@ import { filesEnv } from '@shoal/gateway-feature';
 import { mcpEnv, outboundHttpEnv } from '@shoal/outbound-http';
 import {
   authEnv,
+  checkFileStoreEnv,
   checkHttpEnv,
   databaseEnv,
   env,
+  fileStoreEnv,
   graphqlEnv,
   parseConfig,
   runEventsEnv,
@@ -27,6 +29,7 @@ export const gatewayConfigSchema = z
     ...secretsEnv,
     ...graphqlEnv,
     ...filesEnv,
+    ...fileStoreEnv,
     ...mcpEnv,
     /** MCP server URLs obey the same outbound address policy as http-request nodes */
     SHOAL_HTTP_ALLOW: outboundHttpEnv.SHOAL_HTTP_ALLOW,
@@ -41,6 +44,7 @@ export const gatewayConfigSchema = z
     SSE_MAX_STREAMS_PER_RUN: env.positiveInt(20),
   })
   .superRefine(checkHttpEnv)
+  .superRefine(checkFileStoreEnv({ dirRequired: true }))
   .superRefine((c, ctx) => {
     // a blocking run answers nothing until it ends: the socket must be allowed to stay silent that long
     if (c.HTTP_CONNECTION_TIMEOUT_MS <= c.RUN_BLOCKING_TIMEOUT_MS) {

@@ -1,6 +1,6 @@
 // gateway: the public edge (API keys, REST, the OpenAI-compatible API, run events).
 import 'reflect-metadata';
-import { runService, secretBoxOf, sseLimitsOf, workflowLimitsOf, graphqlOptionsOf } from '@shoal/platform';
+import { fileStoreSettingsOf, runService, secretBoxOf, sseLimitsOf, workflowLimitsOf, graphqlOptionsOf } from '@shoal/platform';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule, fileLimitsOf } from '@shoal/gateway-feature';
 import { mcpLimitsOf } from '@shoal/outbound-http';
@@ -20,6 +20,7 @@ runService(
       secrets: secretBoxOf(config),
       graphql: graphqlOptionsOf(config),
       files: fileLimitsOf(config),
+      fileStore: fileStoreSettingsOf(config),
       tools: { allow: config.SHOAL_HTTP_ALLOW, limits: mcpLimitsOf(config), maxServersPerTenant: config.MCP_MAX_SERVERS_PER_TENANT },
     }),
 );

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDeploymentConfig } from '@shoal/model-routing';
-import { mcpLimitsOf, outboundHttpSettingsOf } from '@shoal/outbound-http';
+import { mcpFileLimitsOf, mcpLimitsOf, outboundHttpSettingsOf } from '@shoal/outbound-http';
 import {
   configureRootLogger,
   createHttpApp,
@@ -23,6 +23,7 @@ import {
   documentSettingsOf,
   graphqlOptionsOf,
   rateLimitDefaultsOf,
+  fileStoreSettingsOf,
 } from '@shoal/platform';
 import { createInProcessMockProvider } from '@shoal/mock-provider';
 import { fileLimitsOf } from '@shoal/gateway-feature';
@@ -84,7 +85,8 @@ async function main(): Promise<void> {
       healthPolicy: { failureThreshold: config.MODEL_POOL_BREAKER_THRESHOLD, transientCooldownMs: config.MODEL_POOL_BREAKER_OPEN_MS },
       secrets: new SecretBox(secretsKey(config.SHOAL_DATA_DIR)),
       outboundHttp: outboundHttpSettingsOf(config),
-      mcp: { limits: mcpLimitsOf(config) },
+      mcp: { limits: mcpLimitsOf(config), files: mcpFileLimitsOf(config) },
+      fileStore: fileStoreSettingsOf(config, { defaultDir: path.join(config.SHOAL_DATA_DIR, 'files') }),
       limits: {
         sse: sseLimitsOf(config),
         streams: { maxPerKey: config.SSE_MAX_STREAMS_PER_KEY, maxPerRun: config.SSE_MAX_STREAMS_PER_RUN },

@@ -1,13 +1,16 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { filesEnv } from '@shoal/gateway-feature';
-import { mcpEnv, outboundHttpEnv } from '@shoal/outbound-http';
+import { mcpEnv, mcpFilesEnv, outboundHttpEnv } from '@shoal/outbound-http';
 import {
   authEnv,
+  checkFileStoreEnv,
   checkHttpEnv,
   codeSandboxEnv,
   documentExtractorEnv,
   env,
+  fileStoreEnv,
+  fileStoreKindEnv,
   graphqlEnv,
   httpEnv,
   parseConfig,
@@ -48,14 +51,19 @@ export const standaloneConfigSchema = z
     ...documentExtractorEnv,
     ...graphqlEnv,
     ...filesEnv,
+    ...fileStoreEnv,
+    /** files under SHOAL_DATA_DIR/files unless told otherwise (postgres keeps them in PGlite) */
+    SHOAL_FILE_STORE: fileStoreKindEnv('fs'),
     ...outboundHttpEnv,
     ...mcpEnv,
+    ...mcpFilesEnv,
     /** bytes of finished runs' events the in-process store keeps */
     RUN_EVENTS_MEMORY_MAX_BYTES: env.positiveInt(64 * 1024 * 1024),
     SSE_MAX_STREAMS_PER_KEY: env.positiveInt(100),
     SSE_MAX_STREAMS_PER_RUN: env.positiveInt(20),
   })
-  .superRefine(checkHttpEnv);
+  .superRefine(checkHttpEnv)
+  .superRefine(checkFileStoreEnv({ dirRequired: false }));
 export type StandaloneConfig = z.infer<typeof standaloneConfigSchema>;
 
 export const loadStandaloneConfig = (e: Record<string, string | undefined>) => parseConfig(standaloneConfigSchema, e);

@@ -12,11 +12,12 @@ import {
   type SseLimits,
   type WorkflowLimits,
   type SecretBox,
+  type FileStoreSettings,
   DEFAULT_SSE_LIMITS,
 } from '@shoal/platform';
 import { GatewayModule, type FileLimits } from '@shoal/gateway-feature';
 import { DEFAULT_STREAM_LIMITS, type CodeSettings, type DocumentSettings, type StreamLimits } from '@shoal/platform';
-import { EngineModule } from '@shoal/workflow-engine-feature';
+import { EngineModule, type EngineOptions } from '@shoal/workflow-engine-feature';
 import { ModelPoolModule, type ModelPoolOptions } from '@shoal/model-pool-feature';
 import { BillingModule } from '@shoal/billing-feature';
 import type { McpClientLimits, OutboundHttpSettings } from '@shoal/outbound-http';
@@ -41,8 +42,10 @@ export interface StandaloneOptions {
   usageJournal?: string;
   /** http-request nodes' allowlist (SHOAL_HTTP_ALLOW) and limits; public addresses only when omitted */
   outboundHttp?: OutboundHttpSettings;
+  /** where file bytes are kept (main.ts: SHOAL_FILE_STORE, a directory in the data directory by default); Postgres when omitted */
+  fileStore?: FileStoreSettings;
   /** MCP calls' bounds (MCP_*) and MCP servers per tenant; defaults when omitted */
-  mcp?: { limits?: Partial<McpClientLimits>; maxServersPerTenant?: number };
+  mcp?: { limits?: Partial<McpClientLimits>; maxServersPerTenant?: number; files?: EngineOptions['toolFiles'] };
   /** the limits distributed mode reads from each service's environment; defaults when omitted */
   limits?: {
     sse?: SseLimits;
@@ -87,6 +90,7 @@ export class StandaloneModule {
           secrets: o.secrets,
           graphql: o.limits?.graphql,
           files: o.limits?.files,
+          fileStore: o.fileStore,
           tools: { allow: o.outboundHttp?.allow, limits: o.mcp?.limits, maxServersPerTenant: o.mcp?.maxServersPerTenant },
         }),
         EngineModule.register({
@@ -96,8 +100,10 @@ export class StandaloneModule {
           secrets: o.secrets,
           outboundHttp: o.outboundHttp,
           mcp: o.mcp?.limits,
+          toolFiles: o.mcp?.files,
           code: o.limits?.code,
           documents: o.limits?.documents,
+          fileStore: o.fileStore,
         }),
         ModelPoolModule.register({
           deployments: o.deployments,

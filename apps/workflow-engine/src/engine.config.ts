@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { DEFAULT_RUN_DURABILITY } from '@shoal/workflow-engine-feature';
-import { mcpEnv, outboundHttpEnv } from '@shoal/outbound-http';
+import { mcpEnv, mcpFilesEnv, outboundHttpEnv } from '@shoal/outbound-http';
 import {
+  checkFileStoreEnv,
   checkHttpEnv,
   codeSandboxEnv,
   documentExtractorEnv,
   databaseEnv,
   env,
+  fileStoreEnv,
   parseConfig,
   runEventsEnv,
   secretsEnv,
@@ -23,9 +25,11 @@ export const engineConfigSchema = z
     ...workflowLimitsEnv,
     ...codeSandboxEnv,
     ...documentExtractorEnv,
+    ...fileStoreEnv,
     ...secretsEnv,
     ...outboundHttpEnv,
     ...mcpEnv,
+    ...mcpFilesEnv,
     MODEL_POOL_URL: env.url(['http', 'https']),
     // runs wait on LLM calls (seconds each) far more than they compute: a replica keeps many in flight
     ENGINE_CONCURRENCY: env.positiveInt(256),
@@ -39,6 +43,7 @@ export const engineConfigSchema = z
     ENGINE_LLM_OUTAGE_RETRY_MS: env.positiveInt(DEFAULT_RUN_DURABILITY.llmOutageRetryMs),
   })
   .superRefine(checkHttpEnv)
+  .superRefine(checkFileStoreEnv({ dirRequired: true }))
   .superRefine((c, ctx) => {
     // renewed at half the lock: a lock under 1 s would be renewed faster than a busy event loop can promise
     if (c.ENGINE_JOB_LOCK_MS < 1000) ctx.addIssue({ code: 'custom', path: ['ENGINE_JOB_LOCK_MS'], message: 'must be at least 1000 (ms)' });

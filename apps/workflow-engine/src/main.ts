@@ -1,9 +1,9 @@
 // workflow-engine: BullMQ workers that execute workflow runs. Its HTTP port serves health only.
 import 'reflect-metadata';
-import { codeSettingsOf, documentSettingsOf, runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
+import { codeSettingsOf, documentSettingsOf, fileStoreSettingsOf, runService, secretBoxOf, workflowLimitsOf } from '@shoal/platform';
 import { loadEngineConfig } from './engine.config';
 import { EngineModule } from '@shoal/workflow-engine-feature';
-import { mcpLimitsOf, outboundHttpSettingsOf } from '@shoal/outbound-http';
+import { mcpFileLimitsOf, mcpLimitsOf, outboundHttpSettingsOf } from '@shoal/outbound-http';
 
 runService(
   'workflow-engine',
@@ -17,8 +17,10 @@ runService(
       secrets: secretBoxOf(config),
       outboundHttp: outboundHttpSettingsOf(config),
       mcp: mcpLimitsOf(config),
+      toolFiles: mcpFileLimitsOf(config),
       code: codeSettingsOf(config),
       documents: documentSettingsOf(config),
+      fileStore: fileStoreSettingsOf(config),
       durability: {
         jobLockMs: config.ENGINE_JOB_LOCK_MS,
         stallCheckMs: config.ENGINE_STALL_CHECK_MS,

@@ -30,7 +30,7 @@ import { ConversationsService } from './conversations/conversations.service';
 import { FilesController } from './files/files.controller';
 import { FilesRepository } from './files/files.repository';
 import { FilesService } from './files/files.service';
-import { FILE_STORE, PostgresFileStore } from '@shoal/platform';
+import { fileStoreProvider, type FileStoreSettings } from '@shoal/platform';
 import { DEFAULT_FILE_LIMITS, FILE_LIMITS, type FileLimits } from './files/file-limits';
 import { DifyFilesController } from './dify/dify-files.controller';
 import { CredentialsController } from './pool-admin/credentials.controller';
@@ -86,6 +86,8 @@ export interface GatewayOptions {
   graphql?: Partial<GraphqlOptions>;
   /** upload sizes and kinds (Dify's defaults when omitted) */
   files?: FileLimits;
+  /** where file bytes are kept (SHOAL_FILE_STORE); Postgres when omitted. The engine must name the same store */
+  fileStore?: FileStoreSettings;
   /** MCP servers for tool nodes: address policy and bounds */
   tools?: GatewayToolsOptions;
 }
@@ -134,7 +136,7 @@ export class GatewayModule {
         ConversationsRepository,
         ConversationsService,
         { provide: FILE_LIMITS, useValue: opts.files ?? DEFAULT_FILE_LIMITS },
-        { provide: FILE_STORE, useClass: PostgresFileStore },
+        fileStoreProvider(opts.fileStore),
         FilesRepository,
         FilesService,
         BootstrapKeyService,

@@ -33,4 +33,4 @@ export {
   type McpCallResult,
 } from './mcp/mcp.client';
 export { McpToolsCache, type McpToolsCacheOptions } from './mcp/mcp-tools.cache';
-export { mcpEnv, mcpLimitsOf } from './mcp/mcp.config';
+export { mcpEnv, mcpLimitsOf, mcpFilesEnv, mcpFileLimitsOf } from './mcp/mcp.config';

@@ -152,7 +152,14 @@ export { PoolAliasesRepository, MAX_ALIASES_PER_SCOPE, type AliasWriteResult } f
 export { PoolConfigReaderRepository, MAX_POOL_ROWS } from './pool-config/pool-config.reader.repository';
 export { POOL_CONFIG_BUS, RedisPoolConfigBus, InProcessPoolConfigBus, type PoolConfigBus } from './pool-config/pool-config.bus';
 export { HttpPoolStateClient } from './chat/http-pool-state.client';
-export { FILE_STORE, type FileStore } from './files/file-store';
-export { PostgresFileStore, CHUNK_BYTES, idTime, rechunk } from './files/file-chunks.repository';
+export { FILE_STORE, InvalidFileStoreIdError, assertStoreIds, isSafeStoreId, type FileStore, type FileRecords } from './files/file-store';
+export { PostgresFileStore, CHUNK_BYTES, rechunk } from './files/file-chunks.repository';
+export { idTime } from './files/orphans';
+export { FileRecordsRepository } from './files/file-records.repository';
+export { FsFileStore, type FsFileStoreOptions } from './files/fs.file-store';
+export { S3FileStore, FileStoreError, type S3FileStoreOptions } from './files/s3.file-store';
+export { LayeredFileStore } from './files/layered.file-store';
+export { createFileStore, fileStoreProvider, POSTGRES_FILE_STORE, type FileStoreSettings } from './files/file-store.settings';
+export { fileStoreEnv, fileStoreKindEnv, checkFileStoreEnv, fileStoreSettingsOf, type FileStoreKind } from './config/file-store.env';
 export { McpServersRepository, type McpServerRecord, type NewMcpServer, type McpServerCreateRefusal } from './tools/mcp-servers.repository';
 export { sealMcpHeaders, openMcpHeaders, mcpHeadersOwner } from './tools/mcp-headers';

@@ -1,6 +1,8 @@
 // An MCP server for tests, made with the SDK's server side (McpServer + StreamableHTTPServerTransport,
 // stateless) on a local port: tools `echo`, `add` (structured output), `profile` (JSON text), `fail`
-// (an error result), `slow`, `big`; it records the headers each request carried.
+// (an error result), `slow`, `big`, `chart` (an image, a binary resource and a text resource: the
+// bytes are MCP_TEST_PNG and MCP_TEST_PDF), `images` (count images of bytes bytes each); it records
+// the headers each request carried.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -15,6 +17,11 @@ export interface McpTestServer {
   calls: Array<{ name: string; args: Record<string, unknown> }>;
   close(): Promise<void>;
 }
+
+/** A PNG signature and a few bytes: what `chart` returns as its image. */
+export const MCP_TEST_PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0xff, 0x00]);
+/** What `chart` returns as its binary resource (`file:///reports/q3.pdf`). */
+export const MCP_TEST_PDF = Buffer.from('%PDF-1.4\n% not a real report\n\u00ff\u00fe');
 
 function buildServer(calls: McpTestServer['calls']): McpServer {
   const server = new McpServer({ name: 'shoal-test', version: '1.0.0' });
@@ -46,6 +53,25 @@ function buildServer(calls: McpTestServer['calls']): McpServer {
   server.registerTool('big', { description: 'Answers with bytes characters', inputSchema: { bytes: z.number() } }, async (args) => ({
     content: [{ type: 'text', text: 'x'.repeat(args.bytes) }],
   }));
+  server.registerTool('chart', { description: 'An image, a PDF and a note', inputSchema: {} }, async () => ({
+    content: [
+      { type: 'text', text: 'Q3 chart: ' },
+      { type: 'image', data: MCP_TEST_PNG.toString('base64'), mimeType: 'image/png' },
+      { type: 'resource', resource: { uri: 'file:///reports/q3.pdf', mimeType: 'application/pdf', blob: MCP_TEST_PDF.toString('base64') } },
+      { type: 'resource', resource: { uri: 'file:///reports/q3.txt', mimeType: 'text/plain', text: 'sales up 12%' } },
+    ],
+  }));
+  server.registerTool(
+    'images',
+    { description: 'count images of bytes bytes each', inputSchema: { count: z.number(), bytes: z.number() } },
+    async (args) => ({
+      content: Array.from({ length: args.count }, (_, i) => ({
+        type: 'image' as const,
+        data: Buffer.alloc(args.bytes, i).toString('base64'),
+        mimeType: 'image/png',
+      })),
+    }),
+  );
   return server;
 }
 

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CHAT_COMPLETIONS_PORT } from '@shoal/contracts';
-import { FILE_STORE, HttpChatCompletionsClient, McpServersRepository, PostgresFileStore, PrismaClient } from '@shoal/platform';
+import { HttpChatCompletionsClient, McpServersRepository, PrismaClient, fileStoreProvider } from '@shoal/platform';
 import { McpToolHost } from './tools/mcp-tool.host';
 import { ENGINE_OPTIONS, ExecuteRunUseCase, type EngineOptions } from './runs/execute-run.use-case';
 import { RunProcessor } from './runs/run.processor';
@@ -37,7 +37,7 @@ export class EngineModule {
         { provide: GuardedHttpFetcher, useFactory: () => new GuardedHttpFetcher(opts.outboundHttp) },
         { provide: CODE_SANDBOX_LIMITS, useValue: opts.code?.sandbox ?? {} },
         CodeSandboxHost,
-        { provide: FILE_STORE, useClass: PostgresFileStore },
+        fileStoreProvider(opts.fileStore),
         NodeFilesRepository,
         { provide: DOCUMENT_LIMITS, useValue: opts.documents ?? {} },
         RunFilesService,
@@ -51,6 +51,8 @@ export class EngineModule {
               resolve: opts.outboundHttp?.resolve,
               limits: opts.mcp,
               secrets: opts.secrets,
+              // one file as large as an http-request node's response file may be
+              files: { maxFileBytes: opts.outboundHttp?.limits?.maxBinaryBytes, ...opts.toolFiles },
             }),
         },
         ExecuteRunUseCase,

@@ -65,6 +65,8 @@ export {
   type ToolInvoker,
   type ToolCallRequest,
   type ToolCallOutput,
+  type ToolFileLimits,
+  DEFAULT_TOOL_FILE_LIMITS,
   NO_TOOL_INVOKER,
 } from './ports';
 export { DocumentExtractorError, MAX_DOCUMENTS_PER_NODE } from './nodes/document-extractor.node';
@@ -93,4 +95,4 @@ export {
   InvalidRunInputsError,
   type WorkflowRuntimeErrorCode,
 } from './runtime.errors';
-export { mcpArguments, mcpResultToOutput, McpToolError, type McpResultLike } from './tools/mcp-result';
+export { mcpArguments, mcpResultToOutput, McpToolError, McpToolFilesError, type McpResultLike } from './tools/mcp-result';

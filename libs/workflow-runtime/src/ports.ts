@@ -267,7 +267,7 @@ export const NO_DOCUMENT_READER: DocumentReader = {
   extractText: () => Promise.reject(new Error('document-extractor nodes cannot run here: no document reader is configured')),
 };
 
-/** A file a node received, to be stored for the run's tenant (http-request response files). */
+/** A file a node received, to be stored for the run's tenant (http-request response files, MCP tools' images and binaries). */
 export interface NodeFileToStore {
   filename: string;
   mimeType: string;
@@ -289,7 +289,28 @@ export interface ToolCallOutput {
   files: Array<Record<string, unknown>>;
   /** Extra outputs by name (Dify's variable messages); absent when none. */
   variables?: Record<string, unknown>;
+  /**
+   * Files the tool returned as bytes (Dify's blob messages: MCP images, audio, binary resources), in
+   * order: the tool node stores each through the run's file store and outputs it in `files`.
+   */
+  blobs?: NodeFileToStore[];
 }
+
+/** What the files one tool call returns as bytes may add up to; past one the node fails naming it. */
+export interface ToolFileLimits {
+  /** files of one call (MCP_MAX_FILES) */
+  maxFiles: number;
+  /** bytes of one file: the http-request nodes' file limit (HTTP_REQUEST_NODE_MAX_BINARY_SIZE) */
+  maxFileBytes: number;
+  /** bytes of all of one call's files (MCP_MAX_FILES_BYTES) */
+  maxTotalBytes: number;
+}
+
+export const DEFAULT_TOOL_FILE_LIMITS: Readonly<ToolFileLimits> = {
+  maxFiles: 10,
+  maxFileBytes: 10 * 1024 * 1024,
+  maxTotalBytes: 20 * 1024 * 1024,
+};
 
 export interface ToolCallRequest {
   /** For now only 'mcp': built-in tools run inside the runtime. */

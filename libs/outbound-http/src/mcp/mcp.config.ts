@@ -31,3 +31,20 @@ export function mcpLimitsOf(c: ParsedMcpEnv): Partial<McpClientLimits> {
     maxTools: c.MCP_MAX_TOOLS,
   };
 }
+
+/** What the files of one MCP tool result (images, audio, binary resources) may add up to: engine and standalone. */
+export const mcpFilesEnv = {
+  /** files one result may hold; more fail the node */
+  MCP_MAX_FILES: z.coerce.number().int().positive().max(100).default(10),
+  /** bytes of all of one result's files, decoded (one file's bound is HTTP_REQUEST_NODE_MAX_BINARY_SIZE) */
+  MCP_MAX_FILES_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(512 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
+};
+
+export function mcpFileLimitsOf(c: { MCP_MAX_FILES: number; MCP_MAX_FILES_BYTES: number }): { maxFiles: number; maxTotalBytes: number } {
+  return { maxFiles: c.MCP_MAX_FILES, maxTotalBytes: c.MCP_MAX_FILES_BYTES };
+}

@@ -81,6 +81,15 @@ describe('parseConfig', () => {
     ]);
   });
 
+  // A rule across variables names an unset one and says why it is wanted; "is required" alone would hide the why,
+  // and for a variable with a default ("HTTP_HEADERS_TIMEOUT_MS: is required") it would be wrong
+  it('keeps the message of a rule across variables on an unset variable', () => {
+    const crossField = schema.superRefine((c, ctx) => {
+      if (c.CONCURRENCY > 100) ctx.addIssue({ code: 'custom', path: ['PORT'], message: 'must be set when CONCURRENCY is above 100' });
+    });
+    expect(() => parseConfig(crossField, { ...valid, CONCURRENCY: '500' })).toThrow('PORT: must be set when CONCURRENCY is above 100');
+  });
+
   // A variable that IS set but is not a number must not be reported as missing: an operator who
   // sees "PORT: is required" next to `PORT=80a0` in their env file looks in the wrong place.
   it('does not call a variable that is set to a non-number "required"', () => {

@@ -19,8 +19,9 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, 
   throw new ConfigError(
     result.error.issues.map((i) => {
       const variable = i.path.map(String).join('.') || '(environment)';
-      // never echo the received value: it may be a secret
-      return { variable, message: cleaned[variable] === undefined ? 'is required' : i.message };
+      // never echo the received value: it may be a secret. A rule across variables (custom) says
+      // itself why an unset one is wanted ("is required when …"); any other issue on an unset one is its absence
+      return { variable, message: i.code !== 'custom' && cleaned[variable] === undefined ? 'is required' : i.message };
     }),
   );
 }

@@ -1,5 +1,6 @@
 import { isInfrastructureError } from './infrastructure-error';
 import { toApiError } from './api-error';
+import { FileStoreError } from '../files/s3.file-store';
 
 describe('isInfrastructureError', () => {
   it.each([
@@ -13,6 +14,10 @@ describe('isInfrastructureError', () => {
       Object.assign(new Error('Reached the max retries per request limit (which is 1)'), { name: 'MaxRetriesPerRequestError' }),
     ],
     ['a cause three levels down', { message: 'a', cause: { message: 'b', cause: { code: 'ECONNRESET' } } }],
+    [
+      'a file bucket that does not answer',
+      new FileStoreError('the S3 bucket answered GetObject with InternalError (500)', 'FileStoreUnavailable'),
+    ],
   ])('says yes to %s', (_what, err) => expect(isInfrastructureError(err)).toBe(true));
 
   it.each([
@@ -20,6 +25,10 @@ describe('isInfrastructureError', () => {
     ['a plain bug', new TypeError("Cannot read properties of undefined (reading 'x')")],
     ['nothing', undefined],
     ['a string', 'ECONNREFUSED'],
+    [
+      'a file bucket that refuses the request',
+      new FileStoreError('the S3 bucket answered PutObject with AccessDenied (403)', 'FileStoreFailed'),
+    ],
   ])('says no to %s', (_what, err) => expect(isInfrastructureError(err)).toBe(false));
 
   it('makes an outage a 503 upstream_unavailable with Retry-After, never a 500', () => {

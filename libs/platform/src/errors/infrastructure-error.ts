@@ -1,4 +1,4 @@
-// Whether an error means "a dependency is unreachable right now" (Postgres or Redis stopped, a
+// Whether an error means "a dependency is unreachable right now" (Postgres, Redis or the file bucket stopped, a
 // connection reset, a pool that cannot connect) rather than "this request or this run is wrong".
 // The first kind is answered 503 with Retry-After and waited out by workers; the second is not.
 
@@ -27,8 +27,9 @@ const CODES = new Set([
 ]);
 const MESSAGES =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|Can't reach database server|Server has closed the connection|Connection is closed|Reached the max retries per request limit|Stream isn't writeable|Command timed out|connect ECONNREFUSED|read ECONNRESET|the database system is (?:shutting down|starting up)/i;
-// @prisma/adapter-pg's names for a socket that could not connect or was closed under it
-const KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+// @prisma/adapter-pg's names for a socket that could not connect or was closed under it; the file
+// store's for a bucket that does not answer (or answers 5xx / SlowDown)
+const KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'FileStoreUnavailable']);
 const MAX_DEPTH = 6;
 
 export function isInfrastructureError(err: unknown): boolean {

@@ -2,7 +2,8 @@
 // transaction and read back one row at a time. Every query takes the tenant id.
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaClient } from '../database/prisma';
-import type { FileStore } from './file-store';
+import { assertStoreIds, type FileStore } from './file-store';
+import { idTime } from './orphans';
 
 export const CHUNK_BYTES = 1024 * 1024;
 /** orphans looked at per sweep */
@@ -13,6 +14,7 @@ export class PostgresFileStore implements FileStore {
   constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {}
 
   async put(tenantId: string, fileId: string, content: readonly Buffer[]): Promise<void> {
+    assertStoreIds(tenantId, fileId);
     const chunks = rechunk(content, CHUNK_BYTES);
     // raw inserts: 0.6x the time of the model's create for 15 MB (its Bytes go through base64 first)
     await this.prisma.$transaction(
@@ -24,6 +26,7 @@ export class PostgresFileStore implements FileStore {
   }
 
   async *read(tenantId: string, fileId: string): AsyncIterable<Buffer> {
+    assertStoreIds(tenantId, fileId);
     for (let seq = 0; ; seq++) {
       const row = await this.prisma.fileChunk.findFirst({ where: { tenantId, fileId, seq }, select: { data: true } });
       if (!row) return;
@@ -32,36 +35,22 @@ export class PostgresFileStore implements FileStore {
   }
 
   async remove(tenantId: string, fileId: string): Promise<void> {
+    assertStoreIds(tenantId, fileId);
     await this.prisma.fileChunk.deleteMany({ where: { tenantId, fileId } });
   }
 
-  /** A maintenance sweep over every tenant: it deletes only bytes that no tenant's file row names. */
+  /** A maintenance sweep over every tenant: it deletes only bytes that no row of their tenant names. */
   async removeOrphans(graceMs: number, now = Date.now()): Promise<number> {
-    const rows = await this.prisma.$queryRaw<Array<{ file_id: string }>>`
-      SELECT DISTINCT c.file_id FROM file_chunks c
-      WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.id = c.file_id)
+    const rows = await this.prisma.$queryRaw<Array<{ tenant_id: string; file_id: string }>>`
+      SELECT DISTINCT c.tenant_id, c.file_id FROM file_chunks c
+      WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.id = c.file_id AND f.tenant_id = c.tenant_id)
       LIMIT ${ORPHAN_BATCH}`;
     // an upload in progress has its bytes stored and its row not yet written: its id's time says how long ago it began
-    const stale = rows.map((r) => r.file_id).filter((id) => (idTime(id) ?? now) < now - graceMs);
+    const stale = rows.filter((r) => (idTime(r.file_id) ?? now) < now - graceMs);
     if (stale.length === 0) return 0;
-    await this.prisma.fileChunk.deleteMany({ where: { fileId: { in: stale } } });
+    await this.prisma.fileChunk.deleteMany({ where: { OR: stale.map((r) => ({ tenantId: r.tenant_id, fileId: r.file_id })) } });
     return stale.length;
   }
-}
-
-const ULID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
-
-/** The creation time (ms) a `file_…` id carries in its ULID, or null for anything else. */
-export function idTime(id: string): number | null {
-  const time = id.startsWith('file_') ? id.slice(5, 15) : '';
-  if (time.length !== 10) return null;
-  let ms = 0;
-  for (const c of time) {
-    const v = ULID_ALPHABET.indexOf(c);
-    if (v < 0) return null;
-    ms = ms * 32 + v;
-  }
-  return ms;
 }
 
 /** The bytes cut into pieces of `size` (the last one shorter), as views of one copy; an empty file is one empty piece. */

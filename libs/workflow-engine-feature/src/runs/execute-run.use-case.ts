@@ -11,7 +11,7 @@ import {
   type RunEventBody,
 } from '@shoal/contracts';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
-import { executeRun, memoryTurnsOf, type EventSink } from '@shoal/workflow-runtime';
+import { executeRun, memoryTurnsOf, type EventSink, type ToolFileLimits } from '@shoal/workflow-runtime';
 import {
   LruCache,
   RUN_EVENT_STORE,
@@ -21,6 +21,7 @@ import {
   type RunEventStore,
   type SecretBox,
   type CodeSettings,
+  type FileStoreSettings,
   type WorkflowLimits,
 } from '@shoal/platform';
 import { ModelPoolLlmAdapter } from '../llm/model-pool.llm-adapter';
@@ -57,6 +58,10 @@ export interface EngineOptions {
   documents?: Partial<DocumentLimits>;
   /** tool nodes' MCP calls: time, size and tool-count bounds (DEFAULT_MCP_CLIENT_LIMITS when omitted); addresses as outboundHttp */
   mcp?: Partial<McpClientLimits>;
+  /** tool nodes: how many files one MCP result may hold, and their bytes together (MCP_MAX_FILES*); one file's bytes follow outboundHttp's maxBinaryBytes */
+  toolFiles?: Partial<Pick<ToolFileLimits, 'maxFiles' | 'maxTotalBytes'>>;
+  /** where file bytes are kept (SHOAL_FILE_STORE): the gateway's store; Postgres when omitted */
+  fileStore?: FileStoreSettings;
 }
 
 const GRAPH_CACHE_ENTRIES = 1000;

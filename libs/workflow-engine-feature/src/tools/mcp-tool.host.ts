@@ -1,10 +1,18 @@
 // The engine's ToolInvoker for MCP tool nodes: the run's tenant's server (looked up per call, so a
 // deleted server stops being called), its headers opened for the call only, arguments cast to the
-// tool's input schema, the call made through the guarded MCP client.
+// tool's input schema, the call made through the guarded MCP client. Images, audio and binary
+// resources in the result come back decoded within the file limits; the tool node stores them.
 import type { OnModuleDestroy } from '@nestjs/common';
 import { EMPTY_ALLOW_LIST, McpClient, McpToolsCache, OutboundAddressPolicy, type McpToolInfo } from '@shoal/outbound-http';
 import { McpServersRepository, openMcpHeaders, type McpServerRecord } from '@shoal/platform';
-import { mcpArguments, mcpResultToOutput, type ToolCallRequest, type ToolInvoker } from '@shoal/workflow-runtime';
+import {
+  DEFAULT_TOOL_FILE_LIMITS,
+  mcpArguments,
+  mcpResultToOutput,
+  type ToolCallRequest,
+  type ToolFileLimits,
+  type ToolInvoker,
+} from '@shoal/workflow-runtime';
 import type { McpClientLimits, OutboundAllowList, HostResolver } from '@shoal/outbound-http';
 import type { SecretBox } from '@shoal/platform';
 
@@ -14,12 +22,15 @@ export interface McpToolHostOptions {
   limits?: Partial<McpClientLimits>;
   /** opens the servers' sealed headers (SHOAL_SECRETS_KEY) */
   secrets?: SecretBox | null;
+  /** what the files of one result may add up to (DEFAULT_TOOL_FILE_LIMITS for those omitted) */
+  files?: Partial<ToolFileLimits>;
 }
 
 /** Provided by EngineModule from EngineOptions (outboundHttp, mcp, secrets). */
 export class McpToolHost implements OnModuleDestroy {
   private readonly client: McpClient;
   private readonly schemas: McpToolsCache;
+  private readonly fileLimits: ToolFileLimits;
 
   constructor(
     private readonly servers: McpServersRepository,
@@ -31,6 +42,9 @@ export class McpToolHost implements OnModuleDestroy {
       limits: opts.limits,
     });
     this.schemas = new McpToolsCache(this.client);
+    // a limit given as undefined keeps its default
+    const given = Object.entries(opts.files ?? {}).filter(([, v]) => typeof v === 'number');
+    this.fileLimits = { ...DEFAULT_TOOL_FILE_LIMITS, ...Object.fromEntries(given) };
   }
 
   forTenant(tenantId: string): ToolInvoker {
@@ -43,7 +57,7 @@ export class McpToolHost implements OnModuleDestroy {
     const ep = { url: server.url, headers: openMcpHeaders(server, this.opts.secrets ?? null) };
     const schema = (await this.schemaOf(server, ep, req.toolName))?.inputSchema;
     const result = await this.client.callTool(ep, req.toolName, mcpArguments(req.parameters, schema), req.signal);
-    return mcpResultToOutput(result);
+    return mcpResultToOutput(result, this.fileLimits);
   }
 
   /** The tool's declaration when the server lists it; the call goes on uncast when listing fails. */

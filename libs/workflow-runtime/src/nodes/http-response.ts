@@ -1,5 +1,6 @@
 // Reads an http-request node's response as Dify's Response does: text or file (by Content-Disposition,
 // content type and a look at the bytes), headers as one value per lower-cased name.
+import { EXTENSIONS, difyFileType } from './tool-file';
 
 const TEXT_APPLICATION_TYPES = ['json', 'xml', 'javascript', 'x-www-form-urlencoded', 'yaml', 'graphql'];
 const TEXT_MARKERS = ['{', '[', '<', 'function', 'var ', 'const ', 'let '];
@@ -96,32 +97,6 @@ export function decodeText(headers: Readonly<Record<string, string>>, body: Uint
   }
 }
 
-const EXTENSIONS: Readonly<Record<string, string>> = {
-  'application/pdf': '.pdf',
-  'application/zip': '.zip',
-  'application/json': '.json',
-  'application/octet-stream': '.bin',
-  'image/png': '.png',
-  'image/jpeg': '.jpg',
-  'image/gif': '.gif',
-  'image/webp': '.webp',
-  'image/svg+xml': '.svg',
-  'audio/mpeg': '.mp3',
-  'audio/wav': '.wav',
-  'video/mp4': '.mp4',
-  'text/csv': '.csv',
-};
-
-/** Dify's file `type` for a MIME type. */
-function fileKind(mimeType: string): string {
-  if (mimeType.startsWith('image/')) return 'image';
-  if (mimeType.startsWith('audio/')) return 'audio';
-  if (mimeType.startsWith('video/')) return 'video';
-  if (mimeType === 'application/pdf' || mimeType.includes('word') || mimeType.includes('sheet') || mimeType === 'text/csv')
-    return 'document';
-  return 'custom';
-}
-
 /** The response described as Dify's file object, pointing at the URL that answered (remote_url). */
 export function responseFile(url: string, headers: Readonly<Record<string, string>>, size: number): ResponseFile {
   const mimeType = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() || 'application/octet-stream';
@@ -130,7 +105,7 @@ export function responseFile(url: string, headers: Readonly<Record<string, strin
   const dot = filename.lastIndexOf('.');
   return {
     dify_model_identity: '__dify__file__',
-    type: fileKind(mimeType),
+    type: difyFileType(mimeType),
     transfer_method: 'remote_url',
     remote_url: url,
     related_id: null,

@@ -1,5 +1,7 @@
 // tool: one tool of a built-in provider (pure code, here) or of the tenant's MCP server (through the
-// ToolInvoker port), with Dify's outputs text, files, json and any variables the tool returned.
+// ToolInvoker port), with Dify's outputs text, files, json and any variables the tool returned. Files
+// a tool returns as bytes (MCP images, audio, binary resources) are stored through the run's file
+// store and output as Dify's tool files.
 import type { ToolNode } from '@shoal/workflow-dsl';
 import type { NodeExecutor, NodeRunContext } from '../node-executor';
 import type { ToolCallOutput } from '../ports';
@@ -7,6 +9,7 @@ import { errorMessage } from '../error-message';
 import { builtinTool } from '../tools/builtin-tools';
 import { castToolParameters, generateToolParameters, ToolParameterError } from '../tools/tool-parameters';
 import { ToolInvokeError } from '../tools/builtin-tool';
+import { toolFileObject } from './tool-file';
 
 /** Dify's ToolNodeError: the tool could not be found or called. */
 export class ToolNodeError extends Error {
@@ -43,9 +46,10 @@ export const toolNodeExecutor: NodeExecutor<ToolNode> = {
       inputs = generateToolParameters(data, ctx.pool.lookup, () => false);
       output = await invokeRemote(ctx, node, inputs);
     }
+    const files = [...output.files, ...(await storedBlobs(ctx, output))];
     return {
       inputs,
-      outputs: outputsOf(output),
+      outputs: outputsOf({ ...output, files }),
       processData: { tool_info: { provider_type: data.provider_type, provider_id: data.provider_id } },
     };
   },
@@ -66,6 +70,25 @@ async function invokeRemote(ctx: NodeRunContext, node: ToolNode, parameters: Rec
     if (ctx.signal.aborted) throw e;
     throw new ToolNodeError(`Failed to invoke tool: ${errorMessage(e)}`);
   }
+}
+
+/** The files the tool returned as bytes, stored for the run's tenant, as Dify's tool files. */
+async function storedBlobs(ctx: NodeRunContext, output: ToolCallOutput): Promise<Array<Record<string, unknown>>> {
+  const blobs = output.blobs ?? [];
+  if (blobs.length === 0) return [];
+  const store = ctx.fileStore;
+  if (!store) throw new ToolNodeError(`the tool returned ${blobs.length} file(s), and this run has no file store to keep them in`);
+  const files: Array<Record<string, unknown>> = [];
+  for (const blob of blobs) {
+    try {
+      const stored = await store.save(blob, ctx.signal);
+      files.push(toolFileObject({ ...blob, size: blob.bytes.byteLength }, stored));
+    } catch (e) {
+      if (ctx.signal.aborted) throw e;
+      throw new ToolNodeError(`could not store the file ${blob.filename} the tool returned: ${errorMessage(e)}`);
+    }
+  }
+  return files;
 }
 
 /** Dify's outputs: json is `[{data: []}]` when the tool returned none; variables never shadow the three. */
