@@ -28,6 +28,7 @@ import type {
   ToolInvoker,
 } from './ports';
 import { retryPolicyOf, runWithRetries, type AttemptResult, type Sleeper } from './retry';
+import { AttemptWaits } from './attempt-waits';
 import { errorMessage } from './error-message';
 import { nodeRetryData } from './node-retry.event';
 import { checkVariableSizes, stepLimitError, type RunLimits } from './run-limits';
@@ -88,18 +89,8 @@ export interface SchedulerOptions {
   containerLimits?: Readonly<ContainerLimits>;
   /** Told at once when a port fails inside a round, so the run's own scheduler records it before anything settles. */
   onInfraError?: (error: unknown) => void;
-  /** Rejects when `controller` aborts: made once by the run's scheduler and shared by its rounds. */
-  aborted?: Promise<never>;
-}
-
-/** A promise that rejects with RunCancelledError once `signal` aborts; only ever raced against. */
-function abortedPromise(signal: AbortSignal): Promise<never> {
-  const aborted = new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(new RunCancelledError());
-    else signal.addEventListener('abort', () => reject(new RunCancelledError()), { once: true });
-  });
-  aborted.catch(() => undefined);
-  return aborted;
+  /** The attempts waiting on their executors, cancelled when `controller` aborts: made once by the run's scheduler and shared by its rounds. */
+  waits?: AttemptWaits;
 }
 
 /** A node whose incoming edges are not all decided yet. */
@@ -148,7 +139,9 @@ export class Scheduler {
   private unstarted = 0;
   /** Nodes whose incoming edges were all skipped; never announced, never run. */
   readonly skipped = new Set<string>();
-  private readonly aborted: Promise<never>;
+  private readonly waits: AttemptWaits;
+  /** The attempts' emitTextChunk: null when the run does not stream. */
+  private readonly emitTextChunk: NodeRunContext['emitTextChunk'];
   private readonly counter: { next: number };
   private readonly scopeRunner: ScopeRunner;
   private inFlight = 0;
@@ -178,7 +171,9 @@ export class Scheduler {
     this.scopeRunner = new SubgraphRunner(o, this.counter, this, (child) => new Scheduler(child));
     // One listener on the run's signal, however many rounds its containers run (10 parallel rounds
     // each adding their own tripped Node's MaxListeners warning, and cost a listener per round).
-    this.aborted = o.aborted ?? abortedPromise(o.controller.signal);
+    this.waits = o.waits ?? new AttemptWaits(o.controller.signal);
+    const stream = o.stream;
+    this.emitTextChunk = stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null;
     const restored = o.restored.length === 0 ? null : new Set(o.restored.map((r) => r.nodeId));
     if (restored) for (const nodeId of restored) o.stream?.coordinator.nodeFinished(nodeId);
     o.stream?.coordinator.begin();
@@ -200,14 +195,16 @@ export class Scheduler {
   run(): Promise<void> {
     const drained = new Promise<void>((resolve) => (this.settle = resolve));
     this.live = true;
+    // held while launching, so that a node ending at once cannot settle the run before the others start
+    this.inFlight++;
     for (const { nodeId, from } of this.initiallyReady) this.launch(nodeId, from);
-    if (this.inFlight === 0) this.settle();
+    if (--this.inFlight === 0) this.settle();
     return drained;
   }
 
-  /** The run's abort promise, for the schedulers of its container rounds. */
-  get abortedSignal(): Promise<never> {
-    return this.aborted;
+  /** The run's waiting attempts, for the schedulers of its container rounds. */
+  get attemptWaits(): AttemptWaits {
+    return this.waits;
   }
 
   /** Nodes that neither ran nor were skipped (only for graphs that skipped validation, or when stopped). */
@@ -249,177 +246,174 @@ export class Scheduler {
     const node = this.o.index.nodesById.get(nodeId);
     if (!node) return;
     this.inFlight++;
-    this.runNode(node, predecessorId).then(
-      () => this.afterNode(),
-      (error: unknown) => {
-        this.infraError ??= error;
-        this.o.onInfraError?.(error);
-        this.stopping = true;
-        this.o.controller.abort();
-        this.afterNode();
-      },
-    );
+    void this.runNode(node, predecessorId);
   }
 
-  private afterNode(): void {
-    if (--this.inFlight === 0) this.settle();
-  }
-
+  /** Runs a launched node to its end; never rejects: a port's failure stops the scheduler. */
   private async runNode(node: WorkflowNode, predecessorNodeId: string | null): Promise<void> {
-    const { o } = this;
-    const executor = o.executors[node.data.type] as NodeExecutor | undefined;
-    const scope = o.scope ?? null;
-    const executionKey = scope === null ? node.id : executionKeyOf(node.id, scope);
-    const firstAttempt = o.firstAttempts.get(executionKey) ?? 0;
-    if (!this.stepAllowed()) return;
-    const start: NodeExecutionStart = {
-      runId: o.runId,
-      executionId: newId('nex'),
-      nodeId: node.id,
-      executionKey,
-      iterationIndex: scope === null ? null : (scope.iterationIndex ?? scope.loopIndex),
-      nodeType: node.data.type,
-      title: node.data.title,
-      index: this.counter.next++,
-      predecessorNodeId,
-      attempt: firstAttempt,
-      callId: executor?.callsLlm ? llmCallId(o.runId, executionKey, firstAttempt) : null,
-      startedAt: o.clock.now(),
-      deterministic: executor?.deterministic === true,
-    };
-    await o.checkpoints.nodeStarted(start);
-    const startedData: NodeStartedData = {
-      id: start.executionId,
-      node_id: node.id,
-      node_type: node.data.type,
-      title: start.title,
-      index: start.index,
-      predecessor_node_id: predecessorNodeId,
-      inputs: null,
-      created_at: seconds(start.startedAt),
-    };
-    if (scope !== null) {
-      startedData.iteration_id = scope.iterationId;
-      startedData.loop_id = scope.loopId;
-    }
-    const startedEvent = this.emit({ event: 'node_started', data: startedData });
-    if (startedEvent) await startedEvent;
+    try {
+      const { o } = this;
+      const executor = o.executors[node.data.type] as NodeExecutor | undefined;
+      const scope = o.scope ?? null;
+      const executionKey = scope === null ? node.id : executionKeyOf(node.id, scope);
+      const firstAttempt = o.firstAttempts.size === 0 ? 0 : (o.firstAttempts.get(executionKey) ?? 0);
+      if (!this.stepAllowed()) return;
+      const start: NodeExecutionStart = {
+        runId: o.runId,
+        executionId: newId('nex'),
+        nodeId: node.id,
+        executionKey,
+        iterationIndex: scope === null ? null : (scope.iterationIndex ?? scope.loopIndex),
+        nodeType: node.data.type,
+        title: node.data.title,
+        index: this.counter.next++,
+        predecessorNodeId,
+        attempt: firstAttempt,
+        callId: executor?.callsLlm ? llmCallId(o.runId, executionKey, firstAttempt) : null,
+        startedAt: o.clock.now(),
+        deterministic: executor?.deterministic === true,
+      };
+      await o.checkpoints.nodeStarted(start);
+      const startedData: NodeStartedData = {
+        id: start.executionId,
+        node_id: node.id,
+        node_type: node.data.type,
+        title: start.title,
+        index: start.index,
+        predecessor_node_id: predecessorNodeId,
+        inputs: null,
+        created_at: seconds(start.startedAt),
+      };
+      if (scope !== null) {
+        startedData.iteration_id = scope.iterationId;
+        startedData.loop_id = scope.loopId;
+      }
+      const startedEvent = this.emit({ event: 'node_started', data: startedData });
+      if (startedEvent) await startedEvent;
 
-    const stream = o.stream;
-    stream?.coordinator.nodeStarted(node.id);
-    // Dify's retries: node_started once, a node_retry per failed try, node_finished for the last one.
-    let attemptStartedAt = start.startedAt;
-    let current = start;
-    const policy = retryPolicyOf(node);
-    let tried: AttemptResult<NodeRunResult>;
-    if (policy === null) {
-      const once = this.attemptNode(node, executor, firstAttempt, start);
-      tried = isThenable(once) ? await once : once;
-    } else
-      tried = await runWithRetries<NodeRunResult>({
-        policy,
-        firstAttempt,
-        signal: o.controller.signal,
-        sleeper: o.sleeper,
-        attempt: async (attempt) => this.attemptNode(node, executor, attempt, start),
-        onRetry: async (failed, attempt, retryIndex) => {
-          const at = o.clock.now();
-          const retryEvent = this.emit({
-            event: 'node_retry',
-            data: nodeRetryData(startedData, failed, attempt, retryIndex, attemptStartedAt, at, o.secrets),
-          });
-          if (retryEvent) await retryEvent;
-        },
-        beforeRetry: async (attempt) => {
-          this.countStep();
-          attemptStartedAt = o.clock.now();
-          // the row names the attempt now running, so a resumed run continues after it
-          current = { ...start, attempt, callId: start.callId === null ? null : llmCallId(o.runId, executionKey, attempt) };
-          await o.checkpoints.nodeStarted(current);
-        },
-      });
-    let result = tried.result;
-    const error = tried.error;
-    let exception = false;
-    if (error instanceof RunLimitError) this.stopForLimit(error);
-    else if (error !== null && !(error instanceof RunCancelledError) && !o.controller.signal.aborted && handlesErrors(node)) {
-      // Dify's error handling: the node ends as `exception` with the error as outputs, and the run goes on.
-      exception = true;
-      result = { inputs: result?.inputs ?? null, outputs: exceptionOutputs(node, error, o.secrets) };
-    }
+      const stream = o.stream;
+      stream?.coordinator.nodeStarted(node.id);
+      // Dify's retries: node_started once, a node_retry per failed try, node_finished for the last one.
+      let attemptStartedAt = start.startedAt;
+      let current = start;
+      const policy = retryPolicyOf(node);
+      let tried: AttemptResult<NodeRunResult>;
+      if (policy === null) {
+        const once = this.attemptNode(node, executor, firstAttempt, start);
+        tried = this.sizeChecked(node, isThenable(once) ? await once : once);
+      } else
+        tried = await runWithRetries<NodeRunResult>({
+          policy,
+          firstAttempt,
+          signal: o.controller.signal,
+          sleeper: o.sleeper,
+          attempt: async (attempt) => this.sizeChecked(node, await this.attemptNode(node, executor, attempt, start)),
+          onRetry: async (failed, attempt, retryIndex) => {
+            const at = o.clock.now();
+            const retryEvent = this.emit({
+              event: 'node_retry',
+              data: nodeRetryData(startedData, failed, attempt, retryIndex, attemptStartedAt, at, o.secrets),
+            });
+            if (retryEvent) await retryEvent;
+          },
+          beforeRetry: async (attempt) => {
+            this.countStep();
+            attemptStartedAt = o.clock.now();
+            // the row names the attempt now running, so a resumed run continues after it
+            current = { ...start, attempt, callId: start.callId === null ? null : llmCallId(o.runId, executionKey, attempt) };
+            await o.checkpoints.nodeStarted(current);
+          },
+        });
+      let result = tried.result;
+      const error = tried.error;
+      let exception = false;
+      if (error instanceof RunLimitError) this.stopForLimit(error);
+      else if (error !== null && !(error instanceof RunCancelledError) && !o.controller.signal.aborted && handlesErrors(node)) {
+        // Dify's error handling: the node ends as `exception` with the error as outputs, and the run goes on.
+        exception = true;
+        result = { inputs: result?.inputs ?? null, outputs: exceptionOutputs(node, error, o.secrets) };
+      }
 
-    const finishedAt = o.clock.now();
-    const tokens = result?.tokens ?? NO_TOKENS;
-    const message = error === null ? null : o.secrets.maskText(errorMessage(error));
-    // Spelled out: V8 turns `{ ...start, more }` into a slow object costing ~8 µs here.
-    const finish: NodeExecutionFinish = {
-      runId: start.runId,
-      executionId: start.executionId,
-      nodeId: start.nodeId,
-      executionKey: start.executionKey,
-      iterationIndex: start.iterationIndex,
-      nodeType: start.nodeType,
-      title: start.title,
-      index: start.index,
-      predecessorNodeId: start.predecessorNodeId,
-      attempt: current.attempt,
-      callId: current.callId,
-      startedAt: start.startedAt,
-      deterministic: start.deterministic,
-      status: exception ? 'exception' : error === null ? 'succeeded' : 'failed',
-      inputs: o.secrets.mask(result?.inputs ?? null),
-      processData: o.secrets.mask(result?.processData ?? null),
-      // the pool keeps the real values; what is recorded and announced never shows a secret
-      outputs: o.secrets.mask(result?.outputs ?? null),
-      error: message,
-      finishedAt,
-      elapsedMs: finishedAt - start.startedAt,
-      tokens,
-      cost: result?.cost ?? costCarriedBy(error),
-    };
-    await o.checkpoints.nodeFinished(finish);
-    if (result !== null) {
-      // in the pool before node_finished, so the text it completes is streamed ahead of it (as Dify)
-      o.pool.set(node.id, result.outputs);
-      stream?.coordinator.nodeFinished(node.id);
-    }
-    if (stream) await stream.chunks.settle();
-    const finishedData: NodeFinishedData = {
-      id: start.executionId,
-      node_id: node.id,
-      node_type: node.data.type,
-      title: start.title,
-      index: start.index,
-      predecessor_node_id: predecessorNodeId,
-      inputs: finish.inputs,
-      created_at: startedData.created_at,
-      status: finish.status,
-      outputs: finish.outputs,
-      error: message,
-      elapsed_time: finish.elapsedMs / 1000,
-      execution_metadata: executor?.callsLlm ? { total_tokens: tokens.total } : null,
-      finished_at: seconds(finishedAt),
-    };
-    if (scope !== null) {
-      finishedData.iteration_id = scope.iterationId;
-      finishedData.loop_id = scope.loopId;
-      finishedData.execution_metadata = Object.assign(finishedData.execution_metadata ?? {}, scopeMetadata(scope));
-    }
-    const finishedEvent = this.emit({ event: 'node_finished', data: finishedData });
-    if (finishedEvent) await finishedEvent;
+      const finishedAt = o.clock.now();
+      const tokens = result?.tokens ?? NO_TOKENS;
+      const message = error === null ? null : o.secrets.maskText(errorMessage(error));
+      // Spelled out: V8 turns `{ ...start, more }` into a slow object costing ~8 µs here.
+      const finish: NodeExecutionFinish = {
+        runId: start.runId,
+        executionId: start.executionId,
+        nodeId: start.nodeId,
+        executionKey: start.executionKey,
+        iterationIndex: start.iterationIndex,
+        nodeType: start.nodeType,
+        title: start.title,
+        index: start.index,
+        predecessorNodeId: start.predecessorNodeId,
+        attempt: current.attempt,
+        callId: current.callId,
+        startedAt: start.startedAt,
+        deterministic: start.deterministic,
+        status: exception ? 'exception' : error === null ? 'succeeded' : 'failed',
+        inputs: o.secrets.mask(result?.inputs ?? null),
+        processData: o.secrets.mask(result?.processData ?? null),
+        // the pool keeps the real values; what is recorded and announced never shows a secret
+        outputs: o.secrets.mask(result?.outputs ?? null),
+        error: message,
+        finishedAt,
+        elapsedMs: finishedAt - start.startedAt,
+        tokens,
+        cost: result?.cost ?? costCarriedBy(error),
+      };
+      await o.checkpoints.nodeFinished(finish);
+      if (result !== null) {
+        // in the pool before node_finished, so the text it completes is streamed ahead of it (as Dify)
+        o.pool.set(node.id, result.outputs);
+        stream?.coordinator.nodeFinished(node.id);
+      }
+      if (stream) await stream.chunks.settle();
+      const finishedData: NodeFinishedData = {
+        id: start.executionId,
+        node_id: node.id,
+        node_type: node.data.type,
+        title: start.title,
+        index: start.index,
+        predecessor_node_id: predecessorNodeId,
+        inputs: finish.inputs,
+        created_at: startedData.created_at,
+        status: finish.status,
+        outputs: finish.outputs,
+        error: message,
+        elapsed_time: finish.elapsedMs / 1000,
+        execution_metadata: executor?.callsLlm ? { total_tokens: tokens.total } : null,
+        finished_at: seconds(finishedAt),
+      };
+      if (scope !== null) {
+        finishedData.iteration_id = scope.iterationId;
+        finishedData.loop_id = scope.loopId;
+        finishedData.execution_metadata = Object.assign(finishedData.execution_metadata ?? {}, scopeMetadata(scope));
+      }
+      const finishedEvent = this.emit({ event: 'node_finished', data: finishedData });
+      if (finishedEvent) await finishedEvent;
 
-    this.tokens += tokens.total;
-    this.cost.add(finish.cost);
-    if (result === null) {
-      this.failure ??= { node, message: message ?? 'failed' };
+      this.tokens += tokens.total;
+      this.cost.add(finish.cost);
+      if (result === null) {
+        this.failure ??= { node, message: message ?? 'failed' };
+        this.stopping = true;
+        return;
+      }
+      if (exception) this.exceptions++;
+      else if (node.data.type === 'loop-end') this.reachedLoopEnd = true;
+      if (node.data.type === 'end') this.endOutputs.push(result.outputs);
+      else if (node.data.type === 'answer' && typeof result.outputs.answer === 'string') this.answers.push(result.outputs.answer);
+      this.decideEdges(node.id, exception ? exceptionHandles(node) : this.takenHandles(node, result.outputs));
+    } catch (error) {
+      this.infraError ??= error;
+      this.o.onInfraError?.(error);
       this.stopping = true;
-      return;
+      this.o.controller.abort();
+    } finally {
+      if (--this.inFlight === 0) this.settle();
     }
-    if (exception) this.exceptions++;
-    else if (node.data.type === 'loop-end') this.reachedLoopEnd = true;
-    if (node.data.type === 'end') this.endOutputs.push(result.outputs);
-    else if (node.data.type === 'answer' && typeof result.outputs.answer === 'string') this.answers.push(result.outputs.answer);
-    this.decideEdges(node.id, exception ? exceptionHandles(node) : this.takenHandles(node, result.outputs));
   }
 
   /**
@@ -433,7 +427,6 @@ export class Scheduler {
     start: NodeExecutionStart,
   ): AttemptResult<NodeRunResult> | Promise<AttemptResult<NodeRunResult>> {
     const { o } = this;
-    const stream = o.stream;
     try {
       if (!executor) throw new WorkflowRuntimeError('no_executor', `no executor for node type '${node.data.type}'`);
       if (o.controller.signal.aborted) throw new RunCancelledError();
@@ -441,7 +434,7 @@ export class Scheduler {
         runId: o.runId,
         workflowId: o.workflowId,
         attempt,
-        callId: llmCallId(o.runId, start.executionKey, attempt),
+        callId: attempt === start.attempt && start.callId !== null ? start.callId : llmCallId(o.runId, start.executionKey, attempt),
         pool: o.pool,
         runInputs: o.runInputs,
         inputLimits: o.inputLimits,
@@ -454,24 +447,23 @@ export class Scheduler {
         clock: o.clock,
         signal: o.controller.signal,
         history: o.history,
-        emitTextChunk: stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null,
+        emitTextChunk: this.emitTextChunk,
         executionId: start.executionId,
         scopes: this.scopeRunner,
       };
       const pending = executor.execute(node, ctx);
-      if (isThenable(pending)) return this.settleAttempt(node, Promise.race([pending, this.aborted]));
-      checkVariableSizes(node.id, pending.outputs, o.limits.maxVariableBytes);
-      return { result: pending, error: null };
+      return isThenable(pending) ? this.waits.wait(pending) : { result: pending, error: null };
     } catch (e) {
       return { result: null, error: e };
     }
   }
 
-  private async settleAttempt(node: WorkflowNode, pending: Promise<NodeRunResult>): Promise<AttemptResult<NodeRunResult>> {
+  /** A try whose outputs hold a variable larger than the run allows fails with that limit. */
+  private sizeChecked(node: WorkflowNode, tried: AttemptResult<NodeRunResult>): AttemptResult<NodeRunResult> {
+    if (tried.result === null) return tried;
     try {
-      const result = await pending;
-      checkVariableSizes(node.id, result.outputs, this.o.limits.maxVariableBytes);
-      return { result, error: null };
+      checkVariableSizes(node.id, tried.result.outputs, this.o.limits.maxVariableBytes);
+      return tried;
     } catch (e) {
       return { result: null, error: e };
     }

@@ -17,6 +17,7 @@ import type { VariablePool } from './variable-pool';
 import { RunCancelledError, WorkflowRuntimeError } from './runtime.errors';
 import { isThenable } from './is-thenable';
 import type { RunCost } from './run-cost';
+import type { AttemptWaits } from './attempt-waits';
 
 /** A node execution an earlier attempt finished, as a scheduler replays it. */
 export interface RestoredNode {
@@ -36,8 +37,8 @@ interface Tallies {
   exceptions: number;
   infraError: unknown;
   readonly cost: RunCost;
-  /** The run's abort promise, shared with the round's scheduler. */
-  readonly abortedSignal: Promise<never>;
+  /** The run's waiting attempts, shared with the round's scheduler. */
+  readonly attemptWaits: AttemptWaits;
 }
 
 /**
@@ -53,7 +54,7 @@ function roundOptions(
   restored: readonly RestoredNode[],
   scope: RunScope,
   counter: { next: number },
-  aborted: Promise<never>,
+  waits: AttemptWaits,
   onInfraError: (error: unknown) => void,
 ): SchedulerOptions {
   const child: { [K in keyof Required<SchedulerOptions>]: SchedulerOptions[K] } = {
@@ -89,7 +90,7 @@ function roundOptions(
     innerRestored: o.innerRestored,
     containerLimits: o.containerLimits,
     onInfraError,
-    aborted,
+    waits,
   };
   return child;
 }
@@ -139,7 +140,7 @@ export class SubgraphRunner implements ScopeRunner {
       if (node && !r.exception) (o.executors[node.data.type] as NodeExecutor).restore?.(node, r.outputs, pool);
     }
     const child = this.create(
-      roundOptions(o, inner, pool, restored, scope, this.counter, this.parent.abortedSignal, (error) => {
+      roundOptions(o, inner, pool, restored, scope, this.counter, this.parent.attemptWaits, (error) => {
         this.parent.infraError ??= error;
         o.onInfraError?.(error);
       }),

@@ -1,0 +1,42 @@
+import { AttemptWaits } from './attempt-waits';
+import { deferred } from './fake-ports.spec-helper';
+import { RunCancelledError } from './runtime.errors';
+
+describe('AttemptWaits', () => {
+  it("gives an attempt its executor's result or error", async () => {
+    const waits = new AttemptWaits(new AbortController().signal);
+    await expect(waits.wait(Promise.resolve('ok'))).resolves.toEqual({ result: 'ok', error: null });
+    const boom = new Error('boom');
+    await expect(waits.wait(Promise.reject(boom))).resolves.toEqual({ result: null, error: boom });
+  });
+
+  it('ends every waiting attempt with RunCancelledError once the run aborts, in the order they started', async () => {
+    const controller = new AbortController();
+    const waits = new AttemptWaits(controller.signal);
+    const order: string[] = [];
+    const never = new Promise<string>(() => undefined);
+    const first = waits.wait(never).then((r) => (order.push('first'), r));
+    const late = deferred<string>();
+    const second = waits.wait(late.promise).then((r) => (order.push('second'), r));
+    const done = waits.wait(Promise.resolve('done'));
+    await expect(done).resolves.toEqual({ result: 'done', error: null });
+    controller.abort();
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.error).toBeInstanceOf(RunCancelledError);
+    expect(b.error).toBeInstanceOf(RunCancelledError);
+    expect(order).toEqual(['first', 'second']);
+    // settling after the cancel changes nothing
+    late.resolve('too late');
+    await new Promise((r) => setImmediate(r));
+    expect(b).toEqual({ result: null, error: a.error });
+  });
+
+  it('lets an outcome the executor already has win over an abort that came while it started', async () => {
+    const controller = new AbortController();
+    const waits = new AttemptWaits(controller.signal);
+    controller.abort();
+    await expect(waits.wait(Promise.resolve('ready'))).resolves.toEqual({ result: 'ready', error: null });
+    const pending = await waits.wait(new Promise<string>(() => undefined));
+    expect(pending.error).toBeInstanceOf(RunCancelledError);
+  });
+});
