@@ -33,7 +33,9 @@ export function callDepthError(depth: number, max: number): RunLimitError {
 
 /** Throws when one of `outputs`' variables is larger than `maxBytes` as UTF-8 JSON. */
 export function checkVariableSizes(nodeId: string, outputs: Readonly<Record<string, unknown>>, maxBytes: number): void {
-  for (const key of Object.keys(outputs)) {
+  // for-in over the node's own literal: no array of keys per node, as Object.keys makes
+  for (const key in outputs) {
+    if (!Object.hasOwn(outputs, key)) continue;
     const bytes = jsonBytes(outputs[key], maxBytes);
     if (bytes > maxBytes)
       throw new RunLimitError('MAX_VARIABLE_SIZE', maxBytes, `The variable ${nodeId}.${key} is ${bytes} bytes, more than allowed`);

@@ -3,7 +3,7 @@
 // at least one was taken (Dify's rule); when all were skipped it is skipped, and so are its outgoing
 // edges. A finished node is checkpointed before its edges are decided; ready nodes run concurrently;
 // the first failure stops new starts.
-import { newId, type NodeFinishedData, type NodeStartedData, type RunEventBody } from '@shoal/contracts';
+import { newId, type RunEventBody } from '@shoal/contracts';
 import {
   ERROR_STRATEGY_NODE_TYPES,
   FAIL_BRANCH_HANDLE,
@@ -31,6 +31,7 @@ import { retryPolicyOf, runWithRetries, type AttemptResult, type Sleeper } from 
 import { AttemptWaits } from './attempt-waits';
 import { errorMessage } from './error-message';
 import { nodeRetryData } from './node-retry.event';
+import { nodeFinishRecord, nodeFinishedData, nodeStartedData, scopeMetadata } from './node-records';
 import { checkVariableSizes, stepLimitError, type RunLimits } from './run-limits';
 import { RunCancelledError, RunLimitError, WorkflowRuntimeError } from './runtime.errors';
 import type { SecretMasker } from './secret-masker';
@@ -127,10 +128,6 @@ function exceptionOutputs(node: WorkflowNode, error: unknown, secrets: SecretMas
   return outputs;
 }
 
-function seconds(ms: number): number {
-  return Math.floor(ms / 1000);
-}
-
 export class Scheduler {
   /** Nodes not yet ready, skipped or restored. */
   private readonly gates = new Map<string, Gate>();
@@ -144,6 +141,9 @@ export class Scheduler {
   private readonly emitTextChunk: NodeRunContext['emitTextChunk'];
   private readonly counter: { next: number };
   private readonly scopeRunner: ScopeRunner;
+  /** The iteration or loop round this scheduler runs, and its nodes' execution_metadata; null at the top level. */
+  private readonly scope: RunScope | null;
+  private readonly scopeMetadata: Readonly<Record<string, string | number>> | null;
   private inFlight = 0;
   private stopping = false;
   private settle: () => void = () => undefined;
@@ -168,6 +168,8 @@ export class Scheduler {
 
   constructor(private readonly o: SchedulerOptions) {
     this.counter = o.counter ?? { next: o.nextIndex };
+    this.scope = o.scope ?? null;
+    this.scopeMetadata = scopeMetadata(this.scope);
     this.scopeRunner = new SubgraphRunner(o, this.counter, this, (child) => new Scheduler(child));
     // One listener on the run's signal, however many rounds its containers run (10 parallel rounds
     // each adding their own tripped Node's MaxListeners warning, and cost a listener per round).
@@ -254,40 +256,10 @@ export class Scheduler {
     try {
       const { o } = this;
       const executor = o.executors[node.data.type] as NodeExecutor | undefined;
-      const scope = o.scope ?? null;
-      const executionKey = scope === null ? node.id : executionKeyOf(node.id, scope);
-      const firstAttempt = o.firstAttempts.size === 0 ? 0 : (o.firstAttempts.get(executionKey) ?? 0);
-      if (!this.stepAllowed()) return;
-      const start: NodeExecutionStart = {
-        runId: o.runId,
-        executionId: newId('nex'),
-        nodeId: node.id,
-        executionKey,
-        iterationIndex: scope === null ? null : (scope.iterationIndex ?? scope.loopIndex),
-        nodeType: node.data.type,
-        title: node.data.title,
-        index: this.counter.next++,
-        predecessorNodeId,
-        attempt: firstAttempt,
-        callId: executor?.callsLlm ? llmCallId(o.runId, executionKey, firstAttempt) : null,
-        startedAt: o.clock.now(),
-        deterministic: executor?.deterministic === true,
-      };
+      const start = this.startRecord(node, executor, predecessorNodeId);
+      if (start === null) return;
       await o.checkpoints.nodeStarted(start);
-      const startedData: NodeStartedData = {
-        id: start.executionId,
-        node_id: node.id,
-        node_type: node.data.type,
-        title: start.title,
-        index: start.index,
-        predecessor_node_id: predecessorNodeId,
-        inputs: null,
-        created_at: seconds(start.startedAt),
-      };
-      if (scope !== null) {
-        startedData.iteration_id = scope.iterationId;
-        startedData.loop_id = scope.loopId;
-      }
+      const startedData = nodeStartedData(start, this.scope);
       const startedEvent = this.emit({ event: 'node_started', data: startedData });
       if (startedEvent) await startedEvent;
 
@@ -299,12 +271,12 @@ export class Scheduler {
       const policy = retryPolicyOf(node);
       let tried: AttemptResult<NodeRunResult>;
       if (policy === null) {
-        const once = this.attemptNode(node, executor, firstAttempt, start);
+        const once = this.attemptNode(node, executor, start.attempt, start);
         tried = this.sizeChecked(node, isThenable(once) ? await once : once);
       } else
         tried = await runWithRetries<NodeRunResult>({
           policy,
-          firstAttempt,
+          firstAttempt: start.attempt,
           signal: o.controller.signal,
           sleeper: o.sleeper,
           attempt: async (attempt) => this.sizeChecked(node, await this.attemptNode(node, executor, attempt, start)),
@@ -320,49 +292,13 @@ export class Scheduler {
             this.countStep();
             attemptStartedAt = o.clock.now();
             // the row names the attempt now running, so a resumed run continues after it
-            current = { ...start, attempt, callId: start.callId === null ? null : llmCallId(o.runId, executionKey, attempt) };
+            current = { ...start, attempt, callId: start.callId === null ? null : llmCallId(o.runId, start.executionKey, attempt) };
             await o.checkpoints.nodeStarted(current);
           },
         });
-      let result = tried.result;
-      const error = tried.error;
-      let exception = false;
-      if (error instanceof RunLimitError) this.stopForLimit(error);
-      else if (error !== null && !(error instanceof RunCancelledError) && !o.controller.signal.aborted && handlesErrors(node)) {
-        // Dify's error handling: the node ends as `exception` with the error as outputs, and the run goes on.
-        exception = true;
-        result = { inputs: result?.inputs ?? null, outputs: exceptionOutputs(node, error, o.secrets) };
-      }
-
-      const finishedAt = o.clock.now();
-      const tokens = result?.tokens ?? NO_TOKENS;
-      const message = error === null ? null : o.secrets.maskText(errorMessage(error));
-      // Spelled out: V8 turns `{ ...start, more }` into a slow object costing ~8 µs here.
-      const finish: NodeExecutionFinish = {
-        runId: start.runId,
-        executionId: start.executionId,
-        nodeId: start.nodeId,
-        executionKey: start.executionKey,
-        iterationIndex: start.iterationIndex,
-        nodeType: start.nodeType,
-        title: start.title,
-        index: start.index,
-        predecessorNodeId: start.predecessorNodeId,
-        attempt: current.attempt,
-        callId: current.callId,
-        startedAt: start.startedAt,
-        deterministic: start.deterministic,
-        status: exception ? 'exception' : error === null ? 'succeeded' : 'failed',
-        inputs: o.secrets.mask(result?.inputs ?? null),
-        processData: o.secrets.mask(result?.processData ?? null),
-        // the pool keeps the real values; what is recorded and announced never shows a secret
-        outputs: o.secrets.mask(result?.outputs ?? null),
-        error: message,
-        finishedAt,
-        elapsedMs: finishedAt - start.startedAt,
-        tokens,
-        cost: result?.cost ?? costCarriedBy(error),
-      };
+      const exception = this.handled(node, tried);
+      const result = tried.result;
+      const finish = this.finishRecord(start, current, tried, exception);
       await o.checkpoints.nodeFinished(finish);
       if (result !== null) {
         // in the pool before node_finished, so the text it completes is streamed ahead of it (as Dify)
@@ -370,42 +306,12 @@ export class Scheduler {
         stream?.coordinator.nodeFinished(node.id);
       }
       if (stream) await stream.chunks.settle();
-      const finishedData: NodeFinishedData = {
-        id: start.executionId,
-        node_id: node.id,
-        node_type: node.data.type,
-        title: start.title,
-        index: start.index,
-        predecessor_node_id: predecessorNodeId,
-        inputs: finish.inputs,
-        created_at: startedData.created_at,
-        status: finish.status,
-        outputs: finish.outputs,
-        error: message,
-        elapsed_time: finish.elapsedMs / 1000,
-        execution_metadata: executor?.callsLlm ? { total_tokens: tokens.total } : null,
-        finished_at: seconds(finishedAt),
-      };
-      if (scope !== null) {
-        finishedData.iteration_id = scope.iterationId;
-        finishedData.loop_id = scope.loopId;
-        finishedData.execution_metadata = Object.assign(finishedData.execution_metadata ?? {}, scopeMetadata(scope));
-      }
-      const finishedEvent = this.emit({ event: 'node_finished', data: finishedData });
+      const finishedEvent = this.emit({
+        event: 'node_finished',
+        data: nodeFinishedData(finish, this.scope, this.scopeMetadata, executor?.callsLlm === true),
+      });
       if (finishedEvent) await finishedEvent;
-
-      this.tokens += tokens.total;
-      this.cost.add(finish.cost);
-      if (result === null) {
-        this.failure ??= { node, message: message ?? 'failed' };
-        this.stopping = true;
-        return;
-      }
-      if (exception) this.exceptions++;
-      else if (node.data.type === 'loop-end') this.reachedLoopEnd = true;
-      if (node.data.type === 'end') this.endOutputs.push(result.outputs);
-      else if (node.data.type === 'answer' && typeof result.outputs.answer === 'string') this.answers.push(result.outputs.answer);
-      this.decideEdges(node.id, exception ? exceptionHandles(node) : this.takenHandles(node, result.outputs));
+      this.afterFinish(node, finish, result, exception);
     } catch (error) {
       this.infraError ??= error;
       this.o.onInfraError?.(error);
@@ -414,6 +320,85 @@ export class Scheduler {
     } finally {
       if (--this.inFlight === 0) this.settle();
     }
+  }
+
+  /** The node's start record, its step counted; null when the step limit stopped the run instead. */
+  private startRecord(node: WorkflowNode, executor: NodeExecutor | undefined, predecessorNodeId: string | null): NodeExecutionStart | null {
+    const { o } = this;
+    const scope = this.scope;
+    const executionKey = scope === null ? node.id : executionKeyOf(node.id, scope);
+    const attempt = o.firstAttempts.size === 0 ? 0 : (o.firstAttempts.get(executionKey) ?? 0);
+    if (!this.stepAllowed()) return null;
+    return {
+      runId: o.runId,
+      executionId: newId('nex'),
+      nodeId: node.id,
+      executionKey,
+      iterationIndex: scope === null ? null : (scope.iterationIndex ?? scope.loopIndex),
+      nodeType: node.data.type,
+      title: node.data.title,
+      index: this.counter.next++,
+      predecessorNodeId,
+      attempt,
+      callId: executor?.callsLlm ? llmCallId(o.runId, executionKey, attempt) : null,
+      startedAt: o.clock.now(),
+      deterministic: executor?.deterministic === true,
+    };
+  }
+
+  /**
+   * Whether the node's error_strategy handled its failure (Dify's error handling: the node ends as
+   * `exception` with the error as its outputs, put in `tried.result`, and the run goes on). A run
+   * limit stops the run.
+   */
+  private handled(node: WorkflowNode, tried: AttemptResult<NodeRunResult>): boolean {
+    const { error } = tried;
+    if (error instanceof RunLimitError) this.stopForLimit(error);
+    else if (error !== null && !(error instanceof RunCancelledError) && !this.o.controller.signal.aborted && handlesErrors(node)) {
+      tried.result = { inputs: tried.result?.inputs ?? null, outputs: exceptionOutputs(node, error, this.o.secrets) };
+      return true;
+    }
+    return false;
+  }
+
+  /** The finish record of the node's last try. */
+  private finishRecord(
+    start: NodeExecutionStart,
+    current: NodeExecutionStart,
+    tried: AttemptResult<NodeRunResult>,
+    exception: boolean,
+  ): NodeExecutionFinish {
+    const { o } = this;
+    const { result, error } = tried;
+    return nodeFinishRecord(start, {
+      attempt: current.attempt,
+      callId: current.callId,
+      status: exception ? 'exception' : error === null ? 'succeeded' : 'failed',
+      inputs: o.secrets.mask(result?.inputs ?? null),
+      processData: o.secrets.mask(result?.processData ?? null),
+      // the pool keeps the real values; what is recorded and announced never shows a secret
+      outputs: o.secrets.mask(result?.outputs ?? null),
+      error: error === null ? null : o.secrets.maskText(errorMessage(error)),
+      finishedAt: o.clock.now(),
+      tokens: result?.tokens ?? NO_TOKENS,
+      cost: result?.cost ?? costCarriedBy(error),
+    });
+  }
+
+  /** Tallies a finished node and decides its outgoing edges; a failed one stops the scheduler. */
+  private afterFinish(node: WorkflowNode, finish: NodeExecutionFinish, result: NodeRunResult | null, exception: boolean): void {
+    this.tokens += finish.tokens.total;
+    this.cost.add(finish.cost);
+    if (result === null) {
+      this.failure ??= { node, message: finish.error ?? 'failed' };
+      this.stopping = true;
+      return;
+    }
+    if (exception) this.exceptions++;
+    else if (node.data.type === 'loop-end') this.reachedLoopEnd = true;
+    if (node.data.type === 'end') this.endOutputs.push(result.outputs);
+    else if (node.data.type === 'answer' && typeof result.outputs.answer === 'string') this.answers.push(result.outputs.answer);
+    this.decideEdges(node.id, exception ? exceptionHandles(node) : this.takenHandles(node, result.outputs));
   }
 
   /**
@@ -496,18 +481,4 @@ export class Scheduler {
     const pending = this.o.events.emit(body);
     return pending && isThenable(pending) ? pending : undefined;
   }
-}
-
-/** Dify's execution_metadata of a node inside an iteration or loop. */
-function scopeMetadata(scope: RunScope): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  if (scope.iterationId !== null && scope.iterationIndex !== null) {
-    out.iteration_id = scope.iterationId;
-    out.iteration_index = scope.iterationIndex;
-  }
-  if (scope.loopId !== null && scope.loopIndex !== null) {
-    out.loop_id = scope.loopId;
-    out.loop_index = scope.loopIndex;
-  }
-  return out;
 }

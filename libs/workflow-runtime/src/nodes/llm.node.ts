@@ -118,17 +118,13 @@ export const llmNodeExecutor: NodeExecutor<LlmNode> = {
       finish_reason: result.finishReason,
     };
     if (structured) outputs.structured_output = structured;
-    return {
-      inputs,
-      outputs,
-      processData: {
-        model_mode: data.model.mode,
-        model_provider: data.model.provider ?? null,
-        model_name: data.model.name,
-        prompts: messages,
-      },
-      ...tally.record(),
+    const processData = {
+      model_mode: data.model.mode,
+      model_provider: data.model.provider ?? null,
+      model_name: data.model.name,
+      prompts: messages,
     };
+    return tally.result(inputs, outputs, processData);
   },
 };
 
