@@ -40,6 +40,7 @@ import { VariablePool } from './variable-pool';
 import { RunCost } from './run-cost';
 import { codeNodeSupport } from './nodes/code.node';
 import type { CodeOutputLimits } from './nodes/code-output.validator';
+import { namespaceObject } from './namespace-object';
 
 export interface RunPorts {
   llm: LlmPort;
@@ -359,9 +360,9 @@ function nextAttempts(started: ReadonlyMap<string, number> | undefined): Readonl
   return next;
 }
 
-/** A namespace object with no prototype, so names like `constructor` read nothing. */
+/** A namespace object that inherits nothing, so names like `constructor` read nothing. */
 function namespace(declared: readonly WorkflowVariable[], current: Record<string, unknown> | undefined): Record<string, unknown> {
-  const out = Object.create(null) as Record<string, unknown>;
+  const out = namespaceObject();
   for (const v of declared) out[v.name] = current && Object.hasOwn(current, v.name) ? current[v.name] : v.value;
   return out;
 }

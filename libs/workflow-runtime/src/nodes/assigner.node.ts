@@ -3,6 +3,7 @@
 import type { AssignerItem, AssignerNode } from '@shoal/workflow-dsl';
 import type { NodeExecutor } from '../node-executor';
 import type { VariablePool } from '../variable-pool';
+import { namespaceObject } from '../namespace-object';
 
 export class AssignerError extends Error {
   constructor(message: string) {
@@ -95,7 +96,7 @@ function writeVariables(pool: VariablePool, updates: ReadonlyArray<{ name: strin
   }
   for (const [namespace, list] of byNamespace) {
     const current = (pool.get([namespace]) ?? {}) as Record<string, unknown>;
-    const next: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, current);
+    const next = Object.assign(namespaceObject(), current);
     for (const { name, value } of list) next[name] = value;
     // A new object: values already handed out (events, other nodes' inputs) are never mutated.
     pool.replace(namespace, next);

@@ -8,6 +8,7 @@ import { VariablePool } from '../variable-pool';
 import { ContainerError, ContainerEvents } from './container-events';
 import { describeValueForError } from './describe-value';
 import { ifElseNodeExecutor } from './if-else.node';
+import { namespaceObject } from '../namespace-object';
 
 function fits(type: LoopVariable['var_type'], value: unknown): boolean {
   switch (type) {
@@ -41,7 +42,7 @@ function constantValue(v: LoopVariable): unknown {
 }
 
 function initialVariables(node: LoopNode, ctx: NodeRunContext): Record<string, unknown> {
-  const vars = Object.create(null) as Record<string, unknown>;
+  const vars = namespaceObject();
   for (const v of node.data.loop_variables) {
     const value = v.value_type === 'constant' ? constantValue(v) : ctx.pool.get(v.value as string[]);
     if (value === undefined || value === null) throw new ContainerError(`Invalid value for loop variable ${v.label}`);
