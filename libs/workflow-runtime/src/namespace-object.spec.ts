@@ -11,7 +11,7 @@ describe('namespaceObject', () => {
   it('keeps `__proto__` and `constructor` as own keys, through a copy too', () => {
     const o = namespaceObject();
     o['__proto__'] = 'p';
-    o.constructor = 'c';
+    Reflect.set(o, 'constructor', 'c');
     expect(Object.keys(o)).toEqual(['__proto__', 'constructor']);
     expect(JSON.stringify(o)).toBe('{"__proto__":"p","constructor":"c"}');
     const copy = Object.assign(namespaceObject(), o);

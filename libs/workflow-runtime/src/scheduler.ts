@@ -134,8 +134,6 @@ export class Scheduler {
   private readonly initiallyReady: Array<{ nodeId: string; from: string | null }> = [];
   private live = false;
   private unstarted = 0;
-  /** Nodes whose incoming edges were all skipped; never announced, never run. */
-  readonly skipped = new Set<string>();
   private readonly waits: AttemptWaits;
   /** The attempts' emitTextChunk: null when the run does not stream. */
   private readonly emitTextChunk: NodeRunContext['emitTextChunk'];
@@ -170,7 +168,7 @@ export class Scheduler {
     this.counter = o.counter ?? { next: o.nextIndex };
     this.scope = o.scope ?? null;
     this.scopeMetadata = scopeMetadata(this.scope);
-    this.scopeRunner = new SubgraphRunner(o, this.counter, this, (child) => new Scheduler(child));
+    this.scopeRunner = new SubgraphRunner(o, this.counter, this, createScheduler);
     // One listener on the run's signal, however many rounds its containers run (10 parallel rounds
     // each adding their own tripped Node's MaxListeners warning, and cost a listener per round).
     this.waits = o.waits ?? new AttemptWaits(o.controller.signal);
@@ -232,7 +230,6 @@ export class Scheduler {
       if (--gate.pending > 0) continue;
       this.gates.delete(edge.target);
       if (gate.from === null) {
-        this.skipped.add(edge.target);
         this.o.stream?.coordinator.nodeSkipped(edge.target);
         this.decideEdges(edge.target, NO_HANDLES);
       } else if (this.live) this.launch(edge.target, gate.from);
@@ -481,4 +478,9 @@ export class Scheduler {
     const pending = this.o.events.emit(body);
     return pending && isThenable(pending) ? pending : undefined;
   }
+}
+
+/** The scheduler of a container's round. */
+function createScheduler(opts: SchedulerOptions): Scheduler {
+  return new Scheduler(opts);
 }

@@ -30,6 +30,8 @@ export interface RestoredNode {
   index?: number;
 }
 
+const NONE: readonly RestoredNode[] = [];
+
 /** The parts of the parent scheduler a round reports back to. */
 interface Tallies {
   steps: number;
@@ -111,9 +113,9 @@ export class SubgraphRunner implements ScopeRunner {
     return this.o.clock.now();
   }
 
-  async emit(body: RunEventBody): Promise<void> {
+  emit(body: RunEventBody): Promise<void> | undefined {
     const pending = this.o.events.emit(body);
-    if (pending && isThenable(pending)) await pending;
+    return pending && isThenable(pending) ? pending : undefined;
   }
 
   async runRound({ container, index, pool }: RoundSpec): Promise<RoundOutcome> {
@@ -130,7 +132,7 @@ export class SubgraphRunner implements ScopeRunner {
       loopId: isLoop ? container.id : (outer?.loopId ?? null),
       loopIndex: isLoop ? index : (outer?.loopIndex ?? null),
     };
-    const restored = o.innerRestored?.get(scope.path) ?? [];
+    const restored = o.innerRestored === undefined || o.innerRestored.size === 0 ? NONE : (o.innerRestored.get(scope.path) ?? NONE);
     let restoredTokens = 0;
     for (const r of restored) {
       restoredTokens += r.tokens ?? 0;
