@@ -3,7 +3,7 @@
 // at least one was taken (Dify's rule); when all were skipped it is skipped, and so are its outgoing
 // edges. A finished node is checkpointed before its edges are decided; ready nodes run concurrently;
 // the first failure stops new starts.
-import { newId, type RunEventBody } from '@shoal/contracts';
+import { newId, type NodeStartedData, type RunEventBody } from '@shoal/contracts';
 import {
   ERROR_STRATEGY_NODE_TYPES,
   FAIL_BRANCH_HANDLE,
@@ -27,7 +27,7 @@ import type {
   NodeFileStore,
   ToolInvoker,
 } from './ports';
-import { retryPolicyOf, runWithRetries, type AttemptResult, type Sleeper } from './retry';
+import { retryPolicyOf, runWithRetries, type AttemptResult, type RetryPolicy, type Sleeper } from './retry';
 import { AttemptWaits } from './attempt-waits';
 import { errorMessage } from './error-message';
 import { nodeRetryData } from './node-retry.event';
@@ -172,8 +172,7 @@ export class Scheduler {
     // One listener on the run's signal, however many rounds its containers run (10 parallel rounds
     // each adding their own tripped Node's MaxListeners warning, and cost a listener per round).
     this.waits = o.waits ?? new AttemptWaits(o.controller.signal);
-    const stream = o.stream;
-    this.emitTextChunk = stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null;
+    this.emitTextChunk = o.stream ? chunkEmitter(o.stream.coordinator) : null;
     const restored = o.restored.length === 0 ? null : new Set(o.restored.map((r) => r.nodeId));
     if (restored) for (const nodeId of restored) o.stream?.coordinator.nodeFinished(nodeId);
     o.stream?.coordinator.begin();
@@ -263,36 +262,13 @@ export class Scheduler {
       const stream = o.stream;
       stream?.coordinator.nodeStarted(node.id);
       // Dify's retries: node_started once, a node_retry per failed try, node_finished for the last one.
-      let attemptStartedAt = start.startedAt;
-      let current = start;
       const policy = retryPolicyOf(node);
       let tried: AttemptResult<NodeRunResult>;
+      let current = start;
       if (policy === null) {
         const once = this.attemptNode(node, executor, start.attempt, start);
         tried = this.sizeChecked(node, isThenable(once) ? await once : once);
-      } else
-        tried = await runWithRetries<NodeRunResult>({
-          policy,
-          firstAttempt: start.attempt,
-          signal: o.controller.signal,
-          sleeper: o.sleeper,
-          attempt: async (attempt) => this.sizeChecked(node, await this.attemptNode(node, executor, attempt, start)),
-          onRetry: async (failed, attempt, retryIndex) => {
-            const at = o.clock.now();
-            const retryEvent = this.emit({
-              event: 'node_retry',
-              data: nodeRetryData(startedData, failed, attempt, retryIndex, attemptStartedAt, at, o.secrets),
-            });
-            if (retryEvent) await retryEvent;
-          },
-          beforeRetry: async (attempt) => {
-            this.countStep();
-            attemptStartedAt = o.clock.now();
-            // the row names the attempt now running, so a resumed run continues after it
-            current = { ...start, attempt, callId: start.callId === null ? null : llmCallId(o.runId, start.executionKey, attempt) };
-            await o.checkpoints.nodeStarted(current);
-          },
-        });
+      } else ({ tried, current } = await this.retried(node, executor, start, startedData, policy));
       const exception = this.handled(node, tried);
       const result = tried.result;
       const finish = this.finishRecord(start, current, tried, exception);
@@ -317,6 +293,45 @@ export class Scheduler {
     } finally {
       if (--this.inFlight === 0) this.settle();
     }
+  }
+
+  /**
+   * The tries of a node with a retry policy, and the start record of the last one. Apart from
+   * runNode so that its closures do not make runNode keep its variables in a context object.
+   */
+  private async retried(
+    node: WorkflowNode,
+    executor: NodeExecutor | undefined,
+    start: NodeExecutionStart,
+    startedData: NodeStartedData,
+    policy: RetryPolicy,
+  ): Promise<{ tried: AttemptResult<NodeRunResult>; current: NodeExecutionStart }> {
+    const { o } = this;
+    let attemptStartedAt = start.startedAt;
+    let current = start;
+    const tried = await runWithRetries<NodeRunResult>({
+      policy,
+      firstAttempt: start.attempt,
+      signal: o.controller.signal,
+      sleeper: o.sleeper,
+      attempt: async (attempt) => this.sizeChecked(node, await this.attemptNode(node, executor, attempt, start)),
+      onRetry: async (failed, attempt, retryIndex) => {
+        const at = o.clock.now();
+        const retryEvent = this.emit({
+          event: 'node_retry',
+          data: nodeRetryData(startedData, failed, attempt, retryIndex, attemptStartedAt, at, o.secrets),
+        });
+        if (retryEvent) await retryEvent;
+      },
+      beforeRetry: async (attempt) => {
+        this.countStep();
+        attemptStartedAt = o.clock.now();
+        // the row names the attempt now running, so a resumed run continues after it
+        current = { ...start, attempt, callId: start.callId === null ? null : llmCallId(o.runId, start.executionKey, attempt) };
+        await o.checkpoints.nodeStarted(current);
+      },
+    });
+    return { tried, current };
   }
 
   /** The node's start record, its step counted; null when the step limit stopped the run instead. */
@@ -483,4 +498,9 @@ export class Scheduler {
 /** The scheduler of a container's round. */
 function createScheduler(opts: SchedulerOptions): Scheduler {
   return new Scheduler(opts);
+}
+
+/** The attempts' emitTextChunk of a streaming run (made apart, so the constructor captures nothing). */
+function chunkEmitter(coordinator: StreamCoordinator): NonNullable<NodeRunContext['emitTextChunk']> {
+  return (text, selector) => coordinator.chunk(selector, text);
 }

@@ -9,7 +9,7 @@ import {
   type LlmNode,
   type LlmNodeData,
 } from '@shoal/workflow-dsl';
-import type { NodeExecutor, NodeRunContext } from '../node-executor';
+import type { NodeExecutor, NodeRunContext, NodeRunResult } from '../node-executor';
 import type { LlmChatRequest, LlmChatResult, LlmMessage, LlmRole } from '../ports';
 import { finalTexts, reasoningFormatOf, ReasoningStream, type ReasoningFormat } from '../llm-reasoning';
 import { historyMessages, historyText, llmMemoryOf, memoryWindow, withCompletionHistory, type LlmMemoryConfig } from '../llm-memory';
@@ -67,66 +67,88 @@ function compile(data: LlmNodeData): CompiledPrompt {
   return prompt;
 }
 
+/** What an LLM node sends: its prompt rendered from the pool, and its inputs as Dify records them. */
+interface PreparedCall {
+  prompt: CompiledPrompt;
+  inputs: Record<string, unknown>;
+  request: LlmChatRequest;
+}
+
+// execute() is only the awaits: the work before and after the call is done in plain functions, so the
+// suspended call keeps three values, not every local of the node.
 export const llmNodeExecutor: NodeExecutor<LlmNode> = {
   callsLlm: true,
   async execute(node, ctx) {
-    const { data } = node;
-    const prompt = compile(data);
-    const inputs: Record<string, unknown> = {};
-    for (const { key, selector } of prompt.references) inputs[key] = ctx.pool.get(selector) ?? null;
-    const context = prompt.context ? contextText(ctx.pool.get(prompt.context)) : '';
-    if (prompt.context) inputs['#context#'] = context;
-    const jinja2Variables = prompt.hasJinja2 ? jinja2VariablesOf(data, ctx, inputs) : null;
-    let messages: LlmMessage[] = [];
-    for (const m of prompt.messages)
-      messages.push({
-        role: m.role,
-        content: m.jinja2 !== undefined ? renderJinja2(m.jinja2, jinja2Variables ?? {}) : renderParts(m.parts, ctx.pool.lookup, context),
-      });
-    if (prompt.memory && prompt.query) messages = withMemory(data, messages, prompt.memory, prompt.query, ctx.history, ctx.pool.lookup);
-    if (prompt.vision) messages = withImages(messages, visionParts(ctx.pool.get(prompt.vision.selector), prompt.vision));
-    const request: LlmChatRequest = {
-      callId: ctx.callId,
-      runId: ctx.runId,
-      nodeId: node.id,
-      model: data.model.name,
-      messages,
-      params: data.model.completion_params,
-      signal: ctx.signal,
-    };
-    if (data.model.provider) request.provider = data.model.provider;
-    const format = prompt.reasoningFormat;
-    const schema = data.structured_output_schema;
+    const call = prepareCall(node, ctx);
     const tally = new LlmCallTally();
-    let structured: Record<string, unknown> | null = null;
-    let result: LlmChatResult;
+    const schema = node.data.structured_output_schema;
     if (schema) {
       // not streamed: a repaired answer would follow the wrong one on the stream
-      const outcome = await callWithStructuredOutput(ctx.llm, request, schema, tally);
-      ({ result, structured, messages } = outcome);
-    } else {
-      const stream = ctx.emitTextChunk ? streamTo(request, format, ctx.emitTextChunk, node.id) : null;
-      result = await ctx.llm.chat(request);
-      tally.add(result);
-      stream?.end();
+      const outcome = await callWithStructuredOutput(ctx.llm, call.request, schema, tally);
+      return nodeResult(node, call, outcome.result, outcome.structured, outcome.messages, tally);
     }
-    const { text, reasoning } = finalTexts(format, result.text, result.reasoningContent ?? '');
-    const outputs: Record<string, unknown> = {
-      text,
-      reasoning_content: reasoning,
-      usage: tally.usage(),
-      finish_reason: result.finishReason,
-    };
-    if (structured) outputs.structured_output = structured;
-    const processData = {
-      model_mode: data.model.mode,
-      model_provider: data.model.provider ?? null,
-      model_name: data.model.name,
-      prompts: messages,
-    };
-    return tally.result(inputs, outputs, processData);
+    const stream = ctx.emitTextChunk ? streamTo(call.request, call.prompt.reasoningFormat, ctx.emitTextChunk, node.id) : null;
+    const result = await ctx.llm.chat(call.request);
+    tally.add(result);
+    stream?.end();
+    return nodeResult(node, call, result, null, call.request.messages, tally);
   },
 };
+
+function prepareCall(node: LlmNode, ctx: NodeRunContext): PreparedCall {
+  const { data } = node;
+  const prompt = compile(data);
+  const inputs: Record<string, unknown> = {};
+  for (const { key, selector } of prompt.references) inputs[key] = ctx.pool.get(selector) ?? null;
+  const context = prompt.context ? contextText(ctx.pool.get(prompt.context)) : '';
+  if (prompt.context) inputs['#context#'] = context;
+  const jinja2Variables = prompt.hasJinja2 ? jinja2VariablesOf(data, ctx, inputs) : null;
+  let messages: LlmMessage[] = [];
+  for (const m of prompt.messages)
+    messages.push({
+      role: m.role,
+      content: m.jinja2 !== undefined ? renderJinja2(m.jinja2, jinja2Variables ?? {}) : renderParts(m.parts, ctx.pool.lookup, context),
+    });
+  if (prompt.memory && prompt.query) messages = withMemory(data, messages, prompt.memory, prompt.query, ctx.history, ctx.pool.lookup);
+  if (prompt.vision) messages = withImages(messages, visionParts(ctx.pool.get(prompt.vision.selector), prompt.vision));
+  const request: LlmChatRequest = {
+    callId: ctx.callId,
+    runId: ctx.runId,
+    nodeId: node.id,
+    model: data.model.name,
+    messages,
+    params: data.model.completion_params,
+    signal: ctx.signal,
+  };
+  if (data.model.provider) request.provider = data.model.provider;
+  return { prompt, inputs, request };
+}
+
+function nodeResult(
+  node: LlmNode,
+  call: PreparedCall,
+  result: LlmChatResult,
+  structured: Record<string, unknown> | null,
+  prompts: LlmMessage[],
+  tally: LlmCallTally,
+): NodeRunResult {
+  const { model } = node.data;
+  const { text, reasoning } = finalTexts(call.prompt.reasoningFormat, result.text, result.reasoningContent ?? '');
+  const outputs: Record<string, unknown> = {
+    text,
+    reasoning_content: reasoning,
+    usage: tally.usage(),
+    finish_reason: result.finishReason,
+  };
+  if (structured) outputs.structured_output = structured;
+  const processData = {
+    model_mode: model.mode,
+    model_provider: model.provider ?? null,
+    model_name: model.name,
+    prompts,
+  };
+  return tally.result(call.inputs, outputs, processData);
+}
 
 /** Streams the call's text (and reasoning, per reasoning_format) to the node's text chunks. */
 function streamTo(
