@@ -5,9 +5,9 @@ import { RunCancelledError } from './runtime.errors';
 describe('AttemptWaits', () => {
   it("gives an attempt its executor's result or error", async () => {
     const waits = new AttemptWaits(new AbortController().signal);
-    await expect(waits.wait(Promise.resolve('ok'))).resolves.toEqual({ result: 'ok', error: null });
+    await expect(waits.wait(Promise.resolve('ok')).result()).resolves.toEqual({ result: 'ok', error: null });
     const boom = new Error('boom');
-    await expect(waits.wait(Promise.reject(boom))).resolves.toEqual({ result: null, error: boom });
+    await expect(waits.wait(Promise.reject(boom)).result()).resolves.toEqual({ result: null, error: boom });
   });
 
   it('ends every waiting attempt with RunCancelledError once the run aborts, in the order they started', async () => {
@@ -15,10 +15,16 @@ describe('AttemptWaits', () => {
     const waits = new AttemptWaits(controller.signal);
     const order: string[] = [];
     const never = new Promise<string>(() => undefined);
-    const first = waits.wait(never).then((r) => (order.push('first'), r));
+    const first = waits
+      .wait(never)
+      .result()
+      .then((r) => (order.push('first'), r));
     const late = deferred<string>();
-    const second = waits.wait(late.promise).then((r) => (order.push('second'), r));
-    const done = waits.wait(Promise.resolve('done'));
+    const second = waits
+      .wait(late.promise)
+      .result()
+      .then((r) => (order.push('second'), r));
+    const done = waits.wait(Promise.resolve('done')).result();
     await expect(done).resolves.toEqual({ result: 'done', error: null });
     controller.abort();
     const [a, b] = await Promise.all([first, second]);
@@ -35,8 +41,8 @@ describe('AttemptWaits', () => {
     const controller = new AbortController();
     const waits = new AttemptWaits(controller.signal);
     controller.abort();
-    await expect(waits.wait(Promise.resolve('ready'))).resolves.toEqual({ result: 'ready', error: null });
-    const pending = await waits.wait(new Promise<string>(() => undefined));
+    await expect(waits.wait(Promise.resolve('ready')).result()).resolves.toEqual({ result: 'ready', error: null });
+    const pending = await waits.wait(new Promise<string>(() => undefined)).result();
     expect(pending.error).toBeInstanceOf(RunCancelledError);
   });
 });

@@ -28,7 +28,7 @@ import type {
   ToolInvoker,
 } from './ports';
 import { retryPolicyOf, runWithRetries, type AttemptResult, type RetryPolicy, type Sleeper } from './retry';
-import { AttemptWaits } from './attempt-waits';
+import { AttemptWaits, Waiter } from './attempt-waits';
 import { errorMessage } from './error-message';
 import { nodeRetryData } from './node-retry.event';
 import { nodeFinishRecord, nodeFinishedData, nodeStartedData, scopeMetadata } from './node-records';
@@ -267,7 +267,8 @@ export class Scheduler {
       let current = start;
       if (policy === null) {
         const once = this.attemptNode(node, executor, start.attempt, start);
-        tried = this.sizeChecked(node, isThenable(once) ? await once : once);
+        if (once instanceof Waiter) await once.settled;
+        tried = this.sizeChecked(node, once instanceof Waiter ? (once.outcome as AttemptResult<NodeRunResult>) : once);
       } else ({ tried, current } = await this.retried(node, executor, start, startedData, policy));
       const exception = this.handled(node, tried);
       const result = tried.result;
@@ -314,7 +315,10 @@ export class Scheduler {
       firstAttempt: start.attempt,
       signal: o.controller.signal,
       sleeper: o.sleeper,
-      attempt: async (attempt) => this.sizeChecked(node, await this.attemptNode(node, executor, attempt, start)),
+      attempt: async (attempt) => {
+        const once = this.attemptNode(node, executor, attempt, start);
+        return this.sizeChecked(node, once instanceof Waiter ? await once.result() : once);
+      },
       onRetry: async (failed, attempt, retryIndex) => {
         const at = o.clock.now();
         const retryEvent = this.emit({
@@ -414,15 +418,15 @@ export class Scheduler {
   }
 
   /**
-   * One try at a node; never rejects. A node that answers synchronously gets its outcome without a
-   * promise (as before retries existed: sync nodes skip a microtask).
+   * One try at a node; never rejects. A node that answers synchronously gets its outcome at once (sync
+   * nodes skip a microtask), one that answers with a promise a waiter that the run's abort ends too.
    */
   private attemptNode(
     node: WorkflowNode,
     executor: NodeExecutor | undefined,
     attempt: number,
     start: NodeExecutionStart,
-  ): AttemptResult<NodeRunResult> | Promise<AttemptResult<NodeRunResult>> {
+  ): AttemptResult<NodeRunResult> | Waiter<NodeRunResult> {
     const { o } = this;
     try {
       if (!executor) throw new WorkflowRuntimeError('no_executor', `no executor for node type '${node.data.type}'`);
