@@ -36,6 +36,8 @@ import { timerSleeper, type Sleeper } from './retry';
 import { DEFAULT_RUN_LIMITS, callDepthError, timeLimitError, type RunLimits } from './run-limits';
 import type { RunLimitError } from './runtime.errors';
 import { NO_SECRETS, SecretMasker } from './secret-masker';
+import { RunAbort } from './attempt-waits';
+import { runDeadlines, type RunDeadline } from './run-deadlines';
 import { VariablePool } from './variable-pool';
 import { RunCost } from './run-cost';
 import { codeNodeSupport } from './nodes/code.node';
@@ -232,22 +234,22 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
 
   const limits: RunLimits = { ...DEFAULT_RUN_LIMITS, ...opts.limits };
   const secrets = secretMaskerOf(graph, opts.environment);
-  const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  if (opts.signal?.aborted) controller.abort();
+  const abort = new RunAbort();
+  const onAbort = () => abort.abort();
+  if (opts.signal?.aborted) abort.abort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
   // run time counts from the run's creation, across attempts: a resumed run has only what is left
   let runLimitError: RunLimitError | null = null;
   const stopAt = (error: RunLimitError) => {
     runLimitError ??= error;
-    controller.abort();
+    abort.abort();
   };
   const depth = opts.callDepth ?? 0;
   if (depth > limits.maxCallDepth) stopAt(callDepthError(depth, limits.maxCallDepth));
   const left = startedAt + limits.maxRunMs - clock.now();
-  let deadline: ReturnType<typeof setTimeout> | undefined;
+  let deadline: RunDeadline | undefined;
   if (left <= 0) stopAt(timeLimitError(limits.maxRunMs));
-  else deadline = setTimeout(() => stopAt(timeLimitError(limits.maxRunMs)), left);
+  else deadline = runDeadlines.add(left, () => stopAt(timeLimitError(limits.maxRunMs)));
 
   const chunks = opts.streamChunks ? new ChunkEmitter(ports.events, opts.streamedText) : null;
   const scheduler = new Scheduler({
@@ -270,7 +272,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     clock,
     stream: chunks && { coordinator: new StreamCoordinator(index, pool, chunks.write), chunks },
     history: opts.history ?? [],
-    controller,
+    abort,
     nextIndex: lastIndex + 1,
     restored,
     innerRestored,
@@ -285,7 +287,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     await scheduler.run();
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    clearTimeout(deadline);
+    deadline?.cancel();
   }
   if (scheduler.infraError !== null) throw scheduler.infraError;
   // text an earlier attempt sent past the end of this one's is taken back before the run's end is told

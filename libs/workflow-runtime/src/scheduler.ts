@@ -28,7 +28,7 @@ import type {
   ToolInvoker,
 } from './ports';
 import { retryPolicyOf, runWithRetries, type AttemptResult, type RetryPolicy, type Sleeper } from './retry';
-import { AttemptWaits, Waiter } from './attempt-waits';
+import { Waiter, type AttemptWaits, type RunAbort } from './attempt-waits';
 import { errorMessage } from './error-message';
 import { nodeRetryData } from './node-retry.event';
 import { nodeFinishRecord, nodeFinishedData, nodeStartedData, scopeMetadata } from './node-records';
@@ -68,7 +68,7 @@ export interface SchedulerOptions {
   /** The conversation's earlier turns, oldest first (LLM memory); empty outside chatflows. */
   history: readonly HistoryTurn[];
   /** Aborts in-flight nodes: the run was cancelled, or the scheduler hit an infrastructure error. */
-  controller: AbortController;
+  abort: RunAbort;
   /** Index the next started node gets (1 + the highest index an earlier attempt used). */
   nextIndex: number;
   limits: RunLimits;
@@ -90,8 +90,6 @@ export interface SchedulerOptions {
   containerLimits?: Readonly<ContainerLimits>;
   /** Told at once when a port fails inside a round, so the run's own scheduler records it before anything settles. */
   onInfraError?: (error: unknown) => void;
-  /** The attempts waiting on their executors, cancelled when `controller` aborts: made once by the run's scheduler and shared by its rounds. */
-  waits?: AttemptWaits;
 }
 
 /** A node whose incoming edges are not all decided yet. */
@@ -171,7 +169,7 @@ export class Scheduler {
     this.scopeRunner = new SubgraphRunner(o, this.counter, this, createScheduler);
     // One listener on the run's signal, however many rounds its containers run (10 parallel rounds
     // each adding their own tripped Node's MaxListeners warning, and cost a listener per round).
-    this.waits = o.waits ?? new AttemptWaits(o.controller.signal);
+    this.waits = o.abort.waits;
     this.emitTextChunk = o.stream ? chunkEmitter(o.stream.coordinator) : null;
     const restored = o.restored.length === 0 ? null : new Set(o.restored.map((r) => r.nodeId));
     if (restored) for (const nodeId of restored) o.stream?.coordinator.nodeFinished(nodeId);
@@ -199,11 +197,6 @@ export class Scheduler {
     for (const { nodeId, from } of this.initiallyReady) this.launch(nodeId, from);
     if (--this.inFlight === 0) this.settle();
     return drained;
-  }
-
-  /** The run's waiting attempts, for the schedulers of its container rounds. */
-  get attemptWaits(): AttemptWaits {
-    return this.waits;
   }
 
   /** Nodes that neither ran nor were skipped (only for graphs that skipped validation, or when stopped). */
@@ -237,7 +230,7 @@ export class Scheduler {
   }
 
   private launch(nodeId: string, predecessorId: string | null): void {
-    if (this.stopping || this.o.controller.signal.aborted) {
+    if (this.stopping || this.o.abort.aborted) {
       this.unstarted++;
       return;
     }
@@ -290,7 +283,7 @@ export class Scheduler {
       this.infraError ??= error;
       this.o.onInfraError?.(error);
       this.stopping = true;
-      this.o.controller.abort();
+      this.o.abort.abort();
     } finally {
       if (--this.inFlight === 0) this.settle();
     }
@@ -313,7 +306,7 @@ export class Scheduler {
     const tried = await runWithRetries<NodeRunResult>({
       policy,
       firstAttempt: start.attempt,
-      signal: o.controller.signal,
+      signal: o.abort.signal,
       sleeper: o.sleeper,
       attempt: async (attempt) => {
         const once = this.attemptNode(node, executor, attempt, start);
@@ -370,7 +363,7 @@ export class Scheduler {
   private handled(node: WorkflowNode, tried: AttemptResult<NodeRunResult>): boolean {
     const { error } = tried;
     if (error instanceof RunLimitError) this.stopForLimit(error);
-    else if (error !== null && !(error instanceof RunCancelledError) && !this.o.controller.signal.aborted && handlesErrors(node)) {
+    else if (error !== null && !(error instanceof RunCancelledError) && !this.o.abort.aborted && handlesErrors(node)) {
       tried.result = { inputs: tried.result?.inputs ?? null, outputs: exceptionOutputs(node, error, this.o.secrets) };
       return true;
     }
@@ -430,7 +423,7 @@ export class Scheduler {
     const { o } = this;
     try {
       if (!executor) throw new WorkflowRuntimeError('no_executor', `no executor for node type '${node.data.type}'`);
-      if (o.controller.signal.aborted) throw new RunCancelledError();
+      if (o.abort.aborted) throw new RunCancelledError();
       const ctx: NodeRunContext = {
         runId: o.runId,
         workflowId: o.workflowId,
@@ -446,7 +439,7 @@ export class Scheduler {
         fileStore: o.fileStore,
         tools: o.tools,
         clock: o.clock,
-        signal: o.controller.signal,
+        signal: o.abort.signal,
         history: o.history,
         emitTextChunk: this.emitTextChunk,
         executionId: start.executionId,
@@ -490,7 +483,7 @@ export class Scheduler {
   private stopForLimit(error: RunLimitError): void {
     this.limitError ??= error;
     this.stopping = true;
-    this.o.controller.abort();
+    this.o.abort.abort();
   }
 
   private emit(body: RunEventBody): Promise<void> | undefined {

@@ -17,7 +17,6 @@ import type { VariablePool } from './variable-pool';
 import { RunCancelledError, WorkflowRuntimeError } from './runtime.errors';
 import { isThenable } from './is-thenable';
 import type { RunCost } from './run-cost';
-import type { AttemptWaits } from './attempt-waits';
 
 /** A node execution an earlier attempt finished, as a scheduler replays it. */
 export interface RestoredNode {
@@ -39,8 +38,6 @@ interface Tallies {
   exceptions: number;
   infraError: unknown;
   readonly cost: RunCost;
-  /** The run's waiting attempts, shared with the round's scheduler. */
-  readonly attemptWaits: AttemptWaits;
 }
 
 /**
@@ -56,7 +53,6 @@ function roundOptions(
   restored: readonly RestoredNode[],
   scope: RunScope,
   counter: { next: number },
-  waits: AttemptWaits,
   onInfraError: (error: unknown) => void,
 ): SchedulerOptions {
   const child: { [K in keyof Required<SchedulerOptions>]: SchedulerOptions[K] } = {
@@ -79,7 +75,7 @@ function roundOptions(
     clock: o.clock,
     stream: o.stream,
     history: o.history,
-    controller: o.controller,
+    abort: o.abort,
     nextIndex: o.nextIndex,
     limits: o.limits,
     sleeper: o.sleeper,
@@ -92,7 +88,6 @@ function roundOptions(
     innerRestored: o.innerRestored,
     containerLimits: o.containerLimits,
     onInfraError,
-    waits,
   };
   return child;
 }
@@ -142,7 +137,7 @@ export class SubgraphRunner implements ScopeRunner {
       if (node && !r.exception) (o.executors[node.data.type] as NodeExecutor).restore?.(node, r.outputs, pool);
     }
     const child = this.create(
-      roundOptions(o, inner, pool, restored, scope, this.counter, this.parent.attemptWaits, (error) => {
+      roundOptions(o, inner, pool, restored, scope, this.counter, (error) => {
         this.parent.infraError ??= error;
         o.onInfraError?.(error);
       }),
@@ -157,7 +152,7 @@ export class SubgraphRunner implements ScopeRunner {
       p.infraError ??= child.infraError;
       throw child.infraError;
     }
-    if (o.controller.signal.aborted) throw new RunCancelledError();
+    if (o.abort.aborted) throw new RunCancelledError();
     const failure = child.failure;
     const error = failure ? `Node ${failure.node.data.title} (${failure.node.id}) failed: ${failure.message}` : null;
     return { error, reachedLoopEnd: child.reachedLoopEnd, tokens: restoredTokens + child.tokens };
