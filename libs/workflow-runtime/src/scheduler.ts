@@ -4,16 +4,10 @@
 // edges. A finished node is checkpointed before its edges are decided; ready nodes run concurrently;
 // the first failure stops new starts.
 import { newId, type NodeStartedData, type RunEventBody } from '@shoal/contracts';
-import {
-  ERROR_STRATEGY_NODE_TYPES,
-  FAIL_BRANCH_HANDLE,
-  type ScopeIndex,
-  type WorkflowNode,
-  type RunInputLimits,
-} from '@shoal/workflow-dsl';
+import { FAIL_BRANCH_HANDLE, type ScopeIndex, type WorkflowNode, type RunInputLimits } from '@shoal/workflow-dsl';
 import { llmCallId } from './call-id';
 import { isThenable } from './is-thenable';
-import type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
+import type { NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
 import type {
   CheckpointStore,
   Clock,
@@ -27,7 +21,8 @@ import type {
   NodeFileStore,
   ToolInvoker,
 } from './ports';
-import { retryPolicyOf, runWithRetries, type AttemptResult, type RetryPolicy, type Sleeper } from './retry';
+import { runWithRetries, type AttemptResult, type RetryPolicy, type Sleeper } from './retry';
+import { nodePlans, type NodePlan } from './node-plan';
 import { Waiter, type AttemptWaits, type RunAbort } from './attempt-waits';
 import { errorMessage } from './error-message';
 import { nodeRetryData } from './node-retry.event';
@@ -109,10 +104,6 @@ const NO_HANDLES: readonly string[] = [];
 const SOURCE_ONLY: readonly string[] = ['source'];
 const FAIL_BRANCH_ONLY: readonly string[] = [FAIL_BRANCH_HANDLE];
 
-function handlesErrors(node: WorkflowNode): boolean {
-  return node.data.error_strategy !== undefined && ERROR_STRATEGY_NODE_TYPES.has(node.data.type);
-}
-
 function exceptionHandles(node: WorkflowNode): readonly string[] {
   return node.data.error_strategy === 'fail-branch' ? FAIL_BRANCH_ONLY : SOURCE_ONLY;
 }
@@ -129,7 +120,9 @@ function exceptionOutputs(node: WorkflowNode, error: unknown, secrets: SecretMas
 export class Scheduler {
   /** Nodes not yet ready, skipped or restored. */
   private readonly gates = new Map<string, Gate>();
-  private readonly initiallyReady: Array<{ nodeId: string; from: string | null }> = [];
+  private readonly initiallyReady: Array<{ plan: NodePlan; from: string | null }> = [];
+  /** This level's nodes, as the scheduler reads them. */
+  private readonly plans: ReadonlyMap<string, NodePlan>;
   private live = false;
   private unstarted = 0;
   private readonly waits: AttemptWaits;
@@ -171,20 +164,24 @@ export class Scheduler {
     // each adding their own tripped Node's MaxListeners warning, and cost a listener per round).
     this.waits = o.abort.waits;
     this.emitTextChunk = o.stream ? chunkEmitter(o.stream.coordinator) : null;
+    this.plans = nodePlans(o.index, o.executors);
     const restored = o.restored.length === 0 ? null : new Set(o.restored.map((r) => r.nodeId));
     if (restored) for (const nodeId of restored) o.stream?.coordinator.nodeFinished(nodeId);
     o.stream?.coordinator.begin();
     for (const [id, incoming] of o.index.incomingEdges) {
       if (restored?.has(id)) continue;
-      if (incoming.length === 0) this.initiallyReady.push({ nodeId: id, from: null });
-      else this.gates.set(id, { pending: incoming.length, from: null });
+      if (incoming.length > 0) this.gates.set(id, { pending: incoming.length, from: null });
+      else {
+        const plan = this.plans.get(id);
+        if (plan) this.initiallyReady.push({ plan, from: null });
+      }
     }
     // Replays the branch decisions of restored nodes from their outputs, so skips are rebuilt too.
     for (const { nodeId, outputs, exception } of o.restored) {
-      const node = o.index.nodesById.get(nodeId);
-      if (!node) continue;
-      if (node.data.type === 'loop-end' && !exception) this.reachedLoopEnd = true;
-      this.decideEdges(nodeId, exception ? exceptionHandles(node) : this.takenHandles(node, outputs));
+      const plan = this.plans.get(nodeId);
+      if (!plan) continue;
+      if (plan.type === 'loop-end' && !exception) this.reachedLoopEnd = true;
+      this.decideEdges(plan, exception ? exceptionHandles(plan.node) : this.takenHandles(plan, outputs));
     }
   }
 
@@ -194,7 +191,7 @@ export class Scheduler {
     this.live = true;
     // held while launching, so that a node ending at once cannot settle the run before the others start
     this.inFlight++;
-    for (const { nodeId, from } of this.initiallyReady) this.launch(nodeId, from);
+    for (const { plan, from } of this.initiallyReady) this.launch(plan, from);
     if (--this.inFlight === 0) this.settle();
     return drained;
   }
@@ -204,48 +201,47 @@ export class Scheduler {
     return this.gates.size + this.unstarted;
   }
 
-  private takenHandles(node: WorkflowNode, outputs: Readonly<Record<string, unknown>>): readonly string[] | null {
-    const executor = this.o.executors[node.data.type] as NodeExecutor | undefined;
-    if (executor?.takenHandles) return executor.takenHandles(node, outputs);
+  private takenHandles(plan: NodePlan, outputs: Readonly<Record<string, unknown>>): readonly string[] | null {
+    const { executor } = plan;
+    if (executor?.takenHandles) return executor.takenHandles(plan.node, outputs);
     // A node with a fail branch that succeeded leaves by 'source' only.
-    return handlesErrors(node) && node.data.error_strategy === 'fail-branch' ? SOURCE_ONLY : null;
+    return plan.handlesErrors && plan.node.data.error_strategy === 'fail-branch' ? SOURCE_ONLY : null;
   }
 
   /** Decides every outgoing edge of a node: taken when `handles` is null or names the edge's handle. */
-  private decideEdges(nodeId: string, handles: readonly string[] | null): void {
-    for (const edge of this.o.index.outgoingEdges.get(nodeId) ?? []) {
+  private decideEdges(plan: NodePlan, handles: readonly string[] | null): void {
+    for (const edge of plan.outgoing) {
       const taken = handles === null || handles.includes(edge.sourceHandle);
       if (taken) this.o.stream?.coordinator.edgeTaken(edge);
       const gate = this.gates.get(edge.target);
       if (!gate) continue;
-      if (taken) gate.from = nodeId;
+      if (taken) gate.from = plan.id;
       if (--gate.pending > 0) continue;
       this.gates.delete(edge.target);
+      const target = this.plans.get(edge.target);
+      if (!target) continue;
       if (gate.from === null) {
         this.o.stream?.coordinator.nodeSkipped(edge.target);
-        this.decideEdges(edge.target, NO_HANDLES);
-      } else if (this.live) this.launch(edge.target, gate.from);
-      else this.initiallyReady.push({ nodeId: edge.target, from: gate.from });
+        this.decideEdges(target, NO_HANDLES);
+      } else if (this.live) this.launch(target, gate.from);
+      else this.initiallyReady.push({ plan: target, from: gate.from });
     }
   }
 
-  private launch(nodeId: string, predecessorId: string | null): void {
+  private launch(plan: NodePlan, predecessorId: string | null): void {
     if (this.stopping || this.o.abort.aborted) {
       this.unstarted++;
       return;
     }
-    const node = this.o.index.nodesById.get(nodeId);
-    if (!node) return;
     this.inFlight++;
-    void this.runNode(node, predecessorId);
+    void this.runNode(plan, predecessorId);
   }
 
   /** Runs a launched node to its end; never rejects: a port's failure stops the scheduler. */
-  private async runNode(node: WorkflowNode, predecessorNodeId: string | null): Promise<void> {
+  private async runNode(plan: NodePlan, predecessorNodeId: string | null): Promise<void> {
     try {
       const { o } = this;
-      const executor = o.executors[node.data.type] as NodeExecutor | undefined;
-      const start = this.startRecord(node, executor, predecessorNodeId);
+      const start = this.startRecord(plan, predecessorNodeId);
       if (start === null) return;
       await o.checkpoints.nodeStarted(start);
       const startedData = nodeStartedData(start, this.scope);
@@ -253,32 +249,31 @@ export class Scheduler {
       if (startedEvent) await startedEvent;
 
       const stream = o.stream;
-      stream?.coordinator.nodeStarted(node.id);
+      stream?.coordinator.nodeStarted(plan.id);
       // Dify's retries: node_started once, a node_retry per failed try, node_finished for the last one.
-      const policy = retryPolicyOf(node);
       let tried: AttemptResult<NodeRunResult>;
       let current = start;
-      if (policy === null) {
-        const once = this.attemptNode(node, executor, start.attempt, start);
+      if (plan.retry === null) {
+        const once = this.attemptNode(plan, start.attempt, start);
         if (once instanceof Waiter) await once.settled;
-        tried = this.sizeChecked(node, once instanceof Waiter ? (once.outcome as AttemptResult<NodeRunResult>) : once);
-      } else ({ tried, current } = await this.retried(node, executor, start, startedData, policy));
-      const exception = this.handled(node, tried);
+        tried = this.sizeChecked(plan, once instanceof Waiter ? (once.outcome as AttemptResult<NodeRunResult>) : once);
+      } else ({ tried, current } = await this.retried(plan, plan.retry, start, startedData));
+      const exception = this.handled(plan, tried);
       const result = tried.result;
       const finish = this.finishRecord(start, current, tried, exception);
       await o.checkpoints.nodeFinished(finish);
       if (result !== null) {
         // in the pool before node_finished, so the text it completes is streamed ahead of it (as Dify)
-        o.pool.set(node.id, result.outputs);
-        stream?.coordinator.nodeFinished(node.id);
+        o.pool.set(plan.id, result.outputs);
+        stream?.coordinator.nodeFinished(plan.id);
       }
       if (stream) await stream.chunks.settle();
       const finishedEvent = this.emit({
         event: 'node_finished',
-        data: nodeFinishedData(finish, this.scope, this.scopeMetadata, executor?.callsLlm === true),
+        data: nodeFinishedData(finish, this.scope, this.scopeMetadata, plan.callsLlm),
       });
       if (finishedEvent) await finishedEvent;
-      this.afterFinish(node, finish, result, exception);
+      this.afterFinish(plan, finish, result, exception);
     } catch (error) {
       this.infraError ??= error;
       this.o.onInfraError?.(error);
@@ -294,11 +289,10 @@ export class Scheduler {
    * runNode so that its closures do not make runNode keep its variables in a context object.
    */
   private async retried(
-    node: WorkflowNode,
-    executor: NodeExecutor | undefined,
+    plan: NodePlan,
+    policy: RetryPolicy,
     start: NodeExecutionStart,
     startedData: NodeStartedData,
-    policy: RetryPolicy,
   ): Promise<{ tried: AttemptResult<NodeRunResult>; current: NodeExecutionStart }> {
     const { o } = this;
     let attemptStartedAt = start.startedAt;
@@ -309,8 +303,8 @@ export class Scheduler {
       signal: o.abort.signal,
       sleeper: o.sleeper,
       attempt: async (attempt) => {
-        const once = this.attemptNode(node, executor, attempt, start);
-        return this.sizeChecked(node, once instanceof Waiter ? await once.result() : once);
+        const once = this.attemptNode(plan, attempt, start);
+        return this.sizeChecked(plan, once instanceof Waiter ? await once.result() : once);
       },
       onRetry: async (failed, attempt, retryIndex) => {
         const at = o.clock.now();
@@ -332,26 +326,26 @@ export class Scheduler {
   }
 
   /** The node's start record, its step counted; null when the step limit stopped the run instead. */
-  private startRecord(node: WorkflowNode, executor: NodeExecutor | undefined, predecessorNodeId: string | null): NodeExecutionStart | null {
+  private startRecord(plan: NodePlan, predecessorNodeId: string | null): NodeExecutionStart | null {
     const { o } = this;
     const scope = this.scope;
-    const executionKey = scope === null ? node.id : executionKeyOf(node.id, scope);
+    const executionKey = scope === null ? plan.id : executionKeyOf(plan.id, scope);
     const attempt = o.firstAttempts.size === 0 ? 0 : (o.firstAttempts.get(executionKey) ?? 0);
     if (!this.stepAllowed()) return null;
     return {
       runId: o.runId,
       executionId: newId('nex'),
-      nodeId: node.id,
+      nodeId: plan.id,
       executionKey,
       iterationIndex: scope === null ? null : (scope.iterationIndex ?? scope.loopIndex),
-      nodeType: node.data.type,
-      title: node.data.title,
+      nodeType: plan.type,
+      title: plan.title,
       index: this.counter.next++,
       predecessorNodeId,
       attempt,
-      callId: executor?.callsLlm ? llmCallId(o.runId, executionKey, attempt) : null,
+      callId: plan.callsLlm ? llmCallId(o.runId, executionKey, attempt) : null,
       startedAt: o.clock.now(),
-      deterministic: executor?.deterministic === true,
+      deterministic: plan.deterministic,
     };
   }
 
@@ -360,11 +354,11 @@ export class Scheduler {
    * `exception` with the error as its outputs, put in `tried.result`, and the run goes on). A run
    * limit stops the run.
    */
-  private handled(node: WorkflowNode, tried: AttemptResult<NodeRunResult>): boolean {
+  private handled(plan: NodePlan, tried: AttemptResult<NodeRunResult>): boolean {
     const { error } = tried;
     if (error instanceof RunLimitError) this.stopForLimit(error);
-    else if (error !== null && !(error instanceof RunCancelledError) && !this.o.abort.aborted && handlesErrors(node)) {
-      tried.result = { inputs: tried.result?.inputs ?? null, outputs: exceptionOutputs(node, error, this.o.secrets) };
+    else if (error !== null && !(error instanceof RunCancelledError) && !this.o.abort.aborted && plan.handlesErrors) {
+      tried.result = { inputs: tried.result?.inputs ?? null, outputs: exceptionOutputs(plan.node, error, this.o.secrets) };
       return true;
     }
     return false;
@@ -395,34 +389,30 @@ export class Scheduler {
   }
 
   /** Tallies a finished node and decides its outgoing edges; a failed one stops the scheduler. */
-  private afterFinish(node: WorkflowNode, finish: NodeExecutionFinish, result: NodeRunResult | null, exception: boolean): void {
+  private afterFinish(plan: NodePlan, finish: NodeExecutionFinish, result: NodeRunResult | null, exception: boolean): void {
     this.tokens += finish.tokens.total;
     this.cost.add(finish.cost);
     if (result === null) {
-      this.failure ??= { node, message: finish.error ?? 'failed' };
+      this.failure ??= { node: plan.node, message: finish.error ?? 'failed' };
       this.stopping = true;
       return;
     }
     if (exception) this.exceptions++;
-    else if (node.data.type === 'loop-end') this.reachedLoopEnd = true;
-    if (node.data.type === 'end') this.endOutputs.push(result.outputs);
-    else if (node.data.type === 'answer' && typeof result.outputs.answer === 'string') this.answers.push(result.outputs.answer);
-    this.decideEdges(node.id, exception ? exceptionHandles(node) : this.takenHandles(node, result.outputs));
+    else if (plan.type === 'loop-end') this.reachedLoopEnd = true;
+    if (plan.type === 'end') this.endOutputs.push(result.outputs);
+    else if (plan.type === 'answer' && typeof result.outputs.answer === 'string') this.answers.push(result.outputs.answer);
+    this.decideEdges(plan, exception ? exceptionHandles(plan.node) : this.takenHandles(plan, result.outputs));
   }
 
   /**
    * One try at a node; never rejects. A node that answers synchronously gets its outcome at once (sync
    * nodes skip a microtask), one that answers with a promise a waiter that the run's abort ends too.
    */
-  private attemptNode(
-    node: WorkflowNode,
-    executor: NodeExecutor | undefined,
-    attempt: number,
-    start: NodeExecutionStart,
-  ): AttemptResult<NodeRunResult> | Waiter<NodeRunResult> {
+  private attemptNode(plan: NodePlan, attempt: number, start: NodeExecutionStart): AttemptResult<NodeRunResult> | Waiter<NodeRunResult> {
     const { o } = this;
+    const { executor } = plan;
     try {
-      if (!executor) throw new WorkflowRuntimeError('no_executor', `no executor for node type '${node.data.type}'`);
+      if (!executor) throw new WorkflowRuntimeError('no_executor', `no executor for node type '${plan.type}'`);
       if (o.abort.aborted) throw new RunCancelledError();
       const ctx: NodeRunContext = {
         runId: o.runId,
@@ -445,7 +435,7 @@ export class Scheduler {
         executionId: start.executionId,
         scopes: this.scopeRunner,
       };
-      const pending = executor.execute(node, ctx);
+      const pending = executor.execute(plan.node, ctx);
       return isThenable(pending) ? this.waits.wait(pending) : { result: pending, error: null };
     } catch (e) {
       return { result: null, error: e };
@@ -453,10 +443,10 @@ export class Scheduler {
   }
 
   /** A try whose outputs hold a variable larger than the run allows fails with that limit. */
-  private sizeChecked(node: WorkflowNode, tried: AttemptResult<NodeRunResult>): AttemptResult<NodeRunResult> {
+  private sizeChecked(plan: NodePlan, tried: AttemptResult<NodeRunResult>): AttemptResult<NodeRunResult> {
     if (tried.result === null) return tried;
     try {
-      checkVariableSizes(node.id, tried.result.outputs, this.o.limits.maxVariableBytes);
+      checkVariableSizes(plan.id, tried.result.outputs, this.o.limits.maxVariableBytes);
       return tried;
     } catch (e) {
       return { result: null, error: e };
