@@ -100,6 +100,7 @@ export interface NodeFailure {
 }
 
 const NO_TOKENS: TokenCounts = { prompt: 0, completion: 0, total: 0 };
+const NOTHING = (): void => undefined;
 const NO_HANDLES: readonly string[] = [];
 const SOURCE_ONLY: readonly string[] = ['source'];
 const FAIL_BRANCH_ONLY: readonly string[] = [FAIL_BRANCH_HANDLE];
@@ -135,7 +136,7 @@ export class Scheduler {
   private readonly scopeMetadata: Readonly<Record<string, string | number>> | null;
   private inFlight = 0;
   private stopping = false;
-  private settle: () => void = () => undefined;
+  private settle: () => void = NOTHING;
 
   failure: NodeFailure | null = null;
   /** A run limit stopped the run (the step limit, a variable too large). */
