@@ -26,7 +26,7 @@ import {
   type ToolInvoker,
   NO_TOOL_INVOKER,
 } from './ports';
-import { Scheduler } from './scheduler';
+import { Scheduler, type SchedulerOptions } from './scheduler';
 import { DEFAULT_CONTAINER_LIMITS, scopePathOfKey, type ContainerLimits } from './scope';
 import type { RestoredNode } from './subgraph.runner';
 import { StreamCoordinator } from './stream-coordinator';
@@ -252,12 +252,10 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   else deadline = runDeadlines.add(left, () => stopAt(timeLimitError(limits.maxRunMs)));
 
   const chunks = opts.streamChunks ? new ChunkEmitter(ports.events, opts.streamedText) : null;
-  const scheduler = new Scheduler({
+  const options: SchedulerOptions = {
     runId,
     workflowId,
-    index,
     scopes: index.scopes,
-    pool,
     runInputs: opts.inputs,
     inputLimits: opts.inputLimits ?? {},
     executors,
@@ -273,8 +271,7 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     stream: chunks && { coordinator: new StreamCoordinator(index, pool, chunks.write), chunks },
     history: opts.history ?? [],
     abort,
-    nextIndex: lastIndex + 1,
-    restored,
+    counter: { next: lastIndex + 1 },
     innerRestored,
     containerLimits: opts.containerLimits ? Object.assign({}, DEFAULT_CONTAINER_LIMITS, opts.containerLimits) : undefined,
     limits,
@@ -282,7 +279,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     secrets,
     firstAttempts: nextAttempts(opts.startedAttempts),
     stepsBefore: done.size,
-  });
+  };
+  const scheduler = new Scheduler(options, { index, pool, restored, scope: null, parent: null });
   try {
     await scheduler.run();
   } finally {

@@ -39,13 +39,12 @@ import type { VariablePool } from './variable-pool';
 import { RunCost, costCarriedBy } from './run-cost';
 import type { CodeNodeSupport } from './nodes/code.node';
 
+/** What every scheduler of one run attempt shares: its top level's and its container rounds'. */
 export interface SchedulerOptions {
   runId: string;
   workflowId: string;
-  index: ScopeIndex;
   /** The inside of every iteration and loop, by container id. */
   scopes: ReadonlyMap<string, ScopeIndex>;
-  pool: VariablePool;
   runInputs: Readonly<Record<string, unknown>>;
   inputLimits: Readonly<Partial<RunInputLimits>>;
   executors: NodeExecutors;
@@ -64,8 +63,8 @@ export interface SchedulerOptions {
   history: readonly HistoryTurn[];
   /** Aborts in-flight nodes: the run was cancelled, or the scheduler hit an infrastructure error. */
   abort: RunAbort;
-  /** Index the next started node gets (1 + the highest index an earlier attempt used). */
-  nextIndex: number;
+  /** The index the next started node gets (first 1 + the highest index an earlier attempt used), so indexes follow start order across rounds. */
+  counter: { next: number };
   limits: RunLimits;
   sleeper: Sleeper;
   /** Masks secret environment variable values out of node inputs, process data and errors. */
@@ -74,17 +73,22 @@ export interface SchedulerOptions {
   firstAttempts: ReadonlyMap<string, number>;
   /** Steps earlier attempts of the run used (they count against the step limit). */
   stepsBefore: number;
-  /** Nodes an earlier attempt finished, in the order they ran, with their committed outputs. */
-  restored: ReadonlyArray<RestoredNode>;
-  /** The iteration or loop round this scheduler runs; absent for the run's top level. */
-  scope?: RunScope;
-  /** Shared by every scheduler of one attempt, so node indexes follow start order across rounds. */
-  counter?: { next: number };
   /** Inner node executions an earlier attempt finished, by scope path (`iter[2]`); their rounds resume from them. */
   innerRestored?: ReadonlyMap<string, readonly RestoredNode[]>;
   containerLimits?: Readonly<ContainerLimits>;
-  /** Told at once when a port fails inside a round, so the run's own scheduler records it before anything settles. */
-  onInfraError?: (error: unknown) => void;
+}
+
+/** The level one scheduler runs: the run's top level, or one round of an iteration or loop. */
+export interface SchedulerLevel {
+  /** The level's nodes and edges. */
+  index: ScopeIndex;
+  pool: VariablePool;
+  /** Nodes an earlier attempt finished at this level, in the order they ran, with their committed outputs. */
+  restored: ReadonlyArray<RestoredNode>;
+  /** The round; null at the top level. */
+  scope: RunScope | null;
+  /** The scheduler of the round's container, told at once when a port fails inside the round (so the run's own scheduler records it before anything settles); null at the top level. */
+  parent: Scheduler | null;
 }
 
 /** A node whose incoming edges are not all decided yet. */
@@ -156,20 +160,23 @@ export class Scheduler {
   /** A loop-end node ran (inside a loop round). */
   reachedLoopEnd = false;
 
-  constructor(private readonly o: SchedulerOptions) {
-    this.counter = o.counter ?? { next: o.nextIndex };
-    this.scope = o.scope ?? null;
+  constructor(
+    private readonly o: SchedulerOptions,
+    private readonly level: SchedulerLevel,
+  ) {
+    this.counter = o.counter;
+    this.scope = level.scope;
     this.scopeMetadata = scopeMetadata(this.scope);
-    this.scopeRunner = new SubgraphRunner(o, this.counter, this, createScheduler);
+    this.scopeRunner = new SubgraphRunner(o, this, createScheduler);
     // One listener on the run's signal, however many rounds its containers run (10 parallel rounds
     // each adding their own tripped Node's MaxListeners warning, and cost a listener per round).
     this.waits = o.abort.waits;
     this.emitTextChunk = o.stream ? chunkEmitter(o.stream.coordinator) : null;
-    this.plans = nodePlans(o.index, o.executors);
-    const restored = o.restored.length === 0 ? null : new Set(o.restored.map((r) => r.nodeId));
+    this.plans = nodePlans(level.index, o.executors);
+    const restored = level.restored.length === 0 ? null : new Set(level.restored.map((r) => r.nodeId));
     if (restored) for (const nodeId of restored) o.stream?.coordinator.nodeFinished(nodeId);
     o.stream?.coordinator.begin();
-    for (const [id, incoming] of o.index.incomingEdges) {
+    for (const [id, incoming] of level.index.incomingEdges) {
       if (restored?.has(id)) continue;
       if (incoming.length > 0) this.gates.set(id, { pending: incoming.length, from: null });
       else {
@@ -178,7 +185,7 @@ export class Scheduler {
       }
     }
     // Replays the branch decisions of restored nodes from their outputs, so skips are rebuilt too.
-    for (const { nodeId, outputs, exception } of o.restored) {
+    for (const { nodeId, outputs, exception } of level.restored) {
       const plan = this.plans.get(nodeId);
       if (!plan) continue;
       if (plan.type === 'loop-end' && !exception) this.reachedLoopEnd = true;
@@ -265,7 +272,7 @@ export class Scheduler {
       await o.checkpoints.nodeFinished(finish);
       if (result !== null) {
         // in the pool before node_finished, so the text it completes is streamed ahead of it (as Dify)
-        o.pool.set(plan.id, result.outputs);
+        this.level.pool.set(plan.id, result.outputs);
         stream?.coordinator.nodeFinished(plan.id);
       }
       if (stream) await stream.chunks.settle();
@@ -276,8 +283,7 @@ export class Scheduler {
       if (finishedEvent) await finishedEvent;
       this.afterFinish(plan, finish, result, exception);
     } catch (error) {
-      this.infraError ??= error;
-      this.o.onInfraError?.(error);
+      this.infraFailed(error);
       this.stopping = true;
       this.o.abort.abort();
     } finally {
@@ -324,6 +330,17 @@ export class Scheduler {
       },
     });
     return { tried, current };
+  }
+
+  /** A port failed here or in a round inside: recorded up to the run's own scheduler at once. */
+  infraFailed(error: unknown): void {
+    this.infraError ??= error;
+    this.level.parent?.infraFailed(error);
+  }
+
+  /** The scope this scheduler's rounds are nested in; null at the top level. */
+  get roundScope(): RunScope | null {
+    return this.scope;
   }
 
   /** The node's start record, its step counted; null when the step limit stopped the run instead. */
@@ -420,7 +437,7 @@ export class Scheduler {
         workflowId: o.workflowId,
         attempt,
         callId: attempt === start.attempt && start.callId !== null ? start.callId : llmCallId(o.runId, start.executionKey, attempt),
-        pool: o.pool,
+        pool: this.level.pool,
         runInputs: o.runInputs,
         inputLimits: o.inputLimits,
         llm: o.llm,
@@ -484,8 +501,8 @@ export class Scheduler {
 }
 
 /** The scheduler of a container's round. */
-function createScheduler(opts: SchedulerOptions): Scheduler {
-  return new Scheduler(opts);
+function createScheduler(opts: SchedulerOptions, level: SchedulerLevel): Scheduler {
+  return new Scheduler(opts, level);
 }
 
 /** The attempts' emitTextChunk of a streaming run (made apart, so the constructor captures nothing). */
