@@ -18,30 +18,44 @@ export interface NodePlan {
   readonly retry: RetryPolicy | null;
   /** Its error_strategy handles its failures (as an `exception`). */
   readonly handlesErrors: boolean;
-  readonly outgoing: readonly WorkflowEdge[];
+  /** Its place in its level's `nodes`. */
+  readonly ordinal: number;
+  /** Its outgoing edges, each with the plan of the node it leads to (undefined: none at this level). */
+  readonly outgoing: ReadonlyArray<{ readonly edge: WorkflowEdge; readonly target: NodePlan | undefined }>;
 }
 
-const NO_EDGES: readonly WorkflowEdge[] = [];
+/** The plans of one level's nodes, and how many incoming edges each waits for before it can run. */
+export interface LevelPlan {
+  readonly byId: ReadonlyMap<string, NodePlan>;
+  /** By ordinal. */
+  readonly nodes: readonly NodePlan[];
+  /** By ordinal: the node's incoming edges (0 for the nodes that start the level). */
+  readonly incoming: readonly number[];
+}
 
 // Graphs are immutable and reused across runs (see executeRun); the plans go with their level's index.
-const plansByIndex = new WeakMap<ScopeIndex, WeakMap<NodeExecutors, ReadonlyMap<string, NodePlan>>>();
+const plansByIndex = new WeakMap<ScopeIndex, WeakMap<NodeExecutors, LevelPlan>>();
 
 /** The plans of the nodes of one level (the top of a graph, or the inside of one container). */
-export function nodePlans(index: ScopeIndex, executors: NodeExecutors): ReadonlyMap<string, NodePlan> {
+export function levelPlan(index: ScopeIndex, executors: NodeExecutors): LevelPlan {
   let byExecutors = plansByIndex.get(index);
   if (!byExecutors) plansByIndex.set(index, (byExecutors = new WeakMap()));
-  let plans = byExecutors.get(executors);
-  if (!plans) byExecutors.set(executors, (plans = planLevel(index, executors)));
-  return plans;
+  let plan = byExecutors.get(executors);
+  if (!plan) byExecutors.set(executors, (plan = planLevel(index, executors)));
+  return plan;
 }
 
-function planLevel(index: ScopeIndex, executors: NodeExecutors): ReadonlyMap<string, NodePlan> {
-  const plans = new Map<string, NodePlan>();
-  for (const id of index.incomingEdges.keys()) {
+function planLevel(index: ScopeIndex, executors: NodeExecutors): LevelPlan {
+  const byId = new Map<string, NodePlan>();
+  const nodes: NodePlan[] = [];
+  const incoming: number[] = [];
+  const links: Array<Array<{ edge: WorkflowEdge; target: NodePlan | undefined }>> = [];
+  for (const [id, edges] of index.incomingEdges) {
     const node = index.nodesById.get(id);
     if (!node) continue;
     const executor = executors[node.data.type] as NodeExecutor | undefined;
-    plans.set(id, {
+    const outgoing: Array<{ edge: WorkflowEdge; target: NodePlan | undefined }> = [];
+    const plan: NodePlan = {
       node,
       id,
       type: node.data.type,
@@ -51,8 +65,16 @@ function planLevel(index: ScopeIndex, executors: NodeExecutors): ReadonlyMap<str
       deterministic: executor?.deterministic === true,
       retry: retryPolicyOf(node),
       handlesErrors: node.data.error_strategy !== undefined && ERROR_STRATEGY_NODE_TYPES.has(node.data.type),
-      outgoing: index.outgoingEdges.get(id) ?? NO_EDGES,
-    });
+      ordinal: nodes.length,
+      outgoing,
+    };
+    byId.set(id, plan);
+    nodes.push(plan);
+    incoming.push(edges.length);
+    links.push(outgoing);
   }
-  return plans;
+  // the edges, once every plan they may lead to exists
+  for (const plan of nodes)
+    for (const edge of index.outgoingEdges.get(plan.id) ?? []) links[plan.ordinal].push({ edge, target: byId.get(edge.target) });
+  return { byId, nodes, incoming };
 }

@@ -22,7 +22,7 @@ import type {
   ToolInvoker,
 } from './ports';
 import { runWithRetries, type AttemptResult, type RetryPolicy, type Sleeper } from './retry';
-import { nodePlans, type NodePlan } from './node-plan';
+import { levelPlan, type LevelPlan, type NodePlan } from './node-plan';
 import { Waiter, type AttemptWaits, type RunAbort } from './attempt-waits';
 import { errorMessage } from './error-message';
 import { nodeRetryData } from './node-retry.event';
@@ -91,13 +91,6 @@ export interface SchedulerLevel {
   parent: Scheduler | null;
 }
 
-/** A node whose incoming edges are not all decided yet. */
-interface Gate {
-  pending: number;
-  /** The source of the last taken incoming edge: reported as the node's predecessor. */
-  from: string | null;
-}
-
 export interface NodeFailure {
   node: WorkflowNode;
   message: string;
@@ -123,11 +116,18 @@ function exceptionOutputs(node: WorkflowNode, error: unknown, secrets: SecretMas
 }
 
 export class Scheduler {
-  /** Nodes not yet ready, skipped or restored. */
-  private readonly gates = new Map<string, Gate>();
-  private readonly initiallyReady: Array<{ plan: NodePlan; from: string | null }> = [];
   /** This level's nodes, as the scheduler reads them. */
-  private readonly plans: ReadonlyMap<string, NodePlan>;
+  private readonly plans: LevelPlan;
+  /**
+   * By node ordinal: the incoming edges not decided yet of a node waiting for them; 0 for a node not
+   * waiting (it started the level, was restored, or its edges are all decided).
+   */
+  private readonly pending: number[];
+  /** By node ordinal: the source of the last taken incoming edge, reported as the node's predecessor. */
+  private readonly from: Array<string | null>;
+  /** Nodes still waiting for an incoming edge. */
+  private waiting = 0;
+  private readonly initiallyReady: Array<{ plan: NodePlan; from: string | null }> = [];
   private live = false;
   private unstarted = 0;
   private readonly waits: AttemptWaits;
@@ -172,21 +172,20 @@ export class Scheduler {
     // each adding their own tripped Node's MaxListeners warning, and cost a listener per round).
     this.waits = o.abort.waits;
     this.emitTextChunk = o.stream ? chunkEmitter(o.stream.coordinator) : null;
-    this.plans = nodePlans(level.index, o.executors);
+    const plans = (this.plans = levelPlan(level.index, o.executors));
+    this.pending = plans.incoming.slice();
+    this.from = new Array<string | null>(this.pending.length).fill(null);
     const restored = level.restored.length === 0 ? null : new Set(level.restored.map((r) => r.nodeId));
     if (restored) for (const nodeId of restored) o.stream?.coordinator.nodeFinished(nodeId);
     o.stream?.coordinator.begin();
-    for (const [id, incoming] of level.index.incomingEdges) {
-      if (restored?.has(id)) continue;
-      if (incoming.length > 0) this.gates.set(id, { pending: incoming.length, from: null });
-      else {
-        const plan = this.plans.get(id);
-        if (plan) this.initiallyReady.push({ plan, from: null });
-      }
+    for (const plan of plans.nodes) {
+      if (restored?.has(plan.id)) this.pending[plan.ordinal] = 0;
+      else if (this.pending[plan.ordinal] > 0) this.waiting++;
+      else this.initiallyReady.push({ plan, from: null });
     }
     // Replays the branch decisions of restored nodes from their outputs, so skips are rebuilt too.
     for (const { nodeId, outputs, exception } of level.restored) {
-      const plan = this.plans.get(nodeId);
+      const plan = plans.byId.get(nodeId);
       if (!plan) continue;
       if (plan.type === 'loop-end' && !exception) this.reachedLoopEnd = true;
       this.decideEdges(plan, exception ? exceptionHandles(plan.node) : this.takenHandles(plan, outputs));
@@ -206,7 +205,7 @@ export class Scheduler {
 
   /** Nodes that neither ran nor were skipped (only for graphs that skipped validation, or when stopped). */
   get unfinishedCount(): number {
-    return this.gates.size + this.unstarted;
+    return this.waiting + this.unstarted;
   }
 
   private takenHandles(plan: NodePlan, outputs: Readonly<Record<string, unknown>>): readonly string[] | null {
@@ -218,21 +217,21 @@ export class Scheduler {
 
   /** Decides every outgoing edge of a node: taken when `handles` is null or names the edge's handle. */
   private decideEdges(plan: NodePlan, handles: readonly string[] | null): void {
-    for (const edge of plan.outgoing) {
+    for (const { edge, target } of plan.outgoing) {
       const taken = handles === null || handles.includes(edge.sourceHandle);
       if (taken) this.o.stream?.coordinator.edgeTaken(edge);
-      const gate = this.gates.get(edge.target);
-      if (!gate) continue;
-      if (taken) gate.from = plan.id;
-      if (--gate.pending > 0) continue;
-      this.gates.delete(edge.target);
-      const target = this.plans.get(edge.target);
-      if (!target) continue;
-      if (gate.from === null) {
-        this.o.stream?.coordinator.nodeSkipped(edge.target);
+      if (target === undefined) continue;
+      const t = target.ordinal;
+      if (this.pending[t] === 0) continue;
+      if (taken) this.from[t] = plan.id;
+      if (--this.pending[t] > 0) continue;
+      this.waiting--;
+      const from = this.from[t];
+      if (from === null) {
+        this.o.stream?.coordinator.nodeSkipped(target.id);
         this.decideEdges(target, NO_HANDLES);
-      } else if (this.live) this.launch(target, gate.from);
-      else this.initiallyReady.push({ plan: target, from: gate.from });
+      } else if (this.live) this.launch(target, from);
+      else this.initiallyReady.push({ plan: target, from });
     }
   }
 
