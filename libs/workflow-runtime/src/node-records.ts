@@ -11,19 +11,27 @@ function seconds(ms: number): number {
   return Math.floor(ms / 1000);
 }
 
-/** Dify's execution_metadata of a node inside an iteration or loop; null at the top level. */
-export function scopeMetadata(scope: RunScope | null): Readonly<Record<string, string | number>> | null {
-  if (scope === null) return null;
-  const out: Record<string, string | number> = {};
-  if (scope.iterationId !== null && scope.iterationIndex !== null) {
-    out.iteration_id = scope.iterationId;
-    out.iteration_index = scope.iterationIndex;
-  }
-  if (scope.loopId !== null && scope.loopIndex !== null) {
-    out.loop_id = scope.loopId;
-    out.loop_index = scope.loopIndex;
-  }
-  return out;
+/**
+ * Dify's execution_metadata of a finished node: an LLM-calling node's tokens (`tokens`, null for
+ * others), then, inside an iteration or loop, the innermost one of each and the round in it; null for
+ * a top-level node without tokens. A literal per case, in that key order.
+ */
+function executionMetadata(scope: RunScope | null, tokens: number | null): NodeFinishedData['execution_metadata'] {
+  if (scope === null) return tokens === null ? null : { total_tokens: tokens };
+  const { iterationId, iterationIndex, loopId, loopIndex } = scope;
+  const iteration = iterationId !== null && iterationIndex !== null;
+  const loop = loopId !== null && loopIndex !== null;
+  if (iteration && loop)
+    return tokens === null
+      ? { iteration_id: iterationId, iteration_index: iterationIndex, loop_id: loopId, loop_index: loopIndex }
+      : { total_tokens: tokens, iteration_id: iterationId, iteration_index: iterationIndex, loop_id: loopId, loop_index: loopIndex };
+  if (iteration)
+    return tokens === null
+      ? { iteration_id: iterationId, iteration_index: iterationIndex }
+      : { total_tokens: tokens, iteration_id: iterationId, iteration_index: iterationIndex };
+  if (loop)
+    return tokens === null ? { loop_id: loopId, loop_index: loopIndex } : { total_tokens: tokens, loop_id: loopId, loop_index: loopIndex };
+  return tokens === null ? {} : { total_tokens: tokens };
 }
 
 export function nodeStartedData(start: NodeExecutionStart, scope: RunScope | null): NodeStartedData {
@@ -93,18 +101,9 @@ export function nodeFinishRecord(start: NodeExecutionStart, end: NodeEnd): NodeE
   };
 }
 
-/**
- * node_finished's payload. `metadata` is the node's scope metadata (scopeMetadata), copied in;
- * `callsLlm` nodes report their tokens in it.
- */
-export function nodeFinishedData(
-  finish: NodeExecutionFinish,
-  scope: RunScope | null,
-  metadata: Readonly<Record<string, string | number>> | null,
-  callsLlm: boolean,
-): NodeFinishedData {
-  let executionMetadata: NodeFinishedData['execution_metadata'] = callsLlm ? { total_tokens: finish.tokens.total } : null;
-  if (metadata !== null) executionMetadata = Object.assign(executionMetadata ?? {}, metadata);
+/** node_finished's payload; `callsLlm` nodes report their tokens in its execution_metadata. */
+export function nodeFinishedData(finish: NodeExecutionFinish, scope: RunScope | null, callsLlm: boolean): NodeFinishedData {
+  const metadata = executionMetadata(scope, callsLlm ? finish.tokens.total : null);
   if (scope === null)
     return {
       id: finish.executionId,
@@ -119,7 +118,7 @@ export function nodeFinishedData(
       outputs: finish.outputs,
       error: finish.error,
       elapsed_time: finish.elapsedMs / 1000,
-      execution_metadata: executionMetadata,
+      execution_metadata: metadata,
       finished_at: seconds(finish.finishedAt),
     };
   return {
@@ -135,7 +134,7 @@ export function nodeFinishedData(
     outputs: finish.outputs,
     error: finish.error,
     elapsed_time: finish.elapsedMs / 1000,
-    execution_metadata: executionMetadata,
+    execution_metadata: metadata,
     finished_at: seconds(finish.finishedAt),
     iteration_id: scope.iterationId,
     loop_id: scope.loopId,

@@ -26,7 +26,7 @@ import { levelPlan, type LevelPlan, type NodePlan } from './node-plan';
 import { Waiter, type AttemptWaits, type RunAbort } from './attempt-waits';
 import { errorMessage } from './error-message';
 import { nodeRetryData } from './node-retry.event';
-import { nodeFinishRecord, nodeFinishedData, nodeStartedData, scopeMetadata } from './node-records';
+import { nodeFinishRecord, nodeFinishedData, nodeStartedData } from './node-records';
 import { checkVariableSizes, stepLimitError, type RunLimits } from './run-limits';
 import { RunCancelledError, RunLimitError, WorkflowRuntimeError } from './runtime.errors';
 import type { SecretMasker } from './secret-masker';
@@ -135,9 +135,8 @@ export class Scheduler {
   private readonly emitTextChunk: NodeRunContext['emitTextChunk'];
   private readonly counter: { next: number };
   private readonly scopeRunner: ScopeRunner;
-  /** The iteration or loop round this scheduler runs, and its nodes' execution_metadata; null at the top level. */
+  /** The iteration or loop round this scheduler runs; null at the top level. */
   private readonly scope: RunScope | null;
-  private readonly scopeMetadata: Readonly<Record<string, string | number>> | null;
   private inFlight = 0;
   private stopping = false;
   private settle: () => void = NOTHING;
@@ -166,7 +165,6 @@ export class Scheduler {
   ) {
     this.counter = o.counter;
     this.scope = level.scope;
-    this.scopeMetadata = scopeMetadata(this.scope);
     this.scopeRunner = new SubgraphRunner(o, this, createScheduler);
     // One listener on the run's signal, however many rounds its containers run (10 parallel rounds
     // each adding their own tripped Node's MaxListeners warning, and cost a listener per round).
@@ -277,7 +275,7 @@ export class Scheduler {
       if (stream) await stream.chunks.settle();
       const finishedEvent = this.emit({
         event: 'node_finished',
-        data: nodeFinishedData(finish, this.scope, this.scopeMetadata, plan.callsLlm),
+        data: nodeFinishedData(finish, this.scope, plan.callsLlm),
       });
       if (finishedEvent) await finishedEvent;
       this.afterFinish(plan, finish, result, exception);
