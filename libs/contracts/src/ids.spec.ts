@@ -19,6 +19,17 @@ it('sorts in creation order within a millisecond, and when the clock goes back',
   expect(ids.every((id) => CROCKFORD.test(id))).toBe(true);
 });
 
+it('counts the random part up by one within a millisecond, across the 10-bit steps of its encoding', () => {
+  const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+  const value = (chars: string) => [...chars].reduce((v, c) => v * 32 + ALPHABET.indexOf(c), 0);
+  const ids = Array.from({ length: 3000 }, () => ulid(1_950_000_000_000));
+  for (let i = 1; i < ids.length; i++) {
+    const [a, b] = [ids[i - 1], ids[i]];
+    if (b.slice(0, 18) !== a.slice(0, 18)) continue; // the low half wrapped into the high one (1 in 2^29)
+    expect(value(b.slice(18))).toBe(value(a.slice(18)) + 1);
+  }
+});
+
 it('is random across milliseconds', () => {
   const a = ulid(1_900_000_000_000).slice(10);
   const b = ulid(1_900_000_000_001).slice(10);

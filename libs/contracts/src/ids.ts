@@ -1,5 +1,5 @@
 // Public identifiers: a type prefix and a ULID (time-sortable, 26 Crockford base32 chars, lower case).
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 export type IdPrefix =
   | 'ten'
@@ -24,12 +24,16 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const TWO_40 = 2 ** 40;
 
 // The 80 random bits as two 40-bit halves (exact in a double), and the encodings that change less
-// often than every id kept as strings: an id in the same millisecond re-encodes only the low half.
+// often than every id kept as strings: an id in the same millisecond re-encodes only the low half's
+// last 10 bits (its other 30 once every 1,024 ids).
 let lastTime = -1;
-let timePart = '';
 let high = 0;
-let highPart = '';
 let low = 0;
+/** The time and the high half, encoded: the first 18 characters. */
+let head = '';
+/** `head` and the low half's first 30 bits: the first 24 characters, for ids whose low half is below `lowHeadEnd`. */
+let lowHead = '';
+let lowHeadEnd = -1;
 
 /** `chars` Crockford base32 characters of `value` (< 32^chars), most significant first. */
 function encode(value: number, chars: number): string {
@@ -58,21 +62,41 @@ function encode40(value: number): string {
   return PAIRS[top >> 10] + PAIRS[top & 1023] + PAIRS[bottom >> 10] + PAIRS[bottom & 1023];
 }
 
+// Random bytes for the ids of new milliseconds, drawn from the CSPRNG 2,560 at a time (a busy
+// process starts a new millisecond every few ids; a randomBytes call each was a tenth of an id).
+const RANDOM = new Uint8Array(2560);
+let randomAt = RANDOM.length;
+
+function nextRandom(): number {
+  if (randomAt === RANDOM.length) {
+    randomFillSync(RANDOM);
+    randomAt = 0;
+  }
+  randomAt += 10;
+  return randomAt - 10;
+}
+
 /** A ULID, monotonic within one process (same millisecond -> random part incremented). */
 export function ulid(now = Date.now()): string {
   if (now > lastTime) {
     lastTime = now;
-    timePart = encode(now, 10);
-    const bytes = randomBytes(10);
-    high = fromBytes(bytes, 0);
-    highPart = encode40(high);
-    low = fromBytes(bytes, 5);
+    const at = nextRandom();
+    high = fromBytes(RANDOM, at);
+    low = fromBytes(RANDOM, at + 5);
+    head = encode(now, 10) + encode40(high);
+    lowHeadEnd = -1;
   } else if (++low === TWO_40) {
     low = 0;
     high = (high + 1) % TWO_40;
-    highPart = encode40(high);
+    head = head.slice(0, 10) + encode40(high);
+    lowHeadEnd = -1;
   }
-  return timePart + highPart + encode40(low);
+  if (low >= lowHeadEnd || low < lowHeadEnd - 1024) {
+    const top = Math.floor(low / TWO_20);
+    lowHead = head + PAIRS[top >> 10] + PAIRS[top & 1023] + PAIRS[(low % TWO_20) >> 10];
+    lowHeadEnd = low - (low % 1024) + 1024;
+  }
+  return lowHead + PAIRS[low % 1024];
 }
 
 export function newId(prefix: IdPrefix): string {

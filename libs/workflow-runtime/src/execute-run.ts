@@ -1,14 +1,7 @@
 // executeRun: one attempt at a run, from scratch or resumed from the checkpoints of an earlier attempt.
 import { RUN_STOPPED_MESSAGE, type WorkflowFinishedData } from '@shoal/contracts';
-import {
-  buildGraphIndex,
-  isNodeOfType,
-  type GraphIndex,
-  type WorkflowGraph,
-  type WorkflowVariable,
-  type RunInputLimits,
-} from '@shoal/workflow-dsl';
-import type { NodeExecutor, NodeExecutors } from './node-executor';
+import { buildGraphIndex, type GraphIndex, type WorkflowGraph, type WorkflowVariable, type RunInputLimits } from '@shoal/workflow-dsl';
+import type { NodeExecutors } from './node-executor';
 import { defaultNodeExecutors } from './nodes/default-node-executors';
 import {
   NO_HTTP_FETCHER,
@@ -26,9 +19,8 @@ import {
   type ToolInvoker,
   NO_TOOL_INVOKER,
 } from './ports';
-import { Scheduler } from './scheduler';
-import { DEFAULT_CONTAINER_LIMITS, scopePathOfKey, type ContainerLimits } from './scope';
-import type { RestoredNode } from './subgraph.runner';
+import { Scheduler, type SchedulerOptions } from './scheduler';
+import { DEFAULT_CONTAINER_LIMITS, type ContainerLimits } from './scope';
 import { StreamCoordinator } from './stream-coordinator';
 import { ChunkEmitter } from './text-chunk.emitter';
 import type { HistoryTurn } from './llm-memory';
@@ -36,10 +28,14 @@ import { timerSleeper, type Sleeper } from './retry';
 import { DEFAULT_RUN_LIMITS, callDepthError, timeLimitError, type RunLimits } from './run-limits';
 import type { RunLimitError } from './runtime.errors';
 import { NO_SECRETS, SecretMasker } from './secret-masker';
+import { RunAbort } from './attempt-waits';
+import { runDeadlines, type RunDeadline } from './run-deadlines';
 import { VariablePool } from './variable-pool';
 import { RunCost } from './run-cost';
 import { codeNodeSupport } from './nodes/code.node';
+import { FRESH_RUN, restoreRun } from './run-restore';
 import type { CodeOutputLimits } from './nodes/code-output.validator';
+import { namespaceObject } from './namespace-object';
 
 export interface RunPorts {
   llm: LlmPort;
@@ -166,55 +162,8 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   if (graph.environment_variables) pool.set('env', namespace(graph.environment_variables, opts.environment));
   pool.set('conversation', namespace(graph.conversation_variables ?? [], opts.conversationVariables));
 
-  const done = new Map<string, number>();
-  let restoredTokens = 0;
-  const restoredCost = new RunCost();
-  let lastIndex = 0;
-  const restoredEnds: Array<{ index: number; outputs: Record<string, unknown> }> = [];
-  const restored: Array<{ nodeId: string; index: number; outputs: Record<string, unknown>; exception: boolean }> = [];
-  // Executions inside iteration / loop rounds, by round; their rounds replay them when the container reruns.
-  const innerRestored = new Map<string, RestoredNode[]>();
-  let restoredInner = 0;
-  for (const rec of opts.finished) {
-    lastIndex = Math.max(lastIndex, rec.index);
-    const node = index.nodesById.get(rec.nodeId);
-    if ((rec.status !== 'succeeded' && rec.status !== 'exception') || !node) continue;
-    const outputs = rec.outputs ?? {};
-    const path = rec.executionKey === undefined ? '' : scopePathOfKey(rec.executionKey);
-    if (path !== '') {
-      let list = innerRestored.get(path);
-      if (!list) innerRestored.set(path, (list = []));
-      list.push({ nodeId: rec.nodeId, outputs, exception: rec.status === 'exception', tokens: rec.tokens.total, index: rec.index });
-      restoredTokens += rec.tokens.total;
-      restoredInner++;
-      continue;
-    }
-    done.set(rec.nodeId, rec.index);
-    restored.push({ nodeId: rec.nodeId, index: rec.index, outputs, exception: rec.status === 'exception' });
-    pool.set(rec.nodeId, outputs);
-    restoredTokens += rec.tokens.total;
-    restoredCost.add(rec.cost);
-    if (isNodeOfType(node, 'end')) restoredEnds.push({ index: rec.index, outputs });
-  }
-
-  // Branch decisions and conversation writes replay in the order the nodes ran.
-  restored.sort((a, b) => a.index - b.index);
-  for (const list of innerRestored.values()) list.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const executors = opts.executors ?? defaultNodeExecutors;
-  const restoredAnswers: string[] = [];
-  // A container restored whole does not rerun its rounds, so what its inner nodes wrote outside their
-  // outputs (an assigner's conversation variables) is re-applied here, in run order with the rest.
-  const replay: Array<{ nodeId: string; index: number; outputs: Readonly<Record<string, unknown>>; exception: boolean; inner: boolean }> =
-    restored.map((r) => Object.assign({ inner: false }, r));
-  for (const [path, list] of innerRestored)
-    if (done.has(path.slice(0, path.indexOf('[')))) for (const r of list) replay.push(Object.assign({ index: 0, inner: true }, r));
-  if (replay.length > restored.length) replay.sort((a, b) => a.index - b.index);
-  for (const rec of replay) {
-    const node = index.nodesById.get(rec.nodeId);
-    if (!node) continue;
-    if (!rec.exception) (executors[node.data.type] as NodeExecutor).restore?.(node, rec.outputs, pool);
-    if (!rec.inner && node.data.type === 'answer' && typeof rec.outputs.answer === 'string') restoredAnswers.push(rec.outputs.answer);
-  }
+  const past = opts.finished.length === 0 ? FRESH_RUN : restoreRun(opts.finished, index, pool, executors);
 
   if (opts.finished.length === 0) {
     await ports.events.emit({
@@ -231,30 +180,28 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
 
   const limits: RunLimits = { ...DEFAULT_RUN_LIMITS, ...opts.limits };
   const secrets = secretMaskerOf(graph, opts.environment);
-  const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  if (opts.signal?.aborted) controller.abort();
+  const abort = new RunAbort();
+  const onAbort = () => abort.abort();
+  if (opts.signal?.aborted) abort.abort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
   // run time counts from the run's creation, across attempts: a resumed run has only what is left
   let runLimitError: RunLimitError | null = null;
   const stopAt = (error: RunLimitError) => {
     runLimitError ??= error;
-    controller.abort();
+    abort.abort();
   };
   const depth = opts.callDepth ?? 0;
   if (depth > limits.maxCallDepth) stopAt(callDepthError(depth, limits.maxCallDepth));
   const left = startedAt + limits.maxRunMs - clock.now();
-  let deadline: ReturnType<typeof setTimeout> | undefined;
+  let deadline: RunDeadline | undefined;
   if (left <= 0) stopAt(timeLimitError(limits.maxRunMs));
-  else deadline = setTimeout(() => stopAt(timeLimitError(limits.maxRunMs)), left);
+  else deadline = runDeadlines.add(left, () => stopAt(timeLimitError(limits.maxRunMs)));
 
   const chunks = opts.streamChunks ? new ChunkEmitter(ports.events, opts.streamedText) : null;
-  const scheduler = new Scheduler({
+  const options: SchedulerOptions = {
     runId,
     workflowId,
-    index,
     scopes: index.scopes,
-    pool,
     runInputs: opts.inputs,
     inputLimits: opts.inputLimits ?? {},
     executors,
@@ -269,22 +216,22 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
     clock,
     stream: chunks && { coordinator: new StreamCoordinator(index, pool, chunks.write), chunks },
     history: opts.history ?? [],
-    controller,
-    nextIndex: lastIndex + 1,
-    restored,
-    innerRestored,
+    abort,
+    counter: { next: past.lastIndex + 1 },
+    innerRestored: past.inner,
     containerLimits: opts.containerLimits ? Object.assign({}, DEFAULT_CONTAINER_LIMITS, opts.containerLimits) : undefined,
     limits,
     sleeper: ports.sleeper ?? timerSleeper,
     secrets,
     firstAttempts: nextAttempts(opts.startedAttempts),
-    stepsBefore: done.size,
-  });
+    stepsBefore: past.done.size,
+  };
+  const scheduler = new Scheduler(options, { index, pool, restored: past.restored, scope: null, parent: null });
   try {
     await scheduler.run();
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    clearTimeout(deadline);
+    deadline?.cancel();
   }
   if (scheduler.infraError !== null) throw scheduler.infraError;
   // text an earlier attempt sent past the end of this one's is taken back before the run's end is told
@@ -305,23 +252,25 @@ export async function executeRun(opts: ExecuteRunOptions): Promise<RunOutcome> {
   let outputs: Record<string, unknown> = {};
   if (error === null) {
     // Several end nodes (parallel branches) merge their outputs; a later finisher wins a name clash.
-    for (const end of restoredEnds.sort((a, b) => a.index - b.index)) Object.assign(outputs, end.outputs);
+    for (const end of past.endOutputs) Object.assign(outputs, end);
     for (const end of scheduler.endOutputs) Object.assign(outputs, end);
     // Answer nodes (Dify's chatflow) make up one answer, in the order they finished.
-    const answers = [...restoredAnswers, ...scheduler.answers];
+    const answers = past.answers.length === 0 ? scheduler.answers : [...past.answers, ...scheduler.answers];
     if (answers.length > 0) outputs.answer = answers.join('');
     outputs = secrets.mask(outputs);
   }
   const finishedAt = clock.now();
-  const handledErrors = restored.some((r) => r.exception) || scheduler.exceptions > 0;
+  const handledErrors = past.hadException || scheduler.exceptions > 0;
+  const price = runPrice(past.cost, scheduler.cost);
   const outcome: RunOutcome = {
     status: cancelled ? 'stopped' : error !== null ? 'failed' : handledErrors ? 'partial-succeeded' : 'succeeded',
     outputs,
     error,
-    totalTokens: restoredTokens + scheduler.tokens,
-    ...runPrice(restoredCost, scheduler.cost),
+    totalTokens: past.tokens + scheduler.tokens,
+    totalPrice: price.totalPrice,
+    currency: price.currency,
     elapsedMs: finishedAt - startedAt,
-    steps: done.size + restoredInner + scheduler.steps,
+    steps: past.done.size + past.innerCount + scheduler.steps,
     conversationVariables: Object.assign({}, pool.get(['conversation']) as Record<string, unknown>),
   };
   const data: WorkflowFinishedData = {
@@ -353,15 +302,18 @@ function secretMaskerOf(graph: WorkflowGraph, environment: Readonly<Record<strin
   return values.length ? new SecretMasker(values) : NO_SECRETS;
 }
 
+const NO_ATTEMPTS: ReadonlyMap<string, number> = new Map();
+
 function nextAttempts(started: ReadonlyMap<string, number> | undefined): ReadonlyMap<string, number> {
+  if (started === undefined || started.size === 0) return NO_ATTEMPTS;
   const next = new Map<string, number>();
   for (const [nodeId, attempt] of started ?? []) next.set(nodeId, attempt + 1);
   return next;
 }
 
-/** A namespace object with no prototype, so names like `constructor` read nothing. */
+/** A namespace object that inherits nothing, so names like `constructor` read nothing. */
 function namespace(declared: readonly WorkflowVariable[], current: Record<string, unknown> | undefined): Record<string, unknown> {
-  const out = Object.create(null) as Record<string, unknown>;
+  const out = namespaceObject();
   for (const v of declared) out[v.name] = current && Object.hasOwn(current, v.name) ? current[v.name] : v.value;
   return out;
 }

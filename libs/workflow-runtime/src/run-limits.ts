@@ -33,7 +33,9 @@ export function callDepthError(depth: number, max: number): RunLimitError {
 
 /** Throws when one of `outputs`' variables is larger than `maxBytes` as UTF-8 JSON. */
 export function checkVariableSizes(nodeId: string, outputs: Readonly<Record<string, unknown>>, maxBytes: number): void {
-  for (const key of Object.keys(outputs)) {
+  // for-in, as upperBound walks nested objects: no array of keys per node (Object.keys) and no
+  // own-property test per key; outputs are plain data, and anything inherited would only be counted too
+  for (const key in outputs) {
     const bytes = jsonBytes(outputs[key], maxBytes);
     if (bytes > maxBytes)
       throw new RunLimitError('MAX_VARIABLE_SIZE', maxBytes, `The variable ${nodeId}.${key} is ${bytes} bytes, more than allowed`);

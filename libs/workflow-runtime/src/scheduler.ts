@@ -3,17 +3,11 @@
 // at least one was taken (Dify's rule); when all were skipped it is skipped, and so are its outgoing
 // edges. A finished node is checkpointed before its edges are decided; ready nodes run concurrently;
 // the first failure stops new starts.
-import { newId, type NodeFinishedData, type NodeStartedData, type RunEventBody } from '@shoal/contracts';
-import {
-  ERROR_STRATEGY_NODE_TYPES,
-  FAIL_BRANCH_HANDLE,
-  type ScopeIndex,
-  type WorkflowNode,
-  type RunInputLimits,
-} from '@shoal/workflow-dsl';
+import { newId, type NodeStartedData, type RunEventBody } from '@shoal/contracts';
+import { FAIL_BRANCH_HANDLE, type ScopeIndex, type WorkflowNode, type RunInputLimits } from '@shoal/workflow-dsl';
 import { llmCallId } from './call-id';
 import { isThenable } from './is-thenable';
-import type { NodeExecutor, NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
+import type { NodeExecutors, NodeRunContext, NodeRunResult } from './node-executor';
 import type {
   CheckpointStore,
   Clock,
@@ -27,9 +21,12 @@ import type {
   NodeFileStore,
   ToolInvoker,
 } from './ports';
-import { retryPolicyOf, runWithRetries, type AttemptResult, type Sleeper } from './retry';
+import { runWithRetries, type AttemptResult, type RetryPolicy, type Sleeper } from './retry';
+import { levelPlan, type LevelPlan, type NodePlan } from './node-plan';
+import { Waiter, type AttemptWaits, type RunAbort } from './attempt-waits';
 import { errorMessage } from './error-message';
 import { nodeRetryData } from './node-retry.event';
+import { nodeFinishRecord, nodeFinishedData, nodeStartedData } from './node-records';
 import { checkVariableSizes, stepLimitError, type RunLimits } from './run-limits';
 import { RunCancelledError, RunLimitError, WorkflowRuntimeError } from './runtime.errors';
 import type { SecretMasker } from './secret-masker';
@@ -42,13 +39,12 @@ import type { VariablePool } from './variable-pool';
 import { RunCost, costCarriedBy } from './run-cost';
 import type { CodeNodeSupport } from './nodes/code.node';
 
+/** What every scheduler of one run attempt shares: its top level's and its container rounds'. */
 export interface SchedulerOptions {
   runId: string;
   workflowId: string;
-  index: ScopeIndex;
   /** The inside of every iteration and loop, by container id. */
   scopes: ReadonlyMap<string, ScopeIndex>;
-  pool: VariablePool;
   runInputs: Readonly<Record<string, unknown>>;
   inputLimits: Readonly<Partial<RunInputLimits>>;
   executors: NodeExecutors;
@@ -66,9 +62,9 @@ export interface SchedulerOptions {
   /** The conversation's earlier turns, oldest first (LLM memory); empty outside chatflows. */
   history: readonly HistoryTurn[];
   /** Aborts in-flight nodes: the run was cancelled, or the scheduler hit an infrastructure error. */
-  controller: AbortController;
-  /** Index the next started node gets (1 + the highest index an earlier attempt used). */
-  nextIndex: number;
+  abort: RunAbort;
+  /** The index the next started node gets (first 1 + the highest index an earlier attempt used), so indexes follow start order across rounds. */
+  counter: { next: number };
   limits: RunLimits;
   sleeper: Sleeper;
   /** Masks secret environment variable values out of node inputs, process data and errors. */
@@ -77,36 +73,22 @@ export interface SchedulerOptions {
   firstAttempts: ReadonlyMap<string, number>;
   /** Steps earlier attempts of the run used (they count against the step limit). */
   stepsBefore: number;
-  /** Nodes an earlier attempt finished, in the order they ran, with their committed outputs. */
-  restored: ReadonlyArray<RestoredNode>;
-  /** The iteration or loop round this scheduler runs; absent for the run's top level. */
-  scope?: RunScope;
-  /** Shared by every scheduler of one attempt, so node indexes follow start order across rounds. */
-  counter?: { next: number };
   /** Inner node executions an earlier attempt finished, by scope path (`iter[2]`); their rounds resume from them. */
   innerRestored?: ReadonlyMap<string, readonly RestoredNode[]>;
   containerLimits?: Readonly<ContainerLimits>;
-  /** Told at once when a port fails inside a round, so the run's own scheduler records it before anything settles. */
-  onInfraError?: (error: unknown) => void;
-  /** Rejects when `controller` aborts: made once by the run's scheduler and shared by its rounds. */
-  aborted?: Promise<never>;
 }
 
-/** A promise that rejects with RunCancelledError once `signal` aborts; only ever raced against. */
-function abortedPromise(signal: AbortSignal): Promise<never> {
-  const aborted = new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(new RunCancelledError());
-    else signal.addEventListener('abort', () => reject(new RunCancelledError()), { once: true });
-  });
-  aborted.catch(() => undefined);
-  return aborted;
-}
-
-/** A node whose incoming edges are not all decided yet. */
-interface Gate {
-  pending: number;
-  /** The source of the last taken incoming edge: reported as the node's predecessor. */
-  from: string | null;
+/** The level one scheduler runs: the run's top level, or one round of an iteration or loop. */
+export interface SchedulerLevel {
+  /** The level's nodes and edges. */
+  index: ScopeIndex;
+  pool: VariablePool;
+  /** Nodes an earlier attempt finished at this level, in the order they ran, with their committed outputs. */
+  restored: ReadonlyArray<RestoredNode>;
+  /** The round; null at the top level. */
+  scope: RunScope | null;
+  /** The scheduler of the round's container, told at once when a port fails inside the round (so the run's own scheduler records it before anything settles); null at the top level. */
+  parent: Scheduler | null;
 }
 
 export interface NodeFailure {
@@ -115,13 +97,10 @@ export interface NodeFailure {
 }
 
 const NO_TOKENS: TokenCounts = { prompt: 0, completion: 0, total: 0 };
+const NOTHING = (): void => undefined;
 const NO_HANDLES: readonly string[] = [];
 const SOURCE_ONLY: readonly string[] = ['source'];
 const FAIL_BRANCH_ONLY: readonly string[] = [FAIL_BRANCH_HANDLE];
-
-function handlesErrors(node: WorkflowNode): boolean {
-  return node.data.error_strategy !== undefined && ERROR_STRATEGY_NODE_TYPES.has(node.data.type);
-}
 
 function exceptionHandles(node: WorkflowNode): readonly string[] {
   return node.data.error_strategy === 'fail-branch' ? FAIL_BRANCH_ONLY : SOURCE_ONLY;
@@ -136,24 +115,31 @@ function exceptionOutputs(node: WorkflowNode, error: unknown, secrets: SecretMas
   return outputs;
 }
 
-function seconds(ms: number): number {
-  return Math.floor(ms / 1000);
-}
-
 export class Scheduler {
-  /** Nodes not yet ready, skipped or restored. */
-  private readonly gates = new Map<string, Gate>();
-  private readonly initiallyReady: Array<{ nodeId: string; from: string | null }> = [];
+  /** This level's nodes, as the scheduler reads them. */
+  private readonly plans: LevelPlan;
+  /**
+   * By node ordinal: the incoming edges not decided yet of a node waiting for them; 0 for a node not
+   * waiting (it started the level, was restored, or its edges are all decided).
+   */
+  private readonly pending: number[];
+  /** By node ordinal: the source of the last taken incoming edge, reported as the node's predecessor. */
+  private readonly from: Array<string | null>;
+  /** Nodes still waiting for an incoming edge. */
+  private waiting = 0;
+  private readonly initiallyReady: Array<{ plan: NodePlan; from: string | null }> = [];
   private live = false;
   private unstarted = 0;
-  /** Nodes whose incoming edges were all skipped; never announced, never run. */
-  readonly skipped = new Set<string>();
-  private readonly aborted: Promise<never>;
+  private readonly waits: AttemptWaits;
+  /** The attempts' emitTextChunk: null when the run does not stream. */
+  private readonly emitTextChunk: NodeRunContext['emitTextChunk'];
   private readonly counter: { next: number };
   private readonly scopeRunner: ScopeRunner;
+  /** The iteration or loop round this scheduler runs; null at the top level. */
+  private readonly scope: RunScope | null;
   private inFlight = 0;
   private stopping = false;
-  private settle: () => void = () => undefined;
+  private settle: () => void = NOTHING;
 
   failure: NodeFailure | null = null;
   /** A run limit stopped the run (the step limit, a variable too large). */
@@ -173,26 +159,34 @@ export class Scheduler {
   /** A loop-end node ran (inside a loop round). */
   reachedLoopEnd = false;
 
-  constructor(private readonly o: SchedulerOptions) {
-    this.counter = o.counter ?? { next: o.nextIndex };
-    this.scopeRunner = new SubgraphRunner(o, this.counter, this, (child) => new Scheduler(child));
+  constructor(
+    private readonly o: SchedulerOptions,
+    private readonly level: SchedulerLevel,
+  ) {
+    this.counter = o.counter;
+    this.scope = level.scope;
+    this.scopeRunner = new SubgraphRunner(o, this, createScheduler);
     // One listener on the run's signal, however many rounds its containers run (10 parallel rounds
     // each adding their own tripped Node's MaxListeners warning, and cost a listener per round).
-    this.aborted = o.aborted ?? abortedPromise(o.controller.signal);
-    const restored = o.restored.length === 0 ? null : new Set(o.restored.map((r) => r.nodeId));
+    this.waits = o.abort.waits;
+    this.emitTextChunk = o.stream ? chunkEmitter(o.stream.coordinator) : null;
+    const plans = (this.plans = levelPlan(level.index, o.executors));
+    this.pending = plans.incoming.slice();
+    this.from = new Array<string | null>(this.pending.length).fill(null);
+    const restored = level.restored.length === 0 ? null : new Set(level.restored.map((r) => r.nodeId));
     if (restored) for (const nodeId of restored) o.stream?.coordinator.nodeFinished(nodeId);
     o.stream?.coordinator.begin();
-    for (const [id, incoming] of o.index.incomingEdges) {
-      if (restored?.has(id)) continue;
-      if (incoming.length === 0) this.initiallyReady.push({ nodeId: id, from: null });
-      else this.gates.set(id, { pending: incoming.length, from: null });
+    for (const plan of plans.nodes) {
+      if (restored?.has(plan.id)) this.pending[plan.ordinal] = 0;
+      else if (this.pending[plan.ordinal] > 0) this.waiting++;
+      else this.initiallyReady.push({ plan, from: null });
     }
     // Replays the branch decisions of restored nodes from their outputs, so skips are rebuilt too.
-    for (const { nodeId, outputs, exception } of o.restored) {
-      const node = o.index.nodesById.get(nodeId);
-      if (!node) continue;
-      if (node.data.type === 'loop-end' && !exception) this.reachedLoopEnd = true;
-      this.decideEdges(nodeId, exception ? exceptionHandles(node) : this.takenHandles(node, outputs));
+    for (const { nodeId, outputs, exception } of level.restored) {
+      const plan = plans.byId.get(nodeId);
+      if (!plan) continue;
+      if (plan.type === 'loop-end' && !exception) this.reachedLoopEnd = true;
+      this.decideEdges(plan, exception ? exceptionHandles(plan.node) : this.takenHandles(plan, outputs));
     }
   }
 
@@ -200,249 +194,247 @@ export class Scheduler {
   run(): Promise<void> {
     const drained = new Promise<void>((resolve) => (this.settle = resolve));
     this.live = true;
-    for (const { nodeId, from } of this.initiallyReady) this.launch(nodeId, from);
-    if (this.inFlight === 0) this.settle();
+    // held while launching, so that a node ending at once cannot settle the run before the others start
+    this.inFlight++;
+    for (const { plan, from } of this.initiallyReady) this.launch(plan, from);
+    if (--this.inFlight === 0) this.settle();
     return drained;
-  }
-
-  /** The run's abort promise, for the schedulers of its container rounds. */
-  get abortedSignal(): Promise<never> {
-    return this.aborted;
   }
 
   /** Nodes that neither ran nor were skipped (only for graphs that skipped validation, or when stopped). */
   get unfinishedCount(): number {
-    return this.gates.size + this.unstarted;
+    return this.waiting + this.unstarted;
   }
 
-  private takenHandles(node: WorkflowNode, outputs: Readonly<Record<string, unknown>>): readonly string[] | null {
-    const executor = this.o.executors[node.data.type] as NodeExecutor | undefined;
-    if (executor?.takenHandles) return executor.takenHandles(node, outputs);
+  private takenHandles(plan: NodePlan, outputs: Readonly<Record<string, unknown>>): readonly string[] | null {
+    const { executor } = plan;
+    if (executor?.takenHandles) return executor.takenHandles(plan.node, outputs);
     // A node with a fail branch that succeeded leaves by 'source' only.
-    return handlesErrors(node) && node.data.error_strategy === 'fail-branch' ? SOURCE_ONLY : null;
+    return plan.handlesErrors && plan.node.data.error_strategy === 'fail-branch' ? SOURCE_ONLY : null;
   }
 
   /** Decides every outgoing edge of a node: taken when `handles` is null or names the edge's handle. */
-  private decideEdges(nodeId: string, handles: readonly string[] | null): void {
-    for (const edge of this.o.index.outgoingEdges.get(nodeId) ?? []) {
+  private decideEdges(plan: NodePlan, handles: readonly string[] | null): void {
+    for (const { edge, target } of plan.outgoing) {
       const taken = handles === null || handles.includes(edge.sourceHandle);
       if (taken) this.o.stream?.coordinator.edgeTaken(edge);
-      const gate = this.gates.get(edge.target);
-      if (!gate) continue;
-      if (taken) gate.from = nodeId;
-      if (--gate.pending > 0) continue;
-      this.gates.delete(edge.target);
-      if (gate.from === null) {
-        this.skipped.add(edge.target);
-        this.o.stream?.coordinator.nodeSkipped(edge.target);
-        this.decideEdges(edge.target, NO_HANDLES);
-      } else if (this.live) this.launch(edge.target, gate.from);
-      else this.initiallyReady.push({ nodeId: edge.target, from: gate.from });
+      if (target === undefined) continue;
+      const t = target.ordinal;
+      if (this.pending[t] === 0) continue;
+      if (taken) this.from[t] = plan.id;
+      if (--this.pending[t] > 0) continue;
+      this.waiting--;
+      const from = this.from[t];
+      if (from === null) {
+        this.o.stream?.coordinator.nodeSkipped(target.id);
+        this.decideEdges(target, NO_HANDLES);
+      } else if (this.live) this.launch(target, from);
+      else this.initiallyReady.push({ plan: target, from });
     }
   }
 
-  private launch(nodeId: string, predecessorId: string | null): void {
-    if (this.stopping || this.o.controller.signal.aborted) {
+  private launch(plan: NodePlan, predecessorId: string | null): void {
+    if (this.stopping || this.o.abort.aborted) {
       this.unstarted++;
       return;
     }
-    const node = this.o.index.nodesById.get(nodeId);
-    if (!node) return;
     this.inFlight++;
-    this.runNode(node, predecessorId).then(
-      () => this.afterNode(),
-      (error: unknown) => {
-        this.infraError ??= error;
-        this.o.onInfraError?.(error);
-        this.stopping = true;
-        this.o.controller.abort();
-        this.afterNode();
-      },
-    );
+    void this.runNode(plan, predecessorId);
   }
 
-  private afterNode(): void {
-    if (--this.inFlight === 0) this.settle();
-  }
+  /** Runs a launched node to its end; never rejects: a port's failure stops the scheduler. */
+  private async runNode(plan: NodePlan, predecessorNodeId: string | null): Promise<void> {
+    try {
+      const { o } = this;
+      const start = this.startRecord(plan, predecessorNodeId);
+      if (start === null) return;
+      await o.checkpoints.nodeStarted(start);
+      const startedData = nodeStartedData(start, this.scope);
+      const startedEvent = this.emit({ event: 'node_started', data: startedData });
+      if (startedEvent) await startedEvent;
 
-  private async runNode(node: WorkflowNode, predecessorNodeId: string | null): Promise<void> {
-    const { o } = this;
-    const executor = o.executors[node.data.type] as NodeExecutor | undefined;
-    const scope = o.scope ?? null;
-    const executionKey = scope === null ? node.id : executionKeyOf(node.id, scope);
-    const firstAttempt = o.firstAttempts.get(executionKey) ?? 0;
-    if (!this.stepAllowed()) return;
-    const start: NodeExecutionStart = {
-      runId: o.runId,
-      executionId: newId('nex'),
-      nodeId: node.id,
-      executionKey,
-      iterationIndex: scope === null ? null : (scope.iterationIndex ?? scope.loopIndex),
-      nodeType: node.data.type,
-      title: node.data.title,
-      index: this.counter.next++,
-      predecessorNodeId,
-      attempt: firstAttempt,
-      callId: executor?.callsLlm ? llmCallId(o.runId, executionKey, firstAttempt) : null,
-      startedAt: o.clock.now(),
-      deterministic: executor?.deterministic === true,
-    };
-    await o.checkpoints.nodeStarted(start);
-    const startedData: NodeStartedData = {
-      id: start.executionId,
-      node_id: node.id,
-      node_type: node.data.type,
-      title: start.title,
-      index: start.index,
-      predecessor_node_id: predecessorNodeId,
-      inputs: null,
-      created_at: seconds(start.startedAt),
-    };
-    if (scope !== null) {
-      startedData.iteration_id = scope.iterationId;
-      startedData.loop_id = scope.loopId;
+      const stream = o.stream;
+      stream?.coordinator.nodeStarted(plan.id);
+      // Dify's retries: node_started once, a node_retry per failed try, node_finished for the last one.
+      let tried: AttemptResult<NodeRunResult>;
+      let current = start;
+      if (plan.retry === null) {
+        const once = this.attemptNode(plan, start.attempt, start);
+        if (once instanceof Waiter) await once.settled;
+        tried = this.sizeChecked(plan, once instanceof Waiter ? (once.outcome as AttemptResult<NodeRunResult>) : once);
+      } else ({ tried, current } = await this.retried(plan, plan.retry, start, startedData));
+      const exception = this.handled(plan, tried);
+      const result = tried.result;
+      const finish = this.finishRecord(start, current, tried, exception);
+      await o.checkpoints.nodeFinished(finish);
+      if (result !== null) {
+        // in the pool before node_finished, so the text it completes is streamed ahead of it (as Dify)
+        this.level.pool.set(plan.id, result.outputs);
+        stream?.coordinator.nodeFinished(plan.id);
+      }
+      if (stream) await stream.chunks.settle();
+      const finishedEvent = this.emit({
+        event: 'node_finished',
+        data: nodeFinishedData(finish, this.scope, plan.callsLlm),
+      });
+      if (finishedEvent) await finishedEvent;
+      this.afterFinish(plan, finish, result, exception);
+    } catch (error) {
+      this.infraFailed(error);
+      this.stopping = true;
+      this.o.abort.abort();
+    } finally {
+      if (--this.inFlight === 0) this.settle();
     }
-    const startedEvent = this.emit({ event: 'node_started', data: startedData });
-    if (startedEvent) await startedEvent;
+  }
 
-    const stream = o.stream;
-    stream?.coordinator.nodeStarted(node.id);
-    // Dify's retries: node_started once, a node_retry per failed try, node_finished for the last one.
+  /**
+   * The tries of a node with a retry policy, and the start record of the last one. Apart from
+   * runNode so that its closures do not make runNode keep its variables in a context object.
+   */
+  private async retried(
+    plan: NodePlan,
+    policy: RetryPolicy,
+    start: NodeExecutionStart,
+    startedData: NodeStartedData,
+  ): Promise<{ tried: AttemptResult<NodeRunResult>; current: NodeExecutionStart }> {
+    const { o } = this;
     let attemptStartedAt = start.startedAt;
     let current = start;
-    const policy = retryPolicyOf(node);
-    let tried: AttemptResult<NodeRunResult>;
-    if (policy === null) {
-      const once = this.attemptNode(node, executor, firstAttempt, start);
-      tried = isThenable(once) ? await once : once;
-    } else
-      tried = await runWithRetries<NodeRunResult>({
-        policy,
-        firstAttempt,
-        signal: o.controller.signal,
-        sleeper: o.sleeper,
-        attempt: async (attempt) => this.attemptNode(node, executor, attempt, start),
-        onRetry: async (failed, attempt, retryIndex) => {
-          const at = o.clock.now();
-          const retryEvent = this.emit({
-            event: 'node_retry',
-            data: nodeRetryData(startedData, failed, attempt, retryIndex, attemptStartedAt, at, o.secrets),
-          });
-          if (retryEvent) await retryEvent;
-        },
-        beforeRetry: async (attempt) => {
-          this.countStep();
-          attemptStartedAt = o.clock.now();
-          // the row names the attempt now running, so a resumed run continues after it
-          current = { ...start, attempt, callId: start.callId === null ? null : llmCallId(o.runId, executionKey, attempt) };
-          await o.checkpoints.nodeStarted(current);
-        },
-      });
-    let result = tried.result;
-    const error = tried.error;
-    let exception = false;
-    if (error instanceof RunLimitError) this.stopForLimit(error);
-    else if (error !== null && !(error instanceof RunCancelledError) && !o.controller.signal.aborted && handlesErrors(node)) {
-      // Dify's error handling: the node ends as `exception` with the error as outputs, and the run goes on.
-      exception = true;
-      result = { inputs: result?.inputs ?? null, outputs: exceptionOutputs(node, error, o.secrets) };
-    }
+    const tried = await runWithRetries<NodeRunResult>({
+      policy,
+      firstAttempt: start.attempt,
+      signal: o.abort.signal,
+      sleeper: o.sleeper,
+      attempt: async (attempt) => {
+        const once = this.attemptNode(plan, attempt, start);
+        return this.sizeChecked(plan, once instanceof Waiter ? await once.result() : once);
+      },
+      onRetry: async (failed, attempt, retryIndex) => {
+        const at = o.clock.now();
+        const retryEvent = this.emit({
+          event: 'node_retry',
+          data: nodeRetryData(startedData, failed, attempt, retryIndex, attemptStartedAt, at, o.secrets),
+        });
+        if (retryEvent) await retryEvent;
+      },
+      beforeRetry: async (attempt) => {
+        this.countStep();
+        attemptStartedAt = o.clock.now();
+        // the row names the attempt now running, so a resumed run continues after it
+        current = { ...start, attempt, callId: start.callId === null ? null : llmCallId(o.runId, start.executionKey, attempt) };
+        await o.checkpoints.nodeStarted(current);
+      },
+    });
+    return { tried, current };
+  }
 
-    const finishedAt = o.clock.now();
-    const tokens = result?.tokens ?? NO_TOKENS;
-    const message = error === null ? null : o.secrets.maskText(errorMessage(error));
-    // Spelled out: V8 turns `{ ...start, more }` into a slow object costing ~8 µs here.
-    const finish: NodeExecutionFinish = {
-      runId: start.runId,
-      executionId: start.executionId,
-      nodeId: start.nodeId,
-      executionKey: start.executionKey,
-      iterationIndex: start.iterationIndex,
-      nodeType: start.nodeType,
-      title: start.title,
-      index: start.index,
-      predecessorNodeId: start.predecessorNodeId,
+  /** A port failed here or in a round inside: recorded up to the run's own scheduler at once. */
+  infraFailed(error: unknown): void {
+    this.infraError ??= error;
+    this.level.parent?.infraFailed(error);
+  }
+
+  /** The scope this scheduler's rounds are nested in; null at the top level. */
+  get roundScope(): RunScope | null {
+    return this.scope;
+  }
+
+  /** The node's start record, its step counted; null when the step limit stopped the run instead. */
+  private startRecord(plan: NodePlan, predecessorNodeId: string | null): NodeExecutionStart | null {
+    const { o } = this;
+    const scope = this.scope;
+    const executionKey = scope === null ? plan.id : executionKeyOf(plan.id, scope);
+    const attempt = o.firstAttempts.size === 0 ? 0 : (o.firstAttempts.get(executionKey) ?? 0);
+    if (!this.stepAllowed()) return null;
+    return {
+      runId: o.runId,
+      executionId: newId('nex'),
+      nodeId: plan.id,
+      executionKey,
+      iterationIndex: scope === null ? null : (scope.iterationIndex ?? scope.loopIndex),
+      nodeType: plan.type,
+      title: plan.title,
+      index: this.counter.next++,
+      predecessorNodeId,
+      attempt,
+      callId: plan.callsLlm ? llmCallId(o.runId, executionKey, attempt) : null,
+      startedAt: o.clock.now(),
+      deterministic: plan.deterministic,
+    };
+  }
+
+  /**
+   * Whether the node's error_strategy handled its failure (Dify's error handling: the node ends as
+   * `exception` with the error as its outputs, put in `tried.result`, and the run goes on). A run
+   * limit stops the run.
+   */
+  private handled(plan: NodePlan, tried: AttemptResult<NodeRunResult>): boolean {
+    const { error } = tried;
+    if (error instanceof RunLimitError) this.stopForLimit(error);
+    else if (error !== null && !(error instanceof RunCancelledError) && !this.o.abort.aborted && plan.handlesErrors) {
+      tried.result = { inputs: tried.result?.inputs ?? null, outputs: exceptionOutputs(plan.node, error, this.o.secrets) };
+      return true;
+    }
+    return false;
+  }
+
+  /** The finish record of the node's last try. */
+  private finishRecord(
+    start: NodeExecutionStart,
+    current: NodeExecutionStart,
+    tried: AttemptResult<NodeRunResult>,
+    exception: boolean,
+  ): NodeExecutionFinish {
+    const { o } = this;
+    const { result, error } = tried;
+    return nodeFinishRecord(start, {
       attempt: current.attempt,
       callId: current.callId,
-      startedAt: start.startedAt,
-      deterministic: start.deterministic,
       status: exception ? 'exception' : error === null ? 'succeeded' : 'failed',
       inputs: o.secrets.mask(result?.inputs ?? null),
       processData: o.secrets.mask(result?.processData ?? null),
       // the pool keeps the real values; what is recorded and announced never shows a secret
       outputs: o.secrets.mask(result?.outputs ?? null),
-      error: message,
-      finishedAt,
-      elapsedMs: finishedAt - start.startedAt,
-      tokens,
+      error: error === null ? null : o.secrets.maskText(errorMessage(error)),
+      finishedAt: o.clock.now(),
+      tokens: result?.tokens ?? NO_TOKENS,
       cost: result?.cost ?? costCarriedBy(error),
-    };
-    await o.checkpoints.nodeFinished(finish);
-    if (result !== null) {
-      // in the pool before node_finished, so the text it completes is streamed ahead of it (as Dify)
-      o.pool.set(node.id, result.outputs);
-      stream?.coordinator.nodeFinished(node.id);
-    }
-    if (stream) await stream.chunks.settle();
-    const finishedData: NodeFinishedData = {
-      id: start.executionId,
-      node_id: node.id,
-      node_type: node.data.type,
-      title: start.title,
-      index: start.index,
-      predecessor_node_id: predecessorNodeId,
-      inputs: finish.inputs,
-      created_at: startedData.created_at,
-      status: finish.status,
-      outputs: finish.outputs,
-      error: message,
-      elapsed_time: finish.elapsedMs / 1000,
-      execution_metadata: executor?.callsLlm ? { total_tokens: tokens.total } : null,
-      finished_at: seconds(finishedAt),
-    };
-    if (scope !== null) {
-      finishedData.iteration_id = scope.iterationId;
-      finishedData.loop_id = scope.loopId;
-      finishedData.execution_metadata = Object.assign(finishedData.execution_metadata ?? {}, scopeMetadata(scope));
-    }
-    const finishedEvent = this.emit({ event: 'node_finished', data: finishedData });
-    if (finishedEvent) await finishedEvent;
+    });
+  }
 
-    this.tokens += tokens.total;
+  /** Tallies a finished node and decides its outgoing edges; a failed one stops the scheduler. */
+  private afterFinish(plan: NodePlan, finish: NodeExecutionFinish, result: NodeRunResult | null, exception: boolean): void {
+    this.tokens += finish.tokens.total;
     this.cost.add(finish.cost);
     if (result === null) {
-      this.failure ??= { node, message: message ?? 'failed' };
+      this.failure ??= { node: plan.node, message: finish.error ?? 'failed' };
       this.stopping = true;
       return;
     }
     if (exception) this.exceptions++;
-    else if (node.data.type === 'loop-end') this.reachedLoopEnd = true;
-    if (node.data.type === 'end') this.endOutputs.push(result.outputs);
-    else if (node.data.type === 'answer' && typeof result.outputs.answer === 'string') this.answers.push(result.outputs.answer);
-    this.decideEdges(node.id, exception ? exceptionHandles(node) : this.takenHandles(node, result.outputs));
+    else if (plan.type === 'loop-end') this.reachedLoopEnd = true;
+    if (plan.type === 'end') this.endOutputs.push(result.outputs);
+    else if (plan.type === 'answer' && typeof result.outputs.answer === 'string') this.answers.push(result.outputs.answer);
+    this.decideEdges(plan, exception ? exceptionHandles(plan.node) : this.takenHandles(plan, result.outputs));
   }
 
   /**
-   * One try at a node; never rejects. A node that answers synchronously gets its outcome without a
-   * promise (as before retries existed: sync nodes skip a microtask).
+   * One try at a node; never rejects. A node that answers synchronously gets its outcome at once (sync
+   * nodes skip a microtask), one that answers with a promise a waiter that the run's abort ends too.
    */
-  private attemptNode(
-    node: WorkflowNode,
-    executor: NodeExecutor | undefined,
-    attempt: number,
-    start: NodeExecutionStart,
-  ): AttemptResult<NodeRunResult> | Promise<AttemptResult<NodeRunResult>> {
+  private attemptNode(plan: NodePlan, attempt: number, start: NodeExecutionStart): AttemptResult<NodeRunResult> | Waiter<NodeRunResult> {
     const { o } = this;
-    const stream = o.stream;
+    const { executor } = plan;
     try {
-      if (!executor) throw new WorkflowRuntimeError('no_executor', `no executor for node type '${node.data.type}'`);
-      if (o.controller.signal.aborted) throw new RunCancelledError();
+      if (!executor) throw new WorkflowRuntimeError('no_executor', `no executor for node type '${plan.type}'`);
+      if (o.abort.aborted) throw new RunCancelledError();
       const ctx: NodeRunContext = {
         runId: o.runId,
         workflowId: o.workflowId,
         attempt,
-        callId: llmCallId(o.runId, start.executionKey, attempt),
-        pool: o.pool,
+        callId: attempt === start.attempt && start.callId !== null ? start.callId : llmCallId(o.runId, start.executionKey, attempt),
+        pool: this.level.pool,
         runInputs: o.runInputs,
         inputLimits: o.inputLimits,
         llm: o.llm,
@@ -452,26 +444,25 @@ export class Scheduler {
         fileStore: o.fileStore,
         tools: o.tools,
         clock: o.clock,
-        signal: o.controller.signal,
+        signal: o.abort.signal,
         history: o.history,
-        emitTextChunk: stream ? (text, selector) => stream.coordinator.chunk(selector, text) : null,
+        emitTextChunk: this.emitTextChunk,
         executionId: start.executionId,
         scopes: this.scopeRunner,
       };
-      const pending = executor.execute(node, ctx);
-      if (isThenable(pending)) return this.settleAttempt(node, Promise.race([pending, this.aborted]));
-      checkVariableSizes(node.id, pending.outputs, o.limits.maxVariableBytes);
-      return { result: pending, error: null };
+      const pending = executor.execute(plan.node, ctx);
+      return isThenable(pending) ? this.waits.wait(pending) : { result: pending, error: null };
     } catch (e) {
       return { result: null, error: e };
     }
   }
 
-  private async settleAttempt(node: WorkflowNode, pending: Promise<NodeRunResult>): Promise<AttemptResult<NodeRunResult>> {
+  /** A try whose outputs hold a variable larger than the run allows fails with that limit. */
+  private sizeChecked(plan: NodePlan, tried: AttemptResult<NodeRunResult>): AttemptResult<NodeRunResult> {
+    if (tried.result === null) return tried;
     try {
-      const result = await pending;
-      checkVariableSizes(node.id, result.outputs, this.o.limits.maxVariableBytes);
-      return { result, error: null };
+      checkVariableSizes(plan.id, tried.result.outputs, this.o.limits.maxVariableBytes);
+      return tried;
     } catch (e) {
       return { result: null, error: e };
     }
@@ -497,7 +488,7 @@ export class Scheduler {
   private stopForLimit(error: RunLimitError): void {
     this.limitError ??= error;
     this.stopping = true;
-    this.o.controller.abort();
+    this.o.abort.abort();
   }
 
   private emit(body: RunEventBody): Promise<void> | undefined {
@@ -506,16 +497,12 @@ export class Scheduler {
   }
 }
 
-/** Dify's execution_metadata of a node inside an iteration or loop. */
-function scopeMetadata(scope: RunScope): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  if (scope.iterationId !== null && scope.iterationIndex !== null) {
-    out.iteration_id = scope.iterationId;
-    out.iteration_index = scope.iterationIndex;
-  }
-  if (scope.loopId !== null && scope.loopIndex !== null) {
-    out.loop_id = scope.loopId;
-    out.loop_index = scope.loopIndex;
-  }
-  return out;
+/** The scheduler of a container's round. */
+function createScheduler(opts: SchedulerOptions, level: SchedulerLevel): Scheduler {
+  return new Scheduler(opts, level);
+}
+
+/** The attempts' emitTextChunk of a streaming run (made apart, so the constructor captures nothing). */
+function chunkEmitter(coordinator: StreamCoordinator): NonNullable<NodeRunContext['emitTextChunk']> {
+  return (text, selector) => coordinator.chunk(selector, text);
 }

@@ -61,7 +61,7 @@ export interface ScopeRunner {
   readonly limits: Readonly<ContainerLimits>;
   /** Runs the nodes inside `container` once, resuming from the round's checkpoints. */
   runRound(spec: RoundSpec): Promise<RoundOutcome>;
-  /** Emits a container event (iteration_started, loop_next, ...) in order with the node events. */
-  emit(body: RunEventBody): Promise<void>;
+  /** Emits a container event (iteration_started, loop_next, ...) in order with the node events; a promise when the sink answers with one. */
+  emit(body: RunEventBody): Promise<void> | undefined;
   now(): number;
 }

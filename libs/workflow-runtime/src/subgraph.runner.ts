@@ -11,12 +11,9 @@ import {
   type RunScope,
   type ScopeRunner,
 } from './scope';
-import type { Scheduler, SchedulerOptions } from './scheduler';
-import type { ScopeIndex } from '@shoal/workflow-dsl';
-import type { VariablePool } from './variable-pool';
+import type { Scheduler, SchedulerLevel, SchedulerOptions } from './scheduler';
 import { RunCancelledError, WorkflowRuntimeError } from './runtime.errors';
 import { isThenable } from './is-thenable';
-import type { RunCost } from './run-cost';
 
 /** A node execution an earlier attempt finished, as a scheduler replays it. */
 export interface RestoredNode {
@@ -29,79 +26,17 @@ export interface RestoredNode {
   index?: number;
 }
 
-/** The parts of the parent scheduler a round reports back to. */
-interface Tallies {
-  steps: number;
-  tokens: number;
-  exceptions: number;
-  infraError: unknown;
-  readonly cost: RunCost;
-  /** The run's abort promise, shared with the round's scheduler. */
-  readonly abortedSignal: Promise<never>;
-}
-
-/**
- * A round's scheduler options: the parent's, with the round's index, pool, scope and restored nodes.
- * Spelled out rather than spread: `{ ...o, … }` of this many fields makes V8 build a dictionary-mode
- * object, and every `this.o.x` of the round's scheduler then pays a hash lookup (a tenth of a
- * parallel iteration's CPU went there). The mapped type makes forgetting a field a type error.
- */
-function roundOptions(
-  o: SchedulerOptions,
-  index: ScopeIndex,
-  pool: VariablePool,
-  restored: readonly RestoredNode[],
-  scope: RunScope,
-  counter: { next: number },
-  aborted: Promise<never>,
-  onInfraError: (error: unknown) => void,
-): SchedulerOptions {
-  const child: { [K in keyof Required<SchedulerOptions>]: SchedulerOptions[K] } = {
-    runId: o.runId,
-    workflowId: o.workflowId,
-    index,
-    scopes: o.scopes,
-    pool,
-    runInputs: o.runInputs,
-    inputLimits: o.inputLimits,
-    executors: o.executors,
-    llm: o.llm,
-    http: o.http,
-    code: o.code,
-    documents: o.documents,
-    fileStore: o.fileStore,
-    tools: o.tools,
-    checkpoints: o.checkpoints,
-    events: o.events,
-    clock: o.clock,
-    stream: o.stream,
-    history: o.history,
-    controller: o.controller,
-    nextIndex: o.nextIndex,
-    limits: o.limits,
-    sleeper: o.sleeper,
-    secrets: o.secrets,
-    firstAttempts: o.firstAttempts,
-    stepsBefore: o.stepsBefore,
-    restored,
-    scope,
-    counter,
-    innerRestored: o.innerRestored,
-    containerLimits: o.containerLimits,
-    onInfraError,
-    aborted,
-  };
-  return child;
-}
+const NONE: readonly RestoredNode[] = [];
 
 export class SubgraphRunner implements ScopeRunner {
   readonly limits: Readonly<ContainerLimits>;
 
+  /** `create` makes a round's scheduler (passed in: the scheduler module imports this one). */
   constructor(
     private readonly o: SchedulerOptions,
-    private readonly counter: { next: number },
-    private readonly parent: Tallies,
-    private readonly create: (opts: SchedulerOptions) => Scheduler,
+    /** The scheduler running the container: its tallies take the round's, its scope holds the round's. */
+    private readonly parent: Scheduler,
+    private readonly create: (opts: SchedulerOptions, level: SchedulerLevel) => Scheduler,
   ) {
     this.limits = o.containerLimits ?? DEFAULT_CONTAINER_LIMITS;
   }
@@ -110,9 +45,9 @@ export class SubgraphRunner implements ScopeRunner {
     return this.o.clock.now();
   }
 
-  async emit(body: RunEventBody): Promise<void> {
+  emit(body: RunEventBody): Promise<void> | undefined {
     const pending = this.o.events.emit(body);
-    if (pending && isThenable(pending)) await pending;
+    return pending && isThenable(pending) ? pending : undefined;
   }
 
   async runRound({ container, index, pool }: RoundSpec): Promise<RoundOutcome> {
@@ -120,7 +55,7 @@ export class SubgraphRunner implements ScopeRunner {
     const inner = o.scopes.get(container.id);
     if (!inner) throw new WorkflowRuntimeError('no_executor', `${container.data.type} '${container.id}' has no nodes inside it`);
     const step = `${container.id}[${index}]`;
-    const outer = o.scope;
+    const outer = this.parent.roundScope;
     const isLoop = container.data.type === 'loop';
     const scope: RunScope = {
       path: outer ? `${outer.path}/${step}` : step,
@@ -129,7 +64,7 @@ export class SubgraphRunner implements ScopeRunner {
       loopId: isLoop ? container.id : (outer?.loopId ?? null),
       loopIndex: isLoop ? index : (outer?.loopIndex ?? null),
     };
-    const restored = o.innerRestored?.get(scope.path) ?? [];
+    const restored = o.innerRestored === undefined || o.innerRestored.size === 0 ? NONE : (o.innerRestored.get(scope.path) ?? NONE);
     let restoredTokens = 0;
     for (const r of restored) {
       restoredTokens += r.tokens ?? 0;
@@ -138,12 +73,8 @@ export class SubgraphRunner implements ScopeRunner {
       // Re-applies what restored nodes wrote outside their outputs (an assigner's loop variables).
       if (node && !r.exception) (o.executors[node.data.type] as NodeExecutor).restore?.(node, r.outputs, pool);
     }
-    const child = this.create(
-      roundOptions(o, inner, pool, restored, scope, this.counter, this.parent.abortedSignal, (error) => {
-        this.parent.infraError ??= error;
-        o.onInfraError?.(error);
-      }),
-    );
+    // the run's options are shared; a round is its level
+    const child = this.create(o, { index: inner, pool, restored, scope, parent: this.parent });
     await child.run();
     const p = this.parent;
     p.steps += child.steps;
@@ -154,7 +85,7 @@ export class SubgraphRunner implements ScopeRunner {
       p.infraError ??= child.infraError;
       throw child.infraError;
     }
-    if (o.controller.signal.aborted) throw new RunCancelledError();
+    if (o.abort.aborted) throw new RunCancelledError();
     const failure = child.failure;
     const error = failure ? `Node ${failure.node.data.title} (${failure.node.id}) failed: ${failure.message}` : null;
     return { error, reachedLoopEnd: child.reachedLoopEnd, tokens: restoredTokens + child.tokens };

@@ -33,5 +33,10 @@ export class VariablePool {
     return value;
   }
 
-  readonly lookup: VariableLookup = (selector) => this.get(selector);
+  private lookupFn: VariableLookup | null = null;
+
+  /** `get` as a function, made on first use (most round pools never render a template). */
+  get lookup(): VariableLookup {
+    return (this.lookupFn ??= (selector) => this.get(selector));
+  }
 }

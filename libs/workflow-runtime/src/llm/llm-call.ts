@@ -30,9 +30,10 @@ export class LlmCallTally {
     return { prompt_tokens: this.prompt, completion_tokens: this.completion, total_tokens: this.total };
   }
 
-  /** The node result's tokens and cost. */
-  record(): Pick<NodeRunResult, 'tokens' | 'cost'> {
-    return { tokens: { prompt: this.prompt, completion: this.completion, total: this.total }, ...(this.cost ? { cost: this.cost } : {}) };
+  /** The node's result with its calls' tokens and cost, built as one literal (a spread costs a slower object). */
+  result(inputs: Record<string, unknown>, outputs: Record<string, unknown>, processData: Record<string, unknown>): NodeRunResult {
+    const tokens = { prompt: this.prompt, completion: this.completion, total: this.total };
+    return this.cost ? { inputs, outputs, processData, tokens, cost: this.cost } : { inputs, outputs, processData, tokens };
   }
 
   /** An error that fails the node carrying what its calls cost, so the checkpoint records it. */

@@ -3,6 +3,7 @@
 import type { AssignerItem, AssignerNode } from '@shoal/workflow-dsl';
 import type { NodeExecutor } from '../node-executor';
 import type { VariablePool } from '../variable-pool';
+import { namespaceObject } from '../namespace-object';
 
 export class AssignerError extends Error {
   constructor(message: string) {
@@ -42,12 +43,14 @@ function supported(kind: Kind, op: AssignerItem['operation']): boolean {
   }
 }
 
+/** The input of an arithmetic operation: a number, and not 0 to divide by. */
+function numberInput(v: unknown, op: AssignerItem['operation']): number {
+  if (typeof v !== 'number' || (op === '/=' && v === 0)) throw new AssignerError(`Invalid input value ${JSON.stringify(v)}`);
+  return v;
+}
+
 function apply(current: unknown, kind: Kind, item: AssignerItem, input: unknown): unknown {
   const op = item.operation;
-  const number = (v: unknown) => {
-    if (typeof v !== 'number' || (op === '/=' && v === 0)) throw new AssignerError(`Invalid input value ${JSON.stringify(v)}`);
-    return v;
-  };
   switch (op) {
     case 'clear':
       return ZERO[kind]();
@@ -60,18 +63,18 @@ function apply(current: unknown, kind: Kind, item: AssignerItem, input: unknown)
           throw new AssignerError(`Invalid input value ${JSON.stringify(input)}`);
         }
       }
-      if (kind === 'number') return number(input);
+      if (kind === 'number') return numberInput(input, op);
       if (kind === 'array' ? !Array.isArray(input) : kindOf(input) !== kind)
         throw new AssignerError(`Invalid input value ${JSON.stringify(input)}`);
       return input;
     case '+=':
-      return (current as number) + number(input);
+      return (current as number) + numberInput(input, op);
     case '-=':
-      return (current as number) - number(input);
+      return (current as number) - numberInput(input, op);
     case '*=':
-      return (current as number) * number(input);
+      return (current as number) * numberInput(input, op);
     case '/=':
-      return (current as number) / number(input);
+      return (current as number) / numberInput(input, op);
     case 'append':
       return [...(current as unknown[]), input];
     case 'extend':
@@ -86,6 +89,12 @@ function apply(current: unknown, kind: Kind, item: AssignerItem, input: unknown)
 
 /** Writes each namespace touched (conversation, or a loop's variables) as a new object where it lives. */
 function writeVariables(pool: VariablePool, updates: ReadonlyArray<{ name: string; selector?: readonly string[]; value: unknown }>): void {
+  if (updates.length === 1) {
+    // the usual single update, without grouping
+    const [{ name, selector, value }] = updates;
+    writeNamespace(pool, selector?.[0] ?? CONVERSATION, [{ name, value }]);
+    return;
+  }
   const byNamespace = new Map<string, Array<{ name: string; value: unknown }>>();
   for (const u of updates) {
     const namespace = u.selector?.[0] ?? CONVERSATION;
@@ -93,13 +102,15 @@ function writeVariables(pool: VariablePool, updates: ReadonlyArray<{ name: strin
     list.push(u);
     byNamespace.set(namespace, list);
   }
-  for (const [namespace, list] of byNamespace) {
-    const current = (pool.get([namespace]) ?? {}) as Record<string, unknown>;
-    const next: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, current);
-    for (const { name, value } of list) next[name] = value;
-    // A new object: values already handed out (events, other nodes' inputs) are never mutated.
-    pool.replace(namespace, next);
-  }
+  for (const [namespace, list] of byNamespace) writeNamespace(pool, namespace, list);
+}
+
+function writeNamespace(pool: VariablePool, namespace: string, list: ReadonlyArray<{ name: string; value: unknown }>): void {
+  const current = (pool.get([namespace]) ?? {}) as Record<string, unknown>;
+  const next = Object.assign(namespaceObject(), current);
+  for (const { name, value } of list) next[name] = value;
+  // A new object: values already handed out (events, other nodes' inputs) are never mutated.
+  pool.replace(namespace, next);
 }
 
 export const assignerNodeExecutor: NodeExecutor<AssignerNode> = {
@@ -125,7 +136,8 @@ export const assignerNodeExecutor: NodeExecutor<AssignerNode> = {
       }
       working.set(key, { selector: [namespace, name], value: apply(current, kind, item, input) });
     }
-    const updated = [...working.values()].map(({ selector, value }) => ({ name: selector[1], selector, value }));
+    const updated: Array<{ name: string; selector: [string, string]; value: unknown }> = [];
+    for (const { selector, value } of working.values()) updated.push({ name: selector[1], selector, value });
     writeVariables(ctx.pool, updated);
     return { inputs: { items: node.data.items }, outputs: { updated_variables: updated }, processData: { updated_variables: updated } };
   },

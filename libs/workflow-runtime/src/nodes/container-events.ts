@@ -18,19 +18,38 @@ export class ContainerEvents {
     this.kind = node.data.type;
   }
 
-  private base() {
-    return { id: this.ctx.executionId, node_id: this.node.id, node_type: this.kind, title: this.node.data.title };
+  started(inputs: Record<string, unknown>, metadata: Record<string, unknown>): Promise<void> | undefined {
+    const { ctx, node } = this;
+    const data: ContainerStartedData = {
+      id: ctx.executionId,
+      node_id: node.id,
+      node_type: this.kind,
+      title: node.data.title,
+      created_at: seconds(this.startedAt),
+      extras: {},
+      metadata,
+      inputs,
+    };
+    return ctx.scopes.emit(this.kind === 'iteration' ? { event: 'iteration_started', data } : { event: 'loop_started', data });
   }
 
-  started(inputs: Record<string, unknown>, metadata: Record<string, unknown>): Promise<void> {
-    const data: ContainerStartedData = Object.assign(this.base(), { created_at: seconds(this.startedAt), extras: {}, metadata, inputs });
-    return this.ctx.scopes.emit(this.kind === 'iteration' ? { event: 'iteration_started', data } : { event: 'loop_started', data });
-  }
-
-  next(index: number, preLoopOutput?: Record<string, unknown>): Promise<void> {
-    const data: ContainerNextData = Object.assign(this.base(), { index, created_at: seconds(this.ctx.scopes.now()), extras: {} });
-    if (preLoopOutput) data.pre_loop_output = preLoopOutput;
-    return this.ctx.scopes.emit(this.kind === 'iteration' ? { event: 'iteration_next', data } : { event: 'loop_next', data });
+  /** A round is about to run; one literal per round, of one shape for each kind. */
+  next(index: number, preLoopOutput?: Record<string, unknown>): Promise<void> | undefined {
+    const { ctx, node } = this;
+    const createdAt = seconds(ctx.scopes.now());
+    const data: ContainerNextData = preLoopOutput
+      ? {
+          id: ctx.executionId,
+          node_id: node.id,
+          node_type: this.kind,
+          title: node.data.title,
+          index,
+          created_at: createdAt,
+          extras: {},
+          pre_loop_output: preLoopOutput,
+        }
+      : { id: ctx.executionId, node_id: node.id, node_type: this.kind, title: node.data.title, index, created_at: createdAt, extras: {} };
+    return ctx.scopes.emit(this.kind === 'iteration' ? { event: 'iteration_next', data } : { event: 'loop_next', data });
   }
 
   completed(c: {
@@ -41,9 +60,13 @@ export class ContainerEvents {
     tokens: number;
     steps: number;
     metadata: Record<string, unknown>;
-  }): Promise<void> {
+  }): Promise<void> | undefined {
     const finishedAt = this.ctx.scopes.now();
-    const data: ContainerCompletedData = Object.assign(this.base(), {
+    const data: ContainerCompletedData = {
+      id: this.ctx.executionId,
+      node_id: this.node.id,
+      node_type: this.kind,
+      title: this.node.data.title,
       outputs: c.outputs,
       created_at: seconds(this.startedAt),
       extras: {},
@@ -55,7 +78,7 @@ export class ContainerEvents {
       execution_metadata: Object.assign({ total_tokens: c.tokens }, c.metadata),
       finished_at: seconds(finishedAt),
       steps: c.steps,
-    });
+    };
     return this.ctx.scopes.emit(this.kind === 'iteration' ? { event: 'iteration_completed', data } : { event: 'loop_completed', data });
   }
 }

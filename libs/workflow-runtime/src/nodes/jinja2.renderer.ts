@@ -1,6 +1,7 @@
 // Jinja2 templates through nunjucks, sandboxed: data only (no prototypes, no functions, no files), and
 // bounded in work and output size, since rendering is synchronous and cannot be interrupted.
 import * as nunjucks from 'nunjucks';
+import { namespaceObject } from '../namespace-object';
 
 export interface Jinja2Limits {
   /** Characters of output (Dify's TEMPLATE_TRANSFORM_MAX_LENGTH, 400,000). */
@@ -199,12 +200,12 @@ const compiled = new Map<string, nunjucks.Template>();
 const environments = new WeakMap<Jinja2Limits, nunjucks.Environment>();
 const defaultEnvironment = makeEnvironment(DEFAULT_JINJA2_LIMITS);
 
-/** Plain JSON data with null prototypes all the way down, so nothing inherited is reachable by name. */
+/** Plain JSON data whose objects inherit nothing (namespaceObject), so nothing inherited is reachable by name. */
 function toData(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return typeof value === 'function' ? undefined : value;
   if (depth > 64) return null;
   if (Array.isArray(value)) return value.map((v) => toData(v, depth + 1));
-  const out = Object.create(null) as Record<string, unknown>;
+  const out = namespaceObject();
   for (const key of Object.keys(value)) out[key] = toData((value as Record<string, unknown>)[key], depth + 1);
   return out;
 }

@@ -5,11 +5,12 @@ import {
   llmVisionOf,
   type LlmVisionConfig,
   renderCompiledTemplate,
+  stringifyValue,
   type CompiledTemplate,
   type LlmNode,
   type LlmNodeData,
 } from '@shoal/workflow-dsl';
-import type { NodeExecutor, NodeRunContext } from '../node-executor';
+import type { NodeExecutor, NodeRunContext, NodeRunResult } from '../node-executor';
 import type { LlmChatRequest, LlmChatResult, LlmMessage, LlmRole } from '../ports';
 import { finalTexts, reasoningFormatOf, ReasoningStream, type ReasoningFormat } from '../llm-reasoning';
 import { historyMessages, historyText, llmMemoryOf, memoryWindow, withCompletionHistory, type LlmMemoryConfig } from '../llm-memory';
@@ -21,9 +22,15 @@ import { callWithStructuredOutput } from '../llm/structured-output.runner';
 /** Where Dify puts the node's context in a prompt. */
 const CONTEXT_MARK = '{{#context#}}';
 
+/** A message text's template, and for each of its parts the reference it reads (-1 for a literal part). */
+interface MessagePart {
+  template: CompiledTemplate;
+  slots: number[];
+}
+
 interface CompiledPrompt {
   /** Each message's text split at `{{#context#}}` (when context is enabled), so the context is never re-read as a template. */
-  messages: Array<{ role: LlmRole; parts: CompiledTemplate[]; jinja2?: string }>;
+  messages: Array<{ role: LlmRole; parts: MessagePart[]; jinja2?: string }>;
   context: readonly string[] | null;
   memory: LlmMemoryConfig | null;
   /** The memory's query template (sys.query when it has none). */
@@ -43,14 +50,25 @@ function compile(data: LlmNodeData): CompiledPrompt {
   if (prompt) return prompt;
   const context = llmContextSelector(data);
   // a Jinja2 message (Dify's `jinja2` edition) is rendered from its own source over prompt_config's variables
-  const messages = data.prompt_template.map((m) =>
-    m.edition_type === 'jinja2'
-      ? { role: m.role, parts: [], jinja2: m.jinja2_text ?? '' }
-      : { role: m.role, parts: (context ? m.text.split(CONTEXT_MARK) : [m.text]).map(compileTemplate) },
+  const templates = data.prompt_template.map((m) =>
+    m.edition_type === 'jinja2' ? null : (context ? m.text.split(CONTEXT_MARK) : [m.text]).map(compileTemplate),
   );
   const references = new Map<string, readonly string[]>();
-  for (const m of messages)
-    for (const part of m.parts) for (const ref of part.references) references.set(`#${ref.selector.join('.')}#`, ref.selector);
+  for (const parts of templates)
+    for (const part of parts ?? []) for (const ref of part.references) references.set(referenceKey(ref.selector), ref.selector);
+  const slotOf = new Map([...references.keys()].map((key, i) => [key, i]));
+  const messages = data.prompt_template.map((m, i) => {
+    const parts = templates[i];
+    return parts === null
+      ? { role: m.role, parts: [], jinja2: m.jinja2_text ?? '' }
+      : {
+          role: m.role,
+          parts: parts.map((template) => ({
+            template,
+            slots: template.parts.map((part) => (typeof part === 'string' ? -1 : (slotOf.get(referenceKey(part)) as number))),
+          })),
+        };
+  });
   const memory = llmMemoryOf(data.memory);
   const query = memory ? compileTemplate(memory.queryPromptTemplate || '{{#sys.query#}}') : null;
   prompt = {
@@ -67,70 +85,95 @@ function compile(data: LlmNodeData): CompiledPrompt {
   return prompt;
 }
 
+/** What an LLM node sends: its prompt rendered from the pool, and its inputs as Dify records them. */
+interface PreparedCall {
+  prompt: CompiledPrompt;
+  inputs: Record<string, unknown>;
+  request: LlmChatRequest;
+}
+
+// execute() is only the awaits: the work before and after the call is done in plain functions, so the
+// suspended call keeps three values, not every local of the node.
 export const llmNodeExecutor: NodeExecutor<LlmNode> = {
   callsLlm: true,
   async execute(node, ctx) {
-    const { data } = node;
-    const prompt = compile(data);
-    const inputs: Record<string, unknown> = {};
-    for (const { key, selector } of prompt.references) inputs[key] = ctx.pool.get(selector) ?? null;
-    const context = prompt.context ? contextText(ctx.pool.get(prompt.context)) : '';
-    if (prompt.context) inputs['#context#'] = context;
-    const jinja2Variables = prompt.hasJinja2 ? jinja2VariablesOf(data, ctx, inputs) : null;
-    let messages: LlmMessage[] = [];
-    for (const m of prompt.messages)
-      messages.push({
-        role: m.role,
-        content: m.jinja2 !== undefined ? renderJinja2(m.jinja2, jinja2Variables ?? {}) : renderParts(m.parts, ctx.pool.lookup, context),
-      });
-    if (prompt.memory && prompt.query) messages = withMemory(data, messages, prompt.memory, prompt.query, ctx.history, ctx.pool.lookup);
-    if (prompt.vision) messages = withImages(messages, visionParts(ctx.pool.get(prompt.vision.selector), prompt.vision));
-    const request: LlmChatRequest = {
-      callId: ctx.callId,
-      runId: ctx.runId,
-      nodeId: node.id,
-      model: data.model.name,
-      messages,
-      params: data.model.completion_params,
-      signal: ctx.signal,
-    };
-    if (data.model.provider) request.provider = data.model.provider;
-    const format = prompt.reasoningFormat;
-    const schema = data.structured_output_schema;
+    const call = prepareCall(node, ctx);
     const tally = new LlmCallTally();
-    let structured: Record<string, unknown> | null = null;
-    let result: LlmChatResult;
+    const schema = node.data.structured_output_schema;
     if (schema) {
       // not streamed: a repaired answer would follow the wrong one on the stream
-      const outcome = await callWithStructuredOutput(ctx.llm, request, schema, tally);
-      ({ result, structured, messages } = outcome);
-    } else {
-      const stream = ctx.emitTextChunk ? streamTo(request, format, ctx.emitTextChunk, node.id) : null;
-      result = await ctx.llm.chat(request);
-      tally.add(result);
-      stream?.end();
+      const outcome = await callWithStructuredOutput(ctx.llm, call.request, schema, tally);
+      return nodeResult(node, call, outcome.result, outcome.structured, outcome.messages, tally);
     }
-    const { text, reasoning } = finalTexts(format, result.text, result.reasoningContent ?? '');
-    const outputs: Record<string, unknown> = {
-      text,
-      reasoning_content: reasoning,
-      usage: tally.usage(),
-      finish_reason: result.finishReason,
-    };
-    if (structured) outputs.structured_output = structured;
-    return {
-      inputs,
-      outputs,
-      processData: {
-        model_mode: data.model.mode,
-        model_provider: data.model.provider ?? null,
-        model_name: data.model.name,
-        prompts: messages,
-      },
-      ...tally.record(),
-    };
+    const stream = ctx.emitTextChunk ? streamTo(call.request, call.prompt.reasoningFormat, ctx.emitTextChunk, node.id) : null;
+    const result = await ctx.llm.chat(call.request);
+    tally.add(result);
+    stream?.end();
+    return nodeResult(node, call, result, null, call.request.messages, tally);
   },
 };
+
+function prepareCall(node: LlmNode, ctx: NodeRunContext): PreparedCall {
+  const { data } = node;
+  const prompt = compile(data);
+  const inputs: Record<string, unknown> = {};
+  // each reference read once: for the inputs, and for rendering the messages
+  const values: unknown[] = new Array<unknown>(prompt.references.length);
+  for (let i = 0; i < values.length; i++) {
+    const { key, selector } = prompt.references[i];
+    const value = ctx.pool.get(selector);
+    values[i] = value;
+    inputs[key] = value ?? null;
+  }
+  const context = prompt.context ? contextText(ctx.pool.get(prompt.context)) : '';
+  if (prompt.context) inputs['#context#'] = context;
+  const jinja2Variables = prompt.hasJinja2 ? jinja2VariablesOf(data, ctx, inputs) : null;
+  let messages: LlmMessage[] = [];
+  for (const m of prompt.messages)
+    messages.push({
+      role: m.role,
+      content: m.jinja2 !== undefined ? renderJinja2(m.jinja2, jinja2Variables ?? {}) : renderParts(m.parts, values, context),
+    });
+  if (prompt.memory && prompt.query) messages = withMemory(data, messages, prompt.memory, prompt.query, ctx.history, ctx.pool.lookup);
+  if (prompt.vision) messages = withImages(messages, visionParts(ctx.pool.get(prompt.vision.selector), prompt.vision));
+  const request: LlmChatRequest = {
+    callId: ctx.callId,
+    runId: ctx.runId,
+    nodeId: node.id,
+    model: data.model.name,
+    messages,
+    params: data.model.completion_params,
+    signal: ctx.signal,
+  };
+  if (data.model.provider) request.provider = data.model.provider;
+  return { prompt, inputs, request };
+}
+
+function nodeResult(
+  node: LlmNode,
+  call: PreparedCall,
+  result: LlmChatResult,
+  structured: Record<string, unknown> | null,
+  prompts: LlmMessage[],
+  tally: LlmCallTally,
+): NodeRunResult {
+  const { model } = node.data;
+  const { text, reasoning } = finalTexts(call.prompt.reasoningFormat, result.text, result.reasoningContent ?? '');
+  const outputs: Record<string, unknown> = {
+    text,
+    reasoning_content: reasoning,
+    usage: tally.usage(),
+    finish_reason: result.finishReason,
+  };
+  if (structured) outputs.structured_output = structured;
+  const processData = {
+    model_mode: model.mode,
+    model_provider: model.provider ?? null,
+    model_name: model.name,
+    prompts,
+  };
+  return tally.result(call.inputs, outputs, processData);
+}
 
 /** Streams the call's text (and reasoning, per reasoning_format) to the node's text chunks. */
 function streamTo(
@@ -146,11 +189,33 @@ function streamTo(
   return s;
 }
 
+/** Dify's key of a reference in an LLM node's inputs: `#start.question#`. */
+function referenceKey(selector: readonly string[]): string {
+  return `#${selector.join('.')}#`;
+}
+
 /** A message's parts rendered and joined by the context (one part, no join, when context is off). */
-function renderParts(parts: readonly CompiledTemplate[], lookup: NodeRunContext['pool']['lookup'], context: string): string {
-  if (parts.length === 1) return renderCompiledTemplate(parts[0], lookup);
+function renderParts(parts: readonly MessagePart[], values: readonly unknown[], context: string): string {
+  if (parts.length === 1) return renderPart(parts[0], values);
   let out = '';
-  for (let i = 0; i < parts.length; i++) out += (i === 0 ? '' : context) + renderCompiledTemplate(parts[i], lookup);
+  for (let i = 0; i < parts.length; i++) out += (i === 0 ? '' : context) + renderPart(parts[i], values);
+  return out;
+}
+
+/** As renderCompiledTemplate, over the values already read for the node's inputs. */
+function renderPart({ template, slots }: MessagePart, values: readonly unknown[]): string {
+  const { parts } = template;
+  if (parts.length === 1 && typeof parts[0] === 'string') return parts[0];
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (typeof part === 'string') out += part;
+    else {
+      const value = values[slots[i]];
+      // As Dify renders a reference it cannot resolve: the selector text without the braces.
+      out += value === undefined ? part.join('.') : stringifyValue(value);
+    }
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@ import { VariablePool } from '../variable-pool';
 import { ContainerError, ContainerEvents } from './container-events';
 import { describeValueForError } from './describe-value';
 import { ifElseNodeExecutor } from './if-else.node';
+import { namespaceObject } from '../namespace-object';
 
 function fits(type: LoopVariable['var_type'], value: unknown): boolean {
   switch (type) {
@@ -41,7 +42,7 @@ function constantValue(v: LoopVariable): unknown {
 }
 
 function initialVariables(node: LoopNode, ctx: NodeRunContext): Record<string, unknown> {
-  const vars = Object.create(null) as Record<string, unknown>;
+  const vars = namespaceObject();
   for (const v of node.data.loop_variables) {
     const value = v.value_type === 'constant' ? constantValue(v) : ctx.pool.get(v.value as string[]);
     if (value === undefined || value === null) throw new ContainerError(`Invalid value for loop variable ${v.label}`);
@@ -76,12 +77,18 @@ export const loopNodeExecutor: NodeExecutor<LoopNode> = {
     const inputs: Record<string, unknown> = Object.assign({ loop_count: d.loop_count }, vars);
     const loopPool = new VariablePool(ctx.pool);
     loopPool.set(node.id, vars);
-    const current = () => Object.assign({}, loopPool.get([node.id]) as Record<string, unknown>);
+    const selector = [node.id];
+    /** The loop's outputs after `rounds` rounds: its variables as they are, and loop_round. */
+    const outputsAfter = (rounds: number) => {
+      const out: Record<string, unknown> = Object.assign({}, loopPool.get(selector) as Record<string, unknown>);
+      out[LOOP_ROUND_OUTPUT] = rounds;
+      return out;
+    };
     const events = new ContainerEvents(node, ctx);
     await events.started(inputs, { loop_length: d.loop_count });
 
     const check = breakCheck(node);
-    let outputs: Record<string, unknown> = Object.assign(current(), { [LOOP_ROUND_OUTPUT]: 0 });
+    let outputs = outputsAfter(0);
     let tokens = 0;
     let rounds = 0;
     let reason = 'loop_completed';
@@ -111,7 +118,7 @@ export const loopNodeExecutor: NodeExecutor<LoopNode> = {
         });
         throw new ContainerError(round.error);
       }
-      outputs = Object.assign(current(), { [LOOP_ROUND_OUTPUT]: rounds });
+      outputs = outputsAfter(rounds);
       if (round.reachedLoopEnd || breaks(check, pool, ctx)) {
         stop = true;
         reason = 'loop_break';

@@ -32,15 +32,15 @@ export const parameterExtractorNodeExecutor: NodeExecutor<ParameterExtractorNode
     // Dify reads the first call the model made
     const toolCall = result.toolCalls?.[0] ?? null;
     const extracted = extractParameters(data.parameters, { text: result.text, toolArguments: toolCall ? toolCall.arguments : null });
-    return {
-      inputs: { query, files: [], parameters: data.parameters, instruction: data.instruction },
-      outputs: {
+    return tally.result(
+      { query, files: [], parameters: data.parameters, instruction: data.instruction },
+      {
         ...extracted.values,
         __is_success: extracted.reason === null ? 1 : 0,
         __reason: extracted.reason,
         __usage: tally.usage(),
       },
-      processData: {
+      {
         model_mode: data.model.mode,
         prompts: messages,
         usage: tally.usage(),
@@ -50,7 +50,6 @@ export const parameterExtractorNodeExecutor: NodeExecutor<ParameterExtractorNode
         model_provider: data.model.provider ?? null,
         model_name: data.model.name,
       },
-      ...tally.record(),
-    };
+    );
   },
 };

@@ -63,12 +63,11 @@ export const questionClassifierNodeExecutor: NodeExecutor<QuestionClassifierNode
     } catch (err) {
       throw tally.fail(err as Error);
     }
-    return {
-      inputs: { query: query ?? null },
-      outputs: { class_name: chosen.name, class_label: chosen.label, class_id: chosen.id, usage: tally.usage() },
+    return tally.result(
+      { query: query ?? null },
+      { class_name: chosen.name, class_label: chosen.label, class_id: chosen.id, usage: tally.usage() },
       processData,
-      ...tally.record(),
-    };
+    );
   },
   takenHandles: (node, outputs) => [typeof outputs.class_id === 'string' ? outputs.class_id : node.data.classes[0].id],
 };
