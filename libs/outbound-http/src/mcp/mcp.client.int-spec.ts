@@ -41,7 +41,7 @@ describe('McpClient', () => {
   it('lists tools with their input schemas and calls one, sending the configured headers', async () => {
     const c = client(allow('127.0.0.1'));
     const tools = await c.listTools({ url: server.url, headers: { 'x-api-key': 'k-123' } });
-    expect(tools.map((t) => t.name).sort()).toEqual(['add', 'big', 'echo', 'fail', 'profile', 'slow']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['add', 'big', 'chart', 'echo', 'fail', 'images', 'profile', 'slow']);
     expect(tools.find((t) => t.name === 'add')?.inputSchema).toMatchObject({ type: 'object', properties: { a: { type: 'number' } } });
     const res = await c.callTool({ url: server.url, headers: { 'x-api-key': 'k-123' } }, 'add', { a: 2, b: 3 });
     expect(res).toMatchObject({ isError: false, structuredContent: { sum: 5 }, content: [{ type: 'text', text: '5' }] });
@@ -65,7 +65,7 @@ describe('McpClient', () => {
     try {
       const url = `http://127.0.0.1:${(hop.address() as AddressInfo).port}/mcp`;
       const tools = await client(allow('127.0.0.0/8')).listTools({ url, headers: { 'x-api-key': 'k-123' } });
-      expect(tools.length).toBe(6);
+      expect(tools.length).toBe(8);
       expect(other.requests.length).toBeGreaterThan(0);
       expect(other.requests.every((h) => h['x-api-key'] === undefined)).toBe(true);
     } finally {
