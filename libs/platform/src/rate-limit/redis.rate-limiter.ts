@@ -2,6 +2,7 @@
 // every one has room, counts the request in all of them, atomically. Scripts are sent by their
 // SHA (EVALSHA), not as text on every request, and are auto-pipelined when the connection is.
 import type { Redis } from 'ioredis';
+import { assertRedisReady } from '../redis/redis';
 import {
   decide,
   evaluate,
@@ -73,6 +74,8 @@ export class RedisRateLimiter implements RateLimiter {
   async admit(subject: RateLimitSubject): Promise<RateLimitDecision> {
     const specs = limitSpecs(subject);
     if (specs.length === 0) return { allowed: true, retryAfterSeconds: 0, limits: [] };
+    // the gate lets a request through when the limiter cannot answer: while Redis is down, at once
+    assertRedisReady(this.redis);
     const now = this.clock();
     const minute = Math.floor(now / WINDOW_MS);
     const keys = specs.flatMap((s) => [this.key(subject.tenantId, s.key, minute), this.key(subject.tenantId, s.key, minute - 1)]);

@@ -16,4 +16,27 @@ export const FAIL_FAST_REDIS: RedisOptions = {
   maxRetriesPerRequest: 1,
   retryStrategy: (times: number) => Math.min(times * 50, REDIS_RECONNECT_MAX_MS),
 };
+
+/** The connection is not up (Redis is down, or it is reconnecting): refused here, without a wait. */
+export class RedisNotReadyError extends Error {
+  readonly code = 'redis_not_ready';
+  constructor(status: string) {
+    super(`the Redis connection is ${status}`);
+    this.name = 'RedisNotReadyError';
+  }
+}
+
+// a connection that was up and lost Redis: between its reconnect attempts (a first connect, still
+// under way at boot, is waited for as before)
+const DOWN = new Set(['close', 'reconnecting', 'end']);
+
+/**
+ * For a command on a request's path that has an answer for "Redis is down" (refuse with 503, or go
+ * on without it): throws at once while the connection has lost Redis, instead of spending a
+ * reconnect interval finding out. Once Redis is back the connection is ready again within a
+ * reconnect interval.
+ */
+export function assertRedisReady(redis: Redis): void {
+  if (DOWN.has(redis.status)) throw new RedisNotReadyError(redis.status);
+}
 export type { Redis } from 'ioredis';

@@ -10,6 +10,7 @@
 // after the batch is committed, so a billing process killed mid-batch leaves its entries pending
 // for another to claim, not lost and not half done.
 import type { Redis } from 'ioredis';
+import { assertRedisReady } from '../redis/redis';
 import type { OpenIntent, UsageLog, UsageLogEntry } from './usage-log';
 
 const GROUP = 'billing';
@@ -88,6 +89,8 @@ export class RedisUsageLog implements UsageLog {
   }
 
   async begin(key: string, intent: string, now: number): Promise<void> {
+    // the call is refused without its intent: while Redis is down, at once
+    assertRedisReady(this.redis);
     await this.scripts().shoalIntentBegin(this.open, this.intents, key, intent, now);
   }
 
