@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { Redis } from 'ioredis';
 import {
+  dropRedisPrefixes,
   createTestDatabase,
   startMockProvider,
   startService,
@@ -97,10 +97,7 @@ afterAll(async () => {
   await Promise.all(services.map((s) => s.stop('SIGTERM')));
   await mock?.close();
   await db?.drop();
-  const redis = new Redis(testRedisUrl());
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await dropRedisPrefixes([prefix]);
 });
 
 interface Row {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import {
+  dropRedisPrefixes,
   createTestDatabase,
   startMockProvider,
   startService,
@@ -100,10 +101,7 @@ afterAll(async () => {
   const codes = await Promise.all(services.map((s) => s.stop('SIGTERM')));
   await mock?.close();
   await db?.drop();
-  const redis = new Redis(redisUrl);
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await dropRedisPrefixes([prefix], redisUrl);
   // every service shuts down on SIGTERM by itself (Nest re-raises the signal after closing), none needed SIGKILL
   for (const c of codes) expect([0, 'SIGTERM']).toContain(c);
 });

@@ -8,8 +8,16 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createRedis, internalHeaders } from '@shoal/platform';
-import { startMockProvider, startService, testRedisPrefix, testRedisUrl, type MockProvider, type ServiceProcess } from '@shoal/testing';
+import { internalHeaders } from '@shoal/platform';
+import {
+  dropRedisPrefixes,
+  startMockProvider,
+  startService,
+  testRedisPrefix,
+  testRedisUrl,
+  type MockProvider,
+  type ServiceProcess,
+} from '@shoal/testing';
 
 jest.setTimeout(180_000);
 
@@ -69,12 +77,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([a, b, control].filter(Boolean).map((s) => s.stop()));
   await Promise.all([x, y, z, k].filter(Boolean).map((m) => m.close()));
-  const redis = createRedis(testRedisUrl());
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  await redis.quit();
+  await dropRedisPrefixes(prefixes);
 });
 
 let callNo = 0;

@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { loadDeploymentConfig } from '@shoal/model-routing';
 import {
   DEFAULT_SSE_LIMITS,
@@ -19,6 +18,7 @@ import {
   type RouteEntry,
 } from '@shoal/platform';
 import {
+  dropRedisPrefixes,
   createTestDatabase,
   freePort,
   startMockProvider,
@@ -116,10 +116,7 @@ export async function startInProcessServices(label: string, opts: InProcessOptio
       await prisma.$disconnect();
       await mock.close();
       await db.drop();
-      const redis = new Redis(testRedisUrl());
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
+      await dropRedisPrefixes([prefix]);
     },
   };
 }

@@ -19,8 +19,7 @@ import {
   type PrismaClient,
   type RunEventStore,
 } from '@shoal/platform';
-import { createTestDatabase, testRedisPrefix, testRedisUrl, type TestDatabase } from '@shoal/testing';
-import { Redis } from 'ioredis';
+import { dropRedisPrefixes, createTestDatabase, testRedisPrefix, testRedisUrl, type TestDatabase } from '@shoal/testing';
 import { GatewayModule } from './gateway.module';
 import { StreamSlots } from '@shoal/platform';
 
@@ -107,10 +106,7 @@ async function boot(db: TestDatabase, mode: Mode, modelPoolUrl: string): Promise
       await app.close();
       await prisma.$disconnect();
       if (mode === 'redis') {
-        const redis = new Redis(testRedisUrl());
-        const keys = await redis.keys(`${prefix}*`);
-        if (keys.length) await redis.del(...keys);
-        await redis.quit();
+        await dropRedisPrefixes([prefix]);
       }
     },
   };

@@ -31,7 +31,7 @@ export {
   type MockContentPart,
   type OpenAiErrorBody,
 } from '@shoal/mock-provider';
-export { createTestDatabase, testRedisPrefix, testRedisUrl, withDatabase, type TestDatabase } from './test-database';
+export { createTestDatabase, dropRedisPrefixes, testRedisPrefix, testRedisUrl, withDatabase, type TestDatabase } from './test-database';
 export { startService, freePort, waitForHttp, repoRoot, type ServiceProcess } from './service-process';
 export { startMcpTestServer, MCP_TEST_PNG, MCP_TEST_PDF, type McpTestServer } from './mcp-test-server';
 export { startS3TestServer, type S3TestServer } from './s3-test-server';

@@ -1,6 +1,7 @@
 // A fresh Postgres database per test file, cloned from the migrated template that `npm test`
 // prepares (CREATE DATABASE ... TEMPLATE is a file copy: milliseconds, not a migration run).
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { Client } from 'pg';
 
 export interface TestDatabase {
@@ -52,4 +53,17 @@ export function testRedisPrefix(label = 'test'): string {
 
 export function testRedisUrl(): string {
   return process.env['SHOAL_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+}
+
+/** Deletes what a test file left under its Redis prefixes (on its own connection, closed after). */
+export async function dropRedisPrefixes(prefixes: Iterable<string>, url = testRedisUrl()): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    for (const prefix of prefixes) {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+    }
+  } finally {
+    await redis.quit();
+  }
 }

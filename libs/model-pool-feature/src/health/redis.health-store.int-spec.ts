@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { DEFAULT_COOLDOWN_POLICY, classifyProviderError, type CooldownPolicy, type ProviderFailure } from '@shoal/model-routing';
 import { configureRootLogger, createRedis, type Redis } from '@shoal/platform';
-import { freePort, testRedisPrefix, testRedisUrl } from '@shoal/testing';
+import { dropRedisPrefixes, freePort, testRedisPrefix, testRedisUrl } from '@shoal/testing';
 import { RedisHealthStore } from './redis.health-store';
 
 jest.setTimeout(60_000);
@@ -25,12 +25,7 @@ const stores: RedisHealthStore[] = [];
 const prefixes = new Set<string>();
 afterAll(async () => {
   for (const s of stores) s.stop();
-  const redis = createRedis(testRedisUrl());
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  await redis.quit();
+  await dropRedisPrefixes(prefixes);
   await Promise.allSettled(connections.map((c) => c.quit()));
 });
 

@@ -4,7 +4,6 @@
 // metered as billed.
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { SHOAL_COST_FIELD, usageEventSchema, type UsageEvent } from '@shoal/contracts';
 import { loadDeploymentConfig } from '@shoal/model-routing';
@@ -21,6 +20,7 @@ import {
   type UsageLog,
 } from '@shoal/platform';
 import {
+  dropRedisPrefixes,
   createTestDatabase,
   mockAnswer,
   mockTokenCount,
@@ -108,10 +108,7 @@ afterAll(async () => {
   await app?.close();
   await mock?.close();
   await db?.drop();
-  const redis = new Redis(testRedisUrl());
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await dropRedisPrefixes([prefix]);
 });
 
 beforeEach(async () => {

@@ -3,7 +3,6 @@
 // `/v1` and without a key; input bounds; the aliases a key's tenant may use.
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { usageEventSchema, type UsageEvent } from '@shoal/contracts';
 import { loadDeploymentConfig, type ModelAlias } from '@shoal/model-routing';
@@ -20,6 +19,7 @@ import {
   type UsageLog,
 } from '@shoal/platform';
 import {
+  dropRedisPrefixes,
   createTestDatabase,
   mockEmbedding,
   mockTokenCount,
@@ -98,10 +98,7 @@ afterAll(async () => {
   await app?.close();
   await mock?.close();
   await db?.drop();
-  const redis = new Redis(testRedisUrl());
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await dropRedisPrefixes([prefix]);
 });
 
 beforeEach(async () => {

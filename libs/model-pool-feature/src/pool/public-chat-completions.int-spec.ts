@@ -2,11 +2,18 @@
 // API-key auth from the platform's key cache, OpenAI-shaped errors, open streams bounded per key.
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { loadDeploymentConfig } from '@shoal/model-routing';
 import { ApiKeysRepository, PlatformModule, configureRootLogger, createHttpApp, createPrismaClient, listen } from '@shoal/platform';
-import { createTestDatabase, startMockProvider, testRedisPrefix, testRedisUrl, type MockProvider, type TestDatabase } from '@shoal/testing';
+import {
+  dropRedisPrefixes,
+  createTestDatabase,
+  startMockProvider,
+  testRedisPrefix,
+  testRedisUrl,
+  type MockProvider,
+  type TestDatabase,
+} from '@shoal/testing';
 import { ModelPoolModule } from '../model-pool.module';
 
 jest.setTimeout(60_000);
@@ -59,10 +66,7 @@ afterAll(async () => {
   await app?.close();
   await mock?.close();
   await db?.drop();
-  const redis = new Redis(testRedisUrl());
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await dropRedisPrefixes([prefix]);
 });
 
 it('answers a chat and lists the models for a valid key', async () => {

@@ -3,8 +3,7 @@
 // Postgres, one real Redis.
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Redis } from 'ioredis';
-import { createTestDatabase, testRedisPrefix, testRedisUrl, type TestDatabase } from '@shoal/testing';
+import { dropRedisPrefixes, createTestDatabase, testRedisPrefix, testRedisUrl, type TestDatabase } from '@shoal/testing';
 import { configureRootLogger } from '../logging/logger';
 import { PlatformModule } from '../platform.module';
 import { createHttpApp, listen } from '../http/bootstrap';
@@ -75,10 +74,7 @@ afterAll(async () => {
   for (const app of apps) await app.close();
   await prisma?.$disconnect();
   await db?.drop();
-  const redis = new Redis(testRedisUrl());
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await dropRedisPrefixes([prefix]);
 });
 
 it('refuses a key revoked on one replica on the other within a second, though both had it cached', async () => {
