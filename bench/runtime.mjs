@@ -45,9 +45,13 @@ if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
 const graph = parsed.graph;
 
 const result = { text: 'ok', usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 }, model: 'm', finishReason: 'stop' };
+// The store answers as Shoal's own does (NodeCheckpointsRepository): a promise for a node with effects
+// (the LLM nodes), nothing for a deterministic node, whose record a real store keeps for its next write.
+const stored = async () => undefined;
+const checkpoint = (rec) => (rec.deterministic ? undefined : stored());
 const ports = {
   llm: { chat: async () => result },
-  checkpoints: { nodeStarted: async () => undefined, nodeFinished: async () => undefined },
+  checkpoints: { nodeStarted: checkpoint, nodeFinished: checkpoint },
   events: { emit: () => undefined },
   clock: { now: () => 0 },
 };

@@ -99,8 +99,9 @@ export function ulid(now = Date.now()): string {
   return lowHead + PAIRS[low % 1024];
 }
 
-export function newId(prefix: IdPrefix): string {
-  return `${prefix}_${ulid()}`;
+/** `now`: the time the id's thing was made, when the caller has just read its clock (saves a clock read: ~0.1–0.3 µs on a VM). */
+export function newId(prefix: IdPrefix, now = Date.now()): string {
+  return `${prefix}_${ulid(now)}`;
 }
 
 export function hasPrefix(id: string, prefix: IdPrefix): boolean {

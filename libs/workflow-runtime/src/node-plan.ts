@@ -31,6 +31,10 @@ export interface LevelPlan {
   readonly nodes: readonly NodePlan[];
   /** By ordinal: the node's incoming edges (0 for the nodes that start the level). */
   readonly incoming: readonly number[];
+  /** The nodes without incoming edges, which start the level, in ordinal order. */
+  readonly starting: readonly NodePlan[];
+  /** How many nodes have incoming edges (wait for them before they run). */
+  readonly waiting: number;
 }
 
 // Graphs are immutable and reused across runs (see executeRun); the plans go with their level's index.
@@ -76,5 +80,6 @@ function planLevel(index: ScopeIndex, executors: NodeExecutors): LevelPlan {
   // the edges, once every plan they may lead to exists
   for (const plan of nodes)
     for (const edge of index.outgoingEdges.get(plan.id) ?? []) links[plan.ordinal].push({ edge, target: byId.get(edge.target) });
-  return { byId, nodes, incoming };
+  const starting = nodes.filter((plan) => incoming[plan.ordinal] === 0);
+  return { byId, nodes, incoming, starting, waiting: nodes.length - starting.length };
 }

@@ -136,8 +136,12 @@ export interface CheckpointStore {
   /**
    * Called before the node runs. May repeat for a node an earlier attempt started but did not finish,
    * with a new executionId and index: store it as an upsert on (runId, executionKey).
+   *
+   * Both methods may answer without a promise when there is nothing to wait for (a deterministic
+   * node's record the store keeps for its next write): the node then goes on without a turn of the
+   * microtask queue. A returned promise is awaited.
    */
-  nodeStarted(rec: NodeExecutionStart): Promise<void>;
+  nodeStarted(rec: NodeExecutionStart): Promise<void> | void;
   /**
    * Must be durable when the promise resolves (successors start right after), except for a
    * `deterministic` node: its record may instead be committed with the next record the store
@@ -146,7 +150,7 @@ export interface CheckpointStore {
    * deferred record no later than the next one it writes, so that what is committed is always
    * closed under "ran before".
    */
-  nodeFinished(rec: NodeExecutionFinish): Promise<void>;
+  nodeFinished(rec: NodeExecutionFinish): Promise<void> | void;
 }
 
 export interface EventSink {

@@ -30,7 +30,7 @@ import { nodeFinishRecord, nodeFinishedData, nodeStartedData } from './node-reco
 import { checkVariableSizes, stepLimitError, type RunLimits } from './run-limits';
 import { RunCancelledError, RunLimitError, WorkflowRuntimeError } from './runtime.errors';
 import type { SecretMasker } from './secret-masker';
-import { executionKeyOf, type ContainerLimits, type RunScope, type ScopeRunner } from './scope';
+import { executionKeyOf, type ContainerLimits, type RunScope } from './scope';
 import { SubgraphRunner, type RestoredNode } from './subgraph.runner';
 import type { ChunkEmitter } from './text-chunk.emitter';
 import type { StreamCoordinator } from './stream-coordinator';
@@ -89,6 +89,8 @@ export interface SchedulerLevel {
   scope: RunScope | null;
   /** The scheduler of the round's container, told at once when a port fails inside the round (so the run's own scheduler records it before anything settles); null at the top level. */
   parent: Scheduler | null;
+  /** Tokens the restored nodes had used (a round's total counts them). */
+  restoredTokens?: number;
 }
 
 export interface NodeFailure {
@@ -115,6 +117,44 @@ function exceptionOutputs(node: WorkflowNode, error: unknown, secrets: SecretMas
   return outputs;
 }
 
+/** The stages of one node execution, in order (Scheduler.advance). */
+const enum Stage {
+  /** Its start record, then the store's nodeStarted. */
+  Start,
+  /** node_started. */
+  Announce,
+  /** The executor (with its retries). */
+  Attempt,
+  /** The executor's outcome arrived (a waiter settled). */
+  Attempted,
+  /** Its finish record, then the store's nodeFinished. */
+  Finish,
+  /** Its outputs into the pool; streamed text settled. */
+  Publish,
+  /** node_finished. */
+  Announced,
+  /** Tallies and edges. */
+  Done,
+}
+
+/** One node execution on its way through its stages: what the later stages need of the earlier. */
+class NodeRun {
+  stage = Stage.Start;
+  start: NodeExecutionStart | null = null;
+  /** The start record of the try that ran last (a retry's). */
+  current: NodeExecutionStart | null = null;
+  startedData: NodeStartedData | null = null;
+  waiter: Waiter<NodeRunResult> | null = null;
+  tried: AttemptResult<NodeRunResult> | null = null;
+  exception = false;
+  finish: NodeExecutionFinish | null = null;
+
+  constructor(
+    readonly plan: NodePlan,
+    readonly predecessorNodeId: string | null,
+  ) {}
+}
+
 export class Scheduler {
   /** This level's nodes, as the scheduler reads them. */
   private readonly plans: LevelPlan;
@@ -127,16 +167,20 @@ export class Scheduler {
   private readonly from: Array<string | null>;
   /** Nodes still waiting for an incoming edge. */
   private waiting = 0;
+  /** Nodes ready before run(), other than the level's own starting nodes (restored levels only). */
   private readonly initiallyReady: Array<{ plan: NodePlan; from: string | null }> = [];
+  /** The level starts with its starting nodes (plans.starting): no node of it was restored. */
+  private fromStart = true;
   private live = false;
   private unstarted = 0;
   private readonly waits: AttemptWaits;
   /** The attempts' emitTextChunk: null when the run does not stream. */
   private readonly emitTextChunk: NodeRunContext['emitTextChunk'];
   private readonly counter: { next: number };
-  private readonly scopeRunner: ScopeRunner;
+  private readonly scopeRunner: SubgraphRunner;
   /** The iteration or loop round this scheduler runs; null at the top level. */
-  private readonly scope: RunScope | null;
+  private scope: RunScope | null;
+  private level: SchedulerLevel;
   private inFlight = 0;
   private stopping = false;
   private settle: () => void = NOTHING;
@@ -149,7 +193,7 @@ export class Scheduler {
   steps = 0;
   tokens = 0;
   /** What this attempt's LLM calls cost, summed like tokens. */
-  readonly cost = new RunCost();
+  cost = new RunCost();
   /** Nodes run by this attempt that ended `exception` (their error_strategy handled a failure). */
   exceptions = 0;
   /** End node outputs in the order the end nodes finished. */
@@ -161,9 +205,10 @@ export class Scheduler {
 
   constructor(
     private readonly o: SchedulerOptions,
-    private readonly level: SchedulerLevel,
+    level: SchedulerLevel,
   ) {
     this.counter = o.counter;
+    this.level = level;
     this.scope = level.scope;
     this.scopeRunner = new SubgraphRunner(o, this, createScheduler);
     // One listener on the run's signal, however many rounds its containers run (10 parallel rounds
@@ -173,11 +218,54 @@ export class Scheduler {
     const plans = (this.plans = levelPlan(level.index, o.executors));
     this.pending = plans.incoming.slice();
     this.from = new Array<string | null>(this.pending.length).fill(null);
-    const restored = level.restored.length === 0 ? null : new Set(level.restored.map((r) => r.nodeId));
-    if (restored) for (const nodeId of restored) o.stream?.coordinator.nodeFinished(nodeId);
+    this.prepare();
+  }
+
+  /**
+   * Makes a scheduler that ran a round of this level ready for another: the same nodes, a new pool,
+   * scope and restored nodes. Only for a scheduler whose run() has settled (nothing in flight).
+   */
+  reuse(level: SchedulerLevel): void {
+    this.level = level;
+    this.scope = level.scope;
+    const { incoming } = this.plans;
+    for (let i = 0; i < incoming.length; i++) {
+      this.pending[i] = incoming[i];
+      this.from[i] = null;
+    }
+    this.waiting = 0;
+    this.initiallyReady.length = 0;
+    this.fromStart = true;
+    this.live = false;
+    this.unstarted = 0;
+    this.stopping = false;
+    this.settle = NOTHING;
+    this.failure = null;
+    this.limitError = null;
+    this.infraError = null;
+    this.steps = 0;
+    this.tokens = 0;
+    if (this.cost.currency !== null || this.cost.otherCurrencies !== 0) this.cost = new RunCost();
+    this.exceptions = 0;
+    this.endOutputs.length = 0;
+    this.answers.length = 0;
+    this.reachedLoopEnd = false;
+    this.prepare();
+  }
+
+  /** Counts the nodes waiting for edges, and replays what restored nodes decided. */
+  private prepare(): void {
+    const { o, level, plans } = this;
     o.stream?.coordinator.begin();
+    if (level.restored.length === 0) {
+      this.waiting = plans.waiting;
+      return;
+    }
+    this.fromStart = false;
+    const restored = new Set(level.restored.map((r) => r.nodeId));
+    for (const nodeId of restored) o.stream?.coordinator.nodeFinished(nodeId);
     for (const plan of plans.nodes) {
-      if (restored?.has(plan.id)) this.pending[plan.ordinal] = 0;
+      if (restored.has(plan.id)) this.pending[plan.ordinal] = 0;
       else if (this.pending[plan.ordinal] > 0) this.waiting++;
       else this.initiallyReady.push({ plan, from: null });
     }
@@ -196,7 +284,8 @@ export class Scheduler {
     this.live = true;
     // held while launching, so that a node ending at once cannot settle the run before the others start
     this.inFlight++;
-    for (const { plan, from } of this.initiallyReady) this.launch(plan, from);
+    if (this.fromStart) for (const plan of this.plans.starting) this.launch(plan, null);
+    else for (const { plan, from } of this.initiallyReady) this.launch(plan, from);
     if (--this.inFlight === 0) this.settle();
     return drained;
   }
@@ -239,52 +328,144 @@ export class Scheduler {
       return;
     }
     this.inFlight++;
-    void this.runNode(plan, predecessorId);
+    this.runNode(new NodeRun(plan, predecessorId));
   }
 
-  /** Runs a launched node to its end; never rejects: a port's failure stops the scheduler. */
-  private async runNode(plan: NodePlan, predecessorNodeId: string | null): Promise<void> {
+  /**
+   * Runs a launched node to its end; never throws: a port's failure stops the scheduler. The node
+   * goes as far as it can at once (a deterministic node with stores that answer at once runs to its
+   * end here), and only a node that must wait goes on in an async function (continueNode). An async
+   * function per node kept every local of this one alive across its waits, on every node.
+   */
+  private runNode(run: NodeRun): void {
+    let waiting: PromiseLike<unknown> | null;
     try {
-      const { o } = this;
-      const start = this.startRecord(plan, predecessorNodeId);
-      if (start === null) return;
-      await o.checkpoints.nodeStarted(start);
-      const startedData = nodeStartedData(start, this.scope);
-      const startedEvent = this.emit({ event: 'node_started', data: startedData });
-      if (startedEvent) await startedEvent;
-
-      const stream = o.stream;
-      stream?.coordinator.nodeStarted(plan.id);
-      // Dify's retries: node_started once, a node_retry per failed try, node_finished for the last one.
-      let tried: AttemptResult<NodeRunResult>;
-      let current = start;
-      if (plan.retry === null) {
-        const once = this.attemptNode(plan, start.attempt, start);
-        if (once instanceof Waiter) await once.settled;
-        tried = this.sizeChecked(plan, once instanceof Waiter ? (once.outcome as AttemptResult<NodeRunResult>) : once);
-      } else ({ tried, current } = await this.retried(plan, plan.retry, start, startedData));
-      const exception = this.handled(plan, tried);
-      const result = tried.result;
-      const finish = this.finishRecord(start, current, tried, exception);
-      await o.checkpoints.nodeFinished(finish);
-      if (result !== null) {
-        // in the pool before node_finished, so the text it completes is streamed ahead of it (as Dify)
-        this.level.pool.set(plan.id, result.outputs);
-        stream?.coordinator.nodeFinished(plan.id);
-      }
-      if (stream) await stream.chunks.settle();
-      const finishedEvent = this.emit({
-        event: 'node_finished',
-        data: nodeFinishedData(finish, this.scope, plan.callsLlm),
-      });
-      if (finishedEvent) await finishedEvent;
-      this.afterFinish(plan, finish, result, exception);
+      waiting = this.advance(run);
     } catch (error) {
-      this.infraFailed(error);
-      this.stopping = true;
-      this.o.abort.abort();
+      this.portFailed(error);
+      waiting = null;
+    }
+    if (waiting === null) this.nodeEnded();
+    else void this.continueNode(run, waiting);
+  }
+
+  private async continueNode(run: NodeRun, first: PromiseLike<unknown>): Promise<void> {
+    try {
+      let waiting: PromiseLike<unknown> | null = first;
+      while (waiting !== null) {
+        await waiting;
+        waiting = this.advance(run);
+      }
+    } catch (error) {
+      this.portFailed(error);
     } finally {
-      if (--this.inFlight === 0) this.settle();
+      this.nodeEnded();
+    }
+  }
+
+  private nodeEnded(): void {
+    if (--this.inFlight === 0) this.settle();
+  }
+
+  /** A port failed (checkpoint store, event sink): the scheduler stops and the run aborts. */
+  private portFailed(error: unknown): void {
+    this.infraFailed(error);
+    this.stopping = true;
+    this.o.abort.abort();
+  }
+
+  /**
+   * Takes a node through its stages until one must wait: returns what it waits for (the node goes on
+   * once it settles), or null when the node has ended. Dify's retries: node_started once, a
+   * node_retry per failed try, node_finished for the last one.
+   */
+  private advance(run: NodeRun): PromiseLike<unknown> | null {
+    const { o, level } = this;
+    const { plan } = run;
+    for (;;) {
+      switch (run.stage) {
+        case Stage.Start: {
+          const start = this.startRecord(plan, run.predecessorNodeId);
+          if (start === null) return null;
+          run.start = run.current = start;
+          run.stage = Stage.Announce;
+          const started = o.checkpoints.nodeStarted(start);
+          if (started) return started;
+          break;
+        }
+        case Stage.Announce: {
+          run.startedData = nodeStartedData(run.start as NodeExecutionStart, this.scope);
+          run.stage = Stage.Attempt;
+          const startedEvent = this.emit({ event: 'node_started', data: run.startedData });
+          if (startedEvent) return startedEvent;
+          break;
+        }
+        case Stage.Attempt: {
+          const start = run.start as NodeExecutionStart;
+          o.stream?.coordinator.nodeStarted(plan.id);
+          if (plan.retry !== null) {
+            run.stage = Stage.Finish;
+            return this.retried(plan, plan.retry, start, run.startedData as NodeStartedData).then((r) => {
+              run.tried = r.tried;
+              run.current = r.current;
+            });
+          }
+          const once = this.attemptNode(plan, start.attempt, start);
+          if (once instanceof Waiter) {
+            run.waiter = once;
+            run.stage = Stage.Attempted;
+            return once.settled;
+          }
+          run.tried = this.sizeChecked(plan, once);
+          run.stage = Stage.Finish;
+          break;
+        }
+        case Stage.Attempted:
+          run.tried = this.sizeChecked(plan, (run.waiter as Waiter<NodeRunResult>).outcome as AttemptResult<NodeRunResult>);
+          run.waiter = null;
+          run.stage = Stage.Finish;
+          break;
+        case Stage.Finish: {
+          const tried = run.tried as AttemptResult<NodeRunResult>;
+          run.exception = this.handled(plan, tried);
+          const finish = (run.finish = this.finishRecord(
+            run.start as NodeExecutionStart,
+            run.current as NodeExecutionStart,
+            tried,
+            run.exception,
+          ));
+          run.stage = Stage.Publish;
+          const finished = o.checkpoints.nodeFinished(finish);
+          if (finished) return finished;
+          break;
+        }
+        case Stage.Publish: {
+          const result = (run.tried as AttemptResult<NodeRunResult>).result;
+          const stream = o.stream;
+          if (result !== null) {
+            // in the pool before node_finished, so the text it completes is streamed ahead of it (as Dify)
+            level.pool.set(plan.id, result.outputs);
+            stream?.coordinator.nodeFinished(plan.id);
+          }
+          run.stage = Stage.Announced;
+          if (stream) return stream.chunks.settle();
+          break;
+        }
+        case Stage.Announced: {
+          run.stage = Stage.Done;
+          const finishedEvent = this.emit({
+            event: 'node_finished',
+            data: nodeFinishedData(run.finish as NodeExecutionFinish, this.scope, plan.callsLlm),
+          });
+          if (finishedEvent) return finishedEvent;
+          break;
+        }
+        default: {
+          const tried = run.tried as AttemptResult<NodeRunResult>;
+          this.afterFinish(plan, run.finish as NodeExecutionFinish, tried.result, run.exception);
+          return null;
+        }
+      }
     }
   }
 
@@ -335,6 +516,16 @@ export class Scheduler {
     this.level.parent?.infraFailed(error);
   }
 
+  /** The level this scheduler runs. */
+  get levelIndex(): ScopeIndex {
+    return this.level.index;
+  }
+
+  /** Tokens the level's restored nodes had used. */
+  get restoredTokens(): number {
+    return this.level.restoredTokens ?? 0;
+  }
+
   /** The scope this scheduler's rounds are nested in; null at the top level. */
   get roundScope(): RunScope | null {
     return this.scope;
@@ -347,9 +538,11 @@ export class Scheduler {
     const executionKey = scope === null ? plan.id : executionKeyOf(plan.id, scope);
     const attempt = o.firstAttempts.size === 0 ? 0 : (o.firstAttempts.get(executionKey) ?? 0);
     if (!this.stepAllowed()) return null;
+    const startedAt = o.clock.now();
     return {
       runId: o.runId,
-      executionId: newId('nex'),
+      // the id's time is the node's start, from the run's clock (no second clock read per node)
+      executionId: newId('nex', startedAt),
       nodeId: plan.id,
       executionKey,
       iterationIndex: scope === null ? null : (scope.iterationIndex ?? scope.loopIndex),
@@ -359,7 +552,7 @@ export class Scheduler {
       predecessorNodeId,
       attempt,
       callId: plan.callsLlm ? llmCallId(o.runId, executionKey, attempt) : null,
-      startedAt: o.clock.now(),
+      startedAt,
       deterministic: plan.deterministic,
     };
   }

@@ -2,6 +2,7 @@
 // over the container's edges, with the round's pool and scope. A round resumed after a crash replays
 // the inner executions an earlier attempt committed and runs only the rest.
 import type { RunEventBody } from '@shoal/contracts';
+import type { ScopeIndex } from '@shoal/workflow-dsl';
 import type { NodeExecutor } from './node-executor';
 import {
   DEFAULT_CONTAINER_LIMITS,
@@ -30,6 +31,12 @@ const NONE: readonly RestoredNode[] = [];
 
 export class SubgraphRunner implements ScopeRunner {
   readonly limits: Readonly<ContainerLimits>;
+  /**
+   * By container level: the schedulers of its finished rounds, for its next rounds to reuse (a
+   * scheduler per round was a fifth of a container round's cost). At most as many as the container
+   * ran rounds at once (its parallelism), and they go with the run.
+   */
+  private readonly idle = new Map<ScopeIndex, Scheduler[]>();
 
   /** `create` makes a round's scheduler (passed in: the scheduler module imports this one). */
   constructor(
@@ -50,7 +57,15 @@ export class SubgraphRunner implements ScopeRunner {
     return pending && isThenable(pending) ? pending : undefined;
   }
 
-  async runRound({ container, index, pool }: RoundSpec): Promise<RoundOutcome> {
+  /** An async function that only waits: the work before and after is in plain methods, so that its suspended state is small. */
+  async runRound(spec: RoundSpec): Promise<RoundOutcome> {
+    const child = this.roundScheduler(spec);
+    await child.run();
+    return this.roundOutcome(child);
+  }
+
+  /** The round's scheduler, reused from an earlier round of the container when one has finished. */
+  private roundScheduler({ container, index, pool }: RoundSpec): Scheduler {
     const { o } = this;
     const inner = o.scopes.get(container.id);
     if (!inner) throw new WorkflowRuntimeError('no_executor', `${container.data.type} '${container.id}' has no nodes inside it`);
@@ -74,8 +89,16 @@ export class SubgraphRunner implements ScopeRunner {
       if (node && !r.exception) (o.executors[node.data.type] as NodeExecutor).restore?.(node, r.outputs, pool);
     }
     // the run's options are shared; a round is its level
-    const child = this.create(o, { index: inner, pool, restored, scope, parent: this.parent });
-    await child.run();
+    const level: SchedulerLevel = { index: inner, pool, restored, scope, parent: this.parent, restoredTokens };
+    const idle = this.idle.get(inner);
+    if (idle === undefined || idle.length === 0) return this.create(o, level);
+    const child = idle.pop() as Scheduler;
+    child.reuse(level);
+    return child;
+  }
+
+  /** Adds a settled round's tallies to its container's scheduler, and keeps the round's scheduler for the next. */
+  private roundOutcome(child: Scheduler): RoundOutcome {
     const p = this.parent;
     p.steps += child.steps;
     p.tokens += child.tokens;
@@ -85,9 +108,15 @@ export class SubgraphRunner implements ScopeRunner {
       p.infraError ??= child.infraError;
       throw child.infraError;
     }
-    if (o.abort.aborted) throw new RunCancelledError();
+    if (this.o.abort.aborted) throw new RunCancelledError();
     const failure = child.failure;
     const error = failure ? `Node ${failure.node.data.title} (${failure.node.id}) failed: ${failure.message}` : null;
-    return { error, reachedLoopEnd: child.reachedLoopEnd, tokens: restoredTokens + child.tokens };
+    const outcome: RoundOutcome = { error, reachedLoopEnd: child.reachedLoopEnd, tokens: child.restoredTokens + child.tokens };
+    // settled, so nothing of the round refers to it: the next round of this container reuses it
+    const inner = child.levelIndex;
+    const idle = this.idle.get(inner);
+    if (idle === undefined) this.idle.set(inner, [child]);
+    else idle.push(child);
+    return outcome;
   }
 }

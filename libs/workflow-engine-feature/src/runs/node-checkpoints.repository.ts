@@ -93,14 +93,17 @@ export class NodeCheckpointsRepository implements CheckpointStore {
     private readonly lease: string,
   ) {}
 
-  async nodeStarted(rec: NodeExecutionStart): Promise<void> {
+  /** Nothing to wait for (no promise) for a deterministic node: it writes nothing when it starts. */
+  nodeStarted(rec: NodeExecutionStart): Promise<void> | undefined {
     // a node an earlier attempt started but did not finish is started again over the same row
-    if (!rec.deterministic) await this.write(rec.runId, [...this.pending(), startedRow(rec)]);
+    return rec.deterministic ? undefined : this.write(rec.runId, [...this.pending(), startedRow(rec)]);
   }
 
-  async nodeFinished(rec: NodeExecutionFinish): Promise<void> {
-    if (rec.deterministic) this.deferred.push(finishedRow(rec));
-    else await this.write(rec.runId, [...this.pending(), finishedRow(rec)]);
+  /** Nothing to wait for (no promise) for a deterministic node: its row waits for the next write. */
+  nodeFinished(rec: NodeExecutionFinish): Promise<void> | undefined {
+    if (!rec.deterministic) return this.write(rec.runId, [...this.pending(), finishedRow(rec)]);
+    this.deferred.push(finishedRow(rec));
+    return undefined;
   }
 
   /** The deferred records, handed over to whoever writes next (taken: they are no longer held here). */

@@ -42,7 +42,8 @@ export const iterationNodeExecutor: NodeExecutor<IterationNode> = {
     const worker = async (): Promise<void> => {
       while (terminal === null && next < items.length) {
         const index = next++;
-        await events.next(index);
+        const announced = events.next(index);
+        if (announced) await announced; // a sink that answers at once costs no microtask turn
         const pool = new VariablePool(ctx.pool);
         pool.set(node.id, { item: items[index], index });
         const round = await ctx.scopes.runRound({ container: node, index, pool });

@@ -101,7 +101,8 @@ export const loopNodeExecutor: NodeExecutor<LoopNode> = {
     }
     if (stop) reason = 'loop_break';
     for (let index = 0; !stop && index < d.loop_count; index++) {
-      if (index > 0) await events.next(index, outputs);
+      const announced = index > 0 ? events.next(index, outputs) : undefined;
+      if (announced) await announced; // a sink that answers at once costs no microtask turn
       const pool = new VariablePool(loopPool);
       const round = await ctx.scopes.runRound({ container: node, index, pool });
       tokens += round.tokens;
