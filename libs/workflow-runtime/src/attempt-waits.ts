@@ -1,6 +1,6 @@
 // The node attempts of one run that wait on their executor: each ends with the executor's outcome or,
-// once the run aborts, with RunCancelledError, whichever comes first. Per attempt one promise, one
-// `then` and a list link. (A Promise.race against one never-settling abort promise cost twice that,
+// once the run aborts, with RunCancelledError, whichever comes first. Per attempt one `then` and a
+// list link; the scheduler is called back when the outcome is in. (A Promise.race against one never-settling abort promise cost twice that,
 // and its reactions kept every attempt's race alive until the run ended.) The run aborts through
 // RunAbort, which ends the waiting attempts and then aborts the executors' signal: no listener on the
 // signal (adding one cost half a microsecond of every run).
@@ -8,39 +8,57 @@ import type { AttemptResult } from './retry';
 import { RunCancelledError } from './runtime.errors';
 
 /**
- * One waiting attempt, a link in the run's list of them until it is settled. `settled` resolves with
- * nothing once `outcome` is set: a promise resolved with an object costs V8 a slow lookup of `then`
- * on it, every attempt.
+ * One waiting attempt, a link in the run's list of them until it is settled. Whoever waits on it
+ * either listens (the scheduler: called back as soon as the outcome is in, no promise of its own) or
+ * asks for result() (a promise, for the retry loop).
  */
 export class Waiter<R> {
   prev: Waiter<unknown> | null = null;
   next: Waiter<unknown> | null = null;
   outcome: AttemptResult<R> | null = null;
-  readonly settled: Promise<void>;
-  private resolve!: () => void;
+  private notify: (() => void) | null = null;
 
-  constructor(private readonly waits: AttemptWaits) {
-    this.settled = new Promise<void>((resolve) => (this.resolve = resolve));
-  }
+  constructor(private readonly waits: AttemptWaits) {}
 
+  /** The executor's outcome arrived (always in a microtask of its own: its promise's reaction). */
   succeed(result: R): void {
     if (this.outcome !== null) return;
     this.outcome = { result, error: null };
-    this.waits.unlink(this);
-    this.resolve();
+    this.settled();
   }
 
   fail(error: unknown): void {
     if (this.outcome !== null) return;
     this.outcome = { result: null, error };
-    this.waits.unlink(this);
-    this.resolve();
+    this.settled();
   }
 
-  /** The outcome, once settled (for callers that do not keep the waiter). */
-  async result(): Promise<AttemptResult<R>> {
-    await this.settled;
-    return this.outcome as AttemptResult<R>;
+  /** The run aborted: the attempt ends, and its listener is called from a microtask of its own (not inside the abort). */
+  cancel(error: RunCancelledError): void {
+    if (this.outcome !== null) return;
+    this.outcome = { result: null, error };
+    this.waits.unlink(this);
+    const notify = this.notify;
+    this.notify = null;
+    if (notify !== null) queueMicrotask(notify);
+  }
+
+  /** Calls `then` once, when the outcome is in (from a microtask of its own when it already is). */
+  listen(then: () => void): void {
+    if (this.outcome !== null) queueMicrotask(then);
+    else this.notify = then;
+  }
+
+  /** The outcome, once settled (for callers that do not listen). */
+  result(): Promise<AttemptResult<R>> {
+    return new Promise<AttemptResult<R>>((resolve) => this.listen(() => resolve(this.outcome as AttemptResult<R>)));
+  }
+
+  private settled(): void {
+    this.waits.unlink(this);
+    const notify = this.notify;
+    this.notify = null;
+    if (notify !== null) notify();
   }
 }
 
@@ -86,7 +104,7 @@ export class AttemptWaits {
     if (this.cancelled !== null) return;
     const error = new RunCancelledError();
     this.cancelled = error;
-    while (this.head !== null) this.head.fail(error);
+    while (this.head !== null) this.head.cancel(error);
   }
 }
 

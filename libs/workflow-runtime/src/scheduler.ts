@@ -148,6 +148,9 @@ class NodeRun {
   tried: AttemptResult<NodeRunResult> | null = null;
   exception = false;
   finish: NodeExecutionFinish | null = null;
+  /** Its continuations once it has waited (Scheduler.callbacks). */
+  resume: (() => void) | null = null;
+  failed: ((error: unknown) => void) | null = null;
 
   constructor(
     readonly plan: NodePlan,
@@ -234,7 +237,8 @@ export class Scheduler {
       this.from[i] = null;
     }
     this.waiting = 0;
-    this.initiallyReady.length = 0;
+    // (setting an array's length is a runtime call, so only when there is something to drop)
+    if (this.initiallyReady.length !== 0) this.initiallyReady.length = 0;
     this.fromStart = true;
     this.live = false;
     this.unstarted = 0;
@@ -247,8 +251,8 @@ export class Scheduler {
     this.tokens = 0;
     if (this.cost.currency !== null || this.cost.otherCurrencies !== 0) this.cost = new RunCost();
     this.exceptions = 0;
-    this.endOutputs.length = 0;
-    this.answers.length = 0;
+    if (this.endOutputs.length !== 0) this.endOutputs.length = 0;
+    if (this.answers.length !== 0) this.answers.length = 0;
     this.reachedLoopEnd = false;
     this.prepare();
   }
@@ -328,17 +332,17 @@ export class Scheduler {
       return;
     }
     this.inFlight++;
-    this.runNode(new NodeRun(plan, predecessorId));
+    this.step(new NodeRun(plan, predecessorId));
   }
 
   /**
-   * Runs a launched node to its end; never throws: a port's failure stops the scheduler. The node
-   * goes as far as it can at once (a deterministic node with stores that answer at once runs to its
-   * end here), and only a node that must wait goes on in an async function (continueNode). An async
-   * function per node kept every local of this one alive across its waits, on every node.
+   * Takes a node as far as it can go at once (a deterministic node with stores that answer at once
+   * runs to its end here), and on from there each time what it waits for settles, through `then`
+   * callbacks: no async function per node, whose suspended state (every local of the node) and
+   * promise cost more than the node's own records. Never throws: a port's failure stops the scheduler.
    */
-  private runNode(run: NodeRun): void {
-    let waiting: PromiseLike<unknown> | null;
+  private step(run: NodeRun): void {
+    let waiting: PromiseLike<unknown> | Waiter<NodeRunResult> | null;
     try {
       waiting = this.advance(run);
     } catch (error) {
@@ -346,21 +350,26 @@ export class Scheduler {
       waiting = null;
     }
     if (waiting === null) this.nodeEnded();
-    else void this.continueNode(run, waiting);
+    else if (waiting instanceof Waiter) waiting.listen(run.resume ?? this.callbacks(run).resume);
+    else {
+      const callbacks = run.resume === null ? this.callbacks(run) : run;
+      try {
+        waiting.then(callbacks.resume, callbacks.failed);
+      } catch (error) {
+        // a thenable whose then throws (as an await would have turned it into a rejection)
+        (callbacks.failed as (error: unknown) => void)(error);
+      }
+    }
   }
 
-  private async continueNode(run: NodeRun, first: PromiseLike<unknown>): Promise<void> {
-    try {
-      let waiting: PromiseLike<unknown> | null = first;
-      while (waiting !== null) {
-        await waiting;
-        waiting = this.advance(run);
-      }
-    } catch (error) {
+  /** The node's continuations, made when it first waits (most deterministic nodes never do). */
+  private callbacks(run: NodeRun): { resume: () => void; failed: (error: unknown) => void } {
+    run.resume = () => this.step(run);
+    run.failed = (error: unknown) => {
       this.portFailed(error);
-    } finally {
       this.nodeEnded();
-    }
+    };
+    return run as { resume: () => void; failed: (error: unknown) => void };
   }
 
   private nodeEnded(): void {
@@ -376,10 +385,10 @@ export class Scheduler {
 
   /**
    * Takes a node through its stages until one must wait: returns what it waits for (the node goes on
-   * once it settles), or null when the node has ended. Dify's retries: node_started once, a
+   * once it settles: a promise, or the waiter of its executor's outcome), or null when it has ended. Dify's retries: node_started once, a
    * node_retry per failed try, node_finished for the last one.
    */
-  private advance(run: NodeRun): PromiseLike<unknown> | null {
+  private advance(run: NodeRun): PromiseLike<unknown> | Waiter<NodeRunResult> | null {
     const { o, level } = this;
     const { plan } = run;
     for (;;) {
@@ -414,7 +423,7 @@ export class Scheduler {
           if (once instanceof Waiter) {
             run.waiter = once;
             run.stage = Stage.Attempted;
-            return once.settled;
+            return once;
           }
           run.tried = this.sizeChecked(plan, once);
           run.stage = Stage.Finish;
@@ -471,7 +480,7 @@ export class Scheduler {
 
   /**
    * The tries of a node with a retry policy, and the start record of the last one. Apart from
-   * runNode so that its closures do not make runNode keep its variables in a context object.
+   * advance so that its closures do not hold advance's variables.
    */
   private async retried(
     plan: NodePlan,

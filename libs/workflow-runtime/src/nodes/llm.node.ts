@@ -92,26 +92,37 @@ interface PreparedCall {
   request: LlmChatRequest;
 }
 
-// execute() is only the awaits: the work before and after the call is done in plain functions, so the
-// suspended call keeps three values, not every local of the node.
+// execute() is no async function: the plain call goes on in one `then` (an async function's suspended
+// state, kept per node, cost more), and the work before and after the call is in plain functions.
 export const llmNodeExecutor: NodeExecutor<LlmNode> = {
   callsLlm: true,
-  async execute(node, ctx) {
+  execute(node, ctx) {
     const call = prepareCall(node, ctx);
-    const tally = new LlmCallTally();
     const schema = node.data.structured_output_schema;
-    if (schema) {
-      // not streamed: a repaired answer would follow the wrong one on the stream
-      const outcome = await callWithStructuredOutput(ctx.llm, call.request, schema, tally);
-      return nodeResult(node, call, outcome.result, outcome.structured, outcome.messages, tally);
-    }
+    // not streamed: a repaired answer would follow the wrong one on the stream
+    if (schema) return structuredCall(node, ctx, call, schema);
     const stream = ctx.emitTextChunk ? streamTo(call.request, call.prompt.reasoningFormat, ctx.emitTextChunk, node.id) : null;
-    const result = await ctx.llm.chat(call.request);
-    tally.add(result);
-    stream?.end();
-    return nodeResult(node, call, result, null, call.request.messages, tally);
+    return ctx.llm.chat(call.request).then((result) => plainResult(node, call, result, stream));
   },
 };
+
+async function structuredCall(
+  node: LlmNode,
+  ctx: NodeRunContext,
+  call: PreparedCall,
+  schema: Record<string, unknown>,
+): Promise<NodeRunResult> {
+  const tally = new LlmCallTally();
+  const outcome = await callWithStructuredOutput(ctx.llm, call.request, schema, tally);
+  return nodeResult(node, call, outcome.result, outcome.structured, outcome.messages, tally);
+}
+
+function plainResult(node: LlmNode, call: PreparedCall, result: LlmChatResult, stream: ReasoningStream | null): NodeRunResult {
+  const tally = new LlmCallTally();
+  tally.add(result);
+  stream?.end();
+  return nodeResult(node, call, result, null, call.request.messages, tally);
+}
 
 function prepareCall(node: LlmNode, ctx: NodeRunContext): PreparedCall {
   const { data } = node;
