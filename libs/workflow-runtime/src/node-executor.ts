@@ -11,7 +11,7 @@ export interface NodeRunContext {
   readonly runId: string;
   readonly workflowId: string;
   readonly attempt: number;
-  /** `${runId}:${nodeId}:${attempt}` */
+  /** `${runId}:${nodeId}:${attempt}` for a node whose executor declares `callsLlm`; empty for the others (they call no LLM). */
   readonly callId: string;
   readonly pool: VariablePool;
   /** The inputs the run was started with, before validation. */

@@ -635,7 +635,12 @@ export class Scheduler {
         runId: o.runId,
         workflowId: o.workflowId,
         attempt,
-        callId: attempt === start.attempt && start.callId !== null ? start.callId : llmCallId(o.runId, start.executionKey, attempt),
+        // only a node that calls the LLM port has a call id (built for every node, it was a string per node)
+        callId: !plan.callsLlm
+          ? ''
+          : attempt === start.attempt && start.callId !== null
+            ? start.callId
+            : llmCallId(o.runId, start.executionKey, attempt),
         pool: this.level.pool,
         runInputs: o.runInputs,
         inputLimits: o.inputLimits,
