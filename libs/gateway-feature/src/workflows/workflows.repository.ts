@@ -61,17 +61,31 @@ export class WorkflowsRepository {
     };
   }
 
+  /** One statement: every run starts with it. */
   async findLatest(tenantId: string, workflowId: string): Promise<WorkflowWithVersion | null> {
-    const wf = await this.prisma.workflow.findFirst({ where: { id: workflowId, tenantId, archivedAt: null } });
-    if (!wf?.latestVersionId) return null;
-    const version = await this.prisma.workflowVersion.findFirst({ where: { id: wf.latestVersionId, tenantId } });
-    if (!version) return null;
+    const [row] = await this.prisma.$queryRaw<
+      Array<{
+        id: string;
+        name: string;
+        description: string;
+        createdAt: Date;
+        versionId: string;
+        number: number;
+        graph: unknown;
+        versionCreatedAt: Date;
+      }>
+    >`
+      SELECT w.id, w.name, w.description, w.created_at AS "createdAt",
+        v.id AS "versionId", v.number, v.graph, v.created_at AS "versionCreatedAt"
+      FROM workflows w JOIN workflow_versions v ON v.id = w.latest_version_id AND v.tenant_id = w.tenant_id
+      WHERE w.id = ${workflowId} AND w.tenant_id = ${tenantId} AND w.archived_at IS NULL`;
+    if (!row) return null;
     return {
-      id: wf.id,
-      name: wf.name,
-      description: wf.description,
-      createdAt: wf.createdAt,
-      version: { id: version.id, number: version.number, graph: version.graph, createdAt: version.createdAt },
+      id: row.id,
+      name: row.name,
+      description: row.description,
+      createdAt: row.createdAt,
+      version: { id: row.versionId, number: row.number, graph: row.graph, createdAt: row.versionCreatedAt },
     };
   }
 

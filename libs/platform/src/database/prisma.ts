@@ -1,6 +1,8 @@
 // The Prisma client over node-postgres. Only *.repository.ts files use it.
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
+import { PreparedStatementNames } from './prepared-statement-names';
 
 export { PrismaClient, Prisma } from '../generated/prisma/client';
 export type { RunStatus as DbRunStatus, NodeStatus as DbNodeStatus } from '../generated/prisma/client';
@@ -19,11 +21,25 @@ export interface DatabaseOptions {
 const IDLE_IN_TRANSACTION_MS = 15_000;
 
 export function createPrismaClient(opts: DatabaseOptions): PrismaClient {
-  const adapter = new PrismaPg({
+  const pool = new Pool({
     connectionString: opts.url,
     max: opts.maxConnections ?? 10,
     connectionTimeoutMillis: 10_000,
     idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+    // Statements are prepared under names (below), and node-postgres remembers per connection which
+    // it has prepared. Standalone's embedded Postgres (PGlite) serves every connection of the process
+    // from one server session, so the statements a closed connection prepared are still there when
+    // the pool opens the next: a new connection first drops whatever its session holds (on a real
+    // server the session is new and this is a no-op).
+    onConnect: async (client) => {
+      await client.query('DEALLOCATE ALL');
+    },
+  });
+  const names = new PreparedStatementNames();
+  const adapter = new PrismaPg(pool, {
+    disposeExternalPool: true,
+    // the adapter hands the name to node-postgres, for which an undefined name means an unnamed statement
+    statementNameGenerator: (query) => names.nameFor(query.sql) as string,
   });
   return new PrismaClient({ adapter });
 }
