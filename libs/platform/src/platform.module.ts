@@ -121,9 +121,8 @@ export class PlatformModule {
         provide: REDIS,
         // the subscriber connects on its first SUBSCRIBE: only services that follow runs (gateway) open it;
         // `main` fails fast while Redis is down (requests answer 503), BullMQ's `queue` waits Redis out
-        // `hot` carries the per-request commands (usage intents and entries, rate limits) and the run
-        // events (a run's appends, the engine's busiest commands) with auto-pipelining: what concurrent
-        // requests and runs send in the same tick goes out as one write, in the order sent; it fails fast too.
+        // `hot` carries the per-request commands (usage intents and entries, rate limits) with
+        // auto-pipelining: what concurrent requests send in the same tick goes out as one write; it fails fast too.
         useFactory: () =>
           opts.redis === 'memory'
             ? null
@@ -144,9 +143,9 @@ export class PlatformModule {
       {
         provide: RUN_EVENT_STORE,
         inject: [REDIS, PrismaClient],
-        useFactory: (redis: { hot: Redis; subscriber: Redis } | null, prisma: PrismaClient | null): RunEventStore => {
+        useFactory: (redis: { main: Redis; subscriber: Redis } | null, prisma: PrismaClient | null): RunEventStore => {
           if (opts.redis !== 'memory' && redis)
-            return new RedisRunEventStore(redis.hot, redis.subscriber, opts.redis.prefix, {
+            return new RedisRunEventStore(redis.main, redis.subscriber, opts.redis.prefix, {
               ...DEFAULT_RUN_EVENT_LIMITS,
               ...opts.runEvents,
             });
