@@ -101,6 +101,12 @@ export class InMemoryRunEventStore implements RunEventStore {
     return catchUpOrUnsubscribe(delivery, unsubscribe);
   }
 
+  async appendAll(runId: string, bodies: readonly RunEventBody[]): Promise<Array<RunEvent | undefined>> {
+    const out: Array<RunEvent | undefined> = [];
+    for (const body of bodies) out.push(await this.append(runId, body));
+    return out;
+  }
+
   whenFinished(runId: string, signal: AbortSignal): Promise<void> {
     return finishedThroughSubscription(this, runId, signal);
   }

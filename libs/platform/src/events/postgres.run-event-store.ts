@@ -136,6 +136,12 @@ export class PostgresRunEventStore implements RunEventStore {
     return this.repo.deleteRunsIdleSince(new Date(now - this.retentionMs));
   }
 
+  async appendAll(runId: string, bodies: readonly RunEventBody[]): Promise<Array<RunEvent | undefined>> {
+    const out: Array<RunEvent | undefined> = [];
+    for (const body of bodies) out.push(await this.append(runId, body));
+    return out;
+  }
+
   whenFinished(runId: string, signal: AbortSignal): Promise<void> {
     return finishedThroughSubscription(this, runId, signal);
   }

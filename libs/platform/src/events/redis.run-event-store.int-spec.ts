@@ -150,6 +150,25 @@ describe('RedisRunEventStore (real Redis)', () => {
     expect(new Set(stored.map(text)).size).toBe(200);
   });
 
+  it('appends several events in one write as one append after another would: in order, numbered on, all refused together when fenced', async () => {
+    const runId = newRun();
+    await store.fence(runId, 'host:1:lease-a', 1);
+    expect(await store.append(runId, chunk('first'), 'host:1:lease-a')).toMatchObject({ sequence: 1 });
+    const got = await store.appendAll(runId, [chunk('a'), chunk('b'), finished(runId)], 'host:1:lease-a');
+    expect(got.map((e) => [e?.sequence, e && text(e)])).toEqual([
+      [2, 'a'],
+      [3, 'b'],
+      [4, 'workflow_finished'],
+    ]);
+    expect(await store.read(runId)).toEqual([expect.objectContaining({ sequence: 1 }), ...got]);
+    // the last one stored is final: the finished TTL, as after a lone workflow_finished
+    expect(await redis.ttl(`${prefix}run:${runId}:events`)).toBeLessThanOrEqual(600);
+    await store.fence(runId, 'host:2:lease-b', 2);
+    await expect(store.appendAll(runId, [chunk('c'), chunk('d')], 'host:1:lease-a')).rejects.toBeInstanceOf(RunEventsFencedError);
+    expect(await store.lastSequence(runId)).toBe(4);
+    expect(await store.appendAll(runId, [])).toEqual([]);
+  });
+
   it('stores events as the contract shapes them, unicode and quotes intact', async () => {
     const runId = newRun();
     const e = (await store.append(runId, finished(runId)))!;
@@ -361,5 +380,15 @@ describe('RedisRunEventStore bounds (real Redis)', () => {
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(limits.finishedTtlSeconds);
     }
+  });
+
+  it('caps a batch appended in one write event by event: those past the cap are dropped, a final one is stored, numbers stay gapless', async () => {
+    const runId = 'run_bounded_batch';
+    const got = await store.appendAll(runId, [...Array.from({ length: 40 }, () => chunk('w'.repeat(900))), finished(runId)]);
+    const stored = got.filter((e) => e !== undefined);
+    expect(stored.length).toBeLessThan(25);
+    expect(got.at(-1)).toMatchObject({ event: 'workflow_finished', sequence: stored.length });
+    expect((await store.read(runId)).map((e) => e.sequence)).toEqual(stored.map((_, i) => i + 1));
+    expect(await redis.ttl(`${prefix}run:${runId}:events`)).toBeLessThanOrEqual(limits.finishedTtlSeconds);
   });
 });

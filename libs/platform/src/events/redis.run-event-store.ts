@@ -4,35 +4,51 @@ import { DEFAULT_RUN_EVENT_LIMITS, boundRunEventJson, type RunEventLimits } from
 import { OrderedDelivery, RunEventsFencedError, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
 import { createLogger } from '../logging/logger';
 
-// INCR the run's sequence, XADD the event with the sequence as its stream id, PUBLISH it — atomically,
-// so concurrent appenders (parallel branches, or a zombie worker) never reorder or lose an event.
-// A run's stored bytes are counted (KEYS[4]); past ARGV[5] an event is dropped, unless it is the
-// final one (ARGV[6] = '1'), which also shortens the keys' lifetime to the finished TTL (ARGV[7]).
-// The final one is also announced, as the run id alone, on KEYS[6], the channel every run's end is
-// told on: a process waiting for many runs' ends listens there once instead of once per run.
-// Answers the sequence number (the caller has the rest of the event), not the event back.
-// With a fence (ARGV[8]), the append happens only while it is the run's lease: KEYS[5] holds
+// For each event (ARGV[8], ARGV[9], ...), in order: INCR the run's sequence, XADD the event with the
+// sequence as its stream id, PUBLISH it — atomically, so concurrent appenders (parallel branches, or
+// a zombie worker) never reorder or lose an event. A run's stored bytes are counted (KEYS[4]); past
+// ARGV[4] an event is dropped, unless it is a final one (its flag in ARGV[7] is '1'), which also
+// shortens the keys' lifetime to the finished TTL (ARGV[5]; else ARGV[3], as the last event stored
+// says). A final one is also announced, as the run id alone, on KEYS[6], the channel every run's end
+// is told on: a process waiting for many runs' ends listens there once instead of once per run.
+// Answers each event's sequence number (false for one dropped), not the events back.
+// With a fence (ARGV[6]), the events are appended only while it is the run's lease: KEYS[5] holds
 // '<claim> <lease>' (see FENCE), so the lease is its suffix after a space (leases have none).
 const APPEND = `
-if ARGV[8] ~= '' then
+if ARGV[6] ~= '' then
   local cur = redis.call('GET', KEYS[5])
-  if not cur or string.sub(cur, -string.len(ARGV[8]) - 1) ~= ' ' .. ARGV[8] then return 'fenced' end
+  if not cur or string.sub(cur, -string.len(ARGV[6]) - 1) ~= ' ' .. ARGV[6] then return 'fenced' end
 end
 local used = tonumber(redis.call('GET', KEYS[4]) or '0')
-local size = string.len(ARGV[3]) + 120
-if ARGV[6] ~= '1' and used + size > tonumber(ARGV[5]) then return false end
-local seq = redis.call('INCR', KEYS[2])
-local ev = '{"workflow_run_id":' .. ARGV[1] .. ',"task_id":' .. ARGV[1] .. ',"sequence":' .. seq .. ',"timestamp":' .. ARGV[2] .. ',' .. string.sub(ARGV[3], 2)
-redis.call('XADD', KEYS[1], seq .. '-0', 'e', ev)
-redis.call('INCRBY', KEYS[4], size)
-local ttl = ARGV[4]
-if ARGV[6] == '1' then ttl = ARGV[7] end
-redis.call('EXPIRE', KEYS[1], ttl)
-redis.call('EXPIRE', KEYS[2], ttl)
-redis.call('EXPIRE', KEYS[4], ttl)
-redis.call('PUBLISH', KEYS[3], ev)
-if ARGV[6] == '1' then redis.call('PUBLISH', KEYS[6], ARGV[1]) end
-return seq`;
+local max = tonumber(ARGV[4])
+local ttl = false
+local out = {}
+for i = 8, #ARGV do
+  local final = string.sub(ARGV[7], i - 7, i - 7) == '1'
+  local size = string.len(ARGV[i]) + 120
+  if not final and used + size > max then
+    out[#out + 1] = false
+  else
+    local seq = redis.call('INCR', KEYS[2])
+    local ev = '{"workflow_run_id":' .. ARGV[1] .. ',"task_id":' .. ARGV[1] .. ',"sequence":' .. seq .. ',"timestamp":' .. ARGV[2] .. ',' .. string.sub(ARGV[i], 2)
+    redis.call('XADD', KEYS[1], seq .. '-0', 'e', ev)
+    used = redis.call('INCRBY', KEYS[4], size)
+    redis.call('PUBLISH', KEYS[3], ev)
+    if final then
+      redis.call('PUBLISH', KEYS[6], ARGV[1])
+      ttl = ARGV[5]
+    else
+      ttl = ARGV[3]
+    end
+    out[#out + 1] = seq
+  end
+end
+if ttl then
+  redis.call('EXPIRE', KEYS[1], ttl)
+  redis.call('EXPIRE', KEYS[2], ttl)
+  redis.call('EXPIRE', KEYS[4], ttl)
+end
+return out`;
 
 // Makes ARGV[1] the run's lease (KEYS[1]) unless a later claim (ARGV[2], the run's attempt count
 // at the claim) holds it already: a worker frozen between its claim and its fence must not take the
@@ -132,30 +148,38 @@ export class RedisRunEventStore implements RunEventStore {
     return `${this.prefix}run:${runId}:lease`;
   }
 
-  async append(runId: string, raw: RunEventBody, fence?: string): Promise<RunEvent | undefined> {
-    const { body, json } = boundRunEventJson(raw, this.limits.fieldMaxBytes);
-    const append = (this.redis as unknown as { shoalAppendRunEvent(...a: Array<string | number>): Promise<number | string | null> })
+  async append(runId: string, body: RunEventBody, fence?: string): Promise<RunEvent | undefined> {
+    return (await this.appendAll(runId, [body], fence))[0];
+  }
+
+  async appendAll(runId: string, raws: readonly RunEventBody[], fence?: string): Promise<Array<RunEvent | undefined>> {
+    if (raws.length === 0) return [];
+    const bounded = raws.map((raw) => boundRunEventJson(raw, this.limits.fieldMaxBytes));
+    const append = (this.redis as unknown as { shoalAppendRunEvent(...a: Array<string | number>): Promise<Array<number | null> | string> })
       .shoalAppendRunEvent;
-    const final = body.event === 'workflow_finished' ? 1 : 0;
     const timestamp = Date.now();
-    const seq = await append.call(
+    const seqs = await append.call(
       this.redis,
       ...this.keys(runId),
       this.leaseKey(runId),
       this.finishedChannel,
       JSON.stringify(runId),
       timestamp,
-      json,
       ACTIVE_TTL_SECONDS,
       this.limits.maxBytesPerRun,
-      final,
       this.limits.finishedTtlSeconds,
       fence ?? '',
+      bounded.map(({ body }) => (body.event === 'workflow_finished' ? '1' : '0')).join(''),
+      ...bounded.map(({ json }) => json),
     );
-    if (seq === 'fenced') throw new RunEventsFencedError(runId);
-    if (seq === null) return undefined;
+    if (seqs === 'fenced') throw new RunEventsFencedError(runId);
     // what the script stored, built here rather than sent back and parsed
-    return { ...body, workflow_run_id: runId, task_id: runId, sequence: Number(seq), timestamp } as RunEvent;
+    return bounded.map(({ body }, i) => {
+      const seq = (seqs as Array<number | null>)[i];
+      return seq === null || seq === undefined
+        ? undefined
+        : ({ ...body, workflow_run_id: runId, task_id: runId, sequence: Number(seq), timestamp } as RunEvent);
+    });
   }
 
   async lastSequence(runId: string): Promise<number> {

@@ -14,6 +14,12 @@ export interface RunEventStore {
    */
   append(runId: string, body: RunEventBody, fence?: string): Promise<RunEvent | undefined>;
   /**
+   * Appends the events in order, as append() would one after the other, in one write where the
+   * store can (with Redis: one script call); each comes back as append() would return it. Fenced,
+   * they are all refused together.
+   */
+  appendAll(runId: string, bodies: readonly RunEventBody[], fence?: string): Promise<Array<RunEvent | undefined>>;
+  /**
    * Makes `lease` the run's current writer: from now on an append fenced with another lease throws
    * RunEventsFencedError (a frozen worker whose run was taken over appends nothing). `claim` orders
    * the leases (the run's attempt count at the claim): a lease whose claim is older than the current
