@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The Redis run-event work of one blocking run, without the rest of the platform: the engine's
-// fence and appends (workflow_started, node_started/node_finished of three nodes, workflow_finished)
-// and the gateway's wait for the run's end, done the way the gateway does it (whenFinished: one
+// fence and appends (workflow_started, node_started/node_finished of three nodes, workflow_finished),
+// one write per event (before) and batched as the engine writes them now, and the gateway's wait for the run's end, done the way the gateway does it (whenFinished: one
 // subscription per process) and, as the baseline in the same run, the way it did before (a
 // subscription to the run's own channel, taking every event, until workflow_finished).
 // Prints CPU ms per run of this process (both sides) and of redis-server (shared with whatever
@@ -80,33 +80,45 @@ function waitBySubscription(runId) {
 }
 
 const waits = {
-  'appends only': null,
-  'appends + per-run subscription (before)': waitBySubscription,
-  'appends + whenFinished (now)': (runId) => gateway.whenFinished(runId, AbortSignal.timeout(60_000)),
+  'appends only': [null, false],
+  'appends + per-run subscription (before)': [waitBySubscription, false],
+  'appends + whenFinished (now)': [(runId) => gateway.whenFinished(runId, AbortSignal.timeout(60_000)), false],
+  'appends batched as the engine writes them now (6 writes, not 8)': [null, true],
 };
 
 let n = 0;
-async function oneRun(wait) {
+/** The engine's writes of a start -> llm -> end run, one append per event (as before) or batched as it writes them now. */
+async function oneRun(wait, batched) {
   const runId = `run_${++n}`;
   const lease = `bench:${n}:lease`;
   const waiting = wait?.(runId);
   await engine.fence(runId, lease, 1);
-  await engine.append(runId, { event: 'workflow_started', data: { id: runId } }, lease);
-  for (let i = 0; i < 3; i++) {
-    await engine.append(runId, nodeEvent('node_started', i, runId), lease);
-    await engine.append(runId, nodeEvent('node_finished', i, runId), lease);
-  }
+  const started = { event: 'workflow_started', data: { id: runId } };
+  const [ns, nf] = [0, 1, 2]
+    .map((i) => [nodeEvent('node_started', i, runId), nodeEvent('node_finished', i, runId)])
+    .reduce(
+      (acc, [a, b]) => [
+        [...acc[0], a],
+        [...acc[1], b],
+      ],
+      [[], []],
+    );
+  const writes = batched
+    ? [[started], [ns[0], nf[0]], [ns[1]], [nf[1]], [ns[2], nf[2]]]
+    : [[started], [ns[0]], [nf[0]], [ns[1]], [nf[1]], [ns[2]], [nf[2]]];
+  for (const events of writes)
+    await (events.length === 1 ? engine.append(runId, events[0], lease) : engine.appendAll(runId, events, lease));
   await engine.append(runId, { event: 'workflow_finished', data: { id: runId, status: 'succeeded' } });
   await waiting;
 }
 
-async function measure(wait) {
+async function measure([wait, batched]) {
   let left = runs;
   const c0 = process.cpuUsage();
   const r0 = cpuMs(redisPid);
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
-      while (left-- > 0) await oneRun(wait);
+      while (left-- > 0) await oneRun(wait, batched);
     }),
   );
   const c = process.cpuUsage(c0);
@@ -115,7 +127,7 @@ async function measure(wait) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 try {
-  for (let i = 0; i < 50; i++) for (const w of Object.values(waits)) await oneRun(w);
+  for (let i = 0; i < 50; i++) for (const [w, b] of Object.values(waits)) await oneRun(w, b);
   const got = Object.fromEntries(Object.keys(waits).map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) for (const [k, w] of Object.entries(waits)) got[k].push(await measure(w));
   console.log(`Run events of one blocking run, ${runs} runs x ${rounds} rounds, ${inFlight} in flight; CPU ms per run (median):`);
@@ -127,6 +139,10 @@ try {
   const base = m['appends only'];
   const before = m['appends + per-run subscription (before)'];
   const now = m['appends + whenFinished (now)'];
+  const batched = m['appends batched as the engine writes them now (6 writes, not 8)'];
+  console.log(
+    `The engine's writes: this process ${base.client.toFixed(3)} -> ${batched.client.toFixed(3)}, redis-server ${base.redis.toFixed(3)} -> ${batched.redis.toFixed(3)}`,
+  );
   console.log(
     `The wait alone: this process ${(before.client - base.client).toFixed(3)} -> ${(now.client - base.client).toFixed(3)}, ` +
       `redis-server ${(before.redis - base.redis).toFixed(3)} -> ${(now.redis - base.redis).toFixed(3)}`,
