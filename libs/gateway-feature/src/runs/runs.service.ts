@@ -144,7 +144,8 @@ export class RunsService implements BeforeApplicationShutdown {
 
   /** Resolves when the run has finished (or `signal` aborted: a timeout, the client gone) with the run as stored. */
   async waitForEnd(ctx: RequestContext, runId: string, signal: AbortSignal): Promise<RunRow> {
-    await this.untilFinished(runId, 0, () => undefined, signal);
+    // the end alone, not the events before it (with Redis: one subscription per process, not one per run)
+    await this.events.whenFinished(runId, AbortSignal.any([signal, this.shuttingDown.signal]));
     const run = await this.runs.find(ctx.tenantId, runId);
     if (!run) throw ApiError.notFound('Run', runId);
     return run;

@@ -2,7 +2,13 @@ import { EventEmitter } from 'node:events';
 import type { RunEvent, RunEventBody } from '@shoal/contracts';
 import { LruCache } from '../cache/lru-cache';
 import { DEFAULT_RUN_EVENT_LIMITS, boundRunEvent, type RunEventLimits } from './run-event-limits';
-import { OrderedDelivery, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
+import {
+  OrderedDelivery,
+  catchUpOrUnsubscribe,
+  finishedThroughSubscription,
+  type RunEventStore,
+  type Unsubscribe,
+} from './run-event-store';
 
 export interface InMemoryRunEventLimits extends RunEventLimits {
   /** bytes of finished runs' events kept in all; the least recently read runs go first */
@@ -93,6 +99,16 @@ export class InMemoryRunEventStore implements RunEventStore {
       this.emitter.off(runId, listener);
     };
     return catchUpOrUnsubscribe(delivery, unsubscribe);
+  }
+
+  async appendAll(runId: string, bodies: readonly RunEventBody[]): Promise<Array<RunEvent | undefined>> {
+    const out: Array<RunEvent | undefined> = [];
+    for (const body of bodies) out.push(await this.append(runId, body));
+    return out;
+  }
+
+  whenFinished(runId: string, signal: AbortSignal): Promise<void> {
+    return finishedThroughSubscription(this, runId, signal);
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,13 @@ import type { RunEvent, RunEventBody } from '@shoal/contracts';
 import { LruCache } from '../cache/lru-cache';
 import { createLogger } from '../logging/logger';
 import { boundRunEvent, DEFAULT_RUN_EVENT_LIMITS, type RunEventLimits } from './run-event-limits';
-import { OrderedDelivery, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
+import {
+  OrderedDelivery,
+  catchUpOrUnsubscribe,
+  finishedThroughSubscription,
+  type RunEventStore,
+  type Unsubscribe,
+} from './run-event-store';
 import type { RunEventsRepository, StoredRunEvent } from './run-events.repository';
 
 export interface PostgresRunEventStoreOptions extends Partial<Pick<RunEventLimits, 'maxBytesPerRun' | 'fieldMaxBytes'>> {
@@ -128,6 +134,16 @@ export class PostgresRunEventStore implements RunEventStore {
   /** Deletes runs whose last event is older than the retention period; returns how many rows went. */
   async prune(now = Date.now()): Promise<number> {
     return this.repo.deleteRunsIdleSince(new Date(now - this.retentionMs));
+  }
+
+  async appendAll(runId: string, bodies: readonly RunEventBody[]): Promise<Array<RunEvent | undefined>> {
+    const out: Array<RunEvent | undefined> = [];
+    for (const body of bodies) out.push(await this.append(runId, body));
+    return out;
+  }
+
+  whenFinished(runId: string, signal: AbortSignal): Promise<void> {
+    return finishedThroughSubscription(this, runId, signal);
   }
 
   async close(): Promise<void> {

@@ -150,6 +150,25 @@ describe('RedisRunEventStore (real Redis)', () => {
     expect(new Set(stored.map(text)).size).toBe(200);
   });
 
+  it('appends several events in one write as one append after another would: in order, numbered on, all refused together when fenced', async () => {
+    const runId = newRun();
+    await store.fence(runId, 'host:1:lease-a', 1);
+    expect(await store.append(runId, chunk('first'), 'host:1:lease-a')).toMatchObject({ sequence: 1 });
+    const got = await store.appendAll(runId, [chunk('a'), chunk('b'), finished(runId)], 'host:1:lease-a');
+    expect(got.map((e) => [e?.sequence, e && text(e)])).toEqual([
+      [2, 'a'],
+      [3, 'b'],
+      [4, 'workflow_finished'],
+    ]);
+    expect(await store.read(runId)).toEqual([expect.objectContaining({ sequence: 1 }), ...got]);
+    // the last one stored is final: the finished TTL, as after a lone workflow_finished
+    expect(await redis.ttl(`${prefix}run:${runId}:events`)).toBeLessThanOrEqual(600);
+    await store.fence(runId, 'host:2:lease-b', 2);
+    await expect(store.appendAll(runId, [chunk('c'), chunk('d')], 'host:1:lease-a')).rejects.toBeInstanceOf(RunEventsFencedError);
+    expect(await store.lastSequence(runId)).toBe(4);
+    expect(await store.appendAll(runId, [])).toEqual([]);
+  });
+
   it('stores events as the contract shapes them, unicode and quotes intact', async () => {
     const runId = newRun();
     const e = (await store.append(runId, finished(runId)))!;
@@ -239,6 +258,52 @@ describe('RedisRunEventStore (real Redis)', () => {
     expect(Number(count)).toBe(0);
   });
 
+  it("waits for runs' ends on one subscription per process: resolved by the end's announcement, at once for a run already ended, and by an abort", async () => {
+    const [a, b] = [newRun(), newRun()];
+    const states = new Map<string, string>();
+    const track = (name: string, p: Promise<void>) => p.then(() => states.set(name, 'resolved'));
+    const abortB = new AbortController();
+    const waits = [
+      track('a1', store.whenFinished(a, AbortSignal.timeout(20_000))),
+      track('a2', store.whenFinished(a, AbortSignal.timeout(20_000))),
+      track('b', store.whenFinished(b, abortB.signal)),
+    ];
+    await store.append(a, chunk('not yet'));
+    await redis.ping();
+    await subscriber.ping();
+    expect(states.size).toBe(0);
+    // no run's own channel is subscribed: the waits share the one channel that announces ends
+    const numsub = (await redis.pubsub(
+      'NUMSUB',
+      `${prefix}run-events:${a}`,
+      `${prefix}run-events:${b}`,
+      `${prefix}run-events-finished`,
+    )) as Array<string | number>;
+    expect(numsub.filter((_, i) => i % 2 === 1).map(Number)).toEqual([0, 0, 1]);
+    await store.append(a, finished(a));
+    await Promise.all(waits.slice(0, 2));
+    expect(states.has('b')).toBe(false);
+    await store.whenFinished(a, AbortSignal.timeout(20_000));
+    abortB.abort();
+    await waits[2];
+  });
+
+  it('finds the end of a run whose announcement it missed (sent while its subscriber was reconnecting) by looking at the stream', async () => {
+    const runId = newRun();
+    let resolved = false;
+    const waiting = store.whenFinished(runId, AbortSignal.timeout(20_000)).then(() => (resolved = true));
+    await store.append(runId, chunk('running'));
+    await redis.ping();
+    await subscriber.ping();
+    // the end is stored but its announcement is lost: written to the stream directly, not published
+    await redis.xadd(`${prefix}run:${runId}:events`, '2-0', 'e', JSON.stringify({ ...finished(runId), sequence: 2 }));
+    await subscriber.ping();
+    expect(resolved).toBe(false);
+    subscriber.disconnect(true);
+    await waiting;
+    expect(resolved).toBe(true);
+  });
+
   // Two subscribers of one run in one process (a blocking request and an SSE stream, or two SSE
   // clients). The second finds the channel's listener set already there and reads its backlog at
   // once, although the first one's SUBSCRIBE has not been acknowledged yet. An event published in
@@ -315,5 +380,15 @@ describe('RedisRunEventStore bounds (real Redis)', () => {
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(limits.finishedTtlSeconds);
     }
+  });
+
+  it('caps a batch appended in one write event by event: those past the cap are dropped, a final one is stored, numbers stay gapless', async () => {
+    const runId = 'run_bounded_batch';
+    const got = await store.appendAll(runId, [...Array.from({ length: 40 }, () => chunk('w'.repeat(900))), finished(runId)]);
+    const stored = got.filter((e) => e !== undefined);
+    expect(stored.length).toBeLessThan(25);
+    expect(got.at(-1)).toMatchObject({ event: 'workflow_finished', sequence: stored.length });
+    expect((await store.read(runId)).map((e) => e.sequence)).toEqual(stored.map((_, i) => i + 1));
+    expect(await redis.ttl(`${prefix}run:${runId}:events`)).toBeLessThanOrEqual(limits.finishedTtlSeconds);
   });
 });

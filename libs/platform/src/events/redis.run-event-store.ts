@@ -1,34 +1,54 @@
 import type { Redis } from 'ioredis';
 import type { RunEvent, RunEventBody } from '@shoal/contracts';
-import { DEFAULT_RUN_EVENT_LIMITS, boundRunEvent, type RunEventLimits } from './run-event-limits';
+import { DEFAULT_RUN_EVENT_LIMITS, boundRunEventJson, type RunEventLimits } from './run-event-limits';
 import { OrderedDelivery, RunEventsFencedError, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
 import { createLogger } from '../logging/logger';
 
-// INCR the run's sequence, XADD the event with the sequence as its stream id, PUBLISH it — atomically,
-// so concurrent appenders (parallel branches, or a zombie worker) never reorder or lose an event.
-// A run's stored bytes are counted (KEYS[4]); past ARGV[5] an event is dropped, unless it is the
-// final one (ARGV[6] = '1'), which also shortens the keys' lifetime to the finished TTL (ARGV[7]).
-// With a fence (ARGV[8]), the append happens only while it is the run's lease: KEYS[5] holds
+// For each event (ARGV[8], ARGV[9], ...), in order: INCR the run's sequence, XADD the event with the
+// sequence as its stream id, PUBLISH it — atomically, so concurrent appenders (parallel branches, or
+// a zombie worker) never reorder or lose an event. A run's stored bytes are counted (KEYS[4]); past
+// ARGV[4] an event is dropped, unless it is a final one (its flag in ARGV[7] is '1'), which also
+// shortens the keys' lifetime to the finished TTL (ARGV[5]; else ARGV[3], as the last event stored
+// says). A final one is also announced, as the run id alone, on KEYS[6], the channel every run's end
+// is told on: a process waiting for many runs' ends listens there once instead of once per run.
+// Answers each event's sequence number (false for one dropped), not the events back.
+// With a fence (ARGV[6]), the events are appended only while it is the run's lease: KEYS[5] holds
 // '<claim> <lease>' (see FENCE), so the lease is its suffix after a space (leases have none).
 const APPEND = `
-if ARGV[8] ~= '' then
+if ARGV[6] ~= '' then
   local cur = redis.call('GET', KEYS[5])
-  if not cur or string.sub(cur, -string.len(ARGV[8]) - 1) ~= ' ' .. ARGV[8] then return 'fenced' end
+  if not cur or string.sub(cur, -string.len(ARGV[6]) - 1) ~= ' ' .. ARGV[6] then return 'fenced' end
 end
 local used = tonumber(redis.call('GET', KEYS[4]) or '0')
-local size = string.len(ARGV[3]) + 120
-if ARGV[6] ~= '1' and used + size > tonumber(ARGV[5]) then return false end
-local seq = redis.call('INCR', KEYS[2])
-local ev = '{"workflow_run_id":' .. ARGV[1] .. ',"task_id":' .. ARGV[1] .. ',"sequence":' .. seq .. ',"timestamp":' .. ARGV[2] .. ',' .. string.sub(ARGV[3], 2)
-redis.call('XADD', KEYS[1], seq .. '-0', 'e', ev)
-redis.call('INCRBY', KEYS[4], size)
-local ttl = ARGV[4]
-if ARGV[6] == '1' then ttl = ARGV[7] end
-redis.call('EXPIRE', KEYS[1], ttl)
-redis.call('EXPIRE', KEYS[2], ttl)
-redis.call('EXPIRE', KEYS[4], ttl)
-redis.call('PUBLISH', KEYS[3], ev)
-return ev`;
+local max = tonumber(ARGV[4])
+local ttl = false
+local out = {}
+for i = 8, #ARGV do
+  local final = string.sub(ARGV[7], i - 7, i - 7) == '1'
+  local size = string.len(ARGV[i]) + 120
+  if not final and used + size > max then
+    out[#out + 1] = false
+  else
+    local seq = redis.call('INCR', KEYS[2])
+    local ev = '{"workflow_run_id":' .. ARGV[1] .. ',"task_id":' .. ARGV[1] .. ',"sequence":' .. seq .. ',"timestamp":' .. ARGV[2] .. ',' .. string.sub(ARGV[i], 2)
+    redis.call('XADD', KEYS[1], seq .. '-0', 'e', ev)
+    used = redis.call('INCRBY', KEYS[4], size)
+    redis.call('PUBLISH', KEYS[3], ev)
+    if final then
+      redis.call('PUBLISH', KEYS[6], ARGV[1])
+      ttl = ARGV[5]
+    else
+      ttl = ARGV[3]
+    end
+    out[#out + 1] = seq
+  end
+end
+if ttl then
+  redis.call('EXPIRE', KEYS[1], ttl)
+  redis.call('EXPIRE', KEYS[2], ttl)
+  redis.call('EXPIRE', KEYS[4], ttl)
+end
+return out`;
 
 // Makes ARGV[1] the run's lease (KEYS[1]) unless a later claim (ARGV[2], the run's attempt count
 // at the claim) holds it already: a worker frozen between its claim and its fence must not take the
@@ -50,6 +70,12 @@ const ACTIVE_TTL_SECONDS = 24 * 3600;
  * its stream every this often until it closes. Subscriptions that never saw a reconnect never poll.
  */
 const RESYNC_EVERY_MS = 2000;
+/**
+ * A wait for a run's end also looks at the run's stream this often, in case its announcement never
+ * came (sent while the subscriber was away, or by an engine from before the announcements). A
+ * wait shorter than this never looks twice.
+ */
+const FINISHED_CHECK_EVERY_MS = 5000;
 
 export class RedisRunEventStore implements RunEventStore {
   private readonly log = createLogger('RedisRunEventStore');
@@ -59,6 +85,10 @@ export class RedisRunEventStore implements RunEventStore {
   // every open subscription's catch-up, started polling by a reconnect
   private readonly resyncs = new Set<{ start(): void }>();
   private connectedOnce = false;
+  // whenFinished(): the waits per run, and the one subscription to the channel that announces runs' ends
+  private readonly finishedWaits = new Map<string, Set<() => void>>();
+  private finishedSubscription: Promise<unknown> | undefined;
+  private readonly finishedChannel: string;
 
   constructor(
     private readonly redis: Redis,
@@ -66,9 +96,11 @@ export class RedisRunEventStore implements RunEventStore {
     private readonly prefix: string,
     private readonly limits: RunEventLimits = DEFAULT_RUN_EVENT_LIMITS,
   ) {
-    this.redis.defineCommand('shoalAppendRunEvent', { numberOfKeys: 5, lua: APPEND });
+    this.finishedChannel = `${prefix}run-events-finished`;
+    this.redis.defineCommand('shoalAppendRunEvent', { numberOfKeys: 6, lua: APPEND });
     this.redis.defineCommand('shoalFenceRunEvents', { numberOfKeys: 1, lua: FENCE });
     this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.finishedChannel) return this.announced(message);
       const set = this.listeners.get(channel);
       if (!set) return;
       let e: RunEvent;
@@ -90,6 +122,10 @@ export class RedisRunEventStore implements RunEventStore {
       for (const channel of this.listeners.keys())
         this.subscriber.subscribe(channel).catch((err: unknown) => this.log.warn({ err, channel }, 'could not subscribe again'));
       for (const r of this.resyncs) r.start();
+      if (this.finishedSubscription) {
+        this.subscriber.subscribe(this.finishedChannel).catch((err: unknown) => this.log.warn({ err }, 'could not subscribe again'));
+        for (const runId of this.finishedWaits.keys()) this.checkFinished(runId);
+      }
     });
   }
 
@@ -112,26 +148,38 @@ export class RedisRunEventStore implements RunEventStore {
     return `${this.prefix}run:${runId}:lease`;
   }
 
-  async append(runId: string, raw: RunEventBody, fence?: string): Promise<RunEvent | undefined> {
-    const body = boundRunEvent(raw, this.limits.fieldMaxBytes);
-    const append = (this.redis as unknown as { shoalAppendRunEvent(...a: Array<string | number>): Promise<string | null> })
+  async append(runId: string, body: RunEventBody, fence?: string): Promise<RunEvent | undefined> {
+    return (await this.appendAll(runId, [body], fence))[0];
+  }
+
+  async appendAll(runId: string, raws: readonly RunEventBody[], fence?: string): Promise<Array<RunEvent | undefined>> {
+    if (raws.length === 0) return [];
+    const bounded = raws.map((raw) => boundRunEventJson(raw, this.limits.fieldMaxBytes));
+    const append = (this.redis as unknown as { shoalAppendRunEvent(...a: Array<string | number>): Promise<Array<number | null> | string> })
       .shoalAppendRunEvent;
-    const final = body.event === 'workflow_finished' ? 1 : 0;
-    const json = await append.call(
+    const timestamp = Date.now();
+    const seqs = await append.call(
       this.redis,
       ...this.keys(runId),
       this.leaseKey(runId),
+      this.finishedChannel,
       JSON.stringify(runId),
-      Date.now(),
-      JSON.stringify(body),
+      timestamp,
       ACTIVE_TTL_SECONDS,
       this.limits.maxBytesPerRun,
-      final,
       this.limits.finishedTtlSeconds,
       fence ?? '',
+      bounded.map(({ body }) => (body.event === 'workflow_finished' ? '1' : '0')).join(''),
+      ...bounded.map(({ json }) => json),
     );
-    if (json === 'fenced') throw new RunEventsFencedError(runId);
-    return json === null ? undefined : (JSON.parse(json) as RunEvent);
+    if (seqs === 'fenced') throw new RunEventsFencedError(runId);
+    // what the script stored, built here rather than sent back and parsed
+    return bounded.map(({ body }, i) => {
+      const seq = (seqs as Array<number | null>)[i];
+      return seq === null || seq === undefined
+        ? undefined
+        : ({ ...body, workflow_run_id: runId, task_id: runId, sequence: Number(seq), timestamp } as RunEvent);
+    });
   }
 
   async lastSequence(runId: string): Promise<number> {
@@ -190,8 +238,68 @@ export class RedisRunEventStore implements RunEventStore {
     return catchUpOrUnsubscribe(delivery, unsubscribe);
   }
 
+  async whenFinished(runId: string, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    let done!: () => void;
+    const ended = new Promise<void>((resolve) => (done = resolve));
+    let waits = this.finishedWaits.get(runId);
+    if (!waits) {
+      waits = new Set();
+      this.finishedWaits.set(runId, waits);
+    }
+    waits.add(done);
+    signal.addEventListener('abort', done, { once: true });
+    let check: NodeJS.Timeout | undefined;
+    try {
+      // subscribed first, then look: a run that ended before is seen here, one that ends after is announced
+      this.finishedSubscription ??= this.subscriber.subscribe(this.finishedChannel).catch((err: unknown) => {
+        this.finishedSubscription = undefined;
+        throw err;
+      });
+      await this.finishedSubscription;
+      if (await this.hasFinished(runId)) return;
+      check = setInterval(() => this.checkFinished(runId), FINISHED_CHECK_EVERY_MS);
+      check.unref();
+      await ended;
+    } finally {
+      clearInterval(check);
+      signal.removeEventListener('abort', done);
+      waits.delete(done);
+      if (waits.size === 0 && this.finishedWaits.get(runId) === waits) this.finishedWaits.delete(runId);
+    }
+  }
+
+  /** Whether the run's last stored event is its workflow_finished (nothing follows it). */
+  private async hasFinished(runId: string): Promise<boolean> {
+    const last = await this.redis.xrevrange(this.keys(runId)[0], '+', '-', 'COUNT', 1);
+    return last.length > 0 && (JSON.parse(last[0][1][1]) as RunEvent).event === 'workflow_finished';
+  }
+
+  private checkFinished(runId: string): void {
+    this.hasFinished(runId).then(
+      (yes) => yes && this.announced(JSON.stringify(runId)),
+      (err: unknown) => this.log.warn({ err, runId }, 'could not look for the end of a run'),
+    );
+  }
+
+  /** A run's end was announced (its id as JSON): every wait for it ends. */
+  private announced(message: string): void {
+    let runId: string;
+    try {
+      runId = JSON.parse(message) as string;
+    } catch (err) {
+      this.log.error({ err }, 'unparseable run end announcement');
+      return;
+    }
+    const waits = this.finishedWaits.get(runId);
+    if (!waits) return;
+    this.finishedWaits.delete(runId);
+    for (const done of waits) done();
+  }
+
   async close(): Promise<void> {
     this.listeners.clear();
     this.subscribed.clear();
+    this.finishedWaits.clear();
   }
 }

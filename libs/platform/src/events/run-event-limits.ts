@@ -53,3 +53,15 @@ export function boundRunEvent(body: RunEventBody, fieldMaxBytes: number): RunEve
   const data = Object.fromEntries(Object.entries(body.data).map(([k, v]) => [k, bound(v, fieldMaxBytes)]));
   return { ...body, data } as RunEventBody;
 }
+
+/**
+ * boundRunEvent's event and its JSON. An event whose whole JSON fits in `fieldMaxBytes` comes back
+ * as it is, unwalked: JSON keeps each string's UTF-8 bytes (adding quotes and escapes), so none of
+ * its fields can be longer than the whole.
+ */
+export function boundRunEventJson(body: RunEventBody, fieldMaxBytes: number): { body: RunEventBody; json: string } {
+  const json = JSON.stringify(body);
+  if (Buffer.byteLength(json) <= fieldMaxBytes) return { body, json };
+  const bounded = boundRunEvent(body, fieldMaxBytes);
+  return { body: bounded, json: JSON.stringify(bounded) };
+}

@@ -14,6 +14,12 @@ export interface RunEventStore {
    */
   append(runId: string, body: RunEventBody, fence?: string): Promise<RunEvent | undefined>;
   /**
+   * Appends the events in order, as append() would one after the other, in one write where the
+   * store can (with Redis: one script call); each comes back as append() would return it. Fenced,
+   * they are all refused together.
+   */
+  appendAll(runId: string, bodies: readonly RunEventBody[], fence?: string): Promise<Array<RunEvent | undefined>>;
+  /**
    * Makes `lease` the run's current writer: from now on an append fenced with another lease throws
    * RunEventsFencedError (a frozen worker whose run was taken over appends nothing). `claim` orders
    * the leases (the run's attempt count at the claim): a lease whose claim is older than the current
@@ -28,6 +34,12 @@ export interface RunEventStore {
   /** the run's last stored sequence number; 0 when it has none (never had, or they expired) */
   lastSequence(runId: string): Promise<number>;
   subscribe(runId: string, afterSeq: number, onEvent: (e: RunEvent) => void): Promise<Unsubscribe>;
+  /**
+   * Resolves once the run's workflow_finished is stored (at once when it already is), or when
+   * `signal` aborts; rejects when the store cannot be reached. For a caller that needs the end
+   * alone (a blocking request), not the events before it.
+   */
+  whenFinished(runId: string, signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -101,4 +113,39 @@ export async function catchUpOrUnsubscribe(delivery: OrderedDelivery, unsubscrib
     throw err;
   }
   return unsubscribe;
+}
+
+/**
+ * whenFinished() through a subscription to the run's events: what a store whose subscriptions cost
+ * nothing does. Nothing is left subscribed afterwards, even when workflow_finished came in the
+ * subscription's catch-up, before it had handed back its Unsubscribe.
+ */
+export function finishedThroughSubscription(store: Pick<RunEventStore, 'subscribe'>, runId: string, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return resolve();
+    let ended = false;
+    let unsubscribe: Unsubscribe | undefined;
+    const finish = () => {
+      if (ended) return;
+      ended = true;
+      signal.removeEventListener('abort', finish);
+      unsubscribe?.();
+      unsubscribe = undefined;
+      resolve();
+    };
+    signal.addEventListener('abort', finish, { once: true });
+    store
+      .subscribe(runId, 0, (e) => {
+        if (e.event === 'workflow_finished') finish();
+      })
+      .then((u) => {
+        if (ended) u();
+        else unsubscribe = u;
+      })
+      .catch((err: unknown) => {
+        ended = true;
+        signal.removeEventListener('abort', finish);
+        reject(err);
+      });
+  });
 }

@@ -33,6 +33,7 @@ import { ChatTurn } from '../conversations/chat-turn';
 import type { RunDurabilityOptions } from './run-durability.options';
 import { ModelPoolLostError } from './model-pool-lost.error';
 import { LeaseLostError } from './lease-lost.error';
+import { RunEventBatcher } from './run-event-batcher';
 import { CodeSandboxHost } from '../code/code-sandbox.host';
 import { RunFilesService, type DocumentLimits } from '../documents/run-files.service';
 import { McpToolHost } from '../tools/mcp-tool.host';
@@ -131,10 +132,10 @@ export class ExecuteRunUseCase {
     // the run's end has one owner, this use case: workflow_finished is built once, from what finish()
     // stores, and appended only after the row holds it (whoever reacts to it reads the final totals).
     // The runtime's own announcement of the end is not passed on.
+    // the run's events go out in order, those of one turn of the event loop in one write (run-event-batcher.ts)
+    const runEvents = new RunEventBatcher((bodies) => this.appendFenced(runId, bodies, run.lease));
     const sink: EventSink = {
-      emit: async (body) => {
-        if (body.event !== 'workflow_finished') await this.appendFenced(runId, body, run.lease);
-      },
+      emit: (body) => (body.event === 'workflow_finished' ? undefined : runEvents.emit(body)),
     };
     const chat = await this.chatTurnOf(run, graph);
     let hopBroken = false;
@@ -182,6 +183,8 @@ export class ExecuteRunUseCase {
       streamedText: finished.length && run.responseMode === 'streaming' ? await this.streamedText(runId) : undefined,
       startedAt: run.createdAt.getTime(),
     }).finally(held.release);
+    // every event of the run is written (or this worker has lost the run) before its end is stored
+    await runEvents.drain();
 
     // model-pool died under a call: not the run's failure; it is resumed (the call runs again as its next attempt)
     if (outcome.status === 'failed' && hopBroken) throw new ModelPoolLostError(runId);
@@ -230,10 +233,10 @@ export class ExecuteRunUseCase {
     if (e) await this.runs.setLastEventSeq(run.tenantId, run.id, e.sequence);
   }
 
-  /** An event of the run this worker holds: refused once another worker has taken the run over. */
-  private async appendFenced(runId: string, body: RunEventBody, lease: string): Promise<void> {
+  /** Events of the run this worker holds: refused once another worker has taken the run over. */
+  private async appendFenced(runId: string, bodies: RunEventBody[], lease: string): Promise<void> {
     try {
-      await this.events.append(runId, body, lease);
+      await this.events.appendAll(runId, bodies, lease);
     } catch (err) {
       if (err instanceof RunEventsFencedError) throw new LeaseLostError(runId);
       throw err;
