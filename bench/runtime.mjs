@@ -6,7 +6,6 @@
 // LangGraph (StateGraph without a checkpointer; Send for the iteration) when @langchain/langgraph is installed.
 // Every timed measurement, Shoal's and LangGraph's alike, starts after its warm-up from a collected heap:
 // the garbage one measurement leaves (LangGraph's above all) otherwise keeps V8 marking through the next.
-// Each shape's Shoal and LangGraph rounds alternate (best round of each), so both see the same load.
 // Needs a build: `node .ci/build.mjs && node bench/runtime.mjs [--dist dist] [--runs 20000] [--no-langgraph]`.
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
@@ -83,25 +82,6 @@ async function time(fn, nodesPerRun = NODES, total = runs) {
     for (let i = 0; i < total / 5; i++) await fn(i);
     best = Math.min(best, ((performance.now() - t0) * 1000) / (total / 5) / nodesPerRun);
   }
-  return best;
-}
-
-/**
- * Two measurements taken in alternating rounds (each from a collected heap), the best round of each:
- * on a shared machine the load changes by the minute, and measuring one side after the other let it
- * change between them (the same builds read 57-110x on the iteration in consecutive runs).
- */
-async function timeAlternating(a, b, rounds = 7) {
-  for (const m of [a, b]) for (let i = 0; i < Math.min(2000, m.total); i++) await m.fn(i);
-  const best = [Infinity, Infinity];
-  for (let round = 0; round < rounds; round++)
-    for (const [k, m] of [a, b].entries()) {
-      collectGarbage();
-      const n = Math.max(1, Math.round(m.total / 5));
-      const t0 = performance.now();
-      for (let i = 0; i < n; i++) await m.fn(i);
-      best[k] = Math.min(best[k], ((performance.now() - t0) * 1000) / n / m.perRun);
-    }
   return best;
 }
 
@@ -313,18 +293,13 @@ for (const shape of shapes) {
     }
   };
   const total = Math.max(50, Math.round((runs * NODES) / shape.nodes));
-  let perNode;
-  let lgRun = null;
+  const perNode = await time(once, shape.nodes, total);
+  let line = `runtime: ${perNode.toFixed(2)} µs/node on a ${shape.name} (${shape.nodes} node executions, ${((perNode * shape.nodes) / 1000).toFixed(2)} ms/run), ${(perNode / engine).toFixed(2)}x the linear graph's`;
   if (shape.lg) {
     const { graph: g, input, config } = shape.lg;
-    [perNode, lgRun] = await timeAlternating(
-      { fn: once, perRun: shape.nodes, total },
-      { fn: () => g.invoke(input, config), perRun: 1, total: Math.max(20, Math.round(total / 4)) },
-    );
-  } else perNode = await time(once, shape.nodes, total);
-  let line = `runtime: ${perNode.toFixed(2)} µs/node on a ${shape.name} (${shape.nodes} node executions, ${((perNode * shape.nodes) / 1000).toFixed(2)} ms/run), ${(perNode / engine).toFixed(2)}x the linear graph's`;
-  if (lgRun !== null)
-    line += `; LangGraph ${(lgRun / 1000).toFixed(2)} ms/run (measured in alternating rounds), ${(lgRun / (perNode * shape.nodes)).toFixed(0)}x Shoal's time`;
+    const lgRun = await time(() => g.invoke(input, config), 1, Math.max(20, Math.round(total / 4)));
+    line += `; LangGraph ${(lgRun / 1000).toFixed(2)} ms/run, ${(lgRun / (perNode * shape.nodes)).toFixed(0)}x Shoal's time`;
+  }
   console.log(line);
 }
 if (!langGraph) console.log('(LangGraph comparison skipped: @langchain/langgraph is not installed)');
