@@ -314,7 +314,8 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
   /**
    * Wraps one provider attempt in its metering: the intent is recorded before the provider is
    * contacted; an attempt the provider refused produced nothing it bills, so it leaves no row. One
-   * the caller abandoned while the provider worked on it (`abandoned` aborted) is billed its prompt.
+   * the caller abandoned while the provider worked on it (`abandoned` aborted) is billed its prompt;
+   * one it abandoned before the provider was asked leaves no row either.
    * A request the deployment's provider would refuse (its rules, checked here) is refused before any of it.
    */
   private metered<T>(
@@ -328,10 +329,14 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
     return async (deployment, attempt) => {
       const request = upstreamChatRequest(body, deployment, stream);
       const meter = await this.usage.begin(ctx, { model: body.model, deployment, attempt, stream, promptTokenEstimate });
+      // A caller gone while the intent was written is never sent to the provider (its request
+      // starts aborted), so the provider bills nothing: it leaves no row, like a refused attempt.
+      const sent = abandoned?.aborted !== true;
       try {
         return { result: await call(deployment, meter, request), meter };
       } catch (err) {
-        if (abandoned?.aborted) await meter.complete(estimatedUsage(body.messages, 0), 'interrupted', undefined, { estimated: true });
+        if (sent && abandoned?.aborted)
+          await meter.complete(estimatedUsage(body.messages, 0), 'interrupted', undefined, { estimated: true });
         else await meter.discard();
         throw err;
       }
