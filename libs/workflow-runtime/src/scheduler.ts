@@ -137,6 +137,12 @@ const enum Stage {
   Done,
 }
 
+/** How a waiting node goes on: on with its stages, or stopped by a port's failure. */
+interface NodeContinuation {
+  readonly resume: () => void;
+  readonly failed: (error: unknown) => void;
+}
+
 /** One node execution on its way through its stages: what the later stages need of the earlier. */
 class NodeRun {
   stage = Stage.Start;
@@ -148,9 +154,8 @@ class NodeRun {
   tried: AttemptResult<NodeRunResult> | null = null;
   exception = false;
   finish: NodeExecutionFinish | null = null;
-  /** Its continuations once it has waited (Scheduler.callbacks). */
-  resume: (() => void) | null = null;
-  failed: ((error: unknown) => void) | null = null;
+  /** Its continuations once it has waited (Scheduler.continuation). */
+  continuation: NodeContinuation | null = null;
 
   constructor(
     readonly plan: NodePlan,
@@ -349,27 +354,30 @@ export class Scheduler {
       this.portFailed(error);
       waiting = null;
     }
-    if (waiting === null) this.nodeEnded();
-    else if (waiting instanceof Waiter) waiting.listen(run.resume ?? this.callbacks(run).resume);
-    else {
-      const callbacks = run.resume === null ? this.callbacks(run) : run;
+    if (waiting === null) {
+      this.nodeEnded();
+      return;
+    }
+    const { resume, failed } = run.continuation ?? this.continuation(run);
+    if (waiting instanceof Waiter) waiting.listen(resume);
+    else
       try {
-        waiting.then(callbacks.resume, callbacks.failed);
+        waiting.then(resume, failed);
       } catch (error) {
         // a thenable whose then throws (as an await would have turned it into a rejection)
-        (callbacks.failed as (error: unknown) => void)(error);
+        failed(error);
       }
-    }
   }
 
   /** The node's continuations, made when it first waits (most deterministic nodes never do). */
-  private callbacks(run: NodeRun): { resume: () => void; failed: (error: unknown) => void } {
-    run.resume = () => this.step(run);
-    run.failed = (error: unknown) => {
-      this.portFailed(error);
-      this.nodeEnded();
-    };
-    return run as { resume: () => void; failed: (error: unknown) => void };
+  private continuation(run: NodeRun): NodeContinuation {
+    return (run.continuation = {
+      resume: () => this.step(run),
+      failed: (error: unknown) => {
+        this.portFailed(error);
+        this.nodeEnded();
+      },
+    });
   }
 
   private nodeEnded(): void {

@@ -5,6 +5,7 @@ import { DEFAULT_RUN_EVENT_LIMITS, boundRunEvent, type RunEventLimits } from './
 import {
   OrderedDelivery,
   catchUpOrUnsubscribe,
+  appendOneByOne,
   finishedThroughSubscription,
   type RunEventStore,
   type Unsubscribe,
@@ -101,10 +102,8 @@ export class InMemoryRunEventStore implements RunEventStore {
     return catchUpOrUnsubscribe(delivery, unsubscribe);
   }
 
-  async appendAll(runId: string, bodies: readonly RunEventBody[]): Promise<Array<RunEvent | undefined>> {
-    const out: Array<RunEvent | undefined> = [];
-    for (const body of bodies) out.push(await this.append(runId, body));
-    return out;
+  appendAll(runId: string, bodies: readonly RunEventBody[]): Promise<Array<RunEvent | undefined>> {
+    return appendOneByOne(this, runId, bodies);
   }
 
   whenFinished(runId: string, signal: AbortSignal): Promise<void> {

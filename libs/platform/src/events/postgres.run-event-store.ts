@@ -9,6 +9,7 @@ import { boundRunEvent, DEFAULT_RUN_EVENT_LIMITS, type RunEventLimits } from './
 import {
   OrderedDelivery,
   catchUpOrUnsubscribe,
+  appendOneByOne,
   finishedThroughSubscription,
   type RunEventStore,
   type Unsubscribe,
@@ -136,10 +137,8 @@ export class PostgresRunEventStore implements RunEventStore {
     return this.repo.deleteRunsIdleSince(new Date(now - this.retentionMs));
   }
 
-  async appendAll(runId: string, bodies: readonly RunEventBody[]): Promise<Array<RunEvent | undefined>> {
-    const out: Array<RunEvent | undefined> = [];
-    for (const body of bodies) out.push(await this.append(runId, body));
-    return out;
+  appendAll(runId: string, bodies: readonly RunEventBody[]): Promise<Array<RunEvent | undefined>> {
+    return appendOneByOne(this, runId, bodies);
   }
 
   whenFinished(runId: string, signal: AbortSignal): Promise<void> {

@@ -30,9 +30,9 @@ export interface RunEventStore {
   fence(runId: string, lease: string, claim: number): Promise<void>;
   /** events with sequence > afterSeq, in order */
   read(runId: string, afterSeq?: number): Promise<RunEvent[]>;
-  /** delivers every event with sequence > afterSeq exactly once and in order: the backlog first, then live ones */
   /** the run's last stored sequence number; 0 when it has none (never had, or they expired) */
   lastSequence(runId: string): Promise<number>;
+  /** delivers every event with sequence > afterSeq exactly once and in order: the backlog first, then live ones */
   subscribe(runId: string, afterSeq: number, onEvent: (e: RunEvent) => void): Promise<Unsubscribe>;
   /**
    * Resolves once the run's workflow_finished is stored (at once when it already is), or when
@@ -148,4 +148,15 @@ export function finishedThroughSubscription(store: Pick<RunEventStore, 'subscrib
         reject(err);
       });
   });
+}
+
+/** appendAll() as appends one after the other: what a store without a cheaper batch write does. */
+export async function appendOneByOne(
+  store: Pick<RunEventStore, 'append'>,
+  runId: string,
+  bodies: readonly RunEventBody[],
+): Promise<Array<RunEvent | undefined>> {
+  const out: Array<RunEvent | undefined> = [];
+  for (const body of bodies) out.push(await store.append(runId, body));
+  return out;
 }
