@@ -40,6 +40,9 @@ async function replica(prefix: string, url = testRedisUrl(), opts: { timeoutMs?:
   const store = new RedisHealthStore(hot, sub, prefix, { clock: now, ...opts, warnEveryMs: 60_000 });
   stores.push(store);
   await store.start();
+  // until its connection is ready a store serves from its own state (a boot is not an outage): a
+  // test that meant to exercise Redis would silently test the in-process store instead
+  await until(() => hot.status === 'ready', 'the connection');
   return { store, hot, sub };
 }
 
