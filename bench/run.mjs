@@ -273,6 +273,16 @@ try {
   );
   children.push(portkey.child);
 
+  // the floor: a bare Node proxy (node:http + one undici pool, bytes forwarded, nothing else)
+  const barePort = await freePort();
+  const bare = await spawnUntil(
+    'bare Node proxy',
+    [path.join(root, 'bench/bare-proxy.mjs'), String(barePort), `http://127.0.0.1:${mockPort}`],
+    {},
+    /bare proxy ready/,
+  );
+  children.push(bare.child);
+
   const poolConfig = writeMockPoolConfig(work, mockUrl);
 
   const profiled = (app) =>
@@ -370,6 +380,12 @@ try {
       own: ['model-pool', 'billing', 'redis', 'postgres'],
     },
     { name: 'Shoal standalone → mock', url: `${standaloneUrl}/v1/chat/completions`, headers: auth, own: ['standalone'] },
+    {
+      name: 'bare Node proxy → mock (floor)',
+      url: `http://127.0.0.1:${barePort}/v1/chat/completions`,
+      headers: { 'content-type': 'application/json' },
+      own: ['bare proxy'],
+    },
   ];
   for (const t of targets) {
     const res = await fetch(t.url, { method: 'POST', headers: t.headers, body: chatBody });
@@ -387,6 +403,7 @@ try {
   const procs = {
     'mock provider': [mock.child.pid],
     Portkey: [portkey.child.pid],
+    'bare proxy': [bare.child.pid],
     'model-pool': [pool.child.pid],
     billing: [billing.child.pid],
     standalone: [standalone.child.pid],
@@ -459,7 +476,8 @@ try {
       ? `| ${t.name} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | baseline | ${fmt(st.p50, 2)} | baseline | ${s.errors} |`
       : `| ${t.name} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${added(s.p50, d.p50)} / ${added(s.p99, d.p99)} | ${fmt(st.p50, 2)} | ${added(st.p50, sd.p50)} | ${s.errors} |`;
   });
-  const shoalNames = targets.slice(2).map((t) => t.name);
+  const shoalNames = targets.slice(2, 4).map((t) => t.name);
+  const floor = targets[4];
   const ratios = shoalNames.map((n) => `${n.split(':')[0]} ${fmt(max[n].rps / max[portkeyName].rps, 2)}×`).join(', ');
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const machine = `${cpus().length} cores (${cpus()[0]?.model?.trim() ?? 'unknown cpu'}), Node ${process.version}`;
@@ -467,6 +485,8 @@ try {
     `Run ${when} UTC on ${machine}; ${duration}s per measurement, load generator (autocannon) and every process on the same machine; Shoal's processes run as \`${['node', ...nodeArgs].join(' ')}\` (the image's ENTRYPOINT).`,
     '',
     `**Chat req/s against Portkey: ${ratios}.**`,
+    '',
+    `The floor, a bare Node proxy (node:http in, one pooled undici client out, the bytes forwarded: no auth, routing, metering or body parse), reached ${fmt(max[floor.name].rps / max[portkeyName].rps, 2)}× Portkey at ${fmt(cpuPerRequest(floor), 3)} ms of CPU per request: about the most any Node gateway can reach on these cores beside the same mock and load generator. Shoal distributed reached ${fmt((100 * max[targets[2].name].rps) / max[floor.name].rps)} % of the floor's req/s, standalone ${fmt((100 * max[targets[3].name].rps) / max[floor.name].rps)} %.`,
     '',
     `Most requests per second (${connections} connections, JSON answers):`,
     '',

@@ -287,16 +287,19 @@ export class Scheduler {
     }
   }
 
-  /** Runs until no node is ready or running. */
-  run(): Promise<void> {
-    const drained = new Promise<void>((resolve) => (this.settle = resolve));
+  /**
+   * Runs until no node is ready or running: null when every node ended during the call (nothing
+   * waited), else a promise that settles when the last one ends.
+   */
+  run(): Promise<void> | null {
     this.live = true;
     // held while launching, so that a node ending at once cannot settle the run before the others start
     this.inFlight++;
     if (this.fromStart) for (const plan of this.plans.starting) this.launch(plan, null);
     else for (const { plan, from } of this.initiallyReady) this.launch(plan, from);
-    if (--this.inFlight === 0) this.settle();
-    return drained;
+    if (--this.inFlight === 0) return null;
+    // a node still waits, and ends in a later turn: settle is set before anything can call it
+    return new Promise<void>((resolve) => (this.settle = resolve));
   }
 
   /** Nodes that neither ran nor were skipped (only for graphs that skipped validation, or when stopped). */

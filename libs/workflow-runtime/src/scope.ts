@@ -59,8 +59,12 @@ export interface RoundOutcome {
 /** What container executors get from the scheduler running them. */
 export interface ScopeRunner {
   readonly limits: Readonly<ContainerLimits>;
-  /** Runs the nodes inside `container` once, resuming from the round's checkpoints. */
-  runRound(spec: RoundSpec): Promise<RoundOutcome>;
+  /**
+   * Runs the nodes inside `container` once, resuming from the round's checkpoints. A round whose nodes
+   * all ended at once (deterministic nodes, stores and sink that answer at once) answers its outcome
+   * directly: a loop of such rounds costs no promise and no microtask turn per round.
+   */
+  runRound(spec: RoundSpec): Promise<RoundOutcome> | RoundOutcome;
   /** Emits a container event (iteration_started, loop_next, ...) in order with the node events; a promise when the sink answers with one. */
   emit(body: RunEventBody): Promise<void> | undefined;
   now(): number;

@@ -57,11 +57,12 @@ export class SubgraphRunner implements ScopeRunner {
     return pending && isThenable(pending) ? pending : undefined;
   }
 
-  /** An async function that only waits: the work before and after is in plain methods, so that its suspended state is small. */
-  async runRound(spec: RoundSpec): Promise<RoundOutcome> {
+  runRound(spec: RoundSpec): Promise<RoundOutcome> | RoundOutcome {
     const child = this.roundScheduler(spec);
-    await child.run();
-    return this.roundOutcome(child);
+    const running = child.run();
+    // settled during run(): every node of the round ended at once
+    if (running === null) return this.roundOutcome(child);
+    return running.then(() => this.roundOutcome(child));
   }
 
   /** The round's scheduler, reused from an earlier round of the container when one has finished. */

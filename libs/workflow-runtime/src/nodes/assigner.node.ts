@@ -1,7 +1,7 @@
 // assigner (v1 and v2): updates conversation variables. The new values are the node's outputs
 // (`updated_variables`), so a resumed run re-applies them from the checkpoint (restore).
 import type { AssignerItem, AssignerNode } from '@shoal/workflow-dsl';
-import type { NodeExecutor } from '../node-executor';
+import type { NodeExecutor, NodeRunContext } from '../node-executor';
 import type { VariablePool } from '../variable-pool';
 import { namespaceObject } from '../namespace-object';
 
@@ -113,33 +113,50 @@ function writeNamespace(pool: VariablePool, namespace: string, list: ReadonlyArr
   pool.replace(namespace, next);
 }
 
+/** An update Dify skips: its source variable holds nothing. */
+const SKIPPED: unique symbol = Symbol('skipped');
+
+/** The value an item assigns to a variable holding `current`, or SKIPPED. */
+function assignedValue(item: AssignerItem, current: unknown, ctx: NodeRunContext): unknown {
+  if (current === undefined) throw new AssignerError(`Variable ${JSON.stringify(item.variable_selector)} not found`);
+  const kind = kindOf(current);
+  if (kind === null) throw new AssignerError(`Variable ${JSON.stringify(item.variable_selector)} has no value to infer its type from`);
+  if (!supported(kind, item.operation)) throw new AssignerError(`Operation ${item.operation} is not supported for type ${kind}`);
+  let input: unknown = item.value;
+  if (item.input_type === 'variable' && Array.isArray(item.value)) {
+    input = ctx.pool.get(item.value as string[]);
+    if (input === undefined) throw new AssignerError(`Variable ${JSON.stringify(item.value)} not found`);
+    if (input === null) return SKIPPED;
+  }
+  return apply(current, kind, item, input);
+}
+
 export const assignerNodeExecutor: NodeExecutor<AssignerNode> = {
   callsLlm: false,
   deterministic: true,
   execute(node, ctx) {
-    // Items see each other's writes (Dify's working copy), and the pool changes only if all succeed.
-    const working = new Map<string, { selector: [string, string]; value: unknown }>();
-    for (const item of node.data.items) {
-      const [namespace, name] = item.variable_selector;
-      const key = `${namespace}\u0000${name}`;
-      const current = working.has(key) ? working.get(key)?.value : ctx.pool.get([namespace, name]);
-      if (current === undefined) throw new AssignerError(`Variable ${JSON.stringify(item.variable_selector)} not found`);
-      const kind = kindOf(current);
-      if (kind === null) throw new AssignerError(`Variable ${JSON.stringify(item.variable_selector)} has no value to infer its type from`);
-      if (!supported(kind, item.operation)) throw new AssignerError(`Operation ${item.operation} is not supported for type ${kind}`);
-      let input: unknown = item.value;
-      if (item.input_type === 'variable' && Array.isArray(item.value)) {
-        input = ctx.pool.get(item.value as string[]);
-        if (input === undefined) throw new AssignerError(`Variable ${JSON.stringify(item.value)} not found`);
-        // Dify skips an update whose source variable holds nothing.
-        if (input === null) continue;
-      }
-      working.set(key, { selector: [namespace, name], value: apply(current, kind, item, input) });
-    }
+    const { items } = node.data;
     const updated: Array<{ name: string; selector: [string, string]; value: unknown }> = [];
-    for (const { selector, value } of working.values()) updated.push({ name: selector[1], selector, value });
+    if (items.length === 1) {
+      // the usual single item: no working copy to keep
+      const item = items[0];
+      const [namespace, name] = item.variable_selector;
+      const value = assignedValue(item, ctx.pool.get([namespace, name]), ctx);
+      if (value !== SKIPPED) updated.push({ name, selector: [namespace, name], value });
+    } else {
+      // Items see each other's writes (Dify's working copy), and the pool changes only if all succeed.
+      const working = new Map<string, { selector: [string, string]; value: unknown }>();
+      for (const item of items) {
+        const [namespace, name] = item.variable_selector;
+        const key = `${namespace}\u0000${name}`;
+        const current = working.has(key) ? working.get(key)?.value : ctx.pool.get([namespace, name]);
+        const value = assignedValue(item, current, ctx);
+        if (value !== SKIPPED) working.set(key, { selector: [namespace, name], value });
+      }
+      for (const { selector, value } of working.values()) updated.push({ name: selector[1], selector, value });
+    }
     writeVariables(ctx.pool, updated);
-    return { inputs: { items: node.data.items }, outputs: { updated_variables: updated }, processData: { updated_variables: updated } };
+    return { inputs: { items }, outputs: { updated_variables: updated }, processData: { updated_variables: updated } };
   },
   restore(_node, outputs, pool) {
     const updated = outputs.updated_variables;

@@ -6,6 +6,7 @@ import type { IterationNode } from '@shoal/workflow-dsl';
 import type { NodeExecutor } from '../node-executor';
 import { VariablePool } from '../variable-pool';
 import { ContainerError, ContainerEvents } from './container-events';
+import { isThenable } from '../is-thenable';
 
 /** Dify's flatten: when every non-null output is a list, their concatenation (nulls dropped); else as is. */
 export function flattenOutputs(outputs: unknown[]): unknown[] {
@@ -46,7 +47,8 @@ export const iterationNodeExecutor: NodeExecutor<IterationNode> = {
         if (announced) await announced; // a sink that answers at once costs no microtask turn
         const pool = new VariablePool(ctx.pool);
         pool.set(node.id, { item: items[index], index });
-        const round = await ctx.scopes.runRound({ container: node, index, pool });
+        const running = ctx.scopes.runRound({ container: node, index, pool });
+        const round = isThenable(running) ? await running : running;
         tokens += round.tokens;
         if (round.error === null) results[index] = pool.get(d.output_selector) ?? null;
         else if (d.error_handle_mode === 'terminated') terminal ??= round.error;

@@ -9,6 +9,7 @@ import { ContainerError, ContainerEvents } from './container-events';
 import { describeValueForError } from './describe-value';
 import { ifElseNodeExecutor } from './if-else.node';
 import { namespaceObject } from '../namespace-object';
+import { isThenable } from '../is-thenable';
 
 function fits(type: LoopVariable['var_type'], value: unknown): boolean {
   switch (type) {
@@ -104,7 +105,9 @@ export const loopNodeExecutor: NodeExecutor<LoopNode> = {
       const announced = index > 0 ? events.next(index, outputs) : undefined;
       if (announced) await announced; // a sink that answers at once costs no microtask turn
       const pool = new VariablePool(loopPool);
-      const round = await ctx.scopes.runRound({ container: node, index, pool });
+      const running = ctx.scopes.runRound({ container: node, index, pool });
+      // a round whose nodes all ended at once answers directly: no microtask turn per round
+      const round = isThenable(running) ? await running : running;
       tokens += round.tokens;
       rounds = index + 1;
       if (round.error !== null) {
