@@ -1,6 +1,7 @@
 import { createPrismaClient, type PrismaClient } from '@shoal/platform';
 import { createTestDatabase, type TestDatabase } from '@shoal/testing';
 import { RunsRepository } from './runs.repository';
+import { WorkflowsRepository } from '../workflows/workflows.repository';
 
 // the `int` project's testTimeout is not applied per project by Jest; a generous guard, not a speed claim
 jest.setTimeout(30_000);
@@ -76,6 +77,21 @@ describe('RunsRepository (real Postgres): the run row written and read by raw SQ
     expect(raw?.totalPrice.toString()).toBe('0.000123456789');
     expect(await runs.find('ten_b', 'run_raw2')).toBeNull();
     expect(await runs.find('ten_a', 'run_missing')).toBeNull();
+  });
+
+  it('finds a workflow’s latest version in one statement, with its graph parsed and its times as dates', async () => {
+    await prisma.workflow.update({ where: { id: 'wf_a' }, data: { latestVersionId: 'wfv_a' } });
+    const workflows = new WorkflowsRepository(prisma);
+    const version = await prisma.workflowVersion.findUniqueOrThrow({ where: { id: 'wfv_a' } });
+    const wf = await prisma.workflow.findUniqueOrThrow({ where: { id: 'wf_a' } });
+    expect(await workflows.findLatest('ten_a', 'wf_a')).toEqual({
+      id: 'wf_a',
+      name: 'w',
+      description: wf.description,
+      createdAt: wf.createdAt,
+      version: { id: 'wfv_a', number: 1, graph: {}, createdAt: version.createdAt },
+    });
+    expect(await workflows.findLatest('ten_b', 'wf_a')).toBeNull();
   });
 
   it('a second run under the same Idempotency-Key is a duplicate; without a key runs never conflict', async () => {
