@@ -31,6 +31,7 @@ export { ProblemJsonFilter, OpenAiErrorFilter } from './errors/error-filters';
 export { HttpErrorFilter, errorStyleFor, type ErrorStyle } from './errors/error-style';
 export { createPrismaClient, PrismaClient, Prisma, type DatabaseOptions, type DbRunStatus, type DbNodeStatus } from './database/prisma';
 export { applyMigrations, findMigrationsDir } from './database/migrator';
+export { directSql, type DirectSql } from './database/direct-sql';
 export { createRedis, type Redis } from './redis/redis';
 export {
   JOB_QUEUE,

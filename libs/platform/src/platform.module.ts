@@ -121,8 +121,9 @@ export class PlatformModule {
         provide: REDIS,
         // the subscriber connects on its first SUBSCRIBE: only services that follow runs (gateway) open it;
         // `main` fails fast while Redis is down (requests answer 503), BullMQ's `queue` waits Redis out
-        // `hot` carries the per-request commands (usage intents and entries, rate limits) with
-        // auto-pipelining: what concurrent requests send in the same tick goes out as one write; it fails fast too.
+        // `hot` carries the per-request commands (usage intents and entries, rate limits, run event
+        // appends) with auto-pipelining: what concurrent requests send in the same tick goes out as one
+        // write (in order: one connection); it fails fast too.
         useFactory: () =>
           opts.redis === 'memory'
             ? null
@@ -143,9 +144,10 @@ export class PlatformModule {
       {
         provide: RUN_EVENT_STORE,
         inject: [REDIS, PrismaClient],
-        useFactory: (redis: { main: Redis; subscriber: Redis } | null, prisma: PrismaClient | null): RunEventStore => {
+        useFactory: (redis: { hot: Redis; subscriber: Redis } | null, prisma: PrismaClient | null): RunEventStore => {
+          // appends of concurrent runs that fall in one tick share a write: on `hot`
           if (opts.redis !== 'memory' && redis)
-            return new RedisRunEventStore(redis.main, redis.subscriber, opts.redis.prefix, {
+            return new RedisRunEventStore(redis.hot, redis.subscriber, opts.redis.prefix, {
               ...DEFAULT_RUN_EVENT_LIMITS,
               ...opts.runEvents,
             });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaClient, Prisma, type DbRunStatus } from '@shoal/platform';
+import { PrismaClient, Prisma, directSql, type DbRunStatus, type DirectSql } from '@shoal/platform';
 
 const runWithNodes = { include: { nodeExecutions: { orderBy: { index: 'asc' } } } } as const;
 export type RunRow = Prisma.WorkflowRunGetPayload<object>;
@@ -8,9 +8,59 @@ const streamFields = { id: true, tenantId: true, workflowId: true, status: true,
 /** What opening an event stream needs of a run, and no more. */
 export type RunStreamRow = Prisma.WorkflowRunGetPayload<{ select: typeof streamFields }>;
 
+/**
+ * A workflow_runs row read by SQL on the direct path (`RETURNING *`, `SELECT *`), as Prisma's model
+ * names and types it: node-postgres already gives Date and parsed JSON, the price (numeric) comes as
+ * a string and becomes a Decimal. The fields are listed (the compiler holds them to the model's, the
+ * int spec to Prisma's own read) so that every row has one shape. A blocking run's request writes and
+ * reads its row once each, and Prisma's create and findFirst cost their caller ~0.2 and ~0.15 ms more
+ * CPU than the same statement sent raw.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row as node-postgres parsed it, checked field by field below
+function runRowOf(r: Record<string, any>): RunRow {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    workflowId: r.workflow_id,
+    workflowVersionId: r.workflow_version_id,
+    apiKeyId: r.api_key_id,
+    status: r.status,
+    responseMode: r.response_mode,
+    inputs: r.inputs,
+    outputs: r.outputs,
+    error: r.error,
+    endUser: r.end_user,
+    totalTokens: r.total_tokens,
+    totalSteps: r.total_steps,
+    totalPrice: new Prisma.Decimal(r.total_price),
+    currency: r.currency,
+    elapsedMs: r.elapsed_ms,
+    attempts: r.attempts,
+    workerId: r.worker_id,
+    traceId: r.trace_id,
+    idempotencyKey: r.idempotency_key,
+    lastEventSeq: r.last_event_seq,
+    conversationId: r.conversation_id,
+    query: r.query,
+    messageId: r.message_id,
+    cancelRequestedAt: r.cancel_requested_at,
+    callDepth: r.call_depth,
+    files: r.files,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    updatedAt: r.updated_at,
+  };
+}
+
 @Injectable()
 export class RunsRepository {
+  private direct?: DirectSql;
   constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {}
+
+  private get sql(): DirectSql {
+    return (this.direct ??= directSql(this.prisma));
+  }
 
   async createQueued(
     tenantId: string,
@@ -28,13 +78,16 @@ export class RunsRepository {
       files?: Prisma.InputJsonValue[];
     },
   ): Promise<RunRow | 'duplicate'> {
-    try {
-      return await this.prisma.workflowRun.create({ data: { ...run, tenantId, status: 'queued' } });
-    } catch (err) {
-      // another request with the same Idempotency-Key won the race
-      if (run.idempotencyKey && (err as { code?: string }).code === 'P2002') return 'duplicate';
-      throw err;
-    }
+    const rows = await this.sql.query<Record<string, unknown>>(Prisma.sql`
+      INSERT INTO workflow_runs (id, tenant_id, workflow_id, workflow_version_id, api_key_id, status, response_mode, inputs,
+        end_user, trace_id, idempotency_key, files, created_at, updated_at)
+      VALUES (${run.id}, ${tenantId}, ${run.workflowId}, ${run.workflowVersionId}, ${run.apiKeyId}, 'queued', ${run.responseMode},
+        ${JSON.stringify(run.inputs)}::jsonb, ${run.endUser}, ${run.traceId}, ${run.idempotencyKey ?? null},
+        ${run.files ? JSON.stringify(run.files) : null}::jsonb, now(), now())
+      ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+      RETURNING *`);
+    // no row: another request with the same Idempotency-Key won the race (a null key never conflicts)
+    return rows[0] ? runRowOf(rows[0]) : 'duplicate';
   }
 
   findByIdempotencyKey(tenantId: string, key: string): Promise<RunRow | null> {
@@ -96,8 +149,10 @@ export class RunsRepository {
       UPDATE workflow_runs SET last_event_seq = ${seq}, updated_at = now() WHERE id = ${runId} AND tenant_id = ${tenantId}`;
   }
 
-  find(tenantId: string, runId: string): Promise<RunRow | null> {
-    return this.prisma.workflowRun.findFirst({ where: { id: runId, tenantId } });
+  async find(tenantId: string, runId: string): Promise<RunRow | null> {
+    const [row] = await this.sql.query<Record<string, unknown>>(Prisma.sql`
+      SELECT * FROM workflow_runs WHERE id = ${runId} AND tenant_id = ${tenantId}`);
+    return row ? runRowOf(row) : null;
   }
 
   findForStream(tenantId: string, runId: string): Promise<RunStreamRow | null> {

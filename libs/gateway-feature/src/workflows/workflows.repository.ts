@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { newId } from '@shoal/contracts';
-import { PrismaClient } from '@shoal/platform';
+import { Prisma, PrismaClient, directSql, type DirectSql } from '@shoal/platform';
 
 export interface WorkflowSummary {
   id: string;
@@ -30,7 +30,13 @@ export interface WorkflowWithVersion {
 
 @Injectable()
 export class WorkflowsRepository {
+  private direct?: DirectSql;
   constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {}
+
+  /** findLatest runs once per run started: without Prisma (direct-sql.ts) */
+  private get sql(): DirectSql {
+    return (this.direct ??= directSql(this.prisma));
+  }
 
   /** A workflow and its first, immutable version, in one transaction: never one without the other. */
   async create(tenantId: string, input: { name: string; description: string; graph: object }): Promise<WorkflowWithVersion> {
@@ -63,22 +69,20 @@ export class WorkflowsRepository {
 
   /** One statement: every run starts with it. */
   async findLatest(tenantId: string, workflowId: string): Promise<WorkflowWithVersion | null> {
-    const [row] = await this.prisma.$queryRaw<
-      Array<{
-        id: string;
-        name: string;
-        description: string;
-        createdAt: Date;
-        versionId: string;
-        number: number;
-        graph: unknown;
-        versionCreatedAt: Date;
-      }>
-    >`
+    const [row] = await this.sql.query<{
+      id: string;
+      name: string;
+      description: string;
+      createdAt: Date;
+      versionId: string;
+      number: number;
+      graph: unknown;
+      versionCreatedAt: Date;
+    }>(Prisma.sql`
       SELECT w.id, w.name, w.description, w.created_at AS "createdAt",
         v.id AS "versionId", v.number, v.graph, v.created_at AS "versionCreatedAt"
       FROM workflows w JOIN workflow_versions v ON v.id = w.latest_version_id AND v.tenant_id = w.tenant_id
-      WHERE w.id = ${workflowId} AND w.tenant_id = ${tenantId} AND w.archived_at IS NULL`;
+      WHERE w.id = ${workflowId} AND w.tenant_id = ${tenantId} AND w.archived_at IS NULL`);
     if (!row) return null;
     return {
       id: row.id,

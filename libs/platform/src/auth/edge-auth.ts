@@ -58,7 +58,7 @@ export class EdgeAuth {
       if (url === undefined) return; // no route: the 404 handler answers
       const needs =
         routes.get(`${req.method} ${url}`) ?? (req.method === 'HEAD' ? routes.get(`GET ${url}`) : undefined) ?? routes.get(`ALL ${url}`);
-      if (needs?.credential === 'internal') this.internal.check(req.headers);
+      if (needs?.credential === 'internal') this.internal.authenticate(req);
       else if (needs?.credential === 'api-key' && this.apiKeys) {
         const ctx = await this.apiKeys.authenticate(req.headers, req.ip);
         if (needs.scope) checkScope(ctx, needs.scope);

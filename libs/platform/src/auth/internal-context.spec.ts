@@ -121,4 +121,22 @@ describe('InternalTokenGuard', () => {
   it('refuses a valid context with the wrong token (401)', () => {
     expect(refusal({ ...internalHeaders(TOKEN, CTX), [INTERNAL_HEADERS.token]: 'wrong-token-0123456789abcdef' }).status).toBe(401);
   });
+
+  it('verifies a request once: the guard takes the context the edge hook verified, and a refused request stays refused', () => {
+    const { req, host: h } = host(internalHeaders(TOKEN, CTX));
+    const check = jest.spyOn(guard, 'check');
+    try {
+      const verified = guard.authenticate(req as { headers: Record<string, string> }); // the edge hook, before the body is read
+      expect(verified).toMatchObject(CTX);
+      expect(guard.canActivate(h)).toBe(true);
+      expect(check).toHaveBeenCalledTimes(1);
+      // a request the hook refused carries nothing: the guard checks (and refuses) it again
+      const forged = host({ ...internalHeaders(TOKEN, CTX), [INTERNAL_HEADERS.token]: 'wrong-token-0123456789abcdef' });
+      expect(() => guard.authenticate(forged.req as { headers: Record<string, string> })).toThrow(ApiError);
+      expect(() => guard.canActivate(forged.host)).toThrow(ApiError);
+      expect(check).toHaveBeenCalledTimes(3);
+    } finally {
+      check.mockRestore();
+    }
+  });
 });

@@ -2,7 +2,7 @@
 // and until when. The caller builds every internal header here; the receiver verifies here and
 // believes nothing else. HMAC-SHA256 with a key derived from SHOAL_INTERNAL_TOKEN: a leaked
 // context is bound to one tenant, run and call and expires within a minute.
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { INTERNAL_HEADERS } from '@shoal/contracts';
 
 export interface InternalCallContext {
@@ -33,12 +33,16 @@ export const INTERNAL_CONTEXT_TTL_MS = 60_000;
 const MAX_LIFETIME_MS = INTERNAL_CONTEXT_TTL_MS + 30_000;
 const VERSION = 'v1';
 
-const keys = new Map<string, Buffer>();
-/** The signing key, derived from the shared token (never the token itself), cached per token. */
-function signingKey(internalToken: string): Buffer {
+const keys = new Map<string, KeyObject>();
+/**
+ * The signing key, derived from the shared token (never the token itself), cached per token as a
+ * KeyObject: an HMAC made from raw key bytes builds a key object of its own on every call, which
+ * cost several times the HMAC itself.
+ */
+function signingKey(internalToken: string): KeyObject {
   let key = keys.get(internalToken);
   if (!key) {
-    key = Buffer.from(hkdfSync('sha256', internalToken, 'shoal', 'internal-call-context/v1', 32));
+    key = createSecretKey(Buffer.from(hkdfSync('sha256', internalToken, 'shoal', 'internal-call-context/v1', 32)));
     keys.set(internalToken, key);
   }
   return key;

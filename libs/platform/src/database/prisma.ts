@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { PreparedStatementNames } from './prepared-statement-names';
+import { registerDirectSql } from './direct-sql';
 
 export { PrismaClient, Prisma } from '../generated/prisma/client';
 export type { RunStatus as DbRunStatus, NodeStatus as DbNodeStatus } from '../generated/prisma/client';
@@ -41,5 +42,8 @@ export function createPrismaClient(opts: DatabaseOptions): PrismaClient {
     // the adapter hands the name to node-postgres, for which an undefined name means an unnamed statement
     statementNameGenerator: (query) => names.nameFor(query.sql) as string,
   });
-  return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter });
+  // the hot path's few statements go on the same pool without Prisma (direct-sql.ts)
+  registerDirectSql(prisma, pool, names);
+  return prisma;
 }

@@ -1,5 +1,5 @@
 import type { CheckpointStore, NodeExecutionFinish, NodeExecutionStart } from '@shoal/workflow-runtime';
-import { Prisma, type PrismaClient } from '@shoal/platform';
+import { Prisma, type DirectSql } from '@shoal/platform';
 import { LeaseLostError } from './lease-lost.error';
 
 /** node_executions columns as one JSON record (json_to_recordset below names the same fields). */
@@ -88,7 +88,7 @@ export class NodeCheckpointsRepository implements CheckpointStore {
   private deferred: NodeRow[] = [];
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly sql: DirectSql,
     private readonly tenantId: string,
     private readonly lease: string,
   ) {}
@@ -114,11 +114,11 @@ export class NodeCheckpointsRepository implements CheckpointStore {
   }
 
   private async write(runId: string, rows: NodeRow[]): Promise<void> {
-    const [r] = await this.prisma.$queryRaw<Array<{ held: number }>>`
+    const [r] = await this.sql.query<{ held: number }>(Prisma.sql`
       WITH held AS (
         SELECT id FROM workflow_runs WHERE id = ${runId} AND worker_id = ${this.lease} FOR UPDATE
       ), written AS (${upsertNodeRows(this.tenantId, rows)})
-      SELECT (SELECT count(*) FROM held)::int AS held`;
+      SELECT (SELECT count(*) FROM held)::int AS held`);
     if (!r?.held) throw new LeaseLostError(runId);
   }
 }

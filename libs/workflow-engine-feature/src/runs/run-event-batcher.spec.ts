@@ -3,6 +3,8 @@ import { RunEventBatcher } from './run-event-batcher';
 
 const started = (id: string): RunEventBody => ({ event: 'node_started', data: { id, node_id: id } }) as unknown as RunEventBody;
 const finished = (id: string): RunEventBody => ({ event: 'node_finished', data: { id, node_id: id } }) as unknown as RunEventBody;
+/** an event the run waits for (a container's next round) */
+const next = (id: string): RunEventBody => ({ event: 'iteration_next', data: { id, node_id: id } }) as unknown as RunEventBody;
 const turn = () => new Promise((r) => setImmediate(r));
 /** Lets promise callbacks run, not timers or I/O. */
 const microtasks = async () => {
@@ -21,57 +23,83 @@ function recordingWrite() {
 }
 
 describe('RunEventBatcher', () => {
-  it('writes the events of one turn in one write, in order, and a node_started within the turn it was emitted in, without waiting for it', async () => {
+  it('writes the events of one turn in one write, in order, within the turn, without waiting for node_started or node_finished', async () => {
     const w = recordingWrite();
     const batcher = new RunEventBatcher(w.write);
+    // a node that ends within the turn, and the successor it starts
     expect(batcher.emit(started('a'))).toBeUndefined();
-    const done = batcher.emit(finished('a'));
+    expect(batcher.emit(finished('a'))).toBeUndefined();
+    expect(batcher.emit(started('b'))).toBeUndefined();
     await microtasks();
-    expect(w.batches).toEqual([['node_started:a', 'node_finished:a']]);
+    expect(w.batches).toEqual([]);
+    await turn();
+    expect(w.batches).toEqual([['node_started:a', 'node_finished:a', 'node_started:b']]);
+    // an event the run waits for goes out at once, after what is queued, and resolves once written
+    const done = batcher.emit(next('b'));
+    expect(done).toBeDefined();
     let resolved = false;
     void done!.then(() => (resolved = true));
+    w.answers[0].resolve();
+    await microtasks();
+    expect(w.batches).toEqual([['node_started:a', 'node_finished:a', 'node_started:b'], ['iteration_next:b']]);
     await turn();
     expect(resolved).toBe(false);
-    w.answers[0].resolve();
-    await done;
-    // a node that runs longer than a turn: its node_started is written while it runs
-    expect(batcher.emit(started('b'))).toBeUndefined();
-    await turn();
-    expect(w.batches).toEqual([['node_started:a', 'node_finished:a'], ['node_started:b']]);
     w.answers[1].resolve();
+    await done;
     await batcher.drain();
   });
 
   it('writes one batch at a time: what comes while one is written goes in the next, after it', async () => {
     const w = recordingWrite();
     const batcher = new RunEventBatcher(w.write);
-    const first = batcher.emit(finished('a'));
-    const second = batcher.emit(finished('b'));
+    const first = batcher.emit(next('a'));
+    const second = batcher.emit(next('b'));
     batcher.emit(started('c'));
-    const third = batcher.emit(finished('c'));
+    const third = batcher.emit(next('c'));
     await turn();
-    expect(w.batches).toEqual([['node_finished:a']]);
+    expect(w.batches).toEqual([['iteration_next:a']]);
     w.answers[0].resolve();
     await first;
     await microtasks();
-    expect(w.batches).toEqual([['node_finished:a'], ['node_finished:b']]);
+    expect(w.batches).toEqual([['iteration_next:a'], ['iteration_next:b']]);
     w.answers[1].resolve();
     await second;
     await microtasks();
-    expect(w.batches).toEqual([['node_finished:a'], ['node_finished:b'], ['node_started:c', 'node_finished:c']]);
+    expect(w.batches).toEqual([['iteration_next:a'], ['iteration_next:b'], ['node_started:c', 'iteration_next:c']]);
     w.answers[2].resolve();
     await Promise.all([second, third, batcher.drain()]);
   });
 
-  it('stops the run at its next event, or at drain(), when a node_started it did not wait for could not be written, and writes nothing after', async () => {
+  it('stops the run at its next event, or at drain(), when an event it did not wait for could not be written, and writes nothing after', async () => {
     const w = recordingWrite();
     const batcher = new RunEventBatcher(w.write);
     batcher.emit(started('a'));
+    batcher.emit(finished('a'));
     await turn();
     w.answers[0].reject(new Error('fenced'));
     await turn();
-    await expect(batcher.emit(finished('a'))).rejects.toThrow('fenced');
+    // even an event it would not wait for answers the failure: the run stops here
+    await expect(batcher.emit(started('b'))).rejects.toThrow('fenced');
     await expect(batcher.drain()).rejects.toThrow('fenced');
-    expect(w.batches).toEqual([['node_started:a']]);
+    expect(w.batches).toEqual([['node_started:a', 'node_finished:a']]);
+  });
+
+  it('makes a run of quick nodes wait for its writes once a batch is full (bounded memory; the run yields)', async () => {
+    const w = recordingWrite();
+    const batcher = new RunEventBatcher(w.write);
+    const answers: Array<Promise<void> | undefined> = [];
+    for (let i = 0; i < 40; i++) answers.push(batcher.emit(started(`n${i}`)), batcher.emit(finished(`n${i}`)));
+    // the 64th event fills the batch: written at once, and the run waits for it; the rest queue behind it
+    expect(answers.slice(0, 63).every((a) => a === undefined)).toBe(true);
+    expect(answers[63]).toBeDefined();
+    expect(answers.slice(64).every((a) => a === undefined)).toBe(true);
+    await microtasks();
+    expect(w.batches.map((b) => b.length)).toEqual([64]);
+    w.answers[0].resolve();
+    await answers[63];
+    await turn();
+    expect(w.batches.map((b) => b.length)).toEqual([64, 16]);
+    w.answers[1].resolve();
+    await batcher.drain();
   });
 });

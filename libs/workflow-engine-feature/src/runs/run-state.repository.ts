@@ -3,7 +3,7 @@ import type { FinishedNodeRecord } from '@shoal/workflow-runtime';
 import { NodeCheckpointsRepository, upsertNodeRows, type NodeRow } from './node-checkpoints.repository';
 import { LeaseLostError } from './lease-lost.error';
 import { newId, runStatusFromColumn } from '@shoal/contracts';
-import { Prisma, PrismaClient } from '@shoal/platform';
+import { Prisma, PrismaClient, directSql, type DirectSql } from '@shoal/platform';
 
 export interface ClaimedRun {
   id: string;
@@ -56,7 +56,13 @@ export interface RunTotals {
 
 @Injectable()
 export class RunStateRepository {
+  private direct?: DirectSql;
   constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {}
+
+  /** A run's hot-path statements (claim, checkpoints, end) go without Prisma (direct-sql.ts). */
+  private get sql(): DirectSql {
+    return (this.direct ??= directSql(this.prisma));
+  }
 
   /**
    * Take a run for execution: queued, or running (taken over after a crash or a stalled worker).
@@ -66,7 +72,7 @@ export class RunStateRepository {
     // unique per claim, so a stalled worker on the same host and pid is fenced off as well
     const lease = `${workerId}:${newId('run').slice(4)}`;
     // one statement: the claim returns the run and its version's graph
-    const [run] = await this.prisma.$queryRaw<Array<Omit<ClaimedRun, 'lease'>>>`
+    const [run] = await this.sql.query<Omit<ClaimedRun, 'lease'>>(Prisma.sql`
       UPDATE workflow_runs r SET status = 'running', attempts = r.attempts + 1, worker_id = ${lease},
         started_at = COALESCE(r.started_at, now()), updated_at = now()
       FROM workflow_versions v
@@ -74,7 +80,7 @@ export class RunStateRepository {
       RETURNING r.id, r.tenant_id AS "tenantId", r.workflow_id AS "workflowId", r.workflow_version_id AS "workflowVersionId",
         r.api_key_id AS "apiKeyId", r.inputs, r.end_user AS "endUser", r.response_mode AS "responseMode", v.graph,
         r.created_at AS "createdAt", r.attempts, r.conversation_id AS "conversationId", r.query, r.message_id AS "messageId",
-        r.cancel_requested_at AS "cancelRequestedAt", r.call_depth AS "callDepth", r.files`;
+        r.cancel_requested_at AS "cancelRequestedAt", r.call_depth AS "callDepth", r.files`);
     if (!run) return null;
     return { ...run, files: Array.isArray(run.files) ? run.files : [], lease };
   }
@@ -146,7 +152,7 @@ export class RunStateRepository {
    */
   async finish(tenantId: string, runId: string, lease: string, t: RunTotals, pending: NodeRow[] = []): Promise<Date> {
     // the database's run_status labels are the API's statuses ('partial-succeeded'); Prisma maps them to its own names
-    const [r] = await this.prisma.$queryRaw<Array<{ finished_at: Date | null }>>`
+    const [r] = await this.sql.query<{ finished_at: Date | null }>(Prisma.sql`
       WITH held AS (
         SELECT id FROM workflow_runs
         WHERE id = ${runId} AND tenant_id = ${tenantId} AND worker_id = ${lease} AND status = 'running' FOR UPDATE
@@ -158,7 +164,7 @@ export class RunStateRepository {
         FROM held WHERE w.id = held.id
         RETURNING w.finished_at
       )
-      SELECT (SELECT finished_at FROM finished) AS finished_at`;
+      SELECT (SELECT finished_at FROM finished) AS finished_at`);
     if (!r?.finished_at) throw new LeaseLostError(runId);
     return r.finished_at;
   }
@@ -172,7 +178,7 @@ export class RunStateRepository {
 
   /** The runtime's checkpoint store for one tenant's run (node_executions rows). */
   checkpointsFor(tenantId: string, lease: string): NodeCheckpointsRepository {
-    return new NodeCheckpointsRepository(this.prisma, tenantId, lease);
+    return new NodeCheckpointsRepository(this.sql, tenantId, lease);
   }
 
   /** Runs not finished yet, oldest first (bounded: a backlog beyond it is requeued at the next start). */
@@ -208,8 +214,8 @@ export class RunStateRepository {
   }
 
   async setLastEventSeq(tenantId: string, runId: string, seq: number): Promise<void> {
-    // raw: once per run, and Prisma's updateMany costs its caller more CPU than the statement
-    await this.prisma.$executeRaw`
-      UPDATE workflow_runs SET last_event_seq = ${seq}, updated_at = now() WHERE id = ${runId} AND tenant_id = ${tenantId}`;
+    // once per run, on the direct path (Prisma's updateMany costs its caller more CPU than the statement)
+    await this.sql.execute(Prisma.sql`
+      UPDATE workflow_runs SET last_event_seq = ${seq}, updated_at = now() WHERE id = ${runId} AND tenant_id = ${tenantId}`);
   }
 }
