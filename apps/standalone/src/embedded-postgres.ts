@@ -8,10 +8,10 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Client } from 'pg';
 import { applyMigrations, createLogger, findMigrationsDir } from '@shoal/platform';
 import { ensurePrivateDir } from './local/data-dir';
+import { WireServer } from './wire-server';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -47,13 +47,20 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   const pgdata = path.join(dataDir, 'pgdata');
   if (!existsSync(path.join(pgdata, 'PG_VERSION'))) await initDatabase(pgdata);
   const db = await PGlite.create(pgdata, { startParams: [...PGlite.defaultStartParams, ...SETTINGS] });
-  const server = new PGLiteSocketServer({ db, path: socket.path });
-  await server.start();
+  const server = new WireServer(db, (err) =>
+    createLogger('EmbeddedPostgres').warn({ err }, 'a database connection was closed: PGlite could not serve what it sent'),
+  );
+  try {
+    await server.listen(socket.path);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
   // the directory already keeps others out; the socket's own mode says so too (connecting needs write access)
   chmodSync(socket.path, 0o600);
   const url = `postgresql://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socket.dir)}`;
   const stop = async () => {
-    await server.stop();
+    await server.close();
     await db.close();
     rmSync(socket.path, { force: true });
     if (socket.temporary) rmSync(socket.dir, { recursive: true, force: true });

@@ -1,0 +1,224 @@
+// The Postgres wire protocol for one PGlite on a Unix socket: standalone's embedded database as
+// Prisma and `pg` reach it. Written for Shoal rather than taken from pglite-socket for two reasons:
+// every complete message a read brings goes to PGlite in one call and its answer back in one write
+// (pglite-socket handed over each message alone and wrote each piece of output as it came: ~25 %
+// of the database's CPU per run), and PGlite's extra ReadyForQuery after an error in an
+// extended-protocol message is dropped (see withoutPrematureReadies), where pglite-socket passed it
+// on and `pg` then gave every later statement on the connection the previous one's result.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { PGlite } from '@electric-sql/pglite';
+
+// the startup packet's special request codes (in place of a protocol version)
+const SSL_REQUEST = 80877103;
+const GSSENC_REQUEST = 80877104;
+const CANCEL_REQUEST = 80877102;
+// message types: frontend Terminate, Sync and Query; backend ErrorResponse and ReadyForQuery
+const TERMINATE = 0x58; // 'X'
+const SYNC = 0x53; // 'S'
+const QUERY = 0x51; // 'Q'
+const ERROR_RESPONSE = 0x45; // 'E'
+const READY_FOR_QUERY = 0x5a; // 'Z'
+const WAIT_FOR_TURN_MS = 10_000;
+
+interface Turn {
+  /** serves what the connection has sent so far */
+  pump(): void;
+  /** while it waits for its turn */
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Serves one PGlite over a Unix socket, one client connection at a time (PGlite is one Postgres
+ * session: two connections would share its transaction state). A connection that arrives while
+ * another is served waits its turn (a pool reconnecting may be a moment ahead of the old
+ * connection's close), for WAIT_FOR_TURN_MS at most. Unlike pglite-socket, which hands PGlite each
+ * protocol message on its own and writes each piece of output to the socket as it comes, every
+ * complete message a read brings (a query's Parse, Bind, Describe, Execute and Sync, which `pg`
+ * sends together) goes to PGlite in one call, and its answer goes back in one write.
+ */
+export class WireServer {
+  private readonly server: Server;
+  private readonly db: PGlite;
+  private readonly onConnectionFailed: (err: unknown) => void;
+  private readonly sockets = new Set<Socket>();
+  private active: Turn | undefined;
+  private readonly waiting: Turn[] = [];
+  /** PGlite's calls, one after another */
+  private work: Promise<void> = Promise.resolve();
+
+  constructor(db: PGlite, onConnectionFailed: (err: unknown) => void) {
+    this.db = db;
+    this.onConnectionFailed = onConnectionFailed;
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  listen(socketPath: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(socketPath, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** Stops accepting, closes every connection (a transaction left open is rolled back). */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+    await this.work;
+    await this.rollbackLeftOver();
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    let pending: Buffer = Buffer.alloc(0);
+    let started = false;
+    const serve = (): void => {
+      if (socket.destroyed || this.active !== turn) return;
+      if (!started) {
+        const startup = takeStartupPacket(pending);
+        if (!startup) return;
+        pending = pending.subarray(startup.length);
+        const code = startup.readInt32BE(4);
+        if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
+          socket.write('N'); // not offered: the client goes on in the clear, on a socket only we can open
+        } else if (code === CANCEL_REQUEST) {
+          socket.destroy();
+        } else {
+          started = true;
+          // the startup answer is a view of PGlite's receive buffer, which the next call reuses: copied
+          this.exec(socket, startup, (out) => Buffer.from(out));
+        }
+        return;
+      }
+      const { batch, rest, terminate, readies } = takeMessages(pending);
+      pending = rest;
+      if (batch.length)
+        this.exec(socket, batch, (out) => withoutPrematureReadies(Buffer.from(out.buffer, out.byteOffset, out.length), readies));
+      if (terminate) {
+        socket.end();
+        this.release(turn);
+      }
+    };
+    const turn: Turn = {
+      pump: () => {
+        // reads are answered in order: each waits for PGlite to be done with the last
+        this.work = this.work.then(serve).catch((err: unknown) => {
+          socket.destroy();
+          this.onConnectionFailed(err);
+        });
+      },
+    };
+    socket.on('data', (data: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, data]) : data;
+      if (this.active === turn) turn.pump();
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.release(turn);
+    });
+    if (!this.active) {
+      this.active = turn;
+      return;
+    }
+    turn.timer = setTimeout(() => {
+      this.release(turn);
+      socket.end('Too many connections\n');
+    }, WAIT_FOR_TURN_MS).unref();
+    this.waiting.push(turn);
+  }
+
+  /** A connection is done (terminated, closed, or tired of waiting): the next waiting one is served. */
+  private release(turn: Turn): void {
+    clearTimeout(turn.timer);
+    if (this.active !== turn) {
+      const i = this.waiting.indexOf(turn);
+      if (i >= 0) this.waiting.splice(i, 1);
+      return;
+    }
+    this.active = undefined;
+    this.work = this.work
+      .then(() => this.rollbackLeftOver())
+      .catch(this.onConnectionFailed)
+      .then(() => {
+        const next = this.waiting.shift();
+        if (!next) return;
+        clearTimeout(next.timer);
+        this.active = next;
+        next.pump(); // what it sent while it waited
+      });
+  }
+
+  private exec(socket: Socket, message: Buffer, toBuffer: (out: Uint8Array) => Buffer): void {
+    // PGlite's synchronous entry point, without execProtocolRaw's mutex and filesystem sync: nothing
+    // else calls into PGlite meanwhile (its only user is this server, whose calls are chained in
+    // `work`; close() waits for them), and its Node filesystem writes through, so it has nothing to sync
+    const out = this.db.execProtocolRawSync(message);
+    if (out.length && !socket.destroyed) socket.write(toBuffer(out));
+  }
+
+  /** A client gone in the middle of a transaction leaves it open in PGlite's one session: roll it back. */
+  private async rollbackLeftOver(): Promise<void> {
+    if (!this.db.closed && this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+  }
+}
+
+/** The startup packet (length, then protocol version or request code), once it has all arrived. */
+function takeStartupPacket(buf: Buffer): Buffer | undefined {
+  if (buf.length < 8) return undefined;
+  const length = buf.readInt32BE(0);
+  return buf.length >= length ? buf.subarray(0, length) : undefined;
+}
+
+/**
+ * Every complete message at the head of `buf` (type byte, then length), up to a Terminate, and how
+ * many ReadyForQuery answers they call for (one per Sync or simple Query).
+ */
+function takeMessages(buf: Buffer): { batch: Buffer; rest: Buffer; terminate: boolean; readies: number } {
+  let end = 0;
+  let readies = 0;
+  while (buf.length - end >= 5) {
+    if (buf[end] === TERMINATE) return { batch: buf.subarray(0, end), rest: Buffer.alloc(0), terminate: true, readies };
+    const next = end + 1 + buf.readInt32BE(end + 1);
+    if (next > buf.length) break;
+    if (buf[end] === SYNC || buf[end] === QUERY) readies++;
+    end = next;
+  }
+  return { batch: buf.subarray(0, end), rest: buf.subarray(end), terminate: false, readies };
+}
+
+/**
+ * PGlite answers an error in an extended-protocol message with a ReadyForQuery at once, and then
+ * another at the Sync (electric-sql/pglite#958). Postgres sends only the one at the Sync; `pg` takes
+ * the extra one as the end of its next query, which then gets the answer meant for the one after,
+ * and so on: every later statement on the connection would get another's result. Extra ones are
+ * dropped: those right after an ErrorResponse first, then from the end.
+ */
+function withoutPrematureReadies(out: Buffer, expected: number): Buffer {
+  const messages: Array<{ type: number; start: number; end: number }> = [];
+  let readies = 0;
+  for (let at = 0; at + 5 <= out.length;) {
+    const end = at + 1 + out.readInt32BE(at + 1);
+    messages.push({ type: out[at], start: at, end });
+    if (out[at] === READY_FOR_QUERY) readies++;
+    at = end;
+  }
+  let extra = readies - expected;
+  if (extra <= 0) return out;
+  const dropped = new Set<number>();
+  for (let i = 1; i < messages.length && extra > 0; i++)
+    if (messages[i].type === READY_FOR_QUERY && messages[i - 1].type === ERROR_RESPONSE) {
+      dropped.add(i);
+      extra--;
+    }
+  for (let i = messages.length - 1; i >= 0 && extra > 0; i--)
+    if (messages[i].type === READY_FOR_QUERY && !dropped.has(i)) {
+      dropped.add(i);
+      extra--;
+    }
+  return Buffer.concat(messages.filter((_, i) => !dropped.has(i)).map((m) => out.subarray(m.start, m.end)));
+}
