@@ -56,10 +56,21 @@ export function cpuMs(pid) {
 
 /** The Postgres backends serving `dbName` (their CPU is the database's work for the bench). */
 export async function postgresBackends(pgUrl, dbName) {
+  return Object.values(await postgresBackendsByClient(pgUrl, dbName)).flat();
+}
+
+/**
+ * The same backends by the client that opened them (their application_name: `pg/<service>` when
+ * the service's DATABASE_URL names it: bench runs set it per service), so a run's Postgres CPU can be split by who asked.
+ */
+export async function postgresBackendsByClient(pgUrl, dbName) {
   const c = new pg.Client({ connectionString: pgUrl });
   await c.connect();
   try {
-    return (await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName])).rows.map((r) => r.pid);
+    const rows = (await c.query('SELECT pid, application_name AS app FROM pg_stat_activity WHERE datname = $1', [dbName])).rows;
+    const by = {};
+    for (const r of rows) (by[r.app?.startsWith('pg/') ? r.app : 'pg/other'] ??= []).push(r.pid);
+    return by;
   } finally {
     await c.end();
   }
@@ -189,12 +200,14 @@ export function writeMockPoolConfig(dir, mockUrl) {
 export const fmt = (n, d = 0) =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '—';
 
-/** CPU ms per run by process, and their sum. */
+/** CPU ms per run by process, and their sum; `pg/<client>` entries (a split of postgres) after it, not summed. */
 export function cpuLine(cpu) {
-  const total = Object.values(cpu).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
-  return `CPU ms per run: ${Object.entries(cpu)
-    .map(([n, v]) => `${n} ${fmt(v, 2)}`)
-    .join(', ')} (sum ${fmt(total, 2)})`;
+  const all = Object.entries(cpu);
+  const parts = all.filter(([n]) => !n.startsWith('pg/'));
+  const split = all.filter(([n]) => n.startsWith('pg/'));
+  const total = parts.reduce((a, [, b]) => a + (Number.isFinite(b) ? b : 0), 0);
+  const line = `CPU ms per run: ${parts.map(([n, v]) => `${n} ${fmt(v, 2)}`).join(', ')} (sum ${fmt(total, 2)})`;
+  return split.length ? `${line}; postgres by client: ${split.map(([n, v]) => `${n.slice(3)} ${fmt(v, 2)}`).join(', ')}` : line;
 }
 
 export function timelineLine(timeline) {
@@ -319,7 +332,11 @@ async function main() {
     };
     const start = async (app, env) => {
       const i = instrumented(app);
-      const s = await startService({ app, ...(i.entry ? { entry: i.entry } : {}), env: { ...common, ...env, ...i.env } });
+      // the service's Postgres connections carry its name, for the split of Postgres' CPU by client
+      const u = new URL(common.DATABASE_URL);
+      u.searchParams.set('application_name', `pg/${app}`);
+      const db = { DATABASE_URL: u.toString() };
+      const s = await startService({ app, ...(i.entry ? { entry: i.entry } : {}), env: { ...common, ...db, ...env, ...i.env } });
       services.push(s);
       return s;
     };
@@ -365,6 +382,7 @@ async function main() {
           'model-pool': [pool.child.pid],
           billing: [billing.child.pid],
           postgres: await postgresBackends(pgUrl, dbName),
+          ...(await postgresBackendsByClient(pgUrl, dbName)),
           redis: redisPids(),
           ...outside,
         }),

@@ -418,6 +418,26 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
     expect(shown).not.toContain(secret);
   });
 
+  it('answers a blocking run as its stored row reads, to the byte (built from the end the engine announced, not read back)', async () => {
+    const a = api({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => 0 });
+    const graph = structuredClone(QA_WORKFLOW.graph);
+    // keys in an order jsonb does not keep (it stores shorter keys first): the answer has them as a read of the row does
+    graph.nodes[2].data.outputs = [
+      { variable: 'the_longest_key', value_selector: ['llm', 'text'] },
+      { variable: 'q', value_selector: ['start', 'question'] },
+      { variable: 'mid', value_selector: ['llm', 'text'] },
+    ];
+    const wf = await a.post('/v1/workflows', { name: 'byte for byte', graph });
+    expect(wf.status).toBe(201);
+    const run = await a.post(`/v1/workflows/${wf.body.id}/runs`, { inputs: { question: 'in what order?' }, response_mode: 'blocking' });
+    expect(run.status).toBe(200);
+    expect(run.body.status).toBe('succeeded');
+    const { node_executions: nodes, ...stored } = (await a.get(`/v1/runs/${run.body.id}`)).body;
+    expect(nodes).toHaveLength(3);
+    expect(JSON.stringify(run.body)).toBe(JSON.stringify(stored));
+    expect(Object.keys(run.body.outputs)).toEqual(['q', 'mid', 'the_longest_key']);
+  });
+
   it('runs JavaScript and Python code nodes in the engine process, and keeps serving after a runaway one', async () => {
     const a = api({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => 0 });
     const codeNode = (id: string, language: string, code: string, from: string[], outputs: Record<string, { type: string }>) => ({

@@ -80,6 +80,7 @@ export class DifyWorkflowAppController {
       ctx,
       run.id,
       AbortSignal.any([AbortSignal.timeout(this.blockingTimeoutMs), clientGone(reply)]),
+      run,
     );
     reply.status(200).send(difyBlockingAnswer(finished));
   }

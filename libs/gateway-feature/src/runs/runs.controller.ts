@@ -114,6 +114,7 @@ export class RunsController {
       ctx,
       run.id,
       AbortSignal.any([AbortSignal.timeout(this.blockingTimeoutMs), clientGone(reply)]),
+      run,
     );
     // still running when the wait ran out: 202 and where to look
     reply.status(finished.finishedAt ? 200 : 202).send(presentRun(finished));

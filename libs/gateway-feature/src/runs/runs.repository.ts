@@ -53,6 +53,56 @@ function runRowOf(r: Record<string, any>): RunRow {
   };
 }
 
+/**
+ * The row of a run this gateway inserted (`written`) as it stands after its end: the columns the
+ * engine's end statement stored, from the end record it announced the end with (workflow-engine
+ * run-state.repository.ts runEndRecord; `outputs` as Postgres printed the jsonb, the price as numeric
+ * text, times as ISO strings), typed as runRowOf types a read of the row. Undefined when `end` is not
+ * such a record (an end announced without one, or by another version): the caller reads the row.
+ * last_event_seq stays as written (the engine sets it after announcing the end; a read may or may
+ * not see it, and no answer shows it).
+ */
+export function withEnd(written: RunRow, end: unknown): RunRow | undefined {
+  if (!end || typeof end !== 'object' || (end as { v?: unknown }).v !== 1) return undefined;
+  const { outputs, row: r } = end as { outputs: RunRow['outputs']; row?: StoredRunEnd };
+  if (!r || typeof r !== 'object' || typeof r.finished_at !== 'string' || typeof r.total_price !== 'string') return undefined;
+  const date = (v: string | null) => (v === null ? null : new Date(v));
+  return {
+    ...written,
+    status: r.status,
+    outputs,
+    error: r.error,
+    totalTokens: r.total_tokens,
+    totalSteps: r.total_steps,
+    totalPrice: new Prisma.Decimal(r.total_price),
+    currency: r.currency,
+    elapsedMs: r.elapsed_ms,
+    attempts: r.attempts,
+    workerId: r.worker_id,
+    cancelRequestedAt: date(r.cancel_requested_at),
+    startedAt: date(r.started_at),
+    finishedAt: new Date(r.finished_at),
+    updatedAt: new Date(r.updated_at),
+  };
+}
+
+/** The end record's `row` (JSON: times as ISO strings). */
+interface StoredRunEnd {
+  status: RunRow['status'];
+  error: string | null;
+  total_tokens: number;
+  total_steps: number;
+  total_price: string;
+  currency: string;
+  elapsed_ms: number | null;
+  attempts: number;
+  worker_id: string | null;
+  cancel_requested_at: string | null;
+  started_at: string | null;
+  finished_at: string;
+  updated_at: string;
+}
+
 @Injectable()
 export class RunsRepository {
   private direct?: DirectSql;

@@ -27,7 +27,7 @@ import {
 } from '@shoal/platform';
 import { validateRunFiles } from '@shoal/workflow-dsl';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { RunsRepository, type RunRow, type RunStreamRow, type RunWithNodes } from './runs.repository';
+import { RunsRepository, withEnd, type RunRow, type RunStreamRow, type RunWithNodes } from './runs.repository';
 import { ConversationsService } from '../conversations/conversations.service';
 import { isChatflow } from '../conversations/chatflow';
 import { FilesService } from '../files/files.service';
@@ -142,10 +142,17 @@ export class RunsService implements BeforeApplicationShutdown {
     this.shuttingDown.abort();
   }
 
-  /** Resolves when the run has finished (or `signal` aborted: a timeout, the client gone) with the run as stored. */
-  async waitForEnd(ctx: RequestContext, runId: string, signal: AbortSignal): Promise<RunRow> {
+  /**
+   * Resolves when the run has finished (or `signal` aborted: a timeout, the client gone) with the run
+   * as stored. `written`: the row as this request inserted it; with the end record the engine
+   * announced the end with (the columns its end statement stored), the row is built from the two
+   * instead of read back (RunsRepository.withEnd).
+   */
+  async waitForEnd(ctx: RequestContext, runId: string, signal: AbortSignal, written?: RunRow): Promise<RunRow> {
     // the end alone, not the events before it (with Redis: one subscription per process, not one per run)
-    await this.events.whenFinished(runId, AbortSignal.any([signal, this.shuttingDown.signal]));
+    const end = await this.events.whenFinished(runId, AbortSignal.any([signal, this.shuttingDown.signal]));
+    const built = written && written.id === runId && written.tenantId === ctx.tenantId ? withEnd(written, end) : undefined;
+    if (built) return built;
     const run = await this.runs.find(ctx.tenantId, runId);
     if (!run) throw ApiError.notFound('Run', runId);
     return run;

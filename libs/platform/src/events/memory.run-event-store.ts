@@ -106,7 +106,7 @@ export class InMemoryRunEventStore implements RunEventStore {
     return appendOneByOne(this, runId, bodies);
   }
 
-  whenFinished(runId: string, signal: AbortSignal): Promise<void> {
+  whenFinished(runId: string, signal: AbortSignal): Promise<undefined> {
     return finishedThroughSubscription(this, runId, signal);
   }
 

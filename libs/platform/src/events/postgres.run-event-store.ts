@@ -141,7 +141,7 @@ export class PostgresRunEventStore implements RunEventStore {
     return appendOneByOne(this, runId, bodies);
   }
 
-  whenFinished(runId: string, signal: AbortSignal): Promise<void> {
+  whenFinished(runId: string, signal: AbortSignal): Promise<undefined> {
     return finishedThroughSubscription(this, runId, signal);
   }
 

@@ -261,7 +261,7 @@ describe('RedisRunEventStore (real Redis)', () => {
   it("waits for runs' ends on one subscription per process: resolved by the end's announcement, at once for a run already ended, and by an abort", async () => {
     const [a, b] = [newRun(), newRun()];
     const states = new Map<string, string>();
-    const track = (name: string, p: Promise<void>) => p.then(() => states.set(name, 'resolved'));
+    const track = (name: string, p: Promise<unknown>) => p.then(() => states.set(name, 'resolved'));
     const abortB = new AbortController();
     const waits = [
       track('a1', store.whenFinished(a, AbortSignal.timeout(20_000))),
@@ -286,6 +286,27 @@ describe('RedisRunEventStore (real Redis)', () => {
     await store.whenFinished(a, AbortSignal.timeout(20_000));
     abortB.abort();
     await waits[2];
+  });
+
+  it("hands the end record a run's end was appended with to its waits; none for an end appended without one, an abort, or a run already ended", async () => {
+    const [a, b] = [newRun(), newRun()];
+    const record = { v: 1, outputs: { b: 1, a: [2, 'x y'] }, row: { status: 'succeeded' } };
+    const waitA = store.whenFinished(a, AbortSignal.timeout(20_000));
+    const waitB = store.whenFinished(b, AbortSignal.timeout(20_000));
+    await store.append(a, chunk('not yet'), undefined, JSON.stringify({ v: 0 }));
+    await store.append(a, finished(a), undefined, JSON.stringify(record));
+    await store.append(b, finished(b));
+    expect(await waitA).toEqual(record);
+    expect(await waitB).toBeUndefined();
+    // already ended: seen in the stream, not announced
+    expect(await store.whenFinished(a, AbortSignal.timeout(20_000))).toBeUndefined();
+    const aborted = new AbortController();
+    const waitC = store.whenFinished(newRun(), aborted.signal);
+    aborted.abort();
+    expect(await waitC).toBeUndefined();
+    // the event stored is the event appended: the record is not part of it
+    const [stored] = (await store.read(a)).filter((e) => e.event === 'workflow_finished');
+    expect(JSON.stringify(stored)).not.toContain('x y');
   });
 
   it('finds the end of a run whose announcement it missed (sent while its subscriber was reconnecting) by looking at the stream', async () => {

@@ -4,13 +4,14 @@ import { DEFAULT_RUN_EVENT_LIMITS, boundRunEventJson, type RunEventLimits } from
 import { OrderedDelivery, RunEventsFencedError, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
 import { createLogger } from '../logging/logger';
 
-// For each event (ARGV[8], ARGV[9], ...), in order: INCR the run's sequence, XADD the event with the
+// For each event (ARGV[9], ARGV[10], ...), in order: INCR the run's sequence, XADD the event with the
 // sequence as its stream id, PUBLISH it — atomically, so concurrent appenders (parallel branches, or
 // a zombie worker) never reorder or lose an event. A run's stored bytes are counted (KEYS[4]); past
 // ARGV[4] an event is dropped, unless it is a final one (its flag in ARGV[7] is '1'), which also
 // shortens the keys' lifetime to the finished TTL (ARGV[5]; else ARGV[3], as the last event stored
-// says). A final one is also announced, as the run id alone, on KEYS[6], the channel every run's end
-// is told on: a process waiting for many runs' ends listens there once instead of once per run.
+// says). A final one is also announced on KEYS[6], the channel every run's end is told on (a process
+// waiting for many runs' ends listens there once instead of once per run): the run id (JSON), then,
+// when the appender gave one (ARGV[8], else ''), a space and its end record (JSON; see append()).
 // Answers each event's sequence number (false for one dropped), not the events back.
 // With a fence (ARGV[6]), the events are appended only while it is the run's lease: KEYS[5] holds
 // '<claim> <lease>' (see FENCE), so the lease is its suffix after a space (leases have none).
@@ -23,8 +24,8 @@ local used = tonumber(redis.call('GET', KEYS[4]) or '0')
 local max = tonumber(ARGV[4])
 local ttl = false
 local out = {}
-for i = 8, #ARGV do
-  local final = string.sub(ARGV[7], i - 7, i - 7) == '1'
+for i = 9, #ARGV do
+  local final = string.sub(ARGV[7], i - 8, i - 8) == '1'
   local size = string.len(ARGV[i]) + 120
   if not final and used + size > max then
     out[#out + 1] = false
@@ -35,7 +36,11 @@ for i = 8, #ARGV do
     used = redis.call('INCRBY', KEYS[4], size)
     redis.call('PUBLISH', KEYS[3], ev)
     if final then
-      redis.call('PUBLISH', KEYS[6], ARGV[1])
+      if ARGV[8] ~= '' then
+        redis.call('PUBLISH', KEYS[6], ARGV[1] .. ' ' .. ARGV[8])
+      else
+        redis.call('PUBLISH', KEYS[6], ARGV[1])
+      end
       ttl = ARGV[5]
     else
       ttl = ARGV[3]
@@ -86,7 +91,7 @@ export class RedisRunEventStore implements RunEventStore {
   private readonly resyncs = new Set<{ start(): void }>();
   private connectedOnce = false;
   // whenFinished(): the waits per run, and the one subscription to the channel that announces runs' ends
-  private readonly finishedWaits = new Map<string, Set<() => void>>();
+  private readonly finishedWaits = new Map<string, Set<(end: unknown) => void>>();
   private finishedSubscription: Promise<unknown> | undefined;
   private readonly finishedChannel: string;
 
@@ -148,11 +153,11 @@ export class RedisRunEventStore implements RunEventStore {
     return `${this.prefix}run:${runId}:lease`;
   }
 
-  async append(runId: string, body: RunEventBody, fence?: string): Promise<RunEvent | undefined> {
-    return (await this.appendAll(runId, [body], fence))[0];
+  async append(runId: string, body: RunEventBody, fence?: string, endRecord?: string): Promise<RunEvent | undefined> {
+    return (await this.appendAll(runId, [body], fence, endRecord))[0];
   }
 
-  async appendAll(runId: string, raws: readonly RunEventBody[], fence?: string): Promise<Array<RunEvent | undefined>> {
+  async appendAll(runId: string, raws: readonly RunEventBody[], fence?: string, endRecord?: string): Promise<Array<RunEvent | undefined>> {
     if (raws.length === 0) return [];
     const bounded = raws.map((raw) => boundRunEventJson(raw, this.limits.fieldMaxBytes));
     const append = (this.redis as unknown as { shoalAppendRunEvent(...a: Array<string | number>): Promise<Array<number | null> | string> })
@@ -170,6 +175,7 @@ export class RedisRunEventStore implements RunEventStore {
       this.limits.finishedTtlSeconds,
       fence ?? '',
       bounded.map(({ body }) => (body.event === 'workflow_finished' ? '1' : '0')).join(''),
+      endRecord ?? '',
       ...bounded.map(({ json }) => json),
     );
     if (seqs === 'fenced') throw new RunEventsFencedError(runId);
@@ -238,17 +244,18 @@ export class RedisRunEventStore implements RunEventStore {
     return catchUpOrUnsubscribe(delivery, unsubscribe);
   }
 
-  async whenFinished(runId: string, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return;
-    let done!: () => void;
-    const ended = new Promise<void>((resolve) => (done = resolve));
+  async whenFinished(runId: string, signal: AbortSignal): Promise<unknown> {
+    if (signal.aborted) return undefined;
+    let done!: (end?: unknown) => void;
+    const ended = new Promise<unknown>((resolve) => (done = resolve));
     let waits = this.finishedWaits.get(runId);
     if (!waits) {
       waits = new Set();
       this.finishedWaits.set(runId, waits);
     }
     waits.add(done);
-    signal.addEventListener('abort', done, { once: true });
+    const aborted = () => done(undefined);
+    signal.addEventListener('abort', aborted, { once: true });
     let check: NodeJS.Timeout | undefined;
     try {
       // subscribed first, then look: a run that ended before is seen here, one that ends after is announced
@@ -257,13 +264,13 @@ export class RedisRunEventStore implements RunEventStore {
         throw err;
       });
       await this.finishedSubscription;
-      if (await this.hasFinished(runId)) return;
+      if (await this.hasFinished(runId)) return undefined;
       check = setInterval(() => this.checkFinished(runId), FINISHED_CHECK_EVERY_MS);
       check.unref();
-      await ended;
+      return await ended;
     } finally {
       clearInterval(check);
-      signal.removeEventListener('abort', done);
+      signal.removeEventListener('abort', aborted);
       waits.delete(done);
       if (waits.size === 0 && this.finishedWaits.get(runId) === waits) this.finishedWaits.delete(runId);
     }
@@ -282,11 +289,15 @@ export class RedisRunEventStore implements RunEventStore {
     );
   }
 
-  /** A run's end was announced (its id as JSON): every wait for it ends. */
+  /**
+   * A run's end was announced (its id as JSON, then maybe a space and its end record as JSON): every
+   * wait for it ends, with the record when there is one. The record is parsed only for a run waited for.
+   */
   private announced(message: string): void {
+    const space = message.indexOf(' ');
     let runId: string;
     try {
-      runId = JSON.parse(message) as string;
+      runId = JSON.parse(space < 0 ? message : message.slice(0, space)) as string;
     } catch (err) {
       this.log.error({ err }, 'unparseable run end announcement');
       return;
@@ -294,7 +305,14 @@ export class RedisRunEventStore implements RunEventStore {
     const waits = this.finishedWaits.get(runId);
     if (!waits) return;
     this.finishedWaits.delete(runId);
-    for (const done of waits) done();
+    let end: unknown;
+    try {
+      end = space < 0 ? undefined : JSON.parse(message.slice(space + 1));
+    } catch (err) {
+      // the end itself is known; whoever waited reads what it needs from the database
+      this.log.error({ err, runId }, 'unparseable run end record');
+    }
+    for (const done of waits) done(end);
   }
 
   async close(): Promise<void> {

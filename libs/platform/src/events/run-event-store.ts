@@ -12,7 +12,7 @@ export interface RunEventStore {
    * RunEventLimits). Resolves undefined, taking no number, when the run's log is at its byte cap;
    * workflow_finished is always stored.
    */
-  append(runId: string, body: RunEventBody, fence?: string): Promise<RunEvent | undefined>;
+  append(runId: string, body: RunEventBody, fence?: string, endRecord?: string): Promise<RunEvent | undefined>;
   /**
    * Appends the events in order, as append() would one after the other, in one write where the
    * store can (with Redis: one script call); each comes back as append() would return it. Fenced,
@@ -37,9 +37,11 @@ export interface RunEventStore {
   /**
    * Resolves once the run's workflow_finished is stored (at once when it already is), or when
    * `signal` aborts; rejects when the store cannot be reached. For a caller that needs the end
-   * alone (a blocking request), not the events before it.
+   * alone (a blocking request), not the events before it. Resolves with the end record the
+   * workflow_finished was appended with (`append`'s `endRecord`, parsed) when the store hands it
+   * over (Redis: with the announcement of the end), else undefined: the caller reads what it needs.
    */
-  whenFinished(runId: string, signal: AbortSignal): Promise<void>;
+  whenFinished(runId: string, signal: AbortSignal): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -120,9 +122,13 @@ export async function catchUpOrUnsubscribe(delivery: OrderedDelivery, unsubscrib
  * nothing does. Nothing is left subscribed afterwards, even when workflow_finished came in the
  * subscription's catch-up, before it had handed back its Unsubscribe.
  */
-export function finishedThroughSubscription(store: Pick<RunEventStore, 'subscribe'>, runId: string, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return resolve();
+export function finishedThroughSubscription(
+  store: Pick<RunEventStore, 'subscribe'>,
+  runId: string,
+  signal: AbortSignal,
+): Promise<undefined> {
+  return new Promise<undefined>((resolve, reject) => {
+    if (signal.aborted) return resolve(undefined);
     let ended = false;
     let unsubscribe: Unsubscribe | undefined;
     const finish = () => {
@@ -131,7 +137,7 @@ export function finishedThroughSubscription(store: Pick<RunEventStore, 'subscrib
       signal.removeEventListener('abort', finish);
       unsubscribe?.();
       unsubscribe = undefined;
-      resolve();
+      resolve(undefined);
     };
     signal.addEventListener('abort', finish, { once: true });
     store

@@ -191,7 +191,7 @@ export class ExecuteRunUseCase {
     // the turn is written before the run is finished, so a conversation's next run sees it
     await chat?.record(outcome);
     // deterministic nodes whose checkpoints were deferred are committed with the run's totals
-    const finishedAt = await this.runs.finish(
+    const { finishedAt, endRecord } = await this.runs.finish(
       run.tenantId,
       runId,
       run.lease,
@@ -213,23 +213,29 @@ export class ExecuteRunUseCase {
         runId,
         await chat.messageEnd(outcome, { total_price: outcome.totalPrice, currency: outcome.currency ?? 'USD' }),
       );
-    await this.announce({
-      id: runId,
-      tenantId: run.tenantId,
-      workflowId: run.workflowId,
-      status: outcome.status,
-      outputs: outcome.outputs,
-      error: outcome.error,
-      totalTokens: outcome.totalTokens,
-      totalSteps: outcome.steps,
-      createdAt: run.createdAt,
-      finishedAt,
-    });
+    await this.announce(
+      {
+        id: runId,
+        tenantId: run.tenantId,
+        workflowId: run.workflowId,
+        status: outcome.status,
+        outputs: outcome.outputs,
+        error: outcome.error,
+        totalTokens: outcome.totalTokens,
+        totalSteps: outcome.steps,
+        createdAt: run.createdAt,
+        finishedAt,
+      },
+      endRecord,
+    );
   }
 
-  /** Appends the run's workflow_finished, built from its stored facts, and records its sequence number. */
-  private async announce(run: FinishedRunRow): Promise<void> {
-    const e = await this.events.append(run.id, workflowFinishedOf(run));
+  /**
+   * Appends the run's workflow_finished, built from its stored facts, and records its sequence number.
+   * `endRecord` (RunStateRepository.finish) goes with the announcement of the end, for whoever waits.
+   */
+  private async announce(run: FinishedRunRow, endRecord?: string): Promise<void> {
+    const e = await this.events.append(run.id, workflowFinishedOf(run), undefined, endRecord);
     if (e) await this.runs.setLastEventSeq(run.tenantId, run.id, e.sequence);
   }
 

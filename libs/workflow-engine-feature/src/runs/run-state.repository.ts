@@ -54,6 +54,36 @@ export interface RunTotals {
   currency: string;
 }
 
+/** The workflow_runs columns a run's end changes (or may have, since the gateway wrote the row), as node-postgres reads them. */
+interface StoredRunEnd {
+  status: string;
+  error: string | null;
+  total_tokens: number;
+  total_steps: number;
+  total_price: string;
+  currency: string;
+  elapsed_ms: number | null;
+  attempts: number;
+  worker_id: string | null;
+  cancel_requested_at: Date | null;
+  started_at: Date | null;
+  finished_at: Date;
+  updated_at: Date;
+}
+
+/**
+ * A finished run's end record (JSON), published with its workflow_finished (RunEventStore.append's
+ * `endRecord`): the columns as the finish statement stored them, `outputs` as Postgres prints the
+ * jsonb (so its keys come in the order a read of the row gives), the price as numeric text, times
+ * as ISO strings (the columns hold milliseconds). A gateway waiting for the end of a run it wrote
+ * builds the row from it and what it wrote, instead of reading the row back (gateway runs.service.ts
+ * `waitForEnd`); `v` names this shape.
+ */
+export function runEndRecord(r: StoredRunEnd & { outputs: string | null }): string {
+  const { outputs, ...rest } = r;
+  return `{"v":1,"outputs":${outputs ?? 'null'},"row":${JSON.stringify(rest)}}`;
+}
+
 @Injectable()
 export class RunStateRepository {
   private direct?: DirectSql;
@@ -148,11 +178,18 @@ export class RunStateRepository {
   /**
    * Stores the run's outcome, with the node records the checkpoint store still holds (`pending`:
    * deterministic nodes committed with the run's end), in one statement, if `lease` is still this
-   * run's; otherwise LeaseLostError and nothing is written.
+   * run's; otherwise LeaseLostError and nothing is written. Answers when it finished and its end
+   * record: the columns the run's end changed, as stored (runEndRecord).
    */
-  async finish(tenantId: string, runId: string, lease: string, t: RunTotals, pending: NodeRow[] = []): Promise<Date> {
+  async finish(
+    tenantId: string,
+    runId: string,
+    lease: string,
+    t: RunTotals,
+    pending: NodeRow[] = [],
+  ): Promise<{ finishedAt: Date; endRecord: string }> {
     // the database's run_status labels are the API's statuses ('partial-succeeded'); Prisma maps them to its own names
-    const [r] = await this.sql.query<{ finished_at: Date | null }>(Prisma.sql`
+    const [r] = await this.sql.query<StoredRunEnd & { finished_at: Date | null; outputs: string | null }>(Prisma.sql`
       WITH held AS (
         SELECT id FROM workflow_runs
         WHERE id = ${runId} AND tenant_id = ${tenantId} AND worker_id = ${lease} AND status = 'running' FOR UPDATE
@@ -162,11 +199,12 @@ export class RunStateRepository {
           error = ${t.error}, total_tokens = ${t.totalTokens}, total_steps = ${t.totalSteps}, elapsed_ms = ${Math.round(t.elapsedMs)},
           total_price = ${t.totalPrice}::numeric, currency = ${t.currency}, finished_at = now(), updated_at = now()
         FROM held WHERE w.id = held.id
-        RETURNING w.finished_at
+        RETURNING w.status, w.outputs::text AS outputs, w.error, w.total_tokens, w.total_steps, w.total_price::text AS total_price,
+          w.currency, w.elapsed_ms, w.attempts, w.worker_id, w.cancel_requested_at, w.started_at, w.finished_at, w.updated_at
       )
-      SELECT (SELECT finished_at FROM finished) AS finished_at`);
+      SELECT finished.* FROM (SELECT 1) AS one LEFT JOIN finished ON true`);
     if (!r?.finished_at) throw new LeaseLostError(runId);
-    return r.finished_at;
+    return { finishedAt: r.finished_at, endRecord: runEndRecord(r) };
   }
 
   async fail(runId: string, error: string): Promise<void> {
