@@ -3,7 +3,7 @@ import type { RunEvent, RunEventBody } from '@shoal/contracts';
 import { testRedisPrefix, testRedisUrl } from '@shoal/testing';
 import { configureRootLogger } from '../logging/logger';
 import { createRedis, type Redis } from '../redis/redis';
-import { RedisRunEventStore } from './redis.run-event-store';
+import { MAX_ANNOUNCED_END_CHARS, RedisRunEventStore } from './redis.run-event-store';
 import { DEFAULT_RUN_EVENT_LIMITS } from './run-event-limits';
 import { RunEventsFencedError } from './run-event-store';
 
@@ -304,6 +304,11 @@ describe('RedisRunEventStore (real Redis)', () => {
     const waitC = store.whenFinished(newRun(), aborted.signal);
     aborted.abort();
     expect(await waitC).toBeUndefined();
+    // a record too large to send to every gateway is left out: the wait gets none, and reads the row
+    const c = newRun();
+    const waitBig = store.whenFinished(c, AbortSignal.timeout(20_000));
+    await store.append(c, finished(c), undefined, JSON.stringify({ v: 1, outputs: { text: 'x'.repeat(MAX_ANNOUNCED_END_CHARS) } }));
+    expect(await waitBig).toBeUndefined();
     // the event stored is the event appended: the record is not part of it
     const [stored] = (await store.read(a)).filter((e) => e.event === 'workflow_finished');
     expect(JSON.stringify(stored)).not.toContain('x y');

@@ -82,6 +82,14 @@ const RESYNC_EVERY_MS = 2000;
  */
 const FINISHED_CHECK_EVERY_MS = 5000;
 
+/**
+ * The largest end record announced with a run's end. Every gateway process listens on the one
+ * channel that announces every run's end, so a record there costs each of them its bytes (and Redis
+ * one copy per subscriber, within its pub/sub output buffer limit): a larger one (big outputs) is
+ * left out, and whoever waits for that run reads the row instead.
+ */
+export const MAX_ANNOUNCED_END_CHARS = 4096;
+
 export class RedisRunEventStore implements RunEventStore {
   private readonly log = createLogger('RedisRunEventStore');
   private readonly listeners = new Map<string, Set<(e: RunEvent) => void>>();
@@ -175,7 +183,7 @@ export class RedisRunEventStore implements RunEventStore {
       this.limits.finishedTtlSeconds,
       fence ?? '',
       bounded.map(({ body }) => (body.event === 'workflow_finished' ? '1' : '0')).join(''),
-      endRecord ?? '',
+      endRecord !== undefined && endRecord.length <= MAX_ANNOUNCED_END_CHARS ? endRecord : '',
       ...bounded.map(({ json }) => json),
     );
     if (seqs === 'fenced') throw new RunEventsFencedError(runId);
