@@ -191,8 +191,11 @@ export class RunStateRepository {
     // the database's run_status labels are the API's statuses ('partial-succeeded'); Prisma maps them to its own names
     const [r] = await this.sql.query<StoredRunEnd & { finished_at: Date | null; outputs: string | null }>(Prisma.sql`
       WITH held AS (
+        -- status compared as text: as status = 'running', the planner could take workflow_runs_status_idx
+        -- (it estimates one running row either way), whose 'running' entries include every run that
+        -- has run since the last vacuum; by primary key it is one row, however busy the table has been
         SELECT id FROM workflow_runs
-        WHERE id = ${runId} AND tenant_id = ${tenantId} AND worker_id = ${lease} AND status = 'running' FOR UPDATE
+        WHERE id = ${runId} AND tenant_id = ${tenantId} AND worker_id = ${lease} AND status::text = 'running' FOR UPDATE
       ), written AS (${pending.length ? upsertNodeRows(tenantId, pending) : Prisma.sql`SELECT 1`}),
       finished AS (
         UPDATE workflow_runs w SET status = ${t.status}::run_status, outputs = ${JSON.stringify(t.outputs)}::jsonb,
