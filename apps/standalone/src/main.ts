@@ -24,6 +24,9 @@ import {
   graphqlOptionsOf,
   rateLimitDefaultsOf,
   fileStoreSettingsOf,
+  directSql,
+  Prisma,
+  PrismaClient,
 } from '@shoal/platform';
 import { createInProcessMockProvider } from '@shoal/mock-provider';
 import { fileLimitsOf } from '@shoal/gateway-feature';
@@ -31,6 +34,7 @@ import { StandaloneModule } from './standalone.module';
 import { readDeploymentFile } from '@shoal/model-pool-feature';
 import { loadStandaloneConfig } from './standalone.config';
 import { startEmbeddedPostgres } from './embedded-postgres';
+import { PeriodicVacuum } from './periodic-vacuum';
 import { EXAMPLE_WORKFLOW } from './example-workflow';
 import { adminKey } from './local/admin-key';
 import { secretsKey } from './local/secrets-key';
@@ -108,9 +112,14 @@ async function main(): Promise<void> {
     { shutdownHooks: false, http: httpServerOptions(config) },
   );
   const url = await listen(app, { port: config.PORT, host: config.HOST });
+  // PGlite runs no autovacuum: Shoal vacuums its embedded database itself (periodic-vacuum.ts)
+  const prisma = app.get(PrismaClient, { strict: false });
+  const vacuum = new PeriodicVacuum(() => directSql(prisma).execute(Prisma.sql`VACUUM (ANALYZE)`));
+  vacuum.start();
   // in-flight requests and runs finish, then embedded Postgres closes cleanly
   const stop = async (signal: string) => {
     process.stderr.write(`\n${signal}: stopping Shoal...\n`);
+    await vacuum.stop();
     await app.close();
     await pg.stop();
     process.exit(0);

@@ -1,0 +1,41 @@
+import { configureRootLogger } from '@shoal/platform';
+import { PeriodicVacuum } from './periodic-vacuum';
+
+beforeAll(() => configureRootLogger({ service: 'test', level: 'silent' }));
+afterEach(() => jest.useRealTimers());
+
+describe('PeriodicVacuum', () => {
+  it('vacuums once per interval, never two at once, and goes on after a failure', async () => {
+    jest.useFakeTimers();
+    const finishers: Array<(err?: Error) => void> = [];
+    const vacuum = jest.fn(() => new Promise<void>((resolve, reject) => finishers.push((err) => (err ? reject(err) : resolve()))));
+    const p = new PeriodicVacuum(vacuum, 1_000);
+    p.start();
+    expect(vacuum).not.toHaveBeenCalled();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(vacuum).toHaveBeenCalledTimes(1);
+    // still running at the next tick: not started again
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(vacuum).toHaveBeenCalledTimes(1);
+    finishers[0](new Error('database is busy'));
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(vacuum).toHaveBeenCalledTimes(2);
+    finishers[1]();
+    await p.stop();
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(vacuum).toHaveBeenCalledTimes(2);
+  });
+
+  it('stop waits for the vacuum that is running', async () => {
+    let finish!: () => void;
+    const p = new PeriodicVacuum(() => new Promise<void>((resolve) => (finish = resolve)), 60_000);
+    const once = p.runOnce();
+    let stopped = false;
+    const stopping = p.stop().then(() => (stopped = true));
+    await Promise.resolve();
+    expect(stopped).toBe(false);
+    finish();
+    await Promise.all([once, stopping]);
+    expect(stopped).toBe(true);
+  });
+});
