@@ -23,6 +23,7 @@ export {
   type EmbeddingsRequest,
 } from './embeddings-request';
 export { textReplaceOf, messageReplaceOf, applyStreamedText, RESUMED_REPLACE_REASON } from './streamed-text';
+export { RUN_END_RECORD_VERSION, encodeRunEndRecord, decodeRunEndRecord, type RunEndColumns } from './run-end-record';
 export { workflowFinishedOf, RUN_STOPPED_MESSAGE, type FinishedRunFacts } from './workflow-finished';
 export {
   CHAT_COMPLETIONS_PORT,

@@ -55,6 +55,19 @@ describe('RunsRepository (real Postgres): the run row written and read by raw SQ
     expect(created.files).toEqual([{ type: 'image', url: 'https://x/y.png' }]);
   });
 
+  it('reads and lists a partially succeeded run under Prisma’s name for the status', async () => {
+    await runs.createQueued('ten_a', { ...base, id: 'run_partial' });
+    await prisma.workflowRun.update({ where: { id: 'run_partial' }, data: { status: 'partial_succeeded', finishedAt: new Date() } });
+    const raw = await runs.find('ten_a', 'run_partial');
+    expect(raw).toEqual(await prisma.workflowRun.findFirst({ where: { id: 'run_partial' } }));
+    expect(raw?.status).toBe('partial_succeeded');
+    const listed = await runs.listForWorkflow('ten_a', 'wf_a', { status: 'partial_succeeded', offset: 0, limit: 10 });
+    expect(listed.runs.map((r) => r.id)).toEqual(['run_partial']);
+    expect(listed.total).toBe(1);
+    const latest = await runs.latestOfWorkflows('ten_a', ['wf_a'], 5, 'partial_succeeded');
+    expect(latest.map((r) => r.id)).toEqual(['run_partial']);
+  });
+
   it('reads a finished run as Prisma does, and no other tenant’s', async () => {
     await runs.createQueued('ten_a', { ...base, id: 'run_raw2' });
     await prisma.workflowRun.update({

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { decodeRunEndRecord, runStatusFromColumn, runStatusToColumn } from '@shoal/contracts';
 import { PrismaClient, Prisma, directSql, type DbRunStatus, type DirectSql } from '@shoal/platform';
 
 const runWithNodes = { include: { nodeExecutions: { orderBy: { index: 'asc' } } } } as const;
@@ -24,7 +25,8 @@ function runRowOf(r: Record<string, any>): RunRow {
     workflowId: r.workflow_id,
     workflowVersionId: r.workflow_version_id,
     apiKeyId: r.api_key_id,
-    status: r.status,
+    // the column's label ('partial-succeeded') as Prisma's enum names it ('partial_succeeded')
+    status: runStatusToColumn(r.status),
     responseMode: r.response_mode,
     inputs: r.inputs,
     outputs: r.outputs,
@@ -56,21 +58,21 @@ function runRowOf(r: Record<string, any>): RunRow {
 /**
  * The row of a run this gateway inserted (`written`) as it stands after its end: the columns the
  * engine's end statement stored, from the end record it announced the end with (workflow-engine
- * run-state.repository.ts runEndRecord; `outputs` as Postgres printed the jsonb, the price as numeric
+ * @shoal/contracts encodeRunEndRecord; `outputs` as Postgres printed the jsonb, the price as numeric
  * text, times as ISO strings), typed as runRowOf types a read of the row. Undefined when `end` is not
  * such a record (an end announced without one, or by another version): the caller reads the row.
  * last_event_seq stays as written (the engine sets it after announcing the end; a read may or may
  * not see it, and no answer shows it).
  */
 export function withEnd(written: RunRow, end: unknown): RunRow | undefined {
-  if (!end || typeof end !== 'object' || (end as { v?: unknown }).v !== 1) return undefined;
-  const { outputs, row: r } = end as { outputs: RunRow['outputs']; row?: StoredRunEnd };
-  if (!r || typeof r !== 'object' || typeof r.finished_at !== 'string' || typeof r.total_price !== 'string') return undefined;
+  const record = decodeRunEndRecord(end);
+  if (!record) return undefined;
+  const { outputs, row: r } = record;
   const date = (v: string | null) => (v === null ? null : new Date(v));
   return {
     ...written,
-    status: r.status,
-    outputs,
+    status: runStatusToColumn(r.status),
+    outputs: outputs as RunRow['outputs'],
     error: r.error,
     totalTokens: r.total_tokens,
     totalSteps: r.total_steps,
@@ -84,23 +86,6 @@ export function withEnd(written: RunRow, end: unknown): RunRow | undefined {
     finishedAt: new Date(r.finished_at),
     updatedAt: new Date(r.updated_at),
   };
-}
-
-/** The end record's `row` (JSON: times as ISO strings). */
-interface StoredRunEnd {
-  status: RunRow['status'];
-  error: string | null;
-  total_tokens: number;
-  total_steps: number;
-  total_price: string;
-  currency: string;
-  elapsed_ms: number | null;
-  attempts: number;
-  worker_id: string | null;
-  cancel_requested_at: string | null;
-  started_at: string | null;
-  finished_at: string;
-  updated_at: string;
 }
 
 @Injectable()
@@ -223,7 +208,8 @@ export class RunsRepository {
     q: { status?: DbRunStatus; keyword?: string; offset: number; limit: number },
   ): Promise<{ runs: Array<RunRow & { versionNumber: number }>; total: number }> {
     const filters = [Prisma.sql`tenant_id = ${tenantId}`, Prisma.sql`workflow_id = ${workflowId}`];
-    if (q.status) filters.push(Prisma.sql`status = ${q.status}::run_status`);
+    // the enum's label, not Prisma's name for it: 'partial_succeeded'::run_status is no value
+    if (q.status) filters.push(Prisma.sql`status = ${runStatusFromColumn(q.status)}::run_status`);
     if (q.keyword) {
       const like = `%${q.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       filters.push(Prisma.sql`(end_user ILIKE ${like} OR inputs::text ILIKE ${like} OR outputs::text ILIKE ${like})`);
@@ -263,7 +249,7 @@ export class RunsRepository {
       SELECT id FROM (
         SELECT id, row_number() OVER (PARTITION BY workflow_id ORDER BY id DESC) AS n
         FROM workflow_runs
-        WHERE tenant_id = ${tenantId} AND workflow_id = ANY(${[...workflowIds]}) ${status ? Prisma.sql`AND status = ${status}::run_status` : Prisma.empty}
+        WHERE tenant_id = ${tenantId} AND workflow_id = ANY(${[...workflowIds]}) ${status ? Prisma.sql`AND status = ${runStatusFromColumn(status)}::run_status` : Prisma.empty}
       ) ranked WHERE n <= ${perWorkflow}`;
     return this.prisma.workflowRun.findMany({ where: { tenantId, id: { in: ids.map((r) => r.id) } }, orderBy: { id: 'desc' } });
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FinishedNodeRecord } from '@shoal/workflow-runtime';
 import { NodeCheckpointsRepository, upsertNodeRows, type NodeRow } from './node-checkpoints.repository';
 import { LeaseLostError } from './lease-lost.error';
-import { newId, runStatusFromColumn } from '@shoal/contracts';
+import { encodeRunEndRecord, newId, runStatusFromColumn, type RunEndColumns } from '@shoal/contracts';
 import { Prisma, PrismaClient, directSql, type DirectSql } from '@shoal/platform';
 
 export interface ClaimedRun {
@@ -52,36 +52,6 @@ export interface RunTotals {
   elapsedMs: number;
   totalPrice: string;
   currency: string;
-}
-
-/** The workflow_runs columns a run's end changes (or may have, since the gateway wrote the row), as node-postgres reads them. */
-interface StoredRunEnd {
-  status: string;
-  error: string | null;
-  total_tokens: number;
-  total_steps: number;
-  total_price: string;
-  currency: string;
-  elapsed_ms: number | null;
-  attempts: number;
-  worker_id: string | null;
-  cancel_requested_at: Date | null;
-  started_at: Date | null;
-  finished_at: Date;
-  updated_at: Date;
-}
-
-/**
- * A finished run's end record (JSON), published with its workflow_finished (RunEventStore.append's
- * `endRecord`): the columns as the finish statement stored them, `outputs` as Postgres prints the
- * jsonb (so its keys come in the order a read of the row gives), the price as numeric text, times
- * as ISO strings (the columns hold milliseconds). A gateway waiting for the end of a run it wrote
- * builds the row from it and what it wrote, instead of reading the row back (gateway runs.service.ts
- * `waitForEnd`); `v` names this shape.
- */
-export function runEndRecord(r: StoredRunEnd & { outputs: string | null }): string {
-  const { outputs, ...rest } = r;
-  return `{"v":1,"outputs":${outputs ?? 'null'},"row":${JSON.stringify(rest)}}`;
 }
 
 @Injectable()
@@ -179,7 +149,7 @@ export class RunStateRepository {
    * Stores the run's outcome, with the node records the checkpoint store still holds (`pending`:
    * deterministic nodes committed with the run's end), in one statement, if `lease` is still this
    * run's; otherwise LeaseLostError and nothing is written. Answers when it finished and its end
-   * record: the columns the run's end changed, as stored (runEndRecord).
+   * record: the columns the run's end changed, as stored (@shoal/contracts encodeRunEndRecord).
    */
   async finish(
     tenantId: string,
@@ -189,7 +159,9 @@ export class RunStateRepository {
     pending: NodeRow[] = [],
   ): Promise<{ finishedAt: Date; endRecord: string }> {
     // the database's run_status labels are the API's statuses ('partial-succeeded'); Prisma maps them to its own names
-    const [r] = await this.sql.query<StoredRunEnd & { finished_at: Date | null; outputs: string | null }>(Prisma.sql`
+    const [r] = await this.sql.query<
+      Omit<RunEndColumns<Date>, 'finished_at'> & { finished_at: Date | null; outputs: string | null }
+    >(Prisma.sql`
       WITH held AS (
         -- status compared as text: as status = 'running', the planner could take workflow_runs_status_idx
         -- (it estimates one running row either way), whose 'running' entries include every run that
@@ -207,7 +179,8 @@ export class RunStateRepository {
       )
       SELECT finished.* FROM (SELECT 1) AS one LEFT JOIN finished ON true`);
     if (!r?.finished_at) throw new LeaseLostError(runId);
-    return { finishedAt: r.finished_at, endRecord: runEndRecord(r) };
+    const { outputs, ...row } = r;
+    return { finishedAt: r.finished_at, endRecord: encodeRunEndRecord({ ...row, finished_at: r.finished_at }, outputs) };
   }
 
   async fail(runId: string, error: string): Promise<void> {
