@@ -32,6 +32,7 @@ export const modelPoolConfigSchema = z
      */
     DATABASE_URL: databaseEnv.DATABASE_URL.optional(),
     DATABASE_POOL_SIZE: databaseEnv.DATABASE_POOL_SIZE,
+    DATABASE_STATEMENT_TIMEOUT_MS: databaseEnv.DATABASE_STATEMENT_TIMEOUT_MS,
     /** a JSON file of deployments; see libs/model-routing/README.md */
     MODEL_POOL_CONFIG: z.string().optional(),
     MODEL_POOL_MAX_ATTEMPTS: env.positiveInt(3),

@@ -50,6 +50,8 @@ export const env = {
 export const databaseEnv = {
   DATABASE_URL: env.url(['postgres', 'postgresql']),
   DATABASE_POOL_SIZE: env.positiveInt(10),
+  /** the longest one statement may run (lock waits included) before Postgres cancels it */
+  DATABASE_STATEMENT_TIMEOUT_MS: env.positiveInt(60_000),
 };
 
 /**

@@ -52,6 +52,18 @@ describe('directSql (real Postgres): statements on the Prisma client’s pool, w
     expect(prepared).toHaveLength(1);
   });
 
+  it('ends a statement that outruns the statement timeout, on both paths, and the connection serves the next', async () => {
+    // the timeout cancels the statement server-side (SQLSTATE 57014); the pool's connection stays usable
+    const short = createPrismaClient({ url: db.url, maxConnections: 1, statementTimeoutMs: 300 });
+    try {
+      await expect(directSql(short).query(Prisma.sql`SELECT pg_sleep(5)`)).rejects.toMatchObject({ code: '57014' });
+      await expect(short.$queryRaw`SELECT pg_sleep(5)`).rejects.toThrow(/statement timeout/);
+      expect(await directSql(short).query<{ one: number }>(Prisma.sql`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
+    } finally {
+      await short.$disconnect();
+    }
+  });
+
   it('refuses a client it was not registered for', () => {
     expect(() => directSql({} as PrismaClient)).toThrow('createPrismaClient');
   });

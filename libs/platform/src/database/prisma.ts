@@ -12,7 +12,17 @@ export interface DatabaseOptions {
   url: string;
   /** connections in this process's pool */
   maxConnections?: number;
+  /**
+   * The longest one statement may run, waiting on locks included, before Postgres cancels it (the
+   * caller gets an error, the session stays usable). Every statement of Shoal's takes milliseconds;
+   * this bounds the one that would otherwise hold a connection and its caller forever (a lock held
+   * by a frozen session, a plan gone wrong). Embedded Postgres (PGlite) ignores it.
+   */
+  statementTimeoutMs?: number;
 }
+
+/** The default of `statementTimeoutMs` (DATABASE_STATEMENT_TIMEOUT_MS). */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 60_000;
 
 /**
  * A session that sits inside an open transaction this long is ended by Postgres, releasing its row
@@ -27,6 +37,7 @@ export function createPrismaClient(opts: DatabaseOptions): PrismaClient {
     max: opts.maxConnections ?? 10,
     connectionTimeoutMillis: 10_000,
     idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+    statement_timeout: opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     // Statements are prepared under names (below), and node-postgres remembers per connection which
     // it has prepared. Standalone's embedded Postgres (PGlite) serves every connection of the process
     // from one server session, so the statements a closed connection prepared are still there when

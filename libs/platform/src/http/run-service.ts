@@ -20,6 +20,7 @@ export interface ServiceConfig {
   TRUST_PROXY: TrustProxy;
   DATABASE_URL?: string;
   DATABASE_POOL_SIZE?: number;
+  DATABASE_STATEMENT_TIMEOUT_MS?: number;
   AUTH_FAILURES_PER_IP?: number;
   AUTH_FAILURE_WINDOW_MS?: number;
   RATE_LIMIT_KEY_RPM?: number;
@@ -34,7 +35,15 @@ export interface ServiceConfig {
 /** The PlatformModule options a service's parsed config describes. */
 export function platformOptionsOf(config: ServiceConfig): PlatformOptions {
   return {
-    ...(config.DATABASE_URL ? { database: { url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE } } : {}),
+    ...(config.DATABASE_URL
+      ? {
+          database: {
+            url: config.DATABASE_URL,
+            maxConnections: config.DATABASE_POOL_SIZE,
+            statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+          },
+        }
+      : {}),
     redis: { url: config.REDIS_URL, prefix: config.REDIS_PREFIX },
     internalToken: config.SHOAL_INTERNAL_TOKEN,
     ...(config.AUTH_FAILURES_PER_IP && config.AUTH_FAILURE_WINDOW_MS
