@@ -7,6 +7,7 @@
 // on and `pg` then gave every later statement on the connection the previous one's result.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
+import { PGliteProtocol } from './pglite-protocol';
 
 // the startup packet's special request codes (in place of a protocol version)
 const SSL_REQUEST = 80877103;
@@ -19,6 +20,8 @@ const QUERY = 0x51; // 'Q'
 const ERROR_RESPONSE = 0x45; // 'E'
 const READY_FOR_QUERY = 0x5a; // 'Z'
 const WAIT_FOR_TURN_MS = 10_000;
+/** A simple-protocol Query of ROLLBACK */
+const ROLLBACK = simpleQuery('ROLLBACK');
 
 interface Turn {
   /** serves what the connection has sent so far */
@@ -39,6 +42,7 @@ interface Turn {
 export class WireServer {
   private readonly server: Server;
   private readonly db: PGlite;
+  private readonly protocol: PGliteProtocol;
   private readonly onConnectionFailed: (err: unknown) => void;
   private readonly sockets = new Set<Socket>();
   private active: Turn | undefined;
@@ -48,6 +52,7 @@ export class WireServer {
 
   constructor(db: PGlite, onConnectionFailed: (err: unknown) => void) {
     this.db = db;
+    this.protocol = new PGliteProtocol(db);
     this.onConnectionFailed = onConnectionFailed;
     this.server = createServer((socket) => this.accept(socket));
   }
@@ -89,15 +94,13 @@ export class WireServer {
           socket.destroy();
         } else {
           started = true;
-          // the startup answer is a view of PGlite's receive buffer, which the next call reuses: copied
-          this.exec(socket, startup, (out) => Buffer.from(out));
+          this.send(socket, this.protocol.startup(startup));
         }
         return;
       }
       const { batch, rest, terminate, readies } = takeMessages(pending);
       pending = rest;
-      if (batch.length)
-        this.exec(socket, batch, (out) => withoutPrematureReadies(Buffer.from(out.buffer, out.byteOffset, out.length), readies));
+      if (batch.length) this.send(socket, withoutPrematureReadies(this.protocol.exec(batch), readies));
       if (terminate) {
         socket.end();
         this.release(turn);
@@ -153,18 +156,27 @@ export class WireServer {
       });
   }
 
-  private exec(socket: Socket, message: Buffer, toBuffer: (out: Uint8Array) => Buffer): void {
-    // PGlite's synchronous entry point, without execProtocolRaw's mutex and filesystem sync: nothing
-    // else calls into PGlite meanwhile (its only user is this server, whose calls are chained in
-    // `work`; close() waits for them), and its Node filesystem writes through, so it has nothing to sync
-    const out = this.db.execProtocolRawSync(message);
-    if (out.length && !socket.destroyed) socket.write(toBuffer(out));
+  // PGlite's calls (pglite-protocol.ts) are synchronous, without execProtocolRaw's mutex and
+  // filesystem sync: nothing else calls into PGlite meanwhile (its only user is this server, whose
+  // calls are chained in `work`; close() waits for them), and its Node filesystem writes through, so
+  // it has nothing to sync
+  private send(socket: Socket, out: Buffer): void {
+    if (out.length && !socket.destroyed) socket.write(out);
   }
 
   /** A client gone in the middle of a transaction leaves it open in PGlite's one session: roll it back. */
   private async rollbackLeftOver(): Promise<void> {
-    if (!this.db.closed && this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+    if (!this.db.closed && this.db.isInTransaction()) this.protocol.exec(ROLLBACK);
   }
+}
+
+function simpleQuery(sql: string): Buffer {
+  const text = Buffer.from(`${sql}\0`);
+  const out = Buffer.alloc(5 + text.length);
+  out[0] = QUERY;
+  out.writeInt32BE(4 + text.length, 1);
+  text.copy(out, 5);
+  return out;
 }
 
 /** The startup packet (length, then protocol version or request code), once it has all arrived. */
