@@ -215,7 +215,7 @@ export class RunsService implements BeforeApplicationShutdown {
       run.id,
       workflowFinishedOf({ ...run, status: 'stopped', outputs: null, totalTokens: 0, totalSteps: 0 }),
     );
-    if (e) await this.runs.setLastEventSeq(run.tenantId, run.id, e.sequence);
+    if (e && !this.events.recordsLastEventSeq) await this.runs.setLastEventSeq(run.tenantId, run.id, e.sequence);
   }
 
   private async visibleRun(ctx: RequestContext, runId: string): Promise<RunRow> {

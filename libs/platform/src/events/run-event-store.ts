@@ -8,6 +8,12 @@ export type Unsubscribe = () => void;
 
 export interface RunEventStore {
   /**
+   * True when appending a run's workflow_finished also stores its sequence number as the run's
+   * last_event_seq, in the same transaction (the Postgres store: the events live in the runs'
+   * database); whoever appends it has nothing more to record.
+   */
+  readonly recordsLastEventSeq?: boolean;
+  /**
    * Stores and publishes the event with the next sequence number, its large fields truncated (see
    * RunEventLimits). Resolves undefined, taking no number, when the run's log is at its byte cap;
    * workflow_finished is always stored.
