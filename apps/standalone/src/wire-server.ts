@@ -1,11 +1,13 @@
-// The Postgres wire protocol for one PGlite on a Unix socket: standalone's embedded database as
-// Prisma and `pg` reach it. Written for Shoal rather than taken from pglite-socket for two reasons:
+// The Postgres wire protocol for one PGlite, on a Unix socket and to connections from inside the
+// process (connectInProcess: the Prisma client's pool uses those): standalone's embedded database
+// as Prisma and `pg` reach it. Written for Shoal rather than taken from pglite-socket for two reasons:
 // every complete message a read brings goes to PGlite in one call and its answer back in one write
 // (pglite-socket handed over each message alone and wrote each piece of output as it came: ~25 %
 // of the database's CPU per run), and PGlite's extra ReadyForQuery after an error in an
 // extended-protocol message is dropped (see withoutPrematureReadies), where pglite-socket passed it
 // on and `pg` then gave every later statement on the connection the previous one's result.
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server } from 'node:net';
+import { duplexPair, type Duplex } from 'node:stream';
 import type { PGlite } from '@electric-sql/pglite';
 import { PGliteProtocol } from './pglite-protocol';
 
@@ -20,6 +22,13 @@ const QUERY = 0x51; // 'Q'
 const ERROR_RESPONSE = 0x45; // 'E'
 const READY_FOR_QUERY = 0x5a; // 'Z'
 const WAIT_FOR_TURN_MS = 10_000;
+/**
+ * An in-process connection's statements are answered without a turn of the event loop in between,
+ * so a queue of them would hold up all I/O and timers until it drained (measured under load: event
+ * loop delays of 40 ms at the median, 300 ms at p99): after this long of serving in a row, the next
+ * read waits for a turn of the loop.
+ */
+const SERVE_SLICE_MS = 3;
 /** A simple-protocol Query of ROLLBACK */
 const ROLLBACK = simpleQuery('ROLLBACK');
 
@@ -44,17 +53,20 @@ export class WireServer {
   private readonly db: PGlite;
   private readonly protocol: PGliteProtocol;
   private readonly onConnectionFailed: (err: unknown) => void;
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets = new Set<Duplex>();
   private active: Turn | undefined;
   private readonly waiting: Turn[] = [];
   /** PGlite's calls, one after another */
   private work: Promise<void> = Promise.resolve();
+  private closing = false;
+  /** when the current run of serving without a turn of the event loop began */
+  private sliceStart: number | undefined;
 
   constructor(db: PGlite, onConnectionFailed: (err: unknown) => void) {
     this.db = db;
     this.protocol = new PGliteProtocol(db);
     this.onConnectionFailed = onConnectionFailed;
-    this.server = createServer((socket) => this.accept(socket));
+    this.server = createServer((socket) => this.accept(socket.setNoDelay(true)));
   }
 
   listen(socketPath: string): Promise<void> {
@@ -67,8 +79,35 @@ export class WireServer {
     });
   }
 
+  /**
+   * A connection from inside this process, for `pg`'s `stream` option: the same protocol, served in
+   * the same turn with the socket's connections, without the socket. A statement and its answer cross
+   * no system call and wait for no turn of the event loop: over the socket, the one connection stood
+   * idle between an answer and the next statement while the loop served everything else (~580 ms a
+   * second under load), and each crossing cost a write and a read in the kernel.
+   */
+  connectInProcess(): Duplex {
+    const [client, server] = duplexPair();
+    // what `pg` calls on a net.Socket besides the stream's own methods
+    return Object.assign(client, {
+      connect: () => {
+        if (this.closing) process.nextTick(() => client.destroy(new Error('the embedded database is closing')));
+        else {
+          this.accept(server);
+          process.nextTick(() => client.emit('connect'));
+        }
+        return client;
+      },
+      setNoDelay: () => client,
+      setKeepAlive: () => client,
+      ref: () => client,
+      unref: () => client,
+    });
+  }
+
   /** Stops accepting, closes every connection (a transaction left open is rolled back). */
   async close(): Promise<void> {
+    this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
     await closed;
@@ -76,9 +115,8 @@ export class WireServer {
     await this.rollbackLeftOver();
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Duplex): void {
     this.sockets.add(socket);
-    socket.setNoDelay(true);
     let pending: Buffer = Buffer.alloc(0);
     let started = false;
     const serve = (): void => {
@@ -109,10 +147,13 @@ export class WireServer {
     const turn: Turn = {
       pump: () => {
         // reads are answered in order: each waits for PGlite to be done with the last
-        this.work = this.work.then(serve).catch((err: unknown) => {
-          socket.destroy();
-          this.onConnectionFailed(err);
-        });
+        this.work = this.work
+          .then(() => this.yieldWhenLong())
+          .then(serve)
+          .catch((err: unknown) => {
+            socket.destroy();
+            this.onConnectionFailed(err);
+          });
       },
     };
     socket.on('data', (data: Buffer) => {
@@ -133,6 +174,18 @@ export class WireServer {
       socket.end('Too many connections\n');
     }, WAIT_FOR_TURN_MS).unref();
     this.waiting.push(turn);
+  }
+
+  /** Resolves at once, unless serving has gone on for SERVE_SLICE_MS without a turn of the event loop: then after one. */
+  private yieldWhenLong(): Promise<void> | undefined {
+    const now = performance.now();
+    if (this.sliceStart === undefined) {
+      this.sliceStart = now;
+      setImmediate(() => (this.sliceStart = undefined)); // the loop has turned
+      return undefined;
+    }
+    if (now - this.sliceStart < SERVE_SLICE_MS) return undefined;
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   /** A connection is done (terminated, closed, or tired of waiting): the next waiting one is served. */
@@ -160,7 +213,7 @@ export class WireServer {
   // filesystem sync: nothing else calls into PGlite meanwhile (its only user is this server, whose
   // calls are chained in `work`; close() waits for them), and its Node filesystem writes through, so
   // it has nothing to sync
-  private send(socket: Socket, out: Buffer): void {
+  private send(socket: Duplex, out: Buffer): void {
     if (out.length && !socket.destroyed) socket.write(out);
   }
 
