@@ -102,6 +102,26 @@ describe('PostgresRunEventStore (real Postgres)', () => {
     expect(timeout.aborted).toBe(true);
   });
 
+  it('waits for a run created in this process without looking in the database, and still sees one that finished before the wait', async () => {
+    const repo = new RunEventsRepository(prisma);
+    const looks = jest.spyOn(repo, 'hasFinished');
+    const own = new PostgresRunEventStore(repo);
+    try {
+      own.created('run_pg_new');
+      const wait = own.whenFinished('run_pg_new', new AbortController().signal);
+      await own.append('run_pg_new', finished('run_pg_new'), undefined, JSON.stringify({ v: 1 }));
+      await expect(wait).resolves.toEqual({ v: 1 });
+      expect(looks).not.toHaveBeenCalled();
+      // created, then finished before anyone waited: the wait looks, and sees the end
+      own.created('run_pg_quick');
+      await own.append('run_pg_quick', finished('run_pg_quick'));
+      await expect(own.whenFinished('run_pg_quick', new AbortController().signal)).resolves.toBeUndefined();
+      expect(looks).toHaveBeenCalledWith('run_pg_quick');
+    } finally {
+      await own.close();
+    }
+  });
+
   it('numbers concurrent appends of a run 1..n in call order, each stamped with the run id', async () => {
     const all = await Promise.all(Array.from({ length: 30 }, (_, i) => store.append('run_pg_a', chunk(`c${i}`))));
     expect(all.map((e) => e?.sequence)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));

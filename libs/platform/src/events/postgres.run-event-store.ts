@@ -38,6 +38,9 @@ export class PostgresRunEventStore implements RunEventStore {
   private writing = false;
   // whenFinished(): the waits per run, ended by the append of its workflow_finished in this process
   private readonly finishedWaits = new Map<string, Set<(end: unknown) => void>>();
+  // runs created since this process started whose workflow_finished it has not appended: every
+  // append is made here, so such a run has not finished (bounded: one evicted is looked up instead)
+  private readonly unfinished = new LruCache<string, true>({ maxEntries: 10_000 });
 
   constructor(
     private readonly repo: RunEventsRepository,
@@ -106,7 +109,10 @@ export class PostgresRunEventStore implements RunEventStore {
       if (this.tails.get(runId) === next) this.tails.delete(runId);
     }
     for (const e of events) this.emitter.emit(runId, e);
-    if (finished) this.ended(runId, endRecord);
+    if (finished) {
+      this.unfinished.delete(runId);
+      this.ended(runId, endRecord);
+    }
     let at = 0;
     return kept.map((k) => (k === undefined ? undefined : events[at++]));
   }
@@ -174,10 +180,15 @@ export class PostgresRunEventStore implements RunEventStore {
     return this.repo.deleteRunsIdleSince(new Date(now - this.retentionMs));
   }
 
+  created(runId: string): void {
+    this.unfinished.set(runId, true);
+  }
+
   /**
    * Waits in process for the append of the run's workflow_finished (every append is made in this
-   * process), having first looked whether the run's last stored event is already one: one indexed
-   * row, not the run's events. Resolves with the end record the engine appended it with.
+   * process), having first looked whether the run's last stored event is already one (one indexed
+   * row, not the run's events) unless the run was created in this process and has not finished
+   * since. Resolves with the end record the engine appended it with.
    */
   async whenFinished(runId: string, signal: AbortSignal): Promise<unknown> {
     if (signal.aborted) return undefined;
@@ -193,7 +204,7 @@ export class PostgresRunEventStore implements RunEventStore {
     signal.addEventListener('abort', aborted, { once: true });
     try {
       // waiting first, then look: a run that ended before is seen here, one that ends after ends the wait
-      if (await this.repo.hasFinished(runId)) return undefined;
+      if (!this.unfinished.has(runId) && (await this.repo.hasFinished(runId))) return undefined;
       return await ended;
     } finally {
       signal.removeEventListener('abort', aborted);

@@ -41,6 +41,12 @@ export interface RunEventStore {
   /** delivers every event with sequence > afterSeq exactly once and in order: the backlog first, then live ones */
   subscribe(runId: string, afterSeq: number, onEvent: (e: RunEvent) => void): Promise<Unsubscribe>;
   /**
+   * Told by whoever created the run, before anything can run it (before it is queued): the run has no
+   * event yet. A store that sees every append of every run (standalone's, in its one process) can
+   * then answer whenFinished for it without looking in what it stored. Optional: other stores ignore it.
+   */
+  created?(runId: string): void;
+  /**
    * Resolves once the run's workflow_finished is stored (at once when it already is), or when
    * `signal` aborts; rejects when the store cannot be reached. For a caller that needs the end
    * alone (a blocking request), not the events before it. Resolves with the end record the
