@@ -7,7 +7,8 @@
 // extended-protocol message is dropped (see withoutPrematureReadies), where pglite-socket passed it
 // on and `pg` then gave every later statement on the connection the previous one's result.
 import { createServer, type Server } from 'node:net';
-import { duplexPair, type Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
+import { ConnectionEnd } from './in-process-connection';
 import type { PGlite } from '@electric-sql/pglite';
 import { PGliteProtocol } from './pglite-protocol';
 
@@ -32,6 +33,17 @@ const SERVE_SLICE_MS = 3;
 /** A simple-protocol Query of ROLLBACK */
 const ROLLBACK = simpleQuery('ROLLBACK');
 
+/** What the server uses of a connection: a net.Socket, or an in-process ConnectionEnd */
+interface Connection {
+  readonly destroyed: boolean;
+  write(data: Buffer | string): boolean;
+  end(): unknown;
+  end(data: string): unknown;
+  destroy(): unknown;
+  on(event: 'data', listener: (data: Buffer) => void): unknown;
+  on(event: 'error' | 'close', listener: () => void): unknown;
+}
+
 interface Turn {
   /** serves what the connection has sent so far */
   pump(): void;
@@ -53,7 +65,7 @@ export class WireServer {
   private readonly db: PGlite;
   private readonly protocol: PGliteProtocol;
   private readonly onConnectionFailed: (err: unknown) => void;
-  private readonly sockets = new Set<Duplex>();
+  private readonly sockets = new Set<Connection>();
   private active: Turn | undefined;
   private readonly waiting: Turn[] = [];
   /** PGlite's calls, one after another */
@@ -87,9 +99,9 @@ export class WireServer {
    * second under load), and each crossing cost a write and a read in the kernel.
    */
   connectInProcess(): Duplex {
-    const [client, server] = duplexPair();
-    // what `pg` calls on a net.Socket besides the stream's own methods
-    return Object.assign(client, {
+    const [client, server] = ConnectionEnd.pair();
+    // what `pg` calls on a net.Socket besides writing, ending and its events
+    const socket = Object.assign(client, {
       connect: () => {
         if (this.closing) process.nextTick(() => client.destroy(new Error('the embedded database is closing')));
         else {
@@ -103,6 +115,8 @@ export class WireServer {
       ref: () => client,
       unref: () => client,
     });
+    // `pg` types its stream option as a Duplex; it uses no more of one than the above
+    return socket as unknown as Duplex;
   }
 
   /** Stops accepting, closes every connection (a transaction left open is rolled back). */
@@ -115,7 +129,7 @@ export class WireServer {
     await this.rollbackLeftOver();
   }
 
-  private accept(socket: Duplex): void {
+  private accept(socket: Connection): void {
     this.sockets.add(socket);
     let pending: Buffer = Buffer.alloc(0);
     let started = false;
@@ -213,7 +227,7 @@ export class WireServer {
   // filesystem sync: nothing else calls into PGlite meanwhile (its only user is this server, whose
   // calls are chained in `work`; close() waits for them), and its Node filesystem writes through, so
   // it has nothing to sync
-  private send(socket: Duplex, out: Buffer): void {
+  private send(socket: Connection, out: Buffer): void {
     if (out.length && !socket.destroyed) socket.write(out);
   }
 
