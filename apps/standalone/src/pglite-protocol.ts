@@ -17,6 +17,19 @@ const POSTGRES_MAIN_LONGJMP = 100;
 
 type Module = PGlite['Module'] & { HEAPU8: Uint8Array };
 
+const REQUIRED_EXPORTS = [
+  'addFunction',
+  '_pgl_set_rw_cbs',
+  '_ProcessStartupPacket',
+  '_pgl_getMyProcPort',
+  '_pgl_sendConnData',
+  '_pgl_pq_flush',
+  '_pq_buffer_remaining_data',
+  '_PostgresMainLoopOnce',
+  '_PostgresMainLongJmp',
+  '_PostgresSendReadyForQueryIfNecessary',
+] as const;
+
 export class PGliteProtocol {
   private readonly mod: Module;
   private input: Uint8Array = new Uint8Array(0);
@@ -25,6 +38,10 @@ export class PGliteProtocol {
 
   constructor(db: PGlite) {
     this.mod = db.Module as Module;
+    // another PGlite may name or shape these differently: stop at start, not at the first statement
+    const missing = REQUIRED_EXPORTS.filter((name) => typeof (this.mod as unknown as Record<string, unknown>)[name] !== 'function');
+    if (missing.length)
+      throw new Error(`this PGlite lacks what the wire server calls (${missing.join(', ')}): pglite-protocol.ts is written for 0.4.6`);
     // Postgres asks for up to `max` bytes of input at `ptr`
     const read = this.mod.addFunction((ptr: number, max: number) => {
       const n = Math.min(max, this.input.length - this.inputAt);
