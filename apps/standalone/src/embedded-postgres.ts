@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -17,6 +18,8 @@ export interface EmbeddedPostgres {
   url: string;
   /** the Unix socket Postgres is served on */
   socketPath: string;
+  /** a connection from inside this process, without the socket (`pg`'s `stream` option: see WireServer.connectInProcess) */
+  connect(): Duplex;
   appliedMigrations: string[];
   stop(): Promise<void>;
 }
@@ -70,7 +73,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     await client.connect();
     try {
       const appliedMigrations = await applyMigrations(client, findMigrationsDir());
-      return { url, socketPath: socket.path, appliedMigrations, stop };
+      return { url, socketPath: socket.path, appliedMigrations, stop, connect: () => server.connectInProcess() };
     } finally {
       await client.end();
     }

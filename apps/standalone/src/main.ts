@@ -78,6 +78,7 @@ async function main(): Promise<void> {
   const app = await createHttpApp(
     StandaloneModule.register({
       databaseUrl: pg.url,
+      databaseStream: () => pg.connect(),
       usageJournal: path.join(config.SHOAL_DATA_DIR, 'usage.journal'),
       databaseConnections: 1,
       selfUrl: self,

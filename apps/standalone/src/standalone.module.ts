@@ -2,6 +2,7 @@
 // and run events kept in Postgres. Chat calls (the gateway's chat routes, the engine's LLM nodes)
 // reach model-pool's service in process through CHAT_COMPLETIONS_PORT; billing is still reached
 // over HTTP on this process's own port.
+import type { Duplex } from 'node:stream';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { CooldownPolicy, DeploymentConfig } from '@shoal/model-routing';
 import {
@@ -24,6 +25,8 @@ import type { McpClientLimits, OutboundHttpSettings } from '@shoal/outbound-http
 
 export interface StandaloneOptions {
   databaseUrl: string;
+  /** connections to the embedded database from inside the process (EmbeddedPostgres.connect); by `databaseUrl`'s socket when omitted */
+  databaseStream?: () => Duplex;
   /** PGlite is one Postgres session: keep it to one connection so transactions never interleave */
   databaseConnections: number;
   /** this process's own URL, where the services reach each other */
@@ -70,7 +73,7 @@ export class StandaloneModule {
       module: StandaloneModule,
       imports: [
         PlatformModule.forRoot({
-          database: { url: o.databaseUrl, maxConnections: o.databaseConnections },
+          database: { url: o.databaseUrl, maxConnections: o.databaseConnections, stream: o.databaseStream },
           redis: 'memory',
           runEventStore: 'database',
           usageJournal: o.usageJournal,

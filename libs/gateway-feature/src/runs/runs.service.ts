@@ -127,6 +127,8 @@ export class RunsService implements BeforeApplicationShutdown {
       return sameRequest(earlier, wf.id, checked.inputs, input.idempotencyKey as string);
     }
     const run = created;
+    // before it is queued: nothing has run it yet
+    this.events.created?.(run.id);
     const job: RunJob = { runId: run.id, ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}) };
     try {
       await this.queue.enqueue(QUEUES.workflowRuns, job, { jobId: run.id });
@@ -215,7 +217,7 @@ export class RunsService implements BeforeApplicationShutdown {
       run.id,
       workflowFinishedOf({ ...run, status: 'stopped', outputs: null, totalTokens: 0, totalSteps: 0 }),
     );
-    if (e) await this.runs.setLastEventSeq(run.tenantId, run.id, e.sequence);
+    if (e && !this.events.recordsLastEventSeq) await this.runs.setLastEventSeq(run.tenantId, run.id, e.sequence);
   }
 
   private async visibleRun(ctx: RequestContext, runId: string): Promise<RunRow> {

@@ -1,5 +1,6 @@
 // The Prisma client over node-postgres. Only *.repository.ts files use it.
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { Duplex } from 'node:stream';
 import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { PreparedStatementNames } from './prepared-statement-names';
@@ -19,6 +20,11 @@ export interface DatabaseOptions {
    * by a frozen session, a plan gone wrong). Embedded Postgres (PGlite) ignores it.
    */
   statementTimeoutMs?: number;
+  /**
+   * Opens a connection to a server inside this process (standalone's embedded Postgres) in place of
+   * a socket to `url`'s host; each of the pool's connections is one.
+   */
+  stream?: () => Duplex;
 }
 
 /** The default of `statementTimeoutMs` (DATABASE_STATEMENT_TIMEOUT_MS). */
@@ -38,6 +44,7 @@ export function createPrismaClient(opts: DatabaseOptions): PrismaClient {
     connectionTimeoutMillis: 10_000,
     idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
     statement_timeout: opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    ...(opts.stream ? { stream: opts.stream } : {}),
     // Statements are prepared under names (below), and node-postgres remembers per connection which
     // it has prepared. Standalone's embedded Postgres (PGlite) serves every connection of the process
     // from one server session, so the statements a closed connection prepared are still there when

@@ -49,7 +49,7 @@ describe('PostgresRunEventStore (real Postgres)', () => {
 
   it('writes the appends of many runs together, each run numbered 1..n in its own order', async () => {
     const repo = new RunEventsRepository(prisma);
-    const writes = jest.spyOn(repo, 'appendEach');
+    const writes = jest.spyOn(repo, 'appendRuns');
     const many = new PostgresRunEventStore(repo);
     const runs = Array.from({ length: 20 }, (_, i) => `run_many${i}`);
     // each run appends its events one after another (as a worker does); the runs run side by side
@@ -66,6 +66,60 @@ describe('PostgresRunEventStore (real Postgres)', () => {
     expect(writes.mock.calls.length).toBeLessThan(100);
     expect(writes.mock.calls.every(([batch]) => new Set(batch.map((b) => b.runId)).size === batch.length)).toBe(true);
     await many.close();
+  });
+
+  it("writes a run's appendAll in one statement with the other runs of its turn, numbered in order", async () => {
+    const repo = new RunEventsRepository(prisma);
+    const writes = jest.spyOn(repo, 'appendRuns');
+    const batched = new PostgresRunEventStore(repo);
+    try {
+      await batched.append('run_all_b', chunk('b1'));
+      const [a, b] = await Promise.all([
+        batched.appendAll('run_all_a', [chunk('a1'), chunk('a2'), chunk('a3')]),
+        batched.appendAll('run_all_b', [chunk('b2'), finished('run_all_b')]),
+      ]);
+      expect(a.map((e) => e?.sequence)).toEqual([1, 2, 3]);
+      expect(b.map((e) => e?.sequence)).toEqual([2, 3]);
+      expect(writes).toHaveBeenCalledTimes(2); // b1 alone, then both appendAlls together
+      expect((await batched.read('run_all_a')).map(text)).toEqual(['a1', 'a2', 'a3']);
+      expect((await batched.read('run_all_b')).map(text)).toEqual(['b1', 'b2', 'workflow_finished']);
+    } finally {
+      await batched.close();
+    }
+  });
+
+  it('ends a wait for a run with the end record its workflow_finished was appended with, and at once for a run already finished', async () => {
+    const wait = store.whenFinished('run_pg_wait', new AbortController().signal);
+    await store.append('run_pg_wait', chunk('working'));
+    await store.append('run_pg_wait', finished('run_pg_wait'), undefined, JSON.stringify({ v: 1, row: { status: 'succeeded' } }));
+    await expect(wait).resolves.toEqual({ v: 1, row: { status: 'succeeded' } });
+    // finished before anyone waited: the stored end is seen, without a record
+    await expect(fresh().whenFinished('run_pg_wait', new AbortController().signal)).resolves.toBeUndefined();
+    // a wait that runs out resolves too, the run still running
+    const timeout = AbortSignal.timeout(50);
+    await store.append('run_pg_open', chunk('still going'));
+    await expect(store.whenFinished('run_pg_open', timeout)).resolves.toBeUndefined();
+    expect(timeout.aborted).toBe(true);
+  });
+
+  it('waits for a run created in this process without looking in the database, and still sees one that finished before the wait', async () => {
+    const repo = new RunEventsRepository(prisma);
+    const looks = jest.spyOn(repo, 'hasFinished');
+    const own = new PostgresRunEventStore(repo);
+    try {
+      own.created('run_pg_new');
+      const wait = own.whenFinished('run_pg_new', new AbortController().signal);
+      await own.append('run_pg_new', finished('run_pg_new'), undefined, JSON.stringify({ v: 1 }));
+      await expect(wait).resolves.toEqual({ v: 1 });
+      expect(looks).not.toHaveBeenCalled();
+      // created, then finished before anyone waited: the wait looks, and sees the end
+      own.created('run_pg_quick');
+      await own.append('run_pg_quick', finished('run_pg_quick'));
+      await expect(own.whenFinished('run_pg_quick', new AbortController().signal)).resolves.toBeUndefined();
+      expect(looks).toHaveBeenCalledWith('run_pg_quick');
+    } finally {
+      await own.close();
+    }
   });
 
   it('numbers concurrent appends of a run 1..n in call order, each stamped with the run id', async () => {

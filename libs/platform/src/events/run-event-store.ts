@@ -8,6 +8,12 @@ export type Unsubscribe = () => void;
 
 export interface RunEventStore {
   /**
+   * True when appending a run's workflow_finished also stores its sequence number as the run's
+   * last_event_seq, in the same transaction (the Postgres store: the events live in the runs'
+   * database); whoever appends it has nothing more to record.
+   */
+  readonly recordsLastEventSeq?: boolean;
+  /**
    * Stores and publishes the event with the next sequence number, its large fields truncated (see
    * RunEventLimits). Resolves undefined, taking no number, when the run's log is at its byte cap;
    * workflow_finished is always stored.
@@ -34,6 +40,12 @@ export interface RunEventStore {
   lastSequence(runId: string): Promise<number>;
   /** delivers every event with sequence > afterSeq exactly once and in order: the backlog first, then live ones */
   subscribe(runId: string, afterSeq: number, onEvent: (e: RunEvent) => void): Promise<Unsubscribe>;
+  /**
+   * Told by whoever created the run, before anything can run it (before it is queued): the run has no
+   * event yet. A store that sees every append of every run (standalone's, in its one process) can
+   * then answer whenFinished for it without looking in what it stored. Optional: other stores ignore it.
+   */
+  created?(runId: string): void;
   /**
    * Resolves once the run's workflow_finished is stored (at once when it already is), or when
    * `signal` aborts; rejects when the store cannot be reached. For a caller that needs the end
