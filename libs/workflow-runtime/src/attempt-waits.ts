@@ -116,18 +116,19 @@ export class AttemptWaits {
 export class RunAbort {
   private readonly controller = new AbortController();
   readonly waits = new AttemptWaits();
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  get aborted(): boolean {
-    return this.controller.signal.aborted;
-  }
+  /**
+   * The controller's signal, read once: Node's `signal` and `aborted` getters are shared by every
+   * AbortSignal in the process (a library's composite and timeout signals make them polymorphic), and
+   * the scheduler asks on every node.
+   */
+  readonly signal: AbortSignal = this.controller.signal;
+  /** Set by abort() only (nothing else aborts the controller), just before the signal aborts. */
+  aborted = false;
 
   abort(): void {
-    if (this.controller.signal.aborted) return;
+    if (this.aborted) return;
     this.waits.cancelAll();
+    this.aborted = true;
     this.controller.abort();
   }
 }

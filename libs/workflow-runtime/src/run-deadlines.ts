@@ -3,6 +3,7 @@
 // a binary heap, and the one timer is armed for the earliest deadline only when it comes before the
 // one the timer already waits for. The timer keeps the process alive only while a run has a deadline.
 import { performance } from 'node:perf_hooks';
+import { keepShapes } from './kept-shapes';
 
 /** A run's pending time limit; `cancel` it when the run ends. */
 export interface RunDeadline {
@@ -111,3 +112,6 @@ export class RunDeadlines {
 
 /** The process's run deadlines. */
 export const runDeadlines = new RunDeadlines();
+
+// an idle deadline (in no heap), so that the class's hidden class outlives a GC with no run in flight (see kept-shapes)
+keepShapes(new Deadline(runDeadlines, 0, () => undefined));

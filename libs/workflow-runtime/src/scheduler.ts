@@ -23,7 +23,7 @@ import type {
 } from './ports';
 import { runWithRetries, type AttemptResult, type RetryPolicy, type Sleeper } from './retry';
 import { levelPlan, type LevelPlan, type NodePlan } from './node-plan';
-import { Waiter, type AttemptWaits, type RunAbort } from './attempt-waits';
+import { RunAbort, Waiter, type AttemptWaits } from './attempt-waits';
 import { errorMessage } from './error-message';
 import { nodeRetryData } from './node-retry.event';
 import { nodeFinishRecord, nodeFinishedData, nodeStartedData } from './node-records';
@@ -35,7 +35,8 @@ import { SubgraphRunner, type RestoredNode } from './subgraph.runner';
 import type { ChunkEmitter } from './text-chunk.emitter';
 import type { StreamCoordinator } from './stream-coordinator';
 import type { HistoryTurn } from './llm-memory';
-import type { VariablePool } from './variable-pool';
+import { VariablePool } from './variable-pool';
+import { keepShapes } from './kept-shapes';
 import { RunCost, costCarriedBy } from './run-cost';
 import type { CodeNodeSupport } from './nodes/code.node';
 
@@ -724,3 +725,17 @@ function createScheduler(opts: SchedulerOptions, level: SchedulerLevel): Schedul
 function chunkEmitter(coordinator: StreamCoordinator): NonNullable<NodeRunContext['emitTextChunk']> {
   return (text, selector) => coordinator.chunk(selector, text);
 }
+
+/**
+ * An idle scheduler (of a level without nodes) and node run, kept so that their hidden classes and
+ * those of what a scheduler holds (its round runner, pool, cost, the run's abort and its signal, a
+ * waiter) outlive a GC with no run in flight; see kept-shapes.
+ */
+function idleShapes(): object[] {
+  const abort = new RunAbort();
+  const index: ScopeIndex = { nodesById: new Map(), outgoingEdges: new Map(), incomingEdges: new Map() };
+  const options = { counter: { next: 0 }, abort, stream: null, executors: {} } as unknown as SchedulerOptions;
+  const scheduler = new Scheduler(options, { index, pool: new VariablePool(), restored: [], scope: null, parent: null });
+  return [scheduler, new NodeRun(null as unknown as NodePlan, null), new Waiter(abort.waits)];
+}
+keepShapes(...idleShapes());

@@ -3,6 +3,7 @@
 import type { NodeRunResult } from '../node-executor';
 import type { LlmChatResult } from '../ports';
 import { addAmounts, type NodeCost } from '../run-cost';
+import { keepShapes } from '../kept-shapes';
 
 export class LlmCallTally {
   prompt = 0;
@@ -41,3 +42,6 @@ export class LlmCallTally {
     return this.cost ? Object.assign(err, { cost: this.cost }) : err;
   }
 }
+
+// an idle one, so that the class's hidden class outlives a GC with no LLM node running (see kept-shapes)
+keepShapes(new LlmCallTally());

@@ -2,6 +2,7 @@
 import type { ContainerCompletedData, ContainerNextData, ContainerStartedData, NodeStatus } from '@shoal/contracts';
 import type { IterationNode, LoopNode } from '@shoal/workflow-dsl';
 import type { NodeRunContext } from '../node-executor';
+import { keepShapes } from '../kept-shapes';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
@@ -97,3 +98,14 @@ export const containerPartExecutor = {
   deterministic: true,
   execute: () => ({ inputs: null, outputs: {} }),
 } as const;
+
+// an idle one, so that the class's hidden class outlives a GC with no container running (see kept-shapes)
+keepShapes(
+  new ContainerEvents(
+    { id: '', data: { type: 'iteration', title: '' } } as IterationNode,
+    {
+      executionId: '',
+      scopes: { now: () => 0 },
+    } as unknown as NodeRunContext,
+  ),
+);
