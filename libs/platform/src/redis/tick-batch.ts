@@ -27,7 +27,8 @@ export class TickBatch<T> {
     });
   }
 
-  private flush(): void {
+  /** Sends what is queued now, without waiting for the end of the turn (a read that must see these writes). */
+  flush(): void {
     this.scheduled = false;
     if (this.items.length === 0) return;
     const items = this.items;

@@ -117,6 +117,7 @@ export class RedisUsageLog implements UsageLog {
   }
 
   async stale(before: number, limit: number): Promise<OpenIntent[]> {
+    this.sendQueued();
     const flat = await this.redis.zrangebyscore(this.open, '-inf', `(${before}`, 'WITHSCORES', 'LIMIT', 0, limit);
     if (flat.length === 0) return [];
     const keys: string[] = [];
@@ -136,6 +137,7 @@ export class RedisUsageLog implements UsageLog {
   }
 
   async reap(key: string, entry: string, before: number): Promise<boolean> {
+    this.sendQueued();
     const won = await this.scripts().shoalReapIntent(
       this.open,
       this.intents,
@@ -150,6 +152,7 @@ export class RedisUsageLog implements UsageLog {
   }
 
   async read(consumer: string, count: number, blockMs: number): Promise<UsageLogEntry[]> {
+    this.sendQueued();
     await this.ensureGroup();
     type Reply = Array<[string, Array<[string, string[]]>]> | null;
     // BLOCK 0 would wait forever: a read that may not wait does not block at all
@@ -168,6 +171,7 @@ export class RedisUsageLog implements UsageLog {
   }
 
   async claim(consumer: string, minIdleMs: number, count: number): Promise<UsageLogEntry[]> {
+    this.sendQueued();
     await this.ensureGroup();
     const [, entries] = (await this.redis.xautoclaim(this.stream, GROUP, consumer, minIdleMs, '0-0', 'COUNT', count)) as [
       string,
@@ -190,12 +194,19 @@ export class RedisUsageLog implements UsageLog {
   }
 
   async backlog(): Promise<number> {
+    this.sendQueued();
     return this.redis.xlen(this.stream);
   }
 
   async close(): Promise<void> {
     for (const conn of this.blocking.values()) conn.disconnect();
     this.blocking.clear();
+  }
+
+  /** What this process wrote (queued for the end of the turn) is sent ahead of a read, which then sees it. */
+  private sendQueued(): void {
+    this.begins.flush();
+    this.completions.flush();
   }
 
   private scripts(): Scripts {
