@@ -375,5 +375,7 @@ try {
     } while (cursor !== '0');
     await redis.quit();
   }
-  rmSync(work, { recursive: true, force: true });
+  // --keep: the profiles (and the rest) stay for a closer look
+  if (process.argv.includes('--keep')) console.log(`kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
 }

@@ -79,6 +79,12 @@ export class RedisHealthStore implements HealthStore {
   private lastWarnAt = -Infinity;
   private everReady = false;
   private stopped = false;
+  /** Redis calls in flight, each with its deadline: one timer looks at them all, not a timer per call */
+  private readonly deadlines = new Set<{ at: number; fail: () => void }>();
+  private sweeper: NodeJS.Timeout | undefined;
+  // lease tokens: unique across replicas (the random part) and within this one (the counter)
+  private readonly leasePrefix = randomBytes(6).toString('base64url');
+  private leases = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -119,6 +125,8 @@ export class RedisHealthStore implements HealthStore {
     this.subscriber.removeListener('message', this.onMessage);
     this.subscriber.removeListener('ready', this.onReady);
     this.subscriber.removeListener('close', this.onClose);
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
   }
 
   private readonly onMessage = (channel: string, message: string): void => {
@@ -225,7 +233,7 @@ export class RedisHealthStore implements HealthStore {
     return this.shared(
       async () => {
         const now = this.clock();
-        const token = randomBytes(9).toString('base64url');
+        const token = `${this.leasePrefix}${(++this.leases).toString(36)}`;
         const [state, inflight, probe, window] = [
           this.key('state', id),
           this.key('inflight', id),
@@ -360,20 +368,47 @@ export class RedisHealthStore implements HealthStore {
       this.mirror.clear();
       this.log.info('Redis is back: deployment health is shared again');
     }
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([
-        op(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new HealthStoreTimeoutError(this.timeoutMs)), this.timeoutMs);
-        }),
-      ]);
+      return await this.withinTimeout(op);
     } catch (err) {
       this.unreachable(err);
       this.degradedUntil = this.clock() + this.retryAfterMs;
       return fallback();
-    } finally {
-      clearTimeout(timer);
+    }
+  }
+
+  /** `op`, or a HealthStoreTimeoutError once it has taken `timeoutMs` (checked every fifth of it: at most 1.2 × timeoutMs). */
+  private withinTimeout<T>(op: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry = { at: Date.now() + this.timeoutMs, fail: () => reject(new HealthStoreTimeoutError(this.timeoutMs)) };
+      this.deadlines.add(entry);
+      if (!this.sweeper) {
+        this.sweeper = setInterval(() => this.sweepDeadlines(), Math.max(10, Math.floor(this.timeoutMs / 5)));
+        this.sweeper.unref();
+      }
+      op().then(
+        (value) => {
+          this.deadlines.delete(entry);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.deadlines.delete(entry);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  private sweepDeadlines(): void {
+    const now = Date.now();
+    for (const entry of this.deadlines)
+      if (entry.at <= now) {
+        this.deadlines.delete(entry);
+        entry.fail();
+      }
+    if (this.deadlines.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
     }
   }
 
