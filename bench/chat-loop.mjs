@@ -280,6 +280,52 @@ try {
   if (first.status !== 200) throw new Error(`answered ${first.status}: ${await first.text()}`);
   await first.arrayBuffer();
   await load({ url: `${url}/v1/chat/completions`, method: 'POST', headers, body, duration: 3 });
+  // --ttfb: time to the first streamed byte, 200 calls one after another (the first 20 warm up)
+  if (process.argv.includes('--ttfb')) {
+    const { Agent, request } = require('undici');
+    const agent = new Agent({ keepAliveTimeout: 30_000 });
+    const streamBody = JSON.stringify({ ...JSON.parse(body), stream: true });
+    const firsts = [];
+    for (let i = 0; i < 220; i++) {
+      const t = performance.now();
+      const res = await request(`${url}/v1/chat/completions`, { method: 'POST', headers, body: streamBody, dispatcher: agent });
+      let first = 0;
+      for await (const chunk of res.body) if (!first && chunk.length) first = performance.now() - t;
+      if (i >= 20) firsts.push(first);
+    }
+    await agent.close();
+    firsts.sort((a, b) => a - b);
+    console.log(
+      `${mode} ${path.basename(root)} stream TTFB p50 ${firsts[firsts.length >> 1].toFixed(2)} ms, p90 ${firsts[Math.floor(firsts.length * 0.9)].toFixed(2)} ms`,
+    );
+  }
+  // --paced <rate>: latency at a steady rate (evenly spaced requests, open loop), as bench/run.mjs measures it
+  const rate = Number(opt('paced', 0));
+  if (rate > 0) {
+    const { Pool } = require('undici');
+    const pool = new Pool(url, { connections: 64, keepAliveTimeout: 30_000 });
+    const times = [];
+    const one = async () => {
+      const t = performance.now();
+      const res = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers, body });
+      await res.body.arrayBuffer();
+      times.push(performance.now() - t);
+    };
+    const inFlight = [];
+    const total = rate * duration;
+    const start = performance.now();
+    for (let i = 0; i < total;) {
+      const due = Math.floor(((performance.now() - start) * rate) / 1000) + 1;
+      for (; i < Math.min(due, total); i++) inFlight.push(one());
+      await sleep(1);
+    }
+    await Promise.all(inFlight);
+    await pool.close();
+    times.sort((a, b) => a - b);
+    console.log(
+      `${mode} ${path.basename(root)} at ${rate} req/s: p50 ${times[times.length >> 1].toFixed(2)} ms, p90 ${times[Math.floor(times.length * 0.9)].toFixed(2)} ms`,
+    );
+  }
   const groups = Object.fromEntries(Object.entries(procs).map(([k, v]) => [k, typeof v === 'function' ? v() : v]));
   const before = Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, pids.map(cpuSeconds)]));
   const sys0 = sysSeconds(target.pid);
