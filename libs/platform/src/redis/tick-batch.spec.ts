@@ -1,4 +1,4 @@
-import { TickBatch } from './tick-batch';
+import { TickBatch, TickBatchGroups } from './tick-batch';
 
 describe('TickBatch', () => {
   it('sends what was added in one turn of the event loop as one batch, and settles each caller when it is written', async () => {
@@ -38,5 +38,15 @@ describe('TickBatch', () => {
       throw new Error('bad argument');
     });
     await expect(batch.add(1)).rejects.toThrow('bad argument');
+  });
+});
+
+describe('TickBatchGroups', () => {
+  it('sends each group of one turn as its own batch, and starts over in the next turn', async () => {
+    const sent: string[][] = [];
+    const groups = new TickBatchGroups<string>(async (items) => void sent.push(items));
+    await Promise.all([groups.add('dep_a', 'a1'), groups.add('dep_b', 'b1'), groups.add('dep_a', 'a2')]);
+    await groups.add('dep_a', 'a3');
+    expect(sent).toEqual([['a1', 'a2'], ['b1'], ['a3']]);
   });
 });

@@ -51,3 +51,34 @@ export class TickBatch<T> {
     );
   }
 }
+
+/**
+ * TickBatches by group (the Redis keys a command writes): items of one group and one turn are sent
+ * together; `send` gets a group's items, which all name the same keys.
+ */
+export class TickBatchGroups<T> {
+  private readonly groups = new Map<string, TickBatch<T>>();
+  private clearing = false;
+
+  constructor(
+    private readonly send: (items: T[]) => Promise<unknown>,
+    private readonly maxItems = 256,
+  ) {}
+
+  add(group: string, item: T): Promise<void> {
+    let batch = this.groups.get(group);
+    if (!batch) {
+      batch = new TickBatch(this.send, this.maxItems);
+      this.groups.set(group, batch);
+      if (!this.clearing) {
+        // scheduled before the batch's own flush: the turn's batches are forgotten, then sent
+        this.clearing = true;
+        setImmediate(() => {
+          this.groups.clear();
+          this.clearing = false;
+        });
+      }
+    }
+    return batch.add(item);
+  }
+}
