@@ -33,6 +33,7 @@ export { createPrismaClient, PrismaClient, Prisma, type DatabaseOptions, type Db
 export { applyMigrations, findMigrationsDir } from './database/migrator';
 export { directSql, type DirectSql } from './database/direct-sql';
 export { createRedis, type Redis } from './redis/redis';
+export { TickBatch, TickBatchGroups } from './redis/tick-batch';
 export {
   JOB_QUEUE,
   type JobQueue,

@@ -118,37 +118,53 @@ publishView(ARGV[4], ARGV[1], v, untilMs, ARGV[3], f[3] == '1' and 1 or 0, tonum
 return 1
 `;
 
-// KEYS: state, in-flight leases (zset token → expiry), probe, current window. ARGV: now, token,
-// lease ms, probe ms, max concurrency or '', window ttl. Returns ok | probe | cooling |
-// probe_in_flight | at_capacity.
-export const ACQUIRE_LUA = `
-local now = tonumber(ARGV[1])
-local f = redis.call('HMGET', KEYS[1], 'cu', 'bo', 'bu')
-if tonumber(f[1] or '0') > now then return 'cooling' end
-local probe = false
-if f[2] == '1' then
-  if now < tonumber(f[3] or '0') then return 'cooling' end
-  if not redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[4], 'NX') then return 'probe_in_flight' end
-  probe = true
+// One acquisition. KEYS: state, in-flight leases (zset token → expiry), probe, current window.
+// Returns ok | probe | cooling | probe_in_flight | at_capacity.
+const ACQUIRE_ONE = `
+local function acquireOne(now, token, leaseMs, probeMs, cap, windowTtl)
+  local f = redis.call('HMGET', KEYS[1], 'cu', 'bo', 'bu')
+  if tonumber(f[1] or '0') > now then return 'cooling' end
+  local probe = false
+  if f[2] == '1' then
+    if now < tonumber(f[3] or '0') then return 'cooling' end
+    if not redis.call('SET', KEYS[3], token, 'PX', probeMs, 'NX') then return 'probe_in_flight' end
+    probe = true
+  end
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  if (not probe) and cap ~= '' and redis.call('ZCARD', KEYS[2]) >= tonumber(cap) then return 'at_capacity' end
+  redis.call('ZADD', KEYS[2], now + tonumber(leaseMs), token)
+  redis.call('PEXPIRE', KEYS[2], tonumber(leaseMs) + 60000)
+  redis.call('HINCRBY', KEYS[4], 'q', 1)
+  redis.call('PEXPIRE', KEYS[4], windowTtl)
+  if probe then return 'probe' end
+  return 'ok'
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-if (not probe) and ARGV[5] ~= '' and redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 'at_capacity' end
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[2])
-redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[3]) + 60000)
-redis.call('HINCRBY', KEYS[4], 'q', 1)
-redis.call('PEXPIRE', KEYS[4], ARGV[6])
-if probe then return 'probe' end
-return 'ok'
 `;
 
-// KEYS: in-flight leases, probe, current window. ARGV: token, probe (1|0), tokens, window ttl.
+// KEYS: as ACQUIRE_ONE. ARGV: now, token, lease ms, probe ms, max concurrency or '', window ttl.
+export const ACQUIRE_LUA = `${ACQUIRE_ONE}
+return acquireOne(tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
+`;
+
+// The acquisitions made without waiting for an answer (no cap, the mirror says healthy) in one turn
+// of the event loop, one after the other. KEYS: as ACQUIRE_ONE. ARGV: lease ms, probe ms, window
+// ttl, then per acquisition its now and token.
+export const ACQUIRE_MANY_LUA = `${ACQUIRE_ONE}
+for i = 4, #ARGV, 2 do acquireOne(tonumber(ARGV[i]), ARGV[i + 1], ARGV[1], ARGV[2], '', ARGV[3]) end
+return 1
+`;
+
+// KEYS: in-flight leases, probe, current window. ARGV: window ttl, then per lease handed back (those
+// of one turn of the event loop) its token, probe (1|0) and tokens.
 export const RELEASE_LUA = `
-redis.call('ZREM', KEYS[1], ARGV[1])
-if ARGV[2] == '1' and redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
-local tokens = tonumber(ARGV[3])
-if tokens > 0 then
-  redis.call('HINCRBY', KEYS[3], 't', tokens)
-  redis.call('PEXPIRE', KEYS[3], ARGV[4])
+for i = 2, #ARGV, 3 do
+  redis.call('ZREM', KEYS[1], ARGV[i])
+  if ARGV[i + 1] == '1' and redis.call('GET', KEYS[2]) == ARGV[i] then redis.call('DEL', KEYS[2]) end
+  local tokens = tonumber(ARGV[i + 2])
+  if tokens > 0 then
+    redis.call('HINCRBY', KEYS[3], 't', tokens)
+    redis.call('PEXPIRE', KEYS[3], ARGV[1])
+  end
 end
 return 1
 `;

@@ -29,9 +29,9 @@ import {
   type SuccessOutcome,
   type SuccessSample,
 } from '@shoal/model-routing';
-import { createLogger, type Redis } from '@shoal/platform';
+import { TickBatchGroups, createLogger, type Redis } from '@shoal/platform';
 import { randomBytes } from 'node:crypto';
-import { ACQUIRE_LUA, COOLDOWN_LUA, FAILURE_LUA, RELEASE_LUA, SUCCESS_LUA } from './health.scripts';
+import { ACQUIRE_LUA, ACQUIRE_MANY_LUA, COOLDOWN_LUA, FAILURE_LUA, RELEASE_LUA, SUCCESS_LUA } from './health.scripts';
 import { HealthMirror, viewOf, type RoutingView } from './health.mirror';
 
 export interface RedisHealthStoreOptions {
@@ -49,10 +49,26 @@ type Scripts = {
   shoalHealthSuccess(...args: Array<string | number>): Promise<string>;
   shoalHealthCooldown(...args: Array<string | number>): Promise<number>;
   shoalHealthAcquire(...args: Array<string | number>): Promise<string>;
+  shoalHealthAcquireMany(...args: Array<string | number>): Promise<number>;
   shoalHealthRelease(...args: Array<string | number>): Promise<number>;
 };
 
 const WINDOW_TTL_MS = 3 * HEALTH_WINDOW_MS;
+
+interface PendingAcquire {
+  keys: [state: string, inflight: string, probe: string, window: string];
+  now: number;
+  token: string;
+  leaseMs: number;
+  probeMs: number;
+}
+
+interface PendingRelease {
+  keys: [inflight: string, probe: string, window: string];
+  token: string;
+  probe: 0 | 1;
+  tokens: number;
+}
 
 class HealthStoreTimeoutError extends Error {
   constructor(ms: number) {
@@ -79,6 +95,25 @@ export class RedisHealthStore implements HealthStore {
   private lastWarnAt = -Infinity;
   private everReady = false;
   private stopped = false;
+  /** Redis calls in flight, each with its deadline: one timer looks at them all, not a timer per call */
+  private readonly deadlines = new Set<{ at: number; fail: () => void }>();
+  private sweeper: NodeJS.Timeout | undefined;
+  // lease tokens: unique across replicas (the random part) and within this one (the counter)
+  private readonly leasePrefix = randomBytes(6).toString('base64url');
+  private leases = 0;
+  // acquisitions that need no answer, and leases handed back, of one turn and one deployment: one script call each
+  private readonly acquisitions = new TickBatchGroups<PendingAcquire>((batch) =>
+    this.scripts().shoalHealthAcquireMany(
+      ...batch[0].keys,
+      batch[0].leaseMs,
+      batch[0].probeMs,
+      WINDOW_TTL_MS,
+      ...batch.flatMap((a) => [a.now, a.token]),
+    ),
+  );
+  private readonly releases = new TickBatchGroups<PendingRelease>((batch) =>
+    this.scripts().shoalHealthRelease(...batch[0].keys, WINDOW_TTL_MS, ...batch.flatMap((r) => [r.token, r.probe, r.tokens])),
+  );
 
   constructor(
     private readonly redis: Redis,
@@ -100,6 +135,7 @@ export class RedisHealthStore implements HealthStore {
     redis.defineCommand('shoalHealthSuccess', { lua: SUCCESS_LUA, numberOfKeys: 3 });
     redis.defineCommand('shoalHealthCooldown', { lua: COOLDOWN_LUA, numberOfKeys: 1 });
     redis.defineCommand('shoalHealthAcquire', { lua: ACQUIRE_LUA, numberOfKeys: 4 });
+    redis.defineCommand('shoalHealthAcquireMany', { lua: ACQUIRE_MANY_LUA, numberOfKeys: 4 });
     redis.defineCommand('shoalHealthRelease', { lua: RELEASE_LUA, numberOfKeys: 3 });
   }
 
@@ -119,6 +155,8 @@ export class RedisHealthStore implements HealthStore {
     this.subscriber.removeListener('message', this.onMessage);
     this.subscriber.removeListener('ready', this.onReady);
     this.subscriber.removeListener('close', this.onClose);
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
   }
 
   private readonly onMessage = (channel: string, message: string): void => {
@@ -225,7 +263,7 @@ export class RedisHealthStore implements HealthStore {
     return this.shared(
       async () => {
         const now = this.clock();
-        const token = randomBytes(9).toString('base64url');
+        const token = `${this.leasePrefix}${(++this.leases).toString(36)}`;
         const [state, inflight, probe, window] = [
           this.key('state', id),
           this.key('inflight', id),
@@ -248,7 +286,16 @@ export class RedisHealthStore implements HealthStore {
         // the mirror says closed and not cooling, and there is no cap to enforce: count the call without waiting for Redis
         const view = this.mirror.get(id);
         if (view && limits.maxConcurrency === undefined && breakerAt(view, now) === 'closed' && !blockAt(view, now)) {
-          run().catch((err: unknown) => this.unreachable(err));
+          const keys: PendingAcquire['keys'] = [state, inflight, probe, window];
+          this.acquisitions
+            .add(`${window}\u0000${p.inFlightLeaseMs}\u0000${p.probeTimeoutMs}`, {
+              keys,
+              now,
+              token,
+              leaseMs: p.inFlightLeaseMs,
+              probeMs: p.probeTimeoutMs,
+            })
+            .catch((err: unknown) => this.unreachable(err));
           return { granted: true, lease: { deploymentId: id, token, probe: false } };
         }
         const admission = await run();
@@ -266,16 +313,11 @@ export class RedisHealthStore implements HealthStore {
   async release(lease: Lease, tokens?: number): Promise<void> {
     if (lease.local) return this.local.release(lease, tokens);
     await this.shared(
-      async () =>
-        void (await this.scripts().shoalHealthRelease(
-          this.key('inflight', lease.deploymentId),
-          this.key('probe', lease.deploymentId),
-          this.windowKey(lease.deploymentId, this.clock()),
-          lease.token,
-          lease.probe ? 1 : 0,
-          tokens ?? 0,
-          WINDOW_TTL_MS,
-        )),
+      async () => {
+        const window = this.windowKey(lease.deploymentId, this.clock());
+        const keys: PendingRelease['keys'] = [this.key('inflight', lease.deploymentId), this.key('probe', lease.deploymentId), window];
+        await this.releases.add(window, { keys, token: lease.token, probe: lease.probe ? 1 : 0, tokens: tokens ?? 0 });
+      },
       async () => undefined,
     );
   }
@@ -360,20 +402,47 @@ export class RedisHealthStore implements HealthStore {
       this.mirror.clear();
       this.log.info('Redis is back: deployment health is shared again');
     }
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([
-        op(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new HealthStoreTimeoutError(this.timeoutMs)), this.timeoutMs);
-        }),
-      ]);
+      return await this.withinTimeout(op);
     } catch (err) {
       this.unreachable(err);
       this.degradedUntil = this.clock() + this.retryAfterMs;
       return fallback();
-    } finally {
-      clearTimeout(timer);
+    }
+  }
+
+  /** `op`, or a HealthStoreTimeoutError once it has taken `timeoutMs` (checked every fifth of it: at most 1.2 × timeoutMs). */
+  private withinTimeout<T>(op: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry = { at: Date.now() + this.timeoutMs, fail: () => reject(new HealthStoreTimeoutError(this.timeoutMs)) };
+      this.deadlines.add(entry);
+      if (!this.sweeper) {
+        this.sweeper = setInterval(() => this.sweepDeadlines(), Math.max(10, Math.floor(this.timeoutMs / 5)));
+        this.sweeper.unref();
+      }
+      op().then(
+        (value) => {
+          this.deadlines.delete(entry);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.deadlines.delete(entry);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  private sweepDeadlines(): void {
+    const now = Date.now();
+    for (const entry of this.deadlines)
+      if (entry.at <= now) {
+        this.deadlines.delete(entry);
+        entry.fail();
+      }
+    if (this.deadlines.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
     }
   }
 

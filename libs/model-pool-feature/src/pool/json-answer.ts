@@ -1,5 +1,6 @@
 // A provider's JSON answer, read whole (bounded), parsed once for metering, and sent on as its own
 // bytes with only the `model` field swapped for the caller's alias.
+import type { Readable } from 'node:stream';
 import type { ProviderResponse } from './provider-http.client';
 
 export interface JsonAnswer {
@@ -17,19 +18,12 @@ export class MalformedProviderAnswerError extends Error {
 }
 
 export async function readJsonAnswer(res: ProviderResponse): Promise<JsonAnswer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
+  let bytes: Buffer;
   try {
-    for await (const chunk of res.body) {
-      const b = chunk as Buffer;
-      size += b.length;
-      if (size > MAX_ANSWER_BYTES) throw new MalformedProviderAnswerError(`the provider's answer is larger than ${MAX_ANSWER_BYTES} bytes`);
-      chunks.push(b);
-    }
+    bytes = await readBounded(res.body);
   } finally {
     res.body.destroy();
   }
-  const bytes = Buffer.concat(chunks, size);
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
@@ -39,6 +33,40 @@ export async function readJsonAnswer(res: ProviderResponse): Promise<JsonAnswer>
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new MalformedProviderAnswerError('the provider answered with JSON that is not a chat completion');
   return { bytes, parsed: parsed as JsonAnswer['parsed'] };
+}
+
+/** The body's bytes, at most MAX_ANSWER_BYTES; read with its events (an async iterator costs more, on every answer). */
+function readBounded(body: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      reject(err);
+    };
+    body.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > MAX_ANSWER_BYTES) {
+        fail(new MalformedProviderAnswerError(`the provider's answer is larger than ${MAX_ANSWER_BYTES} bytes`));
+        body.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.once('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    });
+    body.once('error', fail);
+    // destroyed without an error (and without its end): what an async iterator reports as a premature close
+    body.once('close', () => {
+      if (!settled) fail(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    });
+  });
 }
 
 const MODEL_FIELD = /"model"\s*:\s*"(?:[^"\\]|\\.)*"/;

@@ -37,9 +37,19 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const DEFAULT_TIMEOUT_MS = 600_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 const CONNECTIONS_PER_ORIGIN = 256;
+const MAX_CACHED_URLS = 1024;
+const ACCEPT = 'application/json, text/event-stream';
+
+interface Endpoint {
+  href: string;
+  origin: string;
+  /** path and query */
+  path: string;
+}
 
 export class ProviderHttpClient {
   private readonly pools = new Map<string, Pool>();
+  private readonly urls = new Map<string, Endpoint>();
 
   /** `fetchByDeployment`: deployments (by id) whose provider is called through the given fetch instead of the network */
   constructor(private readonly fetchByDeployment: ReadonlyMap<string, ProviderFetch> = new Map()) {}
@@ -51,17 +61,26 @@ export class ProviderHttpClient {
    * body included. A deployment without a key (Ollama, a local vLLM) is called without `Authorization`.
    */
   async post(d: Deployment, endpoint: string, body: string, signal: AbortSignal | undefined): Promise<ProviderResponse> {
-    const url = new URL(endpoint);
+    const url = this.parsed(endpoint);
     const key = d.apiKey.reveal();
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-    };
+    const headers: Record<string, string> = key
+      ? { 'content-type': 'application/json', accept: ACCEPT, authorization: `Bearer ${key}` }
+      : { 'content-type': 'application/json', accept: ACCEPT };
     const inProcess = this.fetchByDeployment.get(d.id);
     const res = inProcess ? await viaFetch(inProcess, url, headers, body, signal) : await this.viaPool(d, url, headers, body, signal);
     if (res.status >= 200 && res.status < 300) return res;
     throw await errorOf(res, d.provider);
+  }
+
+  /** The endpoint's URL, parsed once (a pool has a few endpoints; every call names one). */
+  private parsed(endpoint: string): Endpoint {
+    let url = this.urls.get(endpoint);
+    if (!url) {
+      if (this.urls.size >= MAX_CACHED_URLS) this.urls.clear();
+      const u = new URL(endpoint);
+      this.urls.set(endpoint, (url = { href: u.toString(), origin: u.origin, path: u.pathname + u.search }));
+    }
+    return url;
   }
 
   /** Lets calls in flight finish for up to `graceMs` (runs were drained before this), then cuts what is left. */
@@ -77,7 +96,7 @@ export class ProviderHttpClient {
 
   private async viaPool(
     d: Deployment,
-    url: URL,
+    url: Endpoint,
     headers: Record<string, string>,
     body: string,
     signal: AbortSignal | undefined,
@@ -98,7 +117,7 @@ export class ProviderHttpClient {
     }
     const res: Dispatcher.ResponseData = await pool.request({
       method: 'POST',
-      path: url.pathname + url.search,
+      path: url.path,
       headers,
       body,
       signal,
@@ -109,12 +128,12 @@ export class ProviderHttpClient {
 
 async function viaFetch(
   fetch: ProviderFetch,
-  url: URL,
+  url: Endpoint,
   headers: Record<string, string>,
   body: string,
   signal: AbortSignal | undefined,
 ): Promise<ProviderResponse> {
-  const res = await fetch(url.toString(), { method: 'POST', headers, body, signal });
+  const res = await fetch(url.href, { method: 'POST', headers, body, signal });
   const out: Record<string, string> = {};
   res.headers.forEach((v, k) => (out[k] = v));
   return { status: res.status, headers: out, body: res.body ? Readable.fromWeb(res.body as never) : Readable.from([]) };

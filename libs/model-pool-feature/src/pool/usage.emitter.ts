@@ -40,17 +40,21 @@ export interface AttemptToMeter {
 @Injectable()
 export class UsageEmitter {
   private readonly log = createLogger('UsageEmitter');
+  private readonly heartbeats: Heartbeats;
   constructor(
     @Inject(USAGE_LOG) private readonly usageLog: UsageLog,
     @Inject(PriceCatalogCache) private readonly prices: PriceCatalogCache,
-    @Inject(USAGE_HEARTBEAT_MS) private readonly heartbeatMs: number,
+    @Inject(USAGE_HEARTBEAT_MS) heartbeatMs: number,
     // tokens count against the caller's tokens-per-minute limits once the attempt's usage is known
     @Optional() @Inject(RATE_LIMITER) private readonly rateLimiter?: RateLimiter,
-  ) {}
+  ) {
+    this.heartbeats = new Heartbeats(heartbeatMs);
+  }
 
   /** Opens the attempt's intent; call before the provider is contacted. */
   async begin(ctx: PoolCallContext, a: AttemptToMeter): Promise<MeteredAttempt> {
     const d = a.deployment;
+    const now = Date.now();
     const intent: UsageIntent = {
       callId: ctx.callId,
       attempt: a.attempt,
@@ -65,20 +69,20 @@ export class UsageEmitter {
       upstreamModel: upstreamModelOf(d),
       priceOverride: d.priceOverride ? { ...d.priceOverride } : null,
       stream: a.stream,
-      startedAt: new Date().toISOString(),
+      startedAt: new Date(now).toISOString(),
       promptTokenEstimate: a.promptTokenEstimate,
       ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
     };
     const key = usageKey(ctx.callId, a.attempt);
     try {
-      await this.usageLog.begin(key, JSON.stringify(intent), Date.now());
+      await this.usageLog.begin(key, JSON.stringify(intent), now);
     } catch (err) {
       // a call whose intent is not recorded could be paid and never billed (its entry cannot be
       // written either while Redis is down): the provider is not contacted, the caller gets a 503
       this.log.warn({ err, callId: ctx.callId, attempt: a.attempt }, 'could not record the usage intent: refusing the call');
       throw new MeteringUnavailableError();
     }
-    return new MeteredAttempt(intent, key, this.usageLog, this.prices, this.heartbeatMs, this.log, this.rateLimiter);
+    return new MeteredAttempt(intent, key, now, this.usageLog, this.prices, this.heartbeats, this.log, this.rateLimiter);
   }
 }
 
@@ -98,33 +102,69 @@ export class MeteringUnavailableError extends ApiError {
 const ENTRY_RETRY_MS = 300_000;
 const ENTRY_RETRY_MAX_WAIT_MS = 500;
 
+/**
+ * The heartbeats of every attempt in progress, from one timer (not one per attempt): each open
+ * attempt tells the log it is alive at most `heartbeatMs` after its start or its last heartbeat.
+ */
+class Heartbeats {
+  private readonly open = new Set<MeteredAttempt>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly heartbeatMs: number) {}
+
+  add(attempt: MeteredAttempt): void {
+    this.open.add(attempt);
+    if (this.timer) return;
+    // every half period, each attempt whose last heartbeat is half a period old or more: never more than a period apart
+    this.timer = setInterval(() => this.sweep(), Math.max(1, Math.floor(this.heartbeatMs / 2)));
+    this.timer.unref();
+  }
+
+  delete(attempt: MeteredAttempt): void {
+    this.open.delete(attempt);
+    if (this.open.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const attempt of this.open) {
+      // the heartbeat of an attempt never closed stops, so that its intent goes stale and is reaped
+      if (now - attempt.startedAtMs > MAX_HEARTBEAT_LIFETIME_MS) this.delete(attempt);
+      else if (now - attempt.lastBeatMs >= this.heartbeatMs / 2) attempt.beat(now);
+    }
+  }
+}
+
 /** One provider attempt being metered: price it, complete it, or discard it. */
 export class MeteredAttempt {
   private completionSoFar = 0;
-  private readonly heartbeat: NodeJS.Timeout;
-  private readonly startedAtMs: number;
+  /** when the log last heard of it (its intent, or a heartbeat) */
+  lastBeatMs: number;
   private closed = false;
 
   constructor(
     readonly intent: UsageIntent,
     private readonly key: string,
+    readonly startedAtMs: number,
     private readonly usageLog: UsageLog,
     private readonly prices: PriceCatalogCache,
-    heartbeatMs: number,
+    private readonly heartbeats: Heartbeats,
     private readonly log: ReturnType<typeof createLogger>,
     private readonly rateLimiter?: RateLimiter,
   ) {
-    this.startedAtMs = Date.parse(intent.startedAt);
-    this.heartbeat = setInterval(() => {
-      if (Date.now() - this.startedAtMs > MAX_HEARTBEAT_LIFETIME_MS) {
-        clearInterval(this.heartbeat);
-        return;
-      }
-      this.usageLog
-        .progress(this.key, this.completionSoFar, Date.now())
-        .catch((err: unknown) => this.log.warn({ err, callId: intent.callId }, 'usage heartbeat failed'));
-    }, heartbeatMs);
-    this.heartbeat.unref();
+    this.lastBeatMs = startedAtMs;
+    heartbeats.add(this);
+  }
+
+  /** Tells the log the attempt is still in progress, and how far it got. */
+  beat(now: number): void {
+    this.lastBeatMs = now;
+    this.usageLog
+      .progress(this.key, this.completionSoFar, now)
+      .catch((err: unknown) => this.log.warn({ err, callId: this.intent.callId }, 'usage heartbeat failed'));
   }
 
   /** Completion tokens produced so far (a stream's chunks), for the reaper's estimate if this process dies. */
@@ -178,7 +218,7 @@ export class MeteredAttempt {
   private async close(entry: string | null): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.heartbeat);
+    this.heartbeats.delete(this);
     try {
       await this.usageLog.complete(this.key, entry);
     } catch (err) {

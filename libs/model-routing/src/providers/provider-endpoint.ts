@@ -16,6 +16,20 @@ const PASTED_ENDPOINT = /\/(chat\/completions|completions|embeddings)$/;
  * endpoint pasted as the base URL (`…/v1/chat/completions`) is cut back to its base.
  */
 export function endpointUrl(baseUrl: string, provider: Deployment['provider'], path: ProviderPath): string {
+  // asked for on every call, for the few base URLs a pool has: parsed once each
+  const key = `${provider} ${path} ${baseUrl}`;
+  let url = endpoints.get(key);
+  if (url === undefined) {
+    if (endpoints.size >= MAX_CACHED_ENDPOINTS) endpoints.clear();
+    endpoints.set(key, (url = buildEndpointUrl(baseUrl, provider, path)));
+  }
+  return url;
+}
+
+const MAX_CACHED_ENDPOINTS = 1024;
+const endpoints = new Map<string, string>();
+
+function buildEndpointUrl(baseUrl: string, provider: Deployment['provider'], path: ProviderPath): string {
   const url = new URL(baseUrl);
   let pathname = url.pathname.replace(/\/+$/, '').replace(PASTED_ENDPOINT, '');
   if (pathname === '' && provider !== 'deepseek') pathname = '/v1';

@@ -10,7 +10,7 @@ import { RateLimitGate } from '../rate-limit/rate-limit.gate';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { ApiKeyGuard } from './api-key.guard';
 import { InternalTokenGuard } from './internal-token.guard';
-import { REQUEST_CONTEXT } from './request-context';
+import { REQUEST_CONTEXT, type RequestContext } from './request-context';
 import { checkScope, scopeOf } from './scope.check';
 import type { Scope } from './scopes';
 
@@ -53,18 +53,46 @@ export class EdgeAuth {
 
   install(fastify: FastifyInstance): void {
     const routes = routeRequirements(controllersOf(this.modules));
-    fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-      const url = req.routeOptions.url;
-      if (url === undefined) return; // no route: the 404 handler answers
-      const needs =
-        routes.get(`${req.method} ${url}`) ?? (req.method === 'HEAD' ? routes.get(`GET ${url}`) : undefined) ?? routes.get(`ALL ${url}`);
-      if (needs?.credential === 'internal') this.internal.authenticate(req);
-      else if (needs?.credential === 'api-key' && this.apiKeys) {
-        const ctx = await this.apiKeys.authenticate(req.headers, req.ip);
-        if (needs.scope) checkScope(ctx, needs.scope);
-        if (this.rateLimits) reply.headers(await this.rateLimits.admit(ctx, spendsTokens(needs.scope)));
-        (req as unknown as Record<string, unknown>)[REQUEST_CONTEXT] = ctx;
+    // a callback hook: a cached key with no rate limit to count (most requests) is checked without a promise
+    fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+      let pending: Promise<void> | undefined;
+      try {
+        pending = this.check(routes, req, reply);
+      } catch (err) {
+        done(err as Error);
+        return;
       }
+      if (pending) pending.then(() => done(), done);
+      else done();
+    });
+  }
+
+  /** Checks the request's credential: returns once done, or a promise when it has to wait (a key lookup, a rate limiter). */
+  private check(routes: Map<string, Requirement>, req: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
+    const url = req.routeOptions.url;
+    if (url === undefined) return; // no route: the 404 handler answers
+    const needs =
+      routes.get(`${req.method} ${url}`) ?? (req.method === 'HEAD' ? routes.get(`GET ${url}`) : undefined) ?? routes.get(`ALL ${url}`);
+    if (needs?.credential === 'internal') this.internal.authenticate(req);
+    else if (needs?.credential === 'api-key' && this.apiKeys) {
+      const cached = this.apiKeys.authenticateCached(req.headers, req.ip);
+      if (cached) return this.admit(needs, req, reply, cached);
+      return this.apiKeys.authenticate(req.headers, req.ip).then((ctx) => this.admit(needs, req, reply, ctx));
+    }
+    return undefined;
+  }
+
+  private admit(needs: Requirement, req: FastifyRequest, reply: FastifyReply, ctx: RequestContext): Promise<void> | undefined {
+    if (needs.scope) checkScope(ctx, needs.scope);
+    const gate = this.rateLimits;
+    const subject = gate?.subjectOf(ctx, spendsTokens(needs.scope));
+    if (!gate || !subject) {
+      (req as unknown as Record<string, unknown>)[REQUEST_CONTEXT] = ctx;
+      return undefined;
+    }
+    return gate.admitSubject(ctx, subject).then((headers) => {
+      reply.headers(headers);
+      (req as unknown as Record<string, unknown>)[REQUEST_CONTEXT] = ctx;
     });
   }
 }

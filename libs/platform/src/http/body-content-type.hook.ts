@@ -25,8 +25,8 @@ export function mediaTypeOf(header: string | undefined): string | undefined {
   return type ? type : undefined;
 }
 
-/** Fastify `onRequest` hook: runs before the body is read. */
-export async function checkBodyContentType(req: FastifyRequest): Promise<void> {
+/** Part of an `onRequest` hook: runs before the body is read. */
+export function checkBodyContentType(req: FastifyRequest): void {
   // an unmatched route answers 404/405 without looking at its body
   if (req.routeOptions.url === undefined || !hasBody(req)) return;
   const accepts = req.routeOptions.config?.accepts ?? DEFAULT_BODY_TYPES;

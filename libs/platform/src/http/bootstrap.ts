@@ -120,17 +120,22 @@ function hardenRequestHandling(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   // an upload route streams its multipart body itself, with its own limits (the files routes): left unread here
   fastify.addContentTypeParser('multipart/form-data', (_req, _payload, done) => done(null, undefined));
-  fastify.addHook('onRequest', async (req) => {
-    if (req.url.length > MAX_URL_LENGTH)
-      throw new ApiError('uri_too_long', `The URL is longer than ${MAX_URL_LENGTH} characters`, {
-        issues: [{ path: 'url', message: `is longer than ${MAX_URL_LENGTH} characters` }],
-      });
-  });
-  fastify.addHook('onRequest', checkBodyContentType);
-  // ids and query values reach repositories as text: no NUL or lone surrogate there either
-  fastify.addHook('onRequest', async (req) => {
-    assertJsonSafe(req.params, 'path');
-    assertJsonSafe(req.query, 'query');
+  // one synchronous hook, not three async ones: it runs for every request
+  fastify.addHook('onRequest', (req, _reply, done) => {
+    try {
+      if (req.url.length > MAX_URL_LENGTH)
+        throw new ApiError('uri_too_long', `The URL is longer than ${MAX_URL_LENGTH} characters`, {
+          issues: [{ path: 'url', message: `is longer than ${MAX_URL_LENGTH} characters` }],
+        });
+      checkBodyContentType(req);
+      // ids and query values reach repositories as text: no NUL or lone surrogate there either
+      assertJsonSafe(req.params, 'path');
+      assertJsonSafe(req.query, 'query');
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
   });
 }
 

@@ -4,7 +4,7 @@
 import { ApiError } from '../errors/api-error';
 import { createLogger } from '../logging/logger';
 import type { RequestContext } from '../auth/request-context';
-import { rateLimitHeaders, type RateLimiter, type RateLimits } from './rate-limit';
+import { rateLimitHeaders, type RateLimiter, type RateLimits, type RateLimitSubject } from './rate-limit';
 
 export interface RateLimitDefaults {
   key: RateLimits;
@@ -28,6 +28,12 @@ export class RateLimitGate {
    * `spendsTokens`: the route calls models, so the token limits apply too.
    */
   async admit(ctx: RequestContext, spendsTokens: boolean): Promise<Record<string, string>> {
+    const subject = this.subjectOf(ctx, spendsTokens);
+    return subject ? this.admitSubject(ctx, subject) : {};
+  }
+
+  /** The limits that apply to the request, or null when none does (nothing to count, no headers). */
+  subjectOf(ctx: RequestContext, spendsTokens: boolean): RateLimitSubject | null {
     const own = ctx.rateLimits;
     const subject = {
       tenantId: ctx.tenantId,
@@ -38,7 +44,11 @@ export class RateLimitGate {
         tpm: spendsTokens ? pick(own?.tenant.tpm, this.defaults.tenant.tpm) : null,
       },
     };
-    if (!subject.key.rpm && !subject.key.tpm && !subject.tenant.rpm && !subject.tenant.tpm) return {};
+    return !subject.key.rpm && !subject.key.tpm && !subject.tenant.rpm && !subject.tenant.tpm ? null : subject;
+  }
+
+  /** `admit` for the limits `subjectOf` found. */
+  async admitSubject(ctx: RequestContext, subject: RateLimitSubject): Promise<Record<string, string>> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.timeoutMs)));
     const decision = await Promise.race([this.limiter.admit(subject).catch(() => null), timeout]).finally(() => clearTimeout(timer));

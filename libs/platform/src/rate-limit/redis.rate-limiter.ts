@@ -3,6 +3,7 @@
 // SHA (EVALSHA), not as text on every request, and are auto-pipelined when the connection is.
 import type { Redis } from 'ioredis';
 import { assertRedisReady } from '../redis/redis';
+import { TickBatch } from '../redis/tick-batch';
 import {
   decide,
   evaluate,
@@ -62,6 +63,7 @@ type Scripts = {
 };
 
 export class RedisRateLimiter implements RateLimiter {
+  private readonly pendingTokens = new Map<string, TickBatch<number>>();
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -87,9 +89,27 @@ export class RedisRateLimiter implements RateLimiter {
 
   async recordTokens(subject: Pick<RateLimitSubject, 'tenantId' | 'apiKeyId'>, tokens: number): Promise<void> {
     if (!(tokens > 0)) return;
+    // the tokens of a key's calls that ended in the same turn of the event loop are counted in one
+    // command (a script's keys are one tenant's: one per key and tenant, not one for all)
+    const id = `${subject.tenantId}\u0000${subject.apiKeyId}`;
+    let batch = this.pendingTokens.get(id);
+    if (!batch) {
+      batch = new TickBatch((all) =>
+        this.countTokens(
+          subject,
+          all.reduce((a, b) => a + b, 0),
+        ),
+      );
+      this.pendingTokens.set(id, batch);
+      setImmediate(() => this.pendingTokens.delete(id));
+    }
+    await batch.add(Math.ceil(tokens));
+  }
+
+  private async countTokens(subject: Pick<RateLimitSubject, 'tenantId' | 'apiKeyId'>, tokens: number): Promise<void> {
     const minute = Math.floor(this.clock() / WINDOW_MS);
     const keys = tokenKeys(subject).map((k) => this.key(subject.tenantId, k, minute));
-    await this.scripts().shoalRateRecordTokens(keys.length, ...keys, Math.ceil(tokens), 2 * WINDOW_MS + 1000);
+    await this.scripts().shoalRateRecordTokens(keys.length, ...keys, tokens, 2 * WINDOW_MS + 1000);
   }
 
   private scripts(): Scripts {

@@ -59,7 +59,7 @@ export class InMemoryUsageLog implements UsageLog {
   }
 
   async begin(key: string, intent: string, now: number): Promise<void> {
-    this.journal?.append({ t: 'b', k: key, i: intent, s: now });
+    const written = this.journal?.append({ t: 'b', k: key, i: intent, s: now });
     this.intents.delete(key);
     this.intents.set(key, { key, intent, progress: 0, seenAt: now });
     if (this.intents.size > this.limits.maxOpenIntents) {
@@ -67,18 +67,20 @@ export class InMemoryUsageLog implements UsageLog {
       if (oldest !== undefined) this.intents.delete(oldest);
     }
     this.compactIfFull();
+    await written;
   }
 
   async progress(key: string, completionTokens: number, now: number): Promise<void> {
     const open = this.intents.get(key);
     if (!open) return;
-    this.journal?.append({ t: 'p', k: key, n: completionTokens, s: now });
+    const written = this.journal?.append({ t: 'p', k: key, n: completionTokens, s: now });
     Object.assign(open, { progress: completionTokens, seenAt: now });
     this.compactIfFull();
+    await written;
   }
 
   async complete(key: string, entry: string | null): Promise<void> {
-    this.closeIntent(key, entry);
+    await this.closeIntent(key, entry);
   }
 
   async stale(before: number, limit: number): Promise<OpenIntent[]> {
@@ -92,7 +94,7 @@ export class InMemoryUsageLog implements UsageLog {
   async reap(key: string, entry: string, before: number): Promise<boolean> {
     const open = this.intents.get(key);
     if (!open || open.seenAt >= before) return false;
-    this.closeIntent(key, entry);
+    await this.closeIntent(key, entry);
     return true;
   }
 
@@ -128,9 +130,10 @@ export class InMemoryUsageLog implements UsageLog {
 
   async ack(ids: ReadonlyArray<string>): Promise<void> {
     if (ids.length === 0) return;
-    this.journal?.append({ t: 'a', ids: [...ids] });
+    const written = this.journal?.append({ t: 'a', ids: [...ids] });
     for (const id of ids) this.pending.delete(id);
     this.compactIfFull();
+    await written;
   }
 
   async backlog(): Promise<number> {
@@ -143,13 +146,14 @@ export class InMemoryUsageLog implements UsageLog {
     for (const wake of [...this.waiters]) wake();
   }
 
-  /** Closes the intent and appends its entry (none: nothing billable), journalled as one record. */
-  private closeIntent(key: string, data: string | null): void {
+  /** Closes the intent and appends its entry (none: nothing billable), journalled as one record: resolves once that is written. */
+  private closeIntent(key: string, data: string | null): Promise<void> | undefined {
     const entry = data === null ? null : { id: `${this.now()}-${++this.seq}`, data };
-    this.journal?.append(entry === null ? { t: 'c', k: key } : { t: 'c', k: key, id: entry.id, d: entry.data });
+    const written = this.journal?.append(entry === null ? { t: 'c', k: key } : { t: 'c', k: key, id: entry.id, d: entry.data });
     this.intents.delete(key);
     if (entry !== null) this.append(entry);
     this.compactIfFull();
+    return written;
   }
 
   private append(entry: UsageLogEntry): void {
@@ -159,7 +163,8 @@ export class InMemoryUsageLog implements UsageLog {
       // the full entry is in the log line so that it can be replayed by hand
       if (dropped) {
         this.log.error({ usageEntry: dropped.data }, 'usage log full: dropped the oldest undelivered entry');
-        this.journal?.append({ t: 'a', ids: [dropped.id] });
+        // written with the close that dropped it: a failed write fails that close, which its caller sees
+        this.journal?.append({ t: 'a', ids: [dropped.id] }).catch(() => undefined);
       }
     }
     for (const wake of [...this.waiters]) wake();

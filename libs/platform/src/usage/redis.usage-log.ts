@@ -11,6 +11,7 @@
 // for another to claim, not lost and not half done.
 import type { Redis } from 'ioredis';
 import { assertRedisReady } from '../redis/redis';
+import { TickBatch } from '../redis/tick-batch';
 import type { OpenIntent, UsageLog, UsageLogEntry } from './usage-log';
 
 const GROUP = 'billing';
@@ -33,20 +34,26 @@ redis.call('HDEL', KEYS[3], ARGV[1])
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'd', ARGV[2])
 return 1`;
 
-// KEYS: open, intents. ARGV: key, intent, now.
+// KEYS: open, intents. ARGV: per intent opened (the calls that began in one turn of the event
+// loop, one command for all of them), its key, intent and now.
 const BEGIN = `
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+for i = 1, #ARGV, 3 do
+  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+  redis.call('ZADD', KEYS[1], ARGV[i + 2], ARGV[i])
+end
 return 1`;
 
-// KEYS: open, intents, progress, stream. ARGV: key, max entries, then the entry (none: nothing
-// billable). The entry is appended first: Redis does not undo a script's earlier writes when a
-// later one fails (out of memory), and an intent left open is still reaped as an estimate.
+// KEYS: open, intents, progress, stream. ARGV: max entries, then per intent closed (those of one
+// turn of the event loop) its key and its entry ('' for none: nothing billable). Each entry is
+// appended before its intent is closed: Redis does not undo a script's earlier writes when a later
+// one fails (out of memory), and an intent left open is still reaped as an estimate.
 const COMPLETE = `
-if ARGV[3] then redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[2], '*', 'd', ARGV[3]) end
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('HDEL', KEYS[3], ARGV[1])
+for i = 2, #ARGV, 2 do
+  if ARGV[i + 1] ~= '' then redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[1], '*', 'd', ARGV[i + 1]) end
+  redis.call('ZREM', KEYS[1], ARGV[i])
+  redis.call('HDEL', KEYS[2], ARGV[i])
+  redis.call('HDEL', KEYS[3], ARGV[i])
+end
 return 1`;
 
 // A heartbeat only for an intent still open: it never reopens one closed meanwhile.
@@ -72,6 +79,9 @@ export class RedisUsageLog implements UsageLog {
   // commands, nor each other (a process runs a few consumers)
   private readonly blocking = new Map<string, Redis>();
   private groupReady: Promise<void> | undefined;
+  // the intents opened, and closed, by calls in the same turn of the event loop: one script each
+  private readonly begins: TickBatch<[string, string, number]>;
+  private readonly completions: TickBatch<[string, string]>;
 
   constructor(
     private readonly redis: Redis,
@@ -86,12 +96,16 @@ export class RedisUsageLog implements UsageLog {
     this.redis.defineCommand('shoalIntentComplete', { numberOfKeys: 4, lua: COMPLETE });
     this.redis.defineCommand('shoalReapIntent', { numberOfKeys: 4, lua: REAP });
     this.redis.defineCommand('shoalIntentProgress', { numberOfKeys: 2, lua: PROGRESS });
+    this.begins = new TickBatch((batch) => this.scripts().shoalIntentBegin(this.open, this.intents, ...batch.flat()));
+    this.completions = new TickBatch((batch) =>
+      this.scripts().shoalIntentComplete(this.open, this.intents, this.progressOf, this.stream, this.opts.maxEntries, ...batch.flat()),
+    );
   }
 
   async begin(key: string, intent: string, now: number): Promise<void> {
     // the call is refused without its intent: while Redis is down, at once
     assertRedisReady(this.redis);
-    await this.scripts().shoalIntentBegin(this.open, this.intents, key, intent, now);
+    await this.begins.add([key, intent, now]);
   }
 
   async progress(key: string, completionTokens: number, now: number): Promise<void> {
@@ -99,11 +113,11 @@ export class RedisUsageLog implements UsageLog {
   }
 
   async complete(key: string, entry: string | null): Promise<void> {
-    const args = [this.open, this.intents, this.progressOf, this.stream, key, this.opts.maxEntries];
-    await this.scripts().shoalIntentComplete(...(entry === null ? args : [...args, entry]));
+    await this.completions.add([key, entry ?? '']);
   }
 
   async stale(before: number, limit: number): Promise<OpenIntent[]> {
+    this.sendQueued();
     const flat = await this.redis.zrangebyscore(this.open, '-inf', `(${before}`, 'WITHSCORES', 'LIMIT', 0, limit);
     if (flat.length === 0) return [];
     const keys: string[] = [];
@@ -123,6 +137,7 @@ export class RedisUsageLog implements UsageLog {
   }
 
   async reap(key: string, entry: string, before: number): Promise<boolean> {
+    this.sendQueued();
     const won = await this.scripts().shoalReapIntent(
       this.open,
       this.intents,
@@ -137,6 +152,7 @@ export class RedisUsageLog implements UsageLog {
   }
 
   async read(consumer: string, count: number, blockMs: number): Promise<UsageLogEntry[]> {
+    this.sendQueued();
     await this.ensureGroup();
     type Reply = Array<[string, Array<[string, string[]]>]> | null;
     // BLOCK 0 would wait forever: a read that may not wait does not block at all
@@ -155,6 +171,7 @@ export class RedisUsageLog implements UsageLog {
   }
 
   async claim(consumer: string, minIdleMs: number, count: number): Promise<UsageLogEntry[]> {
+    this.sendQueued();
     await this.ensureGroup();
     const [, entries] = (await this.redis.xautoclaim(this.stream, GROUP, consumer, minIdleMs, '0-0', 'COUNT', count)) as [
       string,
@@ -177,12 +194,19 @@ export class RedisUsageLog implements UsageLog {
   }
 
   async backlog(): Promise<number> {
+    this.sendQueued();
     return this.redis.xlen(this.stream);
   }
 
   async close(): Promise<void> {
     for (const conn of this.blocking.values()) conn.disconnect();
     this.blocking.clear();
+  }
+
+  /** What this process wrote (queued for the end of the turn) is sent ahead of a read, which then sees it. */
+  private sendQueued(): void {
+    this.begins.flush();
+    this.completions.flush();
   }
 
   private scripts(): Scripts {

@@ -1,8 +1,10 @@
 // The in-process usage log's journal (standalone): every change to open intents and entries is
 // appended to a file before the call it records goes on, so a process killed with calls in flight
 // or entries not yet in the ledger loses none of them. The writes are synchronous appends to the
-// page cache (they survive the process, not the machine), and the file is rewritten from the live
-// state once it grows past its bound, so its size follows what is open, not what ever happened.
+// page cache (they survive the process, not the machine): the records of one turn of the event loop
+// (the calls that began or ended in it) in one write, each caller going on once it is written. The
+// file is rewritten from the live state once it grows past its bound, so its size follows what is
+// open, not what ever happened.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { createLogger } from '../logging/logger';
 import type { OpenIntent, UsageLogEntry } from './usage-log';
@@ -27,7 +29,11 @@ const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 export class UsageLogJournal {
   private readonly log = createLogger('UsageLogJournal');
   private fd: number;
+  /** the file's size, and what is waiting to be written */
   private bytes: number;
+  private buffered: string[] = [];
+  private waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  private scheduled = false;
 
   constructor(
     private readonly path: string,
@@ -75,9 +81,36 @@ export class UsageLogJournal {
     return { intents: [...intents.values()], entries: [...entries].map(([id, data]) => ({ id, data })) };
   }
 
-  append(record: JournalRecord): void {
+  /** Resolves once the record is written (with the others of this turn); rejects if the write failed. */
+  append(record: JournalRecord): Promise<void> {
     const line = `${JSON.stringify(record)}\n`;
-    this.bytes += writeSync(this.fd, line);
+    this.buffered.push(line);
+    // characters, not bytes: the bound is a rough one, and the size is read back exactly at each rewrite
+    this.bytes += line.length;
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Writes what was appended and not written yet, and settles its callers. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.buffered.length === 0) return;
+    const text = this.buffered.length === 1 ? this.buffered[0] : this.buffered.join('');
+    const waiters = this.waiters;
+    this.buffered = [];
+    this.waiters = [];
+    try {
+      writeSync(this.fd, text);
+    } catch (err) {
+      for (const w of waiters) w.reject(err);
+      return;
+    }
+    for (const w of waiters) w.resolve();
   }
 
   /** True once the journal has grown past its bound: the owner should `rewrite` it. */
@@ -87,6 +120,8 @@ export class UsageLogJournal {
 
   /** Replaces the journal by the live state (written aside, flushed, then renamed over it). */
   rewrite(state: JournalState): void {
+    // what is waiting goes to the old file first: its callers are waiting for it to be written
+    this.flush();
     const aside = `${this.path}.next`;
     const fd = openSync(aside, 'w', 0o600);
     try {
@@ -109,6 +144,7 @@ export class UsageLogJournal {
   }
 
   close(): void {
+    this.flush();
     closeSync(this.fd);
   }
 }
