@@ -86,3 +86,23 @@ describe('ChunkEmitter on a resumed run', () => {
     }
   });
 });
+
+describe('ChunkEmitter when the event store fails mid-stream', () => {
+  it('leaves no unhandled rejection before settle() (which ends the process), and settle() rejects with the store’s error', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const down = new Error('the event store is down');
+      const emitter = new ChunkEmitter({ emit: () => Promise.reject(down) });
+      emitter.write('a', SEL);
+      emitter.write('b', SEL);
+      // the node is still streaming: several turns pass before it settles its chunks
+      for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      await expect(emitter.settle()).rejects.toBe(down);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});

@@ -61,6 +61,13 @@ export class ChunkEmitter {
 
   private send(body: RunEventBody): void {
     const result = this.events.emit(body);
-    if (result && isThenable(result)) this.pending.push(result);
+    if (!result || !isThenable(result)) return;
+    // a write that fails before settle() awaits it (the store is down while the node still streams)
+    // must not be an unhandled rejection, which ends the process: marked handled here, it still
+    // rejects settle(), which ends the node with the store's error
+    result.then(undefined, ignoreUntilSettled);
+    this.pending.push(result);
   }
 }
+
+function ignoreUntilSettled(): void {}
