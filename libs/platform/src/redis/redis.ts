@@ -1,8 +1,32 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { createLogger } from '../logging/logger';
 
 /** A Redis connection. `maxRetriesPerRequest: null` is what BullMQ requires of its connections. */
 export function createRedis(url: string, opts: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, ...opts });
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, ...opts });
+  logConnectionErrors(redis);
+  return redis;
+}
+
+/**
+ * A connection's errors (Redis unreachable, the connection lost) go to the service's log, once per
+ * outage: the connection retries by itself, and every failed attempt is an error event, which
+ * ioredis otherwise prints to stderr itself, unstructured, several times a second.
+ */
+function logConnectionErrors(redis: Redis): void {
+  const log = createLogger('Redis');
+  let failing = false;
+  redis.on('error', (err: Error & { code?: string }) => {
+    if (failing) return;
+    failing = true;
+    // the message names the address and the cause; the URL (and any password in it) is not logged
+    log.warn({ err: { message: err.message, code: err.code } }, 'Redis connection failed: reconnecting');
+  });
+  redis.on('ready', () => {
+    if (!failing) return;
+    failing = false;
+    log.info('Redis connection restored');
+  });
 }
 
 /**
