@@ -8,6 +8,7 @@ import { createLogger } from '../logging/logger';
 import { boundRunEvent, DEFAULT_RUN_EVENT_LIMITS, type RunEventLimits } from './run-event-limits';
 import { OrderedDelivery, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
 import type { RunEventsRepository, StoredRunEvent } from './run-events.repository';
+import { RunEndWaits } from './run-end-waits';
 
 export interface PostgresRunEventStoreOptions extends Partial<Pick<RunEventLimits, 'maxBytesPerRun' | 'fieldMaxBytes'>> {
   /** a run whose last event is older than this is deleted whole (default 7 days) */
@@ -37,7 +38,7 @@ export class PostgresRunEventStore implements RunEventStore {
   private queued: QueuedAppend[] = [];
   private writing = false;
   // whenFinished(): the waits per run, ended by the append of its workflow_finished in this process
-  private readonly finishedWaits = new Map<string, Set<(end: unknown) => void>>();
+  private readonly finishedWaits = new RunEndWaits(this.log);
   // runs created since this process started whose workflow_finished it has not appended: every
   // append is made here, so such a run has not finished (bounded: one evicted is looked up instead)
   private readonly unfinished = new LruCache<string, true>({ maxEntries: 10_000 });
@@ -192,40 +193,19 @@ export class PostgresRunEventStore implements RunEventStore {
    */
   async whenFinished(runId: string, signal: AbortSignal): Promise<unknown> {
     if (signal.aborted) return undefined;
-    let done!: (end?: unknown) => void;
-    const ended = new Promise<unknown>((resolve) => (done = resolve));
-    let waits = this.finishedWaits.get(runId);
-    if (!waits) {
-      waits = new Set();
-      this.finishedWaits.set(runId, waits);
-    }
-    waits.add(done);
-    const aborted = () => done(undefined);
-    signal.addEventListener('abort', aborted, { once: true });
+    const wait = this.finishedWaits.open(runId, signal);
     try {
       // waiting first, then look: a run that ended before is seen here, one that ends after ends the wait
       if (!this.unfinished.has(runId) && (await this.repo.hasFinished(runId))) return undefined;
-      return await ended;
+      return await wait.ended;
     } finally {
-      signal.removeEventListener('abort', aborted);
-      waits.delete(done);
-      if (waits.size === 0 && this.finishedWaits.get(runId) === waits) this.finishedWaits.delete(runId);
+      wait.release();
     }
   }
 
   /** The run's workflow_finished is committed: every wait for it ends, with the end record when there is one. */
   private ended(runId: string, endRecord: string | undefined): void {
-    const waits = this.finishedWaits.get(runId);
-    if (!waits) return;
-    this.finishedWaits.delete(runId);
-    let end: unknown;
-    try {
-      end = endRecord === undefined ? undefined : JSON.parse(endRecord);
-    } catch (err) {
-      // the end itself is known; whoever waited reads what it needs from the database
-      this.log.error({ err, runId }, 'unparseable run end record');
-    }
-    for (const done of waits) done(end);
+    this.finishedWaits.end(runId, endRecord);
   }
 
   async close(): Promise<void> {

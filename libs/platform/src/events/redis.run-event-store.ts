@@ -3,6 +3,7 @@ import type { RunEvent, RunEventBody } from '@shoal/contracts';
 import { DEFAULT_RUN_EVENT_LIMITS, boundRunEventJson, type RunEventLimits } from './run-event-limits';
 import { OrderedDelivery, RunEventsFencedError, catchUpOrUnsubscribe, type RunEventStore, type Unsubscribe } from './run-event-store';
 import { createLogger } from '../logging/logger';
+import { RunEndWaits } from './run-end-waits';
 
 // For each event (ARGV[9], ARGV[10], ...), in order: INCR the run's sequence, XADD the event with the
 // sequence as its stream id, PUBLISH it — atomically, so concurrent appenders (parallel branches, or
@@ -99,7 +100,7 @@ export class RedisRunEventStore implements RunEventStore {
   private readonly resyncs = new Set<{ start(): void }>();
   private connectedOnce = false;
   // whenFinished(): the waits per run, and the one subscription to the channel that announces runs' ends
-  private readonly finishedWaits = new Map<string, Set<(end: unknown) => void>>();
+  private readonly finishedWaits = new RunEndWaits(this.log);
   private finishedSubscription: Promise<unknown> | undefined;
   private readonly finishedChannel: string;
 
@@ -137,7 +138,7 @@ export class RedisRunEventStore implements RunEventStore {
       for (const r of this.resyncs) r.start();
       if (this.finishedSubscription) {
         this.subscriber.subscribe(this.finishedChannel).catch((err: unknown) => this.log.warn({ err }, 'could not subscribe again'));
-        for (const runId of this.finishedWaits.keys()) this.checkFinished(runId);
+        for (const runId of this.finishedWaits.runIds()) this.checkFinished(runId);
       }
     });
   }
@@ -254,16 +255,7 @@ export class RedisRunEventStore implements RunEventStore {
 
   async whenFinished(runId: string, signal: AbortSignal): Promise<unknown> {
     if (signal.aborted) return undefined;
-    let done!: (end?: unknown) => void;
-    const ended = new Promise<unknown>((resolve) => (done = resolve));
-    let waits = this.finishedWaits.get(runId);
-    if (!waits) {
-      waits = new Set();
-      this.finishedWaits.set(runId, waits);
-    }
-    waits.add(done);
-    const aborted = () => done(undefined);
-    signal.addEventListener('abort', aborted, { once: true });
+    const wait = this.finishedWaits.open(runId, signal);
     let check: NodeJS.Timeout | undefined;
     try {
       // subscribed first, then look: a run that ended before is seen here, one that ends after is announced
@@ -275,12 +267,10 @@ export class RedisRunEventStore implements RunEventStore {
       if (await this.hasFinished(runId)) return undefined;
       check = setInterval(() => this.checkFinished(runId), FINISHED_CHECK_EVERY_MS);
       check.unref();
-      return await ended;
+      return await wait.ended;
     } finally {
       clearInterval(check);
-      signal.removeEventListener('abort', aborted);
-      waits.delete(done);
-      if (waits.size === 0 && this.finishedWaits.get(runId) === waits) this.finishedWaits.delete(runId);
+      wait.release();
     }
   }
 
@@ -310,17 +300,7 @@ export class RedisRunEventStore implements RunEventStore {
       this.log.error({ err }, 'unparseable run end announcement');
       return;
     }
-    const waits = this.finishedWaits.get(runId);
-    if (!waits) return;
-    this.finishedWaits.delete(runId);
-    let end: unknown;
-    try {
-      end = space < 0 ? undefined : JSON.parse(message.slice(space + 1));
-    } catch (err) {
-      // the end itself is known; whoever waited reads what it needs from the database
-      this.log.error({ err, runId }, 'unparseable run end record');
-    }
-    for (const done of waits) done(end);
+    this.finishedWaits.end(runId, space < 0 ? undefined : message.slice(space + 1));
   }
 
   async close(): Promise<void> {
