@@ -65,9 +65,7 @@ export class ChunkEmitter {
     // a write that fails before settle() awaits it (the store is down while the node still streams)
     // must not be an unhandled rejection, which ends the process: marked handled here, it still
     // rejects settle(), which ends the node with the store's error
-    result.then(undefined, ignoreUntilSettled);
+    result.then(undefined, () => undefined);
     this.pending.push(result);
   }
 }
-
-function ignoreUntilSettled(): void {}
