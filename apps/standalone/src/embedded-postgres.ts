@@ -21,6 +21,8 @@ export interface EmbeddedPostgres {
   /** a connection from inside this process, without the socket (`pg`'s `stream` option: see WireServer.connectInProcess) */
   connect(): Duplex;
   appliedMigrations: string[];
+  /** how many statement batches the database has run since it started (WireServer.batchesServed) */
+  served(): number;
   stop(): Promise<void>;
 }
 
@@ -73,7 +75,14 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     await client.connect();
     try {
       const appliedMigrations = await applyMigrations(client, findMigrationsDir());
-      return { url, socketPath: socket.path, appliedMigrations, stop, connect: () => server.connectInProcess() };
+      return {
+        url,
+        socketPath: socket.path,
+        appliedMigrations,
+        stop,
+        connect: () => server.connectInProcess(),
+        served: () => server.batchesServed,
+      };
     } finally {
       await client.end();
     }

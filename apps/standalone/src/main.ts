@@ -34,7 +34,7 @@ import { StandaloneModule } from './standalone.module';
 import { readDeploymentFile } from '@shoal/model-pool-feature';
 import { loadStandaloneConfig } from './standalone.config';
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { PeriodicVacuum } from './periodic-vacuum';
+import { PeriodicVacuum, VACUUM_AFTER_BATCHES, VACUUM_EVERY_MS } from './periodic-vacuum';
 import { EXAMPLE_WORKFLOW } from './example-workflow';
 import { adminKey } from './local/admin-key';
 import { secretsKey } from './local/secrets-key';
@@ -115,7 +115,10 @@ async function main(): Promise<void> {
   const url = await listen(app, { port: config.PORT, host: config.HOST });
   // PGlite runs no autovacuum: Shoal vacuums its embedded database itself (periodic-vacuum.ts)
   const prisma = app.get(PrismaClient, { strict: false });
-  const vacuum = new PeriodicVacuum(() => directSql(prisma).execute(Prisma.sql`VACUUM (ANALYZE)`));
+  const vacuum = new PeriodicVacuum(() => directSql(prisma).execute(Prisma.sql`VACUUM (ANALYZE)`), VACUUM_EVERY_MS, {
+    served: () => pg.served(),
+    after: VACUUM_AFTER_BATCHES,
+  });
   vacuum.start();
   // in-flight requests and runs finish, then embedded Postgres closes cleanly
   const stop = async (signal: string) => {

@@ -1,5 +1,5 @@
 import { configureRootLogger } from '@shoal/platform';
-import { PeriodicVacuum } from './periodic-vacuum';
+import { PeriodicVacuum, VACUUM_AT_MOST_EVERY_MS, VOLUME_CHECK_EVERY_MS } from './periodic-vacuum';
 
 beforeAll(() => configureRootLogger({ service: 'test', level: 'silent' }));
 afterEach(() => jest.useRealTimers());
@@ -37,5 +37,29 @@ describe('PeriodicVacuum', () => {
     finish();
     await Promise.all([once, stopping]);
     expect(stopped).toBe(true);
+  });
+
+  it('vacuums sooner after much has been written, but no more often than its floor', async () => {
+    jest.useFakeTimers();
+    let served = 0;
+    const vacuum = jest.fn(() => Promise.resolve());
+    const p = new PeriodicVacuum(vacuum, 10 * 60_000, { served: () => served, after: 1_000 });
+    p.start();
+    served = 999;
+    await jest.advanceTimersByTimeAsync(VOLUME_CHECK_EVERY_MS);
+    expect(vacuum).not.toHaveBeenCalled();
+    served = 1_000;
+    await jest.advanceTimersByTimeAsync(VOLUME_CHECK_EVERY_MS);
+    expect(vacuum).toHaveBeenCalledTimes(1);
+    // as much again at once: due, but not before the floor since the last one
+    served = 2_500;
+    await jest.advanceTimersByTimeAsync(VOLUME_CHECK_EVERY_MS);
+    expect(vacuum).toHaveBeenCalledTimes(1);
+    await jest.advanceTimersByTimeAsync(VACUUM_AT_MOST_EVERY_MS);
+    expect(vacuum).toHaveBeenCalledTimes(2);
+    // nothing written since: only the clock's interval calls for one
+    await jest.advanceTimersByTimeAsync(VACUUM_AT_MOST_EVERY_MS * 2);
+    expect(vacuum).toHaveBeenCalledTimes(2);
+    await p.stop();
   });
 });

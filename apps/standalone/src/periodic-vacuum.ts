@@ -3,34 +3,62 @@
 // dead row and index entries behind and the planner never gets statistics, so a long-running
 // instance grows on disk and its statements slow down (measured on a server with autovacuum off:
 // a run's Postgres cost nearly doubled over three 8-second rounds, and fell by half once vacuumed
-// and analyzed). This does what autovacuum would, on a timer: `VACUUM (ANALYZE)` through the
-// database's one connection, one at a time. It holds that connection while it runs (~0.2-0.3 s on
-// a small database), so it runs rarely.
+// and analyzed). This does what autovacuum would: `VACUUM (ANALYZE)` through the database's one
+// connection, one at a time, every 10 minutes, and sooner after much has been written (autovacuum
+// follows the rows changed, not the clock): standalone serving 320 blocking runs/s fell to 240 in
+// its second 8-second round, on the first round's dead rows. It holds the connection while it runs
+// (~0.1-0.3 s on a small database), so it runs no more often than every 15 seconds.
 import { createLogger } from '@shoal/platform';
 
 export const VACUUM_EVERY_MS = 10 * 60_000;
+/** After this many statement batches since the last vacuum (~3,000 blocking runs), one is due. */
+export const VACUUM_AFTER_BATCHES = 20_000;
+/** How often the amount written is looked at, and the least time between two vacuums it calls for. */
+export const VOLUME_CHECK_EVERY_MS = 5_000;
+export const VACUUM_AT_MOST_EVERY_MS = 15_000;
 
+/** What the database has served so far, and how much of it calls for a vacuum. */
+export interface VacuumVolume {
+  served(): number;
+  after: number;
+}
 export class PeriodicVacuum {
   private readonly log = createLogger('PeriodicVacuum');
   private timer: NodeJS.Timeout | undefined;
+  private volumeTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private servedAtLast = 0;
+  private lastStarted = 0;
 
   constructor(
     /** Sends `VACUUM (ANALYZE)`; resolves once it is done. */
     private readonly vacuum: () => Promise<unknown>,
     private readonly everyMs = VACUUM_EVERY_MS,
+    private readonly volume?: VacuumVolume,
   ) {}
 
   start(): void {
     this.timer ??= setInterval(() => void this.runOnce(), this.everyMs);
     // never what keeps the process alive
     this.timer.unref();
+    const volume = this.volume;
+    if (volume && !this.volumeTimer) {
+      this.servedAtLast = volume.served();
+      this.volumeTimer = setInterval(() => {
+        const due = volume.served() - this.servedAtLast >= volume.after;
+        if (due && Date.now() - this.lastStarted >= VACUUM_AT_MOST_EVERY_MS) void this.runOnce();
+      }, VOLUME_CHECK_EVERY_MS);
+      this.volumeTimer.unref();
+    }
   }
 
   /** One vacuum, unless one is still running; a failure is logged, never thrown. */
   runOnce(): Promise<void> {
+    if (this.running) return this.running;
     const started = Date.now();
-    this.running ??= this.vacuum()
+    this.lastStarted = started;
+    if (this.volume) this.servedAtLast = this.volume.served();
+    this.running = this.vacuum()
       .then(
         () => this.log.debug({ ms: Date.now() - started }, 'embedded database vacuumed and analyzed'),
         (err: unknown) => this.log.warn({ err }, 'vacuuming the embedded database failed; it is tried again at the next interval'),
@@ -44,7 +72,9 @@ export class PeriodicVacuum {
   /** No more vacuums; resolves once the one running (if any) has ended. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.volumeTimer);
     this.timer = undefined;
+    this.volumeTimer = undefined;
     await this.running;
   }
 }

@@ -71,6 +71,7 @@ export class WireServer {
   /** PGlite's calls, one after another */
   private work: Promise<void> = Promise.resolve();
   private closing = false;
+  private served = 0;
   /** when the current run of serving without a turn of the event loop began */
   private sliceStart: number | undefined;
 
@@ -119,6 +120,11 @@ export class WireServer {
     return socket as unknown as Duplex;
   }
 
+  /** How many times PGlite has been given statements to run (a batch: usually one statement, its Parse to Sync). */
+  get batchesServed(): number {
+    return this.served;
+  }
+
   /** Stops accepting, closes every connection (a transaction left open is rolled back). */
   async close(): Promise<void> {
     this.closing = true;
@@ -152,7 +158,10 @@ export class WireServer {
       }
       const { batch, rest, terminate, readies } = takeMessages(pending);
       pending = rest;
-      if (batch.length) this.send(socket, withoutPrematureReadies(this.protocol.exec(batch), readies));
+      if (batch.length) {
+        this.served++;
+        this.send(socket, withoutPrematureReadies(this.protocol.exec(batch), readies));
+      }
       if (terminate) {
         socket.end();
         this.release(turn);
