@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeRunEndRecord, runStatusFromColumn, runStatusToColumn } from '@shoal/contracts';
+import { decodeRunEndRecord, runStatusFromColumn, runStatusToColumn, type RunEndColumns } from '@shoal/contracts';
 import { PrismaClient, Prisma, directSql, type DbRunStatus, type DirectSql } from '@shoal/platform';
 
 const runWithNodes = { include: { nodeExecutions: { orderBy: { index: 'asc' } } } } as const;
@@ -25,13 +25,30 @@ function runRowOf(r: Record<string, any>): RunRow {
     workflowId: r.workflow_id,
     workflowVersionId: r.workflow_version_id,
     apiKeyId: r.api_key_id,
-    // the column's label ('partial-succeeded') as Prisma's enum names it ('partial_succeeded')
-    status: runStatusToColumn(r.status),
     responseMode: r.response_mode,
     inputs: r.inputs,
     outputs: r.outputs,
-    error: r.error,
     endUser: r.end_user,
+    traceId: r.trace_id,
+    idempotencyKey: r.idempotency_key,
+    lastEventSeq: r.last_event_seq,
+    conversationId: r.conversation_id,
+    query: r.query,
+    messageId: r.message_id,
+    callDepth: r.call_depth,
+    files: r.files,
+    createdAt: r.created_at,
+    // a row not yet finished has no finished_at: endFieldsOf keeps its null
+    ...endFieldsOf(r as RunEndColumns<Date>, (d) => d),
+  };
+}
+
+/** The fields of the columns a run's end sets, by Prisma's names, with times made Dates by `date`. */
+function endFieldsOf<Time extends Date | string>(r: RunEndColumns<Time>, date: (t: Time) => Date) {
+  return {
+    // the column's label ('partial-succeeded') as Prisma's enum names it ('partial_succeeded')
+    status: runStatusToColumn(r.status),
+    error: r.error,
     totalTokens: r.total_tokens,
     totalSteps: r.total_steps,
     totalPrice: new Prisma.Decimal(r.total_price),
@@ -39,19 +56,10 @@ function runRowOf(r: Record<string, any>): RunRow {
     elapsedMs: r.elapsed_ms,
     attempts: r.attempts,
     workerId: r.worker_id,
-    traceId: r.trace_id,
-    idempotencyKey: r.idempotency_key,
-    lastEventSeq: r.last_event_seq,
-    conversationId: r.conversation_id,
-    query: r.query,
-    messageId: r.message_id,
-    cancelRequestedAt: r.cancel_requested_at,
-    callDepth: r.call_depth,
-    files: r.files,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    updatedAt: r.updated_at,
+    cancelRequestedAt: r.cancel_requested_at === null ? null : date(r.cancel_requested_at),
+    startedAt: r.started_at === null ? null : date(r.started_at),
+    finishedAt: r.finished_at === null ? null : date(r.finished_at),
+    updatedAt: date(r.updated_at),
   };
 }
 
@@ -67,25 +75,7 @@ function runRowOf(r: Record<string, any>): RunRow {
 export function withEnd(written: RunRow, end: unknown): RunRow | undefined {
   const record = decodeRunEndRecord(end);
   if (!record) return undefined;
-  const { outputs, row: r } = record;
-  const date = (v: string | null) => (v === null ? null : new Date(v));
-  return {
-    ...written,
-    status: runStatusToColumn(r.status),
-    outputs: outputs as RunRow['outputs'],
-    error: r.error,
-    totalTokens: r.total_tokens,
-    totalSteps: r.total_steps,
-    totalPrice: new Prisma.Decimal(r.total_price),
-    currency: r.currency,
-    elapsedMs: r.elapsed_ms,
-    attempts: r.attempts,
-    workerId: r.worker_id,
-    cancelRequestedAt: date(r.cancel_requested_at),
-    startedAt: date(r.started_at),
-    finishedAt: new Date(r.finished_at),
-    updatedAt: new Date(r.updated_at),
-  };
+  return { ...written, outputs: record.outputs as RunRow['outputs'], ...endFieldsOf(record.row, (t) => new Date(t)) };
 }
 
 @Injectable()

@@ -3,7 +3,7 @@
 // SHA (EVALSHA), not as text on every request, and are auto-pipelined when the connection is.
 import type { Redis } from 'ioredis';
 import { assertRedisReady } from '../redis/redis';
-import { TickBatch } from '../redis/tick-batch';
+import { TickBatchGroups } from '../redis/tick-batch';
 import {
   decide,
   evaluate,
@@ -63,7 +63,15 @@ type Scripts = {
 };
 
 export class RedisRateLimiter implements RateLimiter {
-  private readonly pendingTokens = new Map<string, TickBatch<number>>();
+  // the tokens of a key's calls that ended in the same turn of the event loop are counted in one
+  // command (a script's keys are one tenant's: one per key and tenant, not one for all)
+  private readonly pendingTokens = new TickBatchGroups<{ subject: Pick<RateLimitSubject, 'tenantId' | 'apiKeyId'>; tokens: number }>(
+    (all) =>
+      this.countTokens(
+        all[0].subject,
+        all.reduce((sum, t) => sum + t.tokens, 0),
+      ),
+  );
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -89,21 +97,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   async recordTokens(subject: Pick<RateLimitSubject, 'tenantId' | 'apiKeyId'>, tokens: number): Promise<void> {
     if (!(tokens > 0)) return;
-    // the tokens of a key's calls that ended in the same turn of the event loop are counted in one
-    // command (a script's keys are one tenant's: one per key and tenant, not one for all)
-    const id = `${subject.tenantId}\u0000${subject.apiKeyId}`;
-    let batch = this.pendingTokens.get(id);
-    if (!batch) {
-      batch = new TickBatch((all) =>
-        this.countTokens(
-          subject,
-          all.reduce((a, b) => a + b, 0),
-        ),
-      );
-      this.pendingTokens.set(id, batch);
-      setImmediate(() => this.pendingTokens.delete(id));
-    }
-    await batch.add(Math.ceil(tokens));
+    await this.pendingTokens.add(`${subject.tenantId}\u0000${subject.apiKeyId}`, { subject, tokens: Math.ceil(tokens) });
   }
 
   private async countTokens(subject: Pick<RateLimitSubject, 'tenantId' | 'apiKeyId'>, tokens: number): Promise<void> {
