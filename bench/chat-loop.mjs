@@ -5,7 +5,7 @@
 // the load window dropped, self time by owner and by function). --root runs another checkout's
 // dist/ (e.g. main's, built beside this one), so that before and after can be run alternately.
 // Usage: node bench/chat-loop.mjs [--mode standalone|distributed] [--duration 8] [--connections 32]
-//          [--root <checkout>] [--profile] [--top 30] [--stream]
+//          [--root <checkout>] [--profile] [--top 30] [--stream] [--restart]
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -212,6 +212,10 @@ try {
       SHOAL_MOCK_PROVIDER_URL: mockUrl,
       LOG_LEVEL: 'warn',
     };
+    // --restart: measure the process restarted on its data directory (as bench/run.mjs does), not the first start
+    if (process.argv.includes('--restart')) {
+      await stopChild(await spawnUntil([path.join(root, 'dist/apps/standalone/src/main.js')], env, new RegExp(`127\\.0\\.0\\.1:${port}`)));
+    }
     target = await spawnUntil(
       [...profArgs, path.join(root, 'dist/apps/standalone/src/main.js')],
       env,

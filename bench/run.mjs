@@ -117,6 +117,45 @@ function machineBusySeconds() {
  * Runs `fn` and says how many cores each process used meanwhile: the load generator (this process:
  * autocannon runs in it), the given children, Redis and Postgres, and the machine as a whole.
  */
+/**
+ * What 3× Portkey's req/s would ask of these cores, from this run's own figures: the mock provider
+ * and the load generator at their cheapest cost per request (measured beside the floor, at the
+ * highest rate), each Shoal topology's companions (billing, Redis, Postgres) at their cost per
+ * request in its own row, and what is then left for the process that serves the path: for
+ * standalone one process, whose JavaScript runs on one thread (about one core: the floor's process
+ * used ~1 at its most); for distributed, model-pool replicas, as many as the cores left allow.
+ */
+function machineBudget({ targets, max, cpu, portkey, floor, cores, fmt }) {
+  const rate = 3 * max[portkey].rps;
+  const perRequest = (row, proc) => cpu[row][proc] / max[row].rps; // seconds of CPU per request
+  const given = ['mock provider', 'load generator'];
+  const givenCores = given.reduce((a, p) => a + rate * perRequest(floor.name, p), 0);
+  const floorMs = 1000 * perRequest(floor.name, floor.own[0]);
+  const lines = [
+    `What 3× Portkey (${fmt(rate)} req/s) asks of these ${cores} cores, from this run's figures: the mock provider and the load generator, at their cheapest cost per request (beside the floor), need ${fmt(givenCores, 2)} cores.`,
+  ];
+  for (const t of targets.slice(2, 4)) {
+    const [serving, ...companions] = t.own;
+    const companionCores = companions.reduce((a, p) => a + rate * perRequest(t.name, p), 0);
+    const left = cores - givenCores - companionCores;
+    // standalone is one process (its JavaScript one thread); distributed could run more model-pool replicas
+    const oneProcess = companions.length === 0;
+    const allowed = (1000 * (oneProcess ? Math.min(left, 1) : left)) / rate;
+    const spent = 1000 * perRequest(t.name, serving);
+    const head = companions.length
+      ? `${t.name.split(':')[0]}: its companions (${companions.join(', ')}) at their cost per request here need ${fmt(companionCores, 2)} cores, which leaves ${fmt(left, 2)}`
+      : `${t.name.split(':')[0]}: ${fmt(left, 2)} cores are left`;
+    const verdict =
+      allowed < floorMs
+        ? `less than the floor spends (${fmt(floorMs, 3)} ms): no Node process could serve this topology at 3× Portkey beside these companions on this machine`
+        : `the floor spends ${fmt(floorMs, 3)} ms; ${serving} spent ${fmt(spent, 3)} ms, ${fmt(spent / allowed, 2)}× what 3× allows`;
+    lines.push(
+      `- ${head}; ${serving} could spend at most ${fmt(allowed, 3)} ms of CPU per request${oneProcess ? ' (one thread)' : ', replicas included'}, ${verdict}.`,
+    );
+  }
+  return lines;
+}
+
 async function withCpu(procs, fn) {
   const groups = { ...procs, redis: () => pidsNamed('redis-server'), postgres: () => pidsNamed('postgres') };
   const pidsOf = (g) => (typeof g === 'function' ? g() : g);
@@ -491,6 +530,7 @@ try {
   });
   const shoalNames = targets.slice(2, 4).map((t) => t.name);
   const floor = targets[4];
+  const budget = machineBudget({ targets, max, cpu, portkey: portkeyName, floor, cores: cpus().length, fmt });
   const ratios = shoalNames.map((n) => `${n.split(':')[0]} ${fmt(max[n].rps / max[portkeyName].rps, 2)}×`).join(', ');
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const machine = `${cpus().length} cores (${cpus()[0]?.model?.trim() ?? 'unknown cpu'}), Node ${process.version}`;
@@ -500,6 +540,8 @@ try {
     `**Chat req/s against Portkey: ${ratios}.**`,
     '',
     `The floor, a bare Node proxy (node:http in, one pooled undici client out, the bytes forwarded: no auth, routing, metering or body parse), reached ${fmt(max[floor.name].rps / max[portkeyName].rps, 2)}× Portkey at ${fmt(cpuPerRequest(floor), 3)} ms of CPU per request: about the most any Node gateway can reach on these cores beside the same mock and load generator. Shoal distributed reached ${fmt((100 * max[targets[2].name].rps) / max[floor.name].rps)} % of the floor's req/s, standalone ${fmt((100 * max[targets[3].name].rps) / max[floor.name].rps)} %.`,
+    '',
+    ...budget,
     '',
     `Most requests per second (${connections} connections, JSON answers):`,
     '',
