@@ -5,7 +5,7 @@
 // end-to-end tests. Prints one closing line: "N passed, N failed".
 //   --only unit|int|e2e|static|chaos   run one stage (chaos: `npm run chaos`, not part of the default run)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
@@ -152,7 +152,12 @@ if (needsServers) {
     fail('migrations failed');
   }
 }
+// standalone's database template (apps/standalone/src/pgdata-template.ts) is made once for this run,
+// in a directory of its own, not taken from or left in the user's cache
+const ownCache = process.env.SHOAL_CACHE_DIR === undefined;
+const cacheDir = ownCache ? mkdtempSync(path.join(tmpdir(), 'shoal-test-cache-')) : process.env.SHOAL_CACHE_DIR;
 const testEnv = {
+  SHOAL_CACHE_DIR: cacheDir,
   SHOAL_TEST_TEMPLATE_DB: template,
   SHOAL_TEST_PG_URL: pgUrl,
   SHOAL_TEST_REDIS_URL: redisUrl,
@@ -199,6 +204,7 @@ try {
   }
 } finally {
   if (needsServers) psql(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
+  if (ownCache) rmSync(cacheDir, { recursive: true, force: true });
 }
 
 process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`);

@@ -12,6 +12,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import { applyMigrations, createLogger, findMigrationsDir } from '@shoal/platform';
 import { ensurePrivateDir } from './local/data-dir';
+import { createCluster } from './pgdata-template';
 import { WireServer } from './wire-server';
 
 export interface EmbeddedPostgres {
@@ -45,12 +46,16 @@ export class DataDirInUseError extends Error {
   }
 }
 
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+/**
+ * `cacheDir`: where the empty cluster a new data directory starts from is kept (pgdata-template.ts);
+ * undefined: a new data directory runs initdb itself.
+ */
+export async function startEmbeddedPostgres(dataDir: string, cacheDir?: string): Promise<EmbeddedPostgres> {
   ensurePrivateDir(dataDir);
   const socket = socketLocation(dataDir);
   await removeStaleSocket(socket.path, dataDir);
   const pgdata = path.join(dataDir, 'pgdata');
-  if (!existsSync(path.join(pgdata, 'PG_VERSION'))) await initDatabase(pgdata);
+  if (!existsSync(path.join(pgdata, 'PG_VERSION'))) await createCluster(pgdata, cacheDir, initDatabase);
   const db = await PGlite.create(pgdata, { startParams: [...PGlite.defaultStartParams, ...SETTINGS] });
   const server = new WireServer(db, (err) =>
     createLogger('EmbeddedPostgres').warn({ err }, 'a database connection was closed: PGlite could not serve what it sent'),

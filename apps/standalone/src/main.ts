@@ -34,6 +34,7 @@ import { StandaloneModule } from './standalone.module';
 import { readDeploymentFile } from '@shoal/model-pool-feature';
 import { loadStandaloneConfig } from './standalone.config';
 import { startEmbeddedPostgres } from './embedded-postgres';
+import { cacheDirOf } from './pgdata-template';
 import { PeriodicVacuum, VACUUM_AFTER_BATCHES, VACUUM_EVERY_MS } from './periodic-vacuum';
 import { EXAMPLE_WORKFLOW } from './example-workflow';
 import { adminKey } from './local/admin-key';
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   ensurePrivateDir(config.SHOAL_DATA_DIR);
 
   const admin = adminKey(config.SHOAL_DATA_DIR, config.SHOAL_BOOTSTRAP_KEY);
-  const pg = await startEmbeddedPostgres(config.SHOAL_DATA_DIR);
+  const pg = await startEmbeddedPostgres(config.SHOAL_DATA_DIR, cacheDirOf(config.SHOAL_CACHE_DIR, process.env));
   // the built-in mock is called in process, without a socket; SHOAL_MOCK_PROVIDER_URL points mock-chat elsewhere
   const mock = config.SHOAL_MOCK_PROVIDER_URL ? undefined : createInProcessMockProvider();
   const mockUrl = config.SHOAL_MOCK_PROVIDER_URL ?? mock?.url ?? '';

@@ -27,6 +27,12 @@ export const standaloneConfigSchema = z
       .string()
       .default('.shoal')
       .transform((p) => path.resolve(p)),
+    /**
+     * Where standalone keeps what it can rebuild: the empty database a new data directory is
+     * copied from (made once per PGlite version). Default `$XDG_CACHE_HOME/shoal` or `~/.cache/shoal`;
+     * empty: none (a new data directory runs initdb itself, ~2 s).
+     */
+    SHOAL_CACHE_DIR: z.string().optional(),
     SHOAL_BOOTSTRAP_KEY: z.string().min(20, 'must be at least 20 characters').optional(),
     MODEL_POOL_CONFIG: z.string().optional(),
     /** serve mock-chat from this OpenAI-compatible URL instead of the built-in mock provider (tests, fault-injection demos) */

@@ -76,7 +76,15 @@ export async function startService(opts: {
   const log = createWriteStream(logFile);
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? ['--enable-source-maps']), entry], {
     cwd: root,
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...opts.env, PORT: String(port) },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      // the test run's own cache (test/run-all.mjs): standalone's database template, not the user's
+      ...(process.env['SHOAL_CACHE_DIR'] !== undefined ? { SHOAL_CACHE_DIR: process.env['SHOAL_CACHE_DIR'] } : {}),
+      ...opts.env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log);
