@@ -1,5 +1,6 @@
 import { AllDeploymentsFailedError } from './all-deployments-failed.error';
 import type { Deployment, ModelAlias } from './deployment';
+import { classifyProviderError } from './error.classifier';
 import { runWithFailover } from './failover';
 import { InMemoryHealthStore, type HealthStore } from './health.store';
 import { ModelRouter } from './model.router';
@@ -252,6 +253,40 @@ describe('runWithFailover', () => {
     const err = (await failureOf(run('m'))) as AllDeploymentsFailedError;
     expect(err.lastFailure!.message).toBe('bad key [redacted]');
     expect(JSON.stringify(err)).not.toContain(a.apiKey.reveal());
+  });
+
+  it("answers without waiting for the success to be recorded, except a half-open breaker's probe, which waits for it to close", async () => {
+    const clock = new ManualClock();
+    let opened = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (opened = resolve));
+    // a store whose successes take as long as the test says (a slow Redis)
+    class SlowSuccesses extends InMemoryHealthStore {
+      override async applySuccess(...args: Parameters<InMemoryHealthStore['applySuccess']>) {
+        await gate;
+        return super.applySuccess(...args);
+      }
+    }
+    const health = new SlowSuccesses({ clock: clock.now });
+    const router = new ModelRouter({
+      deployments: [dep('dep_a', 'm')],
+      models: [{ name: 'm', deploymentIds: ['dep_a'], fallbacks: [] }],
+      health,
+      clock: clock.now,
+    });
+    const run = () => runWithFailover({ model: 'm', router, attempt: async () => 'ok', sleep: async () => undefined, random: () => 0.5 });
+    const settled = (p: Promise<unknown>) => Promise.race([p.then(() => true), new Promise((r) => setTimeout(() => r(false), 20))]);
+
+    // closed: the answer does not wait
+    expect(await settled(run())).toBe(true);
+
+    // open the breaker, let its open period pass: the next call is the probe, and its answer waits
+    for (let i = 0; i < 3; i++) await router.reportFailure(dep('dep_a', 'm'), classifyProviderError({ status: 500, headers: {} }));
+    clock.advance(60_000);
+    const probe = run();
+    expect(await settled(probe)).toBe(false);
+    opened();
+    expect((await probe).value).toBe('ok');
+    expect((await health.snapshot(['dep_a'])).get('dep_a')).toMatchObject({ breaker: 'closed' });
   });
 
   it('carries on as if all were healthy when the health store is down', async () => {

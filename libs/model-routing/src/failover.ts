@@ -181,7 +181,15 @@ export async function runWithFailover<T>(opts: FailoverOptions<T>): Promise<Fail
       const value = await opts.attempt(deployment, attemptNo);
       if (!opts.keepInFlight) release();
       const latencyMs = router.now() - startedAtMs;
-      await router.reportSuccess(deployment, latencyMs, opts.stream ? { ttftMs: latencyMs, latency: false } : { ttftMs: latencyMs });
+      const reported = router.reportSuccess(
+        deployment,
+        latencyMs,
+        opts.stream ? { ttftMs: latencyMs, latency: false } : { ttftMs: latencyMs },
+      );
+      // A half-open breaker's probe succeeded: the answer waits for the breaker to close, so that what
+      // the caller sends next finds the deployment back in rotation. Any other success only moves
+      // counters and averages (reportSuccess never throws): the answer does not wait a Redis round trip.
+      if (pick.lease?.probe) await reported;
       attempts.push({
         attemptNo,
         model,

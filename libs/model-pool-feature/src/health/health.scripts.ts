@@ -78,8 +78,9 @@ if block > 0 then block = block - now end
 return {block, s, transition}
 `;
 
-// KEYS: state, current window, probe. ARGV: id, alpha, latency ms or '', TTFT ms or '', channel, window ttl.
-// Returns the transition ('breaker_closed') or ''.
+// The successes of one deployment reported in one turn of the event loop, applied in order as one
+// step. KEYS: state, current window, probe. ARGV: id, alpha, channel, window ttl, then per success
+// its latency ms or '' and TTFT ms or ''. Returns the transition ('breaker_closed') or ''.
 export const SUCCESS_LUA = `${PUBLISH_VIEW}
 local alpha = tonumber(ARGV[2])
 local f = redis.call('HMGET', KEYS[1], 'v', 'bo', 'le', 'tt', 'cu', 'cr', 'lk')
@@ -90,17 +91,22 @@ local function ewma(prev, sample)
   if prev == nil then return sample end
   return prev + alpha * (sample - prev)
 end
-le = ewma(le, tonumber(ARGV[3]))
-tt = ewma(tt, tonumber(ARGV[4]))
-redis.call('HSET', KEYS[1], 'v', v, 's', 0, 'ss', 0, 'bo', 0, 'bu', 0, 'bl', 0)
-if le ~= nil then redis.call('HSET', KEYS[1], 'le', le) end
-if tt ~= nil then redis.call('HSET', KEYS[1], 'tt', tt) end
+local n = 0
+for i = 5, #ARGV, 2 do
+  le = ewma(le, tonumber(ARGV[i]))
+  tt = ewma(tt, tonumber(ARGV[i + 1]))
+  n = n + 1
+end
+local fields = {'v', v, 's', 0, 'ss', 0, 'bo', 0, 'bu', 0, 'bl', 0}
+if le ~= nil then fields[#fields + 1] = 'le'; fields[#fields + 1] = le end
+if tt ~= nil then fields[#fields + 1] = 'tt'; fields[#fields + 1] = tt end
+redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('PEXPIRE', KEYS[1], STATE_TTL_MS)
-redis.call('HINCRBY', KEYS[2], 'n', 1)
-redis.call('PEXPIRE', KEYS[2], ARGV[6])
+redis.call('HINCRBY', KEYS[2], 'n', n)
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
 redis.call('DEL', KEYS[3])
 if f[2] == '1' then
-  publishView(ARGV[5], ARGV[1], v, tonumber(f[5] or '0'), f[6] or '', 0, 0, f[7] or '')
+  publishView(ARGV[3], ARGV[1], v, tonumber(f[5] or '0'), f[6] or '', 0, 0, f[7] or '')
   return 'breaker_closed'
 end
 return ''

@@ -204,6 +204,39 @@ describe('RedisHealthStore, two replicas on one Redis', () => {
     });
   });
 
+  it('successes reported in one turn are one script call, applied in order; a breaker they close is reported closed once', async () => {
+    const prefix = testRedisPrefix('health');
+    const a = await replica(prefix);
+    for (let i = 0; i < 3; i++) await a.store.applyFailure('dep_x', failure(503), policy);
+    clock.now += 10_000;
+    const probe = await a.store.acquire('dep_x', {}, policy);
+    expect(probe.granted && probe.lease.probe).toBe(true);
+    const calls: string[] = [];
+    const sent = a.hot.sendCommand.bind(a.hot);
+    a.hot.sendCommand = ((cmd: { name: string }) => {
+      calls.push(cmd.name);
+      return sent(cmd as never);
+    }) as typeof a.hot.sendCommand;
+    const alpha = { ...policy, ewmaAlpha: 0.5 };
+    const outcomes = await Promise.all([
+      a.store.applySuccess('dep_x', { latencyMs: 100, ttftMs: 40 }, alpha),
+      a.store.applySuccess('dep_x', { latencyMs: 200 }, alpha),
+      a.store.applySuccess('dep_x', { latencyMs: 300, ttftMs: 80 }, alpha),
+    ]);
+    a.hot.sendCommand = sent;
+    expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(1);
+    expect(outcomes).toEqual([{ transition: 'breaker_closed' }, {}, {}]);
+    // in order: 100, then (100 + 200) / 2 = 150, then (150 + 300) / 2 = 225; TTFT 40, then 60
+    expect((await a.store.snapshot(['dep_x'])).get('dep_x')).toMatchObject({
+      breaker: 'closed',
+      consecutiveFailures: 0,
+      latencyEwmaMs: 225,
+      ttftEwmaMs: 60,
+    });
+    // and the window counts every call: three successes and three failures
+    expect((await a.store.snapshot(['dep_x'])).get('dep_x')!.recentErrorRate).toBeCloseTo(3 / 6);
+  });
+
   it('a replica whose subscriber reconnects refills its mirror from Redis, missing nothing published meanwhile', async () => {
     const prefix = testRedisPrefix('health');
     const a = await replica(prefix);

@@ -63,6 +63,16 @@ interface PendingAcquire {
   probeMs: number;
 }
 
+interface PendingSuccess {
+  keys: [state: string, window: string, probe: string];
+  id: string;
+  alpha: number;
+  latencyMs: number | '';
+  ttftMs: number | '';
+  /** set on the batch's first success when the batch closed the breaker: reported once */
+  transition?: HealthTransition;
+}
+
 interface PendingRelease {
   keys: [inflight: string, probe: string, window: string];
   token: string;
@@ -111,6 +121,19 @@ export class RedisHealthStore implements HealthStore {
       ...batch.flatMap((a) => [a.now, a.token]),
     ),
   );
+  // successes of one turn and one deployment: one script call, applied in order (it may close the breaker)
+  private readonly successes = new TickBatchGroups<PendingSuccess>(async (batch) => {
+    const [first] = batch;
+    const transition = await this.scripts().shoalHealthSuccess(
+      ...first.keys,
+      first.id,
+      first.alpha,
+      this.channel,
+      WINDOW_TTL_MS,
+      ...batch.flatMap((x) => [x.latencyMs, x.ttftMs]),
+    );
+    if (transition) first.transition = transition as HealthTransition;
+  });
   private readonly releases = new TickBatchGroups<PendingRelease>((batch) =>
     this.scripts().shoalHealthRelease(...batch[0].keys, WINDOW_TTL_MS, ...batch.flatMap((r) => [r.token, r.probe, r.tokens])),
   );
@@ -244,16 +267,10 @@ export class RedisHealthStore implements HealthStore {
   async applySuccess(id: string, sample: SuccessSample, p: CooldownPolicy): Promise<SuccessOutcome> {
     return this.shared(
       async () => {
-        const transition = await this.scripts().shoalHealthSuccess(
-          ...this.keys(id, this.clock()),
-          id,
-          p.ewmaAlpha,
-          sample.latencyMs ?? '',
-          sample.ttftMs ?? '',
-          this.channel,
-          WINDOW_TTL_MS,
-        );
-        return transition ? { transition: transition as HealthTransition } : {};
+        const keys = this.keys(id, this.clock());
+        const item: PendingSuccess = { keys, id, alpha: p.ewmaAlpha, latencyMs: sample.latencyMs ?? '', ttftMs: sample.ttftMs ?? '' };
+        await this.successes.add(`${keys[1]}\u0000${p.ewmaAlpha}`, item);
+        return item.transition ? { transition: item.transition } : {};
       },
       () => this.local.applySuccess(id, sample, p),
     );
