@@ -111,6 +111,12 @@ describe('standalone: the whole platform in one process', () => {
       expect(uploaded.size).toBe(fileText.length);
 
       await shoal.stop();
+      // what it keeps in its cache for the next start (the test run's own SHOAL_CACHE_DIR): the empty
+      // database new data directories are copied from, and V8's compiled code, written at exit
+      const cacheDir = process.env['SHOAL_CACHE_DIR']!;
+      expect(readdirSync(cacheDir)).toEqual(expect.arrayContaining(['compile-cache', expect.stringMatching(/^pgdata-pglite-\d/)]));
+      expect(statSync(path.join(cacheDir, 'compile-cache')).mode & 0o777).toBe(0o700);
+      expect(readdirSync(path.join(cacheDir, 'compile-cache')).length).toBeGreaterThan(0);
       // this time without SHOAL_MOCK_PROVIDER_URL: mock-chat is the built-in mock, served in process
       shoal = await startService({
         app: 'standalone',

@@ -4,6 +4,8 @@
 // process. The four services' modules are the same code that runs distributed; chat calls reach
 // model-pool in process, billing is called over HTTP on this process's own port, the only port it
 // opens.
+// first: what is loaded after it is compiled from the compile cache
+import './compile-cache';
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

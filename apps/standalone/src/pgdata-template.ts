@@ -4,20 +4,14 @@
 // it is complete (it is built beside its final name and renamed into place), and anything wrong
 // with the cache (unwritable, a failed copy) falls back to initdb in the data directory itself.
 import { cpSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@shoal/platform';
 import { ensurePrivateDir } from './local/data-dir';
 
+export { cacheDirOf } from './local/cache-dir';
+
 /** Written into a template once initdb has finished: a directory without it is not used. */
 const COMPLETE = 'shoal-template-complete';
-
-/** SHOAL_CACHE_DIR as set; unset: `$XDG_CACHE_HOME/shoal`, else `~/.cache/shoal`; empty: no cache. */
-export function cacheDirOf(value: string | undefined, env: Record<string, string | undefined>): string | undefined {
-  if (value === '') return undefined;
-  if (value !== undefined) return path.resolve(value);
-  return path.join(env['XDG_CACHE_HOME'] || path.join(homedir(), '.cache'), 'shoal');
-}
 
 /** The installed PGlite's version (its package.json, found from the module it resolves to). */
 export function pgliteVersion(): string {
