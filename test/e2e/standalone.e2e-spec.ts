@@ -1,7 +1,7 @@
 // Standalone mode (`npm start`): one process, embedded Postgres, in-process queue and events, the
 // mock provider for mock-chat. The same flow as distributed, then a restart that keeps the data,
 // including the runs' events, and opens no port but its HTTP port.
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startMockProvider, startService, type MockProvider, type ServiceProcess } from '@shoal/testing';
@@ -12,6 +12,8 @@ import { mcpRoundTrip } from '../support/mcp-round-trip';
 
 let shoal: ServiceProcess;
 let dataDir: string;
+// a cache of its own: the first start makes the database template, as on a machine that never ran Shoal
+let cacheDir: string;
 let apiKey = '';
 let mock: MockProvider;
 // guards, not speed claims: a first start creates the PGlite database, which took 50-70 s on a
@@ -21,6 +23,7 @@ const START_GUARD_MS = 180_000;
 // the compatibility cases inject 500s into the one mock deployment: no breaker may turn the next case away
 const env = () => ({
   SHOAL_DATA_DIR: dataDir,
+  SHOAL_CACHE_DIR: cacheDir,
   LOG_LEVEL: 'warn',
   SHOAL_MOCK_PROVIDER_URL: mock.url,
   SHOAL_HTTP_ALLOW: '127.0.0.1',
@@ -29,6 +32,7 @@ const env = () => ({
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'shoal-standalone-'));
+  cacheDir = mkdtempSync(path.join(tmpdir(), 'shoal-standalone-cache-'));
   // an external mock, so the test can count provider calls (standalone otherwise starts its own)
   mock = await startMockProvider();
   shoal = await startService({ app: 'standalone', env: env(), timeoutMs: START_GUARD_MS });
@@ -38,6 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await shoal?.stop();
   await mock?.close();
+  if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
 });
 
 describe('standalone: the whole platform in one process', () => {
@@ -111,16 +116,15 @@ describe('standalone: the whole platform in one process', () => {
       expect(uploaded.size).toBe(fileText.length);
 
       await shoal.stop();
-      // what it keeps in its cache for the next start (the test run's own SHOAL_CACHE_DIR): the empty
-      // database new data directories are copied from, and V8's compiled code, written at exit
-      const cacheDir = process.env['SHOAL_CACHE_DIR']!;
+      // what it keeps in its cache for the next start: the empty database new data directories are
+      // copied from, and V8's compiled code, written at exit
       expect(readdirSync(cacheDir)).toEqual(expect.arrayContaining(['compile-cache', expect.stringMatching(/^pgdata-pglite-\d/)]));
       expect(statSync(path.join(cacheDir, 'compile-cache')).mode & 0o777).toBe(0o700);
       expect(readdirSync(path.join(cacheDir, 'compile-cache')).length).toBeGreaterThan(0);
       // this time without SHOAL_MOCK_PROVIDER_URL: mock-chat is the built-in mock, served in process
       shoal = await startService({
         app: 'standalone',
-        env: { SHOAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+        env: { SHOAL_DATA_DIR: dataDir, SHOAL_CACHE_DIR: cacheDir, LOG_LEVEL: 'warn' },
         port: shoal.port,
         timeoutMs: START_GUARD_MS,
       });
