@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import pg from 'pg';
+import { cpuSeconds, pidsNamed, spawnUntil, stopChild, sysSeconds } from './support/processes.mjs';
 
 const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const opt = (name, def) => {
@@ -35,56 +36,9 @@ const work = mkdtempSync(path.join(tmpdir(), 'shoal-chat-loop-'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
-function sysSeconds(pid) {
-  try {
-    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[12]) / 100;
-  } catch {
-    return 0;
-  }
-}
-function cpuSeconds(pid) {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-function pidsNamed(comm) {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === comm;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-function spawnUntil(args, env, ready) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready: ${out.slice(-2000)}`)), 90_000);
-    const on = (d) => {
-      out += d;
-      if (ready.test(out)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout.on('data', on);
-    child.stderr.on('data', on);
-    child.once('exit', (c) => reject(new Error(`exited ${c}: ${out.slice(-2000)}`)));
-  });
-}
-const stopChild = (child, signal = 'SIGTERM') =>
-  new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
+// the children run from the checkout under test (--root), named by their script, given 90 s on a loaded machine
+const startChild = async (args, env, ready) =>
+  (await spawnUntil(path.basename(args.at(-1)), args, env, ready, { cwd: root, timeoutMs: 90_000 })).child;
 const load = (o) => new Promise((resolve, reject) => autocannon({ connections, ...o }, (err, res) => (err ? reject(err) : resolve(res))));
 
 async function admin(sql, db = 'postgres') {
@@ -177,7 +131,7 @@ let dbName;
 let prefix;
 try {
   const mockPort = await freePort();
-  const mock = await spawnUntil(
+  const mock = await startChild(
     [path.join(root, 'dist/libs/mock-provider/src/mock-provider.main.js')],
     { MOCK_PROVIDER_PORT: String(mockPort), MOCK_PROVIDER_HOST: '127.0.0.1' },
     /serving mock-chat/,
@@ -195,7 +149,7 @@ try {
   const services = [];
   if (mode === 'bare') {
     const port = await freePort();
-    target = await spawnUntil(
+    target = await startChild(
       [...profArgs, path.join(here, 'bench/bare-proxy.mjs'), String(port), `http://127.0.0.1:${mockPort}`],
       {},
       /bare proxy ready/,
@@ -214,9 +168,9 @@ try {
     };
     // --restart: measure the process restarted on its data directory (as bench/run.mjs does), not the first start
     if (process.argv.includes('--restart')) {
-      await stopChild(await spawnUntil([path.join(root, 'dist/apps/standalone/src/main.js')], env, new RegExp(`127\\.0\\.0\\.1:${port}`)));
+      await stopChild(await startChild([path.join(root, 'dist/apps/standalone/src/main.js')], env, new RegExp(`127\\.0\\.0\\.1:${port}`)));
     }
-    target = await spawnUntil(
+    target = await startChild(
       [...profArgs, path.join(root, 'dist/apps/standalone/src/main.js')],
       env,
       new RegExp(`127\\.0\\.0\\.1:${port}`),

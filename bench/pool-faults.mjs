@@ -12,7 +12,6 @@
 // deployment while it was cooling down (within 2 s of a 429 it had answered), read from the
 // failing mock's own call log, so both gateways are counted the same way.
 // Needs a build: `node .ci/build.mjs && node bench/pool-faults.mjs [--rate 50] [--seconds 10]`.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
+import { spawnUntil, stopChild } from './support/processes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -42,27 +42,6 @@ const badFault = { status: 429, retryAfter: RETRY_AFTER_S, share: 0.5 };
 
 const stops = [];
 const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '—');
-
-function spawnUntil(name, args, env, ready, timeoutMs = 60_000) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} not ready in ${timeoutMs} ms:\n${out.slice(-2000)}`)), timeoutMs);
-    const onData = (d) => {
-      out += d;
-      if (ready.test(out)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}) before it was ready:\n${out.slice(-2000)}`));
-    });
-  });
-}
 
 /** Open-loop load: one request every 1000/rate ms for `seconds`; each one's status and latency. */
 async function paced(send) {
@@ -162,7 +141,7 @@ try {
 
   // Portkey's OSS gateway, on 127.0.0.1 only
   const portkeyPort = await freePort();
-  const portkey = await spawnUntil(
+  const { child: portkey } = await spawnUntil(
     'Portkey gateway',
     [
       '--import',
@@ -173,8 +152,9 @@ try {
     ],
     { NODE_ENV: 'production' },
     /Ready for connections/,
+    { cwd: root },
   );
-  stops.push(() => new Promise((r) => (portkey.exitCode !== null ? r() : (portkey.once('exit', r), portkey.kill('SIGTERM')))));
+  stops.push(() => stopChild(portkey));
   const target = (url) => ({ provider: 'openai', api_key: 'mock', custom_host: url });
   const fallback = (a, b) => ({ strategy: { mode: 'fallback', on_status_codes: [429, 500, 502, 503, 504] }, targets: [a, b], weight: 1 });
   const portkeyConfig = JSON.stringify({

@@ -16,7 +16,7 @@
 // --chat-only (only (a) and (b), no ledger benchmark).
 // Then it runs bench/ledger.mjs (the usage ledger: batched ingest and lag against the old path).
 import autocannon from 'autocannon';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import pg from 'pg';
 import { Agent, Pool, request } from 'undici';
 import { summarizeProfile } from './profile-summary.mjs';
+import { cpuSeconds, pidsNamed, spawnUntil, stopChild } from './support/processes.mjs';
 import {
   blockingRuns,
   cpuLine,
@@ -85,28 +86,6 @@ const rssMb = (pid) => {
   return m ? Number(m[1]) / 1024 : NaN;
 };
 
-/** CPU seconds a process has used so far (user + system), from /proc; 0 once it is gone. */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return 0;
-  }
-}
-/** Pids of the processes named `comm` (Redis and Postgres run beside the benchmark, not under it). */
-function pidsNamed(comm) {
-  const out = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === comm) out.push(Number(d));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
 /** The whole machine's busy CPU seconds so far, from /proc/stat (every process, ours or not). */
 function machineBusySeconds() {
   const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
@@ -175,34 +154,6 @@ async function withCpu(procs, fn) {
 }
 
 /** A child process we start ourselves (mock provider, Portkey, standalone): resolves once `ready` is printed. */
-function spawnUntil(name, args, env, ready, timeoutMs = 60_000) {
-  const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} not ready in ${timeoutMs} ms:\n${out.slice(-2000)}`)), timeoutMs);
-    const onData = (d) => {
-      out += d;
-      if (ready.test(out)) {
-        clearTimeout(timer);
-        resolve({ child, readyMs: performance.now() - started, output: () => out });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}) before it was ready:\n${out.slice(-2000)}`));
-    });
-  });
-}
-const stopChild = (child, signal = 'SIGTERM') =>
-  new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
-
 function load(opts) {
   return new Promise((resolve, reject) => {
     const inst = autocannon({ connections, duration, ...opts }, (err, res) => (err ? reject(err) : resolve(res)));
@@ -292,6 +243,7 @@ try {
     [path.join(root, 'dist/libs/mock-provider/src/mock-provider.main.js')],
     { MOCK_PROVIDER_PORT: String(mockPort), MOCK_PROVIDER_HOST: '127.0.0.1' },
     /serving mock-chat/,
+    { cwd: root },
   );
   children.push(mock.child);
   const mockUrl = `http://127.0.0.1:${mockPort}/v1`;
@@ -309,6 +261,7 @@ try {
     ],
     { NODE_ENV: 'production' },
     /Ready for connections/,
+    { cwd: root },
   );
   children.push(portkey.child);
 
@@ -319,6 +272,7 @@ try {
     [path.join(root, 'bench/bare-proxy.mjs'), String(barePort), `http://127.0.0.1:${mockPort}`],
     {},
     /bare proxy ready/,
+    { cwd: root },
   );
   children.push(bare.child);
 
@@ -373,16 +327,19 @@ try {
   });
   const standaloneArgs = [...nodeArgs, path.join(root, 'dist/apps/standalone/src/main.js')];
   const readyLine = new RegExp(`http://127\\.0\\.0\\.1:${standalonePort}`);
-  const first = await spawnUntil('standalone', standaloneArgs, standaloneEnv(), readyLine);
+  const first = await spawnUntil('standalone', standaloneArgs, standaloneEnv(), readyLine, { cwd: root });
   await stopChild(first.child);
   // a second new data directory: its database is a copy of the template the first start made
-  const second = await spawnUntil('standalone', standaloneArgs, standaloneEnv({ SHOAL_DATA_DIR: `${standaloneDir}-2` }), readyLine);
+  const second = await spawnUntil('standalone', standaloneArgs, standaloneEnv({ SHOAL_DATA_DIR: `${standaloneDir}-2` }), readyLine, {
+    cwd: root,
+  });
   await stopChild(second.child);
   const standalone = await spawnUntil(
     'standalone',
     profile ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}/standalone`, ...standaloneArgs] : standaloneArgs,
     standaloneEnv(),
     readyLine,
+    { cwd: root },
   );
   children.push(standalone.child);
   const standaloneUrl = `http://127.0.0.1:${standalonePort}`;

@@ -9,13 +9,14 @@
 // --only distributed|standalone, --trace (every Postgres statement and Redis command of
 // gateway and workflow-engine during one run, laid out on its timeline).
 import autocannon from 'autocannon';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { spawnUntil, stopChild } from './support/processes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -269,33 +270,9 @@ async function main() {
     }
   };
   const sleep = (t) => new Promise((r) => setTimeout(r, t));
-  const spawnUntil = (name, args, env, ready) =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, args, {
-        cwd: root,
-        env: { PATH: process.env.PATH, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`${name} not ready:\n${out.slice(-2000)}`)), 60_000);
-      const onData = (d) => {
-        out += d;
-        appendFileSync(path.join(work, `${name}.log`), d);
-        if (ready.test(out)) {
-          clearTimeout(timer);
-          resolve(child);
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`${name} exited (${code}):\n${out.slice(-2000)}`)));
-    });
-  const stopChild = (child) =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+  // every child's output also goes to <work>/<name>.log
+  const startChild = async (name, args, env, ready) =>
+    (await spawnUntil(name, args, env, ready, { cwd: root, onOutput: (d) => appendFileSync(path.join(work, `${name}.log`), d) })).child;
   const instrumented = (app) => {
     const env = {};
     const node = [];
@@ -324,7 +301,7 @@ async function main() {
     if (m.status !== 0) throw new Error('migration failed');
     const mockPort = await freePort();
     children.push(
-      await spawnUntil(
+      await startChild(
         'mock provider',
         [path.join(root, 'dist/libs/mock-provider/src/mock-provider.main.js')],
         { MOCK_PROVIDER_PORT: String(mockPort), MOCK_PROVIDER_HOST: '127.0.0.1' },
@@ -362,7 +339,7 @@ async function main() {
       '--enable-source-maps',
       trace ? path.join(root, 'bench/trace-entry.cjs') : standaloneMain,
     ];
-    const standalone = await spawnUntil(
+    const standalone = await startChild(
       'standalone',
       standaloneArgs,
       {

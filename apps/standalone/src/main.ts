@@ -36,7 +36,7 @@ import { StandaloneModule } from './standalone.module';
 import { readDeploymentFile } from '@shoal/model-pool-feature';
 import { loadStandaloneConfig } from './standalone.config';
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { cacheDirOf } from './pgdata-template';
+import { cacheDirOf } from './local/cache-dir';
 import { PeriodicVacuum, VACUUM_AFTER_BATCHES, VACUUM_EVERY_MS } from './periodic-vacuum';
 import { EXAMPLE_WORKFLOW } from './example-workflow';
 import { adminKey } from './local/admin-key';

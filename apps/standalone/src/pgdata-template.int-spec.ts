@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { configureRootLogger } from '@shoal/platform';
-import { cacheDirOf, createCluster, pgliteVersion } from './pgdata-template';
+import { cacheDirOf } from './local/cache-dir';
+import { createCluster, pgliteVersion } from './pgdata-template';
 
 beforeAll(() => configureRootLogger({ service: 'test', level: 'silent' }));
 

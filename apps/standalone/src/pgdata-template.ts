@@ -8,8 +8,6 @@ import path from 'node:path';
 import { createLogger } from '@shoal/platform';
 import { ensurePrivateDir } from './local/data-dir';
 
-export { cacheDirOf } from './local/cache-dir';
-
 /** Written into a template once initdb has finished: a directory without it is not used. */
 const COMPLETE = 'shoal-template-complete';
 

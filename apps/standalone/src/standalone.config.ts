@@ -28,9 +28,9 @@ export const standaloneConfigSchema = z
       .default('.shoal')
       .transform((p) => path.resolve(p)),
     /**
-     * Where standalone keeps what it can rebuild: the empty database a new data directory is
-     * copied from (made once per PGlite version). Default `$XDG_CACHE_HOME/shoal` or `~/.cache/shoal`;
-     * empty: none (a new data directory runs initdb itself, ~2 s).
+     * Where standalone keeps what it can rebuild (local/cache-dir.ts): the empty database a new
+     * data directory is copied from, and V8's compiled code (compile-cache.ts). Default
+     * `$XDG_CACHE_HOME/shoal` or `~/.cache/shoal`; empty: nothing is kept.
      */
     SHOAL_CACHE_DIR: z.string().optional(),
     SHOAL_BOOTSTRAP_KEY: z.string().min(20, 'must be at least 20 characters').optional(),
