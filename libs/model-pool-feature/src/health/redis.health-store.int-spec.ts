@@ -3,7 +3,13 @@
 // atomically across them, a mirror that refills after its subscriber reconnects, and a Redis that
 // stops and comes back (a server of this test's own, on a spare port).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { DEFAULT_COOLDOWN_POLICY, classifyProviderError, type CooldownPolicy, type ProviderFailure } from '@shoal/model-routing';
+import {
+  DEFAULT_COOLDOWN_POLICY,
+  HEALTH_WINDOW_MS,
+  classifyProviderError,
+  type CooldownPolicy,
+  type ProviderFailure,
+} from '@shoal/model-routing';
 import { configureRootLogger, createRedis, type Redis } from '@shoal/platform';
 import { dropRedisPrefixes, freePort, testRedisPrefix, testRedisUrl } from '@shoal/testing';
 import { RedisHealthStore } from './redis.health-store';
@@ -57,7 +63,10 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 
 beforeAll(() => configureRootLogger({ service: 'test', level: 'silent' }));
 beforeEach(() => {
-  clock.now = Date.now();
+  // the error-rate and rpm windows are aligned to HEALTH_WINDOW_MS of this clock: a test starts just
+  // after a window's start, so that the ≤ 40 s a test moves its clock never splits its calls between
+  // two windows (where the older ones would count at a fraction)
+  clock.now = Math.floor(Date.now() / HEALTH_WINDOW_MS) * HEALTH_WINDOW_MS + 1_000;
 });
 
 describe('RedisHealthStore, two replicas on one Redis', () => {
