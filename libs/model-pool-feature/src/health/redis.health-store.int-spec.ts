@@ -188,6 +188,42 @@ describe('RedisHealthStore, two replicas on one Redis', () => {
     expect((await a.store.snapshot(['dep_x'])).get('dep_x')!.inFlight).toBe(1);
   });
 
+  it('acquisitions and releases of one turn are one script call each: every lease and token counted, none kept past release', async () => {
+    const prefix = testRedisPrefix('health');
+    const a = await replica(prefix);
+    const calls: string[] = [];
+    const sent = a.hot.sendCommand.bind(a.hot);
+    a.hot.sendCommand = ((cmd: { name: string }) => {
+      calls.push(cmd.name);
+      return sent(cmd as never);
+    }) as typeof a.hot.sendCommand;
+    // what routing does before it picks: the mirror now holds the deployment's view (healthy)
+    await a.store.getCooldowns(['dep_x']);
+    calls.length = 0;
+    const grants = await Promise.all(Array.from({ length: 5 }, () => a.store.acquire('dep_x', {}, policy)));
+    await until(async () => (await a.store.snapshot(['dep_x'])).get('dep_x')!.inFlight === 5, 'five leases in Redis');
+    expect(grants.every((g) => g.granted)).toBe(true);
+    const scripts = () => calls.filter((c) => c === 'evalsha' || c === 'eval').length;
+    expect(scripts()).toBe(1);
+    await Promise.all(grants.map((g, i) => (g.granted ? a.store.release(g.lease, 100 * (i + 1)) : undefined)));
+    expect(scripts()).toBe(2);
+    a.hot.sendCommand = sent;
+    expect((await a.store.snapshot(['dep_x'])).get('dep_x')).toMatchObject({ inFlight: 0, rpmUsed: 5, tpmUsed: 1_500 });
+    expect(await a.hot.zcard(`${prefix}pool:inflight:dep_x`)).toBe(0);
+  });
+
+  it('a batch of acquisitions the mirror let through takes no lease where Redis says the deployment is cooling', async () => {
+    const prefix = testRedisPrefix('health');
+    const a = await replica(prefix);
+    await a.store.getCooldowns(['dep_x']);
+    // written behind the mirror's back (no message): the mirror still says healthy
+    await a.hot.hset(`${prefix}pool:state:dep_x`, 'cu', clock.now + 5_000, 'cr', 'rate_limited');
+    await Promise.all(Array.from({ length: 3 }, () => a.store.acquire('dep_x', {}, policy)));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await a.hot.zcard(`${prefix}pool:inflight:dep_x`)).toBe(0);
+    expect((await a.store.snapshot(['dep_x'])).get('dep_x')).toMatchObject({ inFlight: 0, rpmUsed: 0 });
+  });
+
   it('keeps the error rate and the EWMAs for the live view', async () => {
     const prefix = testRedisPrefix('health');
     const a = await replica(prefix);
