@@ -93,10 +93,6 @@ function machineBusySeconds() {
   return (ticks.reduce((a, b) => a + b, 0) - idle) / 100;
 }
 /**
- * Runs `fn` and says how many cores each process used meanwhile: the load generator (this process:
- * autocannon runs in it), the given children, Redis and Postgres, and the machine as a whole.
- */
-/**
  * What 3× Portkey's req/s would ask of these cores, from this run's own figures: the mock provider
  * and the load generator at their cheapest cost per request (measured beside the floor, at the
  * highest rate), each Shoal topology's companions (billing, Redis, Postgres) at their cost per
@@ -124,10 +120,15 @@ function machineBudget({ targets, max, cpu, portkey, floor, cores, fmt }) {
     const head = companions.length
       ? `${t.name.split(':')[0]}: its companions (${companions.join(', ')}) at their cost per request here need ${fmt(companionCores, 2)} cores, which leaves ${fmt(left, 2)}`
       : `${t.name.split(':')[0]}: ${fmt(left, 2)} cores are left`;
+    // one process: were its work spread over every core left (more threads), the cores would bound it, not its thread
+    const spread = (1000 * left) / rate;
     const verdict =
       allowed < floorMs
         ? `less than the floor spends (${fmt(floorMs, 3)} ms): no Node process could serve this topology at 3× Portkey beside these companions on this machine`
-        : `the floor spends ${fmt(floorMs, 3)} ms; ${serving} spent ${fmt(spent, 3)} ms, ${fmt(spent / allowed, 2)}× what 3× allows`;
+        : `the floor spends ${fmt(floorMs, 3)} ms; ${serving} spent ${fmt(spent, 3)} ms, ${fmt(spent / allowed, 2)}× what 3× allows` +
+          (oneProcess
+            ? ` (spread over all ${fmt(left, 2)} cores left, its work could cost ${fmt(spread, 3)} ms per request: ${spent > spread ? `it costs ${fmt(spent / spread, 2)}× that, so no arrangement of its threads would reach 3× here` : `${fmt(spread / spent, 2)}× what it costs, so more threads could`})`
+            : '');
     lines.push(
       `- ${head}; ${serving} could spend at most ${fmt(allowed, 3)} ms of CPU per request${oneProcess ? ' (one thread)' : ', replicas included'}, ${verdict}.`,
     );
@@ -135,6 +136,10 @@ function machineBudget({ targets, max, cpu, portkey, floor, cores, fmt }) {
   return lines;
 }
 
+/**
+ * Runs `fn` and says how many cores each process used meanwhile: the load generator (this process:
+ * autocannon runs in it), the given children, Redis and Postgres, and the machine as a whole.
+ */
 async function withCpu(procs, fn) {
   const groups = { ...procs, redis: () => pidsNamed('redis-server'), postgres: () => pidsNamed('postgres') };
   const pidsOf = (g) => (typeof g === 'function' ? g() : g);
