@@ -2,13 +2,14 @@
 // force when it started, to the ledger's 12 decimal places, so a run's total (a sum of its calls)
 // equals the sum of its ledger rows exactly.
 import Decimal from 'decimal.js';
-import { costOf, type TokenUsage } from './cost';
+import { costOf, validatedUsage, type TokenUsage } from './cost';
+import { fixedRatesOf, formatLedgerUnits, ledgerUnits } from './fixed-point';
 import { formatMoney } from './money';
 import { priceFromRow, type Price, type PriceRow } from './price';
 import type { PriceCatalog } from './price-catalog';
+import { LEDGER_SCALE } from './scale';
 
-/** Digits after the point the ledger keeps (Postgres numeric(24, 12)). */
-export const LEDGER_SCALE = 12;
+export { LEDGER_SCALE };
 
 export interface CallCost {
   /** prompt tokens, cached ones included */
@@ -39,7 +40,26 @@ export function callCost(catalog: PriceCatalog, call: CallToPrice): CallCost {
     costOf(call.usage, ZERO_PRICE); // still validates the counts
     return { input: '0', output: '0', total: '0', currency: 'USD', priced: false };
   }
-  const c = costOf(call.usage, price);
+  const rates = fixedRatesOf(price);
+  if (rates) {
+    // in integers (fixed-point.ts): the same strings as the decimal path below, for far less
+    const u = validatedUsage(call.usage);
+    const input = ledgerUnits(u.prompt - u.cached, rates.input, u.cached, rates.cachedInput);
+    const output = ledgerUnits(u.completion - u.reasoning, rates.output, u.reasoning, rates.reasoning);
+    return {
+      input: formatLedgerUnits(input),
+      output: formatLedgerUnits(output),
+      total: formatLedgerUnits(input + output),
+      currency: price.currency,
+      priced: true,
+    };
+  }
+  return decimalCallCost(price, call.usage);
+}
+
+/** callCost's arithmetic in decimal.js: for rates the integer path does not take, and the reference its test holds it to. */
+export function decimalCallCost(price: Price, usage: TokenUsage): CallCost {
+  const c = costOf(usage, price);
   const input = round(c.input.plus(c.cachedInput));
   const output = round(c.output);
   return {

@@ -30,6 +30,23 @@ export interface Cost {
 const MILLION = new Money(1_000_000);
 
 export function costOf(usage: TokenUsage, price: Price): Cost {
+  const { prompt, completion, cached, reasoning } = validatedUsage(usage);
+
+  // Re-validated here because a Price may be built by hand rather than read through the catalog.
+  const inputRate = rate(price.inputPerMillion, 'price.inputPerMillion');
+  const outputRate = rate(price.outputPerMillion, 'price.outputPerMillion');
+  const cachedRate =
+    price.cachedInputPerMillion === undefined ? inputRate : rate(price.cachedInputPerMillion, 'price.cachedInputPerMillion');
+  const reasoningRate = price.reasoningPerMillion === undefined ? outputRate : rate(price.reasoningPerMillion, 'price.reasoningPerMillion');
+
+  const input = perMillion(prompt - cached, inputRate);
+  const cachedInput = perMillion(cached, cachedRate);
+  const output = perMillion(completion - reasoning, outputRate).plus(perMillion(reasoning, reasoningRate));
+  return { input, cachedInput, output, total: input.plus(cachedInput).plus(output) };
+}
+
+/** The counts of `usage`, checked: whole, non-negative, and each subset no larger than its whole. */
+export function validatedUsage(usage: TokenUsage): { prompt: number; completion: number; cached: number; reasoning: number } {
   const prompt = tokens(usage.promptTokens, 'promptTokens');
   const completion = tokens(usage.completionTokens, 'completionTokens');
   const cached = tokens(usage.cachedPromptTokens ?? 0, 'cachedPromptTokens');
@@ -48,18 +65,7 @@ export function costOf(usage: TokenUsage, price: Price): Cost {
       'reasoningTokens',
     );
   }
-
-  // Re-validated here because a Price may be built by hand rather than read through the catalog.
-  const inputRate = rate(price.inputPerMillion, 'price.inputPerMillion');
-  const outputRate = rate(price.outputPerMillion, 'price.outputPerMillion');
-  const cachedRate =
-    price.cachedInputPerMillion === undefined ? inputRate : rate(price.cachedInputPerMillion, 'price.cachedInputPerMillion');
-  const reasoningRate = price.reasoningPerMillion === undefined ? outputRate : rate(price.reasoningPerMillion, 'price.reasoningPerMillion');
-
-  const input = perMillion(prompt - cached, inputRate);
-  const cachedInput = perMillion(cached, cachedRate);
-  const output = perMillion(completion - reasoning, outputRate).plus(perMillion(reasoning, reasoningRate));
-  return { input, cachedInput, output, total: input.plus(cachedInput).plus(output) };
+  return { prompt, completion, cached, reasoning };
 }
 
 function perMillion(count: number, ratePerMillion: Decimal): Decimal {
