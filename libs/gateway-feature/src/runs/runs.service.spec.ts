@@ -161,6 +161,10 @@ class FakeRunsRepo {
 class FakeQueue implements JobQueue {
   readonly jobs: Array<{ queue: QueueName; payload: unknown; opts: EnqueueOptions }> = [];
   failWith: Error | undefined;
+  readonly opened: QueueName[] = [];
+  open(queue: QueueName): void {
+    this.opened.push(queue);
+  }
   async enqueue(queue: QueueName, payload: unknown, opts: EnqueueOptions): Promise<void> {
     if (this.failWith) throw this.failWith;
     this.jobs.push({ queue, payload, opts });
@@ -284,6 +288,11 @@ describe('RunsService', () => {
   afterEach(async () => {
     jest.useRealTimers();
     await events.close();
+  });
+
+  it('sets the run queue up at start, so that the first run does not wait for it', () => {
+    service.onApplicationBootstrap();
+    expect(queue.opened).toEqual([QUEUES.workflowRuns]);
   });
 
   describe('start', () => {

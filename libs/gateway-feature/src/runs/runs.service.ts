@@ -1,4 +1,4 @@
-import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   looksLikeId,
   newId,
@@ -47,7 +47,7 @@ export interface StartRunInput {
 }
 
 @Injectable()
-export class RunsService implements BeforeApplicationShutdown {
+export class RunsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = createLogger('RunsService');
   // ends every open event stream and blocking wait, so the HTTP server can close
   private readonly shuttingDown = new AbortController();
@@ -61,6 +61,11 @@ export class RunsService implements BeforeApplicationShutdown {
     @Inject(RUN_CANCEL_BUS) private readonly cancels: RunCancelBus,
     @Inject(FilesService) private readonly files: FilesService,
   ) {}
+
+  onApplicationBootstrap(): void {
+    // the run queue is set up at start (BullMQ is loaded then), not by the first run's request
+    this.queue.open(QUEUES.workflowRuns);
+  }
 
   /** Validate the inputs, write the queued run, enqueue it. Bad input writes nothing. */
   async start(ctx: RequestContext, workflowId: string, input: StartRunInput): Promise<RunRow> {

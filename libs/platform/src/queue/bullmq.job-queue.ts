@@ -1,4 +1,4 @@
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import type { ConnectionOptions, Queue, Worker } from 'bullmq';
 import { QUEUE_DEFAULTS, type QueueName, type QueuePayload } from '@shoal/contracts';
 import { parseJobPayload, type EnqueueOptions, type JobHandler, type JobPresence, type JobQueue, type ProcessOptions } from './job-queue';
 import { createLogger } from '../logging/logger';
@@ -7,6 +7,12 @@ import { createLogger } from '../logging/logger';
 // waiting in the connection's offline queue for as long as Redis is down
 const ENQUEUE_TIMEOUT_MS = 2000;
 const DEFAULT_LOCK_MS = 30_000;
+
+// BullMQ (~220 files with its dependencies, ~6 MB resident, ~70 ms to load) is loaded when a queue or
+// a worker is first made, not by every service that imports this lib: every service builds this
+// class (the platform module provides it), but model-pool and billing never enqueue or process
+let loaded: typeof import('bullmq') | undefined;
+const bullmq = (): typeof import('bullmq') => (loaded ??= require('bullmq') as typeof import('bullmq'));
 
 export class BullMqJobQueue implements JobQueue {
   private readonly log = createLogger('BullMqJobQueue');
@@ -21,10 +27,14 @@ export class BullMqJobQueue implements JobQueue {
   private queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      q = new (bullmq().Queue)(name, { connection: this.connection, prefix: this.prefix });
       this.queues.set(name, q);
     }
     return q;
+  }
+
+  open(name: QueueName): void {
+    this.queue(name);
   }
 
   async enqueue<Q extends QueueName>(name: Q, payload: QueuePayload<Q>, opts: EnqueueOptions): Promise<void> {
@@ -60,7 +70,7 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   process<Q extends QueueName>(name: Q, handler: JobHandler<QueuePayload<Q>>, opts: ProcessOptions<QueuePayload<Q>> = {}): void {
-    const worker = new Worker(
+    const worker = new (bullmq().Worker)(
       name,
       async (job) => {
         const parsed = parseJobPayload(name, job.data);

@@ -40,6 +40,8 @@ export interface ProcessOptions<P = unknown> {
 export type JobPresence = 'pending' | 'ended' | 'missing';
 
 export interface JobQueue {
+  /** Sets `queue` up for enqueueing now (a producer calls it at start), so that its first enqueue does not pay for it. */
+  open(queue: QueueName): void;
   enqueue<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>, opts: EnqueueOptions): Promise<void>;
   /** Whether a job with this id is still to run, has ended (completed or failed), or is unknown. */
   presence(queue: QueueName, jobId: string): Promise<JobPresence>;

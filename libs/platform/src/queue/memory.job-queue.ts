@@ -27,6 +27,11 @@ export class InMemoryJobQueue implements JobQueue {
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
+  /** In process a queue is its list, made by its first job. */
+  open(queue: QueueName): void {
+    if (!this.waiting.has(queue)) this.waiting.set(queue, []);
+  }
+
   async enqueue<Q extends QueueName>(queue: Q, payload: QueuePayload<Q>, opts: EnqueueOptions): Promise<void> {
     const key = `${queue}:${opts.jobId}`;
     if (this.closed || this.known.has(key)) return;
