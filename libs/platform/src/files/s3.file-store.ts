@@ -4,17 +4,14 @@
 // as a stream. Orphans are found by
 // listing the prefix a bounded number of pages per sweep, the next sweep going on after the last key.
 import type { Readable } from 'node:stream';
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-  type ListObjectsV2CommandOutput,
-} from '@aws-sdk/client-s3';
+import type { ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { assertStoreIds, isSafeStoreId, type FileRecords, type FileStore } from './file-store';
 import { pastGrace, unrecorded } from './orphans';
+
+// The AWS SDK's S3 client is loaded by the first S3FileStore, not by every service that imports this
+// lib (most never store a file, and none does unless an S3 bucket is configured)
+let loaded: typeof import('@aws-sdk/client-s3') | undefined;
+const s3 = (): typeof import('@aws-sdk/client-s3') => (loaded ??= require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3'));
 
 export interface S3FileStoreOptions {
   bucket: string;
@@ -70,7 +67,7 @@ export class S3FileStore implements FileStore {
     this.prefix = o.prefix;
     this.maxSweepPages = o.maxSweepPages ?? 10;
     this.sweepPageKeys = Math.min(o.sweepPageKeys ?? MAX_KEYS, MAX_KEYS);
-    this.client = new S3Client({
+    this.client = new (s3().S3Client)({
       region: o.region,
       endpoint: o.endpoint,
       forcePathStyle: o.forcePathStyle,
@@ -95,7 +92,7 @@ export class S3FileStore implements FileStore {
     // never a stream's (the bytes are in memory already: uploads are size-capped and read before they are stored)
     const Body = content.length === 1 ? content[0] : Buffer.concat(content as Buffer[]);
     await this.send('PutObject', () =>
-      this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key, Body, ContentLength: Body.length })),
+      this.client.send(new (s3().PutObjectCommand)({ Bucket: this.bucket, Key, Body, ContentLength: Body.length })),
     );
   }
 
@@ -103,7 +100,7 @@ export class S3FileStore implements FileStore {
     const Key = this.keyOf(tenantId, fileId);
     let body: Readable;
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+      const res = await this.client.send(new (s3().GetObjectCommand)({ Bucket: this.bucket, Key }));
       body = res.Body as Readable;
     } catch (err) {
       if (isNotFound(err)) return;
@@ -128,7 +125,7 @@ export class S3FileStore implements FileStore {
     for (let page = 0; page < this.maxSweepPages; page++) {
       const listed: ListObjectsV2CommandOutput = await this.send('ListObjectsV2', () =>
         this.client.send(
-          new ListObjectsV2Command({
+          new (s3().ListObjectsV2Command)({
             Bucket: this.bucket,
             Prefix: this.prefix || undefined,
             MaxKeys: this.sweepPageKeys,
@@ -174,7 +171,7 @@ export class S3FileStore implements FileStore {
       const batch = keys.slice(at, at + MAX_KEYS);
       const res = await this.send('DeleteObjects', () =>
         this.client.send(
-          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+          new (s3().DeleteObjectsCommand)({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
         ),
       );
       const failed = res.Errors?.[0];
@@ -201,7 +198,7 @@ export class S3FileStore implements FileStore {
 }
 
 function isNotFound(err: unknown): boolean {
-  return err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404);
+  return err instanceof s3().S3ServiceException && (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404);
 }
 
 /**
@@ -209,7 +206,7 @@ function isNotFound(err: unknown): boolean {
  * SDK's errors carry none; the cause is kept for the log and for telling an outage from a refusal).
  */
 function storeError(op: string, err: unknown): FileStoreError {
-  if (err instanceof S3ServiceException) {
+  if (err instanceof s3().S3ServiceException) {
     const status = err.$metadata.httpStatusCode ?? 0;
     const passing = status >= 500 || err.name === 'SlowDown' || err.$retryable !== undefined;
     return new FileStoreError(
