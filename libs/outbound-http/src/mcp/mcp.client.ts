@@ -2,12 +2,23 @@
 // outbound address policy on every connection and redirect). One short session per operation: no
 // connection outlives a call, so nothing is kept that another replica would need. Everything is bounded:
 // time per operation, bytes per response, tools per listing.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { OutboundAddressPolicy } from '../address-policy';
 import type { HostResolver } from '../guarded.connector';
 import { OutboundHttpError } from '../outbound-http.errors';
 import { guardedFetch, type GuardedFetch } from './guarded.fetch';
+
+// The MCP SDK (~80 files, and its JSON-schema dependencies) is loaded by the first session, not by
+// every service that imports this lib (the gateway and the engine make sessions; most processes never do)
+let sdk: { Client: typeof Client; Transport: typeof StreamableHTTPClientTransport } | undefined;
+const mcpSdk = (): NonNullable<typeof sdk> =>
+  (sdk ??= {
+    Client: (require('@modelcontextprotocol/sdk/client/index.js') as typeof import('@modelcontextprotocol/sdk/client/index.js')).Client,
+    Transport: (
+      require('@modelcontextprotocol/sdk/client/streamableHttp.js') as typeof import('@modelcontextprotocol/sdk/client/streamableHttp.js')
+    ).StreamableHTTPClientTransport,
+  });
 
 export interface McpEndpoint {
   url: string;
@@ -106,13 +117,14 @@ export class McpClient {
   ): Promise<T> {
     const deadline = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
-    const transport = new StreamableHTTPClientTransport(new URL(ep.url), {
+    const { Client: SdkClient, Transport } = mcpSdk();
+    const transport = new Transport(new URL(ep.url), {
       fetch: this.fetch,
       requestInit: { headers: { ...ep.headers }, signal: combined },
       // a dropped stream is a failed call here, not one to resume later
       reconnectionOptions: { maxReconnectionDelay: 1000, initialReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1, maxRetries: 0 },
     });
-    const client = new Client({ name: 'shoal', version: '1.0.0' });
+    const client = new SdkClient({ name: 'shoal', version: '1.0.0' });
     const opts = { signal: combined, timeout: timeoutMs, maxTotalTimeout: timeoutMs };
     try {
       await client.connect(transport, opts);
