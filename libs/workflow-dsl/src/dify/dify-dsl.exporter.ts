@@ -1,9 +1,9 @@
 // exportDifyDsl: a Shoal workflow out as a Dify app export (YAML) that Dify's importer and editor accept.
-import { stringify } from 'yaml';
 import type { ExportableWorkflow, JsonObject } from './dify-dsl.types';
 import { isJsonObject } from './dify-graph.cleaner';
 import { layoutPositions, type XY } from './dify-layout';
 import { DIFY_DSL_VERSION } from './dify-version';
+import { yaml } from './yaml-module';
 
 export interface DifyExportOptions {
   /** Keep the values of secret environment variables; Dify blanks them unless asked (include_secret). */
@@ -127,5 +127,5 @@ export function exportDifyDsl(workflow: ExportableWorkflow, opts: DifyExportOpti
   };
   // YAML 1.1 as PyYAML reads it (so 'yes', 'on', '0777' and dates stay strings); keys sorted as
   // PyYAML's dump sorts them; no anchors for objects that appear twice; no line folding.
-  return stringify(doc, { version: '1.1', sortMapEntries: true, aliasDuplicateObjects: false, lineWidth: 0 });
+  return yaml().stringify(doc, { version: '1.1', sortMapEntries: true, aliasDuplicateObjects: false, lineWidth: 0 });
 }

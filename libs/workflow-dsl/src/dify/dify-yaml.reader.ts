@@ -1,6 +1,7 @@
 // Reads DSL text into plain JSON with bounds on size, aliases and depth; YAML 1.1 as Dify (PyYAML) writes it.
-import { parseDocument, type ScalarTag, type Tags } from 'yaml';
+import type { ScalarTag, Tags } from 'yaml';
 import type { DifyImportIssue } from './dify-dsl.types';
+import { yaml } from './yaml-module';
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_ALIAS_COUNT = 100;
@@ -55,7 +56,7 @@ export function readDslYaml(text: string, bounds: YamlBounds): ReadYamlResult {
   }
   let value: unknown;
   try {
-    const doc = parseDocument(text, { version: '1.1', customTags: jsonTags, prettyErrors: true });
+    const doc = yaml().parseDocument(text, { version: '1.1', customTags: jsonTags, prettyErrors: true });
     const error = doc.errors[0];
     // The parser turns its own stack overflow on deep nesting into a document error.
     if (error && /call stack/i.test(error.message)) {
