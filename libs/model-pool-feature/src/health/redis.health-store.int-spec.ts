@@ -52,6 +52,17 @@ async function replica(prefix: string, url = testRedisUrl(), opts: { timeoutMs?:
   return { store, hot, sub };
 }
 
+/** Counts the Lua script calls sent on `redis` from now until `stop()`. */
+function countScripts(redis: Redis): { count: () => number; reset: () => void; stop: () => void } {
+  let calls = 0;
+  const sent = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((cmd: { name: string }) => {
+    if (cmd.name === 'evalsha' || cmd.name === 'eval') calls++;
+    return sent(cmd as never);
+  }) as typeof redis.sendCommand;
+  return { count: () => calls, reset: () => void (calls = 0), stop: () => void (redis.sendCommand = sent) };
+}
+
 async function until(check: () => boolean | Promise<boolean>, what: string, ms = 5_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
@@ -191,23 +202,17 @@ describe('RedisHealthStore, two replicas on one Redis', () => {
   it('acquisitions and releases of one turn are one script call each: every lease and token counted, none kept past release', async () => {
     const prefix = testRedisPrefix('health');
     const a = await replica(prefix);
-    const calls: string[] = [];
-    const sent = a.hot.sendCommand.bind(a.hot);
-    a.hot.sendCommand = ((cmd: { name: string }) => {
-      calls.push(cmd.name);
-      return sent(cmd as never);
-    }) as typeof a.hot.sendCommand;
+    const scripts = countScripts(a.hot);
     // what routing does before it picks: the mirror now holds the deployment's view (healthy)
     await a.store.getCooldowns(['dep_x']);
-    calls.length = 0;
+    scripts.reset();
     const grants = await Promise.all(Array.from({ length: 5 }, () => a.store.acquire('dep_x', {}, policy)));
     await until(async () => (await a.store.snapshot(['dep_x'])).get('dep_x')!.inFlight === 5, 'five leases in Redis');
     expect(grants.every((g) => g.granted)).toBe(true);
-    const scripts = () => calls.filter((c) => c === 'evalsha' || c === 'eval').length;
-    expect(scripts()).toBe(1);
+    expect(scripts.count()).toBe(1);
     await Promise.all(grants.map((g, i) => (g.granted ? a.store.release(g.lease, 100 * (i + 1)) : undefined)));
-    expect(scripts()).toBe(2);
-    a.hot.sendCommand = sent;
+    expect(scripts.count()).toBe(2);
+    scripts.stop();
     expect((await a.store.snapshot(['dep_x'])).get('dep_x')).toMatchObject({ inFlight: 0, rpmUsed: 5, tpmUsed: 1_500 });
     expect(await a.hot.zcard(`${prefix}pool:inflight:dep_x`)).toBe(0);
   });
@@ -256,20 +261,15 @@ describe('RedisHealthStore, two replicas on one Redis', () => {
     clock.now += 10_000;
     const probe = await a.store.acquire('dep_x', {}, policy);
     expect(probe.granted && probe.lease.probe).toBe(true);
-    const calls: string[] = [];
-    const sent = a.hot.sendCommand.bind(a.hot);
-    a.hot.sendCommand = ((cmd: { name: string }) => {
-      calls.push(cmd.name);
-      return sent(cmd as never);
-    }) as typeof a.hot.sendCommand;
+    const scripts = countScripts(a.hot);
     const alpha = { ...policy, ewmaAlpha: 0.5 };
     const outcomes = await Promise.all([
       a.store.applySuccess('dep_x', { latencyMs: 100, ttftMs: 40 }, alpha),
       a.store.applySuccess('dep_x', { latencyMs: 200 }, alpha),
       a.store.applySuccess('dep_x', { latencyMs: 300, ttftMs: 80 }, alpha),
     ]);
-    a.hot.sendCommand = sent;
-    expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(1);
+    scripts.stop();
+    expect(scripts.count()).toBe(1);
     expect(outcomes).toEqual([{ transition: 'breaker_closed' }, {}, {}]);
     // in order: 100, then (100 + 200) / 2 = 150, then (150 + 300) / 2 = 225; TTFT 40, then 60
     expect((await a.store.snapshot(['dep_x'])).get('dep_x')).toMatchObject({
