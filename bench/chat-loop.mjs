@@ -4,8 +4,8 @@
 // the load window only), and with --profile where that time went (`node --cpu-prof`, samples outside
 // the load window dropped, self time by owner and by function). --root runs another checkout's
 // dist/ (e.g. main's, built beside this one), so that before and after can be run alternately.
-// Usage: node bench/chat-loop.mjs [--mode standalone|distributed] [--duration 8] [--connections 32]
-//          [--root <checkout>] [--profile] [--top 30] [--stream] [--restart]
+// Usage: node bench/chat-loop.mjs [--mode standalone|distributed|bare|portkey] [--duration 8] [--connections 32]
+//          [--root <checkout>] [--profile] [--top 30] [--stream] [--restart] [--warmup 10] [--windows 1]
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -142,7 +142,9 @@ try {
   // --perf: on-CPU samples (perf's cpu-clock: time a thread was running, unlike V8's profiler, which
   // also counts a thread descheduled inside a syscall), JS frames named through --perf-basic-prof
   const perf = process.argv.includes('--perf');
-  const profArgs = profile ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`] : perf ? ['--perf-basic-prof'] : [];
+  // BENCH_NODE_ARGS="...": other Node flags for the serving process (as bench/run.mjs takes them)
+  const extraArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const profArgs = [...extraArgs, ...(profile ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`] : perf ? ['--perf-basic-prof'] : [])];
   let url;
   let procs;
   let target;
@@ -157,6 +159,23 @@ try {
     children.push(target);
     url = `http://127.0.0.1:${port}`;
     procs = { bare: [target.pid] };
+  } else if (mode === 'portkey') {
+    // the peer, as bench/run.mjs starts it (to see how its figures settle with --windows)
+    const port = await freePort();
+    target = await startChild(
+      [
+        '--import',
+        path.join(here, 'bench/portkey-loopback.mjs'),
+        require.resolve('@portkey-ai/gateway/build/start-server.js'),
+        `--port=${port}`,
+        '--headless',
+      ],
+      { NODE_ENV: 'production' },
+      /Ready for connections/,
+    );
+    children.push(target);
+    url = `http://127.0.0.1:${port}`;
+    procs = { portkey: [target.pid] };
   } else if (mode === 'standalone') {
     const port = await freePort();
     const env = {
@@ -227,7 +246,15 @@ try {
       postgres: () => pidsNamed('postgres'),
     };
   }
-  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const headers =
+    mode === 'portkey'
+      ? {
+          authorization: 'Bearer mock',
+          'content-type': 'application/json',
+          'x-portkey-provider': 'openai',
+          'x-portkey-custom-host': mockUrl,
+        }
+      : { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const stream = process.argv.includes('--stream');
   const body = JSON.stringify({
     model: 'mock-chat',
@@ -237,7 +264,7 @@ try {
   const first = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers, body });
   if (first.status !== 200) throw new Error(`answered ${first.status}: ${await first.text()}`);
   await first.arrayBuffer();
-  await load({ url: `${url}/v1/chat/completions`, method: 'POST', headers, body, duration: 3 });
+  await load({ url: `${url}/v1/chat/completions`, method: 'POST', headers, body, duration: Number(opt('warmup', 10)) });
   // --ttfb: time to the first streamed byte, 200 calls one after another (the first 20 warm up)
   if (process.argv.includes('--ttfb')) {
     const { Agent, request } = require('undici');
@@ -285,6 +312,17 @@ try {
     );
   }
   const groups = Object.fromEntries(Object.entries(procs).map(([k, v]) => [k, typeof v === 'function' ? v() : v]));
+  // --windows n: n - 1 windows measured one after another before the last (how the figures settle as the process warms)
+  for (let w = 1; w < Number(opt('windows', 1)); w++) {
+    const b = Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, pids.map(cpuSeconds)]));
+    const s0 = nowUs();
+    const res = await load({ url: `${url}/v1/chat/completions`, method: 'POST', headers, body, duration });
+    const n = res.requests.total;
+    const used = Object.entries(groups).map(
+      ([k, pids]) => `${k} ${((1000 * pids.reduce((a, p, i) => a + cpuSeconds(p) - b[k][i], 0)) / n).toFixed(3)}`,
+    );
+    console.log(`window ${w}: ${Math.round(n / ((nowUs() - s0) / 1e6))} req/s; CPU ms/request: ${used.join(', ')}`);
+  }
   const before = Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, pids.map(cpuSeconds)]));
   const sys0 = sysSeconds(target.pid);
   // --strace: counts the serving process's syscalls in the load window (strace slows it: counts, not times)

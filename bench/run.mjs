@@ -11,7 +11,8 @@
 // The mock provider is a plain Node HTTP server in its own process; autocannon is the load
 // generator for everyone. Prints a table with ratios and saves it under the system's temp
 // directory; with --write it replaces the results in bench/README.md instead.
-// Options: --duration <s> (default 10), --connections <n> (default 32), --write,
+// Options: --duration <s> (default 10), --warmup <s> (default 10: each target under the same load
+// first, unmeasured), --connections <n> (default 32), --write,
 // --profile (CPU profiles of model-pool, gateway and standalone under load, summarised),
 // --chat-only (only (a) and (b), no ledger benchmark).
 // Then it runs bench/ledger.mjs (the usage ledger: batched ingest and lag against the old path).
@@ -26,6 +27,7 @@ import pg from 'pg';
 import { Agent, Pool, request } from 'undici';
 import { summarizeProfile } from './profile-summary.mjs';
 import { cpuSeconds, pidsNamed, spawnUntil, stopChild } from './support/processes.mjs';
+import { scorecard } from './support/scorecard.mjs';
 import {
   blockingRuns,
   cpuLine,
@@ -46,6 +48,10 @@ const arg = (name, def) => {
   return i > 0 ? Number(process.argv[i + 1]) : def;
 };
 const duration = arg('duration', 10);
+// every target is loaded this long before it is measured: a Node process reaches its steady cost per
+// request only after V8 has optimized its hot code (and PGlite's WebAssembly tiered up), which takes
+// 10-20 s of load here (bench/README.md, "Warm-up"), Portkey's as much as Shoal's
+const warmup = arg('warmup', 10);
 const connections = arg('connections', 32);
 const writeReadme = process.argv.includes('--write');
 const profile = process.argv.includes('--profile');
@@ -415,7 +421,7 @@ try {
     standalone: [standalone.child.pid],
   };
   for (const t of targets) {
-    await load({ url: t.url, method: 'POST', headers: t.headers, body: chatBody, duration: 2 });
+    await load({ url: t.url, method: 'POST', headers: t.headers, body: chatBody, duration: warmup });
     const measured = await withCpu(procs, () => load({ url: t.url, method: 'POST', headers: t.headers, body: chatBody }));
     max[t.name] = summary(measured.result);
     cpu[t.name] = measured.cores;
@@ -471,7 +477,7 @@ try {
   for (const t of chatOnly ? [] : runTargets) {
     t.workflowId = await createBenchWorkflow(t.baseUrl, auth);
     const afterWarmup = t.name === 'distributed' ? maintain : undefined;
-    runs[t.name] = await blockingRuns({ ...t, headers: auth, duration, connections, afterWarmup });
+    runs[t.name] = await blockingRuns({ ...t, headers: auth, duration, warmup, connections, afterWarmup });
     process.stdout.write(`  ${t.name}: ${Math.round(runs[t.name].rps)} runs/s\n`);
   }
   for (const t of chatOnly ? [] : runTargets) timelines[t.name] = await runTimeline({ ...t, headers: auth });
@@ -500,11 +506,116 @@ try {
   const budget = machineBudget({ targets, max, cpu, portkey: portkeyName, floor, cores: cpus().length, fmt });
   const ratios = shoalNames.map((n) => `${n.split(':')[0]} ${fmt(max[n].rps / max[portkeyName].rps, 2)}×`).join(', ');
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  // issue 12's table, read against this run (the ledger's two rows are bench/ledger.mjs's)
+  const shoal = [
+    { label: 'distributed', name: shoalNames[0] },
+    { label: 'standalone', name: shoalNames[1] },
+  ];
+  const serviceNames = ['model-pool', 'gateway', 'workflow-engine', 'billing'];
+  const card = scorecard(
+    [
+      {
+        figure: 'chat req/s vs Portkey',
+        higher: true,
+        target: 10,
+        line: 3,
+        targetText: '≥ 10×',
+        lineText: '3×',
+        unit: '×',
+        measured: shoal.map((t) => ({ label: t.label, value: max[t.name].rps / max[portkeyName].rps })),
+      },
+      {
+        figure: 'added p50 over direct at 500 req/s',
+        higher: false,
+        target: 1,
+        line: 3,
+        targetText: '≤ 1 ms',
+        lineText: '3 ms',
+        unit: 'ms',
+        measured: shoal.map((t) => ({ label: t.label, value: fixed[t.name].p50 - fixed[direct].p50 })),
+      },
+      {
+        figure: 'added p99 over direct at 500 req/s',
+        higher: false,
+        target: 3,
+        targetText: '≤ 3 ms',
+        unit: 'ms',
+        measured: shoal.map((t) => ({ label: t.label, value: fixed[t.name].p99 - fixed[direct].p99 })),
+      },
+      {
+        figure: 'streaming time to first byte, added p50',
+        higher: false,
+        target: 2,
+        targetText: '≤ 2 ms',
+        unit: 'ms',
+        measured: shoal.map((t) => ({ label: t.label, value: stream[t.name].p50 - stream[direct].p50 })),
+      },
+      ...(chatOnly
+        ? []
+        : runTargets.map(({ name: n }) => ({
+            figure: `blocking runs/s, start → llm → end, ${n}`,
+            higher: true,
+            target: 1000,
+            line: 250,
+            targetText: '≥ 1,000',
+            lineText: '250',
+            unit: 'runs/s',
+            measured: [{ value: runs[n].rps }],
+          }))),
+      {
+        figure: 'RSS per service, idle',
+        higher: false,
+        target: 120,
+        targetText: '≤ 120 MB',
+        unit: 'MB',
+        measured: serviceNames.map((n) => ({ label: n, value: idle[n] })),
+      },
+      {
+        figure: 'RSS of standalone, idle',
+        higher: false,
+        target: 250,
+        line: 400,
+        targetText: '≤ 250 MB',
+        lineText: '400 MB',
+        unit: 'MB',
+        measured: [{ value: idle.standalone }],
+      },
+      {
+        figure: 'standalone start to ready, first start',
+        higher: false,
+        target: 2000,
+        targetText: '≤ 2 s',
+        unit: 'ms',
+        measured: [
+          { label: 'first on this machine', value: first.readyMs },
+          { label: 'new data directory', value: second.readyMs },
+        ],
+      },
+      {
+        figure: 'standalone start to ready, restart',
+        higher: false,
+        target: 1000,
+        targetText: '≤ 1 s',
+        unit: 'ms',
+        measured: [{ value: standalone.readyMs }],
+      },
+    ],
+    (v, r) =>
+      r.unit === '×'
+        ? `${fmt(v, 2)}×`
+        : r.unit === 'ms' && r.target < 100
+          ? `${v < 0 ? '−' : '+'}${fmt(Math.abs(v), 2)} ms`
+          : `${fmt(v)} ${r.unit}`,
+  );
   const machine = `${cpus().length} cores (${cpus()[0]?.model?.trim() ?? 'unknown cpu'}), Node ${process.version}`;
   const report = [
-    `Run ${when} UTC on ${machine}; ${duration}s per measurement, load generator (autocannon) and every process on the same machine; Shoal's processes run as \`${['node', ...nodeArgs].join(' ')}\` (the image's ENTRYPOINT).`,
+    `Run ${when} UTC on ${machine}; ${duration}s per measurement after ${warmup}s of the same load unmeasured, load generator (autocannon) and every process on the same machine; Shoal's processes run as \`${['node', ...nodeArgs].join(' ')}\` (the image's ENTRYPOINT).`,
     '',
     `**Chat req/s against Portkey: ${ratios}.**`,
+    '',
+    "Issue 12's figures, against this run (the ledger's are below, from bench/ledger.mjs):",
+    '',
+    ...card,
     '',
     `The floor, a bare Node proxy (node:http in, one pooled undici client out, the bytes forwarded: no auth, routing, metering or body parse), reached ${fmt(max[floor.name].rps / max[portkeyName].rps, 2)}× Portkey at ${fmt(cpuPerRequest(floor), 3)} ms of CPU per request: about the most any Node gateway can reach on these cores beside the same mock and load generator. Shoal distributed reached ${fmt((100 * max[targets[2].name].rps) / max[floor.name].rps)} % of the floor's req/s, standalone ${fmt((100 * max[targets[3].name].rps) / max[floor.name].rps)} %.`,
     '',

@@ -3,7 +3,8 @@
 // at N connections, and where a run's time goes. Used by bench/run.mjs section (c) for both
 // topologies; alone, `node bench/runs.mjs` (after `node .ci/build.mjs`) starts only what runs need:
 // the mock provider, billing, model-pool, gateway and workflow-engine (distributed), and standalone.
-// Options: --duration <s> (default 10), --connections <n> (default 32), --rounds <n> (default 1:
+// Options: --duration <s> (default 10), --warmup <s> (default 10: the same load first, unmeasured),
+// --connections <n> (default 32), --rounds <n> (default 1:
 // both topologies measured in turn, n times), --profile (node --cpu-prof of gateway, workflow-engine,
 // model-pool and standalone, summarised), --engine-concurrency <n> (both topologies' ENGINE_CONCURRENCY),
 // --only distributed|standalone, --trace (every Postgres statement and Redis command of
@@ -82,7 +83,7 @@ export const redisPids = () =>
   (spawnSync('pgrep', ['-x', 'redis-server'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).map(Number);
 
 /**
- * The most blocking runs per second at `connections`, for `duration` seconds (after a 2 s warm-up).
+ * The most blocking runs per second at `connections`, for `duration` seconds (after `warmup` seconds of the same load).
  * `processes()` names the processes whose CPU time per run is reported (read before and after);
  * `afterWarmup()` runs between the warm-up and the measurement.
  */
@@ -91,6 +92,7 @@ export async function blockingRuns({
   headers,
   workflowId,
   duration,
+  warmup = 10,
   connections,
   processes = async () => ({}),
   afterWarmup = async () => {},
@@ -103,7 +105,7 @@ export async function blockingRuns({
       );
       autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
     });
-  await run(2);
+  await run(warmup);
   await afterWarmup();
   const pids = await processes();
   const before = new Map(
@@ -238,6 +240,7 @@ async function main() {
     return i > 0 ? Number(process.argv[i + 1]) : def;
   };
   const duration = arg('duration', 10);
+  const warmup = arg('warmup', 10);
   const connections = arg('connections', 32);
   const rounds = arg('rounds', 1);
   const profile = process.argv.includes('--profile');
@@ -404,6 +407,7 @@ async function main() {
           ...t,
           headers,
           duration,
+          warmup,
           connections,
           afterWarmup: analyze ? () => bench.query('ANALYZE') : undefined,
         });
