@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import { cpuSeconds, pidsNamed, spawnUntil, stopChild, sysSeconds } from './support/processes.mjs';
+import { portkeyChatHeaders, portkeyProcess } from './support/portkey.mjs';
 
 const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const opt = (name, def) => {
@@ -162,17 +163,8 @@ try {
   } else if (mode === 'portkey') {
     // the peer, as bench/run.mjs starts it (to see how its figures settle with --windows)
     const port = await freePort();
-    target = await startChild(
-      [
-        '--import',
-        path.join(here, 'bench/portkey-loopback.mjs'),
-        require.resolve('@portkey-ai/gateway/build/start-server.js'),
-        `--port=${port}`,
-        '--headless',
-      ],
-      { NODE_ENV: 'production' },
-      /Ready for connections/,
-    );
+    const peer = portkeyProcess(port);
+    target = await startChild(peer.args, peer.env, peer.ready);
     children.push(target);
     url = `http://127.0.0.1:${port}`;
     procs = { portkey: [target.pid] };
@@ -246,15 +238,7 @@ try {
       postgres: () => pidsNamed('postgres'),
     };
   }
-  const headers =
-    mode === 'portkey'
-      ? {
-          authorization: 'Bearer mock',
-          'content-type': 'application/json',
-          'x-portkey-provider': 'openai',
-          'x-portkey-custom-host': mockUrl,
-        }
-      : { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const headers = mode === 'portkey' ? portkeyChatHeaders(mockUrl) : { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const stream = process.argv.includes('--stream');
   const body = JSON.stringify({
     model: 'mock-chat',
@@ -312,18 +296,20 @@ try {
     );
   }
   const groups = Object.fromEntries(Object.entries(procs).map(([k, v]) => [k, typeof v === 'function' ? v() : v]));
+  // CPU seconds of each group's processes, now and since an earlier reading
+  const cpuNow = () => Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, pids.map(cpuSeconds)]));
+  const cpuSince = (then) =>
+    Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, pids.reduce((a, p, i) => a + cpuSeconds(p) - then[k][i], 0)]));
   // --windows n: n - 1 windows measured one after another before the last (how the figures settle as the process warms)
   for (let w = 1; w < Number(opt('windows', 1)); w++) {
-    const b = Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, pids.map(cpuSeconds)]));
+    const b = cpuNow();
     const s0 = nowUs();
     const res = await load({ url: `${url}/v1/chat/completions`, method: 'POST', headers, body, duration });
     const n = res.requests.total;
-    const used = Object.entries(groups).map(
-      ([k, pids]) => `${k} ${((1000 * pids.reduce((a, p, i) => a + cpuSeconds(p) - b[k][i], 0)) / n).toFixed(3)}`,
-    );
+    const used = Object.entries(cpuSince(b)).map(([k, s]) => `${k} ${((1000 * s) / n).toFixed(3)}`);
     console.log(`window ${w}: ${Math.round(n / ((nowUs() - s0) / 1e6))} req/s; CPU ms/request: ${used.join(', ')}`);
   }
-  const before = Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, pids.map(cpuSeconds)]));
+  const before = cpuNow();
   const sys0 = sysSeconds(target.pid);
   // --strace: counts the serving process's syscalls in the load window (strace slows it: counts, not times)
   const perfData = path.join(work, 'perf.data');
@@ -339,14 +325,12 @@ try {
   const t1 = nowUs();
   const secs = (t1 - t0) / 1e6;
   const requests = r.requests.total;
-  const cpu = Object.fromEntries(
-    Object.entries(groups).map(([k, pids]) => [k, pids.reduce((a, p, i) => a + cpuSeconds(p) - before[k][i], 0)]),
-  );
+  const cpu = cpuSince(before);
   const sys = sysSeconds(target.pid) - sys0;
   const perReq = Object.entries(cpu).map(([k, s]) => `${k} ${((1000 * s) / requests).toFixed(3)}`);
   const sum = (1000 * Object.values(cpu).reduce((a, b) => a + b, 0)) / requests;
   console.log(
-    `${mode} ${path.basename(root)}: ${Math.round(requests / secs)} req/s, p50 ${r.latency.p50} ms, errors ${r.errors + r.non2xx}; CPU ms/request: ${perReq.join(', ')} (sum ${sum.toFixed(3)}; kernel ${((1000 * sys) / requests).toFixed(3)} of the first); ${mode === 'standalone' ? '' : `model-pool cores ${(cpu['model-pool'] / secs).toFixed(2)}`}`,
+    `${mode} ${path.basename(root)}: ${Math.round(requests / secs)} req/s, p50 ${r.latency.p50} ms, errors ${r.errors + r.non2xx}; CPU ms/request: ${perReq.join(', ')} (sum ${sum.toFixed(3)}; kernel ${((1000 * sys) / requests).toFixed(3)} of the first); ${mode !== 'distributed' ? '' : `model-pool cores ${(cpu['model-pool'] / secs).toFixed(2)}`}`,
   );
   if (perfRec) {
     await new Promise((resolve) => {

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { spawnUntil, stopChild } from './support/processes.mjs';
+import { portkeyProcess } from './support/portkey.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -141,19 +142,8 @@ try {
 
   // Portkey's OSS gateway, on 127.0.0.1 only
   const portkeyPort = await freePort();
-  const { child: portkey } = await spawnUntil(
-    'Portkey gateway',
-    [
-      '--import',
-      path.join(root, 'bench/portkey-loopback.mjs'),
-      require.resolve('@portkey-ai/gateway/build/start-server.js'),
-      `--port=${portkeyPort}`,
-      '--headless',
-    ],
-    { NODE_ENV: 'production' },
-    /Ready for connections/,
-    { cwd: root },
-  );
+  const peer = portkeyProcess(portkeyPort);
+  const { child: portkey } = await spawnUntil('Portkey gateway', peer.args, peer.env, peer.ready, { cwd: root });
   stops.push(() => stopChild(portkey));
   const target = (url) => ({ provider: 'openai', api_key: 'mock', custom_host: url });
   const fallback = (a, b) => ({ strategy: { mode: 'fallback', on_status_codes: [429, 500, 502, 503, 504] }, targets: [a, b], weight: 1 });

@@ -28,6 +28,7 @@ import { Agent, Pool, request } from 'undici';
 import { summarizeProfile } from './profile-summary.mjs';
 import { cpuSeconds, pidsNamed, spawnUntil, stopChild } from './support/processes.mjs';
 import { scorecard } from './support/scorecard.mjs';
+import { portkeyChatHeaders, portkeyProcess } from './support/portkey.mjs';
 import {
   blockingRuns,
   cpuLine,
@@ -261,19 +262,8 @@ try {
 
   // the peer: Portkey's OSS gateway, on 127.0.0.1 only
   const portkeyPort = await freePort();
-  const portkey = await spawnUntil(
-    'Portkey gateway',
-    [
-      '--import',
-      path.join(root, 'bench/portkey-loopback.mjs'),
-      require.resolve('@portkey-ai/gateway/build/start-server.js'),
-      `--port=${portkeyPort}`,
-      '--headless',
-    ],
-    { NODE_ENV: 'production' },
-    /Ready for connections/,
-    { cwd: root },
-  );
+  const peer = portkeyProcess(portkeyPort);
+  const portkey = await spawnUntil('Portkey gateway', peer.args, peer.env, peer.ready, { cwd: root });
   children.push(portkey.child);
 
   // the floor: a bare Node proxy (node:http + one undici pool, bytes forwarded, nothing else)
@@ -376,12 +366,7 @@ try {
     {
       name: 'Portkey gateway → mock',
       url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`,
-      headers: {
-        'content-type': 'application/json',
-        authorization: 'Bearer mock',
-        'x-portkey-provider': 'openai',
-        'x-portkey-custom-host': mockUrl,
-      },
+      headers: portkeyChatHeaders(mockUrl),
       own: ['Portkey'],
     },
     // `own`: the processes that serve this path (their CPU per request is compared below)
@@ -526,6 +511,7 @@ try {
       },
       {
         figure: 'added p50 over direct at 500 req/s',
+        added: true,
         higher: false,
         target: 1,
         line: 3,
@@ -536,6 +522,7 @@ try {
       },
       {
         figure: 'added p99 over direct at 500 req/s',
+        added: true,
         higher: false,
         target: 3,
         targetText: '≤ 3 ms',
@@ -544,6 +531,7 @@ try {
       },
       {
         figure: 'streaming time to first byte, added p50',
+        added: true,
         higher: false,
         target: 2,
         targetText: '≤ 2 ms',
@@ -600,12 +588,7 @@ try {
         measured: [{ value: standalone.readyMs }],
       },
     ],
-    (v, r) =>
-      r.unit === '×'
-        ? `${fmt(v, 2)}×`
-        : r.unit === 'ms' && r.target < 100
-          ? `${v < 0 ? '−' : '+'}${fmt(Math.abs(v), 2)} ms`
-          : `${fmt(v)} ${r.unit}`,
+    (v, r) => (r.unit === '×' ? `${fmt(v, 2)}×` : r.added ? `${v < 0 ? '−' : '+'}${fmt(Math.abs(v), 2)} ms` : `${fmt(v)} ${r.unit}`),
   );
   const machine = `${cpus().length} cores (${cpus()[0]?.model?.trim() ?? 'unknown cpu'}), Node ${process.version}`;
   const report = [

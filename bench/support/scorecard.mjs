@@ -5,9 +5,10 @@
 /**
  * `higher`: whether more is better (req/s) or less (ms, MB). `target` and `line` are numbers in the
  * figure's unit (`line` undefined: the issue names no "not done" line for it). `measured` is one
- * number, or several (one per topology), each judged on its own.
+ * number, or several (one per topology), each judged on its own. `added`: a difference from the
+ * direct call, shown signed.
  */
-export function verdict({ higher, target, line }, value) {
+function verdict({ higher, target, line }, value) {
   const meets = (bound) => (higher ? value >= bound : value <= bound);
   if (meets(target)) return 'target met';
   if (line === undefined) return 'short of the target';
