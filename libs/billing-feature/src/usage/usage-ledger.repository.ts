@@ -1,6 +1,67 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaClient } from '@shoal/platform';
+import { Prisma, PrismaClient, directSql, type DirectSql } from '@shoal/platform';
 import type { LedgerRow } from './ledger-row';
+
+// A batch travels as one JSON parameter, each row a positional array in this order: no key names
+// repeated per row (about half the bytes), read in Postgres by index from jsonb (`x->>i`, no
+// per-row lookup of 25 field names). One list for both ends, so the order cannot drift.
+const COLUMNS: ReadonlyArray<readonly [column: string, type: string, of: (r: LedgerRow) => unknown]> = [
+  ['id', 'text', (r) => r.id],
+  ['call_id', 'text', (r) => r.callId],
+  ['attempt', 'int', (r) => r.attempt],
+  ['tenant_id', 'text', (r) => r.tenantId],
+  ['api_key_id', 'text', (r) => r.apiKeyId],
+  ['run_id', 'text', (r) => r.runId],
+  ['node_id', 'text', (r) => r.nodeId],
+  ['deployment_id', 'text', (r) => r.deploymentId],
+  ['provider', 'text', (r) => r.provider],
+  ['model', 'text', (r) => r.model],
+  ['upstream_model', 'text', (r) => r.upstreamModel],
+  ['prompt_tokens', 'int', (r) => r.promptTokens],
+  ['completion_tokens', 'int', (r) => r.completionTokens],
+  ['cached_prompt_tokens', 'int', (r) => r.cachedPromptTokens],
+  ['reasoning_tokens', 'int', (r) => r.reasoningTokens],
+  ['input_cost', 'numeric', (r) => r.inputCost],
+  ['output_cost', 'numeric', (r) => r.outputCost],
+  ['total_cost', 'numeric', (r) => r.totalCost],
+  ['currency', 'text', (r) => r.currency],
+  ['status', 'text', (r) => r.status],
+  ['estimated', 'bool', (r) => r.estimated],
+  ['stream', 'bool', (r) => r.stream],
+  ['latency_ms', 'int', (r) => r.latencyMs],
+  ['started_at', 'timestamptz', (r) => r.startedAt.toISOString()],
+];
+
+const tupleOf = (r: LedgerRow): unknown[] => COLUMNS.map(([, , of]) => of(r));
+
+const NAMES = COLUMNS.map(([column]) => column).join(', ');
+const FROM_JSON = COLUMNS.map(([column, type], i) => `(x->>${i})::${type} AS ${column}`).join(', ');
+
+// inserted in the batch's (sorted) order; total_tokens is derived here, as it always was
+const recordBatchSql = (batch: string) => Prisma.sql`
+  WITH input AS (
+    SELECT ${Prisma.raw(FROM_JSON)}, n FROM jsonb_array_elements(${batch}::jsonb) WITH ORDINALITY AS e(x, n)
+  ),
+  ins AS (
+    INSERT INTO usage_records (${Prisma.raw(NAMES)}, total_tokens)
+    SELECT ${Prisma.raw(NAMES)}, prompt_tokens + completion_tokens FROM input ORDER BY n
+    ON CONFLICT (call_id, attempt) DO NOTHING
+    RETURNING tenant_id, started_at, model, currency, prompt_tokens, completion_tokens, total_cost
+  ),
+  moved AS (
+    INSERT INTO usage_daily_rollups (tenant_id, day, model, currency, calls, prompt_tokens, completion_tokens, total_cost)
+    SELECT tenant_id, (started_at AT TIME ZONE 'UTC')::date, model, currency, count(*), sum(prompt_tokens), sum(completion_tokens), sum(total_cost)
+    FROM ins
+    GROUP BY 1, 2, 3, 4
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT (tenant_id, day, model, currency) DO UPDATE SET
+      calls = usage_daily_rollups.calls + EXCLUDED.calls,
+      prompt_tokens = usage_daily_rollups.prompt_tokens + EXCLUDED.prompt_tokens,
+      completion_tokens = usage_daily_rollups.completion_tokens + EXCLUDED.completion_tokens,
+      total_cost = usage_daily_rollups.total_cost + EXCLUDED.total_cost
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM ins)::int AS inserted`;
 
 export interface RunReconciliation {
   runId: string;
@@ -13,7 +74,13 @@ export interface RunReconciliation {
 
 @Injectable()
 export class UsageLedgerRepository {
+  private direct?: DirectSql;
   constructor(@Inject(PrismaClient) private readonly prisma: PrismaClient) {}
+
+  // the client's own pool, without Prisma's raw-query path, and the batch statement prepared once
+  private get sql(): DirectSql {
+    return (this.direct ??= directSql(this.prisma));
+  }
 
   /**
    * Write a batch of attempts to the ledger, exactly once, in one statement (so one transaction):
@@ -23,44 +90,8 @@ export class UsageLedgerRepository {
   async recordBatch(rows: ReadonlyArray<LedgerRow>): Promise<number> {
     if (rows.length === 0) return 0;
     // sorted, so that two writers of overlapping batches take their row locks in the same order
-    const r = [...rows].sort((a, b) => (a.callId === b.callId ? a.attempt - b.attempt : a.callId < b.callId ? -1 : 1));
-    // the batch as one JSON parameter: one JSON.stringify here and one parse in Postgres, where
-    // per-element array parameters cost the client (Prisma and pg walk every value) more CPU
-    const batch = JSON.stringify(r.map((x, n) => ({ ...x, startedAt: x.startedAt.toISOString(), n })));
-    const [{ inserted }] = await this.prisma.$queryRaw<Array<{ inserted: number }>>`
-      WITH input AS (
-        SELECT * FROM json_to_recordset(${batch}::json) AS t(
-          id text, "callId" text, attempt int, "tenantId" text, "apiKeyId" text, "runId" text, "nodeId" text,
-          "deploymentId" text, provider text, model text, "upstreamModel" text, "promptTokens" int, "completionTokens" int,
-          "cachedPromptTokens" int, "reasoningTokens" int, "inputCost" numeric, "outputCost" numeric, "totalCost" numeric,
-          currency text, status text, estimated bool, stream bool, "latencyMs" int, "startedAt" timestamptz, n int)
-      ),
-      ins AS (
-        INSERT INTO usage_records (id, call_id, attempt, tenant_id, api_key_id, run_id, node_id, deployment_id, provider, model,
-          upstream_model, prompt_tokens, completion_tokens, cached_prompt_tokens, reasoning_tokens, total_tokens, input_cost,
-          output_cost, total_cost, currency, status, estimated, stream, latency_ms, started_at)
-        SELECT id, "callId", attempt, "tenantId", "apiKeyId", "runId", "nodeId", "deploymentId", provider, model,
-          "upstreamModel", "promptTokens", "completionTokens", "cachedPromptTokens", "reasoningTokens",
-          "promptTokens" + "completionTokens", "inputCost", "outputCost", "totalCost", currency, status, estimated, stream,
-          "latencyMs", "startedAt"
-        FROM input ORDER BY n
-        ON CONFLICT (call_id, attempt) DO NOTHING
-        RETURNING tenant_id, started_at, model, currency, prompt_tokens, completion_tokens, total_cost
-      ),
-      moved AS (
-        INSERT INTO usage_daily_rollups (tenant_id, day, model, currency, calls, prompt_tokens, completion_tokens, total_cost)
-        SELECT tenant_id, (started_at AT TIME ZONE 'UTC')::date, model, currency, count(*), sum(prompt_tokens), sum(completion_tokens), sum(total_cost)
-        FROM ins
-        GROUP BY 1, 2, 3, 4
-        ORDER BY 1, 2, 3, 4
-        ON CONFLICT (tenant_id, day, model, currency) DO UPDATE SET
-          calls = usage_daily_rollups.calls + EXCLUDED.calls,
-          prompt_tokens = usage_daily_rollups.prompt_tokens + EXCLUDED.prompt_tokens,
-          completion_tokens = usage_daily_rollups.completion_tokens + EXCLUDED.completion_tokens,
-          total_cost = usage_daily_rollups.total_cost + EXCLUDED.total_cost
-        RETURNING 1
-      )
-      SELECT (SELECT count(*) FROM ins)::int AS inserted`;
+    const sorted = [...rows].sort((a, b) => (a.callId === b.callId ? a.attempt - b.attempt : a.callId < b.callId ? -1 : 1));
+    const [{ inserted }] = await this.sql.query<{ inserted: number }>(recordBatchSql(JSON.stringify(sorted.map(tupleOf))));
     return inserted;
   }
 
