@@ -200,6 +200,14 @@ describe('mock provider call log', () => {
       expect(log.map((c) => (c.body as { messages: Array<{ content: string }> }).messages[0].content)).toEqual(['q2', 'q3', 'q4']);
       mock.reset();
       expect([mock.calls(), mock.callLog().length]).toEqual([0, 0]);
+      // and the log fills and wraps around again from empty
+      for (let i = 0; i < 4; i++)
+        await client(mock).chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: `r${i}` }] });
+      expect(mock.callLog().map((c) => (c.body as { messages: Array<{ content: string }> }).messages[0].content)).toEqual([
+        'r1',
+        'r2',
+        'r3',
+      ]);
     } finally {
       await mock.close();
     }

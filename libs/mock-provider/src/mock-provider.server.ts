@@ -80,6 +80,8 @@ export class MockProviderServer {
   /** The request handler, for serving without a socket (see mock-provider.in-process.ts). */
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
   private readonly log: MockCall[] = [];
+  /** where the oldest call is in `log` once it is full */
+  private oldest = 0;
   private total = 0;
   private fault: FaultSpec | undefined;
   private remaining: number | undefined;
@@ -88,6 +90,10 @@ export class MockProviderServer {
   private script: MockAnswerScript | undefined;
   private readonly takes = new Map<string, number>();
   private readonly created = Math.floor(Date.now() / 1000);
+  // ids shaped like a provider's (24 hex digits): random per server, then counted, not drawn from the
+  // CSPRNG for each answer (two draws an answer were an eighth of the mock's CPU under load)
+  private readonly idPrefix = randomBytes(6).toString('hex');
+  private ids = 0;
 
   constructor(
     private readonly apiKey: string | undefined,
@@ -98,7 +104,9 @@ export class MockProviderServer {
     this.setFaults(faults);
     this.listener = (req, res) => {
       const aborted = new AbortController();
-      res.on('close', () => aborted.abort());
+      // the client went away before the answer was complete (an abort makes an exception object: not
+      // for every answer that finished)
+      res.on('close', () => res.writableFinished || aborted.abort());
       this.route(req, res, aborted.signal).catch((err: unknown) => {
         if (res.headersSent) return void res.destroy();
         sendJson(res, 500, openAiError(`shoal-mock-provider failed: ${err instanceof Error ? err.message : String(err)}`, 'server_error'));
@@ -107,23 +115,32 @@ export class MockProviderServer {
     this.server = createServer(this.listener);
   }
 
+  private nextId(): string {
+    return `${this.idPrefix}${(++this.ids).toString(16).padStart(12, '0')}`;
+  }
+
   calls(): number {
     return this.total;
   }
 
   // a long-lived mock (standalone mode's mock-chat) must not keep every request it ever saw
+  // a ring once full: the oldest call is overwritten, not shifted out of a thousand-long array on every call
   private record(call: MockCall): void {
     this.total++;
-    this.log.push(call);
-    if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
+    if (this.log.length < this.logLimit) this.log.push(call);
+    else if (this.logLimit > 0) {
+      this.log[this.oldest] = call;
+      this.oldest = (this.oldest + 1) % this.logLimit;
+    }
   }
 
   callLog(): ReadonlyArray<MockCall> {
-    return this.log.map((call) => Object.freeze({ ...call }));
+    return [...this.log.slice(this.oldest), ...this.log.slice(0, this.oldest)].map((call) => Object.freeze({ ...call }));
   }
 
   reset(): void {
     this.log.length = 0;
+    this.oldest = 0;
     this.total = 0;
     this.setFaults(undefined);
     this.setAnswers(undefined);
@@ -279,14 +296,14 @@ export class MockProviderServer {
     const blank = blankAnswerOf(fault);
     const shape = deepseek ? deepseekShape(request, usage, blank) : undefined;
     const completion: Completion = {
-      id: `chatcmpl-${randomBytes(12).toString('hex')}`,
+      id: `chatcmpl-${this.nextId()}`,
       created: Math.floor(Date.now() / 1000),
       model: request.model,
       usage:
         shape?.usage ??
         (blank !== undefined ? { ...usage, answer: blank, completion_tokens: 0, total_tokens: usage.prompt_tokens } : usage),
       includeUsage: request.stream_options?.include_usage === true,
-      headers: { 'x-request-id': `req_${randomBytes(12).toString('hex')}` },
+      headers: { 'x-request-id': `req_${this.nextId()}` },
       ...(shape ? { reasoning: shape.reasoning, cacheHitTokens: shape.cacheHitTokens } : {}),
     };
     return { kind: 'answer', completion, stream: request.stream === true, fault };
