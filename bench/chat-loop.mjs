@@ -298,7 +298,7 @@ try {
     await pool.close();
     times.sort((a, b) => a - b);
     console.log(
-      `${mode} ${path.basename(root)} at ${rate} req/s: p50 ${times[times.length >> 1].toFixed(2)} ms, p90 ${times[Math.floor(times.length * 0.9)].toFixed(2)} ms`,
+      `${mode} ${path.basename(root)} at ${rate} req/s: p50 ${times[times.length >> 1].toFixed(2)} ms, p90 ${times[Math.floor(times.length * 0.9)].toFixed(2)} ms, p99 ${times[Math.floor(times.length * 0.99)].toFixed(2)} ms, max ${times.at(-1).toFixed(2)} ms`,
     );
   }
   const groups = Object.fromEntries(Object.entries(procs).map(([k, v]) => [k, typeof v === 'function' ? v() : v]));
