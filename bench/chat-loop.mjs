@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import pg from 'pg';
-import { cpuSeconds, pidsNamed, spawnUntil, stopChild, sysSeconds } from './support/processes.mjs';
+import { cpuSeconds, machineBusySeconds, pidsNamed, spawnUntil, stopChild, sysSeconds } from './support/processes.mjs';
 import { portkeyChatHeaders, portkeyProcess } from './support/portkey.mjs';
 
 const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,12 +34,6 @@ const pgUrl = process.env.SHOAL_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:
 const redisUrl = process.env.SHOAL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const key = 'sk-shoal-bench-key-0123456789abcdef';
 const work = mkdtempSync(path.join(tmpdir(), 'shoal-chat-loop-'));
-/** [busy, total] CPU time of the whole machine so far (/proc/stat, in clock ticks) */
-const machineSeconds = () => {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = f.reduce((a, b) => a + b, 0);
-  return [total - f[3] - f[4], total];
-};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
@@ -317,8 +311,6 @@ try {
   }
   const before = cpuNow();
   const sys0 = sysSeconds(target.pid);
-  // the harness's own share: the mock upstream, this process (the load generator), the machine as a whole
-  const harness0 = { mock: cpuSeconds(mock.pid), load: process.cpuUsage(), machine: machineSeconds() };
   // --strace: counts the serving process's syscalls in the load window (strace slows it: counts, not times)
   const perfData = path.join(work, 'perf.data');
   const perfRec = perf
@@ -328,6 +320,8 @@ try {
     ? spawn('strace', ['-c', '-f', '-p', String(target.pid), '-o', path.join(work, 'strace.txt')], { stdio: 'ignore' })
     : undefined;
   if (tracer || perfRec) await sleep(500);
+  // the harness's own share: the mock upstream, this process (the load generator), the machine as a whole
+  const harness0 = { mock: cpuSeconds(mock.pid), load: process.cpuUsage(), machine: machineBusySeconds() };
   const t0 = nowUs();
   const r = await load({ url: `${url}/v1/chat/completions`, method: 'POST', headers, body, duration });
   const t1 = nowUs();
@@ -338,7 +332,7 @@ try {
   const harness = {
     mock: cpuSeconds(mock.pid) - harness0.mock,
     load: (load1.user + load1.system) / 1e6,
-    machine: machineSeconds().map((x, i) => x - harness0.machine[i]),
+    machine: machineBusySeconds() - harness0.machine,
   };
   const sys = sysSeconds(target.pid) - sys0;
   const perReq = Object.entries(cpu).map(([k, s]) => `${k} ${((1000 * s) / requests).toFixed(3)}`);
@@ -346,9 +340,8 @@ try {
   console.log(
     `${mode} ${path.basename(root)}: ${Math.round(requests / secs)} req/s, p50 ${r.latency.p50} ms, errors ${r.errors + r.non2xx}; CPU ms/request: ${perReq.join(', ')} (sum ${sum.toFixed(3)}; kernel ${((1000 * sys) / requests).toFixed(3)} of the first); ${mode !== 'distributed' ? '' : `model-pool cores ${(cpu['model-pool'] / secs).toFixed(2)}`}`,
   );
-  const [busy, all] = harness.machine;
   console.log(
-    `  harness: mock ${((1000 * harness.mock) / requests).toFixed(3)}, load generator ${((1000 * harness.load) / requests).toFixed(3)} ms/request; machine busy ${((busy / all) * cpus().length).toFixed(2)} of ${cpus().length} cores`,
+    `  harness: mock ${((1000 * harness.mock) / requests).toFixed(3)}, load generator ${((1000 * harness.load) / requests).toFixed(3)} ms/request; machine busy ${(harness.machine / secs).toFixed(2)} of ${cpus().length} cores`,
   );
   if (perfRec) {
     await new Promise((resolve) => {

@@ -26,7 +26,7 @@ import { createRequire } from 'node:module';
 import pg from 'pg';
 import { Agent, Pool, request } from 'undici';
 import { summarizeProfile } from './profile-summary.mjs';
-import { cpuSeconds, pidsNamed, spawnUntil, stopChild } from './support/processes.mjs';
+import { cpuSeconds, machineBusySeconds, pidsNamed, spawnUntil, stopChild } from './support/processes.mjs';
 import { scorecard } from './support/scorecard.mjs';
 import { portkeyChatHeaders, portkeyProcess } from './support/portkey.mjs';
 import {
@@ -93,12 +93,6 @@ const rssMb = (pid) => {
   return m ? Number(m[1]) / 1024 : NaN;
 };
 
-/** The whole machine's busy CPU seconds so far, from /proc/stat (every process, ours or not). */
-function machineBusySeconds() {
-  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-  const idle = ticks[3] + ticks[4];
-  return (ticks.reduce((a, b) => a + b, 0) - idle) / 100;
-}
 /**
  * What 3× Portkey's req/s would ask of these cores, from this run's own figures: the mock provider
  * and the load generator at their cheapest cost per request (measured beside the floor, at the

@@ -60,6 +60,13 @@ export function sysSeconds(pid) {
   return ticks(pid)?.system ?? 0;
 }
 
+/** The whole machine's busy CPU seconds so far, from /proc/stat (every process, ours or not). */
+export function machineBusySeconds() {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const idle = ticks[3] + ticks[4];
+  return (ticks.reduce((a, b) => a + b, 0) - idle) / 100;
+}
+
 /** Pids of the processes named `comm` (Redis and Postgres run beside the benchmark, not under it). */
 export function pidsNamed(comm) {
   const out = [];
