@@ -1,5 +1,6 @@
 import { ApiError } from '../errors/api-error';
-import { parseJsonBody } from './json-body.parser';
+import { cannotHoldHazard, parseJsonBody } from './json-body.parser';
+import { findJsonHazard } from './json-safety.scan';
 import { parseBody } from './parse-body';
 import { z } from 'zod';
 
@@ -63,6 +64,69 @@ describe('parseJsonBody', () => {
     expect([bad.status, bad.code]).toEqual([400, 'invalid_json']);
     expect(bad.message).toMatch(/^The request body is not valid JSON: /);
     expect(refusal('  ').code).toBe('invalid_json');
+  });
+});
+
+describe("the text check that spares a body's walk", () => {
+  // JSON texts built from the pieces that make (or nearly make) every hazard, escaped and not
+  // mulberry32: a seeded generator, so that a failure is the same on every run
+  let seed = 12345;
+  const rand = (n: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)];
+  // as they stand in the JSON text: `\\u0000` is the escape, `\ud800` a lone surrogate in the text itself
+  const PLAIN = ['a', '_', 'proto', 'prototype', ' ', '🐟', 'é', '\\\\', '\\"', '\\n', '\\/'] as const;
+  const RISKY = [
+    'constructor',
+    '__proto__',
+    '\\ud83d\\udc1f',
+    '\\u0000',
+    '\\ud800',
+    '\\udc00',
+    '\\u005f',
+    '\\\\u0000',
+    '\\u0041',
+    '\ud800',
+    '\udfff',
+    '\\u00e9',
+  ] as const;
+  const PLAIN_KEYS = ['"a"', '"b"', '"prototype"', '"proto"'];
+  const RISKY_KEYS = ['"__proto__"', '"constructor"', '"\\\\u005f_proto__"', '"\\u005f_proto__"', '"con\\u0073tructor"'];
+  const str = () => `"${Array.from({ length: rand(4) }, () => (rand(3) ? pick(PLAIN) : pick(RISKY))).join('')}"`;
+  const key = () => (rand(2) ? pick(PLAIN_KEYS) : rand(2) ? pick(RISKY_KEYS) : str());
+  const value = (depth: number): string => {
+    const kind = depth > 3 ? rand(2) : rand(4);
+    if (kind === 0) return str();
+    if (kind === 1) return pick(['1', 'true', 'null', '-2.5e3']);
+    if (kind === 2) return `[${Array.from({ length: rand(3) }, () => value(depth + 1)).join(',')}]`;
+    return `{${Array.from({ length: rand(3) }, () => `${key()}:${value(depth + 1)}`).join(',')}}`;
+  };
+
+  it('passes no text that parses to a hazard, and the parser refuses exactly what the walk finds', () => {
+    let passed = 0;
+    let hazards = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const text = `{"k":${value(0)}}`;
+      const hazard = findJsonHazard(JSON.parse(text));
+      if (hazard) hazards++;
+      if (cannotHoldHazard(text)) {
+        passed++;
+        expect({ text, hazard }).toEqual({ text, hazard: undefined });
+      }
+      let refused = false;
+      try {
+        parseJsonBody(text);
+      } catch {
+        refused = true;
+      }
+      expect({ text, refused }).toEqual({ text, refused: hazard !== undefined });
+    }
+    // both kinds were tried, many times
+    expect(Math.min(passed, hazards)).toBeGreaterThan(1_000);
   });
 });
 

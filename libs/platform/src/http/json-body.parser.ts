@@ -1,8 +1,8 @@
 // The JSON body parser every Shoal service uses, instead of Fastify's: it refuses, as a 400 before
 // any controller runs, bodies that are not JSON, nested too deep, or holding what cannot be stored.
 import { ApiError } from '../errors/api-error';
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-safety.scan';
-import { assertJsonSafe } from './json-safety';
+import { exceedsJsonDepth, MAX_JSON_DEPTH, type WellFormedString } from './json-safety.scan';
+import { assertJsonSafe, markJsonSafe } from './json-safety';
 
 export function parseJsonBody(raw: string): unknown {
   // a leading byte-order mark (Windows tools send one) is not part of the JSON, as Fastify also held
@@ -29,6 +29,18 @@ export function parseJsonBody(raw: string): unknown {
       issues: [{ path: 'body', message: `is not valid JSON: ${reason}`, code: 'invalid_json' }],
     });
   }
-  assertJsonSafe(value);
+  // most bodies show on their text that they hold no hazard: a few scans of the text, not a walk of every value and key
+  if (cannotHoldHazard(text)) markJsonSafe(value);
+  else assertJsonSafe(value);
   return value;
+}
+
+/**
+ * True when parsing `text` cannot give what `findJsonHazard` refuses (its depth is counted on the
+ * text apart). A string holds U+0000 or a lone surrogate only through a `\u` escape (JSON refuses
+ * raw control characters) or when the text itself holds the lone surrogate; a key is `__proto__` or
+ * `constructor` only if those letters stand in the text as they are (other escapes make no letters).
+ */
+export function cannotHoldHazard(text: string): boolean {
+  return !text.includes('\\u') && !text.includes('__proto__') && !text.includes('constructor') && (text as WellFormedString).isWellFormed();
 }

@@ -30,7 +30,7 @@ function stringHazard(s: string): JsonHazard | undefined {
 }
 
 // ES2024 (Node 20 has it; the repo's TypeScript lib is ES2023)
-type WellFormedString = string & { isWellFormed(): boolean };
+export type WellFormedString = string & { isWellFormed(): boolean };
 
 interface Frame {
   value: unknown;

@@ -7,9 +7,14 @@ import { jsonPath } from './json-path';
 const checked = new WeakSet<object>();
 const MAX_PATH_CHARS = 300;
 
+/** Records that `value` holds no hazard (its text showed that it cannot): later checks of it do not walk it. */
+export function markJsonSafe(value: unknown): void {
+  if (value !== null && typeof value === 'object') checked.add(value);
+}
+
 /** Throws a 400 naming the first hazard's path; `root` prefixes the path ('' for a body, 'query'). */
 export function assertJsonSafe(value: unknown, root = ''): void {
-  if (value !== null && typeof value === 'object' && checked.has(value)) return;
+  if (value !== null && typeof value === 'object' && (isEmpty(value) || checked.has(value))) return;
   const found = findJsonHazard(value);
   if (found) {
     // a hostile key can be a megabyte long: the answer names where, not all of it
@@ -24,4 +29,10 @@ export function assertJsonSafe(value: unknown, root = ''): void {
     throw ApiError.validation(`Invalid request: ${path} ${message}`, [{ path, message, code: found.hazard }]);
   }
   if (value !== null && typeof value === 'object') checked.add(value);
+}
+
+/** `{}` or `[]` (a route's params and query, most of the time): nothing to walk, nothing to remember. */
+function isEmpty(value: object): boolean {
+  for (const _ in value) return false;
+  return true;
 }
