@@ -1,6 +1,6 @@
 import { InMemoryPriceFeed, InMemoryUsageLog, configureRootLogger } from '@shoal/platform';
 import type { Deployment } from '@shoal/model-routing';
-import { usageEventSchema } from '@shoal/contracts';
+import { usageEventSchema, usageIntentSchema } from '@shoal/contracts';
 import { PriceCatalogCache } from './price-catalog.cache';
 import { MAX_HEARTBEAT_LIFETIME_MS, MeteringUnavailableError, UsageEmitter } from './usage.emitter';
 
@@ -44,6 +44,58 @@ describe('UsageEmitter', () => {
       status: 'succeeded',
       latencyMs: 30_000, // closed 30 s after it began
     });
+  });
+
+  it("writes the intent and the entry as JSON.stringify of the whole would, every field in the schema's shape", async () => {
+    jest.useFakeTimers({ now: new Date('2026-03-01T12:00:00Z') });
+    const { log, emitter } = setup();
+    const priced = {
+      ...deployment,
+      priceOverride: { inputPerMillion: '1', outputPerMillion: '2', currency: 'USD' },
+    } as unknown as Deployment;
+    const traced = { ...ctx, apiKeyId: 'key_"quoted"\\', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+    const meter = await emitter.begin(traced, {
+      model: 'mock-chat',
+      deployment: priced,
+      attempt: 3,
+      stream: false,
+      promptTokenEstimate: 9,
+    });
+    const [open] = await log.stale(Number.MAX_SAFE_INTEGER, 10);
+    const who = {
+      callId: 'run_1:llm:0',
+      attempt: 3,
+      tenantId: 'ten_1',
+      apiKeyId: 'key_"quoted"\\',
+      runId: 'run_1',
+      nodeId: 'llm',
+      deploymentId: 'dep_1',
+      provider: 'openai-compatible',
+      model: 'mock-chat',
+      upstreamModel: 'mock-chat',
+      priceOverride: { inputPerMillion: '1', outputPerMillion: '2', currency: 'USD' },
+      stream: false,
+      startedAt: '2026-03-01T12:00:00.000Z',
+      traceparent: traced.traceparent,
+    };
+    expect(open.intent).toBe(JSON.stringify({ ...who, promptTokenEstimate: 9 }));
+    expect(usageIntentSchema.safeParse(JSON.parse(open.intent)).success).toBe(true);
+
+    await jest.advanceTimersByTimeAsync(250);
+    await meter.complete(usage, 'succeeded');
+    const [entry] = await log.read('b', 10, 0);
+    const rest = {
+      promptTokens: 7,
+      completionTokens: 6,
+      cachedPromptTokens: 0,
+      reasoningTokens: 0,
+      cost: { input: '0.000007', output: '0.000012', total: '0.000019', currency: 'USD' },
+      status: 'succeeded',
+      estimated: false,
+      latencyMs: 250,
+    };
+    expect(entry.data).toBe(JSON.stringify({ ...who, ...rest }));
+    expect(usageEventSchema.safeParse(JSON.parse(entry.data)).success).toBe(true);
   });
 
   it('stops the heartbeat of an attempt never closed after its lifetime, so the reaper can bill it', async () => {

@@ -27,6 +27,9 @@ export const DEFAULT_USAGE_HEARTBEAT_MS = 30_000;
  */
 export const MAX_HEARTBEAT_LIFETIME_MS = 60 * 60_000;
 
+/** Who and what an attempt is for: what its intent and its usage entry share. */
+type AttemptFields = Omit<UsageIntent, 'promptTokenEstimate'>;
+
 export interface AttemptToMeter {
   /** the public model name the caller asked for */
   model: string;
@@ -55,7 +58,7 @@ export class UsageEmitter {
   async begin(ctx: PoolCallContext, a: AttemptToMeter): Promise<MeteredAttempt> {
     const d = a.deployment;
     const now = Date.now();
-    const intent: UsageIntent = {
+    const who: AttemptFields = {
       callId: ctx.callId,
       attempt: a.attempt,
       tenantId: ctx.tenantId,
@@ -70,19 +73,21 @@ export class UsageEmitter {
       priceOverride: d.priceOverride ? { ...d.priceOverride } : null,
       stream: a.stream,
       startedAt: new Date(now).toISOString(),
-      promptTokenEstimate: a.promptTokenEstimate,
       ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
     };
+    // the intent and its usage entry begin with the same fields, serialised once: each is this
+    // object's JSON with its own fields appended (the same text JSON.stringify of the whole gives)
+    const head = JSON.stringify(who).slice(0, -1);
     const key = usageKey(ctx.callId, a.attempt);
     try {
-      await this.usageLog.begin(key, JSON.stringify(intent), now);
+      await this.usageLog.begin(key, `${head},"promptTokenEstimate":${JSON.stringify(a.promptTokenEstimate)}}`, now);
     } catch (err) {
       // a call whose intent is not recorded could be paid and never billed (its entry cannot be
       // written either while Redis is down): the provider is not contacted, the caller gets a 503
       this.log.warn({ err, callId: ctx.callId, attempt: a.attempt }, 'could not record the usage intent: refusing the call');
       throw new MeteringUnavailableError();
     }
-    return new MeteredAttempt(intent, key, now, this.usageLog, this.prices, this.heartbeats, this.log, this.rateLimiter);
+    return new MeteredAttempt(who, head, key, now, this.usageLog, this.prices, this.heartbeats, this.log, this.rateLimiter);
   }
 }
 
@@ -146,7 +151,9 @@ export class MeteredAttempt {
   private closed = false;
 
   constructor(
-    readonly intent: UsageIntent,
+    readonly intent: AttemptFields,
+    /** `intent` as JSON without its closing brace: the start of the usage entry */
+    private readonly head: string,
     private readonly key: string,
     readonly startedAtMs: number,
     private readonly usageLog: UsageLog,
@@ -191,9 +198,7 @@ export class MeteredAttempt {
     cost: CallCost = this.price(usage),
     { estimated = false }: { estimated?: boolean } = {},
   ): Promise<CallCost> {
-    const { promptTokenEstimate: _estimate, ...who } = this.intent;
-    const event: UsageEvent = {
-      ...who,
+    const rest: Omit<UsageEvent, keyof AttemptFields> = {
       promptTokens: usage.promptTokens,
       completionTokens: usage.completionTokens,
       cachedPromptTokens: usage.cachedPromptTokens,
@@ -203,7 +208,7 @@ export class MeteredAttempt {
       estimated,
       latencyMs: Math.max(0, Date.now() - this.startedAtMs),
     };
-    await this.close(JSON.stringify(event));
+    await this.close(`${this.head},${JSON.stringify(rest).slice(1)}`);
     this.rateLimiter
       ?.recordTokens({ tenantId: this.intent.tenantId, apiKeyId: this.intent.apiKeyId ?? '' }, usage.totalTokens)
       .catch((err: unknown) => this.log.warn({ err, callId: this.intent.callId }, 'could not count tokens against rate limits'));
