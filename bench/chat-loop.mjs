@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import pg from 'pg';
-import { cpuSeconds, machineBusySeconds, pidsNamed, spawnUntil, stopChild, sysSeconds } from './support/processes.mjs';
+import { cpuSeconds, machineBusySeconds, pidsNamed, spawnUntil, stopChild, syscalls, sysSeconds } from './support/processes.mjs';
 import { portkeyChatHeaders, portkeyProcess } from './support/portkey.mjs';
 
 const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -311,6 +311,7 @@ try {
   }
   const before = cpuNow();
   const sys0 = sysSeconds(target.pid);
+  const io0 = syscalls(target.pid);
   // --strace: counts the serving process's syscalls in the load window (strace slows it: counts, not times)
   const perfData = path.join(work, 'perf.data');
   const perfRec = perf
@@ -335,6 +336,7 @@ try {
     machine: machineBusySeconds() - harness0.machine,
   };
   const sys = sysSeconds(target.pid) - sys0;
+  const io1 = syscalls(target.pid);
   const perReq = Object.entries(cpu).map(([k, s]) => `${k} ${((1000 * s) / requests).toFixed(3)}`);
   const sum = (1000 * Object.values(cpu).reduce((a, b) => a + b, 0)) / requests;
   console.log(
@@ -342,6 +344,10 @@ try {
   );
   console.log(
     `  harness: mock ${((1000 * harness.mock) / requests).toFixed(3)}, load generator ${((1000 * harness.load) / requests).toFixed(3)} ms/request; machine busy ${(harness.machine / secs).toFixed(2)} of ${cpus().length} cores`,
+  );
+  // each syscall is costly on these machines (a socket write ~10-20 µs): how many the serving process makes per request
+  console.log(
+    `  syscalls per request (${mode === 'distributed' ? 'model-pool' : mode}): ${((io1.reads - io0.reads) / requests).toFixed(2)} reads, ${((io1.writes - io0.writes) / requests).toFixed(2)} writes`,
   );
   if (perfRec) {
     await new Promise((resolve) => {

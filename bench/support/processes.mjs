@@ -60,6 +60,16 @@ export function sysSeconds(pid) {
   return ticks(pid)?.system ?? 0;
 }
 
+/** Read and write syscalls a process has made so far (`syscr`, `syscw` of /proc/<pid>/io); zeros once it is gone. */
+export function syscalls(pid) {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    return { reads: Number(/syscr: (\d+)/.exec(io)?.[1] ?? 0), writes: Number(/syscw: (\d+)/.exec(io)?.[1] ?? 0) };
+  } catch {
+    return { reads: 0, writes: 0 };
+  }
+}
+
 /** The whole machine's busy CPU seconds so far, from /proc/stat (every process, ours or not). */
 export function machineBusySeconds() {
   const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
