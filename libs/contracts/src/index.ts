@@ -3,6 +3,7 @@ export * from './run-events';
 export { QUEUES, QUEUE_DEFAULTS, QUEUE_PAYLOADS, runJobSchema, type QueueName, type QueuePayload, type RunJob } from './queues';
 export {
   usageEventSchema,
+  plainUsageEvent,
   usageIntentSchema,
   usageCostSchema,
   priceOverrideSchema,

@@ -4,10 +4,15 @@ import { z } from 'zod';
 
 const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal number as a string');
 // what the ledger's numeric(24, 12) holds: an amount that does not fit would fail its whole batch
-const amount = z.string().regex(/^\d{1,12}(\.\d{1,12})?$/, 'a non-negative decimal string of at most 12 digits before and after the point');
+const AMOUNT = /^\d{1,12}(\.\d{1,12})?$/;
+const amount = z.string().regex(AMOUNT, 'a non-negative decimal string of at most 12 digits before and after the point');
 // what the ledger's integer columns hold, with room to add prompt and completion
-const count = z.number().int().nonnegative().max(1_000_000_000);
-const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD');
+const MAX_COUNT = 1_000_000_000;
+const count = z.number().int().nonnegative().max(MAX_COUNT);
+const CURRENCY = /^[A-Z]{3}$/;
+const currency = z.string().regex(CURRENCY, 'an ISO 4217 code such as USD');
+// the pattern z.iso.datetime({ offset: true }) checks, for the plain path below
+const DATETIME = z.regexes.datetime({ offset: true });
 
 /** A deployment-level price override, per million tokens; the catalog applies when absent. */
 export const priceOverrideSchema = z.object({
@@ -77,6 +82,92 @@ export const usageEventSchema = z
     message: 'is part of completionTokens and cannot exceed it',
   });
 export type UsageEvent = z.infer<typeof usageEventSchema>;
+
+/**
+ * A usage entry as `usageEventSchema.parse` gives it, when the value plainly satisfies the schema:
+ * every field there with its type, no default to fill in and no price override (what model-pool
+ * writes for every call). Otherwise undefined, and the schema decides, saying why. Billing reads
+ * every entry; the schema's generic walk cost more than the rest of a ledger row's JavaScript. A
+ * property test (usage.spec.ts) holds this to the schema.
+ */
+export function plainUsageEvent(v: unknown): UsageEvent | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const e = v as Record<string, unknown>;
+  const cost = e.cost === null ? null : plainCost(e.cost);
+  if (!(
+    text(e.callId, 1, 200) &&
+    isCount(e.attempt) &&
+    (e.attempt as number) >= 1 &&
+    (e.attempt as number) <= 1000 &&
+    text(e.tenantId, 1, 200) &&
+    (e.apiKeyId === null || text(e.apiKeyId, 0, 200)) &&
+    (e.runId === null || text(e.runId, 0, 200)) &&
+    (e.nodeId === null || text(e.nodeId, 0, 200)) &&
+    text(e.deploymentId, 0, 200) &&
+    text(e.provider, 0, 100) &&
+    text(e.model, 0, 200) &&
+    text(e.upstreamModel, 0, 200) &&
+    e.priceOverride === null &&
+    typeof e.stream === 'boolean' &&
+    typeof e.startedAt === 'string' &&
+    DATETIME.test(e.startedAt) &&
+    (e.traceparent === undefined || text(e.traceparent, 0, 200)) &&
+    isCount(e.promptTokens) &&
+    isCount(e.completionTokens) &&
+    isCount(e.cachedPromptTokens) &&
+    isCount(e.reasoningTokens) &&
+    (e.cachedPromptTokens as number) <= (e.promptTokens as number) &&
+    (e.reasoningTokens as number) <= (e.completionTokens as number) &&
+    cost !== undefined &&
+    (e.status === 'succeeded' || e.status === 'failed' || e.status === 'interrupted') &&
+    typeof e.estimated === 'boolean' &&
+    isCount(e.latencyMs)
+  ))
+    return undefined;
+  const event = {
+    callId: e.callId,
+    attempt: e.attempt,
+    tenantId: e.tenantId,
+    apiKeyId: e.apiKeyId,
+    runId: e.runId,
+    nodeId: e.nodeId,
+    deploymentId: e.deploymentId,
+    provider: e.provider,
+    model: e.model,
+    upstreamModel: e.upstreamModel,
+    priceOverride: null,
+    stream: e.stream,
+    startedAt: e.startedAt,
+    ...(e.traceparent === undefined ? {} : { traceparent: e.traceparent }),
+    promptTokens: e.promptTokens,
+    completionTokens: e.completionTokens,
+    cachedPromptTokens: e.cachedPromptTokens,
+    reasoningTokens: e.reasoningTokens,
+    cost,
+    status: e.status,
+    estimated: e.estimated,
+    latencyMs: e.latencyMs,
+  };
+  return event as UsageEvent;
+}
+
+const text = (s: unknown, min: number, max: number): boolean => typeof s === 'string' && s.length >= min && s.length <= max;
+const isCount = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= MAX_COUNT;
+
+function plainCost(c: unknown): UsageCost | undefined {
+  if (typeof c !== 'object' || c === null) return undefined;
+  const { input, output, total, currency: cur } = c as Record<string, unknown>;
+  const ok =
+    typeof input === 'string' &&
+    AMOUNT.test(input) &&
+    typeof output === 'string' &&
+    AMOUNT.test(output) &&
+    typeof total === 'string' &&
+    AMOUNT.test(total) &&
+    typeof cur === 'string' &&
+    CURRENCY.test(cur);
+  return ok ? { input, output, total, currency: cur } : undefined;
+}
 
 /** The ledger key of one provider attempt, also its key among open intents. */
 export function usageKey(callId: string, attempt: number): string {

@@ -1,7 +1,7 @@
 // A batch of usage log entries turned into ledger rows: each entry validated, priced when the
 // call site could not price it (an intent the reaper closed), and one row per (call id, attempt)
 // however often the log delivered it. No I/O: the consumer reads, this builds, the repository writes.
-import { newId, usageEventSchema, usageKey, type UsageEvent } from '@shoal/contracts';
+import { newId, plainUsageEvent, usageEventSchema, usageKey, type UsageEvent } from '@shoal/contracts';
 import { PricingError, callCost, type PriceCatalog } from '@shoal/pricing';
 import type { UsageLogEntry } from '@shoal/platform';
 import type { LedgerRow } from './ledger-row';
@@ -23,7 +23,10 @@ export function buildUsageBatch(entries: ReadonlyArray<UsageLogEntry>, catalog: 
     batch.ids.push(entry.id);
     let event: UsageEvent;
     try {
-      const parsed = usageEventSchema.safeParse(JSON.parse(entry.data));
+      const value: unknown = JSON.parse(entry.data);
+      // what model-pool writes passes the plain check; anything else is the schema's to judge (and explain)
+      const plain = plainUsageEvent(value);
+      const parsed = plain ? { success: true as const, data: plain } : usageEventSchema.safeParse(value);
       if (!parsed.success) {
         const reason = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
         batch.rejected.push({ id: entry.id, reason, data: entry.data });
