@@ -1,4 +1,4 @@
-import { chatCompletionRequestSchema } from './chat-request';
+import { chatCompletionRequestSchema, plainChatCompletionRequest } from './chat-request';
 
 const base = { model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }] };
 const issue = (extra: Record<string, unknown>) => {
@@ -28,5 +28,72 @@ describe('chatCompletionRequestSchema', () => {
     [{ temperature: '1' }, 'temperature', 'Invalid input: expected number, received string'],
   ])('refuses %j naming %s', (extra, path, message) => {
     expect(issue(extra)).toEqual({ path, message });
+  });
+});
+
+describe('plainChatCompletionRequest', () => {
+  // mulberry32: a seeded generator, so that a failure is the same on every run
+  let seed = 20261202;
+  const rand = (n: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
+  };
+  const base = () => ({ model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }] as unknown[], temperature: 0.2 });
+  const NUMBERS = [-3, -2, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 3, 1e300, -Infinity, Infinity, NaN, '1', true, null, undefined];
+  const INTS = [-1, 0, 1, 2, 1.5, 2 ** 53, 1e300, '1', null, undefined];
+  const MUTATIONS: Record<string, readonly unknown[]> = {
+    model: ['', 'm', 7, null, undefined, ['m']],
+    messages: [
+      [],
+      [{ role: 'user', content: 'x' }],
+      [{ role: '' }],
+      [{ content: 'no role' }],
+      [{ role: 7 }],
+      [null],
+      [['user']],
+      [
+        { role: 'system', content: 's' },
+        { role: 'user', content: [{ type: 'text', text: 'x' }], name: 'n' },
+      ],
+      'hello',
+      {},
+      null,
+      undefined,
+    ],
+    stream: [true, false, 'true', 0, null, undefined],
+    stream_options: [null, undefined, {}, { include_usage: true }, { include_usage: 'yes' }, { include_usage: null }, [], 'x'],
+    temperature: NUMBERS,
+    top_p: NUMBERS,
+    presence_penalty: NUMBERS,
+    frequency_penalty: NUMBERS,
+    max_tokens: INTS,
+    max_completion_tokens: INTS,
+    n: [0, 1, 2, 1.0, '1', null, undefined],
+    tools: [[{ type: 'function', function: { name: 'f' } }], undefined],
+  };
+  const FIELDS = Object.keys(MUTATIONS);
+
+  it('never passes what the schema refuses, and passes the rest as the schema parses it', () => {
+    let plain = 0;
+    let refused = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const v: Record<string, unknown> = base();
+      for (let m = 1 + rand(3); m > 0; m--) {
+        const field = FIELDS[rand(FIELDS.length)];
+        const value = MUTATIONS[field][rand(MUTATIONS[field].length)];
+        if (value === undefined) delete v[field];
+        else v[field] = value;
+      }
+      const fast = plainChatCompletionRequest(v);
+      const schema = chatCompletionRequestSchema.safeParse(v);
+      if (!schema.success) refused++;
+      if (fast === undefined) continue;
+      plain++;
+      expect({ v, success: schema.success }).toEqual({ v, success: true });
+      expect(fast).toEqual(schema.data);
+    }
+    expect(Math.min(plain, refused)).toBeGreaterThan(2_000);
   });
 });

@@ -15,7 +15,7 @@ export {
   type ShoalCost,
 } from './usage';
 export { INTERNAL_HEADERS, ROUTE_PREFIX } from './internal-api';
-export { chatCompletionRequestSchema, type ChatCompletionRequest } from './chat-request';
+export { chatCompletionRequestSchema, plainChatCompletionRequest, type ChatCompletionRequest } from './chat-request';
 export {
   embeddingsRequestSchema,
   MAX_EMBEDDING_INPUTS,

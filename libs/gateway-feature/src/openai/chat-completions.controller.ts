@@ -3,7 +3,13 @@
 // model-pool over HTTP (distributed, where the edge normally sends these routes to model-pool itself).
 import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { CHAT_COMPLETIONS_PORT, chatCompletionRequestSchema, embeddingsRequestSchema, type ChatCompletionsPort } from '@shoal/contracts';
+import {
+  CHAT_COMPLETIONS_PORT,
+  chatCompletionRequestSchema,
+  plainChatCompletionRequest,
+  embeddingsRequestSchema,
+  type ChatCompletionsPort,
+} from '@shoal/contracts';
 import {
   ApiDoc,
   ApiKeyGuard,
@@ -39,7 +45,7 @@ export class ChatCompletionsController {
     errors: [404, 502, 503],
   })
   async create(@Ctx() ctx: RequestContext, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
-    const request = parseBody(chatCompletionRequestSchema, body);
+    const request = parseBody(chatCompletionRequestSchema, body, '', plainChatCompletionRequest);
     const release = request.stream ? this.slots.acquire(ctx.apiKeyId, null) : undefined;
     try {
       // the client went away: stop the upstream call too (and stop paying for its tokens)

@@ -2,7 +2,7 @@
 // in distributed mode, with the signed call context saying who the call is for.
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ROUTE_PREFIX, chatCompletionRequestSchema, embeddingsRequestSchema } from '@shoal/contracts';
+import { ROUTE_PREFIX, chatCompletionRequestSchema, plainChatCompletionRequest, embeddingsRequestSchema } from '@shoal/contracts';
 import {
   InternalCtx,
   InternalTokenGuard,
@@ -33,7 +33,7 @@ export class ChatCompletionsController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const body = parseBody(chatCompletionRequestSchema, raw);
+    const body = parseBody(chatCompletionRequestSchema, raw, '', plainChatCompletionRequest);
     const ctx = poolCallContext(internal, req.headers.traceparent);
     await sendChatAnswer(reply, await this.chat.chatCompletions(ctx, body, clientGone(reply)), this.sse);
   }

@@ -4,7 +4,13 @@
 // the platform's edge auth, from its in-process cache.
 import { Body, Controller, Get, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { chatCompletionRequestSchema, embeddingsRequestSchema, newId, type ChatCallContext } from '@shoal/contracts';
+import {
+  chatCompletionRequestSchema,
+  plainChatCompletionRequest,
+  embeddingsRequestSchema,
+  newId,
+  type ChatCallContext,
+} from '@shoal/contracts';
 import {
   ApiKeyGuard,
   Ctx,
@@ -34,7 +40,7 @@ export class PublicChatCompletionsController {
   @Post('chat/completions')
   @HttpCode(200)
   async create(@Ctx() ctx: RequestContext, @Body() raw: unknown, @Res() reply: FastifyReply): Promise<void> {
-    const body = parseBody(chatCompletionRequestSchema, raw);
+    const body = parseBody(chatCompletionRequestSchema, raw, '', plainChatCompletionRequest);
     const call = callOf(ctx);
     // open streams per key are bounded here as on the gateway: a client cannot hold this replica's sockets without end
     const release = body.stream ? this.slots.acquire(ctx.apiKeyId, null) : undefined;
