@@ -1,4 +1,5 @@
 import { chatCompletionRequestSchema, plainChatCompletionRequest } from './chat-request';
+import { seededInt } from './testing/seeded-random';
 
 const base = { model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }] };
 const issue = (extra: Record<string, unknown>) => {
@@ -32,14 +33,7 @@ describe('chatCompletionRequestSchema', () => {
 });
 
 describe('plainChatCompletionRequest', () => {
-  // mulberry32: a seeded generator, so that a failure is the same on every run
-  let seed = 20261202;
-  const rand = (n: number) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
-  };
+  const rand = seededInt(20261202);
   const base = () => ({ model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }] as unknown[], temperature: 0.2 });
   const NUMBERS = [-3, -2, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 3, 1e300, -Infinity, Infinity, NaN, '1', true, null, undefined];
   const INTS = [-1, 0, 1, 2, 1.5, 2 ** 53, 1e300, '1', null, undefined];

@@ -1,14 +1,5 @@
+import { seededInt } from './testing/seeded-random';
 import { plainUsageEvent, usageEventSchema } from './usage';
-
-// mulberry32: a seeded generator, so that a failure is the same on every run
-function generator(seed: number) {
-  return (n: number) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
-  };
-}
 
 const base = () => ({
   callId: 'cal_01JDX4Z0Q3W8ABCDEF123456',
@@ -102,7 +93,7 @@ describe('plainUsageEvent', () => {
   });
 
   it('never passes what the schema refuses, and passes the rest as the schema parses it', () => {
-    const rand = generator(20261202);
+    const rand = seededInt(20261202);
     let plain = 0;
     let refused = 0;
     for (let i = 0; i < 20_000; i++) {
