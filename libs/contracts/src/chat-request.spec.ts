@@ -1,5 +1,5 @@
 import { chatCompletionRequestSchema, plainChatCompletionRequest } from './chat-request';
-import { seededInt } from './testing/seeded-random';
+import { expectPlainAgrees } from './testing/schema-agreement';
 
 const base = { model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }] };
 const issue = (extra: Record<string, unknown>) => {
@@ -33,7 +33,6 @@ describe('chatCompletionRequestSchema', () => {
 });
 
 describe('plainChatCompletionRequest', () => {
-  const rand = seededInt(20261202);
   const base = () => ({ model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }] as unknown[], temperature: 0.2 });
   const NUMBERS = [-3, -2, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 3, 1e300, -Infinity, Infinity, NaN, '1', true, null, undefined];
   const INTS = [-1, 0, 1, 2, 1.5, 2 ** 53, 1e300, '1', null, undefined];
@@ -67,27 +66,15 @@ describe('plainChatCompletionRequest', () => {
     n: [0, 1, 2, 1.0, '1', null, undefined],
     tools: [[{ type: 'function', function: { name: 'f' } }], undefined],
   };
-  const FIELDS = Object.keys(MUTATIONS);
 
   it('never passes what the schema refuses, and passes the rest as the schema parses it', () => {
-    let plain = 0;
-    let refused = 0;
-    for (let i = 0; i < 20_000; i++) {
-      const v: Record<string, unknown> = base();
-      for (let m = 1 + rand(3); m > 0; m--) {
-        const field = FIELDS[rand(FIELDS.length)];
-        const value = MUTATIONS[field][rand(MUTATIONS[field].length)];
-        if (value === undefined) delete v[field];
-        else v[field] = value;
-      }
-      const fast = plainChatCompletionRequest(v);
-      const schema = chatCompletionRequestSchema.safeParse(v);
-      if (!schema.success) refused++;
-      if (fast === undefined) continue;
-      plain++;
-      expect({ v, success: schema.success }).toEqual({ v, success: true });
-      expect(fast).toEqual(schema.data);
-    }
+    const { plain, refused } = expectPlainAgrees({
+      schema: chatCompletionRequestSchema,
+      plain: plainChatCompletionRequest,
+      base,
+      mutations: MUTATIONS,
+      seed: 20261202,
+    });
     expect(Math.min(plain, refused)).toBeGreaterThan(2_000);
   });
 });

@@ -1,4 +1,4 @@
-import { seededInt } from './testing/seeded-random';
+import { expectPlainAgrees } from './testing/schema-agreement';
 import { plainUsageEvent, usageEventSchema } from './usage';
 
 const base = () => ({
@@ -81,7 +81,6 @@ const MUTATIONS: Record<string, readonly unknown[]> = {
   ],
   extra: ['an unknown key', undefined],
 };
-const FIELDS = Object.keys(MUTATIONS);
 
 describe('plainUsageEvent', () => {
   it('gives what the schema gives for what model-pool writes', () => {
@@ -93,26 +92,13 @@ describe('plainUsageEvent', () => {
   });
 
   it('never passes what the schema refuses, and passes the rest as the schema parses it', () => {
-    const rand = seededInt(20261202);
-    let plain = 0;
-    let refused = 0;
-    for (let i = 0; i < 20_000; i++) {
-      const v: Record<string, unknown> = base();
-      for (let m = 1 + rand(3); m > 0; m--) {
-        const field = FIELDS[rand(FIELDS.length)];
-        const choices = MUTATIONS[field];
-        const value = choices[rand(choices.length)];
-        if (value === undefined) delete v[field];
-        else v[field] = value;
-      }
-      const fast = plainUsageEvent(v);
-      const schema = usageEventSchema.safeParse(v);
-      if (!schema.success) refused++;
-      if (fast === undefined) continue;
-      plain++;
-      expect({ v, success: schema.success }).toEqual({ v, success: true });
-      expect(fast).toEqual(schema.data);
-    }
+    const { plain, refused } = expectPlainAgrees({
+      schema: usageEventSchema,
+      plain: plainUsageEvent,
+      base,
+      mutations: MUTATIONS,
+      seed: 20261202,
+    });
     // both sides were tried, many times
     expect(Math.min(plain, refused)).toBeGreaterThan(2_000);
   });
