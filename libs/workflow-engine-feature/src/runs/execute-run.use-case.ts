@@ -236,7 +236,7 @@ export class ExecuteRunUseCase {
    */
   private async announce(run: FinishedRunRow, endRecord?: string): Promise<void> {
     const e = await this.events.append(run.id, workflowFinishedOf(run), undefined, endRecord);
-    if (e && !this.events.recordsLastEventSeq) await this.runs.setLastEventSeq(run.tenantId, run.id, e.sequence);
+    if (e && !this.events.recordsLastEventSeq) await this.runs.setLastEventSeq(run.id, e.sequence);
   }
 
   /** Events of the run this worker holds: refused once another worker has taken the run over. */

@@ -7,7 +7,7 @@
 // still read the run alone.
 import { newId } from '@shoal/contracts';
 import { Prisma, createPrismaClient, directSql, type PrismaClient } from '@shoal/platform';
-import { createTestDatabase, type TestDatabase } from '@shoal/testing';
+import { createTestDatabase, recordStatementValues, tableScansOfPrepared, type TestDatabase } from '@shoal/testing';
 import type { NodeExecutionFinish, NodeExecutionStart } from '@shoal/workflow-runtime';
 import { RunStateRepository } from './run-state.repository';
 
@@ -18,18 +18,13 @@ const tenantId = newId('ten');
 const workflowId = newId('wf');
 const versionId = newId('wfv');
 /** the values each statement text was last sent with */
-const lastValues = new Map<string, unknown[]>();
+let lastValues: Map<string, unknown[]>;
 
 beforeAll(async () => {
   db = await createTestDatabase('hot_plans');
   // one connection: the statements are prepared (and their plans cached) on it, and explained on it
   prisma = createPrismaClient({ url: db.url, maxConnections: 1 });
-  const sql = directSql(prisma);
-  const query = sql.query.bind(sql);
-  sql.query = <T>(s: Prisma.Sql) => {
-    lastValues.set(s.text, s.values);
-    return query<T>(s);
-  };
+  lastValues = recordStatementValues(directSql(prisma));
   repo = new RunStateRepository(prisma);
   await prisma.tenant.create({ data: { id: tenantId, name: 't' } });
   await prisma.workflow.create({ data: { id: workflowId, tenantId, name: 'w', latestVersionId: versionId } });
@@ -80,34 +75,9 @@ async function oneRun(): Promise<void> {
   checkpoints.nodeFinished({ ...node(runId, 'end'), deterministic: true });
   const totals = { status: 'succeeded' as const, outputs: { a: 'x' }, error: null, totalTokens: 2, totalSteps: 2, elapsedMs: 1 };
   await repo.finish(tenantId, runId, run.lease, { ...totals, totalPrice: '0', currency: 'USD' }, checkpoints.pending());
+  // where the run's events are not kept in Postgres (Redis), the end's sequence number is recorded apart
+  await repo.setLastEventSeq(runId, 4);
 }
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  Plans?: PlanNode[];
-}
-
-/** The scans of workflow_runs in `plan`: how each reached it, and how many rows it read. */
-function runScans(plan: PlanNode): Array<{ how: string; rowsRead: number }> {
-  const own =
-    plan['Relation Name'] === 'workflow_runs' && plan['Node Type'].endsWith('Scan')
-      ? [
-          {
-            how: `${plan['Node Type']}${plan['Index Name'] ? ` using ${plan['Index Name']}` : ''}`,
-            rowsRead: ((plan['Actual Rows'] ?? 0) + (plan['Rows Removed by Filter'] ?? 0)) * (plan['Actual Loops'] ?? 1),
-          },
-        ]
-      : [];
-  return [...own, ...(plan.Plans ?? []).flatMap(runScans)];
-}
-
-const literal = (v: unknown): string =>
-  v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
 
 it('keeps each run statement to the run it names after its plan was cached on a near-empty table', async () => {
   // five custom plans, then the generic one is cached: on a table of a few rows, never analyzed
@@ -126,29 +96,12 @@ it('keeps each run statement to the run it names after its plan was cached on a 
   await oneRun();
 
   const sql = directSql(prisma);
-  const prepared = await sql.query<{ name: string; statement: string }>(
-    Prisma.sql`SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE '%workflow_runs%'`,
-  );
-  const hot = prepared.filter((p) => lastValues.has(p.statement));
-  // the claim, a checkpoint and the end
-  expect(hot.length).toBeGreaterThanOrEqual(3);
-  for (const p of hot) {
-    const values = lastValues.get(p.statement)!;
-    // analyzed on the statement's own cached plan, with the last run's values; nothing it writes is kept
-    await sql.execute(Prisma.sql`BEGIN`);
-    let plan: PlanNode;
-    try {
-      const [row] = await sql.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
-        Prisma.raw(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE ${p.name}(${values.map(literal).join(', ')})`),
-      );
-      plan = row['QUERY PLAN'][0].Plan;
-    } finally {
-      await sql.execute(Prisma.sql`ROLLBACK`);
-    }
-    const statement = p.statement.replace(/\s+/g, ' ').trim().slice(0, 60);
-    const scans = runScans(plan);
+  const plans = await tableScansOfPrepared((text) => sql.query(Prisma.raw(text)), lastValues, 'workflow_runs');
+  // the claim, a checkpoint, the end and the end's sequence number
+  expect(plans.length).toBeGreaterThanOrEqual(4);
+  for (const { statement, scans } of plans) {
     expect(scans.length).toBeGreaterThan(0);
-    // named in the failure: which statement read the table how, and how many rows
+    // named in a failure: which statement read the table how, and how many rows
     const wide = scans.filter((s) => s.how !== 'Index Scan using workflow_runs_pkey' || s.rowsRead > 1);
     expect({ statement, wide }).toEqual({ statement, wide: [] });
   }

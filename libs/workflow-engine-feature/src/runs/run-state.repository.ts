@@ -231,9 +231,10 @@ export class RunStateRepository {
     };
   }
 
-  async setLastEventSeq(tenantId: string, runId: string, seq: number): Promise<void> {
-    // once per run, on the direct path (Prisma's updateMany costs its caller more CPU than the statement)
+  async setLastEventSeq(runId: string, seq: number): Promise<void> {
+    // once per run, on the direct path (Prisma's updateMany costs its caller more CPU than the statement);
+    // by primary key alone, as finish() (a cached plan could take the tenant's index for its tenant_id)
     await this.sql.execute(Prisma.sql`
-      UPDATE workflow_runs SET last_event_seq = ${seq}, updated_at = now() WHERE id = ${runId} AND tenant_id = ${tenantId}`);
+      UPDATE workflow_runs SET last_event_seq = ${seq}, updated_at = now() WHERE id = ${runId}`);
   }
 }
