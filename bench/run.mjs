@@ -54,6 +54,10 @@ const duration = arg('duration', 10);
 // 10-20 s of load here (bench/README.md, "Warm-up"), Portkey's as much as Shoal's
 const warmup = arg('warmup', 10);
 const connections = arg('connections', 32);
+// the chat paths' most req/s is measured in rounds, each measuring every path in turn (the order
+// rotated): this machine's speed moves by up to 2x within minutes, and a ratio of two paths measured
+// in the same round, a minute apart at most, is far steadier than one of two windows further apart
+const rounds = Math.max(1, arg('rounds', 3));
 const writeReadme = process.argv.includes('--write');
 const profile = process.argv.includes('--profile');
 // only (a) and (b): no workflow runs, no ledger benchmark (a quicker loop while working on the chat path)
@@ -399,12 +403,23 @@ try {
     billing: [billing.child.pid],
     standalone: [standalone.child.pid],
   };
+  /** each path's windows, one per round: req/s, latency and the cores each process used */
+  const windows = Object.fromEntries(targets.map((t) => [t.name, []]));
+  for (const t of targets) await load({ url: t.url, method: 'POST', headers: t.headers, body: chatBody, duration: warmup });
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[(round + i) % targets.length];
+      const measured = await withCpu(procs, () => load({ url: t.url, method: 'POST', headers: t.headers, body: chatBody }));
+      windows[t.name].push({ ...summary(measured.result), cores: measured.cores });
+      process.stdout.write(`  round ${round + 1}: ${t.name}: ${Math.round(windows[t.name].at(-1).rps)} req/s\n`);
+    }
+  }
+  // each path's figures are its median window's (by req/s)
   for (const t of targets) {
-    await load({ url: t.url, method: 'POST', headers: t.headers, body: chatBody, duration: warmup });
-    const measured = await withCpu(procs, () => load({ url: t.url, method: 'POST', headers: t.headers, body: chatBody }));
-    max[t.name] = summary(measured.result);
-    cpu[t.name] = measured.cores;
-    process.stdout.write(`  ${t.name}: ${Math.round(max[t.name].rps)} req/s\n`);
+    const median = [...windows[t.name]].sort((a, b) => a.rps - b.rps)[(rounds - 1) >> 1];
+    const { cores, ...figures } = median;
+    max[t.name] = figures;
+    cpu[t.name] = cores;
   }
   for (const t of targets) {
     await paced(t, 500, 1); // warm the connections
@@ -465,9 +480,12 @@ try {
   const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const direct = targets[0].name;
   const portkeyName = targets[1].name;
+  /** `name`'s req/s against Portkey's: the median over the rounds of the two measured in the same round */
+  const vsPortkey = (name) =>
+    windows[name].map((w, round) => w.rps / windows[portkeyName][round].rps).sort((a, b) => a - b)[(rounds - 1) >> 1];
   const maxRows = targets.map((t) => {
     const s = max[t.name];
-    const vs = t.name === direct ? 'baseline' : t.name === portkeyName ? 'peer' : `${fmt(s.rps / max[portkeyName].rps, 2)}× Portkey`;
+    const vs = t.name === direct ? 'baseline' : t.name === portkeyName ? 'peer' : `${fmt(vsPortkey(t.name), 2)}× Portkey`;
     return `| ${t.name} | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} | ${s.errors} | ${vs} |`;
   });
   const added = (a, b) => `${a - b < 0 ? '−' : '+'}${fmt(Math.abs(a - b), 2)}`;
@@ -483,7 +501,7 @@ try {
   const shoalNames = targets.slice(2, 4).map((t) => t.name);
   const floor = targets[4];
   const budget = machineBudget({ targets, max, cpu, portkey: portkeyName, floor, cores: cpus().length, fmt });
-  const ratios = shoalNames.map((n) => `${n.split(':')[0]} ${fmt(max[n].rps / max[portkeyName].rps, 2)}×`).join(', ');
+  const ratios = shoalNames.map((n) => `${n.split(':')[0]} ${fmt(vsPortkey(n), 2)}×`).join(', ');
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   // issue 12's table, read against this run (the ledger's two rows are bench/ledger.mjs's)
   const shoal = [
@@ -501,7 +519,7 @@ try {
         targetText: '≥ 10×',
         lineText: '3×',
         unit: '×',
-        measured: shoal.map((t) => ({ label: t.label, value: max[t.name].rps / max[portkeyName].rps })),
+        measured: shoal.map((t) => ({ label: t.label, value: vsPortkey(t.name) })),
       },
       {
         figure: 'added p50 over direct at 500 req/s',
@@ -586,7 +604,7 @@ try {
   );
   const machine = `${cpus().length} cores (${cpus()[0]?.model?.trim() ?? 'unknown cpu'}), Node ${process.version}`;
   const report = [
-    `Run ${when} UTC on ${machine}; ${duration}s per measurement after ${warmup}s of the same load unmeasured, load generator (autocannon) and every process on the same machine; Shoal's processes run as \`${['node', ...nodeArgs].join(' ')}\` (the image's ENTRYPOINT).`,
+    `Run ${when} UTC on ${machine}; ${duration}s per measurement after ${warmup}s of the same load unmeasured (the chat paths' most req/s: the median of ${rounds} rounds, each measuring every path in turn, and a ratio the median of the ratios within a round), load generator (autocannon) and every process on the same machine; Shoal's processes run as \`${['node', ...nodeArgs].join(' ')}\` (the image's ENTRYPOINT).`,
     '',
     `**Chat req/s against Portkey: ${ratios}.**`,
     '',
@@ -594,7 +612,7 @@ try {
     '',
     ...card,
     '',
-    `The floor, a bare Node proxy (node:http in, one pooled undici client out, the bytes forwarded: no auth, routing, metering or body parse), reached ${fmt(max[floor.name].rps / max[portkeyName].rps, 2)}× Portkey at ${fmt(cpuPerRequest(floor), 3)} ms of CPU per request: about the most any Node gateway can reach on these cores beside the same mock and load generator. Shoal distributed reached ${fmt((100 * max[targets[2].name].rps) / max[floor.name].rps)} % of the floor's req/s, standalone ${fmt((100 * max[targets[3].name].rps) / max[floor.name].rps)} %.`,
+    `The floor, a bare Node proxy (node:http in, one pooled undici client out, the bytes forwarded: no auth, routing, metering or body parse), reached ${fmt(vsPortkey(floor.name), 2)}× Portkey at ${fmt(cpuPerRequest(floor), 3)} ms of CPU per request: about the most any Node gateway can reach on these cores beside the same mock and load generator. Shoal distributed reached ${fmt((100 * max[targets[2].name].rps) / max[floor.name].rps)} % of the floor's req/s, standalone ${fmt((100 * max[targets[3].name].rps) / max[floor.name].rps)} %.`,
     '',
     ...budget,
     '',

@@ -37,7 +37,7 @@ import { readDeploymentFile } from '@shoal/model-pool-feature';
 import { loadStandaloneConfig } from './standalone.config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { cacheDirOf } from './local/cache-dir';
-import { PeriodicVacuum, VACUUM_AFTER_BATCHES, VACUUM_EVERY_MS, VACUUM_FIRST_AFTER_BATCHES } from './periodic-vacuum';
+import { PeriodicVacuum, VACUUM_AFTER_BATCHES, VACUUM_EVERY_MS, VACUUM_FIRST_AFTER_BATCHES, vacuumEachTable } from './periodic-vacuum';
 import { EXAMPLE_WORKFLOW } from './example-workflow';
 import { adminKey } from './local/admin-key';
 import { secretsKey } from './local/secrets-key';
@@ -118,7 +118,8 @@ async function main(): Promise<void> {
   const url = await listen(app, { port: config.PORT, host: config.HOST });
   // PGlite runs no autovacuum: Shoal vacuums its embedded database itself (periodic-vacuum.ts)
   const prisma = app.get(PrismaClient, { strict: false });
-  const vacuum = new PeriodicVacuum(() => directSql(prisma).execute(Prisma.sql`VACUUM (ANALYZE)`), VACUUM_EVERY_MS, {
+  const sql = directSql(prisma);
+  const vacuum = new PeriodicVacuum(() => vacuumEachTable((text) => sql.query(Prisma.raw(text))), VACUUM_EVERY_MS, {
     served: () => pg.served(),
     after: VACUUM_AFTER_BATCHES,
     first: VACUUM_FIRST_AFTER_BATCHES,

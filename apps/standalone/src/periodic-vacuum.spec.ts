@@ -1,5 +1,5 @@
 import { configureRootLogger } from '@shoal/platform';
-import { PeriodicVacuum, VACUUM_AT_MOST_EVERY_MS, VOLUME_CHECK_EVERY_MS } from './periodic-vacuum';
+import { PeriodicVacuum, TABLES_SQL, VACUUM_AT_MOST_EVERY_MS, VOLUME_CHECK_EVERY_MS, vacuumEachTable } from './periodic-vacuum';
 
 beforeAll(() => configureRootLogger({ service: 'test', level: 'silent' }));
 afterEach(() => jest.useRealTimers());
@@ -88,5 +88,24 @@ describe('PeriodicVacuum', () => {
     await writeAndWait(1_000);
     expect(vacuum).toHaveBeenCalledTimes(4);
     await p.stop();
+  });
+});
+
+describe('vacuumEachTable', () => {
+  it('vacuums and analyzes each table in a statement of its own, going on past one that fails', async () => {
+    const sent: string[] = [];
+    const run = async (sql: string) => {
+      sent.push(sql);
+      if (sql === TABLES_SQL) return [{ name: 'public.a' }, { name: 'public."b c"' }, { name: 'pg_catalog.pg_class' }];
+      if (sql.endsWith('public."b c"')) throw new Error('relation "public.b c" does not exist');
+      return [];
+    };
+    await expect(vacuumEachTable(run)).rejects.toThrow('does not exist');
+    expect(sent).toEqual([
+      TABLES_SQL,
+      'VACUUM (ANALYZE) public.a',
+      'VACUUM (ANALYZE) public."b c"',
+      'VACUUM (ANALYZE) pg_catalog.pg_class',
+    ]);
   });
 });
