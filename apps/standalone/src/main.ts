@@ -37,7 +37,7 @@ import { readDeploymentFile } from '@shoal/model-pool-feature';
 import { loadStandaloneConfig } from './standalone.config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { cacheDirOf } from './local/cache-dir';
-import { PeriodicVacuum, VACUUM_AFTER_BATCHES, VACUUM_EVERY_MS, VACUUM_FIRST_AFTER_BATCHES, vacuumEachTable } from './periodic-vacuum';
+import { PeriodicVacuum, VACUUM_AFTER_BATCHES, VACUUM_EVERY_MS, vacuumEachTable } from './periodic-vacuum';
 import { EXAMPLE_WORKFLOW } from './example-workflow';
 import { adminKey } from './local/admin-key';
 import { secretsKey } from './local/secrets-key';
@@ -122,7 +122,6 @@ async function main(): Promise<void> {
   const vacuum = new PeriodicVacuum(() => vacuumEachTable((text) => sql.query(Prisma.raw(text))), VACUUM_EVERY_MS, {
     served: () => pg.served(),
     after: VACUUM_AFTER_BATCHES,
-    first: VACUUM_FIRST_AFTER_BATCHES,
   });
   vacuum.start();
   // in-flight requests and runs finish, then embedded Postgres closes cleanly

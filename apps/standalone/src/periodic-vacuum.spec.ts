@@ -62,33 +62,6 @@ describe('PeriodicVacuum', () => {
     expect(vacuum).toHaveBeenCalledTimes(2);
     await p.stop();
   });
-
-  it('comes first after fewer batches, then after twice as many each time, up to its most', async () => {
-    jest.useFakeTimers();
-    let served = 0;
-    const vacuum = jest.fn(() => Promise.resolve());
-    const p = new PeriodicVacuum(vacuum, 10 * 60_000, { served: () => served, after: 1_000, first: 300 });
-    p.start();
-    const writeAndWait = async (batches: number) => {
-      served += batches;
-      await jest.advanceTimersByTimeAsync(VACUUM_AT_MOST_EVERY_MS);
-    };
-    await writeAndWait(299);
-    expect(vacuum).toHaveBeenCalledTimes(0);
-    await writeAndWait(1);
-    expect(vacuum).toHaveBeenCalledTimes(1);
-    await writeAndWait(599);
-    expect(vacuum).toHaveBeenCalledTimes(1);
-    await writeAndWait(1); // 600 since the first
-    expect(vacuum).toHaveBeenCalledTimes(2);
-    await writeAndWait(999);
-    expect(vacuum).toHaveBeenCalledTimes(2);
-    await writeAndWait(1); // 1,200 would be due, but 1,000 is the most
-    expect(vacuum).toHaveBeenCalledTimes(3);
-    await writeAndWait(1_000);
-    expect(vacuum).toHaveBeenCalledTimes(4);
-    await p.stop();
-  });
 });
 
 describe('vacuumEachTable', () => {

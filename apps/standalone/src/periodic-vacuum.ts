@@ -9,21 +9,15 @@
 // its second 8-second round, on the first round's dead rows. PGlite runs in this process's thread:
 // a statement of its holds the whole event loop, so a pass is one statement per table
 // (vacuumEachTable), with the other requests' statements served in between. One `VACUUM (ANALYZE)`
-// of the whole database held it 170-230 ms at 3,000 runs (a chat's p99 at 500 req/s became 550 ms);
-// table by table the longest is ~35 ms. It runs no more often than every 15 seconds.
+// of the whole database held it 170-230 ms at 3,000 runs; table by table the longest was ~35 ms.
+// A large table is still one statement: a ledger of 200,000 rows ~100 ms the first time (its new
+// pages), ~35 after (embedded-postgres.ts keeps ANALYZE's sample small). It runs no more often than
+// every 15 seconds.
 import { createLogger } from '@shoal/platform';
 
 export const VACUUM_EVERY_MS = 10 * 60_000;
 /** After this many statement batches since the last vacuum (~3,000 blocking runs), one is due. */
 export const VACUUM_AFTER_BATCHES = 20_000;
-/**
- * The first is due this much sooner (~80 blocking runs), the next after twice as many batches, and so
- * on up to VACUUM_AFTER_BATCHES. A new database has no statistics until its first ANALYZE: the plans
- * cached meanwhile, made for tables of a few rows, may reach a run by the tenant's index and walk all
- * of the tenant's runs at every lookup (0.5 ms a lookup at 3,000 runs), until a vacuum replans them.
- * Autovacuum does the same on a server: its threshold is 50 rows plus a tenth of the table.
- */
-export const VACUUM_FIRST_AFTER_BATCHES = 500;
 /** How often the amount written is looked at, and the least time between two vacuums it calls for. */
 export const VOLUME_CHECK_EVERY_MS = 5_000;
 export const VACUUM_AT_MOST_EVERY_MS = 15_000;
@@ -56,10 +50,7 @@ export async function vacuumEachTable(run: (sql: string) => Promise<Array<Record
 /** What the database has served so far, and how much of it calls for a vacuum. */
 export interface VacuumVolume {
   served(): number;
-  /** batches since the last vacuum that call for the next, at most */
   after: number;
-  /** the same for the first; doubled after each vacuum up to `after` (default: `after`) */
-  first?: number;
 }
 export class PeriodicVacuum {
   private readonly log = createLogger('PeriodicVacuum');
@@ -68,17 +59,13 @@ export class PeriodicVacuum {
   private running: Promise<void> | undefined;
   private servedAtLast = 0;
   private lastStarted = 0;
-  /** batches since the last vacuum that call for the next one now */
-  private threshold: number;
 
   constructor(
     /** One pass (vacuumEachTable); resolves once it is done. */
     private readonly vacuum: () => Promise<unknown>,
     private readonly everyMs = VACUUM_EVERY_MS,
     private readonly volume?: VacuumVolume,
-  ) {
-    this.threshold = volume ? Math.min(volume.first ?? volume.after, volume.after) : Infinity;
-  }
+  ) {}
 
   start(): void {
     this.timer ??= setInterval(() => void this.runOnce(), this.everyMs);
@@ -88,7 +75,7 @@ export class PeriodicVacuum {
     if (volume && !this.volumeTimer) {
       this.servedAtLast = volume.served();
       this.volumeTimer = setInterval(() => {
-        const due = volume.served() - this.servedAtLast >= this.threshold;
+        const due = volume.served() - this.servedAtLast >= volume.after;
         if (due && Date.now() - this.lastStarted >= VACUUM_AT_MOST_EVERY_MS) void this.runOnce();
       }, VOLUME_CHECK_EVERY_MS);
       this.volumeTimer.unref();
@@ -100,10 +87,7 @@ export class PeriodicVacuum {
     if (this.running) return this.running;
     const started = Date.now();
     this.lastStarted = started;
-    if (this.volume) {
-      this.servedAtLast = this.volume.served();
-      this.threshold = Math.min(this.threshold * 2, this.volume.after);
-    }
+    if (this.volume) this.servedAtLast = this.volume.served();
     this.running = this.vacuum()
       .then(
         () => this.log.debug({ ms: Date.now() - started }, 'embedded database vacuumed and analyzed'),
