@@ -175,9 +175,10 @@ export class RunsRepository {
   }
 
   async find(tenantId: string, runId: string): Promise<RunRow | null> {
-    const [row] = await this.sql.query<Record<string, unknown>>(Prisma.sql`
-      SELECT * FROM workflow_runs WHERE id = ${runId} AND tenant_id = ${tenantId}`);
-    return row ? runRowOf(row) : null;
+    // by primary key alone, the tenant compared here: with tenant_id = $2 in the statement, a plan
+    // cached before the table had statistics took the tenant's index and walked all of its runs
+    const [row] = await this.sql.query<Record<string, unknown>>(Prisma.sql`SELECT * FROM workflow_runs WHERE id = ${runId}`);
+    return row && row['tenant_id'] === tenantId ? runRowOf(row) : null;
   }
 
   findForStream(tenantId: string, runId: string): Promise<RunStreamRow | null> {

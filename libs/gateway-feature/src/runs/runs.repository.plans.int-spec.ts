@@ -1,0 +1,57 @@
+// A run read by id (GET /v1/runs/{id}, a blocking answer without an end record) must read that run,
+// however many runs its tenant has: the statement is prepared once per connection, and its plan may
+// have been cached while the table was small and had no statistics (as in embedded Postgres until its
+// first vacuum). See the engine's hot-statement-plans.int-spec.ts.
+import { newId } from '@shoal/contracts';
+import { Prisma, createPrismaClient, directSql, type PrismaClient } from '@shoal/platform';
+import { createTestDatabase, recordStatementValues, tableScansOfPrepared, type TestDatabase } from '@shoal/testing';
+import { RunsRepository } from './runs.repository';
+
+let db: TestDatabase;
+let prisma: PrismaClient;
+let runs: RunsRepository;
+let lastValues: Map<string, unknown[]>;
+const tenantId = newId('ten');
+
+beforeAll(async () => {
+  db = await createTestDatabase('run_read_plans');
+  // one connection: the statement is prepared, and explained, on it
+  prisma = createPrismaClient({ url: db.url, maxConnections: 1 });
+  lastValues = recordStatementValues(directSql(prisma));
+  runs = new RunsRepository(prisma);
+  await prisma.tenant.createMany({
+    data: [
+      { id: tenantId, name: 't' },
+      { id: 'ten_other', name: 'o' },
+    ],
+  });
+  await prisma.workflow.create({ data: { id: 'wf_p', tenantId, name: 'w' } });
+  await prisma.workflowVersion.create({ data: { id: 'wfv_p', tenantId, workflowId: 'wf_p', number: 1, graph: {}, checksum: 'x' } });
+});
+
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await db?.drop();
+});
+
+const newRuns = (n: number) =>
+  prisma.workflowRun.createManyAndReturn({
+    data: Array.from({ length: n }, () => ({ id: newId('run'), tenantId, workflowId: 'wf_p', workflowVersionId: 'wfv_p', inputs: {} })),
+    select: { id: true },
+  });
+
+it('reads a run by its key, and only for its tenant, however many runs the tenant has', async () => {
+  const few = await newRuns(8);
+  // five custom plans, then the generic one, cached on a table of a few rows
+  for (const { id } of few) expect((await runs.find(tenantId, id))?.id).toBe(id);
+  await newRuns(3_000);
+  const [last] = await newRuns(1);
+  expect((await runs.find(tenantId, last.id))?.id).toBe(last.id);
+  expect(await runs.find('ten_other', last.id)).toBeNull();
+
+  const sql = directSql(prisma);
+  const plans = await tableScansOfPrepared((text) => sql.query(Prisma.raw(text)), lastValues, 'workflow_runs');
+  expect(plans).toHaveLength(1);
+  const [{ statement, scans }] = plans;
+  expect({ statement, scans }).toEqual({ statement, scans: [{ how: 'Index Scan using workflow_runs_pkey', rowsRead: 1 }] });
+});
