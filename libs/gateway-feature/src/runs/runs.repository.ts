@@ -181,12 +181,16 @@ export class RunsRepository {
     return row && row['tenant_id'] === tenantId ? runRowOf(row) : null;
   }
 
-  findForStream(tenantId: string, runId: string): Promise<RunStreamRow | null> {
-    return this.prisma.workflowRun.findFirst({ where: { id: runId, tenantId }, select: streamFields });
+  /** Every event stream opens with it: by primary key, the tenant compared here (as find). */
+  async findForStream(tenantId: string, runId: string): Promise<RunStreamRow | null> {
+    const run = await this.prisma.workflowRun.findUnique({ where: { id: runId }, select: streamFields });
+    return run?.tenantId === tenantId ? run : null;
   }
 
-  findWithNodes(tenantId: string, runId: string): Promise<RunWithNodes | null> {
-    return this.prisma.workflowRun.findFirst({ where: { id: runId, tenantId }, ...runWithNodes });
+  /** By primary key, the tenant compared here (as find). */
+  async findWithNodes(tenantId: string, runId: string): Promise<RunWithNodes | null> {
+    const run = await this.prisma.workflowRun.findUnique({ where: { id: runId }, ...runWithNodes });
+    return run?.tenantId === tenantId ? run : null;
   }
 
   /**
