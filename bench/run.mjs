@@ -58,6 +58,8 @@ const connections = arg('connections', 32);
 // rotated): this machine's speed moves by up to 2x within minutes, and a ratio of two paths measured
 // in the same round, a minute apart at most, is far steadier than one of two windows further apart
 const rounds = Math.max(1, arg('rounds', 3));
+/** The middle of `sorted` (the lower of the two middles when even). */
+const middle = (sorted) => sorted[(sorted.length - 1) >> 1];
 const writeReadme = process.argv.includes('--write');
 const profile = process.argv.includes('--profile');
 // only (a) and (b): no workflow runs, no ledger benchmark (a quicker loop while working on the chat path)
@@ -416,7 +418,7 @@ try {
   }
   // each path's figures are its median window's (by req/s)
   for (const t of targets) {
-    const median = [...windows[t.name]].sort((a, b) => a.rps - b.rps)[(rounds - 1) >> 1];
+    const median = middle([...windows[t.name]].sort((a, b) => a.rps - b.rps));
     const { cores, ...figures } = median;
     max[t.name] = figures;
     cpu[t.name] = cores;
@@ -481,8 +483,7 @@ try {
   const direct = targets[0].name;
   const portkeyName = targets[1].name;
   /** `name`'s req/s against Portkey's: the median over the rounds of the two measured in the same round */
-  const vsPortkey = (name) =>
-    windows[name].map((w, round) => w.rps / windows[portkeyName][round].rps).sort((a, b) => a - b)[(rounds - 1) >> 1];
+  const vsPortkey = (name) => middle(windows[name].map((w, round) => w.rps / windows[portkeyName][round].rps).sort((a, b) => a - b));
   const maxRows = targets.map((t) => {
     const s = max[t.name];
     const vs = t.name === direct ? 'baseline' : t.name === portkeyName ? 'peer' : `${fmt(vsPortkey(t.name), 2)}× Portkey`;

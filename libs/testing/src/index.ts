@@ -35,4 +35,4 @@ export { createTestDatabase, dropRedisPrefixes, testRedisPrefix, testRedisUrl, w
 export { startService, freePort, waitForHttp, repoRoot, type ServiceProcess } from './service-process';
 export { startMcpTestServer, MCP_TEST_PNG, MCP_TEST_PDF, type McpTestServer } from './mcp-test-server';
 export { startS3TestServer, type S3TestServer } from './s3-test-server';
-export { recordStatementValues, tableScansOfPrepared, type TableScan } from './statement-plans';
+export { watchStatementPlans, type StatementPlans, type TableScan } from './statement-plans';

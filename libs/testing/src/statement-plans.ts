@@ -25,24 +25,6 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/**
- * Wraps a direct-sql client's `query` and `execute` so that each statement text's last values are
- * kept: the values to explain it with later.
- */
-export function recordStatementValues(client: object): Map<string, unknown[]> {
-  const last = new Map<string, unknown[]>();
-  const sends = client as Partial<Record<'query' | 'execute', (sql: SentStatement) => unknown>>;
-  for (const method of ['query', 'execute'] as const) {
-    const send = sends[method];
-    if (!send) continue;
-    sends[method] = (sql: SentStatement) => {
-      last.set(sql.text, sql.values);
-      return send.call(client, sql);
-    };
-  }
-  return last;
-}
-
 const literal = (v: unknown): string =>
   Array.isArray(v)
     ? `ARRAY[${v.map(literal).join(', ')}]::text[]`
@@ -67,29 +49,51 @@ function scansIn(plan: PlanNode, table: string): TableScan[] {
   return [...own, ...(plan.Plans ?? []).flatMap((p) => scansIn(p, table))];
 }
 
+/** The prepared statements a client sent, and how their cached plans reach a table. */
+export interface StatementPlans {
+  /**
+   * Every statement prepared on the client's connection that mentions `table` and that the client
+   * sent since it was watched, with the scans of `table` its cached plan makes run with its last values.
+   */
+  scansOf(table: string): Promise<Array<{ statement: string; scans: TableScan[] }>>;
+}
+
 /**
- * Every prepared statement of the connection `run` uses that mentions `table` and has recorded
- * values, with the scans of `table` its cached plan makes when run with them. `run` sends one SQL
- * text (no parameters) on that connection and answers its rows.
+ * Watches a direct-sql client (`query` and `execute` taking a statement's text and values, as
+ * `directSql` answers): each statement's last values are kept, to explain it with later on the same
+ * connection (a client of one connection: prepared statements are the connection's).
  */
-export async function tableScansOfPrepared(
-  run: (sql: string) => Promise<Array<Record<string, unknown>>>,
-  values: ReadonlyMap<string, unknown[]>,
-  table: string,
-): Promise<Array<{ statement: string; scans: TableScan[] }>> {
-  const prepared = (await run(`SELECT name, statement FROM pg_prepared_statements`)) as Array<{ name: string; statement: string }>;
-  const out: Array<{ statement: string; scans: TableScan[] }> = [];
-  for (const p of prepared) {
-    const args = values.get(p.statement);
-    if (!args || !p.statement.includes(table)) continue;
-    await run('BEGIN');
-    try {
-      const [row] = await run(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE ${p.name}(${args.map(literal).join(', ')})`);
-      const [{ Plan }] = row['QUERY PLAN'] as Array<{ Plan: PlanNode }>;
-      out.push({ statement: p.statement.replace(/\s+/g, ' ').trim().slice(0, 70), scans: scansIn(Plan, table) });
-    } finally {
-      await run('ROLLBACK');
-    }
+export function watchStatementPlans(client: object): StatementPlans {
+  const last = new Map<string, unknown[]>();
+  const sends = client as Partial<Record<'query' | 'execute', (sql: SentStatement) => unknown>>;
+  if (!sends.query) throw new Error('watchStatementPlans needs a direct-sql client: its query(sql) sends a statement');
+  const query = sends.query.bind(client) as (sql: SentStatement) => Promise<Array<Record<string, unknown>>>;
+  for (const method of ['query', 'execute'] as const) {
+    const send = sends[method];
+    if (!send) continue;
+    sends[method] = (sql: SentStatement) => {
+      last.set(sql.text, sql.values);
+      return send.call(client, sql);
+    };
   }
-  return out;
+  const run = (text: string) => query({ text, values: [] });
+  return {
+    async scansOf(table) {
+      const prepared = (await run(`SELECT name, statement FROM pg_prepared_statements`)) as Array<{ name: string; statement: string }>;
+      const out: Array<{ statement: string; scans: TableScan[] }> = [];
+      for (const p of prepared) {
+        const args = last.get(p.statement);
+        if (!args || !p.statement.includes(table)) continue;
+        await run('BEGIN');
+        try {
+          const [row] = await run(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE ${p.name}(${args.map(literal).join(', ')})`);
+          const [{ Plan }] = row['QUERY PLAN'] as Array<{ Plan: PlanNode }>;
+          out.push({ statement: p.statement.replace(/\s+/g, ' ').trim().slice(0, 70), scans: scansIn(Plan, table) });
+        } finally {
+          await run('ROLLBACK');
+        }
+      }
+      return out;
+    },
+  };
 }

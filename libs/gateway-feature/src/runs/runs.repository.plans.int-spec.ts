@@ -3,21 +3,21 @@
 // have been cached while the table was small and had no statistics (as in embedded Postgres until its
 // first vacuum). See the engine's hot-statement-plans.int-spec.ts.
 import { newId } from '@shoal/contracts';
-import { Prisma, createPrismaClient, directSql, type PrismaClient } from '@shoal/platform';
-import { createTestDatabase, recordStatementValues, tableScansOfPrepared, type TestDatabase } from '@shoal/testing';
+import { createPrismaClient, directSql, type PrismaClient } from '@shoal/platform';
+import { createTestDatabase, watchStatementPlans, type StatementPlans, type TestDatabase } from '@shoal/testing';
 import { RunsRepository } from './runs.repository';
 
 let db: TestDatabase;
 let prisma: PrismaClient;
 let runs: RunsRepository;
-let lastValues: Map<string, unknown[]>;
+let watched: StatementPlans;
 const tenantId = newId('ten');
 
 beforeAll(async () => {
   db = await createTestDatabase('run_read_plans');
   // one connection: the statement is prepared, and explained, on it
   prisma = createPrismaClient({ url: db.url, maxConnections: 1 });
-  lastValues = recordStatementValues(directSql(prisma));
+  watched = watchStatementPlans(directSql(prisma));
   runs = new RunsRepository(prisma);
   await prisma.tenant.createMany({
     data: [
@@ -49,8 +49,7 @@ it('reads a run by its key, and only for its tenant, however many runs the tenan
   expect((await runs.find(tenantId, last.id))?.id).toBe(last.id);
   expect(await runs.find('ten_other', last.id)).toBeNull();
 
-  const sql = directSql(prisma);
-  const plans = await tableScansOfPrepared((text) => sql.query(Prisma.raw(text)), lastValues, 'workflow_runs');
+  const plans = await watched.scansOf('workflow_runs');
   expect(plans).toHaveLength(1);
   const [{ statement, scans }] = plans;
   expect({ statement, scans }).toEqual({ statement, scans: [{ how: 'Index Scan using workflow_runs_pkey', rowsRead: 1 }] });

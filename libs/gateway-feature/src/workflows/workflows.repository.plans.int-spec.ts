@@ -6,21 +6,21 @@
 // not, and read every version of the tenant (2,708 rows at 3,000 versions), which is why the
 // statement now names neither tenant.
 import { newId } from '@shoal/contracts';
-import { Prisma, createPrismaClient, directSql, type PrismaClient } from '@shoal/platform';
-import { createTestDatabase, recordStatementValues, tableScansOfPrepared, type TestDatabase } from '@shoal/testing';
+import { createPrismaClient, directSql, type PrismaClient } from '@shoal/platform';
+import { createTestDatabase, watchStatementPlans, type StatementPlans, type TestDatabase } from '@shoal/testing';
 import { WorkflowsRepository } from './workflows.repository';
 
 let db: TestDatabase;
 let prisma: PrismaClient;
 let workflows: WorkflowsRepository;
-let lastValues: Map<string, unknown[]>;
+let watched: StatementPlans;
 const tenantId = newId('ten');
 
 beforeAll(async () => {
   db = await createTestDatabase('workflow_read_plans');
   // one connection: the statement is prepared, and explained, on it
   prisma = createPrismaClient({ url: db.url, maxConnections: 1 });
-  lastValues = recordStatementValues(directSql(prisma));
+  watched = watchStatementPlans(directSql(prisma));
   workflows = new WorkflowsRepository(prisma);
   await prisma.tenant.createMany({
     data: [
@@ -60,10 +60,8 @@ it("reads a workflow's latest version by their keys, and only for its tenant, ho
   expect((await workflows.findLatest(tenantId, last))?.version.number).toBe(3);
   expect(await workflows.findLatest('ten_other', last)).toBeNull();
 
-  const sql = directSql(prisma);
-  const run = (text: string) => sql.query<Record<string, unknown>>(Prisma.raw(text));
   for (const table of ['workflows', 'workflow_versions']) {
-    const plans = await tableScansOfPrepared(run, lastValues, table);
+    const plans = await watched.scansOf(table);
     expect(plans).toHaveLength(1);
     const [{ statement, scans }] = plans;
     const wide = scans.filter((s) => s.rowsRead > 1);

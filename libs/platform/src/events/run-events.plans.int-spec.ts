@@ -3,15 +3,15 @@
 // and for 100 rows a join by hash over a scan of all runs looked cheaper than looking each up. The
 // table is analyzed, as autovacuum (or standalone's own vacuum) has it once it has grown.
 import { newId } from '@shoal/contracts';
-import { createTestDatabase, recordStatementValues, tableScansOfPrepared, type TestDatabase } from '@shoal/testing';
+import { createTestDatabase, watchStatementPlans, type StatementPlans, type TestDatabase } from '@shoal/testing';
 import { directSql } from '../database/direct-sql';
-import { Prisma, createPrismaClient, type PrismaClient } from '../database/prisma';
+import { createPrismaClient, type PrismaClient } from '../database/prisma';
 import { RunEventsRepository } from './run-events.repository';
 
 let db: TestDatabase;
 let prisma: PrismaClient;
 let repo: RunEventsRepository;
-let lastValues: Map<string, unknown[]>;
+let watched: StatementPlans;
 const tenantId = newId('ten');
 const workflowId = newId('wf');
 const versionId = newId('wfv');
@@ -20,7 +20,7 @@ beforeAll(async () => {
   db = await createTestDatabase('run_event_plans');
   // one connection, as standalone runs it: the statement is prepared, and explained, on it
   prisma = createPrismaClient({ url: db.url, maxConnections: 1 });
-  lastValues = recordStatementValues(directSql(prisma));
+  watched = watchStatementPlans(directSql(prisma));
   repo = new RunEventsRepository(prisma);
   await prisma.tenant.create({ data: { id: tenantId, name: 't' } });
   await prisma.workflow.create({ data: { id: workflowId, tenantId, name: 'w', latestVersionId: versionId } });
@@ -56,8 +56,7 @@ it('records the end of the runs that ended by looking them up, however many runs
   const ended = await appendTwo();
   expect((await prisma.workflowRun.findUniqueOrThrow({ where: { id: ended } })).lastEventSeq).toBe(2);
 
-  const sql = directSql(prisma);
-  const plans = await tableScansOfPrepared((text) => sql.query(Prisma.raw(text)), lastValues, 'workflow_runs');
+  const plans = await watched.scansOf('workflow_runs');
   expect(plans).toHaveLength(1);
   const [{ statement, scans }] = plans;
   // the one run that ended: found by its key (a bitmap or plain index scan), not among all runs

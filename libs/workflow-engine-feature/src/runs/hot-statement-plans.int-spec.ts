@@ -6,8 +6,8 @@
 // are cached on a near-empty table, the tenant then gets thousands of runs, and each statement must
 // still read the run alone.
 import { newId } from '@shoal/contracts';
-import { Prisma, createPrismaClient, directSql, type PrismaClient } from '@shoal/platform';
-import { createTestDatabase, recordStatementValues, tableScansOfPrepared, type TestDatabase } from '@shoal/testing';
+import { createPrismaClient, directSql, type PrismaClient } from '@shoal/platform';
+import { createTestDatabase, watchStatementPlans, type StatementPlans, type TestDatabase } from '@shoal/testing';
 import type { NodeExecutionFinish, NodeExecutionStart } from '@shoal/workflow-runtime';
 import { RunStateRepository } from './run-state.repository';
 
@@ -17,14 +17,14 @@ let repo: RunStateRepository;
 const tenantId = newId('ten');
 const workflowId = newId('wf');
 const versionId = newId('wfv');
-/** the values each statement text was last sent with */
-let lastValues: Map<string, unknown[]>;
+/** the statements the client sent, and their cached plans */
+let watched: StatementPlans;
 
 beforeAll(async () => {
   db = await createTestDatabase('hot_plans');
   // one connection: the statements are prepared (and their plans cached) on it, and explained on it
   prisma = createPrismaClient({ url: db.url, maxConnections: 1 });
-  lastValues = recordStatementValues(directSql(prisma));
+  watched = watchStatementPlans(directSql(prisma));
   repo = new RunStateRepository(prisma);
   await prisma.tenant.create({ data: { id: tenantId, name: 't' } });
   await prisma.workflow.create({ data: { id: workflowId, tenantId, name: 'w', latestVersionId: versionId } });
@@ -95,8 +95,7 @@ it('keeps each run statement to the run it names after its plan was cached on a 
   });
   await oneRun();
 
-  const sql = directSql(prisma);
-  const plans = await tableScansOfPrepared((text) => sql.query(Prisma.raw(text)), lastValues, 'workflow_runs');
+  const plans = await watched.scansOf('workflow_runs');
   // the claim, a checkpoint, the end and the end's sequence number
   expect(plans.length).toBeGreaterThanOrEqual(4);
   for (const { statement, scans } of plans) {
