@@ -87,6 +87,13 @@ export class RunsRepository {
     return (this.direct ??= directSql(this.prisma));
   }
 
+  /**
+   * Writes the queued run, only if its version is still the workflow's latest and the workflow is
+   * not archived: one statement, the check and the insert together. The gateway may start a run
+   * from a cached copy of the workflow (WorkflowsService.forRun); a version published or an archive
+   * made since, on any replica, is found here ('not_latest') and nothing is written. 'duplicate':
+   * another request with the same Idempotency-Key won the race (a null key never conflicts).
+   */
   async createQueued(
     tenantId: string,
     run: {
@@ -102,17 +109,26 @@ export class RunsRepository {
       /** sys.files: Dify file objects (omitted: none) */
       files?: Prisma.InputJsonValue[];
     },
-  ): Promise<RunRow | 'duplicate'> {
-    const rows = await this.sql.query<Record<string, unknown>>(Prisma.sql`
-      INSERT INTO workflow_runs (id, tenant_id, workflow_id, workflow_version_id, api_key_id, status, response_mode, inputs,
-        end_user, trace_id, idempotency_key, files, created_at, updated_at)
-      VALUES (${run.id}, ${tenantId}, ${run.workflowId}, ${run.workflowVersionId}, ${run.apiKeyId}, 'queued', ${run.responseMode},
-        ${JSON.stringify(run.inputs)}::jsonb, ${run.endUser}, ${run.traceId}, ${run.idempotencyKey ?? null},
-        ${run.files ? JSON.stringify(run.files) : null}::jsonb, now(), now())
-      ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
-      RETURNING *`);
-    // no row: another request with the same Idempotency-Key won the race (a null key never conflicts)
-    return rows[0] ? runRowOf(rows[0]) : 'duplicate';
+  ): Promise<RunRow | 'duplicate' | 'not_latest'> {
+    // the workflow by primary key alone (see WorkflowsRepository.findLatest): its tenant was checked
+    // when the version was read, and a workflow never changes tenant
+    const [row] = await this.sql.query<Record<string, unknown>>(Prisma.sql`
+      WITH latest AS (
+        SELECT 1 FROM workflows
+        WHERE id = ${run.workflowId} AND latest_version_id = ${run.workflowVersionId} AND archived_at IS NULL
+      ), inserted AS (
+        INSERT INTO workflow_runs (id, tenant_id, workflow_id, workflow_version_id, api_key_id, status, response_mode, inputs,
+          end_user, trace_id, idempotency_key, files, created_at, updated_at)
+        SELECT ${run.id}::text, ${tenantId}::text, ${run.workflowId}::text, ${run.workflowVersionId}::text, ${run.apiKeyId}::text,
+          'queued'::run_status, ${run.responseMode}::text, ${JSON.stringify(run.inputs)}::jsonb, ${run.endUser}::text,
+          ${run.traceId}::text, ${run.idempotencyKey ?? null}::text, ${run.files ? JSON.stringify(run.files) : null}::jsonb, now(), now()
+        FROM latest
+        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+        RETURNING *
+      )
+      SELECT EXISTS (SELECT 1 FROM latest) AS "__latest", inserted.* FROM (VALUES (1)) AS one (x) LEFT JOIN inserted ON true`);
+    if (row?.['id']) return runRowOf(row);
+    return row?.['__latest'] ? 'duplicate' : 'not_latest';
   }
 
   findByIdempotencyKey(tenantId: string, key: string): Promise<RunRow | null> {

@@ -58,6 +58,20 @@ function graph() {
 
 class FakeWorkflowsRepo {
   readonly workflows = new Map<string, WorkflowWithVersion & { tenantId: string }>();
+  reads = 0;
+  /** what another replica does: a new latest version, or the workflow archived */
+  publishElsewhere(id: string): void {
+    const wf = this.workflows.get(id)!;
+    const number = wf.version.number + 1;
+    this.workflows.set(id, { ...wf, version: { ...wf.version, id: `wfv_${id}_${number}`, number } });
+  }
+  archiveElsewhere(id: string): void {
+    this.workflows.delete(id);
+  }
+  /** the version an insert checks against (RunsRepository.createQueued) */
+  latestVersionOf(id: string): string | undefined {
+    return this.workflows.get(id)?.version.id;
+  }
   add(id: string, tenantId: string): void {
     this.workflows.set(id, {
       id,
@@ -69,6 +83,7 @@ class FakeWorkflowsRepo {
     });
   }
   async findLatest(tenantId: string, id: string): Promise<WorkflowWithVersion | null> {
+    this.reads++;
     const wf = this.workflows.get(id);
     return wf && wf.tenantId === tenantId ? wf : null;
   }
@@ -76,6 +91,7 @@ class FakeWorkflowsRepo {
 
 class FakeRunsRepo {
   readonly rows = new Map<string, RunRow>();
+  constructor(private readonly workflows?: FakeWorkflowsRepo) {}
   async createQueued(
     tenantId: string,
     run: {
@@ -88,7 +104,8 @@ class FakeRunsRepo {
       endUser: string | null;
       traceId: string | null;
     },
-  ): Promise<RunRow> {
+  ): Promise<RunRow | 'not_latest'> {
+    if (this.workflows && this.workflows.latestVersionOf(run.workflowId) !== run.workflowVersionId) return 'not_latest';
     const now = new Date();
     const row: RunRow = {
       files: null,
@@ -270,7 +287,7 @@ describe('RunsService', () => {
     workflows.add('wf_a', 'ten_a');
     workflows.add('wf_b', 'ten_a');
     workflows.add('wf_other_tenant', 'ten_b');
-    runs = new FakeRunsRepo();
+    runs = new FakeRunsRepo(workflows);
     queue = new FakeQueue();
     events = new CountingEventStore();
     service = new RunsService(
@@ -335,6 +352,43 @@ describe('RunsService', () => {
           .status,
       ).toBe(404);
       expect(runs.rows.size).toBe(0);
+    });
+
+    it('reads the workflow once for many starts; a version published elsewhere since is what the next run starts on', async () => {
+      const start = () => service.start(ctx(), 'wf_a', { inputs: { question: 'q' }, response_mode: 'blocking' });
+      for (let i = 0; i < 3; i++) expect(await start()).toMatchObject({ workflowVersionId: 'wfv_wf_a' });
+      expect(workflows.reads).toBe(1);
+      workflows.publishElsewhere('wf_a');
+      // the cached version is refused by the insert; the start is made again from a read
+      expect(await start()).toMatchObject({ workflowVersionId: 'wfv_wf_a_2' });
+      expect(await start()).toMatchObject({ workflowVersionId: 'wfv_wf_a_2' });
+      expect(workflows.reads).toBe(2);
+      expect([...runs.rows.values()].map((r) => r.workflowVersionId)).toEqual([...Array(3).fill('wfv_wf_a'), 'wfv_wf_a_2', 'wfv_wf_a_2']);
+      expect(queue.jobs).toHaveLength(5);
+    });
+
+    it('a workflow archived elsewhere while its version is cached: 404, and nothing written', async () => {
+      await service.start(ctx(), 'wf_a', { inputs: { question: 'q' }, response_mode: 'blocking' });
+      workflows.archiveElsewhere('wf_a');
+      const err = await apiError(service.start(ctx(), 'wf_a', { inputs: { question: 'q' }, response_mode: 'blocking' }));
+      expect([err.status, err.message]).toEqual([404, expect.stringContaining('wf_a')]);
+      expect(runs.rows.size).toBe(1);
+      expect(queue.jobs).toHaveLength(1);
+    });
+
+    it('a workflow that changes again between the read and the write: 409 to retry, nothing written', async () => {
+      const read = workflows.findLatest.bind(workflows);
+      // every read is followed, before the run's insert, by another version published elsewhere
+      workflows.findLatest = async (tenantId: string, id: string) => {
+        const wf = await read(tenantId, id);
+        workflows.publishElsewhere(id);
+        return wf;
+      };
+      const err = await apiError(service.start(ctx(), 'wf_a', { inputs: { question: 'q' }, response_mode: 'blocking' }));
+      expect([err.status, err.code]).toEqual([409, 'conflict']);
+      expect(err.message).toContain('retry');
+      expect(runs.rows.size).toBe(0);
+      expect(queue.jobs).toHaveLength(0);
     });
 
     it('when the queue is down: 503 with retry-after, and the run is marked failed rather than left queued forever', async () => {

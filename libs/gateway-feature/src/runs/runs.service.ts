@@ -26,7 +26,7 @@ import {
   type Unsubscribe,
 } from '@shoal/platform';
 import { validateRunFiles } from '@shoal/workflow-dsl';
-import { WorkflowsService } from '../workflows/workflows.service';
+import { WorkflowsService, type WorkflowForRun } from '../workflows/workflows.service';
 import { RunsRepository, withEnd, type RunRow, type RunStreamRow, type RunWithNodes } from './runs.repository';
 import { ConversationsService } from '../conversations/conversations.service';
 import { isChatflow } from '../conversations/chatflow';
@@ -67,9 +67,26 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     this.queue.open(QUEUES.workflowRuns);
   }
 
-  /** Validate the inputs, write the queued run, enqueue it. Bad input writes nothing. */
+  /**
+   * Validate the inputs, write the queued run, enqueue it. Bad input writes nothing. The workflow
+   * comes from the run-start cache when it is warm; a version published or an archive made since
+   * (on any replica) is caught by the run's insert, which then writes nothing, and the start is
+   * made again from the workflow as it now reads.
+   */
   async start(ctx: RequestContext, workflowId: string, input: StartRunInput): Promise<RunRow> {
-    const wf = await this.workflows.get(ctx, workflowId);
+    let wf = await this.workflows.forRun(ctx, workflowId);
+    // a chatflow's run is written with its conversation's turn, which does not check the version: from a read
+    if (wf.cached && isChatflow(wf.version.graph)) wf = await this.workflows.forRun(ctx, workflowId, true);
+    const first = await this.startFrom(ctx, wf, input);
+    if (first !== 'not_latest') return first;
+    this.workflows.forget(ctx.tenantId, workflowId);
+    const again = await this.startFrom(ctx, await this.workflows.forRun(ctx, workflowId, true), input);
+    if (again !== 'not_latest') return again;
+    // changed again between a read and a write a moment later: the client's retry settles it
+    throw new ApiError('conflict', `Workflow '${workflowId}' changed while the run was starting; retry the request`);
+  }
+
+  private async startFrom(ctx: RequestContext, wf: WorkflowForRun, input: StartRunInput): Promise<RunRow | 'not_latest'> {
     // uploaded files the inputs and `files` name, among those this caller sees
     const uploads = await this.files.lookupFor(ctx, input.inputs, input.files);
     const checked = this.workflows.validateInputs(wf.graph, input.inputs, uploads);
@@ -109,7 +126,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       idempotencyKey: input.idempotencyKey ?? null,
       ...(sysFiles.files.length ? { files: sysFiles.files as Prisma.InputJsonValue[] } : {}),
     };
-    let created: RunRow | 'duplicate';
+    let created: RunRow | 'duplicate' | 'not_latest';
     if (chat) {
       try {
         created = (
@@ -126,6 +143,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
         created = 'duplicate';
       }
     } else created = await this.runs.createQueued(ctx.tenantId, row);
+    if (created === 'not_latest') return created;
     if (created === 'duplicate') {
       const earlier = await this.runs.findByIdempotencyKey(ctx.tenantId, input.idempotencyKey as string);
       if (!earlier) throw new ApiError('conflict', 'A request with this Idempotency-Key is being processed; retry it');

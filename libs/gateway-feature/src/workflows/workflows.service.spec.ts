@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiError, SecretBox, SecretBoxError, openWorkflowSecrets, type RequestContext } from '@shoal/platform';
 import { parseWorkflowGraph, type WorkflowGraph } from '@shoal/workflow-dsl';
 import type { WorkflowWithVersion, WorkflowsRepository } from './workflows.repository';
-import { WorkflowsService, toFieldIssues } from './workflows.service';
+import { WorkflowsService, frozenSize, toFieldIssues } from './workflows.service';
 
 function exampleGraph(): { nodes: Array<Record<string, unknown>>; edges: unknown[] } {
   return {
@@ -210,5 +210,35 @@ describe('WorkflowsService: secret environment variables', () => {
   it('refuses a secret that is not a string', async () => {
     const service = new WorkflowsService(new FakeWorkflows() as unknown as WorkflowsRepository, undefined, new SecretBox(randomBytes(32)));
     await expect(service.create(ctx(), { name: 'w', graph: withSecret(42) })).rejects.toMatchObject({ status: 400 });
+  });
+});
+
+describe('frozenSize (the run-start cache keeps a graph only under its bound, frozen)', () => {
+  it('sizes a graph by its JSON roughly and freezes it throughout, so runs sharing it cannot change it', () => {
+    const graph = exampleGraph();
+    const size = frozenSize(graph, 1 << 20);
+    const json = JSON.stringify(graph).length;
+    expect(size).toBeGreaterThan(json / 2);
+    expect(size).toBeLessThan(json * 2);
+    expect(Object.isFrozen(graph)).toBe(true);
+    expect(Object.isFrozen(graph.nodes[1]['data'])).toBe(true);
+    expect(() => (graph.nodes as unknown[]).push({})).toThrow(TypeError);
+  });
+
+  it('gives up on a graph over the bound, leaving it as it was, without walking all of it', () => {
+    const big = { nodes: Array.from({ length: 10_000 }, (_, i) => ({ id: `n${i}`, data: { text: 'x'.repeat(100) } })) };
+    let visited = 0;
+    // a node far past the bound: the walk must stop before it
+    Object.defineProperty(big.nodes[9_999], 'data', {
+      enumerable: true,
+      get: () => {
+        visited++;
+        return {};
+      },
+    });
+    expect(frozenSize(big, 64 * 1024)).toBeUndefined();
+    expect(visited).toBe(0);
+    expect(Object.isFrozen(big)).toBe(false);
+    expect(Object.isFrozen(big.nodes[0])).toBe(false);
   });
 });

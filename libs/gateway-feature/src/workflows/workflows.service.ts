@@ -11,6 +11,7 @@ import {
 } from '@shoal/workflow-dsl';
 import {
   ApiError,
+  LruCache,
   nonStringSecretPaths,
   sealWorkflowSecrets,
   secretValuePaths,
@@ -32,8 +33,28 @@ export function toFieldIssues(root: string, issues: ReadonlyArray<ValidationIssu
   }));
 }
 
+/** A workflow as a run starts from it: `cached` when it came from WorkflowsService's cache rather than a read. */
+export type WorkflowForRun = WorkflowWithVersion & { graph: WorkflowGraph; cached: boolean };
+
+/** The run-start cache's bounds: entries, and the graphs' total size (their JSON's length, roughly) */
+export const RUN_START_CACHE = { maxEntries: 256, maxBytes: 16 * 1024 * 1024, maxGraphBytes: 1024 * 1024, ttlMs: 5 * 60_000 };
+
 @Injectable()
 export class WorkflowsService {
+  /**
+   * The latest version of the workflows runs were started from, by tenant and workflow: a warm
+   * entry saves each run's start a read of the workflow and its graph. Never trusted on its own:
+   * the run's insert writes nothing unless that version is still the latest and the workflow not
+   * archived (RunsRepository.createQueued), and a refusal drops the entry. Versions never change
+   * once written, so a kept graph is never stale in itself; it is frozen, as runs share it.
+   */
+  private readonly forRuns = new LruCache<string, { wf: WorkflowWithVersion & { graph: WorkflowGraph }; bytes: number }>({
+    maxEntries: RUN_START_CACHE.maxEntries,
+    maxSize: RUN_START_CACHE.maxBytes,
+    sizeOf: (e) => e.bytes,
+    ttlMs: RUN_START_CACHE.ttlMs,
+  });
+
   constructor(
     @Inject(WorkflowsRepository) private readonly workflows: WorkflowsRepository,
     @Inject(WORKFLOW_LIMITS) private readonly limits: WorkflowLimits = DEFAULT_WORKFLOW_LIMITS,
@@ -114,12 +135,14 @@ export class WorkflowsService {
   }
 
   async update(ctx: RequestContext, workflowId: string, patch: { name?: string; description?: string }) {
+    this.forget(ctx.tenantId, workflowId);
     if (!looksLikeId(workflowId, 'wf') || !(await this.workflows.update(ctx.tenantId, workflowId, patch)))
       throw ApiError.notFound('Workflow', workflowId);
     return this.get(ctx, workflowId);
   }
 
   async archive(ctx: RequestContext, workflowId: string): Promise<void> {
+    this.forget(ctx.tenantId, workflowId);
     if (!looksLikeId(workflowId, 'wf') || !(await this.workflows.archive(ctx.tenantId, workflowId)))
       throw ApiError.notFound('Workflow', workflowId);
   }
@@ -131,6 +154,7 @@ export class WorkflowsService {
     await this.checkTools(ctx, parsed, 'graph');
     const graph = keepSecretsOf(await this.workflows.findLatest(ctx.tenantId, workflowId), this.sealSecrets(ctx, parsed, 'graph'));
     const wf = await this.workflows.addVersion(ctx.tenantId, workflowId, graph);
+    this.forget(ctx.tenantId, workflowId);
     if (!wf) throw ApiError.notFound('Workflow', workflowId);
     return wf;
   }
@@ -156,12 +180,63 @@ export class WorkflowsService {
     return looksLikeId(workflowId, 'wf') && (!ctx.workflowId || ctx.workflowId === workflowId);
   }
 
+  /**
+   * The workflow a run starts from: from the cache while its entry is warm (`fresh`: read it,
+   * and keep what was read). The caller writes the run with RunsRepository.createQueued, which
+   * refuses a version no longer the latest; it then calls `forget` and starts again from a read.
+   */
+  async forRun(ctx: RequestContext, workflowId: string, fresh = false): Promise<WorkflowForRun> {
+    if (!this.readable(ctx, workflowId)) throw ApiError.notFound('Workflow', workflowId);
+    const key = cacheKey(ctx.tenantId, workflowId);
+    const hit = fresh ? undefined : this.forRuns.get(key);
+    if (hit) return { ...hit.wf, cached: true };
+    const wf = await this.get(ctx, workflowId);
+    const bytes = frozenSize(wf.version.graph, RUN_START_CACHE.maxGraphBytes);
+    if (bytes !== undefined) this.forRuns.set(key, { wf, bytes });
+    else this.forRuns.delete(key);
+    return { ...wf, cached: false };
+  }
+
+  /** Drops the workflow's cached version (it changed here, or a run's insert found it stale). */
+  forget(tenantId: string, workflowId: string): void {
+    this.forRuns.delete(cacheKey(tenantId, workflowId));
+  }
+
   async get(ctx: RequestContext, workflowId: string): Promise<WorkflowWithVersion & { graph: WorkflowGraph }> {
     if (!this.readable(ctx, workflowId)) throw ApiError.notFound('Workflow', workflowId);
     const wf = await this.workflows.findLatest(ctx.tenantId, workflowId);
     if (!wf) throw ApiError.notFound('Workflow', workflowId);
     return { ...wf, graph: wf.version.graph as WorkflowGraph };
   }
+}
+
+function cacheKey(tenantId: string, workflowId: string): string {
+  return `${tenantId}\u0000${workflowId}`;
+}
+
+/**
+ * The rough size of a graph as read from its JSON (string lengths, and a few bytes a value), once
+ * it is frozen throughout; undefined (and left as it was) when it is larger than `max`: then it is
+ * not kept, and the walk stopped there.
+ */
+export function frozenSize(graph: unknown, max: number): number | undefined {
+  const seen: object[] = [];
+  let bytes = 0;
+  const walk = (v: unknown): boolean => {
+    if (typeof v === 'string') bytes += v.length + 2;
+    else if (v === null || typeof v !== 'object') bytes += 8;
+    else {
+      seen.push(v);
+      for (const [k, item] of Object.entries(v)) {
+        bytes += k.length + 4;
+        if (bytes > max || !walk(item)) return false;
+      }
+    }
+    return bytes <= max;
+  };
+  if (!walk(graph)) return undefined;
+  for (const o of seen) Object.freeze(o);
+  return bytes;
 }
 
 /**
