@@ -67,4 +67,24 @@ describe('directSql (real Postgres): statements on the Prisma client’s pool, w
   it('refuses a client it was not registered for', () => {
     expect(() => directSql({} as PrismaClient)).toThrow('createPrismaClient');
   });
+
+  it('closes the pool’s connections on $disconnect, when only the direct path used the client as when Prisma did', async () => {
+    const connectionsTo = async () => {
+      const [{ n }] = await directSql(prisma).query<{ n: number }>(
+        Prisma.sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${db.name} AND pid <> pg_backend_pid()`,
+      );
+      return n;
+    };
+    for (const usePrisma of [false, true]) {
+      const other = createPrismaClient({ url: db.url, maxConnections: 2 });
+      await directSql(other).query(Prisma.sql`SELECT 1`);
+      if (usePrisma) await other.tenant.count();
+      expect(await connectionsTo()).toBeGreaterThanOrEqual(1);
+      await other.$disconnect();
+      // closed by $disconnect, not at the pool's idle timeout (10 s): a backend leaves pg_stat_activity as it exits
+      for (let i = 0; i < 50 && (await connectionsTo()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await connectionsTo()).toBe(0);
+      await expect(directSql(other).query(Prisma.sql`SELECT 1`)).rejects.toThrow();
+    }
+  });
 });

@@ -63,5 +63,15 @@ export function createPrismaClient(opts: DatabaseOptions): PrismaClient {
   const prisma = new PrismaClient({ adapter });
   // the hot path's few statements go on the same pool without Prisma (direct-sql.ts)
   registerDirectSql(prisma, pool, names);
+  // Prisma ends the pool (disposeExternalPool) only if it connected itself: a client used through
+  // directSql alone kept its connections open after $disconnect, until their idle timeout
+  const disconnect = prisma.$disconnect.bind(prisma);
+  prisma.$disconnect = async () => {
+    try {
+      await disconnect();
+    } finally {
+      if (!pool.ended) await pool.end();
+    }
+  };
   return prisma;
 }
