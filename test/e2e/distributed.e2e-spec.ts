@@ -479,6 +479,46 @@ describe('distributed: gateway, workflow-engine, model-pool and billing as separ
     expect(await run(wf.body.id)).toMatchObject({ status: 'succeeded', outputs: { out: '3 words' } });
   });
 
+  it('starts runs on the latest version across gateways: one that cached the workflow misses no version or archive made on another', async () => {
+    const [pool, billing] = services;
+    const second = await startService({
+      app: 'gateway',
+      env: { ...commonEnv(), MODEL_POOL_URL: pool.url, BILLING_URL: billing.url, DATABASE_URL: db.url, SHOAL_BOOTSTRAP_KEY: BOOTSTRAP_KEY },
+    });
+    try {
+      const a = api({ baseUrl: gateway.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => mock.calls() });
+      const b = api({ baseUrl: second.url, apiKey: BOOTSTRAP_KEY, mockCalls: () => mock.calls() });
+      const created = await a.post('/v1/workflows', { ...QA_WORKFLOW, name: 'two gateways' });
+      expect(created.status).toBe(201);
+      const id = created.body.id as string;
+      const run = () => b.post(`/v1/workflows/${id}/runs`, { inputs: { question: 'which version?' }, response_mode: 'blocking' });
+      // the second gateway starts twice: the second start comes from its cache
+      for (let i = 0; i < 2; i++)
+        expect((await run()).body).toMatchObject({ status: 'succeeded', workflow_version_id: created.body.version.id });
+      const published = await a.post(`/v1/workflows/${id}/versions`, { graph: QA_WORKFLOW.graph });
+      expect(published.status).toBe(201);
+      expect(published.body.version.number).toBe(2);
+      expect((await run()).body).toMatchObject({ status: 'succeeded', workflow_version_id: published.body.version.id });
+      const archived = await fetch(`${gateway.url}/v1/workflows/${id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${BOOTSTRAP_KEY}` },
+      });
+      expect(archived.status).toBe(200);
+      const refused = await run();
+      expect(refused.status).toBe(404);
+      const runs = await pg((c) =>
+        c.query<{ workflow_version_id: string }>('SELECT workflow_version_id FROM workflow_runs WHERE workflow_id = $1 ORDER BY id', [id]),
+      );
+      expect(runs.rows.map((r) => r.workflow_version_id)).toEqual([
+        created.body.version.id,
+        created.body.version.id,
+        published.body.version.id,
+      ]);
+    } finally {
+      await second.stop('SIGTERM');
+    }
+  });
+
   it('refuses to start with a bad variable and names it', async () => {
     await expect(
       startService({
