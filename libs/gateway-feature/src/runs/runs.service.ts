@@ -79,7 +79,6 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     if (wf.cached && isChatflow(wf.version.graph)) wf = await this.workflows.forRun(ctx, workflowId, true);
     const first = await this.startFrom(ctx, wf, input);
     if (first !== 'not_latest') return first;
-    this.workflows.forget(ctx.tenantId, workflowId);
     const again = await this.startFrom(ctx, await this.workflows.forRun(ctx, workflowId, true), input);
     if (again !== 'not_latest') return again;
     // changed again between a read and a write a moment later: the client's retry settles it

@@ -183,21 +183,22 @@ export class WorkflowsService {
   /**
    * The workflow a run starts from: from the cache while its entry is warm (`fresh`: read it,
    * and keep what was read). The caller writes the run with RunsRepository.createQueued, which
-   * refuses a version no longer the latest; it then calls `forget` and starts again from a read.
+   * refuses a version no longer the latest; it then starts again from a fresh read. A read drops
+   * the entry first: a workflow the read finds gone (archived) leaves none behind.
    */
   async forRun(ctx: RequestContext, workflowId: string, fresh = false): Promise<WorkflowForRun> {
     if (!this.readable(ctx, workflowId)) throw ApiError.notFound('Workflow', workflowId);
     const key = cacheKey(ctx.tenantId, workflowId);
     const hit = fresh ? undefined : this.forRuns.get(key);
     if (hit) return { ...hit.wf, cached: true };
+    this.forRuns.delete(key);
     const wf = await this.get(ctx, workflowId);
     const bytes = frozenSize(wf.version.graph, RUN_START_CACHE.maxGraphBytes);
     if (bytes !== undefined) this.forRuns.set(key, { wf, bytes });
-    else this.forRuns.delete(key);
     return { ...wf, cached: false };
   }
 
-  /** Drops the workflow's cached version (it changed here, or a run's insert found it stale). */
+  /** Drops the workflow's cached version (it changed here). */
   forget(tenantId: string, workflowId: string): void {
     this.forRuns.delete(cacheKey(tenantId, workflowId));
   }
