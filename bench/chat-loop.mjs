@@ -8,7 +8,7 @@
 //          [--root <checkout>] [--profile] [--top 30] [--stream] [--restart] [--warmup 10] [--windows 1]
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,8 +38,16 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 // the children run from the checkout under test (--root), named by their script, given 90 s on a loaded machine
+// --child-log <file>: the serving children's output appended there (e.g. with BENCH_NODE_ARGS="--trace-gc")
+const childLog = opt('child-log', undefined);
 const startChild = async (args, env, ready) =>
-  (await spawnUntil(path.basename(args.at(-1)), args, env, ready, { cwd: root, timeoutMs: 90_000 })).child;
+  (
+    await spawnUntil(path.basename(args.at(-1)), args, env, ready, {
+      cwd: root,
+      timeoutMs: 90_000,
+      ...(childLog ? { onOutput: (d) => appendFileSync(childLog, d) } : {}),
+    })
+  ).child;
 const load = (o) => new Promise((resolve, reject) => autocannon({ connections, ...o }, (err, res) => (err ? reject(err) : resolve(res))));
 
 async function admin(sql, db = 'postgres') {

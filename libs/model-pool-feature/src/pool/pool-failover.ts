@@ -74,7 +74,8 @@ export function poolApiError(err: unknown, model: string): unknown {
             : 'upstream_error';
     return new ApiError(code, err.message, { status: err.clientStatus, retryAfterSeconds });
   }
-  if (err instanceof Error && err.name === 'AbortError') return err;
+  // by name, not instanceof Error: an aborted signal's reason is a DOMException, of another realm under a test runner
+  if ((err as { name?: unknown } | null)?.name === 'AbortError') return err;
   if (err instanceof MeteringUnavailableError) return err;
   if (err instanceof BlankJsonAnswerError) return new ApiError('upstream_error', err.message, { status: 502 });
   // not worth failing over (the request itself is at fault): the provider's status and message, minus anything key-like

@@ -1,6 +1,7 @@
 // model-pool's public chat routes (what the edge sends /v1/chat/completions and /v1/models to):
 // API-key auth from the platform's key cache, OpenAI-shaped errors, open streams bounded per key.
 import { Module } from '@nestjs/common';
+import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import OpenAI from 'openai';
 import { loadDeploymentConfig } from '@shoal/model-routing';
@@ -25,11 +26,23 @@ let mock: MockProvider;
 let app: NestFastifyApplication;
 let url: string;
 const headers = (key = KEY) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
-const chat = (body: object, key?: string) =>
-  fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: headers(key), body: JSON.stringify(body) });
+const chat = (body: object, key?: string, signal?: AbortSignal) =>
+  fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: headers(key), body: JSON.stringify(body), signal });
+// what the service logs, from debug up
+const lines: string[] = [];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(what: string, done: () => boolean, ms = 5_000): Promise<void> {
+  for (const end = Date.now() + ms; !done(); await sleep(10)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+}
 
 beforeAll(async () => {
-  configureRootLogger({ service: 'test', level: 'silent' });
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  configureRootLogger({ service: 'test', level: 'debug', destination });
   db = await createTestDatabase('pool_public');
   const prisma = createPrismaClient({ url: db.url, maxConnections: 1 });
   await new ApiKeysRepository(prisma).bootstrap(KEY);
@@ -125,4 +138,31 @@ it('ends a stream broken after its first token with an error the openai SDK rais
   expect(text.length).toBeGreaterThan(0);
   expect(err).toBeInstanceOf(OpenAI.APIError);
   expect(err).toMatchObject({ code: 'upstream_stream_malformed', type: 'api_error' });
+});
+
+it('takes a client that hangs up mid-call as gone, not as a failed request: nothing is logged as an error, and serving goes on', async () => {
+  mock.setFaults({ latencyMs: 3_000, times: 1 });
+  const calls = mock.calls();
+  const hangUp = new AbortController();
+  const res = chat({ model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }] }, undefined, hangUp.signal);
+  const settled = res.then(
+    () => 'answered',
+    () => 'aborted',
+  );
+  // the provider has the call: the client leaves while it works on it
+  await until('the provider to get the call', () => mock.calls() > calls);
+  const before = lines.length;
+  hangUp.abort();
+  expect(await settled).toBe('aborted');
+  await until('the service to see the client go', () =>
+    lines.slice(before).some((l) => l.includes('closed the request before its answer')),
+  ).catch((e) => {
+    console.log(lines.slice(before).join('\n'));
+    throw e;
+  });
+  const after = lines.slice(before).map((l) => JSON.parse(l) as { level: string; msg: string });
+  expect(after.filter((l) => l.level === 'error')).toEqual([]);
+  // and the service goes on serving
+  const next = await chat({ model: 'mock-chat', messages: [{ role: 'user', content: 'hi' }] });
+  expect(next.status).toBe(200);
 });

@@ -19,9 +19,36 @@ function normalize(err: unknown, req: FastifyRequest): ApiError {
   return toApiError(err);
 }
 
-function logIfServerError(err: unknown, api: ApiError, req: FastifyRequest): void {
+/**
+ * The client hung up before its answer, and the work done for it was stopped (`clientGone` aborts
+ * its signal): the call ends in an abort that nothing failed in. Nobody reads the answer, so it is
+ * nginx's 499 and not a server error, logged at debug, not as a failed request with its stack.
+ */
+function clientLeft(err: unknown, reply: FastifyReply): boolean {
+  return reply.raw.destroyed && !reply.raw.writableFinished && isAbort(err);
+}
+
+/** An abort, or an error caused by one: what undici, fetch or a stream throw for an aborted signal. */
+function isAbort(err: unknown): boolean {
+  let e = err;
+  for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
+    const { name, code } = e as { name?: unknown; code?: unknown };
+    if (name === 'AbortError' || code === 'ABORT_ERR' || code === 'UND_ERR_ABORTED' || code === 'ERR_STREAM_PREMATURE_CLOSE') return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** The error as the client is told it, logged when it is the server's. */
+function answerFor(err: unknown, req: FastifyRequest, reply: FastifyReply): ApiError {
   // the logger is looked up per call: filters exist before the service configures logging
+  if (clientLeft(err, reply)) {
+    createLogger('errors').debug({ method: req.method, url: req.url.split('?')[0] }, 'the client closed the request before its answer');
+    return new ApiError('client_closed', 'The client closed the request');
+  }
+  const api = normalize(err, req);
   if (api.status >= 500) createLogger('errors').error({ err, method: req.method, url: req.url.split('?')[0] }, 'request failed');
+  return api;
 }
 
 function send(reply: FastifyReply, api: ApiError, contentType: string, body: unknown): void {
@@ -37,9 +64,9 @@ export class ProblemJsonFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
-    const api = normalize(err, req);
-    logIfServerError(err, api, req);
-    send(http.getResponse<FastifyReply>(), api, PROBLEM_CONTENT_TYPE, problemBody(api, req.url.split('?')[0]));
+    const reply = http.getResponse<FastifyReply>();
+    const api = answerFor(err, req, reply);
+    send(reply, api, PROBLEM_CONTENT_TYPE, problemBody(api, req.url.split('?')[0]));
   }
 }
 
@@ -49,9 +76,9 @@ export class DifyErrorFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
-    const api = normalize(err, req);
-    logIfServerError(err, api, req);
-    send(http.getResponse<FastifyReply>(), api, DIFY_CONTENT_TYPE, difyBody(api));
+    const reply = http.getResponse<FastifyReply>();
+    const api = answerFor(err, req, reply);
+    send(reply, api, DIFY_CONTENT_TYPE, difyBody(api));
   }
 }
 
@@ -61,8 +88,8 @@ export class OpenAiErrorFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
-    const api = normalize(err, req);
-    logIfServerError(err, api, req);
-    send(http.getResponse<FastifyReply>(), api, OPENAI_CONTENT_TYPE, openAiBody(api));
+    const reply = http.getResponse<FastifyReply>();
+    const api = answerFor(err, req, reply);
+    send(reply, api, OPENAI_CONTENT_TYPE, openAiBody(api));
   }
 }

@@ -58,9 +58,11 @@ interface Sent {
   body?: unknown;
 }
 
-function render(err: unknown, url: string): Sent {
+function render(err: unknown, url: string, { clientGone = false } = {}): Sent {
   const sent: Sent = { headers: {} };
   const reply = {
+    // the client hung up before its answer: the socket closed, the response never finished
+    raw: { destroyed: clientGone, writableFinished: false },
     status(code: number) {
       sent.status = code;
       return reply;
@@ -81,6 +83,23 @@ function render(err: unknown, url: string): Sent {
 }
 
 describe('HttpErrorFilter', () => {
+  const abort = () => new DOMException('This operation was aborted', 'AbortError');
+
+  it('answers a call aborted because its client hung up as 499 client_closed, not as a server error', () => {
+    expect(render(abort(), '/v1/chat/completions', { clientGone: true })).toMatchObject({
+      status: 499,
+      body: { error: { code: 'client_closed' } },
+    });
+    // undici's own abort, and an error caused by one
+    const undici = Object.assign(new Error('Request aborted'), { name: 'AbortError', code: 'UND_ERR_ABORTED' });
+    expect(render(new Error('stream failed', { cause: undici }), '/v1/workflows/wf_1/runs', { clientGone: true }).status).toBe(499);
+  });
+
+  it('still answers 500 for an abort while the client is there, and for any other error after it left', () => {
+    expect(render(abort(), '/v1/chat/completions').status).toBe(500);
+    expect(render(new Error('boom'), '/v1/chat/completions', { clientGone: true }).status).toBe(500);
+  });
+
   it('renders a validation error as RFC 9457 problem+json on the REST API, with every field issue', () => {
     const err = ApiError.validation('The workflow graph is invalid', [
       { path: 'graph.nodes[1].data.model.name', message: 'is required', code: 'required', node_id: 'llm' },
