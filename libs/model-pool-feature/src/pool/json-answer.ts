@@ -35,38 +35,22 @@ export async function readJsonAnswer(res: ProviderResponse): Promise<JsonAnswer>
   return { bytes, parsed: parsed as JsonAnswer['parsed'] };
 }
 
-/** The body's bytes, at most MAX_ANSWER_BYTES; read with its events (an async iterator costs more, on every answer). */
-function readBounded(body: Readable): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const fail = (err: Error) => {
-      if (settled) return;
-      settled = true;
-      reject(err);
-    };
-    body.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      size += chunk.length;
-      if (size > MAX_ANSWER_BYTES) {
-        fail(new MalformedProviderAnswerError(`the provider's answer is larger than ${MAX_ANSWER_BYTES} bytes`));
-        body.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    body.once('end', () => {
-      if (settled) return;
-      settled = true;
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-    });
-    body.once('error', fail);
-    // destroyed without an error (and without its end): what an async iterator reports as a premature close
-    body.once('close', () => {
-      if (!settled) fail(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
-    });
-  });
+/**
+ * The body's bytes, at most MAX_ANSWER_BYTES, read with its async iterator (which destroys it on a
+ * throw). Not with 'data' events: read that way, undici kept each answer's request (its handler,
+ * headers and buffers) reachable until after the next scavenge, which promoted all of it to the old
+ * generation on every call: a few KB a call for the major collector to find, and longer scavenges
+ * (bench/README.md, "Tenth round").
+ */
+async function readBounded(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_ANSWER_BYTES) throw new MalformedProviderAnswerError(`the provider's answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
 }
 
 const MODEL_FIELD = /"model"\s*:\s*"(?:[^"\\]|\\.)*"/;
