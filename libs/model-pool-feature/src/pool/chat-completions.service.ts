@@ -33,7 +33,7 @@ import { SsePassThrough } from './sse-pass-through';
 import { UsageEmitter, type MeteredAttempt } from './usage.emitter';
 import { BlankJsonAnswerError, isBlankAnswer } from './blank-json-answer';
 import { assertModelVisible, routePoolCall } from './pool-failover';
-import { readJsonAnswer, withAliasModel, type JsonAnswer } from './json-answer';
+import { withAliasModel, type JsonAnswer } from './json-answer';
 import { estimateCompletionTokens, estimatePromptTokens, estimatedUsage, estimatedUsageChunk } from './usage-estimate';
 import {
   DEFAULT_STALL_TIMEOUT_MS,
@@ -141,13 +141,13 @@ export class ChatCompletionsService implements Omit<ChatCompletionsPort, 'embedd
     signal: AbortSignal,
   ): Promise<{ answer: JsonAnswer; usage: NormalizedUsage; estimated: boolean }> {
     const payload = JSON.stringify(request.body);
-    const first = await readJsonAnswer(await this.provider.post(d, request.url, payload, signal));
+    const first = await this.provider.postJson(d, request.url, payload, signal);
     const firstUsage = usageOfAnswer(d, first, body);
     if (!request.jsonMode || !isBlankAnswer(first.parsed)) return { answer: first, ...firstUsage };
     this.log.warn({ deployment: d.id }, 'blank answer to a JSON-mode request: asking once more');
     let second: JsonAnswer;
     try {
-      second = await readJsonAnswer(await this.provider.post(d, request.url, payload, signal));
+      second = await this.provider.postJson(d, request.url, payload, signal);
     } catch (err) {
       await meter.complete(firstUsage.usage, 'failed', undefined, { estimated: firstUsage.estimated });
       throw err;

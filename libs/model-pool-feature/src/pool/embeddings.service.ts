@@ -12,7 +12,7 @@ import {
 } from '@shoal/model-routing';
 import { POOL_OPTIONS, type PoolOptions } from './chat-completions.service';
 import { ProviderHttpClient, ProviderHttpError } from './provider-http.client';
-import { MalformedProviderAnswerError, readJsonAnswer, withAliasModel, type JsonAnswer } from './json-answer';
+import { MalformedProviderAnswerError, withAliasModel, type JsonAnswer } from './json-answer';
 import { assertModelVisible, routePoolCall } from './pool-failover';
 import { UsageEmitter } from './usage.emitter';
 import { PoolRouters } from '../pool-config/pool-routers';
@@ -61,7 +61,7 @@ export class EmbeddingsService {
   private async call(d: Deployment, url: string, body: EmbeddingsRequest, signal: AbortSignal): Promise<JsonAnswer> {
     let answer: JsonAnswer;
     try {
-      answer = await readJsonAnswer(await this.provider.post(d, url, JSON.stringify({ ...body, model: upstreamModelOf(d) }), signal));
+      answer = await this.provider.postJson(d, url, JSON.stringify({ ...body, model: upstreamModelOf(d) }), signal);
     } catch (err) {
       // a chat model asked for embeddings: the caller's mistake, not a reason to cool the deployment down
       if (err instanceof ProviderHttpError && err.status === 404)

@@ -9,7 +9,7 @@ export interface JsonAnswer {
 }
 
 /** far beyond any chat completion; a provider that sends more is broken */
-const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /** A provider answer that is not what an OpenAI-compatible provider sends: classified as a server error, so failover moves on. */
 export class MalformedProviderAnswerError extends Error {
@@ -24,6 +24,11 @@ export async function readJsonAnswer(res: ProviderResponse): Promise<JsonAnswer>
   } finally {
     res.body.destroy();
   }
+  return parseJsonAnswer(bytes);
+}
+
+/** A provider's whole answer, parsed once: a JSON object, else MalformedProviderAnswerError. */
+export function parseJsonAnswer(bytes: Buffer): JsonAnswer {
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));

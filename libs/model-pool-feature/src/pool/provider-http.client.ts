@@ -4,8 +4,9 @@
 // needs is read from it (see sse-pass-through.ts). A non-2xx answer is thrown as a
 // ProviderHttpError carrying what the error classifier reads (status, headers, the OpenAI error).
 import { Readable } from 'node:stream';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Deployment } from '@shoal/model-routing';
+import { MAX_ANSWER_BYTES, MalformedProviderAnswerError, parseJsonAnswer, readJsonAnswer, type JsonAnswer } from './json-answer';
 
 /** A `fetch` that reaches a provider without the network: standalone's built-in mock, served in process. */
 export type ProviderFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -51,8 +52,14 @@ export class ProviderHttpClient {
   private readonly pools = new Map<string, Pool>();
   private readonly urls = new Map<string, Endpoint>();
 
-  /** `fetchByDeployment`: deployments (by id) whose provider is called through the given fetch instead of the network */
-  constructor(private readonly fetchByDeployment: ReadonlyMap<string, ProviderFetch> = new Map()) {}
+  /**
+   * `fetchByDeployment`: deployments (by id) whose provider is called through the given fetch instead of the network.
+   * `maxAnswerBytes`: the most a JSON answer may be (tests set it lower).
+   */
+  constructor(
+    private readonly fetchByDeployment: ReadonlyMap<string, ProviderFetch> = new Map(),
+    private readonly maxAnswerBytes = MAX_ANSWER_BYTES,
+  ) {}
 
   /**
    * POSTs `body` to `endpoint`, one of the deployment's endpoints (see `endpointUrl`). Resolves once
@@ -62,14 +69,33 @@ export class ProviderHttpClient {
    */
   async post(d: Deployment, endpoint: string, body: string, signal: AbortSignal | undefined): Promise<ProviderResponse> {
     const url = this.parsed(endpoint);
-    const key = d.apiKey.reveal();
-    const headers: Record<string, string> = key
-      ? { 'content-type': 'application/json', accept: ACCEPT, authorization: `Bearer ${key}` }
-      : { 'content-type': 'application/json', accept: ACCEPT };
+    const headers = headersFor(d);
     const inProcess = this.fetchByDeployment.get(d.id);
     const res = inProcess ? await viaFetch(inProcess, url, headers, body, signal) : await this.viaPool(d, url, headers, body, signal);
     if (res.status >= 200 && res.status < 300) return res;
     throw await errorOf(res, d.provider);
+  }
+
+  /**
+   * POSTs `body` and reads the provider's whole JSON answer: the non-streamed calls. Over a pool, the
+   * answer's bytes are gathered by a handler of undici's own dispatch, with no response stream, no
+   * async iterator and no promise per chunk: that cost ~40 % of the client's CPU per call
+   * (bench/README.md, "Tenth round"). Throws as `post` does (ProviderHttpError for a non-2xx,
+   * undici's error for a connection failure or timeout, the signal's reason once it aborts), and
+   * MalformedProviderAnswerError for an answer that is not a JSON object or is past its bound.
+   */
+  async postJson(d: Deployment, endpoint: string, body: string, signal: AbortSignal | undefined): Promise<JsonAnswer> {
+    const url = this.parsed(endpoint);
+    const headers = headersFor(d);
+    const inProcess = this.fetchByDeployment.get(d.id);
+    if (inProcess) {
+      const res = await viaFetch(inProcess, url, headers, body, signal);
+      if (res.status >= 200 && res.status < 300) return readJsonAnswer(res);
+      throw await errorOf(res, d.provider);
+    }
+    const res = await gather(this.poolFor(d, url), url, headers, body, signal, this.maxAnswerBytes);
+    if (res.status >= 200 && res.status < 300) return parseJsonAnswer(res.bytes);
+    throw errorFromBody(res.status, res.headers, res.bytes, d.provider);
   }
 
   /** The endpoint's URL, parsed once (a pool has a few endpoints; every call names one). */
@@ -101,6 +127,18 @@ export class ProviderHttpClient {
     body: string,
     signal: AbortSignal | undefined,
   ): Promise<ProviderResponse> {
+    const res: Dispatcher.ResponseData = await this.poolFor(d, url).request({
+      method: 'POST',
+      path: url.path,
+      headers,
+      body,
+      signal,
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body };
+  }
+
+  /** The pool of keep-alive connections to the endpoint's origin, for the deployment's timeout. */
+  private poolFor(d: Deployment, url: Endpoint): Pool {
     const timeout = d.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const key = `${url.origin}|${timeout}`;
     let pool = this.pools.get(key);
@@ -115,15 +153,94 @@ export class ProviderHttpClient {
       });
       this.pools.set(key, pool);
     }
-    const res: Dispatcher.ResponseData = await pool.request({
-      method: 'POST',
-      path: url.path,
-      headers,
-      body,
-      signal,
-    });
-    return { status: res.statusCode, headers: res.headers, body: res.body };
+    return pool;
   }
+}
+
+function headersFor(d: Deployment): Record<string, string> {
+  const key = d.apiKey.reveal();
+  return key
+    ? { 'content-type': 'application/json', accept: ACCEPT, authorization: `Bearer ${key}` }
+    : { 'content-type': 'application/json', accept: ACCEPT };
+}
+
+interface Gathered {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  bytes: Buffer;
+}
+
+/**
+ * One POST over `pool`, its answer's bytes gathered whole: at most `maxBytes` of a 2xx (past that the
+ * call is cut and fails as malformed), at most MAX_ERROR_BODY_BYTES of any other (past that the rest
+ * is not read). `signal` aborts it at any point, with its reason.
+ */
+function gather(
+  pool: Pool,
+  url: Endpoint,
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal | undefined,
+  maxBytes: number,
+): Promise<Gathered> {
+  return new Promise<Gathered>((resolve, reject) => {
+    const abortReason = (): unknown => signal?.reason ?? new undiciErrors.RequestAbortedError();
+    if (signal?.aborted) return reject(abortReason());
+    let controller: Dispatcher.DispatchController | undefined;
+    const onAbort = (): void => controller?.abort(abortReason() as Error);
+    let status = 0;
+    let resHeaders: Gathered['headers'] = {};
+    let limit = maxBytes;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (then: () => void): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      then();
+    };
+    const bytes = (): Buffer => (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    pool.dispatch(
+      { origin: url.origin, method: 'POST', path: url.path, headers, body },
+      {
+        onRequestStart(c) {
+          controller = c;
+          signal?.addEventListener('abort', onAbort, { once: true });
+        },
+        onResponseStart(_c, statusCode, h) {
+          status = statusCode;
+          resHeaders = h;
+          // an error's body: the part worth reading
+          if (statusCode < 200 || statusCode >= 300) limit = Math.min(limit, MAX_ERROR_BODY_BYTES);
+        },
+        onResponseData(c, chunk) {
+          if (settled) return;
+          if (size + chunk.length > limit) {
+            if (status >= 200 && status < 300) {
+              const err = new MalformedProviderAnswerError(`the provider's answer is larger than ${limit} bytes`);
+              settle(() => reject(err));
+              c.abort(err);
+              return;
+            }
+            chunks.push(chunk.subarray(0, limit - size));
+            size = limit;
+            settle(() => resolve({ status, headers: resHeaders, bytes: bytes() }));
+            c.abort(new undiciErrors.RequestAbortedError());
+            return;
+          }
+          chunks.push(chunk);
+          size += chunk.length;
+        },
+        onResponseEnd() {
+          settle(() => resolve({ status, headers: resHeaders, bytes: bytes() }));
+        },
+        onResponseError(_c, err) {
+          settle(() => reject(err));
+        },
+      },
+    );
+  });
 }
 
 async function viaFetch(
@@ -154,7 +271,17 @@ async function errorOf(res: ProviderResponse, provider: string): Promise<Provide
   } finally {
     res.body.destroy();
   }
-  const text = Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
+  return errorFromBody(res.status, res.headers, Buffer.concat(chunks), provider);
+}
+
+/** A provider's error answer as the classifier reads it: its status, headers and OpenAI-shaped `error`. */
+function errorFromBody(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: Buffer,
+  provider: string,
+): ProviderHttpError {
+  const text = body.subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
   let error: unknown;
   try {
     const parsed = JSON.parse(text) as { error?: unknown };
@@ -165,6 +292,6 @@ async function errorOf(res: ProviderResponse, provider: string): Promise<Provide
   const message =
     error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string'
       ? (error as { message: string }).message
-      : text.slice(0, 500) || `the provider answered ${res.status}`;
-  return new ProviderHttpError(res.status, res.headers, error, message, provider);
+      : text.slice(0, 500) || `the provider answered ${status}`;
+  return new ProviderHttpError(status, headers, error, message, provider);
 }
