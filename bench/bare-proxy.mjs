@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 // The floor of the chat benchmark: the least a Node process can do between a client and the
-// provider. node:http in, one pooled keep-alive undici client out, the request's bytes forwarded and
-// the answer's bytes piped back. No auth, no routing, no metering, no body parse, no error shapes:
+// provider. node:http in, one pooled keep-alive undici client out (its dispatch API), the request's
+// bytes forwarded and the answer's bytes written back as they come. No auth, no routing, no metering, no body parse, no error shapes:
 // nothing a gateway could be used for. bench/run.mjs measures it beside Portkey and Shoal, so that a
 // ratio can be read against the most any Node gateway can reach on the same cores.
 // Usage: node bench/bare-proxy.mjs <port> <upstream origin, e.g. http://127.0.0.1:4000>
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { pipeline } from 'node:stream/promises';
 
 const require = createRequire(import.meta.url);
 const { Pool } = require('undici');
@@ -27,21 +26,43 @@ const server = createServer((req, res) => {
     else chunks.push(c);
   });
   req.on('end', () => {
-    pool
-      .request({
+    // undici's own dispatch, the answer's chunks written on as they come (paused while the client's
+    // socket is full): no response stream between the two, the leanest way undici offers
+    let started = false;
+    let controller;
+    res.once('close', () => {
+      if (!res.writableFinished) controller?.abort(new Error('client gone'));
+    });
+    pool.dispatch(
+      {
         method: 'POST',
         path: req.url,
         headers: { 'content-type': 'application/json' },
         body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
-      })
-      .then(({ statusCode, headers, body }) => {
-        res.writeHead(statusCode, { 'content-type': headers['content-type'] ?? 'application/json' });
-        return pipeline(body, res);
-      })
-      .catch(() => {
-        if (!res.headersSent) res.writeHead(502).end();
-        else res.destroy();
-      });
+      },
+      {
+        onRequestStart(c) {
+          controller = c;
+        },
+        onResponseStart(_c, statusCode, headers) {
+          started = true;
+          res.writeHead(statusCode, { 'content-type': headers['content-type'] ?? 'application/json' });
+        },
+        onResponseData(c, chunk) {
+          if (!res.write(chunk)) {
+            c.pause();
+            res.once('drain', () => c.resume());
+          }
+        },
+        onResponseEnd() {
+          res.end();
+        },
+        onResponseError() {
+          if (!started) res.writeHead(502).end();
+          else res.destroy();
+        },
+      },
+    );
   });
 });
 server.keepAliveTimeout = 30_000;

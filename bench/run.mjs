@@ -613,7 +613,7 @@ try {
     '',
     ...card,
     '',
-    `The floor, a bare Node proxy (node:http in, one pooled undici client out, the bytes forwarded: no auth, routing, metering or body parse), reached ${fmt(vsPortkey(floor.name), 2)}× Portkey at ${fmt(cpuPerRequest(floor), 3)} ms of CPU per request: about the most any Node gateway can reach on these cores beside the same mock and load generator. Shoal distributed reached ${fmt((100 * max[targets[2].name].rps) / max[floor.name].rps)} % of the floor's req/s, standalone ${fmt((100 * max[targets[3].name].rps) / max[floor.name].rps)} %.`,
+    `The floor, a bare Node proxy (node:http in, one pooled undici client out through its dispatch API, the bytes forwarded: no auth, routing, metering or body parse), reached ${fmt(vsPortkey(floor.name), 2)}× Portkey at ${fmt(cpuPerRequest(floor), 3)} ms of CPU per request: about the most any Node gateway can reach on these cores beside the same mock and load generator. Shoal distributed reached ${fmt((100 * max[targets[2].name].rps) / max[floor.name].rps)} % of the floor's req/s, standalone ${fmt((100 * max[targets[3].name].rps) / max[floor.name].rps)} %.`,
     '',
     ...budget,
     '',
