@@ -124,6 +124,26 @@ describe('ProviderHttpClient.postJson', () => {
     expect(requests).toBe(before);
   });
 
+  it('fails a call aborted while it waits for a connection at once, and never sends it', async () => {
+    const held: ServerResponse[] = [];
+    handle = (_req, res) => held.push(res);
+    const c = client();
+    const before = requests;
+    // every connection the pool may open to the origin is busy
+    const busy = Array.from({ length: 256 }, () => call(c));
+    while (held.length < 256) await new Promise((r) => setTimeout(r, 5));
+    const hangUp = new AbortController();
+    const queued = rejection(call(c, hangUp.signal));
+    hangUp.abort();
+    expect(await queued).toMatchObject({ name: 'AbortError' });
+    handle = (_req, res) => res.end('{"id":"ok"}');
+    for (const res of held) res.end('{"id":"held"}');
+    await Promise.all(busy);
+    // a connection came free: the aborted call still did not go out
+    await call(c);
+    expect(requests - before).toBe(257);
+  });
+
   it('calls a deployment without a key without Authorization', async () => {
     let auth: string | undefined = 'unset';
     handle = (req, res) => {

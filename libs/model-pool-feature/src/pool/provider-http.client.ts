@@ -187,7 +187,12 @@ function gather(
     const abortReason = (): unknown => signal?.reason ?? new undiciErrors.RequestAbortedError();
     if (signal?.aborted) return reject(abortReason());
     let controller: Dispatcher.DispatchController | undefined;
-    const onAbort = (): void => controller?.abort(abortReason() as Error);
+    // before the request has a connection (it waits in the pool's queue) there is nothing to abort
+    // yet: it fails at once, and is aborted as soon as it starts, so it is never sent
+    const onAbort = (): void => {
+      if (controller) controller.abort(abortReason() as Error);
+      else settle(() => reject(abortReason()));
+    };
     let status = 0;
     let resHeaders: Gathered['headers'] = {};
     let limit = maxBytes;
@@ -201,12 +206,13 @@ function gather(
       then();
     };
     const bytes = (): Buffer => (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    signal?.addEventListener('abort', onAbort, { once: true });
     pool.dispatch(
       { origin: url.origin, method: 'POST', path: url.path, headers, body },
       {
         onRequestStart(c) {
           controller = c;
-          signal?.addEventListener('abort', onAbort, { once: true });
+          if (signal?.aborted) c.abort(abortReason() as Error);
         },
         onResponseStart(_c, statusCode, h) {
           status = statusCode;
