@@ -6,6 +6,7 @@
 // dist/ (e.g. main's, built beside this one), so that before and after can be run alternately.
 // Usage: node bench/chat-loop.mjs [--mode standalone|distributed|bare|portkey] [--duration 8] [--connections 32]
 //          [--root <checkout>] [--profile] [--top 30] [--stream] [--restart] [--warmup 10] [--windows 1]
+//          [--paced <req/s>] [--perf] [--strace] [--child-log <file>]  (the mock, bare, standalone and Portkey children; distributed services log under /tmp/shoal-test-logs)
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
