@@ -85,15 +85,10 @@ export class ProviderHttpClient {
    * MalformedProviderAnswerError for an answer that is not a JSON object or is past its bound.
    */
   async postJson(d: Deployment, endpoint: string, body: string, signal: AbortSignal | undefined): Promise<JsonAnswer> {
+    // the in-process provider answers with a web stream: read as `post` hands it over
+    if (this.fetchByDeployment.has(d.id)) return readJsonAnswer(await this.post(d, endpoint, body, signal));
     const url = this.parsed(endpoint);
-    const headers = headersFor(d);
-    const inProcess = this.fetchByDeployment.get(d.id);
-    if (inProcess) {
-      const res = await viaFetch(inProcess, url, headers, body, signal);
-      if (res.status >= 200 && res.status < 300) return readJsonAnswer(res);
-      throw await errorOf(res, d.provider);
-    }
-    const res = await gather(this.poolFor(d, url), url, headers, body, signal, this.maxAnswerBytes);
+    const res = await gather(this.poolFor(d, url), url, headersFor(d), body, signal, this.maxAnswerBytes);
     if (res.status >= 200 && res.status < 300) return parseJsonAnswer(res.bytes);
     throw errorFromBody(res.status, res.headers, res.bytes, d.provider);
   }
