@@ -5,7 +5,7 @@
 // the load window dropped, self time by owner and by function). --root runs another checkout's
 // dist/ (e.g. main's, built beside this one), so that before and after can be run alternately.
 // Usage: node bench/chat-loop.mjs [--mode standalone|distributed|bare|portkey] [--duration 8] [--connections 32]
-//          [--root <checkout>] [--profile] [--top 30] [--stream] [--restart] [--warmup 10] [--windows 1]
+//          [--root <checkout>] [--profile] [--top 30] [--stream] [--words <n>] [--restart] [--warmup 10] [--windows 1]
 //          [--paced <req/s>] [--perf] [--strace] [--child-log <file>]  (the mock, bare, standalone and Portkey children; distributed services log under /tmp/shoal-test-logs)
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
@@ -251,7 +251,13 @@ try {
   const stream = process.argv.includes('--stream');
   const body = JSON.stringify({
     model: 'mock-chat',
-    messages: [{ role: 'user', content: 'benchmark me please' }],
+    // --words N: a user message of N words, which the mock answers word by word (a stream of ~N + 6 events)
+    messages: [
+      {
+        role: 'user',
+        content: opt('words') ? Array.from({ length: Number(opt('words')) }, (_, i) => `w${i}`).join(' ') : 'benchmark me please',
+      },
+    ],
     ...(stream ? { stream: true } : {}),
   });
   const first = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers, body });

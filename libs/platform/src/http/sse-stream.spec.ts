@@ -50,3 +50,22 @@ it('closes the connection when the head cannot be written, rather than leaving t
   // the socket is closed at once: the client sees a reset, not a 5 s timeout
   expect(out.error).toBe('ECONNRESET');
 });
+
+it('aborts its signal once the response is closed, as an AbortError, finished or not', async () => {
+  const signals: AbortSignal[] = [];
+  for (let i = 0; i < 2; i++)
+    await exchange((reply) => {
+      const sse = SseStream.open(reply, limits);
+      signals.push(sse.signal);
+      expect(sse.signal.aborted).toBe(false);
+      sse.write('data: {}\n\n');
+      sse.end();
+    });
+  await new Promise((r) => setImmediate(r));
+  for (const signal of signals) {
+    expect(signal.aborted).toBe(true);
+    expect((signal.reason as Error).name).toBe('AbortError');
+  }
+  // one reason shared by every stream: a close builds no error (and no stack trace) of its own
+  expect(signals[0].reason).toBe(signals[1].reason);
+});
