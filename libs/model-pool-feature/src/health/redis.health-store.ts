@@ -112,37 +112,30 @@ export class RedisHealthStore implements HealthStore {
   private readonly leasePrefix = randomBytes(6).toString('base64url');
   private leases = 0;
   // acquisitions that need no answer, and leases handed back, of one turn and one deployment: one script call each
-  // (each batch's script call has the Redis timeout, not each of its items: see `batched`)
   private readonly acquisitions = new TickBatchGroups<PendingAcquire>((batch) =>
-    this.withinTimeout(() =>
-      this.scripts().shoalHealthAcquireMany(
-        ...batch[0].keys,
-        batch[0].leaseMs,
-        batch[0].probeMs,
-        WINDOW_TTL_MS,
-        ...batch.flatMap((a) => [a.now, a.token]),
-      ),
+    this.scripts().shoalHealthAcquireMany(
+      ...batch[0].keys,
+      batch[0].leaseMs,
+      batch[0].probeMs,
+      WINDOW_TTL_MS,
+      ...batch.flatMap((a) => [a.now, a.token]),
     ),
   );
   // successes of one turn and one deployment: one script call, applied in order (it may close the breaker)
   private readonly successes = new TickBatchGroups<PendingSuccess>(async (batch) => {
     const [first] = batch;
-    const transition = await this.withinTimeout(() =>
-      this.scripts().shoalHealthSuccess(
-        ...first.keys,
-        first.id,
-        first.alpha,
-        this.channel,
-        WINDOW_TTL_MS,
-        ...batch.flatMap((x) => [x.latencyMs, x.ttftMs]),
-      ),
+    const transition = await this.scripts().shoalHealthSuccess(
+      ...first.keys,
+      first.id,
+      first.alpha,
+      this.channel,
+      WINDOW_TTL_MS,
+      ...batch.flatMap((x) => [x.latencyMs, x.ttftMs]),
     );
     if (transition) first.transition = transition as HealthTransition;
   });
   private readonly releases = new TickBatchGroups<PendingRelease>((batch) =>
-    this.withinTimeout(() =>
-      this.scripts().shoalHealthRelease(...batch[0].keys, WINDOW_TTL_MS, ...batch.flatMap((r) => [r.token, r.probe, r.tokens])),
-    ),
+    this.scripts().shoalHealthRelease(...batch[0].keys, WINDOW_TTL_MS, ...batch.flatMap((r) => [r.token, r.probe, r.tokens])),
   );
 
   constructor(
@@ -207,23 +200,6 @@ export class RedisHealthStore implements HealthStore {
   }
 
   async getCooldowns(ids: readonly string[]): Promise<ReadonlyMap<string, Cooldown>> {
-    // every call's pick reads this: while the mirror holds all of `ids` it answers without Redis, so
-    // without the timeout and fallback machinery of a Redis call either
-    if (this.usable()) {
-      const now = this.clock();
-      let out: Map<string, Cooldown> | undefined;
-      let mirrored = true;
-      for (const id of ids) {
-        const view = this.mirror.get(id);
-        if (!view) {
-          mirrored = false;
-          break;
-        }
-        const block = blockAt(view, now);
-        if (block) (out ??= new Map()).set(id, block);
-      }
-      if (mirrored) return out ?? new Map();
-    }
     return this.shared(
       async () => {
         const views = await this.views(ids);
@@ -289,7 +265,7 @@ export class RedisHealthStore implements HealthStore {
   }
 
   async applySuccess(id: string, sample: SuccessSample, p: CooldownPolicy): Promise<SuccessOutcome> {
-    return this.batched(
+    return this.shared(
       async () => {
         const keys = this.keys(id, this.clock());
         const item: PendingSuccess = { keys, id, alpha: p.ewmaAlpha, latencyMs: sample.latencyMs ?? '', ttftMs: sample.ttftMs ?? '' };
@@ -301,30 +277,45 @@ export class RedisHealthStore implements HealthStore {
   }
 
   async acquire(id: string, limits: AcquireLimits, p: CooldownPolicy): Promise<AcquireResult> {
-    // the mirror says closed and not cooling, and there is no cap to enforce: the call is counted
-    // without waiting for Redis (one script for the turn's acquisitions), so it needs no Redis
-    // call of its own here, nor the timeout and fallback around one
-    if (limits.maxConcurrency === undefined && this.usable()) {
-      const now = this.clock();
-      const view = this.mirror.get(id);
-      if (view && breakerAt(view, now) === 'closed' && !blockAt(view, now)) return this.countAcquisition(id, now, p);
-    }
     return this.shared(
       async () => {
         const now = this.clock();
         const token = `${this.leasePrefix}${(++this.leases).toString(36)}`;
-        const admission = await this.scripts().shoalHealthAcquire(
+        const [state, inflight, probe, window] = [
           this.key('state', id),
           this.key('inflight', id),
           this.key('probe', id),
           this.windowKey(id, now),
-          now,
-          token,
-          p.inFlightLeaseMs,
-          p.probeTimeoutMs,
-          limits.maxConcurrency ?? '',
-          WINDOW_TTL_MS,
-        );
+        ];
+        const run = () =>
+          this.scripts().shoalHealthAcquire(
+            state,
+            inflight,
+            probe,
+            window,
+            now,
+            token,
+            p.inFlightLeaseMs,
+            p.probeTimeoutMs,
+            limits.maxConcurrency ?? '',
+            WINDOW_TTL_MS,
+          );
+        // the mirror says closed and not cooling, and there is no cap to enforce: count the call without waiting for Redis
+        const view = this.mirror.get(id);
+        if (view && limits.maxConcurrency === undefined && breakerAt(view, now) === 'closed' && !blockAt(view, now)) {
+          const keys: PendingAcquire['keys'] = [state, inflight, probe, window];
+          this.acquisitions
+            .add(`${window}\u0000${p.inFlightLeaseMs}\u0000${p.probeTimeoutMs}`, {
+              keys,
+              now,
+              token,
+              leaseMs: p.inFlightLeaseMs,
+              probeMs: p.probeTimeoutMs,
+            })
+            .catch((err: unknown) => this.unreachable(err));
+          return { granted: true, lease: { deploymentId: id, token, probe: false } };
+        }
+        const admission = await run();
         if (admission === 'ok' || admission === 'probe')
           return { granted: true, lease: { deploymentId: id, token, probe: admission === 'probe' } };
         return { granted: false, reason: admission as 'cooling' | 'probe_in_flight' | 'at_capacity' };
@@ -338,7 +329,7 @@ export class RedisHealthStore implements HealthStore {
 
   async release(lease: Lease, tokens?: number): Promise<void> {
     if (lease.local) return this.local.release(lease, tokens);
-    await this.batched(
+    await this.shared(
       async () => {
         const window = this.windowKey(lease.deploymentId, this.clock());
         const keys: PendingRelease['keys'] = [this.key('inflight', lease.deploymentId), this.key('probe', lease.deploymentId), window];
@@ -346,30 +337,6 @@ export class RedisHealthStore implements HealthStore {
       },
       async () => undefined,
     );
-  }
-
-  /** A lease counted in the turn's one acquisition script, granted without waiting for it (see `acquire`). */
-  private countAcquisition(id: string, now: number, p: CooldownPolicy): AcquireResult {
-    const token = `${this.leasePrefix}${(++this.leases).toString(36)}`;
-    const window = this.windowKey(id, now);
-    this.acquisitions
-      .add(`${window}\u0000${p.inFlightLeaseMs}\u0000${p.probeTimeoutMs}`, {
-        keys: [this.key('state', id), this.key('inflight', id), this.key('probe', id), window],
-        now,
-        token,
-        leaseMs: p.inFlightLeaseMs,
-        probeMs: p.probeTimeoutMs,
-      })
-      .catch((err: unknown) => this.unreachable(err));
-    return { granted: true, lease: { deploymentId: id, token, probe: false } };
-  }
-
-  /**
-   * Redis is connected and not being waited out after a failure, and nothing is owed from an outage
-   * (`shared` clears the mirror on the first call after one): the mirror may answer for it.
-   */
-  private usable(): boolean {
-    return this.redis.status === 'ready' && !this.degraded && this.clock() >= this.degradedUntil;
   }
 
   async snapshot(ids: readonly string[]): Promise<ReadonlyMap<string, HealthSnapshot>> {
@@ -437,21 +404,6 @@ export class RedisHealthStore implements HealthStore {
       out.set(id, viewOf(view));
     });
     return out;
-  }
-
-  /**
-   * As `shared`, for an `op` that only adds to a batch whose script call has the Redis timeout of its
-   * own: every call's success and release, without a timer, a promise and a deadline entry each.
-   */
-  private async batched<T>(op: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
-    if (!this.usable()) return this.shared(op, fallback);
-    try {
-      return await op();
-    } catch (err) {
-      this.unreachable(err);
-      this.degradedUntil = this.clock() + this.retryAfterMs;
-      return fallback();
-    }
   }
 
   /** Runs `op` on Redis, or `fallback` in process while Redis is unreachable; a Redis failure never reaches the caller. */
