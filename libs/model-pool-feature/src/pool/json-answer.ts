@@ -17,10 +17,11 @@ export class MalformedProviderAnswerError extends Error {
   readonly status = 502;
 }
 
-export async function readJsonAnswer(res: ProviderResponse): Promise<JsonAnswer> {
+/** The response's whole body (at most `maxBytes`), parsed as parseJsonAnswer does. */
+export async function readJsonAnswer(res: ProviderResponse, maxBytes = MAX_ANSWER_BYTES): Promise<JsonAnswer> {
   let bytes: Buffer;
   try {
-    bytes = await readBounded(res.body);
+    bytes = await readBounded(res.body, maxBytes);
   } finally {
     res.body.destroy();
   }
@@ -41,18 +42,18 @@ export function parseJsonAnswer(bytes: Buffer): JsonAnswer {
 }
 
 /**
- * The body's bytes, at most MAX_ANSWER_BYTES, read with its async iterator (which destroys it on a
+ * The body's bytes, at most `maxBytes`, read with its async iterator (which destroys it on a
  * throw). Not with 'data' events: read that way, undici kept each answer's request (its handler,
  * headers and buffers) reachable until after the next scavenge, which promoted all of it to the old
  * generation on every call: a few KB a call for the major collector to find, and longer scavenges
  * (bench/README.md, "Tenth round").
  */
-async function readBounded(body: Readable): Promise<Buffer> {
+async function readBounded(body: Readable, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_ANSWER_BYTES) throw new MalformedProviderAnswerError(`the provider's answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+    if (size > maxBytes) throw new MalformedProviderAnswerError(`the provider's answer is larger than ${maxBytes} bytes`);
     chunks.push(chunk);
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);

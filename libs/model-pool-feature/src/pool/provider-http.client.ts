@@ -86,7 +86,7 @@ export class ProviderHttpClient {
    */
   async postJson(d: Deployment, endpoint: string, body: string, signal: AbortSignal | undefined): Promise<JsonAnswer> {
     // the in-process provider answers with a web stream: read as `post` hands it over
-    if (this.fetchByDeployment.has(d.id)) return readJsonAnswer(await this.post(d, endpoint, body, signal));
+    if (this.fetchByDeployment.has(d.id)) return readJsonAnswer(await this.post(d, endpoint, body, signal), this.maxAnswerBytes);
     const url = this.parsed(endpoint);
     const res = await gather(this.poolFor(d, url), url, headersFor(d), body, signal, this.maxAnswerBytes);
     if (res.status >= 200 && res.status < 300) return parseJsonAnswer(res.bytes);
